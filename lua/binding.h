@@ -1,0 +1,70 @@
+/* radlab: the Lua bridge, shared declarations.  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One binding file per engine object (l_image.c, l_mask.c, ...).  Each
+ * registers its functions with a one-line help text; rad.help(f) finds it.
+ * The binding never keeps a C pointer the garbage collector cannot reach: a
+ * userdata is created empty (pointer NULL) before the engine call that fills
+ * it, so an error in between leaves nothing to leak.
+ */
+#ifndef RAD_LUA_BINDING_H
+#define RAD_LUA_BINDING_H
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "rad.h"
+
+#define RADL_IMAGE "rad.Image"
+#define RADL_MASK "rad.Mask"
+
+/* A function with its help text. */
+typedef struct RadlReg {
+    const char *name;
+    lua_CFunction func;
+    const char *help; /* "name(args) -> result: what it does" */
+} RadlReg;
+
+/* Set the functions of `regs` as fields of the table at the top of the stack
+ * and record their help texts (rad.help). */
+void radl_register(lua_State *L, const RadlReg *regs, const char *prefix);
+
+/* Raise a Lua error carrying the engine's last message. */
+int radl_error(lua_State *L);
+
+/* Userdata boxes: a pointer to the engine object (NULL while empty or
+ * after close). */
+RadImage **radl_image_push(lua_State *L);             /* new empty box */
+RadImage *radl_check_image(lua_State *L, int idx);    /* error if closed */
+RadMask **radl_mask_push(lua_State *L);
+RadMask *radl_check_mask(lua_State *L, int idx);
+
+/* Read an optional integer / number / string / boolean field of the options
+ * table at `idx`, rejecting wrong types with an error naming the key. */
+lua_Integer radl_opt_integer(lua_State *L, int idx, const char *key, lua_Integer def);
+lua_Number radl_opt_number(lua_State *L, int idx, const char *key, lua_Number def);
+const char *radl_opt_string(lua_State *L, int idx, const char *key, const char *def);
+/* Reject keys of the options table at `idx` not in the NULL-terminated list. */
+void radl_check_keys(lua_State *L, int idx, const char *fname, const char *const *allowed);
+
+/* Geometry of an Image or a Mask at `idx` (error for anything else). */
+const RadGeometry *radl_check_geometry(lua_State *L, int idx);
+/* Methods shared by Image and Mask: size, spacing, origin, direction,
+ * ndim, to_point, to_index.  Help names use "Image:" or "Mask:". */
+void radl_register_geometry(lua_State *L, const char *prefix);
+/* Geometry from {size =, spacing =, origin =, direction =} at idx;
+ * errors name `fname` and the offending key. */
+void radl_geometry_from_table(lua_State *L, int idx, const char *fname, RadGeometry *g);
+/* Push a Lua array of n numbers. */
+void radl_push_numbers(lua_State *L, const double *v, int n);
+/* n (2 or 3) 1-based voxel index arguments at idx.. -> 0-based, checked;
+ * a 2D geometry may be indexed with (i, j) or (i, j, 1). */
+void radl_check_ijk(lua_State *L, int idx, int n, const RadGeometry *g, size_t ijk[3]);
+
+/* Per-object openers, called by luaopen_rad with the rad table on top. */
+void radl_open_image(lua_State *L);
+void radl_open_mask(lua_State *L);
+
+/* The `rad` module. */
+int luaopen_rad(lua_State *L);
+
+#endif

@@ -1,0 +1,402 @@
+/* radlab: Image userdata and rad.read, rad.image.new.  SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "binding.h"
+
+/* ---- boxes ------------------------------------------------------------------ */
+
+RadImage **radl_image_push(lua_State *L)
+{
+    RadImage **box = lua_newuserdatauv(L, sizeof *box, 0);
+    *box = NULL; /* safe to collect before it is filled */
+    luaL_setmetatable(L, RADL_IMAGE);
+    return box;
+}
+
+RadImage *radl_check_image(lua_State *L, int idx)
+{
+    RadImage **box = luaL_checkudata(L, idx, RADL_IMAGE);
+    if (!*box)
+        luaL_error(L, "attempt to use a closed Image");
+    return *box;
+}
+
+const RadGeometry *radl_check_geometry(lua_State *L, int idx)
+{
+    void *p = luaL_testudata(L, idx, RADL_IMAGE);
+    if (p)
+        return &radl_check_image(L, idx)->geom;
+    p = luaL_testudata(L, idx, RADL_MASK);
+    if (p)
+        return &radl_check_mask(L, idx)->geom;
+    luaL_typeerror(L, idx, "Image or Mask");
+    return NULL;
+}
+
+void radl_push_numbers(lua_State *L, const double *v, int n)
+{
+    lua_createtable(L, n, 0);
+    for (int i = 0; i < n; i++) {
+        lua_pushnumber(L, v[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+}
+
+void radl_check_ijk(lua_State *L, int idx, int n, const RadGeometry *g, size_t ijk[3])
+{
+    if (n == 2 && g->ndim != 2)
+        luaL_error(L, "a 3D image needs three indices i, j, k");
+    ijk[2] = 0;
+    for (int c = 0; c < n; c++) {
+        lua_Integer v = luaL_checkinteger(L, idx + c);
+        if (v < 1 || (lua_Unsigned)v > g->dim[c])
+            luaL_error(L, "index %c = %d is outside 1..%d", "ijk"[c], (int)v, (int)g->dim[c]);
+        ijk[c] = (size_t)(v - 1);
+    }
+}
+
+/* ---- geometry methods (Image and Mask) ----------------------------------------- */
+
+static int g_size(lua_State *L)
+{
+    const RadGeometry *g = radl_check_geometry(L, 1);
+    for (int c = 0; c < 3; c++)
+        lua_pushinteger(L, (lua_Integer)g->dim[c]);
+    return 3;
+}
+
+static int g_ndim(lua_State *L)
+{
+    lua_pushinteger(L, radl_check_geometry(L, 1)->ndim);
+    return 1;
+}
+
+static int g_spacing(lua_State *L)
+{
+    const RadGeometry *g = radl_check_geometry(L, 1);
+    for (int c = 0; c < 3; c++)
+        lua_pushnumber(L, g->spacing[c]);
+    return 3;
+}
+
+static int g_origin(lua_State *L)
+{
+    const RadGeometry *g = radl_check_geometry(L, 1);
+    for (int c = 0; c < 3; c++)
+        lua_pushnumber(L, g->origin[c]);
+    return 3;
+}
+
+static int g_direction(lua_State *L)
+{
+    radl_push_numbers(L, radl_check_geometry(L, 1)->direction, 9);
+    return 1;
+}
+
+static int g_to_point(lua_State *L)
+{
+    const RadGeometry *g = radl_check_geometry(L, 1);
+    double idx[3], p[3];
+    for (int c = 0; c < 3; c++)
+        idx[c] = (c == 2 && lua_isnoneornil(L, 4) ? 1 : luaL_checknumber(L, 2 + c)) - 1;
+    rad_geometry_index_to_point(g, idx, p);
+    for (int c = 0; c < 3; c++)
+        lua_pushnumber(L, p[c]);
+    return 3;
+}
+
+static int g_to_index(lua_State *L)
+{
+    const RadGeometry *g = radl_check_geometry(L, 1);
+    double idx[3], p[3];
+    for (int c = 0; c < 3; c++)
+        p[c] = luaL_checknumber(L, 2 + c);
+    if (rad_geometry_point_to_index(g, p, idx) != 0)
+        return radl_error(L);
+    for (int c = 0; c < 3; c++)
+        lua_pushnumber(L, idx[c] + 1);
+    return 3;
+}
+
+void radl_register_geometry(lua_State *L, const char *prefix)
+{
+    /* One C function serves both types, so one text names both. */
+    static const RadlReg geom[] = {
+        {"size", g_size, "Image:size() or Mask:size() -> nx, ny, nz: voxels along each axis (nz = 1 in 2D)"},
+        {"ndim", g_ndim, "Image:ndim() or Mask:ndim() -> 2 or 3: number of dimensions"},
+        {"spacing", g_spacing, "Image:spacing() or Mask:spacing() -> sx, sy, sz: voxel size in mm"},
+        {"origin", g_origin, "Image:origin() or Mask:origin() -> x, y, z: LPS position (mm) of voxel (1,1,1)"},
+        {"direction", g_direction, "Image:direction() or Mask:direction() -> {9 numbers}: row-major 3x3, column c = world direction of axis c"},
+        {"to_point", g_to_point, "Image:to_point(i, j, k) or Mask:to_point(...) -> x, y, z: 1-based (fractional) index to LPS mm"},
+        {"to_index", g_to_index, "Image:to_index(x, y, z) or Mask:to_index(...) -> i, j, k: LPS mm to 1-based fractional index"},
+        {NULL, NULL, NULL}};
+    radl_register(L, geom, prefix);
+}
+
+/* ---- Image functions ---------------------------------------------------------- */
+
+static int l_read(lua_State *L)
+{
+    static const char *const keys[] = {NULL};
+    const char *path = luaL_checkstring(L, 1);
+    RadImage **box;
+    radl_check_keys(L, 2, "rad.read", keys);
+    box = radl_image_push(L);
+    *box = rad_image_read(path);
+    if (!*box)
+        return radl_error(L);
+    return 1;
+}
+
+/* Fill a double[n] from the array field `key` of the table at idx. */
+static int opt_vector(lua_State *L, int idx, const char *key, double *v, int nmin, int nmax)
+{
+    int n;
+    if (lua_getfield(L, idx, key) == LUA_TNIL) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    if (!lua_istable(L, -1))
+        return luaL_error(L, "option '%s' must be an array of %d to %d numbers", key, nmin, nmax);
+    n = (int)luaL_len(L, -1);
+    if (n < nmin || n > nmax)
+        return luaL_error(L, "option '%s' must have %d to %d numbers, it has %d", key, nmin, nmax, n);
+    for (int i = 0; i < n; i++) {
+        lua_rawgeti(L, -1, i + 1);
+        if (!lua_isnumber(L, -1))
+            return luaL_error(L, "option '%s'[%d] must be a number", key, i + 1);
+        v[i] = lua_tonumber(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return n;
+}
+
+/* Geometry from {size =, spacing =, origin =, direction =} (rad.image.new, rad.mask.new). */
+void radl_geometry_from_table(lua_State *L, int idx, const char *fname, RadGeometry *g)
+{
+    double size[3] = {1, 1, 1}, sp[3] = {1, 1, 1}, org[3] = {0, 0, 0}, dir[9];
+    int n, ns, no;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    n = opt_vector(L, idx, "size", size, 2, 3);
+    if (n == 0)
+        luaL_error(L, "%s: option 'size' is required, e.g. {size = {64, 64, 16}}", fname);
+    for (int c = 0; c < n; c++)
+        if (size[c] < 1 || size[c] != floor(size[c]) || size[c] > 1e9)
+            luaL_error(L, "%s: size[%d] = %f must be a positive integer", fname, c + 1, size[c]);
+    rad_geometry_init(g, n, (size_t)size[0], (size_t)size[1], (size_t)size[2]);
+    ns = opt_vector(L, idx, "spacing", sp, n, n);
+    if (ns)
+        memcpy(g->spacing, sp, (size_t)ns * sizeof sp[0]);
+    no = opt_vector(L, idx, "origin", org, n, n);
+    if (no)
+        memcpy(g->origin, org, (size_t)no * sizeof org[0]);
+    if (opt_vector(L, idx, "direction", dir, 9, 9))
+        memcpy(g->direction, dir, sizeof dir);
+    if (rad_geometry_check(g) != 0)
+        luaL_error(L, "%s: %s", fname, rad_error_message());
+}
+
+static int l_image_new(lua_State *L)
+{
+    static const char *const keys[] = {"size", "spacing", "origin", "direction", "value", NULL};
+    RadGeometry g;
+    RadImage **box;
+    float value;
+    radl_check_keys(L, 1, "rad.image.new", keys);
+    radl_geometry_from_table(L, 1, "rad.image.new", &g);
+    value = (float)radl_opt_number(L, 1, "value", 0);
+    box = radl_image_push(L);
+    *box = rad_image_new(&g);
+    if (!*box)
+        return radl_error(L);
+    if (value != 0)
+        for (size_t v = 0, n = rad_image_nvox(*box); v < n; v++)
+            (*box)->data[v] = value;
+    return 1;
+}
+
+/* ---- Image methods ---------------------------------------------------------------- */
+
+static int m_write(lua_State *L)
+{
+    RadImage *img = radl_check_image(L, 1);
+    if (rad_image_write(img, luaL_checkstring(L, 2)) != 0)
+        return radl_error(L);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int m_write_slice(lua_State *L)
+{
+    static const char *const keys[] = {"slice", "level", "width", NULL};
+    RadImage *img = radl_check_image(L, 1);
+    const char *path = luaL_checkstring(L, 2);
+    RadStats st;
+    lua_Integer k;
+    double level, width;
+    radl_check_keys(L, 3, "Image:write_slice", keys);
+    k = radl_opt_integer(L, 3, "slice", (lua_Integer)(img->geom.dim[2] + 1) / 2);
+    if (k < 1 || (lua_Unsigned)k > img->geom.dim[2])
+        return luaL_error(L, "Image:write_slice: slice %d is outside 1..%d", (int)k, (int)img->geom.dim[2]);
+    rad_image_stats(img, NULL, &st);
+    level = radl_opt_number(L, 3, "level", st.n ? (st.min + st.max) / 2 : 0);
+    width = radl_opt_number(L, 3, "width", st.n && st.max > st.min ? st.max - st.min : 1);
+    if (rad_png_write_slice(img, (size_t)(k - 1), level, width, path) != 0)
+        return radl_error(L);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int m_get(lua_State *L)
+{
+    RadImage *img = radl_check_image(L, 1);
+    size_t ijk[3];
+    float v;
+    radl_check_ijk(L, 2, lua_gettop(L) == 3 ? 2 : 3, &img->geom, ijk);
+    rad_image_get(img, ijk[0], ijk[1], ijk[2], &v);
+    lua_pushnumber(L, v);
+    return 1;
+}
+
+static int m_set(lua_State *L)
+{
+    RadImage *img = radl_check_image(L, 1);
+    size_t ijk[3];
+    int nidx = lua_gettop(L) == 4 ? 2 : 3;
+    radl_check_ijk(L, 2, nidx, &img->geom, ijk);
+    rad_image_set(img, ijk[0], ijk[1], ijk[2], (float)luaL_checknumber(L, 2 + nidx));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static void push_stats(lua_State *L, const RadStats *st)
+{
+    lua_createtable(L, 0, 5);
+    lua_pushinteger(L, (lua_Integer)st->n);
+    lua_setfield(L, -2, "n");
+    lua_pushnumber(L, st->min);
+    lua_setfield(L, -2, "min");
+    lua_pushnumber(L, st->max);
+    lua_setfield(L, -2, "max");
+    lua_pushnumber(L, st->mean);
+    lua_setfield(L, -2, "mean");
+    lua_pushnumber(L, st->sd);
+    lua_setfield(L, -2, "sd");
+}
+
+static int m_stats(lua_State *L)
+{
+    RadImage *img = radl_check_image(L, 1);
+    RadMask *m = lua_isnoneornil(L, 2) ? NULL : radl_check_mask(L, 2);
+    RadStats st;
+    if (rad_image_stats(img, m, &st) != 0)
+        return radl_error(L);
+    push_stats(L, &st);
+    return 1;
+}
+
+static int m_crop(lua_State *L)
+{
+    RadImage *img = radl_check_image(L, 1);
+    RadMask *m = radl_check_mask(L, 2);
+    lua_Integer pad = luaL_optinteger(L, 3, 0);
+    RadBox b;
+    RadImage **ibox;
+    RadMask **mbox;
+    if (pad < 0)
+        return luaL_error(L, "Image:crop: pad must be >= 0, got %d", (int)pad);
+    if (rad_check_same_geometry(img, m, RAD_GEOMETRY_TOL) != 0 || rad_mask_bbox(m, &b) != 0)
+        return radl_error(L);
+    for (int c = 0; c < 3; c++) {
+        size_t p = (size_t)pad;
+        b.lo[c] = b.lo[c] > p ? b.lo[c] - p : 0;
+        b.hi[c] = b.hi[c] + p < img->geom.dim[c] ? b.hi[c] + p : img->geom.dim[c] - 1;
+    }
+    ibox = radl_image_push(L);
+    *ibox = rad_image_crop(img, &b);
+    if (!*ibox)
+        return radl_error(L);
+    mbox = radl_mask_push(L);
+    *mbox = rad_mask_crop(m, &b);
+    if (!*mbox)
+        return radl_error(L);
+    return 2;
+}
+
+static int m_copy(lua_State *L)
+{
+    RadImage *img = radl_check_image(L, 1);
+    RadImage **box = radl_image_push(L);
+    *box = rad_image_copy(img);
+    return *box ? 1 : radl_error(L);
+}
+
+static int m_close(lua_State *L)
+{
+    RadImage **box = luaL_checkudata(L, 1, RADL_IMAGE);
+    rad_image_free(*box);
+    *box = NULL;
+    return 0;
+}
+
+static int m_tostring(lua_State *L)
+{
+    RadImage **box = luaL_checkudata(L, 1, RADL_IMAGE);
+    RadStats st;
+    char geo[512], out[800];
+    if (!*box) {
+        lua_pushstring(L, "Image (closed)");
+        return 1;
+    }
+    rad_geometry_describe(&(*box)->geom, geo, sizeof geo);
+    rad_image_stats(*box, NULL, &st);
+    if (st.n)
+        snprintf(out, sizeof out, "Image %s, float32, values %.6g .. %.6g, mean %.6g", geo, st.min, st.max, st.mean);
+    else
+        snprintf(out, sizeof out, "Image %s, float32, no finite values", geo);
+    lua_pushstring(L, out);
+    return 1;
+}
+
+void radl_open_image(lua_State *L)
+{
+    static const RadlReg funcs[] = {
+        {"read", l_read, "rad.read(path) -> Image: read a NIfTI (.nii, .nii.gz), NRRD (.nrrd, .nhdr) or PNG image as float32"},
+        {NULL, NULL, NULL}};
+    static const RadlReg image_funcs[] = {
+        {"new", l_image_new, "rad.image.new{size = {nx, ny[, nz]}, spacing =, origin =, direction =, value = 0} -> Image"},
+        {NULL, NULL, NULL}};
+    static const RadlReg methods[] = {
+        {"write", m_write, "Image:write(path) -> Image: write .nii/.nii.gz (float32), .nrrd/.nhdr, or .png (2D, full range)"},
+        {"write_slice", m_write_slice, "Image:write_slice(path.png [, {slice =, level =, width =}]): 8-bit PNG of one axial slice through a window"},
+        {"get", m_get, "Image:get(i, j[, k]) -> value: voxel at 1-based index"},
+        {"set", m_set, "Image:set(i, j[, k], value) -> Image: set one voxel (1-based index)"},
+        {"stats", m_stats, "Image:stats([mask]) -> {n, min, max, mean, sd}: of all voxels or the mask's (sd: population)"},
+        {"crop", m_crop, "Image:crop(mask [, pad]) -> Image, Mask: both cut to the mask's bounding box plus pad voxels"},
+        {"copy", m_copy, "Image:copy() -> Image: an independent copy"},
+        {"close", m_close, "Image:close(): free the voxels now (also done by the garbage collector)"},
+        {NULL, NULL, NULL}};
+
+    /* rad.read */
+    radl_register(L, funcs, "rad.");
+    /* rad.image = { new = ... } */
+    lua_newtable(L);
+    radl_register(L, image_funcs, "rad.image.");
+    lua_setfield(L, -2, "image");
+    /* metatable with a method table as __index */
+    luaL_newmetatable(L, RADL_IMAGE);
+    lua_newtable(L);
+    radl_register(L, methods, "Image:");
+    radl_register_geometry(L, "Image:");
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, m_close);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, m_close);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, m_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+}

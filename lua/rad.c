@@ -1,0 +1,170 @@
+/* radlab: the `rad` Lua module: registration, help texts, shared helpers.  SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <string.h>
+
+#include "binding.h"
+
+/* Registry key of the help table: { [function] = text, [name] = text }. */
+static const char *const HELP_KEY = "rad.help";
+
+static void push_help_table(lua_State *L)
+{
+    if (lua_getfield(L, LUA_REGISTRYINDEX, HELP_KEY) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, HELP_KEY);
+    }
+}
+
+void radl_register(lua_State *L, const RadlReg *regs, const char *prefix)
+{
+    push_help_table(L);
+    for (; regs->name; regs++) {
+        char full[128];
+        snprintf(full, sizeof full, "%s%s", prefix, regs->name);
+        lua_pushcfunction(L, regs->func);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, -4, regs->name); /* table[name] = f */
+        lua_pushstring(L, regs->help);
+        lua_rawset(L, -3);               /* help[f] = text */
+        lua_pushstring(L, regs->help);
+        lua_setfield(L, -2, full);       /* help[full name] = text */
+    }
+    lua_pop(L, 1);
+}
+
+int radl_error(lua_State *L)
+{
+    const char *msg = rad_error_message();
+    return luaL_error(L, "%s", *msg ? msg : "unknown error in the radlab engine");
+}
+
+/* ---- options tables ------------------------------------------------------ */
+
+static int opt_field(lua_State *L, int idx, const char *key)
+{
+    if (lua_isnoneornil(L, idx))
+        return LUA_TNIL;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    return lua_getfield(L, idx, key);
+}
+
+lua_Integer radl_opt_integer(lua_State *L, int idx, const char *key, lua_Integer def)
+{
+    int t = opt_field(L, idx, key);
+    lua_Integer v = def;
+    if (t != LUA_TNIL) {
+        int isint = 0;
+        if (t == LUA_TNUMBER)
+            v = lua_tointegerx(L, -1, &isint);
+        if (!isint)
+            luaL_error(L, "option '%s' must be an integer, got %s", key, luaL_typename(L, -1));
+    }
+    if (!lua_isnoneornil(L, idx))
+        lua_pop(L, 1);
+    return v;
+}
+
+lua_Number radl_opt_number(lua_State *L, int idx, const char *key, lua_Number def)
+{
+    int t = opt_field(L, idx, key);
+    lua_Number v = def;
+    if (t != LUA_TNIL) {
+        if (t != LUA_TNUMBER)
+            luaL_error(L, "option '%s' must be a number, got %s", key, luaL_typename(L, -1));
+        v = lua_tonumber(L, -1);
+    }
+    if (!lua_isnoneornil(L, idx))
+        lua_pop(L, 1);
+    return v;
+}
+
+const char *radl_opt_string(lua_State *L, int idx, const char *key, const char *def)
+{
+    int t = opt_field(L, idx, key);
+    const char *v = def;
+    if (t != LUA_TNIL) {
+        if (t != LUA_TSTRING)
+            luaL_error(L, "option '%s' must be a string, got %s", key, luaL_typename(L, -1));
+        v = lua_tostring(L, -1); /* stays valid: the options table holds it */
+    }
+    if (!lua_isnoneornil(L, idx))
+        lua_pop(L, 1);
+    return v;
+}
+
+void radl_check_keys(lua_State *L, int idx, const char *fname, const char *const *allowed)
+{
+    if (lua_isnoneornil(L, idx))
+        return;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    idx = lua_absindex(L, idx);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        int ok = 0;
+        if (lua_type(L, -2) == LUA_TSTRING) {
+            const char *k = lua_tostring(L, -2);
+            for (const char *const *a = allowed; *a; a++)
+                if (strcmp(*a, k) == 0)
+                    ok = 1;
+        }
+        if (!ok) {
+            luaL_Buffer b;
+            const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : luaL_typename(L, -2);
+            luaL_buffinit(L, &b);
+            for (const char *const *a = allowed; *a; a++) {
+                luaL_addstring(&b, a == allowed ? "" : ", ");
+                luaL_addstring(&b, *a);
+            }
+            luaL_pushresult(&b);
+            luaL_error(L, "%s: unknown option '%s' (allowed: %s)", fname, k,
+                       *allowed ? lua_tostring(L, -1) : "none");
+        }
+        lua_pop(L, 1);
+    }
+}
+
+/* ---- rad.help ---------------------------------------------------------------- */
+
+static int l_help(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    push_help_table(L);
+    lua_pushvalue(L, 1);
+    lua_rawget(L, -2);
+    return 1;
+}
+
+static int l_help_names(lua_State *L)
+{
+    /* every documented name, sorted by the caller if it cares */
+    int n = 0;
+    push_help_table(L);
+    lua_newtable(L);
+    lua_pushnil(L);
+    while (lua_next(L, -3)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) == LUA_TSTRING) {
+            lua_pushvalue(L, -1);
+            lua_rawseti(L, -3, ++n);
+        }
+    }
+    return 1;
+}
+
+static const RadlReg rad_funcs[] = {
+    {"help", l_help, "rad.help(f or name) -> string: the one-line help of a radlab function (nil if none)"},
+    {"help_names", l_help_names, "rad.help_names() -> {names}: every documented function name"},
+    {NULL, NULL, NULL}};
+
+int luaopen_rad(lua_State *L)
+{
+    lua_newtable(L);
+    radl_register(L, rad_funcs, "rad.");
+    lua_pushstring(L, RAD_VERSION);
+    lua_setfield(L, -2, "version");
+    radl_open_image(L);
+    radl_open_mask(L);
+    return 1;
+}

@@ -1,0 +1,425 @@
+/* radlab: the radlab program: runs study scripts and the REPL.  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   radlab                      the REPL
+ *   radlab script.lua args...   run a script; `arg` as in Lua's interpreter
+ *   radlab -e CODE [-i]         run code, then stop (or enter the REPL)
+ *
+ * Everything after the option scan runs inside one protected call, so that
+ * even an error while setting up the state ends in a message, not an abort.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "binding.h"
+#include "repl.h"
+
+#ifndef RADLAB_STDLIBDIR
+#define RADLAB_STDLIBDIR "/usr/local/share/lua/5.4"
+#endif
+
+#ifndef PATH_MAX
+#define PATH_MAX 4096
+#endif
+
+static const char *progname = "radlab";
+
+static void print_usage(void)
+{
+    printf("usage: %s [options] [script [args...]]\n"
+           "Run a radlab script, or the interactive REPL when there is none.\n"
+           "Options:\n"
+           "  -e CODE     run the Lua code CODE (may be given more than once)\n"
+           "  -i          enter the REPL after the -e code and the script\n"
+           "  -           read the script from standard input\n"
+           "  --          stop handling options; the next argument is the script\n"
+           "  -h, --help  show this help and exit\n"
+           "  --version   show the versions of radlab and Lua and exit\n"
+           "In the REPL, help() explains how to get help.  See radlab(1).\n",
+           progname);
+}
+
+/* Usage errors end with status 2 and point at --help. */
+static int usage_error(const char *what, const char *option)
+{
+    fprintf(stderr, "%s: %s '%s' (try %s --help)\n", progname, what, option, progname);
+    fflush(stderr);
+    return 2;
+}
+
+
+/* ---- options ---------------------------------------------------------------- */
+
+typedef struct Options {
+    int script;      /* argv index of the script; 0 when none */
+    int has_e;       /* some -e CODE */
+    int interactive; /* -i */
+    int version;     /* --version */
+    int help;        /* -h, --help */
+} Options;
+
+/* Scan the options without running anything, so that a mistake anywhere on
+ * the command line stops radlab before any code has run.  Returns 0, or 2
+ * after reporting a usage error. */
+static int scan_options(int argc, char **argv, Options *o)
+{
+    int i;
+    memset(o, 0, sizeof *o);
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || strcmp(a, "-") == 0) { /* the script; the rest are its */
+            o->script = i;
+            return 0;
+        }
+        if (strcmp(a, "--") == 0) {
+            if (i + 1 < argc)
+                o->script = i + 1;
+            return 0;
+        }
+        if (strcmp(a, "-i") == 0)
+            o->interactive = 1;
+        else if (strcmp(a, "--version") == 0)
+            o->version = 1;
+        else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+            o->help = 1;
+        else if (strncmp(a, "-e", 2) == 0) {
+            o->has_e = 1;
+            /* "-eCODE" or "-e CODE"; an option in CODE's place is a
+             * forgotten argument (Lua code never starts with '-'...
+             * except a comment, which would do nothing anyway). */
+            if (a[2] == '\0' && (++i >= argc || argv[i][0] == '-'))
+                return usage_error("missing code after", "-e");
+        } else
+            return usage_error("unknown option", a);
+    }
+    return 0;
+}
+
+
+/* ---- setting up the state ------------------------------------------------------- */
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static void add_template(luaL_Buffer *b, const char *dir)
+{
+    luaL_addstring(b, dir);
+    luaL_addstring(b, "/?.lua;");
+}
+
+/* Put the stdlib in front of package.path: $RADLAB_STDLIB, then a stdlib
+ * beside the program or one level up (a build tree), then the installed
+ * one.  The first found wins, so a build tree never runs installed code. */
+static void set_path(lua_State *L)
+{
+    char exe[PATH_MAX], dir[PATH_MAX + 16];
+    const char *env = getenv("RADLAB_STDLIB");
+    ssize_t n;
+    luaL_Buffer b;
+
+    lua_getglobal(L, "package");
+    luaL_buffinit(L, &b);
+    if (env && env[0])
+        add_template(&b, env);
+    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        char *slash;
+        exe[n] = '\0';
+        slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(dir, sizeof dir, "%s/stdlib", exe);
+            if (is_dir(dir))
+                add_template(&b, dir);
+            snprintf(dir, sizeof dir, "%s/../stdlib", exe);
+            if (is_dir(dir))
+                add_template(&b, dir);
+        }
+    }
+    add_template(&b, RADLAB_STDLIBDIR);
+    lua_getfield(L, -2, "path");
+    luaL_addvalue(&b);
+    luaL_pushresult(&b);
+    lua_setfield(L, -2, "path");
+    lua_pop(L, 1);
+}
+
+/* help(x), written in Lua: it sorts, matches names and prints, which is
+ * what Lua is good at.  Called with package.loaded, the registry (where
+ * the classes' metatables live) and the globals. */
+static const char help_source[] =
+    "local loaded, registry, globals = ...\n"
+    "local getmt, sort, concat = debug.getmetatable, table.sort, table.concat\n"
+    "local function say(s) io.stdout:write(s, '\\n') end\n"
+    "local intro = [[\n"
+    "radlab: radiomics on Lua 5.4.  The engine is the table `rad`.\n"
+    "  help(rad.read)      one line about a function: arguments, result, purpose\n"
+    "  help('rad.read')    the same by name; 'Image:stats' names a method\n"
+    "  help(rad)           the documented functions of a table or module\n"
+    "  help(img)           the methods of an object, e.g. an Image\n"
+    "  rad. + TAB          complete names (TAB twice lists all choices)\n"
+    "  Ctrl-C              stop a running command, or drop the current line\n"
+    "  Ctrl-D              quit\n"
+    "Manual pages: radlab(1), radlab-lua(7).]]\n"
+    "\n"
+    "-- rad.help(x), or nil when it is missing, fails or knows nothing\n"
+    "local function doc(x)\n"
+    "  local rad = loaded.rad\n"
+    "  local h = type(rad) == 'table' and rawget(rad, 'help')\n"
+    "  if type(h) ~= 'function' then return nil end\n"
+    "  local ok, s = pcall(h, x)\n"
+    "  if ok and type(s) == 'string' then return s end\n"
+    "end\n"
+    "\n"
+    "-- the method table of an object: its metatable's __index, if a table\n"
+    "local function methods(x)\n"
+    "  local mt = getmt(x)\n"
+    "  local idx = type(mt) == 'table' and rawget(mt, '__index')\n"
+    "  if type(idx) == 'table' then return idx end\n"
+    "end\n"
+    "\n"
+    "-- a printable name: a module, a field of rad, or a class (Image)\n"
+    "local function nameof(v)\n"
+    "  for k, m in next, loaded do\n"
+    "    if rawequal(m, v) and type(k) == 'string' then return k end\n"
+    "  end\n"
+    "  local rad = loaded.rad\n"
+    "  if type(rad) == 'table' then\n"
+    "    for k, m in next, rad do\n"
+    "      if rawequal(m, v) and type(k) == 'string' then return 'rad.' .. k end\n"
+    "    end\n"
+    "  end\n"
+    "  for k, mt in next, registry do\n"
+    "    if type(k) == 'string' and type(mt) == 'table' and rawequal(rawget(mt, '__index'), v) then\n"
+    "      return (k:gsub('^rad%.', ''))\n"
+    "    end\n"
+    "  end\n"
+    "end\n"
+    "\n"
+    "-- the value a name such as 'rad.image.new' or 'Image:stats' stands for,\n"
+    "-- found with raw access only; a class name finds its method table\n"
+    "local function resolve(name)\n"
+    "  local first, rest = name:match('^([%a_][%w_]*)(.*)$')\n"
+    "  if not first or rest:gsub('[.:][%a_][%w_]*', '') ~= '' then return nil end\n"
+    "  local v = rawget(globals, first)\n"
+    "  if v == nil then\n"
+    "    local mt = rawget(registry, 'rad.' .. first)\n"
+    "    if type(mt) == 'table' then\n"
+    "      local idx = rawget(mt, '__index')\n"
+    "      v = type(idx) == 'table' and idx or mt\n"
+    "    end\n"
+    "  end\n"
+    "  for key in rest:gmatch('[.:]([%a_][%w_]*)') do\n"
+    "    if v == nil then return nil end\n"
+    "    local found = type(v) == 'table' and rawget(v, key) or nil\n"
+    "    if found == nil then\n"
+    "      local m = methods(v)\n"
+    "      found = m and rawget(m, key)\n"
+    "    end\n"
+    "    v = found\n"
+    "  end\n"
+    "  return v\n"
+    "end\n"
+    "\n"
+    "-- the documented functions of a table, sorted, and its documented sub-tables\n"
+    "local function list(t, name)\n"
+    "  local keys, lines, subs = {}, {}, {}\n"
+    "  for k in next, t do\n"
+    "    if type(k) == 'string' then keys[#keys + 1] = k end\n"
+    "  end\n"
+    "  sort(keys)\n"
+    "  for _, k in ipairs(keys) do\n"
+    "    local v = rawget(t, k)\n"
+    "    local s = type(v) == 'function' and doc(v)\n"
+    "    if s then\n"
+    "      lines[#lines + 1] = '  ' .. s\n"
+    "    elseif type(v) == 'table' and not rawequal(v, t) then\n"
+    "      for _, f in next, v do\n"
+    "        if type(f) == 'function' and doc(f) then\n"
+    "          subs[#subs + 1] = 'help(' .. (name and name .. '.' or '') .. k .. ')'\n"
+    "          break\n"
+    "        end\n"
+    "      end\n"
+    "    end\n"
+    "  end\n"
+    "  if #lines == 0 and #subs == 0 then\n"
+    "    say('no documented functions in ' .. (name or 'this table'))\n"
+    "    return\n"
+    "  end\n"
+    "  if name then say(name .. ':') end\n"
+    "  for _, s in ipairs(lines) do say(s) end\n"
+    "  if #subs > 0 then say('more: ' .. concat(subs, ', ')) end\n"
+    "end\n"
+    "\n"
+    "return function(x)\n"
+    "  if x == nil then say(intro) return end\n"
+    "  local s = doc(x)\n"
+    "  if s then say(s) return end\n"
+    "  local name\n"
+    "  if type(x) == 'string' then\n"
+    "    name, x = x, resolve(x)\n"
+    "    if x == nil then say(\"no help for '\" .. name .. \"'\") return end\n"
+    "    s = doc(x)\n"
+    "    if s then say(s) return end\n"
+    "  end\n"
+    "  if type(x) == 'function' then\n"
+    "    say('no help for ' .. (name or 'this function'))\n"
+    "    return\n"
+    "  end\n"
+    "  local t = type(x) == 'table' and x or methods(x)\n"
+    "  if t == nil then\n"
+    "    say('no help for ' .. (name or 'a ' .. type(x) .. ' value'))\n"
+    "    return\n"
+    "  end\n"
+    "  list(t, name or nameof(x) or nameof(t))\n"
+    "end\n";
+
+static void define_help(lua_State *L)
+{
+    if (luaL_loadbuffer(L, help_source, sizeof help_source - 1, "=help") != LUA_OK)
+        lua_error(L);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_pushvalue(L, LUA_REGISTRYINDEX);
+    lua_pushglobaltable(L);
+    lua_call(L, 3, 1);
+    lua_setglobal(L, "help");
+}
+
+/* rad.version, from the loaded module (the module is the authority). */
+static const char *rad_version(lua_State *L)
+{
+    const char *v;
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_getfield(L, -1, "rad");
+    lua_getfield(L, -1, "version");
+    v = lua_tostring(L, -1);
+    lua_pop(L, 3); /* the string stays alive: rad.version still holds it */
+    return v ? v : "?";
+}
+
+/* The global `arg`: the script at index 0, its arguments from 1, the
+ * interpreter and options at negative indices.  Without a script, arg[0] is
+ * the program and the options follow it. */
+static void create_arg_table(lua_State *L, int argc, char **argv, int script)
+{
+    int i;
+    lua_createtable(L, argc - script - 1 > 0 ? argc - script - 1 : 0, script + 1);
+    for (i = 0; i < argc; i++) {
+        lua_pushstring(L, argv[i]);
+        lua_rawseti(L, -2, i - script);
+    }
+    lua_setglobal(L, "arg");
+}
+
+
+/* ---- running code ------------------------------------------------------------------ */
+
+static int run_chunk(lua_State *L, int status)
+{
+    if (status == LUA_OK)
+        status = radl_docall(L, 0, 0, 1);
+    return radl_report(L, status, progname);
+}
+
+/* Every -e CODE before the script, in order; stop at the first failure. */
+static int run_codes(lua_State *L, char **argv, int upto)
+{
+    int i;
+    for (i = 1; i < upto; i++) {
+        const char *code;
+        if (strncmp(argv[i], "-e", 2) != 0)
+            continue;
+        code = argv[i][2] ? argv[i] + 2 : argv[++i];
+        if (run_chunk(L, luaL_loadbuffer(L, code, strlen(code), "=(command line)")) != LUA_OK)
+            return 1;
+    }
+    return 0;
+}
+
+/* The script, with its arguments also passed as `...`.  "-" is standard
+ * input, unless it came after "--" (then it is a file named "-"). */
+static int run_script(lua_State *L, int argc, char **argv, int script)
+{
+    const char *fname = argv[script];
+    int status, i;
+
+    if (strcmp(fname, "-") == 0 && strcmp(argv[script - 1], "--") != 0)
+        fname = NULL;
+    status = luaL_loadfile(L, fname);
+    if (status == LUA_OK) {
+        luaL_checkstack(L, argc - script, "too many arguments to the script");
+        for (i = script + 1; i < argc; i++)
+            lua_pushstring(L, argv[i]);
+        status = radl_docall(L, argc - script - 1, 0, 1);
+    }
+    return radl_report(L, status, progname) == LUA_OK ? 0 : 1;
+}
+
+/* The whole program, in protected mode.  Returns the exit status. */
+static int pmain(lua_State *L)
+{
+    int argc = (int)lua_tointeger(L, 1);
+    char **argv = lua_touserdata(L, 2);
+    Options o;
+    int status;
+
+    if ((status = scan_options(argc, argv, &o)) != 0) {
+        lua_pushinteger(L, status);
+        return 1;
+    }
+    if (o.help) {
+        print_usage();
+        lua_pushinteger(L, 0);
+        return 1;
+    }
+    luaL_checkversion(L);
+    luaL_openlibs(L);
+    luaL_requiref(L, "rad", luaopen_rad, 1);
+    lua_pop(L, 1);
+    set_path(L);
+    define_help(L);
+    if (o.version) {
+        printf("%s %s (%s)\n", progname, rad_version(L), LUA_RELEASE);
+        lua_pushinteger(L, 0);
+        return 1;
+    }
+    create_arg_table(L, argc, argv, o.script);
+    status = run_codes(L, argv, o.script ? o.script : argc);
+    if (status == 0 && o.script)
+        status = run_script(L, argc, argv, o.script);
+    if (status == 0 && (o.interactive || (!o.script && !o.has_e)))
+        status = radl_repl(L);
+    lua_pushinteger(L, status);
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    lua_State *L = luaL_newstate();
+    int status, result = 1;
+
+    if (L == NULL) {
+        fprintf(stderr, "%s: cannot create the Lua state: not enough memory\n", progname);
+        return 1;
+    }
+    lua_pushcfunction(L, pmain);
+    lua_pushinteger(L, argc);
+    lua_pushlightuserdata(L, argv);
+    status = lua_pcall(L, 2, 1, 0);
+    if (status == LUA_OK)
+        result = (int)lua_tointeger(L, -1);
+    else
+        radl_report(L, status, progname);
+    lua_close(L);
+    return result;
+}

@@ -1,0 +1,183 @@
+/* radlab: format dispatch and conversion of raw voxel data.  SPDX-License-Identifier: GPL-3.0-or-later */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/io.h"
+#include "util/error.h"
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    if (m > n)
+        return 0;
+    for (size_t i = 0; i < m; i++)
+        if (tolower((unsigned char)s[n - m + i]) != suffix[i])
+            return 0;
+    return 1;
+}
+
+RadFormat rad_format_from_name(const char *path)
+{
+    if (ends_with(path, ".nii") || ends_with(path, ".nii.gz"))
+        return RAD_FORMAT_NIFTI;
+    if (ends_with(path, ".nrrd") || ends_with(path, ".nhdr"))
+        return RAD_FORMAT_NRRD;
+    if (ends_with(path, ".png"))
+        return RAD_FORMAT_PNG;
+    return RAD_FORMAT_UNKNOWN;
+}
+
+const char *rad_dtype_name(RadDType t)
+{
+    static const char *names[] = {"uint8", "int8", "uint16", "int16", "uint32", "int32",
+                                  "uint64", "int64", "float32", "float64"};
+    return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "unknown";
+}
+
+size_t rad_dtype_size(RadDType t)
+{
+    static const size_t sizes[] = {1, 1, 2, 2, 4, 4, 8, 8, 4, 8};
+    return (unsigned)t < sizeof sizes / sizeof sizes[0] ? sizes[t] : 0;
+}
+
+void rad_raw_free(RadRaw *r)
+{
+    if (r) {
+        free(r->data);
+        r->data = NULL;
+    }
+}
+
+/* Stored value v of element `i` as a double. */
+static double raw_value(const RadRaw *r, size_t i)
+{
+    const void *d = r->data;
+    switch (r->dtype) {
+    case RAD_U8: return ((const uint8_t *)d)[i];
+    case RAD_I8: return ((const int8_t *)d)[i];
+    case RAD_U16: return ((const uint16_t *)d)[i];
+    case RAD_I16: return ((const int16_t *)d)[i];
+    case RAD_U32: return ((const uint32_t *)d)[i];
+    case RAD_I32: return ((const int32_t *)d)[i];
+    case RAD_U64: return (double)((const uint64_t *)d)[i];
+    case RAD_I64: return (double)((const int64_t *)d)[i];
+    case RAD_F32: return ((const float *)d)[i];
+    case RAD_F64: return ((const double *)d)[i];
+    }
+    return NAN;
+}
+
+static int read_raw(const char *path, RadRaw *raw)
+{
+    FILE *fp;
+    memset(raw, 0, sizeof *raw);
+    /* A clear "cannot open" before any format-specific message. */
+    fp = fopen(path, "rb");
+    if (!fp)
+        return rad_error_errno("cannot open '%s'", path);
+    fclose(fp);
+    switch (rad_format_from_name(path)) {
+    case RAD_FORMAT_NIFTI: return rad_nifti_read(path, raw);
+    case RAD_FORMAT_NRRD: return rad_nrrd_read(path, raw);
+    case RAD_FORMAT_PNG: return rad_png_read(path, raw);
+    default:
+        return rad_error_set("'%s': unknown image format; radlab reads NIfTI (.nii, .nii.gz), "
+                             "NRRD (.nrrd, .nhdr) and PNG (.png)", path);
+    }
+}
+
+RadImage *rad_image_read(const char *path)
+{
+    RadRaw raw;
+    RadImage *img;
+    size_t n;
+    if (read_raw(path, &raw) != 0)
+        return NULL;
+    img = rad_image_new(&raw.geom);
+    if (!img) {
+        rad_error_prefix("'%s'", path);
+        rad_raw_free(&raw);
+        return NULL;
+    }
+    n = rad_image_nvox(img);
+    if (raw.dtype == RAD_F32 && raw.slope == 1 && raw.inter == 0)
+        memcpy(img->data, raw.data, n * sizeof(float));
+    else
+        for (size_t i = 0; i < n; i++)
+            img->data[i] = (float)(raw.slope * raw_value(&raw, i) + raw.inter);
+    rad_raw_free(&raw);
+    return img;
+}
+
+RadMask *rad_mask_read(const char *path)
+{
+    RadRaw raw;
+    RadMask *m;
+    size_t n;
+    if (read_raw(path, &raw) != 0)
+        return NULL;
+    m = rad_mask_new(&raw.geom);
+    if (!m) {
+        rad_error_prefix("'%s'", path);
+        rad_raw_free(&raw);
+        return NULL;
+    }
+    n = rad_mask_nvox(m);
+    for (size_t i = 0; i < n; i++) {
+        double v = raw.slope * raw_value(&raw, i) + raw.inter;
+        /* Masks saved as float often carry 0.9999999 for 1: round if close. */
+        double r = nearbyint(v);
+        if (!(fabs(v - r) < 1e-3) || r < 0 || r > 255) {
+            rad_error_set("'%s' is not a label mask: voxel %zu holds %g (labels must be integers 0..255); "
+                          "threshold or round the segmentation first", path, i, v);
+            rad_mask_free(m);
+            rad_raw_free(&raw);
+            return NULL;
+        }
+        m->data[i] = (uint8_t)r;
+    }
+    rad_raw_free(&raw);
+    return m;
+}
+
+static int check_writable_format(const char *path, RadFormat f)
+{
+    if (f == RAD_FORMAT_UNKNOWN)
+        return rad_error_set("'%s': unknown image format; write .nii, .nii.gz, .nrrd, .nhdr or .png", path);
+    return 0;
+}
+
+int rad_image_write(const RadImage *img, const char *path)
+{
+    RadFormat f = rad_format_from_name(path);
+    RadRaw raw;
+    if (check_writable_format(path, f) != 0)
+        return -1;
+    if (f == RAD_FORMAT_PNG)
+        return rad_png_write_image(img, path);
+    raw.geom = img->geom;
+    raw.dtype = RAD_F32;
+    raw.data = img->data;
+    raw.slope = 1;
+    raw.inter = 0;
+    return f == RAD_FORMAT_NIFTI ? rad_nifti_write(path, &raw) : rad_nrrd_write(path, &raw);
+}
+
+int rad_mask_write(const RadMask *m, const char *path)
+{
+    RadFormat f = rad_format_from_name(path);
+    RadRaw raw;
+    if (check_writable_format(path, f) != 0)
+        return -1;
+    if (f == RAD_FORMAT_PNG)
+        return rad_png_write_mask(m, path);
+    raw.geom = m->geom;
+    raw.dtype = RAD_U8;
+    raw.data = m->data;
+    raw.slope = 1;
+    raw.inter = 0;
+    return f == RAD_FORMAT_NIFTI ? rad_nifti_write(path, &raw) : rad_nrrd_write(path, &raw);
+}

@@ -1,0 +1,65 @@
+/* radlab: reading and writing images and masks.  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The format is chosen by the file name's extension and confirmed by the
+ * file's magic bytes: NIfTI-1/2 (.nii, .nii.gz), NRRD (.nrrd, .nhdr), PNG
+ * (.png).  Every reader returns NULL with a message naming the file on
+ * failure; every writer writes a temporary file beside the target and
+ * renames it, so a failed write leaves no partial file.
+ */
+#ifndef RAD_IO_IO_H
+#define RAD_IO_IO_H
+
+#include <stdint.h>
+#include "image/image.h"
+
+typedef enum RadFormat {
+    RAD_FORMAT_UNKNOWN = 0,
+    RAD_FORMAT_NIFTI,
+    RAD_FORMAT_NRRD,
+    RAD_FORMAT_PNG
+} RadFormat;
+
+/* Format from the extension (case-insensitive), or RAD_FORMAT_UNKNOWN. */
+RadFormat rad_format_from_name(const char *path);
+
+/* Raw voxel data as read from a file, before conversion: the readers below
+ * fill one and the image/mask front ends convert it. */
+typedef enum RadDType {
+    RAD_U8, RAD_I8, RAD_U16, RAD_I16, RAD_U32, RAD_I32, RAD_U64, RAD_I64, RAD_F32, RAD_F64
+} RadDType;
+const char *rad_dtype_name(RadDType t);
+size_t rad_dtype_size(RadDType t);
+
+typedef struct RadRaw {
+    RadGeometry geom;
+    RadDType dtype;
+    void *data;        /* nvox values of dtype, native byte order */
+    double slope, inter; /* value = slope * stored + inter (slope 1, inter 0 if none) */
+} RadRaw;
+void rad_raw_free(RadRaw *r);
+
+/* Generic front ends. */
+RadImage *rad_image_read(const char *path);
+int rad_image_write(const RadImage *img, const char *path);
+/* Reads labels; stored values must be integers in 0..255 (scaling applied). */
+RadMask *rad_mask_read(const char *path);
+int rad_mask_write(const RadMask *m, const char *path);
+
+/* Per-format raw readers (fill *raw; 0 or -1). */
+int rad_nifti_read(const char *path, RadRaw *raw);
+int rad_nrrd_read(const char *path, RadRaw *raw);
+int rad_png_read(const char *path, RadRaw *raw);
+
+/* Per-format writers of raw data (dtype as given; atomic). */
+int rad_nifti_write(const char *path, const RadRaw *raw);
+int rad_nrrd_write(const char *path, const RadRaw *raw);
+
+/* PNG: 8-bit grey of one slice (k, 0-based) of `img` mapped through a window:
+ * values <= level - width/2 are black, >= level + width/2 white. */
+int rad_png_write_slice(const RadImage *img, size_t k, double level, double width, const char *path);
+/* PNG of a 2D image (nz = 1), window = its full value range. */
+int rad_png_write_image(const RadImage *img, const char *path);
+/* PNG of a 2D mask: the label values written as 8-bit grey. */
+int rad_png_write_mask(const RadMask *m, const char *path);
+
+#endif

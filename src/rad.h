@@ -1,0 +1,17 @@
+/* radlab: the public umbrella header of librad.  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * An embedding C program includes this one header and links -lrad.  Every
+ * function follows the same error rule: on failure it returns -1 or NULL and
+ * rad_error_message() says what went wrong and how to fix it.
+ */
+#ifndef RAD_H
+#define RAD_H
+
+#define RAD_VERSION "0.1.0"
+
+#include "util/error.h"
+#include "util/file.h"
+#include "image/image.h"
+#include "io/io.h"
+
+#endif

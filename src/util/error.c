@@ -1,0 +1,110 @@
+/* radlab: error reporting.  SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/error.h"
+
+#define RAD_ERROR_MAX 1024
+
+static _Thread_local char rad_error_buf[RAD_ERROR_MAX];
+static volatile sig_atomic_t rad_interrupt_flag;
+
+/* "a: b" into the message buffer, truncated to fit. */
+static void join_message(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b), max = RAD_ERROR_MAX - 1;
+    char out[RAD_ERROR_MAX];
+    if (na > max)
+        na = max;
+    memcpy(out, a, na);
+    if (na + 2 <= max) {
+        memcpy(out + na, ": ", 2);
+        na += 2;
+    }
+    if (nb > max - na)
+        nb = max - na;
+    memcpy(out + na, b, nb);
+    out[na + nb] = '\0';
+    memcpy(rad_error_buf, out, na + nb + 1);
+}
+
+int rad_error_set(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rad_error_buf, sizeof rad_error_buf, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int rad_error_prefix(const char *fmt, ...)
+{
+    char old[RAD_ERROR_MAX], ctx[RAD_ERROR_MAX];
+    va_list ap;
+    memcpy(old, rad_error_buf, sizeof old);
+    va_start(ap, fmt);
+    vsnprintf(ctx, sizeof ctx, fmt, ap);
+    va_end(ap);
+    join_message(ctx, old);
+    return -1;
+}
+
+int rad_error_errno(const char *fmt, ...)
+{
+    int e = errno;
+    char ctx[RAD_ERROR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx, sizeof ctx, fmt, ap);
+    va_end(ap);
+    join_message(ctx, strerror(e));
+    return -1;
+}
+
+const char *rad_error_message(void) { return rad_error_buf; }
+void rad_error_clear(void) { rad_error_buf[0] = '\0'; }
+
+void *rad_malloc(size_t n, const char *what)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        rad_error_set("out of memory (%zu bytes for %s)", n, what);
+    return p;
+}
+
+void *rad_calloc(size_t count, size_t size, const char *what)
+{
+    void *p;
+    if (size && count > (size_t)-1 / size) {
+        rad_error_set("out of memory (%zu x %zu bytes for %s overflows)", count, size, what);
+        return NULL;
+    }
+    p = calloc(count ? count : 1, size ? size : 1);
+    if (!p)
+        rad_error_set("out of memory (%zu bytes for %s)", count * size, what);
+    return p;
+}
+
+char *rad_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = rad_malloc(n, "a string");
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+void rad_interrupt_set(void) { rad_interrupt_flag = 1; }
+void rad_interrupt_clear(void) { rad_interrupt_flag = 0; }
+int rad_interrupted(void) { return rad_interrupt_flag != 0; }
+
+int rad_interrupt_check(void)
+{
+    if (rad_interrupt_flag)
+        return rad_error_set("interrupted");
+    return 0;
+}

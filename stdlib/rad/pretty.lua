@@ -1,0 +1,178 @@
+-- radlab: pretty printer.  SPDX-License-Identifier: GPL-3.0-or-later
+--
+-- pretty.show(v [, opts]) renders any value on one line, the way the REPL
+-- prints results:
+--
+--   numbers   integers as integers, floats with %.14g ("2.0" stays a float)
+--   strings   quoted, with control characters escaped as Lua would read them
+--   tables    { 1, 2, key = value }: the array part in order, then the other
+--             keys sorted by tostring; nesting shown to opts.depth levels
+--             ("{...}" below), at most opts.items entries ("... (N more)"),
+--             a table inside itself as "<cycle>"
+--   functions "function: rad.read" when rad.help knows them, else where a Lua
+--             function was defined, else "function: builtin"
+--   objects   a __tostring metamethod prints them (tables and userdata);
+--             other userdata show their metatable's __name as "<rad.Image>"
+--
+-- Tables are walked with raw access only: showing a value never runs its
+-- __index, __pairs or __len.
+
+local M = {}
+
+M.depth = 3  -- default nesting depth
+M.items = 50 -- default entries shown per table
+
+local format, concat, sort = string.format, table.concat, table.sort
+local mtype, huge = math.type, math.huge
+local getmetatable = debug and debug.getmetatable or getmetatable
+local getinfo = debug and debug.getinfo
+local next, rawget, rawequal, pcall = next, rawget, rawequal, pcall
+local tostring, type, select = tostring, type, select
+
+local keywords = {}
+for w in ([[and break do else elseif end false for function goto if in local
+            nil not or repeat return then true until while]]):gmatch("%a+") do
+  keywords[w] = true
+end
+
+local function number(n)
+  if mtype(n) == "integer" then return format("%d", n) end
+  if n ~= n then return "nan" end
+  if n == huge then return "inf" end
+  if n == -huge then return "-inf" end
+  local s = format("%.14g", n)
+  if s:match("^-?%d+$") then s = s .. ".0" end -- keep a float visibly a float
+  return s
+end
+
+local escapes = {
+  ['"'] = '\\"', ["\\"] = "\\\\", ["\a"] = "\\a", ["\b"] = "\\b", ["\f"] = "\\f",
+  ["\n"] = "\\n", ["\r"] = "\\r", ["\t"] = "\\t", ["\v"] = "\\v",
+}
+
+-- A decimal escape takes three digits when a digit follows, so that
+-- "\1" .. "2" does not read back as "\12".
+local function quote(s)
+  return '"' .. s:gsub('([%c"\\])(%d?)', function(c, digit)
+    local e = escapes[c]
+    if not e then e = format(digit ~= "" and "\\%03d" or "\\%d", c:byte()) end
+    return e .. digit
+  end) .. '"'
+end
+
+-- The name rad.help gives a function: the part of its help line before the
+-- argument list.
+local function helpname(f)
+  local rad = package.loaded.rad
+  local help = type(rad) == "table" and rawget(rad, "help")
+  if type(help) ~= "function" then return nil end
+  local ok, h = pcall(help, f)
+  if ok and type(h) == "string" then return h:match("^([%w_.:]+)") end
+end
+
+local function func(f)
+  local name = helpname(f)
+  if name then return "function: " .. name end
+  local info = getinfo and getinfo(f, "S")
+  if info and info.what ~= "C" then
+    return format("function: %s:%d", info.short_src, info.linedefined)
+  end
+  return "function: builtin"
+end
+
+-- A value whose metatable has __tostring prints through it; a failing
+-- __tostring must not break the printing of everything around it.
+local function byname(v, mt)
+  if type(mt) ~= "table" then return nil end
+  if rawget(mt, "__tostring") ~= nil then
+    local ok, s = pcall(tostring, v)
+    if ok and type(s) == "string" then return s end
+    return "<" .. type(v) .. ": __tostring failed>"
+  end
+  if type(v) == "userdata" then
+    local name = rawget(mt, "__name")
+    if type(name) == "string" then return "<" .. name .. ">" end
+  end
+  return nil
+end
+
+local render
+
+local function keystring(k)
+  if type(k) == "string" and k:match("^[%a_][%w_]*$") and not keywords[k] then
+    return k
+  end
+  return nil
+end
+
+-- Sort other keys by tostring, with the type name to break ties between,
+-- say, 1.5 and "1.5"; the strings are made once, before sorting.
+local function sortkeys(keys)
+  local text = {}
+  for i = 1, #keys do
+    local k = keys[i]
+    local ok, s = pcall(tostring, k)
+    text[k] = (ok and type(s) == "string" and s or "") .. "\0" .. type(k)
+  end
+  sort(keys, function(a, b) return text[a] < text[b] end)
+end
+
+local function tbl(t, opts, level, seen)
+  if next(t) == nil then return "{}" end
+  if seen[t] then return "<cycle>" end
+  if level > opts.depth then return "{...}" end
+  seen[t] = true
+  local n = 0
+  while rawget(t, n + 1) ~= nil do n = n + 1 end
+  local keys = {}
+  for k in next, t do
+    if not (mtype(k) == "integer" and k >= 1 and k <= n) then keys[#keys + 1] = k end
+  end
+  sortkeys(keys)
+  local parts, max = {}, opts.items
+  for i = 1, n < max and n or max do
+    parts[#parts + 1] = render(rawget(t, i), opts, level + 1, seen)
+  end
+  for i = 1, #keys do
+    if #parts >= max then break end
+    local k = keys[i]
+    local name = keystring(k) or "[" .. render(k, opts, level + 1, seen) .. "]"
+    parts[#parts + 1] = name .. " = " .. render(rawget(t, k), opts, level + 1, seen)
+  end
+  local total = n + #keys
+  if total > #parts then parts[#parts + 1] = format("... (%d more)", total - #parts) end
+  seen[t] = nil -- a table met again elsewhere (not inside itself) prints in full
+  return "{ " .. concat(parts, ", ") .. " }"
+end
+
+render = function(v, opts, level, seen)
+  local t = type(v)
+  if t == "number" then return number(v) end
+  if t == "string" then return quote(v) end
+  if t == "function" then return func(v) end
+  if t == "table" or t == "userdata" then
+    local s = byname(v, getmetatable(v))
+    if s then return s end
+    if t == "table" then return tbl(v, opts, level, seen) end
+  end
+  return tostring(v) -- nil, booleans, threads, plain userdata
+end
+
+--- Render `v` as a string.  `opts.depth` and `opts.items` override the
+--- defaults M.depth and M.items.
+function M.show(v, opts)
+  local o = {
+    depth = opts and opts.depth or M.depth,
+    items = opts and opts.items or M.items,
+  }
+  return render(v, o, 1, {})
+end
+
+--- Print every argument with show, separated by tabs.
+function M.print(...)
+  local parts = {}
+  for i = 1, select("#", ...) do parts[i] = M.show((select(i, ...))) end
+  io.stdout:write(concat(parts, "\t"), "\n")
+end
+
+return M

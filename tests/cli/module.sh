@@ -1,0 +1,32 @@
+#!/bin/sh
+# radlab: stock lua5.4 can `require "rad"` from the built C module.
+# SPDX-License-Identifier: GPL-3.0-or-later
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; }
+if [ -z "$RADLAB_LUA" ] || [ "$RADLAB_LUA" = no ] || ! command -v "$RADLAB_LUA" >/dev/null 2>&1; then
+  echo "ok 1 # SKIP stock lua5.4 interpreter not found (install lua5.4)"
+  echo "1..1"
+  exit 0
+fi
+# A sanitizer build's rad.so needs the ASan runtime loaded first into the
+# (uninstrumented) stock interpreter.
+if [ "$RADLAB_SANITIZERS" = yes ]; then
+  LD_PRELOAD="$(${CC:-cc} -print-file-name=libasan.so) $(${CC:-cc} -print-file-name=libubsan.so)"
+  ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0"
+  export LD_PRELOAD ASAN_OPTIONS
+fi
+out=$(LUA_CPATH="$RADLAB_CMOD/?.so" "$RADLAB_LUA" -e '
+  local rad = require "rad"
+  local img = rad.image.new{size = {3, 3, 3}, value = 2}
+  print(rad.version, img:stats().mean, rad.help(rad.read) ~= nil)' 2>&1)
+case "$out" in
+  *"2.0	true"*) ok "lua5.4 loads rad.so, builds an image, finds help" ;;
+  *) notok "lua5.4 loads rad.so (got: $out)" ;;
+esac
+out=$(LUA_CPATH="$RADLAB_CMOD/?.so" "$RADLAB_LUA" -e 'local rad = require "rad"; rad.read("/nonexistent.nii")' 2>&1)
+case "$out" in
+  *"cannot open '/nonexistent.nii'"*) ok "errors reach stock Lua as Lua errors" ;;
+  *) notok "error from rad.read (got: $out)" ;;
+esac
+echo "1..$n"

@@ -1,0 +1,66 @@
+-- radlab: reading and writing images and masks from Lua.  SPDX-License-Identifier: GPL-3.0-or-later
+local T = require "rad.test"
+local dir = T.tmpdir()
+
+local img = rad.image.new{size = {6, 5, 4}, spacing = {0.7, 0.8, 2.5}, origin = {-12, 7.5, 30}}
+for k = 1, 4 do for j = 1, 5 do for i = 1, 6 do
+  img:set(i, j, k, (i * 7 + j * 13 + k * 29) % 50 - 20.25)
+end end end
+local mask = rad.mask.new(img)
+mask:set(2, 2, 2, 1); mask:set(3, 2, 2, 1); mask:set(5, 5, 4, 3)
+
+local function same_image(a, b)
+  local nx, ny, nz = a:size()
+  for k = 1, nz do for j = 1, ny do for i = 1, nx do
+    if a:get(i, j, k) ~= b:get(i, j, k) then return false end
+  end end end
+  return true
+end
+
+for _, ext in ipairs{".nii", ".nii.gz", ".nrrd", ".nhdr"} do
+  local path = dir .. "/img" .. ext
+  img:write(path)
+  local back = rad.read(path)
+  T.ok(same_image(img, back), "image round trip through " .. ext .. " is exact")
+  local ox, oy, oz = back:origin()
+  T.ok(math.abs(ox + 12) < 1e-4 and math.abs(oy - 7.5) < 1e-4 and math.abs(oz - 30) < 1e-4, ext .. " keeps the origin")
+  local sx, _, sz = back:spacing()
+  T.ok(math.abs(sx - 0.7) < 1e-6 and math.abs(sz - 2.5) < 1e-6, ext .. " keeps the spacing")
+  local mpath = dir .. "/mask" .. ext
+  mask:write(mpath)
+  local mb = rad.read_mask(mpath)
+  T.is(mb:count(), 3, ext .. " mask keeps its voxels")
+  local l3 = rad.read_mask(mpath, {label = 3})
+  T.is(l3:count(), 1, ext .. " read_mask {label = 3}")
+  T.is(l3:label(), 3, ext .. " the selected label is remembered")
+end
+
+-- PNG: a 2D image written with its full range, read back as 8-bit grey
+local flat = rad.image.new{size = {4, 2}}
+for i = 1, 4 do flat:set(i, 1, (i - 1) * 10); flat:set(i, 2, 30) end
+flat:write(dir .. "/flat.png")
+local p = rad.read(dir .. "/flat.png")
+T.is(p:ndim(), 2, "PNG reads as 2D")
+T.ok(p:get(1, 1) == 0 and p:get(4, 1) == 255 and p:get(4, 2) == 255, "PNG uses the full 0..255 range")
+T.is(p:get(2, 1), 85.0, "PNG value 10 of 0..30 -> 85")
+T.errors(function() img:write(dir .. "/vol.png") end, "one 2D slice", "3D image to PNG needs a slice")
+
+img:write_slice(dir .. "/slice.png", {slice = 2, level = 0, width = 40})
+local s = rad.read(dir .. "/slice.png")
+local sx, sy = s:size()
+T.ok(sx == 6 and sy == 5, "write_slice writes nx x ny pixels")
+-- voxel value v maps to round((v + 20) / 40 * 255) clamped
+local v = img:get(3, 4, 2)
+local want = math.max(0, math.min(255, math.floor((v + 20) * 255 / 40 + 0.5)))
+T.is(s:get(3, 4), want + 0.0, "write_slice applies the window (voxel 3,4)")
+T.errors(function() img:write_slice(dir .. "/x.png", {slice = 9}) end, "slice 9 is outside 1..4", "slice out of range")
+T.errors(function() img:write_slice(dir .. "/x.png", {sl = 1}) end, "unknown option 'sl'", "write_slice option typo")
+
+T.errors(function() img:write(dir .. "/img.tiff") end, "unknown image format", "unknown extension on write")
+T.errors(function() rad.read(dir .. "/img.nii", {labl = 1}) end, "unknown option 'labl'", "rad.read rejects options")
+
+-- no temporary files are left behind
+local listing = io.popen("ls -a '" .. dir .. "'"):read("a")
+T.ok(not listing:find("rad%-tmp"), "no temporary files left in the output folder")
+
+T.done()
