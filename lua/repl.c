@@ -142,8 +142,8 @@ static int use_readline;   /* stdin is a terminal */
 static int seen_eof;       /* end of input: finish after this command */
 
 static volatile sig_atomic_t got_sigint;
-static char *rl_result;    /* the line readline handed us (NULL at EOF) */
-static int rl_finished;
+static char *cb_line;    /* the line readline handed us (NULL at EOF) */
+static int cb_done;
 
 static void on_sigint_read(int sig)
 {
@@ -155,8 +155,8 @@ static void on_sigint_read(int sig)
  * readline from printing the next prompt before the line has run. */
 static void line_done(char *line)
 {
-    rl_result = line;
-    rl_finished = 1;
+    cb_line = line;
+    cb_done = 1;
     rl_callback_handler_remove();
 }
 
@@ -169,15 +169,15 @@ static int read_tty(const char *prompt, char **line)
     int fd = fileno(rl_instream);
     int status = LINE_OK;
 
-    rl_result = NULL;
-    rl_finished = 0;
+    cb_line = NULL;
+    cb_done = 0;
     got_sigint = 0;
     sigemptyset(&block);
     sigaddset(&block, SIGINT);
     sigprocmask(SIG_BLOCK, &block, &orig);
     set_sigint(on_sigint_read, 0, &old); /* no SA_RESTART: pselect must return */
     rl_callback_handler_install(prompt, line_done);
-    while (!rl_finished && !got_sigint) {
+    while (!cb_done && !got_sigint) {
         fd_set fds;
         FD_ZERO(&fds);
         FD_SET(fd, &fds);
@@ -190,7 +190,7 @@ static int read_tty(const char *prompt, char **line)
         rl_callback_read_char();
         sigprocmask(SIG_BLOCK, &block, NULL);
     }
-    if (!rl_finished) {
+    if (!cb_done) {
         if (got_sigint) {
             /* Throw the half-typed line away and start afresh on a new line. */
             rl_free_line_state();
@@ -204,12 +204,12 @@ static int read_tty(const char *prompt, char **line)
             fputs("\n", rl_outstream);
             fflush(rl_outstream);
         }
-    } else if (rl_result == NULL) {
+    } else if (cb_line == NULL) {
         status = LINE_EOF;
     }
     sigaction(SIGINT, &old, NULL);
     sigprocmask(SIG_SETMASK, &orig, NULL);
-    *line = rl_result;
+    *line = cb_line;
     return status;
 }
 

@@ -263,7 +263,7 @@ int rad_nifti_write(const char *path, const RadRaw *raw)
     tmp = rad_tmpname(path);
     if (!tmp)
         goto done;
-    fp = znzopen(tmp, "wb", nifti_is_gzfile(path));
+    fp = znzopen(tmp, RAD_GZIP_MODE, nifti_is_gzfile(path));
     if (znz_isnull(fp)) {
         rad_error_errno("cannot write '%s' (check that the folder exists and is writable)", path);
         goto done;

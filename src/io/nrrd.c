@@ -1108,7 +1108,7 @@ static int write_gzip(FILE *fp, const unsigned char *data, size_t nbytes, size_t
     int rc = -1, swap = host_big_endian();
     memset(&zs, 0, sizeof zs);
     /* windowBits 15 + 16: a gzip wrapper, as "encoding: gzip" asks */
-    if (in && out && deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    if (in && out && deflateInit2(&zs, RAD_GZIP_LEVEL, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         rad_error_set("cannot initialise zlib");
     else if (in && out) {
         size_t off = 0;

@@ -32,7 +32,7 @@ fi
 
 # --version: "radlab X.Y.Z (Lua 5.4.N)"
 run --version
-has "$out" '^radlab [0-9][0-9.]* (Lua 5\.4[0-9.]*)$'; check "--version prints 'radlab <version> (Lua 5.4...)' " $?
+has "$out" '^radlab [0-9][0-9.]* (Lua 5\.4[0-9.]*)$'; check "--version prints 'radlab <version> (Lua 5.4...)'" $?
 [ "$st" -eq 0 ]; check "--version exits 0" $?
 want=$("$RADLAB" -e 'io.write(rad.version)' 2>/dev/null)
 [ -n "$want" ] && has "$out" "^radlab $want "; check "--version shows rad.version ($want)" $?

@@ -12,10 +12,11 @@ notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
 check() {
   if [ "$2" -eq 0 ]; then ok "$1"; else
     notok "$1"
-    echo "# status $st; output:"; printf '%s\n' "$out" | sed 's/^/#   /'
+    echo "# status $st${res:+; driver: $res}; output:"; printf '%s\n' "$out" | sed 's/^/#   /'
   fi
 }
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+res=
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/radlab-repl.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -28,8 +29,9 @@ fi
 # repl INPUT: feed INPUT to the REPL; $out is stdout+stderr with the prompts
 # taken off the start of each line, $st the exit status.
 repl() {
-  out=$(printf '%s\n' "$1" | RADLAB_HISTORY= "$RADLAB" 2>&1 | sed -e ':a' -e 's/^rad> //' -e 'ta' -e 's/^\.\.\.> //' -e 'ta'; exit 0)
-  st=$(printf '%s\n' "$1" | RADLAB_HISTORY= "$RADLAB" >/dev/null 2>&1; echo $?)
+  printf '%s\n' "$1" | RADLAB_HISTORY= "$RADLAB" >"$tmp/piped" 2>&1
+  st=$?
+  out=$(sed -e ':a' -e 's/^rad> //' -e 'ta' -e 's/^\.\.\.> //' -e 'ta' "$tmp/piped")
 }
 line() { printf '%s\n' "$out" | grep -c -x -F -- "$1"; }   # lines equal to $1
 has() { printf '%s\n' "$out" | grep -q -F -- "$1"; }
@@ -105,7 +107,7 @@ rad> " ]; check "piped transcript is exactly the prompts and the results" $?
 
 PY=$(command -v python3 2>/dev/null)
 if [ -z "$PY" ]; then
-  for i in 1 2 3 4 5 6 7; do skip "python3 not found"; done
+  for i in 1 2 3 4 5 6 7 8; do skip "python3 not found"; done
   echo "1..$n"
   [ "$failed" -eq 0 ]
   exit $?
@@ -116,18 +118,25 @@ fi
 # (a Python regular expression on everything written since SEND); SEND is
 # written with Python string escapes (\t, \r, \x03).  It writes the whole
 # transcript to OUT and prints "exit N" or "timeout: ..." on stdout.
+# After a command, wait for the next prompt before typing: a key that
+# arrives while a command runs meets the terminal in cooked mode, where a
+# Ctrl-D is the terminal's end-of-file, not a key for readline.
 cat >"$tmp/drive.py" <<'EOF'
-import os, pty, re, select, sys, time
+import os, pty, re, select, signal, sys, time
 prog, out_path, steps = sys.argv[1], sys.argv[2], sys.argv[3:]
 pid, fd = pty.fork()
 if pid == 0:
     os.execv(prog, [prog])
 buf = b""
+def text(since):
+    # what a reader would see: no bells, escape sequences or carriage returns
+    t = buf[since:].decode("utf-8", "replace")
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|[\x07\r]", "", t)
 def read_until(pattern, since, timeout=20.0):
     global buf
     end = time.time() + timeout
     while True:
-        if pattern is not None and re.search(pattern, buf[since:].decode("utf-8", "replace")):
+        if pattern is not None and re.search(pattern, text(since)):
             return True
         left = end - time.time()
         if left <= 0:
@@ -157,11 +166,18 @@ else:
             break
 os.write(fd, b"\x04")
 read_until(None, len(buf), 20.0)
-try:
-    _, status = os.waitpid(pid, 0)
-    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
-except ChildProcessError:
-    code = -1
+code = None
+for _ in range(200):
+    p, status = os.waitpid(pid, os.WNOHANG)
+    if p:
+        code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
+        break
+    time.sleep(0.1)
+if code is None:
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    if result == "ok":
+        result = "radlab did not exit after Ctrl-D"
 with open(out_path, "wb") as f:
     f.write(buf)
 print(result if result != "ok" else "exit %d" % code)
@@ -171,7 +187,7 @@ EOF
 drive() {
   res=$(RADLAB_HISTORY="$tmp/history" TERM=dumb "$PY" "$tmp/drive.py" "$RADLAB" "$tmp/tty.out" "$@" 2>&1)
   st=0
-  out=$(tr -d '\r' <"$tmp/tty.out" 2>/dev/null)
+  out=$(tr -d '\r\007' <"$tmp/tty.out" 2>/dev/null)
 }
 rm -f "$tmp/history"
 
@@ -179,18 +195,20 @@ drive 'rad.rea\t' 'rad\.read' '\x15' '.' 'x = 1\r' 'rad> '
 [ "$res" = "exit 0" ] && has 'rad.read'; check "TAB completes rad.rea to rad.read" $?
 printf '%s\n' "$out" | grep -q '^radlab .* help() for help, Ctrl-D to quit'; check "a terminal gets the banner" $?
 
+drive 'rad.image.ne\t' 'rad\.image\.new\(' '\x15' '.' 'local_x = 1\r' 'rad> ' 'loc\t' 'local' '\x15' '.'
+[ "$res" = "exit 0" ]; check "TAB completes fields of sub-tables (rad.image.ne) and keywords" $?
 drive 'img = setmetatable({}, {__index = {stats = print}})\r' 'rad> ' 'img:st\t' 'img:stats\(' '\x15' '.' \
       'trap = setmetatable({}, {__index = function() os.exit(9) end})\r' 'rad> ' 'trap.x\t' '.' '\x15' '.'
 [ "$res" = "exit 0" ]; check "method completion works and never calls __index functions" $?
 
-drive 'while true do end\r' 'while true do end\n' '@pause1' '' '\x03' 'interrupted.*rad> ' 'print(42)\r' '42'
+drive 'while true do end\r' 'while true do end\n' '@pause1' '' '\x03' 'interrupted\nrad> ' 'print(42)\r' '42\nrad> '
 [ "$res" = "exit 0" ] && has 'interrupted' && printf '%s\n' "$out" | grep -q '^42$'
 check "Ctrl-C stops a running loop; the REPL goes on (print(42) -> 42)" $?
 
-drive 'print("half' 'half' '\x03' 'rad> ' 'print(5)\r' '5\n'
+drive 'print("half' 'half' '\x03' 'rad> ' 'print(5)\r' '5\nrad> '
 [ "$res" = "exit 0" ] && ! has 'unfinished string'; check "Ctrl-C at the prompt discards the line" $?
 
-drive 'for i = 1, 2 do\r' '\.\.\.> ' '\x03' 'rad> ' 'print(6)\r' '6\n'
+drive 'for i = 1, 2 do\r' '\.\.\.> ' '\x03' 'rad> ' 'print(6)\r' '6\nrad> '
 [ "$res" = "exit 0" ] && ! has "'end' expected"; check "Ctrl-C at '...> ' drops the unfinished statement" $?
 
 [ -f "$tmp/history" ] && grep -q -x 'print(42)' "$tmp/history" && ! grep -q '^$' "$tmp/history"
