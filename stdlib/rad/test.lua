@@ -46,7 +46,7 @@ end
 
 --- |got - want| <= tol.
 function T.near(got, want, tol, name)
-  local ok = type(got) == "number" and math.abs(got - want) <= tol
+  local ok = type(got) == "number" and type(want) == "number" and math.abs(got - want) <= tol
   line(ok, name)
   if not ok then T.diag("got ", show(got), ", want ", show(want), " (tolerance ", tol, ")") end
   return ok

@@ -7,12 +7,31 @@ if not data then
   T.done()
 end
 
--- diagnostics rows of the baseline (first data column: brain1)
+-- diagnostics rows of the baseline: the brain1 column, or where an older
+-- PyRadiomics left it empty, the first variant that has the (same, original
+-- image) value
+local function fields(s)
+  local out, pos = {}, 1
+  while pos <= #s + 1 do
+    local q = s:match('^"([^"]*)"', pos)
+    if q then
+      out[#out + 1] = q
+      pos = pos + #q + 3
+    else
+      local f = s:match("^([^,]*)", pos)
+      out[#out + 1] = f
+      pos = pos + #f + 1
+    end
+  end
+  return out
+end
 local diag = {}
 for line in io.lines(data .. "/pyradiomics/baseline/firstorder.csv") do
   local key, rest = line:match("^(diagnostics_[^,]+),(.*)$")
   if key then
-    diag[key] = rest:match('^"([^"]*)"') or rest:match("^([^,]*)")
+    for _, f in ipairs(fields(rest)) do
+      if f ~= "" then diag[key] = f; break end
+    end
   end
 end
 local function tuple(s)
@@ -25,7 +44,7 @@ local img = rad.read(data .. "/pyradiomics/brain1_image.nrrd")
 local mask = rad.read_mask(data .. "/pyradiomics/brain1_label.nrrd", {label = 1})
 T.ok(pcall(img.stats, img, mask), "brain1 image and mask geometries agree")
 
-local size = tuple(diag["diagnostics_Image-original_Size"] or "(256, 256, 25)")
+local size = tuple(diag["diagnostics_Image-original_Size"])
 local nx, ny, nz = img:size()
 T.ok(nx == size[1] and ny == size[2] and nz == size[3], string.format("size %dx%dx%d as baseline", nx, ny, nz))
 local sp = tuple(diag["diagnostics_Image-original_Spacing"])
