@@ -13,5 +13,6 @@
 #include "util/file.h"
 #include "image/image.h"
 #include "io/io.h"
+#include "features/features.h"
 
 #endif

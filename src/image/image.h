@@ -42,6 +42,25 @@ typedef struct RadBox {
     size_t lo[3], hi[3]; /* inclusive, 0-based */
 } RadBox;
 
+/* ---- interpolation (src/image/resample.c) ------------------------------ */
+
+typedef enum RadInterp {
+    RAD_INTERP_NEAREST = 0,
+    RAD_INTERP_LINEAR,  /* bilinear in 2D, trilinear in 3D */
+    RAD_INTERP_CUBIC    /* cubic B-spline (IBSI "tricubic spline") */
+} RadInterp;
+
+/* The IBSI interpolation grid (IBSI 1 section 2.4, "align grid centres",
+ * 3WE3): n_new = ceil(n * s / s_new) per axis, the new grid centred on the
+ * old one.  With in_plane set, z keeps its size and spacing. */
+int rad_resample_grid(const RadGeometry *in, const double spacing[3], int in_plane, RadGeometry *out);
+/* Image values interpolated onto `grid` (same direction as img; points
+ * outside the image take the nearest boundary value). */
+RadImage *rad_image_resample(const RadImage *img, const RadGeometry *grid, RadInterp interp);
+/* The selected label as 0/1, interpolated onto `grid` and kept where the
+ * interpolated value >= delta (partial-volume fraction).  Result label 1. */
+RadMask *rad_mask_resample(const RadMask *m, const RadGeometry *grid, RadInterp interp, double delta);
+
 /* ---- geometry ---------------------------------------------------------- */
 
 /* Identity direction, unit spacing, zero origin for the given size. */

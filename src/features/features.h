@@ -1,0 +1,202 @@
+/* radlab: the IBSI 1 feature engine: settings, preprocessed ROI, feature sets,
+ * the registry and the family interface.  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Pipeline (IBSI 1 chapter 2, docs/02_Image_processing.rst):
+ *   image + mask
+ *     -> optional rounding of input intensities           (preprocess.c)
+ *     -> interpolation to new spacing, grid centres aligned,
+ *        mask interpolated and thresholded at a partial-volume fraction,
+ *        intensities optionally rounded                     (src/image/resample.c)
+ *     -> morphological mask = interpolated mask;
+ *        intensity mask = morphological mask re-segmented by range and/or
+ *        mean +/- k sigma                                    (preprocess.c)
+ *     -> discretisation (fixed bin number / fixed bin size) (preprocess.c)
+ *     -> RadRoi, read by every feature family                (one file per family)
+ *
+ * Every function is reentrant: no global mutable state, so cases can be
+ * processed on threads.  Failures record a message (util/error.h) and return -1.
+ */
+#ifndef RAD_FEATURES_FEATURES_H
+#define RAD_FEATURES_FEATURES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "image/image.h"
+
+/* ---- settings --------------------------------------------------------------- */
+
+typedef enum RadDisc {
+    RAD_DISC_NONE = 0,  /* grey level = intensity (must be integers >= 1) */
+    RAD_DISC_FBN,       /* fixed bin number (IBSI K15C) */
+    RAD_DISC_FBS        /* fixed bin size (IBSI Q3RU) */
+} RadDisc;
+
+typedef enum RadIvhMode {
+    RAD_IVH_DISCRETE = 0, /* intensities used as they are, w = 1 ("calibrated discrete") */
+    RAD_IVH_FBS,          /* calibrated continuous: bins of ivh_width from ivh_min, bin centres */
+    RAD_IVH_FBN           /* arbitrary units: ivh_bins bins */
+} RadIvhMode;
+
+/* texture aggregations requested (IBSI "Aggregating features") */
+#define RAD_AGGR_2D 1u    /* cm/rlm: _2D_avg, _2D_comb; szm/dzm/ngt/ngl: _2D */
+#define RAD_AGGR_2_5D 2u  /* cm/rlm: _2_5D_avg, _2_5D_comb; others: _2_5D */
+#define RAD_AGGR_3D 4u    /* cm/rlm: _3D_avg, _3D_comb; others: _3D */
+
+/* families (bit i = family i of the registry) */
+#define RAD_FAM_MORPH (1u << 0)
+#define RAD_FAM_LOC   (1u << 1)
+#define RAD_FAM_STAT  (1u << 2)
+#define RAD_FAM_IH    (1u << 3)
+#define RAD_FAM_IVH   (1u << 4)
+#define RAD_FAM_CM    (1u << 5)
+#define RAD_FAM_RLM   (1u << 6)
+#define RAD_FAM_SZM   (1u << 7)
+#define RAD_FAM_DZM   (1u << 8)
+#define RAD_FAM_NGT   (1u << 9)
+#define RAD_FAM_NGL   (1u << 10)
+#define RAD_FAM_DIAG  (1u << 11) /* the IBSI diagnostic rows (img_dim_x_init_img, ...) */
+#define RAD_FAM_ALL   0xfffu
+
+typedef struct RadSettings {
+    unsigned families;          /* RAD_FAM_* bits to compute (default all) */
+    int round_input;            /* round input intensities to integers (CT: yes) */
+
+    /* interpolation (IBSI 2.4); off when resample = 0 */
+    int resample;
+    int resample_2d;            /* in-plane only: z keeps its spacing and grid */
+    double spacing[3];          /* new spacing, mm (spacing[2] ignored when resample_2d) */
+    RadInterp interp;           /* image interpolator */
+    RadInterp mask_interp;      /* mask interpolator */
+    double mask_threshold;      /* partial-volume fraction delta (default 0.5) */
+    int round_intensities;      /* round intensities after interpolation */
+
+    /* re-segmentation (IBSI 2.5): range [lo, hi] (+/-INFINITY = open) and
+     * outlier filtering at mean +/- outlier_sigma * sd (0 = off) */
+    int reseg_range;
+    double reseg_lo, reseg_hi;
+    double outlier_sigma;
+
+    /* discretisation for IH and texture (IBSI 2.7) */
+    RadDisc disc;
+    int bins;                   /* FBN */
+    double bin_width;           /* FBS */
+    int has_disc_min;           /* FBS: minimum given; else reseg_lo if finite, else ROI min */
+    double disc_min;
+
+    /* discretisation for IVH (IBSI 4.5) */
+    RadIvhMode ivh;
+    double ivh_width;           /* RAD_IVH_FBS */
+    int ivh_bins;               /* RAD_IVH_FBN */
+    int has_ivh_range;          /* [ivh_min, ivh_max]; else re-segmentation range, else ROI range */
+    double ivh_min, ivh_max;
+
+    /* texture */
+    unsigned aggr;              /* RAD_AGGR_* */
+    int distance;               /* GLCM, NGTDM, NGLDM neighbourhood (Chebyshev), default 1 */
+    int ngldm_alpha;            /* NGLDM coarseness, default 0 */
+} RadSettings;
+
+/* Defaults: all families, no interpolation, no re-segmentation, FBN 32,
+ * IVH discrete, 3D aggregations, distance 1, alpha 0, delta 0.5. */
+void rad_settings_default(RadSettings *s);
+/* Check consistency (bin width > 0, bins 1..65535, spacing > 0, ...); 0 or -1. */
+int rad_settings_check(const RadSettings *s);
+/* SHA-256 hex digest (64 chars + NUL) of the settings, for provenance. */
+void rad_settings_digest(const RadSettings *s, char out[65]);
+
+/* ---- feature sets --------------------------------------------------------------- */
+
+typedef struct RadFeatureSet {
+    size_t n, cap;
+    char **tags;     /* owned */
+    double *values;
+    char digest[65]; /* settings digest */
+} RadFeatureSet;
+
+RadFeatureSet *rad_featureset_new(void);
+void rad_featureset_free(RadFeatureSet *fs);
+/* Append tag = value (tag copied).  0 or -1 (out of memory). */
+int rad_featureset_add(RadFeatureSet *fs, const char *tag, double value);
+/* Append "<base><suffix>" = value, e.g. ("cm_joint_max", "_3D_comb"). */
+int rad_featureset_add2(RadFeatureSet *fs, const char *base, const char *suffix, double value);
+/* Index of tag or -1. */
+long rad_featureset_find(const RadFeatureSet *fs, const char *tag);
+
+/* ---- the preprocessed region of interest ------------------------------------------ */
+
+typedef struct RadRoi {
+    RadGeometry geom;      /* grid after interpolation; arrays below are on it */
+    float *image;          /* intensities of the whole grid (after rounding) */
+    uint8_t *morph;        /* morphological mask, 0/1 */
+    uint8_t *mask;         /* intensity mask, 0/1 (morph after re-segmentation) */
+    size_t n_morph, n_mask;/* voxel counts (n_mask >= 1 is guaranteed) */
+    RadBox box;            /* bounding box of morph (contains mask) */
+    int *grey;             /* discretised grey level 1..ng inside mask, 0 outside */
+    int ng;                /* number of grey levels (the matrix size of textures) */
+    double disc_min;       /* FBS: the bin origin actually used; FBN: ROI min */
+    double disc_width;     /* FBS: bin width; FBN: (max-min)/ng */
+    int is_2d;             /* ROI treated slice by slice (2D image) */
+} RadRoi;
+
+/* Run the pipeline: img and mask must share a geometry; the mask's selected
+ * label is the ROI.  Appends the diagnostic rows (diag_...) to `diag` when not
+ * NULL: the IBSI diagnostic tags of CONFIGS.md (img_dim_x_init_img,
+ * int_mask_vox_count_reseg_roi, ...).  Fails with a clear message when the
+ * ROI is empty after any step. */
+int rad_roi_prepare(const RadImage *img, const RadMask *mask, const RadSettings *s,
+                    RadRoi *roi, RadFeatureSet *diag);
+void rad_roi_free(RadRoi *roi);
+
+/* ---- the registry ------------------------------------------------------------------- */
+
+typedef enum RadAggrKind {
+    RAD_AGGR_KIND_NONE = 0, /* morph, loc, stat, ih, ivh: one value, no suffix */
+    RAD_AGGR_KIND_MATRIX,   /* cm, rlm: _2D_avg _2D_comb _2_5D_avg _2_5D_comb _3D_avg _3D_comb */
+    RAD_AGGR_KIND_ZONE,     /* szm, dzm, ngt, ngl: _2D _2_5D _3D */
+    RAD_AGGR_KIND_DIAG      /* diagnostics */
+} RadAggrKind;
+
+typedef struct RadFeatureDef {
+    const char *tag;        /* base tag without aggregation suffix, e.g. "cm_joint_max" */
+    const char *ibsi_id;    /* permanent identifier, e.g. "GYBY" ("" if none printed) */
+    const char *name;       /* IBSI feature name, e.g. "Joint maximum" */
+    const char *unit;       /* "mm^3", "HU", "" (dimensionless or intensity-dependent) */
+} RadFeatureDef;
+
+/* A family computes all of its features for the aggregations in s->aggr and
+ * appends "<tag><suffix>" for each to fs. */
+typedef int (*RadFamilyFn)(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs);
+
+typedef struct RadFamily {
+    const char *prefix;     /* "cm" */
+    const char *name;       /* "Grey level co-occurrence matrix (GLCM)" */
+    const char *ibsi_id;    /* "LFYI" */
+    unsigned bit;           /* RAD_FAM_CM */
+    RadAggrKind aggr_kind;
+    const RadFeatureDef *defs; /* terminated by {NULL} */
+    RadFamilyFn compute;
+} RadFamily;
+
+/* Each family file defines its table and compute function. */
+extern const RadFamily rad_family_morph, rad_family_loc, rad_family_stat, rad_family_ih,
+    rad_family_ivh, rad_family_cm, rad_family_rlm, rad_family_szm, rad_family_dzm,
+    rad_family_ngt, rad_family_ngl;
+/* The diagnostic rows, listed like a family; computed by rad_roi_prepare
+ * (compute is NULL). */
+extern const RadFamily rad_family_diag;
+
+/* All families in registry order (NULL-terminated). */
+const RadFamily *const *rad_families(void);
+
+/* Suffixes of an aggregation kind for the RAD_AGGR_* bits in aggr:
+ * writes up to 6 suffix strings, returns their count. */
+int rad_aggr_suffixes(RadAggrKind kind, unsigned aggr, const char *out[6]);
+
+/* ---- extraction ------------------------------------------------------------------------ */
+
+/* Preprocess, run every requested family, return the feature set (diagnostic
+ * rows first when RAD_FAM_DIAG is set, then families in registry order). */
+RadFeatureSet *rad_extract(const RadImage *img, const RadMask *mask, const RadSettings *s);
+
+#endif

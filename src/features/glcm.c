@@ -1,0 +1,14 @@
+/* radlab: Grey level co-occurrence matrix (GLCM) features (IBSI LFYI).  SPDX-License-Identifier: GPL-3.0-or-later
+ * PLACEHOLDER while the family is being written: computes nothing yet. */
+#include "features/features.h"
+#include "util/error.h"
+
+static const RadFeatureDef defs[] = {{NULL, NULL, NULL, NULL}};
+
+static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
+{
+    (void)roi; (void)s; (void)fs;
+    return 0;
+}
+
+const RadFamily rad_family_cm = {"cm", "Grey level co-occurrence matrix (GLCM)", "LFYI", RAD_FAM_CM, RAD_AGGR_KIND_MATRIX, defs, compute};

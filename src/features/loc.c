@@ -1,0 +1,14 @@
+/* radlab: Local intensity features (IBSI 9ST6).  SPDX-License-Identifier: GPL-3.0-or-later
+ * PLACEHOLDER while the family is being written: computes nothing yet. */
+#include "features/features.h"
+#include "util/error.h"
+
+static const RadFeatureDef defs[] = {{NULL, NULL, NULL, NULL}};
+
+static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
+{
+    (void)roi; (void)s; (void)fs;
+    return 0;
+}
+
+const RadFamily rad_family_loc = {"loc", "Local intensity", "9ST6", RAD_FAM_LOC, RAD_AGGR_KIND_NONE, defs, compute};
