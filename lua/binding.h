@@ -63,6 +63,9 @@ void radl_check_ijk(lua_State *L, int idx, int n, const RadGeometry *g, size_t i
 /* Per-object openers, called by luaopen_rad with the rad table on top. */
 void radl_open_image(lua_State *L);
 void radl_open_mask(lua_State *L);
+void radl_open_features(lua_State *L);
+/* Settings table at idx (nil = defaults) -> RadSettings; raises on bad keys. */
+void radl_settings_from_table(lua_State *L, int idx, RadSettings *s);
 
 /* The `rad` module. */
 int luaopen_rad(lua_State *L);

@@ -166,5 +166,6 @@ int luaopen_rad(lua_State *L)
     lua_setfield(L, -2, "version");
     radl_open_image(L);
     radl_open_mask(L);
+    radl_open_features(L);
     return 1;
 }

@@ -42,6 +42,11 @@ static void print_usage(void)
            "  --          stop handling options; the next argument is the script\n"
            "  -h, --help  show this help and exit\n"
            "  --version   show the versions of radlab and Lua and exit\n"
+           "Commands:\n"
+           "  extract IMAGE MASK [-s SETTINGS.lua] [--label N] [-o OUT.csv]\n"
+           "              compute the IBSI features of a region of interest\n"
+           "  features [FAMILY]\n"
+           "              list the features radlab computes (tag, IBSI id, name)\n"
            "In the REPL, help() explains how to get help.  See radlab(1).\n",
            progname);
 }
@@ -367,6 +372,37 @@ static int run_script(lua_State *L, int argc, char **argv, int script)
     return radl_report(L, status, progname) == LUA_OK ? 0 : 1;
 }
 
+/* Subcommands (radlab extract ..., radlab features ...) are written in Lua
+ * (stdlib/rad/cli.lua); their function returns the exit status.  A script
+ * that happens to be called "extract" runs as ./extract. */
+static int is_subcommand(const char *a)
+{
+    return strcmp(a, "extract") == 0 || strcmp(a, "features") == 0;
+}
+
+static int run_subcommand(lua_State *L, int argc, char **argv)
+{
+    int status, i;
+    lua_getglobal(L, "require");
+    lua_pushstring(L, "rad.cli");
+    status = radl_docall(L, 1, 1, 0);
+    if (status == LUA_OK) {
+        lua_getfield(L, -1, "main");
+        lua_remove(L, -2);
+        luaL_checkstack(L, argc, "too many arguments");
+        for (i = 1; i < argc; i++)
+            lua_pushstring(L, argv[i]);
+        status = radl_docall(L, argc - 1, 1, 0);
+    }
+    if (status != LUA_OK) {
+        radl_report(L, status, progname);
+        return 1;
+    }
+    status = (int)luaL_optinteger(L, -1, 0);
+    lua_pop(L, 1);
+    return status;
+}
+
 /* The whole program, in protected mode.  Returns the exit status. */
 static int pmain(lua_State *L)
 {
@@ -375,6 +411,15 @@ static int pmain(lua_State *L)
     Options o;
     int status;
 
+    if (argc >= 2 && is_subcommand(argv[1])) {
+        luaL_checkversion(L);
+        luaL_openlibs(L);
+        luaL_requiref(L, "rad", luaopen_rad, 1);
+        lua_pop(L, 1);
+        set_path(L);
+        lua_pushinteger(L, run_subcommand(L, argc, argv));
+        return 1;
+    }
     if ((status = scan_options(argc, argv, &o)) != 0) {
         lua_pushinteger(L, status);
         return 1;

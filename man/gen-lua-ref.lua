@@ -8,6 +8,7 @@ local groups = {
   {"rad.", "MODULE FUNCTIONS"},
   {"Image:", "IMAGE METHODS"},
   {"Mask:", "MASK METHODS"},
+  {"FeatureSet:", "FEATURESET METHODS"},
 }
 
 local names = rad.help_names()
@@ -76,6 +77,40 @@ for _, g in ipairs(groups) do
 end
 
 io.write([[
+.SH SETTINGS
+\fBrad.extract\fR takes one settings table; every key is optional and
+\fBrad.settings.defaults()\fR prints the defaults.  Unknown keys and bad values
+are errors that name the key.
+.TP
+\fBfamilies\fR
+array of family prefixes to compute (default: all), e.g. {"stat", "cm"}; see
+\fBradlab-features\fR(7).
+.TP
+\fBround\fR
+round input intensities to integers (IBSI: CT intensities); default false.
+.TP
+\fBresample\fR = {spacing =, in_plane =, interpolator =, mask_interpolator =, mask_threshold =, round =}
+interpolate to a new spacing (mm) with the grid centres aligned (IBSI 2.4);
+in_plane keeps z (2D configurations); interpolators "nearest", "linear"
+(default) or "cubic" (cubic B-spline); the mask is interpolated and kept where
+it reaches mask_threshold (default 0.5); round rounds the interpolated
+intensities.
+.TP
+\fBresegment\fR = {range = {lo, hi}, outliers = k}
+the intensity mask keeps voxels within [lo, hi] and/or within mean +/- k sd;
+the morphological mask is not re-segmented.
+.TP
+\fBdiscretise\fR = {method = "fbn", bins = 32} or {method = "fbs", width =, min =} or {method = "none"}
+grey levels for the intensity histogram and texture families: fixed bin
+number, fixed bin size (bins start at min, by default the lower bound of the
+re-segmentation range, else the ROI minimum), or the intensities themselves.
+.TP
+\fBivh\fR = {method = "discrete"} or {method = "fbs", width =, range = {lo, hi}} or {method = "fbn", bins =}
+discretisation of the intensity-volume histogram (IBSI 4.5).
+.TP
+\fBtexture\fR = {aggregation = {"2D", "2.5D", "3D"}, distance = 1, ngldm_alpha = 0}
+which texture aggregations to compute, the neighbourhood distance
+(Chebyshev) of GLCM, NGTDM and NGLDM, and the NGLDM coarseness.
 .SH EXAMPLES
 Read the IBSI CT phantom and report its region of interest:
 .PP
@@ -96,5 +131,5 @@ img:set(1, 1, 1, 100)
 print(img:get(1, 1, 1), img:to_point(1, 1, 1))
 .fi
 .SH SEE ALSO
-\fBradlab\fR(1), \fBlua\fR(1)
+\fBradlab\fR(1), \fBradlab-features\fR(7), \fBlua\fR(1)
 ]])

@@ -1,73 +1,475 @@
-/* radlab: preprocessing (PLACEHOLDER being written: no interpolation, no re-segmentation).
- * SPDX-License-Identifier: GPL-3.0-or-later */
+/* radlab: preprocessing of image and ROI before feature extraction (IBSI 1 chapter 2).  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What this file computes (IBSI 1, docs/02_Image_processing.rst; the
+ * diagnostic features of docs/05_Reference_data_sets.rst):
+ *
+ *   1. rounding of input intensities to integers, when asked (IBSI 05, "Lung
+ *      cancer CT image": NIfTI converted to float and rounded);
+ *   2. interpolation (VTM2) of the image onto the "align grid centres" grid
+ *      (3WE3, 026Q, QCY4), of the mask with its own interpolator and the
+ *      partial-volume threshold (E8H9), then rounding of intensities (68QD)
+ *      - the arithmetic is in src/image/resample.c;
+ *   3. the morphological mask (G5KJ) = the (interpolated) mask, and the
+ *      intensity mask (SEFI) = the morphological mask re-segmented (IF9H) by
+ *      the closed range [a, b] (USB3) and by outlier filtering mu +/- k sigma
+ *      (7ACA); when both are set the voxel must pass both (IF9H: "the
+ *      intersection of the intensity ranges");
+ *   4. discretisation (4R0B) into grey levels 1..Ng: none, fixed bin number
+ *      (K15C) or fixed bin size (Q3RU);
+ *   5. the diagnostic features (IBSI 05 "Diagnostic features"), with the tags
+ *      of the IBSI reference tables.
+ *
+ * Conventions chosen here (IBSI leaves them open):
+ *   - Outlier filtering uses the mean and the population standard deviation
+ *     (divide by N, as every IBSI dispersion statistic) of the intensities in
+ *     the morphological mask, i.e. of the ROI before any re-segmentation, so
+ *     that range and outlier filter are two independent intensity ranges
+ *     whose intersection is applied (IF9H).
+ *   - FBS: Ng is the highest grey level occupied in the intensity mask; the
+ *     bin origin is the given minimum, else the lower bound of a finite
+ *     re-segmentation range (Q3RU, table_discretisation note 3), else the
+ *     ROI minimum.  An intensity below a given minimum is an error.
+ *   - FBN: Ng is the requested number of bins even when some are empty; a
+ *     constant ROI (X_max = X_min) puts every voxel in grey level 1.
+ *   - No discretisation: intensities must be integers >= 1; Ng is the
+ *     highest one (the digital phantom: Ng = 6, levels 2 and 5 empty).
+ *   - Floor in FBN/FBS is taken with 1e-9 of slack in bin units, so that an
+ *     intensity lying exactly on a bin edge (0.3 with bins of 0.1) is not
+ *     moved down a bin by binary rounding.
+ *   - Rounding is half away from zero (round()), independent of the FPU
+ *     rounding mode.
+ *   - Non-finite intensities (NaN, Inf) inside the ROI are an error that
+ *     names their count; outside the ROI they are ignored (and left out of
+ *     the image diagnostics).  Interpolation can carry a NaN from outside
+ *     into the ROI; that is then reported the same way.
+ *   - More than 65535 grey levels is an error (texture matrices are Ng x Ng).
+ */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "features/features.h"
 #include "util/error.h"
 
-static const RadFeatureDef defs[] = {{NULL, NULL, NULL, NULL}};
-const RadFamily rad_family_diag = {"diag", "Diagnostics", "", RAD_FAM_DIAG, RAD_AGGR_KIND_DIAG, defs, NULL};
+#define MAX_GREY 65535
+
+/* ---- the diagnostic rows (IBSI 05 "Diagnostic features"), in reference-table order ---- */
+
+#define IMG_ROWS(stage, what)                                                                   \
+    {"img_dim_x_" stage, "", "Image dimension x (" what ")", "voxels"},                         \
+    {"img_dim_y_" stage, "", "Image dimension y (" what ")", "voxels"},                         \
+    {"img_dim_z_" stage, "", "Image dimension z (" what ")", "voxels"},                         \
+    {"vox_dim_x_" stage, "", "Voxel dimension x (" what ")", "mm"},                             \
+    {"vox_dim_y_" stage, "", "Voxel dimension y (" what ")", "mm"},                             \
+    {"vox_dim_z_" stage, "", "Voxel dimension z (" what ")", "mm"},                             \
+    {"mean_int_" stage, "", "Mean intensity (" what ")", ""},                                   \
+    {"min_int_" stage, "", "Minimum intensity (" what ")", ""},                                 \
+    {"max_int_" stage, "", "Maximum intensity (" what ")", ""}
+
+#define ROI_ROWS(stage, what)                                                                   \
+    {"int_mask_dim_x_" stage, "", "Intensity mask dimension x (" what ")", "voxels"},           \
+    {"int_mask_dim_y_" stage, "", "Intensity mask dimension y (" what ")", "voxels"},           \
+    {"int_mask_dim_z_" stage, "", "Intensity mask dimension z (" what ")", "voxels"},           \
+    {"int_mask_bb_dim_x_" stage, "", "Intensity mask bounding box dimension x (" what ")", "voxels"}, \
+    {"int_mask_bb_dim_y_" stage, "", "Intensity mask bounding box dimension y (" what ")", "voxels"}, \
+    {"int_mask_bb_dim_z_" stage, "", "Intensity mask bounding box dimension z (" what ")", "voxels"}, \
+    {"morph_mask_bb_dim_x_" stage, "", "Morphological mask bounding box dimension x (" what ")", "voxels"}, \
+    {"morph_mask_bb_dim_y_" stage, "", "Morphological mask bounding box dimension y (" what ")", "voxels"}, \
+    {"morph_mask_bb_dim_z_" stage, "", "Morphological mask bounding box dimension z (" what ")", "voxels"}, \
+    {"int_mask_vox_count_" stage, "", "Intensity mask voxel count (" what ")", "voxels"},       \
+    {"morph_mask_vox_count_" stage, "", "Morphological mask voxel count (" what ")", "voxels"}, \
+    {"int_mask_mean_int_" stage, "", "Intensity mask mean intensity (" what ")", ""},           \
+    {"int_mask_min_int_" stage, "", "Intensity mask minimum intensity (" what ")", ""},         \
+    {"int_mask_max_int_" stage, "", "Intensity mask maximum intensity (" what ")", ""}
+
+static const RadFeatureDef defs[] = {
+    IMG_ROWS("init_img", "initial image"),
+    IMG_ROWS("interp_img", "interpolated image"),
+    ROI_ROWS("init_roi", "initial ROI"),
+    ROI_ROWS("interp_roi", "interpolated ROI"),
+    ROI_ROWS("reseg_roi", "re-segmented ROI"),
+    {NULL, NULL, NULL, NULL}};
+
+#define N_IMG_ROWS 9
+#define N_ROI_ROWS 14
+#define N_DIAG (2 * N_IMG_ROWS + 3 * N_ROI_ROWS)
+
+const RadFamily rad_family_diag = {"diag", "Diagnostic features (image processing)", "", RAD_FAM_DIAG,
+                                   RAD_AGGR_KIND_DIAG, defs, NULL};
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+/* Bounding box and count of a 0/1 mask; count 0 leaves the box lo > hi. */
+static size_t mask_box(const uint8_t *m, const size_t dim[3], RadBox *b)
+{
+    size_t v = 0, n = 0;
+    for (int c = 0; c < 3; c++) {
+        b->lo[c] = dim[c];
+        b->hi[c] = 0;
+    }
+    for (size_t k = 0; k < dim[2]; k++)
+        for (size_t j = 0; j < dim[1]; j++) {
+            size_t first = dim[0], last = 0, cnt = 0;
+            for (size_t i = 0; i < dim[0]; i++, v++)
+                if (m[v]) {
+                    if (!cnt)
+                        first = i;
+                    last = i;
+                    cnt++;
+                }
+            if (!cnt)
+                continue;
+            n += cnt;
+            if (first < b->lo[0]) b->lo[0] = first;
+            if (last > b->hi[0]) b->hi[0] = last;
+            if (j < b->lo[1]) b->lo[1] = j;
+            if (j > b->hi[1]) b->hi[1] = j;
+            if (k < b->lo[2]) b->lo[2] = k;
+            if (k > b->hi[2]) b->hi[2] = k;
+        }
+    return n;
+}
+
+/* Mean, min and max of the finite values of x (inside m when m != NULL). */
+static size_t value_stats(const float *x, const uint8_t *m, size_t n, double *mean, double *lo, double *hi)
+{
+    double s = 0, a = INFINITY, b = -INFINITY;
+    size_t cnt = 0;
+    for (size_t v = 0; v < n; v++) {
+        double y = x[v];
+        if ((m && !m[v]) || !isfinite(y))
+            continue;
+        s += y;
+        cnt++;
+        if (y < a) a = y;
+        if (y > b) b = y;
+    }
+    /* empty: 0 rather than NaN in the diagnostics (the pipeline fails first) */
+    *mean = cnt ? s / (double)cnt : 0;
+    *lo = cnt ? a : 0;
+    *hi = cnt ? b : 0;
+    return cnt;
+}
+
+static void img_diag(const float *x, const RadGeometry *g, double out[N_IMG_ROWS])
+{
+    for (int c = 0; c < 3; c++) {
+        out[c] = (double)g->dim[c];
+        out[3 + c] = g->spacing[c];
+    }
+    value_stats(x, NULL, rad_geometry_nvox(g), &out[6], &out[7], &out[8]);
+}
+
+static void roi_diag(const float *x, const uint8_t *imask, const uint8_t *mmask, const RadGeometry *g,
+                     double out[N_ROI_ROWS])
+{
+    RadBox bi, bm;
+    size_t ni = mask_box(imask, g->dim, &bi), nm = mask_box(mmask, g->dim, &bm);
+    for (int c = 0; c < 3; c++) {
+        out[c] = (double)g->dim[c];
+        out[3 + c] = ni ? (double)(bi.hi[c] - bi.lo[c] + 1) : 0;
+        out[6 + c] = nm ? (double)(bm.hi[c] - bm.lo[c] + 1) : 0;
+    }
+    out[9] = (double)ni;
+    out[10] = (double)nm;
+    value_stats(x, imask, rad_geometry_nvox(g), &out[11], &out[12], &out[13]);
+}
+
+/* Count of non-finite intensities inside the mask; the first one's index. */
+static size_t count_nonfinite(const float *x, const uint8_t *m, size_t n, size_t *first)
+{
+    size_t cnt = 0;
+    for (size_t v = 0; v < n; v++)
+        if (m[v] && !isfinite(x[v])) {
+            if (!cnt)
+                *first = v;
+            cnt++;
+        }
+    return cnt;
+}
+
+static int nonfinite_error(const float *x, const uint8_t *m, const RadGeometry *g, const char *when)
+{
+    size_t first = 0, cnt = count_nonfinite(x, m, rad_geometry_nvox(g), &first);
+    size_t nx = g->dim[0], ny = g->dim[1];
+    if (!cnt)
+        return 0;
+    return rad_error_set("the image has %zu non-finite (NaN or infinite) voxel%s inside the ROI%s, the first at "
+                         "(%zu, %zu, %zu) (0-based): replace them in the image or remove them from the mask",
+                         cnt, cnt == 1 ? "" : "s", when, first % nx, first / nx % ny, first / (nx * ny));
+}
+
+static void describe_range(double lo, double hi, char *buf, size_t n)
+{
+    snprintf(buf, n, "[%g, %g]", lo, hi);
+}
+
+/* ---- discretisation (4R0B) ------------------------------------------------------- */
+
+/* 1e-9 of a bin: see the file comment */
+#define BIN_SLACK 1e-9
+
+static int discretise(RadRoi *roi, const RadSettings *s, double xmin, double xmax)
+{
+    size_t n = rad_geometry_nvox(&roi->geom);
+    int ng = 0;
+
+    if (s->disc == RAD_DISC_NONE) {
+        /* grey level = intensity: integers 1..65535 */
+        for (size_t v = 0; v < n; v++) {
+            double x;
+            if (!roi->mask[v])
+                continue;
+            x = roi->image[v];
+            if (x != floor(x) || x < 1 || x > MAX_GREY) {
+                size_t nx = roi->geom.dim[0], ny = roi->geom.dim[1];
+                return rad_error_set("without discretisation the intensities are the grey levels and must be "
+                                     "integers in 1..%d, but voxel (%zu, %zu, %zu) has %g: use fixed bin number "
+                                     "or fixed bin size discretisation", MAX_GREY, v % nx, v / nx % ny,
+                                     v / (nx * ny), x);
+            }
+            roi->grey[v] = (int)x;
+            if (roi->grey[v] > ng)
+                ng = roi->grey[v];
+        }
+        roi->ng = ng;
+        roi->disc_min = 1;
+        roi->disc_width = 1;
+        return 0;
+    }
+
+    if (s->disc == RAD_DISC_FBN) {
+        /* K15C: floor(Ng (X - Xmin) / (Xmax - Xmin)) + 1, and Ng at X = Xmax */
+        double range = xmax - xmin;
+        ng = s->bins;
+        if (ng < 1 || ng > MAX_GREY)
+            return rad_error_set("bin number must be 1..%d, got %d", MAX_GREY, ng);
+        for (size_t v = 0; v < n; v++) {
+            double q;
+            int g;
+            if (!roi->mask[v])
+                continue;
+            if (!(range > 0)) {
+                roi->grey[v] = 1; /* constant ROI: one grey level */
+                continue;
+            }
+            q = floor((double)ng * ((double)roi->image[v] - xmin) / range + BIN_SLACK);
+            g = q >= ng ? ng : (int)q + 1;
+            roi->grey[v] = g < 1 ? 1 : g;
+        }
+        roi->ng = ng;
+        roi->disc_min = xmin;
+        roi->disc_width = range / ng;
+        return 0;
+    }
+
+    if (s->disc == RAD_DISC_FBS) {
+        /* Q3RU: floor((X - Xmin) / w) + 1 */
+        double w = s->bin_width, origin, top;
+        if (!(w > 0) || !isfinite(w))
+            return rad_error_set("bin width must be > 0, got %g", w);
+        if (s->has_disc_min)
+            origin = s->disc_min;
+        else if (s->reseg_range && isfinite(s->reseg_lo))
+            origin = s->reseg_lo;
+        else
+            origin = xmin;
+        if (!isfinite(origin))
+            return rad_error_set("the fixed-bin-size minimum must be finite, got %g", origin);
+        if (xmin < origin)
+            return rad_error_set("the ROI has intensities down to %g, below the fixed-bin-size minimum %g: lower "
+                                 "the minimum or re-segment the ROI to [%g, ...]", xmin, origin, origin);
+        top = floor((xmax - origin) / w + BIN_SLACK) + 1;
+        if (!(top <= MAX_GREY))
+            return rad_error_set("fixed bin size %g over the ROI intensities [%g, %g] from %g gives %.0f grey levels, "
+                                 "more than %d: use a larger bin width", w, xmin, xmax, origin, top, MAX_GREY);
+        for (size_t v = 0; v < n; v++) {
+            int g;
+            if (!roi->mask[v])
+                continue;
+            g = (int)floor(((double)roi->image[v] - origin) / w + BIN_SLACK) + 1;
+            roi->grey[v] = g < 1 ? 1 : g;
+            if (roi->grey[v] > ng)
+                ng = roi->grey[v];
+        }
+        roi->ng = ng;
+        roi->disc_min = origin;
+        roi->disc_width = w;
+        return 0;
+    }
+    return rad_error_set("unknown discretisation method %d (none, fixed bin number or fixed bin size)", (int)s->disc);
+}
+
+/* ---- the pipeline ------------------------------------------------------------------- */
+
+static void round_values(float *x, size_t n)
+{
+    for (size_t v = 0; v < n; v++)
+        x[v] = roundf(x[v]);
+}
 
 int rad_roi_prepare(const RadImage *img, const RadMask *mask, const RadSettings *s, RadRoi *roi, RadFeatureSet *diag)
 {
-    size_t n = rad_image_nvox(img);
-    double lo = INFINITY, hi = -INFINITY;
-    (void)diag;
+    size_t n0, n, count0;
+    uint8_t *m0 = NULL;
+    float *x0 = NULL;
+    double d[N_DIAG], mean, xmin, xmax, lo, hi;
+    char rng[96];
+    const RadGeometry *g0 = &img->geom;
+
     memset(roi, 0, sizeof *roi);
-    if (rad_check_same_geometry(img, mask, RAD_GEOMETRY_TOL) != 0)
+    if (rad_settings_check(s) != 0 || rad_check_same_geometry(img, mask, RAD_GEOMETRY_TOL) != 0)
         return -1;
-    if (s->resample)
-        return rad_error_set("interpolation is not available yet");
-    roi->geom = img->geom;
-    roi->image = rad_malloc(n * sizeof(float), "ROI image");
-    roi->morph = rad_calloc(n, 1, "ROI mask");
-    roi->mask = rad_calloc(n, 1, "ROI mask");
-    roi->grey = rad_calloc(n, sizeof(int), "grey levels");
-    if (!roi->image || !roi->morph || !roi->mask || !roi->grey) {
-        rad_roi_free(roi);
-        return -1;
+
+    /* (a) the initial image, rounded on request, and the selected label */
+    n0 = rad_image_nvox(img);
+    x0 = rad_malloc(n0 * sizeof *x0, "ROI image");
+    m0 = rad_malloc(n0, "ROI mask");
+    if (!x0 || !m0)
+        goto fail;
+    memcpy(x0, img->data, n0 * sizeof *x0);
+    if (s->round_input)
+        round_values(x0, n0);
+    count0 = 0;
+    for (size_t v = 0; v < n0; v++)
+        count0 += m0[v] = (uint8_t)rad_mask_in(mask, v);
+    if (!count0) {
+        if (mask->label)
+            rad_error_set("the mask selects no voxels: no voxel has label %d (check the label)", mask->label);
+        else
+            rad_error_set("the mask selects no voxels: every voxel is 0");
+        goto fail;
     }
-    for (size_t v = 0; v < n; v++) {
-        float x = img->data[v];
-        roi->image[v] = s->round_input ? nearbyintf(x) : x;
-        roi->morph[v] = (uint8_t)rad_mask_in(mask, v);
-        roi->mask[v] = roi->morph[v] && (!s->reseg_range || (x >= s->reseg_lo && x <= s->reseg_hi));
-        roi->n_morph += roi->morph[v];
-        roi->n_mask += roi->mask[v];
-        if (roi->mask[v]) {
-            if (roi->image[v] < lo) lo = roi->image[v];
-            if (roi->image[v] > hi) hi = roi->image[v];
+    if (nonfinite_error(x0, m0, g0, "") != 0)
+        goto fail;
+    img_diag(x0, g0, d);
+    roi_diag(x0, m0, m0, g0, d + 2 * N_IMG_ROWS);
+
+    /* (b) interpolation (VTM2) */
+    if (s->resample) {
+        RadGeometry grid;
+        RadImage src = {*g0, x0}, *ri;
+        RadMask *rm;
+        char gd[256];
+        if (rad_resample_grid(g0, s->spacing, s->resample_2d, &grid) != 0)
+            goto fail;
+        ri = rad_image_resample(&src, &grid, s->interp);
+        if (!ri)
+            goto fail;
+        roi->image = ri->data;
+        ri->data = NULL;
+        rad_image_free(ri);
+        if (s->round_intensities) /* 68QD */
+            round_values(roi->image, rad_geometry_nvox(&grid));
+        rm = rad_mask_resample(mask, &grid, s->mask_interp, s->mask_threshold);
+        if (!rm)
+            goto fail;
+        roi->morph = rm->data;
+        rm->data = NULL;
+        rad_mask_free(rm);
+        roi->geom = grid;
+        free(x0);
+        free(m0);
+        x0 = NULL;
+        m0 = NULL;
+        n = rad_geometry_nvox(&grid);
+        for (size_t v = 0; v < n; v++)
+            roi->n_morph += roi->morph[v];
+        if (!roi->n_morph) {
+            rad_geometry_describe(&grid, gd, sizeof gd);
+            rad_error_set("the ROI is empty after interpolation to %s: none of its %zu voxels keeps a partial-volume "
+                          "fraction >= %g; lower the mask threshold or use a finer spacing", gd, count0,
+                          s->mask_threshold);
+            goto fail;
         }
+        if (nonfinite_error(roi->image, roi->morph, &grid, " after interpolation") != 0)
+            goto fail;
+    } else {
+        roi->geom = *g0;
+        roi->image = x0;
+        roi->morph = m0;
+        roi->n_morph = count0;
+        x0 = NULL;
+        m0 = NULL;
+        n = n0;
+    }
+    img_diag(roi->image, &roi->geom, d + N_IMG_ROWS);
+    roi_diag(roi->image, roi->morph, roi->morph, &roi->geom, d + 2 * N_IMG_ROWS + N_ROI_ROWS);
+
+    /* (c) re-segmentation (IF9H): range (USB3) and outliers (7ACA), intersected */
+    lo = -INFINITY;
+    hi = INFINITY;
+    if (s->reseg_range) {
+        lo = s->reseg_lo;
+        hi = s->reseg_hi;
+    }
+    if (s->outlier_sigma > 0) {
+        /* mu and population sigma of the ROI before re-segmentation */
+        double sum = 0, ss = 0, mu, sd;
+        for (size_t v = 0; v < n; v++)
+            if (roi->morph[v])
+                sum += roi->image[v];
+        mu = sum / (double)roi->n_morph;
+        for (size_t v = 0; v < n; v++)
+            if (roi->morph[v]) {
+                double e = roi->image[v] - mu;
+                ss += e * e;
+            }
+        sd = sqrt(ss / (double)roi->n_morph);
+        if (mu - s->outlier_sigma * sd > lo)
+            lo = mu - s->outlier_sigma * sd;
+        if (mu + s->outlier_sigma * sd < hi)
+            hi = mu + s->outlier_sigma * sd;
+    }
+    roi->mask = rad_malloc(n, "ROI intensity mask");
+    roi->grey = rad_calloc(n, sizeof *roi->grey, "grey levels");
+    if (!roi->mask || !roi->grey)
+        goto fail;
+    roi->n_mask = 0;
+    for (size_t v = 0; v < n; v++) {
+        double x = roi->image[v];
+        roi->mask[v] = roi->morph[v] && x >= lo && x <= hi;
+        roi->n_mask += roi->mask[v];
     }
     if (!roi->n_mask) {
-        rad_roi_free(roi);
-        return rad_error_set("the ROI is empty");
+        value_stats(roi->image, roi->morph, n, &mean, &xmin, &xmax);
+        describe_range(lo, hi, rng, sizeof rng);
+        rad_error_set("the ROI is empty after re-segmentation to %s%s: its %zu voxels have intensities from %g to %g; "
+                      "widen the re-segmentation range%s", rng,
+                      s->outlier_sigma > 0 ? " (range and outlier filter combined)" : "", roi->n_morph, xmin, xmax,
+                      s->outlier_sigma > 0 ? " or the outlier filter" : "");
+        goto fail;
     }
-    for (size_t v = 0; v < n; v++) {
-        if (!roi->mask[v])
-            continue;
-        if (s->disc == RAD_DISC_NONE)
-            roi->grey[v] = (int)roi->image[v];
-        else if (s->disc == RAD_DISC_FBS) {
-            double mn = s->has_disc_min ? s->disc_min : isfinite(s->reseg_lo) && s->reseg_range ? s->reseg_lo : lo;
-            roi->grey[v] = (int)floor((roi->image[v] - mn) / s->bin_width) + 1;
-        } else
-            roi->grey[v] = roi->image[v] >= hi ? s->bins : (int)floor(s->bins * (roi->image[v] - lo) / (hi - lo)) + 1;
-        if (roi->grey[v] > roi->ng)
-            roi->ng = roi->grey[v];
-    }
-    roi->is_2d = img->geom.ndim == 2;
-    {
-        RadMask tmp = {roi->geom, roi->morph, 1};
-        rad_mask_bbox(&tmp, &roi->box);
-    }
+    roi_diag(roi->image, roi->mask, roi->morph, &roi->geom, d + 2 * N_IMG_ROWS + 2 * N_ROI_ROWS);
+
+    /* (d) discretisation (4R0B) over the intensity mask */
+    value_stats(roi->image, roi->mask, n, &mean, &xmin, &xmax);
+    if (rad_interrupt_check() != 0 || discretise(roi, s, xmin, xmax) != 0)
+        goto fail;
+
+    /* (e) the box of the morphological mask, which contains the intensity mask */
+    mask_box(roi->morph, roi->geom.dim, &roi->box);
+    roi->is_2d = roi->geom.ndim == 2;
+
+    /* (f) the diagnostic rows, in the order of the IBSI reference tables */
+    if (diag)
+        for (int i = 0; i < N_DIAG; i++)
+            if (rad_featureset_add(diag, defs[i].tag, d[i]) != 0)
+                goto fail;
     return 0;
+
+fail:
+    free(x0);
+    free(m0);
+    rad_roi_free(roi);
+    return -1;
 }
 
 void rad_roi_free(RadRoi *roi)
 {
+    if (!roi)
+        return;
     free(roi->image);
     free(roi->morph);
     free(roi->mask);
