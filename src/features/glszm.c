@@ -68,8 +68,9 @@ static int matrix_features(const int *gi, const long *jj, size_t n, double nv, d
     double ns = (double)n, *sg = NULL, *sj = NULL;
     double sze = 0, lze = 0, lg = 0, hg = 0, slg = 0, shg = 0, llg = 0, lhg = 0;
     double glnu = 0, jnu = 0, mui = 0, muj = 0, vari = 0, varj = 0, entr = 0;
-    size_t *start = NULL, *order = NULL;
+    size_t *start = NULL, *fill = NULL, *order = NULL;
     long *cnt = NULL;
+    int rc = -1;
 
     memset(f, 0, NFEAT * sizeof *f);
     if (n == 0)
@@ -83,10 +84,11 @@ static int matrix_features(const int *gi, const long *jj, size_t n, double nv, d
     sg = rad_calloc((size_t)gmax + 1, sizeof *sg, "GLSZM grey level marginal");
     sj = rad_calloc((size_t)jmax + 1, sizeof *sj, "GLSZM zone size marginal");
     start = rad_calloc((size_t)gmax + 2, sizeof *start, "GLSZM buckets");
+    fill = rad_malloc(((size_t)gmax + 1) * sizeof *fill, "GLSZM buckets");
     order = rad_malloc(n * sizeof *order, "GLSZM buckets");
     cnt = rad_calloc((size_t)jmax + 1, sizeof *cnt, "GLSZM joint counts");
-    if (!sg || !sj || !start || !order || !cnt)
-        goto fail;
+    if (!sg || !sj || !start || !fill || !order || !cnt)
+        goto out;
 
     for (size_t k = 0; k < n; k++) {
         double i = gi[k], j = (double)jj[k], i2 = i * i, j2 = j * j;
@@ -123,15 +125,9 @@ static int matrix_features(const int *gi, const long *jj, size_t n, double nv, d
     /* zone size entropy (GU8N): -sum p_ij log2 p_ij over the entries present */
     for (int i = 1; i <= gmax + 1; i++)
         start[i] += start[i - 1];
-    {
-        size_t *fill = rad_malloc(((size_t)gmax + 1) * sizeof *fill, "GLSZM buckets");
-        if (!fill)
-            goto fail;
-        memcpy(fill, start, ((size_t)gmax + 1) * sizeof *fill);
-        for (size_t k = 0; k < n; k++)
-            order[fill[gi[k]]++] = k;
-        free(fill);
-    }
+    memcpy(fill, start, ((size_t)gmax + 1) * sizeof *fill);
+    for (size_t k = 0; k < n; k++)
+        order[fill[gi[k]]++] = k;
     for (int i = 1; i <= gmax; i++) {
         for (size_t b = start[i]; b < start[i + 1]; b++)
             cnt[jj[order[b]]]++;
@@ -161,19 +157,15 @@ static int matrix_features(const int *gi, const long *jj, size_t n, double nv, d
     f[13] = vari / ns;
     f[14] = varj / ns;
     f[15] = entr;
+    rc = 0;
+out:
     free(sg);
     free(sj);
     free(start);
+    free(fill);
     free(order);
     free(cnt);
-    return 0;
-fail:
-    free(sg);
-    free(sj);
-    free(start);
-    free(order);
-    free(cnt);
-    return -1;
+    return rc;
 }
 
 /* ---- zones ---------------------------------------------------------------------------- */
@@ -267,10 +259,10 @@ static int zones_label(const Grid *g, int in_plane, Zones *zs)
         zs->zfirst[z] = zs->n;
         if (z == 0 || z == g->nz - 1)
             continue;
-        if (rad_interrupt_check() != 0)
-            goto fail;
         for (size_t y = 1; y + 1 < g->ny; y++) {
             size_t p = 1 + g->nx * (y + g->ny * z);
+            if (rad_interrupt_check() != 0)
+                goto fail;
             for (size_t x = 1; x + 1 < g->nx; x++, p++) {
                 int gl = g->grey[p];
                 size_t top = 0;
@@ -318,25 +310,35 @@ static int emit(RadFeatureSet *fs, const char *suffix, const double f[NFEAT])
 }
 
 /* 2D (8QNN): features of each slice's matrix, averaged over the slices that
- * have zones; 2.5D (62GR): features of all slices' zones taken together. */
-static int aggregate_2d(const Zones *zs, size_t nvox, double f2d[NFEAT], double f25[NFEAT])
+ * have zones.  (2.5D, 62GR, is the matrix of all slices' zones together.) */
+static int aggregate_2d(const Zones *zs, size_t nz, double f2d[NFEAT])
 {
     double f[NFEAT];
     size_t nslices = 0;
     memset(f2d, 0, NFEAT * sizeof *f2d);
-    for (size_t z = 0; z + 1 < sizeof(size_t) * 0 + (size_t)-1 && zs->zfirst && z < (size_t)-1; z++) {
-        break; /* placeholder removed below */
+    for (size_t z = 0; z < nz; z++) {
+        size_t a = zs->zfirst[z], b = zs->zfirst[z + 1];
+        double nv = 0;
+        if (a == b)
+            continue; /* no intensity-mask voxel in this slice */
+        for (size_t k = a; k < b; k++)
+            nv += (double)zs->size[k]; /* the zones tile the slice's voxels */
+        if (matrix_features(zs->grey + a, zs->size + a, b - a, nv, f) != 0)
+            return -1;
+        for (int k = 0; k < NFEAT; k++)
+            f2d[k] += f[k];
+        nslices++;
     }
-    (void)nslices;
-    (void)f;
-    return matrix_features(zs->grey, zs->size, zs->n, (double)nvox, f25);
+    for (int k = 0; k < NFEAT && nslices; k++)
+        f2d[k] /= (double)nslices;
+    return 0;
 }
 
 static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
 {
     const char *suf[6];
     int nsuf = rad_aggr_suffixes(RAD_AGGR_KIND_ZONE, s->aggr, suf);
-    double f2d[NFEAT], f25[NFEAT], f3d[NFEAT];
+    double f2d[NFEAT] = {0}, f25[NFEAT] = {0}, f3d[NFEAT] = {0};
     Grid g;
     Zones zs;
     int rc = -1;
@@ -346,7 +348,9 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
     if (s->aggr & (RAD_AGGR_2D | RAD_AGGR_2_5D)) {
         if (zones_label(&g, 1, &zs) != 0)
             goto done;
-        rc = aggregate_2d(&zs, g.nvox, f2d, f25);
+        rc = aggregate_2d(&zs, g.nz, f2d);
+        if (rc == 0)
+            rc = matrix_features(zs.grey, zs.size, zs.n, (double)g.nvox, f25);
         zones_free(&zs);
         if (rc != 0)
             goto done;

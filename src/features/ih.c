@@ -154,7 +154,7 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
     h = rad_calloc((size_t)ng + 2, sizeof *h, "intensity histogram");
     if (!h)
         return -1;
-    if (histogram(roi, h, &n) != 0) {
+    if (histogram(roi, h, &n) != 0 || rad_interrupt_check() != 0) {
         free(h);
         return -1;
     }

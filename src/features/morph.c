@@ -1,14 +1,1178 @@
-/* radlab: Morphology features (IBSI HCUG).  SPDX-License-Identifier: GPL-3.0-or-later
- * PLACEHOLDER while the family is being written: computes nothing yet. */
+/* radlab: morphological features (IBSI HCUG).  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What this file computes (IBSI 1, docs/03_Image_features.rst, section
+ * "Morphological features", HCUG), always in 3D (DHQ4) and in millimetres:
+ *
+ *   - the ROI mesh (WRJH): marching cubes on the morphological mask, padded
+ *     by one empty voxel on every side so that the surface is closed, with
+ *     vertices half-way between voxel centres (the 0.5 level of a 0/1 mask),
+ *     in world coordinates (spacing and direction).  From it: volume RNU0
+ *     (signed tetrahedra), area C0JK, their ratio 2PR5, compactness 1 SKGS
+ *     and 2 BQWJ, spherical disproportion KRCK, sphericity QCFX, asphericity
+ *     25C7;
+ *   - volume by voxel counting YEKZ;
+ *   - centre of mass shift KLMA: voxel centres of the morphological mask
+ *     against the intensity-weighted centres of the intensity mask;
+ *   - the convex hull of the mesh vertices (qhull): maximum 3D diameter L0JK
+ *     (largest distance between hull vertices), volume density R3ER and area
+ *     density 7T7F;
+ *   - PCA of the voxel centres of the morphological mask: major TDIC, minor
+ *     P9VJ and least 7J51 axis lengths 4 sqrt(lambda), elongation Q3CK,
+ *     flatness N17B, and the approximate enclosing ellipsoid (AEE): volume
+ *     density 6BDE and area density RDD2 (ellipsoid area by IBSI's Legendre
+ *     series, nu = 0..20);
+ *   - axis-aligned bounding box of the mesh vertices in the world frame:
+ *     volume density PBX1, area density R59B;
+ *   - minimum volume enclosing ellipsoid of the hull vertices by Khachiyan's
+ *     barycentric coordinate ascent (with Todd and Yildirim's away steps),
+ *     tolerance 0.001 as IBSI SWZ1 prescribes: volume density SWZ1 and area
+ *     density BRI8;
+ *   - integrated intensity 99N0 (mesh volume times the mean of the intensity
+ *     mask), Moran's I N365 and Geary's C NPT7 over all voxel pairs of the
+ *     intensity mask with weights 1 / (Euclidean distance in mm), computed
+ *     exactly by FFT correlations (see moran_geary below).
+ *
+ * The oriented minimum bounding box densities (ZH1A, IQYR) are not computed:
+ * an exact 3D minimum box (O'Rourke 1985) is not implemented here, and an
+ * approximation is not presented as the real feature; those tags are absent
+ * from the table and from the output.
+ *
+ * The marching cubes triangulation.  Every cube of 2x2x2 voxel centres is
+ * cut where its corners differ; on each cube face the cut is the marching
+ * squares contour between edge midpoints, and a face whose two inside
+ * corners are diagonal (the ambiguous face) keeps them separate, so that
+ * the surface never joins voxels that only share an edge (the case that a
+ * 0/1 mask gives on the asymptotic decider's tie).  The face contours chain
+ * into closed loops, and each loop is cut into triangles with the least
+ * total area (dynamic programming over the polygon); planar loops, the only
+ * ones of blocky shapes, are triangulated exactly.  The loops are oriented
+ * so that the normals point out of the ROI, and two cubes sharing a face
+ * produce the same contour on it, so the mesh is closed and consistently
+ * oriented as RNU0 requires.  The table is built for each call (256 cases,
+ * microseconds), in physical units so that anisotropic voxels are handled.
+ *
+ * Conventions for degenerate input (IBSI leaves them open):
+ *   - PCA on a single voxel (all eigenvalues 0): axis lengths 0, elongation
+ *     and flatness 1 (a point is not elongated); when only the minor or least
+ *     eigenvalue is 0 the ratios are 0.
+ *   - A density whose comparison body has no volume or area (the AEE or MVEE
+ *     of a flat ROI: a single slice, a single voxel) is reported as 0.
+ *   - Centre of mass shift when the intensities of the intensity mask sum to
+ *     0: the weighted centre is undefined, the shift is reported as 0.
+ *   - Moran's I and Geary's C with fewer than two voxels or constant
+ *     intensity in the intensity mask: undefined (0/0); reported as their
+ *     values for no spatial autocorrelation, I = 0 and C = 1.
+ *
+ * The covariance of the PCA divides by N - 1 (the sample covariance), which
+ * is what the IBSI reference values were computed with (the digital phantom
+ * gives 11.4 / 9.31 / 8.54 with N - 1 and 11.3 / 9.25 / 8.48 with N).
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fftw3.h>
+#include <libqhull_r/qhull_ra.h>
+
 #include "features/features.h"
 #include "util/error.h"
 
-static const RadFeatureDef defs[] = {{NULL, NULL, NULL, NULL}};
+static const RadFeatureDef defs[] = {
+    {"morph_volume", "RNU0", "Volume (mesh)", "mm^3"},
+    {"morph_vol_approx", "YEKZ", "Volume (voxel counting)", "mm^3"},
+    {"morph_area_mesh", "C0JK", "Surface area (mesh)", "mm^2"},
+    {"morph_av", "2PR5", "Surface to volume ratio", "mm^-1"},
+    {"morph_comp_1", "SKGS", "Compactness 1", ""},
+    {"morph_comp_2", "BQWJ", "Compactness 2", ""},
+    {"morph_sph_dispr", "KRCK", "Spherical disproportion", ""},
+    {"morph_sphericity", "QCFX", "Sphericity", ""},
+    {"morph_asphericity", "25C7", "Asphericity", ""},
+    {"morph_com", "KLMA", "Centre of mass shift", "mm"},
+    {"morph_diam", "L0JK", "Maximum 3D diameter", "mm"},
+    {"morph_pca_maj_axis", "TDIC", "Major axis length", "mm"},
+    {"morph_pca_min_axis", "P9VJ", "Minor axis length", "mm"},
+    {"morph_pca_least_axis", "7J51", "Least axis length", "mm"},
+    {"morph_pca_elongation", "Q3CK", "Elongation", ""},
+    {"morph_pca_flatness", "N17B", "Flatness", ""},
+    {"morph_vol_dens_aabb", "PBX1", "Volume density (axis-aligned bounding box)", ""},
+    {"morph_area_dens_aabb", "R59B", "Area density (axis-aligned bounding box)", ""},
+    {"morph_vol_dens_aee", "6BDE", "Volume density (approximate enclosing ellipsoid)", ""},
+    {"morph_area_dens_aee", "RDD2", "Area density (approximate enclosing ellipsoid)", ""},
+    {"morph_vol_dens_mvee", "SWZ1", "Volume density (minimum volume enclosing ellipsoid)", ""},
+    {"morph_area_dens_mvee", "BRI8", "Area density (minimum volume enclosing ellipsoid)", ""},
+    {"morph_vol_dens_conv_hull", "R3ER", "Volume density (convex hull)", ""},
+    {"morph_area_dens_conv_hull", "7T7F", "Area density (convex hull)", ""},
+    {"morph_integ_int", "99N0", "Integrated intensity", ""},
+    {"morph_moran_i", "N365", "Moran's I index", ""},
+    {"morph_geary_c", "NPT7", "Geary's C measure", ""},
+    {NULL, NULL, NULL, NULL}};
+
+/* Khachiyan tolerance (IBSI SWZ1: "a default tolerance tau = 0.001"). */
+#define MVEE_TOL 1e-3
+/* Terms of the ellipsoid area series (IBSI RDD2: "we stop the series after nu = 20"). */
+#define AEE_TERMS 20
+
+/* ---- small linear algebra ------------------------------------------------------ */
+
+static double dot3(const double a[3], const double b[3])
+{
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+
+static void cross3(const double a[3], const double b[3], double c[3])
+{
+    c[0] = a[1] * b[2] - a[2] * b[1];
+    c[1] = a[2] * b[0] - a[0] * b[2];
+    c[2] = a[0] * b[1] - a[1] * b[0];
+}
+
+/* Eigenvalues of a symmetric 3x3 matrix by cyclic Jacobi rotations, sorted
+ * in decreasing order (the matrix is copied, not changed). */
+static void eig_sym3(const double m[3][3], double w[3])
+{
+    double a[3][3];
+    memcpy(a, m, sizeof a);
+    for (int sweep = 0; sweep < 60; sweep++) {
+        double off = a[0][1] * a[0][1] + a[0][2] * a[0][2] + a[1][2] * a[1][2];
+        double scale = a[0][0] * a[0][0] + a[1][1] * a[1][1] + a[2][2] * a[2][2];
+        if (off <= 1e-30 * scale || off == 0.0)
+            break;
+        for (int p = 0; p < 2; p++)
+            for (int q = p + 1; q < 3; q++) {
+                double theta, t, c, s;
+                if (a[p][q] == 0.0)
+                    continue;
+                theta = (a[q][q] - a[p][p]) / (2.0 * a[p][q]);
+                t = (theta >= 0 ? 1.0 : -1.0) / (fabs(theta) + sqrt(theta * theta + 1.0));
+                c = 1.0 / sqrt(t * t + 1.0);
+                s = t * c;
+                /* A <- J^T A J with the rotation in the (p, q) plane */
+                for (int k = 0; k < 3; k++) {
+                    double akp = a[k][p], akq = a[k][q];
+                    a[k][p] = c * akp - s * akq;
+                    a[k][q] = s * akp + c * akq;
+                }
+                for (int k = 0; k < 3; k++) {
+                    double apk = a[p][k], aqk = a[q][k];
+                    a[p][k] = c * apk - s * aqk;
+                    a[q][k] = s * apk + c * aqk;
+                }
+            }
+    }
+    w[0] = a[0][0];
+    w[1] = a[1][1];
+    w[2] = a[2][2];
+    for (int i = 0; i < 2; i++)
+        for (int j = i + 1; j < 3; j++)
+            if (w[j] > w[i]) {
+                double t = w[i];
+                w[i] = w[j];
+                w[j] = t;
+            }
+}
+
+/* Inverse of a symmetric 4x4 matrix by Gauss-Jordan with partial pivoting;
+ * -1 when (numerically) singular. */
+static int inv4(const double m[4][4], double out[4][4])
+{
+    double a[4][8];
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) {
+            a[i][j] = m[i][j];
+            a[i][j + 4] = i == j;
+        }
+    for (int c = 0; c < 4; c++) {
+        int piv = c;
+        for (int r = c + 1; r < 4; r++)
+            if (fabs(a[r][c]) > fabs(a[piv][c]))
+                piv = r;
+        if (!(fabs(a[piv][c]) > 1e-300))
+            return -1;
+        if (piv != c)
+            for (int j = 0; j < 8; j++) {
+                double t = a[c][j];
+                a[c][j] = a[piv][j];
+                a[piv][j] = t;
+            }
+        for (int j = 7; j >= c; j--)
+            a[c][j] /= a[c][c];
+        for (int r = 0; r < 4; r++) {
+            double f = a[r][c];
+            if (r == c || f == 0.0)
+                continue;
+            for (int j = c; j < 8; j++)
+                a[r][j] -= f * a[c][j];
+        }
+    }
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++)
+            out[i][j] = a[i][j + 4];
+    return 0;
+}
+
+/* Surface area of the ellipsoid with semi-axes a >= b >= c (IBSI RDD2):
+ *   A = 4 pi a b sum_{nu=0}^{20} (alpha beta)^nu / (1 - 4 nu^2) P_nu((alpha^2 + beta^2) / (2 alpha beta))
+ * with alpha = sqrt(1 - b^2/a^2), beta = sqrt(1 - c^2/a^2).  The terms
+ * Q_nu = (alpha beta)^nu P_nu(x) follow from Bonnet's recurrence multiplied
+ * by (alpha beta)^(nu+1):
+ *   (nu+1) Q_{nu+1} = (2 nu + 1) (alpha^2 + beta^2)/2 Q_nu - nu alpha^2 beta^2 Q_{nu-1},
+ * which needs no division by alpha beta (a sphere has alpha = beta = 0). */
+static double ellipsoid_area(double a, double b, double c)
+{
+    double al2, be2, tx, t2, q0, q1, sum;
+    if (!(a > 0.0))
+        return 0.0;
+    al2 = 1.0 - (b * b) / (a * a);
+    be2 = 1.0 - (c * c) / (a * a);
+    al2 = al2 < 0 ? 0 : al2;
+    be2 = be2 < 0 ? 0 : be2;
+    tx = 0.5 * (al2 + be2);
+    t2 = al2 * be2;
+    q0 = 1.0;
+    q1 = tx;
+    sum = q0 + q1 / (1.0 - 4.0);
+    for (int nu = 1; nu < AEE_TERMS; nu++) {
+        double q2 = ((2.0 * nu + 1.0) * tx * q1 - nu * t2 * q0) / (nu + 1.0);
+        double n1 = nu + 1.0;
+        sum += q2 / (1.0 - 4.0 * n1 * n1);
+        q0 = q1;
+        q1 = q2;
+    }
+    return 4.0 * M_PI * a * b * sum;
+}
+
+/* ---- marching cubes ------------------------------------------------------------------ *
+ * Corner c = x + 2y + 4z of the unit cube.  Edge along axis a between corner
+ * c (bit a clear) and c | 1<<a has id 4a + (the two other bits of c). */
+
+#define MC_MAXTRI 12
+
+typedef struct McTable {
+    unsigned char ntri[256];
+    unsigned char tri[256][MC_MAXTRI][3];
+    double mid[12][3]; /* edge midpoints, world vector from corner 0 */
+} McTable;
+
+static int mc_edge(int c1, int c2)
+{
+    int d = c1 ^ c2, lo = c1 & c2;
+    if (d == 1)
+        return (lo >> 1) & 3;                         /* x edge: y, z bits */
+    if (d == 2)
+        return 4 + ((lo & 1) | (((lo >> 2) & 1) << 1)); /* y edge: x, z bits */
+    return 8 + (lo & 3);                              /* z edge: x, y bits */
+}
+
+static double tri_area(const double p[3], const double q[3], const double r[3])
+{
+    double u[3], v[3], n[3];
+    for (int c = 0; c < 3; c++) {
+        u[c] = q[c] - p[c];
+        v[c] = r[c] - p[c];
+    }
+    cross3(u, v, n);
+    return 0.5 * sqrt(dot3(n, n));
+}
+
+/* Triangulation of the polygon loop[0..n-1] (vertices = edge midpoints).
+ * Among all triangulations (triangles (i, k, j) with i < k < j keep the
+ * loop's orientation) take the one that encloses the most volume on the side
+ * of the cube holding the fewer corners: the most ROI volume when at most 4
+ * of the 8 corners are inside (sign = +1), the least when more are (sign =
+ * -1), so that a configuration and its complement get the same triangles,
+ * as in the classic case tables, and the surface wraps the smaller group of
+ * corners convexly.  Ties (planar loops) go to the least area.  The enclosed
+ * volume of a triangle is its signed tetrahedron with any fixed apex (RNU0);
+ * for a closed loop the difference between two triangulations does not
+ * depend on the apex. */
+static void mc_triangulate(McTable *t, int cs, const int *loop, int n, double sign)
+{
+    double vol[12][12], area[12][12];
+    int best[12][12];
+    int stack[24][2], sp = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+            vol[i][j] = area[i][j] = 0.0;
+            best[i][j] = -1;
+        }
+    for (int len = 2; len < n; len++)
+        for (int i = 0; i + len < n; i++) {
+            int j = i + len;
+            double bv = -INFINITY, ba = INFINITY;
+            for (int k = i + 1; k < j; k++) {
+                const double *a = t->mid[loop[i]], *b = t->mid[loop[k]], *c = t->mid[loop[j]];
+                double x[3], v, ar;
+                cross3(b, c, x);
+                v = vol[i][k] + vol[k][j] + sign * dot3(a, x) / 6.0;
+                ar = area[i][k] + area[k][j] + tri_area(a, b, c);
+                if (v > bv + 1e-12 || (v > bv - 1e-12 && ar < ba - 1e-12)) {
+                    bv = v;
+                    ba = ar;
+                    best[i][j] = k;
+                }
+            }
+            vol[i][j] = bv;
+            area[i][j] = ba;
+        }
+    stack[sp][0] = 0;
+    stack[sp][1] = n - 1;
+    sp++;
+    while (sp > 0) {
+        int i, j, k;
+        sp--;
+        i = stack[sp][0];
+        j = stack[sp][1];
+        if (j - i < 2)
+            continue;
+        k = best[i][j];
+        t->tri[cs][t->ntri[cs]][0] = (unsigned char)loop[i];
+        t->tri[cs][t->ntri[cs]][1] = (unsigned char)loop[k];
+        t->tri[cs][t->ntri[cs]][2] = (unsigned char)loop[j];
+        t->ntri[cs]++;
+        stack[sp][0] = i;
+        stack[sp][1] = k;
+        sp++;
+        stack[sp][0] = k;
+        stack[sp][1] = j;
+        sp++;
+    }
+}
+
+/* Build the 256 cases.  ax[c] is the world vector of one voxel step along
+ * index axis c.  On each face the corners are walked counter-clockwise seen
+ * from outside the cube; the surface crosses the face from an "entry" edge
+ * (outside corner -> inside corner) to an "exit" edge (inside -> outside),
+ * which orients every loop with its normal pointing out of the ROI. */
+static void mc_build(McTable *t, const double ax[3][3])
+{
+    static const int ccw[2][4][2] = {{{0, 0}, {0, 1}, {1, 1}, {1, 0}},  /* face normal -e_a */
+                                     {{0, 0}, {1, 0}, {1, 1}, {0, 1}}}; /* face normal +e_a */
+    memset(t, 0, sizeof *t);
+    for (int c = 0; c < 8; c++)
+        for (int a = 0; a < 3; a++) {
+            int c2 = c | (1 << a);
+            int e;
+            if (c & (1 << a))
+                continue;
+            e = mc_edge(c, c2);
+            for (int r = 0; r < 3; r++) {
+                double p1 = 0, p2 = 0;
+                for (int b = 0; b < 3; b++) {
+                    p1 += ((c >> b) & 1) * ax[b][r];
+                    p2 += ((c2 >> b) & 1) * ax[b][r];
+                }
+                t->mid[e][r] = 0.5 * (p1 + p2);
+            }
+        }
+    for (int cs = 1; cs < 255; cs++) {
+        int next[12], used[12] = {0};
+        for (int e = 0; e < 12; e++)
+            next[e] = -1;
+        for (int a = 0; a < 3; a++)
+            for (int s = 0; s < 2; s++) {
+                int b = (a + 1) % 3, cc = (a + 2) % 3, q[4], in[4], ncut = 0;
+                for (int k = 0; k < 4; k++) {
+                    q[k] = (s << a) | (ccw[s][k][0] << b) | (ccw[s][k][1] << cc);
+                    in[k] = (cs >> q[k]) & 1;
+                }
+                for (int k = 0; k < 4; k++)
+                    ncut += in[k] != in[(k + 1) & 3];
+                if (ncut == 2) {
+                    int entry = -1, exit = -1;
+                    for (int k = 0; k < 4; k++) {
+                        int k1 = (k + 1) & 3;
+                        if (!in[k] && in[k1])
+                            entry = mc_edge(q[k], q[k1]);
+                        else if (in[k] && !in[k1])
+                            exit = mc_edge(q[k], q[k1]);
+                    }
+                    next[entry] = exit;
+                } else if (ncut == 4) {
+                    /* ambiguous face: inside corners p0, p2 on a diagonal; each
+                     * is cut off on its own (the inside is not joined) */
+                    int k0 = in[0] ? 0 : 1;
+                    int p0 = q[k0], p1 = q[(k0 + 1) & 3], p2 = q[(k0 + 2) & 3], p3 = q[(k0 + 3) & 3];
+                    next[mc_edge(p3, p0)] = mc_edge(p0, p1);
+                    next[mc_edge(p1, p2)] = mc_edge(p2, p3);
+                }
+            }
+        for (int e = 0; e < 12; e++) {
+            int loop[12], n = 0, f = e;
+            if (next[e] < 0 || used[e])
+                continue;
+            do {
+                used[f] = 1;
+                loop[n++] = f;
+                f = next[f];
+            } while (f != e && f >= 0 && n < 12);
+            mc_triangulate(t, cs, loop, n, __builtin_popcount((unsigned)cs) <= 4 ? 1.0 : -1.0);
+        }
+    }
+}
+
+/* ---- the mesh ---------------------------------------------------------------------- */
+
+typedef struct Mesh {
+    double volume, area;  /* RNU0, C0JK */
+    double *pts;          /* candidate hull points (mesh vertices that end x-lines), 3 per point */
+    size_t npts;
+} Mesh;
+
+/* The morphological mask in its bounding box, padded by one empty voxel. */
+typedef struct Padded {
+    uint8_t *m;
+    size_t n[3];    /* padded sizes */
+    double cen[3];  /* padded index of the box centre (coordinate origin) */
+} Padded;
+
+static int padded_make(const RadRoi *roi, Padded *p)
+{
+    const RadBox *b = &roi->box;
+    const size_t *d = roi->geom.dim;
+    for (int c = 0; c < 3; c++) {
+        p->n[c] = b->hi[c] - b->lo[c] + 3;
+        p->cen[c] = 0.5 * (double)(p->n[c] - 1);
+    }
+    p->m = rad_calloc(p->n[0] * p->n[1] * p->n[2], 1, "the padded morphological mask");
+    if (!p->m)
+        return -1;
+    for (size_t k = b->lo[2]; k <= b->hi[2]; k++)
+        for (size_t j = b->lo[1]; j <= b->hi[1]; j++) {
+            const uint8_t *src = roi->morph + d[0] * (j + d[1] * k);
+            uint8_t *dst = p->m + p->n[0] * ((j - b->lo[1] + 1) + p->n[1] * (k - b->lo[2] + 1)) + 1;
+            for (size_t i = b->lo[0]; i <= b->hi[0]; i++)
+                dst[i - b->lo[0]] = src[i] != 0;
+        }
+    return 0;
+}
+
+/* World vector of padded index (i, j, k) relative to the box centre. */
+static void padded_pos(const Padded *p, const double ax[3][3], double i, double j, double k, double out[3])
+{
+    double u = i - p->cen[0], v = j - p->cen[1], w = k - p->cen[2];
+    for (int r = 0; r < 3; r++)
+        out[r] = u * ax[0][r] + v * ax[1][r] + w * ax[2][r];
+}
+
+static int mesh_compute(const Padded *p, const double ax[3][3], Mesh *mesh)
+{
+    McTable *t = rad_malloc(sizeof *t, "the marching cubes table");
+    const size_t n0 = p->n[0], n1 = p->n[1], n2 = p->n[2];
+    double vol = 0.0, area = 0.0;
+    size_t cap, np = 0;
+    if (!t)
+        return -1;
+    mc_build(t, ax);
+    for (size_t k = 0; k + 1 < n2; k++) {
+        if (rad_interrupt_check() != 0) {
+            free(t);
+            return -1;
+        }
+        for (size_t j = 0; j + 1 < n1; j++) {
+            const uint8_t *r00 = p->m + n0 * (j + n1 * k), *r10 = r00 + n0;
+            const uint8_t *r01 = r00 + n0 * n1, *r11 = r01 + n0;
+            for (size_t i = 0; i + 1 < n0; i++) {
+                int cs = r00[i] | r00[i + 1] << 1 | r10[i] << 2 | r10[i + 1] << 3 | r01[i] << 4 |
+                         r01[i + 1] << 5 | r11[i] << 6 | r11[i + 1] << 7;
+                double o[3];
+                if (cs == 0 || cs == 255)
+                    continue;
+                padded_pos(p, ax, (double)i, (double)j, (double)k, o);
+                for (int f = 0; f < t->ntri[cs]; f++) {
+                    double v[3][3], x[3];
+                    for (int q = 0; q < 3; q++)
+                        for (int r = 0; r < 3; r++)
+                            v[q][r] = o[r] + t->mid[t->tri[cs][f][q]][r];
+                    /* RNU0: signed volume of the tetrahedron (origin, a, b, c) */
+                    cross3(v[1], v[2], x);
+                    vol += dot3(v[0], x) / 6.0;
+                    /* C0JK: |ab x ac| / 2 */
+                    area += tri_area(v[0], v[1], v[2]);
+                }
+            }
+        }
+    }
+    free(t);
+    mesh->volume = fabs(vol);
+    mesh->area = area;
+
+    /* Mesh vertices are the midpoints between 6-neighbour voxels that differ.
+     * Points inside a straight line of them are never vertices of the convex
+     * hull, nor extremes of any bounding box, so keep only the first and last
+     * vertex of each index line along x (three kinds of line: through x edge
+     * midpoints, through y edge midpoints, through z edge midpoints). */
+    cap = 6 * n1 * n2;
+    mesh->pts = rad_malloc(3 * cap * sizeof(double), "the mesh vertices");
+    if (!mesh->pts)
+        return -1;
+    for (size_t k = 0; k < n2; k++)
+        for (size_t j = 0; j < n1; j++) {
+            const uint8_t *r = p->m + n0 * (j + n1 * k);
+            for (int kind = 0; kind < 3; kind++) {
+                const uint8_t *o;
+                long first = -1, last = -1;
+                size_t ni = kind == 0 ? n0 - 1 : n0;
+                if (kind == 1 && j + 1 >= n1)
+                    continue;
+                if (kind == 2 && k + 1 >= n2)
+                    continue;
+                o = kind == 0 ? r + 1 : kind == 1 ? r + n0 : r + n0 * n1;
+                for (size_t i = 0; i < ni; i++)
+                    if (r[i] != o[i]) {
+                        if (first < 0)
+                            first = (long)i;
+                        last = (long)i;
+                    }
+                if (first < 0)
+                    continue;
+                for (int e = 0; e < 2; e++) {
+                    long i = e ? last : first;
+                    if (e && last == first)
+                        break;
+                    padded_pos(p, ax, (double)i + (kind == 0 ? 0.5 : 0.0),
+                               (double)j + (kind == 1 ? 0.5 : 0.0), (double)k + (kind == 2 ? 0.5 : 0.0),
+                               mesh->pts + 3 * np);
+                    np++;
+                }
+            }
+        }
+    mesh->npts = np;
+    return 0;
+}
+
+/* ---- convex hull (qhull) ------------------------------------------------------------- */
+
+typedef struct Hull {
+    double volume, area;  /* R3ER, 7T7F comparison body */
+    double *vtx;          /* hull vertices, 3 per vertex */
+    size_t nvtx;
+} Hull;
+
+static int hull_compute(const double *pts, size_t npts, Hull *h)
+{
+    qhT qh_qh;
+    qhT *qh = &qh_qh;
+    char cmd[] = "qhull Qt FA";
+    char *errbuf = NULL;
+    size_t errlen = 0;
+    FILE *err;
+    int exitcode, curlong, totlong, rc = 0;
+    double *copy, cen[3] = {0, 0, 0};
+
+    h->vtx = NULL;
+    h->nvtx = 0;
+    if (npts < 4 || npts > (size_t)INT32_MAX / 3)
+        return rad_error_set("convex hull: %zu mesh vertices (need 4 to 2^31/3)", npts);
+    copy = rad_malloc(3 * npts * sizeof(double), "the convex hull input");
+    if (!copy)
+        return -1;
+    memcpy(copy, pts, 3 * npts * sizeof(double));
+    for (size_t i = 0; i < npts; i++)
+        for (int r = 0; r < 3; r++)
+            cen[r] += pts[3 * i + r] / (double)npts;
+    err = open_memstream(&errbuf, &errlen);
+    if (!err) {
+        free(copy);
+        return rad_error_errno("convex hull: cannot open a message buffer");
+    }
+    qh_zero(qh, err);
+    exitcode = qh_new_qhull(qh, 3, (int)npts, copy, False, cmd, NULL, err);
+    if (exitcode != 0) {
+        fflush(err);
+        rc = rad_error_set("convex hull of %zu mesh vertices failed (qhull exit code %d): %.300s", npts,
+                           exitcode, errbuf ? errbuf : "");
+    } else {
+        facetT *facet;
+        vertexT *vertex, **vertexp;
+        double vol = 0.0, area = 0.0;
+        size_t nv = 0;
+        /* own triangle sums over the triangulated facets ('Qt'): area C0JK-style,
+         * volume as tetrahedra from the centroid of the input (inside the hull) */
+        FORALLfacets {
+            double v[3][3], a[3], b[3], x[3];
+            int q = 0;
+            FOREACHvertex_(facet->vertices) {
+                if (q < 3)
+                    for (int r = 0; r < 3; r++)
+                        v[q][r] = vertex->point[r] - cen[r];
+                q++;
+            }
+            if (q != 3)
+                continue; /* not simplicial: cannot happen with 'Qt' */
+            area += tri_area(v[0], v[1], v[2]);
+            for (int r = 0; r < 3; r++) {
+                a[r] = v[1][r];
+                b[r] = v[2][r];
+            }
+            cross3(a, b, x);
+            vol += fabs(dot3(v[0], x)) / 6.0;
+        }
+        h->volume = vol;
+        h->area = area;
+        /* cross-check with qhull's own totals (option 'FA') */
+        if (!qh->hasAreaVolume || fabs(qh->totvol - vol) > 1e-6 * vol || fabs(qh->totarea - area) > 1e-6 * area)
+            rc = rad_error_set("convex hull: facet sums (volume %.9g, area %.9g) disagree with qhull "
+                               "(%.9g, %.9g)",
+                               vol, area, qh->totvol, qh->totarea);
+        if (rc == 0) {
+            h->vtx = rad_malloc(3 * (size_t)qh->num_vertices * sizeof(double), "the convex hull vertices");
+            if (!h->vtx)
+                rc = -1;
+        }
+        if (rc == 0) {
+            FORALLvertices {
+                if (nv < (size_t)qh->num_vertices) {
+                    memcpy(h->vtx + 3 * nv, vertex->point, 3 * sizeof(double));
+                    nv++;
+                }
+            }
+            h->nvtx = nv;
+        }
+    }
+    qh_freeqhull(qh, !qh_ALL);
+    qh_memfreeshort(qh, &curlong, &totlong);
+    fclose(err);
+    free(errbuf);
+    free(copy);
+    if (rc != 0) {
+        free(h->vtx);
+        h->vtx = NULL;
+    }
+    return rc;
+}
+
+/* L0JK: the largest distance between two hull vertices. */
+static int hull_diameter(const Hull *h, double *diam)
+{
+    double best = 0.0;
+    for (size_t i = 0; i < h->nvtx; i++) {
+        const double *a = h->vtx + 3 * i;
+        if ((i & 255) == 0 && rad_interrupt_check() != 0)
+            return -1;
+        for (size_t j = i + 1; j < h->nvtx; j++) {
+            const double *b = h->vtx + 3 * j;
+            double dx = a[0] - b[0], dy = a[1] - b[1], dz = a[2] - b[2];
+            double d2 = dx * dx + dy * dy + dz * dz;
+            if (d2 > best)
+                best = d2;
+        }
+    }
+    *diam = sqrt(best);
+    return 0;
+}
+
+/* ---- minimum volume enclosing ellipsoid ------------------------------------------------ *
+ * Khachiyan's barycentric coordinate ascent on the lifted points q = (x, 1)
+ * with Todd and Yildirim's away steps (Todd & Yildirim 2007), stopped when
+ * max_j q_j^T X(u)^-1 q_j <= (1 + tol)(d + 1), d = 3.  The inverse X^-1 and
+ * the values omega_j = q_j^T X^-1 q_j are updated by Sherman-Morrison after
+ * each rank-one step and recomputed exactly every 64 steps.  The ellipsoid
+ * (x - c)^T (S^-1 / d) (x - c) <= 1, c = sum u_j x_j, S = sum u_j x_j x_j^T -
+ * c c^T, is finally scaled to pass through the farthest point, so that it
+ * encloses every point; its semi-axes are returned in decreasing order. */
+static int mvee_axes(const double *x, size_t m, double axes[3])
+{
+    const double d = 3.0;
+    double *u = NULL, *om = NULL, *pc = NULL, cen[3] = {0, 0, 0};
+    double X[4][4], Xi[4][4];
+    int rc = -1;
+    long iter;
+
+    axes[0] = axes[1] = axes[2] = 0.0;
+    if (m < 4)
+        return 0;
+    u = rad_malloc(m * sizeof *u, "the ellipsoid weights");
+    om = rad_malloc(m * sizeof *om, "the ellipsoid weights");
+    pc = rad_malloc(3 * m * sizeof *pc, "the ellipsoid points");
+    if (!u || !om || !pc)
+        goto done;
+    for (size_t j = 0; j < m; j++)
+        for (int r = 0; r < 3; r++)
+            cen[r] += x[3 * j + r] / (double)m;
+    for (size_t j = 0; j < m; j++) {
+        u[j] = 1.0 / (double)m;
+        for (int r = 0; r < 3; r++)
+            pc[3 * j + r] = x[3 * j + r] - cen[r];
+    }
+    for (iter = 0;; iter++) {
+        size_t jmax = 0, jmin = 0;
+        double wmax = -INFINITY, wmin = INFINITY, w[4], q[4], a, b, den;
+        int plus;
+        size_t jj;
+        if (iter % 64 == 0) {
+            if (rad_interrupt_check() != 0)
+                goto done;
+            memset(X, 0, sizeof X);
+            for (size_t j = 0; j < m; j++) {
+                double qq[4] = {pc[3 * j], pc[3 * j + 1], pc[3 * j + 2], 1.0};
+                for (int r = 0; r < 4; r++)
+                    for (int c = 0; c < 4; c++)
+                        X[r][c] += u[j] * qq[r] * qq[c];
+            }
+            if (inv4(X, Xi) != 0) {
+                /* flat point set: no ellipsoid with volume */
+                rc = 0;
+                goto done;
+            }
+            for (size_t j = 0; j < m; j++) {
+                double qq[4] = {pc[3 * j], pc[3 * j + 1], pc[3 * j + 2], 1.0}, s = 0.0;
+                for (int r = 0; r < 4; r++)
+                    for (int c = 0; c < 4; c++)
+                        s += qq[r] * Xi[r][c] * qq[c];
+                om[j] = s;
+            }
+        }
+        for (size_t j = 0; j < m; j++) {
+            if (om[j] > wmax) {
+                wmax = om[j];
+                jmax = j;
+            }
+            if (u[j] > 0.0 && om[j] < wmin) {
+                wmin = om[j];
+                jmin = j;
+            }
+        }
+        if (wmax <= (1.0 + MVEE_TOL) * (d + 1.0) || iter > 200000)
+            break;
+        /* toward the worst point, or away from the least useful one */
+        plus = wmax / (d + 1.0) - 1.0 >= 1.0 - wmin / (d + 1.0);
+        if (plus) {
+            double tau = (wmax - d - 1.0) / ((d + 1.0) * (wmax - 1.0));
+            jj = jmax;
+            a = 1.0 - tau;
+            b = tau;
+            for (size_t j = 0; j < m; j++)
+                u[j] *= a;
+            u[jj] += tau;
+        } else {
+            double tau = (d + 1.0 - wmin) / ((d + 1.0) * (wmin - 1.0));
+            double cap = u[jmin] / (1.0 - u[jmin]);
+            if (tau > cap)
+                tau = cap;
+            jj = jmin;
+            a = 1.0 + tau;
+            b = -tau;
+            for (size_t j = 0; j < m; j++)
+                u[j] *= a;
+            u[jj] -= tau;
+            if (u[jj] < 0.0)
+                u[jj] = 0.0;
+        }
+        /* X' = a X + b q q^T:  X'^-1 = (X^-1 - (b/a) w w^T / (1 + (b/a) omega)) / a */
+        q[0] = pc[3 * jj];
+        q[1] = pc[3 * jj + 1];
+        q[2] = pc[3 * jj + 2];
+        q[3] = 1.0;
+        for (int r = 0; r < 4; r++) {
+            w[r] = 0.0;
+            for (int c = 0; c < 4; c++)
+                w[r] += Xi[r][c] * q[c];
+        }
+        den = 1.0 + (b / a) * om[jj];
+        if (fabs(den) < 1e-8) {
+            iter = 63 - (iter % 64) + iter; /* recompute exactly on the next pass */
+            continue;
+        }
+        for (int r = 0; r < 4; r++)
+            for (int c = 0; c < 4; c++)
+                Xi[r][c] = (Xi[r][c] - (b / a) * w[r] * w[c] / den) / a;
+        for (size_t j = 0; j < m; j++) {
+            const double *pj = pc + 3 * j;
+            double s = pj[0] * w[0] + pj[1] * w[1] + pj[2] * w[2] + w[3];
+            om[j] = (om[j] - (b / a) * s * s / den) / a;
+        }
+    }
+    {
+        double c[3] = {0, 0, 0}, S[3][3] = {{0}}, Si[4][4], S4[4][4], lam[3], smax = 0.0;
+        for (size_t j = 0; j < m; j++)
+            for (int r = 0; r < 3; r++)
+                c[r] += u[j] * pc[3 * j + r];
+        for (size_t j = 0; j < m; j++)
+            for (int r = 0; r < 3; r++)
+                for (int k = 0; k < 3; k++)
+                    S[r][k] += u[j] * (pc[3 * j + r] - c[r]) * (pc[3 * j + k] - c[k]);
+        /* S^-1 through the 4x4 inverse of diag(S, 1) */
+        memset(S4, 0, sizeof S4);
+        for (int r = 0; r < 3; r++)
+            for (int k = 0; k < 3; k++)
+                S4[r][k] = S[r][k];
+        S4[3][3] = 1.0;
+        if (inv4(S4, Si) != 0) {
+            rc = 0;
+            goto done;
+        }
+        for (size_t j = 0; j < m; j++) {
+            double v[3], s = 0.0;
+            for (int r = 0; r < 3; r++)
+                v[r] = pc[3 * j + r] - c[r];
+            for (int r = 0; r < 3; r++)
+                for (int k = 0; k < 3; k++)
+                    s += v[r] * Si[r][k] * v[k];
+            s /= d;
+            if (s > smax)
+                smax = s;
+        }
+        eig_sym3(S, lam);
+        for (int r = 0; r < 3; r++)
+            axes[r] = lam[r] > 0.0 ? sqrt(d * lam[r] * smax) : 0.0;
+    }
+    rc = 0;
+done:
+    free(u);
+    free(om);
+    free(pc);
+    return rc;
+}
+
+/* ---- Moran's I and Geary's C ---------------------------------------------------------- *
+ * With M the intensity mask, Y = (X - mu) M on the mask's bounding box and
+ * K(d) = 1 / |d| (world distance of the index offset d, K(0) = 0):
+ *   W   = sum_{k1 != k2} w          = sum_x M(x) (K * M)(x)
+ *   S_I = sum_{k1 != k2} w Y1 Y2    = sum_x Y(x) (K * Y)(x)
+ *   S_C = sum_{k1 != k2} w (X1-X2)^2 = 2 sum_x Y(x)^2 (K * M)(x) - 2 S_I
+ *   I = N / W * S_I / sum Y^2   (N365)      C = (N - 1) / (2 W) * S_C / sum Y^2   (NPT7)
+ * Each sum is sum_x a(x) (K * b)(x) = (1/L) sum_f conj(A(f)) Khat(f) B(f) over
+ * the DFTs on a grid of L_c >= 2 n_c - 1 points per axis: zero padding makes
+ * the circular correlation equal the linear one for every offset |d_c| < n_c,
+ * so the result is the exact pair sum.  K is centrally symmetric, so Khat is
+ * real.  Three real-to-complex transforms of the data and one of the kernel. */
+
+/* FFTW's planner is not thread-safe; execution is. */
+static pthread_mutex_t fftw_planner_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t fft_good_size(size_t n)
+{
+    for (size_t m = n + (n & 1);; m += 2) {
+        size_t r = m;
+        while (r % 2 == 0)
+            r /= 2;
+        while (r % 3 == 0)
+            r /= 3;
+        while (r % 5 == 0)
+            r /= 5;
+        while (r % 7 == 0)
+            r /= 7;
+        if (r == 1)
+            return m;
+    }
+}
+
+static int moran_geary(const RadRoi *roi, const double ax[3][3], double *moran, double *geary)
+{
+    const size_t *d = roi->geom.dim;
+    size_t lo[3], hi[3], n[3], L[3], h0, rowr, total;
+    double mu = 0.0, syy = 0.0, vmin = INFINITY, vmax = -INFINITY;
+    double W = 0.0, SI = 0.0, T = 0.0;
+    double *bk = NULL, *bm = NULL, *by = NULL;
+    fftw_plan plan = NULL;
+    size_t nv = 0;
+    int rc = -1;
+
+    *moran = 0.0;
+    *geary = 1.0;
+    for (int c = 0; c < 3; c++) {
+        lo[c] = roi->box.hi[c];
+        hi[c] = roi->box.lo[c];
+    }
+    for (size_t k = roi->box.lo[2]; k <= roi->box.hi[2]; k++)
+        for (size_t j = roi->box.lo[1]; j <= roi->box.hi[1]; j++)
+            for (size_t i = roi->box.lo[0]; i <= roi->box.hi[0]; i++) {
+                size_t v = i + d[0] * (j + d[1] * k);
+                double x;
+                if (!roi->mask[v])
+                    continue;
+                x = roi->image[v];
+                mu += x;
+                nv++;
+                vmin = x < vmin ? x : vmin;
+                vmax = x > vmax ? x : vmax;
+                lo[0] = i < lo[0] ? i : lo[0];
+                hi[0] = i > hi[0] ? i : hi[0];
+                lo[1] = j < lo[1] ? j : lo[1];
+                hi[1] = j > hi[1] ? j : hi[1];
+                lo[2] = k < lo[2] ? k : lo[2];
+                hi[2] = k > hi[2] ? k : hi[2];
+            }
+    if (nv < 2 || vmin == vmax)
+        return 0; /* undefined: the no-autocorrelation values, see the header */
+    mu /= (double)nv;
+
+    for (int c = 0; c < 3; c++) {
+        n[c] = hi[c] - lo[c] + 1;
+        L[c] = fft_good_size(2 * n[c] - 1);
+        if (L[c] > (size_t)INT32_MAX)
+            return rad_error_set("Moran's I: region too large for the FFT");
+    }
+    h0 = L[0] / 2 + 1;
+    rowr = 2 * h0; /* padded real row of the in-place transform */
+    total = rowr * L[1] * L[2];
+    bk = fftw_malloc(total * sizeof(double));
+    bm = fftw_malloc(total * sizeof(double));
+    by = fftw_malloc(total * sizeof(double));
+    if (!bk || !bm || !by) {
+        rad_error_set("out of memory (3 x %zu bytes for the FFTs of Moran's I and Geary's C)",
+                      total * sizeof(double));
+        goto done;
+    }
+    pthread_mutex_lock(&fftw_planner_lock);
+    plan = fftw_plan_dft_r2c_3d((int)L[2], (int)L[1], (int)L[0], bk, (fftw_complex *)bk, FFTW_ESTIMATE);
+    pthread_mutex_unlock(&fftw_planner_lock);
+    if (!plan) {
+        rad_error_set("Moran's I: FFTW could not plan a %zux%zux%zu transform", L[0], L[1], L[2]);
+        goto done;
+    }
+
+    /* kernel 1/|d| on the circular grid (offset j maps to j or j - L) */
+    for (size_t k = 0; k < L[2]; k++) {
+        double dk = k <= L[2] / 2 ? (double)k : (double)k - (double)L[2];
+        for (size_t j = 0; j < L[1]; j++) {
+            double dj = j <= L[1] / 2 ? (double)j : (double)j - (double)L[1];
+            double *row = bk + rowr * (j + L[1] * k);
+            double b[3];
+            for (int r = 0; r < 3; r++)
+                b[r] = dj * ax[1][r] + dk * ax[2][r];
+            for (size_t i = 0; i < L[0]; i++) {
+                double di = i <= L[0] / 2 ? (double)i : (double)i - (double)L[0];
+                double p0 = b[0] + di * ax[0][0], p1 = b[1] + di * ax[0][1], p2 = b[2] + di * ax[0][2];
+                double r2 = p0 * p0 + p1 * p1 + p2 * p2;
+                row[i] = r2 > 0.0 ? 1.0 / sqrt(r2) : 0.0;
+            }
+            for (size_t i = L[0]; i < rowr; i++)
+                row[i] = 0.0;
+        }
+    }
+    memset(bm, 0, total * sizeof(double));
+    memset(by, 0, total * sizeof(double));
+    for (size_t k = lo[2]; k <= hi[2]; k++)
+        for (size_t j = lo[1]; j <= hi[1]; j++)
+            for (size_t i = lo[0]; i <= hi[0]; i++) {
+                size_t v = i + d[0] * (j + d[1] * k);
+                size_t w = (i - lo[0]) + rowr * ((j - lo[1]) + L[1] * (k - lo[2]));
+                double y;
+                if (!roi->mask[v])
+                    continue;
+                y = roi->image[v] - mu;
+                bm[w] = 1.0;
+                by[w] = y;
+                syy += y * y;
+            }
+    if (rad_interrupt_check() != 0)
+        goto done;
+    fftw_execute_dft_r2c(plan, bk, (fftw_complex *)bk);
+    fftw_execute_dft_r2c(plan, bm, (fftw_complex *)bm);
+    fftw_execute_dft_r2c(plan, by, (fftw_complex *)by);
+    /* sums over the full spectrum from the half that r2c stores: columns 0
+     * and L0/2 (L0 is even) once, the others twice */
+    for (size_t h = 0; h < L[1] * L[2]; h++) {
+        const double *kr = bk + rowr * h, *mr = bm + rowr * h, *yr = by + rowr * h;
+        for (size_t f = 0; f < h0; f++) {
+            double wgt = (f == 0 || f == h0 - 1) ? 1.0 : 2.0, kh = kr[2 * f];
+            W += wgt * kh * (mr[2 * f] * mr[2 * f] + mr[2 * f + 1] * mr[2 * f + 1]);
+            SI += wgt * kh * (yr[2 * f] * yr[2 * f] + yr[2 * f + 1] * yr[2 * f + 1]);
+        }
+    }
+    if (rad_interrupt_check() != 0)
+        goto done;
+    /* Y^2 into the Y buffer */
+    memset(by, 0, total * sizeof(double));
+    for (size_t k = lo[2]; k <= hi[2]; k++)
+        for (size_t j = lo[1]; j <= hi[1]; j++)
+            for (size_t i = lo[0]; i <= hi[0]; i++) {
+                size_t v = i + d[0] * (j + d[1] * k);
+                size_t w = (i - lo[0]) + rowr * ((j - lo[1]) + L[1] * (k - lo[2]));
+                double y;
+                if (!roi->mask[v])
+                    continue;
+                y = roi->image[v] - mu;
+                by[w] = y * y;
+            }
+    fftw_execute_dft_r2c(plan, by, (fftw_complex *)by);
+    for (size_t h = 0; h < L[1] * L[2]; h++) {
+        const double *kr = bk + rowr * h, *mr = bm + rowr * h, *yr = by + rowr * h;
+        for (size_t f = 0; f < h0; f++) {
+            double wgt = (f == 0 || f == h0 - 1) ? 1.0 : 2.0;
+            T += wgt * kr[2 * f] * (yr[2 * f] * mr[2 * f] + yr[2 * f + 1] * mr[2 * f + 1]);
+        }
+    }
+    {
+        double ltot = (double)L[0] * (double)L[1] * (double)L[2];
+        double N = (double)nv;
+        W /= ltot;
+        SI /= ltot;
+        T /= ltot;
+        *moran = N / W * SI / syy;
+        *geary = (N - 1.0) / (2.0 * W) * (2.0 * T - 2.0 * SI) / syy;
+    }
+    rc = 0;
+done:
+    if (plan) {
+        pthread_mutex_lock(&fftw_planner_lock);
+        fftw_destroy_plan(plan);
+        pthread_mutex_unlock(&fftw_planner_lock);
+    }
+    fftw_free(bk);
+    fftw_free(bm);
+    fftw_free(by);
+    return rc;
+}
+
+/* ---- the family ---------------------------------------------------------------------- */
 
 static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
 {
-    (void)roi; (void)s; (void)fs;
-    return 0;
+    const RadGeometry *g = &roi->geom;
+    const size_t *d = g->dim;
+    double ax[3][3], vvox;
+    Padded pad = {NULL, {0, 0, 0}, {0, 0, 0}};
+    Mesh mesh = {0, 0, NULL, 0};
+    Hull hull = {0, 0, NULL, 0};
+    double V, A, diam = 0.0, lam[3], cov[3][3] = {{0}}, com_g[3] = {0, 0, 0}, com_i[3] = {0, 0, 0};
+    double sum_i = 0.0, mean_i, nm = 0.0, ni = 0.0, cross[3];
+    double bbmin[3] = {INFINITY, INFINITY, INFINITY}, bbmax[3] = {-INFINITY, -INFINITY, -INFINITY};
+    double moran = 0.0, geary = 1.0, mv[3];
+    double val[sizeof defs / sizeof defs[0]];
+    int rc = -1, nvals = 0;
+
+    (void)s;
+    /* world step vectors: column c of the direction times spacing c */
+    for (int c = 0; c < 3; c++)
+        for (int r = 0; r < 3; r++)
+            ax[c][r] = g->direction[3 * r + c] * g->spacing[c];
+    cross3(ax[0], ax[1], cross);
+    vvox = fabs(dot3(cross, ax[2]));
+
+    if (roi->n_morph == 0)
+        return rad_error_set("the morphological mask is empty");
+    if (padded_make(roi, &pad) != 0)
+        goto done;
+    if (mesh_compute(&pad, ax, &mesh) != 0)
+        goto done;
+    V = mesh.volume;
+    A = mesh.area;
+    if (hull_compute(mesh.pts, mesh.npts, &hull) != 0)
+        goto done;
+    if (hull_diameter(&hull, &diam) != 0)
+        goto done;
+    for (size_t i = 0; i < hull.nvtx; i++)
+        for (int r = 0; r < 3; r++) {
+            double x = hull.vtx[3 * i + r];
+            bbmin[r] = x < bbmin[r] ? x : bbmin[r];
+            bbmax[r] = x > bbmax[r] ? x : bbmax[r];
+        }
+
+    /* voxel centres: morphological mask (geometric centre, PCA) and the
+     * intensity mask (intensity-weighted centre, mean intensity); positions
+     * relative to the box centre, first pass for the means */
+    for (size_t k = roi->box.lo[2]; k <= roi->box.hi[2]; k++)
+        for (size_t j = roi->box.lo[1]; j <= roi->box.hi[1]; j++)
+            for (size_t i = roi->box.lo[0]; i <= roi->box.hi[0]; i++) {
+                size_t v = i + d[0] * (j + d[1] * k);
+                double p[3];
+                if (!roi->morph[v] && !roi->mask[v])
+                    continue;
+                padded_pos(&pad, ax, (double)(i - roi->box.lo[0] + 1), (double)(j - roi->box.lo[1] + 1),
+                           (double)(k - roi->box.lo[2] + 1), p);
+                if (roi->morph[v]) {
+                    nm += 1.0;
+                    for (int r = 0; r < 3; r++)
+                        com_g[r] += p[r];
+                }
+                if (roi->mask[v]) {
+                    double x = roi->image[v];
+                    ni += 1.0;
+                    sum_i += x;
+                    for (int r = 0; r < 3; r++)
+                        com_i[r] += x * p[r];
+                }
+            }
+    for (int r = 0; r < 3; r++)
+        com_g[r] /= nm;
+    for (size_t k = roi->box.lo[2]; k <= roi->box.hi[2]; k++)
+        for (size_t j = roi->box.lo[1]; j <= roi->box.hi[1]; j++)
+            for (size_t i = roi->box.lo[0]; i <= roi->box.hi[0]; i++) {
+                size_t v = i + d[0] * (j + d[1] * k);
+                double p[3];
+                if (!roi->morph[v])
+                    continue;
+                padded_pos(&pad, ax, (double)(i - roi->box.lo[0] + 1), (double)(j - roi->box.lo[1] + 1),
+                           (double)(k - roi->box.lo[2] + 1), p);
+                for (int r = 0; r < 3; r++)
+                    p[r] -= com_g[r];
+                for (int r = 0; r < 3; r++)
+                    for (int c = 0; c < 3; c++)
+                        cov[r][c] += p[r] * p[c];
+            }
+    /* sample covariance (N - 1), see the header; a single voxel has none */
+    for (int r = 0; r < 3; r++)
+        for (int c = 0; c < 3; c++)
+            cov[r][c] = nm > 1.0 ? cov[r][c] / (nm - 1.0) : 0.0;
+    eig_sym3(cov, lam);
+    for (int r = 0; r < 3; r++)
+        lam[r] = lam[r] > 0.0 ? lam[r] : 0.0;
+    mean_i = ni > 0.0 ? sum_i / ni : 0.0;
+
+    if (mvee_axes(hull.vtx, hull.nvtx, mv) != 0)
+        goto done;
+    if (moran_geary(roi, ax, &moran, &geary) != 0)
+        goto done;
+
+    {
+        double v236 = cbrt(36.0 * M_PI * V * V); /* (36 pi V^2)^(1/3) */
+        double sa = 2.0 * sqrt(lam[0]), sb = 2.0 * sqrt(lam[1]), sc = 2.0 * sqrt(lam[2]);
+        double ex = bbmax[0] - bbmin[0], ey = bbmax[1] - bbmin[1], ez = bbmax[2] - bbmin[2];
+        double v_aabb = ex * ey * ez, a_aabb = 2.0 * (ex * ey + ey * ez + ez * ex);
+        double v_aee = 4.0 * M_PI * sa * sb * sc / 3.0, a_aee = ellipsoid_area(sa, sb, sc);
+        double v_mvee = 4.0 * M_PI * mv[0] * mv[1] * mv[2] / 3.0, a_mvee = ellipsoid_area(mv[0], mv[1], mv[2]);
+        double com = 0.0;
+        if (sum_i != 0.0) {
+            double q = 0.0;
+            for (int r = 0; r < 3; r++) {
+                double dd = com_g[r] - com_i[r] / sum_i;
+                q += dd * dd;
+            }
+            com = sqrt(q);
+        }
+        val[nvals++] = V;                                         /* RNU0 */
+        val[nvals++] = nm * vvox;                                 /* YEKZ */
+        val[nvals++] = A;                                         /* C0JK */
+        val[nvals++] = A / V;                                     /* 2PR5 */
+        val[nvals++] = V / (sqrt(M_PI) * pow(A, 1.5));            /* SKGS */
+        val[nvals++] = 36.0 * M_PI * V * V / (A * A * A);         /* BQWJ */
+        val[nvals++] = A / v236;                                  /* KRCK */
+        val[nvals++] = v236 / A;                                  /* QCFX */
+        val[nvals++] = A / v236 - 1.0;                            /* 25C7 */
+        val[nvals++] = com;                                       /* KLMA */
+        val[nvals++] = diam;                                      /* L0JK */
+        val[nvals++] = 4.0 * sqrt(lam[0]);                        /* TDIC */
+        val[nvals++] = 4.0 * sqrt(lam[1]);                        /* P9VJ */
+        val[nvals++] = 4.0 * sqrt(lam[2]);                        /* 7J51 */
+        val[nvals++] = lam[0] > 0.0 ? sqrt(lam[1] / lam[0]) : 1.0; /* Q3CK */
+        val[nvals++] = lam[0] > 0.0 ? sqrt(lam[2] / lam[0]) : 1.0; /* N17B */
+        val[nvals++] = v_aabb > 0.0 ? V / v_aabb : 0.0;           /* PBX1 */
+        val[nvals++] = a_aabb > 0.0 ? A / a_aabb : 0.0;           /* R59B */
+        val[nvals++] = v_aee > 0.0 ? V / v_aee : 0.0;             /* 6BDE: 3V / (4 pi a b c) */
+        val[nvals++] = a_aee > 0.0 ? A / a_aee : 0.0;             /* RDD2 */
+        val[nvals++] = v_mvee > 0.0 ? V / v_mvee : 0.0;           /* SWZ1 */
+        val[nvals++] = a_mvee > 0.0 ? A / a_mvee : 0.0;           /* BRI8 */
+        val[nvals++] = hull.volume > 0.0 ? V / hull.volume : 0.0; /* R3ER */
+        val[nvals++] = hull.area > 0.0 ? A / hull.area : 0.0;     /* 7T7F */
+        val[nvals++] = V * mean_i;                                /* 99N0 */
+        val[nvals++] = moran;                                     /* N365 */
+        val[nvals++] = geary;                                     /* NPT7 */
+    }
+    for (int f = 0; f < nvals; f++) {
+        double x = isfinite(val[f]) ? val[f] : 0.0;
+        if (rad_featureset_add(fs, defs[f].tag, x) != 0)
+            goto done;
+    }
+    rc = 0;
+done:
+    free(pad.m);
+    free(mesh.pts);
+    free(hull.vtx);
+    return rc;
 }
 
 const RadFamily rad_family_morph = {"morph", "Morphology", "HCUG", RAD_FAM_MORPH, RAD_AGGR_KIND_NONE, defs, compute};

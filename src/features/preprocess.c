@@ -100,27 +100,49 @@ const RadFamily rad_family_diag = {"diag", "Diagnostic features (image processin
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-/* Bounding box and count of a 0/1 mask; count 0 leaves the box lo > hi. */
-static size_t mask_box(const uint8_t *m, const size_t dim[3], RadBox *b)
+/* First and last non-zero byte of row r[0..n-1] (0/1 values), or 0 when
+ * the row is empty.  Eight bytes at a time: the masks are mostly empty. */
+static int row_span(const uint8_t *r, size_t n, size_t *first, size_t *last)
 {
-    size_t v = 0, n = 0;
+    size_t i = 0, j = n;
+    uint64_t w;
+    while (i + 8 <= n) {
+        memcpy(&w, r + i, 8);
+        if (w)
+            break;
+        i += 8;
+    }
+    while (i < n && !r[i])
+        i++;
+    if (i == n)
+        return 0;
+    while (j >= i + 8) {
+        memcpy(&w, r + j - 8, 8);
+        if (w)
+            break;
+        j -= 8;
+    }
+    while (!r[j - 1])
+        j--;
+    *first = i;
+    *last = j - 1;
+    return 1;
+}
+
+/* Bounding box of a 0/1 mask; returns 0 (box lo > hi) when it is empty. */
+static int mask_box(const uint8_t *m, const size_t dim[3], RadBox *b)
+{
+    int found = 0;
     for (int c = 0; c < 3; c++) {
         b->lo[c] = dim[c];
         b->hi[c] = 0;
     }
     for (size_t k = 0; k < dim[2]; k++)
         for (size_t j = 0; j < dim[1]; j++) {
-            size_t first = dim[0], last = 0, cnt = 0;
-            for (size_t i = 0; i < dim[0]; i++, v++)
-                if (m[v]) {
-                    if (!cnt)
-                        first = i;
-                    last = i;
-                    cnt++;
-                }
-            if (!cnt)
+            size_t first, last;
+            if (!row_span(m + (k * dim[1] + j) * dim[0], dim[0], &first, &last))
                 continue;
-            n += cnt;
+            found = 1;
             if (first < b->lo[0]) b->lo[0] = first;
             if (last > b->hi[0]) b->hi[0] = last;
             if (j < b->lo[1]) b->lo[1] = j;
@@ -128,7 +150,7 @@ static size_t mask_box(const uint8_t *m, const size_t dim[3], RadBox *b)
             if (k < b->lo[2]) b->lo[2] = k;
             if (k > b->hi[2]) b->hi[2] = k;
         }
-    return n;
+    return found;
 }
 
 /* Mean, min and max of the finite values of x (inside m when m != NULL). */
@@ -161,15 +183,21 @@ static void img_diag(const float *x, const RadGeometry *g, double out[N_IMG_ROWS
     value_stats(x, NULL, rad_geometry_nvox(g), &out[6], &out[7], &out[8]);
 }
 
-static void roi_diag(const float *x, const uint8_t *imask, const uint8_t *mmask, const RadGeometry *g,
-                     double out[N_ROI_ROWS])
+/* The 14 ROI rows of one stage; ni and nm are the voxel counts of the
+ * intensity and the morphological mask. */
+static void roi_diag(const float *x, const uint8_t *imask, size_t ni, const uint8_t *mmask, size_t nm,
+                     const RadGeometry *g, double out[N_ROI_ROWS])
 {
     RadBox bi, bm;
-    size_t ni = mask_box(imask, g->dim, &bi), nm = mask_box(mmask, g->dim, &bm);
+    int fi = mask_box(imask, g->dim, &bi), fm = fi;
+    if (mmask != imask)
+        fm = mask_box(mmask, g->dim, &bm);
+    else
+        bm = bi;
     for (int c = 0; c < 3; c++) {
         out[c] = (double)g->dim[c];
-        out[3 + c] = ni ? (double)(bi.hi[c] - bi.lo[c] + 1) : 0;
-        out[6 + c] = nm ? (double)(bm.hi[c] - bm.lo[c] + 1) : 0;
+        out[3 + c] = fi ? (double)(bi.hi[c] - bi.lo[c] + 1) : 0;
+        out[6 + c] = fm ? (double)(bm.hi[c] - bm.lo[c] + 1) : 0;
     }
     out[9] = (double)ni;
     out[10] = (double)nm;
@@ -303,6 +331,15 @@ static int discretise(RadRoi *roi, const RadSettings *s, double xmin, double xma
 
 /* ---- the pipeline ------------------------------------------------------------------- */
 
+/* Whether rounding would leave every value as it is. */
+static int all_integral(const float *x, size_t n)
+{
+    for (size_t v = 0; v < n; v++)
+        if (isfinite(x[v]) && x[v] != floorf(x[v]))
+            return 0;
+    return 1;
+}
+
 static void round_values(float *x, size_t n)
 {
     for (size_t v = 0; v < n; v++)
@@ -314,6 +351,7 @@ int rad_roi_prepare(const RadImage *img, const RadMask *mask, const RadSettings 
     size_t n0, n, count0;
     uint8_t *m0 = NULL;
     float *x0 = NULL;
+    const float *xin;
     double d[N_DIAG], mean, xmin, xmax, lo, hi;
     char rng[96];
     const RadGeometry *g0 = &img->geom;
@@ -322,18 +360,30 @@ int rad_roi_prepare(const RadImage *img, const RadMask *mask, const RadSettings 
     if (rad_settings_check(s) != 0 || rad_check_same_geometry(img, mask, RAD_GEOMETRY_TOL) != 0)
         return -1;
 
-    /* (a) the initial image, rounded on request, and the selected label */
+    /* (a) the initial image, rounded on request, and the selected label.
+     * The image is copied only when needed (fresh memory is not free):
+     * always without interpolation (it becomes roi->image), and before
+     * interpolation only when rounding changes a value. */
     n0 = rad_image_nvox(img);
-    x0 = rad_malloc(n0 * sizeof *x0, "ROI image");
-    m0 = rad_malloc(n0, "ROI mask");
-    if (!x0 || !m0)
+    xin = img->data;
+    if (!s->resample || (s->round_input && !all_integral(img->data, n0))) {
+        x0 = rad_malloc(n0 * sizeof *x0, "ROI image");
+        if (!x0)
+            goto fail;
+        memcpy(x0, img->data, n0 * sizeof *x0);
+        if (s->round_input && !all_integral(x0, n0))
+            round_values(x0, n0);
+        xin = x0;
+    }
+    m0 = rad_calloc(n0, 1, "ROI mask");
+    if (!m0)
         goto fail;
-    memcpy(x0, img->data, n0 * sizeof *x0);
-    if (s->round_input)
-        round_values(x0, n0);
     count0 = 0;
     for (size_t v = 0; v < n0; v++)
-        count0 += m0[v] = (uint8_t)rad_mask_in(mask, v);
+        if (rad_mask_in(mask, v)) {
+            m0[v] = 1;
+            count0++;
+        }
     if (!count0) {
         if (mask->label)
             rad_error_set("the mask selects no voxels: no voxel has label %d (check the label)", mask->label);
@@ -341,15 +391,15 @@ int rad_roi_prepare(const RadImage *img, const RadMask *mask, const RadSettings 
             rad_error_set("the mask selects no voxels: every voxel is 0");
         goto fail;
     }
-    if (nonfinite_error(x0, m0, g0, "") != 0)
+    if (nonfinite_error(xin, m0, g0, "") != 0)
         goto fail;
-    img_diag(x0, g0, d);
-    roi_diag(x0, m0, m0, g0, d + 2 * N_IMG_ROWS);
+    img_diag(xin, g0, d);
+    roi_diag(xin, m0, count0, m0, count0, g0, d + 2 * N_IMG_ROWS);
 
     /* (b) interpolation (VTM2) */
     if (s->resample) {
         RadGeometry grid;
-        RadImage src = {*g0, x0}, *ri;
+        RadImage src = {*g0, (float *)xin}, *ri; /* read only */
         RadMask *rm;
         char gd[256];
         if (rad_resample_grid(g0, s->spacing, s->resample_2d, &grid) != 0)
@@ -394,8 +444,15 @@ int rad_roi_prepare(const RadImage *img, const RadMask *mask, const RadSettings 
         m0 = NULL;
         n = n0;
     }
-    img_diag(roi->image, &roi->geom, d + N_IMG_ROWS);
-    roi_diag(roi->image, roi->morph, roi->morph, &roi->geom, d + 2 * N_IMG_ROWS + N_ROI_ROWS);
+    if (s->resample) {
+        img_diag(roi->image, &roi->geom, d + N_IMG_ROWS);
+        roi_diag(roi->image, roi->morph, roi->n_morph, roi->morph, roi->n_morph, &roi->geom,
+                 d + 2 * N_IMG_ROWS + N_ROI_ROWS);
+    } else {
+        /* no interpolation: the interpolated image and ROI are the initial ones */
+        memcpy(d + N_IMG_ROWS, d, N_IMG_ROWS * sizeof *d);
+        memcpy(d + 2 * N_IMG_ROWS + N_ROI_ROWS, d + 2 * N_IMG_ROWS, N_ROI_ROWS * sizeof *d);
+    }
 
     /* (c) re-segmentation (IF9H): range (USB3) and outliers (7ACA), intersected */
     lo = -INFINITY;
@@ -422,16 +479,17 @@ int rad_roi_prepare(const RadImage *img, const RadMask *mask, const RadSettings 
         if (mu + s->outlier_sigma * sd < hi)
             hi = mu + s->outlier_sigma * sd;
     }
-    roi->mask = rad_malloc(n, "ROI intensity mask");
+    /* calloc: only the pages the ROI touches get written */
+    roi->mask = rad_calloc(n, 1, "ROI intensity mask");
     roi->grey = rad_calloc(n, sizeof *roi->grey, "grey levels");
     if (!roi->mask || !roi->grey)
         goto fail;
     roi->n_mask = 0;
-    for (size_t v = 0; v < n; v++) {
-        double x = roi->image[v];
-        roi->mask[v] = roi->morph[v] && x >= lo && x <= hi;
-        roi->n_mask += roi->mask[v];
-    }
+    for (size_t v = 0; v < n; v++)
+        if (roi->morph[v] && roi->image[v] >= lo && roi->image[v] <= hi) {
+            roi->mask[v] = 1;
+            roi->n_mask++;
+        }
     if (!roi->n_mask) {
         value_stats(roi->image, roi->morph, n, &mean, &xmin, &xmax);
         describe_range(lo, hi, rng, sizeof rng);
@@ -441,7 +499,8 @@ int rad_roi_prepare(const RadImage *img, const RadMask *mask, const RadSettings 
                       s->outlier_sigma > 0 ? " or the outlier filter" : "");
         goto fail;
     }
-    roi_diag(roi->image, roi->mask, roi->morph, &roi->geom, d + 2 * N_IMG_ROWS + 2 * N_ROI_ROWS);
+    roi_diag(roi->image, roi->mask, roi->n_mask, roi->morph, roi->n_morph, &roi->geom,
+             d + 2 * N_IMG_ROWS + 2 * N_ROI_ROWS);
 
     /* (d) discretisation (4R0B) over the intensity mask */
     value_stats(roi->image, roi->mask, n, &mean, &xmin, &xmax);

@@ -1,4 +1,4 @@
-/* radlab: shared pieces of the directional texture matrices (GLCM, GLRLM).  SPDX-License-Identifier: GPL-3.0-or-later
+/* radlab: shared pieces of the directional texture matrices (IBSI LFYI, TP0I).  SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Private to src/features/glcm.c and src/features/glrlm.c; not installed.
  *
@@ -122,21 +122,31 @@ static inline void rad_tex_cells_free(RadTexCells *m)
     m->n = m->cap = 0;
 }
 
-static inline int rad_tex_grow(void **p, size_t *cap, size_t need, size_t size, const char *what)
+/* p grown to hold at least `need` elements of `size` bytes (capacity
+ * doubling); NULL with a message when out of memory (p is then unchanged
+ * and still owned by the caller). */
+static inline void *rad_tex_grow(void *p, size_t *cap, size_t need, size_t size, const char *what)
 {
     size_t ncap;
     void *q;
-    if (need <= *cap)
-        return 0;
+    if (need == 0)
+        need = 1; /* so that a NULL result always means failure */
+    if (p && need <= *cap)
+        return p;
     ncap = *cap ? *cap : 64;
     while (ncap < need)
         ncap *= 2;
-    q = realloc(*p, ncap * size);
-    if (!q)
-        return rad_error_set("out of memory (%zu bytes for %s)", ncap * size, what);
-    *p = q;
+    if (ncap > SIZE_MAX / size) {
+        rad_error_set("%s: %zu elements is too many", what, need);
+        return NULL;
+    }
+    q = realloc(p, ncap * size);
+    if (!q) {
+        rad_error_set("out of memory (%zu bytes for %s)", ncap * size, what);
+        return NULL;
+    }
     *cap = ncap;
-    return 0;
+    return q;
 }
 
 /* Above this key domain the counter sorts instead of using a dense array
@@ -176,18 +186,24 @@ static inline int rad_tex_counter_add(RadTexCounter *c, uint64_t key, double w)
 {
     if (c->dense) {
         if (c->dense[key] == 0) {
-            if (c->ntouched == c->captouched &&
-                rad_tex_grow((void **)&c->touched, &c->captouched, c->ntouched + 1, sizeof *c->touched,
-                             "texture matrix cells") != 0)
-                return -1;
+            if (c->ntouched == c->captouched) {
+                uint64_t *t = rad_tex_grow(c->touched, &c->captouched, c->ntouched + 1, sizeof *t,
+                                           "texture matrix cells");
+                if (!t)
+                    return -1;
+                c->touched = t;
+            }
             c->touched[c->ntouched++] = key;
         }
         c->dense[key] += w;
         return 0;
     }
-    if (c->nbuf == c->capbuf &&
-        rad_tex_grow((void **)&c->buf, &c->capbuf, c->nbuf + 1, sizeof *c->buf, "texture matrix cells") != 0)
-        return -1;
+    if (c->nbuf == c->capbuf) {
+        RadTexCell *b = rad_tex_grow(c->buf, &c->capbuf, c->nbuf + 1, sizeof *b, "texture matrix cells");
+        if (!b)
+            return -1;
+        c->buf = b;
+    }
     c->buf[c->nbuf].key = key;
     c->buf[c->nbuf].n = w;
     c->nbuf++;
@@ -206,8 +222,10 @@ static inline int rad_tex_counter_flush(RadTexCounter *c, RadTexCells *out)
 {
     out->n = 0;
     if (c->dense) {
-        if (rad_tex_grow((void **)&out->c, &out->cap, c->ntouched, sizeof *out->c, "texture matrix") != 0)
+        RadTexCell *o = rad_tex_grow(out->c, &out->cap, c->ntouched, sizeof *o, "texture matrix");
+        if (!o)
             return -1;
+        out->c = o;
         for (size_t t = 0; t < c->ntouched; t++) {
             uint64_t k = c->touched[t];
             out->c[out->n].key = k;
@@ -223,10 +241,13 @@ static inline int rad_tex_counter_flush(RadTexCounter *c, RadTexCells *out)
     for (size_t t = 0; t < c->nbuf;) {
         size_t u = t;
         double n = 0;
+        RadTexCell *o;
         while (u < c->nbuf && c->buf[u].key == c->buf[t].key)
             n += c->buf[u++].n;
-        if (rad_tex_grow((void **)&out->c, &out->cap, out->n + 1, sizeof *out->c, "texture matrix") != 0)
+        o = rad_tex_grow(out->c, &out->cap, out->n + 1, sizeof *o, "texture matrix");
+        if (!o)
             return -1;
+        out->c = o;
         out->c[out->n].key = c->buf[t].key;
         out->c[out->n].n = n;
         out->n++;

@@ -1,0 +1,651 @@
+/* radlab: unit tests of the morphological (HCUG) and local intensity (9ST6) features.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Hand-computed shapes (a voxel, a 2x2x2 block, a digitised ball, a long
+ * box), Moran's I and Geary's C by FFT against the direct pair sums, local
+ * intensity peaks on a hand-made image, degenerate ROIs, and the IBSI
+ * reference values of the digital phantom (3 significant figures) and of CT
+ * configuration A (no interpolation; intensity mask re-segmented to
+ * [-500, 400] HU), read from RADLAB_DATA.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "rad.h"
+#include "features/features.h"
+#include "tap.h"
+
+/* ---- building a RadRoi by hand ----------------------------------------------- */
+
+/* A RadRoi on an nx x ny x nz grid of the given spacing (identity direction):
+ * morph and mask from the 0/1 arrays (mask NULL: the same as morph), image
+ * from img (NULL: all 1). */
+static int roi_make(RadRoi *roi, size_t nx, size_t ny, size_t nz, const double sp[3], const uint8_t *morph,
+                    const uint8_t *mask, const float *img)
+{
+    size_t n = nx * ny * nz;
+    memset(roi, 0, sizeof *roi);
+    rad_geometry_init(&roi->geom, 3, nx, ny, nz);
+    for (int c = 0; c < 3; c++)
+        roi->geom.spacing[c] = sp[c];
+    roi->image = malloc(n * sizeof(float));
+    roi->morph = malloc(n);
+    roi->mask = malloc(n);
+    roi->grey = calloc(n, sizeof(int));
+    if (!roi->image || !roi->morph || !roi->mask || !roi->grey)
+        return -1;
+    for (int c = 0; c < 3; c++) {
+        roi->box.lo[c] = roi->geom.dim[c];
+        roi->box.hi[c] = 0;
+    }
+    for (size_t v = 0; v < n; v++) {
+        size_t i = v % nx, j = (v / nx) % ny, k = v / (nx * ny), idx[3] = {i, j, k};
+        roi->image[v] = img ? img[v] : 1.0f;
+        roi->morph[v] = morph[v] != 0;
+        roi->mask[v] = mask ? (mask[v] != 0 && morph[v] != 0) : (morph[v] != 0);
+        roi->n_morph += roi->morph[v];
+        roi->n_mask += roi->mask[v];
+        if (roi->morph[v])
+            for (int c = 0; c < 3; c++) {
+                if (idx[c] < roi->box.lo[c])
+                    roi->box.lo[c] = idx[c];
+                if (idx[c] > roi->box.hi[c])
+                    roi->box.hi[c] = idx[c];
+            }
+    }
+    roi->ng = 1;
+    return roi->n_morph ? 0 : -1;
+}
+
+static void roi_clear(RadRoi *roi)
+{
+    free(roi->image);
+    free(roi->morph);
+    free(roi->mask);
+    free(roi->grey);
+    memset(roi, 0, sizeof *roi);
+}
+
+/* Run one family; NULL with a diagnostic on failure. */
+static RadFeatureSet *run(const RadFamily *fam, const RadRoi *roi)
+{
+    RadSettings s;
+    RadFeatureSet *fs = rad_featureset_new();
+    rad_settings_default(&s);
+    if (fam->compute(roi, &s, fs) != 0) {
+        tap_diag("%s failed: %s", fam->prefix, rad_error_message());
+        rad_featureset_free(fs);
+        return NULL;
+    }
+    return fs;
+}
+
+static double get(const RadFeatureSet *fs, const char *tag)
+{
+    long i = fs ? rad_featureset_find(fs, tag) : -1;
+    return i < 0 ? NAN : fs->values[i];
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* ---- the registry tables ------------------------------------------------------- */
+
+static void test_tables(void)
+{
+    static const char *const morph_tags[] = {
+        "morph_volume", "morph_vol_approx", "morph_area_mesh", "morph_av", "morph_comp_1", "morph_comp_2",
+        "morph_sph_dispr", "morph_sphericity", "morph_asphericity", "morph_com", "morph_diam",
+        "morph_pca_maj_axis", "morph_pca_min_axis", "morph_pca_least_axis", "morph_pca_elongation",
+        "morph_pca_flatness", "morph_vol_dens_aabb", "morph_area_dens_aabb", "morph_vol_dens_aee",
+        "morph_area_dens_aee", "morph_vol_dens_mvee", "morph_area_dens_mvee", "morph_vol_dens_conv_hull",
+        "morph_area_dens_conv_hull", "morph_integ_int", "morph_moran_i", "morph_geary_c"};
+    size_t n = 0, nt = sizeof morph_tags / sizeof morph_tags[0];
+    int ok = 1;
+    for (const RadFeatureDef *d = rad_family_morph.defs; d->tag; d++, n++)
+        if (n >= nt || strcmp(d->tag, morph_tags[n]) != 0 || strlen(d->ibsi_id) != 4)
+            ok = 0;
+    tap_ok(ok && n == nt, "morph table: %zu tags with IBSI identifiers (OMBB left out)", n);
+    tap_ok(strcmp(rad_family_loc.defs[0].tag, "loc_peak_loc") == 0 &&
+               strcmp(rad_family_loc.defs[0].ibsi_id, "VJGA") == 0 &&
+               strcmp(rad_family_loc.defs[1].tag, "loc_peak_glob") == 0 &&
+               strcmp(rad_family_loc.defs[1].ibsi_id, "0F91") == 0 && rad_family_loc.defs[2].tag == NULL,
+           "loc table: VJGA, 0F91");
+}
+
+/* ---- hand-computed shapes ---------------------------------------------------------- */
+
+static void test_single_voxel(void)
+{
+    /* one voxel of 1 x 2 x 3 mm in a 3x3x3 grid: the mesh is the octahedron
+     * through the six face-neighbour midpoints, V = sx sy sz / 6 and
+     * A = 8 * |(sx/2, 0, 0) x ... | = 4 sqrt((sy sz)^2 + (sx sz)^2 + (sx sy)^2) / 4 */
+    const double sp[3] = {1, 2, 3};
+    uint8_t m[27] = {0};
+    RadRoi roi;
+    RadFeatureSet *fs;
+    double area = sqrt(36.0 + 9.0 + 4.0);
+    m[13] = 1;
+    roi_make(&roi, 3, 3, 3, sp, m, NULL, NULL);
+    fs = run(&rad_family_morph, &roi);
+    tap_near(get(fs, "morph_volume"), 1.0, 1e-12, "single voxel: mesh volume = 1*2*3/6");
+    tap_near(get(fs, "morph_area_mesh"), area, 1e-12, "single voxel: octahedron area sqrt(49)");
+    tap_near(get(fs, "morph_vol_approx"), 6.0, 1e-12, "single voxel: voxel-counting volume 6");
+    tap_near(get(fs, "morph_diam"), 3.0, 1e-12, "single voxel: diameter = the z spacing");
+    tap_near(get(fs, "morph_vol_dens_conv_hull"), 1.0, 1e-12, "single voxel: the octahedron is convex");
+    tap_near(get(fs, "morph_vol_dens_aabb"), 1.0 / 6.0, 1e-12, "single voxel: octahedron / box = 1/6");
+    tap_near(get(fs, "morph_pca_maj_axis"), 0.0, 0, "single voxel: PCA axes 0");
+    tap_near(get(fs, "morph_pca_elongation"), 1.0, 0, "single voxel: elongation 1 (convention)");
+    tap_near(get(fs, "morph_vol_dens_aee"), 0.0, 0, "single voxel: AEE density 0 (convention)");
+    tap_near(get(fs, "morph_moran_i"), 0.0, 0, "single voxel: Moran's I 0 (convention)");
+    tap_near(get(fs, "morph_geary_c"), 1.0, 0, "single voxel: Geary's C 1 (convention)");
+    tap_near(get(fs, "morph_com"), 0.0, 1e-12, "single voxel: no centre of mass shift");
+    {
+        /* MVEE of the octahedron (+-0.5, +-1, +-1.5): the ellipsoid through its
+         * six vertices with those semi-axes, V = 4/3 pi 0.75 */
+        double vm = 4.0 / 3.0 * M_PI * 0.75;
+        tap_near(get(fs, "morph_vol_dens_mvee"), 1.0 / vm, 2e-3 / vm, "single voxel: MVEE of the octahedron");
+    }
+    {
+        int finite = 1;
+        for (size_t i = 0; fs && i < fs->n; i++)
+            finite &= isfinite(fs->values[i]) != 0;
+        tap_ok(fs && finite && fs->n == 27, "single voxel: 27 finite values");
+    }
+    rad_featureset_free(fs);
+    fs = run(&rad_family_loc, &roi);
+    tap_near(get(fs, "loc_peak_glob"), 1.0, 0, "single voxel: global peak of a constant image");
+    rad_featureset_free(fs);
+    roi_clear(&roi);
+}
+
+static void test_block(void)
+{
+    /* 2x2x2 block of 2 mm voxels in a 4x4x4 grid touching the low borders
+     * (x, y, z = 0..1): the mesh is the box [-1, 3]^3 mm with chamfered edges
+     * and cut corners.  In units of one voxel, volume 8 - 8 * 7/24 = 17/3
+     * (each octant loses a corner tetrahedron 1/6 and three edge wedges
+     * 1/24), area 6 + 6 sqrt(2) + sqrt(3) (faces, chamfers, corners). */
+    const double sp[3] = {2, 2, 2};
+    uint8_t m[64] = {0};
+    RadRoi roi;
+    RadFeatureSet *fs;
+    for (int k = 0; k < 2; k++)
+        for (int j = 0; j < 2; j++)
+            for (int i = 0; i < 2; i++)
+                m[i + 4 * (j + 4 * k)] = 1;
+    roi_make(&roi, 4, 4, 4, sp, m, NULL, NULL);
+    fs = run(&rad_family_morph, &roi);
+    tap_near(get(fs, "morph_volume"), 8.0 * 17.0 / 3.0, 1e-10, "2x2x2 block: volume 8 * 17/3 mm^3");
+    tap_near(get(fs, "morph_area_mesh"), 4.0 * (6.0 + 6.0 * sqrt(2.0) + sqrt(3.0)), 1e-10,
+             "2x2x2 block: area 4 (6 + 6 sqrt 2 + sqrt 3) mm^2");
+    tap_near(get(fs, "morph_vol_approx"), 64.0, 1e-12, "2x2x2 block: 8 voxels of 8 mm^3");
+    tap_near(get(fs, "morph_vol_dens_conv_hull"), 1.0, 1e-10, "2x2x2 block: convex mesh, hull density 1");
+    tap_near(get(fs, "morph_area_dens_conv_hull"), 1.0, 1e-10, "2x2x2 block: hull area = mesh area");
+    tap_near(get(fs, "morph_vol_dens_aabb"), 17.0 / 3.0 / 8.0, 1e-10, "2x2x2 block: AABB 4x4x4 mm");
+    tap_near(get(fs, "morph_area_dens_aabb"), (6.0 + 6.0 * sqrt(2.0) + sqrt(3.0)) / 24.0, 1e-10,
+             "2x2x2 block: AABB area 96 mm^2");
+    /* diameter: between (3, 2, 2)+... the farthest vertices are opposite corner
+     * triangle vertices, e.g. (3, 2, 2) and (-1, 0, 0) mm: sqrt(16 + 4 + 4) */
+    tap_near(get(fs, "morph_diam"), sqrt(24.0), 1e-10, "2x2x2 block: diameter sqrt(24)");
+    /* PCA: coordinates 0 or 2 mm on each axis, sample variance 8/7 * 1 ... */
+    tap_near(get(fs, "morph_pca_maj_axis"), 4.0 * sqrt(8.0 / 7.0), 1e-10,
+             "2x2x2 block: axis 4 sqrt(sample variance 8/7)");
+    tap_near(get(fs, "morph_pca_elongation"), 1.0, 1e-10, "2x2x2 block: elongation 1");
+    rad_featureset_free(fs);
+    roi_clear(&roi);
+}
+
+static void test_ball(void)
+{
+    /* a digitised ball of radius 10 voxels, 1 mm: mesh volume and area within
+     * a few per cent of 4/3 pi r^3 and 4 pi r^2, sphericity near 1 */
+    enum { N = 25 };
+    const double sp[3] = {1, 1, 1}, r = 10.0, c = 12.0;
+    uint8_t *m = calloc(N * N * N, 1);
+    RadRoi roi;
+    RadFeatureSet *fs;
+    double v, a;
+    for (int k = 0; k < N; k++)
+        for (int j = 0; j < N; j++)
+            for (int i = 0; i < N; i++)
+                m[i + N * (j + N * k)] = (i - c) * (i - c) + (j - c) * (j - c) + (k - c) * (k - c) <= r * r;
+    roi_make(&roi, N, N, N, sp, m, NULL, NULL);
+    fs = run(&rad_family_morph, &roi);
+    v = get(fs, "morph_volume");
+    a = get(fs, "morph_area_mesh");
+    tap_ok(fabs(v / (4.0 / 3.0 * M_PI * r * r * r) - 1.0) < 0.03, "ball r=10: volume %.1f vs %.1f", v,
+           4.0 / 3.0 * M_PI * r * r * r);
+    tap_ok(fabs(a / (4.0 * M_PI * r * r) - 1.0) < 0.05, "ball r=10: area %.1f vs %.1f", a, 4.0 * M_PI * r * r);
+    tap_ok(get(fs, "morph_sphericity") > 0.9 && get(fs, "morph_sphericity") <= 1.0, "ball: sphericity %.3f",
+           get(fs, "morph_sphericity"));
+    tap_ok(fabs(get(fs, "morph_diam") - 21.0) < 0.5, "ball: diameter %.2f near 2r + 1", get(fs, "morph_diam"));
+    tap_ok(fabs(get(fs, "morph_pca_elongation") - 1.0) < 1e-9 && fabs(get(fs, "morph_pca_flatness") - 1.0) < 1e-9,
+           "ball: elongation and flatness 1");
+    tap_ok(get(fs, "morph_vol_dens_conv_hull") > 0.95 && get(fs, "morph_vol_dens_conv_hull") <= 1.0,
+           "ball: convex hull density %.3f", get(fs, "morph_vol_dens_conv_hull"));
+    /* MVEE of a ball is (nearly) its circumscribed sphere: density near the
+     * ball's volume over that of a sphere through the mesh's outer vertices */
+    tap_ok(get(fs, "morph_vol_dens_mvee") > 0.85 && get(fs, "morph_vol_dens_mvee") < 1.0,
+           "ball: MVEE density %.3f", get(fs, "morph_vol_dens_mvee"));
+    /* AEE of a uniform ball: variance r^2/5, semi-axis 2 r / sqrt 5 */
+    tap_ok(fabs(get(fs, "morph_pca_maj_axis") - 4.0 * r / sqrt(5.0)) < 0.2, "ball: PCA axis %.2f vs 4r/sqrt5",
+           get(fs, "morph_pca_maj_axis"));
+    rad_featureset_free(fs);
+    roi_clear(&roi);
+    free(m);
+}
+
+static void test_long_box(void)
+{
+    /* a 12 x 4 x 2 voxel box of 1 x 1.5 x 2.5 mm: the sample variance along an
+     * axis with n voxels of spacing s is s^2 n (n+1) / 12 ... exactly
+     * s^2 * n (n^2 - 1) / (12 (n - 1)) with N - 1 over all N voxels */
+    const size_t nx = 16, ny = 8, nz = 6;
+    const double sp[3] = {1.0, 1.5, 2.5};
+    const int bx = 12, by = 4, bz = 2;
+    uint8_t *m = calloc(nx * ny * nz, 1);
+    RadRoi roi;
+    RadFeatureSet *fs;
+    double N = bx * by * bz, var[3], len[3];
+    int dims[3] = {bx, by, bz};
+    for (int k = 0; k < bz; k++)
+        for (int j = 0; j < by; j++)
+            for (int i = 0; i < bx; i++)
+                m[(i + 2) + nx * ((j + 2) + ny * (k + 2))] = 1;
+    roi_make(&roi, nx, ny, nz, sp, m, NULL, NULL);
+    fs = run(&rad_family_morph, &roi);
+    for (int c = 0; c < 3; c++) {
+        double n = dims[c];
+        /* population variance s^2 (n^2 - 1) / 12, times N / (N - 1) */
+        var[c] = sp[c] * sp[c] * (n * n - 1.0) / 12.0 * N / (N - 1.0);
+        len[c] = 4.0 * sqrt(var[c]);
+    }
+    /* lengths: x 12 mm, y 6 mm, z 5 mm: major x, minor y, least z */
+    tap_near(get(fs, "morph_pca_maj_axis"), len[0], 1e-9, "long box: major axis along x");
+    tap_near(get(fs, "morph_pca_min_axis"), len[1], 1e-9, "long box: minor axis along y");
+    tap_near(get(fs, "morph_pca_least_axis"), len[2], 1e-9, "long box: least axis along z");
+    tap_near(get(fs, "morph_pca_elongation"), sqrt(var[1] / var[0]), 1e-12, "long box: elongation");
+    tap_near(get(fs, "morph_pca_flatness"), sqrt(var[2] / var[0]), 1e-12, "long box: flatness");
+    /* AABB of the mesh: n s per axis (half a voxel beyond the outer centres) */
+    tap_near(get(fs, "morph_vol_dens_aabb"), get(fs, "morph_volume") / (12.0 * 1.0 * 4.0 * 1.5 * 2.0 * 2.5),
+             1e-12, "long box: AABB n s per axis");
+    tap_near(get(fs, "morph_vol_dens_conv_hull"), 1.0, 1e-10, "long box: convex");
+    rad_featureset_free(fs);
+    roi_clear(&roi);
+    free(m);
+}
+
+/* ---- Moran's I and Geary's C: FFT against the direct pair sums ----------------------------- */
+
+static void direct_moran_geary(const RadRoi *roi, double *I, double *C)
+{
+    const size_t *d = roi->geom.dim;
+    const double *sp = roi->geom.spacing;
+    size_t n = d[0] * d[1] * d[2], cnt = 0;
+    double mu = 0, syy = 0, W = 0, SI = 0, SC = 0;
+    for (size_t v = 0; v < n; v++)
+        if (roi->mask[v]) {
+            mu += roi->image[v];
+            cnt++;
+        }
+    mu /= (double)cnt;
+    for (size_t v = 0; v < n; v++)
+        if (roi->mask[v])
+            syy += (roi->image[v] - mu) * (roi->image[v] - mu);
+    for (size_t a = 0; a < n; a++) {
+        double xa[3] = {(double)(a % d[0]), (double)((a / d[0]) % d[1]), (double)(a / (d[0] * d[1]))};
+        if (!roi->mask[a])
+            continue;
+        for (size_t b = 0; b < n; b++) {
+            double xb[3] = {(double)(b % d[0]), (double)((b / d[0]) % d[1]), (double)(b / (d[0] * d[1]))};
+            double r2 = 0, w, ya, yb;
+            if (!roi->mask[b] || a == b)
+                continue;
+            for (int c = 0; c < 3; c++)
+                r2 += (xa[c] - xb[c]) * (xa[c] - xb[c]) * sp[c] * sp[c];
+            w = 1.0 / sqrt(r2);
+            ya = roi->image[a] - mu;
+            yb = roi->image[b] - mu;
+            W += w;
+            SI += w * ya * yb;
+            SC += w * (ya - yb) * (ya - yb);
+        }
+    }
+    *I = (double)cnt / W * SI / syy;
+    *C = (double)(cnt - 1) / (2.0 * W) * SC / syy;
+}
+
+static void test_moran_geary(void)
+{
+    /* an irregular ROI with random intensities (fixed LCG), anisotropic voxels,
+     * an intensity mask smaller than the morphological one */
+    enum { NX = 11, NY = 9, NZ = 7 };
+    const double sp[3] = {0.8, 1.1, 2.5};
+    uint8_t morph[NX * NY * NZ], mask[NX * NY * NZ];
+    float img[NX * NY * NZ];
+    uint32_t seed = 12345u;
+    RadRoi roi;
+    RadFeatureSet *fs;
+    double I, C;
+    for (int v = 0; v < NX * NY * NZ; v++) {
+        int i = v % NX, j = (v / NX) % NY, k = v / (NX * NY);
+        double q = (i - 5.0) * (i - 5.0) / 25.0 + (j - 4.0) * (j - 4.0) / 16.0 + (k - 3.0) * (k - 3.0) / 9.0;
+        seed = seed * 1664525u + 1013904223u;
+        morph[v] = q <= 1.0 && !(i == 5 && j > 4);
+        img[v] = (float)((seed >> 8) % 1000) * 0.37f - 100.0f + (float)(i * 7);
+        mask[v] = img[v] > -80.0f;
+    }
+    roi_make(&roi, NX, NY, NZ, sp, morph, mask, img);
+    fs = run(&rad_family_morph, &roi);
+    direct_moran_geary(&roi, &I, &C);
+    tap_ok(fs && fabs(get(fs, "morph_moran_i") - I) <= 1e-10 * fabs(I),
+           "Moran's I by FFT = direct pair sum (%.15g vs %.15g, %zu voxels)", get(fs, "morph_moran_i"), I,
+           roi.n_mask);
+    tap_ok(fs && fabs(get(fs, "morph_geary_c") - C) <= 1e-10 * fabs(C),
+           "Geary's C by FFT = direct pair sum (%.15g vs %.15g)", get(fs, "morph_geary_c"), C);
+    rad_featureset_free(fs);
+    roi_clear(&roi);
+
+    /* a checkerboard: perfect negative autocorrelation at distance 1 */
+    {
+        enum { M = 6 };
+        uint8_t one[M * M * M];
+        float chk[M * M * M];
+        const double s1[3] = {1, 1, 1};
+        for (int v = 0; v < M * M * M; v++) {
+            int i = v % M, j = (v / M) % M, k = v / (M * M);
+            one[v] = 1;
+            chk[v] = (float)((i + j + k) & 1);
+        }
+        roi_make(&roi, M, M, M, s1, one, NULL, chk);
+        fs = run(&rad_family_morph, &roi);
+        direct_moran_geary(&roi, &I, &C);
+        tap_ok(fs && fabs(get(fs, "morph_moran_i") - I) <= 1e-10 * fabs(I) && I < 0,
+               "checkerboard: Moran's I %.6f < 0, FFT = direct", I);
+        tap_ok(fs && fabs(get(fs, "morph_geary_c") - C) <= 1e-10 * fabs(C) && C > 1,
+               "checkerboard: Geary's C %.6f > 1, FFT = direct", C);
+        rad_featureset_free(fs);
+        roi_clear(&roi);
+    }
+}
+
+/* ---- local intensity ----------------------------------------------------------------- */
+
+static void test_local_intensity(void)
+{
+    /* 1 mm voxels: the sphere of r = 6.2035 mm holds the lattice points with
+     * i^2 + j^2 + k^2 <= 38; in a 21^3 image with a ROI in the middle the
+     * sphere never meets the border.  Image = 1 everywhere, 1001 at one ROI
+     * voxel (the maximum) and 501 at another 3 voxels away:
+     *   local peak = the mean around the maximum = 1 + (1000 + 500) / Ns
+     *   global peak = the same (both hot voxels are in each other's sphere). */
+    enum { N = 21 };
+    const double sp[3] = {1, 1, 1};
+    uint8_t *m = calloc(N * N * N, 1);
+    float *img = malloc(N * N * N * sizeof(float));
+    RadRoi roi;
+    RadFeatureSet *fs;
+    int ns = 0;
+    for (int k = -7; k <= 7; k++)
+        for (int j = -7; j <= 7; j++)
+            for (int i = -7; i <= 7; i++)
+                ns += i * i + j * j + k * k <= 38;
+    for (int v = 0; v < N * N * N; v++)
+        img[v] = 1.0f;
+    for (int k = 8; k <= 12; k++)
+        for (int j = 8; j <= 12; j++)
+            for (int i = 8; i <= 12; i++)
+                m[i + N * (j + N * k)] = 1;
+    img[10 + N * (10 + N * 10)] = 1001.0f;
+    img[10 + N * (10 + N * 13)] = 501.0f; /* outside the ROI, inside the sphere */
+    roi_make(&roi, N, N, N, sp, m, NULL, img);
+    fs = run(&rad_family_loc, &roi);
+    tap_ok(ns == 1021, "1 mm sphere of 1 cm^3 holds 1021 voxel centres (got %d)", ns);
+    tap_near(get(fs, "loc_peak_loc"), 1.0 + 1500.0 / ns, 1e-9, "local peak: mean around the maximum");
+    tap_near(get(fs, "loc_peak_glob"), 1.0 + 1500.0 / ns, 1e-9,
+             "global peak: the same sphere (no ROI voxel sees more)");
+    rad_featureset_free(fs);
+    /* make a second maximum: ties are resolved by the higher local mean */
+    img[8 + N * (8 + N * 8)] = 1001.0f;
+    img[8 + N * (8 + N * 4)] = 3001.0f; /* 4 voxels below the corner, outside the ROI */
+    roi_clear(&roi);
+    roi_make(&roi, N, N, N, sp, m, NULL, img);
+    fs = run(&rad_family_loc, &roi);
+    {
+        /* the corner (8,8,8) sees itself, 3001 (distance 4), the centre 1001
+         * (distance sqrt 12) and 501 (distance sqrt 33 < 6.2); the centre
+         * (10,10,10) does not see 3001 (distance sqrt 44) */
+        double corner = 1.0 + (1000.0 + 3000.0 + 1000.0 + 500.0) / ns;
+        tap_near(get(fs, "loc_peak_loc"), corner, 1e-9, "local peak: highest mean over tied maxima");
+        tap_near(get(fs, "loc_peak_glob"), corner, 1e-9, "global peak: the same voxel wins");
+    }
+    rad_featureset_free(fs);
+    roi_clear(&roi);
+    free(m);
+    free(img);
+}
+
+/* ---- degenerate ROIs ----------------------------------------------------------------- */
+
+static void test_degenerate(void)
+{
+    /* a flat ROI (one slice, in a 2D-like grid) touching every border, and a
+     * constant image: everything finite, flat AEE densities 0 */
+    const double sp[3] = {0.7, 0.7, 5.0};
+    uint8_t m[6 * 5];
+    RadRoi roi;
+    RadFeatureSet *fs;
+    int finite = 1;
+    for (int v = 0; v < 30; v++)
+        m[v] = v != 7;
+    roi_make(&roi, 6, 5, 1, sp, m, NULL, NULL);
+    fs = run(&rad_family_morph, &roi);
+    for (size_t i = 0; fs && i < fs->n; i++)
+        finite &= isfinite(fs->values[i]) != 0;
+    tap_ok(fs && finite, "single slice touching the border: all morph values finite");
+    tap_near(get(fs, "morph_vol_dens_aee"), 0.0, 0, "single slice: AEE volume density 0 (flat ellipsoid)");
+    tap_ok(get(fs, "morph_area_dens_aee") > 0.0, "single slice: AEE area density defined (%.3f)",
+           get(fs, "morph_area_dens_aee"));
+    tap_near(get(fs, "morph_moran_i"), 0.0, 0, "constant image: Moran's I 0");
+    tap_near(get(fs, "morph_geary_c"), 1.0, 0, "constant image: Geary's C 1");
+    tap_near(get(fs, "morph_volume") > 0 ? 1 : 0, 1, 0, "single slice: a closed mesh with volume");
+    rad_featureset_free(fs);
+    fs = run(&rad_family_loc, &roi);
+    tap_near(get(fs, "loc_peak_glob"), 1.0, 0, "single slice: global peak of a constant image");
+    rad_featureset_free(fs);
+    roi_clear(&roi);
+}
+
+/* ---- reference values -------------------------------------------------------------------- */
+
+typedef struct Ref {
+    char tag[64];
+    double value, tol;
+} Ref;
+
+static int refs_read(const char *path, Ref *out, int max)
+{
+    FILE *fp = fopen(path, "r");
+    char line[256];
+    int n = 0;
+    if (!fp)
+        return -1;
+    while (fgets(line, sizeof line, fp) && n < max) {
+        char *a = line, *b = strchr(a, ';'), *c;
+        if (!b)
+            continue;
+        *b++ = 0;
+        c = strchr(b, ';');
+        if (!c || !*a)
+            continue;
+        *c++ = 0;
+        c[strcspn(c, "\r\n")] = 0;
+        if ((strncmp(c, "morph_", 6) != 0 && strncmp(c, "loc_", 4) != 0) || strncmp(c, "morph_mask_", 11) == 0)
+            continue;
+        if (!strchr("-0123456789.", a[0]))
+            continue; /* the header */
+        snprintf(out[n].tag, sizeof out[n].tag, "%s", c);
+        out[n].value = strtod(a, NULL);
+        out[n].tol = strtod(b, NULL);
+        n++;
+    }
+    fclose(fp);
+    return n;
+}
+
+static double round3(double x)
+{
+    double e;
+    if (x == 0.0 || !isfinite(x))
+        return x;
+    e = floor(log10(fabs(x))) - 2.0;
+    return round(x / pow(10.0, e)) * pow(10.0, e);
+}
+
+static void compare(const char *what, const Ref *refs, int nref, const RadFeatureSet *a, const RadFeatureSet *b,
+                    int sig3)
+{
+    int matched = 0;
+    for (int r = 0; r < nref; r++) {
+        double got = get(a, refs[r].tag), shown;
+        if (isnan(got))
+            got = get(b, refs[r].tag);
+        shown = sig3 ? round3(got) : got;
+        if (tap_ok(fabs(shown - refs[r].value) <= refs[r].tol + 1e-9 * fabs(refs[r].value),
+                   "%s %s = %.6g (reference %g +/- %g)", what, refs[r].tag, got, refs[r].value, refs[r].tol))
+            matched++;
+    }
+    tap_diag("%s: %d of %d morph/loc reference values matched", what, matched, nref);
+}
+
+static void test_digital_phantom(const char *data)
+{
+    char path[4096];
+    RadImage *img;
+    RadMask *mask;
+    RadRoi roi;
+    RadFeatureSet *fm, *fl;
+    Ref refs[64];
+    int nref;
+    size_t n;
+
+    snprintf(path, sizeof path, "%s/ibsi1/reference/dig_phantom.csv", data);
+    nref = refs_read(path, refs, 64);
+    snprintf(path, sizeof path, "%s/ibsi1/digital_phantom/image.nii.gz", data);
+    img = rad_image_read(path);
+    snprintf(path, sizeof path, "%s/ibsi1/digital_phantom/mask.nii.gz", data);
+    mask = rad_mask_read(path);
+    if (nref != 27 || !img || !mask) {
+        tap_ok(0, "digital phantom: reading the data (%d references): %s", nref, rad_error_message());
+        rad_image_free(img);
+        rad_mask_free(mask);
+        return;
+    }
+    /* no interpolation, no re-segmentation: morph = mask = the mask */
+    n = rad_image_nvox(img);
+    memset(&roi, 0, sizeof roi);
+    roi.geom = img->geom;
+    roi.image = img->data;
+    roi.morph = malloc(n);
+    roi.mask = malloc(n);
+    for (size_t v = 0; v < n; v++) {
+        roi.morph[v] = roi.mask[v] = (uint8_t)rad_mask_in(mask, v);
+        roi.n_morph += roi.morph[v];
+    }
+    roi.n_mask = roi.n_morph;
+    rad_mask_bbox(mask, &roi.box);
+    roi.ng = 6;
+    fm = run(&rad_family_morph, &roi);
+    fl = run(&rad_family_loc, &roi);
+    compare("digital phantom", refs, nref, fm, fl, 1);
+    rad_featureset_free(fm);
+    rad_featureset_free(fl);
+    free(roi.morph);
+    free(roi.mask);
+    rad_image_free(img);
+    rad_mask_free(mask);
+}
+
+static void test_config_a(const char *data)
+{
+    char path[4096];
+    RadImage *img;
+    RadMask *mask;
+    RadRoi roi;
+    RadFeatureSet *fm, *fl;
+    Ref refs[64];
+    int nref;
+    size_t n;
+    double t0, t1, t2;
+
+    snprintf(path, sizeof path, "%s/ibsi1/reference/config_a.csv", data);
+    nref = refs_read(path, refs, 64);
+    snprintf(path, sizeof path, "%s/ibsi1/ct_phantom/image.nii.gz", data);
+    img = rad_image_read(path);
+    snprintf(path, sizeof path, "%s/ibsi1/ct_phantom/mask.nii.gz", data);
+    mask = rad_mask_read(path);
+    if (nref != 27 || !img || !mask) {
+        tap_ok(0, "config A: reading the data (%d references): %s", nref, rad_error_message());
+        rad_image_free(img);
+        rad_mask_free(mask);
+        return;
+    }
+    /* config A: intensities rounded, no interpolation, intensity mask =
+     * morphological mask re-segmented to [-500, 400] HU */
+    n = rad_image_nvox(img);
+    memset(&roi, 0, sizeof roi);
+    roi.geom = img->geom;
+    roi.image = img->data;
+    roi.morph = malloc(n);
+    roi.mask = malloc(n);
+    for (size_t v = 0; v < n; v++) {
+        img->data[v] = roundf(img->data[v]);
+        roi.morph[v] = (uint8_t)rad_mask_in(mask, v);
+        roi.mask[v] = roi.morph[v] && img->data[v] >= -500.0f && img->data[v] <= 400.0f;
+        roi.n_morph += roi.morph[v];
+        roi.n_mask += roi.mask[v];
+    }
+    rad_mask_bbox(mask, &roi.box);
+    tap_ok(roi.n_morph == 125256 && roi.n_mask == 114596, "config A: 125256 ROI voxels, 114596 after [-500, 400]");
+    t0 = now();
+    fm = run(&rad_family_morph, &roi);
+    t1 = now();
+    fl = run(&rad_family_loc, &roi);
+    t2 = now();
+    tap_diag("config A timings: morph %.1f ms, loc %.1f ms", 1e3 * (t1 - t0), 1e3 * (t2 - t1));
+    compare("config A", refs, nref, fm, fl, 0);
+    rad_featureset_free(fm);
+    rad_featureset_free(fl);
+    free(roi.morph);
+    free(roi.mask);
+    rad_image_free(img);
+    rad_mask_free(mask);
+}
+
+int main(void)
+{
+    const char *data = tap_data_dir();
+    test_tables();
+    test_single_voxel();
+    test_block();
+    test_ball();
+    test_long_box();
+    test_moran_geary();
+    test_local_intensity();
+    test_degenerate();
+    if (data) {
+        test_digital_phantom(data);
+        test_config_a(data);
+    } else {
+        tap_skip(27, "RADLAB_DATA not set: IBSI digital phantom reference values not checked");
+        tap_skip(28, "RADLAB_DATA not set: IBSI configuration A reference values not checked");
+    }
+    return tap_done();
+}
