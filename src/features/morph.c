@@ -40,16 +40,23 @@
  * The marching cubes triangulation.  Every cube of 2x2x2 voxel centres is
  * cut where its corners differ; on each cube face the cut is the marching
  * squares contour between edge midpoints, and a face whose two inside
- * corners are diagonal (the ambiguous face) keeps them separate, so that
- * the surface never joins voxels that only share an edge (the case that a
- * 0/1 mask gives on the asymptotic decider's tie).  The face contours chain
- * into closed loops, and each loop is cut into triangles with the least
- * total area (dynamic programming over the polygon); planar loops, the only
- * ones of blocky shapes, are triangulated exactly.  The loops are oriented
- * so that the normals point out of the ROI, and two cubes sharing a face
- * produce the same contour on it, so the mesh is closed and consistently
- * oriented as RNU0 requires.  The table is built for each call (256 cases,
- * microseconds), in physical units so that anisotropic voxels are handled.
+ * corners are diagonal (the ambiguous face; a 0/1 mask puts the asymptotic
+ * decider exactly on its tie) keeps them separate, so the surface never joins
+ * voxels that only share an edge.  The face contours chain into closed
+ * loops, oriented so that the normals point out of the ROI; two cubes
+ * sharing a face produce the same contour on it, so the mesh is closed and
+ * consistently oriented as RNU0 requires.  A loop that is not planar (5 or
+ * more vertices) has several triangulations; like the classic case tables
+ * we wrap the smaller group of corners convexly, so that a configuration
+ * and its complement get the same triangles: the triangulation that
+ * encloses the most volume on the side of the cube holding the fewer
+ * corners, the ROI side when 4 of the 8 are inside (see mc_triangulate).
+ * With this choice the digital phantom gives the IBSI
+ * volume 556 and area 388 (a least-area triangulation gives 549 and 387, off
+ * the reference), and CT configuration A gives 3.584e5 mm^3 and 3.570e4 mm^2
+ * against the references 3.58e5 and 3.57e4.  The table is built for each
+ * call (256 cases, microseconds), in world units so that anisotropic voxels
+ * are handled.
  *
  * Conventions for degenerate input (IBSI leaves them open):
  *   - PCA on a single voxel (all eigenvalues 0): axis lengths 0, elongation
@@ -65,7 +72,7 @@
  *
  * The covariance of the PCA divides by N - 1 (the sample covariance), which
  * is what the IBSI reference values were computed with (the digital phantom
- * gives 11.4 / 9.31 / 8.54 with N - 1 and 11.3 / 9.25 / 8.48 with N).
+ * gives 11.4 / 9.31 / 8.54 with N - 1 and 11.3 / 9.24 / 8.48 with N).
  */
 #include <math.h>
 #include <pthread.h>
@@ -276,14 +283,15 @@ static double tri_area(const double p[3], const double q[3], const double r[3])
     return 0.5 * sqrt(dot3(n, n));
 }
 
-/* Triangulation of the polygon loop[0..n-1] (vertices = edge midpoints).
- * Among all triangulations (triangles (i, k, j) with i < k < j keep the
- * loop's orientation) take the one that encloses the most volume on the side
- * of the cube holding the fewer corners: the most ROI volume when at most 4
- * of the 8 corners are inside (sign = +1), the least when more are (sign =
- * -1), so that a configuration and its complement get the same triangles,
- * as in the classic case tables, and the surface wraps the smaller group of
- * corners convexly.  Ties (planar loops) go to the least area.  The enclosed
+/* Triangulation of the polygon loop[0..n-1] (vertices = edge midpoints),
+ * by dynamic programming over its sub-polygons.  Among all triangulations
+ * (triangles (i, k, j) with i < k < j keep the loop's orientation) take the
+ * one that encloses the most volume on the side of the cube holding the
+ * fewer corners: the most ROI volume when at most 4 of the 8 corners are
+ * inside (sign = +1), the least when more are (sign = -1), so that a
+ * configuration and its complement get the same triangles, as in the
+ * classic case tables, and the surface wraps the smaller group of corners
+ * convexly.  Ties (planar loops) go to the least area.  The enclosed
  * volume of a triangle is its signed tetrahedron with any fixed apex (RNU0);
  * for a closed loop the difference between two triangulations does not
  * depend on the apex. */
@@ -829,15 +837,24 @@ done:
 /* ---- Moran's I and Geary's C ---------------------------------------------------------- *
  * With M the intensity mask, Y = (X - mu) M on the mask's bounding box and
  * K(d) = 1 / |d| (world distance of the index offset d, K(0) = 0):
- *   W   = sum_{k1 != k2} w          = sum_x M(x) (K * M)(x)
- *   S_I = sum_{k1 != k2} w Y1 Y2    = sum_x Y(x) (K * Y)(x)
+ *   W   = sum_{k1 != k2} w           = sum_x M(x) (K * M)(x)
+ *   S_I = sum_{k1 != k2} w Y1 Y2     = sum_x Y(x) (K * Y)(x)
  *   S_C = sum_{k1 != k2} w (X1-X2)^2 = 2 sum_x Y(x)^2 (K * M)(x) - 2 S_I
  *   I = N / W * S_I / sum Y^2   (N365)      C = (N - 1) / (2 W) * S_C / sum Y^2   (NPT7)
  * Each sum is sum_x a(x) (K * b)(x) = (1/L) sum_f conj(A(f)) Khat(f) B(f) over
- * the DFTs on a grid of L_c >= 2 n_c - 1 points per axis: zero padding makes
+ * DFTs on a grid of L_c >= 2 n_c - 1 points per axis: the zero padding makes
  * the circular correlation equal the linear one for every offset |d_c| < n_c,
- * so the result is the exact pair sum.  K is centrally symmetric, so Khat is
- * real.  Three real-to-complex transforms of the data and one of the kernel. */
+ * so the result is the exact sum over all pairs, in O(n log n).
+ *
+ * Memory is kept near the size of the box (fresh memory is what costs most
+ * on a large ROI): the data are transformed along x (real-to-complex, L0/2+1
+ * frequencies) into arrays ordered [f0][z][y] that hold only the box's rows,
+ * then for each f0 the (y, z) slab is zero-padded to L1 x L2, transformed
+ * (along y only the rows that hold data, then along z) and summed against
+ * Khat before the next slab.  K is centrally symmetric,
+ * so Khat is real; with orthogonal voxel axes K is even along each axis and
+ * Khat is the 3D DCT-I (FFTW REDFT00) of one octant of K, m_c = L_c/2 + 1
+ * points per axis; a sheared grid transforms the whole kernel instead. */
 
 /* FFTW's planner is not thread-safe; execution is. */
 static pthread_mutex_t fftw_planner_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -859,16 +876,20 @@ static size_t fft_good_size(size_t n)
     }
 }
 
+/* the three transformed quantities */
+enum { MG_M, MG_Y, MG_Y2, MG_N };
+
 static int moran_geary(const RadRoi *roi, const double ax[3][3], double *moran, double *geary)
 {
     const size_t *d = roi->geom.dim;
-    size_t lo[3], hi[3], n[3], L[3], h0, rowr, total;
+    size_t lo[3], hi[3], n[3], L[3], m[3], h0, ksize, slab, plane;
     double mu = 0.0, syy = 0.0, vmin = INFINITY, vmax = -INFINITY;
     double W = 0.0, SI = 0.0, T = 0.0;
-    double *bk = NULL, *bm = NULL, *by = NULL;
-    fftw_plan plan = NULL;
+    double *bk = NULL, *stage = NULL;
+    fftw_complex *q[MG_N] = {NULL, NULL, NULL}, *in[MG_N] = {NULL, NULL, NULL};
+    fftw_plan kplan = NULL, xplan = NULL, yplan = NULL, zplan = NULL;
     size_t nv = 0;
-    int rc = -1;
+    int rc = -1, ortho = 1;
 
     *moran = 0.0;
     *geary = 1.0;
@@ -902,98 +923,134 @@ static int moran_geary(const RadRoi *roi, const double ax[3][3], double *moran, 
     for (int c = 0; c < 3; c++) {
         n[c] = hi[c] - lo[c] + 1;
         L[c] = fft_good_size(2 * n[c] - 1);
-        if (L[c] > (size_t)INT32_MAX)
+        m[c] = L[c] / 2 + 1;
+        if (L[c] > (size_t)INT32_MAX / 4)
             return rad_error_set("Moran's I: region too large for the FFT");
+        for (int c2 = c + 1; c2 < 3; c2++)
+            if (fabs(dot3(ax[c], ax[c2])) > 1e-9 * sqrt(dot3(ax[c], ax[c]) * dot3(ax[c2], ax[c2])))
+                ortho = 0;
     }
     h0 = L[0] / 2 + 1;
-    rowr = 2 * h0; /* padded real row of the in-place transform */
-    total = rowr * L[1] * L[2];
-    bk = fftw_malloc(total * sizeof(double));
-    bm = fftw_malloc(total * sizeof(double));
-    by = fftw_malloc(total * sizeof(double));
-    if (!bk || !bm || !by) {
-        rad_error_set("out of memory (3 x %zu bytes for the FFTs of Moran's I and Geary's C)",
-                      total * sizeof(double));
+    ksize = ortho ? m[0] * m[1] * m[2] : 2 * h0 * L[1] * L[2];
+    slab = n[1] * n[2];    /* one f0 of the x-transformed data */
+    plane = L[1] * L[2];   /* one zero-padded (y, z) slab */
+    bk = fftw_malloc(ksize * sizeof(double));
+    stage = fftw_malloc(L[0] * n[1] * sizeof(double));
+    for (int t = 0; t < MG_N; t++) {
+        q[t] = fftw_malloc(h0 * slab * sizeof(fftw_complex));
+        in[t] = fftw_malloc(plane * sizeof(fftw_complex));
+    }
+    for (int t = 0; t < MG_N; t++)
+        if (!q[t] || !in[t])
+            bk = (fftw_free(bk), NULL);
+    if (!bk || !stage) {
+        rad_error_set("out of memory (%zu MB for the FFTs of Moran's I and Geary's C)",
+                      (ksize * sizeof(double) + 3 * h0 * slab * sizeof(fftw_complex)) >> 20);
         goto done;
     }
+
     pthread_mutex_lock(&fftw_planner_lock);
-    plan = fftw_plan_dft_r2c_3d((int)L[2], (int)L[1], (int)L[0], bk, (fftw_complex *)bk, FFTW_ESTIMATE);
+    {
+        /* x: the n1 rows of one z plane, real L0 -> complex h0, written to
+         * q[(f0 * n2 + k) * n1 + j] (the plane offset k * n1 is added at execution) */
+        fftw_iodim xd = {(int)L[0], 1, (int)slab}, xh = {(int)n[1], (int)L[0], 1};
+        xplan = fftw_plan_guru_dft_r2c(1, &xd, 1, &xh, stage, q[0], FFTW_ESTIMATE | FFTW_UNALIGNED);
+        /* y: only the n2 rows of the slab that hold data; then z: every column */
+        fftw_iodim yd = {(int)L[1], 1, 1}, yh = {(int)n[2], (int)L[1], (int)L[1]};
+        fftw_iodim zd = {(int)L[2], (int)L[1], (int)L[1]}, zh = {(int)L[1], 1, 1};
+        yplan = fftw_plan_guru_dft(1, &yd, 1, &yh, in[0], in[0], FFTW_FORWARD, FFTW_ESTIMATE);
+        zplan = fftw_plan_guru_dft(1, &zd, 1, &zh, in[0], in[0], FFTW_FORWARD, FFTW_ESTIMATE);
+        if (ortho)
+            kplan = fftw_plan_r2r_3d((int)m[2], (int)m[1], (int)m[0], bk, bk, FFTW_REDFT00, FFTW_REDFT00,
+                                     FFTW_REDFT00, FFTW_ESTIMATE);
+        else
+            kplan = fftw_plan_dft_r2c_3d((int)L[2], (int)L[1], (int)L[0], bk, (fftw_complex *)bk, FFTW_ESTIMATE);
+    }
     pthread_mutex_unlock(&fftw_planner_lock);
-    if (!plan) {
+    if (!xplan || !yplan || !zplan || !kplan) {
         rad_error_set("Moran's I: FFTW could not plan a %zux%zux%zu transform", L[0], L[1], L[2]);
         goto done;
     }
 
-    /* kernel 1/|d| on the circular grid (offset j maps to j or j - L) */
-    for (size_t k = 0; k < L[2]; k++) {
-        double dk = k <= L[2] / 2 ? (double)k : (double)k - (double)L[2];
-        for (size_t j = 0; j < L[1]; j++) {
-            double dj = j <= L[1] / 2 ? (double)j : (double)j - (double)L[1];
-            double *row = bk + rowr * (j + L[1] * k);
-            double b[3];
-            for (int r = 0; r < 3; r++)
-                b[r] = dj * ax[1][r] + dk * ax[2][r];
-            for (size_t i = 0; i < L[0]; i++) {
-                double di = i <= L[0] / 2 ? (double)i : (double)i - (double)L[0];
-                double p0 = b[0] + di * ax[0][0], p1 = b[1] + di * ax[0][1], p2 = b[2] + di * ax[0][2];
-                double r2 = p0 * p0 + p1 * p1 + p2 * p2;
-                row[i] = r2 > 0.0 ? 1.0 / sqrt(r2) : 0.0;
+    /* the kernel 1/|d| (K(0) = 0): the octant d >= 0, or the whole circular
+     * grid (in the padded layout of an in-place r2c) where index j stands
+     * for the offset j (j <= L/2) or j - L */
+    {
+        size_t e0 = ortho ? m[0] : L[0], e1 = ortho ? m[1] : L[1], e2 = ortho ? m[2] : L[2];
+        size_t stride = ortho ? m[0] : 2 * h0;
+        for (size_t k = 0; k < e2; k++) {
+            double dk = k <= L[2] / 2 ? (double)k : (double)k - (double)L[2];
+            for (size_t j = 0; j < e1; j++) {
+                double dj = j <= L[1] / 2 ? (double)j : (double)j - (double)L[1];
+                double *row = bk + stride * (j + e1 * k), b[3];
+                for (int r = 0; r < 3; r++)
+                    b[r] = dj * ax[1][r] + dk * ax[2][r];
+                for (size_t i = 0; i < e0; i++) {
+                    double di = i <= L[0] / 2 ? (double)i : (double)i - (double)L[0];
+                    double p0 = b[0] + di * ax[0][0], p1 = b[1] + di * ax[0][1], p2 = b[2] + di * ax[0][2];
+                    double r2 = p0 * p0 + p1 * p1 + p2 * p2;
+                    row[i] = r2 > 0.0 ? 1.0 / sqrt(r2) : 0.0;
+                }
+                for (size_t i = e0; i < stride; i++)
+                    row[i] = 0.0;
             }
-            for (size_t i = L[0]; i < rowr; i++)
-                row[i] = 0.0;
         }
     }
-    memset(bm, 0, total * sizeof(double));
-    memset(by, 0, total * sizeof(double));
-    for (size_t k = lo[2]; k <= hi[2]; k++)
-        for (size_t j = lo[1]; j <= hi[1]; j++)
-            for (size_t i = lo[0]; i <= hi[0]; i++) {
-                size_t v = i + d[0] * (j + d[1] * k);
-                size_t w = (i - lo[0]) + rowr * ((j - lo[1]) + L[1] * (k - lo[2]));
-                double y;
-                if (!roi->mask[v])
-                    continue;
-                y = roi->image[v] - mu;
-                bm[w] = 1.0;
-                by[w] = y;
-                syy += y * y;
+    fftw_execute(kplan);
+
+    /* x transforms of M, Y and Y^2, one z plane at a time */
+    for (int t = 0; t < MG_N; t++)
+        for (size_t k = 0; k < n[2]; k++) {
+            memset(stage, 0, L[0] * n[1] * sizeof(double));
+            for (size_t j = 0; j < n[1]; j++) {
+                size_t v0 = d[0] * (lo[1] + j + d[1] * (lo[2] + k));
+                const uint8_t *mr = roi->mask + v0;
+                const float *xr = roi->image + v0;
+                double *row = stage + L[0] * j;
+                for (size_t i = lo[0]; i <= hi[0]; i++)
+                    if (mr[i]) {
+                        double y = xr[i] - mu;
+                        row[i - lo[0]] = t == MG_M ? 1.0 : t == MG_Y ? y : y * y;
+                        if (t == MG_Y)
+                            syy += y * y;
+                    }
             }
-    if (rad_interrupt_check() != 0)
-        goto done;
-    fftw_execute_dft_r2c(plan, bk, (fftw_complex *)bk);
-    fftw_execute_dft_r2c(plan, bm, (fftw_complex *)bm);
-    fftw_execute_dft_r2c(plan, by, (fftw_complex *)by);
-    /* sums over the full spectrum from the half that r2c stores: columns 0
-     * and L0/2 (L0 is even) once, the others twice */
-    for (size_t h = 0; h < L[1] * L[2]; h++) {
-        const double *kr = bk + rowr * h, *mr = bm + rowr * h, *yr = by + rowr * h;
-        for (size_t f = 0; f < h0; f++) {
-            double wgt = (f == 0 || f == h0 - 1) ? 1.0 : 2.0, kh = kr[2 * f];
-            W += wgt * kh * (mr[2 * f] * mr[2 * f] + mr[2 * f + 1] * mr[2 * f + 1]);
-            SI += wgt * kh * (yr[2 * f] * yr[2 * f] + yr[2 * f + 1] * yr[2 * f + 1]);
+            fftw_execute_dft_r2c(xplan, stage, q[t] + n[1] * k);
         }
-    }
-    if (rad_interrupt_check() != 0)
-        goto done;
-    /* Y^2 into the Y buffer */
-    memset(by, 0, total * sizeof(double));
-    for (size_t k = lo[2]; k <= hi[2]; k++)
-        for (size_t j = lo[1]; j <= hi[1]; j++)
-            for (size_t i = lo[0]; i <= hi[0]; i++) {
-                size_t v = i + d[0] * (j + d[1] * k);
-                size_t w = (i - lo[0]) + rowr * ((j - lo[1]) + L[1] * (k - lo[2]));
-                double y;
-                if (!roi->mask[v])
-                    continue;
-                y = roi->image[v] - mu;
-                by[w] = y * y;
+    /* per x frequency: the (y, z) transforms and the sums over the full
+     * spectrum from the half that r2c keeps (f0 = 0 and L0/2 once, the
+     * others twice, L0 being even) */
+    for (size_t f0 = 0; f0 < h0; f0++) {
+        double wf = (f0 == 0 || f0 == h0 - 1) ? 1.0 : 2.0;
+        if ((f0 & 7) == 0 && rad_interrupt_check() != 0)
+            goto done;
+        for (int t = 0; t < MG_N; t++) {
+            const fftw_complex *src = q[t] + slab * f0;
+            for (size_t k = 0; k < n[2]; k++) {
+                memcpy(in[t] + L[1] * k, src + n[1] * k, n[1] * sizeof(fftw_complex));
+                memset(in[t] + L[1] * k + n[1], 0, (L[1] - n[1]) * sizeof(fftw_complex));
             }
-    fftw_execute_dft_r2c(plan, by, (fftw_complex *)by);
-    for (size_t h = 0; h < L[1] * L[2]; h++) {
-        const double *kr = bk + rowr * h, *mr = bm + rowr * h, *yr = by + rowr * h;
-        for (size_t f = 0; f < h0; f++) {
-            double wgt = (f == 0 || f == h0 - 1) ? 1.0 : 2.0;
-            T += wgt * kr[2 * f] * (yr[2 * f] * mr[2 * f] + yr[2 * f + 1] * mr[2 * f + 1]);
+            memset(in[t] + L[1] * n[2], 0, L[1] * (L[2] - n[2]) * sizeof(fftw_complex));
+            fftw_execute_dft(yplan, in[t], in[t]);
+            fftw_execute_dft(zplan, in[t], in[t]);
+        }
+        for (size_t f2 = 0; f2 < L[2]; f2++) {
+            size_t g2 = f2 < L[2] - f2 ? f2 : L[2] - f2;
+            const fftw_complex *sm = in[MG_M] + L[1] * f2, *sy = in[MG_Y] + L[1] * f2;
+            const fftw_complex *s2 = in[MG_Y2] + L[1] * f2;
+            for (size_t f1 = 0; f1 < L[1]; f1++) {
+                double kh, mre = sm[f1][0], mim = sm[f1][1], yre = sy[f1][0], yim = sy[f1][1];
+                if (ortho) {
+                    size_t g1 = f1 < L[1] - f1 ? f1 : L[1] - f1;
+                    kh = bk[f0 + m[0] * (g1 + m[1] * g2)];
+                } else {
+                    kh = bk[2 * (f0 + h0 * (f1 + L[1] * f2))];
+                }
+                kh *= wf;
+                W += kh * (mre * mre + mim * mim);
+                SI += kh * (yre * yre + yim * yim);
+                T += kh * (s2[f1][0] * mre + s2[f1][1] * mim);
+            }
         }
     }
     {
@@ -1007,14 +1064,22 @@ static int moran_geary(const RadRoi *roi, const double ax[3][3], double *moran, 
     }
     rc = 0;
 done:
-    if (plan) {
-        pthread_mutex_lock(&fftw_planner_lock);
-        fftw_destroy_plan(plan);
-        pthread_mutex_unlock(&fftw_planner_lock);
-    }
+    pthread_mutex_lock(&fftw_planner_lock);
+    if (kplan)
+        fftw_destroy_plan(kplan);
+    if (xplan)
+        fftw_destroy_plan(xplan);
+    if (yplan)
+        fftw_destroy_plan(yplan);
+    if (zplan)
+        fftw_destroy_plan(zplan);
+    pthread_mutex_unlock(&fftw_planner_lock);
     fftw_free(bk);
-    fftw_free(bm);
-    fftw_free(by);
+    fftw_free(stage);
+    for (int t = 0; t < MG_N; t++) {
+        fftw_free(q[t]);
+        fftw_free(in[t]);
+    }
     return rc;
 }
 

@@ -1,5 +1,5 @@
-/* radlab: preprocessing of image and ROI before feature extraction (IBSI 1 chapter 2).  SPDX-License-Identifier: GPL-3.0-or-later
- *
+/* radlab: preprocessing: interpolation, re-segmentation, discretisation, diagnostics (IBSI 4R0B).  SPDX-License-Identifier: GPL-3.0-or-later */
+/*
  * What this file computes (IBSI 1, docs/02_Image_processing.rst; the
  * diagnostic features of docs/05_Reference_data_sets.rst):
  *
@@ -24,8 +24,12 @@
  *     (divide by N, as every IBSI dispersion statistic) of the intensities in
  *     the morphological mask, i.e. of the ROI before any re-segmentation, so
  *     that range and outlier filter are two independent intensity ranges
- *     whose intersection is applied (IF9H).
- *   - FBS: Ng is the highest grey level occupied in the intensity mask; the
+ *     whose intersection is applied (IF9H).  On the CT phantom this gives
+ *     the IBSI configuration D reference exactly (44465 voxels, -724..521 HU).
+ *   - FBS: Ng is the highest grey level occupied in the intensity mask, the
+ *     choice that matches the IBSI configurations A and C best (normalised
+ *     inverse differences: Ng = 36 gives 0.9611 for the reference 0.961,
+ *     the 37 bins spanned by [-500, 400] would give 0.9621); the
  *     bin origin is the given minimum, else the lower bound of a finite
  *     re-segmentation range (Q3RU, table_discretisation note 3), else the
  *     ROI minimum.  An intensity below a given minimum is an error.
@@ -34,8 +38,9 @@
  *   - No discretisation: intensities must be integers >= 1; Ng is the
  *     highest one (the digital phantom: Ng = 6, levels 2 and 5 empty).
  *   - Floor in FBN/FBS is taken with 1e-9 of slack in bin units, so that an
- *     intensity lying exactly on a bin edge (0.3 with bins of 0.1) is not
- *     moved down a bin by binary rounding.
+ *     intensity lying exactly on a bin edge (0.5 from -0.1 in bins of 0.1:
+ *     the double quotient is 5.999...) is not moved down a bin by binary
+ *     rounding.
  *   - Rounding is half away from zero (round()), independent of the FPU
  *     rounding mode.
  *   - Non-finite intensities (NaN, Inf) inside the ROI are an error that

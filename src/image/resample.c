@@ -1,5 +1,5 @@
-/* radlab: interpolation onto a new grid (IBSI 1 2.4, VTM2).  SPDX-License-Identifier: GPL-3.0-or-later
- *
+/* radlab: interpolation onto a new grid (IBSI VTM2).  SPDX-License-Identifier: GPL-3.0-or-later */
+/*
  * What this file computes (IBSI 1, docs/02_Image_processing.rst, section
  * "Interpolation", and docs/05_Reference_data_sets.rst, "Notes on
  * interpolation"):
@@ -20,15 +20,22 @@
  * grid's box (for nearest and linear exactly the padded boundary value).
  *
  * Separability.  All three interpolators are tensor products of 1D kernels,
- * so the volume is resampled one axis at a time (the axis that shrinks most
- * first, to keep the intermediate volumes small).  Each axis has a plan: for
+ * so the volume is resampled one axis at a time: x, then y within each
+ * slice, then z across the resampled slices.  Each axis has a plan: for
  * every output index the input taps and their weights.  The cubic B-spline
  * first turns samples into spline coefficients with the recursive filter of
  * Unser, Aldroubi & Eden (IEEE TSP 1993), "B-spline signal processing",
  * with mirror (whole-sample symmetric) boundaries; the coefficient
  * prefilter of one axis commutes with the resampling of the others, so axis
- * by axis gives the full tensor-product spline.  Work is in double precision
- * (IBSI asks for at least 32-bit floats, to avoid spurious 0.4999 masks).
+ * by axis gives the full tensor-product spline.  Arithmetic is in double
+ * precision (IBSI asks for at least 32-bit floats, to avoid spurious 0.4999
+ * masks); results are stored as float32 images and 0/1 masks.
+ *
+ * Speed.  The CT phantom (204x201x60 -> 100x99x90) takes a few milliseconds
+ * for trilinear and a few tens for the cubic spline.  Scratch memory is kept
+ * to a few slices (plus one stack of resampled slices for the cubic spline),
+ * because first-touch page faults on fresh memory cost more than the
+ * arithmetic.
  */
 #include <math.h>
 #include <stdlib.h>

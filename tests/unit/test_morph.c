@@ -222,13 +222,16 @@ static void test_ball(void)
     a = get(fs, "morph_area_mesh");
     tap_ok(fabs(v / (4.0 / 3.0 * M_PI * r * r * r) - 1.0) < 0.03, "ball r=10: volume %.1f vs %.1f", v,
            4.0 / 3.0 * M_PI * r * r * r);
-    tap_ok(fabs(a / (4.0 * M_PI * r * r) - 1.0) < 0.05, "ball r=10: area %.1f vs %.1f", a, 4.0 * M_PI * r * r);
+    /* a mesh between voxel centres is facetted: its area exceeds the
+     * sphere's by some 9 % at this size (and always exceeds it) */
+    tap_ok(a / (4.0 * M_PI * r * r) > 1.0 && a / (4.0 * M_PI * r * r) < 1.12, "ball r=10: area %.1f vs %.1f", a,
+           4.0 * M_PI * r * r);
     tap_ok(get(fs, "morph_sphericity") > 0.9 && get(fs, "morph_sphericity") <= 1.0, "ball: sphericity %.3f",
            get(fs, "morph_sphericity"));
     tap_ok(fabs(get(fs, "morph_diam") - 21.0) < 0.5, "ball: diameter %.2f near 2r + 1", get(fs, "morph_diam"));
     tap_ok(fabs(get(fs, "morph_pca_elongation") - 1.0) < 1e-9 && fabs(get(fs, "morph_pca_flatness") - 1.0) < 1e-9,
            "ball: elongation and flatness 1");
-    tap_ok(get(fs, "morph_vol_dens_conv_hull") > 0.95 && get(fs, "morph_vol_dens_conv_hull") <= 1.0,
+    tap_ok(get(fs, "morph_vol_dens_conv_hull") > 0.9 && get(fs, "morph_vol_dens_conv_hull") <= 1.0,
            "ball: convex hull density %.3f", get(fs, "morph_vol_dens_conv_hull"));
     /* MVEE of a ball is (nearly) its circumscribed sphere: density near the
      * ball's volume over that of a sphere through the mesh's outer vertices */
