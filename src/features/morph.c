@@ -118,7 +118,7 @@ static const RadFeatureDef defs[] = {
 
 /* Khachiyan tolerance (IBSI SWZ1: "a default tolerance tau = 0.001"). */
 #define MVEE_TOL 1e-3
-/* Terms of the ellipsoid area series (IBSI RDD2: "we stop the series after nu = 20"). */
+/* Last term of the ellipsoid area series (IBSI RDD2: "we stop the series after nu = 20"). */
 #define AEE_TERMS 20
 
 /* ---- small linear algebra ------------------------------------------------------ */
@@ -225,7 +225,12 @@ static int inv4(const double m[4][4], double out[4][4])
  * Q_nu = (alpha beta)^nu P_nu(x) follow from Bonnet's recurrence multiplied
  * by (alpha beta)^(nu+1):
  *   (nu+1) Q_{nu+1} = (2 nu + 1) (alpha^2 + beta^2)/2 Q_nu - nu alpha^2 beta^2 Q_{nu-1},
- * which needs no division by alpha beta (a sphere has alpha = beta = 0). */
+ * which needs no division by alpha beta (a sphere has alpha = beta = 0).
+ * The series as IBSI prints it is exact for a sphere but not the surface area
+ * of a triaxial ellipsoid (semi-axes 3, 2, 1: 52.8 against 48.9); it is the
+ * definition of RDD2 (and BRI8), and the reference values follow it: the
+ * digital phantom gives the reference 1.36 with it and 1.30 with the exact
+ * area. */
 static double ellipsoid_area(double a, double b, double c)
 {
     double al2, be2, tx, t2, q0, q1, sum;
@@ -685,7 +690,7 @@ static int mvee_axes(const double *x, size_t m, double axes[3])
     const double d = 3.0;
     double *u = NULL, *om = NULL, *pc = NULL, cen[3] = {0, 0, 0};
     double X[4][4], Xi[4][4];
-    int rc = -1;
+    int rc = -1, refresh = 1;
     long iter;
 
     axes[0] = axes[1] = axes[2] = 0.0;
@@ -709,7 +714,8 @@ static int mvee_axes(const double *x, size_t m, double axes[3])
         double wmax = -INFINITY, wmin = INFINITY, w[4], q[4], a, b, den;
         int plus;
         size_t jj;
-        if (iter % 64 == 0) {
+        if (refresh || iter % 64 == 0) {
+            refresh = 0;
             if (rad_interrupt_check() != 0)
                 goto done;
             memset(X, 0, sizeof X);
@@ -780,7 +786,7 @@ static int mvee_axes(const double *x, size_t m, double axes[3])
         }
         den = 1.0 + (b / a) * om[jj];
         if (fabs(den) < 1e-8) {
-            iter = 63 - (iter % 64) + iter; /* recompute exactly on the next pass */
+            refresh = 1; /* X nearly singular after the step: recompute exactly */
             continue;
         }
         for (int r = 0; r < 4; r++)
@@ -940,13 +946,15 @@ static int moran_geary(const RadRoi *roi, const double ax[3][3], double *moran, 
         q[t] = fftw_malloc(h0 * slab * sizeof(fftw_complex));
         in[t] = fftw_malloc(plane * sizeof(fftw_complex));
     }
-    for (int t = 0; t < MG_N; t++)
-        if (!q[t] || !in[t])
-            bk = (fftw_free(bk), NULL);
-    if (!bk || !stage) {
-        rad_error_set("out of memory (%zu MB for the FFTs of Moran's I and Geary's C)",
-                      (ksize * sizeof(double) + 3 * h0 * slab * sizeof(fftw_complex)) >> 20);
-        goto done;
+    {
+        int ok = bk && stage;
+        for (int t = 0; t < MG_N; t++)
+            ok = ok && q[t] && in[t];
+        if (!ok) {
+            rad_error_set("out of memory (%zu MB for the FFTs of Moran's I and Geary's C)",
+                          (ksize * sizeof(double) + 3 * h0 * slab * sizeof(fftw_complex)) >> 20);
+            goto done;
+        }
     }
 
     pthread_mutex_lock(&fftw_planner_lock);

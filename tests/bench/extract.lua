@@ -39,7 +39,8 @@ for _, config in ipairs{"config_a", "config_c"} do
     if f.prefix ~= "diag" then
       settings.families = {f.prefix}
       local t = best(function() return rad.extract(img, mask, settings) end)
-      print(string.format("  %-36s %8.1f ms", f.prefix .. " (incl. preprocessing)", t))
+      print(string.format("  %-36s %8.1f ms  (%.1f ms with preprocessing)", f.prefix,
+        math.max(t - t_pre, 0), t))
     end
   end
 end
