@@ -64,6 +64,19 @@ void radl_check_ijk(lua_State *L, int idx, int n, const RadGeometry *g, size_t i
 void radl_open_image(lua_State *L);
 void radl_open_mask(lua_State *L);
 void radl_open_features(lua_State *L);
+void radl_open_table(lua_State *L);   /* l_table.c: rad.read_csv, Table, rad.NA */
+void radl_open_stats(lua_State *L);   /* l_stats.c: rad.stats.* */
+void radl_open_models(lua_State *L);  /* l_models.c: rad.logistic, rad.glmnet_logistic, rad.roc, ... */
+
+#define RADL_TABLE "rad.Table"
+/* Table boxes (l_table.c), as for Image and Mask. */
+RadTable **radl_table_push(lua_State *L);
+RadTable *radl_check_table(lua_State *L, int idx);
+/* Push the missing-value sentinel rad.NA; test a stack slot for it. */
+void radl_push_na(lua_State *L);
+int radl_is_na(lua_State *L, int idx);
+/* A Lua array of numbers (rad.NA or nil -> NaN) into a malloc'd double[*n]. */
+double *radl_check_numbers(lua_State *L, int idx, size_t *n);
 /* Settings table at idx (nil = defaults) -> RadSettings; raises on bad keys. */
 void radl_settings_from_table(lua_State *L, int idx, RadSettings *s);
 

@@ -153,7 +153,25 @@ static int l_help_names(lua_State *L)
     return 1;
 }
 
+/* rad.document(f, name, text): register help for a function written in Lua
+ * (the stdlib modules), so help() and the manual cover them too. */
+static int l_document(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    luaL_checkstring(L, 2);
+    luaL_checkstring(L, 3);
+    push_help_table(L);
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 3);
+    lua_rawset(L, -3);
+    lua_pushvalue(L, 3);
+    lua_setfield(L, -2, lua_tostring(L, 2));
+    lua_settop(L, 1);
+    return 1;
+}
+
 static const RadlReg rad_funcs[] = {
+    {"document", l_document, "rad.document(f, name, text) -> f: register the one-line help of a Lua function (used by the stdlib modules)"},
     {"help", l_help, "rad.help(f or name) -> string: the one-line help of a radlab function (nil if none)"},
     {"help_names", l_help_names, "rad.help_names() -> {names}: every documented function name"},
     {NULL, NULL, NULL}};
@@ -167,5 +185,8 @@ int luaopen_rad(lua_State *L)
     radl_open_image(L);
     radl_open_mask(L);
     radl_open_features(L);
+    radl_open_table(L);
+    radl_open_stats(L);
+    radl_open_models(L);
     return 1;
 }

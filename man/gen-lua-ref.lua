@@ -9,7 +9,18 @@ local groups = {
   {"Image:", "IMAGE METHODS"},
   {"Mask:", "MASK METHODS"},
   {"FeatureSet:", "FEATURESET METHODS"},
+  {"Table:", "TABLE METHODS"},
+  {"Logistic:", "LOGISTIC MODEL METHODS"},
+  {"GlmnetPath:", "PENALISED PATH METHODS"},
+  {"ROC:", "ROC METHODS"},
+  {"cohort.", "MODULE rad.cohort (local cohort = require \"rad.cohort\")"},
+  {"select.", "MODULE rad.select (local select = require \"rad.select\")"},
+  {"describe.", "MODULE rad.describe (local describe = require \"rad.describe\")"},
+  {"rng.", "MODULE rad.rng (local rng = require \"rad.rng\")"},
 }
+
+-- the stdlib modules register their help when loaded
+for _, m in ipairs(require("rad.doc").modules) do require("rad." .. m) end
 
 local names = rad.help_names()
 table.sort(names)

@@ -14,5 +14,8 @@
 #include "image/image.h"
 #include "io/io.h"
 #include "features/features.h"
+#include "stats/table.h"
+#include "stats/stats.h"
+#include "stats/models.h"
 
 #endif

@@ -90,6 +90,7 @@ static const RadFeatureDef defs[] = {
 /* Work arrays of the feature computation, allocated once per call. */
 typedef struct CmWork {
     int nl, ng;
+    int dist;     /* s->distance: the Chebyshev distance of the pairs */
     const int *level;
     double *px;   /* nl: row marginal p_i. */
     double *pd;   /* ng: diagonal probabilities p_{i-j,k}, k = 0..ng-1 */
@@ -126,8 +127,9 @@ static int cm_work_init(CmWork *w, const RadTexLevels *L, int ng)
 
 /* The 25 features of one matrix into f (enum order).  Returns 0 when the
  * matrix has no counts (f untouched), 1 otherwise. */
-static int cm_features(const RadTexCells *m, CmWork *w, double f[CM_NFEAT])
+static int cm_features(const RadTexCells *m, void *ctx, double *f)
 {
+    CmWork *w = ctx;
     const uint64_t nl = (uint64_t)w->nl;
     const double Ng = w->ng;
     double S = 0, mu = 0, var = 0, hx = 0, hxy = 0, hxy1 = 0, cov = 0;
@@ -254,12 +256,13 @@ static int cm_features(const RadTexCells *m, CmWork *w, double f[CM_NFEAT])
     return 1;
 }
 
-/* Count the pairs of direction `dir` (scaled by `dist`) between intensity
- * mask voxels of slices z0..z1 (the partner may lie in any slice of the
- * box) into the counter. */
-static int cm_count(const RadRoi *roi, const RadTexLevels *L, int dir, int dist, size_t z0, size_t z1,
+/* Count the pairs of direction `dir` (scaled by the distance w->dist)
+ * between intensity mask voxels of slices z0..z1 (the partner may lie in any
+ * slice of the box) into the counter. */
+static int cm_count(const RadRoi *roi, const RadTexLevels *L, int dir, size_t z0, size_t z1, void *ctx,
                     RadTexCounter *cnt)
 {
+    const int dist = ((const CmWork *)ctx)->dist;
     const RadBox *b = &roi->box;
     const long dx = rad_tex_dirs[dir][0] * dist, dy = rad_tex_dirs[dir][1] * dist, dz = rad_tex_dirs[dir][2] * dist;
     const long nx = (long)roi->geom.dim[0], ny = (long)roi->geom.dim[1];
@@ -297,38 +300,16 @@ static int cm_count(const RadRoi *roi, const RadTexLevels *L, int dir, int dist,
     return 0;
 }
 
-/* acc := acc + add (element-wise), using the counter and tmp as scratch. */
-static int cm_merge(RadTexCounter *cnt, RadTexCells *acc, const RadTexCells *add, RadTexCells *tmp)
-{
-    RadTexCells t;
-    if (rad_tex_counter_add_cells(cnt, acc) != 0 || rad_tex_counter_add_cells(cnt, add) != 0 ||
-        rad_tex_counter_flush(cnt, tmp) != 0)
-        return -1;
-    t = *acc;
-    *acc = *tmp;
-    *tmp = t;
-    return 0;
-}
-
-enum { AG_2D_AVG, AG_2D_COMB, AG_25D_AVG, AG_25D_COMB, AG_3D_AVG, AG_3D_COMB };
-
+/* The six aggregations (BTW3, SUJT, JJUI, ZW7Z, ITBB, IAZD) are the shared
+ * driver of texture.c, with the counting and feature functions above. */
 static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
 {
-    static const char *const names[6] = {"_2D_avg", "_2D_comb", "_2_5D_avg", "_2_5D_comb", "_3D_avg", "_3D_comb"};
-    const char *suf[6];
-    int nsuf = rad_aggr_suffixes(RAD_AGGR_KIND_MATRIX, s->aggr, suf);
-    int want2d = (s->aggr & RAD_AGGR_2D) != 0, want25 = (s->aggr & RAD_AGGR_2_5D) != 0;
-    int want3d = (s->aggr & RAD_AGGR_3D) != 0;
     int dist = s->distance, rc = -1;
-    RadTexMean mean[6];
     RadTexLevels L;
     RadTexCounter cnt;
     CmWork w;
-    RadTexCells cur = {0}, slice = {0}, tmp = {0}, all = {0}, dir25[RAD_TEX_NDIR_2D];
-    double f[CM_NFEAT];
+    RadTexMatrixFamily fam = {CM_NFEAT, cm_count, cm_features, &w, defs};
 
-    memset(mean, 0, sizeof mean);
-    memset(dir25, 0, sizeof dir25);
     memset(&cnt, 0, sizeof cnt);
     memset(&w, 0, sizeof w);
     if (dist < 1)
@@ -337,73 +318,10 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
         return -1;
     if (rad_tex_counter_init(&cnt, (uint64_t)L.nl * (uint64_t)L.nl) != 0 || cm_work_init(&w, &L, roi->ng) != 0)
         goto done;
-
-    if (want2d || want25) {
-        for (size_t z = roi->box.lo[2]; z <= roi->box.hi[2]; z++) {
-            if (rad_interrupt_check() != 0)
-                goto done;
-            slice.n = 0;
-            for (int d = 0; d < RAD_TEX_NDIR_2D; d++) {
-                if (cm_count(roi, &L, d, dist, z, z, &cnt) != 0 || rad_tex_counter_flush(&cnt, &cur) != 0)
-                    goto done;
-                if (cur.n == 0)
-                    continue; /* no pair in this slice and direction: skipped */
-                if (want2d) {
-                    if (cm_features(&cur, &w, f))
-                        rad_tex_mean_add(&mean[AG_2D_AVG], f, CM_NFEAT);
-                    if (cm_merge(&cnt, &slice, &cur, &tmp) != 0)
-                        goto done;
-                }
-                if (want25 && cm_merge(&cnt, &dir25[d], &cur, &tmp) != 0)
-                    goto done;
-            }
-            if (want2d && cm_features(&slice, &w, f))
-                rad_tex_mean_add(&mean[AG_2D_COMB], f, CM_NFEAT);
-        }
-        if (want25) {
-            all.n = 0;
-            for (int d = 0; d < RAD_TEX_NDIR_2D; d++) {
-                if (cm_features(&dir25[d], &w, f))
-                    rad_tex_mean_add(&mean[AG_25D_AVG], f, CM_NFEAT);
-                if (cm_merge(&cnt, &all, &dir25[d], &tmp) != 0)
-                    goto done;
-            }
-            if (cm_features(&all, &w, f))
-                rad_tex_mean_add(&mean[AG_25D_COMB], f, CM_NFEAT);
-        }
-    }
-
-    if (want3d) {
-        int ndir = roi->is_2d ? RAD_TEX_NDIR_2D : RAD_TEX_NDIR_3D;
-        all.n = 0;
-        for (int d = 0; d < ndir; d++) {
-            if (rad_interrupt_check() != 0)
-                goto done;
-            if (cm_count(roi, &L, d, dist, roi->box.lo[2], roi->box.hi[2], &cnt) != 0 ||
-                rad_tex_counter_flush(&cnt, &cur) != 0)
-                goto done;
-            if (cm_features(&cur, &w, f))
-                rad_tex_mean_add(&mean[AG_3D_AVG], f, CM_NFEAT);
-            if (cm_merge(&cnt, &all, &cur, &tmp) != 0)
-                goto done;
-        }
-        if (cm_features(&all, &w, f))
-            rad_tex_mean_add(&mean[AG_3D_COMB], f, CM_NFEAT);
-    }
-
-    for (int k = 0; k < nsuf; k++)
-        for (int a = 0; a < 6; a++)
-            if (strcmp(suf[k], names[a]) == 0 && rad_tex_mean_emit(&mean[a], defs, CM_NFEAT, suf[k], fs) != 0)
-                goto done;
-    rc = 0;
+    w.dist = dist;
+    rc = rad_texture_matrix_compute(roi, s, &L, &cnt, &fam, fs);
 
 done:
-    for (int d = 0; d < RAD_TEX_NDIR_2D; d++)
-        rad_tex_cells_free(&dir25[d]);
-    rad_tex_cells_free(&cur);
-    rad_tex_cells_free(&slice);
-    rad_tex_cells_free(&tmp);
-    rad_tex_cells_free(&all);
     rad_tex_counter_free(&cnt);
     cm_work_free(&w);
     rad_tex_levels_free(&L);

@@ -98,8 +98,9 @@ static int rlm_work_init(RlmWork *w, const RadTexLevels *L, uint64_t nr)
 
 /* The 16 features of one matrix into f (enum order).  Returns 0 when the
  * matrix has no runs (f untouched), 1 otherwise. */
-static int rlm_features(const RadTexCells *m, RlmWork *w, double f[RLM_NFEAT])
+static int rlm_features(const RadTexCells *m, void *ctx, double *f)
 {
+    RlmWork *w = ctx;
     const uint64_t nr = w->nr;
     double ns = 0, nv = 0, sre = 0, lre = 0, lgre = 0, hgre = 0, srlge = 0, srhge = 0, lrlge = 0, lrhge = 0;
     double glnu = 0, rlnu = 0, mui = 0, muj = 0, vari = 0, varj = 0, entr = 0;
@@ -172,9 +173,10 @@ static int rlm_features(const RadTexCells *m, RlmWork *w, double f[RLM_NFEAT])
 
 /* Count the runs along direction `dir` within slices z0..z1 of the box
  * (runs do not leave that slab) into the counter. */
-static int rlm_count(const RadRoi *roi, const RadTexLevels *L, int dir, size_t z0, size_t z1, uint64_t nr,
+static int rlm_count(const RadRoi *roi, const RadTexLevels *L, int dir, size_t z0, size_t z1, void *ctx,
                      RadTexCounter *cnt)
 {
+    const uint64_t nr = ((const RlmWork *)ctx)->nr;
     const RadBox *b = &roi->box;
     const long dx = rad_tex_dirs[dir][0], dy = rad_tex_dirs[dir][1], dz = rad_tex_dirs[dir][2];
     const long nx = (long)roi->geom.dim[0], ny = (long)roi->geom.dim[1];
@@ -210,39 +212,17 @@ static int rlm_count(const RadRoi *roi, const RadTexLevels *L, int dir, size_t z
     return 0;
 }
 
-/* acc := acc + add (element-wise), using the counter and tmp as scratch. */
-static int rlm_merge(RadTexCounter *cnt, RadTexCells *acc, const RadTexCells *add, RadTexCells *tmp)
-{
-    RadTexCells t;
-    if (rad_tex_counter_add_cells(cnt, acc) != 0 || rad_tex_counter_add_cells(cnt, add) != 0 ||
-        rad_tex_counter_flush(cnt, tmp) != 0)
-        return -1;
-    t = *acc;
-    *acc = *tmp;
-    *tmp = t;
-    return 0;
-}
-
-enum { AG_2D_AVG, AG_2D_COMB, AG_25D_AVG, AG_25D_COMB, AG_3D_AVG, AG_3D_COMB };
-
+/* The six aggregations (BTW3, SUJT, JJUI, ZW7Z, ITBB, IAZD) are the shared
+ * driver of texture.c, with the counting and feature functions above. */
 static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
 {
-    static const char *const names[6] = {"_2D_avg", "_2D_comb", "_2_5D_avg", "_2_5D_comb", "_3D_avg", "_3D_comb"};
-    const char *suf[6];
-    int nsuf = rad_aggr_suffixes(RAD_AGGR_KIND_MATRIX, s->aggr, suf);
-    int want2d = (s->aggr & RAD_AGGR_2D) != 0, want25 = (s->aggr & RAD_AGGR_2_5D) != 0;
-    int want3d = (s->aggr & RAD_AGGR_3D) != 0;
     int rc = -1;
     uint64_t nr = 1;
-    RadTexMean mean[6];
     RadTexLevels L;
     RadTexCounter cnt;
     RlmWork w;
-    RadTexCells cur = {0}, slice = {0}, tmp = {0}, all = {0}, dir25[RAD_TEX_NDIR_2D];
-    double f[RLM_NFEAT];
+    RadTexMatrixFamily fam = {RLM_NFEAT, rlm_count, rlm_features, &w, defs};
 
-    memset(mean, 0, sizeof mean);
-    memset(dir25, 0, sizeof dir25);
     memset(&cnt, 0, sizeof cnt);
     memset(&w, 0, sizeof w);
     /* the longest possible run: the largest extent of the box */
@@ -253,73 +233,9 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
         return -1;
     if (rad_tex_counter_init(&cnt, (uint64_t)L.nl * nr) != 0 || rlm_work_init(&w, &L, nr) != 0)
         goto done;
-
-    if (want2d || want25) {
-        for (size_t z = roi->box.lo[2]; z <= roi->box.hi[2]; z++) {
-            if (rad_interrupt_check() != 0)
-                goto done;
-            slice.n = 0;
-            for (int d = 0; d < RAD_TEX_NDIR_2D; d++) {
-                if (rlm_count(roi, &L, d, z, z, nr, &cnt) != 0 || rad_tex_counter_flush(&cnt, &cur) != 0)
-                    goto done;
-                if (cur.n == 0)
-                    continue; /* empty slice: skipped */
-                if (want2d) {
-                    if (rlm_features(&cur, &w, f))
-                        rad_tex_mean_add(&mean[AG_2D_AVG], f, RLM_NFEAT);
-                    if (rlm_merge(&cnt, &slice, &cur, &tmp) != 0)
-                        goto done;
-                }
-                if (want25 && rlm_merge(&cnt, &dir25[d], &cur, &tmp) != 0)
-                    goto done;
-            }
-            if (want2d && rlm_features(&slice, &w, f))
-                rad_tex_mean_add(&mean[AG_2D_COMB], f, RLM_NFEAT);
-        }
-        if (want25) {
-            all.n = 0;
-            for (int d = 0; d < RAD_TEX_NDIR_2D; d++) {
-                if (rlm_features(&dir25[d], &w, f))
-                    rad_tex_mean_add(&mean[AG_25D_AVG], f, RLM_NFEAT);
-                if (rlm_merge(&cnt, &all, &dir25[d], &tmp) != 0)
-                    goto done;
-            }
-            if (rlm_features(&all, &w, f))
-                rad_tex_mean_add(&mean[AG_25D_COMB], f, RLM_NFEAT);
-        }
-    }
-
-    if (want3d) {
-        int ndir = roi->is_2d ? RAD_TEX_NDIR_2D : RAD_TEX_NDIR_3D;
-        all.n = 0;
-        for (int d = 0; d < ndir; d++) {
-            if (rad_interrupt_check() != 0)
-                goto done;
-            if (rlm_count(roi, &L, d, roi->box.lo[2], roi->box.hi[2], nr, &cnt) != 0 ||
-                rad_tex_counter_flush(&cnt, &cur) != 0)
-                goto done;
-            if (rlm_features(&cur, &w, f))
-                rad_tex_mean_add(&mean[AG_3D_AVG], f, RLM_NFEAT);
-            if (rlm_merge(&cnt, &all, &cur, &tmp) != 0)
-                goto done;
-        }
-        if (rlm_features(&all, &w, f))
-            rad_tex_mean_add(&mean[AG_3D_COMB], f, RLM_NFEAT);
-    }
-
-    for (int k = 0; k < nsuf; k++)
-        for (int a = 0; a < 6; a++)
-            if (strcmp(suf[k], names[a]) == 0 && rad_tex_mean_emit(&mean[a], defs, RLM_NFEAT, suf[k], fs) != 0)
-                goto done;
-    rc = 0;
+    rc = rad_texture_matrix_compute(roi, s, &L, &cnt, &fam, fs);
 
 done:
-    for (int d = 0; d < RAD_TEX_NDIR_2D; d++)
-        rad_tex_cells_free(&dir25[d]);
-    rad_tex_cells_free(&cur);
-    rad_tex_cells_free(&slice);
-    rad_tex_cells_free(&tmp);
-    rad_tex_cells_free(&all);
     rad_tex_counter_free(&cnt);
     rlm_work_free(&w);
     rad_tex_levels_free(&L);

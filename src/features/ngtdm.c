@@ -33,11 +33,12 @@
  *     has one, the 2D values are those of the empty NGTDM (10^6, 0, 0, 0, 0).
  */
 #include <math.h>
-#include <stdint.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "features/features.h"
+#include "features/texture.h"
 #include "util/error.h"
 
 static const RadFeatureDef defs[] = {
@@ -123,71 +124,15 @@ static int ngtdm_features(const double *n, const double *s, int gmax, double f[N
 
 /* ---- neighbourhoods ------------------------------------------------------------------- */
 
-/* The ROI's bounding box copied into a grid padded by delta voxels of
- * background on every side, so that neighbour offsets never leave it. */
-typedef struct Grid {
-    size_t nx, ny, nz, n, pad;
-    int gmax;  /* highest grey level present */
-    int *grey; /* grey level, 0 outside the intensity mask */
-} Grid;
-
-static int grid_build(const RadRoi *roi, size_t pad, Grid *g)
-{
-    const RadBox *b = &roi->box;
-    const size_t *dim = roi->geom.dim;
-    memset(g, 0, sizeof *g);
-    for (int c = 0; c < 3; c++)
-        if (b->lo[c] > b->hi[c] || b->hi[c] >= dim[c])
-            return rad_error_set("NGTDM: the ROI bounding box lies outside the %zux%zux%zu grid",
-                                 dim[0], dim[1], dim[2]);
-    g->pad = pad;
-    g->nx = b->hi[0] - b->lo[0] + 1 + 2 * pad;
-    g->ny = b->hi[1] - b->lo[1] + 1 + 2 * pad;
-    g->nz = b->hi[2] - b->lo[2] + 1 + 2 * pad;
-    g->n = g->nx * g->ny * g->nz;
-    g->grey = rad_calloc(g->n, sizeof *g->grey, "NGTDM grid");
-    if (!g->grey)
-        return -1;
-    for (size_t z = b->lo[2]; z <= b->hi[2]; z++)
-        for (size_t y = b->lo[1]; y <= b->hi[1]; y++) {
-            size_t v = b->lo[0] + dim[0] * (y + dim[1] * z);
-            size_t p = pad + g->nx * ((y - b->lo[1] + pad) + g->ny * (z - b->lo[2] + pad));
-            for (size_t x = b->lo[0]; x <= b->hi[0]; x++, v++, p++) {
-                int gl;
-                if (!roi->mask[v])
-                    continue;
-                gl = roi->grey[v];
-                if (gl < 1 || (roi->ng > 0 && gl > roi->ng)) {
-                    free(g->grey);
-                    g->grey = NULL;
-                    return rad_error_set("NGTDM: grey level %d at voxel (%zu, %zu, %zu) is outside 1..%d",
-                                         gl, x, y, z, roi->ng);
-                }
-                g->grey[p] = gl;
-                if (gl > g->gmax)
-                    g->gmax = gl;
-            }
-        }
-    return 0;
-}
-
-/* Offsets of the neighbours within Chebyshev distance delta, centre
- * excluded, in the slice only when in_plane.  Returns their count. */
-static int neighbour_offsets(const Grid *g, int delta, int in_plane, ptrdiff_t *off)
-{
-    int n = 0, dzr = in_plane ? 0 : delta;
-    ptrdiff_t sx = (ptrdiff_t)g->nx, sxy = (ptrdiff_t)(g->nx * g->ny);
-    for (int dz = -dzr; dz <= dzr; dz++)
-        for (int dy = -delta; dy <= delta; dy++)
-            for (int dx = -delta; dx <= delta; dx++)
-                if (dx || dy || dz)
-                    off[n++] = dx + dy * sx + dz * sxy;
-    return n;
-}
+/* The ROI's bounding box is copied into a grid padded by delta voxels of
+ * background on every side, so that neighbour offsets never leave it, and
+ * the offsets of the neighbours within Chebyshev distance delta (centre
+ * excluded, in the slice only in 2D) are listed once: both shared with the
+ * other zone families (texture.c). */
 
 /* Add the NGTDM contributions of padded slice z to n[], s[]; returns the
  * number of voxels with a valid neighbourhood. */
-static size_t slice_ngtdm(const Grid *g, size_t z, const ptrdiff_t *off, int noff, double *n, double *s)
+static size_t slice_ngtdm(const RadTexGrid *g, size_t z, const ptrdiff_t *off, int noff, double *n, double *s)
 {
     size_t valid = 0;
     for (size_t y = g->pad; y + g->pad < g->ny; y++) {
@@ -218,17 +163,15 @@ static size_t slice_ngtdm(const Grid *g, size_t z, const ptrdiff_t *off, int nof
 
 static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
 {
-    const char *suf[6];
-    int nsuf = rad_aggr_suffixes(RAD_AGGR_KIND_ZONE, s->aggr, suf);
     int delta = s->distance >= 1 ? s->distance : 1;
     double f2d[NFEAT] = {COARSENESS_MAX}, f25[NFEAT] = {COARSENESS_MAX}, f3d[NFEAT] = {COARSENESS_MAX};
     double *n = NULL, *sd = NULL, *nt = NULL, *st = NULL, f[NFEAT];
     ptrdiff_t *off = NULL;
     size_t gl1;
-    Grid g;
+    RadTexGrid g;
     int noff, rc = -1;
 
-    if (grid_build(roi, (size_t)delta, &g) != 0)
+    if (rad_texture_grid_build(roi, (size_t)delta, 0, "NGTDM", &g) != 0)
         return -1;
     gl1 = (size_t)g.gmax + 1;
     n = rad_calloc(gl1, sizeof *n, "NGTDM");
@@ -241,7 +184,7 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
 
     if (s->aggr & (RAD_AGGR_2D | RAD_AGGR_2_5D)) {
         size_t nslices = 0;
-        noff = neighbour_offsets(&g, delta, 1, off);
+        noff = rad_texture_offsets(&g, delta, 1, off);
         for (int k = 0; k < NFEAT; k++)
             f2d[k] = 0;
         for (size_t z = g.pad; z + g.pad < g.nz; z++) {
@@ -270,7 +213,7 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
             goto done;
     }
     if (s->aggr & RAD_AGGR_3D) {
-        noff = neighbour_offsets(&g, delta, 0, off);
+        noff = rad_texture_offsets(&g, delta, 0, off);
         memset(n, 0, gl1 * sizeof *n);
         memset(sd, 0, gl1 * sizeof *sd);
         for (size_t z = g.pad; z + g.pad < g.nz; z++) {
@@ -281,12 +224,8 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
         if (ngtdm_features(n, sd, g.gmax, f3d) != 0)
             goto done;
     }
-    for (int a = 0; a < nsuf; a++) {
-        const double *fa = strcmp(suf[a], "_2D") == 0 ? f2d : strcmp(suf[a], "_2_5D") == 0 ? f25 : f3d;
-        for (int k = 0; k < NFEAT; k++)
-            if (rad_featureset_add2(fs, defs[k].tag, suf[a], fa[k]) != 0)
-                goto done;
-    }
+    if (rad_texture_zone_emit(f2d, f25, f3d, defs, NFEAT, s->aggr, fs) != 0)
+        goto done;
     rc = 0;
 done:
     free(n);
@@ -294,7 +233,7 @@ done:
     free(nt);
     free(st);
     free(off);
-    free(g.grey);
+    rad_texture_grid_free(&g);
     return rc;
 }
 

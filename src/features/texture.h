@@ -1,7 +1,9 @@
-/* radlab: shared pieces of the directional texture matrices (IBSI LFYI, TP0I).  SPDX-License-Identifier: GPL-3.0-or-later
+/* radlab: shared pieces of the texture families (IBSI LFYI, TP0I, 9SAK, VMDZ, IPET, REK0).  SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Private to src/features/glcm.c and src/features/glrlm.c; not installed.
+ * Private to the texture family files (glcm.c, glrlm.c, glszm.c, gldzm.c,
+ * ngtdm.c, ngldm.c) and texture.c; not installed, not part of the public API.
  *
+ * Directional matrices (GLCM, GLRLM):
  * - The IBSI direction vectors (03_Image_features.rst, GLCM LFYI): the 13
  *   unique directions of the 26-neighbourhood in 3D, of which the first four
  *   lie in the xy plane and are the 2D directions (1,0,0), (1,1,0), (0,1,0),
@@ -17,14 +19,31 @@
  *   thousand elements), otherwise by sorting the added keys.  Merging
  *   matrices (IBSI: summing counts element by element) is adding the cells of
  *   each into a counter.
+ * - The six aggregations of IBSI "Aggregating features" (2D, 2.5D and 3D,
+ *   each averaged over the matrices or merged into one) are one driver,
+ *   rad_texture_matrix_compute, called with the family's counting and
+ *   feature functions.
  *
- * Everything is per call (no global state): reentrant.  The functions are
- * static inline so that each family file gets its own copy without
- * unused-function warnings.
+ * Zone and neighbourhood matrices (GLSZM, GLDZM, NGTDM, NGLDM):
+ * - A padded grid: the ROI's bounding box copied with a margin of
+ *   background, so that neighbour offsets never leave it.
+ * - Zones (9SAK) labelled by flood fill, 26-connected in 3D and 8-connected
+ *   within a slice in 2D, for the GLSZM and the GLDZM.
+ * - Matrices kept as lists of items (grey level, column), each counting 1:
+ *   one zone (GLSZM: size, GLDZM: distance) or one voxel (NGLDM:
+ *   dependence).  The sixteen features the three families share (and the
+ *   NGLDM energy) are computed from such a list, and the 2D aggregation
+ *   (8QNN) averages the lists of the slices.
+ *
+ * Everything is per call (no global state): reentrant.  The small functions
+ * below are static inline so that each family file gets its own copy without
+ * unused-function warnings; the larger shared ones live in texture.c
+ * (rad_texture_*).
  */
 #ifndef RAD_FEATURES_TEXTURE_H
 #define RAD_FEATURES_TEXTURE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,5 +313,121 @@ static inline int rad_tex_mean_emit(const RadTexMean *m, const RadFeatureDef *de
             return -1;
     return 0;
 }
+
+/* A directional texture family (GLCM, GLRLM) for the aggregation driver. */
+typedef struct RadTexMatrixFamily {
+    int nf; /* features per matrix (at most 32) */
+    /* Count the matrix of direction dir (rad_tex_dirs) within slices z0..z1
+     * of the box into the counter. */
+    int (*count)(const RadRoi *roi, const RadTexLevels *L, int dir, size_t z0, size_t z1, void *ctx,
+                 RadTexCounter *cnt);
+    /* The nf features of one matrix into f: 0 when the matrix has no counts
+     * (f untouched), 1 otherwise. */
+    int (*features)(const RadTexCells *m, void *ctx, double *f);
+    void *ctx; /* the family's work data, passed to both */
+    const RadFeatureDef *defs;
+} RadTexMatrixFamily;
+
+/* The six aggregations of IBSI "Aggregating features" for the RAD_AGGR_*
+ * bits of s->aggr, appended to fs:
+ *   _2D_avg    (BTW3) features of every 2D directional matrix of every slice, averaged;
+ *   _2D_comb   (SUJT) per slice the 4 directional matrices merged, features averaged over slices;
+ *   _2_5D_avg  (JJUI) per direction the matrices of all slices merged, features averaged over directions;
+ *   _2_5D_comb (ZW7Z) one matrix merged over all slices and directions;
+ *   _3D_avg    (ITBB) features of the 13 3D directional matrices, averaged;
+ *   _3D_comb   (IAZD) one matrix merged over the 13 directions.
+ * A matrix without counts does not contribute to an average (the family
+ * files document it); for a 2D image (roi->is_2d) the 3D aggregations use
+ * the 4 in-plane directions.  cnt must be initialised for the family's key
+ * domain.  0 or -1. */
+int rad_texture_matrix_compute(const RadRoi *roi, const RadSettings *s, const RadTexLevels *L, RadTexCounter *cnt,
+                               const RadTexMatrixFamily *fam, RadFeatureSet *fs);
+
+/* ---- padded grids and zones (GLSZM, GLDZM, NGTDM, NGLDM) ---------------------------- */
+
+/* The ROI's bounding box copied into a grid padded by `pad` voxels of
+ * background on every side, so that neighbour offsets up to pad never leave
+ * it and the padding counts as outside the ROI. */
+typedef struct RadTexGrid {
+    size_t nx, ny, nz, n, pad; /* padded size */
+    size_t nvox;               /* intensity-mask voxels */
+    int gmax;                  /* highest grey level present (0 when none) */
+    int *grey;                 /* grey level, 0 outside the intensity mask */
+    uint8_t *morph;            /* morphological mask (with the intensity mask); NULL unless asked for */
+} RadTexGrid;
+
+/* Build the grid of roi (with the morphological mask when with_morph).
+ * `family` ("GLSZM", ...) names the family in messages: the box outside the
+ * image grid, or a grey level of the intensity mask outside 1..roi->ng, is
+ * an error.  0 or -1 (g then holds nothing). */
+int rad_texture_grid_build(const RadRoi *roi, size_t pad, int with_morph, const char *family, RadTexGrid *g);
+void rad_texture_grid_free(RadTexGrid *g);
+
+/* Offsets on grid g of the neighbours within Chebyshev distance delta,
+ * centre excluded, in the slice only when in_plane; z outermost, then y,
+ * then x, each from -delta to delta.  off holds (2 delta + 1)^3 - 1 entries
+ * at most; returns their count. */
+int rad_texture_offsets(const RadTexGrid *g, int delta, int in_plane, ptrdiff_t *off);
+
+typedef struct RadTexZones {
+    size_t n;       /* number of zones */
+    int *grey;      /* grey level of each zone */
+    long *size;     /* voxel count of each zone */
+    long *dist;     /* with a distance map: the minimum over the zone's voxels; else NULL */
+    size_t *zfirst; /* zfirst[z]: first zone of padded slice z; nz + 1 entries */
+} RadTexZones;
+
+/* Label the zones (9SAK) of grid g (padded by at least 1) by flood fill with
+ * an explicit stack: 26-connected, or 8-connected within each slice when
+ * in_plane.  With a distance map d (NULL: none) each zone gets the smallest
+ * distance of its voxels.  Zones are found in raster order with z
+ * outermost, so the zones of one slice are contiguous.  0 or -1. */
+int rad_texture_zones_label(const RadTexGrid *g, int in_plane, const int *d, const char *family, RadTexZones *zs);
+void rad_texture_zones_free(RadTexZones *zs);
+
+/* Features of the list matrices (GLSZM, GLDZM, NGLDM), in the order of their
+ * definition tables: 0 small/low emphasis (sum_j s_.j / j^2), 1 large/high
+ * emphasis (sum_j s_.j j^2), 2 low grey level, 3 high grey level, 4 small-low,
+ * 5 small-high, 6 large-low, 7 large-high, 8 grey level non-uniformity, 9
+ * normalised, 10 column non-uniformity, 11 normalised, 12 percentage
+ * (N_s / N_v), 13 grey level variance, 14 column variance, 15 entropy, 16
+ * energy (NGLDM only), each sum divided by N_s as IBSI writes it. */
+#define RAD_TEX_LIST_NFEAT 17
+
+/* Features of the matrix whose entries are the n items (gi[k], jj[k]), each
+ * counting 1; nv voxels.  An empty list gives 0 everywhere.  0 or -1. */
+int rad_texture_list_features(const int *gi, const long *jj, size_t n, double nv, const char *family,
+                              double f[RAD_TEX_LIST_NFEAT]);
+
+/* The aggregations of a list whose items are grouped by padded slice
+ * (zfirst[z]..zfirst[z+1]-1, nz slices):
+ *   f2d (when not NULL): 2D (8QNN), the features of each slice's items
+ *     averaged over the slices that have items, N_v of a slice being the sum
+ *     of size[] over its items (size NULL: one voxel per item);
+ *   fall: the features of all n items with nv voxels (2.5D, 62GR, when the
+ *     items are those of the slices; 3D otherwise).
+ * 0 or -1. */
+int rad_texture_list_aggregate(const int *gi, const long *jj, const long *size, const size_t *zfirst, size_t nz,
+                               size_t n, double nv, const char *family, double f2d[RAD_TEX_LIST_NFEAT],
+                               double fall[RAD_TEX_LIST_NFEAT]);
+
+/* Distance map of the GLDZM (distance to the ROI edge) on grid g, in-plane
+ * or 3D; see gldzm.c. */
+typedef void (*RadTexDistanceFn)(const RadTexGrid *g, int in_plane, int *d);
+
+/* The GLSZM (distance NULL: zone sizes) or the GLDZM (zone distances from
+ * the map that `distance` computes on the morphological grid) for the
+ * aggregations of s->aggr: _2D (8QNN) one matrix per slice, features averaged
+ * over the slices that have zones; _2_5D (62GR) the zones of all slices in
+ * one matrix; _3D (KOBO) one matrix of the 3D zones (GLDZM: with the in-plane
+ * distance map for a 2D image, roi->is_2d).  Appends the nf features of defs.
+ * 0 or -1. */
+int rad_texture_zone_compute(const RadRoi *roi, const RadSettings *s, const RadFeatureDef *defs, int nf,
+                             const char *family, RadTexDistanceFn distance, RadFeatureSet *fs);
+
+/* Append "<tag><suffix>" for the requested zone aggregations (s->aggr):
+ * f2d for _2D, f25 for _2_5D, f3d for _3D. */
+int rad_texture_zone_emit(const double *f2d, const double *f25, const double *f3d, const RadFeatureDef *defs, int nf,
+                          unsigned aggr, RadFeatureSet *fs);
 
 #endif

@@ -14,6 +14,16 @@ collect(rad, "rad.")
 local img = rad.image.new{size = {1, 1, 1}}
 collect(getmetatable(img).__index, "Image:")
 collect(getmetatable(rad.mask.new(img)).__index, "Mask:")
+local tmeta = getmetatable(rad.table.new{{"a", {1, 2}}})
+if type(tmeta.__index) == "table" then collect(tmeta.__index, "Table:") end
+-- the stdlib modules document their functions in their source
+for _, m in ipairs(require("rad.doc").modules) do
+  local mod = require("rad." .. m)
+  for k, v in pairs(mod) do
+    -- names starting with "_" are helpers shared between modules, not API
+    if type(v) == "function" and k:sub(1, 1) ~= "_" then funcs[#funcs + 1] = {m .. "." .. k, v} end
+  end
+end
 table.sort(funcs, function(a, b) return a[1] < b[1] end)
 T.ok(#funcs >= 30, "found " .. #funcs .. " public functions")
 

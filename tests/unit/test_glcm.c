@@ -23,124 +23,7 @@
 
 #include "rad.h"
 #include "tap.h"
-
-/* ---- helpers ------------------------------------------------------------------------ */
-
-/* An nx*ny*nz ROI: grey[v] > 0 marks the intensity (and morphological) mask. */
-static void roi_build(RadRoi *r, size_t nx, size_t ny, size_t nz, const int *grey, int ng)
-{
-    size_t n = nx * ny * nz, k = 0;
-    memset(r, 0, sizeof *r);
-    rad_geometry_init(&r->geom, nz > 1 ? 3 : 2, nx, ny, nz);
-    r->image = calloc(n, sizeof *r->image);
-    r->morph = calloc(n, 1);
-    r->mask = calloc(n, 1);
-    r->grey = calloc(n, sizeof *r->grey);
-    for (size_t z = 0; z < nz; z++)
-        for (size_t y = 0; y < ny; y++)
-            for (size_t x = 0; x < nx; x++, k++) {
-                size_t c[3] = {x, y, z};
-                if (grey[k] <= 0)
-                    continue;
-                r->grey[k] = grey[k];
-                r->image[k] = (float)grey[k];
-                r->morph[k] = r->mask[k] = 1;
-                for (int a = 0; a < 3; a++) {
-                    if (r->n_mask == 0 || c[a] < r->box.lo[a])
-                        r->box.lo[a] = c[a];
-                    if (r->n_mask == 0 || c[a] > r->box.hi[a])
-                        r->box.hi[a] = c[a];
-                }
-                r->n_mask++;
-            }
-    r->n_morph = r->n_mask;
-    r->ng = ng;
-}
-
-static void roi_free_built(RadRoi *r)
-{
-    free(r->image);
-    free(r->morph);
-    free(r->mask);
-    free(r->grey);
-    memset(r, 0, sizeof *r);
-}
-
-static RadFeatureSet *run_cm(const RadRoi *roi, unsigned aggr, int distance)
-{
-    RadSettings s;
-    RadFeatureSet *fs = rad_featureset_new();
-    rad_settings_default(&s);
-    s.aggr = aggr;
-    s.distance = distance;
-    if (rad_family_cm.compute(roi, &s, fs) != 0) {
-        tap_diag("cm failed: %s", rad_error_message());
-        rad_featureset_free(fs);
-        return NULL;
-    }
-    return fs;
-}
-
-static double val(const RadFeatureSet *fs, const char *tag)
-{
-    long i = fs ? rad_featureset_find(fs, tag) : -1;
-    return i < 0 ? NAN : fs->values[i];
-}
-
-static int all_finite(const RadFeatureSet *fs)
-{
-    for (size_t i = 0; i < fs->n; i++)
-        if (!isfinite(fs->values[i]))
-            return 0;
-    return 1;
-}
-
-static double seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-/* x rounded to 3 significant figures. */
-static double sig3(double x)
-{
-    char b[64];
-    snprintf(b, sizeof b, "%.2e", x);
-    return strtod(b, NULL);
-}
-
-/* Compare every reference row of `csv` whose tag starts with `prefix`:
- * rounded to 3 significant figures when tol is 0 (digital phantom), else
- * |x - ref| <= tol.  One TAP line per value; returns matched count, *total
- * the number of rows compared. */
-static int compare_csv(const RadFeatureSet *fs, const char *csv, const char *prefix, int *total)
-{
-    FILE *fp = fopen(csv, "r");
-    char line[512];
-    int ok = 0;
-    *total = 0;
-    if (!fp) {
-        tap_ok(0, "open %s", csv);
-        return 0;
-    }
-    while (fgets(line, sizeof line, fp)) {
-        char *v = strtok(line, ";\r\n"), *t = strtok(NULL, ";\r\n"), *tag = strtok(NULL, ";\r\n");
-        double ref, tol, x;
-        int good;
-        if (!v || !t || !tag || strncmp(tag, prefix, strlen(prefix)) != 0)
-            continue;
-        ref = strtod(v, NULL);
-        tol = strtod(t, NULL);
-        x = val(fs, tag);
-        good = tol == 0 ? sig3(x) == ref : fabs(x - ref) <= tol * (1 + 1e-9);
-        (*total)++;
-        ok += good;
-        tap_ok(good, "%s = %.6g (reference %g, tolerance %g)", tag, x, ref, tol);
-    }
-    fclose(fp);
-    return ok;
-}
+#include "feature_test.h"
 
 /* ---- 1. the IBSI example grid --------------------------------------------------------- */
 
@@ -206,38 +89,38 @@ static void test_example(void)
     for (int r = 0; r < 4; r++)
         for (int x = 0; x < 4; x++)
             grey[x + 4 * (2 * r)] = rows[r][x];
-    roi_build(&roi, 4, 7, 1, grey, 4);
-    fs = run_cm(&roi, RAD_AGGR_2D | RAD_AGGR_2_5D | RAD_AGGR_3D, 1);
+    ft_roi_levels(&roi, 4, 7, 1, grey, 4);
+    fs = ft_run_texture(&rad_family_cm, &roi, RAD_AGGR_2D | RAD_AGGR_2_5D | RAD_AGGR_3D, 1);
     tap_ok(fs && fs->n == 150, "example: 25 features x 6 aggregations");
     if (fs) {
         tap_ok(n == 25, "the example table lists 25 features");
         for (int i = 0; i < n; i++) {
             snprintf(tag, sizeof tag, "%s_2D_avg", example[i].tag);
-            tap_near(val(fs, tag), example[i].want, 1e-9, tag);
+            tap_near(ft_get(fs, tag), example[i].want, 1e-9, tag);
         }
         /* one non-empty matrix: every aggregation gives the same values */
         for (int a = 1; a < 6; a++) {
             int same = 1;
             for (int i = 0; i < n; i++) {
                 snprintf(tag, sizeof tag, "%s%s", example[i].tag, sfx[a]);
-                if (fabs(val(fs, tag) - example[i].want) > 1e-9) {
-                    tap_diag("%s = %.12g, want %.12g", tag, val(fs, tag), example[i].want);
+                if (fabs(ft_get(fs, tag) - example[i].want) > 1e-9) {
+                    tap_diag("%s = %.12g, want %.12g", tag, ft_get(fs, tag), example[i].want);
                     same = 0;
                 }
             }
             tap_ok(same, "example: empty matrices skipped in %s", sfx[a]);
         }
-        tap_ok(all_finite(fs), "example: all values finite");
+        tap_ok(ft_all_finite(fs), "example: all values finite");
     }
     rad_featureset_free(fs);
 
     /* a 2D image: the 3D aggregations use the in-plane directions */
     roi.is_2d = 1;
-    fs = run_cm(&roi, RAD_AGGR_3D, 1);
+    fs = ft_run_texture(&rad_family_cm, &roi, RAD_AGGR_3D, 1);
     tap_ok(fs && fs->n == 50, "2D image: 3D aggregations emitted");
-    tap_near(val(fs, "cm_contrast_3D_comb"), 8.0 / 3, 1e-12, "2D image: 3D merged contrast");
+    tap_near(ft_get(fs, "cm_contrast_3D_comb"), 8.0 / 3, 1e-12, "2D image: 3D merged contrast");
     rad_featureset_free(fs);
-    roi_free_built(&roi);
+    rad_roi_free(&roi);
 }
 
 /* ---- 2. distance, degenerate ROIs, emission, interrupts ------------------------------ */
@@ -251,20 +134,20 @@ static void test_distance(void)
     int grey[4] = {1, 2, 2, 3};
     RadRoi roi;
     RadFeatureSet *fs;
-    roi_build(&roi, 4, 1, 1, grey, 3);
-    fs = run_cm(&roi, RAD_AGGR_2D, 2);
-    tap_near(val(fs, "cm_joint_avg_2D_avg"), 2.0, 1e-12, "distance 2: joint average");
-    tap_near(val(fs, "cm_contrast_2D_avg"), 1.0, 1e-12, "distance 2: contrast");
-    tap_near(val(fs, "cm_joint_entr_2D_avg"), 2.0, 1e-12, "distance 2: joint entropy");
-    tap_near(val(fs, "cm_energy_2D_comb"), 0.25, 1e-12, "distance 2: energy");
-    tap_near(val(fs, "cm_corr_2D_comb"), 0.0, 1e-12, "distance 2: correlation");
+    ft_roi_levels(&roi, 4, 1, 1, grey, 3);
+    fs = ft_run_texture(&rad_family_cm, &roi, RAD_AGGR_2D, 2);
+    tap_near(ft_get(fs, "cm_joint_avg_2D_avg"), 2.0, 1e-12, "distance 2: joint average");
+    tap_near(ft_get(fs, "cm_contrast_2D_avg"), 1.0, 1e-12, "distance 2: contrast");
+    tap_near(ft_get(fs, "cm_joint_entr_2D_avg"), 2.0, 1e-12, "distance 2: joint entropy");
+    tap_near(ft_get(fs, "cm_energy_2D_comb"), 0.25, 1e-12, "distance 2: energy");
+    tap_near(ft_get(fs, "cm_corr_2D_comb"), 0.0, 1e-12, "distance 2: correlation");
     rad_featureset_free(fs);
     /* distance 4 reaches past the row: no pair at all */
-    fs = run_cm(&roi, RAD_AGGR_2D, 4);
-    tap_ok(fs && fs->n == 50 && all_finite(fs), "distance beyond the ROI: defined values");
-    tap_near(val(fs, "cm_joint_max_2D_avg"), 0.0, 0, "distance beyond the ROI: 0");
+    fs = ft_run_texture(&rad_family_cm, &roi, RAD_AGGR_2D, 4);
+    tap_ok(fs && fs->n == 50 && ft_all_finite(fs), "distance beyond the ROI: defined values");
+    tap_near(ft_get(fs, "cm_joint_max_2D_avg"), 0.0, 0, "distance beyond the ROI: 0");
     rad_featureset_free(fs);
-    roi_free_built(&roi);
+    rad_roi_free(&roi);
 }
 
 static void test_degenerate(void)
@@ -275,44 +158,44 @@ static void test_degenerate(void)
 
     /* a single voxel in the middle of a 3x3x3 grid: no pair anywhere */
     one[13] = 5;
-    roi_build(&roi, 3, 3, 3, one, 8);
-    fs = run_cm(&roi, RAD_AGGR_2D | RAD_AGGR_2_5D | RAD_AGGR_3D, 1);
-    tap_ok(fs && fs->n == 150 && all_finite(fs), "single voxel: 150 finite values");
-    tap_near(val(fs, "cm_joint_avg_3D_comb"), 0.0, 0, "single voxel: no matrix -> 0");
-    tap_near(val(fs, "cm_corr_2D_avg"), 0.0, 0, "single voxel: correlation 0");
+    ft_roi_levels(&roi, 3, 3, 3, one, 8);
+    fs = ft_run_texture(&rad_family_cm, &roi, RAD_AGGR_2D | RAD_AGGR_2_5D | RAD_AGGR_3D, 1);
+    tap_ok(fs && fs->n == 150 && ft_all_finite(fs), "single voxel: 150 finite values");
+    tap_near(ft_get(fs, "cm_joint_avg_3D_comb"), 0.0, 0, "single voxel: no matrix -> 0");
+    tap_near(ft_get(fs, "cm_corr_2D_avg"), 0.0, 0, "single voxel: correlation 0");
     rad_featureset_free(fs);
-    roi_free_built(&roi);
+    rad_roi_free(&roi);
 
     /* one grey level filling the whole grid (ROI touches every border) */
     for (int v = 0; v < 27; v++)
         flat[v] = 3;
-    roi_build(&roi, 3, 3, 3, flat, 3);
-    fs = run_cm(&roi, RAD_AGGR_2D | RAD_AGGR_2_5D | RAD_AGGR_3D, 1);
-    tap_ok(fs && all_finite(fs), "one grey level: finite values");
-    tap_near(val(fs, "cm_joint_max_3D_avg"), 1.0, 1e-12, "one grey level: joint maximum 1");
-    tap_near(val(fs, "cm_joint_avg_2D_comb"), 3.0, 1e-12, "one grey level: joint average 3");
-    tap_near(val(fs, "cm_joint_entr_3D_comb"), 0.0, 1e-12, "one grey level: joint entropy 0");
-    tap_near(val(fs, "cm_corr_3D_comb"), 1.0, 0, "one grey level: correlation 1 (convention)");
-    tap_near(val(fs, "cm_info_corr1_2_5D_avg"), 0.0, 0, "one grey level: information correlation 1 is 0");
-    tap_near(val(fs, "cm_info_corr2_2_5D_comb"), 0.0, 0, "one grey level: information correlation 2 is 0");
-    tap_near(val(fs, "cm_inv_diff_norm_2D_avg"), 1.0, 1e-12, "one grey level: normalised inverse difference 1");
+    ft_roi_levels(&roi, 3, 3, 3, flat, 3);
+    fs = ft_run_texture(&rad_family_cm, &roi, RAD_AGGR_2D | RAD_AGGR_2_5D | RAD_AGGR_3D, 1);
+    tap_ok(fs && ft_all_finite(fs), "one grey level: finite values");
+    tap_near(ft_get(fs, "cm_joint_max_3D_avg"), 1.0, 1e-12, "one grey level: joint maximum 1");
+    tap_near(ft_get(fs, "cm_joint_avg_2D_comb"), 3.0, 1e-12, "one grey level: joint average 3");
+    tap_near(ft_get(fs, "cm_joint_entr_3D_comb"), 0.0, 1e-12, "one grey level: joint entropy 0");
+    tap_near(ft_get(fs, "cm_corr_3D_comb"), 1.0, 0, "one grey level: correlation 1 (convention)");
+    tap_near(ft_get(fs, "cm_info_corr1_2_5D_avg"), 0.0, 0, "one grey level: information correlation 1 is 0");
+    tap_near(ft_get(fs, "cm_info_corr2_2_5D_comb"), 0.0, 0, "one grey level: information correlation 2 is 0");
+    tap_near(ft_get(fs, "cm_inv_diff_norm_2D_avg"), 1.0, 1e-12, "one grey level: normalised inverse difference 1");
     rad_featureset_free(fs);
-    roi_free_built(&roi);
+    rad_roi_free(&roi);
 
     /* 2x2x2 with a slice of each grey level: 2D slices have one level each,
      * the out-of-plane directions see only (1,2) pairs */
     for (int v = 0; v < 8; v++)
         two[v] = v < 4 ? 1 : 2;
-    roi_build(&roi, 2, 2, 2, two, 2);
-    fs = run_cm(&roi, RAD_AGGR_2D | RAD_AGGR_3D, 1);
-    tap_near(val(fs, "cm_contrast_2D_avg"), 0.0, 1e-12, "slices of one level: 2D contrast 0");
-    tap_near(val(fs, "cm_joint_avg_2D_comb"), 1.5, 1e-12, "slices of one level: 2D joint average 1.5");
+    ft_roi_levels(&roi, 2, 2, 2, two, 2);
+    fs = ft_run_texture(&rad_family_cm, &roi, RAD_AGGR_2D | RAD_AGGR_3D, 1);
+    tap_near(ft_get(fs, "cm_contrast_2D_avg"), 0.0, 1e-12, "slices of one level: 2D contrast 0");
+    tap_near(ft_get(fs, "cm_joint_avg_2D_comb"), 1.5, 1e-12, "slices of one level: 2D joint average 1.5");
     /* 3D: (0,0,1) 4 pairs (1,2); (1,0,1),(-1,0,1),(0,1,1),(0,-1,1) 2 each;
      * the 4 diagonals 1 each: every one across levels; in-plane: 4 matrices of
      * (1,1) and (2,2) pairs.  Merged contrast = 2*(4 + 4*2 + 4*1) / (2 * 28) */
-    tap_near(val(fs, "cm_contrast_3D_comb"), 16.0 / 28, 1e-12, "2x2x2: merged 3D contrast");
+    tap_near(ft_get(fs, "cm_contrast_3D_comb"), 16.0 / 28, 1e-12, "2x2x2: merged 3D contrast");
     rad_featureset_free(fs);
-    roi_free_built(&roi);
+    rad_roi_free(&roi);
 }
 
 static void test_emission(void)
@@ -320,8 +203,8 @@ static void test_emission(void)
     int grey[9] = {1, 2, 1, 2, 1, 2, 1, 2, 1};
     RadRoi roi;
     RadFeatureSet *fs;
-    roi_build(&roi, 3, 3, 1, grey, 2);
-    fs = run_cm(&roi, RAD_AGGR_2_5D, 1);
+    ft_roi_levels(&roi, 3, 3, 1, grey, 2);
+    fs = ft_run_texture(&rad_family_cm, &roi, RAD_AGGR_2_5D, 1);
     tap_ok(fs && fs->n == 50, "2.5D only: 50 values");
     tap_ok(fs && rad_featureset_find(fs, "cm_joint_max_2_5D_avg") == 0, "first tag cm_joint_max_2_5D_avg");
     tap_ok(fs && rad_featureset_find(fs, "cm_info_corr2_2_5D_comb") == 49, "last tag cm_info_corr2_2_5D_comb");
@@ -339,7 +222,7 @@ static void test_emission(void)
     }
     rad_interrupt_clear();
     rad_featureset_free(fs);
-    roi_free_built(&roi);
+    rad_roi_free(&roi);
 
     tap_ok(rad_family_cm.defs[25].tag == NULL && strcmp(rad_family_cm.defs[18].ibsi_id, "NI2N") == 0,
            "definition table: 25 features, correlation NI2N");
@@ -381,133 +264,63 @@ static void test_many_levels(void)
                     np++;
                 }
     }
-    roi_build(&roi, nx, ny, nz, grey, 60000);
-    fs = run_cm(&roi, RAD_AGGR_3D, 1);
-    tap_near(val(fs, "cm_joint_avg_3D_comb") / (sa / (2 * np)), 1.0, 1e-12, "many levels: merged joint average");
-    tap_near(val(fs, "cm_contrast_3D_comb") / (sc / np), 1.0, 1e-12, "many levels: merged contrast");
-    tap_near(val(fs, "cm_auto_corr_3D_comb") / (sij / np), 1.0, 1e-12, "many levels: merged autocorrelation");
-    tap_ok(fs && all_finite(fs), "many levels: all finite");
+    ft_roi_levels(&roi, nx, ny, nz, grey, 60000);
+    fs = ft_run_texture(&rad_family_cm, &roi, RAD_AGGR_3D, 1);
+    tap_near(ft_get(fs, "cm_joint_avg_3D_comb") / (sa / (2 * np)), 1.0, 1e-12, "many levels: merged joint average");
+    tap_near(ft_get(fs, "cm_contrast_3D_comb") / (sc / np), 1.0, 1e-12, "many levels: merged contrast");
+    tap_near(ft_get(fs, "cm_auto_corr_3D_comb") / (sij / np), 1.0, 1e-12, "many levels: merged autocorrelation");
+    tap_ok(fs && ft_all_finite(fs), "many levels: all finite");
     rad_featureset_free(fs);
-    roi_free_built(&roi);
+    rad_roi_free(&roi);
     free(grey);
 }
 
 /* ---- 4. the digital phantom ------------------------------------------------------------ */
 
-static int phantom_roi(const char *data, RadRoi *roi, RadImage **imgp, RadMask **maskp)
-{
-    char ip[4096], mp[4096];
-    RadImage *img;
-    RadMask *m;
-    size_t n;
-    snprintf(ip, sizeof ip, "%s/ibsi1/digital_phantom/image.nii.gz", data);
-    snprintf(mp, sizeof mp, "%s/ibsi1/digital_phantom/mask.nii.gz", data);
-    img = rad_image_read(ip);
-    m = rad_mask_read(mp);
-    if (!img || !m) {
-        tap_diag("reading the digital phantom: %s", rad_error_message());
-        rad_image_free(img);
-        rad_mask_free(m);
-        return -1;
-    }
-    n = rad_image_nvox(img);
-    memset(roi, 0, sizeof *roi);
-    roi->geom = img->geom;
-    roi->image = img->data;
-    roi->morph = roi->mask = calloc(n, 1);
-    roi->grey = calloc(n, sizeof *roi->grey);
-    for (size_t v = 0; v < n; v++)
-        if (rad_mask_in(m, v)) {
-            roi->mask[v] = 1;
-            roi->grey[v] = (int)lrintf(img->data[v]);
-            roi->n_mask++;
-        }
-    roi->n_morph = roi->n_mask;
-    roi->ng = 6;
-    rad_mask_bbox(m, &roi->box);
-    *imgp = img;
-    *maskp = m;
-    return 0;
-}
-
 static void test_phantom(const char *data)
 {
     RadRoi roi;
-    RadImage *img;
-    RadMask *m;
     RadFeatureSet *fs;
     char csv[4096];
     int total, ok;
-    if (phantom_roi(data, &roi, &img, &m) != 0) {
+    /* no interpolation, no re-segmentation: grey level = intensity (1..6) */
+    if (ft_roi_read(&roi, data, "digital_phantom", 0, 0, 0, 0) != 0) {
         tap_ok(0, "digital phantom ROI");
         return;
     }
+    roi.ng = 6;
     tap_ok(roi.n_mask == 74, "digital phantom: 74 voxels");
-    fs = run_cm(&roi, RAD_AGGR_2D | RAD_AGGR_2_5D | RAD_AGGR_3D, 1);
+    fs = ft_run_texture(&rad_family_cm, &roi, RAD_AGGR_2D | RAD_AGGR_2_5D | RAD_AGGR_3D, 1);
     snprintf(csv, sizeof csv, "%s/ibsi1/reference/dig_phantom.csv", data);
     if (fs) {
-        ok = compare_csv(fs, csv, "cm_", &total);
+        ok = ft_compare_csv(fs, csv, "cm_", &total);
         tap_ok(total == 150, "digital phantom: 150 reference values compared");
         tap_diag("digital phantom GLCM: %d/%d matched (3 significant figures)", ok, total);
     } else {
         tap_ok(0, "digital phantom: compute");
     }
     rad_featureset_free(fs);
-    free(roi.mask);
-    free(roi.grey);
-    rad_image_free(img);
-    rad_mask_free(m);
+    rad_roi_free(&roi);
 }
 
 /* ---- 5. configuration A --------------------------------------------------------------- */
 
 static void test_config_a(const char *data)
 {
-    char ip[4096], mp[4096], csv[4096];
-    RadImage *img;
-    RadMask *m;
+    char csv[4096];
     RadRoi roi;
     RadSettings s;
     RadFeatureSet *fs;
-    size_t n;
-    int total, ok, maxg = 0;
+    int total, ok, maxg;
     double t0, t1;
 
-    snprintf(ip, sizeof ip, "%s/ibsi1/ct_phantom/image.nii.gz", data);
-    snprintf(mp, sizeof mp, "%s/ibsi1/ct_phantom/mask.nii.gz", data);
-    img = rad_image_read(ip);
-    m = rad_mask_read(mp);
-    if (!img || !m) {
-        tap_ok(0, "read the CT phantom: %s", rad_error_message());
-        rad_image_free(img);
-        rad_mask_free(m);
-        return;
-    }
     /* IBSI configuration A: intensities rounded; intensity mask = ROI and
      * [-500, 400] HU; grey = floor((x + 500) / 25) + 1; Ng = 36 bins */
-    n = rad_image_nvox(img);
-    memset(&roi, 0, sizeof roi);
-    roi.geom = img->geom;
-    roi.image = img->data;
-    roi.morph = calloc(n, 1);
-    roi.mask = calloc(n, 1);
-    roi.grey = calloc(n, sizeof *roi.grey);
-    for (size_t v = 0; v < n; v++) {
-        double x = nearbyint(img->data[v]);
-        img->data[v] = (float)x;
-        if (!rad_mask_in(m, v))
-            continue;
-        roi.morph[v] = 1;
-        roi.n_morph++;
-        if (x < -500 || x > 400)
-            continue;
-        roi.mask[v] = 1;
-        roi.n_mask++;
-        roi.grey[v] = (int)floor((x + 500) / 25) + 1;
-        if (roi.grey[v] > maxg)
-            maxg = roi.grey[v];
+    if (ft_roi_read(&roi, data, "ct_phantom", 1, -500, 400, 25) != 0) {
+        tap_ok(0, "read the CT phantom: %s", rad_error_message());
+        return;
     }
-    rad_mask_bbox(m, &roi.box);
+    maxg = roi.ng;
     roi.ng = 36;
     tap_ok(roi.n_mask == 114596, "config A: 114596 voxels after re-segmentation");
     tap_diag("config A: highest grey level present %d, Ng = %d", maxg, roi.ng);
@@ -515,12 +328,12 @@ static void test_config_a(const char *data)
     rad_settings_default(&s);
     s.aggr = RAD_AGGR_2D | RAD_AGGR_2_5D;
     fs = rad_featureset_new();
-    t0 = seconds();
+    t0 = ft_seconds();
     tap_ok(rad_family_cm.compute(&roi, &s, fs) == 0, "config A: compute");
-    t1 = seconds();
+    t1 = ft_seconds();
     tap_diag("config A GLCM (2D + 2.5D, %zu voxels): %.1f ms", roi.n_mask, (t1 - t0) * 1e3);
     snprintf(csv, sizeof csv, "%s/ibsi1/reference/config_a.csv", data);
-    ok = compare_csv(fs, csv, "cm_", &total);
+    ok = ft_compare_csv(fs, csv, "cm_", &total);
     tap_ok(total == 100, "config A: 100 reference values compared");
     tap_diag("config A GLCM: %d/%d within tolerance", ok, total);
     rad_featureset_free(fs);
@@ -528,16 +341,12 @@ static void test_config_a(const char *data)
     /* 3D aggregations on the same ROI: timing only (no reference) */
     s.aggr = RAD_AGGR_3D;
     fs = rad_featureset_new();
-    t0 = seconds();
-    tap_ok(rad_family_cm.compute(&roi, &s, fs) == 0 && all_finite(fs), "config A ROI, 3D: compute");
-    tap_diag("CT phantom GLCM 3D (13 directions): %.1f ms", (seconds() - t0) * 1e3);
+    t0 = ft_seconds();
+    tap_ok(rad_family_cm.compute(&roi, &s, fs) == 0 && ft_all_finite(fs), "config A ROI, 3D: compute");
+    tap_diag("CT phantom GLCM 3D (13 directions): %.1f ms", (ft_seconds() - t0) * 1e3);
     rad_featureset_free(fs);
 
-    free(roi.morph);
-    free(roi.mask);
-    free(roi.grey);
-    rad_image_free(img);
-    rad_mask_free(m);
+    rad_roi_free(&roi);
 }
 
 int main(void)

@@ -20,124 +20,7 @@
 
 #include "rad.h"
 #include "tap.h"
-
-/* ---- helpers ------------------------------------------------------------------------ */
-
-/* An nx*ny*nz ROI: grey[v] > 0 marks the intensity (and morphological) mask. */
-static void roi_build(RadRoi *r, size_t nx, size_t ny, size_t nz, const int *grey, int ng)
-{
-    size_t n = nx * ny * nz, k = 0;
-    memset(r, 0, sizeof *r);
-    rad_geometry_init(&r->geom, nz > 1 ? 3 : 2, nx, ny, nz);
-    r->image = calloc(n, sizeof *r->image);
-    r->morph = calloc(n, 1);
-    r->mask = calloc(n, 1);
-    r->grey = calloc(n, sizeof *r->grey);
-    for (size_t z = 0; z < nz; z++)
-        for (size_t y = 0; y < ny; y++)
-            for (size_t x = 0; x < nx; x++, k++) {
-                size_t c[3] = {x, y, z};
-                if (grey[k] <= 0)
-                    continue;
-                r->grey[k] = grey[k];
-                r->image[k] = (float)grey[k];
-                r->morph[k] = r->mask[k] = 1;
-                for (int a = 0; a < 3; a++) {
-                    if (r->n_mask == 0 || c[a] < r->box.lo[a])
-                        r->box.lo[a] = c[a];
-                    if (r->n_mask == 0 || c[a] > r->box.hi[a])
-                        r->box.hi[a] = c[a];
-                }
-                r->n_mask++;
-            }
-    r->n_morph = r->n_mask;
-    r->ng = ng;
-}
-
-static void roi_free_built(RadRoi *r)
-{
-    free(r->image);
-    free(r->morph);
-    free(r->mask);
-    free(r->grey);
-    memset(r, 0, sizeof *r);
-}
-
-static RadFeatureSet *run_rlm(const RadRoi *roi, unsigned aggr, int distance)
-{
-    RadSettings s;
-    RadFeatureSet *fs = rad_featureset_new();
-    rad_settings_default(&s);
-    s.aggr = aggr;
-    s.distance = distance;
-    if (rad_family_rlm.compute(roi, &s, fs) != 0) {
-        tap_diag("rlm failed: %s", rad_error_message());
-        rad_featureset_free(fs);
-        return NULL;
-    }
-    return fs;
-}
-
-static double val(const RadFeatureSet *fs, const char *tag)
-{
-    long i = fs ? rad_featureset_find(fs, tag) : -1;
-    return i < 0 ? NAN : fs->values[i];
-}
-
-static int all_finite(const RadFeatureSet *fs)
-{
-    for (size_t i = 0; i < fs->n; i++)
-        if (!isfinite(fs->values[i]))
-            return 0;
-    return 1;
-}
-
-static double seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-/* x rounded to 3 significant figures. */
-static double sig3(double x)
-{
-    char b[64];
-    snprintf(b, sizeof b, "%.2e", x);
-    return strtod(b, NULL);
-}
-
-/* Compare every reference row of `csv` whose tag starts with `prefix`:
- * rounded to 3 significant figures when tol is 0 (digital phantom), else
- * |x - ref| <= tol.  One TAP line per value; returns matched count, *total
- * the number of rows compared. */
-static int compare_csv(const RadFeatureSet *fs, const char *csv, const char *prefix, int *total)
-{
-    FILE *fp = fopen(csv, "r");
-    char line[512];
-    int ok = 0;
-    *total = 0;
-    if (!fp) {
-        tap_ok(0, "open %s", csv);
-        return 0;
-    }
-    while (fgets(line, sizeof line, fp)) {
-        char *v = strtok(line, ";\r\n"), *t = strtok(NULL, ";\r\n"), *tag = strtok(NULL, ";\r\n");
-        double ref, tol, x;
-        int good;
-        if (!v || !t || !tag || strncmp(tag, prefix, strlen(prefix)) != 0)
-            continue;
-        ref = strtod(v, NULL);
-        tol = strtod(t, NULL);
-        x = val(fs, tag);
-        good = tol == 0 ? sig3(x) == ref : fabs(x - ref) <= tol * (1 + 1e-9);
-        (*total)++;
-        ok += good;
-        tap_ok(good, "%s = %.6g (reference %g, tolerance %g)", tag, x, ref, tol);
-    }
-    fclose(fp);
-    return ok;
-}
+#include "feature_test.h"
 
 /* ---- 1. a 3x2 image derived by hand ---------------------------------------------- */
 
@@ -200,33 +83,33 @@ static void test_example(void)
     char tag[96];
     int n = (int)(sizeof example / sizeof example[0]);
 
-    roi_build(&roi, 3, 2, 1, grey, 2);
-    fs = run_rlm(&roi, RAD_AGGR_2D | RAD_AGGR_2_5D | RAD_AGGR_3D, 1);
+    ft_roi_levels(&roi, 3, 2, 1, grey, 2);
+    fs = ft_run_texture(&rad_family_rlm, &roi, RAD_AGGR_2D | RAD_AGGR_2_5D | RAD_AGGR_3D, 1);
     tap_ok(fs && fs->n == 96, "example: 16 features x 6 aggregations");
     tap_ok(n == 16, "the example table lists 16 features");
     for (int i = 0; i < n && fs; i++) {
         snprintf(tag, sizeof tag, "%s_2D_avg", example[i].tag);
-        tap_near(val(fs, tag), example[i].avg2d, 1e-10, tag);
+        tap_near(ft_get(fs, tag), example[i].avg2d, 1e-10, tag);
         snprintf(tag, sizeof tag, "%s_2D_comb", example[i].tag);
-        tap_near(val(fs, tag), example[i].comb2d, 1e-10, tag);
+        tap_near(ft_get(fs, tag), example[i].comb2d, 1e-10, tag);
         snprintf(tag, sizeof tag, "%s_2_5D_avg", example[i].tag);
-        tap_near(val(fs, tag), example[i].avg2d, 1e-10, tag);
+        tap_near(ft_get(fs, tag), example[i].avg2d, 1e-10, tag);
         snprintf(tag, sizeof tag, "%s_2_5D_comb", example[i].tag);
-        tap_near(val(fs, tag), example[i].comb2d, 1e-10, tag);
+        tap_near(ft_get(fs, tag), example[i].comb2d, 1e-10, tag);
         snprintf(tag, sizeof tag, "%s_3D_avg", example[i].tag);
-        tap_near(val(fs, tag), example[i].avg3d, 1e-10, tag);
+        tap_near(ft_get(fs, tag), example[i].avg3d, 1e-10, tag);
         snprintf(tag, sizeof tag, "%s_3D_comb", example[i].tag);
-        tap_near(val(fs, tag), example[i].comb3d, 1e-10, tag);
+        tap_near(ft_get(fs, tag), example[i].comb3d, 1e-10, tag);
     }
     rad_featureset_free(fs);
 
     /* a 2D image has no z neighbours: 3D = the in-plane directions */
     roi.is_2d = 1;
-    fs = run_rlm(&roi, RAD_AGGR_3D, 1);
-    tap_near(val(fs, "rlm_sre_3D_avg"), 0.71875, 1e-12, "2D image: 3D averaged = 2D averaged");
-    tap_near(val(fs, "rlm_r_perc_3D_comb"), 0.75, 1e-12, "2D image: 3D merged run percentage 18/24");
+    fs = ft_run_texture(&rad_family_rlm, &roi, RAD_AGGR_3D, 1);
+    tap_near(ft_get(fs, "rlm_sre_3D_avg"), 0.71875, 1e-12, "2D image: 3D averaged = 2D averaged");
+    tap_near(ft_get(fs, "rlm_r_perc_3D_comb"), 0.75, 1e-12, "2D image: 3D merged run percentage 18/24");
     rad_featureset_free(fs);
-    roi_free_built(&roi);
+    rad_roi_free(&roi);
 }
 
 /* ---- 2. degenerate ROIs, emission, interrupts ----------------------------------------- */
@@ -239,36 +122,36 @@ static void test_degenerate(void)
 
     /* one voxel (grey 5 of 8): one run of length 1 in every direction */
     one[13] = 5;
-    roi_build(&roi, 3, 3, 3, one, 8);
-    fs = run_rlm(&roi, RAD_AGGR_2D | RAD_AGGR_2_5D | RAD_AGGR_3D, 1);
-    tap_ok(fs && fs->n == 96 && all_finite(fs), "single voxel: 96 finite values");
-    tap_near(val(fs, "rlm_sre_3D_comb"), 1.0, 0, "single voxel: SRE 1");
-    tap_near(val(fs, "rlm_lre_2D_avg"), 1.0, 0, "single voxel: LRE 1");
-    tap_near(val(fs, "rlm_lgre_2_5D_avg"), 1.0 / 25, 1e-15, "single voxel: LGRE 1/25");
-    tap_near(val(fs, "rlm_hgre_2_5D_comb"), 25.0, 0, "single voxel: HGRE 25");
-    tap_near(val(fs, "rlm_r_perc_3D_avg"), 1.0, 0, "single voxel: run percentage 1");
-    tap_near(val(fs, "rlm_glnu_3D_avg"), 1.0, 0, "single voxel: GLNU 1");
-    tap_near(val(fs, "rlm_gl_var_2D_comb"), 0.0, 0, "single voxel: grey level variance 0");
-    tap_near(val(fs, "rlm_rl_entr_3D_comb"), 0.0, 0, "single voxel: run entropy 0");
+    ft_roi_levels(&roi, 3, 3, 3, one, 8);
+    fs = ft_run_texture(&rad_family_rlm, &roi, RAD_AGGR_2D | RAD_AGGR_2_5D | RAD_AGGR_3D, 1);
+    tap_ok(fs && fs->n == 96 && ft_all_finite(fs), "single voxel: 96 finite values");
+    tap_near(ft_get(fs, "rlm_sre_3D_comb"), 1.0, 0, "single voxel: SRE 1");
+    tap_near(ft_get(fs, "rlm_lre_2D_avg"), 1.0, 0, "single voxel: LRE 1");
+    tap_near(ft_get(fs, "rlm_lgre_2_5D_avg"), 1.0 / 25, 1e-15, "single voxel: LGRE 1/25");
+    tap_near(ft_get(fs, "rlm_hgre_2_5D_comb"), 25.0, 0, "single voxel: HGRE 25");
+    tap_near(ft_get(fs, "rlm_r_perc_3D_avg"), 1.0, 0, "single voxel: run percentage 1");
+    tap_near(ft_get(fs, "rlm_glnu_3D_avg"), 1.0, 0, "single voxel: GLNU 1");
+    tap_near(ft_get(fs, "rlm_gl_var_2D_comb"), 0.0, 0, "single voxel: grey level variance 0");
+    tap_near(ft_get(fs, "rlm_rl_entr_3D_comb"), 0.0, 0, "single voxel: run entropy 0");
     rad_featureset_free(fs);
-    roi_free_built(&roi);
+    rad_roi_free(&roi);
 
     /* voxels in slices 0 and 2 only: the empty slice 1 does not count.
      * Slice 0: a row (1 1 1) -> (1,0,0) one run of 3, other three
      * directions three runs of 1; slice 2: one voxel of grey 2. */
     gaps[0] = gaps[1] = gaps[2] = 1;
     gaps[18 + 4] = 2;
-    roi_build(&roi, 3, 3, 3, gaps, 2);
-    fs = run_rlm(&roi, RAD_AGGR_2D | RAD_AGGR_2_5D, 1);
+    ft_roi_levels(&roi, 3, 3, 3, gaps, 2);
+    fs = ft_run_texture(&rad_family_rlm, &roi, RAD_AGGR_2D | RAD_AGGR_2_5D, 1);
     /* 2D averaged RP: slice 0 (1/3 + 3 * 1)/4 = 5/6, slice 2: 1 -> 11/12 */
-    tap_near(val(fs, "rlm_r_perc_2D_avg"), 11.0 / 12, 1e-12, "empty slice skipped: 2D averaged run percentage");
+    tap_near(ft_get(fs, "rlm_r_perc_2D_avg"), 11.0 / 12, 1e-12, "empty slice skipped: 2D averaged run percentage");
     /* slice-merged: slice 0 N_s 10 / N_v 12, slice 2: 1 -> (5/6 + 1)/2 */
-    tap_near(val(fs, "rlm_r_perc_2D_comb"), 11.0 / 12, 1e-12, "empty slice skipped: 2D merged run percentage");
+    tap_near(ft_get(fs, "rlm_r_perc_2D_comb"), 11.0 / 12, 1e-12, "empty slice skipped: 2D merged run percentage");
     /* 2.5D merged: N_s 10 + 4, N_v 12 + 4 */
-    tap_near(val(fs, "rlm_r_perc_2_5D_comb"), 14.0 / 16, 1e-12, "2.5D merged run percentage: voxels summed");
-    tap_ok(fs && all_finite(fs), "empty slice: all finite");
+    tap_near(ft_get(fs, "rlm_r_perc_2_5D_comb"), 14.0 / 16, 1e-12, "2.5D merged run percentage: voxels summed");
+    tap_ok(fs && ft_all_finite(fs), "empty slice: all finite");
     rad_featureset_free(fs);
-    roi_free_built(&roi);
+    rad_roi_free(&roi);
 }
 
 static void test_emission(void)
@@ -277,8 +160,8 @@ static void test_emission(void)
     RadRoi roi;
     RadFeatureSet *fs;
     RadSettings s;
-    roi_build(&roi, 2, 2, 1, grey, 2);
-    fs = run_rlm(&roi, RAD_AGGR_3D, 1);
+    ft_roi_levels(&roi, 2, 2, 1, grey, 2);
+    fs = ft_run_texture(&rad_family_rlm, &roi, RAD_AGGR_3D, 1);
     tap_ok(fs && fs->n == 32, "3D only: 32 values");
     tap_ok(fs && rad_featureset_find(fs, "rlm_sre_3D_avg") == 0, "first tag rlm_sre_3D_avg");
     tap_ok(fs && rad_featureset_find(fs, "rlm_rl_entr_3D_comb") == 31, "last tag rlm_rl_entr_3D_comb");
@@ -292,7 +175,7 @@ static void test_emission(void)
     tap_contains(rad_error_message(), "interrupted", "interrupt: message");
     rad_interrupt_clear();
     rad_featureset_free(fs);
-    roi_free_built(&roi);
+    rad_roi_free(&roi);
 
     tap_ok(rad_family_rlm.defs[16].tag == NULL && strcmp(rad_family_rlm.defs[12].ibsi_id, "9ZK5") == 0,
            "definition table: 16 features, run percentage 9ZK5");
@@ -312,160 +195,87 @@ static void test_many_levels(void)
     RadFeatureSet *fs;
     for (size_t v = 0; v < n; v++)
         grey[v] = 1 + (int)(v / 3);
-    roi_build(&roi, n, 1, 1, grey, 1000);
-    fs = run_rlm(&roi, RAD_AGGR_3D, 1);
-    tap_near(val(fs, "rlm_r_perc_3D_comb"), 37.0 / 39, 1e-12, "many levels: run percentage 37/39");
-    tap_near(val(fs, "rlm_sre_3D_comb"), (36000 + 1000.0 / 9) / 37000, 1e-12, "many levels: SRE");
-    tap_near(val(fs, "rlm_lre_3D_comb"), 45.0 / 37, 1e-12, "many levels: LRE 45/37");
-    tap_near(val(fs, "rlm_hgre_3D_comb"), 333833.5, 1e-6, "many levels: HGRE = mean i^2");
-    tap_near(val(fs, "rlm_glnu_3D_comb"), 37.0, 1e-9, "many levels: GLNU 37");
+    ft_roi_levels(&roi, n, 1, 1, grey, 1000);
+    fs = ft_run_texture(&rad_family_rlm, &roi, RAD_AGGR_3D, 1);
+    tap_near(ft_get(fs, "rlm_r_perc_3D_comb"), 37.0 / 39, 1e-12, "many levels: run percentage 37/39");
+    tap_near(ft_get(fs, "rlm_sre_3D_comb"), (36000 + 1000.0 / 9) / 37000, 1e-12, "many levels: SRE");
+    tap_near(ft_get(fs, "rlm_lre_3D_comb"), 45.0 / 37, 1e-12, "many levels: LRE 45/37");
+    tap_near(ft_get(fs, "rlm_hgre_3D_comb"), 333833.5, 1e-6, "many levels: HGRE = mean i^2");
+    tap_near(ft_get(fs, "rlm_glnu_3D_comb"), 37.0, 1e-9, "many levels: GLNU 37");
     /* along x alone: SRE 1/9, LRE 9, RP 1/3; the 12 others 1, 1, 1 */
-    tap_near(val(fs, "rlm_lre_3D_avg"), (9 + 12) / 13.0, 1e-12, "many levels: averaged LRE");
-    tap_near(val(fs, "rlm_r_perc_3D_avg"), (1.0 / 3 + 12) / 13, 1e-12, "many levels: averaged run percentage");
+    tap_near(ft_get(fs, "rlm_lre_3D_avg"), (9 + 12) / 13.0, 1e-12, "many levels: averaged LRE");
+    tap_near(ft_get(fs, "rlm_r_perc_3D_avg"), (1.0 / 3 + 12) / 13, 1e-12, "many levels: averaged run percentage");
     rad_featureset_free(fs);
-    roi_free_built(&roi);
+    rad_roi_free(&roi);
     free(grey);
 }
 
 /* ---- 4. the digital phantom ------------------------------------------------------------ */
 
-static int phantom_roi(const char *data, RadRoi *roi, RadImage **imgp, RadMask **maskp)
-{
-    char ip[4096], mp[4096];
-    RadImage *img;
-    RadMask *m;
-    size_t n;
-    snprintf(ip, sizeof ip, "%s/ibsi1/digital_phantom/image.nii.gz", data);
-    snprintf(mp, sizeof mp, "%s/ibsi1/digital_phantom/mask.nii.gz", data);
-    img = rad_image_read(ip);
-    m = rad_mask_read(mp);
-    if (!img || !m) {
-        tap_diag("reading the digital phantom: %s", rad_error_message());
-        rad_image_free(img);
-        rad_mask_free(m);
-        return -1;
-    }
-    n = rad_image_nvox(img);
-    memset(roi, 0, sizeof *roi);
-    roi->geom = img->geom;
-    roi->image = img->data;
-    roi->morph = roi->mask = calloc(n, 1);
-    roi->grey = calloc(n, sizeof *roi->grey);
-    for (size_t v = 0; v < n; v++)
-        if (rad_mask_in(m, v)) {
-            roi->mask[v] = 1;
-            roi->grey[v] = (int)lrintf(img->data[v]);
-            roi->n_mask++;
-        }
-    roi->n_morph = roi->n_mask;
-    roi->ng = 6;
-    rad_mask_bbox(m, &roi->box);
-    *imgp = img;
-    *maskp = m;
-    return 0;
-}
-
 static void test_phantom(const char *data)
 {
     RadRoi roi;
-    RadImage *img;
-    RadMask *m;
     RadFeatureSet *fs;
     char csv[4096];
     int total, ok;
-    if (phantom_roi(data, &roi, &img, &m) != 0) {
+    /* no interpolation, no re-segmentation: grey level = intensity (1..6) */
+    if (ft_roi_read(&roi, data, "digital_phantom", 0, 0, 0, 0) != 0) {
         tap_ok(0, "digital phantom ROI");
         return;
     }
-    fs = run_rlm(&roi, RAD_AGGR_2D | RAD_AGGR_2_5D | RAD_AGGR_3D, 1);
+    roi.ng = 6;
+    fs = ft_run_texture(&rad_family_rlm, &roi, RAD_AGGR_2D | RAD_AGGR_2_5D | RAD_AGGR_3D, 1);
     snprintf(csv, sizeof csv, "%s/ibsi1/reference/dig_phantom.csv", data);
     if (fs) {
-        ok = compare_csv(fs, csv, "rlm_", &total);
+        ok = ft_compare_csv(fs, csv, "rlm_", &total);
         tap_ok(total == 96, "digital phantom: 96 reference values compared");
         tap_diag("digital phantom GLRLM: %d/%d matched (3 significant figures)", ok, total);
     } else {
         tap_ok(0, "digital phantom: compute");
     }
     rad_featureset_free(fs);
-    free(roi.mask);
-    free(roi.grey);
-    rad_image_free(img);
-    rad_mask_free(m);
+    rad_roi_free(&roi);
 }
 
 /* ---- 5. configuration A --------------------------------------------------------------- */
 
 static void test_config_a(const char *data)
 {
-    char ip[4096], mp[4096], csv[4096];
-    RadImage *img;
-    RadMask *m;
+    char csv[4096];
     RadRoi roi;
     RadSettings s;
     RadFeatureSet *fs;
-    size_t n;
     int total, ok;
     double t0;
 
-    snprintf(ip, sizeof ip, "%s/ibsi1/ct_phantom/image.nii.gz", data);
-    snprintf(mp, sizeof mp, "%s/ibsi1/ct_phantom/mask.nii.gz", data);
-    img = rad_image_read(ip);
-    m = rad_mask_read(mp);
-    if (!img || !m) {
-        tap_ok(0, "read the CT phantom: %s", rad_error_message());
-        rad_image_free(img);
-        rad_mask_free(m);
-        return;
-    }
     /* IBSI configuration A: intensities rounded; intensity mask = ROI and
      * [-500, 400] HU; grey = floor((x + 500) / 25) + 1; Ng = 36 */
-    n = rad_image_nvox(img);
-    memset(&roi, 0, sizeof roi);
-    roi.geom = img->geom;
-    roi.image = img->data;
-    roi.morph = calloc(n, 1);
-    roi.mask = calloc(n, 1);
-    roi.grey = calloc(n, sizeof *roi.grey);
-    for (size_t v = 0; v < n; v++) {
-        double x = nearbyint(img->data[v]);
-        img->data[v] = (float)x;
-        if (!rad_mask_in(m, v))
-            continue;
-        roi.morph[v] = 1;
-        roi.n_morph++;
-        if (x < -500 || x > 400)
-            continue;
-        roi.mask[v] = 1;
-        roi.n_mask++;
-        roi.grey[v] = (int)floor((x + 500) / 25) + 1;
+    if (ft_roi_read(&roi, data, "ct_phantom", 1, -500, 400, 25) != 0) {
+        tap_ok(0, "read the CT phantom: %s", rad_error_message());
+        return;
     }
-    rad_mask_bbox(m, &roi.box);
     roi.ng = 36;
 
     rad_settings_default(&s);
     s.aggr = RAD_AGGR_2D | RAD_AGGR_2_5D;
     fs = rad_featureset_new();
-    t0 = seconds();
+    t0 = ft_seconds();
     tap_ok(rad_family_rlm.compute(&roi, &s, fs) == 0, "config A: compute");
-    tap_diag("config A GLRLM (2D + 2.5D, %zu voxels): %.1f ms", roi.n_mask, (seconds() - t0) * 1e3);
+    tap_diag("config A GLRLM (2D + 2.5D, %zu voxels): %.1f ms", roi.n_mask, (ft_seconds() - t0) * 1e3);
     snprintf(csv, sizeof csv, "%s/ibsi1/reference/config_a.csv", data);
-    ok = compare_csv(fs, csv, "rlm_", &total);
+    ok = ft_compare_csv(fs, csv, "rlm_", &total);
     tap_ok(total == 64, "config A: 64 reference values compared");
     tap_diag("config A GLRLM: %d/%d within tolerance", ok, total);
     rad_featureset_free(fs);
 
     s.aggr = RAD_AGGR_3D;
     fs = rad_featureset_new();
-    t0 = seconds();
-    tap_ok(rad_family_rlm.compute(&roi, &s, fs) == 0 && all_finite(fs), "config A ROI, 3D: compute");
-    tap_diag("CT phantom GLRLM 3D (13 directions): %.1f ms", (seconds() - t0) * 1e3);
+    t0 = ft_seconds();
+    tap_ok(rad_family_rlm.compute(&roi, &s, fs) == 0 && ft_all_finite(fs), "config A ROI, 3D: compute");
+    tap_diag("CT phantom GLRLM 3D (13 directions): %.1f ms", (ft_seconds() - t0) * 1e3);
     rad_featureset_free(fs);
 
-    free(roi.morph);
-    free(roi.mask);
-    free(roi.grey);
-    rad_image_free(img);
-    rad_mask_free(m);
+    rad_roi_free(&roi);
 }
 
 int main(void)

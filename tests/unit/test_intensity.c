@@ -18,6 +18,7 @@
 
 #include "rad.h"
 #include "tap.h"
+#include "feature_test.h"
 
 /* ---- helpers --------------------------------------------------------------------- */
 
@@ -27,58 +28,14 @@ static void roi_make(RadRoi *r, size_t nx, size_t ny, size_t nz, const float *im
                      const uint8_t *in, const int *grey, int ng)
 {
     size_t n = nx * ny * nz;
-    int first = 1;
-    memset(r, 0, sizeof *r);
-    rad_geometry_init(&r->geom, nz > 1 ? 3 : 2, nx, ny, nz);
-    r->image = malloc(n * sizeof(float));
-    r->morph = malloc(n);
-    r->mask = malloc(n);
-    r->grey = calloc(n, sizeof(int));
+    ft_roi_alloc(r, nz > 1 ? 3 : 2, nx, ny, nz);
     for (size_t v = 0; v < n; v++) {
-        size_t c[3] = {v % nx, (v / nx) % ny, v / (nx * ny)};
         r->image[v] = img[v];
         r->morph[v] = r->mask[v] = in[v] ? 1 : 0;
-        if (!in[v])
-            continue;
-        r->grey[v] = grey ? grey[v] : 0;
-        r->n_mask++;
-        for (int a = 0; a < 3; a++) {
-            if (first || c[a] < r->box.lo[a])
-                r->box.lo[a] = c[a];
-            if (first || c[a] > r->box.hi[a])
-                r->box.hi[a] = c[a];
-        }
-        first = 0;
+        r->grey[v] = in[v] && grey ? grey[v] : 0;
     }
-    r->n_morph = r->n_mask;
+    ft_roi_finish(r);
     r->ng = ng;
-}
-
-static void roi_release(RadRoi *r)
-{
-    free(r->image);
-    free(r->morph);
-    free(r->mask);
-    free(r->grey);
-    memset(r, 0, sizeof *r);
-}
-
-static double get(const RadFeatureSet *fs, const char *tag)
-{
-    long i = rad_featureset_find(fs, tag);
-    return i < 0 ? NAN : fs->values[i];
-}
-
-/* Run one family; NULL on failure (message printed). */
-static RadFeatureSet *run(const RadFamily *fam, const RadRoi *roi, const RadSettings *s)
-{
-    RadFeatureSet *fs = rad_featureset_new();
-    if (fam->compute(roi, s, fs) != 0) {
-        tap_diag("%s failed: %s", fam->prefix, rad_error_message());
-        rad_featureset_free(fs);
-        return NULL;
-    }
-    return fs;
 }
 
 /* The family wrote exactly its defs' tags, each once, all finite. */
@@ -87,7 +44,7 @@ static void check_complete(const RadFamily *fam, const RadFeatureSet *fs, const 
     size_t nd = 0;
     int ok = 1;
     for (const RadFeatureDef *d = fam->defs; d->tag; d++, nd++)
-        if (!isfinite(get(fs, d->tag))) {
+        if (!isfinite(ft_get(fs, d->tag))) {
             tap_diag("%s: %s missing or not finite", what, d->tag);
             ok = 0;
         }
@@ -115,40 +72,40 @@ static void test_stat_hand(void)
     }
     roi_make(&r, 4, 3, 2, img, in, NULL, 1);
     rad_settings_default(&s);
-    fs = run(&rad_family_stat, &r, &s);
+    fs = ft_run(&rad_family_stat, &r, &s);
     tap_ok(fs != NULL, "stat on 10 hand values runs");
     if (fs) {
         /* expected values worked out by hand from
          * X = {-3, 1, 2, 2, 4, 5, 7, 7, 7, 12} (sorted) */
         check_complete(&rad_family_stat, fs, "10 values");
-        tap_near(get(fs, "stat_mean"), 4.4, 1e-12, "Q4LE mean 44/10");
-        tap_near(get(fs, "stat_var"), 15.64, 1e-12, "ECT3 variance 156.4/10 (no bias correction)");
-        tap_near(get(fs, "stat_skew"), 0.031817787060446565, 1e-12, "KE2A skewness");
-        tap_near(get(fs, "stat_kurt"), -0.2723425409305267, 1e-12, "IPH6 excess kurtosis");
-        tap_near(get(fs, "stat_median"), 4.5, 1e-12, "Y12H median (4+5)/2");
-        tap_near(get(fs, "stat_min"), -3, 0, "1GSF minimum");
-        tap_near(get(fs, "stat_p10"), 0.6, 1e-12, "QG58 P10 = -3 + 0.9*4 (type 7)");
-        tap_near(get(fs, "stat_p90"), 7.5, 1e-12, "8DWT P90 = 7 + 0.1*5");
-        tap_near(get(fs, "stat_max"), 12, 0, "84IY maximum");
-        tap_near(get(fs, "stat_iqr"), 5.0, 1e-12, "SALO IQR 7 - 2");
-        tap_near(get(fs, "stat_range"), 15, 0, "2OJQ range");
-        tap_near(get(fs, "stat_mad"), 3.2, 1e-12, "4FUA mean absolute deviation");
-        tap_near(get(fs, "stat_rmad"), 2.125, 1e-12, "1128 robust MAD over {1,2,2,4,5,7,7,7}");
-        tap_near(get(fs, "stat_medad"), 3.2, 1e-12, "N72L median absolute deviation");
-        tap_near(get(fs, "stat_cov"), 0.898805451512963, 1e-12, "7TET sqrt(15.64)/4.4");
-        tap_near(get(fs, "stat_qcod"), 5.0 / 9.0, 1e-12, "9S40 (7-2)/(7+2)");
-        tap_near(get(fs, "stat_energy"), 350, 1e-9, "N8CA energy");
-        tap_near(get(fs, "stat_rms"), sqrt(35.0), 1e-12, "5ZWQ rms sqrt(350/10)");
+        tap_near(ft_get(fs, "stat_mean"), 4.4, 1e-12, "Q4LE mean 44/10");
+        tap_near(ft_get(fs, "stat_var"), 15.64, 1e-12, "ECT3 variance 156.4/10 (no bias correction)");
+        tap_near(ft_get(fs, "stat_skew"), 0.031817787060446565, 1e-12, "KE2A skewness");
+        tap_near(ft_get(fs, "stat_kurt"), -0.2723425409305267, 1e-12, "IPH6 excess kurtosis");
+        tap_near(ft_get(fs, "stat_median"), 4.5, 1e-12, "Y12H median (4+5)/2");
+        tap_near(ft_get(fs, "stat_min"), -3, 0, "1GSF minimum");
+        tap_near(ft_get(fs, "stat_p10"), 0.6, 1e-12, "QG58 P10 = -3 + 0.9*4 (type 7)");
+        tap_near(ft_get(fs, "stat_p90"), 7.5, 1e-12, "8DWT P90 = 7 + 0.1*5");
+        tap_near(ft_get(fs, "stat_max"), 12, 0, "84IY maximum");
+        tap_near(ft_get(fs, "stat_iqr"), 5.0, 1e-12, "SALO IQR 7 - 2");
+        tap_near(ft_get(fs, "stat_range"), 15, 0, "2OJQ range");
+        tap_near(ft_get(fs, "stat_mad"), 3.2, 1e-12, "4FUA mean absolute deviation");
+        tap_near(ft_get(fs, "stat_rmad"), 2.125, 1e-12, "1128 robust MAD over {1,2,2,4,5,7,7,7}");
+        tap_near(ft_get(fs, "stat_medad"), 3.2, 1e-12, "N72L median absolute deviation");
+        tap_near(ft_get(fs, "stat_cov"), 0.898805451512963, 1e-12, "7TET sqrt(15.64)/4.4");
+        tap_near(ft_get(fs, "stat_qcod"), 5.0 / 9.0, 1e-12, "9S40 (7-2)/(7+2)");
+        tap_near(ft_get(fs, "stat_energy"), 350, 1e-9, "N8CA energy");
+        tap_near(ft_get(fs, "stat_rms"), sqrt(35.0), 1e-12, "5ZWQ rms sqrt(350/10)");
         rad_featureset_free(fs);
     }
 
     /* a box that misses part of the mask: the family must still see all 10 */
     r.box.lo[0] = r.box.hi[0] = 1;
-    fs = run(&rad_family_stat, &r, &s);
-    tap_ok(fs && fabs(get(fs, "stat_mean") - 4.4) < 1e-12 && fabs(get(fs, "stat_energy") - 350) < 1e-9,
+    fs = ft_run(&rad_family_stat, &r, &s);
+    tap_ok(fs && fabs(ft_get(fs, "stat_mean") - 4.4) < 1e-12 && fabs(ft_get(fs, "stat_energy") - 350) < 1e-9,
            "stat reads the whole mask when the bounding box is too small");
     rad_featureset_free(fs);
-    roi_release(&r);
+    rad_roi_free(&r);
 }
 
 static void test_ih_hand(void)
@@ -168,38 +125,38 @@ static void test_ih_hand(void)
     }
     roi_make(&r, 3, 2, 2, img, in, g, 5);
     rad_settings_default(&s);
-    fs = run(&rad_family_ih, &r, &s);
+    fs = ft_run(&rad_family_ih, &r, &s);
     tap_ok(fs != NULL, "ih on a hand histogram runs");
     if (fs) {
         /* X_d sorted: 1 1 1 3 3 3 3 4 4 5 */
         check_complete(&rad_family_ih, fs, "hand histogram");
-        tap_near(get(fs, "ih_mean"), 2.8, 1e-12, "X6K6 mean 28/10");
-        tap_near(get(fs, "ih_var"), 1.76, 1e-12, "CH89 variance");
-        tap_near(get(fs, "ih_skew"), -0.14390314173029575, 1e-12, "88K1 skewness");
-        tap_near(get(fs, "ih_kurt"), -1.09297520661157, 1e-12, "C3I7 excess kurtosis");
-        tap_near(get(fs, "ih_median"), 3, 0, "WIFQ median");
-        tap_near(get(fs, "ih_min"), 1, 0, "1PR8 minimum");
-        tap_near(get(fs, "ih_p10"), 1, 1e-12, "P10 = 1");
-        tap_near(get(fs, "ih_p90"), 4.1, 1e-12, "P90 = 4 + 0.1*(5-4)");
-        tap_near(get(fs, "ih_max"), 5, 0, "3NCY maximum");
-        tap_near(get(fs, "ih_mode"), 3, 0, "AMMC mode (count 4)");
-        tap_near(get(fs, "ih_iqr"), 2.25, 1e-12, "WR0O IQR 3.75 - 1.5");
-        tap_near(get(fs, "ih_range"), 4, 0, "5Z3W range");
-        tap_near(get(fs, "ih_mad"), 1.08, 1e-12, "D2ZX mean absolute deviation");
-        tap_near(get(fs, "ih_rmad"), 28.0 / 27.0, 1e-12, "WRZB robust MAD over the 9 levels <= 4.1");
-        tap_near(get(fs, "ih_medad"), 1.0, 1e-12, "4RNL median absolute deviation");
-        tap_near(get(fs, "ih_cov"), sqrt(1.76) / 2.8, 1e-12, "CWYJ coefficient of variation");
-        tap_near(get(fs, "ih_qcod"), 2.25 / 5.25, 1e-12, "SLWD quartile coefficient of dispersion");
-        tap_near(get(fs, "ih_entropy"), ent, 1e-12, "TLU2 entropy (log2)");
-        tap_near(get(fs, "ih_uniformity"), 0.30, 1e-12, "BJ5W uniformity .09+.16+.04+.01");
+        tap_near(ft_get(fs, "ih_mean"), 2.8, 1e-12, "X6K6 mean 28/10");
+        tap_near(ft_get(fs, "ih_var"), 1.76, 1e-12, "CH89 variance");
+        tap_near(ft_get(fs, "ih_skew"), -0.14390314173029575, 1e-12, "88K1 skewness");
+        tap_near(ft_get(fs, "ih_kurt"), -1.09297520661157, 1e-12, "C3I7 excess kurtosis");
+        tap_near(ft_get(fs, "ih_median"), 3, 0, "WIFQ median");
+        tap_near(ft_get(fs, "ih_min"), 1, 0, "1PR8 minimum");
+        tap_near(ft_get(fs, "ih_p10"), 1, 1e-12, "P10 = 1");
+        tap_near(ft_get(fs, "ih_p90"), 4.1, 1e-12, "P90 = 4 + 0.1*(5-4)");
+        tap_near(ft_get(fs, "ih_max"), 5, 0, "3NCY maximum");
+        tap_near(ft_get(fs, "ih_mode"), 3, 0, "AMMC mode (count 4)");
+        tap_near(ft_get(fs, "ih_iqr"), 2.25, 1e-12, "WR0O IQR 3.75 - 1.5");
+        tap_near(ft_get(fs, "ih_range"), 4, 0, "5Z3W range");
+        tap_near(ft_get(fs, "ih_mad"), 1.08, 1e-12, "D2ZX mean absolute deviation");
+        tap_near(ft_get(fs, "ih_rmad"), 28.0 / 27.0, 1e-12, "WRZB robust MAD over the 9 levels <= 4.1");
+        tap_near(ft_get(fs, "ih_medad"), 1.0, 1e-12, "4RNL median absolute deviation");
+        tap_near(ft_get(fs, "ih_cov"), sqrt(1.76) / 2.8, 1e-12, "CWYJ coefficient of variation");
+        tap_near(ft_get(fs, "ih_qcod"), 2.25 / 5.25, 1e-12, "SLWD quartile coefficient of dispersion");
+        tap_near(ft_get(fs, "ih_entropy"), ent, 1e-12, "TLU2 entropy (log2)");
+        tap_near(ft_get(fs, "ih_uniformity"), 0.30, 1e-12, "BJ5W uniformity .09+.16+.04+.01");
         /* H' = (0-3, (4-3)/2, (2-0)/2, (1-4)/2, 1-2) = (-3, .5, 1, -1.5, -1) */
-        tap_near(get(fs, "ih_max_grad"), 1, 1e-12, "12CE maximum gradient (2-0)/2");
-        tap_near(get(fs, "ih_max_grad_g"), 3, 0, "8E6O at level 3");
-        tap_near(get(fs, "ih_min_grad"), -3, 1e-12, "VQB3 minimum gradient n2-n1 at the left end");
-        tap_near(get(fs, "ih_min_grad_g"), 1, 0, "RHQZ at level 1");
+        tap_near(ft_get(fs, "ih_max_grad"), 1, 1e-12, "12CE maximum gradient (2-0)/2");
+        tap_near(ft_get(fs, "ih_max_grad_g"), 3, 0, "8E6O at level 3");
+        tap_near(ft_get(fs, "ih_min_grad"), -3, 1e-12, "VQB3 minimum gradient n2-n1 at the left end");
+        tap_near(ft_get(fs, "ih_min_grad_g"), 1, 0, "RHQZ at level 1");
         rad_featureset_free(fs);
     }
-    roi_release(&r);
+    rad_roi_free(&r);
 
     {
         /* mode ties: counts (2, 0, 2), mean 2, both equidistant -> the lower one;
@@ -209,18 +166,18 @@ static void test_ih_hand(void)
         float z[7] = {0};
         uint8_t all[7] = {1, 1, 1, 1, 1, 1, 1};
         roi_make(&r, 4, 1, 1, z, all, g1, 3);
-        fs = run(&rad_family_ih, &r, &s);
-        tap_ok(fs && get(fs, "ih_mode") == 1, "AMMC tie equidistant from the mean -> lower level");
-        tap_ok(fs && get(fs, "ih_max_grad") == 2 && get(fs, "ih_max_grad_g") == 3 &&
-               get(fs, "ih_min_grad") == -2 && get(fs, "ih_min_grad_g") == 1,
+        fs = ft_run(&rad_family_ih, &r, &s);
+        tap_ok(fs && ft_get(fs, "ih_mode") == 1, "AMMC tie equidistant from the mean -> lower level");
+        tap_ok(fs && ft_get(fs, "ih_max_grad") == 2 && ft_get(fs, "ih_max_grad_g") == 3 &&
+               ft_get(fs, "ih_min_grad") == -2 && ft_get(fs, "ih_min_grad_g") == 1,
                "one-sided gradients at both ends: H' = (0-2, (2-2)/2, 2-0)");
         rad_featureset_free(fs);
-        roi_release(&r);
+        rad_roi_free(&r);
         roi_make(&r, 7, 1, 1, z, all, g2, 4);
-        fs = run(&rad_family_ih, &r, &s);
-        tap_ok(fs && get(fs, "ih_mode") == 2, "AMMC tie -> the level closest to the mean (2)");
+        fs = ft_run(&rad_family_ih, &r, &s);
+        tap_ok(fs && ft_get(fs, "ih_mode") == 2, "AMMC tie -> the level closest to the mean (2)");
         rad_featureset_free(fs);
-        roi_release(&r);
+        rad_roi_free(&r);
     }
 }
 
@@ -241,16 +198,16 @@ static void test_ivh_hand(void)
 
     /* discrete, G = [0, 9]: gamma_i = i/9, nu_i = (10 - i)/10 */
     rad_settings_default(&s);
-    fs = run(&rad_family_ivh, &r, &s);
+    fs = ft_run(&rad_family_ivh, &r, &s);
     tap_ok(fs != NULL, "ivh on a ramp runs");
     if (fs) {
         check_complete(&rad_family_ivh, fs, "ramp");
-        tap_near(get(fs, "ivh_v10"), 0.9, 1e-12, "V10 = nu(1) (gamma 1/9 >= .1)");
-        tap_near(get(fs, "ivh_v90"), 0.1, 1e-12, "V90 = nu(9) (gamma 8/9 < .9)");
-        tap_near(get(fs, "ivh_i10"), 9, 0, "I10 = 9 (nu 0.1)");
-        tap_near(get(fs, "ivh_i90"), 1, 0, "I90 = 1 (nu 0.9)");
-        tap_near(get(fs, "ivh_diff_v10_v90"), 0.8, 1e-12, "DDTU V10 - V90");
-        tap_near(get(fs, "ivh_diff_i10_i90"), 8, 0, "CNV2 I10 - I90");
+        tap_near(ft_get(fs, "ivh_v10"), 0.9, 1e-12, "V10 = nu(1) (gamma 1/9 >= .1)");
+        tap_near(ft_get(fs, "ivh_v90"), 0.1, 1e-12, "V90 = nu(9) (gamma 8/9 < .9)");
+        tap_near(ft_get(fs, "ivh_i10"), 9, 0, "I10 = 9 (nu 0.1)");
+        tap_near(ft_get(fs, "ivh_i90"), 1, 0, "I90 = 1 (nu 0.9)");
+        tap_near(ft_get(fs, "ivh_diff_v10_v90"), 0.8, 1e-12, "DDTU V10 - V90");
+        tap_near(ft_get(fs, "ivh_diff_i10_i90"), 8, 0, "CNV2 I10 - I90");
         rad_featureset_free(fs);
     }
 
@@ -258,9 +215,9 @@ static void test_ivh_hand(void)
     s.reseg_range = 1;
     s.reseg_lo = -2;
     s.reseg_hi = 12;
-    fs = run(&rad_family_ivh, &r, &s);
-    tap_ok(fs && fabs(get(fs, "ivh_v10") - 1.0) < 1e-12 && get(fs, "ivh_v90") == 0 &&
-               get(fs, "ivh_i10") == 9 && get(fs, "ivh_i90") == 1,
+    fs = ft_run(&rad_family_ivh, &r, &s);
+    tap_ok(fs && fabs(ft_get(fs, "ivh_v10") - 1.0) < 1e-12 && ft_get(fs, "ivh_v90") == 0 &&
+               ft_get(fs, "ivh_i10") == 9 && ft_get(fs, "ivh_i90") == 1,
            "discrete over the re-segmentation range: V10 = nu(0) = 1, V90 = nu(11) = 0, I10 9, I90 1");
     rad_featureset_free(fs);
 
@@ -273,9 +230,9 @@ static void test_ivh_hand(void)
     s.has_ivh_range = 1;
     s.ivh_min = 0;
     s.ivh_max = 10;
-    fs = run(&rad_family_ivh, &r, &s);
-    tap_ok(fs && fabs(get(fs, "ivh_v10") - 0.8) < 1e-12 && fabs(get(fs, "ivh_v90") - 0.2) < 1e-12 &&
-               get(fs, "ivh_i10") == 11 && get(fs, "ivh_i90") == 3,
+    fs = ft_run(&rad_family_ivh, &r, &s);
+    tap_ok(fs && fabs(ft_get(fs, "ivh_v10") - 0.8) < 1e-12 && fabs(ft_get(fs, "ivh_v90") - 0.2) < 1e-12 &&
+               ft_get(fs, "ivh_i10") == 11 && ft_get(fs, "ivh_i90") == 3,
            "FBS 2 over [0, 10]: V10 .8, V90 .2, I10 11, I90 3 (bin centres)");
     rad_featureset_free(fs);
 
@@ -283,12 +240,12 @@ static void test_ivh_hand(void)
     s.ivh = RAD_IVH_FBN;
     s.ivh_bins = 5;
     s.has_ivh_range = 0;
-    fs = run(&rad_family_ivh, &r, &s);
-    tap_ok(fs && fabs(get(fs, "ivh_v10") - 0.8) < 1e-12 && fabs(get(fs, "ivh_v90") - 0.2) < 1e-12 &&
-               get(fs, "ivh_i10") == 6 && get(fs, "ivh_i90") == 2,
+    fs = ft_run(&rad_family_ivh, &r, &s);
+    tap_ok(fs && fabs(ft_get(fs, "ivh_v10") - 0.8) < 1e-12 && fabs(ft_get(fs, "ivh_v90") - 0.2) < 1e-12 &&
+               ft_get(fs, "ivh_i10") == 6 && ft_get(fs, "ivh_i90") == 2,
            "FBN 5: V10 .8, V90 .2, I10 6, I90 2");
     rad_featureset_free(fs);
-    roi_release(&r);
+    rad_roi_free(&r);
 }
 
 /* ---- 2. degenerate input ------------------------------------------------------------ */
@@ -307,64 +264,64 @@ static void test_degenerate(void)
     /* one voxel, on the border of the grid */
     roi_make(&r, 2, 2, 2, img, in, g, 1);
     for (int f = 0; f < 3; f++) {
-        fs = run(fams[f], &r, &s);
+        fs = ft_run(fams[f], &r, &s);
         tap_ok(fs != NULL, "single voxel: %s runs", fams[f]->prefix);
         if (fs)
             check_complete(fams[f], fs, "single voxel");
         if (fs && f == 0)
-            tap_ok(get(fs, "stat_skew") == 0 && get(fs, "stat_kurt") == 0 && get(fs, "stat_var") == 0 &&
-                       get(fs, "stat_rmad") == 0 && get(fs, "stat_cov") == 0,
+            tap_ok(ft_get(fs, "stat_skew") == 0 && ft_get(fs, "stat_kurt") == 0 && ft_get(fs, "stat_var") == 0 &&
+                       ft_get(fs, "stat_rmad") == 0 && ft_get(fs, "stat_cov") == 0,
                    "single voxel: skewness, kurtosis, variance, rmad, cov are 0");
         if (fs && f == 1)
-            tap_ok(get(fs, "ih_entropy") == 0 && get(fs, "ih_uniformity") == 1 && get(fs, "ih_max_grad") == 0 &&
-                       get(fs, "ih_min_grad_g") == 1 && get(fs, "ih_skew") == 0,
+            tap_ok(ft_get(fs, "ih_entropy") == 0 && ft_get(fs, "ih_uniformity") == 1 && ft_get(fs, "ih_max_grad") == 0 &&
+                       ft_get(fs, "ih_min_grad_g") == 1 && ft_get(fs, "ih_skew") == 0,
                    "single level: entropy 0, uniformity 1, gradient 0 at level 1, skewness 0");
         if (fs && f == 2)
-            tap_ok(get(fs, "ivh_v10") == 1 && get(fs, "ivh_v90") == 1 && get(fs, "ivh_i10") == 6 &&
-                       get(fs, "ivh_i90") == 6,
+            tap_ok(ft_get(fs, "ivh_v10") == 1 && ft_get(fs, "ivh_v90") == 1 && ft_get(fs, "ivh_i10") == 6 &&
+                       ft_get(fs, "ivh_i90") == 6,
                    "single intensity 5: V10 = V90 = 1, I10 = I90 = 6 (first intensity above the ROI)");
         rad_featureset_free(fs);
     }
-    roi_release(&r);
+    rad_roi_free(&r);
 
     /* constant ROI of 8 voxels; then mean 0 */
     memset(in, 1, sizeof in);
     for (int v = 0; v < 8; v++)
         g[v] = 2;
     roi_make(&r, 2, 2, 2, img, in, g, 3);
-    fs = run(&rad_family_stat, &r, &s);
-    tap_ok(fs && get(fs, "stat_skew") == 0 && get(fs, "stat_kurt") == 0 && get(fs, "stat_qcod") == 0 &&
-               get(fs, "stat_median") == 5,
+    fs = ft_run(&rad_family_stat, &r, &s);
+    tap_ok(fs && ft_get(fs, "stat_skew") == 0 && ft_get(fs, "stat_kurt") == 0 && ft_get(fs, "stat_qcod") == 0 &&
+               ft_get(fs, "stat_median") == 5,
            "constant ROI: skewness and kurtosis 0 (IBSI), median 5");
     rad_featureset_free(fs);
-    fs = run(&rad_family_ih, &r, &s);
-    tap_ok(fs && get(fs, "ih_mode") == 2 && get(fs, "ih_max_grad") == 8 && get(fs, "ih_max_grad_g") == 1 &&
-               get(fs, "ih_min_grad") == -8 && get(fs, "ih_min_grad_g") == 3 && get(fs, "ih_kurt") == 0,
+    fs = ft_run(&rad_family_ih, &r, &s);
+    tap_ok(fs && ft_get(fs, "ih_mode") == 2 && ft_get(fs, "ih_max_grad") == 8 && ft_get(fs, "ih_max_grad_g") == 1 &&
+               ft_get(fs, "ih_min_grad") == -8 && ft_get(fs, "ih_min_grad_g") == 3 && ft_get(fs, "ih_kurt") == 0,
            "constant level 2 of 3: mode 2, H' = (8, 0, -8)");
     rad_featureset_free(fs);
-    roi_release(&r);
+    rad_roi_free(&r);
 
     for (int v = 0; v < 8; v++)
         img[v] = (v % 2) ? 3.0f : -3.0f;
     roi_make(&r, 2, 2, 2, img, in, g, 3);
-    fs = run(&rad_family_stat, &r, &s);
-    tap_ok(fs && get(fs, "stat_mean") == 0 && get(fs, "stat_cov") == 0 && get(fs, "stat_qcod") == 0 &&
-               get(fs, "stat_var") == 9,
+    fs = ft_run(&rad_family_stat, &r, &s);
+    tap_ok(fs && ft_get(fs, "stat_mean") == 0 && ft_get(fs, "stat_cov") == 0 && ft_get(fs, "stat_qcod") == 0 &&
+               ft_get(fs, "stat_var") == 9,
            "mean 0: coefficient of variation and qcod reported as 0, variance 9");
     rad_featureset_free(fs);
-    fs = run(&rad_family_ivh, &r, &s);
-    tap_ok(fs && get(fs, "ivh_v10") == 0.5 && get(fs, "ivh_v90") == 0.5 && get(fs, "ivh_i10") == 4 &&
-               get(fs, "ivh_i90") == -2,
+    fs = ft_run(&rad_family_ivh, &r, &s);
+    tap_ok(fs && ft_get(fs, "ivh_v10") == 0.5 && ft_get(fs, "ivh_v90") == 0.5 && ft_get(fs, "ivh_i10") == 4 &&
+               ft_get(fs, "ivh_i90") == -2,
            "two intensities -3/3: V10 = V90 = .5, I10 4, I90 -2");
     rad_featureset_free(fs);
 
     /* two distinct voxels: no value within [P10, P90] */
     memset(in, 0, sizeof in);
     in[0] = in[1] = 1;
-    roi_release(&r);
+    rad_roi_free(&r);
     roi_make(&r, 2, 2, 2, img, in, g, 3);
-    fs = run(&rad_family_stat, &r, &s);
-    tap_ok(fs && get(fs, "stat_rmad") == 0 && get(fs, "stat_mad") == 3, "two voxels: rmad 0, mad 3");
+    fs = ft_run(&rad_family_stat, &r, &s);
+    tap_ok(fs && ft_get(fs, "stat_rmad") == 0 && ft_get(fs, "stat_mad") == 3, "two voxels: rmad 0, mad 3");
     rad_featureset_free(fs);
 
     /* NaN inside the ROI is an error; a grey level out of range too */
@@ -377,7 +334,7 @@ static void test_degenerate(void)
     tap_ok(rad_family_ih.compute(&r, &s, fs) == -1, "grey level 7 of 3: ih fails");
     tap_contains(rad_error_message(), "outside 1..3", "message names the valid range");
     rad_featureset_free(fs);
-    roi_release(&r);
+    rad_roi_free(&r);
 
     /* empty intensity mask */
     memset(in, 0, sizeof in);
@@ -388,45 +345,15 @@ static void test_degenerate(void)
            "empty mask: all three fail and write nothing");
     tap_contains(rad_error_message(), "empty", "message says the mask is empty");
     rad_featureset_free(fs);
-    roi_release(&r);
+    rad_roi_free(&r);
 }
 
 /* ---- reference CSV ------------------------------------------------------------------ */
 
-typedef struct Ref {
-    char tag[64];
-    double value, tol;
-} Ref;
-
-/* Rows "value;tolerance;tag" with the given prefixes and a value. */
-static int read_refs(const char *path, Ref *refs, int cap)
+/* The rows of the three families of this file. */
+static int intensity_tag(const char *tag)
 {
-    FILE *fp = fopen(path, "r");
-    char line[256];
-    int n = 0;
-    if (!fp)
-        return -1;
-    while (fgets(line, sizeof line, fp) && n < cap) {
-        char *a = line, *b = strchr(a, ';'), *c, *end;
-        if (!b)
-            continue;
-        *b++ = 0;
-        c = strchr(b, ';');
-        if (!c)
-            continue;
-        *c++ = 0;
-        c[strcspn(c, "\r\n")] = 0;
-        if (strncmp(c, "stat_", 5) && strncmp(c, "ih_", 3) && strncmp(c, "ivh_", 4))
-            continue;
-        if (!*a)
-            continue; /* no reference value (ivh_auc) */
-        refs[n].value = strtod(a, &end);
-        refs[n].tol = *b ? strtod(b, NULL) : 0;
-        snprintf(refs[n].tag, sizeof refs[n].tag, "%s", c);
-        n++;
-    }
-    fclose(fp);
-    return n;
+    return strncmp(tag, "stat_", 5) == 0 || strncmp(tag, "ih_", 3) == 0 || strncmp(tag, "ivh_", 4) == 0;
 }
 
 static double round3(double v)
@@ -449,11 +376,11 @@ static double round3(double v)
  * the check |x - ref| <= tol (as CONFIGS.md and the IBSI comparison do:
  * config A's ih_qcod is 1/22 = 0.04545..., reference 0.0455 with tolerance
  * 0).  With tolerance > 0 the unrounded value may match as well. */
-static void compare(const RadFeatureSet *fs, const Ref *refs, int n, int sig3, const char *what)
+static void compare(const RadFeatureSet *fs, const FtRef *refs, int n, int sig3, const char *what)
 {
     int matched = 0;
     for (int i = 0; i < n; i++) {
-        double got = get(fs, refs[i].tag), slack = 1e-9 * fabs(refs[i].value);
+        double got = ft_get(fs, refs[i].tag), slack = 1e-9 * fabs(refs[i].value);
         int ok = fabs(round3(got) - refs[i].value) <= refs[i].tol + slack ||
                  (!sig3 && fabs(got - refs[i].value) <= refs[i].tol + slack);
         matched += ok;
@@ -462,103 +389,33 @@ static void compare(const RadFeatureSet *fs, const Ref *refs, int n, int sig3, c
     tap_diag("%s: %d/%d stat/ih/ivh reference values matched", what, matched, n);
 }
 
-static RadFeatureSet *run_all(const RadRoi *roi, const RadSettings *s, double ms[3])
-{
-    const RadFamily *fams[3] = {&rad_family_stat, &rad_family_ih, &rad_family_ivh};
-    RadFeatureSet *fs = rad_featureset_new();
-    for (int f = 0; f < 3; f++) {
-        struct timespec t0, t1;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
-        if (fams[f]->compute(roi, s, fs) != 0)
-            tap_diag("%s failed: %s", fams[f]->prefix, rad_error_message());
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        if (ms)
-            ms[f] = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-    }
-    return fs;
-}
-
-/* Build the RadRoi of image+mask: round (CT), re-segment to [lo, hi] when
- * reseg, grey levels by FBS (width from lo) or, with width 0, the rounded
- * intensities themselves. */
-static int roi_from_files(RadRoi *r, const char *dir, const char *name, int reseg, double lo,
-                          double hi, double width)
-{
-    char ip[4096], mp[4096];
-    RadImage *img;
-    RadMask *m;
-    size_t n;
-    int first = 1;
-    snprintf(ip, sizeof ip, "%s/ibsi1/%s/image.nii.gz", dir, name);
-    snprintf(mp, sizeof mp, "%s/ibsi1/%s/mask.nii.gz", dir, name);
-    img = rad_image_read(ip);
-    m = rad_mask_read(mp);
-    if (!img || !m) {
-        tap_diag("cannot read %s: %s", name, rad_error_message());
-        rad_image_free(img);
-        rad_mask_free(m);
-        return -1;
-    }
-    n = rad_image_nvox(img);
-    memset(r, 0, sizeof *r);
-    r->geom = img->geom;
-    r->image = malloc(n * sizeof(float));
-    r->morph = calloc(n, 1);
-    r->mask = calloc(n, 1);
-    r->grey = calloc(n, sizeof(int));
-    for (size_t v = 0; v < n; v++) {
-        const RadGeometry *g = &img->geom;
-        size_t c[3] = {v % g->dim[0], (v / g->dim[0]) % g->dim[1], v / (g->dim[0] * g->dim[1])};
-        float x = nearbyintf(img->data[v]);
-        r->image[v] = x;
-        if (!rad_mask_in(m, v))
-            continue;
-        r->morph[v] = 1;
-        r->n_morph++;
-        for (int a = 0; a < 3; a++) {
-            if (first || c[a] < r->box.lo[a])
-                r->box.lo[a] = c[a];
-            if (first || c[a] > r->box.hi[a])
-                r->box.hi[a] = c[a];
-        }
-        first = 0;
-        if (reseg && (x < lo || x > hi))
-            continue;
-        r->mask[v] = 1;
-        r->n_mask++;
-        r->grey[v] = width > 0 ? (int)floor((x - lo) / width) + 1 : (int)x;
-        if (r->grey[v] > r->ng)
-            r->ng = r->grey[v];
-    }
-    rad_image_free(img);
-    rad_mask_free(m);
-    return 0;
-}
+/* The three families of this file, in registry order. */
+static const RadFamily *const intensity_families[3] = {&rad_family_stat, &rad_family_ih, &rad_family_ivh};
 
 /* ---- 3. the digital phantom -------------------------------------------------------- */
 
 static void test_phantom(const char *dir)
 {
     char path[4096];
-    Ref refs[64];
+    FtRef refs[64];
     int n;
     RadRoi r;
     RadSettings s;
     RadFeatureSet *fs;
 
     snprintf(path, sizeof path, "%s/ibsi1/reference/dig_phantom.csv", dir);
-    n = read_refs(path, refs, 64);
+    n = ft_refs_read(path, intensity_tag, refs, 64);
     tap_ok(n == 47, "dig_phantom.csv has 47 stat/ih/ivh reference values (got %d)", n);
-    if (n <= 0 || roi_from_files(&r, dir, "digital_phantom", 0, 0, 0, 0) != 0) {
+    if (n <= 0 || ft_roi_read(&r, dir, "digital_phantom", 0, 0, 0, 0) != 0) {
         tap_skip(1, "digital phantom not readable");
         return;
     }
     tap_ok(r.n_mask == 74 && r.ng == 6, "phantom ROI: 74 voxels, levels 1..6");
     rad_settings_default(&s); /* IVH discrete over the ROI range [1, 6] */
-    fs = run_all(&r, &s, NULL);
+    fs = ft_run_families(intensity_families, 3, &r, &s, NULL, 0);
     compare(fs, refs, n, 1, "dig. phantom");
     rad_featureset_free(fs);
-    roi_release(&r);
+    rad_roi_free(&r);
 }
 
 /* ---- 4. configuration A --------------------------------------------------------------- */
@@ -566,7 +423,7 @@ static void test_phantom(const char *dir)
 static void test_config_a(const char *dir)
 {
     char path[4096];
-    Ref refs[64];
+    FtRef refs[64];
     int n;
     RadRoi r;
     RadSettings s;
@@ -574,9 +431,9 @@ static void test_config_a(const char *dir)
     double ms[3], best[3] = {INFINITY, INFINITY, INFINITY};
 
     snprintf(path, sizeof path, "%s/ibsi1/reference/config_a.csv", dir);
-    n = read_refs(path, refs, 64);
+    n = ft_refs_read(path, intensity_tag, refs, 64);
     tap_ok(n == 47, "config_a.csv has 47 stat/ih/ivh reference values (got %d)", n);
-    if (n <= 0 || roi_from_files(&r, dir, "ct_phantom", 1, -500, 400, 25) != 0) {
+    if (n <= 0 || ft_roi_read(&r, dir, "ct_phantom", 1, -500, 400, 25) != 0) {
         tap_skip(1, "CT phantom not readable");
         return;
     }
@@ -593,7 +450,7 @@ static void test_config_a(const char *dir)
     s.ivh = RAD_IVH_DISCRETE; /* G = [-500, 400], w = 1 */
     s.aggr = RAD_AGGR_2D | RAD_AGGR_2_5D;
     for (int rep = 0; rep < 3; rep++) {
-        fs = run_all(&r, &s, ms);
+        fs = ft_run_families(intensity_families, 3, &r, &s, ms, 0);
         for (int f = 0; f < 3; f++)
             if (ms[f] < best[f])
                 best[f] = ms[f];
@@ -604,7 +461,7 @@ static void test_config_a(const char *dir)
     tap_diag("config A timings (best of 3, %zu voxels): stat %.2f ms, ih %.2f ms, ivh %.2f ms",
              r.n_mask, best[0], best[1], best[2]);
     rad_featureset_free(fs);
-    roi_release(&r);
+    rad_roi_free(&r);
 }
 
 int main(void)

@@ -16,6 +16,7 @@
 #include "rad.h"
 #include "features/features.h"
 #include "tap.h"
+#include "feature_test.h"
 
 /* ---- building a RadRoi by hand ----------------------------------------------- */
 
@@ -26,73 +27,18 @@ static int roi_make(RadRoi *roi, size_t nx, size_t ny, size_t nz, const double s
                     const uint8_t *mask, const float *img)
 {
     size_t n = nx * ny * nz;
-    memset(roi, 0, sizeof *roi);
-    rad_geometry_init(&roi->geom, 3, nx, ny, nz);
+    if (ft_roi_alloc(roi, 3, nx, ny, nz) != 0)
+        return -1;
     for (int c = 0; c < 3; c++)
         roi->geom.spacing[c] = sp[c];
-    roi->image = malloc(n * sizeof(float));
-    roi->morph = malloc(n);
-    roi->mask = malloc(n);
-    roi->grey = calloc(n, sizeof(int));
-    if (!roi->image || !roi->morph || !roi->mask || !roi->grey)
-        return -1;
-    for (int c = 0; c < 3; c++) {
-        roi->box.lo[c] = roi->geom.dim[c];
-        roi->box.hi[c] = 0;
-    }
     for (size_t v = 0; v < n; v++) {
-        size_t i = v % nx, j = (v / nx) % ny, k = v / (nx * ny), idx[3] = {i, j, k};
         roi->image[v] = img ? img[v] : 1.0f;
         roi->morph[v] = morph[v] != 0;
         roi->mask[v] = mask ? (mask[v] != 0 && morph[v] != 0) : (morph[v] != 0);
-        roi->n_morph += roi->morph[v];
-        roi->n_mask += roi->mask[v];
-        if (roi->morph[v])
-            for (int c = 0; c < 3; c++) {
-                if (idx[c] < roi->box.lo[c])
-                    roi->box.lo[c] = idx[c];
-                if (idx[c] > roi->box.hi[c])
-                    roi->box.hi[c] = idx[c];
-            }
     }
+    ft_roi_finish(roi);
     roi->ng = 1;
     return roi->n_morph ? 0 : -1;
-}
-
-static void roi_clear(RadRoi *roi)
-{
-    free(roi->image);
-    free(roi->morph);
-    free(roi->mask);
-    free(roi->grey);
-    memset(roi, 0, sizeof *roi);
-}
-
-/* Run one family; NULL with a diagnostic on failure. */
-static RadFeatureSet *run(const RadFamily *fam, const RadRoi *roi)
-{
-    RadSettings s;
-    RadFeatureSet *fs = rad_featureset_new();
-    rad_settings_default(&s);
-    if (fam->compute(roi, &s, fs) != 0) {
-        tap_diag("%s failed: %s", fam->prefix, rad_error_message());
-        rad_featureset_free(fs);
-        return NULL;
-    }
-    return fs;
-}
-
-static double get(const RadFeatureSet *fs, const char *tag)
-{
-    long i = fs ? rad_featureset_find(fs, tag) : -1;
-    return i < 0 ? NAN : fs->values[i];
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* ---- the registry tables ------------------------------------------------------- */
@@ -133,24 +79,24 @@ static void test_single_voxel(void)
     double area = sqrt(36.0 + 9.0 + 4.0);
     m[13] = 1;
     roi_make(&roi, 3, 3, 3, sp, m, NULL, NULL);
-    fs = run(&rad_family_morph, &roi);
-    tap_near(get(fs, "morph_volume"), 1.0, 1e-12, "single voxel: mesh volume = 1*2*3/6");
-    tap_near(get(fs, "morph_area_mesh"), area, 1e-12, "single voxel: octahedron area sqrt(49)");
-    tap_near(get(fs, "morph_vol_approx"), 6.0, 1e-12, "single voxel: voxel-counting volume 6");
-    tap_near(get(fs, "morph_diam"), 3.0, 1e-12, "single voxel: diameter = the z spacing");
-    tap_near(get(fs, "morph_vol_dens_conv_hull"), 1.0, 1e-12, "single voxel: the octahedron is convex");
-    tap_near(get(fs, "morph_vol_dens_aabb"), 1.0 / 6.0, 1e-12, "single voxel: octahedron / box = 1/6");
-    tap_near(get(fs, "morph_pca_maj_axis"), 0.0, 0, "single voxel: PCA axes 0");
-    tap_near(get(fs, "morph_pca_elongation"), 1.0, 0, "single voxel: elongation 1 (convention)");
-    tap_near(get(fs, "morph_vol_dens_aee"), 0.0, 0, "single voxel: AEE density 0 (convention)");
-    tap_near(get(fs, "morph_moran_i"), 0.0, 0, "single voxel: Moran's I 0 (convention)");
-    tap_near(get(fs, "morph_geary_c"), 1.0, 0, "single voxel: Geary's C 1 (convention)");
-    tap_near(get(fs, "morph_com"), 0.0, 1e-12, "single voxel: no centre of mass shift");
+    fs = ft_run(&rad_family_morph, &roi, NULL);
+    tap_near(ft_get(fs, "morph_volume"), 1.0, 1e-12, "single voxel: mesh volume = 1*2*3/6");
+    tap_near(ft_get(fs, "morph_area_mesh"), area, 1e-12, "single voxel: octahedron area sqrt(49)");
+    tap_near(ft_get(fs, "morph_vol_approx"), 6.0, 1e-12, "single voxel: voxel-counting volume 6");
+    tap_near(ft_get(fs, "morph_diam"), 3.0, 1e-12, "single voxel: diameter = the z spacing");
+    tap_near(ft_get(fs, "morph_vol_dens_conv_hull"), 1.0, 1e-12, "single voxel: the octahedron is convex");
+    tap_near(ft_get(fs, "morph_vol_dens_aabb"), 1.0 / 6.0, 1e-12, "single voxel: octahedron / box = 1/6");
+    tap_near(ft_get(fs, "morph_pca_maj_axis"), 0.0, 0, "single voxel: PCA axes 0");
+    tap_near(ft_get(fs, "morph_pca_elongation"), 1.0, 0, "single voxel: elongation 1 (convention)");
+    tap_near(ft_get(fs, "morph_vol_dens_aee"), 0.0, 0, "single voxel: AEE density 0 (convention)");
+    tap_near(ft_get(fs, "morph_moran_i"), 0.0, 0, "single voxel: Moran's I 0 (convention)");
+    tap_near(ft_get(fs, "morph_geary_c"), 1.0, 0, "single voxel: Geary's C 1 (convention)");
+    tap_near(ft_get(fs, "morph_com"), 0.0, 1e-12, "single voxel: no centre of mass shift");
     {
         /* MVEE of the octahedron (+-0.5, +-1, +-1.5): the ellipsoid through its
          * six vertices with those semi-axes, V = 4/3 pi 0.75 */
         double vm = 4.0 / 3.0 * M_PI * 0.75;
-        tap_near(get(fs, "morph_vol_dens_mvee"), 1.0 / vm, 2e-3 / vm, "single voxel: MVEE of the octahedron");
+        tap_near(ft_get(fs, "morph_vol_dens_mvee"), 1.0 / vm, 2e-3 / vm, "single voxel: MVEE of the octahedron");
     }
     {
         int finite = 1;
@@ -159,10 +105,10 @@ static void test_single_voxel(void)
         tap_ok(fs && finite && fs->n == 27, "single voxel: 27 finite values");
     }
     rad_featureset_free(fs);
-    fs = run(&rad_family_loc, &roi);
-    tap_near(get(fs, "loc_peak_glob"), 1.0, 0, "single voxel: global peak of a constant image");
+    fs = ft_run(&rad_family_loc, &roi, NULL);
+    tap_near(ft_get(fs, "loc_peak_glob"), 1.0, 0, "single voxel: global peak of a constant image");
     rad_featureset_free(fs);
-    roi_clear(&roi);
+    rad_roi_free(&roi);
 }
 
 static void test_block(void)
@@ -181,32 +127,32 @@ static void test_block(void)
             for (int i = 0; i < 2; i++)
                 m[i + 4 * (j + 4 * k)] = 1;
     roi_make(&roi, 4, 4, 4, sp, m, NULL, NULL);
-    fs = run(&rad_family_morph, &roi);
-    tap_near(get(fs, "morph_volume"), 8.0 * 17.0 / 3.0, 1e-10, "2x2x2 block: volume 8 * 17/3 mm^3");
-    tap_near(get(fs, "morph_area_mesh"), 4.0 * (6.0 + 6.0 * sqrt(2.0) + sqrt(3.0)), 1e-10,
+    fs = ft_run(&rad_family_morph, &roi, NULL);
+    tap_near(ft_get(fs, "morph_volume"), 8.0 * 17.0 / 3.0, 1e-10, "2x2x2 block: volume 8 * 17/3 mm^3");
+    tap_near(ft_get(fs, "morph_area_mesh"), 4.0 * (6.0 + 6.0 * sqrt(2.0) + sqrt(3.0)), 1e-10,
              "2x2x2 block: area 4 (6 + 6 sqrt 2 + sqrt 3) mm^2");
-    tap_near(get(fs, "morph_vol_approx"), 64.0, 1e-12, "2x2x2 block: 8 voxels of 8 mm^3");
-    tap_near(get(fs, "morph_vol_dens_conv_hull"), 1.0, 1e-10, "2x2x2 block: convex mesh, hull density 1");
-    tap_near(get(fs, "morph_area_dens_conv_hull"), 1.0, 1e-10, "2x2x2 block: hull area = mesh area");
-    tap_near(get(fs, "morph_vol_dens_aabb"), 17.0 / 3.0 / 8.0, 1e-10, "2x2x2 block: AABB 4x4x4 mm");
-    tap_near(get(fs, "morph_area_dens_aabb"), (6.0 + 6.0 * sqrt(2.0) + sqrt(3.0)) / 24.0, 1e-10,
+    tap_near(ft_get(fs, "morph_vol_approx"), 64.0, 1e-12, "2x2x2 block: 8 voxels of 8 mm^3");
+    tap_near(ft_get(fs, "morph_vol_dens_conv_hull"), 1.0, 1e-10, "2x2x2 block: convex mesh, hull density 1");
+    tap_near(ft_get(fs, "morph_area_dens_conv_hull"), 1.0, 1e-10, "2x2x2 block: hull area = mesh area");
+    tap_near(ft_get(fs, "morph_vol_dens_aabb"), 17.0 / 3.0 / 8.0, 1e-10, "2x2x2 block: AABB 4x4x4 mm");
+    tap_near(ft_get(fs, "morph_area_dens_aabb"), (6.0 + 6.0 * sqrt(2.0) + sqrt(3.0)) / 24.0, 1e-10,
              "2x2x2 block: AABB area 96 mm^2");
     /* diameter: between (3, 2, 2)+... the farthest vertices are opposite corner
      * triangle vertices, e.g. (3, 2, 2) and (-1, 0, 0) mm: sqrt(16 + 4 + 4) */
-    tap_near(get(fs, "morph_diam"), sqrt(24.0), 1e-10, "2x2x2 block: diameter sqrt(24)");
+    tap_near(ft_get(fs, "morph_diam"), sqrt(24.0), 1e-10, "2x2x2 block: diameter sqrt(24)");
     /* PCA: coordinates 0 or 2 mm on each axis, sample variance 8/7 * 1 ... */
-    tap_near(get(fs, "morph_pca_maj_axis"), 4.0 * sqrt(8.0 / 7.0), 1e-10,
+    tap_near(ft_get(fs, "morph_pca_maj_axis"), 4.0 * sqrt(8.0 / 7.0), 1e-10,
              "2x2x2 block: axis 4 sqrt(sample variance 8/7)");
-    tap_near(get(fs, "morph_pca_elongation"), 1.0, 1e-10, "2x2x2 block: elongation 1");
+    tap_near(ft_get(fs, "morph_pca_elongation"), 1.0, 1e-10, "2x2x2 block: elongation 1");
     /* the hull vertices (24 points (+-2, +-1, +-1) mm from the centre, all
      * permutations) have the symmetry of the cube, so their MVEE is the
      * sphere through them, radius sqrt(6) mm */
-    tap_near(get(fs, "morph_vol_dens_mvee"), 8.0 * 17.0 / 3.0 / (4.0 / 3.0 * M_PI * pow(6.0, 1.5)), 1e-9,
+    tap_near(ft_get(fs, "morph_vol_dens_mvee"), 8.0 * 17.0 / 3.0 / (4.0 / 3.0 * M_PI * pow(6.0, 1.5)), 1e-9,
              "2x2x2 block: MVEE is the sphere of radius sqrt 6");
-    tap_near(get(fs, "morph_area_dens_mvee"), 4.0 * (6.0 + 6.0 * sqrt(2.0) + sqrt(3.0)) / (4.0 * M_PI * 6.0), 1e-9,
+    tap_near(ft_get(fs, "morph_area_dens_mvee"), 4.0 * (6.0 + 6.0 * sqrt(2.0) + sqrt(3.0)) / (4.0 * M_PI * 6.0), 1e-9,
              "2x2x2 block: MVEE area 4 pi 6 (series exact for a sphere)");
     rad_featureset_free(fs);
-    roi_clear(&roi);
+    rad_roi_free(&roi);
 }
 
 static void test_ball(void)
@@ -224,31 +170,31 @@ static void test_ball(void)
             for (int i = 0; i < N; i++)
                 m[i + N * (j + N * k)] = (i - c) * (i - c) + (j - c) * (j - c) + (k - c) * (k - c) <= r * r;
     roi_make(&roi, N, N, N, sp, m, NULL, NULL);
-    fs = run(&rad_family_morph, &roi);
-    v = get(fs, "morph_volume");
-    a = get(fs, "morph_area_mesh");
+    fs = ft_run(&rad_family_morph, &roi, NULL);
+    v = ft_get(fs, "morph_volume");
+    a = ft_get(fs, "morph_area_mesh");
     tap_ok(fabs(v / (4.0 / 3.0 * M_PI * r * r * r) - 1.0) < 0.03, "ball r=10: volume %.1f vs %.1f", v,
            4.0 / 3.0 * M_PI * r * r * r);
     /* a mesh between voxel centres is facetted: its area exceeds the
      * sphere's by some 9 % at this size (and always exceeds it) */
     tap_ok(a / (4.0 * M_PI * r * r) > 1.0 && a / (4.0 * M_PI * r * r) < 1.12, "ball r=10: area %.1f vs %.1f", a,
            4.0 * M_PI * r * r);
-    tap_ok(get(fs, "morph_sphericity") > 0.9 && get(fs, "morph_sphericity") <= 1.0, "ball: sphericity %.3f",
-           get(fs, "morph_sphericity"));
-    tap_ok(fabs(get(fs, "morph_diam") - 21.0) < 0.5, "ball: diameter %.2f near 2r + 1", get(fs, "morph_diam"));
-    tap_ok(fabs(get(fs, "morph_pca_elongation") - 1.0) < 1e-9 && fabs(get(fs, "morph_pca_flatness") - 1.0) < 1e-9,
+    tap_ok(ft_get(fs, "morph_sphericity") > 0.9 && ft_get(fs, "morph_sphericity") <= 1.0, "ball: sphericity %.3f",
+           ft_get(fs, "morph_sphericity"));
+    tap_ok(fabs(ft_get(fs, "morph_diam") - 21.0) < 0.5, "ball: diameter %.2f near 2r + 1", ft_get(fs, "morph_diam"));
+    tap_ok(fabs(ft_get(fs, "morph_pca_elongation") - 1.0) < 1e-9 && fabs(ft_get(fs, "morph_pca_flatness") - 1.0) < 1e-9,
            "ball: elongation and flatness 1");
-    tap_ok(get(fs, "morph_vol_dens_conv_hull") > 0.9 && get(fs, "morph_vol_dens_conv_hull") <= 1.0,
-           "ball: convex hull density %.3f", get(fs, "morph_vol_dens_conv_hull"));
+    tap_ok(ft_get(fs, "morph_vol_dens_conv_hull") > 0.9 && ft_get(fs, "morph_vol_dens_conv_hull") <= 1.0,
+           "ball: convex hull density %.3f", ft_get(fs, "morph_vol_dens_conv_hull"));
     /* MVEE of a ball is (nearly) its circumscribed sphere: density near the
      * ball's volume over that of a sphere through the mesh's outer vertices */
-    tap_ok(get(fs, "morph_vol_dens_mvee") > 0.85 && get(fs, "morph_vol_dens_mvee") < 1.0,
-           "ball: MVEE density %.3f", get(fs, "morph_vol_dens_mvee"));
+    tap_ok(ft_get(fs, "morph_vol_dens_mvee") > 0.85 && ft_get(fs, "morph_vol_dens_mvee") < 1.0,
+           "ball: MVEE density %.3f", ft_get(fs, "morph_vol_dens_mvee"));
     /* AEE of a uniform ball: variance r^2/5, semi-axis 2 r / sqrt 5 */
-    tap_ok(fabs(get(fs, "morph_pca_maj_axis") - 4.0 * r / sqrt(5.0)) < 0.2, "ball: PCA axis %.2f vs 4r/sqrt5",
-           get(fs, "morph_pca_maj_axis"));
+    tap_ok(fabs(ft_get(fs, "morph_pca_maj_axis") - 4.0 * r / sqrt(5.0)) < 0.2, "ball: PCA axis %.2f vs 4r/sqrt5",
+           ft_get(fs, "morph_pca_maj_axis"));
     rad_featureset_free(fs);
-    roi_clear(&roi);
+    rad_roi_free(&roi);
     free(m);
 }
 
@@ -270,7 +216,7 @@ static void test_long_box(void)
             for (int i = 0; i < bx; i++)
                 m[(i + 2) + nx * ((j + 2) + ny * (k + 2))] = 1;
     roi_make(&roi, nx, ny, nz, sp, m, NULL, NULL);
-    fs = run(&rad_family_morph, &roi);
+    fs = ft_run(&rad_family_morph, &roi, NULL);
     for (int c = 0; c < 3; c++) {
         double n = dims[c];
         /* population variance s^2 (n^2 - 1) / 12, times N / (N - 1) */
@@ -278,15 +224,15 @@ static void test_long_box(void)
         len[c] = 4.0 * sqrt(var[c]);
     }
     /* lengths: x 12 mm, y 6 mm, z 5 mm: major x, minor y, least z */
-    tap_near(get(fs, "morph_pca_maj_axis"), len[0], 1e-9, "long box: major axis along x");
-    tap_near(get(fs, "morph_pca_min_axis"), len[1], 1e-9, "long box: minor axis along y");
-    tap_near(get(fs, "morph_pca_least_axis"), len[2], 1e-9, "long box: least axis along z");
-    tap_near(get(fs, "morph_pca_elongation"), sqrt(var[1] / var[0]), 1e-12, "long box: elongation");
-    tap_near(get(fs, "morph_pca_flatness"), sqrt(var[2] / var[0]), 1e-12, "long box: flatness");
+    tap_near(ft_get(fs, "morph_pca_maj_axis"), len[0], 1e-9, "long box: major axis along x");
+    tap_near(ft_get(fs, "morph_pca_min_axis"), len[1], 1e-9, "long box: minor axis along y");
+    tap_near(ft_get(fs, "morph_pca_least_axis"), len[2], 1e-9, "long box: least axis along z");
+    tap_near(ft_get(fs, "morph_pca_elongation"), sqrt(var[1] / var[0]), 1e-12, "long box: elongation");
+    tap_near(ft_get(fs, "morph_pca_flatness"), sqrt(var[2] / var[0]), 1e-12, "long box: flatness");
     /* AABB of the mesh: n s per axis (half a voxel beyond the outer centres) */
-    tap_near(get(fs, "morph_vol_dens_aabb"), get(fs, "morph_volume") / (12.0 * 1.0 * 4.0 * 1.5 * 2.0 * 2.5),
+    tap_near(ft_get(fs, "morph_vol_dens_aabb"), ft_get(fs, "morph_volume") / (12.0 * 1.0 * 4.0 * 1.5 * 2.0 * 2.5),
              1e-12, "long box: AABB n s per axis");
-    tap_near(get(fs, "morph_vol_dens_conv_hull"), 1.0, 1e-10, "long box: convex");
+    tap_near(ft_get(fs, "morph_vol_dens_conv_hull"), 1.0, 1e-10, "long box: convex");
     {
         /* AEE: semi-axes 2 sqrt(var); its area by IBSI's series (RDD2) with the
          * Legendre polynomials evaluated directly, nu = 0..20.  (The series as
@@ -305,13 +251,13 @@ static void test_long_box(void)
             }
             sum += pow(al * be, nu) / (1.0 - 4.0 * nu * nu) * pn;
         }
-        tap_near(get(fs, "morph_vol_dens_aee"), get(fs, "morph_volume") / (4.0 / 3.0 * M_PI * a * b * c), 1e-12,
+        tap_near(ft_get(fs, "morph_vol_dens_aee"), ft_get(fs, "morph_volume") / (4.0 / 3.0 * M_PI * a * b * c), 1e-12,
                  "long box: AEE volume density 3V / (4 pi a b c)");
-        tap_near(get(fs, "morph_area_dens_aee"), get(fs, "morph_area_mesh") / (4.0 * M_PI * a * b * sum), 1e-12,
+        tap_near(ft_get(fs, "morph_area_dens_aee"), ft_get(fs, "morph_area_mesh") / (4.0 * M_PI * a * b * sum), 1e-12,
                  "long box: AEE area density by IBSI's Legendre series");
     }
     rad_featureset_free(fs);
-    roi_clear(&roi);
+    rad_roi_free(&roi);
     free(m);
 }
 
@@ -349,14 +295,14 @@ static void test_random_mask(void)
         }
     }
     roi_make(&roi, N, N, N, sp, m, NULL, NULL);
-    f0 = run(&rad_family_morph, &roi);
-    roi_clear(&roi);
+    f0 = ft_run(&rad_family_morph, &roi, NULL);
+    rad_roi_free(&roi);
     roi_make(&roi, N, N, N, sp, mx, NULL, NULL);
-    f1 = run(&rad_family_morph, &roi);
-    roi_clear(&roi);
+    f1 = ft_run(&rad_family_morph, &roi, NULL);
+    rad_roi_free(&roi);
     roi_make(&roi, N, N, N, sp, mt, NULL, NULL);
-    f2 = run(&rad_family_morph, &roi);
-    roi_clear(&roi);
+    f2 = ft_run(&rad_family_morph, &roi, NULL);
+    rad_roi_free(&roi);
     tap_ok(nseen > 200, "noisy mask: %d of the 256 cube configurations occur", nseen);
     {
         /* the same mask in the corner of a 20^3 grid, with the box set to the
@@ -371,25 +317,25 @@ static void test_random_mask(void)
             roi.box.lo[c] = 0;
             roi.box.hi[c] = G - 1;
         }
-        f3 = run(&rad_family_morph, &roi);
-        tap_near(get(f3, "morph_volume"), get(f0, "morph_volume"), 1e-9 * get(f0, "morph_volume"),
+        f3 = ft_run(&rad_family_morph, &roi, NULL);
+        tap_near(ft_get(f3, "morph_volume"), ft_get(f0, "morph_volume"), 1e-9 * ft_get(f0, "morph_volume"),
                  "noisy mask: closed mesh, volume independent of the origin");
         rad_featureset_free(f3);
-        roi_clear(&roi);
+        rad_roi_free(&roi);
         free(big);
     }
-    tap_near(get(f1, "morph_volume"), get(f0, "morph_volume"), 1e-9 * get(f0, "morph_volume"),
+    tap_near(ft_get(f1, "morph_volume"), ft_get(f0, "morph_volume"), 1e-9 * ft_get(f0, "morph_volume"),
              "noisy mask: mirrored copy has the same mesh volume");
-    tap_near(get(f1, "morph_area_mesh"), get(f0, "morph_area_mesh"), 1e-9 * get(f0, "morph_area_mesh"),
+    tap_near(ft_get(f1, "morph_area_mesh"), ft_get(f0, "morph_area_mesh"), 1e-9 * ft_get(f0, "morph_area_mesh"),
              "noisy mask: mirrored copy has the same mesh area");
-    tap_near(get(f2, "morph_volume"), get(f0, "morph_volume"), 1e-9 * get(f0, "morph_volume"),
+    tap_near(ft_get(f2, "morph_volume"), ft_get(f0, "morph_volume"), 1e-9 * ft_get(f0, "morph_volume"),
              "noisy mask: transposed copy has the same mesh volume");
-    tap_near(get(f2, "morph_area_mesh"), get(f0, "morph_area_mesh"), 1e-9 * get(f0, "morph_area_mesh"),
+    tap_near(ft_get(f2, "morph_area_mesh"), ft_get(f0, "morph_area_mesh"), 1e-9 * ft_get(f0, "morph_area_mesh"),
              "noisy mask: transposed copy has the same mesh area");
-    tap_ok(get(f0, "morph_volume") > 0.5 * get(f0, "morph_vol_approx") &&
-               get(f0, "morph_volume") < get(f0, "morph_vol_approx"),
-           "noisy mask: mesh volume %.1f below the voxel count %.1f", get(f0, "morph_volume"),
-           get(f0, "morph_vol_approx"));
+    tap_ok(ft_get(f0, "morph_volume") > 0.5 * ft_get(f0, "morph_vol_approx") &&
+               ft_get(f0, "morph_volume") < ft_get(f0, "morph_vol_approx"),
+           "noisy mask: mesh volume %.1f below the voxel count %.1f", ft_get(f0, "morph_volume"),
+           ft_get(f0, "morph_vol_approx"));
     rad_featureset_free(f0);
     rad_featureset_free(f1);
     rad_featureset_free(f2);
@@ -457,30 +403,30 @@ static void test_moran_geary(void)
         mask[v] = img[v] > -80.0f;
     }
     roi_make(&roi, NX, NY, NZ, sp, morph, mask, img);
-    fs = run(&rad_family_morph, &roi);
+    fs = ft_run(&rad_family_morph, &roi, NULL);
     direct_moran_geary(&roi, &I, &C);
-    tap_ok(fs && fabs(get(fs, "morph_moran_i") - I) <= 1e-10 * fabs(I),
-           "Moran's I by FFT = direct pair sum (%.15g vs %.15g, %zu voxels)", get(fs, "morph_moran_i"), I,
+    tap_ok(fs && fabs(ft_get(fs, "morph_moran_i") - I) <= 1e-10 * fabs(I),
+           "Moran's I by FFT = direct pair sum (%.15g vs %.15g, %zu voxels)", ft_get(fs, "morph_moran_i"), I,
            roi.n_mask);
-    tap_ok(fs && fabs(get(fs, "morph_geary_c") - C) <= 1e-10 * fabs(C),
-           "Geary's C by FFT = direct pair sum (%.15g vs %.15g)", get(fs, "morph_geary_c"), C);
+    tap_ok(fs && fabs(ft_get(fs, "morph_geary_c") - C) <= 1e-10 * fabs(C),
+           "Geary's C by FFT = direct pair sum (%.15g vs %.15g)", ft_get(fs, "morph_geary_c"), C);
     /* the same ROI turned by 30 degrees about z: shape features and Moran's I
      * do not change, the world-aligned bounding box does */
     {
         RadFeatureSet *rot;
         double c30 = cos(M_PI / 6.0), s30 = sin(M_PI / 6.0), dir[9] = {c30, -s30, 0, s30, c30, 0, 0, 0, 1};
         memcpy(roi.geom.direction, dir, sizeof dir);
-        rot = run(&rad_family_morph, &roi);
-        tap_near(get(rot, "morph_volume"), get(fs, "morph_volume"), 1e-9 * get(fs, "morph_volume"),
+        rot = ft_run(&rad_family_morph, &roi, NULL);
+        tap_near(ft_get(rot, "morph_volume"), ft_get(fs, "morph_volume"), 1e-9 * ft_get(fs, "morph_volume"),
                  "rotated grid: same mesh volume");
-        tap_near(get(rot, "morph_area_mesh"), get(fs, "morph_area_mesh"), 1e-9 * get(fs, "morph_area_mesh"),
+        tap_near(ft_get(rot, "morph_area_mesh"), ft_get(fs, "morph_area_mesh"), 1e-9 * ft_get(fs, "morph_area_mesh"),
                  "rotated grid: same mesh area");
-        tap_near(get(rot, "morph_diam"), get(fs, "morph_diam"), 1e-9, "rotated grid: same diameter");
-        tap_near(get(rot, "morph_pca_min_axis"), get(fs, "morph_pca_min_axis"), 1e-9, "rotated grid: same PCA");
-        tap_near(get(rot, "morph_moran_i"), I, 1e-10 * fabs(I), "rotated grid: same Moran's I");
-        tap_ok(fabs(get(rot, "morph_vol_dens_aabb") - get(fs, "morph_vol_dens_aabb")) > 1e-3,
+        tap_near(ft_get(rot, "morph_diam"), ft_get(fs, "morph_diam"), 1e-9, "rotated grid: same diameter");
+        tap_near(ft_get(rot, "morph_pca_min_axis"), ft_get(fs, "morph_pca_min_axis"), 1e-9, "rotated grid: same PCA");
+        tap_near(ft_get(rot, "morph_moran_i"), I, 1e-10 * fabs(I), "rotated grid: same Moran's I");
+        tap_ok(fabs(ft_get(rot, "morph_vol_dens_aabb") - ft_get(fs, "morph_vol_dens_aabb")) > 1e-3,
                "rotated grid: the AABB is aligned with the world axes (%.4f vs %.4f)",
-               get(rot, "morph_vol_dens_aabb"), get(fs, "morph_vol_dens_aabb"));
+               ft_get(rot, "morph_vol_dens_aabb"), ft_get(fs, "morph_vol_dens_aabb"));
         rad_featureset_free(rot);
         /* a sheared grid (unit but oblique axes): Moran's I and Geary's C take
          * the whole kernel's transform; still equal to the pair sums */
@@ -492,17 +438,17 @@ static void test_moran_geary(void)
                 for (int r = 0; r < 3; r++)
                     roi.geom.direction[3 * r + c] = col[c][r] / nrm;
             }
-            rot = run(&rad_family_morph, &roi);
+            rot = ft_run(&rad_family_morph, &roi, NULL);
             direct_moran_geary(&roi, &I, &C);
-            tap_ok(rot && fabs(get(rot, "morph_moran_i") - I) <= 1e-10 * fabs(I),
-                   "sheared grid: Moran's I by FFT = direct (%.15g vs %.15g)", get(rot, "morph_moran_i"), I);
-            tap_ok(rot && fabs(get(rot, "morph_geary_c") - C) <= 1e-10 * fabs(C),
-                   "sheared grid: Geary's C by FFT = direct (%.15g vs %.15g)", get(rot, "morph_geary_c"), C);
+            tap_ok(rot && fabs(ft_get(rot, "morph_moran_i") - I) <= 1e-10 * fabs(I),
+                   "sheared grid: Moran's I by FFT = direct (%.15g vs %.15g)", ft_get(rot, "morph_moran_i"), I);
+            tap_ok(rot && fabs(ft_get(rot, "morph_geary_c") - C) <= 1e-10 * fabs(C),
+                   "sheared grid: Geary's C by FFT = direct (%.15g vs %.15g)", ft_get(rot, "morph_geary_c"), C);
             rad_featureset_free(rot);
         }
     }
     rad_featureset_free(fs);
-    roi_clear(&roi);
+    rad_roi_free(&roi);
 
     /* a checkerboard: perfect negative autocorrelation at distance 1 */
     {
@@ -516,14 +462,14 @@ static void test_moran_geary(void)
             chk[v] = (float)((i + j + k) & 1);
         }
         roi_make(&roi, M, M, M, s1, one, NULL, chk);
-        fs = run(&rad_family_morph, &roi);
+        fs = ft_run(&rad_family_morph, &roi, NULL);
         direct_moran_geary(&roi, &I, &C);
-        tap_ok(fs && fabs(get(fs, "morph_moran_i") - I) <= 1e-10 * fabs(I) && I < 0,
+        tap_ok(fs && fabs(ft_get(fs, "morph_moran_i") - I) <= 1e-10 * fabs(I) && I < 0,
                "checkerboard: Moran's I %.6f < 0, FFT = direct", I);
-        tap_ok(fs && fabs(get(fs, "morph_geary_c") - C) <= 1e-10 * fabs(C) && C > 1,
+        tap_ok(fs && fabs(ft_get(fs, "morph_geary_c") - C) <= 1e-10 * fabs(C) && C > 1,
                "checkerboard: Geary's C %.6f > 1, FFT = direct", C);
         rad_featureset_free(fs);
-        roi_clear(&roi);
+        rad_roi_free(&roi);
     }
 }
 
@@ -557,28 +503,28 @@ static void test_local_intensity(void)
     img[10 + N * (10 + N * 10)] = 1001.0f;
     img[10 + N * (10 + N * 13)] = 501.0f; /* outside the ROI, inside the sphere */
     roi_make(&roi, N, N, N, sp, m, NULL, img);
-    fs = run(&rad_family_loc, &roi);
+    fs = ft_run(&rad_family_loc, &roi, NULL);
     tap_ok(ns == 1021, "1 mm sphere of 1 cm^3 holds 1021 voxel centres (got %d)", ns);
-    tap_near(get(fs, "loc_peak_loc"), 1.0 + 1500.0 / ns, 1e-9, "local peak: mean around the maximum");
-    tap_near(get(fs, "loc_peak_glob"), 1.0 + 1500.0 / ns, 1e-9,
+    tap_near(ft_get(fs, "loc_peak_loc"), 1.0 + 1500.0 / ns, 1e-9, "local peak: mean around the maximum");
+    tap_near(ft_get(fs, "loc_peak_glob"), 1.0 + 1500.0 / ns, 1e-9,
              "global peak: the same sphere (no ROI voxel sees more)");
     rad_featureset_free(fs);
     /* make a second maximum: ties are resolved by the higher local mean */
     img[8 + N * (8 + N * 8)] = 1001.0f;
     img[8 + N * (8 + N * 4)] = 3001.0f; /* 4 voxels below the corner, outside the ROI */
-    roi_clear(&roi);
+    rad_roi_free(&roi);
     roi_make(&roi, N, N, N, sp, m, NULL, img);
-    fs = run(&rad_family_loc, &roi);
+    fs = ft_run(&rad_family_loc, &roi, NULL);
     {
         /* the corner (8,8,8) sees itself, 3001 (distance 4), the centre 1001
          * (distance sqrt 12) and 501 (distance sqrt 33 < 6.2); the centre
          * (10,10,10) does not see 3001 (distance sqrt 44) */
         double corner = 1.0 + (1000.0 + 3000.0 + 1000.0 + 500.0) / ns;
-        tap_near(get(fs, "loc_peak_loc"), corner, 1e-9, "local peak: highest mean over tied maxima");
-        tap_near(get(fs, "loc_peak_glob"), corner, 1e-9, "global peak: the same voxel wins");
+        tap_near(ft_get(fs, "loc_peak_loc"), corner, 1e-9, "local peak: highest mean over tied maxima");
+        tap_near(ft_get(fs, "loc_peak_glob"), corner, 1e-9, "global peak: the same voxel wins");
     }
     rad_featureset_free(fs);
-    roi_clear(&roi);
+    rad_roi_free(&roi);
     free(m);
     free(img);
 
@@ -593,11 +539,11 @@ static void test_local_intensity(void)
             v3[v] = (float)(v + 1);
         m3[0] = m3[26] = 1;
         roi_make(&roi, 3, 3, 3, s1, m3, NULL, v3);
-        fs = run(&rad_family_loc, &roi);
-        tap_near(get(fs, "loc_peak_loc"), 14.0, 1e-12, "clipped sphere: local peak = mean of the image voxels");
-        tap_near(get(fs, "loc_peak_glob"), 14.0, 1e-12, "clipped sphere: global peak = mean of the image voxels");
+        fs = ft_run(&rad_family_loc, &roi, NULL);
+        tap_near(ft_get(fs, "loc_peak_loc"), 14.0, 1e-12, "clipped sphere: local peak = mean of the image voxels");
+        tap_near(ft_get(fs, "loc_peak_glob"), 14.0, 1e-12, "clipped sphere: global peak = mean of the image voxels");
         rad_featureset_free(fs);
-        roi_clear(&roi);
+        rad_roi_free(&roi);
     }
 }
 
@@ -615,58 +561,29 @@ static void test_degenerate(void)
     for (int v = 0; v < 30; v++)
         m[v] = v != 7;
     roi_make(&roi, 6, 5, 1, sp, m, NULL, NULL);
-    fs = run(&rad_family_morph, &roi);
+    fs = ft_run(&rad_family_morph, &roi, NULL);
     for (size_t i = 0; fs && i < fs->n; i++)
         finite &= isfinite(fs->values[i]) != 0;
     tap_ok(fs && finite, "single slice touching the border: all morph values finite");
-    tap_near(get(fs, "morph_vol_dens_aee"), 0.0, 0, "single slice: AEE volume density 0 (flat ellipsoid)");
-    tap_ok(get(fs, "morph_area_dens_aee") > 0.0, "single slice: AEE area density defined (%.3f)",
-           get(fs, "morph_area_dens_aee"));
-    tap_near(get(fs, "morph_moran_i"), 0.0, 0, "constant image: Moran's I 0");
-    tap_near(get(fs, "morph_geary_c"), 1.0, 0, "constant image: Geary's C 1");
-    tap_near(get(fs, "morph_volume") > 0 ? 1 : 0, 1, 0, "single slice: a closed mesh with volume");
+    tap_near(ft_get(fs, "morph_vol_dens_aee"), 0.0, 0, "single slice: AEE volume density 0 (flat ellipsoid)");
+    tap_ok(ft_get(fs, "morph_area_dens_aee") > 0.0, "single slice: AEE area density defined (%.3f)",
+           ft_get(fs, "morph_area_dens_aee"));
+    tap_near(ft_get(fs, "morph_moran_i"), 0.0, 0, "constant image: Moran's I 0");
+    tap_near(ft_get(fs, "morph_geary_c"), 1.0, 0, "constant image: Geary's C 1");
+    tap_near(ft_get(fs, "morph_volume") > 0 ? 1 : 0, 1, 0, "single slice: a closed mesh with volume");
     rad_featureset_free(fs);
-    fs = run(&rad_family_loc, &roi);
-    tap_near(get(fs, "loc_peak_glob"), 1.0, 0, "single slice: global peak of a constant image");
+    fs = ft_run(&rad_family_loc, &roi, NULL);
+    tap_near(ft_get(fs, "loc_peak_glob"), 1.0, 0, "single slice: global peak of a constant image");
     rad_featureset_free(fs);
-    roi_clear(&roi);
+    rad_roi_free(&roi);
 }
 
 /* ---- reference values -------------------------------------------------------------------- */
 
-typedef struct Ref {
-    char tag[64];
-    double value, tol;
-} Ref;
-
-static int refs_read(const char *path, Ref *out, int max)
+/* The rows of the two families of this file (the mask diagnostics aside). */
+static int morph_tag(const char *tag)
 {
-    FILE *fp = fopen(path, "r");
-    char line[256];
-    int n = 0;
-    if (!fp)
-        return -1;
-    while (fgets(line, sizeof line, fp) && n < max) {
-        char *a = line, *b = strchr(a, ';'), *c;
-        if (!b)
-            continue;
-        *b++ = 0;
-        c = strchr(b, ';');
-        if (!c || !*a)
-            continue;
-        *c++ = 0;
-        c[strcspn(c, "\r\n")] = 0;
-        if ((strncmp(c, "morph_", 6) != 0 && strncmp(c, "loc_", 4) != 0) || strncmp(c, "morph_mask_", 11) == 0)
-            continue;
-        if (!strchr("-0123456789.", a[0]))
-            continue; /* the header */
-        snprintf(out[n].tag, sizeof out[n].tag, "%s", c);
-        out[n].value = strtod(a, NULL);
-        out[n].tol = strtod(b, NULL);
-        n++;
-    }
-    fclose(fp);
-    return n;
+    return (strncmp(tag, "morph_", 6) == 0 || strncmp(tag, "loc_", 4) == 0) && strncmp(tag, "morph_mask_", 11) != 0;
 }
 
 static double round3(double x)
@@ -678,14 +595,14 @@ static double round3(double x)
     return round(x / pow(10.0, e)) * pow(10.0, e);
 }
 
-static void compare(const char *what, const Ref *refs, int nref, const RadFeatureSet *a, const RadFeatureSet *b,
+static void compare(const char *what, const FtRef *refs, int nref, const RadFeatureSet *a, const RadFeatureSet *b,
                     int sig3)
 {
     int matched = 0;
     for (int r = 0; r < nref; r++) {
-        double got = get(a, refs[r].tag), shown;
+        double got = ft_get(a, refs[r].tag), shown;
         if (isnan(got))
-            got = get(b, refs[r].tag);
+            got = ft_get(b, refs[r].tag);
         shown = sig3 ? round3(got) : got;
         if (tap_ok(fabs(shown - refs[r].value) <= refs[r].tol + 1e-9 * fabs(refs[r].value),
                    "%s %s = %.6g (reference %g +/- %g)", what, refs[r].tag, got, refs[r].value, refs[r].tol))
@@ -697,105 +614,54 @@ static void compare(const char *what, const Ref *refs, int nref, const RadFeatur
 static void test_digital_phantom(const char *data)
 {
     char path[4096];
-    RadImage *img;
-    RadMask *mask;
     RadRoi roi;
     RadFeatureSet *fm, *fl;
-    Ref refs[64];
+    FtRef refs[64];
     int nref;
-    size_t n;
 
     snprintf(path, sizeof path, "%s/ibsi1/reference/dig_phantom.csv", data);
-    nref = refs_read(path, refs, 64);
-    snprintf(path, sizeof path, "%s/ibsi1/digital_phantom/image.nii.gz", data);
-    img = rad_image_read(path);
-    snprintf(path, sizeof path, "%s/ibsi1/digital_phantom/mask.nii.gz", data);
-    mask = rad_mask_read(path);
-    if (nref != 27 || !img || !mask) {
+    nref = ft_refs_read(path, morph_tag, refs, 64);
+    /* no interpolation, no re-segmentation: morph = mask = the mask */
+    if (nref != 27 || ft_roi_read(&roi, data, "digital_phantom", 0, 0, 0, 0) != 0) {
         tap_ok(0, "digital phantom: reading the data (%d references): %s", nref, rad_error_message());
-        rad_image_free(img);
-        rad_mask_free(mask);
         return;
     }
-    /* no interpolation, no re-segmentation: morph = mask = the mask */
-    n = rad_image_nvox(img);
-    memset(&roi, 0, sizeof roi);
-    roi.geom = img->geom;
-    roi.image = img->data;
-    roi.morph = malloc(n);
-    roi.mask = malloc(n);
-    for (size_t v = 0; v < n; v++) {
-        roi.morph[v] = roi.mask[v] = (uint8_t)rad_mask_in(mask, v);
-        roi.n_morph += roi.morph[v];
-    }
-    roi.n_mask = roi.n_morph;
-    rad_mask_bbox(mask, &roi.box);
-    roi.ng = 6;
-    fm = run(&rad_family_morph, &roi);
-    fl = run(&rad_family_loc, &roi);
+    fm = ft_run(&rad_family_morph, &roi, NULL);
+    fl = ft_run(&rad_family_loc, &roi, NULL);
     compare("digital phantom", refs, nref, fm, fl, 1);
     rad_featureset_free(fm);
     rad_featureset_free(fl);
-    free(roi.morph);
-    free(roi.mask);
-    rad_image_free(img);
-    rad_mask_free(mask);
+    rad_roi_free(&roi);
 }
 
 static void test_config_a(const char *data)
 {
     char path[4096];
-    RadImage *img;
-    RadMask *mask;
     RadRoi roi;
     RadFeatureSet *fm, *fl;
-    Ref refs[64];
+    FtRef refs[64];
     int nref;
-    size_t n;
     double t0, t1, t2;
 
     snprintf(path, sizeof path, "%s/ibsi1/reference/config_a.csv", data);
-    nref = refs_read(path, refs, 64);
-    snprintf(path, sizeof path, "%s/ibsi1/ct_phantom/image.nii.gz", data);
-    img = rad_image_read(path);
-    snprintf(path, sizeof path, "%s/ibsi1/ct_phantom/mask.nii.gz", data);
-    mask = rad_mask_read(path);
-    if (nref != 27 || !img || !mask) {
-        tap_ok(0, "config A: reading the data (%d references): %s", nref, rad_error_message());
-        rad_image_free(img);
-        rad_mask_free(mask);
-        return;
-    }
+    nref = ft_refs_read(path, morph_tag, refs, 64);
     /* config A: intensities rounded, no interpolation, intensity mask =
      * morphological mask re-segmented to [-500, 400] HU */
-    n = rad_image_nvox(img);
-    memset(&roi, 0, sizeof roi);
-    roi.geom = img->geom;
-    roi.image = img->data;
-    roi.morph = malloc(n);
-    roi.mask = malloc(n);
-    for (size_t v = 0; v < n; v++) {
-        img->data[v] = roundf(img->data[v]);
-        roi.morph[v] = (uint8_t)rad_mask_in(mask, v);
-        roi.mask[v] = roi.morph[v] && img->data[v] >= -500.0f && img->data[v] <= 400.0f;
-        roi.n_morph += roi.morph[v];
-        roi.n_mask += roi.mask[v];
+    if (nref != 27 || ft_roi_read(&roi, data, "ct_phantom", 1, -500, 400, 25) != 0) {
+        tap_ok(0, "config A: reading the data (%d references): %s", nref, rad_error_message());
+        return;
     }
-    rad_mask_bbox(mask, &roi.box);
     tap_ok(roi.n_morph == 125256 && roi.n_mask == 114596, "config A: 125256 ROI voxels, 114596 after [-500, 400]");
-    t0 = now();
-    fm = run(&rad_family_morph, &roi);
-    t1 = now();
-    fl = run(&rad_family_loc, &roi);
-    t2 = now();
+    t0 = ft_seconds();
+    fm = ft_run(&rad_family_morph, &roi, NULL);
+    t1 = ft_seconds();
+    fl = ft_run(&rad_family_loc, &roi, NULL);
+    t2 = ft_seconds();
     tap_diag("config A timings: morph %.1f ms, loc %.1f ms", 1e3 * (t1 - t0), 1e3 * (t2 - t1));
     compare("config A", refs, nref, fm, fl, 0);
     rad_featureset_free(fm);
     rad_featureset_free(fl);
-    free(roi.morph);
-    free(roi.mask);
-    rad_image_free(img);
-    rad_mask_free(mask);
+    rad_roi_free(&roi);
 }
 
 int main(void)

@@ -16,45 +16,9 @@
 
 #include "rad.h"
 #include "tap.h"
+#include "feature_test.h"
 
-/* ---- building ROIs by hand ------------------------------------------------------------- */
-
-/* A RadRoi on an nx*ny*nz grid (x fastest) with grey levels `grey` (0 =
- * outside the intensity mask) and morphological mask `morph` (NULL: the
- * intensity mask).  The box is the bounding box of the morphological mask. */
-static void roi_make(RadRoi *roi, int ndim, size_t nx, size_t ny, size_t nz, const int *grey, const int *morph)
-{
-    size_t n = nx * ny * nz;
-    memset(roi, 0, sizeof *roi);
-    rad_geometry_init(&roi->geom, ndim, nx, ny, nz);
-    roi->image = calloc(n, sizeof *roi->image);
-    roi->morph = calloc(n, 1);
-    roi->mask = calloc(n, 1);
-    roi->grey = calloc(n, sizeof *roi->grey);
-    for (int c = 0; c < 3; c++) {
-        roi->box.lo[c] = (size_t)-1;
-        roi->box.hi[c] = 0;
-    }
-    for (size_t v = 0; v < n; v++) {
-        size_t idx[3] = {v % nx, (v / nx) % ny, v / (nx * ny)};
-        roi->image[v] = (float)grey[v];
-        roi->grey[v] = grey[v];
-        roi->mask[v] = grey[v] > 0;
-        roi->morph[v] = morph ? morph[v] != 0 : grey[v] > 0;
-        roi->n_mask += roi->mask[v];
-        roi->n_morph += roi->morph[v];
-        if (grey[v] > roi->ng)
-            roi->ng = grey[v];
-        if (roi->morph[v])
-            for (int c = 0; c < 3; c++) {
-                if (idx[c] < roi->box.lo[c])
-                    roi->box.lo[c] = idx[c];
-                if (idx[c] > roi->box.hi[c])
-                    roi->box.hi[c] = idx[c];
-            }
-    }
-    roi->is_2d = ndim == 2;
-}
+/* ---- settings and values (ROIs are built with feature_test.h) ------------------------- */
 
 static RadSettings settings_all(void)
 {
@@ -65,24 +29,12 @@ static RadSettings settings_all(void)
     return s;
 }
 
-static RadFeatureSet *run(const RadFamily *fam, const RadRoi *roi, const RadSettings *s)
-{
-    RadFeatureSet *fs = rad_featureset_new();
-    if (fam->compute(roi, s, fs) != 0) {
-        tap_diag("%s failed: %s", fam->prefix, rad_error_message());
-        rad_featureset_free(fs);
-        return NULL;
-    }
-    return fs;
-}
-
+/* The value of "<base><suffix>" in fs; NaN when absent. */
 static double get(const RadFeatureSet *fs, const char *base, const char *suffix)
 {
     char tag[160];
-    long k;
     snprintf(tag, sizeof tag, "%s%s", base, suffix);
-    k = fs ? rad_featureset_find(fs, tag) : -1;
-    return k < 0 ? NAN : fs->values[k];
+    return ft_get(fs, tag);
 }
 
 static int near(double got, double want)
@@ -215,7 +167,7 @@ static void test_example(void)
     double f[17];
     const char *aggr[3] = {"_2D", "_2_5D", "_3D"};
 
-    roi_make(&roi, 2, 4, 4, 1, example, NULL);
+    ft_roi_grey(&roi, 2, 4, 4, 1, example, NULL);
 
     /* GLSZM, 8-connected zones (the doc's matrix): grey 1: sizes 2, 1, 1;
      * grey 2: one zone of 5 (the diagonal (1,2)-(2,3) links it); grey 3:
@@ -226,7 +178,7 @@ static void test_example(void)
             0, 0, 0, 0, 1,
             1, 0, 1, 0, 0,
             1, 1, 0, 0, 0};
-        fs = run(&rad_family_szm, &roi, &s);
+        fs = ft_run(&rad_family_szm, &roi, &s);
         dense_features(M, 4, 5, 16, f);
         for (int a = 0; a < 3; a++)
             check_all(fs, szm_tags, 16, aggr[a], f, "GLSZM of the IBSI example grid");
@@ -249,7 +201,7 @@ static void test_example(void)
      * zones; IBSI's definition, and ours, link zones 8-connected in 2D.) */
     {
         static const double M[4 * 2] = {3, 0, 1, 0, 2, 0, 1, 1};
-        fs = run(&rad_family_dzm, &roi, &s);
+        fs = ft_run(&rad_family_dzm, &roi, &s);
         dense_features(M, 4, 2, 16, f);
         for (int a = 0; a < 3; a++)
             check_all(fs, dzm_tags, 16, aggr[a], f, "GLDZM of the IBSI example grid");
@@ -267,7 +219,7 @@ static void test_example(void)
      * (the centre four are the doc's 3/8, 5/8, 5/8 and 15/8). */
     {
         double n[5] = {0, 4, 5, 4, 3}, sv[5] = {0, 91 / 15., 2, 81 / 40., 133 / 24.};
-        fs = run(&rad_family_ngt, &roi, &s);
+        fs = ft_run(&rad_family_ngt, &roi, &s);
         dense_ngtdm(n, sv, 4, f);
         for (int a = 0; a < 3; a++)
             check_all(fs, ngt_tags, 5, aggr[a], f, "NGTDM of the IBSI example grid");
@@ -289,7 +241,7 @@ static void test_example(void)
             0, 1, 3, 1,
             1, 0, 3, 0,
             1, 2, 0, 0};
-        fs = run(&rad_family_ngl, &roi, &s);
+        fs = ft_run(&rad_family_ngl, &roi, &s);
         dense_features(M, 4, 4, 16, f);
         for (int a = 0; a < 3; a++)
             check_all(fs, ngl_tags, 17, aggr[a], f, "NGLDM of the IBSI example grid");
@@ -313,7 +265,7 @@ static void test_cube(void)
 
     for (int v = 0; v < 27; v++)
         grey[v] = v == 13 ? 2 : 1;
-    roi_make(&roi, 3, 3, 3, 3, grey, NULL);
+    ft_roi_grey(&roi, 3, 3, 3, 3, grey, NULL);
 
     /* GLSZM 3D: (1,26), (2,1).  2D: slices 0 and 2 hold one zone (1,9); slice
      * 1 holds the ring (1,8) and the centre (2,1).  2.5D: (1,8), 2x(1,9), (2,1). */
@@ -327,7 +279,7 @@ static void test_cube(void)
         M25[7] = 1;
         M25[8] = 2;
         M25[9 + 0] = 1;
-        fs = run(&rad_family_szm, &roi, &s);
+        fs = ft_run(&rad_family_szm, &roi, &s);
         dense_features(M3, 2, 26, 27, f);
         check_all(fs, szm_tags, 16, "_3D", f, "GLSZM of the cube");
         dense_features(Ma, 1, 9, 9, f0);
@@ -344,7 +296,7 @@ static void test_cube(void)
      * 1: (1,1), (2,2).  2D: slices 0 and 2: (1,1); slice 1: (1,1), (2,2). */
     {
         double M3[2 * 2] = {1, 0, 0, 1}, Ma[1] = {1};
-        fs = run(&rad_family_dzm, &roi, &s);
+        fs = ft_run(&rad_family_dzm, &roi, &s);
         dense_features(M3, 2, 2, 27, f);
         check_all(fs, dzm_tags, 16, "_3D", f, "GLDZM of the cube");
         dense_features(Ma, 1, 1, 9, f0);
@@ -365,7 +317,7 @@ static void test_cube(void)
      * centre has 26 of grey 1.  s_1 = 8/7 + 12/11 + 6/17, n_1 = 26; s_2 = 1. */
     {
         double n[3] = {0, 26, 1}, sv[3] = {0, 8 / 7. + 12 / 11. + 6 / 17., 1};
-        fs = run(&rad_family_ngt, &roi, &s);
+        fs = ft_run(&rad_family_ngt, &roi, &s);
         dense_ngtdm(n, sv, 2, f);
         check_all(fs, ngt_tags, 5, "_3D", f, "NGTDM of the cube");
         /* 2D: slices 0, 2 are all grey 1 (s = 0, coarseness 10^6); slice 1:
@@ -394,7 +346,7 @@ static void test_cube(void)
         M[10] = 12;
         M[16] = 6;
         M[17 + 0] = 1;
-        fs = run(&rad_family_ngl, &roi, &s);
+        fs = ft_run(&rad_family_ngl, &roi, &s);
         dense_features(M, 2, 17, 27, f);
         check_all(fs, ngl_tags, 17, "_3D", f, "NGLDM of the cube");
         rad_featureset_free(fs);
@@ -408,11 +360,11 @@ static void test_cube(void)
         double n[3] = {0, 26, 1}, sv[3] = {0, 1, 1};
         M[25] = 26;
         M[26 + 0] = 1;
-        fs = run(&rad_family_ngl, &roi, &s);
+        fs = ft_run(&rad_family_ngl, &roi, &s);
         dense_features(M, 2, 26, 27, f);
         check_all(fs, ngl_tags, 17, "_3D", f, "NGLDM of the cube at distance 2");
         rad_featureset_free(fs);
-        fs = run(&rad_family_ngt, &roi, &s);
+        fs = ft_run(&rad_family_ngt, &roi, &s);
         dense_ngtdm(n, sv, 2, f);
         check_all(fs, ngt_tags, 5, "_3D", f, "NGTDM of the cube at distance 2");
         rad_featureset_free(fs);
@@ -421,7 +373,7 @@ static void test_cube(void)
     s.distance = 1;
     s.ngldm_alpha = 1;
     {
-        fs = run(&rad_family_ngl, &roi, &s);
+        fs = ft_run(&rad_family_ngl, &roi, &s);
         tap_near(get(fs, "ngl_hde", "_3D"), (8 * 64 + 12 * 144 + 6 * 324 + 27 * 27) / 27., 1e-9,
                  "NGLDM alpha 1: corners 8, edges 12, face centres 18, centre 27");
         rad_featureset_free(fs);
@@ -439,13 +391,13 @@ static void test_linkage(void)
     RadSettings s = settings_all();
     RadFeatureSet *fs;
 
-    roi_make(&roi, 3, 2, 2, 2, grey, NULL);
-    fs = run(&rad_family_szm, &roi, &s);
+    ft_roi_grey(&roi, 3, 2, 2, 2, grey, NULL);
+    fs = ft_run(&rad_family_szm, &roi, &s);
     tap_near(get(fs, "szm_lze", "_3D"), 4, 0, "corner-touching voxels form one 26-connected zone of 2");
     tap_near(get(fs, "szm_lze", "_2D"), 1, 0, "... and two zones of 1 slice by slice");
     tap_near(get(fs, "szm_z_perc", "_2_5D"), 1, 0, "... 2.5D: 2 zones for 2 voxels");
     rad_featureset_free(fs);
-    fs = run(&rad_family_ngt, &roi, &s);
+    fs = ft_run(&rad_family_ngt, &roi, &s);
     tap_near(get(fs, "ngt_coarseness", "_3D"), 1e6, 0, "NGTDM of one grey level is 10^6 coarse");
     tap_near(get(fs, "ngt_coarseness", "_2D"), 1e6, 0,
              "NGTDM 2D: no slice has a valid neighbourhood -> the empty NGTDM (10^6)");
@@ -467,8 +419,8 @@ static void test_linkage(void)
             m5[v] = 1;
             g5[v] = v == 12 ? 0 : border ? 1 : 2;
         }
-        roi_make(&roi, 2, 5, 5, 1, g5, m5);
-        fs = run(&rad_family_dzm, &roi, &s);
+        ft_roi_grey(&roi, 2, 5, 5, 1, g5, m5);
+        fs = ft_run(&rad_family_dzm, &roi, &s);
         dense_features(M, 2, 2, 24, f);
         check_all(fs, dzm_tags, 16, "_2D", f, "GLDZM: ring zone at distance 2 from the morphological edge");
         check_all(fs, dzm_tags, 16, "_3D", f, "GLDZM: same in 3D for a 2D image (in-plane distances)");
@@ -477,7 +429,7 @@ static void test_linkage(void)
          * the z edge, so both zones are at distance 1 */
         roi.is_2d = 0;
         roi.geom.ndim = 3;
-        fs = run(&rad_family_dzm, &roi, &s);
+        fs = ft_run(&rad_family_dzm, &roi, &s);
         dense_features((double[2]){1, 1}, 2, 1, 24, f);
         check_all(fs, dzm_tags, 16, "_3D", f, "GLDZM: a one-slice ROI of a 3D image is all edge in 3D");
         rad_featureset_free(fs);
@@ -486,14 +438,6 @@ static void test_linkage(void)
 }
 
 /* ---- degenerate ROIs ------------------------------------------------------------------------ */
-
-static int all_finite(const RadFeatureSet *fs)
-{
-    for (size_t k = 0; fs && k < fs->n; k++)
-        if (!isfinite(fs->values[k]))
-            return 0;
-    return fs != NULL;
-}
 
 static void test_degenerate(void)
 {
@@ -507,10 +451,10 @@ static void test_degenerate(void)
     {
         int grey[27] = {0};
         grey[13] = 3;
-        roi_make(&roi, 3, 3, 3, 3, grey, NULL);
+        ft_roi_grey(&roi, 3, 3, 3, 3, grey, NULL);
         for (int k = 0; k < 4; k++) {
-            fs = run(fams[k], &roi, &s);
-            tap_ok(all_finite(fs) && fs->n == (size_t)(3 * nfeat[k]), "single voxel: %s gives %d finite values",
+            fs = ft_run(fams[k], &roi, &s);
+            tap_ok(ft_all_finite(fs) && fs->n == (size_t)(3 * nfeat[k]), "single voxel: %s gives %d finite values",
                    fams[k]->prefix, 3 * nfeat[k]);
             if (k == 0) {
                 tap_near(get(fs, "szm_sze", "_3D"), 1, 0, "single voxel: sze 1");
@@ -537,16 +481,16 @@ static void test_degenerate(void)
     {
         int grey[2 * 1 * 3] = {1, 0, 0, 0, 1, 2};
         double f[17], fa[17], fb[17];
-        roi_make(&roi, 3, 2, 1, 3, grey, NULL);
-        fs = run(&rad_family_szm, &roi, &s);
+        ft_roi_grey(&roi, 3, 2, 1, 3, grey, NULL);
+        fs = ft_run(&rad_family_szm, &roi, &s);
         dense_features((double[1]){1}, 1, 1, 1, fa);
         dense_features((double[2]){1, 1}, 2, 1, 2, fb);
         for (int k = 0; k < 16; k++)
             f[k] = (fa[k] + fb[k]) / 2;
         check_all(fs, szm_tags, 16, "_2D", f, "empty slice left out of the 2D GLSZM average");
-        tap_ok(all_finite(fs), "GLSZM with an empty slice: all finite");
+        tap_ok(ft_all_finite(fs), "GLSZM with an empty slice: all finite");
         rad_featureset_free(fs);
-        fs = run(&rad_family_ngl, &roi, &s);
+        fs = ft_run(&rad_family_ngl, &roi, &s);
         for (int k = 0; k < 17; k++)
             f[k] = (fa[k] + fb[k]) / 2; /* NGLDM j = 1 everywhere: same matrices */
         f[12] = 1;
@@ -554,14 +498,14 @@ static void test_degenerate(void)
         rad_featureset_free(fs);
         /* NGTDM: slice 0 has no valid neighbourhood and is left out; slice 2:
          * n = (1, 1), s = (1, 1). */
-        fs = run(&rad_family_ngt, &roi, &s);
+        fs = ft_run(&rad_family_ngt, &roi, &s);
         dense_ngtdm((double[3]){0, 1, 1}, (double[3]){0, 1, 1}, 2, f);
         check_all(fs, ngt_tags, 5, "_2D", f, "slices without valid neighbourhoods left out of the 2D NGTDM");
-        tap_ok(all_finite(fs), "NGTDM with an empty slice: all finite");
+        tap_ok(ft_all_finite(fs), "NGTDM with an empty slice: all finite");
         rad_featureset_free(fs);
         for (int k = 1; k < 4; k += 2) {
-            fs = run(fams[k], &roi, &s);
-            tap_ok(all_finite(fs), "%s with an empty slice: all finite", fams[k]->prefix);
+            fs = ft_run(fams[k], &roi, &s);
+            tap_ok(ft_all_finite(fs), "%s with an empty slice: all finite", fams[k]->prefix);
             rad_featureset_free(fs);
         }
         rad_roi_free(&roi);
@@ -571,9 +515,9 @@ static void test_degenerate(void)
      * (1 * 2/3 = 2 * 1/3) -> busyness 0 by our convention */
     {
         int grey[3] = {1, 1, 2};
-        roi_make(&roi, 2, 3, 1, 1, grey, NULL);
-        fs = run(&rad_family_ngt, &roi, &s);
-        tap_ok(all_finite(fs) && get(fs, "ngt_busyness", "_3D") == 0, "busyness with zero denominator is 0");
+        ft_roi_grey(&roi, 2, 3, 1, 1, grey, NULL);
+        fs = ft_run(&rad_family_ngt, &roi, &s);
+        tap_ok(ft_all_finite(fs) && get(fs, "ngt_busyness", "_3D") == 0, "busyness with zero denominator is 0");
         rad_featureset_free(fs);
         rad_roi_free(&roi);
     }
@@ -581,7 +525,7 @@ static void test_degenerate(void)
     /* out-of-contract grey levels are an error, not a crash */
     {
         int grey[2] = {1, 1};
-        roi_make(&roi, 2, 2, 1, 1, grey, NULL);
+        ft_roi_grey(&roi, 2, 2, 1, 1, grey, NULL);
         roi.grey[1] = 0;
         for (int k = 0; k < 4; k++) {
             fs = rad_featureset_new();
@@ -595,7 +539,7 @@ static void test_degenerate(void)
     /* the interrupt flag stops the computation with "interrupted" */
     {
         int grey[4] = {1, 2, 2, 1};
-        roi_make(&roi, 2, 2, 2, 1, grey, NULL);
+        ft_roi_grey(&roi, 2, 2, 2, 1, grey, NULL);
         rad_interrupt_set();
         for (int k = 0; k < 4; k++) {
             fs = rad_featureset_new();
@@ -677,59 +621,25 @@ static void compare_csv(const char *csv, const RadFeatureSet *fs, int sig3, cons
                total[k]);
 }
 
-static RadFeatureSet *run_all(const RadRoi *roi, const RadSettings *s, double ms[4])
-{
-    const RadFamily *fams[4] = {&rad_family_szm, &rad_family_dzm, &rad_family_ngt, &rad_family_ngl};
-    RadFeatureSet *fs = rad_featureset_new();
-    for (int k = 0; k < 4; k++) {
-        struct timespec t0, t1;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
-        if (fams[k]->compute(roi, s, fs) != 0) {
-            tap_diag("%s failed: %s", fams[k]->prefix, rad_error_message());
-            rad_featureset_free(fs);
-            return NULL;
-        }
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        if (ms)
-            ms[k] = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
-    }
-    return fs;
-}
+/* The four families of this file, in registry order. */
+static const RadFamily *const zone_families[4] = {&rad_family_szm, &rad_family_dzm, &rad_family_ngt, &rad_family_ngl};
 
 static void test_digital_phantom(const char *data)
 {
     char path[4096];
-    RadImage *img;
-    RadMask *mask;
     RadRoi roi;
     RadSettings s = settings_all();
     RadFeatureSet *fs;
-    size_t n;
 
-    snprintf(path, sizeof path, "%s/ibsi1/digital_phantom/image.nii.gz", data);
-    img = rad_image_read(path);
-    snprintf(path, sizeof path, "%s/ibsi1/digital_phantom/mask.nii.gz", data);
-    mask = rad_mask_read(path);
-    if (!img || !mask) {
-        tap_ok(0, "digital phantom readable: %s", rad_error_message());
-        rad_image_free(img);
-        rad_mask_free(mask);
-        return;
-    }
     /* the IBSI processing of the phantom: no interpolation, no
      * re-segmentation, grey level = intensity (1..6), distance 1 */
-    n = rad_image_nvox(img);
-    {
-        int *grey = calloc(n, sizeof *grey);
-        for (size_t v = 0; v < n; v++)
-            grey[v] = rad_mask_in(mask, v) ? (int)img->data[v] : 0;
-        roi_make(&roi, 3, img->geom.dim[0], img->geom.dim[1], img->geom.dim[2], grey, NULL);
-        free(grey);
+    if (ft_roi_read(&roi, data, "digital_phantom", 0, 0, 0, 0) != 0) {
+        tap_ok(0, "digital phantom readable: %s", rad_error_message());
+        return;
     }
-    roi.geom = img->geom;
     roi.ng = 6;
     tap_ok(roi.n_mask == 74, "digital phantom ROI has 74 voxels");
-    fs = run_all(&roi, &s, NULL);
+    fs = ft_run_families(zone_families, 4, &roi, &s, NULL, 1);
     snprintf(path, sizeof path, "%s/ibsi1/reference/dig_phantom.csv", data);
     if (fs)
         compare_csv(path, fs, 1, "digital phantom (3 significant figures)");
@@ -737,8 +647,6 @@ static void test_digital_phantom(const char *data)
         tap_ok(0, "digital phantom features computed");
     rad_featureset_free(fs);
     rad_roi_free(&roi);
-    rad_image_free(img);
-    rad_mask_free(mask);
 }
 
 /* Configuration A: native grid, CT intensities rounded, intensity mask =
@@ -750,48 +658,23 @@ static void test_digital_phantom(const char *data)
 static void test_config_a(const char *data)
 {
     char path[4096];
-    RadImage *img;
-    RadMask *mask;
     RadRoi roi;
     RadSettings s;
     RadFeatureSet *fs, *fs37;
-    size_t n;
     double ms[4];
-    int gmax = 0;
+    int gmax;
 
-    snprintf(path, sizeof path, "%s/ibsi1/ct_phantom/image.nii.gz", data);
-    img = rad_image_read(path);
-    snprintf(path, sizeof path, "%s/ibsi1/ct_phantom/mask.nii.gz", data);
-    mask = rad_mask_read(path);
-    if (!img || !mask) {
+    if (ft_roi_read(&roi, data, "ct_phantom", 1, -500, 400, 25) != 0) {
         tap_ok(0, "CT phantom readable: %s", rad_error_message());
-        rad_image_free(img);
-        rad_mask_free(mask);
         return;
     }
-    n = rad_image_nvox(img);
-    {
-        int *grey = calloc(n, sizeof *grey), *morph = calloc(n, sizeof *morph);
-        for (size_t v = 0; v < n; v++) {
-            double x = nearbyint(img->data[v]);
-            morph[v] = rad_mask_in(mask, v);
-            if (morph[v] && x >= -500 && x <= 400) {
-                grey[v] = (int)floor((x + 500) / 25) + 1;
-                if (grey[v] > gmax)
-                    gmax = grey[v];
-            }
-        }
-        roi_make(&roi, 3, img->geom.dim[0], img->geom.dim[1], img->geom.dim[2], grey, morph);
-        free(grey);
-        free(morph);
-    }
-    roi.geom = img->geom;
+    gmax = roi.ng;
     tap_ok(roi.n_morph == 125256 && roi.n_mask == 114596, "config A: 125256 ROI voxels, 114596 after re-segmentation");
     rad_settings_default(&s);
     s.disc = RAD_DISC_FBS;
     s.aggr = RAD_AGGR_2D | RAD_AGGR_2_5D;
     roi.ng = gmax;
-    fs = run_all(&roi, &s, ms);
+    fs = ft_run_families(zone_families, 4, &roi, &s, ms, 1);
     tap_diag("config A timings (2D + 2.5D, %zu voxels): szm %.1f ms, dzm %.1f ms, ngt %.1f ms, ngl %.1f ms",
              roi.n_mask, ms[0], ms[1], ms[2], ms[3]);
     snprintf(path, sizeof path, "%s/ibsi1/reference/config_a.csv", data);
@@ -800,7 +683,7 @@ static void test_config_a(const char *data)
     else
         tap_ok(0, "config A features computed");
     roi.ng = 37;
-    fs37 = run_all(&roi, &s, NULL);
+    fs37 = ft_run_families(zone_families, 4, &roi, &s, NULL, 1);
     {
         int same = fs && fs37 && fs->n == fs37->n;
         for (size_t k = 0; same && k < fs->n; k++)
@@ -809,14 +692,12 @@ static void test_config_a(const char *data)
     }
     /* 3D on the native grid, for timing only (no reference: config C resamples) */
     s.aggr = RAD_AGGR_3D;
-    rad_featureset_free(run_all(&roi, &s, ms));
+    rad_featureset_free(ft_run_families(zone_families, 4, &roi, &s, ms, 1));
     tap_diag("native grid 3D timings: szm %.1f ms, dzm %.1f ms, ngt %.1f ms, ngl %.1f ms", ms[0], ms[1], ms[2],
              ms[3]);
     rad_featureset_free(fs);
     rad_featureset_free(fs37);
     rad_roi_free(&roi);
-    rad_image_free(img);
-    rad_mask_free(mask);
 }
 
 int main(void)

@@ -1,0 +1,112 @@
+/* radlab: tables and design matrices.  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A columnar data frame of numeric and string columns with missing values,
+ * and the design matrices models are fitted on.
+ *
+ * A missing value is NaN in a numeric column and NULL in a string column.
+ * Every function records a message and returns -1/NULL on failure; column
+ * lookups that fail name the closest existing columns.
+ */
+#ifndef RAD_STATS_TABLE_H
+#define RAD_STATS_TABLE_H
+
+#include <stddef.h>
+
+typedef enum RadColType {
+    RAD_COL_NUM = 0, /* double; NaN = missing */
+    RAD_COL_STR      /* UTF-8 strings; NULL = missing */
+} RadColType;
+
+typedef struct RadColumn {
+    char *name;
+    RadColType type;
+    double *num;   /* nrow values when RAD_COL_NUM */
+    char **str;    /* nrow strings (owned) when RAD_COL_STR */
+} RadColumn;
+
+typedef struct RadTable {
+    size_t nrow, ncol;
+    size_t cap;        /* allocated column slots */
+    RadColumn *cols;
+} RadTable;
+
+/* ---- construction --------------------------------------------------------- */
+
+RadTable *rad_table_new(size_t nrow);
+void rad_table_free(RadTable *t);
+RadTable *rad_table_copy(const RadTable *t);
+/* Append a column (values copied; v may be NULL for all-missing).  A name
+ * already present is an error. */
+int rad_table_add_num(RadTable *t, const char *name, const double *v);
+int rad_table_add_str(RadTable *t, const char *name, const char *const *v);
+/* Append a column taking ownership of name and values (num for RAD_COL_NUM,
+ * str for RAD_COL_STR, nrow entries each); on failure everything is freed. */
+int rad_table_adopt(RadTable *t, char *name, RadColType type, double *num, char **str);
+/* The same without the duplicate-name check (the caller knows the name is new). */
+int rad_table_adopt_new(RadTable *t, char *name, RadColType type, double *num, char **str);
+/* Drop a column by name (error with close matches when absent). */
+int rad_table_drop(RadTable *t, const char *name);
+
+/* ---- lookup ----------------------------------------------------------------- */
+
+/* Index of the column or -1 (no message). */
+long rad_table_find(const RadTable *t, const char *name);
+/* The column, or NULL with "no column 'agee' in the table (did you mean 'age'?)". */
+const RadColumn *rad_table_get(const RadTable *t, const char *name);
+/* A numeric column, or NULL with a message naming it when it is a string column. */
+const RadColumn *rad_table_get_num(const RadTable *t, const char *name);
+/* Up to three existing names close to `name` (case-insensitive edit
+ * distance), written as "'age', 'Age2' or 'agee'" into buf; returns how many. */
+size_t rad_table_suggest(const RadTable *t, const char *name, char *buf, size_t size);
+static inline int rad_na_num(double v) { return v != v; }
+
+/* ---- relational operations (new tables) ---------------------------------------- */
+
+RadTable *rad_table_select(const RadTable *t, const char *const *names, size_t n);
+/* Rows idx[0..n-1] (0-based; repeats allowed: bootstrap), in that order. */
+RadTable *rad_table_rows(const RadTable *t, const size_t *idx, size_t n);
+/* Rows without a missing value in any of the named columns (all columns if n = 0). */
+RadTable *rad_table_drop_na(const RadTable *t, const char *const *names, size_t n);
+/* Inner join on a key column present in both (numeric or string, same type);
+ * columns of b other than the key are appended (a name clash is an error
+ * naming it).  Keys must be unique in b. */
+RadTable *rad_table_join(const RadTable *a, const RadTable *b, const char *key);
+
+/* One row per column: name, type, n, missing, mean, sd, min, median, max
+ * (numbers), levels, top, top_count (strings); sd with n - 1. */
+RadTable *rad_table_describe(const RadTable *t);
+
+/* ---- CSV (RFC 4180) ------------------------------------------------------------------ */
+
+typedef struct RadCsvOptions {
+    char sep;                 /* ',', ';' or '\t'; 0 = detect from the header line */
+    const char *const *str_cols;   /* columns forced to strings (NULL-terminated) or NULL */
+    const char *const *num_cols;   /* columns forced to numbers (an unparsable cell is an error) */
+    const char *const *na;    /* extra missing-value spellings (NULL-terminated); "" and "NA" always */
+} RadCsvOptions;
+/* Quotes, embedded separators and newlines, CRLF, UTF-8 BOM, blank lines
+ * skipped; a column is numeric when every non-missing cell parses fully as a
+ * decimal number (no hexadecimal, no "nan").  Missing: unquoted cells that are
+ * empty, blank, "NA" or in opt->na (a quoted "" or "NA" in a string column is
+ * a string).  Files up to 2 GiB.  Errors name the line and column. */
+RadTable *rad_table_read_csv(const char *path, const RadCsvOptions *opt);
+/* Atomic; numbers with %.17g (round-trip exact), strings quoted when needed,
+ * missing values as empty cells (NA in a one-column table); sep 0 = ','. */
+int rad_table_write_csv(const RadTable *t, const char *path, char sep);
+
+/* ---- design matrices ------------------------------------------------------------------ */
+
+/* Numeric columns enter as they are; a string column becomes indicator
+ * columns "name:level" for every level but the reference (the first in sorted
+ * order).  Rows with a missing value in any used column are an error unless
+ * drop_na is set (then they are left out; kept_rows lists the rows used). */
+typedef struct RadDesign {
+    size_t n, p;        /* rows used, columns of x */
+    double *x;          /* n x p, column-major: x[j * n + i] */
+    char **names;       /* p column names */
+    size_t *rows;       /* the n table rows used (0-based) */
+} RadDesign;
+int rad_table_design(const RadTable *t, const char *const *names, size_t nnames, int drop_na, RadDesign *d);
+void rad_design_free(RadDesign *d);
+
+#endif
