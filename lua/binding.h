@@ -28,6 +28,12 @@ typedef struct RadlReg {
  * and record their help texts (rad.help). */
 void radl_register(lua_State *L, const RadlReg *regs, const char *prefix);
 
+/* The metatable of a userdata type, left on the stack: __index = a method
+ * table of `methods` (help names prefix.."name"), __gc and __close = close,
+ * __tostring.  The caller adds type-specific fields, then pops it. */
+void radl_new_class(lua_State *L, const char *tname, const RadlReg *methods, const char *prefix,
+                    lua_CFunction close, lua_CFunction tostring);
+
 /* Raise a Lua error carrying the engine's last message. */
 int radl_error(lua_State *L);
 
@@ -67,6 +73,9 @@ void radl_open_features(lua_State *L);
 void radl_open_table(lua_State *L);   /* l_table.c: rad.read_csv, Table, rad.NA */
 void radl_open_stats(lua_State *L);   /* l_stats.c: rad.stats.* */
 void radl_open_models(lua_State *L);  /* l_models.c: rad.logistic, rad.glmnet_logistic, rad.roc, ... */
+void radl_open_cox(lua_State *L);     /* l_cox.c: rad.cox */
+void radl_open_surv(lua_State *L);    /* l_surv.c: rad.km, rad.logrank, rad.concordance, ... */
+void radl_open_coxnet(lua_State *L);  /* l_coxnet.c: rad.coxnet, rad.coxnet_cv */
 
 #define RADL_TABLE "rad.Table"
 /* Table boxes (l_table.c), as for Image and Mask. */
@@ -75,6 +84,8 @@ RadTable *radl_check_table(lua_State *L, int idx);
 /* Push the missing-value sentinel rad.NA; test a stack slot for it. */
 void radl_push_na(lua_State *L);
 int radl_is_na(lua_State *L, int idx);
+/* Push a Lua array of n numbers with NaN as rad.NA. */
+void radl_push_numbers_na(lua_State *L, const double *v, size_t n);
 /* A Lua array of numbers (rad.NA or nil -> NaN) into a malloc'd double[*n]. */
 double *radl_check_numbers(lua_State *L, int idx, size_t *n);
 /* Settings table at idx (nil = defaults) -> RadSettings; raises on bad keys. */

@@ -387,16 +387,8 @@ void radl_open_image(lua_State *L)
     radl_register(L, image_funcs, "rad.image.");
     lua_setfield(L, -2, "image");
     /* metatable with a method table as __index */
-    luaL_newmetatable(L, RADL_IMAGE);
-    lua_newtable(L);
-    radl_register(L, methods, "Image:");
+    radl_new_class(L, RADL_IMAGE, methods, "Image:", m_close, m_tostring);
+    lua_getfield(L, -1, "__index");
     radl_register_geometry(L, "Image:");
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, m_close);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, m_close);
-    lua_setfield(L, -2, "__close");
-    lua_pushcfunction(L, m_tostring);
-    lua_setfield(L, -2, "__tostring");
-    lua_pop(L, 1);
+    lua_pop(L, 2);
 }

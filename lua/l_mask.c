@@ -292,16 +292,8 @@ void radl_open_mask(lua_State *L)
     lua_newtable(L);
     radl_register(L, mask_funcs, "rad.mask.");
     lua_setfield(L, -2, "mask");
-    luaL_newmetatable(L, RADL_MASK);
-    lua_newtable(L);
-    radl_register(L, methods, "Mask:");
+    radl_new_class(L, RADL_MASK, methods, "Mask:", m_close, m_tostring);
+    lua_getfield(L, -1, "__index");
     radl_register_geometry(L, "Mask:");
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, m_close);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, m_close);
-    lua_setfield(L, -2, "__close");
-    lua_pushcfunction(L, m_tostring);
-    lua_setfield(L, -2, "__tostring");
-    lua_pop(L, 1);
+    lua_pop(L, 2);
 }

@@ -88,17 +88,6 @@ static void set_number(lua_State *L, const char *key, double v)
     lua_setfield(L, -2, key);
 }
 
-static void push_numbers_na(lua_State *L, const double *v, size_t n)
-{
-    lua_createtable(L, (int)n, 0);
-    for (size_t i = 0; i < n; i++) {
-        if (isnan(v[i]))
-            radl_push_na(L);
-        else
-            lua_pushnumber(L, v[i]);
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
-    }
-}
 
 /* {y = "col", x = {"a", "b"}} at idx: checks keys, the columns' existence,
  * builds the design (y first, then x; rows with missing values dropped) into
@@ -649,9 +638,9 @@ static int l_roc(lua_State *L)
     radl_push_numbers(L, r->threshold, (int)r->npoints);
     lua_setfield(L, -2, "thresholds");
     lua_setfield(L, -2, "points");
-    push_numbers_na(L, g->buf[0], n);
+    radl_push_numbers_na(L, g->buf[0], n);
     lua_setfield(L, -2, "y");
-    push_numbers_na(L, g->buf[1], n);
+    radl_push_numbers_na(L, g->buf[1], n);
     lua_setfield(L, -2, "score");
     luaL_setmetatable(L, RADL_ROC);
     return 1;

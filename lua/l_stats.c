@@ -325,18 +325,6 @@ static int l_fisher(lua_State *L)
     return 1;
 }
 
-/* Push an array of n numbers with NaN as rad.NA. */
-static void push_values(lua_State *L, const double *v, size_t n)
-{
-    lua_createtable(L, (int)n, 0);
-    for (size_t i = 0; i < n; i++) {
-        if (isnan(v[i]))
-            radl_push_na(L);
-        else
-            lua_pushnumber(L, v[i]);
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
-    }
-}
 
 static int l_p_adjust(lua_State *L)
 {
@@ -347,7 +335,7 @@ static int l_p_adjust(lua_State *L)
     int m = rad_p_adjust_method(name);
     if (m < 0 || rad_p_adjust(p, n, (RadPAdjust)m, p) < 0)
         return radl_error(L);
-    push_values(L, p, n);
+    radl_push_numbers_na(L, p, n);
     return 1;
 }
 

@@ -16,6 +16,18 @@ static const char *const NA_KEY = "rad.NA";
 
 /* ---- rad.NA -------------------------------------------------------------------- */
 
+void radl_push_numbers_na(lua_State *L, const double *v, size_t n)
+{
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(v[i]))
+            radl_push_na(L);
+        else
+            lua_pushnumber(L, v[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+}
+
 void radl_push_na(lua_State *L)
 {
     lua_getfield(L, LUA_REGISTRYINDEX, NA_KEY);
@@ -835,16 +847,7 @@ void radl_open_table(lua_State *L)
     lua_newtable(L);
     radl_register(L, table_funcs, "rad.table.");
     lua_setfield(L, -2, "table");
-    luaL_newmetatable(L, RADL_TABLE);
-    lua_newtable(L);
-    radl_register(L, methods, "Table:");
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, m_close);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, m_close);
-    lua_setfield(L, -2, "__close");
-    lua_pushcfunction(L, m_tostring);
-    lua_setfield(L, -2, "__tostring");
+    radl_new_class(L, RADL_TABLE, methods, "Table:", m_close, m_tostring);
     lua_pushcfunction(L, m_len);
     lua_setfield(L, -2, "__len");
     lua_pop(L, 1);

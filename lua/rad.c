@@ -34,6 +34,21 @@ void radl_register(lua_State *L, const RadlReg *regs, const char *prefix)
     lua_pop(L, 1);
 }
 
+void radl_new_class(lua_State *L, const char *tname, const RadlReg *methods, const char *prefix,
+                    lua_CFunction close, lua_CFunction tostring)
+{
+    luaL_newmetatable(L, tname);
+    lua_newtable(L);
+    radl_register(L, methods, prefix);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, close);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, close);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, tostring);
+    lua_setfield(L, -2, "__tostring");
+}
+
 int radl_error(lua_State *L)
 {
     const char *msg = rad_error_message();
@@ -188,5 +203,8 @@ int luaopen_rad(lua_State *L)
     radl_open_table(L);
     radl_open_stats(L);
     radl_open_models(L);
+    radl_open_cox(L);
+    radl_open_surv(L);
+    radl_open_coxnet(L);
     return 1;
 }

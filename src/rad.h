@@ -17,5 +17,8 @@
 #include "stats/table.h"
 #include "stats/stats.h"
 #include "stats/models.h"
+#include "stats/cox.h"
+#include "stats/surv.h"
+#include "stats/coxnet.h"
 
 #endif

@@ -1,0 +1,679 @@
+/* radlab: rad.cox, the Cox proportional-hazards model.  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rad.cox(t, {time =, event =, x = {...}, ties =, strata =, weights =})
+ * fits src/stats/cox.c (R's survival::coxph conventions) and returns a plain
+ * Lua table with the metatable rad.Cox: its numbers are ordinary fields, and
+ * :predict recomputes from them (coef, means, the baseline hazard), so a model
+ * can be inspected, printed and kept without any C object behind it.  Engine
+ * results live in a guard userdata created before the engine call, whose __gc
+ * frees them, so a Lua error at any point leaves nothing to leak.
+ *
+ * Rows with a missing value in time, event, a covariate, the weights or the
+ * strata are dropped (the model's `dropped` says how many).  String covariates
+ * become indicator terms "name:level" (rad_table_design; the reference level is
+ * the first in sorted order).  predict's "lp" is centred as R's
+ * predict.coxph(type = "lp", reference = "sample"): beta'(x - means of the
+ * fitting data); "risk" = exp(lp); "survival" = exp(-H0(t) exp(lp)) with H0 the
+ * Breslow (Efron-adjusted) baseline of survfit.coxph.  :zph() returns the
+ * proportional-hazards test computed with the fit (R's cox.zph, transform
+ * "km", one test per model term plus the global test).
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "binding.h"
+
+#define RADL_COX "rad.Cox"
+#define GUARD "rad.cox.guard"
+
+static int fail(lua_State *L, const char *fmt, ...) RAD_PRINTF(2, 3);
+static int fail(lua_State *L, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return luaL_error(L, "%s", msg);
+}
+
+typedef struct Guard {
+    RadTable *t;      /* the complete rows */
+    RadDesign d;
+    RadCoxFit fit;
+    const char **names;
+    int *strata;
+    double *buf;
+} Guard;
+
+static int guard_gc(lua_State *L)
+{
+    Guard *g = luaL_checkudata(L, 1, GUARD);
+    rad_table_free(g->t);
+    g->t = NULL;
+    rad_design_free(&g->d);
+    rad_cox_free(&g->fit);
+    free(g->names);
+    free(g->strata);
+    free(g->buf);
+    g->names = NULL;
+    g->strata = NULL;
+    g->buf = NULL;
+    return 0;
+}
+
+static Guard *guard_push(lua_State *L)
+{
+    Guard *g = lua_newuserdatauv(L, sizeof *g, 0);
+    memset(g, 0, sizeof *g);
+    luaL_setmetatable(L, GUARD);
+    return g;
+}
+
+static void set_number(lua_State *L, const char *key, double v)
+{
+    if (isnan(v))
+        radl_push_na(L);
+    else
+        lua_pushnumber(L, v);
+    lua_setfield(L, -2, key);
+}
+
+static void set_test(lua_State *L, const char *key, double chisq, size_t df, double p)
+{
+    lua_createtable(L, 0, 3);
+    set_number(L, "chisq", chisq);
+    lua_pushinteger(L, (lua_Integer)df);
+    lua_setfield(L, -2, "df");
+    set_number(L, "p", p);
+    lua_setfield(L, -2, key);
+}
+
+/* The stratum key of row i of column c ("" for missing -> caller checks). */
+static const char *stratum_key(const RadColumn *c, size_t i, char *buf, size_t size)
+{
+    if (c->type == RAD_COL_STR)
+        return c->str[i];
+    if (isnan(c->num[i]))
+        return NULL;
+    snprintf(buf, size, "%.17g", c->num[i]);
+    return buf;
+}
+
+static const char *opt_column(lua_State *L, int idx, const char *key, const char *fname, int required)
+{
+    int ty = lua_getfield(L, idx, key);
+    const char *s = NULL;
+    if (ty == LUA_TSTRING)
+        s = lua_tostring(L, -1); /* kept alive by the options table */
+    else if (ty != LUA_TNIL || required)
+        fail(L, "%s: option %s must name a column (a string), got %s", fname, key, luaL_typename(L, -1));
+    lua_pop(L, 1);
+    return s;
+}
+
+static int l_cox(lua_State *L)
+{
+    static const char *const keys[] = {"time", "event", "x", "ties", "strata", "weights", NULL};
+    static const char *fname = "rad.cox";
+    const RadTable *t0 = radl_check_table(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    radl_check_keys(L, 2, fname, keys);
+    Guard *g = guard_push(L); /* 3 */
+    RadCoxOptions o;
+    rad_cox_options_default(&o);
+
+    const char *tname = opt_column(L, 2, "time", fname, 1);
+    const char *ename = opt_column(L, 2, "event", fname, 1);
+    const char *sname = opt_column(L, 2, "strata", fname, 0);
+    const char *wname = opt_column(L, 2, "weights", fname, 0);
+    const char *ties = radl_opt_string(L, 2, "ties", "efron");
+    if (strcmp(ties, "efron") == 0)
+        o.ties = RAD_COX_EFRON;
+    else if (strcmp(ties, "breslow") == 0)
+        o.ties = RAD_COX_BRESLOW;
+    else
+        return fail(L, "%s: ties must be \"efron\" or \"breslow\", got \"%s\"", fname, ties);
+
+    if (lua_getfield(L, 2, "x") != LUA_TTABLE)
+        return fail(L, "%s: option x must be an array of covariate column names, got %s", fname,
+                    luaL_typename(L, -1));
+    int xidx = lua_gettop(L);
+    size_t nx = (size_t)lua_rawlen(L, xidx);
+    if (nx == 0)
+        return fail(L, "%s: option x is empty; name at least one covariate column", fname);
+    g->names = calloc(nx + 4, sizeof *g->names);
+    if (!g->names)
+        return fail(L, "%s: out of memory", fname);
+    size_t nn = 0;
+    g->names[nn++] = tname;
+    g->names[nn++] = ename;
+    if (wname)
+        g->names[nn++] = wname;
+    size_t nfixed = nn;
+    for (size_t j = 1; j <= nx; j++) {
+        if (lua_rawgeti(L, xidx, (lua_Integer)j) != LUA_TSTRING)
+            return fail(L, "%s: x[%d] must be a column name (a string), got %s", fname, (int)j, luaL_typename(L, -1));
+        const char *nm = lua_tostring(L, -1);
+        lua_pop(L, 1);
+        for (size_t k = 0; k < nn; k++)
+            if (strcmp(nm, g->names[k]) == 0)
+                return fail(L, "%s: column '%s' is listed twice (as %s and in x)", fname, nm,
+                            k == 0 ? "time" : k == 1 ? "event" : k < nfixed ? "weights" : "another x entry");
+        if (sname && strcmp(nm, sname) == 0)
+            return fail(L, "%s: column '%s' is both a stratum and a covariate", fname, nm);
+        g->names[nn++] = nm;
+    }
+    for (size_t k = 0; k < nn; k++) {
+        const RadColumn *c = k < nfixed ? rad_table_get_num(t0, g->names[k]) : rad_table_get(t0, g->names[k]);
+        if (!c)
+            return fail(L, "%s: %s: %s", fname, k == 0 ? "time" : k == 1 ? "event" : k < nfixed ? "weights" : "x",
+                        rad_error_message());
+    }
+    if (sname) {
+        if (!rad_table_get(t0, sname))
+            return fail(L, "%s: strata: %s", fname, rad_error_message());
+        g->names[nn] = sname;
+    }
+    g->t = rad_table_drop_na(t0, g->names, nn + (sname ? 1 : 0));
+    if (!g->t)
+        return radl_error(L);
+    if (g->t->nrow == 0)
+        return fail(L, "%s: no complete rows (every row has a missing value in time, event, x%s)", fname,
+                    sname || wname ? ", strata or weights" : "");
+    if (rad_table_design(g->t, g->names, nn, 0, &g->d) < 0)
+        return fail(L, "%s: %s", fname, rad_error_message());
+    size_t n = g->d.n, p = g->d.p - nfixed;
+    const double *time = g->d.x, *event = g->d.x + n, *w = wname ? g->d.x + 2 * n : NULL;
+    for (size_t i = 0; i < n; i++) {
+        size_t row = g->d.rows[i];
+        if (time[i] < 0)
+            return fail(L, "%s: time '%s' is negative (%g) in row %zu of the complete rows; survival times must "
+                        "be >= 0", fname, tname, time[i], row + 1);
+        if (event[i] != 0 && event[i] != 1)
+            return fail(L, "%s: event '%s' must be 0 (censored) or 1 (event), but a row has %g; recode it", fname,
+                        ename, event[i]);
+    }
+
+    /* strata codes: distinct keys in sorted order */
+    lua_newtable(L); /* levels array */
+    int lvidx = lua_gettop(L);
+    if (sname) {
+        const RadColumn *sc = rad_table_get(g->t, sname);
+        char kb[64];
+        g->strata = malloc(n * sizeof *g->strata);
+        if (!g->strata)
+            return fail(L, "%s: out of memory", fname);
+        lua_newtable(L); /* key -> true */
+        int setidx = lua_gettop(L);
+        for (size_t i = 0; i < n; i++) {
+            const char *k = stratum_key(sc, g->d.rows[i], kb, sizeof kb);
+            lua_pushboolean(L, 1);
+            lua_setfield(L, setidx, k ? k : "");
+        }
+        lua_getglobal(L, "table");
+        lua_getfield(L, -1, "sort");
+        lua_remove(L, -2);
+        lua_pushvalue(L, lvidx);
+        lua_pushnil(L);
+        lua_Integer nl = 0;
+        while (lua_next(L, setidx)) {
+            lua_pop(L, 1);
+            lua_pushvalue(L, -1);
+            lua_rawseti(L, lvidx, ++nl);
+        }
+        lua_call(L, 1, 0);
+        lua_pop(L, 1); /* the set */
+        lua_newtable(L); /* key -> code */
+        int codeidx = lua_gettop(L);
+        for (lua_Integer k = 1; k <= nl; k++) {
+            lua_rawgeti(L, lvidx, k);
+            lua_pushinteger(L, k - 1);
+            lua_settable(L, codeidx);
+        }
+        for (size_t i = 0; i < n; i++) {
+            const char *k = stratum_key(sc, g->d.rows[i], kb, sizeof kb);
+            lua_getfield(L, codeidx, k ? k : "");
+            g->strata[i] = (int)lua_tointeger(L, -1);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+
+    const char *const *terms = (const char *const *)g->d.names + nfixed;
+    if (rad_cox_fit(time, event, g->d.x + nfixed * n, n, p, w, g->strata, terms, &o, &g->fit) < 0)
+        return fail(L, "rad.%s", rad_error_message()); /* the engine's messages start "cox: " */
+
+    RadCoxFit *f = &g->fit;
+    lua_createtable(L, 0, 32);
+    int m = lua_gettop(L);
+    {
+        static const char *const fields[] = {"coef", "se", "z", "p", "hr", "hr_lower", "hr_upper", "means"};
+        const double *arr[] = {f->coef, f->se, f->z, f->pval, f->hr, f->hr_lower, f->hr_upper, f->means};
+        for (int k = 0; k < 8; k++) {
+            lua_createtable(L, 0, (int)p);
+            for (size_t j = 0; j < p; j++)
+                set_number(L, terms[j], arr[k][j]);
+            lua_setfield(L, m, fields[k]);
+        }
+    }
+    lua_createtable(L, (int)p, 0);
+    for (size_t j = 0; j < p; j++) {
+        lua_pushstring(L, terms[j]);
+        lua_rawseti(L, -2, (lua_Integer)j + 1);
+    }
+    lua_setfield(L, m, "terms");
+    /* the covariates, and which terms each one made */
+    lua_createtable(L, (int)nx, 0);
+    lua_newtable(L); /* assign: term -> variable */
+    lua_newtable(L); /* levels: variable -> {level = true} */
+    for (size_t j = 0; j < nx; j++) {
+        const char *v = g->names[nfixed + j];
+        const RadColumn *c = rad_table_get(g->t, v);
+        lua_pushstring(L, v);
+        lua_rawseti(L, -4, (lua_Integer)j + 1);
+        if (c && c->type == RAD_COL_STR) {
+            lua_newtable(L);
+            for (size_t i = 0; i < n; i++) {
+                const char *s = c->str[g->d.rows[i]];
+                if (s) {
+                    lua_pushboolean(L, 1);
+                    lua_setfield(L, -2, s);
+                }
+            }
+            lua_setfield(L, -2, v);
+        }
+    }
+    {
+        /* walk the terms: a numeric variable makes one, a string variable its indicators */
+        size_t tj = 0;
+        for (size_t j = 0; j < nx && tj < p; j++) {
+            const char *v = g->names[nfixed + j];
+            const RadColumn *c = rad_table_get(g->t, v);
+            size_t lv = strlen(v);
+            if (c && c->type == RAD_COL_NUM) {
+                lua_pushstring(L, v);
+                lua_setfield(L, -3, terms[tj++]);
+            } else {
+                while (tj < p && strncmp(terms[tj], v, lv) == 0 && terms[tj][lv] == ':') {
+                    lua_pushstring(L, v);
+                    lua_setfield(L, -3, terms[tj++]);
+                }
+            }
+        }
+    }
+    lua_setfield(L, m, "levels");
+    lua_setfield(L, m, "assign");
+    lua_setfield(L, m, "x");
+    lua_pushstring(L, tname);
+    lua_setfield(L, m, "time");
+    lua_pushstring(L, ename);
+    lua_setfield(L, m, "event");
+    lua_pushstring(L, ties);
+    lua_setfield(L, m, "ties");
+    if (sname) {
+        lua_pushstring(L, sname);
+        lua_setfield(L, m, "strata");
+        lua_pushvalue(L, lvidx);
+        lua_setfield(L, m, "strata_levels");
+    }
+    if (wname) {
+        lua_pushstring(L, wname);
+        lua_setfield(L, m, "weights");
+    }
+    set_number(L, "loglik", f->loglik);
+    set_number(L, "loglik0", f->loglik0);
+    set_test(L, "wald", f->wald, p, f->wald_p);
+    set_test(L, "score", f->score, p, f->score_p);
+    set_test(L, "lr", f->lr, p, f->lr_p);
+    set_number(L, "concordance", f->concordance);
+    lua_pushinteger(L, (lua_Integer)n);
+    lua_setfield(L, m, "n");
+    lua_pushinteger(L, (lua_Integer)f->nevent);
+    lua_setfield(L, m, "nevent");
+    lua_pushinteger(L, (lua_Integer)(t0->nrow - n));
+    lua_setfield(L, m, "dropped");
+    lua_pushinteger(L, f->iterations);
+    lua_setfield(L, m, "iterations");
+    /* baseline cumulative hazard at the means */
+    lua_createtable(L, 0, 3);
+    {
+        lua_createtable(L, (int)f->nbase, 0);
+        lua_createtable(L, (int)f->nbase, 0);
+        lua_createtable(L, (int)f->nbase, 0);
+        for (size_t q = 0; q < f->nbase; q++) {
+            lua_pushnumber(L, f->base_time[q]);
+            lua_rawseti(L, -4, (lua_Integer)q + 1);
+            lua_pushnumber(L, f->base_cumhaz[q]);
+            lua_rawseti(L, -3, (lua_Integer)q + 1);
+            lua_pushinteger(L, f->base_stratum[q] + 1);
+            lua_rawseti(L, -2, (lua_Integer)q + 1);
+        }
+        lua_setfield(L, -4, "stratum");
+        lua_setfield(L, -3, "cumhaz");
+        lua_setfield(L, -2, "time");
+    }
+    lua_setfield(L, m, "basehaz");
+    /* proportional-hazards test (cox.zph) */
+    lua_createtable(L, 0, 4);
+    lua_createtable(L, 0, (int)p);
+    lua_createtable(L, 0, (int)p);
+    for (size_t j = 0; j < p; j++) {
+        set_number(L, terms[j], f->zph_chisq[j]);
+        lua_insert(L, -2);
+        set_number(L, terms[j], f->zph_p[j]);
+        lua_insert(L, -2);
+    }
+    lua_setfield(L, -3, "chisq");
+    lua_setfield(L, -2, "p");
+    set_test(L, "global", f->zph_chisq[p], p, f->zph_p[p]);
+    lua_pushliteral(L, "km");
+    lua_setfield(L, -2, "transform");
+    lua_setfield(L, m, "ph_test");
+    if (f->warning[0]) {
+        lua_pushstring(L, f->warning);
+        lua_setfield(L, m, "warning");
+        lua_warning(L, "rad.cox: ", 1);
+        lua_warning(L, f->warning, 0);
+    }
+    luaL_setmetatable(L, RADL_COX);
+    return 1;
+}
+
+/* ---- predict ------------------------------------------------------------------------- */
+
+static double field_num(lua_State *L, int idx, const char *tbl, const char *key)
+{
+    double v = NAN;
+    if (lua_getfield(L, idx, tbl) == LUA_TTABLE) {
+        if (lua_getfield(L, -1, key) == LUA_TNUMBER)
+            v = lua_tonumber(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+/* Linear predictor of row i of t (NaN when an input is missing). */
+static double row_lp(lua_State *L, int m, const RadColumn **cols, const double *coef, const double *offset,
+                     size_t nx, size_t i, const char *fname)
+{
+    double lp = 0;
+    for (size_t j = 0; j < nx; j++) {
+        const RadColumn *c = cols[j];
+        if (c->type == RAD_COL_NUM) {
+            if (isnan(c->num[i]))
+                return NAN;
+            lp += coef[j] * (c->num[i] - offset[j]);
+        } else {
+            const char *s = c->str[i];
+            if (!s)
+                return NAN;
+            lp -= offset[j];
+            lua_pushfstring(L, "%s:%s", c->name, s);
+            double b = field_num(L, m, "coef", lua_tostring(L, -1));
+            lua_pop(L, 1);
+            if (!isnan(b)) {
+                lp += b;
+            } else {
+                lua_getfield(L, m, "levels");
+                lua_getfield(L, -1, c->name);
+                int known = lua_istable(L, -1) && lua_getfield(L, -1, s) != LUA_TNIL;
+                if (!known)
+                    fail(L, "%s: level '%s' of column '%s' (row %zu) was not in the data the model was fitted on",
+                         fname, s, c->name, i + 1);
+                lua_pop(L, 3);
+            }
+        }
+    }
+    return lp;
+}
+
+static int m_predict(lua_State *L)
+{
+    static const char *const keys[] = {"type", "times", NULL};
+    static const char *fname = "Cox:predict";
+    luaL_checktype(L, 1, LUA_TTABLE);
+    const RadTable *t = radl_check_table(L, 2);
+    const char *type = "lp";
+    double *times = NULL;
+    size_t ntimes = 0;
+    lua_settop(L, 3);
+    if (!lua_isnil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        radl_check_keys(L, 3, fname, keys);
+        type = radl_opt_string(L, 3, "type", "lp");
+    }
+    int kind = strcmp(type, "lp") == 0 ? 0 : strcmp(type, "risk") == 0 ? 1 : strcmp(type, "survival") == 0 ? 2 : -1;
+    if (kind < 0)
+        return fail(L, "%s: type must be \"lp\", \"risk\" or \"survival\", got \"%s\"", fname, type);
+    if (lua_getfield(L, 1, "coef") != LUA_TTABLE)
+        return fail(L, "%s: not a fitted Cox model", fname);
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "x");
+    int xidx = lua_gettop(L);
+    size_t nx = (size_t)lua_rawlen(L, xidx);
+    /* per variable: column, coefficient (numeric) and centring offset */
+    void *mem = lua_newuserdatauv(L, (nx ? nx : 1) * (sizeof(RadColumn *) + 2 * sizeof(double)), 0);
+    const RadColumn **cols = mem;
+    double *coef = (double *)(cols + nx), *offset = coef + nx;
+    for (size_t j = 0; j < nx; j++) {
+        lua_rawgeti(L, xidx, (lua_Integer)j + 1);
+        const char *v = lua_tostring(L, -1);
+        cols[j] = v ? rad_table_get(t, v) : NULL;
+        if (!cols[j])
+            return fail(L, "%s: %s", fname, rad_error_message());
+        coef[j] = offset[j] = 0;
+        if (cols[j]->type == RAD_COL_NUM) {
+            coef[j] = field_num(L, 1, "coef", v);
+            offset[j] = field_num(L, 1, "means", v);
+            if (isnan(coef[j]) || isnan(offset[j])) {
+                if (lua_getfield(L, 1, "levels") == LUA_TTABLE && lua_getfield(L, -1, v) == LUA_TTABLE)
+                    return fail(L, "%s: column '%s' is numeric here but was a string column when fitting", fname, v);
+                return fail(L, "%s: column '%s' has no fitted coefficient", fname, v);
+            }
+        } else {
+            /* offset = sum over this variable's indicator terms of coef * mean */
+            lua_getfield(L, 1, "assign");
+            lua_pushnil(L);
+            int found = 0;
+            while (lua_next(L, -2)) {
+                if (strcmp(lua_tostring(L, -1), v) == 0) {
+                    const char *term = lua_tostring(L, -2);
+                    offset[j] += field_num(L, 1, "coef", term) * field_num(L, 1, "means", term);
+                    found = 1;
+                }
+                lua_pop(L, 1);
+            }
+            lua_pop(L, 1);
+            lua_getfield(L, 1, "levels");
+            if (!found && !(lua_getfield(L, -1, v) == LUA_TTABLE))
+                return fail(L, "%s: column '%s' is a string column here but was numeric when fitting", fname, v);
+            lua_settop(L, xidx + 1);
+        }
+        lua_settop(L, xidx + 1);
+    }
+    const RadColumn *sc = NULL;
+    if (kind == 2) {
+        if (lua_getfield(L, 3, "times") != LUA_TTABLE)
+            return fail(L, "%s: type \"survival\" needs times = {t1, t2, ...}", fname);
+        Guard *g = guard_push(L); /* owns times */
+        g->buf = radl_check_numbers(L, -2, &ntimes);
+        times = g->buf;
+        if (ntimes == 0)
+            return fail(L, "%s: times is empty", fname);
+        for (size_t k = 0; k < ntimes; k++)
+            if (!isfinite(times[k]))
+                return fail(L, "%s: times[%zu] is missing or not finite", fname, k + 1);
+        if (lua_getfield(L, 1, "strata") == LUA_TSTRING) {
+            sc = rad_table_get(t, lua_tostring(L, -1));
+            if (!sc)
+                return fail(L, "%s: the model is stratified: %s", fname, rad_error_message());
+        }
+        lua_pop(L, 1);
+    }
+    lua_createtable(L, (int)t->nrow, 0);
+    int out = lua_gettop(L);
+    if (kind == 2) {
+        lua_getfield(L, 1, "basehaz");
+        lua_getfield(L, -1, "time");
+        lua_getfield(L, -2, "cumhaz");
+        lua_getfield(L, -3, "stratum");
+    }
+    int bt = out + 2, bh = out + 3, bs = out + 4;
+    lua_Integer nb = kind == 2 ? (lua_Integer)lua_rawlen(L, bt) : 0;
+    for (size_t i = 0; i < t->nrow; i++) {
+        double lp = row_lp(L, 1, cols, coef, offset, nx, i, fname);
+        if (kind < 2) {
+            if (isnan(lp))
+                radl_push_na(L);
+            else
+                lua_pushnumber(L, kind == 0 ? lp : exp(lp));
+        } else {
+            lua_Integer s = 1;
+            if (sc) {
+                char kb[64];
+                const char *k = stratum_key(sc, i, kb, sizeof kb);
+                s = 0;
+                if (k) {
+                    lua_getfield(L, 1, "strata_levels");
+                    for (lua_Integer q = 1; q <= (lua_Integer)lua_rawlen(L, -1) && !s; q++) {
+                        lua_rawgeti(L, -1, q);
+                        if (strcmp(lua_tostring(L, -1), k) == 0)
+                            s = q;
+                        lua_pop(L, 1);
+                    }
+                    lua_pop(L, 1);
+                    if (!s)
+                        return fail(L, "%s: stratum '%s' (row %zu) was not in the data the model was fitted on",
+                                    fname, k, i + 1);
+                }
+            }
+            lua_createtable(L, (int)ntimes, 0);
+            for (size_t k = 0; k < ntimes; k++) {
+                if (isnan(lp) || s == 0) {
+                    radl_push_na(L);
+                } else {
+                    double h = 0;
+                    for (lua_Integer q = 1; q <= nb; q++) {
+                        lua_rawgeti(L, bs, q);
+                        lua_Integer qs = lua_tointeger(L, -1);
+                        lua_rawgeti(L, bt, q);
+                        double tq = lua_tonumber(L, -1);
+                        lua_pop(L, 2);
+                        if (qs != s)
+                            continue;
+                        if (tq > times[k])
+                            break;
+                        lua_rawgeti(L, bh, q);
+                        h = lua_tonumber(L, -1);
+                        lua_pop(L, 1);
+                    }
+                    lua_pushnumber(L, exp(-h * exp(lp)));
+                }
+                lua_rawseti(L, -2, (lua_Integer)k + 1);
+            }
+        }
+        lua_rawseti(L, out, (lua_Integer)i + 1);
+    }
+    lua_settop(L, out);
+    return 1;
+}
+
+static int m_zph(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (lua_getfield(L, 1, "ph_test") != LUA_TTABLE)
+        return fail(L, "Cox:zph: not a fitted Cox model");
+    return 1;
+}
+
+static int m_tostring(lua_State *L)
+{
+    luaL_Buffer b;
+    char line[512];
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_buffinit(L, &b);
+    lua_getfield(L, 1, "n");
+    lua_getfield(L, 1, "nevent");
+    lua_getfield(L, 1, "dropped");
+    lua_getfield(L, 1, "ties");
+    snprintf(line, sizeof line, "Cox proportional hazards (n = %d, events = %d, %d rows with missing values dropped, "
+             "ties = %s)\n", (int)lua_tointeger(L, -4), (int)lua_tointeger(L, -3), (int)lua_tointeger(L, -2),
+             lua_tostring(L, -1) ? lua_tostring(L, -1) : "?");
+    lua_pop(L, 4);
+    luaL_addstring(&b, line);
+    snprintf(line, sizeof line, "%-20s %12s %10s %10s %8s %10s %23s\n", "term", "coef", "HR", "SE", "z", "p",
+             "HR 95% CI");
+    luaL_addstring(&b, line);
+    lua_getfield(L, 1, "terms");
+    int ti = lua_gettop(L);
+    for (lua_Integer k = 1; k <= (lua_Integer)lua_rawlen(L, ti); k++) {
+        lua_rawgeti(L, ti, k);
+        const char *term = lua_tostring(L, -1);
+        if (term) {
+            snprintf(line, sizeof line, "%-20s %12.5g %10.4g %10.4g %8.3f %10.3g  [%9.4g, %9.4g]\n", term,
+                     field_num(L, 1, "coef", term), field_num(L, 1, "hr", term), field_num(L, 1, "se", term),
+                     field_num(L, 1, "z", term), field_num(L, 1, "p", term), field_num(L, 1, "hr_lower", term),
+                     field_num(L, 1, "hr_upper", term));
+            luaL_addstring(&b, line);
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "concordance");
+    lua_getfield(L, 1, "loglik");
+    lua_getfield(L, 1, "loglik0");
+    snprintf(line, sizeof line, "Concordance %.4f; log-likelihood %.6g (null %.6g)\n", lua_tonumber(L, -3),
+             lua_tonumber(L, -2), lua_tonumber(L, -1));
+    lua_pop(L, 3);
+    luaL_addstring(&b, line);
+    static const char *const tests[] = {"lr", "wald", "score"};
+    static const char *const labels[] = {"Likelihood ratio test", "Wald test", "Score (logrank) test"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(line, sizeof line, "%-22s = %.4g on %d df, p = %.3g%s", labels[k], field_num(L, 1, tests[k], "chisq"),
+                 (int)field_num(L, 1, tests[k], "df"), field_num(L, 1, tests[k], "p"), k < 2 ? "\n" : "");
+        luaL_addstring(&b, line);
+    }
+    if (lua_getfield(L, 1, "warning") == LUA_TSTRING) {
+        snprintf(line, sizeof line, "\nwarning: %s", lua_tostring(L, -1));
+        lua_pop(L, 1);
+        luaL_addstring(&b, line);
+    } else {
+        lua_pop(L, 1);
+    }
+    luaL_pushresult(&b);
+    return 1;
+}
+
+void radl_open_cox(lua_State *L)
+{
+    static const RadlReg funcs[] = {
+        {"cox", l_cox,
+         "cox(t, {time =, event =, x = {...}, ties = \"efron\"|\"breslow\", strata =, weights =}) -> Cox: "
+         "Cox proportional-hazards model (as R's coxph)"},
+        {NULL, NULL, NULL}};
+    static const RadlReg methods[] = {
+        {"predict", m_predict,
+         "predict(t [, {type = \"lp\"|\"risk\"|\"survival\", times = {...}}]) -> array: linear predictor "
+         "centred at the fitting means, relative risk, or per-row survival at the times"},
+        {"zph", m_zph,
+         "zph() -> {chisq = {term = x}, p = {term = x}, global = {chisq, df, p}}: proportional-hazards test "
+         "as R's cox.zph (transform \"km\"; 1 df per model term)"},
+        {NULL, NULL, NULL}};
+    luaL_newmetatable(L, GUARD);
+    lua_pushcfunction(L, guard_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, RADL_COX);
+    lua_newtable(L);
+    radl_register(L, methods, "Cox:");
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, m_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+    radl_register(L, funcs, "rad.");
+}

@@ -1,0 +1,739 @@
+/* radlab: rad.km, rad.logrank, rad.concordance, rad.td_auc, rad.brier.  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Lua face of src/stats/surv.c (Kaplan-Meier as R survfit, log-rank as R
+ * survdiff, Harrell's and Uno's C as R survival::concordance).  Columns are
+ * named in an options table; time and event must be numeric with no missing
+ * values (the error names the row; t:drop_na fixes it), event coded 0/1.  A
+ * group column may be numeric or text; its levels are sorted (numbers
+ * ascending, text by byte order) and that order is the order of the curves,
+ * of observed/expected and of the trend scores.
+ *
+ * A KM object is a Lua table (metatable rad.KM) whose fields are plain
+ * numbers and arrays; the engine curves stay in a userdata field `_curves`
+ * (freed by its __gc) for :at().
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "binding.h"
+
+#define RADL_KM "rad.KM"
+#define KMBOX "rad.KM.curves"
+#define SGUARD "rad.surv.guard"
+
+static int fail(lua_State *L, const char *fmt, ...) RAD_PRINTF(2, 3);
+static int fail(lua_State *L, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return luaL_error(L, "%s", msg);
+}
+
+/* ---- boxes ------------------------------------------------------------------------ */
+
+typedef struct KmBox {
+    size_t ncurve;
+    RadKm *curves;
+} KmBox;
+
+static int kmbox_gc(lua_State *L)
+{
+    KmBox *b = luaL_checkudata(L, 1, KMBOX);
+    for (size_t i = 0; i < b->ncurve; i++)
+        rad_km_free(&b->curves[i]);
+    free(b->curves);
+    b->curves = NULL;
+    b->ncurve = 0;
+    return 0;
+}
+
+/* Scratch memory freed by __gc whatever happens. */
+typedef struct SGuard {
+    double *buf[6];
+    int *ibuf;
+    RadLogrank lr;
+} SGuard;
+
+static int sguard_gc(lua_State *L)
+{
+    SGuard *g = luaL_checkudata(L, 1, SGUARD);
+    for (int i = 0; i < 6; i++) {
+        free(g->buf[i]);
+        g->buf[i] = NULL;
+    }
+    free(g->ibuf);
+    g->ibuf = NULL;
+    rad_logrank_free(&g->lr);
+    return 0;
+}
+
+static SGuard *sguard_push(lua_State *L)
+{
+    SGuard *g = lua_newuserdatauv(L, sizeof *g, 0);
+    memset(g, 0, sizeof *g);
+    luaL_setmetatable(L, SGUARD);
+    return g;
+}
+
+static double *gbuf(lua_State *L, SGuard *g, int slot, size_t n)
+{
+    g->buf[slot] = malloc((n ? n : 1) * sizeof(double));
+    if (!g->buf[slot])
+        fail(L, "out of memory");
+    return g->buf[slot];
+}
+
+/* ---- helpers --------------------------------------------------------------------- */
+
+static void set_num(lua_State *L, const char *key, double v)
+{
+    if (isnan(v))
+        radl_push_na(L);
+    else
+        lua_pushnumber(L, v);
+    lua_setfield(L, -2, key);
+}
+
+static void push_array(lua_State *L, const double *v, size_t n)
+{
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(v[i]))
+            radl_push_na(L);
+        else
+            lua_pushnumber(L, v[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+}
+
+/* The numeric column named by option `key` (required), with no missing values. */
+static const RadColumn *num_column(lua_State *L, int oidx, const RadTable *t, const char *fname, const char *key)
+{
+    if (lua_getfield(L, oidx, key) != LUA_TSTRING)
+        fail(L, "%s: option %s must name a column (a string), got %s", fname, key, luaL_typename(L, -1));
+    const char *name = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    const RadColumn *c = rad_table_get_num(t, name);
+    if (!c)
+        fail(L, "%s: %s: %s", fname, key, rad_error_message());
+    for (size_t i = 0; i < t->nrow; i++)
+        if (isnan(c->num[i]))
+            fail(L, "%s: %s column '%s' is missing in row %zu; drop incomplete rows first with t:drop_na({\"%s\"})",
+                 fname, key, name, i + 1, name);
+    return c;
+}
+
+/* Survival columns time/event into g->buf[0], g->buf[1] (checked). */
+static void surv_columns(lua_State *L, int oidx, const RadTable *t, const char *fname, SGuard *g, double **tm,
+                         double **ev)
+{
+    const RadColumn *ct = num_column(L, oidx, t, fname, "time");
+    const RadColumn *ce = num_column(L, oidx, t, fname, "event");
+    if (t->nrow == 0)
+        fail(L, "%s: the table has no rows", fname);
+    *tm = gbuf(L, g, 0, t->nrow);
+    *ev = gbuf(L, g, 1, t->nrow);
+    memcpy(*tm, ct->num, t->nrow * sizeof(double));
+    memcpy(*ev, ce->num, t->nrow * sizeof(double));
+    for (size_t i = 0; i < t->nrow; i++) {
+        if ((*tm)[i] < 0 || !isfinite((*tm)[i]))
+            fail(L, "%s: time column '%s' is %g in row %zu; survival times must be finite and >= 0", fname,
+                 ct->name, (*tm)[i], i + 1);
+        if ((*ev)[i] != 0 && (*ev)[i] != 1)
+            fail(L, "%s: event column '%s' is %g in row %zu; code events as 1 (event) and 0 (censored)", fname,
+                 ce->name, (*ev)[i], i + 1);
+    }
+}
+
+/* Group codes (0-based, sorted levels) into g->ibuf; pushes the array of
+ * level values (numbers or strings).  Returns the number of levels. */
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static size_t group_codes(lua_State *L, int oidx, const RadTable *t, const char *fname, SGuard *g)
+{
+    if (lua_getfield(L, oidx, "group") != LUA_TSTRING)
+        fail(L, "%s: option group must name a column (a string), got %s", fname, luaL_typename(L, -1));
+    const char *name = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    const RadColumn *c = rad_table_get(t, name);
+    size_t n = t->nrow, k = 0;
+    if (!c)
+        fail(L, "%s: group: %s", fname, rad_error_message());
+    g->ibuf = malloc((n ? n : 1) * sizeof(int));
+    if (!g->ibuf)
+        fail(L, "%s: out of memory", fname);
+    lua_newtable(L);
+    if (c->type == RAD_COL_NUM) {
+        double *lv = gbuf(L, g, 5, n);
+        for (size_t i = 0; i < n; i++) {
+            if (isnan(c->num[i]))
+                fail(L, "%s: group column '%s' is missing in row %zu; drop such rows first with t:drop_na", fname,
+                     name, i + 1);
+            lv[i] = c->num[i];
+        }
+        qsort(lv, n, sizeof *lv, cmp_dbl);
+        for (size_t i = 0; i < n; i++)
+            if (i == 0 || lv[i] != lv[k - 1])
+                lv[k++] = lv[i];
+        for (size_t i = 0; i < n; i++) {
+            size_t lo = 0, hi = k - 1;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (lv[mid] < c->num[i])
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            g->ibuf[i] = (int)lo;
+        }
+        for (size_t j = 0; j < k; j++) {
+            lua_pushnumber(L, lv[j]);
+            lua_rawseti(L, -2, (lua_Integer)j + 1);
+        }
+    } else {
+        const char **lv = lua_newuserdatauv(L, (n ? n : 1) * sizeof(char *), 0);
+        for (size_t i = 0; i < n; i++) {
+            if (!c->str[i])
+                fail(L, "%s: group column '%s' is missing in row %zu; drop such rows first with t:drop_na", fname,
+                     name, i + 1);
+            lv[i] = c->str[i];
+        }
+        qsort(lv, n, sizeof *lv, cmp_str);
+        for (size_t i = 0; i < n; i++)
+            if (i == 0 || strcmp(lv[i], lv[k - 1]) != 0)
+                lv[k++] = lv[i];
+        for (size_t i = 0; i < n; i++) {
+            size_t lo = 0, hi = k - 1;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (strcmp(lv[mid], c->str[i]) < 0)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            g->ibuf[i] = (int)lo;
+        }
+        lua_pop(L, 1);
+        /* levels: first row of each code */
+        for (size_t j = 0; j < k; j++)
+            for (size_t i = 0; i < n; i++)
+                if ((size_t)g->ibuf[i] == j) {
+                    lua_pushstring(L, c->str[i]);
+                    lua_rawseti(L, -2, (lua_Integer)j + 1);
+                    break;
+                }
+    }
+    return k;
+}
+
+/* ---- rad.km ------------------------------------------------------------------------- */
+
+static void push_curve(lua_State *L, const RadKm *km)
+{
+    lua_newtable(L);
+    lua_pushinteger(L, (lua_Integer)km->n);
+    lua_setfield(L, -2, "n");
+    lua_pushinteger(L, (lua_Integer)km->events);
+    lua_setfield(L, -2, "events");
+    push_array(L, km->time, km->m);
+    lua_setfield(L, -2, "time");
+    push_array(L, km->n_risk, km->m);
+    lua_setfield(L, -2, "n_risk");
+    push_array(L, km->n_event, km->m);
+    lua_setfield(L, -2, "n_event");
+    push_array(L, km->n_censor, km->m);
+    lua_setfield(L, -2, "n_censor");
+    push_array(L, km->surv, km->m);
+    lua_setfield(L, -2, "surv");
+    push_array(L, km->se, km->m);
+    lua_setfield(L, -2, "se");
+    push_array(L, km->lower, km->m);
+    lua_setfield(L, -2, "lower");
+    push_array(L, km->upper, km->m);
+    lua_setfield(L, -2, "upper");
+    set_num(L, "median", km->median);
+    set_num(L, "median_lower", km->median_lower);
+    set_num(L, "median_upper", km->median_upper);
+}
+
+static int l_km(lua_State *L)
+{
+    static const char *const keys[] = {"time", "event", "group", "conf", NULL};
+    const RadTable *t = radl_check_table(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    radl_check_keys(L, 2, "rad.km", keys);
+    double conf = radl_opt_number(L, 2, "conf", 0.95);
+    if (!(conf > 0 && conf < 1))
+        fail(L, "rad.km: option conf must be between 0 and 1 (e.g. 0.95), got %g", conf);
+    SGuard *g = sguard_push(L);
+    double *tm, *ev;
+    surv_columns(L, 2, t, "rad.km", g, &tm, &ev);
+    size_t n = t->nrow, k = 1;
+    int grouped = 0;
+    lua_getfield(L, 2, "group");
+    grouped = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    if (grouped)
+        k = group_codes(L, 2, t, "rad.km", g); /* pushes levels */
+    else
+        lua_pushnil(L);
+    int lvidx = lua_gettop(L);
+    KmBox *box = lua_newuserdatauv(L, sizeof *box, 0);
+    box->ncurve = 0;
+    box->curves = NULL;
+    luaL_setmetatable(L, KMBOX);
+    int boxidx = lua_gettop(L);
+    box->curves = calloc(k, sizeof *box->curves);
+    if (!box->curves)
+        fail(L, "rad.km: out of memory");
+    double *st = gbuf(L, g, 2, n), *se = gbuf(L, g, 3, n);
+    for (size_t j = 0; j < k; j++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!grouped || (size_t)g->ibuf[i] == j) {
+                st[m] = tm[i];
+                se[m] = ev[i];
+                m++;
+            }
+        int rc = rad_km_fit(st, se, m, conf, &box->curves[j]);
+        box->ncurve = j + 1;
+        if (rc < 0)
+            fail(L, "rad.km: %s", rad_error_message());
+    }
+    lua_newtable(L); /* the KM object */
+    lua_pushvalue(L, boxidx);
+    lua_setfield(L, -2, "_curves");
+    lua_pushnumber(L, conf);
+    lua_setfield(L, -2, "conf");
+    lua_pushinteger(L, (lua_Integer)n);
+    lua_setfield(L, -2, "n");
+    if (!grouped) {
+        push_curve(L, &box->curves[0]);
+        lua_pushnil(L);
+        while (lua_next(L, -2)) { /* copy the curve's fields onto the object */
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);
+            lua_settable(L, -5);
+        }
+        lua_createtable(L, 1, 0);
+        lua_insert(L, -2);
+        lua_rawseti(L, -2, 1);
+        lua_setfield(L, -2, "curves");
+    } else {
+        lua_pushvalue(L, lvidx);
+        lua_setfield(L, -2, "groups");
+        lua_createtable(L, (int)k, 0);
+        for (size_t j = 0; j < k; j++) {
+            push_curve(L, &box->curves[j]);
+            lua_rawgeti(L, lvidx, (lua_Integer)j + 1);
+            lua_setfield(L, -2, "group");
+            lua_rawseti(L, -2, (lua_Integer)j + 1);
+        }
+        lua_setfield(L, -2, "curves");
+    }
+    luaL_setmetatable(L, RADL_KM);
+    return 1;
+}
+
+/* Push {surv, se, lower, upper, n_risk} of one curve at the times. */
+static void push_at(lua_State *L, const RadKm *km, const double *times, size_t nt, int scalar)
+{
+    static const char *const names[] = {"surv", "se", "lower", "upper", "n_risk"};
+    lua_newtable(L);
+    if (scalar) {
+        RadKmPoint p;
+        rad_km_at(km, times[0], &p);
+        set_num(L, "time", times[0]);
+        set_num(L, "surv", p.surv);
+        set_num(L, "se", p.se);
+        set_num(L, "lower", p.lower);
+        set_num(L, "upper", p.upper);
+        set_num(L, "n_risk", p.n_risk);
+        return;
+    }
+    push_array(L, times, nt);
+    lua_setfield(L, -2, "time");
+    for (int f = 0; f < 5; f++) {
+        lua_createtable(L, (int)nt, 0);
+        for (size_t i = 0; i < nt; i++) {
+            RadKmPoint p;
+            rad_km_at(km, times[i], &p);
+            double v = f == 0 ? p.surv : f == 1 ? p.se : f == 2 ? p.lower : f == 3 ? p.upper : p.n_risk;
+            if (isnan(v))
+                radl_push_na(L);
+            else
+                lua_pushnumber(L, v);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        lua_setfield(L, -2, names[f]);
+    }
+}
+
+static int m_km_at(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_getfield(L, 1, "_curves");
+    KmBox *box = luaL_testudata(L, -1, KMBOX);
+    if (!box || !box->curves)
+        fail(L, "KM:at: not a KM object made by rad.km");
+    int scalar = lua_type(L, 2) == LUA_TNUMBER;
+    SGuard *g = sguard_push(L);
+    double *times;
+    size_t nt;
+    if (scalar) {
+        times = gbuf(L, g, 0, 1);
+        times[0] = lua_tonumber(L, 2);
+        nt = 1;
+    } else if (lua_istable(L, 2)) {
+        g->buf[0] = radl_check_numbers(L, 2, &nt);
+        times = g->buf[0];
+    } else {
+        return fail(L, "KM:at(times): times must be a number or an array of numbers, got %s", luaL_typename(L, 2));
+    }
+    for (size_t i = 0; i < nt; i++)
+        if (isnan(times[i]))
+            fail(L, "KM:at: time %zu is missing; give numbers", i + 1);
+    lua_getfield(L, 1, "groups");
+    if (lua_isnil(L, -1)) {
+        push_at(L, &box->curves[0], times, nt, scalar);
+        return 1;
+    }
+    int lv = lua_gettop(L);
+    lua_newtable(L);
+    for (size_t j = 0; j < box->ncurve; j++) {
+        lua_rawgeti(L, lv, (lua_Integer)j + 1);
+        push_at(L, &box->curves[j], times, nt, scalar);
+        lua_settable(L, -3);
+    }
+    return 1;
+}
+
+static int m_km_tostring(lua_State *L)
+{
+    luaL_Buffer b;
+    char line[256];
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_getfield(L, 1, "_curves");
+    KmBox *box = luaL_testudata(L, -1, KMBOX);
+    if (!box || !box->curves) {
+        lua_pushliteral(L, "KM (empty)");
+        return 1;
+    }
+    lua_getfield(L, 1, "groups");
+    int lv = lua_gettop(L);
+    luaL_buffinit(L, &b);
+    snprintf(line, sizeof line, "Kaplan-Meier: %zu curve%s\n%-12s %6s %7s %9s %9s %9s\n", box->ncurve,
+             box->ncurve == 1 ? "" : "s", "group", "n", "events", "median", "lower", "upper");
+    luaL_addstring(&b, line);
+    for (size_t j = 0; j < box->ncurve; j++) {
+        const RadKm *k = &box->curves[j];
+        const char *name = "all";
+        if (!lua_isnil(L, lv)) {
+            lua_rawgeti(L, lv, (lua_Integer)j + 1);
+            name = luaL_tolstring(L, -1, NULL); /* stays on the stack until popped below */
+        }
+        char med[3][32];
+        const double mv[3] = {k->median, k->median_lower, k->median_upper};
+        for (int q = 0; q < 3; q++) {
+            if (isnan(mv[q]))
+                snprintf(med[q], sizeof med[q], "NA");
+            else
+                snprintf(med[q], sizeof med[q], "%.4g", mv[q]);
+        }
+        snprintf(line, sizeof line, "%-12.12s %6zu %7zu %9s %9s %9s\n", name, k->n, k->events, med[0], med[1],
+                 med[2]);
+        if (!lua_isnil(L, lv))
+            lua_pop(L, 2);
+        luaL_addstring(&b, line);
+    }
+    luaL_pushresult(&b);
+    return 1;
+}
+
+/* ---- rad.logrank ------------------------------------------------------------------- */
+
+static int l_logrank(lua_State *L)
+{
+    static const char *const keys[] = {"time", "event", "group", "trend", "scores", NULL};
+    const RadTable *t = radl_check_table(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    radl_check_keys(L, 2, "rad.logrank", keys);
+    SGuard *g = sguard_push(L);
+    double *tm, *ev, *scores = NULL;
+    surv_columns(L, 2, t, "rad.logrank", g, &tm, &ev);
+    lua_getfield(L, 2, "group");
+    if (lua_isnil(L, -1))
+        fail(L, "rad.logrank: option group is required (the column whose levels are compared)");
+    lua_pop(L, 1);
+    size_t k = group_codes(L, 2, t, "rad.logrank", g);
+    int lv = lua_gettop(L);
+    if (k < 2)
+        fail(L, "rad.logrank: the group column has only %zu level; the test compares 2 or more", k);
+    lua_getfield(L, 2, "trend");
+    int trend = lua_toboolean(L, -1);
+    if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
+        fail(L, "rad.logrank: option trend must be true or false, got %s", luaL_typename(L, -1));
+    lua_pop(L, 1);
+    lua_getfield(L, 2, "scores");
+    if (!lua_isnil(L, -1)) {
+        size_t ns;
+        if (!lua_istable(L, -1))
+            fail(L, "rad.logrank: option scores must be an array of %zu numbers (one per sorted group level)", k);
+        g->buf[4] = radl_check_numbers(L, -1, &ns);
+        if (ns != k)
+            fail(L, "rad.logrank: option scores has %zu values but the group has %zu levels", ns, k);
+        scores = g->buf[4];
+        trend = 1;
+    } else if (trend) {
+        scores = gbuf(L, g, 4, k);
+        for (size_t j = 0; j < k; j++) {
+            lua_rawgeti(L, lv, (lua_Integer)j + 1);
+            scores[j] = lua_type(L, -1) == LUA_TNUMBER ? lua_tonumber(L, -1) : (double)(j + 1);
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 1);
+    if (rad_logrank(tm, ev, g->ibuf, t->nrow, k, scores, &g->lr) < 0)
+        fail(L, "rad.logrank: %s", rad_error_message());
+    lua_newtable(L);
+    set_num(L, "chisq", g->lr.chisq);
+    set_num(L, "df", g->lr.df);
+    set_num(L, "p", g->lr.p);
+    lua_pushboolean(L, trend);
+    lua_setfield(L, -2, "trend");
+    lua_pushvalue(L, lv);
+    lua_setfield(L, -2, "groups");
+    push_array(L, g->lr.n, k);
+    lua_setfield(L, -2, "n");
+    push_array(L, g->lr.observed, k);
+    lua_setfield(L, -2, "observed");
+    push_array(L, g->lr.expected, k);
+    lua_setfield(L, -2, "expected");
+    if (scores) {
+        push_array(L, scores, k);
+        lua_setfield(L, -2, "scores");
+    }
+    return 1;
+}
+
+/* ---- rad.concordance ---------------------------------------------------------------- */
+
+static int l_concordance(lua_State *L)
+{
+    static const char *const keys[] = {"time", "event", "score", "tau", NULL};
+    const RadTable *t = radl_check_table(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    radl_check_keys(L, 2, "rad.concordance", keys);
+    double tau = radl_opt_number(L, 2, "tau", 0);
+    if (isnan(tau) || tau < 0)
+        fail(L, "rad.concordance: option tau (truncation time) must be a positive number");
+    SGuard *g = sguard_push(L);
+    double *tm, *ev, *sc;
+    surv_columns(L, 2, t, "rad.concordance", g, &tm, &ev);
+    int ty = lua_getfield(L, 2, "score");
+    if (ty == LUA_TSTRING) {
+        const char *name = lua_tostring(L, -1);
+        const RadColumn *c = rad_table_get_num(t, name);
+        if (!c)
+            fail(L, "rad.concordance: score: %s", rad_error_message());
+        sc = gbuf(L, g, 2, t->nrow);
+        memcpy(sc, c->num, t->nrow * sizeof(double));
+    } else if (ty == LUA_TTABLE) {
+        size_t ns;
+        g->buf[2] = radl_check_numbers(L, -1, &ns);
+        sc = g->buf[2];
+        if (ns != t->nrow)
+            fail(L, "rad.concordance: the score array has %zu values but the table has %zu rows", ns, t->nrow);
+    } else {
+        return fail(L, "rad.concordance: option score must be a column name or an array of numbers (higher = "
+                       "higher risk), got %s",
+                    luaL_typename(L, -1));
+    }
+    lua_pop(L, 1);
+    for (size_t i = 0; i < t->nrow; i++)
+        if (!isfinite(sc[i]))
+            fail(L, "rad.concordance: the score is %s in row %zu; drop such rows first", isnan(sc[i]) ? "missing" :
+                 "infinite", i + 1);
+    RadConcordance c;
+    if (rad_concordance(tm, ev, sc, t->nrow, tau, &c) < 0)
+        fail(L, "rad.concordance: %s", rad_error_message());
+    lua_newtable(L);
+    set_num(L, "harrell", c.harrell);
+    set_num(L, "harrell_se", c.harrell_se);
+    set_num(L, "uno", c.uno);
+    set_num(L, "uno_se", c.uno_se);
+    set_num(L, "concordant", c.concordant);
+    set_num(L, "discordant", c.discordant);
+    set_num(L, "tied_score", c.tied_score);
+    set_num(L, "tied_time", c.tied_time);
+    set_num(L, "comparable", c.comparable);
+    lua_pushinteger(L, (lua_Integer)c.n);
+    lua_setfield(L, -2, "n");
+    lua_pushinteger(L, (lua_Integer)c.events);
+    lua_setfield(L, -2, "events");
+    if (isfinite(c.tau))
+        set_num(L, "tau", c.tau);
+    return 1;
+}
+
+/* ---- rad.td_auc, rad.brier --------------------------------------------------------- */
+
+/* The numeric column or array of option `key` (one value per row) into g->buf[slot]. */
+static double *row_values(lua_State *L, int oidx, const RadTable *t, const char *fname, const char *key, SGuard *g,
+                          int slot)
+{
+    int ty = lua_getfield(L, oidx, key);
+    double *v;
+    if (ty == LUA_TSTRING) {
+        const RadColumn *c = rad_table_get_num(t, lua_tostring(L, -1));
+        if (!c)
+            fail(L, "%s: %s: %s", fname, key, rad_error_message());
+        v = gbuf(L, g, slot, t->nrow);
+        memcpy(v, c->num, t->nrow * sizeof(double));
+    } else if (ty == LUA_TTABLE) {
+        size_t nv;
+        g->buf[slot] = radl_check_numbers(L, -1, &nv);
+        v = g->buf[slot];
+        if (nv != t->nrow)
+            fail(L, "%s: the %s array has %zu values but the table has %zu rows", fname, key, nv, t->nrow);
+    } else {
+        fail(L, "%s: option %s must be a column name or an array of numbers (one per row), got %s", fname, key,
+             luaL_typename(L, -1));
+        return NULL;
+    }
+    lua_pop(L, 1);
+    for (size_t i = 0; i < t->nrow; i++)
+        if (isnan(v[i]))
+            fail(L, "%s: %s is missing in row %zu; drop such rows first", fname, key, i + 1);
+    return v;
+}
+
+static int l_td_auc(lua_State *L)
+{
+    static const char *const keys[] = {"time", "event", "score", "times", NULL};
+    const RadTable *t = radl_check_table(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    radl_check_keys(L, 2, "rad.td_auc", keys);
+    SGuard *g = sguard_push(L);
+    double *tm, *ev, *times;
+    size_t nt;
+    surv_columns(L, 2, t, "rad.td_auc", g, &tm, &ev);
+    double *sc = row_values(L, 2, t, "rad.td_auc", "score", g, 2);
+    int ty = lua_getfield(L, 2, "times");
+    if (ty == LUA_TNUMBER) {
+        times = gbuf(L, g, 3, 1);
+        times[0] = lua_tonumber(L, -1);
+        nt = 1;
+    } else if (ty == LUA_TTABLE) {
+        g->buf[3] = radl_check_numbers(L, -1, &nt);
+        times = g->buf[3];
+    } else {
+        return fail(L, "rad.td_auc: option times must be a number or an array of time points, got %s",
+                    luaL_typename(L, -1));
+    }
+    lua_pop(L, 1);
+    double *auc = gbuf(L, g, 4, nt), *nca = gbuf(L, g, 5, nt);
+    lua_newtable(L);
+    lua_createtable(L, (int)nt, 0); /* controls */
+    for (size_t k = 0; k < nt; k++) {
+        size_t a, b;
+        if (rad_td_auc(tm, ev, sc, t->nrow, times[k], &auc[k], &a, &b) < 0)
+            fail(L, "rad.td_auc: %s", rad_error_message());
+        nca[k] = (double)a;
+        lua_pushinteger(L, (lua_Integer)b);
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_setfield(L, -2, "controls");
+    push_array(L, nca, nt);
+    lua_setfield(L, -2, "cases");
+    push_array(L, times, nt);
+    lua_setfield(L, -2, "times");
+    push_array(L, auc, nt);
+    lua_setfield(L, -2, "auc");
+    return 1;
+}
+
+static int l_brier(lua_State *L)
+{
+    static const char *const keys[] = {"time", "event", "prob", "at", NULL};
+    const RadTable *t = radl_check_table(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    radl_check_keys(L, 2, "rad.brier", keys);
+    if (lua_getfield(L, 2, "at") != LUA_TNUMBER)
+        fail(L, "rad.brier: option at (the time of the predicted survival) must be a number, got %s",
+             luaL_typename(L, -1));
+    double at = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    SGuard *g = sguard_push(L);
+    double *tm, *ev, bs;
+    surv_columns(L, 2, t, "rad.brier", g, &tm, &ev);
+    double *pr = row_values(L, 2, t, "rad.brier", "prob", g, 2);
+    if (rad_brier(tm, ev, pr, t->nrow, at, &bs) < 0)
+        fail(L, "rad.brier: %s", rad_error_message());
+    lua_newtable(L);
+    set_num(L, "brier", bs);
+    set_num(L, "at", at);
+    return 1;
+}
+
+/* ---- registration ------------------------------------------------------------------- */
+
+void radl_open_surv(lua_State *L)
+{
+    static const RadlReg funcs[] = {
+        {"km", l_km,
+         "rad.km(t, {time =, event =, group =, conf = 0.95}) -> KM: Kaplan-Meier curves (R survfit): time, n_risk, "
+         "n_event, n_censor, surv, Greenwood se, log-CI lower/upper, median with CI; per group in curves"},
+        {"logrank", l_logrank,
+         "rad.logrank(t, {time =, event =, group =, trend = false, scores =}) -> {chisq, df, p, observed, "
+         "expected, groups}: k-group log-rank test (R survdiff) or 1-df trend test (scores: numeric levels or 1..k)"},
+        {"concordance", l_concordance,
+         "rad.concordance(t, {time =, event =, score = col or array, tau =}) -> {harrell, harrell_se, uno, uno_se, "
+         "comparable, ...}: Harrell's and Uno's C (R concordance, timewt n and n/G2); higher score = higher risk"},
+        {"td_auc", l_td_auc,
+         "rad.td_auc(t, {time =, event =, score = col or array, times = {...}}) -> {times, auc, cases, controls}: "
+         "cumulative/dynamic AUC(t) with IPCW (as timeROC); higher score = higher risk"},
+        {"brier", l_brier,
+         "rad.brier(t, {time =, event =, prob = col or array, at = t}) -> {brier, at}: IPCW Brier score (Graf 1999) "
+         "of predicted survival probabilities at time t"},
+        {NULL, NULL, NULL}};
+    static const RadlReg km_methods[] = {
+        {"at", m_km_at,
+         "KM:at(times) -> {surv, se, lower, upper, n_risk}: the curve(s) at a time or array of times (per group "
+         "level when grouped); n_risk = subjects with time >= t"},
+        {NULL, NULL, NULL}};
+
+    radl_register(L, funcs, "rad.");
+
+    luaL_newmetatable(L, SGUARD);
+    lua_pushcfunction(L, sguard_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+
+    luaL_newmetatable(L, KMBOX);
+    lua_pushcfunction(L, kmbox_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+
+    luaL_newmetatable(L, RADL_KM);
+    lua_newtable(L);
+    radl_register(L, km_methods, "KM:");
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, m_km_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+}

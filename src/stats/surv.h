@@ -1,0 +1,111 @@
+/* radlab: Kaplan-Meier, log-rank, concordance, time-dependent AUC and Brier score.  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Right-censored survival data: time[i] >= 0 (finite) and event[i] 1 for an
+ * event, 0 for censoring.  Functions check their input, record a message
+ * naming the offending subject (1-based) and return -1 on bad data.
+ *
+ *  - rad_km_fit: Kaplan-Meier estimate with Greenwood's variance and the
+ *    log-transformed confidence interval, as R survival::survfit
+ *    (conf.type = "log"); median survival with its CI as print.survfit.
+ *  - rad_logrank: the k-group log-rank test (R survdiff, rho = 0) and the
+ *    1-df test for trend over ordered group scores.
+ *  - rad_concordance: Harrell's C (R survival::concordance, timewt "n") and
+ *    Uno's C (timewt "n/G2"), with infinitesimal-jackknife standard errors.
+ *  - rad_td_auc, rad_brier: cumulative/dynamic AUC(t) and the Brier score
+ *    at t with inverse-probability-of-censoring weights.
+ */
+#ifndef RAD_STATS_SURV_H
+#define RAD_STATS_SURV_H
+
+#include <stddef.h>
+
+/* ---- Kaplan-Meier ------------------------------------------------------------ */
+
+typedef struct RadKm {
+    size_t n;          /* subjects */
+    size_t events;     /* total events */
+    size_t m;          /* distinct times (event or censoring) */
+    double *time;      /* m distinct times, ascending */
+    double *n_risk;    /* at risk just before time[k] */
+    double *n_event, *n_censor;
+    double *surv;      /* S(time[k]) */
+    double *se;        /* Greenwood standard error of S (0 where S = 0) */
+    double *lower, *upper; /* CI of S, log transform; NaN where S = 0 */
+    double conf;       /* confidence level, e.g. 0.95 */
+    double median, median_lower, median_upper; /* NaN when not reached */
+} RadKm;
+
+/* Fit one curve; conf in (0, 1).  km is zeroed first; free with rad_km_free. */
+int rad_km_fit(const double *time, const double *event, size_t n, double conf, RadKm *km);
+void rad_km_free(RadKm *km);
+
+/* The curve at time t (right-continuous step function): survival, SE and CI
+ * of the last step at or before t (1, 0, 1, 1 before the first), and the
+ * number still at risk at t (time >= t). */
+typedef struct RadKmPoint {
+    double surv, se, lower, upper, n_risk;
+} RadKmPoint;
+void rad_km_at(const RadKm *km, double t, RadKmPoint *p);
+
+/* ---- log-rank ------------------------------------------------------------------ */
+
+typedef struct RadLogrank {
+    size_t k;             /* groups */
+    double chisq, df, p;
+    double *n;            /* k subjects per group */
+    double *observed;     /* k observed events */
+    double *expected;     /* k expected events */
+    double *var;          /* k x k variance of O - E (row-major) */
+} RadLogrank;
+
+/* group[i] in 0..k-1.  scores NULL: the k-group test (df = rank of the
+ * variance, as survdiff's generalised inverse); scores[k] given: the test
+ * for trend, U = sum scores (O - E), chisq = U^2 / var(U), 1 df.
+ * No events is an error. */
+int rad_logrank(const double *time, const double *event, const int *group, size_t n, size_t k,
+                const double *scores, RadLogrank *r);
+void rad_logrank_free(RadLogrank *r);
+
+/* ---- concordance --------------------------------------------------------------- */
+
+typedef struct RadConcordance {
+    size_t n, events;
+    double harrell, harrell_se; /* timewt "n" */
+    double uno, uno_se;         /* timewt "n/G2" */
+    /* unweighted pair counts (higher score = higher risk = concordant) */
+    double concordant, discordant, tied_score, tied_time, comparable;
+    double tau;                 /* truncation time used (Inf = none) */
+} RadConcordance;
+
+/* A higher score means a higher risk (shorter survival).  A pair (i, j) is
+ * comparable when i has an event and j is known to live longer: time[j] >
+ * time[i], or time[j] == time[i] with j censored.  Pairs tied in score count
+ * 1/2; pairs with tied event times are not comparable.  Pairs whose event
+ * time exceeds tau (tau <= 0 or NaN: no truncation) are left out.  O(n^2).
+ * Fewer than one comparable pair is an error. */
+int rad_concordance(const double *time, const double *event, const double *score, size_t n, double tau,
+                    RadConcordance *c);
+
+/* ---- time-dependent accuracy (IPCW) ------------------------------------------------ */
+
+/* Cumulative/dynamic AUC at time t (Heagerty 2000; IPCW estimator of Uno 2007
+ * and Blanche 2013, R timeROC with the marginal Kaplan-Meier weights): cases
+ * have an event at or before t (weight 1 / G(T_i-)), controls are still event
+ * free after t (weight 1 / G(t), constant); AUC = weighted share of
+ * case-control pairs with a higher case score (ties 1/2).  G is the
+ * Kaplan-Meier of the censoring distribution.  No case or no control at t is
+ * an error.  *ncases / *ncontrols may be NULL. */
+int rad_td_auc(const double *time, const double *event, const double *score, size_t n, double t, double *auc,
+               size_t *ncases, size_t *ncontrols);
+
+/* Brier score at t with IPCW (Graf et al. 1999): prob[i] is the predicted
+ * probability of surviving past t; (1/n) sum [ (0 - p)^2 / G(T_i-) for events
+ * at or before t, (1 - p)^2 / G(t) for subjects still at risk after t ];
+ * subjects censored before t contribute 0.  Probabilities must be in [0, 1]. */
+int rad_brier(const double *time, const double *event, const double *prob, size_t n, double t, double *bs);
+
+/* Check survival data (shared by the survival functions): n > 0, finite
+ * non-negative times, events 0/1.  "what" prefixes the message. */
+int rad_surv_check(const double *time, const double *event, size_t n, const char *what);
+
+#endif
