@@ -444,7 +444,12 @@ static int m_km_tostring(lua_State *L)
         const char *name = "all";
         if (!lua_isnil(L, lv)) {
             lua_rawgeti(L, lv, (lua_Integer)j + 1);
-            name = luaL_tolstring(L, -1, NULL); /* stays on the stack until popped below */
+            if (lua_type(L, -1) == LUA_TNUMBER && lua_tonumber(L, -1) == floor(lua_tonumber(L, -1))
+                && fabs(lua_tonumber(L, -1)) < 1e15)
+                lua_pushfstring(L, "%I", (LUA_INTEGER)lua_tonumber(L, -1)); /* group 1, not 1.0 */
+            else
+                luaL_tolstring(L, -1, NULL);
+            name = lua_tostring(L, -1); /* stays on the stack until popped below */
         }
         char med[3][32];
         const double mv[3] = {k->median, k->median_lower, k->median_upper};
