@@ -34,6 +34,12 @@ void radl_register(lua_State *L, const RadlReg *regs, const char *prefix);
 void radl_new_class(lua_State *L, const char *tname, const RadlReg *methods, const char *prefix,
                     lua_CFunction close, lua_CFunction tostring);
 
+/* Fields of a penalised path on the table at the top: lambda, dev_ratio,
+ * df (non-zeros per lambda) and beta (per lambda, {name = value} of the
+ * non-zero coefficients; beta is nlambda x p, row k = lambda k). */
+void radl_set_path_fields(lua_State *L, size_t nlambda, size_t p, const double *lambda, const double *dev_ratio,
+                          const size_t *df, const double *beta, char *const *names);
+
 /* Raise a Lua error carrying the engine's last message. */
 int radl_error(lua_State *L);
 

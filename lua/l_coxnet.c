@@ -206,27 +206,7 @@ static void push_path(lua_State *L, const RadTable *t, const Guard *g, const Rad
     lua_setfield(L, -2, "n");
     lua_pushinteger(L, (lua_Integer)(t->nrow - g->d.n));
     lua_setfield(L, -2, "dropped");
-    radl_push_numbers(L, path->lambda, (int)path->nlambda);
-    lua_setfield(L, -2, "lambda");
-    radl_push_numbers(L, path->dev_ratio, (int)path->nlambda);
-    lua_setfield(L, -2, "dev_ratio");
-    lua_createtable(L, (int)path->nlambda, 0);
-    for (size_t k = 0; k < path->nlambda; k++) {
-        lua_pushinteger(L, (lua_Integer)path->df[k]);
-        lua_rawseti(L, -2, (lua_Integer)k + 1);
-    }
-    lua_setfield(L, -2, "df");
-    lua_createtable(L, (int)path->nlambda, 0);
-    for (size_t k = 0; k < path->nlambda; k++) {
-        lua_newtable(L);
-        for (size_t j = 0; j < p; j++)
-            if (path->beta[k * p + j] != 0) {
-                lua_pushnumber(L, path->beta[k * p + j]);
-                lua_setfield(L, -2, g->d.names[j + 2]);
-            }
-        lua_rawseti(L, -2, (lua_Integer)k + 1);
-    }
-    lua_setfield(L, -2, "beta");
+    radl_set_path_fields(L, path->nlambda, p, path->lambda, path->dev_ratio, path->df, path->beta, g->d.names + 2);
     lua_pushnumber(L, alpha);
     lua_setfield(L, -2, "alpha");
     lua_pushnumber(L, path->null_dev);

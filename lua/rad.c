@@ -49,6 +49,32 @@ void radl_new_class(lua_State *L, const char *tname, const RadlReg *methods, con
     lua_setfield(L, -2, "__tostring");
 }
 
+void radl_set_path_fields(lua_State *L, size_t nlambda, size_t p, const double *lambda, const double *dev_ratio,
+                          const size_t *df, const double *beta, char *const *names)
+{
+    radl_push_numbers(L, lambda, (int)nlambda);
+    lua_setfield(L, -2, "lambda");
+    radl_push_numbers(L, dev_ratio, (int)nlambda);
+    lua_setfield(L, -2, "dev_ratio");
+    lua_createtable(L, (int)nlambda, 0);
+    for (size_t k = 0; k < nlambda; k++) {
+        lua_pushinteger(L, (lua_Integer)df[k]);
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_setfield(L, -2, "df");
+    lua_createtable(L, (int)nlambda, 0);
+    for (size_t k = 0; k < nlambda; k++) {
+        lua_newtable(L);
+        for (size_t j = 0; j < p; j++)
+            if (beta[k * p + j] != 0) {
+                lua_pushnumber(L, beta[k * p + j]);
+                lua_setfield(L, -2, names[j]);
+            }
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_setfield(L, -2, "beta");
+}
+
 int radl_error(lua_State *L)
 {
     const char *msg = rad_error_message();
