@@ -20,6 +20,7 @@ local groups = {
   {"select.", "MODULE rad.select (local select = require \"rad.select\")"},
   {"describe.", "MODULE rad.describe (local describe = require \"rad.describe\")"},
   {"rng.", "MODULE rad.rng (local rng = require \"rad.rng\")"},
+  {"validate.", "MODULE rad.validate (local validate = require \"rad.validate\")"},
 }
 
 -- the stdlib modules register their help when loaded

@@ -33,6 +33,6 @@ function M.register(mod, modname)
 end
 
 -- the modules whose functions the manual lists (man/gen-lua-ref.lua)
-M.modules = {"cohort", "select", "describe", "rng"}
+M.modules = {"cohort", "select", "describe", "rng", "validate"}
 
 return M

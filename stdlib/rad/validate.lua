@@ -1,0 +1,543 @@
+-- radlab: validation of survival models: calibration, decision curves, risk
+-- groups, bootstrap optimism, nomograms.  SPDX-License-Identifier: GPL-3.0-or-later
+--
+--   local validate = require "rad.validate"
+--   local cal = validate.calibration(t, {time = "time", event = "status", prob = "s5", at = 5, groups = 10})
+--   local d = validate.dca(t, {time = "time", event = "status", risk = "r5", at = 5})
+--   local cut = validate.risk_groups(train:col("score"), {method = "maxstat", t = train,
+--                                    time = "time", event = "status"})
+--   local g = validate.assign(test:col("score"), cut)       -- train cut-off, unchanged
+--   local o = validate.bootstrap_optimism(t, {fit = fn, score = fn, time =, event =, B = 200, seed = 1})
+--   local nomo = validate.nomogram(coxmodel, {at = 5, data = t})
+--   validate.score_column(t, coxmodel, "radscore")
+--
+-- Methods.
+--  calibration: rows are sorted by predicted survival and cut into `groups`
+--    risk groups of (almost) equal size by rank (row of rank r goes to group
+--    ceil(r * groups / n), the quantile groups of rms::calibrate / Hmisc
+--    cut2 with equal counts).  observed = Kaplan-Meier survival at `at` in
+--    the group, with its confidence limits (rad.km, R survfit defaults);
+--    predicted = mean predicted survival of the group.  The calibration slope
+--    and intercept are from the weighted least-squares regression of
+--    observed on predicted across the groups, weights = group sizes (a slope
+--    of 1 and an intercept of 0 mean perfect calibration).  Groups whose KM
+--    estimate at `at` is undefined are left out of the regression.
+--  dca: survival decision-curve analysis of Vickers, Cronin, Elkin & Gonen,
+--    BMC Med Inform Decis Mak 2008;8:53.  At threshold p_t, the patients with
+--    risk >= p_t are treated (as R dcurves); with P(high) their fraction and
+--    S_high the KM survival at `at` among them,
+--      NB = (1 - S_high) P(high) - S_high P(high) p_t / (1 - p_t)
+--    (0 when no one is above the threshold); treat all uses the KM of all
+--    rows with P = 1; treat none is 0.
+--  risk_groups: "median" cuts at the median training score; "maxstat" at the
+--    training score value c (among distinct scores between the 10 % and 90 %
+--    quantiles, R type 7) maximising the two-group log-rank chi-square of
+--    score <= c versus score > c, i.e. the squared standardised log-rank
+--    statistic (Lausen & Schumacher 1992; R maxstat::maxstat.test with
+--    smethod = "LogRank", without the p-value correction).  assign puts
+--    score > cutoff in "high", otherwise "low".
+--  bootstrap_optimism: Harrell's bootstrap optimism correction (Harrell, Lee
+--    & Mark, Stat Med 1996;15:361): optimism = mean over B resamples of
+--    C(model_b on resample b) - C(model_b on the original data), corrected =
+--    apparent - optimism, C = Harrell's concordance (rad.concordance).
+--  nomogram: for a Cox model with numeric terms, each term's points are
+--    100 * (beta x - min beta x) / R, R = the widest range of beta x among the
+--    terms; total points P map to the linear predictor
+--      lp = R P / 100 + sum_j min(beta_j x_j) - sum_j beta_j mean_j
+--    (centred as Cox:predict) and to survival exp(-H0(at) exp(lp)) with H0 the
+--    model's Breslow baseline cumulative hazard at the means (basehaz field,
+--    step function), exactly what Cox:predict{type = "survival"} gives for a
+--    row with those values (rms::nomogram's construction).
+-- Errors name the function and option, and say how to fix the input.
+
+local rad = package.loaded.rad or require "rad"
+local cohort = require "rad.cohort"
+
+local validate = {}
+
+local NA = rad.NA
+
+local function isna(v)
+  return v == nil or v == NA or (type(v) == "number" and v ~= v)
+end
+
+local function check_table(t, fname)
+  if (type(t) ~= "userdata" and type(t) ~= "table") or type(t.nrow) ~= "function" then
+    error(fname .. ": expected a Table as first argument, got " .. type(t), 3)
+  end
+end
+
+local function check_opts(opts, fname, allowed)
+  if type(opts) ~= "table" then error(fname .. ": options must be a table", 3) end
+  local ok = {}
+  for _, k in ipairs(allowed) do ok[k] = true end
+  for k in pairs(opts) do
+    if not ok[k] then
+      error(string.format("%s: unknown option '%s' (allowed: %s)", fname, tostring(k),
+        table.concat(allowed, ", ")), 3)
+    end
+  end
+  return opts
+end
+
+local function has_col(t, name)
+  for _, n in ipairs(t:names()) do if n == name then return true end end
+  return false
+end
+
+-- numbers of option `key`: a numeric column name of t or an array of nrow numbers, no missing
+local function row_numbers(t, v, key, fname)
+  local vals
+  if type(v) == "string" then
+    if not has_col(t, v) then
+      error(string.format("%s: option %s names column '%s', which the table does not have", fname, key, v), 3)
+    end
+    if t:type(v) ~= "number" then
+      error(string.format("%s: option %s: column '%s' must be numeric", fname, key, v), 3)
+    end
+    vals = t:col(v)
+  elseif type(v) == "table" then
+    vals = v
+    if #vals ~= t:nrow() then
+      error(string.format("%s: option %s has %d values but the table has %d rows", fname, key, #vals, t:nrow()), 3)
+    end
+  else
+    error(string.format("%s: option %s must be a column name or an array of numbers, got %s", fname, key,
+      type(v)), 3)
+  end
+  local out = {}
+  for i = 1, t:nrow() do
+    local x = vals[i]
+    if type(x) ~= "number" or x ~= x or x == math.huge or x == -math.huge then
+      error(string.format("%s: %s is %s in row %d; drop such rows first (t:drop_na)", fname, key,
+        isna(x) and "missing" or tostring(x), i), 3)
+    end
+    out[i] = x
+  end
+  return out
+end
+
+local function need_colname(t, v, key, fname)
+  if type(v) ~= "string" then
+    error(string.format("%s: option %s must name a column (a string), got %s", fname, key, type(v)), 3)
+  end
+  if not has_col(t, v) then
+    error(string.format("%s: option %s names column '%s', which the table does not have", fname, key, v), 3)
+  end
+end
+
+local function need_number(v, key, fname, lo, hi)
+  if type(v) ~= "number" or v ~= v or (lo and v < lo) or (hi and v > hi) then
+    error(string.format("%s: option %s must be a number%s, got %s", fname, key,
+      lo and string.format(" in [%g, %g]", lo, hi or math.huge) or "", tostring(v)), 3)
+  end
+end
+
+-- KM survival at `at` for the rows idx of t (a table {surv, lower, upper})
+local function km_at(t, idx, time, event, at)
+  local sub = idx and t:rows(idx) or t
+  local km = rad.km(sub, {time = time, event = event})
+  local p = km:at(at)
+  return p
+end
+
+local function num_or_nil(v)
+  if isna(v) then return nil end
+  return v
+end
+
+--- validate.calibration(t, {time =, event =, prob =, at =, groups = 10}) -> {groups = {{n, predicted, observed, lower, upper}, ...}, slope, intercept}: calibration of predicted survival at `at` against Kaplan-Meier by risk group
+function validate.calibration(t, opts)
+  local F = "validate.calibration"
+  check_table(t, F)
+  check_opts(opts, F, {"time", "event", "prob", "at", "groups"})
+  need_colname(t, opts.time, "time", F)
+  need_colname(t, opts.event, "event", F)
+  need_number(opts.at, "at", F, 0)
+  local prob = row_numbers(t, opts.prob, "prob", F)
+  for i, p in ipairs(prob) do
+    if p < 0 or p > 1 then
+      error(string.format("%s: prob is %g in row %d; give predicted survival probabilities in [0, 1]", F, p, i), 2)
+    end
+  end
+  local n = t:nrow()
+  local G = opts.groups or 10
+  if math.type(G) ~= "integer" and not (type(G) == "number" and G == math.floor(G)) or G < 2 then
+    error(F .. ": option groups must be an integer >= 2, got " .. tostring(G), 2)
+  end
+  G = math.tointeger(G)
+  if G > n then
+    error(string.format("%s: %d groups need at least %d rows, the table has %d; lower groups", F, G, G, n), 2)
+  end
+  local order = {}
+  for i = 1, n do order[i] = i end
+  table.sort(order, function(a, b)
+    if prob[a] ~= prob[b] then return prob[a] < prob[b] end
+    return a < b
+  end)
+  local members = {}
+  for g = 1, G do members[g] = {} end
+  for r, i in ipairs(order) do
+    local g = math.ceil(r * G / n)
+    local m = members[g]
+    m[#m + 1] = i
+  end
+  local groups = {}
+  local sw, sx, sy, sxx, sxy = 0, 0, 0, 0, 0
+  for g = 1, G do
+    local idx = members[g]
+    table.sort(idx)
+    local s = 0
+    for _, i in ipairs(idx) do s = s + prob[i] end
+    local pred = s / #idx
+    local p = km_at(t, idx, opts.time, opts.event, opts.at)
+    local obs = num_or_nil(p.surv)
+    groups[g] = {n = #idx, predicted = pred, observed = obs or NA,
+                 lower = num_or_nil(p.lower) or NA, upper = num_or_nil(p.upper) or NA}
+    if obs then
+      local w = #idx
+      sw, sx, sy = sw + w, sx + w * pred, sy + w * obs
+      sxx, sxy = sxx + w * pred * pred, sxy + w * pred * obs
+    end
+  end
+  local res = {groups = groups, at = opts.at}
+  local sxxc = sw > 0 and (sxx - sx * sx / sw) or 0
+  if sw > 0 and sxxc > 1e-12 * math.max(1, sxx) then
+    res.slope = (sxy - sx * sy / sw) / sxxc
+    res.intercept = (sy - res.slope * sx) / sw
+  else
+    -- all groups predict the same survival (or none has a KM estimate): no slope
+    res.slope, res.intercept = NA, NA
+  end
+  return res
+end
+
+local function default_thresholds()
+  local th = {}
+  for k = 1, 99 do th[k] = k / 100 end
+  return th
+end
+
+--- validate.dca(t, {time =, event =, risk =, at =, thresholds = {0.01, ..., 0.99}}) -> {threshold, net_benefit, treat_all, treat_none}: survival decision-curve analysis at time `at` (Vickers et al. 2008)
+function validate.dca(t, opts)
+  local F = "validate.dca"
+  check_table(t, F)
+  check_opts(opts, F, {"time", "event", "risk", "at", "thresholds"})
+  need_colname(t, opts.time, "time", F)
+  need_colname(t, opts.event, "event", F)
+  need_number(opts.at, "at", F, 0)
+  local risk = row_numbers(t, opts.risk, "risk", F)
+  local th = opts.thresholds or default_thresholds()
+  if type(th) ~= "table" or #th == 0 then
+    error(F .. ": option thresholds must be a non-empty array of numbers in (0, 1)", 2)
+  end
+  for k, p in ipairs(th) do
+    if type(p) ~= "number" or not (p > 0 and p < 1) then
+      error(string.format("%s: thresholds[%d] is %s; thresholds must lie strictly between 0 and 1", F, k,
+        tostring(p)), 2)
+    end
+  end
+  local n = t:nrow()
+  local s_all = km_at(t, nil, opts.time, opts.event, opts.at).surv
+  if isna(s_all) then
+    error(string.format("%s: the Kaplan-Meier survival at %g is undefined; choose an earlier time `at`", F,
+      opts.at), 2)
+  end
+  local res = {threshold = {}, net_benefit = {}, treat_all = {}, treat_none = {}, at = opts.at}
+  local cache = {}
+  for k, p in ipairs(th) do
+    local idx = {}
+    for i = 1, n do if risk[i] >= p then idx[#idx + 1] = i end end
+    local nb
+    if #idx == 0 then
+      nb = 0
+    else
+      local s = cache[#idx]
+      if not s then
+        s = km_at(t, idx, opts.time, opts.event, opts.at).surv
+        cache[#idx] = s  -- the high-risk set only grows as p falls, so its size identifies it
+      end
+      if isna(s) then
+        nb = NA
+      else
+        local ph = #idx / n
+        nb = (1 - s) * ph - s * ph * p / (1 - p)
+      end
+    end
+    res.threshold[k] = p
+    res.net_benefit[k] = nb
+    res.treat_all[k] = (1 - s_all) - s_all * p / (1 - p)
+    res.treat_none[k] = 0
+  end
+  return res
+end
+
+-- R's quantile type 7 of a sorted array
+local function quantile7(sorted, q)
+  local n = #sorted
+  local h = (n - 1) * q + 1
+  local lo = math.floor(h)
+  if lo >= n then return sorted[n] end
+  return sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo])
+end
+
+local function score_array(scores, fname, t)
+  if type(scores) == "string" and t then
+    return row_numbers(t, scores, "scores", fname)
+  end
+  if type(scores) ~= "table" or #scores == 0 then
+    error(fname .. ": scores must be a non-empty array of numbers", 3)
+  end
+  local out = {}
+  for i, x in ipairs(scores) do
+    if type(x) ~= "number" or x ~= x then
+      error(string.format("%s: score %d is %s; drop rows with missing scores first", fname, i,
+        isna(x) and "missing" or tostring(x)), 3)
+    end
+    out[i] = x
+  end
+  return out
+end
+
+--- validate.risk_groups(train_scores, {method = "median"|"maxstat", t =, time =, event =}) -> cutoff: a risk-group cut-off fitted on training scores (maxstat: maximal log-rank statistic between the 10 % and 90 % quantiles)
+function validate.risk_groups(scores, opts)
+  local F = "validate.risk_groups"
+  opts = opts or {}
+  check_opts(opts, F, {"method", "t", "time", "event"})
+  local method = opts.method or "median"
+  local s = score_array(scores, F, opts.t)
+  local sorted = {}
+  for i, x in ipairs(s) do sorted[i] = x end
+  table.sort(sorted)
+  if method == "median" then
+    return quantile7(sorted, 0.5)
+  elseif method ~= "maxstat" then
+    error(F .. ": method must be \"median\" or \"maxstat\", got " .. tostring(method), 2)
+  end
+  local t = opts.t
+  if t == nil then error(F .. ": method \"maxstat\" needs t = the training Table with time and event", 2) end
+  check_table(t, F)
+  need_colname(t, opts.time, "time", F)
+  need_colname(t, opts.event, "event", F)
+  if #s ~= t:nrow() then
+    error(string.format("%s: %d scores but the table t has %d rows; give one score per row", F, #s, t:nrow()), 2)
+  end
+  local lo, hi = quantile7(sorted, 0.1), quantile7(sorted, 0.9)
+  local time, event = t:col(opts.time), t:col(opts.event)
+  local best, bestc
+  local prev
+  for _, c in ipairs(sorted) do
+    if c ~= prev and c >= lo and c <= hi and c < sorted[#sorted] then
+      prev = c
+      local g = {}
+      for i = 1, #s do g[i] = s[i] > c and 1 or 0 end
+      local tab = rad.table.new{{"time", time}, {"event", event}, {"g", g}}
+      local lr = rad.logrank(tab, {time = "time", event = "event", group = "g"})
+      if best == nil or lr.chisq > best then best, bestc = lr.chisq, c end
+    end
+  end
+  if bestc == nil then
+    error(F .. ": the training scores take a single value between their 10 % and 90 % quantiles; no cut-off " ..
+      "separates two groups (use method = \"median\")", 2)
+  end
+  return bestc
+end
+
+--- validate.assign(scores, cutoff) -> {"high"|"low", ...}: risk group of each score (score > cutoff is "high"); apply the training cut-off unchanged to any data
+function validate.assign(scores, cutoff)
+  local F = "validate.assign"
+  if type(cutoff) ~= "number" or cutoff ~= cutoff then
+    error(F .. ": cutoff must be a number (from validate.risk_groups), got " .. tostring(cutoff), 2)
+  end
+  local s = score_array(scores, F)
+  local out = {}
+  for i, x in ipairs(s) do out[i] = x > cutoff and "high" or "low" end
+  return out
+end
+
+local function check_scores(sc, n, fname, what)
+  if type(sc) ~= "table" or #sc ~= n then
+    error(string.format("%s: score(model, data) on the %s must return an array of %d numbers, got %s", fname,
+      what, n, type(sc) == "table" and (#sc .. " values") or type(sc)), 4)
+  end
+  for i = 1, n do
+    if type(sc[i]) ~= "number" or sc[i] ~= sc[i] then
+      error(string.format("%s: score(model, data) on the %s gave %s in row %d; scores must be numbers", fname,
+        what, tostring(sc[i]), i), 4)
+    end
+  end
+  return sc
+end
+
+--- validate.bootstrap_optimism(t, {fit = fn(train) -> model, score = fn(model, data) -> array, time =, event =, B = 200, seed = 1}) -> {apparent, optimism, corrected, B, c_boot, c_orig}: Harrell's bootstrap optimism-corrected concordance
+function validate.bootstrap_optimism(t, opts)
+  local F = "validate.bootstrap_optimism"
+  check_table(t, F)
+  check_opts(opts, F, {"fit", "score", "time", "event", "B", "seed"})
+  if type(opts.fit) ~= "function" then error(F .. ": option fit must be a function(train) -> model", 2) end
+  if type(opts.score) ~= "function" then
+    error(F .. ": option score must be a function(model, data) -> array of risk scores", 2)
+  end
+  need_colname(t, opts.time, "time", F)
+  need_colname(t, opts.event, "event", F)
+  local B = opts.B or 200
+  if type(B) ~= "number" or B ~= math.floor(B) or B < 1 then
+    error(F .. ": option B must be a positive integer, got " .. tostring(B), 2)
+  end
+  local function C(data, model, what)
+    local sc = check_scores(opts.score(model, data), data:nrow(), F, what)
+    return rad.concordance(data, {time = opts.time, event = opts.event, score = sc}).harrell
+  end
+  local apparent = C(t, opts.fit(t), "original data")
+  local boots = cohort.bootstrap(t, {n = math.tointeger(B), seed = opts.seed or 1})
+  local sum, used = 0, 0
+  local cb, co = {}, {}
+  for b, r in ipairs(boots) do
+    local train = r.train
+    local m = opts.fit(train)
+    local c_boot = C(train, m, "bootstrap sample")
+    local c_orig = C(t, m, "original data")
+    cb[b], co[b] = c_boot, c_orig
+    if not isna(c_boot) and not isna(c_orig) then
+      sum, used = sum + (c_boot - c_orig), used + 1
+    end
+  end
+  if used == 0 then error(F .. ": no bootstrap resample gave a defined concordance", 2) end
+  local optimism = sum / used
+  return {apparent = apparent, optimism = optimism, corrected = apparent - optimism, B = used,
+          c_boot = cb, c_orig = co}
+end
+
+-- baseline cumulative hazard at time `at` (step function; 0 before the first time)
+local function basehaz_at(model, at)
+  local bh = model.basehaz
+  local h = 0
+  for q = 1, #bh.time do
+    if bh.time[q] <= at then h = bh.cumhaz[q] else break end
+  end
+  return h
+end
+
+--- validate.nomogram(coxmodel, {at =, ranges = {term = {min, max}} or data = t, points = 11, totals = 21}) -> {terms = {{term, coef, min, max, values, points}, ...}, total, lp, survival, max_total, scale, cumhaz, at}: nomogram points and the total points -> survival-at-`at` scale of a Cox model
+function validate.nomogram(model, opts)
+  local F = "validate.nomogram"
+  if type(model) ~= "table" or type(model.coef) ~= "table" or type(model.basehaz) ~= "table" then
+    error(F .. ": the first argument must be a Cox model from rad.cox", 2)
+  end
+  check_opts(opts, F, {"at", "ranges", "data", "points", "totals"})
+  need_number(opts.at, "at", F, 0)
+  if model.strata then
+    error(F .. ": the model is stratified; a nomogram needs one baseline hazard (fit without strata)", 2)
+  end
+  if (opts.ranges == nil) == (opts.data == nil) then
+    error(F .. ": give exactly one of ranges = {term = {min, max}} or data = Table", 2)
+  end
+  local npt = opts.points or 11
+  local ntot = opts.totals or 21
+  if type(npt) ~= "number" or npt < 2 or type(ntot) ~= "number" or ntot < 2 then
+    error(F .. ": options points and totals must be integers >= 2", 2)
+  end
+  local terms = {}
+  local minsum, centre, widest = 0, 0, 0
+  for _, term in ipairs(model.terms) do
+    if model.assign and model.assign[term] ~= term then
+      error(string.format("%s: term '%s' comes from a string column; the nomogram handles numeric covariates " ..
+        "only (recode it as a 0/1 number)", F, term), 2)
+    end
+    local lo, hi
+    if opts.ranges then
+      local r = opts.ranges[term]
+      if type(r) ~= "table" or type(r[1]) ~= "number" or type(r[2]) ~= "number" or not (r[1] < r[2]) then
+        error(string.format("%s: ranges.%s must be {min, max} with min < max", F, term), 2)
+      end
+      lo, hi = r[1], r[2]
+    else
+      local t = opts.data
+      check_table(t, F)
+      if not has_col(t, term) then
+        error(string.format("%s: data has no column '%s' (a model term)", F, term), 2)
+      end
+      for _, x in ipairs(t:col(term)) do
+        if not isna(x) then
+          if lo == nil or x < lo then lo = x end
+          if hi == nil or x > hi then hi = x end
+        end
+      end
+      if lo == nil or not (lo < hi) then
+        error(string.format("%s: column '%s' in data has no spread (min = max); give ranges instead", F, term), 2)
+      end
+    end
+    local b = model.coef[term]
+    if isna(b) then error(string.format("%s: term '%s' has no finite coefficient", F, term), 2) end
+    local bmin = math.min(b * lo, b * hi)
+    local width = math.abs(b) * (hi - lo)
+    minsum = minsum + bmin
+    centre = centre + b * model.means[term]
+    if width > widest then widest = width end
+    terms[#terms + 1] = {term = term, coef = b, min = lo, max = hi, bmin = bmin, width = width}
+  end
+  if #terms == 0 then error(F .. ": the model has no terms", 2) end
+  if widest <= 0 then error(F .. ": every coefficient is 0; there is nothing to draw", 2) end
+  local scale = widest / 100 -- linear predictor per point
+  local maxtotal = 0
+  for _, tm in ipairs(terms) do
+    tm.values, tm.points = {}, {}
+    for k = 0, npt - 1 do
+      local x = tm.min + (tm.max - tm.min) * k / (npt - 1)
+      tm.values[k + 1] = x
+      tm.points[k + 1] = (tm.coef * x - tm.bmin) / scale
+    end
+    maxtotal = maxtotal + tm.width / scale
+    tm.bmin, tm.width = nil, nil
+  end
+  local h0 = basehaz_at(model, opts.at)
+  local res = {terms = terms, at = opts.at, scale = scale, total = {}, lp = {}, survival = {},
+               max_total = maxtotal, cumhaz = h0}
+  for k = 0, ntot - 1 do
+    local P = maxtotal * k / (ntot - 1)
+    local lp = scale * P + minsum - centre
+    res.total[k + 1] = P
+    res.lp[k + 1] = lp
+    res.survival[k + 1] = math.exp(-h0 * math.exp(lp))
+  end
+  return res
+end
+
+--- validate.points(nomo, row) -> total, lp, survival: total points of one row {term = value} on a nomogram from validate.nomogram
+function validate.points(nomo, row)
+  local F = "validate.points"
+  if type(nomo) ~= "table" or type(nomo.terms) ~= "table" then
+    error(F .. ": the first argument must be a nomogram from validate.nomogram", 2)
+  end
+  local total = 0
+  for _, tm in ipairs(nomo.terms) do
+    local x = row[tm.term]
+    if type(x) ~= "number" or x ~= x then
+      error(string.format("%s: row.%s must be a number, got %s", F, tm.term, tostring(x)), 2)
+    end
+    total = total + (tm.coef * x - math.min(tm.coef * tm.min, tm.coef * tm.max)) / nomo.scale
+  end
+  local lp = nomo.lp[1] + nomo.scale * total
+  return total, lp, math.exp(-nomo.cumhaz * math.exp(lp))
+end
+
+--- validate.score_column(t, model, name) -> t: add column `name` = the model's linear predictor (the radiomics score) to t in place
+function validate.score_column(t, model, name)
+  local F = "validate.score_column"
+  check_table(t, F)
+  if type(model) ~= "table" or type(model.predict) ~= "function" then
+    error(F .. ": the second argument must be a fitted model with :predict (rad.cox, rad.coxnet)", 2)
+  end
+  if type(name) ~= "string" or name == "" then
+    error(F .. ": the third argument must be the new column's name (a string)", 2)
+  end
+  if has_col(t, name) then
+    error(string.format("%s: the table already has a column '%s'; choose another name or t:drop('%s')", F, name,
+      name), 2)
+  end
+  local lp = model:predict(t, {type = "lp"})
+  t:add(name, lp)
+  return t
+end
+
+return (require("rad.doc").register(validate, "validate"))

@@ -1,0 +1,260 @@
+-- radlab: tests of rad.validate (calibration, decision curves, risk groups,
+-- bootstrap optimism, nomogram, score column).  SPDX-License-Identifier: GPL-3.0-or-later
+-- Run as: radlab tests/lua/validate.lua
+-- The expected values are worked by hand from the definitions in
+-- stdlib/rad/validate.lua (Kaplan-Meier products, the Vickers et al. 2008
+-- net benefit, two-point least squares) or are exact properties.
+local T = require "rad.test"
+local rng = require "rad.rng"
+local validate = require "rad.validate"
+local NA = rad.NA
+
+-- simulated survival data: hazard exp(0.8 x1 - 0.5 x2), uniform censoring
+local function simulate(n, seed)
+  local g = rng.new(seed)
+  local function normal()
+    local u1, u2 = g:random(), g:random()
+    return math.sqrt(-2 * math.log(1 - u1)) * math.cos(2 * math.pi * u2)
+  end
+  local x1, x2, x3, time, event = {}, {}, {}, {}, {}
+  for i = 1, n do
+    x1[i], x2[i], x3[i] = normal(), normal(), normal()
+    local tt = -math.log(1 - g:random()) / math.exp(0.8 * x1[i] - 0.5 * x2[i])
+    local c = 3 * g:random()
+    time[i] = math.min(tt, c)
+    event[i] = tt <= c and 1 or 0
+  end
+  return rad.table.new{{"time", time}, {"event", event}, {"x1", x1}, {"x2", x2}, {"x3", x3}}
+end
+
+-- ---- calibration -------------------------------------------------------------
+do
+  -- group 1 (lowest predictions 0.5, 0.6, 0.7): times 1, 2+, 3 -> KM(2.5) = 2/3
+  -- group 2 (0.9, 0.95, 1.0): times 4, 5, 6 -> KM(2.5) = 1
+  local t = rad.table.new{{"time", {1, 4, 2, 5, 3, 6}}, {"event", {1, 1, 0, 1, 1, 1}},
+                          {"p", {0.5, 0.9, 0.6, 0.95, 0.7, 1.0}}}
+  local cal = validate.calibration(t, {time = "time", event = "event", prob = "p", at = 2.5, groups = 2})
+  T.is(#cal.groups, 2, "calibration: two groups")
+  T.is(cal.groups[1].n, 3, "calibration: group 1 size")
+  T.near(cal.groups[1].predicted, 0.6, 1e-12, "calibration: group 1 mean prediction")
+  T.near(cal.groups[1].observed, 2 / 3, 1e-12, "calibration: group 1 KM survival at 2.5")
+  T.near(cal.groups[2].predicted, 0.95, 1e-12, "calibration: group 2 mean prediction")
+  T.near(cal.groups[2].observed, 1, 1e-12, "calibration: group 2 KM survival at 2.5")
+  T.ok(cal.groups[1].lower < 2 / 3 and cal.groups[1].upper > 2 / 3, "calibration: KM limits around the estimate")
+  T.near(cal.slope, (1 / 3) / 0.35, 1e-10, "calibration: slope through the two groups")
+  T.near(cal.intercept, 2 / 3 - (1 / 3) / 0.35 * 0.6, 1e-10, "calibration: intercept")
+  -- the same predictions as an array give the same answer
+  local cal2 = validate.calibration(t, {time = "time", event = "event", prob = t:col("p"), at = 2.5, groups = 2})
+  T.near(cal2.slope, cal.slope, 1e-15, "calibration: prob as array")
+  -- weights: unequal groups (7 rows, 2 groups -> sizes 3 and 4) still fit exactly through 2 points
+  local t7 = rad.table.new{{"time", {1, 2, 3, 4, 5, 6, 7}}, {"event", {1, 1, 1, 1, 1, 1, 1}},
+                           {"p", {0.1, 0.2, 0.3, 0.7, 0.8, 0.9, 1.0}}}
+  local c7 = validate.calibration(t7, {time = "time", event = "event", prob = "p", at = 3.5, groups = 2})
+  T.is(c7.groups[1].n, 3, "calibration: rank groups, first has ceil cut 3")
+  T.near(c7.groups[1].observed, 0, 1e-12, "calibration: all of group 1 died by 3.5")
+  T.near(c7.groups[2].observed, 1, 1e-12, "calibration: none of group 2 died by 3.5")
+  T.near(c7.slope, 1 / (0.85 - 0.2), 1e-10, "calibration: slope with unequal groups")
+  T.errors(function() validate.calibration(t, {time = "time", event = "event", prob = "p", at = 2.5, groups = 7}) end,
+    "groups need at least", "calibration: too many groups")
+  T.errors(function() validate.calibration(t, {time = "time", event = "event", prob = "nope", at = 2.5}) end,
+    "'nope'", "calibration: missing column named")
+  T.errors(function() validate.calibration(t, {time = "time", event = "event", prob = {1, 2}, at = 2.5}) end,
+    "has 2 values but the table has 6 rows", "calibration: wrong array length")
+  T.errors(function() validate.calibration(t, {time = "time", event = "event", prob = "time", at = 2.5,
+    groups = 2}) end, "in [0, 1]", "calibration: probabilities out of range")
+  T.errors(function() validate.calibration(t, {time = "time", event = "event", prob = "p", at = 2.5, bins = 2}) end,
+    "unknown option 'bins'", "calibration: unknown option")
+end
+
+-- ---- decision curves ---------------------------------------------------------
+do
+  -- times 1, 2, 3+, 4+: KM(2.5) of all = 3/4 * 2/3 = 1/2
+  local t = rad.table.new{{"time", {1, 2, 3, 4}}, {"event", {1, 1, 0, 0}}, {"r", {0.8, 0.6, 0.4, 0.2}}}
+  local d = validate.dca(t, {time = "time", event = "event", risk = "r", at = 2.5, thresholds = {0.3, 0.5, 0.9}})
+  T.is(#d.net_benefit, 3, "dca: one value per threshold")
+  -- p = 0.3: rows 1-3 treated, KM(2.5) among them = 2/3 * 1/2 = 1/3, P = 3/4
+  T.near(d.net_benefit[1], (2 / 3) * 0.75 - (1 / 3) * 0.75 * 0.3 / 0.7, 1e-12, "dca: net benefit at 0.3")
+  -- p = 0.5: rows 1-2 treated, both dead by 2.5: NB = P = 1/2
+  T.near(d.net_benefit[2], 0.5, 1e-12, "dca: net benefit at 0.5")
+  T.is(d.net_benefit[3], 0, "dca: nobody above 0.9 -> 0")
+  T.near(d.treat_all[1], 0.5 - 0.5 * 0.3 / 0.7, 1e-12, "dca: treat all at 0.3")
+  T.near(d.treat_all[2], 0, 1e-12, "dca: treat all at 0.5")
+  T.is(d.treat_none[2], 0, "dca: treat none")
+  local dd = validate.dca(t, {time = "time", event = "event", risk = "r", at = 2.5})
+  T.is(#dd.threshold, 99, "dca: default thresholds 0.01..0.99")
+  T.near(dd.threshold[50], 0.5, 1e-15, "dca: default threshold 50 is 0.5")
+  -- property: the lowest threshold treats everyone, so model = treat all
+  local d0 = validate.dca(t, {time = "time", event = "event", risk = "r", at = 2.5, thresholds = {0.1}})
+  T.near(d0.net_benefit[1], d0.treat_all[1], 1e-12, "dca: everyone above threshold = treat all")
+  T.errors(function() validate.dca(t, {time = "time", event = "event", risk = "r", at = 2.5, thresholds = {1}}) end,
+    "strictly between 0 and 1", "dca: threshold 1 refused")
+  T.errors(function() validate.dca(t, {time = "time", event = "event", risk = "r"}) end,
+    "option at must be a number", "dca: at required")
+end
+
+-- ---- risk groups -------------------------------------------------------------
+do
+  T.is(validate.risk_groups({4, 1, 3, 2}, {method = "median"}), 2.5, "risk_groups: median of 4 scores")
+  T.is(validate.risk_groups({5, 1, 3}), 3, "risk_groups: median is the default")
+  local a = validate.assign({1, 3, 2.5, 10}, 2.5)
+  T.is(table.concat(a, ","), "low,high,low,high", "assign: > cutoff is high, ties low")
+  -- maxstat: scores 1..10; scores > 4 all die (times 1..6, in no order of the score)
+  -- before the lower ones (times 21..24); the chi-squares of cuts 2..9 are
+  -- 2.91, 2.92, 8.39, 5.44, 2.45, 1.40, 0.23, 0.22, so the cut is 4
+  local n = 10
+  local s = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
+  local time = {22, 24, 21, 23, 3, 1, 4, 2, 6, 5}
+  local event = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}
+  local t = rad.table.new{{"time", time}, {"event", event}, {"s", s}}
+  local cut = validate.risk_groups(s, {method = "maxstat", t = t, time = "time", event = "event"})
+  -- brute force over every candidate in [q10, q90] = [1.9, 9.1]
+  local best, bestc = -1, nil
+  for c = 2, 9 do
+    local g = {}
+    for i = 1, n do g[i] = s[i] > c and 1 or 0 end
+    local lr = rad.logrank(rad.table.new{{"time", time}, {"event", event}, {"g", g}},
+      {time = "time", event = "event", group = "g"})
+    if lr.chisq > best then best, bestc = lr.chisq, c end
+  end
+  T.is(cut, bestc, "risk_groups maxstat: the cut-off maximising the log-rank chi-square")
+  T.is(cut, 4, "risk_groups maxstat: finds the true split at 4")
+  local sc = validate.risk_groups("s", {method = "maxstat", t = t, time = "time", event = "event"})
+  T.is(sc, cut, "risk_groups: scores as a column name of t")
+  T.errors(function() validate.risk_groups(s, {method = "maxstat"}) end, "needs t =", "maxstat needs data")
+  T.errors(function() validate.risk_groups(s, {method = "mean"}) end, "\"median\" or \"maxstat\"", "bad method")
+  T.errors(function() validate.assign({1, NA}, 0) end, "score 2 is missing", "assign: missing score")
+  T.errors(function() validate.assign({1}, "x") end, "cutoff must be a number", "assign: bad cutoff")
+end
+
+-- ---- bootstrap optimism ------------------------------------------------------
+do
+  local t = simulate(120, 11)
+  local fit = function(d) return rad.cox(d, {time = "time", event = "event", x = {"x1", "x2", "x3"}}) end
+  local score = function(m, d) return m:predict(d, {type = "lp"}) end
+  local o = validate.bootstrap_optimism(t, {fit = fit, score = score, time = "time", event = "event", B = 25,
+    seed = 3})
+  local app = rad.concordance(t, {time = "time", event = "event", score = score(fit(t), t)}).harrell
+  T.near(o.apparent, app, 1e-12, "bootstrap_optimism: apparent = Harrell's C of the full fit")
+  local sum = 0
+  for b = 1, #o.c_boot do sum = sum + o.c_boot[b] - o.c_orig[b] end
+  T.near(o.optimism, sum / 25, 1e-12, "bootstrap_optimism: optimism = mean(C_boot - C_orig)")
+  T.near(o.corrected, o.apparent - o.optimism, 1e-15, "bootstrap_optimism: corrected = apparent - optimism")
+  T.ok(o.optimism > 0 and o.optimism < 0.1, "bootstrap_optimism: a small positive optimism (" .. o.optimism .. ")")
+  T.ok(o.apparent > 0.6, "bootstrap_optimism: the simulated signal is found (C = " .. o.apparent .. ")")
+  local o2 = validate.bootstrap_optimism(t, {fit = fit, score = score, time = "time", event = "event", B = 25,
+    seed = 3})
+  T.is(o2.optimism, o.optimism, "bootstrap_optimism: same seed, same result")
+  -- a model that ignores the data has no optimism: the score is a fixed covariate
+  local o3 = validate.bootstrap_optimism(t, {fit = function() return {} end,
+    score = function(_, d) return d:col("x1") end, time = "time", event = "event", B = 5})
+  T.is(o3.B, 5, "bootstrap_optimism: B resamples used")
+  local fixed = true
+  for b = 1, 5 do if o3.c_orig[b] ~= o3.apparent then fixed = false end end
+  T.ok(fixed, "bootstrap_optimism: a data-independent score has C_orig = apparent in every resample")
+  T.errors(function() validate.bootstrap_optimism(t, {fit = fit, score = function() return {1} end,
+    time = "time", event = "event", B = 2}) end, "must return an array of 120 numbers", "bad score function")
+  T.errors(function() validate.bootstrap_optimism(t, {fit = fit, time = "time", event = "event"}) end,
+    "option score must be a function", "score required")
+end
+
+-- ---- nomogram ------------------------------------------------------------------
+do
+  local t = simulate(150, 5)
+  local m = rad.cox(t, {time = "time", event = "event", x = {"x1", "x2"}})
+  local nomo = validate.nomogram(m, {at = 1, data = t})
+  T.is(#nomo.terms, 2, "nomogram: one scale per term")
+  local widest, other = nomo.terms[1], nomo.terms[2]
+  local w1 = math.abs(m.coef.x1) * (widest.max - widest.min)
+  local w2 = math.abs(m.coef.x2) * (other.max - other.min)
+  if w2 > w1 then widest, other = other, widest end
+  local pmax = math.max(widest.points[1], widest.points[#widest.points])
+  local pmin = math.min(widest.points[1], widest.points[#widest.points])
+  T.near(pmax, 100, 1e-9, "nomogram: the widest term spans 100 points")
+  T.near(pmin, 0, 1e-9, "nomogram: ... from 0")
+  T.ok(math.max(other.points[1], other.points[#other.points]) < 100, "nomogram: the other term spans fewer")
+  -- a point on the grid agrees with Cox:predict on a constructed row
+  local rows = {{x1 = 0.3, x2 = -0.7}, {x1 = -1.2, x2 = 1.1}, {x1 = 1.5, x2 = 0}}
+  local ok_lp, ok_s = true, true
+  for _, r in ipairs(rows) do
+    local total, lp, s = validate.points(nomo, r)
+    local one = rad.table.new{{"x1", {r.x1}}, {"x2", {r.x2}}}
+    local plp = m:predict(one, {type = "lp"})[1]
+    local ps = m:predict(one, {type = "survival", times = {1}})[1][1]
+    if math.abs(lp - plp) > 1e-10 then ok_lp = false; T.diag("lp", lp, plp) end
+    if math.abs(s - ps) > 1e-10 then ok_s = false; T.diag("surv", s, ps) end
+    T.ok(total >= 0 and total <= nomo.max_total, "nomogram: total points within the scale")
+  end
+  T.ok(ok_lp, "nomogram: total points -> linear predictor as Cox:predict")
+  T.ok(ok_s, "nomogram: total points -> survival at 1 as Cox:predict{type = \"survival\"}")
+  T.is(#nomo.total, 21, "nomogram: 21 total-point grid values")
+  T.near(nomo.total[#nomo.total], nomo.max_total, 1e-12, "nomogram: grid ends at the maximal total")
+  local dec = true
+  for k = 2, #nomo.survival do if nomo.survival[k] > nomo.survival[k - 1] then dec = false end end
+  T.ok(dec, "nomogram: survival falls as points rise")
+  -- ranges give the same scales as the data's extremes
+  local r = validate.nomogram(m, {at = 1, ranges = {x1 = {nomo.terms[1].min, nomo.terms[1].max},
+    x2 = {nomo.terms[2].min, nomo.terms[2].max}}})
+  T.near(r.survival[7], nomo.survival[7], 1e-14, "nomogram: ranges = data extremes")
+  T.errors(function() validate.nomogram(m, {at = 1}) end, "exactly one of ranges", "nomogram: ranges or data")
+  T.errors(function() validate.nomogram(m, {at = 1, ranges = {x1 = {0, 1}}}) end, "ranges.x2",
+    "nomogram: missing range named")
+  T.errors(function() validate.nomogram({}, {at = 1}) end, "Cox model", "nomogram: not a model")
+end
+
+-- ---- score column --------------------------------------------------------------
+do
+  local t = simulate(100, 9)
+  local m = rad.cox(t, {time = "time", event = "event", x = {"x1", "x2", "x3"}})
+  local back = validate.score_column(t, m, "radscore")
+  T.ok(back == t, "score_column: returns the same table")
+  local lp, col = m:predict(t, {type = "lp"}), t:col("radscore")
+  local same = true
+  for i = 1, t:nrow() do if math.abs(lp[i] - col[i]) > 1e-15 then same = false end end
+  T.ok(same, "score_column: the column is the linear predictor")
+  local m2 = rad.cox(t, {time = "time", event = "event", x = {"radscore"}})
+  T.near(m2.coef.radscore, 1, 1e-6, "score_column: a Cox model on the score alone has coefficient 1")
+  T.errors(function() validate.score_column(t, m, "radscore") end, "already has a column 'radscore'",
+    "score_column: existing name refused")
+  T.errors(function() validate.score_column(t, 5, "s") end, "fitted model", "score_column: not a model")
+end
+
+-- ---- the lung data (R survival::lung, status 1 = death), when the reference data are present ----
+do
+  local dir, why = T.data()
+  if not dir then
+    T.skip(5, why)
+  else
+    local lung = rad.read_csv(dir .. "/survival/lung.csv"):drop_na{"time", "status", "age", "sex"}
+    local m = rad.cox(lung, {time = "time", event = "status", x = {"age", "sex"}})
+    local nomo = validate.nomogram(m, {at = 365, data = lung})
+    local _, _, s = validate.points(nomo, {age = 60, sex = 2})
+    local ps = m:predict(rad.table.new{{"age", {60}}, {"sex", {2}}}, {type = "survival", times = {365}})[1][1]
+    T.near(s, ps, 1e-10, "lung: nomogram survival at 365 days = Cox:predict")
+    local surv = m:predict(lung, {type = "survival", times = {365}})
+    local prob, risk = {}, {}
+    for i, v in ipairs(surv) do prob[i], risk[i] = v[1], 1 - v[1] end
+    local cal = validate.calibration(lung, {time = "time", event = "status", prob = prob, at = 365, groups = 5})
+    T.ok(cal.slope > 0, "lung: calibration slope is positive (" .. tostring(cal.slope) .. ")")
+    local minr = math.huge
+    for _, r in ipairs(risk) do minr = math.min(minr, r) end
+    local d = validate.dca(lung, {time = "time", event = "status", risk = risk, at = 365,
+      thresholds = {minr * 0.999, 0.4, 0.6}})
+    local s365 = rad.km(lung, {time = "time", event = "status"}):at(365).surv
+    T.near(d.treat_all[1], (1 - s365) - s365 * minr * 0.999 / (1 - minr * 0.999), 1e-12,
+      "lung: treat all from the KM survival at 365 days")
+    T.near(d.net_benefit[1], d.treat_all[1], 1e-12, "lung: below every risk the model treats all")
+    T.ok(d.net_benefit[2] <= 1 - s365 and d.net_benefit[3] <= 1 - s365,
+      "lung: net benefit never exceeds the event rate")
+  end
+end
+
+-- ---- help --------------------------------------------------------------------
+do
+  for _, name in ipairs{"calibration", "dca", "risk_groups", "assign", "bootstrap_optimism", "nomogram", "points",
+      "score_column"} do
+    local h = rad.help and rad.help(validate[name])
+    T.ok(type(h) == "string" and h:find("validate." .. name, 1, true), "help text for validate." .. name)
+  end
+end
+
+T.done()
