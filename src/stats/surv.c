@@ -383,36 +383,110 @@ out:
 
 /* ---- concordance --------------------------------------------------------------- */
 
-/* One weighted concordance with its infinitesimal-jackknife SE.  w[i] is the
- * weight of pairs whose event is subject i. */
-static void concord_pass(const double *time, const double *event, const double *score, size_t n, const double *w,
-                         double *infl, double *cstat, double *se)
+/* A Fenwick (binary indexed) tree over the score ranks 1..m: point add and
+ * prefix sum in O(log m), so the pair counts take O(n log n) instead of
+ * comparing all pairs. */
+static void fen_add(double *tree, size_t m, size_t r, double v)
 {
-    double C = 0, D = 0, Tt = 0;
+    for (; r <= m; r += r & (~r + 1))
+        tree[r] += v;
+}
+
+static double fen_sum(const double *tree, size_t r)
+{
+    double s = 0;
+    for (; r > 0; r -= r & (~r + 1))
+        s += tree[r];
+    return s;
+}
+
+/* One weighted concordance with its infinitesimal-jackknife SE.  w[i] is the
+ * weight of pairs whose event is subject i; o orders the subjects by time,
+ * rank[i] in 1..m is the rank of score[i] among the distinct scores; tree is
+ * m + 1 doubles of work space.  With counts set the (w-weighted) totals of
+ * concordant, discordant and score-tied pairs are returned there.
+ *
+ * Pass 1 (times decreasing) gives each event i its pairs: the subjects
+ * already in the tree when i is queried are exactly those comparable with it
+ * (later times, and censorings at its own time, inserted before its query).
+ * Pass 2 (times increasing) gives each subject j the weights of the events i
+ * it is comparable with (earlier events, and for a censored j the events at
+ * its own time). */
+static void concord_pass(const double *time, const double *event, const size_t *rank, size_t m, const size_t *o,
+                         size_t n, const double *w, double *tree, double *infl, double *cstat, double *se,
+                         double *counts)
+{
+    double C = 0, D = 0, Tt = 0, tot = 0;
     memset(infl, 0, 3 * n * sizeof *infl); /* per subject: concordant, discordant, tied */
-    for (size_t i = 0; i < n; i++) {
-        if (event[i] != 1 || w[i] == 0)
-            continue;
-        for (size_t j = 0; j < n; j++) {
-            if (j == i)
+    memset(tree, 0, (m + 1) * sizeof *tree);
+    for (size_t e = n; e > 0;) {
+        size_t s = e;
+        double t = time[o[e - 1]];
+        while (s > 0 && time[o[s - 1]] == t)
+            s--;
+        for (size_t a = s; a < e; a++)
+            if (event[o[a]] != 1) {
+                fen_add(tree, m, rank[o[a]], 1);
+                tot += 1;
+            }
+        for (size_t a = s; a < e; a++) {
+            size_t i = o[a];
+            if (event[i] != 1 || w[i] == 0)
                 continue;
-            if (!(time[j] > time[i] || (time[j] == time[i] && event[j] == 0)))
-                continue;
-            int col = score[i] > score[j] ? 0 : score[i] < score[j] ? 1 : 2;
-            infl[3 * i + col] += w[i];
-            infl[3 * j + col] += w[i];
-            if (col == 0)
-                C += w[i];
-            else if (col == 1)
-                D += w[i];
-            else
-                Tt += w[i];
+            double lo = fen_sum(tree, rank[i] - 1), le = fen_sum(tree, rank[i]);
+            double nc = lo, nt = le - lo, nd = tot - le;
+            infl[3 * i] += w[i] * nc;
+            infl[3 * i + 1] += w[i] * nd;
+            infl[3 * i + 2] += w[i] * nt;
+            C += w[i] * nc;
+            D += w[i] * nd;
+            Tt += w[i] * nt;
         }
+        for (size_t a = s; a < e; a++)
+            if (event[o[a]] == 1) {
+                fen_add(tree, m, rank[o[a]], 1);
+                tot += 1;
+            }
+        e = s;
+    }
+    if (counts) {
+        counts[0] = C;
+        counts[1] = D;
+        counts[2] = Tt;
     }
     double N = C + D + Tt;
     if (!(N > 0)) {
         *cstat = *se = NAN;
         return;
+    }
+    memset(tree, 0, (m + 1) * sizeof *tree);
+    tot = 0;
+    for (size_t s = 0; s < n;) {
+        size_t e = s;
+        double t = time[o[s]];
+        while (e < n && time[o[e]] == t)
+            e++;
+        for (int pass = 0; pass < 2; pass++) {
+            /* events first (before this time's events enter), then censorings */
+            for (size_t a = s; a < e; a++) {
+                size_t j = o[a];
+                if ((event[j] == 1) != (pass == 0))
+                    continue;
+                double lo = fen_sum(tree, rank[j] - 1), le = fen_sum(tree, rank[j]);
+                infl[3 * j] += tot - le;  /* events with a higher score */
+                infl[3 * j + 1] += lo;    /* events with a lower score */
+                infl[3 * j + 2] += le - lo;
+            }
+            if (pass == 0)
+                for (size_t a = s; a < e; a++) {
+                    size_t i = o[a];
+                    if (event[i] == 1 && w[i] != 0) {
+                        fen_add(tree, m, rank[i], w[i]);
+                        tot += w[i];
+                    }
+                }
+        }
+        s = e;
     }
     double somer = (C - D) / N, v = 0;
     for (size_t i = 0; i < n; i++) {
@@ -427,8 +501,8 @@ static void concord_pass(const double *time, const double *event, const double *
 int rad_concordance(const double *time, const double *event, const double *score, size_t n, double tau,
                     RadConcordance *c)
 {
-    size_t *o = NULL;
-    double *w = NULL, *infl = NULL;
+    size_t *o = NULL, *so = NULL, *rank = NULL, m = 0;
+    double *w = NULL, *infl = NULL, *tree = NULL, counts[3];
     int rc = -1;
     memset(c, 0, sizeof *c);
     if (rad_surv_check(time, event, n, "concordance") < 0)
@@ -443,42 +517,41 @@ int rad_concordance(const double *time, const double *event, const double *score
     c->tau = tau;
     for (size_t i = 0; i < n; i++)
         c->events += event[i] == 1;
-    /* unweighted counts */
-    for (size_t i = 0; i < n; i++) {
-        if (event[i] != 1 || time[i] > tau)
-            continue;
-        for (size_t j = 0; j < n; j++) {
-            if (j == i)
-                continue;
-            if (time[j] == time[i] && event[j] == 1) {
-                if (j > i)
-                    c->tied_time++;
-                continue;
-            }
-            if (!(time[j] > time[i] || (time[j] == time[i] && event[j] == 0)))
-                continue;
-            if (score[i] > score[j])
-                c->concordant++;
-            else if (score[i] < score[j])
-                c->discordant++;
-            else
-                c->tied_score++;
-        }
+    w = rad_malloc(n * sizeof *w, "concordance");
+    infl = rad_malloc(3 * n * sizeof *infl, "concordance");
+    rank = rad_malloc(n * sizeof *rank, "concordance");
+    tree = rad_malloc((n + 1) * sizeof *tree, "concordance");
+    if (!w || !infl || !rank || !tree || !(o = order_by_time(time, n)) || !(so = order_by_time(score, n)))
+        goto out;
+    for (size_t a = 0; a < n; a++) {
+        if (a == 0 || score[so[a]] != score[so[a - 1]])
+            m++;
+        rank[so[a]] = m;
     }
+    /* pairs of events at the same time (within tau): not comparable */
+    for (size_t s = 0; s < n;) {
+        size_t e = s;
+        double d = 0;
+        while (e < n && time[o[e]] == time[o[s]])
+            d += event[o[e++]] == 1;
+        if (time[o[s]] <= tau)
+            c->tied_time += d * (d - 1) / 2;
+        s = e;
+    }
+    for (size_t i = 0; i < n; i++)
+        w[i] = time[i] > tau ? 0 : 1;
+    concord_pass(time, event, rank, m, o, n, w, tree, infl, &c->harrell, &c->harrell_se, counts);
+    /* with unit weights the totals are the unweighted pair counts */
+    c->concordant = counts[0];
+    c->discordant = counts[1];
+    c->tied_score = counts[2];
     c->comparable = c->concordant + c->discordant + c->tied_score;
     if (c->comparable == 0) {
         rad_error_set("concordance: no comparable pairs (%zu events of %zu subjects%s); needs an event followed "
                       "by a longer time",
                       c->events, n, c->events == 0 ? ": all censored" : "");
-        return -1;
-    }
-    w = rad_malloc(n * sizeof *w, "concordance");
-    infl = rad_malloc(3 * n * sizeof *infl, "concordance");
-    if (!w || !infl || !(o = order_by_time(time, n)))
         goto out;
-    for (size_t i = 0; i < n; i++)
-        w[i] = time[i] > tau ? 0 : 1;
-    concord_pass(time, event, score, n, w, infl, &c->harrell, &c->harrell_se);
+    }
     /* censoring Kaplan-Meier G, taken just before each distinct time */
     if (c->events >= 2) {
         double G = 1;
@@ -500,10 +573,13 @@ int rad_concordance(const double *time, const double *event, const double *score
                 G *= 1 - cens / (nr - dead);
         }
     }
-    concord_pass(time, event, score, n, w, infl, &c->uno, &c->uno_se);
+    concord_pass(time, event, rank, m, o, n, w, tree, infl, &c->uno, &c->uno_se, NULL);
     rc = 0;
 out:
     free(o);
+    free(so);
+    free(rank);
+    free(tree);
     free(w);
     free(infl);
     return rc;

@@ -81,7 +81,7 @@ typedef struct RadConcordance {
  * comparable when i has an event and j is known to live longer: time[j] >
  * time[i], or time[j] == time[i] with j censored.  Pairs tied in score count
  * 1/2; pairs with tied event times are not comparable.  Pairs whose event
- * time exceeds tau (tau <= 0 or NaN: no truncation) are left out.  O(n^2).
+ * time exceeds tau (tau <= 0 or NaN: no truncation) are left out.  O(n log n).
  * Fewer than one comparable pair is an error. */
 int rad_concordance(const double *time, const double *event, const double *score, size_t n, double tau,
                     RadConcordance *c);
