@@ -40,6 +40,10 @@ void radl_new_class(lua_State *L, const char *tname, const RadlReg *methods, con
 void radl_set_path_fields(lua_State *L, size_t nlambda, size_t p, const double *lambda, const double *dev_ratio,
                           const size_t *df, const double *beta, char *const *names);
 
+/* Raise a Lua error with a printf-style message (unlike luaL_error it
+ * formats %g, %zu and widths). */
+int radl_fail(lua_State *L, const char *fmt, ...) RAD_PRINTF(2, 3);
+
 /* Raise a Lua error carrying the engine's last message. */
 int radl_error(lua_State *L);
 

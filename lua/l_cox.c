@@ -29,16 +29,6 @@
 #define RADL_COX "rad.Cox"
 #define GUARD "rad.cox.guard"
 
-static int fail(lua_State *L, const char *fmt, ...) RAD_PRINTF(2, 3);
-static int fail(lua_State *L, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return luaL_error(L, "%s", msg);
-}
 
 typedef struct Guard {
     RadTable *t;      /* the complete rows */
@@ -110,7 +100,7 @@ static const char *opt_column(lua_State *L, int idx, const char *key, const char
     if (ty == LUA_TSTRING)
         s = lua_tostring(L, -1); /* kept alive by the options table */
     else if (ty != LUA_TNIL || required)
-        fail(L, "%s: option %s must name a column (a string), got %s", fname, key, luaL_typename(L, -1));
+        radl_fail(L, "%s: option %s must name a column (a string), got %s", fname, key, luaL_typename(L, -1));
     lua_pop(L, 1);
     return s;
 }
@@ -136,18 +126,18 @@ static int l_cox(lua_State *L)
     else if (strcmp(ties, "breslow") == 0)
         o.ties = RAD_COX_BRESLOW;
     else
-        return fail(L, "%s: ties must be \"efron\" or \"breslow\", got \"%s\"", fname, ties);
+        return radl_fail(L, "%s: ties must be \"efron\" or \"breslow\", got \"%s\"", fname, ties);
 
     if (lua_getfield(L, 2, "x") != LUA_TTABLE)
-        return fail(L, "%s: option x must be an array of covariate column names, got %s", fname,
+        return radl_fail(L, "%s: option x must be an array of covariate column names, got %s", fname,
                     luaL_typename(L, -1));
     int xidx = lua_gettop(L);
     size_t nx = (size_t)lua_rawlen(L, xidx);
     if (nx == 0)
-        return fail(L, "%s: option x is empty; name at least one covariate column", fname);
+        return radl_fail(L, "%s: option x is empty; name at least one covariate column", fname);
     g->names = calloc(nx + 4, sizeof *g->names);
     if (!g->names)
-        return fail(L, "%s: out of memory", fname);
+        return radl_fail(L, "%s: out of memory", fname);
     size_t nn = 0;
     g->names[nn++] = tname;
     g->names[nn++] = ename;
@@ -156,45 +146,45 @@ static int l_cox(lua_State *L)
     size_t nfixed = nn;
     for (size_t j = 1; j <= nx; j++) {
         if (lua_rawgeti(L, xidx, (lua_Integer)j) != LUA_TSTRING)
-            return fail(L, "%s: x[%d] must be a column name (a string), got %s", fname, (int)j, luaL_typename(L, -1));
+            return radl_fail(L, "%s: x[%d] must be a column name (a string), got %s", fname, (int)j, luaL_typename(L, -1));
         const char *nm = lua_tostring(L, -1);
         lua_pop(L, 1);
         for (size_t k = 0; k < nn; k++)
             if (strcmp(nm, g->names[k]) == 0)
-                return fail(L, "%s: column '%s' is listed twice (as %s and in x)", fname, nm,
+                return radl_fail(L, "%s: column '%s' is listed twice (as %s and in x)", fname, nm,
                             k == 0 ? "time" : k == 1 ? "event" : k < nfixed ? "weights" : "another x entry");
         if (sname && strcmp(nm, sname) == 0)
-            return fail(L, "%s: column '%s' is both a stratum and a covariate", fname, nm);
+            return radl_fail(L, "%s: column '%s' is both a stratum and a covariate", fname, nm);
         g->names[nn++] = nm;
     }
     for (size_t k = 0; k < nn; k++) {
         const RadColumn *c = k < nfixed ? rad_table_get_num(t0, g->names[k]) : rad_table_get(t0, g->names[k]);
         if (!c)
-            return fail(L, "%s: %s: %s", fname, k == 0 ? "time" : k == 1 ? "event" : k < nfixed ? "weights" : "x",
+            return radl_fail(L, "%s: %s: %s", fname, k == 0 ? "time" : k == 1 ? "event" : k < nfixed ? "weights" : "x",
                         rad_error_message());
     }
     if (sname) {
         if (!rad_table_get(t0, sname))
-            return fail(L, "%s: strata: %s", fname, rad_error_message());
+            return radl_fail(L, "%s: strata: %s", fname, rad_error_message());
         g->names[nn] = sname;
     }
     g->t = rad_table_drop_na(t0, g->names, nn + (sname ? 1 : 0));
     if (!g->t)
         return radl_error(L);
     if (g->t->nrow == 0)
-        return fail(L, "%s: no complete rows (every row has a missing value in time, event, x%s)", fname,
+        return radl_fail(L, "%s: no complete rows (every row has a missing value in time, event, x%s)", fname,
                     sname || wname ? ", strata or weights" : "");
     if (rad_table_design(g->t, g->names, nn, 0, &g->d) < 0)
-        return fail(L, "%s: %s", fname, rad_error_message());
+        return radl_fail(L, "%s: %s", fname, rad_error_message());
     size_t n = g->d.n, p = g->d.p - nfixed;
     const double *time = g->d.x, *event = g->d.x + n, *w = wname ? g->d.x + 2 * n : NULL;
     for (size_t i = 0; i < n; i++) {
         size_t row = g->d.rows[i];
         if (time[i] < 0)
-            return fail(L, "%s: time '%s' is negative (%g) in row %zu of the complete rows; survival times must "
+            return radl_fail(L, "%s: time '%s' is negative (%g) in row %zu of the complete rows; survival times must "
                         "be >= 0", fname, tname, time[i], row + 1);
         if (event[i] != 0 && event[i] != 1)
-            return fail(L, "%s: event '%s' must be 0 (censored) or 1 (event), but a row has %g; recode it", fname,
+            return radl_fail(L, "%s: event '%s' must be 0 (censored) or 1 (event), but a row has %g; recode it", fname,
                         ename, event[i]);
     }
 
@@ -206,7 +196,7 @@ static int l_cox(lua_State *L)
         char kb[64];
         g->strata = malloc(n * sizeof *g->strata);
         if (!g->strata)
-            return fail(L, "%s: out of memory", fname);
+            return radl_fail(L, "%s: out of memory", fname);
         lua_newtable(L); /* key -> true */
         int setidx = lua_gettop(L);
         for (size_t i = 0; i < n; i++) {
@@ -245,7 +235,7 @@ static int l_cox(lua_State *L)
 
     const char *const *terms = (const char *const *)g->d.names + nfixed;
     if (rad_cox_fit(time, event, g->d.x + nfixed * n, n, p, w, g->strata, terms, &o, &g->fit) < 0)
-        return fail(L, "rad.%s", rad_error_message()); /* the engine's messages start "cox: " */
+        return radl_fail(L, "rad.%s", rad_error_message()); /* the engine's messages start "cox: " */
 
     RadCoxFit *f = &g->fit;
     lua_createtable(L, 0, 32);
@@ -423,7 +413,7 @@ static double row_lp(lua_State *L, int m, const RadColumn **cols, const double *
                 lua_getfield(L, -1, c->name);
                 int known = lua_istable(L, -1) && lua_getfield(L, -1, s) != LUA_TNIL;
                 if (!known)
-                    fail(L, "%s: level '%s' of column '%s' (row %zu) was not in the data the model was fitted on",
+                    radl_fail(L, "%s: level '%s' of column '%s' (row %zu) was not in the data the model was fitted on",
                          fname, s, c->name, i + 1);
                 lua_pop(L, 3);
             }
@@ -449,9 +439,9 @@ static int m_predict(lua_State *L)
     }
     int kind = strcmp(type, "lp") == 0 ? 0 : strcmp(type, "risk") == 0 ? 1 : strcmp(type, "survival") == 0 ? 2 : -1;
     if (kind < 0)
-        return fail(L, "%s: type must be \"lp\", \"risk\" or \"survival\", got \"%s\"", fname, type);
+        return radl_fail(L, "%s: type must be \"lp\", \"risk\" or \"survival\", got \"%s\"", fname, type);
     if (lua_getfield(L, 1, "coef") != LUA_TTABLE)
-        return fail(L, "%s: not a fitted Cox model", fname);
+        return radl_fail(L, "%s: not a fitted Cox model", fname);
     lua_pop(L, 1);
     lua_getfield(L, 1, "x");
     int xidx = lua_gettop(L);
@@ -465,15 +455,15 @@ static int m_predict(lua_State *L)
         const char *v = lua_tostring(L, -1);
         cols[j] = v ? rad_table_get(t, v) : NULL;
         if (!cols[j])
-            return fail(L, "%s: %s", fname, rad_error_message());
+            return radl_fail(L, "%s: %s", fname, rad_error_message());
         coef[j] = offset[j] = 0;
         if (cols[j]->type == RAD_COL_NUM) {
             coef[j] = field_num(L, 1, "coef", v);
             offset[j] = field_num(L, 1, "means", v);
             if (isnan(coef[j]) || isnan(offset[j])) {
                 if (lua_getfield(L, 1, "levels") == LUA_TTABLE && lua_getfield(L, -1, v) == LUA_TTABLE)
-                    return fail(L, "%s: column '%s' is numeric here but was a string column when fitting", fname, v);
-                return fail(L, "%s: column '%s' has no fitted coefficient", fname, v);
+                    return radl_fail(L, "%s: column '%s' is numeric here but was a string column when fitting", fname, v);
+                return radl_fail(L, "%s: column '%s' has no fitted coefficient", fname, v);
             }
         } else {
             /* offset = sum over this variable's indicator terms of coef * mean */
@@ -491,7 +481,7 @@ static int m_predict(lua_State *L)
             lua_pop(L, 1);
             lua_getfield(L, 1, "levels");
             if (!found && !(lua_getfield(L, -1, v) == LUA_TTABLE))
-                return fail(L, "%s: column '%s' is a string column here but was numeric when fitting", fname, v);
+                return radl_fail(L, "%s: column '%s' is a string column here but was numeric when fitting", fname, v);
             lua_settop(L, xidx + 1);
         }
         lua_settop(L, xidx + 1);
@@ -499,19 +489,19 @@ static int m_predict(lua_State *L)
     const RadColumn *sc = NULL;
     if (kind == 2) {
         if (lua_getfield(L, 3, "times") != LUA_TTABLE)
-            return fail(L, "%s: type \"survival\" needs times = {t1, t2, ...}", fname);
+            return radl_fail(L, "%s: type \"survival\" needs times = {t1, t2, ...}", fname);
         Guard *g = guard_push(L); /* owns times */
         g->buf = radl_check_numbers(L, -2, &ntimes);
         times = g->buf;
         if (ntimes == 0)
-            return fail(L, "%s: times is empty", fname);
+            return radl_fail(L, "%s: times is empty", fname);
         for (size_t k = 0; k < ntimes; k++)
             if (!isfinite(times[k]))
-                return fail(L, "%s: times[%zu] is missing or not finite", fname, k + 1);
+                return radl_fail(L, "%s: times[%zu] is missing or not finite", fname, k + 1);
         if (lua_getfield(L, 1, "strata") == LUA_TSTRING) {
             sc = rad_table_get(t, lua_tostring(L, -1));
             if (!sc)
-                return fail(L, "%s: the model is stratified: %s", fname, rad_error_message());
+                return radl_fail(L, "%s: the model is stratified: %s", fname, rad_error_message());
         }
         lua_pop(L, 1);
     }
@@ -548,7 +538,7 @@ static int m_predict(lua_State *L)
                     }
                     lua_pop(L, 1);
                     if (!s)
-                        return fail(L, "%s: stratum '%s' (row %zu) was not in the data the model was fitted on",
+                        return radl_fail(L, "%s: stratum '%s' (row %zu) was not in the data the model was fitted on",
                                     fname, k, i + 1);
                 }
             }
@@ -587,7 +577,7 @@ static int m_zph(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
     if (lua_getfield(L, 1, "ph_test") != LUA_TTABLE)
-        return fail(L, "Cox:zph: not a fitted Cox model");
+        return radl_fail(L, "Cox:zph: not a fitted Cox model");
     return 1;
 }
 

@@ -24,16 +24,6 @@
 #define RADL_COXNET "rad.Coxnet"
 #define GUARD "rad.coxnet.guard"
 
-static int fail(lua_State *L, const char *fmt, ...) RAD_PRINTF(2, 3);
-static int fail(lua_State *L, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return luaL_error(L, "%s", msg);
-}
 
 typedef struct Guard {
     RadDesign d;
@@ -73,11 +63,11 @@ static const char *opt_column(lua_State *L, int idx, const char *key, const char
 {
     const char *s;
     if (lua_getfield(L, idx, key) != LUA_TSTRING)
-        fail(L, "%s: option %s must name a numeric column (a string), got %s", fname, key, luaL_typename(L, -1));
+        radl_fail(L, "%s: option %s must name a numeric column (a string), got %s", fname, key, luaL_typename(L, -1));
     s = lua_tostring(L, -1);
     lua_pop(L, 1); /* the string stays alive in the options table */
     if (!rad_table_get_num(t, s))
-        fail(L, "%s: %s: %s", fname, key, rad_error_message());
+        radl_fail(L, "%s: %s: %s", fname, key, rad_error_message());
     return s;
 }
 
@@ -95,67 +85,67 @@ static size_t design(lua_State *L, int idx, const char *fname, const char *const
     const char *tname = opt_column(L, idx, "time", fname, t);
     const char *ename = opt_column(L, idx, "event", fname, t);
     if (strcmp(tname, ename) == 0)
-        fail(L, "%s: time and event name the same column '%s'", fname, tname);
+        radl_fail(L, "%s: time and event name the same column '%s'", fname, tname);
     if (lua_getfield(L, idx, "x") != LUA_TTABLE)
-        fail(L, "%s: option x must be an array of predictor column names, got %s", fname, luaL_typename(L, -1));
+        radl_fail(L, "%s: option x must be an array of predictor column names, got %s", fname, luaL_typename(L, -1));
     nx = (size_t)lua_rawlen(L, -1);
     if (nx == 0)
-        fail(L, "%s: option x is empty; name at least one predictor column", fname);
+        radl_fail(L, "%s: option x is empty; name at least one predictor column", fname);
     g->names = calloc(nx + 2, sizeof *g->names);
     if (!g->names)
-        fail(L, "%s: out of memory", fname);
+        radl_fail(L, "%s: out of memory", fname);
     g->names[0] = tname;
     g->names[1] = ename;
     for (size_t j = 1; j <= nx; j++) {
         if (lua_rawgeti(L, -1, (lua_Integer)j) != LUA_TSTRING)
-            fail(L, "%s: x[%d] must be a column name (a string), got %s", fname, (int)j, luaL_typename(L, -1));
+            radl_fail(L, "%s: x[%d] must be a column name (a string), got %s", fname, (int)j, luaL_typename(L, -1));
         g->names[j + 1] = lua_tostring(L, -1);
         lua_pop(L, 1);
         if (!rad_table_get(t, g->names[j + 1]))
-            fail(L, "%s: x: %s", fname, rad_error_message());
+            radl_fail(L, "%s: x: %s", fname, rad_error_message());
         if (strcmp(g->names[j + 1], tname) == 0 || strcmp(g->names[j + 1], ename) == 0)
-            fail(L, "%s: '%s' is the time or event column and cannot also be a predictor in x", fname,
+            radl_fail(L, "%s: '%s' is the time or event column and cannot also be a predictor in x", fname,
                  g->names[j + 1]);
     }
     lua_pop(L, 1);
     if (rad_table_design(t, g->names, nx + 2, 1, &g->d) < 0)
-        fail(L, "%s: %s", fname, rad_error_message());
+        radl_fail(L, "%s: %s", fname, rad_error_message());
     if (g->d.n == 0)
-        fail(L, "%s: no complete rows (every row has a missing time, event or predictor)", fname);
+        radl_fail(L, "%s: no complete rows (every row has a missing time, event or predictor)", fname);
     for (size_t i = 0; i < g->d.n; i++) {
         double e = g->d.x[g->d.n + i];
         if (e != 0 && e != 1)
-            fail(L, "%s: the event column '%s' must be 0 (censored) or 1 (event), but row %d has %g; recode it",
+            radl_fail(L, "%s: the event column '%s' must be 0 (censored) or 1 (event), but row %d has %g; recode it",
                  fname, ename, (int)g->d.rows[i] + 1, e);
     }
 
     rad_coxnet_options_default(o);
     o->alpha = radl_opt_number(L, idx, "alpha", 1);
     if (!(o->alpha >= 0 && o->alpha <= 1))
-        fail(L, "%s: alpha must be between 0 (ridge) and 1 (lasso), got %g", fname, o->alpha);
+        radl_fail(L, "%s: alpha must be between 0 (ridge) and 1 (lasso), got %g", fname, o->alpha);
     nl = radl_opt_integer(L, idx, "nlambda", 100);
     if (nl < 1 || nl > 100000)
-        fail(L, "%s: nlambda must be 1..100000, got %d", fname, (int)nl);
+        radl_fail(L, "%s: nlambda must be 1..100000, got %d", fname, (int)nl);
     o->nlambda = (size_t)nl;
     o->thresh = radl_opt_number(L, idx, "thresh", 1e-7);
     if (!(o->thresh > 0) || !isfinite(o->thresh))
-        fail(L, "%s: thresh must be a positive number, got %g", fname, o->thresh);
+        radl_fail(L, "%s: thresh must be a positive number, got %g", fname, o->thresh);
     ty = lua_getfield(L, idx, "standardize");
     if (ty != LUA_TNIL && ty != LUA_TBOOLEAN)
-        fail(L, "%s: standardize must be true or false, got %s", fname, luaL_typename(L, -1));
+        radl_fail(L, "%s: standardize must be true or false, got %s", fname, luaL_typename(L, -1));
     o->standardize = ty == LUA_TNIL ? 1 : lua_toboolean(L, -1);
     lua_pop(L, 1);
     ty = lua_getfield(L, idx, "lambda");
     if (ty != LUA_TNIL) {
         size_t n;
         if (ty != LUA_TTABLE)
-            fail(L, "%s: lambda must be an array of numbers, got %s", fname, luaL_typename(L, -1));
+            radl_fail(L, "%s: lambda must be an array of numbers, got %s", fname, luaL_typename(L, -1));
         g->lambda = radl_check_numbers(L, -1, &n);
         if (n == 0)
-            fail(L, "%s: lambda is an empty array", fname);
+            radl_fail(L, "%s: lambda is an empty array", fname);
         for (size_t k = 0; k < n; k++)
             if (!(g->lambda[k] >= 0) || !isfinite(g->lambda[k]))
-                fail(L, "%s: lambda[%d] must be a finite number >= 0", fname, (int)k + 1);
+                radl_fail(L, "%s: lambda[%d] must be a finite number >= 0", fname, (int)k + 1);
         o->lambda = g->lambda;
         o->nuser = n;
     }
@@ -229,7 +219,7 @@ static int l_coxnet(lua_State *L)
     size_t nx = design(L, 2, "rad.coxnet", path_keys, t, g, &o);
     size_t n = g->d.n;
     if (rad_coxnet(g->d.x + 2 * n, n, g->d.p - 2, g->d.x, g->d.x + n, &o, &g->path) < 0)
-        return fail(L, "rad.%s", rad_error_message());
+        return radl_fail(L, "rad.%s", rad_error_message());
     push_path(L, t, g, &g->path, nx, o.alpha);
     return 1;
 }
@@ -244,10 +234,10 @@ static int l_coxnet_cv(lua_State *L)
     lua_Integer folds = radl_opt_integer(L, 2, "folds", 10);
     lua_Integer seed = radl_opt_integer(L, 2, "seed", 1);
     if (folds < 3 || (size_t)folds > n)
-        return fail(L, "rad.coxnet_cv: folds must be 3..%d (the number of complete rows), got %d", (int)n,
+        return radl_fail(L, "rad.coxnet_cv: folds must be 3..%d (the number of complete rows), got %d", (int)n,
                     (int)folds);
     if (rad_coxnet_cv(g->d.x + 2 * n, n, g->d.p - 2, g->d.x, g->d.x + n, &o, (int)folds, (uint64_t)seed, &g->cv) < 0)
-        return fail(L, "rad.%s", rad_error_message());
+        return radl_fail(L, "rad.%s", rad_error_message());
     lua_newtable(L);
     radl_push_numbers(L, g->cv.lambda, (int)g->cv.nlambda);
     lua_setfield(L, -2, "lambda");
@@ -279,7 +269,7 @@ static lua_Integer check_index(lua_State *L, int kidx, const char *fname)
     n = (lua_Integer)lua_rawlen(L, -1);
     lua_pop(L, 1);
     if (k < 1 || k > n)
-        fail(L, "%s: index %d is outside the path (1..%d)", fname, (int)k, (int)n);
+        radl_fail(L, "%s: index %d is outside the path (1..%d)", fname, (int)k, (int)n);
     return k;
 }
 
@@ -315,7 +305,7 @@ static int m_predict(lua_State *L)
     lua_getfield(L, 1, "x");      /* 6 */
     lua_getfield(L, 1, "levels"); /* 7 */
     if (!lua_istable(L, 5) || !lua_istable(L, 6) || !lua_istable(L, 7))
-        return fail(L, "Coxnet:predict: the first argument is not a coxnet path");
+        return radl_fail(L, "Coxnet:predict: the first argument is not a coxnet path");
     nx = (size_t)lua_rawlen(L, 6);
     const RadColumn **cols = lua_newuserdatauv(L, (nx ? nx : 1) * (sizeof(RadColumn *) + sizeof(double)), 0);
     double *cnum = (double *)(cols + (nx ? nx : 1));
@@ -324,7 +314,7 @@ static int m_predict(lua_State *L)
         const char *name = lua_tostring(L, -1);
         cols[j] = name ? rad_table_get(t, name) : NULL;
         if (!cols[j])
-            return fail(L, "Coxnet:predict: %s", rad_error_message());
+            return radl_fail(L, "Coxnet:predict: %s", rad_error_message());
         cnum[j] = lua_getfield(L, 5, name) == LUA_TNUMBER ? lua_tonumber(L, -1) : 0;
         lua_pop(L, 2);
     }
@@ -353,7 +343,7 @@ static int m_predict(lua_State *L)
                 lua_getfield(L, 7, c->name);
                 int known = lua_istable(L, -1) && lua_getfield(L, -1, s) != LUA_TNIL;
                 if (!known)
-                    return fail(L, "Coxnet:predict: level '%s' of column '%s' (row %d) was not in the data the "
+                    return radl_fail(L, "Coxnet:predict: level '%s' of column '%s' (row %d) was not in the data the "
                                    "model was fitted on", s, c->name, (int)i + 1);
                 lua_pop(L, 2);
             }

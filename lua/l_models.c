@@ -28,16 +28,6 @@
 #define GUARD "rad.models.guard"
 
 /* luaL_error with full printf formats (%g, %zu): Lua's own formatter knows fewer. */
-static int fail(lua_State *L, const char *fmt, ...) RAD_PRINTF(2, 3);
-static int fail(lua_State *L, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return luaL_error(L, "%s", msg);
-}
 
 /* ---- the guard ------------------------------------------------------------------- */
 
@@ -101,38 +91,38 @@ static size_t model_design(lua_State *L, int idx, const char *fname, const char 
     luaL_checktype(L, idx, LUA_TTABLE);
     radl_check_keys(L, idx, fname, allowed);
     if (lua_getfield(L, idx, "y") != LUA_TSTRING)
-        fail(L, "%s: option y must name the outcome column (a string), got %s", fname, luaL_typename(L, -1));
+        radl_fail(L, "%s: option y must name the outcome column (a string), got %s", fname, luaL_typename(L, -1));
     *yname = lua_tostring(L, -1);
     lua_pop(L, 1); /* the string stays alive in the options table */
     if (lua_getfield(L, idx, "x") != LUA_TTABLE)
-        fail(L, "%s: option x must be an array of predictor column names, got %s", fname, luaL_typename(L, -1));
+        radl_fail(L, "%s: option x must be an array of predictor column names, got %s", fname, luaL_typename(L, -1));
     nx = (size_t)lua_rawlen(L, -1);
     if (nx == 0)
-        fail(L, "%s: option x is empty; name at least one predictor column", fname);
+        radl_fail(L, "%s: option x is empty; name at least one predictor column", fname);
     g->names = calloc(nx + 1, sizeof *g->names);
     if (!g->names)
-        fail(L, "%s: out of memory", fname);
+        radl_fail(L, "%s: out of memory", fname);
     g->names[0] = *yname;
     if (!rad_table_get_num(t, *yname))
-        fail(L, "%s: outcome: %s", fname, rad_error_message());
+        radl_fail(L, "%s: outcome: %s", fname, rad_error_message());
     for (size_t j = 1; j <= nx; j++) {
         if (lua_rawgeti(L, -1, (lua_Integer)j) != LUA_TSTRING)
-            fail(L, "%s: x[%d] must be a column name (a string), got %s", fname, (int)j, luaL_typename(L, -1));
+            radl_fail(L, "%s: x[%d] must be a column name (a string), got %s", fname, (int)j, luaL_typename(L, -1));
         g->names[j] = lua_tostring(L, -1);
         lua_pop(L, 1);
         if (!rad_table_get(t, g->names[j]))
-            fail(L, "%s: %s", fname, rad_error_message());
+            radl_fail(L, "%s: %s", fname, rad_error_message());
         if (strcmp(g->names[j], *yname) == 0)
-            fail(L, "%s: the outcome '%s' is also listed as a predictor in x", fname, *yname);
+            radl_fail(L, "%s: the outcome '%s' is also listed as a predictor in x", fname, *yname);
     }
     if (rad_table_design(t, g->names, nx + 1, 1, &g->d) < 0)
-        fail(L, "%s: %s", fname, rad_error_message());
+        radl_fail(L, "%s: %s", fname, rad_error_message());
     if (g->d.n == 0)
-        fail(L, "%s: no complete rows (every row has a missing value in '%s' or a predictor)", fname, *yname);
+        radl_fail(L, "%s: no complete rows (every row has a missing value in '%s' or a predictor)", fname, *yname);
     for (size_t i = 0; i < g->d.n; i++) {
         double v = g->d.x[i];
         if (v != 0 && v != 1)
-            fail(L, "%s: the outcome '%s' must be 0 or 1, but row %d has %g; recode it to 0/1", fname, *yname,
+            radl_fail(L, "%s: the outcome '%s' must be 0 or 1, but row %d has %g; recode it to 0/1", fname, *yname,
                        (int)g->d.rows[i] + 1, v);
     }
     return nx; /* the x array stays on the stack */
@@ -206,7 +196,7 @@ static void predict_rows(lua_State *L, int midx, int tidx, int cidx, double a0, 
         const char *name = lua_tostring(L, -1);
         cols[j] = name ? rad_table_get(t, name) : NULL;
         if (!cols[j])
-            fail(L, "%s: %s", fname, rad_error_message());
+            radl_fail(L, "%s: %s", fname, rad_error_message());
         cnum[j] = lua_getfield(L, cidx, name) == LUA_TNUMBER ? lua_tonumber(L, -1) : 0;
         lua_pop(L, 2);
     }
@@ -234,7 +224,7 @@ static void predict_rows(lua_State *L, int midx, int tidx, int cidx, double a0, 
                     lua_getfield(L, li, c->name);
                     int known = lua_istable(L, -1) && lua_getfield(L, -1, s) != LUA_TNIL;
                     if (!known)
-                        fail(L, "%s: level '%s' of column '%s' (row %d) was not in the data the model was "
+                        radl_fail(L, "%s: level '%s' of column '%s' (row %d) was not in the data the model was "
                                    "fitted on", fname, s, c->name, (int)i + 1);
                     lua_pop(L, 2);
                 }
@@ -263,7 +253,7 @@ static int check_type_opt(lua_State *L, int idx, const char *fname)
         return 0;
     if (strcmp(type, "response") == 0)
         return 1;
-    return fail(L, "%s: type must be \"link\" or \"response\", got \"%s\"", fname, type);
+    return radl_fail(L, "%s: type must be \"link\" or \"response\", got \"%s\"", fname, type);
 }
 
 /* ---- rad.logistic ------------------------------------------------------------------ */
@@ -315,7 +305,7 @@ static int m_logistic_predict(lua_State *L)
     response = check_type_opt(L, 3, "Logistic:predict");
     lua_settop(L, 2);
     if (lua_getfield(L, 1, "coef") != LUA_TTABLE)
-        return fail(L, "Logistic:predict: not a fitted logistic model");
+        return radl_fail(L, "Logistic:predict: not a fitted logistic model");
     lua_getfield(L, 3, "(Intercept)");
     a0 = lua_tonumber(L, -1);
     lua_pop(L, 1);
@@ -386,30 +376,30 @@ static void glmnet_opts(lua_State *L, int idx, const char *fname, RadGlmnetOptio
     rad_glmnet_options_default(o);
     o->alpha = radl_opt_number(L, idx, "alpha", 1);
     if (!(o->alpha >= 0 && o->alpha <= 1))
-        fail(L, "%s: alpha must be between 0 (ridge) and 1 (lasso), got %g", fname, o->alpha);
+        radl_fail(L, "%s: alpha must be between 0 (ridge) and 1 (lasso), got %g", fname, o->alpha);
     nl = radl_opt_integer(L, idx, "nlambda", 100);
     if (nl < 1 || nl > 100000)
-        fail(L, "%s: nlambda must be 1..100000, got %d", fname, (int)nl);
+        radl_fail(L, "%s: nlambda must be 1..100000, got %d", fname, (int)nl);
     o->nlambda = (size_t)nl;
     o->thresh = radl_opt_number(L, idx, "thresh", 1e-7);
     if (!(o->thresh > 0))
-        fail(L, "%s: thresh must be positive, got %g", fname, o->thresh);
+        radl_fail(L, "%s: thresh must be positive, got %g", fname, o->thresh);
     int t = lua_getfield(L, idx, "standardize");
     if (t != LUA_TNIL && t != LUA_TBOOLEAN)
-        fail(L, "%s: standardize must be true or false, got %s", fname, luaL_typename(L, -1));
+        radl_fail(L, "%s: standardize must be true or false, got %s", fname, luaL_typename(L, -1));
     o->standardize = t == LUA_TNIL ? 1 : lua_toboolean(L, -1);
     lua_pop(L, 1);
     t = lua_getfield(L, idx, "lambda");
     if (t != LUA_TNIL) {
         size_t n;
         if (t != LUA_TTABLE)
-            fail(L, "%s: lambda must be an array of numbers, got %s", fname, luaL_typename(L, -1));
+            radl_fail(L, "%s: lambda must be an array of numbers, got %s", fname, luaL_typename(L, -1));
         g->buf[0] = radl_check_numbers(L, -1, &n);
         if (n == 0)
-            fail(L, "%s: lambda is an empty array", fname);
+            radl_fail(L, "%s: lambda is an empty array", fname);
         for (size_t k = 0; k < n; k++)
             if (!(g->buf[0][k] >= 0) || !isfinite(g->buf[0][k]))
-                fail(L, "%s: lambda[%d] must be a finite number >= 0", fname, (int)k + 1);
+                radl_fail(L, "%s: lambda[%d] must be a finite number >= 0", fname, (int)k + 1);
         o->lambda = g->buf[0];
         o->nuser = n;
     }
@@ -464,7 +454,7 @@ static int l_glmnet_logistic_cv(lua_State *L)
     lua_Integer folds = radl_opt_integer(L, 2, "folds", 10);
     lua_Integer seed = radl_opt_integer(L, 2, "seed", 1);
     if (folds < 3 || (size_t)folds > g->d.n)
-        return fail(L, "rad.glmnet_logistic_cv: folds must be 3..%d (the number of complete rows), got %d",
+        return radl_fail(L, "rad.glmnet_logistic_cv: folds must be 3..%d (the number of complete rows), got %d",
                           (int)g->d.n, (int)folds);
     if (rad_glmnet_logistic_cv(g->d.x + g->d.n, g->d.n, g->d.p - 1, g->d.x, &o, (int)folds, (uint64_t)seed, &g->cv) < 0)
         return radl_error(L);
@@ -497,7 +487,7 @@ static lua_Integer check_index(lua_State *L, int midx, int kidx, const char *fna
     n = (lua_Integer)lua_rawlen(L, -1);
     lua_pop(L, 1);
     if (k < 1 || k > n)
-        fail(L, "%s: index %d is outside the path (1..%d)", fname, (int)k, (int)n);
+        radl_fail(L, "%s: index %d is outside the path (1..%d)", fname, (int)k, (int)n);
     return k;
 }
 
@@ -572,7 +562,7 @@ static void roc_from_table(lua_State *L, int idx, Guard *g, RadRoc *r, int slot,
         lua_pushnil(L);
     luaL_getmetatable(L, RADL_ROC);
     if (!lua_rawequal(L, -1, -2))
-        fail(L, "%s: argument is not a ROC object (use rad.roc(y, score))", fname);
+        radl_fail(L, "%s: argument is not a ROC object (use rad.roc(y, score))", fname);
     lua_pop(L, 2);
     lua_getfield(L, idx, "y");
     g->buf[slot] = radl_check_numbers(L, -1, &n);
@@ -580,7 +570,7 @@ static void roc_from_table(lua_State *L, int idx, Guard *g, RadRoc *r, int slot,
     g->buf[slot + 1] = radl_check_numbers(L, -1, &m);
     lua_pop(L, 2);
     if (n != m || rad_roc(g->buf[slot], g->buf[slot + 1], n, r) < 0)
-        fail(L, "%s: a damaged ROC object (y and score disagree)", fname);
+        radl_fail(L, "%s: a damaged ROC object (y and score disagree)", fname);
 }
 
 static int l_roc(lua_State *L)
@@ -591,9 +581,9 @@ static int l_roc(lua_State *L)
     g->buf[0] = radl_check_numbers(L, 1, &n);
     g->buf[1] = radl_check_numbers(L, 2, &m);
     if (n != m)
-        return fail(L, "rad.roc: y has %d values but score has %d; they must pair up", (int)n, (int)m);
+        return radl_fail(L, "rad.roc: y has %d values but score has %d; they must pair up", (int)n, (int)m);
     if (rad_roc(g->buf[0], g->buf[1], n, r) < 0)
-        return fail(L, "rad.%s", rad_error_message());
+        return radl_fail(L, "rad.%s", rad_error_message());
     lua_newtable(L);
     lua_pushnumber(L, r->auc);
     lua_setfield(L, -2, "auc");
@@ -652,7 +642,7 @@ static int m_roc_at(lua_State *L)
     double c = luaL_checknumber(L, 2);
     Guard *g = guard_push(L);
     if (isnan(c))
-        return fail(L, "ROC:at: the cut-off is NaN");
+        return radl_fail(L, "ROC:at: the cut-off is NaN");
     roc_from_table(L, 1, g, &g->r1, 0, "ROC:at");
     rad_roc_at(&g->r1, c, &at);
     push_at(L, &at);
@@ -683,17 +673,17 @@ static int l_roc_test(lua_State *L)
         size_t n2 = (size_t)lua_rawlen(L, -1);
         lua_pop(L, 2);
         if (n1 != n2)
-            return fail(L, "rad.roc_test: the two ROC curves have %d and %d cases; a paired test needs the "
+            return radl_fail(L, "rad.roc_test: the two ROC curves have %d and %d cases; a paired test needs the "
                               "same cases", (int)n1, (int)n2);
         for (size_t i = 0; i < n1; i++) {
             double a = g->buf[0][i], b = g->buf[2][i];
             if (!(a == b || (isnan(a) && isnan(b))))
-                return fail(L, "rad.roc_test: the outcomes differ at case %d (%g vs %g); a paired test "
+                return radl_fail(L, "rad.roc_test: the outcomes differ at case %d (%g vs %g); a paired test "
                                   "needs the same outcome", (int)i + 1, a, b);
         }
     }
     if (rad_roc_test(&g->r1, &g->r2, &t) < 0)
-        return fail(L, "rad.%s", rad_error_message());
+        return radl_fail(L, "rad.%s", rad_error_message());
     lua_newtable(L);
     lua_pushnumber(L, t.z);
     lua_setfield(L, -2, "z");

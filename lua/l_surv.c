@@ -24,16 +24,6 @@
 #define KMBOX "rad.KM.curves"
 #define SGUARD "rad.surv.guard"
 
-static int fail(lua_State *L, const char *fmt, ...) RAD_PRINTF(2, 3);
-static int fail(lua_State *L, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return luaL_error(L, "%s", msg);
-}
 
 /* ---- boxes ------------------------------------------------------------------------ */
 
@@ -85,7 +75,7 @@ static double *gbuf(lua_State *L, SGuard *g, int slot, size_t n)
 {
     g->buf[slot] = malloc((n ? n : 1) * sizeof(double));
     if (!g->buf[slot])
-        fail(L, "out of memory");
+        radl_fail(L, "out of memory");
     return g->buf[slot];
 }
 
@@ -116,15 +106,15 @@ static void push_array(lua_State *L, const double *v, size_t n)
 static const RadColumn *num_column(lua_State *L, int oidx, const RadTable *t, const char *fname, const char *key)
 {
     if (lua_getfield(L, oidx, key) != LUA_TSTRING)
-        fail(L, "%s: option %s must name a column (a string), got %s", fname, key, luaL_typename(L, -1));
+        radl_fail(L, "%s: option %s must name a column (a string), got %s", fname, key, luaL_typename(L, -1));
     const char *name = lua_tostring(L, -1);
     lua_pop(L, 1);
     const RadColumn *c = rad_table_get_num(t, name);
     if (!c)
-        fail(L, "%s: %s: %s", fname, key, rad_error_message());
+        radl_fail(L, "%s: %s: %s", fname, key, rad_error_message());
     for (size_t i = 0; i < t->nrow; i++)
         if (isnan(c->num[i]))
-            fail(L, "%s: %s column '%s' is missing in row %zu; drop incomplete rows first with t:drop_na({\"%s\"})",
+            radl_fail(L, "%s: %s column '%s' is missing in row %zu; drop incomplete rows first with t:drop_na({\"%s\"})",
                  fname, key, name, i + 1, name);
     return c;
 }
@@ -136,17 +126,17 @@ static void surv_columns(lua_State *L, int oidx, const RadTable *t, const char *
     const RadColumn *ct = num_column(L, oidx, t, fname, "time");
     const RadColumn *ce = num_column(L, oidx, t, fname, "event");
     if (t->nrow == 0)
-        fail(L, "%s: the table has no rows", fname);
+        radl_fail(L, "%s: the table has no rows", fname);
     *tm = gbuf(L, g, 0, t->nrow);
     *ev = gbuf(L, g, 1, t->nrow);
     memcpy(*tm, ct->num, t->nrow * sizeof(double));
     memcpy(*ev, ce->num, t->nrow * sizeof(double));
     for (size_t i = 0; i < t->nrow; i++) {
         if ((*tm)[i] < 0 || !isfinite((*tm)[i]))
-            fail(L, "%s: time column '%s' is %g in row %zu; survival times must be finite and >= 0", fname,
+            radl_fail(L, "%s: time column '%s' is %g in row %zu; survival times must be finite and >= 0", fname,
                  ct->name, (*tm)[i], i + 1);
         if ((*ev)[i] != 0 && (*ev)[i] != 1)
-            fail(L, "%s: event column '%s' is %g in row %zu; code events as 1 (event) and 0 (censored)", fname,
+            radl_fail(L, "%s: event column '%s' is %g in row %zu; code events as 1 (event) and 0 (censored)", fname,
                  ce->name, (*ev)[i], i + 1);
     }
 }
@@ -166,22 +156,22 @@ static int cmp_str(const void *a, const void *b)
 static size_t group_codes(lua_State *L, int oidx, const RadTable *t, const char *fname, SGuard *g)
 {
     if (lua_getfield(L, oidx, "group") != LUA_TSTRING)
-        fail(L, "%s: option group must name a column (a string), got %s", fname, luaL_typename(L, -1));
+        radl_fail(L, "%s: option group must name a column (a string), got %s", fname, luaL_typename(L, -1));
     const char *name = lua_tostring(L, -1);
     lua_pop(L, 1);
     const RadColumn *c = rad_table_get(t, name);
     size_t n = t->nrow, k = 0;
     if (!c)
-        fail(L, "%s: group: %s", fname, rad_error_message());
+        radl_fail(L, "%s: group: %s", fname, rad_error_message());
     g->ibuf = malloc((n ? n : 1) * sizeof(int));
     if (!g->ibuf)
-        fail(L, "%s: out of memory", fname);
+        radl_fail(L, "%s: out of memory", fname);
     lua_newtable(L);
     if (c->type == RAD_COL_NUM) {
         double *lv = gbuf(L, g, 5, n);
         for (size_t i = 0; i < n; i++) {
             if (isnan(c->num[i]))
-                fail(L, "%s: group column '%s' is missing in row %zu; drop such rows first with t:drop_na", fname,
+                radl_fail(L, "%s: group column '%s' is missing in row %zu; drop such rows first with t:drop_na", fname,
                      name, i + 1);
             lv[i] = c->num[i];
         }
@@ -208,7 +198,7 @@ static size_t group_codes(lua_State *L, int oidx, const RadTable *t, const char 
         const char **lv = lua_newuserdatauv(L, (n ? n : 1) * sizeof(char *), 0);
         for (size_t i = 0; i < n; i++) {
             if (!c->str[i])
-                fail(L, "%s: group column '%s' is missing in row %zu; drop such rows first with t:drop_na", fname,
+                radl_fail(L, "%s: group column '%s' is missing in row %zu; drop such rows first with t:drop_na", fname,
                      name, i + 1);
             lv[i] = c->str[i];
         }
@@ -278,7 +268,7 @@ static int l_km(lua_State *L)
     radl_check_keys(L, 2, "rad.km", keys);
     double conf = radl_opt_number(L, 2, "conf", 0.95);
     if (!(conf > 0 && conf < 1))
-        fail(L, "rad.km: option conf must be between 0 and 1 (e.g. 0.95), got %g", conf);
+        radl_fail(L, "rad.km: option conf must be between 0 and 1 (e.g. 0.95), got %g", conf);
     SGuard *g = sguard_push(L);
     double *tm, *ev;
     surv_columns(L, 2, t, "rad.km", g, &tm, &ev);
@@ -299,7 +289,7 @@ static int l_km(lua_State *L)
     int boxidx = lua_gettop(L);
     box->curves = calloc(k, sizeof *box->curves);
     if (!box->curves)
-        fail(L, "rad.km: out of memory");
+        radl_fail(L, "rad.km: out of memory");
     double *st = gbuf(L, g, 2, n), *se = gbuf(L, g, 3, n);
     for (size_t j = 0; j < k; j++) {
         size_t m = 0;
@@ -312,7 +302,7 @@ static int l_km(lua_State *L)
         int rc = rad_km_fit(st, se, m, conf, &box->curves[j]);
         box->ncurve = j + 1;
         if (rc < 0)
-            fail(L, "rad.km: %s", rad_error_message());
+            radl_fail(L, "rad.km: %s", rad_error_message());
     }
     lua_newtable(L); /* the KM object */
     lua_pushvalue(L, boxidx);
@@ -389,7 +379,7 @@ static int m_km_at(lua_State *L)
     lua_getfield(L, 1, "_curves");
     KmBox *box = luaL_testudata(L, -1, KMBOX);
     if (!box || !box->curves)
-        fail(L, "KM:at: not a KM object made by rad.km");
+        radl_fail(L, "KM:at: not a KM object made by rad.km");
     int scalar = lua_type(L, 2) == LUA_TNUMBER;
     SGuard *g = sguard_push(L);
     double *times;
@@ -402,11 +392,11 @@ static int m_km_at(lua_State *L)
         g->buf[0] = radl_check_numbers(L, 2, &nt);
         times = g->buf[0];
     } else {
-        return fail(L, "KM:at(times): times must be a number or an array of numbers, got %s", luaL_typename(L, 2));
+        return radl_fail(L, "KM:at(times): times must be a number or an array of numbers, got %s", luaL_typename(L, 2));
     }
     for (size_t i = 0; i < nt; i++)
         if (isnan(times[i]))
-            fail(L, "KM:at: time %zu is missing; give numbers", i + 1);
+            radl_fail(L, "KM:at: time %zu is missing; give numbers", i + 1);
     lua_getfield(L, 1, "groups");
     if (lua_isnil(L, -1)) {
         push_at(L, &box->curves[0], times, nt, scalar);
@@ -482,25 +472,25 @@ static int l_logrank(lua_State *L)
     surv_columns(L, 2, t, "rad.logrank", g, &tm, &ev);
     lua_getfield(L, 2, "group");
     if (lua_isnil(L, -1))
-        fail(L, "rad.logrank: option group is required (the column whose levels are compared)");
+        radl_fail(L, "rad.logrank: option group is required (the column whose levels are compared)");
     lua_pop(L, 1);
     size_t k = group_codes(L, 2, t, "rad.logrank", g);
     int lv = lua_gettop(L);
     if (k < 2)
-        fail(L, "rad.logrank: the group column has only %zu level; the test compares 2 or more", k);
+        radl_fail(L, "rad.logrank: the group column has only %zu level; the test compares 2 or more", k);
     lua_getfield(L, 2, "trend");
     int trend = lua_toboolean(L, -1);
     if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
-        fail(L, "rad.logrank: option trend must be true or false, got %s", luaL_typename(L, -1));
+        radl_fail(L, "rad.logrank: option trend must be true or false, got %s", luaL_typename(L, -1));
     lua_pop(L, 1);
     lua_getfield(L, 2, "scores");
     if (!lua_isnil(L, -1)) {
         size_t ns;
         if (!lua_istable(L, -1))
-            fail(L, "rad.logrank: option scores must be an array of %zu numbers (one per sorted group level)", k);
+            radl_fail(L, "rad.logrank: option scores must be an array of %zu numbers (one per sorted group level)", k);
         g->buf[4] = radl_check_numbers(L, -1, &ns);
         if (ns != k)
-            fail(L, "rad.logrank: option scores has %zu values but the group has %zu levels", ns, k);
+            radl_fail(L, "rad.logrank: option scores has %zu values but the group has %zu levels", ns, k);
         scores = g->buf[4];
         trend = 1;
     } else if (trend) {
@@ -513,7 +503,7 @@ static int l_logrank(lua_State *L)
     }
     lua_pop(L, 1);
     if (rad_logrank(tm, ev, g->ibuf, t->nrow, k, scores, &g->lr) < 0)
-        fail(L, "rad.logrank: %s", rad_error_message());
+        radl_fail(L, "rad.logrank: %s", rad_error_message());
     lua_newtable(L);
     set_num(L, "chisq", g->lr.chisq);
     set_num(L, "df", g->lr.df);
@@ -545,7 +535,7 @@ static int l_concordance(lua_State *L)
     radl_check_keys(L, 2, "rad.concordance", keys);
     double tau = radl_opt_number(L, 2, "tau", 0);
     if (isnan(tau) || tau < 0)
-        fail(L, "rad.concordance: option tau (truncation time) must be a positive number");
+        radl_fail(L, "rad.concordance: option tau (truncation time) must be a positive number");
     SGuard *g = sguard_push(L);
     double *tm, *ev, *sc;
     surv_columns(L, 2, t, "rad.concordance", g, &tm, &ev);
@@ -554,7 +544,7 @@ static int l_concordance(lua_State *L)
         const char *name = lua_tostring(L, -1);
         const RadColumn *c = rad_table_get_num(t, name);
         if (!c)
-            fail(L, "rad.concordance: score: %s", rad_error_message());
+            radl_fail(L, "rad.concordance: score: %s", rad_error_message());
         sc = gbuf(L, g, 2, t->nrow);
         memcpy(sc, c->num, t->nrow * sizeof(double));
     } else if (ty == LUA_TTABLE) {
@@ -562,20 +552,20 @@ static int l_concordance(lua_State *L)
         g->buf[2] = radl_check_numbers(L, -1, &ns);
         sc = g->buf[2];
         if (ns != t->nrow)
-            fail(L, "rad.concordance: the score array has %zu values but the table has %zu rows", ns, t->nrow);
+            radl_fail(L, "rad.concordance: the score array has %zu values but the table has %zu rows", ns, t->nrow);
     } else {
-        return fail(L, "rad.concordance: option score must be a column name or an array of numbers (higher = "
+        return radl_fail(L, "rad.concordance: option score must be a column name or an array of numbers (higher = "
                        "higher risk), got %s",
                     luaL_typename(L, -1));
     }
     lua_pop(L, 1);
     for (size_t i = 0; i < t->nrow; i++)
         if (!isfinite(sc[i]))
-            fail(L, "rad.concordance: the score is %s in row %zu; drop such rows first", isnan(sc[i]) ? "missing" :
+            radl_fail(L, "rad.concordance: the score is %s in row %zu; drop such rows first", isnan(sc[i]) ? "missing" :
                  "infinite", i + 1);
     RadConcordance c;
     if (rad_concordance(tm, ev, sc, t->nrow, tau, &c) < 0)
-        fail(L, "rad.concordance: %s", rad_error_message());
+        radl_fail(L, "rad.concordance: %s", rad_error_message());
     lua_newtable(L);
     set_num(L, "harrell", c.harrell);
     set_num(L, "harrell_se", c.harrell_se);
@@ -606,7 +596,7 @@ static double *row_values(lua_State *L, int oidx, const RadTable *t, const char 
     if (ty == LUA_TSTRING) {
         const RadColumn *c = rad_table_get_num(t, lua_tostring(L, -1));
         if (!c)
-            fail(L, "%s: %s: %s", fname, key, rad_error_message());
+            radl_fail(L, "%s: %s: %s", fname, key, rad_error_message());
         v = gbuf(L, g, slot, t->nrow);
         memcpy(v, c->num, t->nrow * sizeof(double));
     } else if (ty == LUA_TTABLE) {
@@ -614,16 +604,16 @@ static double *row_values(lua_State *L, int oidx, const RadTable *t, const char 
         g->buf[slot] = radl_check_numbers(L, -1, &nv);
         v = g->buf[slot];
         if (nv != t->nrow)
-            fail(L, "%s: the %s array has %zu values but the table has %zu rows", fname, key, nv, t->nrow);
+            radl_fail(L, "%s: the %s array has %zu values but the table has %zu rows", fname, key, nv, t->nrow);
     } else {
-        fail(L, "%s: option %s must be a column name or an array of numbers (one per row), got %s", fname, key,
+        radl_fail(L, "%s: option %s must be a column name or an array of numbers (one per row), got %s", fname, key,
              luaL_typename(L, -1));
         return NULL;
     }
     lua_pop(L, 1);
     for (size_t i = 0; i < t->nrow; i++)
         if (isnan(v[i]))
-            fail(L, "%s: %s is missing in row %zu; drop such rows first", fname, key, i + 1);
+            radl_fail(L, "%s: %s is missing in row %zu; drop such rows first", fname, key, i + 1);
     return v;
 }
 
@@ -647,7 +637,7 @@ static int l_td_auc(lua_State *L)
         g->buf[3] = radl_check_numbers(L, -1, &nt);
         times = g->buf[3];
     } else {
-        return fail(L, "rad.td_auc: option times must be a number or an array of time points, got %s",
+        return radl_fail(L, "rad.td_auc: option times must be a number or an array of time points, got %s",
                     luaL_typename(L, -1));
     }
     lua_pop(L, 1);
@@ -657,7 +647,7 @@ static int l_td_auc(lua_State *L)
     for (size_t k = 0; k < nt; k++) {
         size_t a, b;
         if (rad_td_auc(tm, ev, sc, t->nrow, times[k], &auc[k], &a, &b) < 0)
-            fail(L, "rad.td_auc: %s", rad_error_message());
+            radl_fail(L, "rad.td_auc: %s", rad_error_message());
         nca[k] = (double)a;
         lua_pushinteger(L, (lua_Integer)b);
         lua_rawseti(L, -2, (lua_Integer)k + 1);
@@ -679,7 +669,7 @@ static int l_brier(lua_State *L)
     luaL_checktype(L, 2, LUA_TTABLE);
     radl_check_keys(L, 2, "rad.brier", keys);
     if (lua_getfield(L, 2, "at") != LUA_TNUMBER)
-        fail(L, "rad.brier: option at (the time of the predicted survival) must be a number, got %s",
+        radl_fail(L, "rad.brier: option at (the time of the predicted survival) must be a number, got %s",
              luaL_typename(L, -1));
     double at = lua_tonumber(L, -1);
     lua_pop(L, 1);
@@ -688,7 +678,7 @@ static int l_brier(lua_State *L)
     surv_columns(L, 2, t, "rad.brier", g, &tm, &ev);
     double *pr = row_values(L, 2, t, "rad.brier", "prob", g, 2);
     if (rad_brier(tm, ev, pr, t->nrow, at, &bs) < 0)
-        fail(L, "rad.brier: %s", rad_error_message());
+        radl_fail(L, "rad.brier: %s", rad_error_message());
     lua_newtable(L);
     set_num(L, "brier", bs);
     set_num(L, "at", at);

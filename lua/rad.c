@@ -1,5 +1,7 @@
 /* radlab: the `rad` Lua module: registration, help texts, shared helpers.  SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "binding.h"
@@ -73,6 +75,16 @@ void radl_set_path_fields(lua_State *L, size_t nlambda, size_t p, const double *
         lua_rawseti(L, -2, (lua_Integer)k + 1);
     }
     lua_setfield(L, -2, "beta");
+}
+
+int radl_fail(lua_State *L, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return luaL_error(L, "%s", msg);
 }
 
 int radl_error(lua_State *L)
