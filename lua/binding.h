@@ -40,6 +40,11 @@ void radl_new_class(lua_State *L, const char *tname, const RadlReg *methods, con
 void radl_set_path_fields(lua_State *L, size_t nlambda, size_t p, const double *lambda, const double *dev_ratio,
                           const size_t *df, const double *beta, char *const *names);
 
+/* Fields of a cross-validation result on the table at the top: lambda,
+ * cvm, cvsd, lambda_min, lambda_1se, index_min, index_1se (1-based), folds. */
+void radl_set_cv_fields(lua_State *L, size_t nlambda, const double *lambda, const double *cvm, const double *cvsd,
+                        double lambda_min, double lambda_1se, size_t index_min, size_t index_1se, lua_Integer folds);
+
 /* Raise a Lua error with a printf-style message (unlike luaL_error it
  * formats %g, %zu and widths). */
 int radl_fail(lua_State *L, const char *fmt, ...) RAD_PRINTF(2, 3);

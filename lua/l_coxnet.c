@@ -239,22 +239,8 @@ static int l_coxnet_cv(lua_State *L)
     if (rad_coxnet_cv(g->d.x + 2 * n, n, g->d.p - 2, g->d.x, g->d.x + n, &o, (int)folds, (uint64_t)seed, &g->cv) < 0)
         return radl_fail(L, "rad.%s", rad_error_message());
     lua_newtable(L);
-    radl_push_numbers(L, g->cv.lambda, (int)g->cv.nlambda);
-    lua_setfield(L, -2, "lambda");
-    radl_push_numbers(L, g->cv.cvm, (int)g->cv.nlambda);
-    lua_setfield(L, -2, "cvm");
-    radl_push_numbers(L, g->cv.cvsd, (int)g->cv.nlambda);
-    lua_setfield(L, -2, "cvsd");
-    lua_pushnumber(L, g->cv.lambda_min);
-    lua_setfield(L, -2, "lambda_min");
-    lua_pushnumber(L, g->cv.lambda_1se);
-    lua_setfield(L, -2, "lambda_1se");
-    lua_pushinteger(L, (lua_Integer)g->cv.index_min + 1);
-    lua_setfield(L, -2, "index_min");
-    lua_pushinteger(L, (lua_Integer)g->cv.index_1se + 1);
-    lua_setfield(L, -2, "index_1se");
-    lua_pushinteger(L, folds);
-    lua_setfield(L, -2, "folds");
+    radl_set_cv_fields(L, g->cv.nlambda, g->cv.lambda, g->cv.cvm, g->cv.cvsd, g->cv.lambda_min, g->cv.lambda_1se,
+                       g->cv.index_min, g->cv.index_1se, folds);
     push_path(L, t, g, &g->cv.fit, nx, o.alpha);
     lua_setfield(L, -2, "fit");
     return 1;

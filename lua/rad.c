@@ -77,6 +77,27 @@ void radl_set_path_fields(lua_State *L, size_t nlambda, size_t p, const double *
     lua_setfield(L, -2, "beta");
 }
 
+void radl_set_cv_fields(lua_State *L, size_t nlambda, const double *lambda, const double *cvm, const double *cvsd,
+                        double lambda_min, double lambda_1se, size_t index_min, size_t index_1se, lua_Integer folds)
+{
+    radl_push_numbers(L, lambda, (int)nlambda);
+    lua_setfield(L, -2, "lambda");
+    radl_push_numbers(L, cvm, (int)nlambda);
+    lua_setfield(L, -2, "cvm");
+    radl_push_numbers(L, cvsd, (int)nlambda);
+    lua_setfield(L, -2, "cvsd");
+    lua_pushnumber(L, lambda_min);
+    lua_setfield(L, -2, "lambda_min");
+    lua_pushnumber(L, lambda_1se);
+    lua_setfield(L, -2, "lambda_1se");
+    lua_pushinteger(L, (lua_Integer)index_min + 1);
+    lua_setfield(L, -2, "index_min");
+    lua_pushinteger(L, (lua_Integer)index_1se + 1);
+    lua_setfield(L, -2, "index_1se");
+    lua_pushinteger(L, folds);
+    lua_setfield(L, -2, "folds");
+}
+
 int radl_fail(lua_State *L, const char *fmt, ...)
 {
     char msg[1024];

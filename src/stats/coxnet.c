@@ -262,61 +262,13 @@ static int check_input(const double *x, size_t n, size_t p, const double *time, 
     return 0;
 }
 
-static int cmp_desc(const void *a, const void *b)
-{
-    double u = *(const double *)a, v = *(const double *)b;
-    return (u < v) - (u > v);
-}
 
 /* ---- the path ------------------------------------------------------------------------ */
-
-/* sum_i a_i b_i (c_i when c is given) with four running sums, which lets the
- * additions overlap instead of waiting on each other. */
-static double dot(const double *a, const double *b, const double *c, size_t n)
-{
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    size_t i = 0;
-    if (c) {
-        for (; i + 4 <= n; i += 4) {
-            s0 += a[i] * b[i] * c[i];
-            s1 += a[i + 1] * b[i + 1] * c[i + 1];
-            s2 += a[i + 2] * b[i + 2] * c[i + 2];
-            s3 += a[i + 3] * b[i + 3] * c[i + 3];
-        }
-        for (; i < n; i++)
-            s0 += a[i] * b[i] * c[i];
-    } else {
-        for (; i + 4 <= n; i += 4) {
-            s0 += a[i] * b[i];
-            s1 += a[i + 1] * b[i + 1];
-            s2 += a[i + 2] * b[i + 2];
-            s3 += a[i + 3] * b[i + 3];
-        }
-        for (; i < n; i++)
-            s0 += a[i] * b[i];
-    }
-    return (s0 + s1) + (s2 + s3);
-}
-
-/* y_i += a x_i; restrict and the unrolling let the
- * compiler vectorise it. */
-static void axpy_add(double *restrict y, const double *restrict x, double a, size_t n)
-{
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        y[i] += a * x[i];
-        y[i + 1] += a * x[i + 1];
-        y[i + 2] += a * x[i + 2];
-        y[i + 3] += a * x[i + 3];
-    }
-    for (; i < n; i++)
-        y[i] += a * x[i];
-}
 
 static void score(const double *xs, size_t n, size_t p, const double *wr, const double *sd, double *grad)
 {
     for (size_t j = 0; j < p; j++)
-        grad[j] = sd[j] > 0 ? dot(xs + j * n, wr, NULL, n) / (double)n : 0;
+        grad[j] = sd[j] > 0 ? rad_vec_dot(xs + j * n, wr, n) / (double)n : 0;
 }
 
 /* The path; with truncate set a lambda (after the first) whose fit does not
@@ -395,7 +347,7 @@ static int coxnet_path(const double *x, size_t n, size_t p, const double *time, 
 
     if (user) {
         memcpy(path->lambda, o.lambda, nlam * sizeof(double));
-        qsort(path->lambda, nlam, sizeof(double), cmp_desc);
+        qsort(path->lambda, nlam, sizeof(double), rad_cmp_desc);
     } else {
         double lmax = 0, ratio = n > p ? 1e-4 : 1e-2;
         score(xs, n, p, wr, sd, grad);
@@ -467,9 +419,9 @@ static int coxnet_path(const double *x, size_t n, size_t p, const double *time, 
                 const double *xj = xs + j * n;
                 double d = b[j] - bold[j];
                 if (b[j] != 0)
-                    axpy_add(eta, xj, b[j], n);
+                    rad_vec_axpy(eta, xj, b[j], n);
                 if (d != 0) {
-                    double v = dot(wq, xj, xj, n);
+                    double v = rad_vec_dot3(wq, xj, xj, n);
                     change = fmax(change, v * d * d);
                 }
             }

@@ -68,10 +68,11 @@ void rad_glmnet_options_default(RadGlmnetOptions *o)
 
 /* ---- the elastic-net weighted least-squares core -------------------------------- */
 
-/* sum_i a_i b_i c_i with four running sums: the additions of one sum wait on
- * each other, so a single accumulator leaves the FPU mostly idle; four let
- * the compiler overlap them (the hot loop of the coordinate descent). */
-static double dot3(const double *a, const double *b, const double *c, size_t n)
+/* sum_i a_i b_i c_i (rad_vec_dot3) and sum_i a_i b_i (rad_vec_dot) with four
+ * running sums: the additions of one sum wait on each other, so a single
+ * accumulator leaves the FPU mostly idle; four let the compiler overlap them
+ * (the hot loops of the coordinate descent, here and in coxnet.c). */
+double rad_vec_dot3(const double *a, const double *b, const double *c, size_t n)
 {
     double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     size_t i = 0;
@@ -86,19 +87,34 @@ static double dot3(const double *a, const double *b, const double *c, size_t n)
     return (s0 + s1) + (s2 + s3);
 }
 
-/* r_i -= d x_i; restrict and the unrolling let the
- * compiler vectorise it. */
-static void axpy_sub(double *restrict r, const double *restrict x, double d, size_t n)
+double rad_vec_dot(const double *a, const double *b, size_t n)
+{
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        s0 += a[i] * b[i];
+        s1 += a[i + 1] * b[i + 1];
+        s2 += a[i + 2] * b[i + 2];
+        s3 += a[i + 3] * b[i + 3];
+    }
+    for (; i < n; i++)
+        s0 += a[i] * b[i];
+    return (s0 + s1) + (s2 + s3);
+}
+
+/* y_i += a x_i; restrict and the unrolling let the compiler vectorise it.
+ * (r - d x equals r + (-d) x exactly, so subtracting callers pass -d.) */
+void rad_vec_axpy(double *restrict y, const double *restrict x, double a, size_t n)
 {
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
-        r[i] -= d * x[i];
-        r[i + 1] -= d * x[i + 1];
-        r[i + 2] -= d * x[i + 2];
-        r[i + 3] -= d * x[i + 3];
+        y[i] += a * x[i];
+        y[i + 1] += a * x[i + 1];
+        y[i + 2] += a * x[i + 2];
+        y[i + 3] += a * x[i + 3];
     }
     for (; i < n; i++)
-        r[i] -= d * x[i];
+        y[i] += a * x[i];
 }
 
 /* One coordinate update of b_j; returns xv_j * change^2. */
@@ -108,7 +124,7 @@ static double cd_update(const double *xj, size_t n, const double *w, double xv, 
     double g, u, nb, d;
     if (xv <= 0)
         return 0;
-    g = dot3(w, xj, r, n);
+    g = rad_vec_dot3(w, xj, r, n);
     u = g + xv * *bj;
     if (u > l1)
         nb = (u - l1) / (xv + l2);
@@ -120,7 +136,7 @@ static double cd_update(const double *xj, size_t n, const double *w, double xv, 
     if (d == 0)
         return 0;
     *bj = nb;
-    axpy_sub(r, xj, d, n);
+    rad_vec_axpy(r, xj, -d, n);
     return xv * d * d;
 }
 
@@ -159,10 +175,10 @@ int rad_enet_wls(const double *x, size_t n, size_t p, const double *w, const dou
             xv[j] = 0;
             continue;
         }
-        s = dot3(w, xj, xj, n);
+        s = rad_vec_dot3(w, xj, xj, n);
         xv[j] = s;
         if (b[j] != 0)
-            axpy_sub(r, xj, b[j], n);
+            rad_vec_axpy(r, xj, -b[j], n);
     }
     for (;;) {
         /* A full pass over every coordinate. */
@@ -281,7 +297,7 @@ static int check_input(const double *x, size_t n, size_t p, const double *y, con
     return 0;
 }
 
-static int cmp_desc(const void *a, const void *b)
+int rad_cmp_desc(const void *a, const void *b)
 {
     double u = *(const double *)a, v = *(const double *)b;
     return (u < v) - (u > v);
@@ -350,7 +366,7 @@ int rad_glmnet_logistic(const double *x, size_t n, size_t p, const double *y,
     alpha_lm = fmax(o.alpha, 1e-3);
     if (o.lambda) {
         memcpy(path->lambda, o.lambda, nlam * sizeof(double));
-        qsort(path->lambda, nlam, sizeof(double), cmp_desc);
+        qsort(path->lambda, nlam, sizeof(double), rad_cmp_desc);
     } else {
         double lmax = 0, ratio = n > p ? 1e-4 : 1e-2;
         for (size_t j = 0; j < p; j++) {

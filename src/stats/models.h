@@ -115,6 +115,14 @@ void rad_glmnet_cv_free(RadGlmnetCV *cv);
 /* splitmix64 (Steele, Lea & Flood 2014): the small seeded generator of the fold assignment. */
 uint64_t rad_splitmix64(uint64_t *state);
 
+/* Internal vector kernels shared by the penalised models (glmnet.c):
+ * sums of products with four accumulators, y += a x, and a qsort
+ * comparator for decreasing doubles. */
+double rad_vec_dot(const double *a, const double *b, size_t n);
+double rad_vec_dot3(const double *a, const double *b, const double *c, size_t n);
+void rad_vec_axpy(double *restrict y, const double *restrict x, double a, size_t n);
+int rad_cmp_desc(const void *a, const void *b);
+
 /* ---- ROC (roc.c) -------------------------------------------------------------------- */
 
 /* A higher score means the positive class (y = 1); unlike pROC's default the
