@@ -16,6 +16,7 @@
 
 #define RADL_IMAGE "rad.Image"
 #define RADL_MASK "rad.Mask"
+#define RADL_FIGURE "rad.Figure"
 
 /* A function with its help text. */
 typedef struct RadlReg {
@@ -91,6 +92,27 @@ void radl_open_models(lua_State *L);  /* l_models.c: rad.logistic, rad.glmnet_lo
 void radl_open_cox(lua_State *L);     /* l_cox.c: rad.cox */
 void radl_open_surv(lua_State *L);    /* l_surv.c: rad.km, rad.logrank, rad.concordance, ... */
 void radl_open_coxnet(lua_State *L);  /* l_coxnet.c: rad.coxnet, rad.coxnet_cv */
+void radl_open_plot(lua_State *L);    /* l_plot.c: rad.plot (Figure, page) and the chart files below */
+
+/* ---- plots (l_plot.c) ----
+ * Chart openers, called by radl_open_plot with the rad.plot table on top;
+ * each registers its functions with prefix "rad.plot.". */
+void radl_open_plot_surv(lua_State *L);  /* l_plot_surv.c: km, roc, calibration, dca, td_roc */
+void radl_open_plot_model(lua_State *L); /* l_plot_model.c: forest, lasso, nomogram, box, waterfall, heatmap */
+void radl_open_plot_image(lua_State *L); /* l_plot_image.c: slice, montage, histogram, feature map */
+/* A new empty Figure box on the stack; fill *box (or leave NULL on error). */
+RadFigure **radl_figure_push(lua_State *L);
+RadFigure *radl_check_figure(lua_State *L, int idx);
+/* return radl_figure_return(L, box, fig): stores fig (non-NULL) and returns
+ * 1, or raises the engine's error when fig is NULL. */
+int radl_figure_return(lua_State *L, RadFigure **box, RadFigure *fig);
+/* The options every chart takes, from the table at idx (none/nil:
+ * defaults): width, height (mm), title, subtitle, xlabel, ylabel, legend
+ * ("auto", "none", "topright", ..., "right", "below"), grid (boolean).
+ * Strings point into the table: keep it on the stack while using o.
+ * Chart option lists start with RADL_CHART_KEYS. */
+void radl_chart_options(lua_State *L, int idx, const char *fname, RadChartOptions *o);
+#define RADL_CHART_KEYS "width", "height", "title", "subtitle", "xlabel", "ylabel", "legend", "grid"
 
 #define RADL_TABLE "rad.Table"
 /* Table boxes (l_table.c), as for Image and Mask. */

@@ -16,7 +16,8 @@
  * fitting data); "risk" = exp(lp); "survival" = exp(-H0(t) exp(lp)) with H0 the
  * Breslow (Efron-adjusted) baseline of survfit.coxph.  :zph() returns the
  * proportional-hazards test computed with the fit (R's cox.zph, transform
- * "km", one test per model term plus the global test).
+ * "km", one test per model term plus the global test) and its plot data:
+ * per event the time, x = 1 - KM(t-) and the scaled Schoenfeld residuals y.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -362,6 +363,17 @@ static int l_cox(lua_State *L)
     set_test(L, "global", f->zph_chisq[p], p, f->zph_p[p]);
     lua_pushliteral(L, "km");
     lua_setfield(L, -2, "transform");
+    /* per-event plotting data of cox.zph: time, x = 1 - KM(t-), y = {term = scaled residuals} */
+    radl_push_numbers(L, f->zph_time, (int)f->zph_n);
+    lua_setfield(L, -2, "time");
+    radl_push_numbers(L, f->zph_x, (int)f->zph_n);
+    lua_setfield(L, -2, "x");
+    lua_createtable(L, 0, (int)p);
+    for (size_t j = 0; j < p; j++) {
+        radl_push_numbers(L, f->zph_y + j * f->zph_n, (int)f->zph_n);
+        lua_setfield(L, -2, terms[j]);
+    }
+    lua_setfield(L, -2, "y");
     lua_setfield(L, m, "ph_test");
     if (f->warning[0]) {
         lua_pushstring(L, f->warning);
@@ -651,8 +663,9 @@ void radl_open_cox(lua_State *L)
          "predict(t [, {type = \"lp\"|\"risk\"|\"survival\", times = {...}}]) -> array: linear predictor "
          "centred at the fitting means, relative risk, or per-row survival at the times"},
         {"zph", m_zph,
-         "zph() -> {chisq = {term = x}, p = {term = x}, global = {chisq, df, p}}: proportional-hazards test "
-         "as R's cox.zph (transform \"km\"; 1 df per model term)"},
+         "zph() -> {chisq = {term = x}, p = {term = x}, global = {chisq, df, p}, time, x, y = {term = {...}}}: "
+         "proportional-hazards test as R's cox.zph (transform \"km\"; 1 df per term) with its plot data, one row "
+         "per event by time: time, x = 1 - KM(t-), y = scaled Schoenfeld residuals (coef + nevent * var * r)"},
         {NULL, NULL, NULL}};
     luaL_newmetatable(L, GUARD);
     lua_pushcfunction(L, guard_gc);

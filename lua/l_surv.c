@@ -1,4 +1,4 @@
-/* radlab: rad.km, rad.logrank, rad.concordance, rad.td_auc, rad.brier.  SPDX-License-Identifier: GPL-3.0-or-later
+/* radlab: rad.km, rad.logrank, rad.concordance, rad.td_auc, rad.brier (and the integrated Brier score).  SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Lua face of src/stats/surv.c (Kaplan-Meier as R survfit, log-rank as R
  * survdiff, Harrell's and Uno's C as R survival::concordance).  Columns are
@@ -662,26 +662,142 @@ static int l_td_auc(lua_State *L)
     return 1;
 }
 
+/* Predicted survival at k times as an n x k column-major matrix in g->buf[slot],
+ * from option prob (an array of k column names, or an array of n rows of k
+ * numbers: prob[i][j] = S(times[j] | row i)) or, without prob, from
+ * model:predict(t, {type = "survival", times = times}) of a fitted model. */
+static double *prob_matrix(lua_State *L, int oidx, const RadTable *t, const double *times, size_t k, SGuard *g,
+                           int slot)
+{
+    size_t n = t->nrow;
+    double *m = gbuf(L, g, slot, n * k);
+    int top = lua_gettop(L), pidx;
+    if (lua_getfield(L, oidx, "prob") == LUA_TNIL) {
+        lua_pop(L, 1);
+        if (lua_getfield(L, oidx, "model") != LUA_TTABLE)
+            radl_fail(L, "rad.brier: give prob (predicted survival per row and time) or model (a fitted Cox model), "
+                         "got neither");
+        if (lua_getfield(L, -1, "predict") != LUA_TFUNCTION)
+            radl_fail(L, "rad.brier: option model has no predict method; pass a fitted model such as rad.cox(...)");
+        lua_pushvalue(L, -2);
+        lua_pushvalue(L, 1);
+        lua_createtable(L, 0, 2);
+        lua_pushliteral(L, "survival");
+        lua_setfield(L, -2, "type");
+        lua_createtable(L, (int)k, 0);
+        for (size_t j = 0; j < k; j++) {
+            lua_pushnumber(L, times[j]);
+            lua_rawseti(L, -2, (lua_Integer)j + 1);
+        }
+        lua_setfield(L, -2, "times");
+        lua_call(L, 3, 1);
+        if (!lua_istable(L, -1))
+            radl_fail(L, "rad.brier: model:predict did not return an array of rows");
+    } else if (!lua_istable(L, -1)) {
+        radl_fail(L, "rad.brier: with times, option prob must be an array of %zu column names or an array of "
+                     "rows, each an array of %zu survival probabilities (one per time), got %s", k, k,
+                  luaL_typename(L, -1));
+    }
+    pidx = lua_gettop(L);
+    lua_geti(L, pidx, 1);
+    int names = lua_type(L, -1) == LUA_TSTRING;
+    lua_pop(L, 1);
+    if (names) {
+        if (lua_rawlen(L, pidx) != k)
+            radl_fail(L, "rad.brier: prob names %zu columns but there are %zu times; give one column per time",
+                      (size_t)lua_rawlen(L, pidx), k);
+        for (size_t j = 0; j < k; j++) {
+            lua_geti(L, pidx, (lua_Integer)j + 1);
+            const char *name = lua_tostring(L, -1);
+            const RadColumn *c = name ? rad_table_get_num(t, name) : NULL;
+            if (!c)
+                radl_fail(L, "rad.brier: prob[%zu]: %s", j + 1, name ? rad_error_message() : "not a column name");
+            memcpy(m + j * n, c->num, n * sizeof(double));
+            lua_pop(L, 1);
+        }
+    } else {
+        if (lua_rawlen(L, pidx) != n)
+            radl_fail(L, "rad.brier: prob has %zu rows but the table has %zu; give one row of %zu probabilities "
+                         "per table row", (size_t)lua_rawlen(L, pidx), n, k);
+        for (size_t i = 0; i < n; i++) {
+            if (lua_geti(L, pidx, (lua_Integer)i + 1) != LUA_TTABLE || lua_rawlen(L, -1) != k)
+                radl_fail(L, "rad.brier: prob row %zu must be an array of %zu probabilities (one per time)", i + 1,
+                          k);
+            for (size_t j = 0; j < k; j++) {
+                int isnum = 1;
+                lua_geti(L, -1, (lua_Integer)j + 1);
+                m[j * n + i] = radl_is_na(L, -1) ? NAN : lua_tonumberx(L, -1, &isnum);
+                if (!isnum && !radl_is_na(L, -1))
+                    radl_fail(L, "rad.brier: prob row %zu, time %zu is not a number", i + 1, j + 1);
+                lua_pop(L, 1);
+            }
+            lua_pop(L, 1);
+        }
+    }
+    for (size_t q = 0; q < n * k; q++)
+        if (isnan(m[q]))
+            radl_fail(L, "rad.brier: the predicted survival of row %zu at time %zu is missing; drop such rows first",
+                      q % n + 1, q / n + 1);
+    lua_settop(L, top);
+    return m;
+}
+
 static int l_brier(lua_State *L)
 {
-    static const char *const keys[] = {"time", "event", "prob", "at", NULL};
+    static const char *const keys[] = {"time", "event", "prob", "at", "times", "model", NULL};
     const RadTable *t = radl_check_table(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     radl_check_keys(L, 2, "rad.brier", keys);
-    if (lua_getfield(L, 2, "at") != LUA_TNUMBER)
-        radl_fail(L, "rad.brier: option at (the time of the predicted survival) must be a number, got %s",
-             luaL_typename(L, -1));
-    double at = lua_tonumber(L, -1);
+    int tty = lua_getfield(L, 2, "times");
     lua_pop(L, 1);
     SGuard *g = sguard_push(L);
-    double *tm, *ev, bs;
+    double *tm, *ev;
+    if (tty == LUA_TNIL) {
+        if (lua_getfield(L, 2, "at") != LUA_TNUMBER)
+            radl_fail(L, "rad.brier: option at (the time of the predicted survival) must be a number, got %s; or "
+                         "give times = {t1, ...} for the integrated score", luaL_typename(L, -1));
+        double at = lua_tonumber(L, -1), bs;
+        lua_pop(L, 1);
+        surv_columns(L, 2, t, "rad.brier", g, &tm, &ev);
+        double *pr;
+        int noprob = lua_getfield(L, 2, "prob") == LUA_TNIL, model = lua_getfield(L, 2, "model") != LUA_TNIL;
+        lua_pop(L, 2);
+        if (noprob && model)
+            pr = prob_matrix(L, 2, t, &at, 1, g, 2);
+        else
+            pr = row_values(L, 2, t, "rad.brier", "prob", g, 2);
+        if (rad_brier(tm, ev, pr, t->nrow, at, &bs) < 0)
+            radl_fail(L, "rad.brier: %s", rad_error_message());
+        lua_newtable(L);
+        set_num(L, "brier", bs);
+        set_num(L, "at", at);
+        return 1;
+    }
+    if (tty != LUA_TTABLE)
+        radl_fail(L, "rad.brier: option times must be an array of increasing time points, got %s",
+                  lua_typename(L, tty));
+    if (lua_getfield(L, 2, "at") != LUA_TNIL)
+        radl_fail(L, "rad.brier: give either at (one time) or times (the integrated score), not both");
+    lua_pop(L, 1);
+    size_t k;
+    lua_getfield(L, 2, "times");
+    g->buf[3] = radl_check_numbers(L, -1, &k);
+    lua_pop(L, 1);
+    double *times = g->buf[3], ibs;
+    if (k == 0)
+        radl_fail(L, "rad.brier: option times is empty; give at least one time point");
     surv_columns(L, 2, t, "rad.brier", g, &tm, &ev);
-    double *pr = row_values(L, 2, t, "rad.brier", "prob", g, 2);
-    if (rad_brier(tm, ev, pr, t->nrow, at, &bs) < 0)
+    double *pr = prob_matrix(L, 2, t, times, k, g, 2);
+    double *bs = gbuf(L, g, 4, k);
+    if (rad_brier_times(tm, ev, pr, t->nrow, times, k, bs, &ibs) < 0)
         radl_fail(L, "rad.brier: %s", rad_error_message());
     lua_newtable(L);
-    set_num(L, "brier", bs);
-    set_num(L, "at", at);
+    push_array(L, times, k);
+    lua_setfield(L, -2, "times");
+    push_array(L, bs, k);
+    lua_setfield(L, -2, "brier");
+    set_num(L, "ibs", ibs);
+    set_num(L, "tmax", times[k - 1]);
     return 1;
 }
 
@@ -703,8 +819,10 @@ void radl_open_surv(lua_State *L)
          "rad.td_auc(t, {time =, event =, score = col or array, times = {...}}) -> {times, auc, cases, controls}: "
          "cumulative/dynamic AUC(t) with IPCW (as timeROC); higher score = higher risk"},
         {"brier", l_brier,
-         "rad.brier(t, {time =, event =, prob = col or array, at = t}) -> {brier, at}: IPCW Brier score (Graf 1999) "
-         "of predicted survival probabilities at time t"},
+         "rad.brier(t, {time =, event =, prob = col or array | model = cox fit, at = t | times = {t1 < ... < tk}}) -> "
+         "{brier, at} | {times, brier, ibs, tmax}: IPCW Brier score (Graf 1999) of predicted survival at t; with "
+         "times, prob = array of k columns or n rows of k values and ibs = sum (t_j - t_j-1) BS(t_j) / tk, t0 = 0 "
+         "(step rule over [0, tk])"},
         {NULL, NULL, NULL}};
     static const RadlReg km_methods[] = {
         {"at", m_km_at,

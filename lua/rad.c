@@ -265,5 +265,6 @@ int luaopen_rad(lua_State *L)
     radl_open_cox(L);
     radl_open_surv(L);
     radl_open_coxnet(L);
+    radl_open_plot(L);
     return 1;
 }

@@ -20,5 +20,7 @@
 #include "stats/cox.h"
 #include "stats/surv.h"
 #include "stats/coxnet.h"
+#include "plot/plot.h"
+#include "plot/charts.h"
 
 #endif

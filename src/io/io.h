@@ -68,4 +68,14 @@ int rad_png_write_image(const RadImage *img, const char *path);
 /* PNG of a 2D mask: the label values written as 8-bit grey. */
 int rad_png_write_mask(const RadMask *m, const char *path);
 
+/* A PNG text chunk: keyword (1-79 Latin-1 characters) and text. */
+typedef struct RadPngText {
+    const char *key;
+    const char *text;
+} RadPngText;
+/* Write w x h 8-bit pixels of 1 (grey) or 3 (RGB) channels, rows top-down,
+ * atomically, with pHYs (pixels per metre; 0 = none) and text chunks. */
+int rad_png_write_pixels(const char *path, const uint8_t *pix, size_t w, size_t h, int channels,
+                         double ppm_x, double ppm_y, const RadPngText *text, size_t ntext);
+
 #endif

@@ -228,7 +228,9 @@ typedef struct PngWrite {
     png_bytepp rows;           /* row pointers into the caller's pixels */
     png_uint_32 width, height;
     png_uint_32 ppm[2];        /* pHYs pixels per metre; 0 = no chunk */
-    char comment[PNGIO_MSG_MAX];
+    int color_type;            /* PNG_COLOR_TYPE_GRAY or _RGB */
+    const RadPngText *text;    /* the caller's text chunks */
+    size_t ntext;
     char msg[PNGIO_MSG_MAX];   /* libpng's error message */
 } PngWrite;
 
@@ -247,27 +249,28 @@ static png_uint_32 pngio_ppm(double spacing_mm)
 /* All libpng work of a write.  0, or -1 when libpng failed (c->msg). */
 static int pngio_write_body(PngWrite *c)
 {
-    char key_software[] = "Software", key_comment[] = "Comment";
-    char software[] = "radlab " RAD_VERSION;
-    png_text text[2];
-
     if (setjmp(png_jmpbuf(c->png)))
         return -1;
 
     png_init_io(c->png, c->fp);
-    png_set_IHDR(c->png, c->info, c->width, c->height, 8, PNG_COLOR_TYPE_GRAY,
+    png_set_IHDR(c->png, c->info, c->width, c->height, 8, c->color_type,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     if (c->ppm[0] && c->ppm[1])
         png_set_pHYs(c->png, c->info, c->ppm[0], c->ppm[1], PNG_RESOLUTION_METER);
 
-    memset(text, 0, sizeof text);
-    text[0].compression = PNG_TEXT_COMPRESSION_NONE;
-    text[0].key = key_software;
-    text[0].text = software;
-    text[1].compression = PNG_TEXT_COMPRESSION_NONE;
-    text[1].key = key_comment;
-    text[1].text = c->comment;
-    png_set_text(c->png, c->info, text, 2);
+    /* png_set_text copies the strings; the array comes from libpng's own
+     * allocator so a longjmp in between cannot leak it */
+    if (c->ntext > 0) {
+        png_textp text = png_malloc(c->png, c->ntext * sizeof *text);
+        memset(text, 0, c->ntext * sizeof *text);
+        for (size_t i = 0; i < c->ntext; i++) {
+            text[i].compression = PNG_TEXT_COMPRESSION_NONE;
+            text[i].key = (png_charp)c->text[i].key;
+            text[i].text = (png_charp)c->text[i].text;
+        }
+        png_set_text(c->png, c->info, text, (int)c->ntext);
+        png_free(c->png, text);
+    }
 
     png_write_info(c->png, c->info);
     png_write_image(c->png, c->rows);
@@ -275,29 +278,38 @@ static int pngio_write_body(PngWrite *c)
     return 0;
 }
 
-/* Write w x h 8-bit grey pixels (row 0 at the top of the picture) to `path`
- * atomically, with pHYs from spacing[0..1] and the given comment. */
-static int pngio_write_grey8(const char *path, const uint8_t *pix, size_t w, size_t h,
-                             const double *spacing, const char *comment)
+int rad_png_write_pixels(const char *path, const uint8_t *pix, size_t w, size_t h, int channels,
+                         double ppm_x, double ppm_y, const RadPngText *text, size_t ntext)
 {
     PngWrite c;
     RadAtomicFile af;
     int rc;
 
+    if (channels != 1 && channels != 3)
+        return rad_error_set("cannot write '%s': PNG pixels have 1 (grey) or 3 (RGB) channels, not %d",
+                             path, channels);
     if (w == 0 || h == 0 || w > PNG_UINT_31_MAX || h > PNG_UINT_31_MAX)
         return rad_error_set("cannot write '%s': a PNG is 1 to %lu pixels on a side, "
                              "this picture is %zux%zu", path, (unsigned long)PNG_UINT_31_MAX, w, h);
+    for (size_t i = 0; i < ntext; i++) {
+        size_t k = text[i].key ? strlen(text[i].key) : 0;
+        if (k < 1 || k > 79 || !text[i].text)
+            return rad_error_set("cannot write '%s': PNG text keyword %zu must be 1 to 79 characters "
+                                 "with a text", path, i + 1);
+    }
     memset(&c, 0, sizeof c);
     c.width = (png_uint_32)w;
     c.height = (png_uint_32)h;
-    c.ppm[0] = pngio_ppm(spacing[0]);
-    c.ppm[1] = pngio_ppm(spacing[1]);
-    snprintf(c.comment, sizeof c.comment, "%s", comment);
+    c.color_type = channels == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB;
+    c.ppm[0] = ppm_x >= 1 && ppm_x <= PNG_UINT_31_MAX ? (png_uint_32)round(ppm_x) : 0;
+    c.ppm[1] = ppm_y >= 1 && ppm_y <= PNG_UINT_31_MAX ? (png_uint_32)round(ppm_y) : 0;
+    c.text = text;
+    c.ntext = ntext;
     c.rows = rad_calloc(h, sizeof *c.rows, "PNG row pointers");
     if (!c.rows)
         return -1;
     for (size_t j = 0; j < h; j++)
-        c.rows[j] = (png_bytep)(pix + j * w);
+        c.rows[j] = (png_bytep)(pix + j * w * (size_t)channels);
 
     if (rad_atomic_open(&af, path) != 0) {
         free(c.rows);
@@ -321,6 +333,15 @@ static int pngio_write_grey8(const char *path, const uint8_t *pix, size_t w, siz
         return -1;
     }
     return rad_atomic_commit(&af);
+}
+
+/* Write w x h 8-bit grey pixels (row 0 at the top of the picture) to `path`
+ * atomically, with pHYs from spacing[0..1] and the given comment. */
+static int pngio_write_grey8(const char *path, const uint8_t *pix, size_t w, size_t h,
+                             const double *spacing, const char *comment)
+{
+    RadPngText text[2] = {{"Software", "radlab " RAD_VERSION}, {"Comment", comment}};
+    return rad_png_write_pixels(path, pix, w, h, 1, pngio_ppm(spacing[0]), pngio_ppm(spacing[1]), text, 2);
 }
 
 /* One value through the window [lo, hi] (hi - lo = width) to 0..255: at or

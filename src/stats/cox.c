@@ -33,6 +33,10 @@
  * Proportional hazards (survival 3.x cox.zph, Grambsch & Therneau 1994,
  * Biometrika 81:515): the score test, at (beta, 0), of adding x * g(t) with
  * g = 1 - KM(t-) centred over the events; per covariate 1 df, global p df.
+ * For plotting, cox.zph's x (= g, uncentred), time and y: the Schoenfeld
+ * residual of each death, x_e - xbar(t_e) (Efron: xbar averaged over the d
+ * Efron steps, as residuals.coxph), scaled as y = coef + d var r
+ * (Grambsch & Therneau 1994, eq. 2 with var(r) ~ I / d).
  *
  * Harrell's C: Harrell et al. (1996, Stat Med 15:361), with survival::concordance's
  * handling of ties, counted with a Fenwick tree over score ranks.
@@ -72,6 +76,10 @@ void rad_cox_free(RadCoxFit *f)
     free(f->base_cumhaz);
     free(f->zph_chisq);
     free(f->zph_p);
+    free(f->zph_time);
+    free(f->zph_x);
+    free(f->zph_resid);
+    free(f->zph_y);
     memset(f, 0, sizeof *f);
 }
 
@@ -258,8 +266,9 @@ static double pass(Work *wk, const double *beta, double *u, double *imat)
  * contribution u_k and information I_k (Efron-adjusted as in pass()), at the
  * estimate: U_g = sum g_k u_k, I_xg = sum g_k I_k, I_gg = sum g_k^2 I_k.
  * Uses wk->r from the last pass.  g is indexed in the sorted order. */
-static int zph_pass(Work *wk, const double *g, double *ug, double *ixg, double *igg)
+static int zph_pass(Work *wk, const double *g, double *ug, double *ixg, double *igg, double *res, size_t *evk)
 {
+    size_t ne = 0;
     size_t n = wk->n, p = wk->p;
     double *uk = rad_malloc((p + p * p) * sizeof(double), "cox.zph");
     if (!uk)
@@ -317,6 +326,23 @@ static int zph_pass(Work *wk, const double *g, double *ug, double *ixg, double *
                     for (size_t l = 0; l <= j; l++)
                         ik[j * p + l] += m * ((wk->s2[j * p + l] - f * wk->e2[j * p + l]) / den - wk->a[j] * wk->a[l]);
             }
+            if (res) {
+                /* Schoenfeld residual of each death: x - the mean of the d Efron-step
+                 * risk-set means (Breslow: the one mean), as residuals.coxph. */
+                for (size_t kk = i; kk < k; kk++) {
+                    if (wk->ds[kk] == 0)
+                        continue;
+                    for (size_t j = 0; j < p; j++) {
+                        double abar = 0;
+                        for (int q = 0; q < steps; q++) {
+                            double f = wk->efron ? (double)q / d : 0;
+                            abar += (wk->s1[j] - f * wk->e1[j]) / (s0 - f * e0);
+                        }
+                        res[ne * p + j] = wk->xs[kk * p + j] - abar / steps;
+                    }
+                    evk[ne++] = kk;
+                }
+            }
             for (size_t j = 0; j < p; j++) {
                 ug[j] += gk * uk[j];
                 for (size_t l = 0; l <= j; l++) {
@@ -333,6 +359,59 @@ static int zph_pass(Work *wk, const double *g, double *ug, double *ixg, double *
             igg[l * p + j] = igg[j * p + l];
         }
     free(uk);
+    return 0;
+}
+
+static _Thread_local const double *zph_sort_time;
+
+static int cmp_zph_time(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    double x = zph_sort_time[i], y = zph_sort_time[j];
+    return x < y ? -1 : x > y ? 1 : (i > j) - (i < j);
+}
+
+/* Store cox.zph's x, time and y: res holds the nev raw Schoenfeld residuals
+ * (row-major, p per death, in the sorted order evk), g the transformed time
+ * per original row.  Rows come out by ascending event time; the scaled
+ * residual is y = coef + nev * var r (Grambsch & Therneau 1994, eq. 2;
+ * cox.zph's "y"). */
+static int zph_residuals(Work *wk, RadCoxFit *fit, const double *g, const size_t *ord, size_t nev, const double *res,
+                         const size_t *evk)
+{
+    size_t p = wk->p;
+    double *tev = rad_malloc((nev + 1) * sizeof(double), "cox.zph residuals");
+    size_t *perm = rad_malloc((nev + 1) * sizeof(size_t), "cox.zph residuals");
+    fit->zph_n = nev;
+    fit->zph_time = rad_malloc((nev + 1) * sizeof(double), "cox.zph residuals");
+    fit->zph_x = rad_malloc((nev + 1) * sizeof(double), "cox.zph residuals");
+    fit->zph_resid = rad_malloc((nev * p + 1) * sizeof(double), "cox.zph residuals");
+    fit->zph_y = rad_malloc((nev * p + 1) * sizeof(double), "cox.zph residuals");
+    if (!tev || !perm || !fit->zph_time || !fit->zph_x || !fit->zph_resid || !fit->zph_y) {
+        free(tev);
+        free(perm);
+        return -1;
+    }
+    for (size_t e = 0; e < nev; e++) {
+        tev[e] = wk->ts[evk[e]];
+        perm[e] = e;
+    }
+    zph_sort_time = tev;
+    qsort(perm, nev, sizeof *perm, cmp_zph_time);
+    for (size_t o = 0; o < nev; o++) {
+        size_t e = perm[o];
+        fit->zph_time[o] = tev[e];
+        fit->zph_x[o] = g[ord[evk[e]]];
+        for (size_t j = 0; j < p; j++) {
+            double v = 0;
+            for (size_t l = 0; l < p; l++)
+                v += fit->var[j * p + l] * res[e * p + l];
+            fit->zph_resid[j * nev + o] = res[e * p + j];
+            fit->zph_y[j * nev + o] = fit->coef[j] + (double)nev * v;
+        }
+    }
+    free(tev);
+    free(perm);
     return 0;
 }
 
@@ -372,8 +451,16 @@ static int zph_tests(Work *wk, const double *imat, const double *time, const dou
         }
     for (size_t i = 0; i < n; i++)
         gs[i] = gorig[ord[i]] - gsum / (double)nev;
-    if (zph_pass(wk, gs, ug, ixg, igg) < 0)
+    double *res = rad_malloc((nev * p + 1) * sizeof(double), "cox.zph residuals");
+    size_t *evk = rad_malloc((nev + 1) * sizeof(size_t), "cox.zph residuals");
+    if (!res || !evk || zph_pass(wk, gs, ug, ixg, igg, res, evk) < 0 ||
+        zph_residuals(wk, fit, gorig, ord, nev, res, evk) < 0) {
+        free(res);
+        free(evk);
         goto done;
+    }
+    free(res);
+    free(evk);
     /* the full information of (x, x g) and U = (0, U_g) */
     for (size_t j = 0; j < p; j++) {
         u[j] = 0;

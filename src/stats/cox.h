@@ -46,6 +46,27 @@ typedef struct RadCoxFit {
      * tests of x * g(t), g = 1 - KM(t-), at the estimate; p + 1 entries: one per
      * covariate (1 df), then the global test (p df). */
     double *zph_chisq, *zph_p;
+    /* What cox.zph returns for plotting (Grambsch & Therneau 1994; R survival
+     * 3.x cox.zph $time, $x, $y), one row per event (a death; tied deaths give
+     * one row each), ordered by ascending event time:
+     *   zph_time[e]  the event time;
+     *   zph_x[e]     the transformed time g(t) = 1 - KM(t-) (pooled
+     *                Kaplan-Meier, left-continuous: transform "km");
+     *   zph_resid    zph_n x p column-major raw Schoenfeld residuals
+     *                x_e - xbar(t_e) (for Efron ties xbar is the mean of the
+     *                d Efron-step risk-set means, as residuals.coxph);
+     *   zph_y        zph_n x p column-major scaled residuals
+     *                y_e = coef + zph_n * var r_e  (cox.zph's $y: "scaled
+     *                Schoenfeld residuals"; beta(t) is estimated by a smooth
+     *                of y on x).
+     * At the estimate the residuals sum to the score, 0 (unit weights), so the
+     * column means of y are coef.  For one covariate, with c_e = x_e - mean(x)
+     * and I_e the information of the e-th event set, the cox.zph statistic is
+     * (sum c_e r_e)^2 / (sum c_e^2 I_e - (sum c_e I_e)^2 / I); with
+     * I_e ~ I / zph_n (the approximation of Grambsch & Therneau) it becomes
+     * (sum c_e (y_e - coef))^2 / (zph_n var sum c_e^2). */
+    size_t zph_n;
+    double *zph_time, *zph_x, *zph_resid, *zph_y;
     RadCoxTies ties;
 } RadCoxFit;
 

@@ -32,9 +32,13 @@
  * score with IPCW (Graf, Schmoor, Sauerbrei & Schumacher 1999): G is the
  * ordinary Kaplan-Meier of the censoring times (R survfit(Surv(time,
  * 1 - status) ~ 1)), taken just before an event time and at t for controls.
+ * The integrated Brier score (Graf et al. 1999, sec. 4) averages BS(t) over
+ * [0, t_k] on the caller's grid with the left-continuous step rule
+ * sum_j (t_j - t_{j-1}) BS(t_j) / t_k, t_0 = 0 (see surv.h for why).
  */
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -697,5 +701,34 @@ int rad_brier(const double *time, const double *event, const double *prob, size_
     }
     rad_km_free(&g);
     *bs = sum / (double)n;
+    return 0;
+}
+
+int rad_brier_times(const double *time, const double *event, const double *prob, size_t n, const double *times,
+                    size_t k, double *bs, double *ibs)
+{
+    *ibs = NAN;
+    if (k == 0)
+        return rad_error_set("integrated Brier score: no time points; give at least one time");
+    for (size_t j = 0; j < k; j++) {
+        if (!(isfinite(times[j]) && times[j] > 0))
+            return rad_error_set("integrated Brier score: time point %zu is %g; the times must be finite and > 0",
+                                 j + 1, times[j]);
+        if (j > 0 && !(times[j] > times[j - 1]))
+            return rad_error_set("integrated Brier score: time point %zu (%g) is not after time point %zu (%g); "
+                                 "the times must be strictly increasing", j + 1, times[j], j, times[j - 1]);
+    }
+    double sum = 0, prev = 0;
+    for (size_t j = 0; j < k; j++) {
+        if (rad_brier(time, event, prob + j * n, n, times[j], &bs[j]) < 0) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "%s", rad_error_message());
+            return rad_error_set("%s (time point %zu, t = %g)", msg, j + 1, times[j]);
+        }
+        /* left-continuous step: BS(t_j) on (t_{j-1}, t_j], t_0 = 0 */
+        sum += (times[j] - prev) * bs[j];
+        prev = times[j];
+    }
+    *ibs = sum / times[k - 1];
     return 0;
 }

@@ -11,8 +11,9 @@
  *    1-df test for trend over ordered group scores.
  *  - rad_concordance: Harrell's C (R survival::concordance, timewt "n") and
  *    Uno's C (timewt "n/G2"), with infinitesimal-jackknife standard errors.
- *  - rad_td_auc, rad_brier: cumulative/dynamic AUC(t) and the Brier score
- *    at t with inverse-probability-of-censoring weights.
+ *  - rad_td_auc, rad_brier, rad_brier_times: cumulative/dynamic AUC(t), the
+ *    Brier score at t and the integrated Brier score with
+ *    inverse-probability-of-censoring weights.
  */
 #ifndef RAD_STATS_SURV_H
 #define RAD_STATS_SURV_H
@@ -103,6 +104,24 @@ int rad_td_auc(const double *time, const double *event, const double *score, siz
  * at or before t, (1 - p)^2 / G(t) for subjects still at risk after t ];
  * subjects censored before t contribute 0.  Probabilities must be in [0, 1]. */
 int rad_brier(const double *time, const double *event, const double *prob, size_t n, double t, double *bs);
+
+/* Brier scores at k time points and the integrated Brier score (Graf et al.
+ * 1999): times[0..k-1] finite, > 0 and strictly increasing; prob is n x k
+ * column-major, prob[j * n + i] = predicted probability that subject i
+ * survives past times[j].  bs[j] = rad_brier at times[j] (same IPCW weights);
+ * ibs = (1 / t_k) * integral over [0, t_k] of BS(t), with BS taken as the
+ * left-continuous step function on the grid, BS(t) = BS(t_j) for t in
+ * (t_{j-1}, t_j] and t_0 = 0:
+ *     ibs = sum_j (t_j - t_{j-1}) BS(t_j) / t_k.
+ * Why this rule: it covers the whole [0, t_k] of the definition without
+ * inventing a value at t = 0 (which the trapezoid rule from 0 would need)
+ * and without dropping [0, t_1] (which the trapezoid rule from t_1, as
+ * scikit-survival, does); a single time gives ibs = BS(t_1); on a fine grid
+ * it converges to the same integral as pec/riskRegression (whose rules
+ * differ only on coarse grids).  Errors
+ * name the offending time point or subject. */
+int rad_brier_times(const double *time, const double *event, const double *prob, size_t n, const double *times,
+                    size_t k, double *bs, double *ibs);
 
 /* Check survival data (shared by the survival functions): n > 0, finite
  * non-negative times, events 0/1.  "what" prefixes the message. */

@@ -10,6 +10,7 @@
 --   local o = validate.bootstrap_optimism(t, {fit = fn, score = fn, time =, event =, B = 200, seed = 1})
 --   local nomo = validate.nomogram(coxmodel, {at = 5, data = t})
 --   validate.score_column(t, coxmodel, "radscore")
+--   local cs = validate.calibration_slope(test, {time = "time", event = "status", model = coxmodel, at = 365})
 --
 -- Methods.
 --  calibration: rows are sorted by predicted survival and cut into `groups`
@@ -36,10 +37,36 @@
 --    statistic (Lausen & Schumacher 1992; R maxstat::maxstat.test with
 --    smethod = "LogRank", without the p-value correction).  assign puts
 --    score > cutoff in "high", otherwise "low".
+--  calibration_slope: Cox recalibration (van Houwelingen, Stat Med
+--    2000;19:3401; Steyerberg, Clinical Prediction Models, 2nd ed., ch. 15):
+--    slope = the coefficient of a Cox model (rad.cox, Efron ties) with the
+--    linear predictor lp as its only covariate, with its SE, Wald 95 % limits
+--    slope -+ 1.959964 SE and the Wald test of slope = 1 (stratified by the
+--    model's strata, or option strata, when given),
+--    z = (slope - 1) / SE, p_slope1 = 2 (1 - Phi(|z|)).  Calibration in the
+--    large, two definitions, each reported only when its inputs are given:
+--    * oe_ratio (needs at and predicted survival at `at`, option surv or a
+--      model): O / E with O = 1 - KM(at) of the data and E = the mean
+--      predicted risk 1 - S_i(at); 95 % limits exp(log(O/E) -+ 1.959964
+--      se_KM / O) (Greenwood SE of the KM, E taken as fixed).
+--    * intercept (needs the model): the offset-Poisson intercept, i.e. the
+--      maximum-likelihood intercept a of glm(event ~ offset(log(E_i)),
+--      family = poisson) with E_i = H0_s(T_i) exp(lp_i) the model's expected
+--      cumulative hazard of row i at its own follow-up time T_i (Breslow
+--      baseline of its stratum s); in closed form a = log(sum event /
+--      sum E_i), SE 1 / sqrt(sum event).  0 means calibrated in the large.
 --  bootstrap_optimism: Harrell's bootstrap optimism correction (Harrell, Lee
 --    & Mark, Stat Med 1996;15:361): optimism = mean over B resamples of
 --    C(model_b on resample b) - C(model_b on the original data), corrected =
---    apparent - optimism, C = Harrell's concordance (rad.concordance).
+--    apparent - optimism, C = Harrell's concordance (rad.concordance).  The
+--    calibration slope likewise (rms::validate.cph "Slope"; the score must
+--    then be the linear predictor): slope(score, data) = the Cox
+--    recalibration slope above; apparent = slope of the full model on the
+--    original data (1 for a Cox model fitted there), per resample
+--    slope_boot = slope of model_b on resample b, slope_orig = slope of
+--    model_b on the original data; optimism = mean(slope_boot - slope_orig)
+--    over the resamples where both are defined; corrected = apparent -
+--    optimism.
 --  nomogram: for a Cox model with numeric terms, each term's points are
 --    100 * (beta x - min beta x) / R, R = the widest range of beta x among the
 --    terms; total points P map to the linear predictor
@@ -47,7 +74,13 @@
 --    (centred as Cox:predict) and to survival exp(-H0(at) exp(lp)) with H0 the
 --    model's Breslow baseline cumulative hazard at the means (basehaz field,
 --    step function), exactly what Cox:predict{type = "survival"} gives for a
---    row with those values (rms::nomogram's construction).
+--    row with those values (rms::nomogram's construction).  A string
+--    (factor) covariate is one axis with a point per level: level l
+--    contributes beta_{col:l} (0 for the reference level, the first in sorted
+--    order, as rad.cox codes it) and scores (beta_l - min_l beta_l) / scale;
+--    its centring is sum_l beta_l mean_l as in Cox:predict.  A stratified
+--    model has one baseline hazard per stratum, so one total points ->
+--    survival scale per stratum (field strata).
 -- Errors name the function and option, and say how to fix the input.
 
 local rad = package.loaded.rad or require "rad"
@@ -141,6 +174,65 @@ local function km_at(t, idx, time, event, at)
   return p
 end
 
+-- upper tail Q(z) = 1 - Phi(z) of the standard normal for z >= 0, via erfc(x),
+-- x = z / sqrt 2: the positive series erf x = 2/sqrt(pi) e^{-x^2}
+-- sum_n 2^n x^{2n+1} / (1 3 ... (2n+1)) below x = 2.5, the Laplace continued
+-- fraction of erfc above (both to about 1e-15 relative; Abramowitz & Stegun
+-- 7.1.6 and 7.1.14)
+local function normal_upper(z)
+  local x = z / math.sqrt(2)
+  if x < 2.5 then
+    local term, sum, k = x, x, 0
+    while term > 1e-17 * sum do
+      k = k + 1
+      term = term * 2 * x * x / (2 * k + 1)
+      sum = sum + term
+    end
+    return 0.5 * (1 - 2 / math.sqrt(math.pi) * math.exp(-x * x) * sum)
+  end
+  local f = x
+  for k = 60, 1, -1 do f = x + (k / 2) / f end
+  return 0.5 * math.exp(-x * x) / (math.sqrt(math.pi) * f)
+end
+
+local Z975 = 1.959963984540054
+
+-- Cox recalibration slope of score on (time, event): coef, se (nil when the
+-- fit fails or the score is constant)
+local function cox_slope(time, event, score, strata)
+  local first, spread = score[1], false
+  for i = 2, #score do if score[i] ~= first then spread = true; break end end
+  if not spread then return nil, nil, "the linear predictor is constant" end
+  local tab = rad.table.new{{"time", time}, {"event", event}, {"lp", score}}
+  if strata then tab:add("strata", strata) end
+  local ok, fit = pcall(rad.cox, tab, {time = "time", event = "event", x = {"lp"},
+                                       strata = strata and "strata" or nil})
+  if not ok then return nil, nil, tostring(fit) end
+  local b, se = fit.coef.lp, fit.se.lp
+  if isna(b) or isna(se) then return nil, nil, "the Cox fit gave no finite slope" end
+  return b, se
+end
+
+-- stratum number (index into model.strata_levels) of a stratum value
+local function stratum_index(model, v)
+  if isna(v) then return nil end
+  local key = type(v) == "number" and string.format("%.17g", v) or tostring(v)
+  for q, l in ipairs(model.strata_levels) do if l == key then return q, key end end
+  return nil, key
+end
+
+-- baseline cumulative hazard of stratum s (1 when unstratified) at time `at`
+-- (step function; 0 before the stratum's first time)
+local function basehaz_at(model, at, s)
+  local bh = model.basehaz
+  s = s or 1
+  local h = 0
+  for q = 1, #bh.time do
+    if (bh.stratum[q] or 1) == s and bh.time[q] <= at then h = bh.cumhaz[q] end
+  end
+  return h
+end
+
 local function num_or_nil(v)
   if isna(v) then return nil end
   return v
@@ -208,6 +300,133 @@ function validate.calibration(t, opts)
   else
     -- all groups predict the same survival (or none has a KM estimate): no slope
     res.slope, res.intercept = NA, NA
+  end
+  return res
+end
+
+--- validate.calibration_slope(t, {time =, event =, lp = col or array, model =, at =, surv = col or array, strata = col}) -> {slope, se, lower, upper, z_slope1, p_slope1, oe_ratio, oe_lower, oe_upper, intercept, intercept_se, ...}: Cox recalibration slope (van Houwelingen 2000) and calibration in the large (O/E at `at`, offset-Poisson intercept)
+function validate.calibration_slope(t, opts)
+  local F = "validate.calibration_slope"
+  check_table(t, F)
+  check_opts(opts, F, {"time", "event", "lp", "model", "at", "surv", "strata"})
+  need_colname(t, opts.time, "time", F)
+  need_colname(t, opts.event, "event", F)
+  local model = opts.model
+  if model ~= nil and (type(model) ~= "table" or type(model.coef) ~= "table" or type(model.basehaz) ~= "table"
+      or type(model.predict) ~= "function") then
+    error(F .. ": option model must be a Cox model from rad.cox", 2)
+  end
+  if opts.lp == nil and model == nil then
+    error(F .. ": give lp = the linear predictor (a column name or an array) or model = a Cox model", 2)
+  end
+  if opts.at ~= nil then need_number(opts.at, "at", F, 0) end
+  if opts.surv ~= nil and opts.at == nil then
+    error(F .. ": option surv (predicted survival) needs at = the time it refers to", 2)
+  end
+  local n = t:nrow()
+  local time = row_numbers(t, opts.time, "time", F)
+  local event = row_numbers(t, opts.event, "event", F)
+  local nev = 0
+  for i = 1, n do
+    if event[i] ~= 0 and event[i] ~= 1 then
+      error(string.format("%s: event is %g in row %d; code events as 0 (censored) or 1 (event)", F, event[i], i), 2)
+    end
+    if time[i] < 0 then
+      error(string.format("%s: time is %g in row %d; survival times must be >= 0", F, time[i], i), 2)
+    end
+    nev = nev + event[i]
+  end
+  if nev == 0 then error(F .. ": the data have no events; a calibration slope needs events", 2) end
+  local lp
+  if opts.lp ~= nil then
+    lp = row_numbers(t, opts.lp, "lp", F)
+  else
+    lp = row_numbers(t, model:predict(t, {type = "lp"}), "lp (model:predict)", F)
+  end
+  local scol = opts.strata or (model and model.strata)
+  local sval
+  if scol ~= nil then
+    need_colname(t, scol, "strata (or the model's strata column)", F)
+    sval = t:col(scol)
+    for i = 1, n do
+      if isna(sval[i]) then
+        error(string.format("%s: stratum '%s' is missing in row %d; drop such rows first", F, scol, i), 2)
+      end
+    end
+  end
+  local b, se, why = cox_slope(time, event, lp, sval)
+  if not b then error(string.format("%s: no calibration slope: %s", F, why), 2) end
+  local z = (b - 1) / se
+  local res = {slope = b, se = se, lower = b - Z975 * se, upper = b + Z975 * se, z_slope1 = z,
+               p_slope1 = 2 * normal_upper(math.abs(z)), n = n, nevent = nev, at = opts.at}
+  -- calibration in the large as observed / expected at `at`
+  local surv
+  if opts.surv ~= nil then
+    surv = row_numbers(t, opts.surv, "surv", F)
+  elseif model and opts.at then
+    local ps = model:predict(t, {type = "survival", times = {opts.at}})
+    surv = {}
+    for i = 1, n do surv[i] = ps[i][1] end
+    surv = row_numbers(t, surv, "surv (model:predict)", F)
+  end
+  if surv then
+    local er = 0
+    for i = 1, n do
+      if surv[i] < 0 or surv[i] > 1 then
+        error(string.format("%s: surv is %g in row %d; give predicted survival probabilities in [0, 1]", F,
+          surv[i], i), 2)
+      end
+      er = er + (1 - surv[i])
+    end
+    er = er / n
+    local km = km_at(t, nil, opts.time, opts.event, opts.at)
+    if isna(km.surv) then
+      error(string.format("%s: the Kaplan-Meier survival at %g is undefined; choose an earlier time `at`", F,
+        opts.at), 2)
+    end
+    local o = 1 - km.surv
+    res.observed, res.expected = o, er
+    if er > 0 then
+      res.oe_ratio = o / er
+      local kse = num_or_nil(km.se)
+      if o > 0 and kse then
+        res.oe_lower = res.oe_ratio * math.exp(-Z975 * kse / o)
+        res.oe_upper = res.oe_ratio * math.exp(Z975 * kse / o)
+      end
+    end
+  end
+  -- offset-Poisson intercept from the model's expected cumulative hazards
+  if model then
+    local strata
+    if model.strata then
+      if not has_col(t, model.strata) then
+        error(string.format("%s: the model is stratified by '%s', which the table does not have", F, model.strata), 2)
+      end
+      strata = t:col(model.strata)
+    end
+    local mlp = model:predict(t, {type = "lp"})
+    local e = 0
+    for i = 1, n do
+      local s = 1
+      if strata then
+        local q, key = stratum_index(model, strata[i])
+        if not q then
+          error(string.format("%s: stratum '%s' (row %d) was not in the data the model was fitted on", F,
+            tostring(key), i), 2)
+        end
+        s = q
+      end
+      if isna(mlp[i]) then
+        error(string.format("%s: the model's linear predictor is missing in row %d; drop rows with missing " ..
+          "covariates first (t:drop_na)", F, i), 2)
+      end
+      e = e + basehaz_at(model, time[i], s) * math.exp(mlp[i])
+    end
+    res.observed_events, res.expected_events = nev, e
+    if e > 0 then
+      res.intercept = math.log(nev / e)
+      res.intercept_se = 1 / math.sqrt(nev)
+    end
   end
   return res
 end
@@ -369,11 +588,11 @@ local function check_scores(sc, n, fname, what)
   return sc
 end
 
---- validate.bootstrap_optimism(t, {fit = fn(train) -> model, score = fn(model, data) -> array, time =, event =, B = 200, seed = 1}) -> {apparent, optimism, corrected, B, c_boot, c_orig}: Harrell's bootstrap optimism-corrected concordance
+--- validate.bootstrap_optimism(t, {fit = fn(train) -> model, score = fn(model, data) -> array, time =, event =, B = 200, seed = 1, slope = true}) -> {apparent, optimism, corrected, B, c_boot, c_orig, slope = {apparent, optimism, corrected, B, boot, orig}}: Harrell's bootstrap optimism-corrected concordance and calibration slope
 function validate.bootstrap_optimism(t, opts)
   local F = "validate.bootstrap_optimism"
   check_table(t, F)
-  check_opts(opts, F, {"fit", "score", "time", "event", "B", "seed"})
+  check_opts(opts, F, {"fit", "score", "time", "event", "B", "seed", "slope"})
   if type(opts.fit) ~= "function" then error(F .. ": option fit must be a function(train) -> model", 2) end
   if type(opts.score) ~= "function" then
     error(F .. ": option score must be a function(model, data) -> array of risk scores", 2)
@@ -384,41 +603,52 @@ function validate.bootstrap_optimism(t, opts)
   if type(B) ~= "number" or B ~= math.floor(B) or B < 1 then
     error(F .. ": option B must be a positive integer, got " .. tostring(B), 2)
   end
+  local want_slope = opts.slope
+  if want_slope == nil then want_slope = true end
+  if type(want_slope) ~= "boolean" then
+    error(F .. ": option slope must be true or false, got " .. tostring(want_slope), 2)
+  end
+  -- concordance and (optionally) Cox recalibration slope of model's scores on data
   local function C(data, model, what)
     local sc = check_scores(opts.score(model, data), data:nrow(), F, what)
-    return rad.concordance(data, {time = opts.time, event = opts.event, score = sc}).harrell
+    local c = rad.concordance(data, {time = opts.time, event = opts.event, score = sc}).harrell
+    local sl
+    if want_slope then
+      sl = cox_slope(data:col(opts.time), data:col(opts.event), sc)
+    end
+    return c, sl or NA
   end
-  local apparent = C(t, opts.fit(t), "original data")
+  local apparent, s_app = C(t, opts.fit(t), "original data")
   local boots = cohort.bootstrap(t, {n = math.tointeger(B), seed = opts.seed or 1})
   local sum, used = 0, 0
-  local cb, co = {}, {}
+  local ssum, sused = 0, 0
+  local cb, co, sb, so = {}, {}, {}, {}
   for b, r in ipairs(boots) do
     local train = r.train
     local m = opts.fit(train)
-    local c_boot = C(train, m, "bootstrap sample")
-    local c_orig = C(t, m, "original data")
-    cb[b], co[b] = c_boot, c_orig
+    local c_boot, s_boot = C(train, m, "bootstrap sample")
+    local c_orig, s_orig = C(t, m, "original data")
+    cb[b], co[b], sb[b], so[b] = c_boot, c_orig, s_boot, s_orig
     if not isna(c_boot) and not isna(c_orig) then
       sum, used = sum + (c_boot - c_orig), used + 1
+    end
+    if not isna(s_boot) and not isna(s_orig) then
+      ssum, sused = ssum + (s_boot - s_orig), sused + 1
     end
   end
   if used == 0 then error(F .. ": no bootstrap resample gave a defined concordance", 2) end
   local optimism = sum / used
-  return {apparent = apparent, optimism = optimism, corrected = apparent - optimism, B = used,
-          c_boot = cb, c_orig = co}
-end
-
--- baseline cumulative hazard at time `at` (step function; 0 before the first time)
-local function basehaz_at(model, at)
-  local bh = model.basehaz
-  local h = 0
-  for q = 1, #bh.time do
-    if bh.time[q] <= at then h = bh.cumhaz[q] else break end
+  local res = {apparent = apparent, optimism = optimism, corrected = apparent - optimism, B = used,
+               c_boot = cb, c_orig = co}
+  if want_slope then
+    local sopt = sused > 0 and ssum / sused or NA
+    res.slope = {apparent = s_app, optimism = sopt, B = sused, boot = sb, orig = so,
+                 corrected = (not isna(s_app) and not isna(sopt)) and s_app - sopt or NA}
   end
-  return h
+  return res
 end
 
---- validate.nomogram(coxmodel, {at =, ranges = {term = {min, max}} or data = t, points = 11, totals = 21}) -> {terms = {{term, coef, min, max, values, points}, ...}, total, lp, survival, max_total, scale, cumhaz, at}: nomogram points and the total points -> survival-at-`at` scale of a Cox model
+--- validate.nomogram(coxmodel, {at =, ranges = {term = {min, max}} or data = t, points = 11, totals = 21}) -> {terms = {{term, type, coef, min, max, values, points, levels, contrib}, ...}, total, lp, survival, max_total, scale, cumhaz, at, strata}: nomogram points (numeric and factor covariates) and the total points -> survival-at-`at` scale of a Cox model, one per stratum
 function validate.nomogram(model, opts)
   local F = "validate.nomogram"
   if type(model) ~= "table" or type(model.coef) ~= "table" or type(model.basehaz) ~= "table" then
@@ -426,99 +656,162 @@ function validate.nomogram(model, opts)
   end
   check_opts(opts, F, {"at", "ranges", "data", "points", "totals"})
   need_number(opts.at, "at", F, 0)
-  if model.strata then
-    error(F .. ": the model is stratified; a nomogram needs one baseline hazard (fit without strata)", 2)
-  end
-  if (opts.ranges == nil) == (opts.data == nil) then
-    error(F .. ": give exactly one of ranges = {term = {min, max}} or data = Table", 2)
-  end
   local npt = opts.points or 11
   local ntot = opts.totals or 21
   if type(npt) ~= "number" or npt < 2 or type(ntot) ~= "number" or ntot < 2 then
     error(F .. ": options points and totals must be integers >= 2", 2)
   end
+  local levels = model.levels or {}
+  local vars = model.x or model.terms
+  local need_range = false
+  for _, v in ipairs(vars) do if not levels[v] then need_range = true end end
+  if need_range and (opts.ranges == nil) == (opts.data == nil) then
+    error(F .. ": give exactly one of ranges = {term = {min, max}} or data = Table", 2)
+  end
+  if opts.data ~= nil then check_table(opts.data, F) end
   local terms = {}
   local minsum, centre, widest = 0, 0, 0
-  for _, term in ipairs(model.terms) do
-    if model.assign and model.assign[term] ~= term then
-      error(string.format("%s: term '%s' comes from a string column; the nomogram handles numeric covariates " ..
-        "only (recode it as a 0/1 number)", F, term), 2)
-    end
-    local lo, hi
-    if opts.ranges then
-      local r = opts.ranges[term]
-      if type(r) ~= "table" or type(r[1]) ~= "number" or type(r[2]) ~= "number" or not (r[1] < r[2]) then
-        error(string.format("%s: ranges.%s must be {min, max} with min < max", F, term), 2)
+  for _, v in ipairs(vars) do
+    local tm
+    if levels[v] then
+      -- factor: one axis, a point per level; the reference level has no term
+      local lv = {}
+      for l in pairs(levels[v]) do lv[#lv + 1] = l end
+      table.sort(lv)
+      local contrib, bmin, bmax = {}, math.huge, -math.huge
+      for _, l in ipairs(lv) do
+        local term = v .. ":" .. l
+        local bl = model.coef[term]
+        if bl == nil then
+          bl = 0
+        elseif isna(bl) then
+          error(string.format("%s: term '%s' has no finite coefficient", F, term), 2)
+        else
+          centre = centre + bl * model.means[term]
+        end
+        contrib[l] = bl
+        bmin, bmax = math.min(bmin, bl), math.max(bmax, bl)
       end
-      lo, hi = r[1], r[2]
+      tm = {term = v, type = "factor", levels = lv, contrib = contrib, values = lv, bmin = bmin,
+            width = bmax - bmin}
     else
-      local t = opts.data
-      check_table(t, F)
-      if not has_col(t, term) then
-        error(string.format("%s: data has no column '%s' (a model term)", F, term), 2)
-      end
-      for _, x in ipairs(t:col(term)) do
-        if not isna(x) then
-          if lo == nil or x < lo then lo = x end
-          if hi == nil or x > hi then hi = x end
+      local lo, hi
+      if opts.ranges then
+        local r = opts.ranges[v]
+        if type(r) ~= "table" or type(r[1]) ~= "number" or type(r[2]) ~= "number" or not (r[1] < r[2]) then
+          error(string.format("%s: ranges.%s must be {min, max} with min < max", F, v), 2)
+        end
+        lo, hi = r[1], r[2]
+      else
+        local t = opts.data
+        if not has_col(t, v) then
+          error(string.format("%s: data has no column '%s' (a model term)", F, v), 2)
+        end
+        for _, x in ipairs(t:col(v)) do
+          if type(x) == "number" and x == x then
+            if lo == nil or x < lo then lo = x end
+            if hi == nil or x > hi then hi = x end
+          end
+        end
+        if lo == nil or not (lo < hi) then
+          error(string.format("%s: column '%s' in data has no spread (min = max); give ranges instead", F, v), 2)
         end
       end
-      if lo == nil or not (lo < hi) then
-        error(string.format("%s: column '%s' in data has no spread (min = max); give ranges instead", F, term), 2)
-      end
+      local b = model.coef[v]
+      if isna(b) then error(string.format("%s: term '%s' has no finite coefficient", F, v), 2) end
+      centre = centre + b * model.means[v]
+      tm = {term = v, type = "numeric", coef = b, min = lo, max = hi, bmin = math.min(b * lo, b * hi),
+            width = math.abs(b) * (hi - lo)}
     end
-    local b = model.coef[term]
-    if isna(b) then error(string.format("%s: term '%s' has no finite coefficient", F, term), 2) end
-    local bmin = math.min(b * lo, b * hi)
-    local width = math.abs(b) * (hi - lo)
-    minsum = minsum + bmin
-    centre = centre + b * model.means[term]
-    if width > widest then widest = width end
-    terms[#terms + 1] = {term = term, coef = b, min = lo, max = hi, bmin = bmin, width = width}
+    minsum = minsum + tm.bmin
+    if tm.width > widest then widest = tm.width end
+    terms[#terms + 1] = tm
   end
   if #terms == 0 then error(F .. ": the model has no terms", 2) end
   if widest <= 0 then error(F .. ": every coefficient is 0; there is nothing to draw", 2) end
   local scale = widest / 100 -- linear predictor per point
   local maxtotal = 0
   for _, tm in ipairs(terms) do
-    tm.values, tm.points = {}, {}
-    for k = 0, npt - 1 do
-      local x = tm.min + (tm.max - tm.min) * k / (npt - 1)
-      tm.values[k + 1] = x
-      tm.points[k + 1] = (tm.coef * x - tm.bmin) / scale
+    tm.points = {}
+    if tm.type == "factor" then
+      for k, l in ipairs(tm.levels) do tm.points[k] = (tm.contrib[l] - tm.bmin) / scale end
+    else
+      tm.values = {}
+      for k = 0, npt - 1 do
+        local x = tm.min + (tm.max - tm.min) * k / (npt - 1)
+        tm.values[k + 1] = x
+        tm.points[k + 1] = (tm.coef * x - tm.bmin) / scale
+      end
     end
     maxtotal = maxtotal + tm.width / scale
+    tm.offset = tm.bmin -- lp contribution at 0 points (used by validate.points)
     tm.bmin, tm.width = nil, nil
   end
-  local h0 = basehaz_at(model, opts.at)
-  local res = {terms = terms, at = opts.at, scale = scale, total = {}, lp = {}, survival = {},
-               max_total = maxtotal, cumhaz = h0}
+  local res = {terms = terms, at = opts.at, scale = scale, total = {}, lp = {}, max_total = maxtotal}
   for k = 0, ntot - 1 do
     local P = maxtotal * k / (ntot - 1)
-    local lp = scale * P + minsum - centre
     res.total[k + 1] = P
-    res.lp[k + 1] = lp
-    res.survival[k + 1] = math.exp(-h0 * math.exp(lp))
+    res.lp[k + 1] = scale * P + minsum - centre
+  end
+  local function surv_scale(h0)
+    local sv = {}
+    for k, lp in ipairs(res.lp) do sv[k] = math.exp(-h0 * math.exp(lp)) end
+    return sv
+  end
+  if model.strata then
+    res.stratum_column = model.strata
+    res.strata = {}
+    for q, l in ipairs(model.strata_levels) do
+      local h0 = basehaz_at(model, opts.at, q)
+      res.strata[q] = {level = l, cumhaz = h0, survival = surv_scale(h0)}
+    end
+  else
+    res.cumhaz = basehaz_at(model, opts.at, 1)
+    res.survival = surv_scale(res.cumhaz)
   end
   return res
 end
 
---- validate.points(nomo, row) -> total, lp, survival: total points of one row {term = value} on a nomogram from validate.nomogram
+--- validate.points(nomo, row) -> total, lp, survival: total points of one row {term = number or "level", strata = level} on a nomogram from validate.nomogram (survival at `at` in the row's stratum)
 function validate.points(nomo, row)
   local F = "validate.points"
   if type(nomo) ~= "table" or type(nomo.terms) ~= "table" then
     error(F .. ": the first argument must be a nomogram from validate.nomogram", 2)
   end
+  if type(row) ~= "table" then error(F .. ": the second argument must be a row table {term = value}", 2) end
   local total = 0
   for _, tm in ipairs(nomo.terms) do
     local x = row[tm.term]
-    if type(x) ~= "number" or x ~= x then
-      error(string.format("%s: row.%s must be a number, got %s", F, tm.term, tostring(x)), 2)
+    if tm.type == "factor" then
+      if type(x) == "number" then x = string.format("%.17g", x) end
+      local c = x ~= nil and tm.contrib[x]
+      if not c then
+        error(string.format("%s: row.%s must be one of the levels %s, got %s", F, tm.term,
+          table.concat(tm.levels, ", "), tostring(x)), 2)
+      end
+      total = total + (c - tm.offset) / nomo.scale
+    else
+      if type(x) ~= "number" or x ~= x then
+        error(string.format("%s: row.%s must be a number, got %s", F, tm.term, tostring(x)), 2)
+      end
+      total = total + (tm.coef * x - tm.offset) / nomo.scale
     end
-    total = total + (tm.coef * x - math.min(tm.coef * tm.min, tm.coef * tm.max)) / nomo.scale
   end
   local lp = nomo.lp[1] + nomo.scale * total
-  return total, lp, math.exp(-nomo.cumhaz * math.exp(lp))
+  local h0 = nomo.cumhaz
+  if nomo.strata then
+    local v = row.strata
+    if v == nil then v = row[nomo.stratum_column] end
+    local key = type(v) == "number" and string.format("%.17g", v) or v
+    for _, st in ipairs(nomo.strata) do if st.level == key then h0 = st.cumhaz end end
+    if not h0 then
+      local lv = {}
+      for q, st in ipairs(nomo.strata) do lv[q] = st.level end
+      error(string.format("%s: the model is stratified by '%s': give row.strata (or row.%s) as one of %s, got %s",
+        F, nomo.stratum_column, nomo.stratum_column, table.concat(lv, ", "), tostring(v)), 2)
+    end
+  end
+  return total, lp, math.exp(-h0 * math.exp(lp))
 end
 
 --- validate.score_column(t, model, name) -> t: add column `name` = the model's linear predictor (the radiomics score) to t in place

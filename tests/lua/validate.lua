@@ -201,6 +201,185 @@ do
   T.errors(function() validate.nomogram({}, {at = 1}) end, "Cox model", "nomogram: not a model")
 end
 
+-- ---- calibration slope ---------------------------------------------------------
+-- independent reference for the Wald p-value: 2 (1 - Phi(|z|)) by Simpson's rule
+local function two_sided_p(z)
+  z = math.abs(z)
+  local m = 4000
+  local h = z / m
+  local s = 1 + math.exp(-z * z / 2)
+  for k = 1, m - 1 do s = s + (k % 2 == 1 and 4 or 2) * math.exp(-(k * h) ^ 2 / 2) end
+  return 1 - 2 * (s * h / 3) / math.sqrt(2 * math.pi)
+end
+
+do
+  local t = simulate(200, 7)
+  local m = rad.cox(t, {time = "time", event = "event", x = {"x1", "x2"}})
+  local cs = validate.calibration_slope(t, {time = "time", event = "event", model = m, at = 1})
+  T.near(cs.slope, 1, 1e-6, "calibration_slope: the fitted lp in its own data has slope 1")
+  T.near(cs.intercept, 0, 1e-9, "calibration_slope: offset-Poisson intercept 0 in the fitting data (Breslow)")
+  T.near(cs.expected_events, cs.nevent, 1e-8 * cs.nevent, "calibration_slope: expected events = observed events")
+  T.near(cs.intercept_se, 1 / math.sqrt(cs.nevent), 1e-15, "calibration_slope: intercept SE 1/sqrt(events)")
+  T.near(cs.lower, cs.slope - 1.959963984540054 * cs.se, 1e-12, "calibration_slope: Wald lower limit")
+  T.near(cs.upper, cs.slope + 1.959963984540054 * cs.se, 1e-12, "calibration_slope: Wald upper limit")
+  -- O/E at 1 by hand: O = 1 - KM(1), E = mean predicted risk at 1
+  local ps = m:predict(t, {type = "survival", times = {1}})
+  local e = 0
+  for i = 1, #ps do e = e + (1 - ps[i][1]) end
+  e = e / #ps
+  local km = rad.km(t, {time = "time", event = "event"}):at(1)
+  T.near(cs.oe_ratio, (1 - km.surv) / e, 1e-12, "calibration_slope: oe_ratio = (1 - KM(at)) / mean risk")
+  T.ok(cs.oe_lower < cs.oe_ratio and cs.oe_upper > cs.oe_ratio, "calibration_slope: O/E limits around it")
+  -- an lp twice too large (overfit-like) has slope 1/2; the Wald test of slope = 1
+  local lp = m:predict(t, {type = "lp"})
+  local lp2 = {}
+  for i, v in ipairs(lp) do lp2[i] = 2 * v end
+  local c2 = validate.calibration_slope(t, {time = "time", event = "event", lp = lp2})
+  T.near(c2.slope, 0.5, 1e-6, "calibration_slope: lp doubled -> slope 1/2")
+  T.near(c2.se, cs.se / 2, 1e-6, "calibration_slope: ... and SE halved")
+  T.near(c2.z_slope1, (c2.slope - 1) / c2.se, 1e-12, "calibration_slope: z of slope = 1")
+  T.near(c2.p_slope1, two_sided_p(c2.z_slope1), 1e-10, "calibration_slope: p_slope1 = 2 (1 - Phi(|z|))")
+  T.ok(c2.p_slope1 < 0.05, "calibration_slope: slope 1/2 is detected (p = " .. c2.p_slope1 .. ")")
+  T.near(cs.p_slope1, two_sided_p(cs.z_slope1), 1e-10, "calibration_slope: p_slope1 near slope 1")
+  T.ok(c2.intercept == nil and c2.oe_ratio == nil, "calibration_slope: no model, no at -> no calibration in the large")
+  -- lp as a column name; predicted survival all 0.5 -> E = 1/2
+  t:add("lp", lp)
+  local half = {}
+  for i = 1, t:nrow() do half[i] = 0.5 end
+  local c3 = validate.calibration_slope(t, {time = "time", event = "event", lp = "lp", at = 1, surv = half})
+  T.near(c3.slope, cs.slope, 1e-12, "calibration_slope: lp as a column")
+  T.near(c3.oe_ratio, (1 - km.surv) / 0.5, 1e-12, "calibration_slope: O/E with given survival")
+  T.errors(function() validate.calibration_slope(t, {time = "time", event = "event"}) end,
+    "give lp =", "calibration_slope: lp or model needed")
+  T.errors(function() validate.calibration_slope(t, {time = "time", event = "event", lp = "lp", surv = half}) end,
+    "needs at =", "calibration_slope: surv needs at")
+  local const = {}
+  for i = 1, t:nrow() do const[i] = 1 end
+  T.errors(function() validate.calibration_slope(t, {time = "time", event = "event", lp = const}) end,
+    "constant", "calibration_slope: constant lp")
+  T.errors(function() validate.calibration_slope(t, {time = "x1", event = "event", lp = "lp"}) end,
+    "survival times must be >= 0", "calibration_slope: negative time named")
+  T.errors(function() validate.calibration_slope(t, {time = "time", event = "x2", lp = "lp"}) end,
+    "code events as 0", "calibration_slope: bad event coding")
+  T.errors(function() validate.calibration_slope(t, {time = "time", event = "event", model = 3}) end,
+    "Cox model from rad.cox", "calibration_slope: bad model")
+  -- stratified: per-stratum Breslow baselines, still intercept 0 in the fitting data
+  local site = {}
+  for i = 1, t:nrow() do site[i] = i % 3 == 0 and "north" or "south" end
+  t:add("site", site)
+  local ms = rad.cox(t, {time = "time", event = "event", x = {"x1", "x2"}, strata = "site"})
+  local css = validate.calibration_slope(t, {time = "time", event = "event", model = ms})
+  T.near(css.intercept, 0, 1e-9, "calibration_slope: stratified model, intercept 0 in the fitting data")
+  T.near(css.slope, 1, 1e-6, "calibration_slope: stratified model, slope 1")
+end
+
+-- ---- bootstrap optimism of the calibration slope (overfit model) ---------------
+do
+  local g = rng.new(21)
+  local function normal()
+    local u1, u2 = g:random(), g:random()
+    return math.sqrt(-2 * math.log(1 - u1)) * math.cos(2 * math.pi * u2)
+  end
+  local n, cols, xs = 60, {}, {}
+  for j = 1, 16 do xs[j] = "z" .. j; cols[j] = {} end
+  local time, event = {}, {}
+  for i = 1, n do
+    for j = 1, 16 do cols[j][i] = normal() end
+    local tt = -math.log(1 - g:random()) / math.exp(0.7 * cols[1][i])
+    local c = 2.5 * g:random()
+    time[i], event[i] = math.min(tt, c), tt <= c and 1 or 0
+  end
+  local spec = {{"time", time}, {"event", event}}
+  for j = 1, 16 do spec[#spec + 1] = {xs[j], cols[j]} end
+  local t = rad.table.new(spec)
+  local fit = function(d) return rad.cox(d, {time = "time", event = "event", x = xs}) end
+  local score = function(m, d) return m:predict(d, {type = "lp"}) end
+  local o = validate.bootstrap_optimism(t, {fit = fit, score = score, time = "time", event = "event", B = 20,
+    seed = 4})
+  T.near(o.slope.apparent, 1, 1e-6, "bootstrap slope: apparent slope of the full fit is 1")
+  local sum, k = 0, 0
+  for b = 1, 20 do
+    if o.slope.boot[b] ~= NA and o.slope.orig[b] ~= NA then
+      sum, k = sum + o.slope.boot[b] - o.slope.orig[b], k + 1
+    end
+  end
+  T.is(o.slope.B, k, "bootstrap slope: B = the resamples with both slopes")
+  T.near(o.slope.optimism, sum / k, 1e-12, "bootstrap slope: optimism = mean(slope_boot - slope_orig)")
+  T.is(o.slope.corrected, o.slope.apparent - o.slope.optimism, "bootstrap slope: corrected = apparent - optimism")
+  T.ok(o.slope.corrected < 1, "bootstrap slope: an overfit model (16 covariates, 60 rows) shrinks: " ..
+    o.slope.corrected)
+  T.ok(o.corrected < o.apparent, "bootstrap slope: its C-index is optimistic too")
+  local o2 = validate.bootstrap_optimism(t, {fit = fit, score = score, time = "time", event = "event", B = 20,
+    seed = 4})
+  T.is(o2.slope.corrected, o.slope.corrected, "bootstrap slope: same seed, same corrected slope")
+  local o3 = validate.bootstrap_optimism(t, {fit = fit, score = score, time = "time", event = "event", B = 2,
+    slope = false})
+  T.ok(o3.slope == nil and o3.corrected, "bootstrap slope: slope = false leaves it out")
+  T.errors(function() validate.bootstrap_optimism(t, {fit = fit, score = score, time = "time", event = "event",
+    slope = 1}) end, "option slope must be true or false", "bootstrap slope: bad option")
+end
+
+-- ---- nomogram with a factor and with strata ----------------------------------------
+do
+  local t = simulate(160, 13)
+  local grade, site = {}, {}
+  local gl = {"low", "mid", "high"}
+  local ev, tm = t:col("event"), t:col("time")
+  for i = 1, t:nrow() do
+    grade[i] = gl[(i * 7) % 3 + 1]
+    site[i] = (i % 4 == 0) and "B" or "A"
+  end
+  t:add("grade", grade)
+  t:add("site", site)
+  local m = rad.cox(t, {time = "time", event = "event", x = {"x1", "grade"}})
+  local nomo = validate.nomogram(m, {at = 1, data = t})
+  T.is(#nomo.terms, 2, "nomogram factor: one axis per covariate")
+  local fg = nomo.terms[2]
+  T.is(fg.type, "factor", "nomogram factor: grade is a factor axis")
+  T.is(table.concat(fg.levels, ","), "high,low,mid", "nomogram factor: levels in sorted order")
+  -- reference level "high" contributes 0; points = (beta_l - min beta) / scale
+  local b = {high = 0, low = m.coef["grade:low"], mid = m.coef["grade:mid"]}
+  local bmin = math.min(0, b.low, b.mid)
+  local okp = true
+  for k, l in ipairs(fg.levels) do
+    if math.abs(fg.points[k] - (b[l] - bmin) / nomo.scale) > 1e-9 then okp = false end
+  end
+  T.ok(okp, "nomogram factor: points of each level")
+  T.is(fg.contrib.high, 0, "nomogram factor: reference level has lp contribution 0")
+  local rows = {{x1 = 0.3, grade = "low"}, {x1 = -1.2, grade = "mid"}, {x1 = 1.5, grade = "high"}}
+  local ok_lp, ok_s = true, true
+  for _, r in ipairs(rows) do
+    local _, lp, s = validate.points(nomo, r)
+    local one = rad.table.new{{"x1", {r.x1}}, {"grade", {r.grade}}}
+    local plp = m:predict(one, {type = "lp"})[1]
+    local ps = m:predict(one, {type = "survival", times = {1}})[1][1]
+    if math.abs(lp - plp) > 1e-10 then ok_lp = false; T.diag("lp", lp, plp) end
+    if math.abs(s - ps) > 1e-10 then ok_s = false; T.diag("surv", s, ps) end
+  end
+  T.ok(ok_lp, "nomogram factor: points -> lp as Cox:predict")
+  T.ok(ok_s, "nomogram factor: points -> survival at 1 as Cox:predict")
+  T.errors(function() validate.points(nomo, {x1 = 0, grade = "top"}) end, "row.grade must be one of the levels",
+    "nomogram factor: unknown level")
+  -- stratified by site
+  local ms = rad.cox(t, {time = "time", event = "event", x = {"x1", "grade"}, strata = "site"})
+  local ns = validate.nomogram(ms, {at = 1, data = t})
+  T.is(#ns.strata, 2, "nomogram strata: one survival scale per stratum")
+  T.is(ns.strata[1].level .. ns.strata[2].level, "AB", "nomogram strata: levels")
+  T.ok(ns.survival == nil and #ns.strata[2].survival == #ns.total, "nomogram strata: scales on the total grid")
+  local srows = {{x1 = 0.3, grade = "low", site = "A"}, {x1 = -1.2, grade = "mid", strata = "B"},
+                 {x1 = 1.5, grade = "high", site = "B"}, {x1 = 0, grade = "high", strata = "A"}}
+  local oks = true
+  for _, r in ipairs(srows) do
+    local _, _, s = validate.points(ns, r)
+    local one = rad.table.new{{"x1", {r.x1}}, {"grade", {r.grade}}, {"site", {r.site or r.strata}}}
+    local ps = ms:predict(one, {type = "survival", times = {1}})[1][1]
+    if math.abs(s - ps) > 1e-10 then oks = false; T.diag("strata surv", s, ps) end
+  end
+  T.ok(oks, "nomogram strata: survival at 1 per stratum as Cox:predict")
+  T.errors(function() validate.points(ns, {x1 = 0, grade = "low"}) end, "give row.strata",
+    "nomogram strata: stratum required")
+end
+
 -- ---- score column --------------------------------------------------------------
 do
   local t = simulate(100, 9)
@@ -251,7 +430,7 @@ end
 -- ---- help --------------------------------------------------------------------
 do
   for _, name in ipairs{"calibration", "dca", "risk_groups", "assign", "bootstrap_optimism", "nomogram", "points",
-      "score_column"} do
+      "score_column", "calibration_slope"} do
     local h = rad.help and rad.help(validate[name])
     T.ok(type(h) == "string" and h:find("validate." .. name, 1, true), "help text for validate." .. name)
   end

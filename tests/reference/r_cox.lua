@@ -9,7 +9,7 @@
 local T = require "rad.test"
 local data, why = T.data()
 if not data then
-  T.skip(60, "no reference data (" .. tostring(why) .. "): the Cox model is NOT compared with R")
+  T.skip(66, "no reference data (" .. tostring(why) .. "): the Cox model is NOT compared with R")
   T.done()
   return
 end
@@ -102,6 +102,21 @@ end
 T.diag(string.format("cox.zph GLOBAL   radlab %.6f  R (printed) 3.0051", z.global.chisq))
 T.near(z.global.chisq, 3.0051, 5e-5, "cox.zph global chisq as R prints it")
 T.is(z.global.df, 3, "cox.zph global test on 3 df")
+-- cox.zph's plot data: one row per event, time ascending, x = 1 - KM(t-), y = scaled Schoenfeld residuals
+T.is(#z.time, zf.nevent, "one zph row per event")
+local asc, xok = true, true
+for e = 1, #z.time do
+  if e > 1 and (z.time[e] < z.time[e - 1] or z.x[e] < z.x[e - 1]) then asc = false end
+  if not (z.x[e] >= 0 and z.x[e] < 1) then xok = false end
+end
+T.ok(asc, "zph time and x ascending")
+T.ok(xok and z.x[1] == 0, "x = 1 - KM(t-) in [0, 1), 0 at the first event")
+for _, term in ipairs(zf.terms) do
+  local s = 0
+  for e = 1, #z.time do s = s + z.y[term][e] end
+  T.near(s / #z.time, zf.coef[term], 1e-6 * math.abs(zf.coef[term]),
+    "mean scaled residual of " .. term .. " = coef (the residuals sum to the score, 0)")
+end
 
 -- strata, weights and string covariates
 local st = rad.cox(t, {time = "time", event = "status", x = {"age", "ph.ecog"}, strata = "sex"})

@@ -11,7 +11,7 @@
 local T = require "rad.test"
 local data, why = T.data()
 if not data then
-  T.skip(46, "no reference data: " .. tostring(why))
+  T.skip(58, "no reference data: " .. tostring(why))
   T.done()
   return
 end
@@ -103,6 +103,44 @@ local half = {}
 for i = 1, t:nrow() do half[i] = 0.5 end
 T.ok(rad.brier(t, {time = "time", event = "status", prob = half, at = 365}).brier > b1.brier,
   "the KM prediction beats a constant 0.5")
+
+-- integrated Brier score (Graf 1999, IPCW) of a Cox(age, sex, ph.ecog) fit on the complete cases:
+-- no R reference values; the step-rule integral must equal the sum of the single-time scores exactly
+local tc = t:drop_na({"age", "sex", "ph.ecog"})
+local cf = rad.cox(tc, {time = "time", event = "status", x = {"age", "sex", "ph.ecog"}})
+local bc = rad.brier(tc, {time = "time", event = "status", model = cf, at = 365})
+T.diag(string.format("Brier(365) of Cox(age, sex, ph.ecog): %.6f", bc.brier))
+T.ok(bc.brier > 0 and bc.brier < 0.25, "Brier(365) of the Cox model within (0, 0.25)")
+local grid = {100, 200, 300, 400, 500, 600, 700}
+local ib = rad.brier(tc, {time = "time", event = "status", model = cf, times = grid})
+T.is(#ib.brier, #grid, "one Brier score per time")
+T.is(ib.tmax, 700, "tmax is the last time")
+local sv = cf:predict(tc, {type = "survival", times = grid})
+local sum, prev, same = 0, 0, true
+for j, tj in ipairs(grid) do
+  local pj = {}
+  for i = 1, #sv do pj[i] = sv[i][j] end
+  local bj = rad.brier(tc, {time = "time", event = "status", prob = pj, at = tj}).brier
+  same = same and bj == ib.brier[j]
+  sum = sum + (tj - prev) * bj
+  prev = tj
+end
+T.ok(same, "each brier[j] equals the single-time Brier score at times[j]")
+T.near(ib.ibs, sum / 700, 1e-15, "IBS = sum (t_j - t_j-1) BS(t_j) / 700, t_0 = 0")
+T.diag(string.format("IBS over 100..700 of Cox(age, sex, ph.ecog): %.6f", ib.ibs))
+T.ok(ib.ibs > 0 and ib.ibs < 0.25, "IBS within (0, 0.25)")
+local ib2 = rad.brier(tc, {time = "time", event = "status", prob = sv, times = grid})
+T.is(ib2.ibs, ib.ibs, "prob as n rows of k values gives the same as model =")
+T.errors(function() rad.brier(tc, {time = "time", event = "status", model = cf, times = {200, 100}}) end,
+  "strictly increasing", "times must increase")
+T.errors(function() rad.brier(tc, {time = "time", event = "status", model = cf, times = grid, at = 365}) end,
+  "not both", "at and times together are an error")
+T.errors(function() rad.brier(tc, {time = "time", event = "status", prob = {{0.5}}, times = grid}) end,
+  "rows", "prob with the wrong number of rows")
+T.errors(function() rad.brier(tc, {time = "time", event = "status", times = grid}) end, "model",
+  "neither prob nor model")
+T.errors(function() rad.brier(t, {time = "time", event = "status", model = cf, times = grid}) end, "drop",
+  "rows without a prediction (missing ph.ecog) are an error suggesting to drop them")
 
 -- bad input
 T.errors(function() rad.km(t, {time = "tme", event = "status"}) end, "time", "unknown time column named")

@@ -12,9 +12,21 @@
  * - Harrell's C on five rows with tied times and scores, counted by hand;
  * - duplicated data in two strata: the same estimate, twice the log-likelihood;
  * - errors: all censored, negative time, bad event code, constant and
- *   collinear covariates (named), and the monotone-likelihood warning.
+ *   collinear covariates (named), and the monotone-likelihood warning;
+ * - cox.zph's plot data on 12 tie-free rows: the raw Schoenfeld residuals
+ *   sum to 0 per term at the MLE (the score equation), the scaled residuals
+ *   average to coef, x = 1 - KM(t-) re-computed here, and for one covariate
+ *   the chisq re-computed from x and y.  Derivation: with c_e = x_e - mean x,
+ *   r_e = (y_e - b) / (d var) the raw residual (d events) and I_e the
+ *   risk-set variance of the covariate at event e (at the estimate), the
+ *   score test of adding x * g(t) at (b, 0) is
+ *       U = sum c_e r_e,  V = sum c_e^2 I_e - (sum c_e I_e)^2 / sum I_e,
+ *       chisq = U^2 / V  (Grambsch & Therneau 1994; cox.zph in survival 3.x),
+ *   and with I_e replaced by its average I / d (the approximation of
+ *   survival 2.x) chisq ~ (sum c_e (y_e - b))^2 / (d var sum c_e^2).
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "rad.h"
@@ -177,6 +189,90 @@ static void test_errors(void)
     rad_cox_free(&f);
 }
 
+static void test_zph(void)
+{
+    double time[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    double status[] = {1, 1, 0, 1, 1, 1, 0, 1, 1, 0, 1, 1};
+    double x[] = {2.1, 0.5, 1.7, 1.2, 3.0, 0.3, 0.9, 1.5, 0.2, 1.1, 0.4, 0.8, /* x1 */
+                  0, 1, 1, 0, 1, 0, 0, 1, 1, 0, 1, 0};                       /* x2 */
+    const char *names[] = {"x1", "x2"};
+    size_t n = 12, d = 9;
+    RadCoxFit f;
+    tap_ok(rad_cox_fit(time, status, x, n, 2, NULL, NULL, names, NULL, &f) == 0, "two-covariate fit for zph");
+    tap_ok(f.zph_n == d, "one zph row per event (%zu)", f.zph_n);
+    for (size_t j = 0; j < 2; j++) {
+        double sr = 0, sy = 0, scale = 0;
+        for (size_t e = 0; e < d; e++) {
+            sr += f.zph_resid[j * d + e];
+            sy += f.zph_y[j * d + e];
+            scale += fabs(f.zph_resid[j * d + e]);
+        }
+        char what[96];
+        snprintf(what, sizeof what, "Schoenfeld residuals of %s sum to 0 at the MLE", names[j]);
+        tap_near(sr / scale, 0, 1e-7, what);
+        snprintf(what, sizeof what, "scaled residuals of %s average to coef", names[j]);
+        tap_near(sy / (double)d, f.coef[j], 1e-7 * (1 + fabs(f.coef[j])), what);
+    }
+    /* time ascending, x = 1 - KM(t-): KM by hand over the 12 rows */
+    int ok = 1;
+    size_t e = 0;
+    double surv = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (status[i]) {
+            ok &= f.zph_time[e] == time[i] && fabs(f.zph_x[e] - (1 - surv)) < 1e-15;
+            e++;
+            surv *= 1 - 1.0 / (double)(n - i);
+        }
+    }
+    tap_ok(ok, "zph time is the event times ascending, x = 1 - KM(t-)");
+    /* the raw residual of the first event by hand: x - risk-weighted mean over all 12 */
+    double num = 0, den = 0;
+    for (size_t i = 0; i < n; i++) {
+        double r = exp(f.coef[0] * x[i] + f.coef[1] * x[n + i]);
+        num += r * x[i];
+        den += r;
+    }
+    tap_near(f.zph_resid[0], x[0] - num / den, 1e-12, "first Schoenfeld residual by hand");
+    rad_cox_free(&f);
+
+    /* one covariate: chisq from x and y (plus the risk-set variances) */
+    tap_ok(rad_cox_fit(time, status, x, n, 1, NULL, NULL, names, NULL, &f) == 0, "one-covariate fit for zph");
+    double b = f.coef[0], var = f.var[0], xbar = 0;
+    for (e = 0; e < d; e++)
+        xbar += f.zph_x[e] / (double)d;
+    double u = 0, scc = 0, sci = 0, si = 0, approx = 0;
+    e = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!status[i])
+            continue;
+        double s0 = 0, s1 = 0, s2 = 0;
+        for (size_t j = i; j < n; j++) { /* risk set: time >= time[i] (no ties) */
+            double r = exp(b * x[j]);
+            s0 += r;
+            s1 += r * x[j];
+            s2 += r * x[j] * x[j];
+        }
+        double ie = s2 / s0 - (s1 / s0) * (s1 / s0), c = f.zph_x[e] - xbar;
+        double r = (f.zph_y[e] - b) / ((double)d * var);
+        u += c * r;
+        scc += c * c * ie;
+        sci += c * ie;
+        si += ie;
+        approx += c * (f.zph_y[e] - b);
+        e++;
+    }
+    double chisq = u * u / (scc - sci * sci / si), cc = 0;
+    for (e = 0; e < d; e++)
+        cc += (f.zph_x[e] - xbar) * (f.zph_x[e] - xbar);
+    approx = approx * approx / ((double)d * var * cc);
+    printf("# zph chisq %.10g, from x and y %.10g, survival 2.x approximation %.10g\n", f.zph_chisq[0], chisq,
+           approx);
+    tap_near(chisq, f.zph_chisq[0], 1e-9 * (1 + f.zph_chisq[0]), "zph chisq re-computed from x and y");
+    tap_ok(fabs(approx - f.zph_chisq[0]) < 0.5 * f.zph_chisq[0] + 0.05,
+           "the I_e = I / d approximation is close to the exact test");
+    rad_cox_free(&f);
+}
+
 int main(void)
 {
     test_logrank();
@@ -185,5 +281,6 @@ int main(void)
     test_concordance();
     test_strata_weights();
     test_errors();
+    test_zph();
     return tap_done();
 }

@@ -6,9 +6,14 @@
  * median on a flat 0.5 segment), a two-group log-rank test on 4 subjects,
  * Harrell's and Uno's C on 5 subjects, all-censored data and a single event,
  * time-dependent AUC and Brier score on the same 5 subjects, and the
- * messages for bad input.
+ * messages for bad input.  The integrated Brier score (rad_brier_times):
+ * 4 uncensored subjects (all weights 1, so BS(t) is a plain mean of squared
+ * errors, worked out below) and 7 censored subjects checked against the Graf
+ * (1999) formula re-coded here with its own reverse Kaplan-Meier.
  */
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "rad.h"
 #include "tap.h"
@@ -166,11 +171,104 @@ static void test_td(void)
     tap_contains(rad_error_message(), "subject 2", "the message names the subject");
 }
 
+static void test_ibs_uncensored(void)
+{
+    /* times 1 2 3 4, all events; grid 1.5 2.5 3.5 (G = 1 throughout).
+     * t = 1.5: subject 1 dead (target 0), others alive (1); p = .5 .8 .9 .9:
+     *          (.25 + .04 + .01 + .01) / 4 = .0775
+     * t = 2.5: 1, 2 dead; p = .2 .4 .7 .8: (.04 + .16 + .09 + .04) / 4 = .0825
+     * t = 3.5: 1, 2, 3 dead; p = .1 .2 .3 .6: (.01 + .04 + .09 + .16) / 4 = .075
+     * IBS (step rule, t0 = 0): (1.5 * .0775 + 1 * .0825 + 1 * .075) / 3.5 */
+    double t[] = {1, 2, 3, 4}, e[] = {1, 1, 1, 1}, g[] = {1.5, 2.5, 3.5};
+    double p[] = {.5, .8, .9, .9, /* column t = 1.5 */
+                  .2, .4, .7, .8, /* t = 2.5 */
+                  .1, .2, .3, .6}; /* t = 3.5 */
+    double bs[3], ibs;
+    tap_ok(rad_brier_times(t, e, p, 4, g, 3, bs, &ibs) == 0, "integrated Brier, no censoring");
+    tap_near(bs[0], .0775, 1e-15, "BS(1.5) = .0775 by hand");
+    tap_near(bs[1], .0825, 1e-15, "BS(2.5) = .0825 by hand");
+    tap_near(bs[2], .075, 1e-15, "BS(3.5) = .075 by hand");
+    tap_near(ibs, (1.5 * .0775 + .0825 + .075) / 3.5, 1e-15, "IBS = step-rule integral / 3.5 by hand");
+    double one;
+    tap_ok(rad_brier_times(t, e, p, 4, g, 1, bs, &one) == 0 && fabs(one - .0775) < 1e-15,
+           "one time point: IBS = BS(t1)");
+    double bad[] = {1.5, 1.5, 3.5};
+    tap_ok(rad_brier_times(t, e, p, 4, bad, 3, bs, &ibs) < 0, "repeated time point is an error");
+    tap_contains(rad_error_message(), "strictly increasing", "the message says the times must increase");
+    double neg[] = {-1, 2.5, 3.5};
+    tap_ok(rad_brier_times(t, e, p, 4, neg, 3, bs, &ibs) < 0, "negative time point is an error");
+    tap_contains(rad_error_message(), "time point 1", "the message names the time point");
+    double pq[12];
+    memcpy(pq, p, sizeof pq);
+    pq[6] = -0.5;
+    tap_ok(rad_brier_times(t, e, pq, 4, g, 3, bs, &ibs) < 0, "probability -0.5 is an error");
+    tap_contains(rad_error_message(), "subject 3", "the message names the subject");
+    tap_contains(rad_error_message(), "time point 2", "and the time point");
+}
+
+/* Reverse Kaplan-Meier G(u) (left = 0) or G(u-) (left = 1), coded directly:
+ * product over censoring times c <= u (< u) of 1 - censored(c) / at risk(c),
+ * at risk = time >= c (events at c still count as at risk, as survfit). */
+static double revkm(const double *t, const double *e, size_t n, double u, int left)
+{
+    double G = 1;
+    for (size_t i = 0; i < n; i++) {
+        double c = t[i];
+        int first = 1;
+        for (size_t j = 0; j < i; j++)
+            if (t[j] == c)
+                first = 0;
+        if (!first || (left ? !(c < u) : !(c <= u)))
+            continue;
+        double nc = 0, nr = 0;
+        for (size_t j = 0; j < n; j++) {
+            nc += t[j] == c && e[j] == 0;
+            nr += t[j] >= c;
+        }
+        G *= 1 - nc / nr;
+    }
+    return G;
+}
+
+static void test_ibs_censored(void)
+{
+    double t[] = {1, 2, 2, 3, 4, 5, 6}, e[] = {1, 0, 1, 1, 0, 1, 0}, g[] = {1.5, 2.5, 4.5, 5.5};
+    size_t n = 7, k = 4;
+    double p[28], bs[4], ibs, ref[4], integral = 0, prev = 0;
+    for (size_t j = 0; j < k; j++)
+        for (size_t i = 0; i < n; i++)
+            p[j * n + i] = exp(-(0.1 + 0.05 * (double)i) * g[j]); /* decreasing in time */
+    tap_ok(rad_brier_times(t, e, p, n, g, k, bs, &ibs) == 0, "integrated Brier with censoring");
+    for (size_t j = 0; j < k; j++) {
+        double s = 0;
+        for (size_t i = 0; i < n; i++) {
+            double q = p[j * n + i];
+            if (e[i] == 1 && t[i] <= g[j])
+                s += q * q / revkm(t, e, n, t[i], 1);
+            else if (t[i] > g[j])
+                s += (1 - q) * (1 - q) / revkm(t, e, n, g[j], 0);
+        }
+        ref[j] = s / (double)n;
+        char what[96];
+        snprintf(what, sizeof what, "BS(%g) = Graf formula with independent IPCW weights", g[j]);
+        tap_near(bs[j], ref[j], 1e-14, what);
+        integral += (g[j] - prev) * ref[j];
+        prev = g[j];
+    }
+    tap_near(ibs, integral / g[k - 1], 1e-14, "IBS = step-rule integral of the re-computed BS");
+    tap_near(revkm(t, e, n, 2.5, 0), 5.0 / 6, 1e-15, "the test's reverse KM: G(2.5) = 5/6");
+    double single;
+    tap_ok(rad_brier(t, e, p + 2 * n, n, g[2], &single) == 0 && single == bs[2],
+           "bs[j] is rad_brier at times[j]");
+}
+
 int main(void)
 {
     test_km();
     test_logrank();
     test_concordance();
     test_td();
+    test_ibs_uncensored();
+    test_ibs_censored();
     return tap_done();
 }

@@ -1,0 +1,368 @@
+/* radlab: the Figure object, rad.plot.page and the chart options.  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A Figure is a box around a RadFigure (plot.h).  Every chart function of
+ * rad.plot returns one; fig:save(path) renders it to PNG.  The charts
+ * themselves are bound in l_plot_surv.c, l_plot_model.c and l_plot_image.c;
+ * this file holds what they share: the Figure box, the options every chart
+ * takes, and the provenance written to the PNG (the command or script that
+ * made it, read from the global `arg` the radlab host sets).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "binding.h"
+
+/* ---- the Figure box ------------------------------------------------------------- */
+
+RadFigure **radl_figure_push(lua_State *L)
+{
+    RadFigure **box = lua_newuserdatauv(L, sizeof *box, 0);
+    *box = NULL;
+    luaL_setmetatable(L, RADL_FIGURE);
+    return box;
+}
+
+RadFigure *radl_check_figure(lua_State *L, int idx)
+{
+    RadFigure **box = luaL_checkudata(L, idx, RADL_FIGURE);
+    if (!*box)
+        luaL_error(L, "attempt to use a closed Figure");
+    return *box;
+}
+
+int radl_figure_return(lua_State *L, RadFigure **box, RadFigure *fig)
+{
+    if (!fig)
+        return radl_error(L);
+    *box = fig;
+    return 1;
+}
+
+void radl_chart_options(lua_State *L, int idx, const char *fname, RadChartOptions *o)
+{
+    rad_chart_options_default(o);
+    if (lua_isnoneornil(L, idx))
+        return;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    o->width = radl_opt_number(L, idx, "width", 0);
+    o->height = radl_opt_number(L, idx, "height", 0);
+    if ((o->width != 0 && !(o->width >= 10 && o->width <= 2000)) ||
+        (o->height != 0 && !(o->height >= 10 && o->height <= 2000)))
+        radl_fail(L, "%s: width and height are in mm, 10 to 2000 (got %g x %g)", fname, o->width, o->height);
+    o->title = radl_opt_string(L, idx, "title", NULL);
+    o->subtitle = radl_opt_string(L, idx, "subtitle", NULL);
+    o->xlabel = radl_opt_string(L, idx, "xlabel", NULL);
+    o->ylabel = radl_opt_string(L, idx, "ylabel", NULL);
+    const char *lg = radl_opt_string(L, idx, "legend", NULL);
+    if (lg && rad_legend_parse(lg, &o->legend) != 0)
+        radl_fail(L, "%s: %s", fname, rad_error_message());
+    lua_getfield(L, idx, "grid");
+    if (!lua_isnil(L, -1)) {
+        if (!lua_isboolean(L, -1))
+            radl_fail(L, "%s: option grid must be true or false, got %s", fname, luaL_typename(L, -1));
+        o->grid = lua_toboolean(L, -1);
+    }
+    lua_pop(L, 1);
+}
+
+/* ---- provenance ------------------------------------------------------------------- */
+
+/* Push "radlab script.lua a b" from the global arg, or a REPL/host note. */
+static void push_source(lua_State *L)
+{
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    if (lua_getglobal(L, "arg") == LUA_TTABLE) {
+        int first = 1;
+        /* arg[-k] .. arg[-1] are the interpreter and its options */
+        lua_Integer lo = 0;
+        while (lua_rawgeti(L, -1, lo - 1) == LUA_TSTRING) {
+            lua_pop(L, 1);
+            lo--;
+        }
+        lua_pop(L, 1);
+        for (lua_Integer i = lo;; i++) {
+            if (lua_rawgeti(L, -1, i) != LUA_TSTRING) {
+                lua_pop(L, 1);
+                if (i >= 0)
+                    break;
+                continue;
+            }
+            const char *s = lua_tostring(L, -1);
+            lua_pop(L, 1);
+            if (!first)
+                luaL_addchar(&b, ' ');
+            luaL_addstring(&b, s);
+            first = 0;
+        }
+        lua_pop(L, 1);
+        if (first)
+            luaL_addstring(&b, "radlab (interactive)");
+    } else {
+        lua_pop(L, 1);
+        luaL_addstring(&b, "lua (interactive or embedded)");
+    }
+    luaL_pushresult(&b);
+}
+
+/* ---- methods -------------------------------------------------------------------------- */
+
+static double opt_dpi(lua_State *L, int idx, const char *fname)
+{
+    double dpi = lua_istable(L, idx) ? radl_opt_number(L, idx, "dpi", 150) : 150;
+    if (!(dpi >= 30 && dpi <= 1200))
+        radl_fail(L, "%s: dpi must be 30 to 1200 (300 for journals), got %g", fname, dpi);
+    return dpi;
+}
+
+static int m_save(lua_State *L)
+{
+    static const char *const keys[] = {"dpi", "source", "digest", "title", "reproducible", "width", "height", NULL};
+    RadFigure *f = radl_check_figure(L, 1);
+    const char *path = luaL_checkstring(L, 2);
+    RadPngMeta meta;
+    memset(&meta, 0, sizeof meta);
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        radl_check_keys(L, 3, "Figure:save", keys);
+    }
+    double dpi = opt_dpi(L, 3, "Figure:save");
+    if (lua_istable(L, 3)) {
+        meta.source = radl_opt_string(L, 3, "source", NULL);
+        meta.digest = radl_opt_string(L, 3, "digest", NULL);
+        meta.title = radl_opt_string(L, 3, "title", NULL);
+        lua_getfield(L, 3, "reproducible");
+        meta.reproducible = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+        double w = radl_opt_number(L, 3, "width", 0), h = radl_opt_number(L, 3, "height", 0);
+        if (w > 0 || h > 0) {
+            if (rad_figure_set_size(f, w > 0 ? w : rad_figure_width(f), h > 0 ? h : rad_figure_height(f)) != 0)
+                return radl_fail(L, "Figure:save: %s", rad_error_message());
+        }
+    }
+    if (!meta.source) {
+        push_source(L);
+        meta.source = lua_tostring(L, -1);
+    }
+    if (rad_figure_save(f, path, dpi, &meta) != 0)
+        return radl_fail(L, "Figure:save: %s", rad_error_message());
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int m_layout(lua_State *L)
+{
+    RadFigure *f = radl_check_figure(L, 1);
+    double dpi = opt_dpi(L, 2, "Figure:layout");
+    RadLayoutBox *b;
+    size_t n;
+    if (rad_figure_layout(f, dpi, &b, &n) != 0)
+        return radl_fail(L, "Figure:layout: %s", rad_error_message());
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_createtable(L, 0, 6);
+        lua_pushstring(L, b[i].kind);
+        lua_setfield(L, -2, "kind");
+        lua_pushinteger(L, b[i].axes + 1);
+        lua_setfield(L, -2, "axes");
+        lua_pushnumber(L, b[i].x0);
+        lua_setfield(L, -2, "x0");
+        lua_pushnumber(L, b[i].y0);
+        lua_setfield(L, -2, "y0");
+        lua_pushnumber(L, b[i].x1);
+        lua_setfield(L, -2, "x1");
+        lua_pushnumber(L, b[i].y1);
+        lua_setfield(L, -2, "y1");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    free(b);
+    return 1;
+}
+
+static int m_size(lua_State *L)
+{
+    RadFigure *f = radl_check_figure(L, 1);
+    lua_pushnumber(L, rad_figure_width(f));
+    lua_pushnumber(L, rad_figure_height(f));
+    return 2;
+}
+
+static int m_pixels(lua_State *L)
+{
+    RadFigure *f = radl_check_figure(L, 1);
+    double dpi = lua_isnoneornil(L, 2) ? 150 : luaL_checknumber(L, 2);
+    if (!(dpi >= 30 && dpi <= 1200))
+        return radl_fail(L, "Figure:pixels: dpi must be 30 to 1200, got %g", dpi);
+    int w, h;
+    rad_figure_pixels(f, dpi, &w, &h);
+    lua_pushinteger(L, w);
+    lua_pushinteger(L, h);
+    return 2;
+}
+
+static int m_notes(lua_State *L)
+{
+    RadFigure *f = radl_check_figure(L, 1);
+    size_t n = rad_figure_nnotes(f);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushstring(L, rad_figure_note(f, i));
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int m_title(lua_State *L)
+{
+    RadFigure *f = radl_check_figure(L, 1);
+    if (lua_gettop(L) >= 2) {
+        const char *t = lua_isnil(L, 2) ? NULL : luaL_checkstring(L, 2);
+        if (rad_figure_set_title(f, t, 0) != 0)
+            return radl_error(L);
+        lua_settop(L, 1);
+        return 1;
+    }
+    const char *t = rad_figure_title(f);
+    if (t)
+        lua_pushstring(L, t);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+static int m_close(lua_State *L)
+{
+    RadFigure **box = luaL_checkudata(L, 1, RADL_FIGURE);
+    rad_figure_free(*box);
+    *box = NULL;
+    return 0;
+}
+
+static int m_tostring(lua_State *L)
+{
+    RadFigure **box = luaL_checkudata(L, 1, RADL_FIGURE);
+    if (!*box) {
+        lua_pushliteral(L, "Figure (closed)");
+        return 1;
+    }
+    RadFigure *f = *box;
+    luaL_Buffer b;
+    char buf[256];
+    int w, h;
+    luaL_buffinit(L, &b);
+    rad_figure_pixels(f, 150, &w, &h);
+    snprintf(buf, sizeof buf, "Figure %.0f x %.0f mm (%d x %d px at 150 dpi)", rad_figure_width(f),
+             rad_figure_height(f), w, h);
+    luaL_addstring(&b, buf);
+    if (rad_figure_description(f)) {
+        luaL_addstring(&b, ": ");
+        luaL_addstring(&b, rad_figure_description(f));
+    }
+    if (rad_figure_title(f)) {
+        luaL_addstring(&b, "\n  title: ");
+        luaL_addstring(&b, rad_figure_title(f));
+    }
+    for (size_t i = 0; i < rad_figure_nnotes(f); i++) {
+        luaL_addstring(&b, "\n  note: ");
+        luaL_addstring(&b, rad_figure_note(f, i));
+    }
+    luaL_addstring(&b, "\n  save with fig:save(\"name.png\" [, {dpi = 300}])");
+    luaL_pushresult(&b);
+    return 1;
+}
+
+/* ---- rad.plot.page ---------------------------------------------------------------------- */
+
+static int l_page(lua_State *L)
+{
+    static const char *const keys[] = {"title", "subtitle", "figures", "columns", "width", "height", "heights", NULL};
+    luaL_checktype(L, 1, LUA_TTABLE);
+    radl_check_keys(L, 1, "rad.plot.page", keys);
+    if (lua_getfield(L, 1, "figures") != LUA_TTABLE)
+        return radl_fail(L, "rad.plot.page: give figures = {fig1, fig2, ...} (Figures from rad.plot.*)");
+    int fi = lua_gettop(L);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, fi);
+    if (n < 1)
+        return radl_fail(L, "rad.plot.page: figures is empty; give at least one Figure");
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, fi, i);
+        if (!luaL_testudata(L, -1, RADL_FIGURE))
+            return radl_fail(L, "rad.plot.page: figures[%lld] is a %s, not a Figure", (long long)i,
+                             luaL_typename(L, -1));
+        radl_check_figure(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_Integer cols = radl_opt_integer(L, 1, "columns", n < 2 ? 1 : 2);
+    if (cols < 1 || cols > 8)
+        return radl_fail(L, "rad.plot.page: columns must be 1 to 8, got %lld", (long long)cols);
+    if (cols > n)
+        cols = n;
+    lua_Integer rows = (n + cols - 1) / cols;
+    double width = radl_opt_number(L, 1, "width", 180);
+    /* default height: each cell keeps the first figure's aspect ratio */
+    RadFigure *f1 = (lua_rawgeti(L, fi, 1), radl_check_figure(L, -1));
+    lua_pop(L, 1);
+    double cellw = width / (double)cols;
+    double aspect = rad_figure_height(f1) / rad_figure_width(f1);
+    const char *title = radl_opt_string(L, 1, "title", NULL);
+    const char *subtitle = radl_opt_string(L, 1, "subtitle", NULL);
+    double head = (title ? 10 : 0) + (subtitle ? 6 : 0);
+    double height = radl_opt_number(L, 1, "height", head + (double)rows * cellw * aspect);
+    RadFigure **box = radl_figure_push(L);
+    RadFigure *page = rad_figure_new(width, height);
+    if (!page)
+        return radl_fail(L, "rad.plot.page: %s", rad_error_message());
+    *box = page;
+    if ((title && rad_figure_set_title(page, title, 14) != 0) ||
+        (subtitle && rad_figure_set_subtitle(page, subtitle) != 0))
+        return radl_error(L);
+    for (lua_Integer i = 0; i < n; i++) {
+        lua_rawgeti(L, fi, i + 1);
+        RadFigure *f = radl_check_figure(L, -1);
+        lua_pop(L, 1);
+        double r = (double)(i / cols), c = (double)(i % cols);
+        if (rad_figure_add_figure(page, f, c / (double)cols, r / (double)rows, (c + 1) / (double)cols,
+                                  (r + 1) / (double)rows) != 0)
+            return radl_error(L);
+        for (size_t k = 0; k < rad_figure_nnotes(f); k++)
+            rad_figure_add_note(page, "%s", rad_figure_note(f, k));
+    }
+    char desc[128];
+    snprintf(desc, sizeof desc, "report page, %lld figures in %lld x %lld", (long long)n, (long long)rows,
+             (long long)cols);
+    rad_figure_set_description(page, desc);
+    return 1;
+}
+
+void radl_open_plot(lua_State *L)
+{
+    static const RadlReg methods[] = {
+        {"save", m_save,
+         "Figure:save(path [, {dpi = 150, width =, height =, source =, digest =, title =, reproducible = false}]) -> "
+         "Figure: render to an RGB PNG with provenance text chunks (Title, Software, Source, Description, settings "
+         "digest, Creation Time unless reproducible)"},
+        {"layout", m_layout,
+         "Figure:layout([{dpi = 150}]) -> {{kind, axes, x0, y0, x1, y1}, ...}: the boxes (pixels) of title, plot "
+         "areas, tick labels, axis labels, legends, tables and colour bars as rendered"},
+        {"size", m_size, "Figure:size() -> width, height: size in mm"},
+        {"pixels", m_pixels, "Figure:pixels([dpi = 150]) -> width, height: size in pixels at dpi"},
+        {"notes", m_notes, "Figure:notes() -> {strings}: what was dropped or adjusted while drawing (e.g. rows with NA)"},
+        {"title", m_title, "Figure:title([text]) -> text or Figure: get or set (nil removes) the title"},
+        {"close", m_close, "Figure:close(): free it now (also done by the garbage collector)"},
+        {NULL, NULL, NULL}};
+    static const RadlReg funcs[] = {
+        {"page", l_page,
+         "rad.plot.page{figures = {fig, ...}, columns = 2, title =, subtitle =, width = 180, height =} -> Figure: "
+         "a report page composing figures in a grid (each re-laid out in its cell)"},
+        {NULL, NULL, NULL}};
+    radl_new_class(L, RADL_FIGURE, methods, "Figure:", m_close, m_tostring);
+    lua_pop(L, 1);
+    lua_newtable(L);
+    radl_register(L, funcs, "rad.plot.");
+    radl_open_plot_surv(L);
+    radl_open_plot_model(L);
+    radl_open_plot_image(L);
+    lua_setfield(L, -2, "plot");
+}

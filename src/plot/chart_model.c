@@ -1,0 +1,5 @@
+/* radlab: model and cohort charts.  SPDX-License-Identifier: GPL-3.0-or-later */
+#include "rad.h"
+
+/* PLACEHOLDER: charts land here */
+extern int rad_chart_model_placeholder;

@@ -1,0 +1,5 @@
+/* radlab: survival and diagnostic charts.  SPDX-License-Identifier: GPL-3.0-or-later */
+#include "rad.h"
+
+/* PLACEHOLDER: charts land here */
+extern int rad_chart_surv_placeholder;
