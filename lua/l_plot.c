@@ -336,6 +336,179 @@ static int l_page(lua_State *L)
     return 1;
 }
 
+
+/* ---- rad.plot.lines: plain numbers ---------------------------------------------------- */
+
+/* Lua array at idx -> malloc'd doubles (NA / nil holes -> NaN); *n set. */
+static double *number_array(lua_State *L, int idx, const char *fname, const char *what, size_t *n)
+{
+    if (!lua_istable(L, idx))
+        radl_fail(L, "%s: %s must be an array of numbers, got %s", fname, what, luaL_typename(L, idx));
+    size_t len = (size_t)lua_rawlen(L, idx);
+    double *v = lua_newuserdatauv(L, (len ? len : 1) * sizeof *v, 0); /* freed by the GC */
+    for (size_t i = 0; i < len; i++) {
+        lua_rawgeti(L, idx, (lua_Integer)i + 1);
+        if (lua_type(L, -1) == LUA_TNUMBER)
+            v[i] = lua_tonumber(L, -1);
+        else if (lua_isnil(L, -1) || radl_is_na(L, -1))
+            v[i] = NAN;
+        else
+            radl_fail(L, "%s: %s[%zu] is a %s, not a number", fname, what, i + 1, luaL_typename(L, -1));
+        lua_pop(L, 1);
+    }
+    *n = len;
+    return v; /* the userdata stays on the stack */
+}
+
+static RadStyle series_style(lua_State *L, int idx, size_t k, const char *fname)
+{
+    RadStyle st = rad_style_line(k, 1.2);
+    const char *col = radl_opt_string(L, idx, "color", NULL);
+    if (col && rad_color_parse(col, &st.color) != 0)
+        radl_fail(L, "%s: series %zu: %s", fname, k + 1, rad_error_message());
+    st.line_width = radl_opt_number(L, idx, "width", 1.2);
+    const char *dash = radl_opt_string(L, idx, "dash", "solid");
+    static const char *const dashes[] = {"solid", "dashed", "dotted", "dotdash", NULL};
+    int d = -1;
+    for (int i = 0; dashes[i]; i++)
+        if (strcmp(dash, dashes[i]) == 0)
+            d = i;
+    if (d < 0)
+        radl_fail(L, "%s: series %zu: dash '%s': use solid, dashed, dotted or dotdash", fname, k + 1, dash);
+    st.dash = (RadDash)d;
+    const char *mk = radl_opt_string(L, idx, "marker", NULL);
+    static const char *const markers[] = {"none", "circle", "square", "triangle", "diamond", "plus", "cross", NULL};
+    if (mk) {
+        int m = -1;
+        for (int i = 0; markers[i]; i++)
+            if (strcmp(mk, markers[i]) == 0)
+                m = i;
+        if (m < 0)
+            radl_fail(L, "%s: series %zu: marker '%s': use none, circle, square, triangle, diamond, plus or cross",
+                      fname, k + 1, mk);
+        st.marker = (RadMarker)m;
+        st.fill = st.color;
+    }
+    return st;
+}
+
+static void opt_limits(lua_State *L, int idx, const char *key, const char *fname, double *lo, double *hi)
+{
+    *lo = *hi = NAN;
+    if (lua_getfield(L, idx, key) != LUA_TNIL) {
+        if (!lua_istable(L, -1) || lua_rawlen(L, -1) != 2)
+            radl_fail(L, "%s: option %s must be {lo, hi}", fname, key);
+        lua_rawgeti(L, -1, 1);
+        lua_rawgeti(L, -2, 2);
+        *lo = lua_isnumber(L, -2) ? lua_tonumber(L, -2) : NAN;
+        *hi = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : NAN;
+        lua_pop(L, 2);
+        if (!(*lo < *hi))
+            radl_fail(L, "%s: option %s = {%g, %g}: give lo < hi", fname, key, *lo, *hi);
+    }
+    lua_pop(L, 1);
+}
+
+static int l_lines(lua_State *L)
+{
+    static const char *const keys[] = {RADL_CHART_KEYS, "xlog", "ylog", "xlim", "ylim", NULL};
+    static const char *const skeys[] = {"x", "y", "label", "kind", "color", "width", "dash", "marker", NULL};
+    const char *F = "rad.plot.lines";
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (!lua_isnoneornil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        radl_check_keys(L, 2, F, keys);
+    }
+    lua_settop(L, 2);
+    /* one series {x =, y =} or a list of them */
+    lua_getfield(L, 1, "y");
+    int single = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    if (single) {
+        lua_createtable(L, 1, 0);
+        lua_pushvalue(L, 1);
+        lua_rawseti(L, -2, 1);
+        lua_replace(L, 1);
+    }
+    size_t ns = (size_t)lua_rawlen(L, 1);
+    if (ns == 0)
+        return radl_fail(L, "%s: give a series {x = {...}, y = {...}} or a list of them", F);
+    RadChartOptions o;
+    radl_chart_options(L, 2, F, &o);
+    RadFigure **box = radl_figure_push(L);
+    RadAxes *ax;
+    RadFigure *fig = rad_chart_begin(&o, 120, 85, "x", "y", &ax);
+    if (!fig)
+        return radl_error(L);
+    *box = fig;
+    if (lua_istable(L, 2)) {
+        double lo, hi;
+        lua_getfield(L, 2, "xlog");
+        if (lua_toboolean(L, -1))
+            rad_axes_set_xscale(ax, RAD_SCALE_LOG);
+        lua_getfield(L, 2, "ylog");
+        if (lua_toboolean(L, -1))
+            rad_axes_set_yscale(ax, RAD_SCALE_LOG);
+        lua_pop(L, 2);
+        opt_limits(L, 2, "xlim", F, &lo, &hi);
+        rad_axes_set_xlim(ax, lo, hi);
+        opt_limits(L, 2, "ylim", F, &lo, &hi);
+        rad_axes_set_ylim(ax, lo, hi);
+    }
+    size_t total = 0, dropped = 0;
+    for (size_t k = 0; k < ns; k++) {
+        int top = lua_gettop(L);
+        if (lua_rawgeti(L, 1, (lua_Integer)k + 1) != LUA_TTABLE)
+            return radl_fail(L, "%s: series %zu is a %s, not a table {x =, y =}", F, k + 1, luaL_typename(L, -1));
+        int si = lua_gettop(L);
+        radl_check_keys(L, si, F, skeys);
+        size_t nx = 0, ny;
+        lua_getfield(L, si, "y");
+        double *y = number_array(L, lua_gettop(L), F, "y", &ny);
+        double *x;
+        if (lua_getfield(L, si, "x") == LUA_TNIL) {
+            x = lua_newuserdatauv(L, (ny ? ny : 1) * sizeof *x, 0);
+            for (size_t i = 0; i < ny; i++)
+                x[i] = (double)(i + 1);
+            nx = ny;
+        } else
+            x = number_array(L, lua_gettop(L), F, "x", &nx);
+        if (nx != ny)
+            return radl_fail(L, "%s: series %zu has %zu x and %zu y values; give as many of each", F, k + 1, nx, ny);
+        for (size_t i = 0; i < ny; i++)
+            if (!isfinite(x[i]) || !isfinite(y[i]))
+                dropped++;
+        total += ny;
+        RadStyle st = series_style(L, si, k, F);
+        const char *kind = radl_opt_string(L, si, "kind", "line");
+        int rc;
+        if (strcmp(kind, "line") == 0)
+            rc = rad_axes_line(ax, x, y, ny, &st);
+        else if (strcmp(kind, "step") == 0)
+            rc = rad_axes_step(ax, x, y, ny, &st);
+        else if (strcmp(kind, "points") == 0) {
+            if (st.marker == RAD_MARKER_NONE) {
+                st.marker = RAD_MARKER_CIRCLE;
+                st.fill = st.color;
+            }
+            rc = rad_axes_points(ax, x, y, ny, &st);
+        } else
+            return radl_fail(L, "%s: series %zu: kind '%s': use line, step or points", F, k + 1, kind);
+        const char *label = radl_opt_string(L, si, "label", NULL);
+        if (rc != 0 || (label && rad_axes_add_legend(ax, label, &st,
+                                                     strcmp(kind, "points") == 0 ? RAD_LEGEND_KEY_MARKER
+                                                                                 : RAD_LEGEND_KEY_LINE) != 0))
+            return radl_error(L);
+        lua_settop(L, top);
+    }
+    if (dropped)
+        rad_figure_add_note(fig, "%zu of %zu points with a missing or non-finite value not drawn", dropped, total);
+    char desc[96];
+    snprintf(desc, sizeof desc, "lines, %zu series, %zu points", ns, total);
+    rad_figure_set_description(fig, desc);
+    return 1;
+}
+
 void radl_open_plot(lua_State *L)
 {
     static const RadlReg methods[] = {
@@ -356,6 +529,10 @@ void radl_open_plot(lua_State *L)
         {"page", l_page,
          "rad.plot.page{figures = {fig, ...}, columns = 2, title =, subtitle =, width = 180, height =} -> Figure: "
          "a report page composing figures in a grid (each re-laid out in its cell)"},
+        {"lines", l_lines,
+         "rad.plot.lines({x =, y =, label =, kind = \"line\"|\"step\"|\"points\", color =, width =, dash =, marker =} "
+         "or a list of such series [, {xlog =, ylog =, xlim = {lo, hi}, ylim =, title =, xlabel =, ylabel =, legend =, "
+         "grid =, width =, height =}]) -> Figure: lines, steps or points of plain numbers"},
         {NULL, NULL, NULL}};
     radl_new_class(L, RADL_FIGURE, methods, "Figure:", m_close, m_tostring);
     lua_pop(L, 1);

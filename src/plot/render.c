@@ -1254,12 +1254,20 @@ static cairo_surface_t *render(const RadFigure *fig, double dpi, Ctx *c)
     }
     cairo_t *cr = cairo_create(s);
     c->cr = cr;
+    /* unhinted metrics: text measures the same at every dpi, so a figure
+     * lays out identically at 150 and 600 dpi */
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_set_font_options(cr, fo);
+    cairo_font_options_destroy(fo);
     c->scale = dpi / 72.0;
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     cairo_scale(cr, c->scale, c->scale);
     Rect area = {0, 0, fig->width * MM_PT, fig->height * MM_PT};
-    add_box(c, "figure", -1, area);
+    Rect whole = {0, 0, w / c->scale, h / c->scale}; /* the pixel grid, rounded */
+    add_box(c, "figure", -1, whole);
     render_figure(c, fig, area);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
