@@ -119,7 +119,8 @@ static double opt_dpi(lua_State *L, int idx, const char *fname)
 
 static int m_save(lua_State *L)
 {
-    static const char *const keys[] = {"dpi", "source", "digest", "title", "reproducible", "width", "height", NULL};
+    static const char *const keys[] = {"dpi", "source", "digest", "title", "reproducible", "width", "height",
+                                       "pixels", NULL};
     RadFigure *f = radl_check_figure(L, 1);
     const char *path = luaL_checkstring(L, 2);
     RadPngMeta meta;
@@ -137,9 +138,31 @@ static int m_save(lua_State *L)
         meta.reproducible = lua_toboolean(L, -1);
         lua_pop(L, 1);
         double w = radl_opt_number(L, 3, "width", 0), h = radl_opt_number(L, 3, "height", 0);
+        if (lua_getfield(L, 3, "pixels") != LUA_TNIL) {
+            /* a size in pixels at this dpi: the figure's mm follow from it */
+            lua_Integer pw = 0, ph = 0;
+            if (lua_istable(L, -1) && lua_rawlen(L, -1) == 2) {
+                lua_rawgeti(L, -1, 1);
+                lua_rawgeti(L, -2, 2);
+                pw = lua_isinteger(L, -2) ? lua_tointeger(L, -2) : 0;
+                ph = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
+                lua_pop(L, 2);
+            }
+            if (pw < 1 || ph < 1 || w > 0 || h > 0)
+                return radl_fail(L, "Figure:save: pixels must be {width, height} in whole pixels (and not combined "
+                                    "with width/height in mm)");
+            w = (double)pw / dpi * 25.4;
+            h = (double)ph / dpi * 25.4;
+        }
+        lua_pop(L, 1);
         if (w > 0 || h > 0) {
-            if (rad_figure_set_size(f, w > 0 ? w : rad_figure_width(f), h > 0 ? h : rad_figure_height(f)) != 0)
+            /* another size for this file only: save a resized copy, held in
+             * a box so an error cannot leak it */
+            RadFigure **tmp = radl_figure_push(L);
+            if (!(*tmp = rad_figure_copy(f)) ||
+                rad_figure_set_size(*tmp, w > 0 ? w : rad_figure_width(f), h > 0 ? h : rad_figure_height(f)) != 0)
                 return radl_fail(L, "Figure:save: %s", rad_error_message());
+            f = *tmp;
         }
     }
     if (!meta.source) {
@@ -513,9 +536,9 @@ void radl_open_plot(lua_State *L)
 {
     static const RadlReg methods[] = {
         {"save", m_save,
-         "Figure:save(path [, {dpi = 150, width =, height =, source =, digest =, title =, reproducible = false}]) -> "
-         "Figure: render to an RGB PNG with provenance text chunks (Title, Software, Source, Description, settings "
-         "digest, Creation Time unless reproducible)"},
+         "Figure:save(path [, {dpi = 150, width =, height = (mm) or pixels = {w, h}, source =, digest =, title =, "
+         "reproducible = false}]) -> Figure: render (a size given here applies to this file only) to an RGB PNG with provenance text chunks (Title, Software, "
+         "Source, Description, settings digest, Creation Time unless reproducible)"},
         {"layout", m_layout,
          "Figure:layout([{dpi = 150}]) -> {{kind, axes, x0, y0, x1, y1}, ...}: the boxes (pixels) of title, plot "
          "areas, tick labels, axis labels, legends, tables and colour bars as rendered"},

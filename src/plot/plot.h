@@ -201,7 +201,8 @@ int rad_axes_segments(RadAxes *ax, const double *x0, const double *y0, const dou
 int rad_axes_vline(RadAxes *ax, double v, const RadStyle *st);
 int rad_axes_hline(RadAxes *ax, double v, const RadStyle *st);
 /* Text at data (x, y); with st->noclip it may sit outside the plot area.
- * "\n" starts a new line. */
+ * "\n" starts a new line.  A style with a fill (fill.a > 0) draws a box
+ * of that colour behind the text. */
 int rad_axes_text(RadAxes *ax, double x, double y, const char *text, const RadStyle *st);
 /* Text at a position in fractions of the plot area (0,0 top-left, 1,1
  * bottom-right): annotations such as "log-rank p = 0.003". */
@@ -263,6 +264,9 @@ size_t rad_nice_ticks(double lo, double hi, int target, double *ticks, size_t ma
 /* Format a number for a label: the fewest decimals that tell ticks of step
  * `step` apart (step 0: %.3g). */
 void rad_format_tick(double v, double step, char *buf, size_t size);
+/* Width and height (pt) of text ("\n" separates lines) in DejaVu Sans at
+ * font_size pt, as the renderer will draw it (unhinted metrics). */
+int rad_text_size(const char *text, double font_size, int bold, double *width, double *height);
 /* Format a p value as journals do: "p < 0.001", "p = 0.012", "p = 0.43". */
 void rad_format_p(double p, char *buf, size_t size);
 

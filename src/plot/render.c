@@ -553,6 +553,22 @@ static void draw_image(Ctx *c, const RadAxes *ax, const Frame *f, const PlotItem
     cairo_surface_destroy(s);
 }
 
+/* A text item; a style with a fill draws a box behind the text first
+ * (labels on images: slice numbers, scale bars). */
+static Rect draw_text_item(Ctx *c, double x, double y, const char *text, const RadStyle *st)
+{
+    if (st->fill.a > 0) {
+        /* measure by drawing invisibly, then box, then draw */
+        RadColor none = rad_rgba(0, 0, 0, 0);
+        Rect r = draw_text(c, x, y, text, st->font_size, st->bold, st->halign, st->valign, st->rotate, none);
+        double m = st->font_size * 0.25;
+        cairo_rectangle(c->cr, r.x0 - m, r.y0 - m, r.x1 - r.x0 + 2 * m, r.y1 - r.y0 + 2 * m);
+        set_color(c, st->fill);
+        cairo_fill(c->cr);
+    }
+    return draw_text(c, x, y, text, st->font_size, st->bold, st->halign, st->valign, st->rotate, st->color);
+}
+
 static void draw_item(Ctx *c, const RadAxes *ax, const Frame *f, const PlotItem *it)
 {
     const RadStyle *st = &it->style;
@@ -652,13 +668,12 @@ static void draw_item(Ctx *c, const RadAxes *ax, const Frame *f, const PlotItem 
         break;
     case PLOT_TEXT:
         if (map_pt(ax, f, it->x[0], it->y[0], &px, &py))
-            draw_text(c, px, py, it->text, st->font_size, st->bold, st->halign, st->valign, st->rotate, st->color);
+            draw_text_item(c, px, py, it->text, st);
         break;
     case PLOT_NOTE: {
         px = f->plot.x0 + it->x[0] * (f->plot.x1 - f->plot.x0);
         py = f->plot.y0 + it->y[0] * (f->plot.y1 - f->plot.y0);
-        Rect r = draw_text(c, px, py, it->text, st->font_size, st->bold, st->halign, st->valign, st->rotate,
-                           st->color);
+        Rect r = draw_text_item(c, px, py, it->text, st);
         add_box(c, "note", c->axes_index, r);
         break;
     }
@@ -796,8 +811,15 @@ static long covered(const RadAxes *ax, const Frame *f, Rect r)
                 }
             }
             break;
-        case PLOT_SEGMENTS:
         case PLOT_RECT:
+            /* a grid over the whole rectangle (filled bars count inside) */
+            if (map_pt(ax, f, it->x[0], it->y[0], &px, &py) && map_pt(ax, f, it->x2[0], it->y2[0], &qx, &qy))
+                for (int a = 0; a <= 8; a++)
+                    for (int b2 = 0; b2 <= 8; b2++)
+                        if (IN(px + a / 8.0 * (qx - px), py + b2 / 8.0 * (qy - py)))
+                            n++;
+            break;
+        case PLOT_SEGMENTS:
             for (size_t k = 0; k < it->n; k++)
                 if (map_pt(ax, f, it->x[k], it->y[k], &px, &py) && map_pt(ax, f, it->x2[k], it->y2[k], &qx, &qy))
                     for (int s = 0; s <= 8; s++) {
@@ -920,6 +942,9 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
         max_label(c, &tc, ft, &w, &h);
         cbar_w = 8 + 9 + TICK_LEN + 2 + w + (ax->cbar_label ? PAD + lab_h : 0);
         right += cbar_w;
+        /* the end labels are centred on the bar's ends */
+        top = fmax(top, PAD + h / 2);
+        bottom = fmax(bottom, PAD + h / 2);
     }
 
     LegendDims ld;
@@ -1379,4 +1404,24 @@ int rad_figure_save(const RadFigure *fig, const char *path, double dpi, const Ra
     int rc = rad_png_write_pixels(path, rgb, (size_t)w, (size_t)h, 3, ppm, ppm, text, nt);
     free(rgb);
     return rc;
+}
+
+int rad_text_size(const char *text, double font_size, int bold, double *width, double *height)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
+    cairo_t *cr = cairo_create(s);
+    Ctx c;
+    memset(&c, 0, sizeof c);
+    c.cr = cr;
+    c.scale = 1;
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_set_font_options(cr, fo);
+    cairo_font_options_destroy(fo);
+    text_size(&c, text ? text : "", font_size, bold, width, height);
+    int ok = cairo_status(cr) == CAIRO_STATUS_SUCCESS;
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    return ok ? 0 : rad_error_set("cannot measure text (cairo failed)");
 }

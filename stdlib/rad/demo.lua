@@ -66,4 +66,53 @@ function M.phantom(opts)
   return img, mask
 end
 
+--- demo.cohort([{n = 150, seed = 1, features = 12}]) -> Table: a synthetic neuroblastoma-like cohort: id, age (months), stage (INRG L1/L2/M/MS), mycn_amp (MYCN amplification "yes"/"no"), ldh (U/L), ferritin (ng/mL), radiomic features rf01..rfNN (rf01-rf03 carry risk, the rest are noise or correlated copies), efs (months) and efs_event (0/1)
+function M.cohort(opts)
+  opts = opts or {}
+  local n, seed, nf = opts.n or 150, opts.seed or 1, opts.features or 12
+  if math.type(n) ~= "integer" or n < 10 then error("demo.cohort: n must be an integer >= 10", 2) end
+  if math.type(nf) ~= "integer" or nf < 3 or nf > 99 then error("demo.cohort: features must be 3 to 99", 2) end
+  local g = require("rad.rng").new(seed)
+  local function normal()
+    local u1, u2 = g:random(), g:random()
+    return math.sqrt(-2 * math.log(1 - u1)) * math.cos(2 * math.pi * u2)
+  end
+  local id, age, stage, mycn, ldh, ferritin, efs, ev = {}, {}, {}, {}, {}, {}, {}, {}
+  local rf = {}
+  for j = 1, nf do rf[j] = {} end
+  local stages = {"L1", "L2", "M", "MS"}
+  for i = 1, n do
+    id[i] = string.format("NB%03d", i)
+    age[i] = math.floor(math.exp(math.log(20) + 0.8 * normal()) * 10 + 0.5) / 10   -- months, median ~20
+    local u = g:random()
+    local st = u < 0.25 and 1 or u < 0.5 and 2 or u < 0.9 and 3 or 4
+    stage[i] = stages[st]
+    local amp = g:random() < (st == 3 and 0.35 or 0.1)
+    mycn[i] = amp and "yes" or "no"
+    ldh[i] = math.floor(math.exp(math.log(600) + (amp and 0.5 or 0) + 0.5 * normal()) + 0.5)
+    ferritin[i] = math.floor(math.exp(math.log(80) + (st == 3 and 0.6 or 0) + 0.6 * normal()) + 0.5)
+    -- radiomic features: three carry risk (heterogeneity, size, texture), the rest noise
+    local z1, z2, z3 = normal(), normal(), normal()
+    local lp = 1.0 * (amp and 1 or 0) + 0.8 * (st == 3 and 1 or 0) + 0.5 * (age[i] > 18 and 1 or 0)
+               + 0.3 * math.log(ldh[i] / 600) + 0.55 * z1 + 0.35 * z2 + 0.25 * z3
+    for j = 1, nf do
+      local v
+      if j == 1 then v = z1 elseif j == 2 then v = z2 elseif j == 3 then v = z3
+      elseif j <= 5 then v = 0.8 * (j == 4 and z1 or z2) + 0.6 * normal()   -- correlated copies
+      else v = normal() end
+      rf[j][i] = math.floor(v * 1e4 + 0.5) / 1e4
+    end
+    local t = -math.log(1 - g:random()) / (0.005 * math.exp(lp))           -- months
+    local c = 24 + 72 * g:random()                                        -- follow-up 2 to 8 years
+    efs[i] = math.floor(math.min(t, c) * 10 + 0.5) / 10
+    if efs[i] <= 0 then efs[i] = 0.1 end
+    ev[i] = t <= c and 1 or 0
+  end
+  local cols = {{"id", id}, {"age", age}, {"stage", stage}, {"mycn_amp", mycn}, {"ldh", ldh}, {"ferritin", ferritin}}
+  for j = 1, nf do cols[#cols + 1] = {string.format("rf%02d", j), rf[j]} end
+  cols[#cols + 1] = {"efs", efs}
+  cols[#cols + 1] = {"efs_event", ev}
+  return rad.table.new(cols)
+end
+
 return M

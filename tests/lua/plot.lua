@@ -107,6 +107,12 @@ T.ok(leg and leg.x0 > yt.x1 and leg.y1 < xt.y0, "legend clear of the tick labels
 T.ok(leg and leg.x1 < (plot.x0 + plot.x1) / 2 and leg.y1 < (plot.y0 + plot.y1) / 2,
      "legend in the empty top-left corner")
 
+T.ok(fig:save(dir .. "/px.png", {pixels = {800, 600}, dpi = 100}), "save at a size in pixels")
+info = png_chunks(dir .. "/px.png")
+T.is(info.IHDR.w, 800, "pixels = {800, 600}: width 800"); T.is(info.IHDR.h, 600, "height 600")
+T.is(select(1, fig:size()), 100, "a size given to save applies to that file only")
+T.errors(function() fig:save(dir .. "/x.png", {pixels = {800}}) end, "pixels must be {width, height}", "bad pixels")
+
 -- ---- options and notes ------------------------------------------------------------
 local logfig = rad.plot.lines({x = {1, 10, 100, 1000}, y = {1, rad.NA, 3, 4}, kind = "points"},
                               {xlog = true, legend = "none"})
