@@ -762,7 +762,7 @@ static Rect draw_legend(Ctx *c, const RadAxes *ax, const LegendDims *d, double x
 }
 
 /* How many sampled data points fall inside r. */
-static long covered(const RadAxes *ax, const Frame *f, Rect r)
+static long covered(Ctx *c, const RadAxes *ax, const Frame *f, Rect r)
 {
     long n = 0;
 #define IN(px, py) ((px) >= r.x0 - 2 && (px) <= r.x1 + 2 && (py) >= r.y0 - 2 && (py) <= r.y1 + 2)
@@ -832,12 +832,22 @@ static long covered(const RadAxes *ax, const Frame *f, Rect r)
             if (map_pt(ax, f, it->x[0], it->y[0], &px, &py) && IN(px, py))
                 n += 5;
             break;
-        case PLOT_NOTE:
+        case PLOT_NOTE: {
+            /* the note's whole text box, as draw_text will place it */
+            double tw, th;
+            const RadStyle *st = &it->style;
+            text_size(c, it->text, st->font_size, st->bold, &tw, &th);
             px = f->plot.x0 + it->x[0] * (f->plot.x1 - f->plot.x0);
             py = f->plot.y0 + it->y[0] * (f->plot.y1 - f->plot.y0);
-            if (IN(px, py))
+            double bx0 = st->halign == RAD_HALIGN_LEFT ? px : st->halign == RAD_HALIGN_CENTER ? px - tw / 2 : px - tw;
+            double by0 = st->valign == RAD_VALIGN_TOP      ? py
+                         : st->valign == RAD_VALIGN_MIDDLE ? py - th / 2
+                         : st->valign == RAD_VALIGN_BOTTOM ? py - th
+                                                           : py - th * 0.8;
+            if (bx0 < r.x1 && bx0 + tw > r.x0 && by0 < r.y1 && by0 + th > r.y0)
                 n += 50;
             break;
+        }
         default:
             break;
         }
@@ -1011,7 +1021,7 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
             r2.y1 = r2.y0 + ld.h;
             if (ld.w + 8 > f.plot.x1 - f.plot.x0 || ld.h + 8 > f.plot.y1 - f.plot.y0)
                 continue;
-            long n = covered(ax, &f, r2);
+            long n = covered(c, ax, &f, r2);
             if (best < 0 || n < best) {
                 best = n;
                 bestpos = order[k];
@@ -1170,7 +1180,7 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
             double y = ybase + PAD;
             r = EMPTY;
             for (size_t i = 0; i < ld.n; i++) {
-                double x = f.plot.x0 + (double)(i % below_per_row) * below_item_w;
+                double x = cell.x0 + PAD + (double)(i % below_per_row) * below_item_w;
                 double cy = y + ((double)(i / below_per_row) + 0.5) * ld.row;
                 draw_legend_key(c, &ax->legend[i], x, cy, ld.key);
                 Rect t = draw_text(c, x + ld.key + 4, cy, ax->legend[i].label, ft, 0, RAD_HALIGN_LEFT,
