@@ -223,6 +223,20 @@ static void item_free(PlotItem *it)
     free(it->rgba);
 }
 
+static void side_clear(RadAxes *ax)
+{
+    for (size_t i = 0; i < ax->side_ncol; i++)
+        free(ax->side_heads[i]);
+    for (size_t i = 0; i < ax->side_nrow * ax->side_ncol; i++)
+        free(ax->side_cells[i]);
+    free(ax->side_heads);
+    free(ax->side_cells);
+    free(ax->side_y);
+    ax->side_heads = ax->side_cells = NULL;
+    ax->side_y = NULL;
+    ax->side_nrow = ax->side_ncol = 0;
+}
+
 static void axes_free(RadAxes *ax)
 {
     if (!ax)
@@ -252,6 +266,7 @@ static void axes_free(RadAxes *ax)
     for (size_t i = 0; i < ax->tab_nrow * ax->tab_ncol; i++)
         free(ax->tab_cells[i]);
     free(ax->tab_cells);
+    side_clear(ax);
     free(ax);
 }
 
@@ -479,6 +494,24 @@ static RadAxes *axes_copy(const RadAxes *a)
                 b->tab_rows[i] = dup_str(a->tab_rows[i], &fail);
             for (size_t i = 0; i < a->tab_nrow * a->tab_ncol; i++)
                 b->tab_cells[i] = dup_str(a->tab_cells[i], &fail);
+        }
+    }
+    b->side_heads = b->side_cells = NULL;
+    b->side_y = NULL;
+    b->side_nrow = b->side_ncol = 0;
+    if (a->side_ncol) {
+        b->side_heads = calloc(a->side_ncol, sizeof(char *));
+        b->side_cells = calloc(a->side_nrow * a->side_ncol + 1, sizeof(char *));
+        b->side_y = dup_mem(a->side_y, a->side_nrow * sizeof(double), &fail);
+        if (!b->side_heads || !b->side_cells)
+            fail = 1;
+        else {
+            b->side_ncol = a->side_ncol;
+            b->side_nrow = a->side_nrow;
+            for (size_t i = 0; i < a->side_ncol; i++)
+                b->side_heads[i] = dup_str(a->side_heads[i], &fail);
+            for (size_t i = 0; i < a->side_nrow * a->side_ncol; i++)
+                b->side_cells[i] = dup_str(a->side_cells[i], &fail);
         }
     }
     if (a->nitems) {
@@ -891,6 +924,40 @@ int rad_axes_table(RadAxes *ax, const char *heading, const char *const *row_labe
 oom:
     rad_error_set("out of memory (table under the axes)");
     return -1; /* partial table freed with the axes */
+}
+
+int rad_axes_side_table(RadAxes *ax, const char *const *headings, size_t ncol, double heading_y, const double *y,
+                        size_t nrow, const char *const *cells)
+{
+    side_clear(ax);
+    if (ncol == 0)
+        return 0;
+    ax->side_heads = calloc(ncol, sizeof(char *));
+    ax->side_cells = calloc(nrow * ncol + 1, sizeof(char *));
+    ax->side_y = malloc((nrow ? nrow : 1) * sizeof(double));
+    if (!ax->side_heads || !ax->side_cells || !ax->side_y) {
+        free(ax->side_heads);
+        free(ax->side_cells);
+        free(ax->side_y);
+        ax->side_heads = ax->side_cells = NULL;
+        ax->side_y = NULL;
+        return rad_error_set("out of memory (text columns)");
+    }
+    ax->side_ncol = ncol;
+    ax->side_nrow = nrow;
+    ax->side_head_y = heading_y;
+    if (nrow)
+        memcpy(ax->side_y, y, nrow * sizeof(double));
+    int fail = 0;
+    for (size_t i = 0; i < ncol; i++)
+        ax->side_heads[i] = headings && headings[i] ? dup_str(headings[i], &fail) : NULL;
+    for (size_t i = 0; i < nrow * ncol; i++)
+        ax->side_cells[i] = dup_str(cells[i] ? cells[i] : "", &fail);
+    if (fail) {
+        side_clear(ax);
+        return rad_error_set("out of memory (text columns)");
+    }
+    return 0;
 }
 
 /* ---- number formatting -------------------------------------------------------------- */

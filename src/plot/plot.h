@@ -221,6 +221,14 @@ int rad_axes_colorbar(RadAxes *ax, RadColormap map, double lo, double hi, const 
 int rad_axes_table(RadAxes *ax, const char *heading, const char *const *row_labels, const RadColor *row_colors,
                    size_t nrow, const double *x, size_t ncol, const char *const *cells);
 
+/* Columns of text right of the plot area, each row at a data y (the
+ * estimate and p columns of a forest plot): ncol headings (bold, at data y
+ * heading_y; NULL entries for none) and nrow x ncol cells (row-major) at
+ * y[0..nrow-1].  The right margin grows to fit them, so they are never
+ * clipped and never squeezed into the data.  Replaces any earlier one. */
+int rad_axes_side_table(RadAxes *ax, const char *const *headings, size_t ncol, double heading_y, const double *y,
+                        size_t nrow, const char *const *cells);
+
 /* ---- rendering ---------------------------------------------------------------- */
 
 /* Pixel size of the figure at dpi. */

@@ -69,6 +69,12 @@ struct RadAxes {
     double *tab_x;
     char **tab_cells;
     size_t tab_nrow, tab_ncol;
+    /* the text columns right of the plot area (forest plots) */
+    char **side_heads;
+    char **side_cells;
+    double *side_y;
+    double side_head_y;
+    size_t side_nrow, side_ncol;
 };
 
 typedef struct PlotChild {

@@ -957,6 +957,26 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
         bottom = fmax(bottom, PAD + h / 2);
     }
 
+    /* text columns right of the plot area */
+    double side_w[16] = {0}, side_total = 0;
+    size_t side_ncol = ax->side_ncol < 16 ? ax->side_ncol : 16;
+    for (size_t k = 0; k < side_ncol; k++) {
+        double w, h;
+        if (ax->side_heads[k]) {
+            text_size(c, ax->side_heads[k], ft, 1, &w, &h);
+            side_w[k] = w;
+        }
+        for (size_t i = 0; i < ax->side_nrow; i++) {
+            text_size(c, ax->side_cells[i * ax->side_ncol + k], ft, 0, &w, &h);
+            side_w[k] = fmax(side_w[k], w);
+        }
+        side_total += side_w[k] + 10;
+    }
+    if (side_ncol) {
+        right = fmax(right, PAD) + side_total;
+        top = fmax(top, PAD + yth / 2);
+    }
+
     LegendDims ld;
     legend_dims(c, ax, &ld);
     RadLegendPos lp = ax->nlegend ? ax->legend_pos : RAD_LEGEND_NONE;
@@ -1140,6 +1160,26 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
         add_box(c, "table", ai, tb);
         ybase += tab_h;
     }
+    /* text columns */
+    if (side_ncol) {
+        Rect sb = EMPTY;
+        double x = f.plot.x1 + 10;
+        double tol = 1e-9 * fmax(1, fabs(yhi - ylo));
+        for (size_t k = 0; k < side_ncol; k++) {
+            if (ax->side_heads[k] && ax->side_head_y >= fmin(ylo, yhi) - tol && ax->side_head_y <= fmax(ylo, yhi) + tol)
+                sb = rect_union(sb, draw_text(c, x, fwd(&f.my, ax->side_head_y), ax->side_heads[k], ft, 1,
+                                              RAD_HALIGN_LEFT, RAD_VALIGN_MIDDLE, 0, black));
+            for (size_t i = 0; i < ax->side_nrow; i++) {
+                double v = ax->side_y[i];
+                if (!(v >= fmin(ylo, yhi) - tol && v <= fmax(ylo, yhi) + tol))
+                    continue;
+                sb = rect_union(sb, draw_text(c, x, fwd(&f.my, v), ax->side_cells[i * ax->side_ncol + k], ft, 0,
+                                              RAD_HALIGN_LEFT, RAD_VALIGN_MIDDLE, 0, black));
+            }
+            x += side_w[k] + 10;
+        }
+        add_box(c, "sidetable", ai, sb);
+    }
     /* colour bar */
     if (ax->cbar) {
         double bx0 = f.plot.x1 + 8, bw = 9, by0 = f.plot.y0, bh = f.plot.y1 - f.plot.y0;
@@ -1204,7 +1244,7 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
                 y = f.plot.y1 - 4 - ld.h;
                 break;
             case RAD_LEGEND_RIGHT:
-                x = f.plot.x1 + 6 + (ax->cbar ? cbar_w : 0);
+                x = f.plot.x1 + 6 + (ax->cbar ? cbar_w : 0) + side_total;
                 y = f.plot.y0;
                 break;
             default:
@@ -1227,8 +1267,27 @@ static void render_figure(Ctx *c, const RadFigure *fig, Rect area)
     RadColor black = rad_rgb(0, 0, 0);
     double top = area.y0 + PAD;
     if (fig->title) {
-        Rect r = draw_text(c, (area.x0 + area.x1) / 2, top + 2, fig->title, fig->title_size, 1, RAD_HALIGN_CENTER,
-                           RAD_VALIGN_TOP, 0, black);
+        /* a title wider than its area (a figure placed in a page cell)
+         * shrinks to at most 70 %, then breaks at the space nearest its
+         * middle */
+        double size = fig->title_size, tw, th, avail = area.x1 - area.x0 - 2 * PAD;
+        char buf[512];
+        snprintf(buf, sizeof buf, "%s", fig->title);
+        text_size(c, buf, size, 1, &tw, &th);
+        if (tw > avail && avail > 0) {
+            size = fmax(size * avail / tw, size * 0.7);
+            text_size(c, buf, size, 1, &tw, &th);
+            if (tw > avail && !strchr(buf, '\n')) {
+                size_t len = strlen(buf), best = 0;
+                for (size_t i = 1; i + 1 < len; i++)
+                    if (buf[i] == ' ' && (best == 0 || labs((long)(2 * i) - (long)len) < labs((long)(2 * best) - (long)len)))
+                        best = i;
+                if (best)
+                    buf[best] = '\n';
+            }
+        }
+        Rect r = draw_text(c, (area.x0 + area.x1) / 2, top + 2, buf, size, 1, RAD_HALIGN_CENTER, RAD_VALIGN_TOP, 0,
+                           black);
         add_box(c, "title", -1, r);
         top = r.y1 + PAD;
     }

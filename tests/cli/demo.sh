@@ -8,7 +8,8 @@ out=$(mktemp -d /tmp/radlab-demo.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 if log=$("$RADLAB" "$top_srcdir/examples/demo.lua" "$out" 2>&1); then ok "demo runs"; else notok "demo runs: $log"; fi
 echo "$log" | sed 's/^/# /'
-for f in phantom.nii.gz phantom_mask.nii.gz tumour_slice.png tumour_features.csv; do
+for f in phantom.nii.gz phantom_mask.nii.gz tumour_slice.png tumour_features.csv \
+         fig_slice.png fig_histogram.png fig_km.png fig_forest.png report.png; do
   if [ -s "$out/$f" ]; then ok "demo wrote $f"; else notok "demo wrote $f"; fi
 done
 case "$log" in *"morph_volume"*) ok "the demo prints features" ;; *) notok "the demo prints features" ;; esac
@@ -21,7 +22,8 @@ case "$dims" in "96	96	1") ok "PNG is 96x96" ;; *) notok "PNG size ($dims)" ;; e
 # same seed, same bytes
 "$RADLAB" "$top_srcdir/examples/demo.lua" "$out/again" >/dev/null 2>&1
 if cmp -s "$out/tumour_slice.png" "$out/again/tumour_slice.png" && cmp -s "$out/phantom.nii.gz" "$out/again/phantom.nii.gz" \
-   && cmp -s "$out/tumour_features.csv" "$out/again/tumour_features.csv"; then
+   && cmp -s "$out/tumour_features.csv" "$out/again/tumour_features.csv" \
+   && cmp -s "$out/report.png" "$out/again/report.png"; then
   ok "re-running gives byte-identical files"
 else
   notok "re-running gives byte-identical files"
