@@ -446,8 +446,33 @@ static int l_heatmap(lua_State *L)
 static int l_nomogram(lua_State *L)
 {
     static const char *const F = "rad.plot.nomogram";
-    static const char *const keys[] = {RADL_CHART_KEYS, "at_label", NULL};
+    static const char *const keys[] = {RADL_CHART_KEYS, "at_label", "at", "data", "ranges", "points", "totals", NULL};
+    static const char *const nomo_keys[] = {"at", "data", "ranges", "points", "totals"};
     lua_settop(L, 2);
+    int is_cox = 0;
+    if (lua_getmetatable(L, 1)) { /* a Cox fit is a table with the rad.Cox metatable */
+        luaL_getmetatable(L, "rad.Cox");
+        is_cox = lua_rawequal(L, -1, -2);
+        lua_pop(L, 2);
+    }
+    if (is_cox) {
+        /* a fitted Cox model: build its nomogram first (validate.nomogram) */
+        if (!lua_istable(L, 2))
+            return radl_fail(L, "%s: with a Cox model give {at = time, data = table or ranges = {...}}", F);
+        lua_getglobal(L, "require");
+        lua_pushliteral(L, "rad.validate");
+        lua_call(L, 1, 1);
+        lua_getfield(L, -1, "nomogram");
+        lua_pushvalue(L, 1);
+        lua_createtable(L, 0, 5);
+        for (size_t k = 0; k < sizeof nomo_keys / sizeof nomo_keys[0]; k++) {
+            lua_getfield(L, 2, nomo_keys[k]);
+            lua_setfield(L, -2, nomo_keys[k]);
+        }
+        lua_call(L, 2, 1);
+        lua_replace(L, 1);
+        lua_settop(L, 2);
+    }
     if (!lua_istable(L, 1))
         return radl_fail(L, "%s: give the result of validate.nomogram(coxmodel, {at =, data =}), got %s", F,
                          luaL_typename(L, 1));
@@ -878,8 +903,9 @@ void radl_open_plot_model(lua_State *L)
          "rad.plot.heatmap(t or matrix [, {columns =, method = \"spearman\", order = \"cluster\", names =}]) -> "
          "Figure: correlation heatmap (-1..1 colour bar) ordered by average-linkage clustering on 1 - |r|"},
         {"nomogram", l_nomogram,
-         "rad.plot.nomogram(nomo [, {at_label =, ...}]) -> Figure: draw validate.nomogram's result: Points, one "
-         "scale per covariate, Total points, predicted survival at t (per stratum)"},
+         "rad.plot.nomogram(nomo or coxfit [, {at =, data = or ranges =, at_label =, ...}]) -> Figure: a nomogram "
+         "(Points, one scale per covariate, Total points, predicted survival at t, per stratum) from "
+         "validate.nomogram's result or built from a Cox fit"},
         {"box", l_box,
          "rad.plot.box(t, {y =, group =, kind = \"box\" | \"violin\" | \"strip\"}) -> Figure: a numeric column by "
          "group with n per group and the Mann-Whitney / Kruskal-Wallis p"},

@@ -254,6 +254,10 @@ do
     for dy = -2, 2 do best = math.max(best, count_dark(img, pb.x0, y + dy, pb.x1, y + dy + 1, 128)) end
     T.ok(best > (pb.x1 - pb.x0) * 0.5, "nomogram: scale line of row " .. r .. " drawn (" .. best .. " px)")
   end
+  -- straight from the Cox fit: the same nomogram
+  local fm = rad.plot.nomogram(m, {at = 365, data = lung, at_label = "1 year"})
+  T.is(tostring(fm), tostring(f), "nomogram: a Cox fit gives the same figure as validate.nomogram's result")
+  T.errors(function() rad.plot.nomogram(m) end, "with a Cox model give {at", "nomogram: Cox fit without at")
   -- one-term model
   local m1 = rad.cox(lung, {time = "time", event = "status", x = {"age"}})
   local f1 = rad.plot.nomogram(validate.nomogram(m1, {at = 365, data = lung}))
