@@ -1390,7 +1390,7 @@ RadFigure *rad_chart_box(const double *y, const int *group, size_t n, const char
     double yl0 = ylo - span * 0.06, yl1 = yhi + span * (test ? 0.16 : 0.06);
     if (kind == RAD_BOX_VIOLIN) { /* the kernel tails reach past the data */
         yl0 -= span * 0.08;
-        yl1 += span * 0.08;
+        yl1 += span * (test ? 0.16 : 0.08); /* and the p value sits above them */
     }
     rad_axes_set_ylim(ax, yl0, yl1);
     /* x tick labels: "name\nn = 12" */
