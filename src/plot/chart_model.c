@@ -847,7 +847,7 @@ RadFigure *rad_chart_heatmap(const double *x, size_t n, size_t p, const char *co
     }
     /* labels: names on y, one per row when they fit (line height 1.15 x
      * the font), else every k-th; x: names when they fit side by side,
-     * else positions */
+     * upright (rotated 90 degrees) when one per row fits, else positions */
     double fs = 7, name_w = 0, cell = 0;
     size_t ky = 1;
     for (; fs >= 6; fs -= 1) {
@@ -883,7 +883,13 @@ RadFigure *rad_chart_heatmap(const double *x, size_t n, size_t p, const char *co
         m++;
     }
     rc |= rad_axes_set_yticks(ax, at, lab, m);
-    int xnames = name_w + 1.5 <= cell;
+    int xnames = name_w + 1.5 <= cell, xrot = 0;
+    if (!xnames && ky == 1) {
+        /* one name per row fits: the same names, turned upright, fit the
+         * columns */
+        xnames = 1;
+        xrot = 1;
+    }
     size_t kx = 1;
     m = 0;
     if (xnames) {
@@ -910,6 +916,8 @@ RadFigure *rad_chart_heatmap(const double *x, size_t n, size_t p, const char *co
         }
     }
     rc |= rad_axes_set_xticks(ax, at, lab, m);
+    if (xrot)
+        rc |= rad_axes_set_xtick_rotation(ax, 90);
     rad_axes_set_font_size(ax, fs, 8, 9);
     if (!xnames)
         rc |= rad_axes_set_xlabel(ax, o && o->xlabel ? o->xlabel : "Variable (position in the order of the rows)");

@@ -673,6 +673,14 @@ void rad_axes_set_font_size(RadAxes *ax, double ticks, double labels, double tit
         ax->font_title = title;
 }
 
+int rad_axes_set_xtick_rotation(RadAxes *ax, double degrees)
+{
+    if (!(degrees >= 0 && degrees <= 90))
+        return rad_error_set("tick label rotation %g: use 0 to 90 degrees", degrees);
+    ax->xtick_rot = degrees;
+    return 0;
+}
+
 void rad_axes_set_legend(RadAxes *ax, RadLegendPos pos)
 {
     ax->legend_pos = pos;

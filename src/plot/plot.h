@@ -175,6 +175,9 @@ void rad_axes_set_frame(RadAxes *ax, int frame);
  * numbers).  n = 0 returns to automatic ticks.  Copies. */
 int rad_axes_set_xticks(RadAxes *ax, const double *at, const char *const *labels, size_t n);
 int rad_axes_set_yticks(RadAxes *ax, const double *at, const char *const *labels, size_t n);
+/* Rotate the x tick labels by 0 to 90 degrees (counter-clockwise; each
+ * label ends at its tick): long category names side by side. */
+int rad_axes_set_xtick_rotation(RadAxes *ax, double degrees);
 /* Tick label font size (pt), default 8; axis labels 9; axes title 10. */
 void rad_axes_set_font_size(RadAxes *ax, double ticks, double labels, double title);
 void rad_axes_set_legend(RadAxes *ax, RadLegendPos pos);

@@ -53,6 +53,7 @@ struct RadAxes {
     double lim[4]; /* xlo, xhi, ylo, yhi; NaN = automatic */
     int tight, yreverse, equal, grid, frame;
     double font_ticks, font_labels, font_title;
+    double xtick_rot; /* degrees, 0..90 */
     PlotTicks ticks[2];
     RadLegendPos legend_pos;
     PlotLegend *legend;

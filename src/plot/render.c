@@ -886,7 +886,19 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
     max_label(c, &tx, ft, &xtw, &xth);
     max_label(c, &ty, ft, &ytw, &yth);
     double first_half = 0, last_half = 0;
-    if (tx.n > 0) {
+    double rot = ax->xtick_rot * M_PI / 180;
+    if (tx.n > 0 && ax->xtick_rot > 0) {
+        /* rotated labels end at their tick and hang down-left of it */
+        xth = 0;
+        for (size_t i = 0; i < tx.n; i++) {
+            double w, h;
+            text_size(c, tx.label[i], ft, 0, &w, &h);
+            xth = fmax(xth, w * sin(rot) + h * cos(rot));
+            if (i == 0)
+                first_half = w * cos(rot) + h * sin(rot) / 2;
+        }
+        last_half = line_height(c, ft) / 2;
+    } else if (tx.n > 0) {
         double w, h;
         text_size(c, tx.label[0], ft, 0, &w, &h);
         first_half = w / 2;
@@ -1100,8 +1112,13 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
             cairo_move_to(cr, px, f.plot.y1);
             cairo_line_to(cr, px, f.plot.y1 + TICK_LEN);
             cairo_stroke(cr);
-            bx = rect_union(bx, draw_text(c, px, f.plot.y1 + TICK_LEN + 2, tx.label[i], ft, 0, RAD_HALIGN_CENTER,
-                                          RAD_VALIGN_TOP, 0, black));
+            if (ax->xtick_rot > 0)
+                bx = rect_union(bx, draw_text(c, px, f.plot.y1 + TICK_LEN + 2, tx.label[i], ft, 0, RAD_HALIGN_RIGHT,
+                                              ax->xtick_rot >= 60 ? RAD_VALIGN_MIDDLE : RAD_VALIGN_TOP,
+                                              ax->xtick_rot, black));
+            else
+                bx = rect_union(bx, draw_text(c, px, f.plot.y1 + TICK_LEN + 2, tx.label[i], ft, 0, RAD_HALIGN_CENTER,
+                                              RAD_VALIGN_TOP, 0, black));
         }
         for (size_t i = 0; i < ty.n; i++) {
             double py = fwd(&f.my, ty.at[i]);

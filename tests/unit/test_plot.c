@@ -217,6 +217,32 @@ static void test_log_and_ticks(void)
     rad_figure_free(f);
 }
 
+static void test_rotated_ticks(void)
+{
+    RadFigure *f = rad_figure_new(80, 70);
+    RadAxes *ax = rad_figure_add_axes(f, 0, 0, 1, 1);
+    double at[4] = {1, 2, 3, 4}, y[4] = {1, 2, 3, 4};
+    const char *lab[4] = {"first long name", "second long name", "third", "fourth long name"};
+    RadStyle st = rad_style_line(0, 1);
+    rad_axes_line(ax, at, y, 4, &st);
+    rad_axes_set_xticks(ax, at, lab, 4);
+    tap_ok(rad_axes_set_xtick_rotation(ax, 120) == -1 && strstr(rad_error_message(), "0 to 90"), "rotation 120 refused");
+    tap_ok(rad_axes_set_xtick_rotation(ax, 90) == 0, "rotation 90 accepted");
+    RadLayoutBox *b;
+    size_t n;
+    int W, H;
+    rad_figure_layout(f, 150, &b, &n);
+    rad_figure_pixels(f, 150, &W, &H);
+    const RadLayoutBox *xt = find_box(b, n, "xticks", 0), *plot = find_box(b, n, "plot", 0);
+    double tw, th;
+    rad_text_size("second long name", 8, 0, &tw, &th);
+    tap_ok(xt && plot && xt->y1 - xt->y0 >= tw * 150 / 72 && xt->y0 >= plot->y1,
+           "upright labels hang under the axis as tall as the longest label (%g px)", tw * 150 / 72);
+    tap_ok(xt && xt->x0 >= 0 && xt->y1 <= H, "upright labels inside the image");
+    free(b);
+    rad_figure_free(f);
+}
+
 static void test_colors(void)
 {
     RadColor c;
@@ -379,6 +405,7 @@ int main(void)
     test_layout();
     test_legend_outside();
     test_log_and_ticks();
+    test_rotated_ticks();
     test_colors();
     test_png();
     test_page_and_copy();
