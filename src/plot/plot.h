@@ -15,8 +15,9 @@
  *
  * Layout: margins are measured from the rendered text (tick labels, axis
  * labels, titles, table rows), so no label is clipped; a legend goes into
- * the inside corner that covers the fewest data points, or outside on the
- * right when every corner would cover data.  rad_figure_layout reports the
+ * the inside corner that covers the fewest data points, or outside (on the
+ * right, or below when wide) when every corner would cover data.
+ * rad_figure_layout reports the
  * boxes the renderer used, for tests.
  *
  * Errors follow librad's rule: -1 / NULL and rad_error_message().
@@ -140,7 +141,7 @@ RadFigure *rad_figure_copy(const RadFigure *fig);
 typedef enum { RAD_SCALE_LINEAR = 0, RAD_SCALE_LOG } RadScale;
 
 typedef enum {
-    RAD_LEGEND_AUTO = 0, /* best inside corner, else outside right */
+    RAD_LEGEND_AUTO = 0, /* best inside corner, else outside (right, or below when wide) */
     RAD_LEGEND_NONE,
     RAD_LEGEND_TOPRIGHT,
     RAD_LEGEND_TOPLEFT,

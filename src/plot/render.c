@@ -10,9 +10,11 @@
  * nothing is clipped, at any size the caller chooses.
  *
  * Legends (RAD_LEGEND_AUTO) go into the inside corner of the plot area that
- * covers the fewest data points (points sampled along lines, steps, bands
- * and segments; images count as covering their whole rectangle); when every
- * corner covers some, the legend moves outside, right of the plot area.
+ * covers the fewest data points (points sampled along lines, steps, bands,
+ * segments and rectangles, reference lines where they cross, notes' text;
+ * images count as covering their whole rectangle); when every corner covers
+ * some, the legend moves outside: right of the plot area when it is narrow,
+ * else in rows under the x axis.
  *
  * The PNG is written by libpng (io.h rad_png_write_pixels) as 8-bit RGB
  * with pHYs = the dpi and text chunks carrying the provenance.
@@ -828,6 +830,21 @@ static long covered(Ctx *c, const RadAxes *ax, const Frame *f, Rect r)
                             n++;
                     }
             break;
+        case PLOT_VLINE:
+            /* reference lines across the plot count where they cross */
+            if (usable(ax, 0, it->x[0])) {
+                px = fwd(&f->mx, it->x[0]);
+                if (px >= r.x0 - 2 && px <= r.x1 + 2)
+                    n += 2;
+            }
+            break;
+        case PLOT_HLINE:
+            if (usable(ax, 1, it->y[0])) {
+                py = fwd(&f->my, it->y[0]);
+                if (py >= r.y0 - 2 && py <= r.y1 + 2)
+                    n += 2;
+            }
+            break;
         case PLOT_TEXT:
             if (map_pt(ax, f, it->x[0], it->y[0], &px, &py) && IN(px, py))
                 n += 5;
@@ -996,14 +1013,15 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
     /* legend below: entries side by side, wrapped to the cell width */
     size_t below_per_row = 1;
     double below_item_w = 0;
-    if (lp == RAD_LEGEND_BELOW) {
+    if (ld.n > 0) {
         for (size_t i = 0; i < ld.n; i++)
             below_item_w = fmax(below_item_w, ld.key + 4 + ld.label_w[i] + 10);
         below_per_row = (size_t)fmax(1, floor((cell.x1 - cell.x0 - 2 * PAD) / below_item_w));
         size_t rows = (ld.n + below_per_row - 1) / below_per_row;
         below_h = (double)rows * ld.row + PAD;
-        bottom += below_h;
     }
+    if (lp == RAD_LEGEND_BELOW)
+        bottom += below_h;
 
     Frame f;
     for (int pass = 0; pass < 2; pass++) {
@@ -1059,8 +1077,17 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
                 bestpos = order[k];
             }
         }
-        lp = best == 0 ? bestpos : RAD_LEGEND_RIGHT;
-        if (lp != RAD_LEGEND_RIGHT)
+        /* no free corner: outside, on the right when the legend is narrow
+         * (under a third of the cell), else in rows under the axis */
+        if (best == 0)
+            lp = bestpos;
+        else if (ld.w < (cell.x1 - cell.x0) / 3)
+            lp = RAD_LEGEND_RIGHT;
+        else {
+            lp = RAD_LEGEND_BELOW;
+            bottom += below_h;
+        }
+        if (best == 0)
             break;
     }
 
