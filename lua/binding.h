@@ -65,7 +65,8 @@ RadMask *radl_check_mask(lua_State *L, int idx);
 lua_Integer radl_opt_integer(lua_State *L, int idx, const char *key, lua_Integer def);
 lua_Number radl_opt_number(lua_State *L, int idx, const char *key, lua_Number def);
 const char *radl_opt_string(lua_State *L, int idx, const char *key, const char *def);
-/* Reject keys of the options table at `idx` not in the NULL-terminated list. */
+/* Reject keys of the options table at `idx` not in the NULL-terminated list
+ * (nil or none: no options; anything else but a table is an error). */
 void radl_check_keys(lua_State *L, int idx, const char *fname, const char *const *allowed);
 
 /* Geometry of an Image or a Mask at `idx` (error for anything else). */
@@ -103,9 +104,22 @@ void radl_open_plot_image(lua_State *L); /* l_plot_image.c: slice, montage, hist
 /* A new empty Figure box on the stack; fill *box (or leave NULL on error). */
 RadFigure **radl_figure_push(lua_State *L);
 RadFigure *radl_check_figure(lua_State *L, int idx);
-/* return radl_figure_return(L, box, fig): stores fig (non-NULL) and returns
- * 1, or raises the engine's error when fig is NULL. */
-int radl_figure_return(lua_State *L, RadFigure **box, RadFigure *fig);
+/* return radl_figure_return(L, box, fig, fname): stores fig (non-NULL) and
+ * returns 1, or raises "fname: <the engine's message>" when fig is NULL
+ * (a message that already starts with the chart's short name, "forest: ...",
+ * is not named twice). */
+int radl_figure_return(lua_State *L, RadFigure **box, RadFigure *fig, const char *fname);
+/* Scratch memory for one call: a userdata pushed on the stack, freed by the
+ * garbage collector, so an error cannot leak it. */
+void *radl_scratch(lua_State *L, size_t bytes);
+/* v[0..len-1] from the Lua array at idx: numbers, rad.NA or nil -> NaN;
+ * anything else raises "fname: what[i] is a <type>; give numbers (rad.NA
+ * for missing)". */
+void radl_numbers_into(lua_State *L, int idx, const char *fname, const char *what, double *v, size_t len);
+/* The Lua array at idx as doubles in scratch memory pushed on the stack
+ * (radl_numbers_into's conversions); *n its length.  A non-table raises
+ * "fname: what must be an array of numbers". */
+double *radl_numbers_scratch(lua_State *L, int idx, const char *fname, const char *what, size_t *n);
 /* The options every chart takes, from the table at idx (none/nil:
  * defaults): width, height (mm), title, subtitle, xlabel, ylabel, legend
  * ("auto", "none", "topright", ..., "right", "below"), grid (boolean).

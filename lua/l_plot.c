@@ -32,12 +32,52 @@ RadFigure *radl_check_figure(lua_State *L, int idx)
     return *box;
 }
 
-int radl_figure_return(lua_State *L, RadFigure **box, RadFigure *fig)
+int radl_figure_return(lua_State *L, RadFigure **box, RadFigure *fig, const char *fname)
 {
-    if (!fig)
-        return radl_error(L);
+    if (!fig) {
+        const char *msg = rad_error_message(), *dot = strrchr(fname, '.');
+        const char *shortname = dot ? dot + 1 : fname;
+        size_t k = strlen(shortname);
+        if (strncmp(msg, shortname, k) == 0 && msg[k] == ':')
+            msg += k + (msg[k + 1] == ' ' ? 2 : 1);
+        return radl_fail(L, "%s: %s", fname, msg);
+    }
     *box = fig;
     return 1;
+}
+
+void *radl_scratch(lua_State *L, size_t bytes)
+{
+    luaL_checkstack(L, 4, "rad.plot");
+    return lua_newuserdatauv(L, bytes ? bytes : 1, 0);
+}
+
+void radl_numbers_into(lua_State *L, int idx, const char *fname, const char *what, double *v, size_t len)
+{
+    idx = lua_absindex(L, idx);
+    for (size_t i = 0; i < len; i++) {
+        int t = lua_rawgeti(L, idx, (lua_Integer)i + 1);
+        if (t == LUA_TNUMBER)
+            v[i] = lua_tonumber(L, -1);
+        else if (t == LUA_TNIL || radl_is_na(L, -1))
+            v[i] = NAN;
+        else
+            radl_fail(L, "%s: %s[%zu] is a %s; give numbers (rad.NA for missing)", fname, what, i + 1,
+                      luaL_typename(L, -1));
+        lua_pop(L, 1);
+    }
+}
+
+double *radl_numbers_scratch(lua_State *L, int idx, const char *fname, const char *what, size_t *n)
+{
+    idx = lua_absindex(L, idx);
+    if (!lua_istable(L, idx))
+        radl_fail(L, "%s: %s must be an array of numbers, got %s", fname, what, luaL_typename(L, idx));
+    size_t len = (size_t)lua_rawlen(L, idx);
+    double *v = radl_scratch(L, len * sizeof *v);
+    radl_numbers_into(L, idx, fname, what, v, len);
+    *n = len;
+    return v;
 }
 
 void radl_chart_options(lua_State *L, int idx, const char *fname, RadChartOptions *o)
@@ -125,10 +165,7 @@ static int m_save(lua_State *L)
     const char *path = luaL_checkstring(L, 2);
     RadPngMeta meta;
     memset(&meta, 0, sizeof meta);
-    if (!lua_isnoneornil(L, 3)) {
-        luaL_checktype(L, 3, LUA_TTABLE);
-        radl_check_keys(L, 3, "Figure:save", keys);
-    }
+    radl_check_keys(L, 3, "Figure:save", keys);
     double dpi = opt_dpi(L, 3, "Figure:save");
     if (lua_istable(L, 3)) {
         meta.source = radl_opt_string(L, 3, "source", NULL);
@@ -362,27 +399,6 @@ static int l_page(lua_State *L)
 
 /* ---- rad.plot.lines: plain numbers ---------------------------------------------------- */
 
-/* Lua array at idx -> malloc'd doubles (NA / nil holes -> NaN); *n set. */
-static double *number_array(lua_State *L, int idx, const char *fname, const char *what, size_t *n)
-{
-    if (!lua_istable(L, idx))
-        radl_fail(L, "%s: %s must be an array of numbers, got %s", fname, what, luaL_typename(L, idx));
-    size_t len = (size_t)lua_rawlen(L, idx);
-    double *v = lua_newuserdatauv(L, (len ? len : 1) * sizeof *v, 0); /* freed by the GC */
-    for (size_t i = 0; i < len; i++) {
-        lua_rawgeti(L, idx, (lua_Integer)i + 1);
-        if (lua_type(L, -1) == LUA_TNUMBER)
-            v[i] = lua_tonumber(L, -1);
-        else if (lua_isnil(L, -1) || radl_is_na(L, -1))
-            v[i] = NAN;
-        else
-            radl_fail(L, "%s: %s[%zu] is a %s, not a number", fname, what, i + 1, luaL_typename(L, -1));
-        lua_pop(L, 1);
-    }
-    *n = len;
-    return v; /* the userdata stays on the stack */
-}
-
 static RadStyle series_style(lua_State *L, int idx, size_t k, const char *fname)
 {
     RadStyle st = rad_style_line(k, 1.2);
@@ -438,10 +454,7 @@ static int l_lines(lua_State *L)
     static const char *const skeys[] = {"x", "y", "label", "kind", "color", "width", "dash", "marker", NULL};
     const char *F = "rad.plot.lines";
     luaL_checktype(L, 1, LUA_TTABLE);
-    if (!lua_isnoneornil(L, 2)) {
-        luaL_checktype(L, 2, LUA_TTABLE);
-        radl_check_keys(L, 2, F, keys);
-    }
+    radl_check_keys(L, 2, F, keys);
     lua_settop(L, 2);
     /* one series {x =, y =} or a list of them */
     lua_getfield(L, 1, "y");
@@ -487,15 +500,15 @@ static int l_lines(lua_State *L)
         radl_check_keys(L, si, F, skeys);
         size_t nx = 0, ny;
         lua_getfield(L, si, "y");
-        double *y = number_array(L, lua_gettop(L), F, "y", &ny);
+        double *y = radl_numbers_scratch(L, lua_gettop(L), F, "y", &ny);
         double *x;
         if (lua_getfield(L, si, "x") == LUA_TNIL) {
-            x = lua_newuserdatauv(L, (ny ? ny : 1) * sizeof *x, 0);
+            x = radl_scratch(L, ny * sizeof *x);
             for (size_t i = 0; i < ny; i++)
                 x[i] = (double)(i + 1);
             nx = ny;
         } else
-            x = number_array(L, lua_gettop(L), F, "x", &nx);
+            x = radl_numbers_scratch(L, lua_gettop(L), F, "x", &nx);
         if (nx != ny)
             return radl_fail(L, "%s: series %zu has %zu x and %zu y values; give as many of each", F, k + 1, nx, ny);
         for (size_t i = 0; i < ny; i++)

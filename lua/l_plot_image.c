@@ -90,23 +90,6 @@ static RadMask *check_mask_arg(lua_State *L, int idx, const char *fname)
     return radl_check_mask(L, idx);
 }
 
-static void check_opts(lua_State *L, int idx, const char *fname, const char *const *keys)
-{
-    if (lua_isnoneornil(L, idx))
-        return;
-    if (!lua_istable(L, idx))
-        radl_fail(L, "%s: the options must be a table, got %s", fname, luaL_typename(L, idx));
-    radl_check_keys(L, idx, fname, keys);
-}
-
-static int chart_result(lua_State *L, RadFigure **box, RadFigure *fig, const char *fname)
-{
-    if (!fig)
-        return radl_fail(L, "%s: %s", fname, rad_error_message());
-    *box = fig;
-    return 1;
-}
-
 /* rad.plot.slice(img, opts) */
 static int l_slice(lua_State *L)
 {
@@ -114,7 +97,7 @@ static int l_slice(lua_State *L)
                                        "alpha", NULL};
     const char *fname = "rad.plot.slice";
     RadImage *img = check_image_arg(L, 1, fname, "the image");
-    check_opts(L, 2, fname, keys);
+    radl_check_keys(L, 2, fname, keys);
     RadChartOptions o;
     radl_chart_options(L, 2, fname, &o);
     RadSliceOptions so;
@@ -122,7 +105,7 @@ static int l_slice(lua_State *L)
     slice_options(L, 2, fname, &so);
     RadMask *m = opt_mask_field(L, 2, fname);
     RadFigure **box = radl_figure_push(L);
-    return chart_result(L, box, rad_chart_slice(img, m, &so, &o), fname);
+    return radl_figure_return(L, box, rad_chart_slice(img, m, &so, &o), fname);
 }
 
 /* rad.plot.montage(img, mask, opts) */
@@ -133,7 +116,7 @@ static int l_montage(lua_State *L)
     const char *fname = "rad.plot.montage";
     RadImage *img = check_image_arg(L, 1, fname, "the image");
     RadMask *m = check_mask_arg(L, 2, fname);
-    check_opts(L, 3, fname, keys);
+    radl_check_keys(L, 3, fname, keys);
     RadChartOptions o;
     radl_chart_options(L, 3, fname, &o);
     RadMontageOptions mo;
@@ -157,7 +140,7 @@ static int l_montage(lua_State *L)
         lua_pop(L, 1);
     }
     RadFigure **box = radl_figure_push(L);
-    return chart_result(L, box, rad_chart_montage(img, m, &mo, &o), fname);
+    return radl_figure_return(L, box, rad_chart_montage(img, m, &mo, &o), fname);
 }
 
 /* rad.plot.map(img, map, opts) */
@@ -168,7 +151,7 @@ static int l_map(lua_State *L)
     const char *fname = "rad.plot.map";
     RadImage *img = check_image_arg(L, 1, fname, "the grey image");
     RadImage *map = check_image_arg(L, 2, fname, "the feature map");
-    check_opts(L, 3, fname, keys);
+    radl_check_keys(L, 3, fname, keys);
     RadChartOptions o;
     radl_chart_options(L, 3, fname, &o);
     RadMapOptions mp;
@@ -199,7 +182,7 @@ static int l_map(lua_State *L)
         lua_pop(L, 1);
     }
     RadFigure **box = radl_figure_push(L);
-    return chart_result(L, box, rad_chart_feature_map(img, map, m, &mp, &o), fname);
+    return radl_figure_return(L, box, rad_chart_feature_map(img, map, m, &mp, &o), fname);
 }
 
 /* rad.plot.histogram(img, mask [, settings [, opts]]) */
@@ -214,12 +197,12 @@ static int l_histogram(lua_State *L)
         return radl_fail(L, "%s: argument 3 must be a settings table (as for rad.extract), got %s", fname,
                          luaL_typename(L, 3));
     radl_settings_from_table(L, 3, &s);
-    check_opts(L, 4, fname, keys);
+    radl_check_keys(L, 4, fname, keys);
     RadChartOptions o;
     radl_chart_options(L, 4, fname, &o);
     const char *unit = lua_istable(L, 4) ? radl_opt_string(L, 4, "unit", NULL) : NULL;
     RadFigure **box = radl_figure_push(L);
-    return chart_result(L, box, rad_chart_roi_histogram(img, m, &s, unit, &o), fname);
+    return radl_figure_return(L, box, rad_chart_roi_histogram(img, m, &s, unit, &o), fname);
 }
 
 void radl_open_plot_image(lua_State *L)

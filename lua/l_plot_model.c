@@ -15,37 +15,6 @@
 
 /* ---- helpers ----------------------------------------------------------------------------------- */
 
-/* n bytes of scratch memory owned by a userdata pushed on the stack. */
-static void *scratch(lua_State *L, size_t bytes)
-{
-    luaL_checkstack(L, 4, "rad.plot");
-    return lua_newuserdatauv(L, bytes ? bytes : 1, 0);
-}
-
-/* The Lua array at idx as doubles (rad.NA / nil -> NaN) in scratch memory
- * pushed on the stack; *n its length. */
-static double *num_array(lua_State *L, int idx, const char *fname, const char *what, size_t *n)
-{
-    idx = lua_absindex(L, idx);
-    if (!lua_istable(L, idx))
-        radl_fail(L, "%s: %s must be an array of numbers, got %s", fname, what, luaL_typename(L, idx));
-    size_t len = (size_t)lua_rawlen(L, idx);
-    double *v = scratch(L, len * sizeof *v);
-    for (size_t i = 0; i < len; i++) {
-        int t = lua_rawgeti(L, idx, (lua_Integer)i + 1);
-        if (t == LUA_TNUMBER)
-            v[i] = lua_tonumber(L, -1);
-        else if (t == LUA_TNIL || radl_is_na(L, -1))
-            v[i] = NAN;
-        else
-            radl_fail(L, "%s: %s[%zu] is a %s; numbers (or rad.NA) are needed", fname, what, i + 1,
-                      luaL_typename(L, -1));
-        lua_pop(L, 1);
-    }
-    *n = len;
-    return v;
-}
-
 /* A column of the Table t by name, with a suggestion when misspelt. */
 static const RadColumn *table_col(lua_State *L, const RadTable *t, const char *name, const char *fname,
                                   const char *opt)
@@ -58,14 +27,6 @@ static const RadColumn *table_col(lua_State *L, const RadTable *t, const char *n
         radl_fail(L, "%s: option %s: no column '%s' in the table", fname, opt, name);
     }
     return c;
-}
-
-static int chart_result(lua_State *L, RadFigure **box, RadFigure *fig, const char *fname)
-{
-    if (!fig)
-        return radl_fail(L, "rad.plot.%s", rad_error_message());
-    (void)fname;
-    return radl_figure_return(L, box, fig);
 }
 
 static const char *field_string(lua_State *L, int idx, const char *key)
@@ -85,10 +46,7 @@ static int l_forest(lua_State *L)
     if (!lua_istable(L, 1))
         return radl_fail(L, "%s: give a rad.cox or rad.logistic fit, or {labels =, estimate =, lower =, upper =, "
                             "p =}; got %s", F, luaL_typename(L, 1));
-    if (!lua_isnoneornil(L, 2)) {
-        luaL_checktype(L, 2, LUA_TTABLE);
-        radl_check_keys(L, 2, F, keys);
-    }
+    radl_check_keys(L, 2, F, keys);
     lua_settop(L, 2);
     RadChartOptions o;
     radl_chart_options(L, 2, F, &o);
@@ -102,13 +60,13 @@ static int l_forest(lua_State *L)
     if (plain) {
         size_t n2, n3, n4, n5 = 0;
         lua_getfield(L, 1, "estimate");
-        est = num_array(L, -1, F, "estimate", &n);
+        est = radl_numbers_scratch(L, -1, F, "estimate", &n);
         lua_getfield(L, 1, "lower");
-        lo = num_array(L, -1, F, "lower", &n2);
+        lo = radl_numbers_scratch(L, -1, F, "lower", &n2);
         lua_getfield(L, 1, "upper");
-        hi = num_array(L, -1, F, "upper", &n3);
+        hi = radl_numbers_scratch(L, -1, F, "upper", &n3);
         lua_getfield(L, 1, "p");
-        p = lua_isnil(L, -1) ? NULL : num_array(L, -1, F, "p", &n5);
+        p = lua_isnil(L, -1) ? NULL : radl_numbers_scratch(L, -1, F, "p", &n5);
         if (!p)
             n5 = n;
         if (lua_getfield(L, 1, "labels") != LUA_TTABLE)
@@ -118,7 +76,7 @@ static int l_forest(lua_State *L)
         if (n2 != n || n3 != n || n4 != n || n5 != n)
             return radl_fail(L, "%s: labels, estimate, lower, upper (and p) must have the same length (got %zu, %zu, "
                                 "%zu, %zu, %zu)", F, n4, n, n2, n3, n5);
-        labels = scratch(L, n * sizeof *labels);
+        labels = radl_scratch(L, n * sizeof *labels);
         for (size_t i = 0; i < n; i++) {
             lua_rawgeti(L, li, (lua_Integer)i + 1);
             if (lua_type(L, -1) != LUA_TSTRING)
@@ -151,11 +109,11 @@ static int l_forest(lua_State *L)
             return radl_fail(L, "%s: the model has no terms list", F);
         int ti = lua_gettop(L);
         size_t nt = (size_t)lua_rawlen(L, ti);
-        labels = scratch(L, (nt ? nt : 1) * sizeof *labels);
-        est = scratch(L, (nt ? nt : 1) * sizeof *est);
-        lo = scratch(L, (nt ? nt : 1) * sizeof *lo);
-        hi = scratch(L, (nt ? nt : 1) * sizeof *hi);
-        p = scratch(L, (nt ? nt : 1) * sizeof *p);
+        labels = radl_scratch(L, (nt ? nt : 1) * sizeof *labels);
+        est = radl_scratch(L, (nt ? nt : 1) * sizeof *est);
+        lo = radl_scratch(L, (nt ? nt : 1) * sizeof *lo);
+        hi = radl_scratch(L, (nt ? nt : 1) * sizeof *hi);
+        p = radl_scratch(L, (nt ? nt : 1) * sizeof *p);
         lua_getfield(L, 1, k_est);
         int ie = lua_gettop(L);
         lua_getfield(L, 1, k_lo);
@@ -184,7 +142,7 @@ static int l_forest(lua_State *L)
     }
     RadFigure **box = radl_figure_push(L);
     RadFigure *fig = rad_chart_forest(labels, est, lo, hi, p, n, measure, &o);
-    return chart_result(L, box, fig, "forest");
+    return radl_figure_return(L, box, fig, F);
 }
 
 /* ---- lasso ----------------------------------------------------------------------------------- */
@@ -240,12 +198,12 @@ static int l_lasso(lua_State *L)
     size_t nl;
     if (lua_getfield(L, ipath, "lambda") != LUA_TTABLE)
         return radl_fail(L, "%s: the path has no lambda field (is it from rad.coxnet or rad.glmnet_logistic?)", F);
-    double *lambda = num_array(L, -1, F, "path.lambda", &nl);
+    double *lambda = radl_numbers_scratch(L, -1, F, "path.lambda", &nl);
     if (lua_getfield(L, ipath, "terms") != LUA_TTABLE)
         return radl_fail(L, "%s: the path has no terms field (is it from rad.coxnet or rad.glmnet_logistic?)", F);
     int iterms = lua_gettop(L);
     size_t nterm = (size_t)lua_rawlen(L, iterms), p = 0;
-    const char **names = scratch(L, (nterm ? nterm : 1) * sizeof *names);
+    const char **names = radl_scratch(L, (nterm ? nterm : 1) * sizeof *names);
     for (size_t j = 0; j < nterm; j++) {
         lua_rawgeti(L, iterms, (lua_Integer)j + 1);
         const char *nm = lua_tostring(L, -1);
@@ -260,7 +218,7 @@ static int l_lasso(lua_State *L)
     int ibeta = lua_gettop(L);
     if ((size_t)lua_rawlen(L, ibeta) != nl)
         return radl_fail(L, "%s: path.beta has %zu entries for %zu lambdas", F, (size_t)lua_rawlen(L, ibeta), nl);
-    double *beta = scratch(L, nl * p * sizeof *beta);
+    double *beta = radl_scratch(L, nl * p * sizeof *beta);
     for (size_t k = 0; k < nl; k++) {
         lua_rawgeti(L, ibeta, (lua_Integer)k + 1);
         for (size_t j = 0; j < p; j++) {
@@ -276,7 +234,7 @@ static int l_lasso(lua_State *L)
     }
     size_t *df = NULL;
     if (lua_getfield(L, ipath, "df") == LUA_TTABLE && (size_t)lua_rawlen(L, -1) == nl) {
-        df = scratch(L, (nl ? nl : 1) * sizeof *df);
+        df = radl_scratch(L, (nl ? nl : 1) * sizeof *df);
         for (size_t k = 0; k < nl; k++) {
             lua_rawgeti(L, -2, (lua_Integer)k + 1);
             df[k] = (size_t)lua_tointeger(L, -1);
@@ -288,11 +246,11 @@ static int l_lasso(lua_State *L)
     if (icv) {
         size_t n1, n2, n3;
         lua_getfield(L, icv, "lambda");
-        cv.lambda = num_array(L, -1, F, "cv.lambda", &n1);
+        cv.lambda = radl_numbers_scratch(L, -1, F, "cv.lambda", &n1);
         lua_getfield(L, icv, "cvm");
-        cv.cvm = num_array(L, -1, F, "cv.cvm", &n2);
+        cv.cvm = radl_numbers_scratch(L, -1, F, "cv.cvm", &n2);
         lua_getfield(L, icv, "cvsd");
-        cv.cvsd = num_array(L, -1, F, "cv.cvsd", &n3);
+        cv.cvsd = radl_numbers_scratch(L, -1, F, "cv.cvsd", &n3);
         if (n1 != n2 || n1 != n3)
             return radl_fail(L, "%s: cv.lambda, cv.cvm and cv.cvsd differ in length (%zu, %zu, %zu)", F, n1, n2, n3);
         cv.n = n1;
@@ -312,7 +270,7 @@ static int l_lasso(lua_State *L)
     }
     RadFigure **box = radl_figure_push(L);
     RadFigure *fig = rad_chart_lasso(lambda, nl, beta, p, names, df, icv ? &cv : NULL, &o);
-    return chart_result(L, box, fig, "lasso");
+    return radl_figure_return(L, box, fig, F);
 }
 
 /* ---- heatmap ----------------------------------------------------------------------------------- */
@@ -322,10 +280,7 @@ static int l_heatmap(lua_State *L)
     static const char *const F = "rad.plot.heatmap";
     static const char *const keys[] = {RADL_CHART_KEYS, "columns", "method", "order", "names", NULL};
     lua_settop(L, 2);
-    if (!lua_isnil(L, 2)) {
-        luaL_checktype(L, 2, LUA_TTABLE);
-        radl_check_keys(L, 2, F, keys);
-    }
+    radl_check_keys(L, 2, F, keys);
     RadChartOptions o;
     radl_chart_options(L, 2, F, &o);
     const char *ms = lua_istable(L, 2) ? radl_opt_string(L, 2, "method", "spearman") : "spearman";
@@ -358,7 +313,7 @@ static int l_heatmap(lua_State *L)
         const RadColumn **cols;
         if (icols) {
             p = (size_t)lua_rawlen(L, icols);
-            cols = scratch(L, (p ? p : 1) * sizeof *cols);
+            cols = radl_scratch(L, (p ? p : 1) * sizeof *cols);
             for (size_t j = 0; j < p; j++) {
                 lua_rawgeti(L, icols, (lua_Integer)j + 1);
                 const char *nm = lua_tostring(L, -1);
@@ -370,15 +325,15 @@ static int l_heatmap(lua_State *L)
                 lua_pop(L, 1);
             }
         } else {
-            cols = scratch(L, (t->ncol ? t->ncol : 1) * sizeof *cols);
+            cols = radl_scratch(L, (t->ncol ? t->ncol : 1) * sizeof *cols);
             for (size_t j = 0; j < t->ncol; j++)
                 if (t->cols[j].type == RAD_COL_NUM)
                     cols[p++] = &t->cols[j];
         }
         if (p == 0)
             return radl_fail(L, "%s: no numeric columns to correlate (give columns = {names})", F);
-        x = scratch(L, n * p * sizeof *x);
-        names = scratch(L, p * sizeof *names);
+        x = radl_scratch(L, n * p * sizeof *x);
+        names = radl_scratch(L, p * sizeof *names);
         for (size_t j = 0; j < p; j++) {
             memcpy(x + j * n, cols[j]->num, n * sizeof *x);
             names[j] = cols[j]->name;
@@ -395,20 +350,20 @@ static int l_heatmap(lua_State *L)
         lua_pop(L, 1);
         if (p == 0)
             return radl_fail(L, "%s: the matrix has no columns", F);
-        x = scratch(L, n * p * sizeof *x);
+        x = radl_scratch(L, n * p * sizeof *x);
         for (size_t i = 0; i < n; i++) {
             size_t m;
             lua_rawgeti(L, 1, (lua_Integer)i + 1);
             char what[32];
             snprintf(what, sizeof what, "row %zu", i + 1);
-            double *row = num_array(L, -1, F, what, &m);
+            double *row = radl_numbers_scratch(L, -1, F, what, &m);
             if (m != p)
                 return radl_fail(L, "%s: row %zu has %zu values, row 1 has %zu", F, i + 1, m, p);
             for (size_t j = 0; j < p; j++)
                 x[j * n + i] = row[j];
             lua_pop(L, 2);
         }
-        names = scratch(L, p * sizeof *names);
+        names = radl_scratch(L, p * sizeof *names);
         int inames = 0;
         if (lua_istable(L, 2)) {
             lua_getfield(L, 2, "names");
@@ -438,7 +393,7 @@ static int l_heatmap(lua_State *L)
     }
     RadFigure **box = radl_figure_push(L);
     RadFigure *fig = rad_chart_heatmap(x, n, p, names, method, cluster, NULL, &o);
-    return chart_result(L, box, fig, "heatmap");
+    return radl_figure_return(L, box, fig, F);
 }
 
 /* ---- nomogram ---------------------------------------------------------------------------------- */
@@ -476,10 +431,7 @@ static int l_nomogram(lua_State *L)
     if (!lua_istable(L, 1))
         return radl_fail(L, "%s: give the result of validate.nomogram(coxmodel, {at =, data =}), got %s", F,
                          luaL_typename(L, 1));
-    if (!lua_isnil(L, 2)) {
-        luaL_checktype(L, 2, LUA_TTABLE);
-        radl_check_keys(L, 2, F, keys);
-    }
+    radl_check_keys(L, 2, F, keys);
     RadChartOptions o;
     radl_chart_options(L, 2, F, &o);
     const char *at_label = lua_istable(L, 2) ? radl_opt_string(L, 2, "at_label", NULL) : NULL;
@@ -487,14 +439,14 @@ static int l_nomogram(lua_State *L)
         return radl_fail(L, "%s: the first argument has no terms / total: give the result of validate.nomogram", F);
     int iterms = lua_gettop(L) - 1;
     size_t ntot;
-    double *total = num_array(L, iterms + 1, F, "nomo.total", &ntot);
+    double *total = radl_numbers_scratch(L, iterms + 1, F, "nomo.total", &ntot);
     lua_getfield(L, 1, "max_total");
     double max_total = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : (ntot ? total[ntot - 1] : NAN);
     lua_getfield(L, 1, "at");
     double at = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : NAN;
     lua_pop(L, 2);
     size_t nt = (size_t)lua_rawlen(L, iterms);
-    RadNomoTerm *terms = scratch(L, (nt ? nt : 1) * sizeof *terms);
+    RadNomoTerm *terms = radl_scratch(L, (nt ? nt : 1) * sizeof *terms);
     for (size_t i = 0; i < nt; i++) {
         lua_rawgeti(L, iterms, (lua_Integer)i + 1);
         int it = lua_gettop(L);
@@ -504,7 +456,7 @@ static int l_nomogram(lua_State *L)
         const char *type = field_string(L, it, "type");
         size_t np;
         lua_getfield(L, it, "points");
-        terms[i].points = num_array(L, -1, F, "term points", &np);
+        terms[i].points = radl_numbers_scratch(L, -1, F, "term points", &np);
         terms[i].n = np;
         lua_getfield(L, it, "values");
         int iv = lua_gettop(L);
@@ -525,8 +477,8 @@ static int l_nomogram(lua_State *L)
                 double tk[32];
                 size_t m = rad_nice_ticks(fmin(v0, v1), fmax(v0, v1), target, tk, 32);
                 double step = m > 1 ? tk[1] - tk[0] : 0;
-                double *npt = scratch(L, 34 * sizeof *npt);
-                const char **nl = scratch(L, 34 * sizeof *nl);
+                double *npt = radl_scratch(L, 34 * sizeof *npt);
+                const char **nl = radl_scratch(L, 34 * sizeof *nl);
                 /* the ends of the range, unlabelled, so the line covers it */
                 npt[0] = pp[0];
                 npt[1] = pp[np - 1];
@@ -551,7 +503,7 @@ static int l_nomogram(lua_State *L)
                 }
             }
         }
-        const char **lab = scratch(L, (np ? np : 1) * sizeof *lab);
+        const char **lab = radl_scratch(L, (np ? np : 1) * sizeof *lab);
         double step = 0;
         if (!factor && np > 1) {
             lua_rawgeti(L, iv, 1);
@@ -586,8 +538,8 @@ static int l_nomogram(lua_State *L)
     if (lua_getfield(L, 1, "strata") == LUA_TTABLE) {
         int is = lua_gettop(L);
         nstrata = (size_t)lua_rawlen(L, is);
-        surv = scratch(L, nstrata * ntot * sizeof *surv);
-        slabels = scratch(L, (nstrata ? nstrata : 1) * sizeof *slabels);
+        surv = radl_scratch(L, nstrata * ntot * sizeof *surv);
+        slabels = radl_scratch(L, (nstrata ? nstrata : 1) * sizeof *slabels);
         for (size_t s = 0; s < nstrata; s++) {
             lua_rawgeti(L, is, (lua_Integer)s + 1);
             int ie = lua_gettop(L);
@@ -599,7 +551,7 @@ static int l_nomogram(lua_State *L)
             slabels[s] = lua_tostring(L, -1); /* stays on the stack */
             size_t m;
             lua_getfield(L, ie, "survival");
-            double *sv = num_array(L, -1, F, "strata survival", &m);
+            double *sv = radl_numbers_scratch(L, -1, F, "strata survival", &m);
             if (m != ntot)
                 return radl_fail(L, "%s: strata[%zu].survival has %zu values for %zu totals", F, s + 1, m, ntot);
             memcpy(surv + s * ntot, sv, ntot * sizeof *sv);
@@ -610,7 +562,7 @@ static int l_nomogram(lua_State *L)
         lua_pop(L, 1);
         if (lua_getfield(L, 1, "survival") == LUA_TTABLE) {
             size_t m;
-            surv = num_array(L, -1, F, "nomo.survival", &m);
+            surv = radl_numbers_scratch(L, -1, F, "nomo.survival", &m);
             if (m != ntot)
                 return radl_fail(L, "%s: survival has %zu values for %zu totals", F, m, ntot);
             nstrata = 1;
@@ -618,7 +570,7 @@ static int l_nomogram(lua_State *L)
     }
     RadFigure **box = radl_figure_push(L);
     RadFigure *fig = rad_chart_nomogram(terms, nt, total, ntot, max_total, surv, nstrata, slabels, at, at_label, &o);
-    return chart_result(L, box, fig, "nomogram");
+    return radl_figure_return(L, box, fig, F);
 }
 
 /* ---- groups from a column ---------------------------------------------------------------------- */
@@ -643,9 +595,9 @@ static int cmp_str(const void *a, const void *b)
 /* Levels of a column, sorted (numbers numerically), as codes 0..k-1. */
 static void groups_from_column(lua_State *L, const RadColumn *c, size_t n, Groups *g, const char *F)
 {
-    g->code = scratch(L, n * sizeof *g->code);
+    g->code = radl_scratch(L, n * sizeof *g->code);
     if (c->type == RAD_COL_NUM) {
-        double *u = scratch(L, n * sizeof *u);
+        double *u = radl_scratch(L, n * sizeof *u);
         size_t m = 0;
         for (size_t i = 0; i < n; i++)
             if (c->num[i] == c->num[i])
@@ -659,7 +611,7 @@ static void groups_from_column(lua_State *L, const RadColumn *c, size_t n, Group
             radl_fail(L, "%s: option group: column '%s' has %zu distinct values; group by a categorical column", F,
                       c->name, k);
         g->k = k;
-        g->names = scratch(L, (k ? k : 1) * sizeof *g->names);
+        g->names = radl_scratch(L, (k ? k : 1) * sizeof *g->names);
         lua_createtable(L, (int)k, 0);
         for (size_t j = 0; j < k; j++) {
             char buf[64];
@@ -676,7 +628,7 @@ static void groups_from_column(lua_State *L, const RadColumn *c, size_t n, Group
             }
         }
     } else {
-        const char **u = scratch(L, n * sizeof *u);
+        const char **u = radl_scratch(L, n * sizeof *u);
         size_t m = 0;
         for (size_t i = 0; i < n; i++)
             if (c->str[i])
@@ -740,10 +692,10 @@ static int l_box(lua_State *L)
         if (g.k == 0)
             return radl_fail(L, "%s: option group: column '%s' has only missing values", F, gn);
     } else {
-        g.code = scratch(L, (n ? n : 1) * sizeof *g.code);
+        g.code = radl_scratch(L, (n ? n : 1) * sizeof *g.code);
         for (size_t i = 0; i < n; i++)
             g.code[i] = 0;
-        g.names = scratch(L, sizeof *g.names);
+        g.names = radl_scratch(L, sizeof *g.names);
         g.names[0] = "All";
         g.k = 1;
     }
@@ -754,7 +706,7 @@ static int l_box(lua_State *L)
         oo.xlabel = gn;
     RadFigure **box = radl_figure_push(L);
     RadFigure *fig = rad_chart_box(yc->num, g.code, n, g.names, g.k, kind, &oo);
-    return chart_result(L, box, fig, "box");
+    return radl_figure_return(L, box, fig, F);
 }
 
 /* ---- waterfall ------------------------------------------------------------------------------------ */
@@ -789,10 +741,7 @@ static int l_waterfall(lua_State *L)
     static const char *const F = "rad.plot.waterfall";
     static const char *const keys[] = {RADL_CHART_KEYS, "score", "outcome", "centre", "labels", NULL};
     lua_settop(L, 2);
-    if (!lua_isnil(L, 2)) {
-        luaL_checktype(L, 2, LUA_TTABLE);
-        radl_check_keys(L, 2, F, keys);
-    }
+    radl_check_keys(L, 2, F, keys);
     RadChartOptions o;
     radl_chart_options(L, 2, F, &o);
     size_t n = 0;
@@ -818,7 +767,7 @@ static int l_waterfall(lua_State *L)
         if (lua_type(L, -1) == LUA_TSTRING) {
             oname = lua_tostring(L, -1);
             const RadColumn *oc = table_col(L, t, oname, F, "outcome");
-            code = scratch(L, (n ? n : 1) * sizeof *code);
+            code = radl_scratch(L, (n ? n : 1) * sizeof *code);
             if (oc->type == RAD_COL_NUM) {
                 outcome_codes(L, oc->num, n, code, levels, F);
             } else {
@@ -839,15 +788,15 @@ static int l_waterfall(lua_State *L)
             return radl_fail(L, "%s: option outcome must be a column name with a Table", F);
         }
     } else if (lua_istable(L, 1)) {
-        score = num_array(L, 1, F, "scores", &n);
+        score = radl_numbers_scratch(L, 1, F, "scores", &n);
         if (lua_istable(L, 2)) {
             lua_getfield(L, 2, "outcome");
             if (lua_istable(L, -1)) {
                 size_t m;
-                double *ov = num_array(L, -1, F, "outcome", &m);
+                double *ov = radl_numbers_scratch(L, -1, F, "outcome", &m);
                 if (m != n)
                     return radl_fail(L, "%s: option outcome has %zu values for %zu scores", F, m, n);
-                code = scratch(L, (n ? n : 1) * sizeof *code);
+                code = radl_scratch(L, (n ? n : 1) * sizeof *code);
                 outcome_codes(L, ov, n, code, levels, F);
                 have_out = 1;
             } else if (!lua_isnil(L, -1)) {
@@ -887,7 +836,7 @@ static int l_waterfall(lua_State *L)
     }
     RadFigure **box = radl_figure_push(L);
     RadFigure *fig = rad_chart_waterfall(score, have_out ? code : NULL, n, centre, lab, sname, &o);
-    return chart_result(L, box, fig, "waterfall");
+    return radl_figure_return(L, box, fig, F);
 }
 
 void radl_open_plot_model(lua_State *L)

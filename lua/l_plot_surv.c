@@ -60,7 +60,8 @@ static void *galloc(lua_State *L, PGuard *g, size_t size)
     return p;
 }
 
-/* A Lua array of numbers (rad.NA / nil -> NaN) at idx into guarded memory. */
+/* A Lua array of numbers (rad.NA / nil -> NaN) at idx into guarded memory
+ * (the stack stays as it was: callers index relative to the top). */
 static double *numbers(lua_State *L, PGuard *g, int idx, const char *fname, const char *what, size_t *n)
 {
     idx = lua_absindex(L, idx);
@@ -68,17 +69,7 @@ static double *numbers(lua_State *L, PGuard *g, int idx, const char *fname, cons
         radl_fail(L, "%s: %s must be an array of numbers, got %s", fname, what, luaL_typename(L, idx));
     size_t len = (size_t)lua_rawlen(L, idx);
     double *v = galloc(L, g, len * sizeof *v);
-    for (size_t i = 0; i < len; i++) {
-        int t = lua_rawgeti(L, idx, (lua_Integer)i + 1);
-        if (t == LUA_TNUMBER)
-            v[i] = lua_tonumber(L, -1);
-        else if (t == LUA_TNIL || radl_is_na(L, -1))
-            v[i] = NAN;
-        else
-            radl_fail(L, "%s: %s[%zu] is %s; give numbers (rad.NA for missing)", fname, what, i + 1,
-                      luaL_typename(L, -1));
-        lua_pop(L, 1);
-    }
+    radl_numbers_into(L, idx, fname, what, v, len);
     *n = len;
     return v;
 }
@@ -415,9 +406,7 @@ static int l_km(lua_State *L)
     k.time_label = tlabel;
     RadFigure **box = radl_figure_push(L);
     RadFigure *f = rad_chart_km(tm, ev, grp, n, names, ng, &k, &o);
-    if (!f)
-        return radl_fail(L, "%s: %s", F, rad_error_message());
-    return radl_figure_return(L, box, f);
+    return radl_figure_return(L, box, f, F);
 }
 
 /* ---- rad.plot.roc ----------------------------------------------------------------------- */
@@ -461,10 +450,7 @@ static int l_roc(lua_State *L)
     static const char *const keys[] = {RADL_CHART_KEYS, "labels", NULL};
     lua_settop(L, 2);
     PGuard *g = pguard_push(L); /* 3 */
-    if (!lua_isnil(L, 2)) {
-        luaL_checktype(L, 2, LUA_TTABLE);
-        radl_check_keys(L, 2, F, keys);
-    }
+    radl_check_keys(L, 2, F, keys);
     if (!lua_istable(L, 1))
         return radl_fail(L, "%s: give a ROC object from rad.roc or an array of them, got %s", F, luaL_typename(L, 1));
     lua_getfield(L, 1, "points");
@@ -497,9 +483,7 @@ static int l_roc(lua_State *L)
     radl_chart_options(L, 2, F, &o);
     RadFigure **box = radl_figure_push(L);
     RadFigure *f = rad_chart_roc(c, k, &o);
-    if (!f)
-        return radl_fail(L, "%s: %s", F, rad_error_message());
-    return radl_figure_return(L, box, f);
+    return radl_figure_return(L, box, f, F);
 }
 
 /* ---- rad.plot.td_roc ----------------------------------------------------------------------- */
@@ -573,7 +557,7 @@ static int l_td_roc(lua_State *L)
         return radl_fail(L, "%s: %s", F, rad_error_message());
     if (m < n)
         rad_figure_add_note(f, "%zu row%s with a missing time, event or score dropped", n - m, n - m == 1 ? "" : "s");
-    return radl_figure_return(L, box, f);
+    return radl_figure_return(L, box, f, F);
 }
 
 /* ---- rad.plot.calibration ------------------------------------------------------------------ */
@@ -592,10 +576,7 @@ static int l_calibration(lua_State *L)
     static const char *const keys[] = {RADL_CHART_KEYS, "line", NULL};
     lua_settop(L, 2);
     PGuard *g = pguard_push(L); /* 3 */
-    if (!lua_isnil(L, 2)) {
-        luaL_checktype(L, 2, LUA_TTABLE);
-        radl_check_keys(L, 2, F, keys);
-    }
+    radl_check_keys(L, 2, F, keys);
     if (!lua_istable(L, 1))
         return radl_fail(L, "%s: give validate.calibration's result or {predicted =, observed =, lower =, upper =}, "
                          "got %s", F, luaL_typename(L, 1));
@@ -649,9 +630,7 @@ static int l_calibration(lua_State *L)
     radl_chart_options(L, 2, F, &o);
     RadFigure **box = radl_figure_push(L);
     RadFigure *f = rad_chart_calibration(pr, ob, lo, hi, n, slope, icpt, isfinite(at) ? at : 0, line, &o);
-    if (!f)
-        return radl_fail(L, "%s: %s", F, rad_error_message());
-    return radl_figure_return(L, box, f);
+    return radl_figure_return(L, box, f, F);
 }
 
 /* ---- rad.plot.dca -------------------------------------------------------------------------- */
@@ -662,10 +641,7 @@ static int l_dca(lua_State *L)
     static const char *const keys[] = {RADL_CHART_KEYS, "labels", NULL};
     lua_settop(L, 2);
     PGuard *g = pguard_push(L); /* 3 */
-    if (!lua_isnil(L, 2)) {
-        luaL_checktype(L, 2, LUA_TTABLE);
-        radl_check_keys(L, 2, F, keys);
-    }
+    radl_check_keys(L, 2, F, keys);
     if (!lua_istable(L, 1))
         return radl_fail(L, "%s: give validate.dca's result or an array of them, got %s", F, luaL_typename(L, 1));
     lua_getfield(L, 1, "threshold");
@@ -726,7 +702,7 @@ static int l_dca(lua_State *L)
     if (differ)
         rad_figure_add_note(f, "the curves have different treat-all references (different time or data); the "
                                "first one's is drawn");
-    return radl_figure_return(L, box, f);
+    return radl_figure_return(L, box, f, F);
 }
 
 /* ---- registration -------------------------------------------------------------------------- */

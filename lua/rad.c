@@ -172,7 +172,8 @@ void radl_check_keys(lua_State *L, int idx, const char *fname, const char *const
 {
     if (lua_isnoneornil(L, idx))
         return;
-    luaL_checktype(L, idx, LUA_TTABLE);
+    if (!lua_istable(L, idx))
+        luaL_error(L, "%s: the options must be a table, got %s", fname, luaL_typename(L, idx));
     idx = lua_absindex(L, idx);
     lua_pushnil(L);
     while (lua_next(L, idx)) {

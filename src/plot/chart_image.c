@@ -404,7 +404,11 @@ static int draw_scale_bar(RadAxes *ax, double W, double H, double k)
     double len = scale_length(W), fs = 6.5;
     char label[32];
     snprintf(label, sizeof label, "%g mm", len);
-    double th = fs * MM_PER_PT * 1.25 * k, tw = (double)strlen(label) * fs * 0.6 * MM_PER_PT * k;
+    double tw, th;
+    if (rad_text_size(label, fs, 0, &tw, &th) != 0)
+        return -1;
+    tw *= MM_PER_PT * k;
+    th *= MM_PER_PT * k;
     double pad = 1.0 * k, bar = 0.6 * k;
     double boxw = fmax(len, tw) + 2 * pad, boxh = th + bar + 3 * pad;
     if (boxw > W * 0.9 || boxh > H * 0.5)
@@ -708,8 +712,11 @@ RadFigure *rad_chart_montage(const RadImage *img, const RadMask *mask, const Rad
         /* the slice number in the top-left corner, white on a dark box */
         char num[24];
         snprintf(num, sizeof num, "%zu", slices[i] + 1);
-        double fs = 7, pad = 0.6 * k;
-        double th = fs * MM_PER_PT * 1.15 * k, tw = (double)strlen(num) * fs * 0.62 * MM_PER_PT * k;
+        double fs = 7, pad = 0.6 * k, tw, th;
+        if (rad_text_size(num, fs, 1, &tw, &th) != 0)
+            goto fail;
+        tw *= MM_PER_PT * k;
+        th *= MM_PER_PT * k;
         RadStyle bg = rad_style_default();
         bg.line_width = 0;
         bg.fill = rad_rgba(0, 0, 0, 0.55);
@@ -805,8 +812,7 @@ RadFigure *rad_chart_feature_map(const RadImage *img, const RadImage *map, const
     char title[96];
     snprintf(title, sizeof title, "%s slice %zu/%zu", view_name(mp->slice.view), s + 1, vw.ns);
     oo.title = o->title ? o->title : title;
-    /* 4 mm more: the colour bar's end labels reach half a line past the image */
-    oo.height = o->height > 0 ? o->height : fit_height(fw, W, H, 20, 1, o->subtitle != NULL) + 4;
+    oo.height = o->height > 0 ? o->height : fit_height(fw, W, H, 20, 1, o->subtitle != NULL);
     RadAxes *ax;
     RadFigure *fig = rad_chart_begin(&oo, fw, oo.height, NULL, NULL, &ax);
     if (!fig)
@@ -962,36 +968,6 @@ RadFigure *rad_chart_roi_histogram(const RadImage *img, const RadMask *mask, con
         if (cnt[k] > 0 && rad_axes_rect(ax, b0 + (double)k * bw, 0, b0 + (double)(k + 1) * bw, cnt[k], &bar) != 0)
             goto fail;
     rad_axes_set_ylim(ax, 0, NAN);
-    {
-        /* An invisible line up the middle of every bar (and along its top):
-         * the automatic legend placement samples lines densely but a large
-         * rectangle only along its diagonal, so this keeps the legend off
-         * the bars. */
-        size_t per = nb >= 60 ? 1 : (60 + nb - 1) / nb; /* at least 60 lines across */
-        double *lx = rad_malloc(nb * per * 3 * 2 * sizeof *lx, "histogram outline");
-        if (!lx)
-            goto fail;
-        double *ly = lx + nb * per * 3;
-        size_t m = 0;
-        for (size_t k = 0; k < nb; k++) {
-            if (!(cnt[k] > 0))
-                continue;
-            for (size_t q = 0; q < per; q++) {
-                lx[m] = lx[m + 1] = b0 + ((double)k + ((double)q + 0.5) / (double)per) * bw;
-                ly[m] = 0;
-                ly[m + 1] = cnt[k];
-                lx[m + 2] = ly[m + 2] = NAN;
-                m += 3;
-            }
-        }
-        RadStyle hid = rad_style_default();
-        hid.line_width = 0;
-        hid.color = rad_rgba(0, 0, 0, 0);
-        int rc = m > 0 ? rad_axes_line(ax, lx, ly, m, &hid) : 0;
-        free(lx);
-        if (rc != 0)
-            goto fail;
-    }
     /* bin edges: every edge up to 200 of them, else every k-th */
     size_t ne = (size_t)roi.ng + 1, step = 1;
     while (ne / step > 200)

@@ -57,11 +57,13 @@ static size_t utf8_len(const char *s)
     return n;
 }
 
-/* A generous estimate of the width of s in mm at font size pt (DejaVu Sans
- * digits are 0.64 em wide; most letters less). */
+/* The width of s in mm at font size pt, as the plot layer will draw it. */
 static double text_mm(const char *s, double pt)
 {
-    return (double)utf8_len(s) * 0.64 * pt * MM_PER_PT;
+    double w = 0, h;
+    if (rad_text_size(s ? s : "", pt, 0, &w, &h) != 0)
+        return 0;
+    return w * MM_PER_PT;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -154,7 +156,6 @@ RadFigure *rad_chart_forest(const char *const *labels, const double *est, const 
     L -= pad;
     H += pad;
 
-    double fs = 8;
     char (*ci)[64] = calloc(n, sizeof *ci);
     char (*pt)[32] = calloc(n, sizeof *pt);
     if (!ci || !pt) {
@@ -162,11 +163,8 @@ RadFigure *rad_chart_forest(const char *const *labels, const double *est, const 
         free(pt);
         return rad_error_set("forest: out of memory"), NULL;
     }
-    double ci_w = 0, p_w = 0, lab_w = 0;
     char head[48];
     snprintf(head, sizeof head, "%s (95 %% CI)", measure);
-    ci_w = text_mm(head, fs);
-    p_w = text_mm("p", fs);
     for (size_t i = 0; i < n; i++) {
         char a[16], b[16], c[16];
         if (!(est[i] > 0 && isfinite(est[i]))) {
@@ -187,9 +185,6 @@ RadFigure *rad_chart_forest(const char *const *labels, const double *est, const 
         else if (strncmp(pf, "p ", 2) == 0)
             ps = pf + 2;
         snprintf(pt[i], sizeof pt[i], "%s", ps);
-        ci_w = fmax(ci_w, text_mm(ci[i], fs));
-        p_w = fmax(p_w, text_mm(pt[i], fs));
-        lab_w = fmax(lab_w, text_mm(labels[i] ? labels[i] : "", fs));
     }
     double dh = 22 + 6.5 * (double)n;
     RadAxes *ax;
@@ -202,9 +197,6 @@ RadFigure *rad_chart_forest(const char *const *labels, const double *est, const 
     /* the estimates and p values go in text columns right of the plot area
      * (rad_axes_side_table): the layer measures them and reserves the
      * margin, so the data keep the whole plot width at any figure size */
-    (void)ci_w;
-    (void)p_w;
-    (void)lab_w;
     rad_axes_set_xscale(ax, RAD_SCALE_LOG);
     rad_axes_set_xlim(ax, pow(10, L), pow(10, H));
     rad_axes_set_ylim(ax, -0.8, (double)n + 0.6);

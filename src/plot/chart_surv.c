@@ -487,16 +487,21 @@ RadFigure *rad_chart_roc(const RadRocCurve *c, size_t k, const RadChartOptions *
     char label[256], desc[512];
     size_t dl = (size_t)snprintf(desc, sizeof desc, "ROC, %zu curve%s", k, k == 1 ? "" : "s");
     size_t longest = 0;
-    for (size_t j = 0; j < k; j++)
+    double widest = 0; /* pt, the widest legend entry at the legend's 8 pt */
+    for (size_t j = 0; j < k; j++) {
+        double w, h;
         if (c[j].label && strlen(c[j].label) > longest)
             longest = strlen(c[j].label);
+        auc_label(label, sizeof label, c[j].label, "AUC", c[j].auc, c[j].lower, c[j].upper);
+        if (rad_text_size(label, 8, 0, &w, &h) == 0 && w > widest)
+            widest = w;
+    }
     /* a long label would cover the curves in the corner: list it under the axes */
     if ((!o || o->legend == RAD_LEGEND_AUTO) && (longest > 14 || k > 4)) {
         rad_axes_set_legend(ax, RAD_LEGEND_BELOW);
-        /* the legend below starts at the plot's left edge and is not
-         * wrapped within an entry: widen the page for the longest entry
-         * (about 1.55 mm per character at 8 pt DejaVu Sans) */
-        double need = 16 + 8 + 1.55 * (double)(longest + 20) + 6;
+        /* an entry is not wrapped: widen the page for the widest one (key,
+         * gaps and margins around the measured text) */
+        double need = (3 + 16 + 4 + widest + 10 + 3) * 25.4 / 72;
         if ((!o || !(o->width > 0)) && need > rad_figure_width(f))
             rad_figure_set_size(f, need, rad_figure_height(f) + 5 * (double)k);
     }

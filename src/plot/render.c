@@ -571,6 +571,21 @@ static Rect draw_text_item(Ctx *c, double x, double y, const char *text, const R
     return draw_text(c, x, y, text, st->font_size, st->bold, st->halign, st->valign, st->rotate, st->color);
 }
 
+/* Fill (when the style has a fill) and outline (when it has a line
+ * width) the current path, then clear it. */
+static void fill_stroke(Ctx *c, const RadStyle *st)
+{
+    if (st->fill.a > 0) {
+        set_color(c, st->fill);
+        cairo_fill_preserve(c->cr);
+    }
+    if (st->line_width > 0) {
+        set_line(c, st);
+        cairo_stroke(c->cr);
+    }
+    cairo_new_path(c->cr);
+}
+
 static void draw_item(Ctx *c, const RadAxes *ax, const Frame *f, const PlotItem *it)
 {
     const RadStyle *st = &it->style;
@@ -614,15 +629,7 @@ static void draw_item(Ctx *c, const RadAxes *ax, const Frame *f, const PlotItem 
                 pen = 1;
             }
         cairo_close_path(cr);
-        if (st->fill.a > 0) {
-            set_color(c, st->fill);
-            cairo_fill_preserve(cr);
-        }
-        if (st->line_width > 0) {
-            set_line(c, st);
-            cairo_stroke(cr);
-        }
-        cairo_new_path(cr);
+        fill_stroke(c, st);
         break;
     }
     case PLOT_RECT:
@@ -630,15 +637,7 @@ static void draw_item(Ctx *c, const RadAxes *ax, const Frame *f, const PlotItem 
             break;
         cairo_new_path(cr);
         cairo_rectangle(cr, fmin(px, qx), fmin(py, qy), fabs(qx - px), fabs(qy - py));
-        if (st->fill.a > 0) {
-            set_color(c, st->fill);
-            cairo_fill_preserve(cr);
-        }
-        if (st->line_width > 0) {
-            set_line(c, st);
-            cairo_stroke(cr);
-        }
-        cairo_new_path(cr);
+        fill_stroke(c, st);
         break;
     case PLOT_SEGMENTS:
         cairo_new_path(cr);

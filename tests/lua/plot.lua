@@ -140,6 +140,10 @@ T.errors(function() rad.plot.lines({x = {1, 2}, y = {1}}) end, "2 x and 1 y", "l
 T.errors(function() rad.plot.lines({y = {1, "a"}}) end, "y[2] is a string", "non-number named")
 T.errors(function() rad.plot.lines({y = {1}}, {legend = "middle"}) end, "legend position 'middle'", "bad legend")
 T.errors(function() rad.plot.lines({y = {1}, kind = "bars"}) end, "kind 'bars'", "bad kind")
+T.errors(function() rad.plot.lines({y = {1}}, 5) end, "rad.plot.lines: the options must be a table, got number",
+         "options that are not a table named")
+T.errors(function() rad.plot.forest({labels = {}, estimate = {}, lower = {}, upper = {}}) end,
+         "rad.plot.forest: no terms", "an engine message names the chart once")
 T.errors(function() rad.plot.lines({y = {1}}, {width = 3}) end, "10 to 2000", "too narrow")
 T.errors(function() rad.plot.lines({y = {1}, color = "#12"}) end, "#rrggbb", "bad colour")
 T.errors(function() rad.plot.page{figures = {fig, 3}} end, "figures[2] is a number", "page with a non-figure")
