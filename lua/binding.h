@@ -1,6 +1,8 @@
 /* radlab: the Lua bridge, shared declarations.  SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One binding file per engine object (l_image.c, l_mask.c, ...).  Each
+ * One binding file per engine object (l_image.c, l_mask.c, ...); the helpers
+ * they share are defined in binding.c, and a binding file never calls
+ * another binding file.  Each
  * registers its functions with a one-line help text; rad.help(f) finds it.
  * The binding never keeps a C pointer the garbage collector cannot reach: a
  * userdata is created empty (pointer NULL) before the engine call that fills
@@ -96,7 +98,7 @@ void radl_open_coxnet(lua_State *L);  /* l_coxnet.c: rad.coxnet, rad.coxnet_cv *
 void radl_open_plot(lua_State *L);    /* l_plot.c: rad.plot (Figure, page) and the chart files below */
 
 /* ---- plots (l_plot.c) ----
- * Chart openers, called by radl_open_plot with the rad.plot table on top;
+ * Chart openers, called by luaopen_rad with the rad.plot table on top;
  * each registers its functions with prefix "rad.plot.". */
 void radl_open_plot_surv(lua_State *L);  /* l_plot_surv.c: km, roc, calibration, dca, td_roc */
 void radl_open_plot_model(lua_State *L); /* l_plot_model.c: forest, lasso, nomogram, box, waterfall, heatmap */
@@ -141,6 +143,18 @@ void radl_push_numbers_na(lua_State *L, const double *v, size_t n);
 double *radl_check_numbers(lua_State *L, int idx, size_t *n);
 /* Settings table at idx (nil = defaults) -> RadSettings; raises on bad keys. */
 void radl_settings_from_table(lua_State *L, int idx, RadSettings *s);
+
+/* Registry keys: the help table ({[function] = text, [name] = text}) and
+ * the missing-value sentinel rad.NA. */
+#define RADL_HELP_KEY "rad.help"
+#define RADL_NA_KEY "rad.NA"
+/* Push the help table (created on first use). */
+void radl_push_help_table(lua_State *L);
+
+/* Names of the settings' enumerations, in enum order, NULL-terminated. */
+extern const char *const radl_interp_names[];
+extern const char *const radl_disc_names[];
+extern const char *const radl_ivh_names[];
 
 /* The `rad` module. */
 int luaopen_rad(lua_State *L);

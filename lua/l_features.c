@@ -16,277 +16,6 @@
 
 /* ---- settings: Lua table -> RadSettings ------------------------------------------- */
 
-/* Check that every key of the table at idx is in `allowed`; `path` names it. */
-static void check_table_keys(lua_State *L, int idx, const char *path, const char *const *allowed)
-{
-    char fname[96];
-    snprintf(fname, sizeof fname, "settings%s%s", *path ? "." : "", path);
-    radl_check_keys(L, idx, fname, allowed);
-}
-
-/* Push field `key` of the table at idx; returns its type (nil when absent). */
-static int field(lua_State *L, int idx, const char *key)
-{
-    return lua_getfield(L, idx, key);
-}
-
-static double num_field(lua_State *L, int idx, const char *path, const char *key, double def)
-{
-    int t = field(L, idx, key);
-    double v = def;
-    if (t != LUA_TNIL) {
-        if (t != LUA_TNUMBER)
-            luaL_error(L, "settings.%s.%s must be a number, got %s", path, key, luaL_typename(L, -1));
-        v = lua_tonumber(L, -1);
-    }
-    lua_pop(L, 1);
-    return v;
-}
-
-static int int_field(lua_State *L, int idx, const char *path, const char *key, int def, int lo, int hi)
-{
-    int t = field(L, idx, key);
-    lua_Integer v = def;
-    if (t != LUA_TNIL) {
-        int isint = 0;
-        if (t == LUA_TNUMBER)
-            v = lua_tointegerx(L, -1, &isint);
-        if (!isint)
-            luaL_error(L, "settings.%s.%s must be an integer, got %s", path, key, luaL_typename(L, -1));
-        if (v < lo || v > hi)
-            luaL_error(L, "settings.%s.%s must be %d..%d, got %d", path, key, lo, hi, (int)v);
-    }
-    lua_pop(L, 1);
-    return (int)v;
-}
-
-static int bool_field(lua_State *L, int idx, const char *path, const char *key, int def)
-{
-    int t = field(L, idx, key), v = def;
-    if (t != LUA_TNIL) {
-        if (t != LUA_TBOOLEAN)
-            luaL_error(L, "settings.%s%s%s must be true or false, got %s", path, *path ? "." : "", key,
-                       luaL_typename(L, -1));
-        v = lua_toboolean(L, -1);
-    }
-    lua_pop(L, 1);
-    return v;
-}
-
-/* One of `names` (NULL-terminated); returns its index or def when absent. */
-static int enum_field(lua_State *L, int idx, const char *path, const char *key, const char *const *names, int def)
-{
-    int t = field(L, idx, key), v = def;
-    if (t != LUA_TNIL) {
-        const char *s = t == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-        luaL_Buffer b;
-        for (int i = 0; s && names[i]; i++)
-            if (strcmp(s, names[i]) == 0) {
-                lua_pop(L, 1);
-                return i;
-            }
-        luaL_buffinit(L, &b);
-        for (int i = 0; names[i]; i++) {
-            luaL_addstring(&b, i ? ", " : "");
-            luaL_addchar(&b, '"');
-            luaL_addstring(&b, names[i]);
-            luaL_addchar(&b, '"');
-        }
-        luaL_pushresult(&b);
-        luaL_error(L, "settings.%s.%s must be one of %s, got %s", path, key, lua_tostring(L, -1),
-                   s ? s : luaL_typename(L, -2));
-    }
-    lua_pop(L, 1);
-    return v;
-}
-
-/* An array of n numbers (exactly n, or nmin..n). Returns the count (0 if absent). */
-static int vec_field(lua_State *L, int idx, const char *path, const char *key, double *v, int nmin, int n)
-{
-    int t = field(L, idx, key), len;
-    if (t == LUA_TNIL) {
-        lua_pop(L, 1);
-        return 0;
-    }
-    if (t != LUA_TTABLE)
-        luaL_error(L, "settings.%s.%s must be an array of %d numbers", path, key, n);
-    len = (int)luaL_len(L, -1);
-    if (len < nmin || len > n)
-        luaL_error(L, "settings.%s.%s must have %s%d numbers, it has %d", path, key, nmin < n ? "up to " : "", n, len);
-    for (int i = 0; i < len; i++) {
-        if (lua_rawgeti(L, -1, i + 1) != LUA_TNUMBER)
-            luaL_error(L, "settings.%s.%s[%d] must be a number", path, key, i + 1);
-        v[i] = lua_tonumber(L, -1);
-        lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-    return len;
-}
-
-/* Sub-table `key` of the settings at idx pushed, or 0 when absent. */
-static int sub_table(lua_State *L, int idx, const char *key)
-{
-    int t = field(L, idx, key);
-    if (t == LUA_TNIL) {
-        lua_pop(L, 1);
-        return 0;
-    }
-    if (t != LUA_TTABLE)
-        luaL_error(L, "settings.%s must be a table, got %s", key, luaL_typename(L, -1));
-    return lua_gettop(L);
-}
-
-static const char *const interp_names[] = {"nearest", "linear", "cubic", NULL};
-static const char *const disc_names[] = {"none", "fbn", "fbs", NULL};
-static const char *const ivh_names[] = {"discrete", "fbs", "fbn", NULL};
-
-static unsigned family_bits(lua_State *L, int idx)
-{
-    unsigned bits = 0;
-    int n = (int)luaL_len(L, idx);
-    for (int i = 1; i <= n; i++) {
-        const char *name;
-        const RadFamily *const *f;
-        if (lua_rawgeti(L, idx, i) != LUA_TSTRING)
-            luaL_error(L, "settings.families[%d] must be a family name such as \"cm\"", i);
-        name = lua_tostring(L, -1);
-        for (f = rad_families(); *f; f++)
-            if (strcmp((*f)->prefix, name) == 0)
-                break;
-        if (!*f) {
-            luaL_Buffer b;
-            luaL_buffinit(L, &b);
-            for (f = rad_families(); *f; f++) {
-                luaL_addstring(&b, f == rad_families() ? "" : ", ");
-                luaL_addstring(&b, (*f)->prefix);
-            }
-            luaL_pushresult(&b);
-            luaL_error(L, "settings.families: unknown family '%s' (families: %s)", name, lua_tostring(L, -1));
-        }
-        bits |= (*f)->bit;
-        lua_pop(L, 1);
-    }
-    return bits;
-}
-
-void radl_settings_from_table(lua_State *L, int idx, RadSettings *s)
-{
-    static const char *const top_keys[] = {"families", "round", "resample", "resegment", "discretise",
-                                           "ivh", "texture", NULL};
-    static const char *const resample_keys[] = {"spacing", "in_plane", "interpolator", "mask_interpolator",
-                                                "mask_threshold", "round", NULL};
-    static const char *const reseg_keys[] = {"range", "outliers", NULL};
-    static const char *const disc_keys[] = {"method", "bins", "width", "min", NULL};
-    static const char *const ivh_keys[] = {"method", "bins", "width", "range", NULL};
-    static const char *const tex_keys[] = {"aggregation", "distance", "ngldm_alpha", NULL};
-    int t;
-
-    rad_settings_default(s);
-    if (lua_isnoneornil(L, idx))
-        return;
-    luaL_checktype(L, idx, LUA_TTABLE);
-    idx = lua_absindex(L, idx);
-    check_table_keys(L, idx, "", top_keys);
-
-    if (field(L, idx, "families") != LUA_TNIL) {
-        if (!lua_istable(L, -1))
-            luaL_error(L, "settings.families must be an array of family names, e.g. {\"stat\", \"cm\"}");
-        s->families = family_bits(L, lua_gettop(L)) | RAD_FAM_DIAG;
-    }
-    lua_pop(L, 1);
-    s->round_input = bool_field(L, idx, "", "round", 0);
-
-    if ((t = sub_table(L, idx, "resample"))) {
-        double sp[3] = {0, 0, 0};
-        int n;
-        check_table_keys(L, t, "resample", resample_keys);
-        s->resample = 1;
-        s->resample_2d = bool_field(L, t, "resample", "in_plane", 0);
-        n = vec_field(L, t, "resample", "spacing", sp, s->resample_2d ? 2 : 3, 3);
-        if (n == 0)
-            luaL_error(L, "settings.resample.spacing is required, e.g. {2, 2, 2} (mm)");
-        memcpy(s->spacing, sp, sizeof sp);
-        s->interp = (RadInterp)enum_field(L, t, "resample", "interpolator", interp_names, RAD_INTERP_LINEAR);
-        s->mask_interp = (RadInterp)enum_field(L, t, "resample", "mask_interpolator", interp_names, RAD_INTERP_LINEAR);
-        s->mask_threshold = num_field(L, t, "resample", "mask_threshold", 0.5);
-        s->round_intensities = bool_field(L, t, "resample", "round", 0);
-        lua_pop(L, 1);
-    }
-    if ((t = sub_table(L, idx, "resegment"))) {
-        double r[2];
-        check_table_keys(L, t, "resegment", reseg_keys);
-        if (vec_field(L, t, "resegment", "range", r, 2, 2)) {
-            s->reseg_range = 1;
-            s->reseg_lo = r[0];
-            s->reseg_hi = r[1];
-        }
-        s->outlier_sigma = num_field(L, t, "resegment", "outliers", 0);
-        lua_pop(L, 1);
-    }
-    if ((t = sub_table(L, idx, "discretise"))) {
-        check_table_keys(L, t, "discretise", disc_keys);
-        int has_width, has_bins, has_min;
-        s->disc = (RadDisc)enum_field(L, t, "discretise", "method", disc_names, RAD_DISC_FBN);
-        has_width = field(L, t, "width") != LUA_TNIL;
-        has_bins = field(L, t, "bins") != LUA_TNIL;
-        has_min = field(L, t, "min") != LUA_TNIL;
-        lua_pop(L, 3);
-        if (s->disc == RAD_DISC_FBS && !has_width)
-            luaL_error(L, "settings.discretise.width is required for method \"fbs\" (bin width, e.g. 25 HU)");
-        if (s->disc != RAD_DISC_FBS && (has_width || has_min))
-            luaL_error(L, "settings.discretise.width and .min apply to method \"fbs\" only");
-        if (s->disc != RAD_DISC_FBN && has_bins)
-            luaL_error(L, "settings.discretise.bins applies to method \"fbn\" only");
-        s->bins = int_field(L, t, "discretise", "bins", 32, 1, 65535);
-        s->bin_width = num_field(L, t, "discretise", "width", 25);
-        s->has_disc_min = has_min;
-        s->disc_min = num_field(L, t, "discretise", "min", 0);
-        lua_pop(L, 1);
-    }
-    if ((t = sub_table(L, idx, "ivh"))) {
-        double r[2];
-        check_table_keys(L, t, "ivh", ivh_keys);
-        s->ivh = (RadIvhMode)enum_field(L, t, "ivh", "method", ivh_names, RAD_IVH_DISCRETE);
-        s->ivh_bins = int_field(L, t, "ivh", "bins", 1000, 1, 65535);
-        s->ivh_width = num_field(L, t, "ivh", "width", 1);
-        if (vec_field(L, t, "ivh", "range", r, 2, 2)) {
-            s->has_ivh_range = 1;
-            s->ivh_min = r[0];
-            s->ivh_max = r[1];
-        }
-        lua_pop(L, 1);
-    }
-    if ((t = sub_table(L, idx, "texture"))) {
-        check_table_keys(L, t, "texture", tex_keys);
-        if (field(L, t, "aggregation") != LUA_TNIL) {
-            static const char *const aggr_names[] = {"2D", "2.5D", "3D", NULL};
-            static const unsigned aggr_bits[] = {RAD_AGGR_2D, RAD_AGGR_2_5D, RAD_AGGR_3D};
-            int n, a = lua_gettop(L);
-            if (!lua_istable(L, a))
-                luaL_error(L, "settings.texture.aggregation must be an array such as {\"2D\", \"2.5D\"} or {\"3D\"}");
-            n = (int)luaL_len(L, a);
-            s->aggr = 0;
-            for (int i = 1; i <= n; i++) {
-                const char *name;
-                int k;
-                lua_rawgeti(L, a, i);
-                name = lua_tostring(L, -1);
-                for (k = 0; aggr_names[k] && !(name && strcmp(name, aggr_names[k]) == 0); k++)
-                    ;
-                if (!aggr_names[k])
-                    luaL_error(L, "settings.texture.aggregation[%d] must be \"2D\", \"2.5D\" or \"3D\"", i);
-                s->aggr |= aggr_bits[k];
-                lua_pop(L, 1);
-            }
-        }
-        lua_pop(L, 1);
-        s->distance = int_field(L, t, "texture", "distance", 1, 1, 16);
-        s->ngldm_alpha = int_field(L, t, "texture", "ngldm_alpha", 0, 0, 26);
-        lua_pop(L, 1);
-    }
-    if (rad_settings_check(s) != 0)
-        luaL_error(L, "settings: %s", rad_error_message());
-}
 
 /* RadSettings -> the Lua table shape accepted above. */
 static void push_settings(lua_State *L, const RadSettings *s)
@@ -300,9 +29,9 @@ static void push_settings(lua_State *L, const RadSettings *s)
         lua_setfield(L, -2, "spacing");
         lua_pushboolean(L, s->resample_2d);
         lua_setfield(L, -2, "in_plane");
-        lua_pushstring(L, interp_names[s->interp]);
+        lua_pushstring(L, radl_interp_names[s->interp]);
         lua_setfield(L, -2, "interpolator");
-        lua_pushstring(L, interp_names[s->mask_interp]);
+        lua_pushstring(L, radl_interp_names[s->mask_interp]);
         lua_setfield(L, -2, "mask_interpolator");
         lua_pushnumber(L, s->mask_threshold);
         lua_setfield(L, -2, "mask_threshold");
@@ -324,7 +53,7 @@ static void push_settings(lua_State *L, const RadSettings *s)
         lua_setfield(L, -2, "resegment");
     }
     lua_newtable(L);
-    lua_pushstring(L, disc_names[s->disc]);
+    lua_pushstring(L, radl_disc_names[s->disc]);
     lua_setfield(L, -2, "method");
     if (s->disc == RAD_DISC_FBN) {
         lua_pushinteger(L, s->bins);
@@ -339,7 +68,7 @@ static void push_settings(lua_State *L, const RadSettings *s)
     }
     lua_setfield(L, -2, "discretise");
     lua_newtable(L);
-    lua_pushstring(L, ivh_names[s->ivh]);
+    lua_pushstring(L, radl_ivh_names[s->ivh]);
     lua_setfield(L, -2, "method");
     if (s->ivh == RAD_IVH_FBS) {
         lua_pushnumber(L, s->ivh_width);

@@ -4,22 +4,6 @@
 
 #include "binding.h"
 
-RadMask **radl_mask_push(lua_State *L)
-{
-    RadMask **box = lua_newuserdatauv(L, sizeof *box, 0);
-    *box = NULL;
-    luaL_setmetatable(L, RADL_MASK);
-    return box;
-}
-
-RadMask *radl_check_mask(lua_State *L, int idx)
-{
-    RadMask **box = luaL_checkudata(L, idx, RADL_MASK);
-    if (!*box)
-        luaL_error(L, "attempt to use a closed Mask");
-    return *box;
-}
-
 /* "1 (74 voxels), 2 (12 voxels)" for the non-zero labels present. */
 static void describe_labels(const RadMask *m, char *buf, size_t n)
 {

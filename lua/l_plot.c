@@ -16,97 +16,6 @@
 
 /* ---- the Figure box ------------------------------------------------------------- */
 
-RadFigure **radl_figure_push(lua_State *L)
-{
-    RadFigure **box = lua_newuserdatauv(L, sizeof *box, 0);
-    *box = NULL;
-    luaL_setmetatable(L, RADL_FIGURE);
-    return box;
-}
-
-RadFigure *radl_check_figure(lua_State *L, int idx)
-{
-    RadFigure **box = luaL_checkudata(L, idx, RADL_FIGURE);
-    if (!*box)
-        luaL_error(L, "attempt to use a closed Figure");
-    return *box;
-}
-
-int radl_figure_return(lua_State *L, RadFigure **box, RadFigure *fig, const char *fname)
-{
-    if (!fig) {
-        const char *msg = rad_error_message(), *dot = strrchr(fname, '.');
-        const char *shortname = dot ? dot + 1 : fname;
-        size_t k = strlen(shortname);
-        if (strncmp(msg, shortname, k) == 0 && msg[k] == ':')
-            msg += k + (msg[k + 1] == ' ' ? 2 : 1);
-        return radl_fail(L, "%s: %s", fname, msg);
-    }
-    *box = fig;
-    return 1;
-}
-
-void *radl_scratch(lua_State *L, size_t bytes)
-{
-    luaL_checkstack(L, 4, "rad.plot");
-    return lua_newuserdatauv(L, bytes ? bytes : 1, 0);
-}
-
-void radl_numbers_into(lua_State *L, int idx, const char *fname, const char *what, double *v, size_t len)
-{
-    idx = lua_absindex(L, idx);
-    for (size_t i = 0; i < len; i++) {
-        int t = lua_rawgeti(L, idx, (lua_Integer)i + 1);
-        if (t == LUA_TNUMBER)
-            v[i] = lua_tonumber(L, -1);
-        else if (t == LUA_TNIL || radl_is_na(L, -1))
-            v[i] = NAN;
-        else
-            radl_fail(L, "%s: %s[%zu] is a %s; give numbers (rad.NA for missing)", fname, what, i + 1,
-                      luaL_typename(L, -1));
-        lua_pop(L, 1);
-    }
-}
-
-double *radl_numbers_scratch(lua_State *L, int idx, const char *fname, const char *what, size_t *n)
-{
-    idx = lua_absindex(L, idx);
-    if (!lua_istable(L, idx))
-        radl_fail(L, "%s: %s must be an array of numbers, got %s", fname, what, luaL_typename(L, idx));
-    size_t len = (size_t)lua_rawlen(L, idx);
-    double *v = radl_scratch(L, len * sizeof *v);
-    radl_numbers_into(L, idx, fname, what, v, len);
-    *n = len;
-    return v;
-}
-
-void radl_chart_options(lua_State *L, int idx, const char *fname, RadChartOptions *o)
-{
-    rad_chart_options_default(o);
-    if (lua_isnoneornil(L, idx))
-        return;
-    luaL_checktype(L, idx, LUA_TTABLE);
-    o->width = radl_opt_number(L, idx, "width", 0);
-    o->height = radl_opt_number(L, idx, "height", 0);
-    if ((o->width != 0 && !(o->width >= 10 && o->width <= 2000)) ||
-        (o->height != 0 && !(o->height >= 10 && o->height <= 2000)))
-        radl_fail(L, "%s: width and height are in mm, 10 to 2000 (got %g x %g)", fname, o->width, o->height);
-    o->title = radl_opt_string(L, idx, "title", NULL);
-    o->subtitle = radl_opt_string(L, idx, "subtitle", NULL);
-    o->xlabel = radl_opt_string(L, idx, "xlabel", NULL);
-    o->ylabel = radl_opt_string(L, idx, "ylabel", NULL);
-    const char *lg = radl_opt_string(L, idx, "legend", NULL);
-    if (lg && rad_legend_parse(lg, &o->legend) != 0)
-        radl_fail(L, "%s: %s", fname, rad_error_message());
-    lua_getfield(L, idx, "grid");
-    if (!lua_isnil(L, -1)) {
-        if (!lua_isboolean(L, -1))
-            radl_fail(L, "%s: option grid must be true or false, got %s", fname, luaL_typename(L, -1));
-        o->grid = lua_toboolean(L, -1);
-    }
-    lua_pop(L, 1);
-}
-
 /* ---- provenance ------------------------------------------------------------------- */
 
 /* Push "radlab script.lua a b" from the global arg, or a REPL/host note. */
@@ -574,8 +483,5 @@ void radl_open_plot(lua_State *L)
     lua_pop(L, 1);
     lua_newtable(L);
     radl_register(L, funcs, "rad.plot.");
-    radl_open_plot_surv(L);
-    radl_open_plot_model(L);
-    radl_open_plot_image(L);
     lua_setfield(L, -2, "plot");
 }

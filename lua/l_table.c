@@ -12,36 +12,8 @@
 
 #include "binding.h"
 
-static const char *const NA_KEY = "rad.NA";
 
 /* ---- rad.NA -------------------------------------------------------------------- */
-
-void radl_push_numbers_na(lua_State *L, const double *v, size_t n)
-{
-    lua_createtable(L, (int)n, 0);
-    for (size_t i = 0; i < n; i++) {
-        if (isnan(v[i]))
-            radl_push_na(L);
-        else
-            lua_pushnumber(L, v[i]);
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
-    }
-}
-
-void radl_push_na(lua_State *L)
-{
-    lua_getfield(L, LUA_REGISTRYINDEX, NA_KEY);
-}
-
-int radl_is_na(lua_State *L, int idx)
-{
-    int r;
-    idx = lua_absindex(L, idx);
-    radl_push_na(L);
-    r = lua_rawequal(L, idx, -1);
-    lua_pop(L, 1);
-    return r;
-}
 
 static int na_tostring(lua_State *L)
 {
@@ -67,51 +39,10 @@ static void create_na(lua_State *L)
     lua_pushliteral(L, "rad.NA");
     lua_setfield(L, -2, "__metatable");
     lua_setmetatable(L, -2);
-    lua_setfield(L, LUA_REGISTRYINDEX, NA_KEY);
-}
-
-double *radl_check_numbers(lua_State *L, int idx, size_t *n)
-{
-    size_t len;
-    double *v;
-    idx = lua_absindex(L, idx);
-    luaL_checktype(L, idx, LUA_TTABLE);
-    len = (size_t)lua_rawlen(L, idx);
-    for (size_t i = 1; i <= len; i++) {
-        int t = lua_rawgeti(L, idx, (lua_Integer)i);
-        if (t != LUA_TNUMBER && t != LUA_TNIL && !radl_is_na(L, -1))
-            luaL_error(L, "element %d of the array is %s, a number or rad.NA is needed", (int)i,
-                       t == LUA_TSTRING ? "a string" : luaL_typename(L, -1));
-        lua_pop(L, 1);
-    }
-    v = malloc((len ? len : 1) * sizeof *v);
-    if (!v)
-        luaL_error(L, "out of memory (%d numbers)", (int)len);
-    for (size_t i = 1; i <= len; i++) {
-        v[i - 1] = lua_rawgeti(L, idx, (lua_Integer)i) == LUA_TNUMBER ? lua_tonumber(L, -1) : NAN;
-        lua_pop(L, 1);
-    }
-    *n = len;
-    return v;
+    lua_setfield(L, LUA_REGISTRYINDEX, RADL_NA_KEY);
 }
 
 /* ---- boxes -------------------------------------------------------------------- */
-
-RadTable **radl_table_push(lua_State *L)
-{
-    RadTable **box = lua_newuserdatauv(L, sizeof *box, 0);
-    *box = NULL; /* safe to collect before it is filled */
-    luaL_setmetatable(L, RADL_TABLE);
-    return box;
-}
-
-RadTable *radl_check_table(lua_State *L, int idx)
-{
-    RadTable **box = luaL_checkudata(L, idx, RADL_TABLE);
-    if (!*box)
-        luaL_error(L, "attempt to use a closed Table");
-    return *box;
-}
 
 /* Push a new box holding t, or raise the engine's error when t is NULL. */
 static void push_result(lua_State *L, RadTable *t)

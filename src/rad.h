@@ -7,14 +7,13 @@
 #ifndef RAD_H
 #define RAD_H
 
-#define RAD_VERSION "0.1.0"
-
+#include "util/version.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "image/image.h"
 #include "io/io.h"
 #include "features/features.h"
-#include "stats/table.h"
+#include "table/table.h"
 #include "stats/stats.h"
 #include "stats/models.h"
 #include "stats/cox.h"

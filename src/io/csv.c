@@ -31,7 +31,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "stats/table.h"
+#include "table/table.h"
 #include "util/error.h"
 #include "util/file.h"
 

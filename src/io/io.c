@@ -30,27 +30,6 @@ RadFormat rad_format_from_name(const char *path)
     return RAD_FORMAT_UNKNOWN;
 }
 
-const char *rad_dtype_name(RadDType t)
-{
-    static const char *names[] = {"uint8", "int8", "uint16", "int16", "uint32", "int32",
-                                  "uint64", "int64", "float32", "float64"};
-    return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "unknown";
-}
-
-size_t rad_dtype_size(RadDType t)
-{
-    static const size_t sizes[] = {1, 1, 2, 2, 4, 4, 8, 8, 4, 8};
-    return (unsigned)t < sizeof sizes / sizeof sizes[0] ? sizes[t] : 0;
-}
-
-void rad_raw_free(RadRaw *r)
-{
-    if (r) {
-        free(r->data);
-        r->data = NULL;
-    }
-}
-
 /* Stored value v of element `i` as a double. */
 static double raw_value(const RadRaw *r, size_t i)
 {

@@ -32,7 +32,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rad.h"
+#include "util/version.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "io/io.h"
 
 #define PNGIO_MSG_MAX 256
 

@@ -44,7 +44,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rad.h"
+#include "util/error.h"
+#include "plot/charts.h"
 
 #define MM_PER_PT (25.4 / 72.0)
 #define MONTAGE_MAX 60

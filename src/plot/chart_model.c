@@ -41,7 +41,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rad.h"
+#include "util/error.h"
+#include "stats/stats.h"
+#include "plot/charts.h"
 
 #define MM_PER_PT (25.4 / 72.0)
 

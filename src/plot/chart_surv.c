@@ -38,7 +38,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rad.h"
+#include "util/error.h"
+#include "stats/surv.h"
+#include "plot/charts.h"
 
 /* ---- small helpers ------------------------------------------------------------------ */
 

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "rad.h"
+#include "util/error.h"
 #include "plot/plotint.h"
 
 /* ---- colours ------------------------------------------------------------------- */

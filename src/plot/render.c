@@ -26,7 +26,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "rad.h"
+#include "util/version.h"
+#include "util/error.h"
+#include "io/io.h"
 #include "plot/plotint.h"
 
 #define FONT_FACE "DejaVu Sans"

@@ -19,7 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rad.h"
+#include "util/error.h"
+#include "stats/stats.h"
 
 typedef struct VIdx {
     double v;

@@ -26,7 +26,8 @@
 
 #include <gsl/gsl_cdf.h>
 
-#include "rad.h"
+#include "util/error.h"
+#include "stats/stats.h"
 
 int rad_icc_type(const char *name)
 {

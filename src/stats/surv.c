@@ -46,7 +46,8 @@
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_matrix.h>
 
-#include "rad.h"
+#include "util/error.h"
+#include "stats/surv.h"
 
 int rad_surv_check(const double *time, const double *event, size_t n, const char *what)
 {

@@ -29,7 +29,8 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sf_gamma.h>
 
-#include "rad.h"
+#include "util/error.h"
+#include "stats/stats.h"
 
 /* ---- Welch t test ---------------------------------------------------------------------- */
 

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats/table.h"
+#include "table/table.h"
 #include "util/error.h"
 
 /* ---- construction ------------------------------------------------------------ */
