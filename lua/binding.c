@@ -823,3 +823,11 @@ void radl_settings_from_table(lua_State *L, int idx, RadSettings *s)
     if (rad_settings_check(s) != 0)
         luaL_error(L, "settings: %s", rad_error_message());
 }
+
+void radl_document_class(lua_State *L, const char *tname, const char *text)
+{
+    radl_push_help_table(L);
+    lua_pushstring(L, text);
+    lua_setfield(L, -2, tname);
+    lua_pop(L, 1);
+}

@@ -150,6 +150,11 @@ void radl_settings_from_table(lua_State *L, int idx, RadSettings *s);
 #define RADL_NA_KEY "rad.NA"
 /* Push the help table (created on first use). */
 void radl_push_help_table(lua_State *L);
+/* Register the help of a class of objects under its metatable name (the
+ * __name luaL_newmetatable sets, e.g. "rad.CoxFit"): help(obj) prints it.
+ * The text is several lines: what the object is, then one line per field
+ * or method ("  coef    {term = value}: the coefficients"). */
+void radl_document_class(lua_State *L, const char *tname, const char *text);
 
 /* Names of the settings' enumerations, in enum order, NULL-terminated. */
 extern const char *const radl_interp_names[];
