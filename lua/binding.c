@@ -17,20 +17,34 @@ const char *const radl_interp_names[] = {"nearest", "linear", "cubic", NULL};
 const char *const radl_disc_names[] = {"none", "fbn", "fbs", NULL};
 const char *const radl_ivh_names[] = {"discrete", "fbs", "fbn", NULL};
 
+/* ---- boxes: a userdata holding one engine pointer ------------------------------ */
+
+void **radl_box_push(lua_State *L, const char *tname)
+{
+    void **box = lua_newuserdatauv(L, sizeof *box, 0);
+    *box = NULL; /* safe to collect before it is filled */
+    luaL_setmetatable(L, tname);
+    return box;
+}
+
+void *radl_box_check(lua_State *L, int idx, const char *tname)
+{
+    void **box = luaL_checkudata(L, idx, tname);
+    if (!*box) {
+        const char *dot = strrchr(tname, '.');
+        luaL_error(L, "attempt to use a closed %s", dot ? dot + 1 : tname);
+    }
+    return *box;
+}
+
 RadImage **radl_image_push(lua_State *L)
 {
-    RadImage **box = lua_newuserdatauv(L, sizeof *box, 0);
-    *box = NULL; /* safe to collect before it is filled */
-    luaL_setmetatable(L, RADL_IMAGE);
-    return box;
+    return (RadImage **)radl_box_push(L, RADL_IMAGE);
 }
 
 RadImage *radl_check_image(lua_State *L, int idx)
 {
-    RadImage **box = luaL_checkudata(L, idx, RADL_IMAGE);
-    if (!*box)
-        luaL_error(L, "attempt to use a closed Image");
-    return *box;
+    return radl_box_check(L, idx, RADL_IMAGE);
 }
 
 const RadGeometry *radl_check_geometry(lua_State *L, int idx)
@@ -194,34 +208,22 @@ void radl_geometry_from_table(lua_State *L, int idx, const char *fname, RadGeome
 
 RadMask **radl_mask_push(lua_State *L)
 {
-    RadMask **box = lua_newuserdatauv(L, sizeof *box, 0);
-    *box = NULL;
-    luaL_setmetatable(L, RADL_MASK);
-    return box;
+    return (RadMask **)radl_box_push(L, RADL_MASK);
 }
 
 RadMask *radl_check_mask(lua_State *L, int idx)
 {
-    RadMask **box = luaL_checkudata(L, idx, RADL_MASK);
-    if (!*box)
-        luaL_error(L, "attempt to use a closed Mask");
-    return *box;
+    return radl_box_check(L, idx, RADL_MASK);
 }
 
 RadFigure **radl_figure_push(lua_State *L)
 {
-    RadFigure **box = lua_newuserdatauv(L, sizeof *box, 0);
-    *box = NULL;
-    luaL_setmetatable(L, RADL_FIGURE);
-    return box;
+    return (RadFigure **)radl_box_push(L, RADL_FIGURE);
 }
 
 RadFigure *radl_check_figure(lua_State *L, int idx)
 {
-    RadFigure **box = luaL_checkudata(L, idx, RADL_FIGURE);
-    if (!*box)
-        luaL_error(L, "attempt to use a closed Figure");
-    return *box;
+    return radl_box_check(L, idx, RADL_FIGURE);
 }
 
 int radl_figure_return(lua_State *L, RadFigure **box, RadFigure *fig, const char *fname)
@@ -542,18 +544,12 @@ double *radl_check_numbers(lua_State *L, int idx, size_t *n)
 
 RadTable **radl_table_push(lua_State *L)
 {
-    RadTable **box = lua_newuserdatauv(L, sizeof *box, 0);
-    *box = NULL; /* safe to collect before it is filled */
-    luaL_setmetatable(L, RADL_TABLE);
-    return box;
+    return (RadTable **)radl_box_push(L, RADL_TABLE);
 }
 
 RadTable *radl_check_table(lua_State *L, int idx)
 {
-    RadTable **box = luaL_checkudata(L, idx, RADL_TABLE);
-    if (!*box)
-        luaL_error(L, "attempt to use a closed Table");
-    return *box;
+    return radl_box_check(L, idx, RADL_TABLE);
 }
 
 /* Check that every key of the table at idx is in `allowed`; `path` names it. */

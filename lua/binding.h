@@ -56,7 +56,11 @@ int radl_fail(lua_State *L, const char *fmt, ...) RAD_PRINTF(2, 3);
 int radl_error(lua_State *L);
 
 /* Userdata boxes: a pointer to the engine object (NULL while empty or
- * after close). */
+ * after close).  radl_box_push pushes a new empty box with the metatable
+ * `tname`; radl_box_check returns the pointer of the box at idx, raising
+ * "attempt to use a closed <Class>" when it is empty. */
+void **radl_box_push(lua_State *L, const char *tname);
+void *radl_box_check(lua_State *L, int idx, const char *tname);
 RadImage **radl_image_push(lua_State *L);             /* new empty box */
 RadImage *radl_check_image(lua_State *L, int idx);    /* error if closed */
 RadMask **radl_mask_push(lua_State *L);
