@@ -221,6 +221,21 @@ static int m_copy(lua_State *L)
     return *box ? 1 : radl_error(L);
 }
 
+/* mask:resample_to(img or mask): the labels on the other object's grid. */
+static int m_resample_to(lua_State *L)
+{
+    RadMask *m = radl_check_mask(L, 1);
+    const RadGeometry *g;
+    RadMask **box;
+    if (!luaL_testudata(L, 2, RADL_IMAGE) && !luaL_testudata(L, 2, RADL_MASK))
+        return luaL_error(L, "Mask:resample_to: give the Image (or Mask) whose grid to use, got %s",
+                          luaL_typename(L, 2));
+    g = radl_check_geometry(L, 2);
+    box = radl_mask_push(L);
+    *box = rad_mask_resample_to(m, g);
+    return *box ? 1 : radl_error(L);
+}
+
 static int m_close(lua_State *L)
 {
     RadMask **box = luaL_checkudata(L, 1, RADL_MASK);
@@ -269,6 +284,7 @@ void radl_open_mask(lua_State *L)
         {"largest", m_largest, "Mask:largest([{connectivity = 26}]) -> Mask: the largest connected component"},
         {"select", m_select, "Mask:select(label, ...) -> Mask: binary mask (label 1) of the voxels with any of the labels"},
         {"copy", m_copy, "Mask:copy() -> Mask: an independent copy"},
+        {"resample_to", m_resample_to, "Mask:resample_to(img) -> Mask: the labels on img's grid by nearest neighbour (0 outside the mask; selected label kept), for a mask made on another grid"},
         {"close", m_close, "Mask:close(): free the voxels now (also done by the garbage collector)"},
         {NULL, NULL, NULL}};
 
