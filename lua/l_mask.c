@@ -210,7 +210,19 @@ static int m_select(lua_State *L)
         labels[i] = (int)luaL_checkinteger(L, 2 + i);
     box = radl_mask_push(L);
     *box = rad_mask_select(m, labels, n);
-    return *box ? 1 : radl_error(L);
+    if (!*box)
+        return radl_error(L);
+    if (rad_mask_count(*box) == 0) {
+        char present[512], asked[1024];
+        size_t len = 0;
+        describe_labels(m, present, sizeof present);
+        asked[0] = '\0';
+        for (int i = 0; i < n && len + 8 < sizeof asked; i++)
+            len += (size_t)snprintf(asked + len, sizeof asked - len, "%s%d", i ? ", " : "", labels[i]);
+        return luaL_error(L, "Mask:select: no voxel has label%s %s (labels present: %s)", n > 1 ? "s" : "", asked,
+                          present);
+    }
+    return 1;
 }
 
 static int m_copy(lua_State *L)

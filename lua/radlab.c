@@ -444,6 +444,15 @@ static int run_subcommand(lua_State *L, int argc, char **argv)
     return status;
 }
 
+/* A first argument that is neither a command nor a file: a mistyped command
+ * (radlab extarct ...) more likely than a missing script, when it has no
+ * '/' or '.' the way script names do. */
+static int is_unknown_command(const char *a)
+{
+    struct stat st;
+    return strchr(a, '/') == NULL && strchr(a, '.') == NULL && strcmp(a, "-") != 0 && stat(a, &st) != 0;
+}
+
 /* The whole program, in protected mode.  Returns the exit status. */
 static int pmain(lua_State *L)
 {
@@ -463,6 +472,12 @@ static int pmain(lua_State *L)
     }
     if ((status = scan_options(argc, argv, &o)) != 0) {
         lua_pushinteger(L, status);
+        return 1;
+    }
+    if (o.script && o.script == 1 && is_unknown_command(argv[1])) {
+        fprintf(stderr, "%s: unknown command '%s' (commands: extract, features; a script is a file such as "
+                        "study.lua) (try %s --help)\n", progname, argv[1], progname);
+        lua_pushinteger(L, 2);
         return 1;
     }
     if (o.help) {
