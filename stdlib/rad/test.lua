@@ -25,6 +25,10 @@ local function show(v)
   return tostring(v)
 end
 
+-- How much longer than usual a timing budget may take: make check-valgrind
+-- runs the tests some 20-50 times slower (RADLAB_TIME_FACTOR=50).
+T.time_factor = tonumber(os.getenv("RADLAB_TIME_FACTOR")) or 1
+
 --- test.diag(...): print a TAP diagnostic line ("# ...")
 function T.diag(...)
   local parts = {}
