@@ -552,11 +552,93 @@ RadTable *radl_check_table(lua_State *L, int idx)
     return radl_box_check(L, idx, RADL_TABLE);
 }
 
-/* Check that every key of the table at idx is in `allowed`; `path` names it. */
-static void check_table_keys(lua_State *L, int idx, const char *path, const char *const *allowed)
+/* ---- the extraction settings table ----------------------------------------------
+ *
+ * One row per key: the checker below reads its type, default and range from
+ * here, and rad.settings.keys(), help(rad.extract) and the SETTINGS section of
+ * radlab-lua(7) print the same rows, so the documentation cannot drift from
+ * what is accepted.  A section row ("resample") lists the keys under it. */
+static const char *const aggr_names[] = {"2D", "2.5D", "3D", NULL};
+
+const RadlSetting radl_settings[] = {
+    {"families", RADL_SET_FAMILIES, "all", 0, 0, NULL,
+     "feature families to compute, e.g. {\"stat\", \"cm\"} (rad.features.families())"},
+    {"round", RADL_SET_BOOL, "false", 0, 0, NULL, "round input intensities to integers (CT in HU)"},
+    {"resample", RADL_SET_SECTION, "off", 0, 0, NULL, "interpolate to a new voxel spacing (IBSI 2.4)"},
+    {"resample.spacing", RADL_SET_NUMBERS, "required", 2, 3, NULL,
+     "new spacing in mm, {x, y, z} ({x, y} with in_plane)"},
+    {"resample.in_plane", RADL_SET_BOOL, "false", 0, 0, NULL, "resample x and y only; z keeps its grid"},
+    {"resample.interpolator", RADL_SET_ENUM, "linear", 0, 0, radl_interp_names, "image interpolator"},
+    {"resample.mask_interpolator", RADL_SET_ENUM, "linear", 0, 0, radl_interp_names, "mask interpolator"},
+    {"resample.mask_threshold", RADL_SET_NUMBER, "0.5", 0, 1, NULL,
+     "keep interpolated mask voxels reaching this fraction (0 excluded)"},
+    {"resample.round", RADL_SET_BOOL, "false", 0, 0, NULL, "round intensities after interpolation"},
+    {"resegment", RADL_SET_SECTION, "off", 0, 0, NULL, "re-segment the intensity mask (IBSI 2.5)"},
+    {"resegment.range", RADL_SET_NUMBERS, "none", 2, 2, NULL,
+     "{lo, hi}: keep voxels with lo <= value <= hi (-math.huge, math.huge: open)"},
+    {"resegment.outliers", RADL_SET_NUMBER, "0", 0, HUGE_VAL, NULL,
+     "k: keep voxels within mean +/- k sd (0: off)"},
+    {"discretise", RADL_SET_SECTION, "fbn", 0, 0, NULL, "grey levels for the histogram and textures (IBSI 2.7)"},
+    {"discretise.method", RADL_SET_ENUM, "fbn", 0, 0, radl_disc_names,
+     "fixed bin number, fixed bin size, or the intensities themselves"},
+    {"discretise.bins", RADL_SET_INTEGER, "32", 1, 65535, NULL, "number of bins (method \"fbn\" only)"},
+    {"discretise.width", RADL_SET_NUMBER, "25", 0, 0, NULL,
+     "bin width, e.g. 25 HU (method \"fbs\": required, > 0)"},
+    {"discretise.min", RADL_SET_NUMBER, "auto", 0, 0, NULL,
+     "first bin edge (method \"fbs\"; default resegment.range lo, else the ROI minimum)"},
+    {"ivh", RADL_SET_SECTION, "discrete", 0, 0, NULL, "intensity-volume histogram (IBSI 4.5)"},
+    {"ivh.method", RADL_SET_ENUM, "discrete", 0, 0, radl_ivh_names, "how IVH intensities are binned"},
+    {"ivh.bins", RADL_SET_INTEGER, "1000", 1, 65535, NULL, "number of bins (method \"fbn\")"},
+    {"ivh.width", RADL_SET_NUMBER, "1", 0, 0, NULL, "bin width (method \"fbs\", > 0)"},
+    {"ivh.range", RADL_SET_NUMBERS, "auto", 2, 2, NULL,
+     "{lo, hi} of the IVH (default resegment.range, else the ROI range)"},
+    {"texture", RADL_SET_SECTION, "3D", 0, 0, NULL, "texture matrices"},
+    {"texture.aggregation", RADL_SET_AGGREGATION, "{\"3D\"}", 0, 0, aggr_names,
+     "aggregations to compute: any of \"2D\", \"2.5D\", \"3D\""},
+    {"texture.distance", RADL_SET_INTEGER, "1", 1, 16, NULL, "neighbourhood distance (Chebyshev) of GLCM, NGTDM, NGLDM"},
+    {"texture.ngldm_alpha", RADL_SET_INTEGER, "0", 0, 26, NULL, "NGLDM coarseness"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL}};
+
+const char *const radl_setting_type_names[] = {"table", "boolean", "number", "integer", "string", "numbers",
+                                               "families", "aggregations"};
+
+/* The row of `path`; a missing row is a bug in this file, not bad input. */
+static const RadlSetting *setting(lua_State *L, const char *path)
 {
+    for (const RadlSetting *e = radl_settings; e->path; e++)
+        if (strcmp(e->path, path) == 0)
+            return e;
+    luaL_error(L, "internal error: no settings row '%s'", path);
+    return NULL;
+}
+
+/* The key of a row: the part of its path after the section. */
+static const char *key_of(const RadlSetting *e)
+{
+    const char *dot = strrchr(e->path, '.');
+    return dot ? dot + 1 : e->path;
+}
+
+/* Is row e directly inside `section` ("" = the top level)? */
+static int in_section(const RadlSetting *e, const char *section)
+{
+    size_t n = strlen(section);
+    if (n == 0)
+        return strchr(e->path, '.') == NULL;
+    return strncmp(e->path, section, n) == 0 && e->path[n] == '.' && !strchr(e->path + n + 1, '.');
+}
+
+/* Every key of the table at idx is a row of `section`. */
+static void check_section_keys(lua_State *L, int idx, const char *section)
+{
+    const char *allowed[32];
     char fname[96];
-    snprintf(fname, sizeof fname, "settings%s%s", *path ? "." : "", path);
+    int n = 0;
+    for (const RadlSetting *e = radl_settings; e->path && n < 31; e++)
+        if (in_section(e, section))
+            allowed[n++] = key_of(e);
+    allowed[n] = NULL;
+    snprintf(fname, sizeof fname, "settings%s%s", *section ? "." : "", section);
     radl_check_keys(L, idx, fname, allowed);
 }
 
@@ -566,92 +648,112 @@ static int field(lua_State *L, int idx, const char *key)
     return lua_getfield(L, idx, key);
 }
 
-static double num_field(lua_State *L, int idx, const char *path, const char *key, double def)
+/* "lo..hi" for a message (hi infinite: ">= lo"). */
+static const char *range_text(lua_State *L, const RadlSetting *e)
 {
-    int t = field(L, idx, key);
-    double v = def;
+    if (isinf(e->hi))
+        return lua_pushfstring(L, ">= %s", lua_pushfstring(L, "%d", (int)e->lo));
+    return lua_pushfstring(L, "%d..%d", (int)e->lo, (int)e->hi);
+}
+
+static double num_field(lua_State *L, int idx, const char *path)
+{
+    const RadlSetting *e = setting(L, path);
+    int t = field(L, idx, key_of(e));
+    double v = strtod(e->def, NULL);
     if (t != LUA_TNIL) {
         if (t != LUA_TNUMBER)
-            luaL_error(L, "settings.%s.%s must be a number, got %s", path, key, luaL_typename(L, -1));
+            luaL_error(L, "settings.%s must be a number, got %s", path, luaL_typename(L, -1));
         v = lua_tonumber(L, -1);
+        if (e->lo < e->hi && !(v >= e->lo && v <= e->hi))
+            radl_fail(L, "settings.%s must be %s, got %g", path, range_text(L, e), v);
     }
     lua_pop(L, 1);
     return v;
 }
 
-static int int_field(lua_State *L, int idx, const char *path, const char *key, int def, int lo, int hi)
+static int int_field(lua_State *L, int idx, const char *path)
 {
-    int t = field(L, idx, key);
-    lua_Integer v = def;
+    const RadlSetting *e = setting(L, path);
+    int t = field(L, idx, key_of(e));
+    lua_Integer v = (lua_Integer)strtol(e->def, NULL, 10);
     if (t != LUA_TNIL) {
         int isint = 0;
         if (t == LUA_TNUMBER)
             v = lua_tointegerx(L, -1, &isint);
         if (!isint)
-            luaL_error(L, "settings.%s.%s must be an integer, got %s", path, key, luaL_typename(L, -1));
-        if (v < lo || v > hi)
-            luaL_error(L, "settings.%s.%s must be %d..%d, got %d", path, key, lo, hi, (int)v);
+            luaL_error(L, "settings.%s must be an integer, got %s", path,
+                       t == LUA_TNUMBER ? lua_tostring(L, -1) : luaL_typename(L, -1));
+        if (v < (lua_Integer)e->lo || v > (lua_Integer)e->hi)
+            luaL_error(L, "settings.%s must be %d..%d, got %I", path, (int)e->lo, (int)e->hi, v);
     }
     lua_pop(L, 1);
     return (int)v;
 }
 
-static int bool_field(lua_State *L, int idx, const char *path, const char *key, int def)
+static int bool_field(lua_State *L, int idx, const char *path)
 {
-    int t = field(L, idx, key), v = def;
+    const RadlSetting *e = setting(L, path);
+    int t = field(L, idx, key_of(e)), v = strcmp(e->def, "true") == 0;
     if (t != LUA_TNIL) {
         if (t != LUA_TBOOLEAN)
-            luaL_error(L, "settings.%s%s%s must be true or false, got %s", path, *path ? "." : "", key,
-                       luaL_typename(L, -1));
+            luaL_error(L, "settings.%s must be true or false, got %s", path, luaL_typename(L, -1));
         v = lua_toboolean(L, -1);
     }
     lua_pop(L, 1);
     return v;
 }
 
-/* One of `names` (NULL-terminated); returns its index or def when absent. */
-static int enum_field(lua_State *L, int idx, const char *path, const char *key, const char *const *names, int def)
+/* ", "-separated quoted names, pushed. */
+static const char *push_choices(lua_State *L, const char *const *names)
 {
-    int t = field(L, idx, key), v = def;
-    if (t != LUA_TNIL) {
-        const char *s = t == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-        luaL_Buffer b;
-        for (int i = 0; s && names[i]; i++)
-            if (strcmp(s, names[i]) == 0) {
-                lua_pop(L, 1);
-                return i;
-            }
-        luaL_buffinit(L, &b);
-        for (int i = 0; names[i]; i++) {
-            luaL_addstring(&b, i ? ", " : "");
-            luaL_addchar(&b, '"');
-            luaL_addstring(&b, names[i]);
-            luaL_addchar(&b, '"');
-        }
-        luaL_pushresult(&b);
-        luaL_error(L, "settings.%s.%s must be one of %s, got %s", path, key, lua_tostring(L, -1),
-                   s ? s : luaL_typename(L, -2));
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int i = 0; names[i]; i++) {
+        luaL_addstring(&b, i ? ", " : "");
+        luaL_addchar(&b, '"');
+        luaL_addstring(&b, names[i]);
+        luaL_addchar(&b, '"');
     }
-    lua_pop(L, 1);
+    luaL_pushresult(&b);
+    return lua_tostring(L, -1);
+}
+
+/* One of the row's names; returns its index (the default's when absent). */
+static int enum_field(lua_State *L, int idx, const char *path)
+{
+    const RadlSetting *e = setting(L, path);
+    int t = field(L, idx, key_of(e)), v = 0;
+    const char *s = t == LUA_TNIL ? e->def : t == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    for (int i = 0; s && e->names[i]; i++)
+        if (strcmp(s, e->names[i]) == 0) {
+            lua_pop(L, 1);
+            return i;
+        }
+    if (t == LUA_TNIL)
+        luaL_error(L, "internal error: default of settings.%s is not a choice", path);
+    luaL_error(L, "settings.%s must be one of %s, got %s", path, push_choices(L, e->names),
+               s ? s : luaL_typename(L, -2));
     return v;
 }
 
-/* An array of n numbers (exactly n, or nmin..n). Returns the count (0 if absent). */
-static int vec_field(lua_State *L, int idx, const char *path, const char *key, double *v, int nmin, int n)
+/* An array of lo..hi numbers. Returns the count (0 if absent). */
+static int vec_field(lua_State *L, int idx, const char *path, double *v)
 {
-    int t = field(L, idx, key), len;
+    const RadlSetting *e = setting(L, path);
+    int t = field(L, idx, key_of(e)), len, nmin = (int)e->lo, n = (int)e->hi;
     if (t == LUA_TNIL) {
         lua_pop(L, 1);
         return 0;
     }
     if (t != LUA_TTABLE)
-        luaL_error(L, "settings.%s.%s must be an array of %d numbers", path, key, n);
+        luaL_error(L, "settings.%s must be an array of %d numbers, got %s", path, n, luaL_typename(L, -1));
     len = (int)luaL_len(L, -1);
     if (len < nmin || len > n)
-        luaL_error(L, "settings.%s.%s must have %s%d numbers, it has %d", path, key, nmin < n ? "up to " : "", n, len);
+        luaL_error(L, "settings.%s must have %s%d numbers, it has %d", path, nmin < n ? "up to " : "", n, len);
     for (int i = 0; i < len; i++) {
         if (lua_rawgeti(L, -1, i + 1) != LUA_TNUMBER)
-            luaL_error(L, "settings.%s.%s[%d] must be a number", path, key, i + 1);
+            luaL_error(L, "settings.%s[%d] must be a number", path, i + 1);
         v[i] = lua_tonumber(L, -1);
         lua_pop(L, 1);
     }
@@ -659,7 +761,7 @@ static int vec_field(lua_State *L, int idx, const char *path, const char *key, d
     return len;
 }
 
-/* Sub-table `key` of the settings at idx pushed, or 0 when absent. */
+/* Section `key` of the settings at idx pushed (its keys checked), or 0 when absent. */
 static int sub_table(lua_State *L, int idx, const char *key)
 {
     int t = field(L, idx, key);
@@ -668,7 +770,8 @@ static int sub_table(lua_State *L, int idx, const char *key)
         return 0;
     }
     if (t != LUA_TTABLE)
-        luaL_error(L, "settings.%s must be a table, got %s", key, luaL_typename(L, -1));
+        luaL_error(L, "settings.%s must be a table, got %s (see help(rad.extract))", key, luaL_typename(L, -1));
+    check_section_keys(L, lua_gettop(L), key);
     return lua_gettop(L);
 }
 
@@ -701,24 +804,48 @@ static unsigned family_bits(lua_State *L, int idx)
     return bits;
 }
 
+static unsigned aggregation_bits(lua_State *L, int idx, const char *path)
+{
+    static const unsigned bits[] = {RAD_AGGR_2D, RAD_AGGR_2_5D, RAD_AGGR_3D};
+    const RadlSetting *e = setting(L, path);
+    unsigned aggr = 0;
+    int n, a;
+    if (field(L, idx, key_of(e)) == LUA_TNIL) {
+        lua_pop(L, 1);
+        return RAD_AGGR_3D;
+    }
+    a = lua_gettop(L);
+    if (!lua_istable(L, a))
+        luaL_error(L, "settings.%s must be an array such as {\"2D\", \"2.5D\"} or {\"3D\"}", path);
+    n = (int)luaL_len(L, a);
+    for (int i = 1; i <= n; i++) {
+        const char *name;
+        int k;
+        lua_rawgeti(L, a, i);
+        name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        for (k = 0; e->names[k] && !(name && strcmp(name, e->names[k]) == 0); k++)
+            ;
+        if (!e->names[k])
+            luaL_error(L, "settings.%s[%d] must be \"2D\", \"2.5D\" or \"3D\"", path, i);
+        aggr |= bits[k];
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return aggr;
+}
+
 void radl_settings_from_table(lua_State *L, int idx, RadSettings *s)
 {
-    static const char *const top_keys[] = {"families", "round", "resample", "resegment", "discretise",
-                                           "ivh", "texture", NULL};
-    static const char *const resample_keys[] = {"spacing", "in_plane", "interpolator", "mask_interpolator",
-                                                "mask_threshold", "round", NULL};
-    static const char *const reseg_keys[] = {"range", "outliers", NULL};
-    static const char *const disc_keys[] = {"method", "bins", "width", "min", NULL};
-    static const char *const ivh_keys[] = {"method", "bins", "width", "range", NULL};
-    static const char *const tex_keys[] = {"aggregation", "distance", "ngldm_alpha", NULL};
     int t;
 
     rad_settings_default(s);
     if (lua_isnoneornil(L, idx))
         return;
-    luaL_checktype(L, idx, LUA_TTABLE);
+    if (!lua_istable(L, idx))
+        luaL_error(L, "settings must be a table such as {discretise = {method = \"fbs\", width = 25}}, got %s "
+                      "(see help(rad.extract))", luaL_typename(L, idx));
     idx = lua_absindex(L, idx);
-    check_table_keys(L, idx, "", top_keys);
+    check_section_keys(L, idx, "");
 
     if (field(L, idx, "families") != LUA_TNIL) {
         if (!lua_istable(L, -1))
@@ -726,39 +853,36 @@ void radl_settings_from_table(lua_State *L, int idx, RadSettings *s)
         s->families = family_bits(L, lua_gettop(L)) | RAD_FAM_DIAG;
     }
     lua_pop(L, 1);
-    s->round_input = bool_field(L, idx, "", "round", 0);
+    s->round_input = bool_field(L, idx, "round");
 
     if ((t = sub_table(L, idx, "resample"))) {
         double sp[3] = {0, 0, 0};
-        int n;
-        check_table_keys(L, t, "resample", resample_keys);
         s->resample = 1;
-        s->resample_2d = bool_field(L, t, "resample", "in_plane", 0);
-        n = vec_field(L, t, "resample", "spacing", sp, s->resample_2d ? 2 : 3, 3);
-        if (n == 0)
+        s->resample_2d = bool_field(L, t, "resample.in_plane");
+        if (vec_field(L, t, "resample.spacing", sp) == 0)
             luaL_error(L, "settings.resample.spacing is required, e.g. {2, 2, 2} (mm)");
+        if (!s->resample_2d && sp[2] == 0)
+            luaL_error(L, "settings.resample.spacing needs 3 numbers {x, y, z} (or in_plane = true for {x, y})");
         memcpy(s->spacing, sp, sizeof sp);
-        s->interp = (RadInterp)enum_field(L, t, "resample", "interpolator", radl_interp_names, RAD_INTERP_LINEAR);
-        s->mask_interp = (RadInterp)enum_field(L, t, "resample", "mask_interpolator", radl_interp_names, RAD_INTERP_LINEAR);
-        s->mask_threshold = num_field(L, t, "resample", "mask_threshold", 0.5);
-        s->round_intensities = bool_field(L, t, "resample", "round", 0);
+        s->interp = (RadInterp)enum_field(L, t, "resample.interpolator");
+        s->mask_interp = (RadInterp)enum_field(L, t, "resample.mask_interpolator");
+        s->mask_threshold = num_field(L, t, "resample.mask_threshold");
+        s->round_intensities = bool_field(L, t, "resample.round");
         lua_pop(L, 1);
     }
     if ((t = sub_table(L, idx, "resegment"))) {
         double r[2];
-        check_table_keys(L, t, "resegment", reseg_keys);
-        if (vec_field(L, t, "resegment", "range", r, 2, 2)) {
+        if (vec_field(L, t, "resegment.range", r)) {
             s->reseg_range = 1;
             s->reseg_lo = r[0];
             s->reseg_hi = r[1];
         }
-        s->outlier_sigma = num_field(L, t, "resegment", "outliers", 0);
+        s->outlier_sigma = num_field(L, t, "resegment.outliers");
         lua_pop(L, 1);
     }
     if ((t = sub_table(L, idx, "discretise"))) {
-        check_table_keys(L, t, "discretise", disc_keys);
         int has_width, has_bins, has_min;
-        s->disc = (RadDisc)enum_field(L, t, "discretise", "method", radl_disc_names, RAD_DISC_FBN);
+        s->disc = (RadDisc)enum_field(L, t, "discretise.method");
         has_width = field(L, t, "width") != LUA_TNIL;
         has_bins = field(L, t, "bins") != LUA_TNIL;
         has_min = field(L, t, "min") != LUA_TNIL;
@@ -769,19 +893,18 @@ void radl_settings_from_table(lua_State *L, int idx, RadSettings *s)
             luaL_error(L, "settings.discretise.width and .min apply to method \"fbs\" only");
         if (s->disc != RAD_DISC_FBN && has_bins)
             luaL_error(L, "settings.discretise.bins applies to method \"fbn\" only");
-        s->bins = int_field(L, t, "discretise", "bins", 32, 1, 65535);
-        s->bin_width = num_field(L, t, "discretise", "width", 25);
+        s->bins = int_field(L, t, "discretise.bins");
+        s->bin_width = num_field(L, t, "discretise.width");
         s->has_disc_min = has_min;
-        s->disc_min = num_field(L, t, "discretise", "min", 0);
+        s->disc_min = has_min ? num_field(L, t, "discretise.min") : 0;
         lua_pop(L, 1);
     }
     if ((t = sub_table(L, idx, "ivh"))) {
         double r[2];
-        check_table_keys(L, t, "ivh", ivh_keys);
-        s->ivh = (RadIvhMode)enum_field(L, t, "ivh", "method", radl_ivh_names, RAD_IVH_DISCRETE);
-        s->ivh_bins = int_field(L, t, "ivh", "bins", 1000, 1, 65535);
-        s->ivh_width = num_field(L, t, "ivh", "width", 1);
-        if (vec_field(L, t, "ivh", "range", r, 2, 2)) {
+        s->ivh = (RadIvhMode)enum_field(L, t, "ivh.method");
+        s->ivh_bins = int_field(L, t, "ivh.bins");
+        s->ivh_width = num_field(L, t, "ivh.width");
+        if (vec_field(L, t, "ivh.range", r)) {
             s->has_ivh_range = 1;
             s->ivh_min = r[0];
             s->ivh_max = r[1];
@@ -789,35 +912,36 @@ void radl_settings_from_table(lua_State *L, int idx, RadSettings *s)
         lua_pop(L, 1);
     }
     if ((t = sub_table(L, idx, "texture"))) {
-        check_table_keys(L, t, "texture", tex_keys);
-        if (field(L, t, "aggregation") != LUA_TNIL) {
-            static const char *const aggr_names[] = {"2D", "2.5D", "3D", NULL};
-            static const unsigned aggr_bits[] = {RAD_AGGR_2D, RAD_AGGR_2_5D, RAD_AGGR_3D};
-            int n, a = lua_gettop(L);
-            if (!lua_istable(L, a))
-                luaL_error(L, "settings.texture.aggregation must be an array such as {\"2D\", \"2.5D\"} or {\"3D\"}");
-            n = (int)luaL_len(L, a);
-            s->aggr = 0;
-            for (int i = 1; i <= n; i++) {
-                const char *name;
-                int k;
-                lua_rawgeti(L, a, i);
-                name = lua_tostring(L, -1);
-                for (k = 0; aggr_names[k] && !(name && strcmp(name, aggr_names[k]) == 0); k++)
-                    ;
-                if (!aggr_names[k])
-                    luaL_error(L, "settings.texture.aggregation[%d] must be \"2D\", \"2.5D\" or \"3D\"", i);
-                s->aggr |= aggr_bits[k];
-                lua_pop(L, 1);
-            }
-        }
-        lua_pop(L, 1);
-        s->distance = int_field(L, t, "texture", "distance", 1, 1, 16);
-        s->ngldm_alpha = int_field(L, t, "texture", "ngldm_alpha", 0, 0, 26);
+        s->aggr = aggregation_bits(L, t, "texture.aggregation");
+        s->distance = int_field(L, t, "texture.distance");
+        s->ngldm_alpha = int_field(L, t, "texture.ngldm_alpha");
         lua_pop(L, 1);
     }
     if (rad_settings_check(s) != 0)
         luaL_error(L, "settings: %s", rad_error_message());
+}
+
+/* "  path   default   help (range)" for every row, one per line. */
+void radl_push_settings_help(lua_State *L)
+{
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, "settings (every key optional; rad.settings.defaults() returns them as a table):");
+    for (const RadlSetting *e = radl_settings; e->path; e++) {
+        char line[320], range[48] = "";
+        if (e->type == RADL_SET_INTEGER || (e->type == RADL_SET_NUMBER && e->lo < e->hi))
+            snprintf(range, sizeof range, isinf(e->hi) ? " (>= %g)" : " (%g..%g)", e->lo, e->hi);
+        else if (e->type == RADL_SET_ENUM) {
+            size_t n = strlen(" (");
+            strcpy(range, " (");
+            for (int i = 0; e->names[i] && n + strlen(e->names[i]) + 3 < sizeof range; i++)
+                n += (size_t)snprintf(range + n, sizeof range - n, "%s%s", i ? "|" : "", e->names[i]);
+            snprintf(range + n, sizeof range - n, ")");
+        }
+        snprintf(line, sizeof line, "\n  %-27s %-9s %s%s", e->path, e->def, e->help, range);
+        luaL_addstring(&b, line);
+    }
+    luaL_pushresult(&b);
 }
 
 void radl_document_class(lua_State *L, const char *tname, const char *text)

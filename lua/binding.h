@@ -147,6 +147,22 @@ void radl_push_numbers_na(lua_State *L, const double *v, size_t n);
 double *radl_check_numbers(lua_State *L, int idx, size_t *n);
 /* Settings table at idx (nil = defaults) -> RadSettings; raises on bad keys. */
 void radl_settings_from_table(lua_State *L, int idx, RadSettings *s);
+/* The settings table's rows, one per key (terminated by path NULL): the
+ * checker above, rad.settings.keys() and the help texts all read them. */
+enum { RADL_SET_SECTION, RADL_SET_BOOL, RADL_SET_NUMBER, RADL_SET_INTEGER, RADL_SET_ENUM, RADL_SET_NUMBERS,
+       RADL_SET_FAMILIES, RADL_SET_AGGREGATION };
+typedef struct RadlSetting {
+    const char *path;          /* "discretise.bins"; a section ("resample") has its own row */
+    int type;                  /* RADL_SET_* */
+    const char *def;           /* the default as printed: "32", "linear", "off", "required" */
+    double lo, hi;             /* numbers, integers: allowed range (lo < hi); arrays: count lo..hi */
+    const char *const *names;  /* RADL_SET_ENUM, RADL_SET_AGGREGATION: the choices */
+    const char *help;          /* one line */
+} RadlSetting;
+extern const RadlSetting radl_settings[];
+extern const char *const radl_setting_type_names[]; /* indexed by RADL_SET_* */
+/* Push the settings help: a heading, then "  path  default  help (range)" per row. */
+void radl_push_settings_help(lua_State *L);
 
 /* Registry keys: the help table ({[function] = text, [name] = text}) and
  * the missing-value sentinel rad.NA. */

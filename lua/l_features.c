@@ -116,6 +116,40 @@ static int l_settings_defaults(lua_State *L)
     return 1;
 }
 
+/* {path, type, default, range = {lo, hi} or choices, help} per settings key,
+ * read from the same rows the checker uses. */
+static int l_settings_keys(lua_State *L)
+{
+    int n = 0;
+    lua_newtable(L);
+    for (const RadlSetting *e = radl_settings; e->path; e++) {
+        lua_createtable(L, 0, 5);
+        lua_pushstring(L, e->path);
+        lua_setfield(L, -2, "path");
+        lua_pushstring(L, radl_setting_type_names[e->type]);
+        lua_setfield(L, -2, "type");
+        lua_pushstring(L, e->def);
+        lua_setfield(L, -2, "default");
+        lua_pushstring(L, e->help);
+        lua_setfield(L, -2, "help");
+        if (e->names) {
+            int k = 0;
+            lua_newtable(L);
+            for (; e->names[k]; k++) {
+                lua_pushstring(L, e->names[k]);
+                lua_rawseti(L, -2, k + 1);
+            }
+            lua_setfield(L, -2, "choices");
+        } else if (e->lo < e->hi || e->type == RADL_SET_NUMBERS) {
+            double r[2] = {e->lo, e->hi};
+            radl_push_numbers(L, r, 2);
+            lua_setfield(L, -2, "range");
+        }
+        lua_rawseti(L, -2, ++n);
+    }
+    return 1;
+}
+
 static int l_settings_check(lua_State *L)
 {
     RadSettings s;
@@ -369,6 +403,7 @@ void radl_open_features(lua_State *L)
         {NULL, NULL, NULL}};
     static const RadlReg settings_funcs[] = {
         {"defaults", l_settings_defaults, "rad.settings.defaults() -> table: the default extraction settings, in the shape rad.extract accepts"},
+        {"keys", l_settings_keys, "rad.settings.keys() -> {rows}: every settings key: path, type, default, range or choices, help"},
         {"check", l_settings_check, "rad.settings.check(settings) -> table: validate settings (errors name the key) and return them completed with defaults"},
         {NULL, NULL, NULL}};
     static const RadlReg feature_funcs[] = {
@@ -387,6 +422,23 @@ void radl_open_features(lua_State *L)
         {NULL, NULL, NULL}};
 
     radl_register(L, funcs, "rad.");
+    /* help(rad.extract): the call, then every settings key with its default */
+    radl_push_help_table(L);
+    lua_getfield(L, -2, "extract");
+    lua_pushstring(L, funcs[0].help);
+    lua_pushliteral(L, "\n");
+    radl_push_settings_help(L);
+    lua_concat(L, 3);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -4, "rad.extract");
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+    radl_document_class(L, RADL_FEATURESET,
+        "FeatureSet: the named feature values of one case (rad.extract) and the digest of its settings\n"
+        "  fs.stat_mean or fs[\"cm_contrast_3D_avg\"]   one value by IBSI tag (nil if not computed)\n"
+        "  #fs                                       the number of features\n"
+        "  print(fs)                                 every tag and value\n"
+        "  rad.features.info(tag)                    what a tag means");
     lua_newtable(L);
     radl_register(L, settings_funcs, "rad.settings.");
     lua_setfield(L, -2, "settings");

@@ -210,7 +210,19 @@ static int m_select(lua_State *L)
         labels[i] = (int)luaL_checkinteger(L, 2 + i);
     box = radl_mask_push(L);
     *box = rad_mask_select(m, labels, n);
-    return *box ? 1 : radl_error(L);
+    if (!*box)
+        return radl_error(L);
+    if (rad_mask_count(*box) == 0) {
+        char present[512], asked[1024];
+        size_t len = 0;
+        describe_labels(m, present, sizeof present);
+        asked[0] = '\0';
+        for (int i = 0; i < n && len + 8 < sizeof asked; i++)
+            len += (size_t)snprintf(asked + len, sizeof asked - len, "%s%d", i ? ", " : "", labels[i]);
+        return luaL_error(L, "Mask:select: no voxel has label%s %s (labels present: %s)", n > 1 ? "s" : "", asked,
+                          present);
+    }
+    return 1;
 }
 
 static int m_copy(lua_State *L)
@@ -218,6 +230,21 @@ static int m_copy(lua_State *L)
     RadMask *m = radl_check_mask(L, 1);
     RadMask **box = radl_mask_push(L);
     *box = rad_mask_copy(m);
+    return *box ? 1 : radl_error(L);
+}
+
+/* mask:resample_to(img or mask): the labels on the other object's grid. */
+static int m_resample_to(lua_State *L)
+{
+    RadMask *m = radl_check_mask(L, 1);
+    const RadGeometry *g;
+    RadMask **box;
+    if (!luaL_testudata(L, 2, RADL_IMAGE) && !luaL_testudata(L, 2, RADL_MASK))
+        return luaL_error(L, "Mask:resample_to: give the Image (or Mask) whose grid to use, got %s",
+                          luaL_typename(L, 2));
+    g = radl_check_geometry(L, 2);
+    box = radl_mask_push(L);
+    *box = rad_mask_resample_to(m, g);
     return *box ? 1 : radl_error(L);
 }
 
@@ -269,6 +296,7 @@ void radl_open_mask(lua_State *L)
         {"largest", m_largest, "Mask:largest([{connectivity = 26}]) -> Mask: the largest connected component"},
         {"select", m_select, "Mask:select(label, ...) -> Mask: binary mask (label 1) of the voxels with any of the labels"},
         {"copy", m_copy, "Mask:copy() -> Mask: an independent copy"},
+        {"resample_to", m_resample_to, "Mask:resample_to(img) -> Mask: the labels on img's grid by nearest neighbour (0 outside the mask; selected label kept), for a mask made on another grid"},
         {"close", m_close, "Mask:close(): free the voxels now (also done by the garbage collector)"},
         {NULL, NULL, NULL}};
 

@@ -104,6 +104,7 @@ static int check_categories(lua_State *L, int idx, const char *fname, const char
         if (t != LUA_TNUMBER && t != LUA_TSTRING && t != LUA_TBOOLEAN)
             luaL_error(L, "%s: element %d of %s is a %s; categories are strings, numbers or booleans", fname, (int)i,
                        what, luaL_typename(L, -1));
+        c[i - 1] = 0; /* present: coded below (the scratch memory is not zeroed) */
         if (t == LUA_TBOOLEAN) { /* false < true, as 0 and 1 */
             int b = lua_toboolean(L, -1);
             lua_pop(L, 1);

@@ -171,7 +171,11 @@ static const char help_source[] =
     "  help(rad.read)      one line about a function: arguments, result, purpose\n"
     "  help('rad.read')    the same by name; 'Image:stats' names a method\n"
     "  help(rad)           the documented functions of a table or module\n"
-    "  help(img)           the methods of an object, e.g. an Image\n"
+    "  help(img)           the methods of an object, e.g. an Image or a FeatureSet\n"
+    "  help(rad.extract)   rad.extract and every settings key with its default\n"
+    "  help(rad.demo)      a stdlib module: rad.demo, rad.cohort, rad.select,\n"
+    "                      rad.describe, rad.validate, rad.rng, rad.pretty, rad.test\n"
+    "  rad                 (at the prompt) every name of the rad module, grouped\n"
     "  rad. + TAB          complete names (TAB twice lists all choices)\n"
     "  Ctrl-C              stop a running command, or drop the current line\n"
     "  Ctrl-D              quit\n"
@@ -191,6 +195,9 @@ static const char help_source[] =
     "  local mt = getmt(x)\n"
     "  local idx = type(mt) == 'table' and rawget(mt, '__index')\n"
     "  if type(idx) == 'table' then return idx end\n"
+    "  -- a class whose __index is a function keeps its methods in mt.methods\n"
+    "  idx = type(mt) == 'table' and rawget(mt, 'methods')\n"
+    "  if type(idx) == 'table' then return idx end\n"
     "end\n"
     "\n"
     "-- a printable name: a module, a field of rad, or a class (Image)\n"
@@ -205,7 +212,8 @@ static const char help_source[] =
     "    end\n"
     "  end\n"
     "  for k, mt in next, registry do\n"
-    "    if type(k) == 'string' and type(mt) == 'table' and rawequal(rawget(mt, '__index'), v) then\n"
+    "    if type(k) == 'string' and type(mt) == 'table' and\n"
+    "       (rawequal(rawget(mt, '__index'), v) or rawequal(rawget(mt, 'methods'), v)) then\n"
     "      return (k:gsub('^rad%.', ''))\n"
     "    end\n"
     "  end\n"
@@ -249,7 +257,8 @@ static const char help_source[] =
     "    local s = type(v) == 'function' and\n"
     "      (name and (doc(name .. '.' .. k) or doc(name .. ':' .. k)) or doc(v))\n"
     "    if s then\n"
-    "      lines[#lines + 1] = '  ' .. s\n"
+    "      -- the first line only: a long text (help(rad.extract)) is for help(f)\n"
+    "      lines[#lines + 1] = '  ' .. s:match('[^\\n]*')\n"
     "    elseif type(v) == 'table' and not rawequal(v, t) then\n"
     "      for _, f in next, v do\n"
     "        if type(f) == 'function' and doc(f) then\n"
@@ -299,6 +308,29 @@ static const char help_source[] =
     "  end\n"
     "  list(t, name or nameof(x) or nameof(t))\n"
     "end\n";
+
+/* rad.demo, rad.cohort, ...: the stdlib modules the manual lists
+ * (rad.doc.modules), loaded on first use, so that help(rad.demo) and
+ * rad.demo.phantom() work at the prompt without a require. */
+static const char lazy_source[] =
+    "local rad = ...\n"
+    "if getmetatable(rad) ~= nil then return end\n"
+    "setmetatable(rad, {__index = function(_, k)\n"
+    "  if type(k) ~= 'string' or not k:match('^[%a_][%w_]*$') then return nil end\n"
+    "  local ok, doc = pcall(require, 'rad.doc')\n"
+    "  if not ok or type(doc) ~= 'table' then return nil end\n"
+    "  for _, m in ipairs(doc.modules) do\n"
+    "    if m == k then return require('rad.' .. k) end\n"
+    "  end\n"
+    "end})\n";
+
+static void define_lazy_modules(lua_State *L)
+{
+    if (luaL_loadbuffer(L, lazy_source, sizeof lazy_source - 1, "=rad") != LUA_OK)
+        lua_error(L);
+    lua_getglobal(L, "rad");
+    lua_call(L, 1, 0);
+}
 
 static void define_help(lua_State *L)
 {
@@ -412,6 +444,15 @@ static int run_subcommand(lua_State *L, int argc, char **argv)
     return status;
 }
 
+/* A first argument that is neither a command nor a file: a mistyped command
+ * (radlab extarct ...) more likely than a missing script, when it has no
+ * '/' or '.' the way script names do. */
+static int is_unknown_command(const char *a)
+{
+    struct stat st;
+    return strchr(a, '/') == NULL && strchr(a, '.') == NULL && strcmp(a, "-") != 0 && stat(a, &st) != 0;
+}
+
 /* The whole program, in protected mode.  Returns the exit status. */
 static int pmain(lua_State *L)
 {
@@ -433,6 +474,12 @@ static int pmain(lua_State *L)
         lua_pushinteger(L, status);
         return 1;
     }
+    if (o.script && o.script == 1 && is_unknown_command(argv[1])) {
+        fprintf(stderr, "%s: unknown command '%s' (commands: extract, features; a script is a file such as "
+                        "study.lua) (try %s --help)\n", progname, argv[1], progname);
+        lua_pushinteger(L, 2);
+        return 1;
+    }
     if (o.help) {
         print_usage();
         lua_pushinteger(L, 0);
@@ -444,6 +491,7 @@ static int pmain(lua_State *L)
     lua_pop(L, 1);
     set_path(L);
     define_help(L);
+    define_lazy_modules(L);
     if (o.version) {
         printf("%s %s (%s)\n", progname, rad_version(L), LUA_RELEASE);
         lua_pushinteger(L, 0);

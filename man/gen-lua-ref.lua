@@ -21,6 +21,10 @@ local groups = {
   {"describe.", "MODULE rad.describe (local describe = require \"rad.describe\")"},
   {"rng.", "MODULE rad.rng (local rng = require \"rad.rng\")"},
   {"validate.", "MODULE rad.validate (local validate = require \"rad.validate\")"},
+  {"demo.", "MODULE rad.demo (local demo = require \"rad.demo\")"},
+  {"pretty.", "MODULE rad.pretty (the REPL's printer)"},
+  {"test.", "MODULE rad.test (TAP checks for test scripts)"},
+  {"doc.", "MODULE rad.doc (help texts of stdlib modules)"},
 }
 
 -- the stdlib modules register their help when loaded
@@ -85,7 +89,8 @@ for _, g in ipairs(groups) do
   io.write(".SH ", g[2], "\n")
   for _, name in ipairs(names) do
     if name:sub(1, #g[1]) == g[1] then
-      local text = rad.help(name)
+      -- the first line: a longer text (rad.extract's settings) has its own section
+      local text = rad.help(name):match("[^\n]*")
       io.write(".TP\n\\fB", esc(name), "\\fR\n", esc(text), "\n")
     end
   end
@@ -95,37 +100,26 @@ io.write([[
 .SH SETTINGS
 \fBrad.extract\fR takes one settings table; every key is optional and
 \fBrad.settings.defaults()\fR prints the defaults.  Unknown keys and bad values
-are errors that name the key.
-.TP
-\fBfamilies\fR
-array of family prefixes to compute (default: all), e.g. {"stat", "cm"}; see
-\fBradlab-features\fR(7).
-.TP
-\fBround\fR
-round input intensities to integers (IBSI: CT intensities); default false.
-.TP
-\fBresample\fR = {spacing =, in_plane =, interpolator =, mask_interpolator =, mask_threshold =, round =}
-interpolate to a new spacing (mm) with the grid centres aligned (IBSI 2.4);
-in_plane keeps z (2D configurations); interpolators "nearest", "linear"
-(default) or "cubic" (cubic B-spline); the mask is interpolated and kept where
-it reaches mask_threshold (default 0.5); round rounds the interpolated
-intensities.
-.TP
-\fBresegment\fR = {range = {lo, hi}, outliers = k}
-the intensity mask keeps voxels within [lo, hi] and/or within mean +/- k sd;
-the morphological mask is not re-segmented.
-.TP
-\fBdiscretise\fR = {method = "fbn", bins = 32} or {method = "fbs", width =, min =} or {method = "none"}
-grey levels for the intensity histogram and texture families: fixed bin
-number, fixed bin size (bins start at min, by default the lower bound of the
-re-segmentation range, else the ROI minimum), or the intensities themselves.
-.TP
-\fBivh\fR = {method = "discrete"} or {method = "fbs", width =, range = {lo, hi}} or {method = "fbn", bins =}
-discretisation of the intensity-volume histogram (IBSI 4.5).
-.TP
-\fBtexture\fR = {aggregation = {"2D", "2.5D", "3D"}, distance = 1, ngldm_alpha = 0}
-which texture aggregations to compute, the neighbourhood distance
-(Chebyshev) of GLCM, NGTDM and NGLDM, and the NGLDM coarseness.
+are errors that name the key.  A key a.b is the field b of the sub-table a,
+e.g. {discretise = {method = "fbs", width = 25}}.  This list is generated from
+the table the checker reads (\fBrad.settings.keys()\fR, \fBhelp(rad.extract)\fR).
+]])
+
+for _, k in ipairs(rad.settings.keys()) do
+  local extra = ""
+  if k.choices then extra = " One of: " .. table.concat(k.choices, ", ") .. "."
+  elseif k.range and k.type == "numbers" then
+    extra = k.range[1] == k.range[2] and string.format(" %d numbers.", k.range[1])
+      or string.format(" %d to %d numbers.", k.range[1], k.range[2])
+  elseif k.range then
+    extra = k.range[2] == math.huge and string.format(" At least %g.", k.range[1])
+      or string.format(" From %g to %g.", k.range[1], k.range[2])
+  end
+  io.write(".TP\n\\fB", esc(k.path), "\\fR (", k.type, ", default ", esc(k.default), ")\n",
+    esc(k.help), ".", extra, "\n")
+end
+
+io.write([[
 .SH EXAMPLES
 Read the IBSI CT phantom and report its region of interest:
 .PP

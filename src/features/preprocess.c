@@ -229,8 +229,8 @@ static int nonfinite_error(const float *x, const uint8_t *m, const RadGeometry *
     if (!cnt)
         return 0;
     return rad_error_set("the image has %zu non-finite (NaN or infinite) voxel%s inside the ROI%s, the first at "
-                         "(%zu, %zu, %zu) (0-based): replace them in the image or remove them from the mask",
-                         cnt, cnt == 1 ? "" : "s", when, first % nx, first / nx % ny, first / (nx * ny));
+                         "(%zu, %zu, %zu) (1-based, as img:get takes it): replace them in the image or remove them from the mask",
+                         cnt, cnt == 1 ? "" : "s", when, first % nx + 1, first / nx % ny + 1, first / (nx * ny) + 1);
 }
 
 static void describe_range(double lo, double hi, char *buf, size_t n)
@@ -258,9 +258,9 @@ static int discretise(RadRoi *roi, const RadSettings *s, double xmin, double xma
             if (x != floor(x) || x < 1 || x > MAX_GREY) {
                 size_t nx = roi->geom.dim[0], ny = roi->geom.dim[1];
                 return rad_error_set("without discretisation the intensities are the grey levels and must be "
-                                     "integers in 1..%d, but voxel (%zu, %zu, %zu) has %g: use fixed bin number "
-                                     "or fixed bin size discretisation", MAX_GREY, v % nx, v / nx % ny,
-                                     v / (nx * ny), x);
+                                     "integers in 1..%d, but voxel (%zu, %zu, %zu) (1-based) has %g: use fixed bin number "
+                                     "or fixed bin size discretisation", MAX_GREY, v % nx + 1, v / nx % ny + 1,
+                                     v / (nx * ny) + 1, x);
             }
             roi->grey[v] = (int)x;
             if (roi->grey[v] > ng)

@@ -178,8 +178,8 @@ int rad_texture_grid_build(const RadRoi *roi, size_t pad, int with_morph, const 
                 gl = roi->grey[v];
                 if (gl < 1 || (roi->ng > 0 && gl > roi->ng)) {
                     rad_texture_grid_free(g);
-                    return rad_error_set("%s: grey level %d at voxel (%zu, %zu, %zu) is outside 1..%d", family,
-                                         gl, x, y, z, roi->ng);
+                    return rad_error_set("%s: grey level %d at voxel (%zu, %zu, %zu) (1-based) is outside 1..%d",
+                                         family, gl, x + 1, y + 1, z + 1, roi->ng);
                 }
                 g->grey[p] = gl;
                 g->nvox++;

@@ -100,7 +100,8 @@ static inline int rad_tex_levels_init(const RadRoi *roi, RadTexLevels *L)
                 int g = roi->grey[rad_tex_vox(roi, x, y, z)];
                 if (g < 0 || g > ng) {
                     rad_tex_levels_free(L);
-                    return rad_error_set("grey level %d outside 1..%d at voxel (%zu, %zu, %zu)", g, ng, x, y, z);
+                    return rad_error_set("grey level %d outside 1..%d at voxel (%zu, %zu, %zu) (1-based)", g, ng,
+                                         x + 1, y + 1, z + 1);
                 }
                 if (g > 0)
                     L->index[g] = 0;

@@ -42,8 +42,8 @@ void rad_image_free(RadImage *img)
 static int check_index(const RadGeometry *g, size_t i, size_t j, size_t k)
 {
     if (i >= g->dim[0] || j >= g->dim[1] || k >= g->dim[2])
-        return rad_error_set("voxel index (%zu, %zu, %zu) is outside the image (0-based, size %zux%zux%zu)",
-                             i, j, k, g->dim[0], g->dim[1], g->dim[2]);
+        return rad_error_set("voxel (%zu, %zu, %zu) (1-based) is outside the image of size %zux%zux%zu",
+                             i + 1, j + 1, k + 1, g->dim[0], g->dim[1], g->dim[2]);
     return 0;
 }
 
@@ -145,5 +145,6 @@ int rad_check_same_geometry(const RadImage *img, const RadMask *m, double tol)
     rad_geometry_describe(&img->geom, a, sizeof a);
     rad_geometry_describe(&m->geom, b, sizeof b);
     return rad_error_set("image and mask geometries differ (tolerance %g mm): image is %s; mask is %s; "
-                         "resample the mask onto the image grid", tol, a, b);
+                         "if the mask belongs to this image, put it on the image's grid with mask:resample_to(img) "
+                         "(nearest neighbour)", tol, a, b);
 }

@@ -60,6 +60,10 @@ RadImage *rad_image_resample(const RadImage *img, const RadGeometry *grid, RadIn
 /* The selected label as 0/1, interpolated onto `grid` and kept where the
  * interpolated value >= delta (partial-volume fraction).  Result label 1. */
 RadMask *rad_mask_resample(const RadMask *m, const RadGeometry *grid, RadInterp interp, double delta);
+/* Every label of the mask moved onto `grid` by nearest neighbour (0 outside
+ * the mask; any direction; the selected label kept): put a segmentation made
+ * on another grid onto its image's grid. */
+RadMask *rad_mask_resample_to(const RadMask *m, const RadGeometry *grid);
 
 /* ---- geometry ---------------------------------------------------------- */
 

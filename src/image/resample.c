@@ -590,3 +590,57 @@ RadMask *rad_mask_resample(const RadMask *m, const RadGeometry *grid, RadInterp 
     }
     return out;
 }
+
+/* The mask's labels on `grid` by nearest neighbour: each grid voxel takes the
+ * label of the mask voxel whose centre is nearest to its centre (ties go to
+ * the higher index), 0 where that falls outside the mask.  Any direction
+ * matrix is allowed: the mapping is the affine map grid index -> world ->
+ * mask index.  The selected label is kept.  This is Mask:resample_to(img),
+ * the fix a geometry-mismatch message proposes. */
+RadMask *rad_mask_resample_to(const RadMask *m, const RadGeometry *grid)
+{
+    double zero[3] = {0, 0, 0}, p[3], b[3], a[3][3];
+    size_t nx = m->geom.dim[0], ny = m->geom.dim[1], nz = m->geom.dim[2];
+    RadMask *out;
+
+    if (rad_geometry_check(grid) != 0) {
+        rad_error_prefix("target grid");
+        return NULL;
+    }
+    /* column c of a: the mask-index step of one grid step along axis c */
+    rad_geometry_index_to_point(grid, zero, p);
+    if (rad_geometry_point_to_index(&m->geom, p, b) != 0)
+        return NULL;
+    for (int c = 0; c < 3; c++) {
+        double e[3] = {0, 0, 0}, q[3];
+        e[c] = 1;
+        rad_geometry_index_to_point(grid, e, p);
+        if (rad_geometry_point_to_index(&m->geom, p, q) != 0)
+            return NULL;
+        for (int r = 0; r < 3; r++)
+            a[r][c] = q[r] - b[r];
+    }
+    out = rad_mask_new(grid);
+    if (!out)
+        return NULL;
+    out->label = m->label;
+    for (size_t k = 0; k < grid->dim[2]; k++)
+        for (size_t j = 0; j < grid->dim[1]; j++)
+            for (size_t i = 0; i < grid->dim[0]; i++) {
+                double x[3];
+                long s[3];
+                int inside = 1;
+                for (int r = 0; r < 3; r++) {
+                    x[r] = b[r] + a[r][0] * (double)i + a[r][1] * (double)j + a[r][2] * (double)k;
+                    /* 1e-9 voxel: a centre that maps onto a half-way point
+                     * through rounding error still picks the same side */
+                    s[r] = (long)floor(x[r] + 0.5 + 1e-9);
+                }
+                if (s[0] < 0 || s[1] < 0 || s[2] < 0 || (size_t)s[0] >= nx || (size_t)s[1] >= ny ||
+                    (size_t)s[2] >= nz)
+                    inside = 0;
+                out->data[(k * grid->dim[1] + j) * grid->dim[0] + i] =
+                    inside ? m->data[((size_t)s[2] * ny + (size_t)s[1]) * nx + (size_t)s[0]] : 0;
+            }
+    return out;
+}

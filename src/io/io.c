@@ -110,8 +110,10 @@ RadMask *rad_mask_read(const char *path)
         /* Masks saved as float often carry 0.9999999 for 1: round if close. */
         double r = nearbyint(v);
         if (!(fabs(v - r) < 1e-3) || r < 0 || r > 255) {
-            rad_error_set("'%s' is not a label mask: voxel %zu holds %g (labels must be integers 0..255); "
-                          "threshold or round the segmentation first", path, i, v);
+            size_t nx = m->geom.dim[0], ny = m->geom.dim[1];
+            rad_error_set("'%s' is not a label mask: voxel (%zu, %zu, %zu) (1-based) holds %g (labels must be "
+                          "integers 0..255); threshold or round the segmentation first", path, i % nx + 1,
+                          i / nx % ny + 1, i / (nx * ny) + 1, v);
             rad_mask_free(m);
             rad_raw_free(&raw);
             return NULL;

@@ -2,58 +2,113 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --
 -- main(cmd, ...) returns the exit status: 0 success, 1 failure (message on
--- stderr), 2 usage error.
+-- stderr), 2 usage error.  A message names the user's files and options,
+-- never this file or the engine's internals: errors raised inside the
+-- engine carry the position of their Lua caller (this file), which is
+-- removed before printing.
 
 local M = {}
 
+-- the full path of this file, as it appears at the start of error positions
+local SELF = debug.getinfo(1, "S").source:gsub("^@", "")
+
+-- A message as the user should see it: no "<this file>:123: " (or any other
+-- stdlib or C position) in front, no traceback lines.
+local function clean(msg)
+  msg = tostring(msg)
+  local plain = SELF:gsub("%p", "%%%0")
+  msg = msg:gsub("^" .. plain .. ":%d+: ", "")
+  msg = msg:gsub("^[^\n]-/rad/[%w_]+%.lua:%d+: ", "")
+  msg = msg:gsub("^%[C%]: ", "")
+  return (msg:gsub("\nstack traceback:.*$", ""))
+end
+M._clean = clean
+
 local function fail(status, fmt, ...)
-  io.stderr:write("radlab: ", string.format(fmt, ...), "\n")
+  io.stderr:write("radlab: ", clean(string.format(fmt, ...)), "\n")
   return status
 end
 
+local function usage(text) error({usage = text}, 0) end
+
 local EXTRACT_USAGE = [[
-usage: radlab extract IMAGE MASK [-s SETTINGS.lua] [--label N] [-o OUT.csv]
+usage: radlab extract IMAGE MASK [-s SETTINGS.lua] [--label N] [--resample-mask] [-o OUT.csv]
 Compute the IBSI features of the region of interest MASK (label N, default:
 every non-zero voxel) in IMAGE and write feature,value rows (full double
 precision) to OUT.csv or standard output.  SETTINGS.lua is a Lua chunk that
-returns the settings table (see rad.settings.defaults() and radlab-lua(7)).]]
+returns the settings table, e.g. return {discretise = {method = "fbs", width = 25}}
+(every key with its default: radlab -e 'help(rad.extract)').
+--resample-mask puts a mask made on another grid onto the image's grid
+(nearest neighbour) before extracting.]]
+
+local FEATURES_USAGE = [[
+usage: radlab features [FAMILY]
+List the features radlab computes: tag, IBSI identifier, name and the
+aggregations of texture features; FAMILY (e.g. stat, cm) lists one family.]]
+
+-- The settings table of a settings file, checked; or nil and a message
+-- that names the file.
+local function read_settings(path)
+  local chunk, err = loadfile(path, "t")
+  if not chunk then
+    local f = io.open(path, "r")
+    if not f then return nil, string.format("cannot read the settings file '%s': no such file (or not readable)", path) end
+    f:close()
+    return nil, string.format("settings file '%s' is not valid Lua: %s", path, err)
+  end
+  local ok, res = pcall(chunk)
+  if not ok then return nil, string.format("settings file '%s' failed: %s", path, clean(res)) end
+  if type(res) ~= "table" then
+    return nil, string.format("settings file '%s' must return a table, not a %s (e.g. return {discretise = {method = \"fbn\", bins = 32}})",
+      path, type(res))
+  end
+  local okc, cerr = pcall(rad.settings.check, res)
+  if not okc then return nil, string.format("settings file '%s': %s (every key: radlab -e 'help(rad.extract)')", path, clean(cerr)) end
+  return res
+end
 
 local function extract(args)
-  local pos, settings_path, label, out = {}, nil, nil, nil
+  local pos, settings_path, label, out, resample = {}, nil, nil, nil, false
   local i = 1
   while i <= #args do
     local a = args[i]
     local function value()
       i = i + 1
-      if not args[i] then error({usage = "option " .. a .. " needs a value"}) end
+      if not args[i] then usage("option " .. a .. " needs a value") end
       return args[i]
     end
     if a == "-s" or a == "--settings" then settings_path = value()
     elseif a == "--label" then
       local v = value()
       label = math.tointeger(tonumber(v))
-      if not label or label < 0 or label > 255 then error({usage = "--label must be an integer 0..255, got " .. v}) end
+      if not label or label < 0 or label > 255 then usage("--label must be an integer 0..255, got " .. v) end
     elseif a == "-o" or a == "--output" then out = value()
+    elseif a == "--resample-mask" then resample = true
     elseif a == "-h" or a == "--help" then print(EXTRACT_USAGE); return 0
-    elseif a:sub(1, 1) == "-" and #a > 1 then error({usage = "unknown option '" .. a .. "'"})
+    elseif a:sub(1, 1) == "-" and #a > 1 then usage("unknown option '" .. a .. "'")
     else pos[#pos + 1] = a end
     i = i + 1
   end
-  if #pos ~= 2 then error({usage = "needs IMAGE and MASK (got " .. #pos .. " file names)"}) end
+  if #pos < 2 then usage("needs IMAGE and MASK (got " .. (#pos == 0 and "neither" or "only " .. pos[1]) .. ")") end
+  if #pos > 2 then usage("takes IMAGE and MASK only; extra argument '" .. pos[3] .. "'") end
   local settings
   if settings_path then
-    local chunk, err = loadfile(settings_path, "t")
-    if not chunk then return fail(1, "cannot read settings: %s", err) end
-    local ok, res = pcall(chunk)
-    if not ok then return fail(1, "settings file '%s' failed: %s", settings_path, res) end
-    if type(res) ~= "table" then
-      return fail(1, "settings file '%s' must return a table (e.g. return {discretise = {method = \"fbn\", bins = 32}})", settings_path)
-    end
-    settings = res
+    local err
+    settings, err = read_settings(settings_path)
+    if not settings then return fail(1, "%s", err) end
   end
   local img = rad.read(pos[1])
   local mask = rad.read_mask(pos[2], label and {label = label} or nil)
-  local fs = rad.extract(img, mask, settings)
+  if resample then mask = mask:resample_to(img) end
+  local ok, fs = pcall(rad.extract, img, mask, settings)
+  if not ok then
+    local msg = clean(fs)
+    if msg:find("geometries differ", 1, true) then
+      -- the command line's own fix, instead of the Lua one
+      msg = msg:gsub("put it on the image's grid with mask:resample_to%(img%)", "add --resample-mask to put it on the image's grid")
+    end
+    error(msg, 0)
+  end
   if out then
     fs:write_csv(out)
   else
@@ -65,9 +120,22 @@ local function extract(args)
 end
 
 local function features(args)
-  local fam = args[1]
-  local list = rad.features.list(fam)
-  for _, d in ipairs(list) do
+  local fam
+  for _, a in ipairs(args) do
+    if a == "-h" or a == "--help" then print(FEATURES_USAGE); return 0
+    elseif a:sub(1, 1) == "-" and #a > 1 then usage("unknown option '" .. a .. "'")
+    elseif fam then usage("takes at most one FAMILY; extra argument '" .. a .. "'")
+    else fam = a end
+  end
+  if fam then
+    local names = {}
+    for _, f in ipairs(rad.features.families()) do
+      if f.prefix == fam then names = nil break end
+      names[#names + 1] = f.prefix
+    end
+    if names then return fail(1, "features: unknown family '%s' (families: %s)", fam, table.concat(names, ", ")) end
+  end
+  for _, d in ipairs(rad.features.list(fam)) do
     local aggr = #d.aggregations == 1 and d.aggregations[1] == "" and "" or
       " [" .. table.concat(d.aggregations, " "):gsub("_", ""):gsub("(%d)5D", "%1.5D") .. "]"
     io.write(string.format("%-26s %-5s %s%s\n", d.tag, d.ibsi_id, d.name, aggr))
@@ -82,7 +150,9 @@ function M.main(cmd, ...)
   if type(res) == "table" and res.usage then
     return fail(2, "%s: %s (try radlab %s --help)", cmd, res.usage, cmd)
   end
-  return fail(1, "%s", tostring(res))
+  -- the engine's fixes are said in Lua; say them as options here
+  local msg = clean(res):gsub("choose one with {label = n}", "choose one with --label N")
+  return fail(1, "%s", msg)
 end
 
 return M

@@ -20,7 +20,7 @@ local function gauss(rng)
   return math.sqrt(-2 * math.log(u1)) * math.cos(2 * math.pi * u2)
 end
 
---- demo.phantom([{size = {nx, ny, nz}, spacing = {sx, sy, sz}, seed = n}]) -> Image, Mask
+--- demo.phantom([{size = {nx, ny, nz}, spacing = {sx, sy, sz}, seed = n}]) -> Image, Mask: a CT-like phantom (body, bone, a heterogeneous tumour as label 1), the same for the same seed
 function M.phantom(opts)
   opts = opts or {}
   local size = opts.size or {96, 96, 24}
@@ -115,4 +115,4 @@ function M.cohort(opts)
   return rad.table.new(cols)
 end
 
-return M
+return (require("rad.doc").register(M, "demo", "M")) -- not a tail call: register reads this file

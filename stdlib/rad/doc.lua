@@ -8,8 +8,8 @@
 
 local M = {}
 
---- doc.register(mod, modname) -> mod: register the "--- " comments of the calling module's source as help texts
-function M.register(mod, modname)
+--- doc.register(mod, modname [, localname]) -> mod: register the "--- " comments of the calling module's source as help texts (localname: the module's table in its source, default modname)
+function M.register(mod, modname, localname)
   local rad = package.loaded.rad or require "rad"
   local src = debug.getinfo(2, "S").source
   if src:sub(1, 1) ~= "@" then return mod end
@@ -21,7 +21,7 @@ function M.register(mod, modname)
     if text then
       pending = text
     else
-      local name = line:match("^function " .. modname .. "%.([%w_]+)%s*%(")
+      local name = line:match("^function " .. (localname or modname) .. "%.([%w_]+)%s*%(")
       if name and pending and type(mod[name]) == "function" then
         rad.document(mod[name], modname .. "." .. name, pending)
       end
@@ -33,6 +33,7 @@ function M.register(mod, modname)
 end
 
 -- the modules whose functions the manual lists (man/gen-lua-ref.lua)
-M.modules = {"cohort", "select", "describe", "rng", "validate"}
+M.modules = {"cohort", "select", "describe", "rng", "validate", "demo", "pretty", "test", "doc"}
 
-return M
+return (M.register(M, "doc", "M"))
+

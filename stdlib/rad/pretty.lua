@@ -158,21 +158,68 @@ render = function(v, opts, level, seen)
   return tostring(v) -- nil, booleans, threads, plain userdata
 end
 
---- Render `v` as a string.  `opts.depth` and `opts.items` override the
---- defaults M.depth and M.items.
+-- Names joined with spaces, wrapped before `width` columns; continuation
+-- lines start with `indent`.
+local function wrap(names, indent, width)
+  local lines, line = {}, ""
+  for _, n in ipairs(names) do
+    if #line > 0 and #indent + #line + 1 + #n > width then
+      lines[#lines + 1] = line
+      line = n
+    else
+      line = #line > 0 and line .. " " .. n or n
+    end
+  end
+  lines[#lines + 1] = line
+  return concat(lines, "\n" .. indent)
+end
+
+-- The rad module at the prompt: its names grouped (functions, then each
+-- sub-table, then values), one group per line, instead of one long table.
+local function module_listing(t, name, opts)
+  local funcs, subs, vals = {}, {}, {}
+  for k, v in next, t do
+    if type(k) == "string" then
+      if type(v) == "function" then funcs[#funcs + 1] = k
+      elseif type(v) == "table" and getmetatable(v) == nil then subs[#subs + 1] = k
+      else vals[#vals + 1] = k end
+    end
+  end
+  sort(funcs); sort(subs); sort(vals)
+  local width, pad = 100, 16
+  local out = {name .. ": help(" .. name .. ".NAME) explains one; help() explains help"}
+  out[1 + #out] = format("  %-" .. pad - 2 .. "s%s", "functions", wrap(funcs, (" "):rep(pad), width))
+  for _, k in ipairs(subs) do
+    local inner = {}
+    for kk, vv in next, rawget(t, k) do
+      if type(kk) == "string" then inner[#inner + 1] = kk .. (type(vv) == "table" and ".*" or "") end
+    end
+    sort(inner)
+    out[#out + 1] = format("  %-" .. pad - 2 .. "s%s", name .. "." .. k, wrap(inner, (" "):rep(pad), width))
+  end
+  for _, k in ipairs(vals) do
+    out[#out + 1] = format("  %-" .. pad - 2 .. "s%s", name .. "." .. k, render(rawget(t, k), opts, 2, {}))
+  end
+  return concat(out, "\n")
+end
+
+--- pretty.show(v [, {depth = 3, items = 50}]) -> string: v on one line, as the REPL prints it (the rad module: its names grouped)
 function M.show(v, opts)
   local o = {
     depth = opts and opts.depth or M.depth,
     items = opts and opts.items or M.items,
   }
+  if type(v) == "table" and rawequal(v, package.loaded.rad) then return module_listing(v, "rad", o) end
   return render(v, o, 1, {})
 end
 
---- Print every argument with show, separated by tabs.
+--- pretty.print(...): print every argument with pretty.show, separated by tabs
 function M.print(...)
   local parts = {}
   for i = 1, select("#", ...) do parts[i] = M.show((select(i, ...))) end
   io.stdout:write(concat(parts, "\t"), "\n")
 end
 
+-- help texts, when the rad module is there (this module also works without it)
+if package.loaded.rad or pcall(require, "rad") then return (require("rad.doc").register(M, "pretty", "M")) end
 return M

@@ -25,26 +25,30 @@ local function show(v)
   return tostring(v)
 end
 
---- Print a diagnostic line.
+-- How much longer than usual a timing budget may take: make check-valgrind
+-- runs the tests some 20-50 times slower (RADLAB_TIME_FACTOR=50).
+T.time_factor = tonumber(os.getenv("RADLAB_TIME_FACTOR")) or 1
+
+--- test.diag(...): print a TAP diagnostic line ("# ...")
 function T.diag(...)
   local parts = {}
   for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end
   io.write("# ", table.concat(parts, " "):gsub("\n", "\n# "), "\n")
 end
 
---- cond is true.
+--- test.ok(cond, name) -> boolean: a check that passes when cond is true
 function T.ok(cond, name)
   return line(cond and true or false, name)
 end
 
---- got == want (raw equality).
+--- test.is(got, want, name) -> boolean: passes when got == want (raw equality)
 function T.is(got, want, name)
   local ok = line(got == want, name)
   if not ok then T.diag("got ", show(got), ", want ", show(want)) end
   return ok
 end
 
---- |got - want| <= tol.
+--- test.near(got, want, tol, name) -> boolean: passes when |got - want| <= tol
 function T.near(got, want, tol, name)
   local ok = type(got) == "number" and type(want) == "number" and math.abs(got - want) <= tol
   line(ok, name)
@@ -52,7 +56,7 @@ function T.near(got, want, tol, name)
   return ok
 end
 
---- str matches the Lua pattern (plain = true: a plain substring).
+--- test.like(str, pattern, name [, plain]) -> boolean: passes when str matches the Lua pattern (plain = true: a plain substring)
 function T.like(str, pattern, name, plain)
   local ok = type(str) == "string" and str:find(pattern, 1, plain) ~= nil
   line(ok, name)
@@ -60,8 +64,8 @@ function T.like(str, pattern, name, plain)
   return ok
 end
 
---- fn() raises an error whose message contains `text` (a plain substring).
 -- Returns the message.
+--- test.errors(fn, text, name) -> message: passes when fn() raises an error containing text (a plain substring)
 function T.errors(fn, text, name)
   local ok, err = pcall(fn)
   err = tostring(err)
@@ -74,7 +78,7 @@ function T.errors(fn, text, name)
   return err
 end
 
---- Record k skipped checks, loudly.
+--- test.skip(k, why): record k skipped checks, loudly
 function T.skip(k, why)
   for _ = 1, k do
     n = n + 1
@@ -82,7 +86,7 @@ function T.skip(k, why)
   end
 end
 
---- The reference data folder (../shared/data) or nil with a reason.
+--- test.data() -> dir or nil, reason: the reference data folder ($RADLAB_DATA, else ../shared/data)
 function T.data()
   local dir = os.getenv("RADLAB_DATA") or "../shared/data"
   local f = io.open(dir .. "/README.md", "r")
@@ -91,8 +95,8 @@ function T.data()
   return dir
 end
 
---- A fresh scratch directory (removed by T.done).
 local scratch
+--- test.tmpdir() -> path: a fresh scratch directory (removed by test.done)
 function T.tmpdir()
   if not scratch then
     local p = io.popen("mktemp -d /tmp/radlab-test.XXXXXX")
@@ -102,7 +106,7 @@ function T.tmpdir()
   return scratch
 end
 
---- Finish: print the plan and the summary, exit non-zero if a check failed.
+--- test.done(): print the plan and the summary; exit non-zero if a check failed
 function T.done()
   if scratch then os.execute("rm -rf '" .. scratch .. "'") end
   io.write("1..", n, "\n")
@@ -111,4 +115,6 @@ function T.done()
   os.exit(failed == 0 and 0 or 1)
 end
 
+-- help texts, when the rad module is there
+if package.loaded.rad or pcall(require, "rad") then return (require("rad.doc").register(T, "test", "T")) end
 return T

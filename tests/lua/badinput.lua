@@ -85,7 +85,7 @@ T.errors(function() rad.read_mask(dir .. "/two.nii.gz", {label = 1}) end, "no vo
 T.errors(function() rad.read_mask(dir .. "/two.nii.gz", {label = 300}) end, "label must be 0..255", "label out of range")
 T.errors(function() rad.read_mask(dir .. "/two.nii.gz", {label = "1"}) end, "option 'label' must be an integer", "label wrong type")
 write(dir .. "/prob.nii", nifti1({2, 2, 2}, 16, 32, string.pack("<" .. ("f"):rep(8), 0, 0.25, 1, 1, 0, 0, 0, 0)))
-T.errors(function() rad.read_mask(dir .. "/prob.nii") end, "is not a label mask: voxel 1 holds 0.25", "probability map as mask")
+T.errors(function() rad.read_mask(dir .. "/prob.nii") end, "is not a label mask: voxel (2, 1, 1) (1-based) holds 0.25", "probability map as mask")
 
 -- image/mask geometry mismatch
 local img = rad.image.new{size = {4, 4, 4}, spacing = {1, 1, 1}}

@@ -45,4 +45,69 @@ T.like(rad.help(rad.read), "^rad%.read%(path%)", "help text starts with the call
 T.like(rad.help("Image:stats"), "^Image:stats", "help by name")
 T.is(rad.help(print), nil, "no help for non-radlab functions")
 
+-- help(x) output, captured
+local function helptext(x)
+  local out, real = {}, io.stdout
+  io.stdout = {write = function(self, ...) for i = 1, select("#", ...) do out[#out + 1] = tostring((select(i, ...))) end return self end}
+  local ok, err = pcall(help, x)
+  io.stdout = real
+  assert(ok, err)
+  return table.concat(out)
+end
+
+-- help(rad.extract): every settings key, with the default the checker uses
+local keys = rad.settings.keys()
+local htext = rad.help(rad.extract)
+T.is(#keys, 26, "26 settings rows (7 top-level keys or sections and 19 keys inside them)")
+local unlisted = {}
+for _, k in ipairs(keys) do
+  local pat = "\n  " .. k.path .. " +" .. k.default:gsub("%p", "%%%0") .. " "
+  if not htext:find(pat) then unlisted[#unlisted + 1] = k.path end
+end
+T.is(table.concat(unlisted, ", "), "", "help(rad.extract) lists every settings key with its default")
+T.like(htext, "\n  discretise.bins +32 +number of bins", "discretise.bins defaults to 32 in the help")
+T.is(rad.settings.defaults().discretise.bins, 32, "... and in the checker")
+local function row(path) for _, k in ipairs(keys) do if k.path == path then return k end end end
+T.is(row("texture.distance").range[2], 16, "texture.distance range 1..16 from the rows")
+T.errors(function() rad.settings.check{texture = {distance = 17}} end, "settings.texture.distance must be 1..16, got 17", "... is what the checker enforces")
+T.errors(function() rad.settings.check{resample = {spacing = {1, 1, 1}, mask_threshold = 2}} end,
+  "settings.resample.mask_threshold must be 0..1, got 2", "number range from the rows")
+T.errors(function() rad.settings.check{ivh = {colour = 1}} end, "settings.ivh: unknown option 'colour' (allowed: method, bins, width, range)",
+  "a section's allowed keys come from the rows")
+T.errors(function() rad.settings.check{resample = {spacing = {2, 2}}} end, "settings.resample.spacing needs 3 numbers",
+  "two spacings without in_plane")
+T.is(table.concat(row("resample.interpolator").choices, ","), "nearest,linear,cubic", "choices of an enumeration")
+-- the list of a table shows one line per function, even for rad.extract
+local radlist = helptext(rad)
+T.like(radlist, "\n  rad.extract(img, mask [, settings]) -> FeatureSet: preprocess and compute the IBSI features of the mask's ROI\n", "help(rad): one line for rad.extract", true)
+T.ok(not radlist:find("discretise.bins", 1, true), "help(rad) does not list the settings")
+
+-- help(fs): the FeatureSet class text, then its methods
+local img1 = rad.image.new{size = {3, 3, 3}}
+local m1 = rad.mask.new(img1)
+m1:set(2, 2, 2, 1)
+local fs = rad.extract(img1, m1, {families = {"stat"}})
+local fstext = helptext(fs)
+T.like(fstext, "^FeatureSet: the named feature values of one case", "help(fs) describes a FeatureSet")
+T.like(fstext, "\n  FeatureSet:write_csv(path) -> FeatureSet:", "help(fs) lists its methods", true)
+
+-- help(rad.demo) and the other stdlib modules, reachable as fields of rad
+T.is(rad.demo, require "rad.demo", "rad.demo is the stdlib module rad.demo")
+T.is(rad.no_such_module, nil, "an unknown field of rad is still nil")
+local demotext = helptext(rad.demo)
+T.like(demotext, "^rad%.demo:\n  demo%.cohort%(", "help(rad.demo) lists demo.cohort")
+T.like(demotext, "\n  demo.phantom([{size", "... and demo.phantom", true)
+for _, m in ipairs{"pretty", "test", "doc"} do
+  T.like(helptext(rad[m]), "^rad%." .. m .. ":\n  " .. m .. "%.", "help(rad." .. m .. ") lists its functions")
+end
+
+-- rad at the prompt: grouped, one group per line
+local shown = require("rad.pretty").show(rad)
+T.like(shown, "^rad: help%(rad%.NAME%)", "rad shows a heading")
+T.like(shown, "\n  rad.stats     chisq cor cor_matrix fisher icc mutual_info p_adjust ttest wilcox\n", "rad.stats on one line", true)
+T.like(shown, "\n  rad.version   \"" .. rad.version .. "\"", "values last", true)
+local longest = 0
+for line in shown:gmatch("[^\n]+") do longest = math.max(longest, #line) end
+T.ok(longest <= 100, "no line of the listing is longer than 100 characters (longest " .. longest .. ")")
+
 T.done()

@@ -232,7 +232,7 @@ static void test_discretise(void)
     m->data[0] = 0;
     img->data[3] = 2.5f;
     tap_ok(rad_roi_prepare(img, m, &s, &roi, NULL) == -1, "no discretisation with intensity 2.5 fails");
-    tap_contains(rad_error_message(), "(3, 0, 0) has 2.5", "message names the voxel");
+    tap_contains(rad_error_message(), "(4, 1, 1) (1-based) has 2.5", "message names the voxel (1-based)");
 
     rad_image_free(img);
     rad_mask_free(m);
@@ -262,7 +262,7 @@ static void test_rounding_and_errors(void)
     /* NaN inside the ROI is an error; outside it is ignored */
     img->data[7] = NAN;
     tap_ok(rad_roi_prepare(img, m, &s, &roi, NULL) == -1, "NaN inside the ROI fails");
-    tap_contains(rad_error_message(), "1 non-finite (NaN or infinite) voxel inside the ROI, the first at (2, 1, 0)",
+    tap_contains(rad_error_message(), "1 non-finite (NaN or infinite) voxel inside the ROI, the first at (3, 2, 1) (1-based",
                  "message counts and locates the NaN");
     m->data[7] = 0;
     fs = rad_featureset_new();
