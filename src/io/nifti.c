@@ -279,17 +279,15 @@ static int nifti_geometry(const char *path, const NiftiHeader *h, RadGeometry *g
     return 0;
 }
 
-/* The size of the file behind fd, or -1 after a message (a directory, a
- * device or a pipe is not an image file). */
+/* The size of the open file, or -1 after a message (a device or a pipe is
+ * not an image file). */
 static long long nifti_file_size(const char *path, FILE *fp)
 {
     struct stat st;
     if (fstat(fileno(fp), &st) != 0)
         return rad_error_errno("cannot read '%s'", path);
-    if (S_ISDIR(st.st_mode))
-        return rad_error_set("'%s' is a directory; give an image file (.nii, .nii.gz, .nrrd, .nhdr, .png)", path);
     if (!S_ISREG(st.st_mode))
-        return rad_error_set("'%s' is not a regular file; radlab reads NIfTI from files", path);
+        return rad_error_set("'%s' is not a regular file; give %s", path, RAD_IMAGE_FILE_KINDS);
     return (long long)st.st_size;
 }
 
@@ -306,8 +304,8 @@ int rad_nifti_read(const char *path, RadRaw *raw)
 
     memset(raw, 0, sizeof *raw);
     memset(&h, 0, sizeof h);
-    if (!(fp = fopen(path, "rb")))
-        return rad_error_errno("cannot open '%s'", path);
+    if (!(fp = rad_file_open_read(path, RAD_IMAGE_FILE_KINDS)))
+        return -1;
     fsize = nifti_file_size(path, fp);
     if (fsize < 0) {
         fclose(fp);

@@ -990,9 +990,8 @@ static int read_data_from(FILE *fp, const char *path, const NrrdHeader *h, const
         return read_data(fp, in, out);
     if (!(dpath = data_path(path, h->data_file)))
         return -1;
-    if (!(dfp = fopen(dpath, "rb"))) {
-        rc = rad_error_errno("cannot open the data file '%s' named by 'data file:' (relative to the "
-                             "header's folder)", dpath);
+    if (!(dfp = rad_file_open_read(dpath, "the file holding the data"))) {
+        rc = rad_error_prefix("cannot open the data file named by 'data file: %s' (relative to the header's folder)", h->data_file);
         free(dpath);
         return rc;
     }
@@ -1040,8 +1039,8 @@ int rad_nrrd_read(const char *path, RadRaw *raw)
     memset(raw, 0, sizeof *raw);
     raw->slope = 1;
     raw->inter = 0;
-    if (!(fp = fopen(path, "rb")))
-        return rad_error_errno("cannot open NRRD file '%s'", path);
+    if (!(fp = rad_file_open_read(path, RAD_IMAGE_FILE_KINDS)))
+        return -1;
     rc = nrrd_read_open(fp, path, raw);
     fclose(fp);
     if (rc)
