@@ -231,8 +231,8 @@ static int nifti_geometry(const char *path, const NiftiHeader *h, RadGeometry *g
     } else {
         for (int d = 1; d <= nsp; d++)
             if (!isfinite(h->pixdim[d]))
-                return rad_error_set("'%s': pixdim[%d] = %g; a NIfTI voxel size must be a finite number", path,
-                                     d, h->pixdim[d]);
+                return rad_error_set("'%s': pixdim[%d] = %s; a NIfTI voxel size must be a finite number", path,
+                                     d, isnan(h->pixdim[d]) ? "NaN" : h->pixdim[d] > 0 ? "Inf" : "-Inf");
         if (h->qform_code > 0) {
             nifti_dmat44 q;
             if (!finite_all(h->quatern, 6) || !isfinite(h->pixdim[0]))
@@ -291,6 +291,26 @@ static long long nifti_file_size(const char *path, FILE *fp)
     return (long long)st.st_size;
 }
 
+/* Read up to n bytes, as many as the stream holds; -1 when zlib reports
+ * damaged data (gzread returns a partial count first and the error on the
+ * next call).  A gzip stream that just ends early is a short count. */
+static long long gz_read_full(gzFile gz, unsigned char *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        unsigned chunk = n - got > (1u << 30) ? (1u << 30) : (unsigned)(n - got);
+        int k = gzread(gz, buf + got, chunk), zerr = Z_OK;
+        if (k < 0)
+            return -1;
+        if (k == 0) {
+            gzerror(gz, &zerr);
+            return zerr == Z_OK || zerr == Z_BUF_ERROR ? (long long)got : -1;
+        }
+        got += (size_t)k;
+    }
+    return (long long)got;
+}
+
 int rad_nifti_read(const char *path, RadRaw *raw)
 {
     NiftiHeader h;
@@ -300,7 +320,8 @@ int rad_nifti_read(const char *path, RadRaw *raw)
     long long fsize;
     uint64_t nvox = 0, avail;
     size_t need, got, esize;
-    int rc = -1, n, gzipped;
+    long long nread;
+    int rc = -1, gzipped;
 
     memset(raw, 0, sizeof *raw);
     memset(&h, 0, sizeof h);
@@ -320,12 +341,12 @@ int rad_nifti_read(const char *path, RadRaw *raw)
     }
     fclose(fp);
     gzbuffer(gz, 1u << 16);
-    n = gzread(gz, buf, sizeof buf);
-    if (n < 0) {
+    nread = gz_read_full(gz, buf, sizeof buf);
+    if (nread < 0) {
         rad_error_set("'%s' is not a NIfTI file (it cannot be decompressed: corrupt gzip data)", path);
         goto done;
     }
-    got = (size_t)n;
+    got = (size_t)nread;
     if (nifti_magic(path, buf, got, &h) != 0)
         goto done;
     nifti_fields(buf, &h);
@@ -339,7 +360,13 @@ int rad_nifti_read(const char *path, RadRaw *raw)
     }
     /* vox_offset: where the voxel data start, after the header (and its
      * 4-byte extension flag and any extensions). */
-    if (!isfinite(h.vox_offset) || h.vox_offset != floor(h.vox_offset) || h.vox_offset < h.hsize) {
+    if (!isfinite(h.vox_offset)) {
+        rad_error_set("'%s': vox_offset = %s; the voxel data must start at a whole byte after the %d-byte "
+                      "NIfTI-%d header (the header is damaged)", path, isnan(h.vox_offset) ? "NaN" : "Inf",
+                      h.hsize, h.version);
+        goto done;
+    }
+    if (h.vox_offset != floor(h.vox_offset) || h.vox_offset < h.hsize) {
         rad_error_set("'%s': vox_offset = %g; the voxel data must start after the %d-byte NIfTI-%d header "
                       "(the header is damaged)", path, h.vox_offset, h.hsize, h.version);
         goto done;
@@ -375,21 +402,15 @@ int rad_nifti_read(const char *path, RadRaw *raw)
         rad_error_set("'%s' is truncated or corrupt: the voxel data should start at byte %.0f", path, h.vox_offset);
         goto done;
     }
-    got = 0;
-    while (got < need) {
-        unsigned chunk = need - got > (1u << 30) ? (1u << 30) : (unsigned)(need - got);
-        n = gzread(gz, (unsigned char *)raw->data + got, chunk);
-        if (n < 0) {
-            int zerr;
-            const char *zmsg = gzerror(gz, &zerr);
-            rad_error_set("'%s': corrupt compressed data (%s); the file is damaged", path,
-                          zmsg && *zmsg ? zmsg : "the gzip stream cannot be decoded");
-            goto done;
-        }
-        if (n == 0)
-            break;
-        got += (size_t)n;
+    nread = gz_read_full(gz, raw->data, need);
+    if (nread < 0) {
+        int zerr;
+        const char *zmsg = gzerror(gz, &zerr);
+        rad_error_set("'%s': corrupt compressed data (%s); the file is damaged", path,
+                      zmsg && *zmsg ? zmsg : "the gzip stream cannot be decoded");
+        goto done;
     }
+    got = (size_t)nread;
     if (got < need) {
         rad_error_set("'%s' is truncated: the header promises %zu bytes of voxel data "
                       "(%zux%zux%zu %s), the file holds %zu", path, need, raw->geom.dim[0], raw->geom.dim[1],
