@@ -387,11 +387,11 @@ int rad_nifti_read(const char *path, RadRaw *raw)
                           h.dim[0] >= 3 ? (long long)h.dim[3] : 1LL, rad_dtype_name(raw->dtype), h.vox_offset,
                           fsize);
         else
-            rad_error_set("'%s' is truncated: the header promises %zu bytes of voxel data (%lldx%lldx%lld %s) "
-                          "from byte %.0f, the file holds %lld", path, need, (long long)h.dim[1],
+            rad_error_set("'%s' is truncated: the header promises %zu bytes of voxel data (%lldx%lldx%lld %s), "
+                          "the file holds %lld (after vox_offset = %.0f)", path, need, (long long)h.dim[1],
                           h.dim[0] >= 2 ? (long long)h.dim[2] : 1LL, h.dim[0] >= 3 ? (long long)h.dim[3] : 1LL,
-                          rad_dtype_name(raw->dtype), h.vox_offset,
-                          fsize > (long long)h.vox_offset ? fsize - (long long)h.vox_offset : 0LL);
+                          rad_dtype_name(raw->dtype),
+                          fsize > (long long)h.vox_offset ? fsize - (long long)h.vox_offset : 0LL, h.vox_offset);
         goto done;
     }
     if (nifti_geometry(path, &h, &raw->geom) != 0)

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "image/image.h"
@@ -985,13 +986,23 @@ static int read_data_from(FILE *fp, const char *path, const NrrdHeader *h, const
 {
     char *dpath;
     FILE *dfp;
+    struct stat st;
     int rc;
     if (!h->data_file)
         return read_data(fp, in, out);
     if (!(dpath = data_path(path, h->data_file)))
         return -1;
     if (!(dfp = rad_file_open_read(dpath, "the file holding the data"))) {
-        rc = rad_error_prefix("cannot open the data file named by 'data file: %s' (relative to the header's folder)", h->data_file);
+        rc = rad_error_prefix("cannot open the data file named by 'data file: %s' (relative to the header's "
+                              "folder)", h->data_file);
+        free(dpath);
+        return rc;
+    }
+    /* A device or a pipe (data file: /dev/zero) could feed an ascii reader
+     * without end. */
+    if (fstat(fileno(dfp), &st) != 0 || !S_ISREG(st.st_mode)) {
+        rc = rad_error_set("'data file: %s' is not a regular file; name the file holding the data", h->data_file);
+        fclose(dfp);
         free(dpath);
         return rc;
     }

@@ -65,7 +65,7 @@ B.call("NIfTI-2: 2^20 x 2^20 x 2^20 voxels", function() rad.read(B.file("huge.ni
   "dim[1..3] = 1048576 x 1048576 x 1048576 is more than 2^31 voxels")
 B.call("NIfTI-1: 1000 x 1000 x 1000 float32 in a 384-byte file",
   function() rad.read(B.file("short.nii", nifti1{dim = {3, 1000, 1000, 1000, 1, 1, 1, 1}})) end,
-  "short.nii' is truncated: the header promises 4000000000 bytes of voxel data (1000x1000x1000 float32) from byte 352, the file holds 32")
+  "short.nii' is truncated: the header promises 4000000000 bytes of voxel data (1000x1000x1000 float32), the file holds 32 (after vox_offset = 352)")
 B.call("NIfTI-1 .nii.gz: 1000 x 1000 x 1000 float32 in a tiny gzip file",
   function() rad.read(gz("shortgz.nii", nifti1{dim = {3, 1000, 1000, 1000, 1, 1, 1, 1}})) end,
   "is truncated: the header promises 4000000000 bytes of voxel data")
@@ -92,7 +92,7 @@ B.call("NIfTI-1: wrong magic", function() rad.read(B.file("magic.nii", nifti1{ma
 B.call("NIfTI-1: cut inside the header", function() rad.read(B.file("cut.nii", nifti1():sub(1, 200))) end,
   "cut.nii' is truncated: the NIfTI-1 header needs 348 bytes, the file holds 200")
 B.call("NIfTI-2: voxel data cut short", function() rad.read(B.file("cutdata.nii", nifti2():sub(1, 560))) end,
-  "cutdata.nii' is truncated: the header promises 32 bytes of voxel data (2x2x2 float32) from byte 544, the file holds 16")
+  "cutdata.nii' is truncated: the header promises 32 bytes of voxel data (2x2x2 float32), the file holds 16 (after vox_offset = 544)")
 do
   local p = gz("corrupt.nii", nifti1{data = ("\1\2\3\4"):rep(200)})
   local f = assert(io.open(p, "rb")); local bytes = f:read("a"); f:close()
@@ -167,6 +167,9 @@ end, "cannot open the data file named by 'data file: missing.raw'")
 B.call("NRRD: detached data file is a directory", function()
   rad.read(B.file("dirdata.nhdr", "NRRD0004\ntype: uchar\ndimension: 2\nsizes: 2 2\nencoding: raw\ndata file: folder.csv\n"))
 end, "folder.csv' is a directory; give the file holding the data")
+B.call("NRRD: detached data file is a device", function()
+  rad.read(B.file("zero.nhdr", "NRRD0004\ntype: uchar\ndimension: 2\nsizes: 2 2\nencoding: ascii\ndata file: /dev/zero\n"))
+end, "'data file: /dev/zero' is not a regular file")
 B.call("NRRD: corrupt gzip data", function()
   rad.read(B.file("gz.nrrd", "NRRD0004\ntype: uchar\ndimension: 2\nsizes: 2 2\nencoding: gzip\n\n\31\139\8\0garbage-garbage"))
 end, "corrupt gzip data")
