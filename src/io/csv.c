@@ -252,13 +252,11 @@ static void hint_huge(void *p, size_t size)
 /* The whole file in one read when its size is known (else rad_file_slurp). */
 static char *slurp(const char *path, size_t *len)
 {
-    FILE *fp = fopen(path, "rb");
+    FILE *fp = rad_file_open_read(path, "a CSV file");
     long size;
     char *buf;
-    if (!fp) {
-        rad_error_errno("cannot open '%s'", path);
+    if (!fp)
         return NULL;
-    }
     if (fseek(fp, 0, SEEK_END) != 0 || (size = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0) {
         fclose(fp);
         return rad_file_slurp(path, len);

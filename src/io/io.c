@@ -7,6 +7,7 @@
 
 #include "io/io.h"
 #include "util/error.h"
+#include "util/file.h"
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -54,9 +55,9 @@ static int read_raw(const char *path, RadRaw *raw)
     FILE *fp;
     memset(raw, 0, sizeof *raw);
     /* A clear "cannot open" before any format-specific message. */
-    fp = fopen(path, "rb");
+    fp = rad_file_open_read(path, RAD_IMAGE_FILE_KINDS);
     if (!fp)
-        return rad_error_errno("cannot open '%s'", path);
+        return -1;
     fclose(fp);
     switch (rad_format_from_name(path)) {
     case RAD_FORMAT_NIFTI: return rad_nifti_read(path, raw);

@@ -25,6 +25,9 @@ typedef enum RadFormat {
     RAD_FORMAT_PNG
 } RadFormat;
 
+/* What the readers accept, for messages. */
+#define RAD_IMAGE_FILE_KINDS "an image file (.nii, .nii.gz, .nrrd, .nhdr, .png)"
+
 /* Format from the extension (case-insensitive), or RAD_FORMAT_UNKNOWN. */
 RadFormat rad_format_from_name(const char *path);
 

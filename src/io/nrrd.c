@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "image/image.h"
@@ -985,14 +986,23 @@ static int read_data_from(FILE *fp, const char *path, const NrrdHeader *h, const
 {
     char *dpath;
     FILE *dfp;
+    struct stat st;
     int rc;
     if (!h->data_file)
         return read_data(fp, in, out);
     if (!(dpath = data_path(path, h->data_file)))
         return -1;
-    if (!(dfp = fopen(dpath, "rb"))) {
-        rc = rad_error_errno("cannot open the data file '%s' named by 'data file:' (relative to the "
-                             "header's folder)", dpath);
+    if (!(dfp = rad_file_open_read(dpath, "the file holding the data"))) {
+        rc = rad_error_prefix("cannot open the data file named by 'data file: %s' (relative to the header's "
+                              "folder)", h->data_file);
+        free(dpath);
+        return rc;
+    }
+    /* A device or a pipe (data file: /dev/zero) could feed an ascii reader
+     * without end. */
+    if (fstat(fileno(dfp), &st) != 0 || !S_ISREG(st.st_mode)) {
+        rc = rad_error_set("'data file: %s' is not a regular file; name the file holding the data", h->data_file);
+        fclose(dfp);
         free(dpath);
         return rc;
     }
@@ -1040,8 +1050,8 @@ int rad_nrrd_read(const char *path, RadRaw *raw)
     memset(raw, 0, sizeof *raw);
     raw->slope = 1;
     raw->inter = 0;
-    if (!(fp = fopen(path, "rb")))
-        return rad_error_errno("cannot open NRRD file '%s'", path);
+    if (!(fp = rad_file_open_read(path, RAD_IMAGE_FILE_KINDS)))
+        return -1;
     rc = nrrd_read_open(fp, path, raw);
     fclose(fp);
     if (rc)

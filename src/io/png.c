@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util/version.h"
 #include "util/error.h"
@@ -71,8 +72,25 @@ typedef struct PngRead {
     int depth;             /* bits per sample after the transforms: 8 or 16 */
     int channels;          /* samples per pixel after the transforms: 1..4 */
     double spacing[2];     /* mm */
+    long long fsize;       /* bytes in the file */
     char msg[PNGIO_MSG_MAX]; /* libpng's error message */
 } PngRead;
+
+/* Resource limits of a read.  A PNG may declare up to 2^31 - 1 pixels per
+ * side; radlab reads at most 2^31 pixels in all, as for NIfTI and NRRD, and
+ * no more pixel bytes than the file's compressed data can hold (deflate
+ * expands at most 1032:1), so a header of a few hundred bytes cannot make
+ * it allocate gigabytes.  Ancillary chunks (text, ICC profiles) are capped
+ * at 1 MiB each and 64 in number: radlab only uses pHYs. */
+#define PNGIO_MAX_SIDE 1000000u
+#define PNGIO_MAX_PIXELS (UINT64_C(1) << 31)
+#define PNGIO_MAX_RATIO 1032
+#define PNGIO_CHUNK_MALLOC_MAX (1u << 20)
+#define PNGIO_CHUNK_CACHE_MAX 64
+
+/* Known ancillary chunks that radlab ignores (5 bytes each: name and NUL). */
+static const png_byte pngio_ignored_chunks[] = "tEXt\0zTXt\0iTXt\0iCCP\0sPLT\0hIST\0eXIf\0sBIT\0sRGB\0"
+                                               "cHRM\0gAMA\0bKGD\0tIME\0oFFs\0pCAL\0sCAL\0";
 
 /* Spacing from the pHYs chunk when its unit is the metre, else 1 mm. */
 static void pngio_read_spacing(PngRead *c)
@@ -89,7 +107,8 @@ static void pngio_read_spacing(PngRead *c)
 
 /* All libpng work of a read: header, transforms, pixels, trailing chunks.
  * Returns 0; -1 when libpng failed (message in c->msg); -2 when an
- * allocation failed (message recorded with rad_error_set). */
+ * allocation failed (message recorded with rad_error_set); -3 when a
+ * resource limit was hit (message in c->msg). */
 static int pngio_read_body(PngRead *c)
 {
     if (setjmp(png_jmpbuf(c->png)))
@@ -97,7 +116,21 @@ static int pngio_read_body(PngRead *c)
 
     png_init_io(c->png, c->fp);
     png_set_sig_bytes(c->png, 8);
+    png_set_user_limits(c->png, PNGIO_MAX_SIDE, PNGIO_MAX_SIDE);
+    png_set_chunk_cache_max(c->png, PNGIO_CHUNK_CACHE_MAX);
+    png_set_chunk_malloc_max(c->png, PNGIO_CHUNK_MALLOC_MAX);
+    /* Skip, without reading them into memory, every chunk radlab does not
+     * use: libpng 1.6.39 allocates and clears a text chunk's declared length
+     * (up to 2 GiB) before it finds the file too short. */
+    png_set_keep_unknown_chunks(c->png, PNG_HANDLE_CHUNK_NEVER, NULL, 0);
+    png_set_keep_unknown_chunks(c->png, PNG_HANDLE_CHUNK_NEVER, pngio_ignored_chunks,
+                                (int)(sizeof pngio_ignored_chunks / 5));
     png_read_info(c->png, c->info);
+    if ((uint64_t)png_get_image_width(c->png, c->info) * png_get_image_height(c->png, c->info) > PNGIO_MAX_PIXELS) {
+        snprintf(c->msg, sizeof c->msg, "%u x %u is more than 2^31 pixels, which radlab does not read",
+                 (unsigned)png_get_image_width(c->png, c->info), (unsigned)png_get_image_height(c->png, c->info));
+        return -3;
+    }
 
     int ctype = png_get_color_type(c->png, c->info);
     if (ctype == PNG_COLOR_TYPE_PALETTE)
@@ -116,6 +149,12 @@ static int pngio_read_body(PngRead *c)
     size_t rowbytes = png_get_rowbytes(c->png, c->info);
     if (c->height == 0 || rowbytes > SIZE_MAX / c->height)
         png_error(c->png, "image size overflows memory");
+    if ((uint64_t)rowbytes * c->height > (uint64_t)c->fsize * PNGIO_MAX_RATIO + 65536) {
+        snprintf(c->msg, sizeof c->msg, "the header declares %u x %u pixels (%llu bytes), more than the file's "
+                 "%lld bytes can hold; the file is truncated or damaged", (unsigned)c->width, (unsigned)c->height,
+                 (unsigned long long)rowbytes * c->height, c->fsize);
+        return -3;
+    }
     c->pix = rad_malloc(rowbytes * c->height, "PNG pixels");
     c->rows = rad_calloc(c->height, sizeof *c->rows, "PNG row pointers");
     if (!c->pix || !c->rows)
@@ -186,9 +225,13 @@ int rad_png_read(const char *path, RadRaw *raw)
 
     memset(raw, 0, sizeof *raw);
     memset(&c, 0, sizeof c);
-    c.fp = fopen(path, "rb");
+    c.fp = rad_file_open_read(path, RAD_IMAGE_FILE_KINDS);
     if (!c.fp)
-        return rad_error_errno("cannot open '%s'", path);
+        return -1;
+    {
+        struct stat st;
+        c.fsize = fstat(fileno(c.fp), &st) == 0 ? (long long)st.st_size : 0;
+    }
     got = fread(sig, 1, sizeof sig, c.fp);
     if (got != sizeof sig && ferror(c.fp)) {
         rad_error_errno("cannot read '%s'", path);
@@ -209,6 +252,8 @@ int rad_png_read(const char *path, RadRaw *raw)
         rc = pngio_read_body(&c);
         if (rc == -1)
             rad_error_set("'%s': truncated or corrupt PNG (libpng: %s)", path, c.msg);
+        else if (rc == -3)
+            rad_error_set("'%s': %s", path, c.msg);
         else if (rc == -2)
             rad_error_prefix("'%s'", path);
     }

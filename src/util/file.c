@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/error.h"
@@ -93,15 +94,31 @@ void rad_atomic_abort(RadAtomicFile *af)
     rad_atomic_release(af);
 }
 
-char *rad_file_slurp(const char *path, size_t *len)
+FILE *rad_file_open_read(const char *path, const char *what)
 {
+    struct stat st;
     FILE *fp = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
     if (!fp) {
         rad_error_errno("cannot open '%s'", path);
         return NULL;
     }
+    /* fopen succeeds on a directory on Linux; reading it then fails with a
+     * bare EISDIR (or, for ftell-based sizes, a nonsense length). */
+    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(fp);
+        rad_error_set("'%s' is a directory; give %s", path, what);
+        return NULL;
+    }
+    return fp;
+}
+
+char *rad_file_slurp(const char *path, size_t *len)
+{
+    FILE *fp = rad_file_open_read(path, "a file");
+    char *buf = NULL;
+    size_t cap = 0, n = 0;
+    if (!fp)
+        return NULL;
     for (;;) {
         if (n + 1 >= cap) {
             size_t ncap = cap ? cap * 2 : 65536;

@@ -28,6 +28,11 @@ int rad_atomic_commit(RadAtomicFile *af);
 /* Close and remove the temporary file (after a failed write). */
 void rad_atomic_abort(RadAtomicFile *af);
 
+/* fopen(path, "rb") for a reader, with a clear message when path cannot be
+ * opened or is a directory ("'x' is a directory; give <what>", e.g. what =
+ * "an image file (.nii, .nii.gz, .nrrd, .nhdr, .png)").  NULL on failure. */
+FILE *rad_file_open_read(const char *path, const char *what);
+
 /* Whole file into memory (NUL-terminated; *len excludes the NUL). */
 char *rad_file_slurp(const char *path, size_t *len);
 
