@@ -325,22 +325,45 @@ static double field_num(lua_State *L, int idx, const char *tbl, const char *key)
     return v;
 }
 
-static int m_logistic_tostring(lua_State *L)
+/* A printed model is built line by line into the table at stack slot 2, not
+ * in a luaL_Buffer: the fields read between the lines would sit on top of
+ * the buffer's box, and once the buffer grows (a fit with many terms) it
+ * would write through a stale pointer. */
+static void add_line(lua_State *L, const char *line)
+{
+    lua_pushstring(L, line);
+    lua_rawseti(L, 2, (lua_Integer)lua_rawlen(L, 2) + 1);
+}
+
+static int join_lines(lua_State *L)
 {
     luaL_Buffer b;
+    lua_settop(L, 2);
+    luaL_buffinit(L, &b);
+    for (lua_Integer k = 1; k <= (lua_Integer)lua_rawlen(L, 2); k++) {
+        lua_rawgeti(L, 2, k);
+        luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
+    return 1;
+}
+
+static int m_logistic_tostring(lua_State *L)
+{
     char line[512];
     luaL_checktype(L, 1, LUA_TTABLE);
-    luaL_buffinit(L, &b);
+    lua_settop(L, 1);
+    lua_newtable(L); /* 2: the lines, joined at the end */
     lua_getfield(L, 1, "y");
     lua_getfield(L, 1, "n");
     lua_getfield(L, 1, "dropped");
     snprintf(line, sizeof line, "Logistic regression of %s (n = %d, %d rows with missing values dropped)\n",
              lua_tostring(L, -3) ? lua_tostring(L, -3) : "?", (int)lua_tointeger(L, -2), (int)lua_tointeger(L, -1));
     lua_pop(L, 3);
-    luaL_addstring(&b, line);
+    add_line(L, line);
     snprintf(line, sizeof line, "%-20s %12s %10s %8s %10s %10s %23s\n", "term", "estimate", "SE", "z", "p", "OR",
              "95% CI");
-    luaL_addstring(&b, line);
+    add_line(L, line);
     lua_getfield(L, 1, "terms");
     int ti = lua_gettop(L);
     for (lua_Integer k = 1; k <= (lua_Integer)lua_rawlen(L, ti); k++) {
@@ -351,7 +374,7 @@ static int m_logistic_tostring(lua_State *L)
                      field_num(L, 1, "coef", term), field_num(L, 1, "se", term), field_num(L, 1, "z", term),
                      field_num(L, 1, "p", term), field_num(L, 1, "or", term), field_num(L, 1, "or_lower", term),
                      field_num(L, 1, "or_upper", term));
-            luaL_addstring(&b, line);
+            add_line(L, line);
         }
         lua_pop(L, 1);
     }
@@ -363,9 +386,8 @@ static int m_logistic_tostring(lua_State *L)
     snprintf(line, sizeof line, "deviance %.6g (null %.6g), AIC %.6g, %d IRLS iterations",
              lua_tonumber(L, -4), lua_tonumber(L, -3), lua_tonumber(L, -2), (int)lua_tointeger(L, -1));
     lua_pop(L, 4);
-    luaL_addstring(&b, line);
-    luaL_pushresult(&b);
-    return 1;
+    add_line(L, line);
+    return join_lines(L);
 }
 
 /* ---- rad.glmnet_logistic(_cv) ----------------------------------------------------------- */
