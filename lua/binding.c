@@ -398,6 +398,25 @@ int radl_fail(lua_State *L, const char *fmt, ...)
     return luaL_error(L, "%s", msg);
 }
 
+void radl_warn(lua_State *L, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (lua_getfield(L, LUA_REGISTRYINDEX, RADL_WARNINGS_KEY) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, RADL_WARNINGS_KEY);
+    }
+    lua_pushstring(L, msg);
+    lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    lua_pop(L, 1);
+    lua_warning(L, msg, 0);
+}
+
 int radl_error(lua_State *L)
 {
     const char *msg = rad_error_message();

@@ -52,6 +52,12 @@ void radl_set_cv_fields(lua_State *L, size_t nlambda, const double *lambda, cons
  * formats %g, %zu and widths). */
 int radl_fail(lua_State *L, const char *fmt, ...) RAD_PRINTF(2, 3);
 
+/* Issue a warning (printf-style, one line): lua_warning, and appended to the
+ * list rad.warnings() returns (registry key RADL_WARNINGS_KEY), so scripts
+ * and tests can see what was said. */
+void radl_warn(lua_State *L, const char *fmt, ...) RAD_PRINTF(2, 3);
+#define RADL_WARNINGS_KEY "rad.warnings"
+
 /* Raise a Lua error carrying the engine's last message. */
 int radl_error(lua_State *L);
 

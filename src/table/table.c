@@ -256,11 +256,40 @@ const RadColumn *rad_table_get(const RadTable *t, const char *name)
     return NULL;
 }
 
+size_t rad_column_numbers(const RadColumn *c, size_t nrow, size_t *first_text, size_t *ntext)
+{
+    size_t nnum = 0, nt = 0;
+    double v;
+    *first_text = (size_t)-1;
+    for (size_t i = 0; c->type == RAD_COL_STR && i < nrow; i++) {
+        if (!c->str[i])
+            continue;
+        if (rad_csv_number(c->str[i], '.', &v) == 0 || rad_csv_infinity(c->str[i], &v))
+            nnum++;
+        else if (!nt++)
+            *first_text = i;
+    }
+    *ntext = nt;
+    return nnum;
+}
+
 const RadColumn *rad_table_get_num(const RadTable *t, const char *name)
 {
     const RadColumn *c = rad_table_get(t, name);
     if (c && c->type != RAD_COL_NUM) {
-        rad_error_set("column '%s' holds strings, a numeric column is needed here", name);
+        size_t first, ntext, nnum = rad_column_numbers(c, t->nrow, &first, &ntext);
+        if (nnum > 0 && nnum >= ntext) {
+            const char *s = c->str[first];
+            double v;
+            int comma = strchr(s, ',') && rad_csv_number(s, ',', &v) == 0;
+            rad_error_set("column '%s' was read as text, not numbers, because row %zu holds '%s' (%zu cell%s not "
+                          "a number, %zu %s); %s", name, first + 1, s, ntext, ntext == 1 ? " is" : "s are", nnum,
+                          nnum == 1 ? "is" : "are",
+                          comma ? "the file seems to use decimal commas: read it with {decimal = \",\"}"
+                                : "fix that cell, or read the file with {na = {...}} listing its spelling as missing");
+        } else {
+            rad_error_set("column '%s' holds strings, a numeric column is needed here", name);
+        }
         return NULL;
     }
     return c;
