@@ -108,7 +108,7 @@ static const char *opt_column(lua_State *L, int idx, const char *key, const char
 
 static int l_cox(lua_State *L)
 {
-    static const char *const keys[] = {"time", "event", "x", "ties", "strata", "weights", NULL};
+    static const char *const keys[] = {"time", "event", "x", "ties", "strata", "weights", "strict", "ref", NULL};
     static const char *fname = "rad.cox";
     const RadTable *t0 = radl_check_table(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
@@ -175,7 +175,16 @@ static int l_cox(lua_State *L)
     if (g->t->nrow == 0)
         return radl_fail(L, "%s: no complete rows (every row has a missing value in time, event, x%s)", fname,
                     sname || wname ? ", strata or weights" : "");
-    if (rad_table_design(g->t, g->names, nn, 0, &g->d) < 0)
+    int strict = 0;
+    if (lua_getfield(L, 2, "strict") != LUA_TNIL && !lua_isboolean(L, -1))
+        return radl_fail(L, "%s: option strict must be true or false, got %s", fname, luaL_typename(L, -1));
+    strict = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    const char **refs = radl_scratch(L, (nn + 1) * sizeof *refs);
+    memset(refs, 0, (nn + 1) * sizeof *refs);
+    radl_check_refs(L, 2, fname, g->names + nfixed, nn - nfixed, refs + nfixed);
+    radl_warn_numeric_factors(L, t0, g->names + nfixed, nn - nfixed, fname);
+    if (rad_table_design_ref(g->t, g->names, nn, 0, refs, &g->d) < 0)
         return radl_fail(L, "%s: %s", fname, rad_error_message());
     size_t n = g->d.n, p = g->d.p - nfixed;
     const double *time = g->d.x, *event = g->d.x + n, *w = wname ? g->d.x + 2 * n : NULL;
@@ -235,8 +244,19 @@ static int l_cox(lua_State *L)
     }
 
     const char *const *terms = (const char *const *)g->d.names + nfixed;
-    if (rad_cox_fit(time, event, g->d.x + nfixed * n, n, p, w, g->strata, terms, &o, &g->fit) < 0)
+    /* terms that cannot be estimated are left out of the fit and reported as NA */
+    int *kidx = radl_scratch(L, (p ? p : 1) * sizeof *kidx);
+    size_t pk = radl_alias_terms(L, g->d.x + nfixed * n, n, p, terms, strict, fname, kidx);
+    double *kx = radl_scratch(L, (n * pk > 0 ? n * pk : 1) * sizeof *kx);
+    const char **knames = radl_scratch(L, (pk ? pk : 1) * sizeof *knames);
+    for (size_t j = 0; j < p; j++)
+        if (kidx[j] >= 0) {
+            memcpy(kx + (size_t)kidx[j] * n, g->d.x + (nfixed + j) * n, n * sizeof *kx);
+            knames[kidx[j]] = terms[j];
+        }
+    if (rad_cox_fit(time, event, kx, n, pk, w, g->strata, knames, &o, &g->fit) < 0)
         return radl_fail(L, "rad.%s", rad_error_message()); /* the engine's messages start "cox: " */
+#define KV(a, j) (kidx[j] >= 0 ? (a)[kidx[j]] : NAN)
 
     RadCoxFit *f = &g->fit;
     lua_createtable(L, 0, 32);
@@ -247,7 +267,7 @@ static int l_cox(lua_State *L)
         for (int k = 0; k < 8; k++) {
             lua_createtable(L, 0, (int)p);
             for (size_t j = 0; j < p; j++)
-                set_number(L, terms[j], arr[k][j]);
+                set_number(L, terms[j], KV(arr[k], j));
             lua_setfield(L, m, fields[k]);
         }
     }
@@ -317,9 +337,18 @@ static int l_cox(lua_State *L)
     }
     set_number(L, "loglik", f->loglik);
     set_number(L, "loglik0", f->loglik0);
-    set_test(L, "wald", f->wald, p, f->wald_p);
-    set_test(L, "score", f->score, p, f->score_p);
-    set_test(L, "lr", f->lr, p, f->lr_p);
+    set_test(L, "wald", f->wald, pk, f->wald_p);
+    set_test(L, "score", f->score, pk, f->score_p);
+    set_test(L, "lr", f->lr, pk, f->lr_p);
+    if (pk < p) {
+        lua_createtable(L, 0, (int)(p - pk));
+        for (size_t j = 0; j < p; j++)
+            if (kidx[j] < 0) {
+                lua_pushstring(L, kidx[j] == -1 ? "constant" : "aliased");
+                lua_setfield(L, -2, terms[j]);
+            }
+        lua_setfield(L, m, "aliased");
+    }
     set_number(L, "concordance", f->concordance);
     lua_pushinteger(L, (lua_Integer)n);
     lua_setfield(L, m, "n");
@@ -353,14 +382,14 @@ static int l_cox(lua_State *L)
     lua_createtable(L, 0, (int)p);
     lua_createtable(L, 0, (int)p);
     for (size_t j = 0; j < p; j++) {
-        set_number(L, terms[j], f->zph_chisq[j]);
+        set_number(L, terms[j], KV(f->zph_chisq, j));
         lua_insert(L, -2);
-        set_number(L, terms[j], f->zph_p[j]);
+        set_number(L, terms[j], KV(f->zph_p, j));
         lua_insert(L, -2);
     }
     lua_setfield(L, -3, "chisq");
     lua_setfield(L, -2, "p");
-    set_test(L, "global", f->zph_chisq[p], p, f->zph_p[p]);
+    set_test(L, "global", f->zph_chisq[pk], pk, f->zph_p[pk]);
     lua_pushliteral(L, "km");
     lua_setfield(L, -2, "transform");
     /* per-event plotting data of cox.zph: time, x = 1 - KM(t-), y = {term = scaled residuals} */
@@ -370,16 +399,18 @@ static int l_cox(lua_State *L)
     lua_setfield(L, -2, "x");
     lua_createtable(L, 0, (int)p);
     for (size_t j = 0; j < p; j++) {
-        radl_push_numbers(L, f->zph_y + j * f->zph_n, (int)f->zph_n);
+        if (kidx[j] < 0)
+            continue;
+        radl_push_numbers(L, f->zph_y + (size_t)kidx[j] * f->zph_n, (int)f->zph_n);
         lua_setfield(L, -2, terms[j]);
     }
+#undef KV
     lua_setfield(L, -2, "y");
     lua_setfield(L, m, "ph_test");
     if (f->warning[0]) {
         lua_pushstring(L, f->warning);
         lua_setfield(L, m, "warning");
-        lua_warning(L, "rad.cox: ", 1);
-        lua_warning(L, f->warning, 0);
+        radl_warn(L, "rad.cox: %s", f->warning);
     }
     luaL_setmetatable(L, RADL_COX);
     return 1;
@@ -472,7 +503,10 @@ static int m_predict(lua_State *L)
         if (cols[j]->type == RAD_COL_NUM) {
             coef[j] = field_num(L, 1, "coef", v);
             offset[j] = field_num(L, 1, "means", v);
-            if (isnan(coef[j]) || isnan(offset[j])) {
+            if (isnan(coef[j]) && lua_getfield(L, 1, "aliased") == LUA_TTABLE &&
+                lua_getfield(L, -1, v) == LUA_TSTRING) {
+                coef[j] = offset[j] = 0; /* dropped from the fit: no effect, as R's predict.coxph */
+            } else if (isnan(coef[j]) || isnan(offset[j])) {
                 if (lua_getfield(L, 1, "levels") == LUA_TTABLE && lua_getfield(L, -1, v) == LUA_TTABLE)
                     return radl_fail(L, "%s: column '%s' is numeric here but was a string column when fitting", fname, v);
                 return radl_fail(L, "%s: column '%s' has no fitted coefficient", fname, v);
@@ -485,7 +519,9 @@ static int m_predict(lua_State *L)
             while (lua_next(L, -2)) {
                 if (strcmp(lua_tostring(L, -1), v) == 0) {
                     const char *term = lua_tostring(L, -2);
-                    offset[j] += field_num(L, 1, "coef", term) * field_num(L, 1, "means", term);
+                    double b = field_num(L, 1, "coef", term);
+                    if (!isnan(b)) /* an aliased indicator (NA) has no effect */
+                        offset[j] += b * field_num(L, 1, "means", term);
                     found = 1;
                 }
                 lua_pop(L, 1);
@@ -639,7 +675,16 @@ static int m_tostring(lua_State *L)
     for (lua_Integer k = 1; k <= (lua_Integer)lua_rawlen(L, ti); k++) {
         lua_rawgeti(L, ti, k);
         const char *term = lua_tostring(L, -1);
-        if (term) {
+        if (term && isnan(field_num(L, 1, "coef", term))) {
+            /* a term left out of the fit (constant or aliased), as R prints NA */
+            const char *why = "dropped";
+            if (lua_getfield(L, 1, "aliased") == LUA_TTABLE && lua_getfield(L, -1, term) == LUA_TSTRING)
+                why = lua_tostring(L, -1); /* a literal kept by the fit table */
+            snprintf(line, sizeof line, "%-20s %12s %10s %10s %8s %10s  (%s: not estimated)\n", term, "NA", "NA",
+                     "NA", "NA", "NA", why);
+            lua_settop(L, ti + 1);
+            add_line(L, line);
+        } else if (term) {
             snprintf(line, sizeof line, "%-20s %12.5g %10.4g %10.4g %8.3f %10.3g  [%9.4g, %9.4g]\n", term,
                      field_num(L, 1, "coef", term), field_num(L, 1, "hr", term), field_num(L, 1, "se", term),
                      field_num(L, 1, "z", term), field_num(L, 1, "p", term), field_num(L, 1, "hr_lower", term),

@@ -115,8 +115,16 @@ static size_t model_design(lua_State *L, int idx, const char *fname, const char 
         if (strcmp(g->names[j], *yname) == 0)
             radl_fail(L, "%s: the outcome '%s' is also listed as a predictor in x", fname, *yname);
     }
-    if (rad_table_design(t, g->names, nx + 1, 1, &g->d) < 0)
-        radl_fail(L, "%s: %s", fname, rad_error_message());
+    {
+        int xi = lua_gettop(L);
+        const char **refs = radl_scratch(L, (nx + 2) * sizeof *refs);
+        memset(refs, 0, (nx + 2) * sizeof *refs);
+        radl_check_refs(L, idx, fname, g->names + 1, nx, refs + 1);
+        radl_warn_numeric_factors(L, t, g->names + 1, nx, fname);
+        if (rad_table_design_ref(t, g->names, nx + 1, 1, refs, &g->d) < 0)
+            radl_fail(L, "%s: %s", fname, rad_error_message());
+        lua_settop(L, xi);
+    }
     if (g->d.n == 0)
         radl_fail(L, "%s: no complete rows (every row has a missing value in '%s' or a predictor)", fname, *yname);
     for (size_t i = 0; i < g->d.n; i++) {
@@ -260,16 +268,34 @@ static int check_type_opt(lua_State *L, int idx, const char *fname)
 
 static int l_logistic(lua_State *L)
 {
-    static const char *const keys[] = {"y", "x", NULL};
+    static const char *const keys[] = {"y", "x", "strict", "ref", NULL};
+    static const char *fname = "rad.logistic";
     const RadTable *t = radl_check_table(L, 1);
     const char *yname;
     Guard *g = guard_push(L);  /* 3 */
-    size_t nx = model_design(L, 2, "rad.logistic", keys, t, g, &yname);
+    size_t nx = model_design(L, 2, fname, keys, t, g, &yname);
     int xidx = lua_gettop(L);
     const char *const *xn = (const char *const *)g->d.names + 1;
-    size_t q;
+    size_t q, n = g->d.n, p = g->d.p - 1;
+    if (lua_getfield(L, 2, "strict") != LUA_TNIL && !lua_isboolean(L, -1))
+        return radl_fail(L, "%s: option strict must be true or false, got %s", fname, luaL_typename(L, -1));
+    int strict = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    /* terms that cannot be estimated are left out and reported as NA;
+     * kidx is shifted by one for the intercept (kidx[0] = 0) */
+    int *kidx = radl_scratch(L, (p + 1) * sizeof *kidx);
+    size_t pk = radl_alias_terms(L, g->d.x + n, n, p, xn, strict, fname, kidx + 1);
+    double *kx = radl_scratch(L, (n * pk > 0 ? n * pk : 1) * sizeof *kx);
+    const char **knames = radl_scratch(L, (pk ? pk : 1) * sizeof *knames);
+    kidx[0] = 0;
+    for (size_t j = 1; j <= p; j++)
+        if (kidx[j] >= 0) {
+            memcpy(kx + (size_t)kidx[j] * n, g->d.x + j * n, n * sizeof *kx);
+            knames[kidx[j]] = xn[j - 1];
+            kidx[j]++;
+        }
 
-    if (rad_logistic_fit(g->d.x + g->d.n, g->d.n, g->d.p - 1, g->d.x, xn, &g->fit) < 0)
+    if (rad_logistic_fit(kx, n, pk, g->d.x, knames, &g->fit) < 0)
         return radl_error(L);
     q = g->d.p;
     lua_newtable(L);
@@ -280,11 +306,20 @@ static int l_logistic(lua_State *L)
         for (int f = 0; f < 7; f++) {
             lua_createtable(L, 0, (int)q);
             for (size_t j = 0; j < q; j++)
-                set_number(L, j ? g->d.names[j] : "(Intercept)", arr[f][j]);
+                set_number(L, j ? g->d.names[j] : "(Intercept)", kidx[j] >= 0 ? arr[f][kidx[j]] : NAN);
             lua_setfield(L, -2, fields[f]);
         }
     }
     set_common(L, t, g, nx, yname, xidx);
+    if (pk < p) {
+        lua_createtable(L, 0, (int)(p - pk));
+        for (size_t j = 1; j <= p; j++)
+            if (kidx[j] < 0) {
+                lua_pushstring(L, kidx[j] == -1 ? "constant" : "aliased");
+                lua_setfield(L, -2, xn[j - 1]);
+            }
+        lua_setfield(L, -2, "aliased");
+    }
     lua_pushnumber(L, g->fit.deviance);
     lua_setfield(L, -2, "deviance");
     lua_pushnumber(L, g->fit.null_deviance);
@@ -369,7 +404,16 @@ static int m_logistic_tostring(lua_State *L)
     for (lua_Integer k = 1; k <= (lua_Integer)lua_rawlen(L, ti); k++) {
         lua_rawgeti(L, ti, k);
         const char *term = lua_tostring(L, -1);
-        if (term) {
+        if (term && isnan(field_num(L, 1, "coef", term))) {
+            /* a term left out of the fit (constant or aliased), as R prints NA */
+            const char *why = "dropped";
+            if (lua_getfield(L, 1, "aliased") == LUA_TTABLE && lua_getfield(L, -1, term) == LUA_TSTRING)
+                why = lua_tostring(L, -1); /* a literal kept by the fit table */
+            snprintf(line, sizeof line, "%-20s %12s %10s %10s %8s %10s  (%s: not estimated)\n", term, "NA", "NA",
+                     "NA", "NA", "NA", why);
+            lua_settop(L, ti + 1);
+            add_line(L, line);
+        } else if (term) {
             snprintf(line, sizeof line, "%-20s %12.5g %10.4g %8.3f %10.3g %10.4g  [%9.4g, %9.4g]\n", term,
                      field_num(L, 1, "coef", term), field_num(L, 1, "se", term), field_num(L, 1, "z", term),
                      field_num(L, 1, "p", term), field_num(L, 1, "or", term), field_num(L, 1, "or_lower", term),

@@ -131,6 +131,18 @@ typedef struct RadDesign {
     size_t *rows;       /* the n table rows used (0-based) */
 } RadDesign;
 int rad_table_design(const RadTable *t, const char *const *names, size_t nnames, int drop_na, RadDesign *d);
+/* The same with a reference level per column (ref NULL, or nnames entries,
+ * each NULL for the default): that level gets no indicator, the others
+ * follow in sorted order.  A level not in the data is an error listing the
+ * levels; a reference level for a numeric column is an error. */
+int rad_table_design_ref(const RadTable *t, const char *const *names, size_t nnames, int drop_na,
+                         const char *const *ref, RadDesign *d);
+/* Terms that cannot be estimated, as R's coxph/glm report NA for them: for
+ * the p columns of x (n x p, column-major) why[j] = 1 when column j is
+ * constant, 2 when it is a linear combination of a constant and the earlier
+ * columns kept, else 0.  Returns how many were marked ((size_t)-1: out of
+ * memory, message recorded). */
+size_t rad_design_alias(const double *x, size_t n, size_t p, int *why);
 void rad_design_free(RadDesign *d);
 
 #endif
