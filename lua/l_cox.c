@@ -745,5 +745,26 @@ void radl_open_cox(lua_State *L)
     lua_pushcfunction(L, m_tostring);
     lua_setfield(L, -2, "__tostring");
     lua_pop(L, 1);
+    radl_document_class(L, RADL_COX,
+        "Cox: a fitted Cox proportional-hazards model (rad.cox), a Lua table whose fields are plain values.\n"
+        "Per-term fields are keyed by term name (a numeric covariate, or \"column:level\" for a text one);\n"
+        "a term left out as constant or aliased has rad.NA in each of them.\n"
+        "  terms       {names}: the model terms in order\n"
+        "  coef        {term = b}: log hazard ratios\n"
+        "  se          {term = x}: standard errors (inverse information)\n"
+        "  z, p        {term = x}: Wald z and two-sided p\n"
+        "  hr          {term = x}: hazard ratios exp(coef); hr_lower, hr_upper: 95% CI\n"
+        "  means       {term = x}: column means of the fitting data (centre of the linear predictor)\n"
+        "  aliased     {term = \"constant\"|\"aliased\"} or nil: terms dropped from the fit\n"
+        "  x           {columns}: the covariates as given; assign {term = column}; levels {column = {level = true}}\n"
+        "  time, event, ties, strata, strata_levels, weights: the options used\n"
+        "  n, nevent   rows used and events; dropped: rows left out for missing values\n"
+        "  loglik, loglik0   log partial likelihood at the estimate and at 0\n"
+        "  wald, score, lr   {chisq, df, p}: the global tests (df = terms estimated)\n"
+        "  concordance Harrell's C of the linear predictor; iterations: Newton-Raphson steps\n"
+        "  basehaz     {time, cumhaz, stratum}: Breslow baseline cumulative hazard at the means\n"
+        "  ph_test     cox.zph: {chisq = {term}, p = {term}, global, transform, time, x, y}\n"
+        "  warning     text or nil: e.g. monotone likelihood\n"
+        "methods: predict(t [, {type = \"lp\"|\"risk\"|\"survival\", times}]), zph(); print(fit) shows the coefficient table");
     radl_register(L, funcs, "rad.");
 }

@@ -815,6 +815,19 @@ void radl_open_models(lua_State *L)
     lua_setfield(L, -2, "__gc");
     lua_pop(L, 1);
 
+    radl_document_class(L, RADL_LOGISTIC,
+        "Logistic: a fitted logistic regression (rad.logistic), a Lua table whose fields are plain values.\n"
+        "Per-term fields are keyed by term name: \"(Intercept)\", a numeric column, or \"column:level\";\n"
+        "a term left out as constant or aliased has rad.NA in each of them.\n"
+        "  terms       {names}: \"(Intercept)\" then the model terms in order\n"
+        "  coef        {term = b}: log odds ratios (the intercept: log odds)\n"
+        "  se, z, p    {term = x}: standard errors, Wald z, two-sided p\n"
+        "  or          {term = x}: odds ratios exp(coef); or_lower, or_upper: 95% Wald CI\n"
+        "  aliased     {term = \"constant\"|\"aliased\"} or nil: terms dropped from the fit\n"
+        "  y           the outcome column; x {columns}: the predictors; levels {column = {level = true}}\n"
+        "  n           rows used; dropped: rows left out for missing values\n"
+        "  deviance, null_deviance, aic, iterations (IRLS)\n"
+        "methods: predict(t [, {type = \"link\"|\"response\"}]); print(fit) shows the coefficient table");
     luaL_newmetatable(L, RADL_LOGISTIC);
     lua_newtable(L);
     radl_register(L, logistic_methods, "Logistic:");
@@ -823,6 +836,15 @@ void radl_open_models(lua_State *L)
     lua_setfield(L, -2, "__tostring");
     lua_pop(L, 1);
 
+    radl_document_class(L, RADL_GLMNET,
+        "GlmnetPath: a penalised logistic path (rad.glmnet_logistic), a Lua table.\n"
+        "  lambda      {values}: the penalties, largest first\n"
+        "  a0          {values}: the intercept per lambda\n"
+        "  beta        {per lambda: {term = value}}: the non-zero coefficients\n"
+        "  df          {counts}: non-zero coefficients per lambda; dev_ratio: fraction of null deviance explained\n"
+        "  alpha       elastic-net mixing (1 = lasso); null_deviance\n"
+        "  terms, x, y, levels, n, dropped: as in a Logistic fit\n"
+        "methods: coef(k), predict(t, k [, {type}])");
     luaL_newmetatable(L, RADL_GLMNET);
     lua_newtable(L);
     radl_register(L, glmnet_methods, "GlmnetPath:");
@@ -831,6 +853,14 @@ void radl_open_models(lua_State *L)
     lua_setfield(L, -2, "__tostring");
     lua_pop(L, 1);
 
+    radl_document_class(L, RADL_ROC,
+        "ROC: a receiver operating characteristic curve (rad.roc), a Lua table.\n"
+        "  auc         area under the curve; se: its DeLong standard error\n"
+        "  ci          {lower, upper}: 95% DeLong CI (nil with fewer than 2 cases in a class)\n"
+        "  n_pos, n_neg  cases and controls\n"
+        "  points      the curve: {thresholds, tpr, fpr} (arrays, one entry per cut-off)\n"
+        "  y, score    the data used (NA pairs dropped)\n"
+        "methods: at(cutoff), youden()");
     luaL_newmetatable(L, RADL_ROC);
     lua_newtable(L);
     radl_register(L, roc_methods, "ROC:");

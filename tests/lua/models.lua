@@ -168,4 +168,34 @@ do
     "cox: numeric-looking factor warning names column, row and value", true)
 end
 
+-- ---- help(fit): every field of every model object is documented ----
+do
+  local t, names = simulate(80, 3, 5)
+  local st = {}
+  for i = 1, 80 do st[i] = ({"a", "b"})[i % 2 + 1] end
+  t:add("grp", st)
+  local objs = {
+    rad.cox(t, {time = "time", event = "event", x = {"x1", "x2", "grp"}}),
+    rad.cox(t, {time = "time", event = "event", x = {"x1", "x2"}, strata = "grp"}),
+    rad.logistic(t, {y = "y", x = names}),
+    rad.glmnet_logistic(t, {y = "y", x = names}),
+    rad.coxnet(t, {time = "time", event = "event", x = names}),
+    rad.roc(t:col("y"), t:col("x1")),
+    rad.km(t, {time = "time", event = "event", group = "grp"}),
+  }
+  for _, o in ipairs(objs) do
+    local cname = getmetatable(o).__name
+    local text = rad.help(cname)
+    T.ok(type(text) == "string", cname .. ": class help registered")
+    local undocumented = {}
+    for k in pairs(o) do
+      if k:sub(1, 1) ~= "_" and not (text or ""):find("%f[%w_]" .. k .. "%f[^%w_]") then
+        undocumented[#undocumented + 1] = k
+      end
+    end
+    table.sort(undocumented)
+    T.is(table.concat(undocumented, ", "), "", cname .. ": every field is in help(" .. cname .. ")")
+  end
+end
+
 T.done()
