@@ -722,8 +722,11 @@ void radl_open_cox(lua_State *L)
 {
     static const RadlReg funcs[] = {
         {"cox", l_cox,
-         "cox(t, {time =, event =, x = {...}, ties = \"efron\"|\"breslow\", strata =, weights =}) -> Cox: "
-         "Cox proportional-hazards model (as R's coxph)"},
+         "cox(t, {time =, event =, x = {...}, ties = \"efron\"|\"breslow\", strata =, weights =, ref = {col = "
+         "level}, strict = false}) -> Cox: Cox proportional-hazards model (as R's coxph). Text columns in x become "
+         "terms \"col:level\" against the reference level (ref, default the first in sorted order); a constant or "
+         "aliased term is dropped with a warning and reported as NA (strict = true: an error). help(fit) lists the "
+         "fields"},
         {NULL, NULL, NULL}};
     static const RadlReg methods[] = {
         {"predict", m_predict,

@@ -775,8 +775,11 @@ void radl_open_models(lua_State *L)
 {
     static const RadlReg funcs[] = {
         {"logistic", l_logistic,
-         "rad.logistic(t, {y = col, x = {cols}}) -> Logistic: maximum-likelihood logistic regression (IRLS, as R glm); "
-         "coef, se, z, p, or, or_lower, or_upper by term, deviance, aic; rows with missing values dropped"},
+         "rad.logistic(t, {y = col, x = {cols}, ref = {col = level}, strict = false}) -> Logistic: maximum-likelihood "
+         "logistic regression (IRLS, as R glm); coef, se, z, p, or, or_lower, or_upper by term, deviance, aic; rows "
+         "with missing values dropped. Text columns become terms \"col:level\" against the reference level (ref, "
+         "default the first in sorted order); a constant or aliased term is dropped with a warning and reported as "
+         "NA (strict = true: an error). help(fit) lists the fields"},
         {"glmnet_logistic", l_glmnet_logistic,
          "rad.glmnet_logistic(t, {y =, x =, alpha = 1, nlambda = 100, lambda =, standardize = true}) -> GlmnetPath: "
          "lasso / elastic-net logistic path by coordinate descent (glmnet's conventions)"},
