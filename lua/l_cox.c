@@ -113,6 +113,8 @@ static int l_cox(lua_State *L)
     const RadTable *t0 = radl_check_table(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     radl_check_keys(L, 2, fname, keys);
+    if (t0->nrow == 0)
+        return radl_fail(L, "%s: the table has no rows (was the CSV file only a header?)", fname);
     Guard *g = guard_push(L); /* 3 */
     RadCoxOptions o;
     rad_cox_options_default(&o);
@@ -194,8 +196,8 @@ static int l_cox(lua_State *L)
             return radl_fail(L, "%s: time '%s' is negative (%g) in row %zu of the complete rows; survival times must "
                         "be >= 0", fname, tname, time[i], row + 1);
         if (event[i] != 0 && event[i] != 1)
-            return radl_fail(L, "%s: event '%s' must be 0 (censored) or 1 (event), but a row has %g; recode it", fname,
-                        ename, event[i]);
+            return radl_fail(L, "%s: event '%s' must be 0 (censored) or 1 (event), but row %zu has %g; recode it",
+                             fname, ename, row + 1, event[i]);
     }
 
     /* strata codes: distinct keys in sorted order */
@@ -244,6 +246,9 @@ static int l_cox(lua_State *L)
     }
 
     const char *const *terms = (const char *const *)g->d.names + nfixed;
+    if (n <= p)
+        return radl_fail(L, "%s: only %zu complete row%s for %zu term%s; a Cox model needs more rows than terms (and "
+                         "some events)", fname, n, n == 1 ? "" : "s", p, p == 1 ? "" : "s");
     /* terms that cannot be estimated are left out of the fit and reported as NA */
     int *kidx = radl_scratch(L, (p ? p : 1) * sizeof *kidx);
     size_t pk = radl_alias_terms(L, g->d.x + nfixed * n, n, p, terms, strict, fname, kidx);

@@ -90,6 +90,8 @@ static size_t model_design(lua_State *L, int idx, const char *fname, const char 
     idx = lua_absindex(L, idx);
     luaL_checktype(L, idx, LUA_TTABLE);
     radl_check_keys(L, idx, fname, allowed);
+    if (t->nrow == 0)
+        radl_fail(L, "%s: the table has no rows (was the CSV file only a header?)", fname);
     if (lua_getfield(L, idx, "y") != LUA_TSTRING)
         radl_fail(L, "%s: option y must name the outcome column (a string), got %s", fname, luaL_typename(L, -1));
     *yname = lua_tostring(L, -1);
@@ -277,6 +279,10 @@ static int l_logistic(lua_State *L)
     int xidx = lua_gettop(L);
     const char *const *xn = (const char *const *)g->d.names + 1;
     size_t q, n = g->d.n, p = g->d.p - 1;
+    if (g->d.n <= g->d.p)
+        return radl_fail(L, "%s: only %zu complete row%s for %zu coefficients (the intercept and %zu term%s); the model needs "
+                  "more rows than coefficients", fname, g->d.n, g->d.n == 1 ? "" : "s", g->d.p, g->d.p - 1,
+                  g->d.p == 2 ? "" : "s");
     if (lua_getfield(L, 2, "strict") != LUA_TNIL && !lua_isboolean(L, -1))
         return radl_fail(L, "%s: option strict must be true or false, got %s", fname, luaL_typename(L, -1));
     int strict = lua_toboolean(L, -1);

@@ -357,6 +357,23 @@ RadTable *rad_table_read_csv(const char *path, const RadCsvOptions *opt)
     ps.end = ps.buf + len;
     ps.line = 1;
     ps.path = path;
+    if (len >= 2 && (((unsigned char)ps.buf[0] == 0xFF && (unsigned char)ps.buf[1] == 0xFE) ||
+                     ((unsigned char)ps.buf[0] == 0xFE && (unsigned char)ps.buf[1] == 0xFF))) {
+        rad_error_set("%s is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8 CSV", path);
+        goto fail;
+    }
+    {
+        /* a NUL byte: a binary file (or UTF-16 without a mark), not CSV */
+        const char *z = memchr(ps.buf, 0, len);
+        if (z) {
+            size_t zl = 1;
+            for (const char *q = ps.buf; q < z; q++)
+                zl += *q == '\n';
+            rad_error_set("%s: line %zu holds a NUL byte: this is a binary file, not CSV text (a CSV file is "
+                          "UTF-8 text with one record per line)", path, zl);
+            goto fail;
+        }
+    }
     if (len >= 3 && memcmp(ps.buf, "\xEF\xBB\xBF", 3) == 0)
         ps.p += 3;
     while (ps.p < ps.end && (*ps.p == '\n' || *ps.p == '\r')) {

@@ -288,7 +288,18 @@ const RadColumn *rad_table_get_num(const RadTable *t, const char *name)
                           comma ? "the file seems to use decimal commas: read it with {decimal = \",\"}"
                                 : "fix that cell, or read the file with {na = {...}} listing its spelling as missing");
         } else {
-            rad_error_set("column '%s' holds strings, a numeric column is needed here", name);
+            /* every cell a number with a decimal comma: say how to read them */
+            size_t ncomma = 0, first_comma = (size_t)-1;
+            double v;
+            for (size_t i = 0; i < t->nrow; i++)
+                if (c->str[i] && rad_csv_number(c->str[i], ',', &v) == 0 && ncomma++ == 0)
+                    first_comma = i;
+            if (ncomma > 0 && ncomma == ntext)
+                rad_error_set("column '%s' was read as text: its cells are numbers with a decimal comma (row %zu "
+                              "holds '%s'); read the file with {decimal = \",\"}", name, first_comma + 1,
+                              c->str[first_comma]);
+            else
+                rad_error_set("column '%s' holds strings, a numeric column is needed here", name);
         }
         return NULL;
     }
