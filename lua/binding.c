@@ -400,6 +400,25 @@ int radl_fail(lua_State *L, const char *fmt, ...)
     return luaL_error(L, "%s", msg);
 }
 
+void radl_warn(lua_State *L, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (lua_getfield(L, LUA_REGISTRYINDEX, RADL_WARNINGS_KEY) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, RADL_WARNINGS_KEY);
+    }
+    lua_pushstring(L, msg);
+    lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    lua_pop(L, 1);
+    lua_warning(L, msg, 0);
+}
+
 int radl_error(lua_State *L)
 {
     const char *msg = rad_error_message();
@@ -950,4 +969,86 @@ void radl_document_class(lua_State *L, const char *tname, const char *text)
     lua_pushstring(L, text);
     lua_setfield(L, -2, tname);
     lua_pop(L, 1);
+}
+
+/* ---- model helpers (rad.cox, rad.logistic) ------------------------------------------ */
+
+/* ref = {column = "level"} at idx: each key must be one of the n x names
+ * and a string level; refs[k] gets the level of names[k] (or stays NULL). */
+void radl_check_refs(lua_State *L, int idx, const char *fname, const char *const *names, size_t n, const char **refs)
+{
+    int ty = lua_getfield(L, idx, "ref");
+    if (ty == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    if (ty != LUA_TTABLE)
+        radl_fail(L, "%s: option ref must be a table {column = \"reference level\"}, got %s", fname,
+                  luaL_typename(L, -1));
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        size_t k = n;
+        if (lua_type(L, -2) == LUA_TSTRING)
+            for (k = 0; k < n && strcmp(names[k], lua_tostring(L, -2)) != 0; k++)
+                ;
+        if (k == n)
+            radl_fail(L, "%s: ref names column '%s', which is not in x; ref = {column = \"level\"} sets the "
+                      "reference level of a text covariate in x", fname, lua_type(L, -2) == LUA_TSTRING ?
+                      lua_tostring(L, -2) : luaL_typename(L, -2));
+        if (lua_type(L, -1) != LUA_TSTRING)
+            radl_fail(L, "%s: ref.%s must be a level (a string), got %s", fname, names[k], luaL_typename(L, -1));
+        refs[k] = lua_tostring(L, -1); /* kept alive by the options table */
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+/* A text covariate whose cells are mostly numbers becomes a factor only
+ * with a warning naming the first cell that is not a number. */
+void radl_warn_numeric_factors(lua_State *L, const RadTable *t, const char *const *names, size_t n, const char *fname)
+{
+    for (size_t k = 0; k < n; k++) {
+        const RadColumn *c = rad_table_get(t, names[k]);
+        size_t first, ntext, nnum;
+        if (!c || c->type != RAD_COL_STR)
+            continue;
+        nnum = rad_column_numbers(c, t->nrow, &first, &ntext);
+        if (ntext > 0 && nnum >= ntext)
+            radl_warn(L, "%s: column '%s' is used as a factor (one term per level) because row %zu holds '%s' (%zu of "
+                      "its cells are numbers, %zu %s not); fix or blank that cell to use the column as a number",
+                      fname, names[k], first + 1, c->str[first], nnum, ntext, ntext == 1 ? "is" : "are");
+    }
+}
+
+/* Mark the terms that cannot be estimated (rad_design_alias): kidx[j] = the
+ * term's column in the reduced fit, -1 constant, -2 aliased.  strict: an
+ * error naming the first such term; else a warning per term.  Returns the
+ * number of terms kept (an error when none is left). */
+size_t radl_alias_terms(lua_State *L, const double *x, size_t n, size_t p, const char *const *terms, int strict,
+                          const char *fname, int *kidx)
+{
+    int *why = radl_scratch(L, (p ? p : 1) * sizeof *why);
+    size_t pk = 0;
+    if (rad_design_alias(x, n, p, why) == (size_t)-1)
+        radl_error(L);
+    for (size_t j = 0; j < p; j++) {
+        if (!why[j]) {
+            kidx[j] = (int)pk++;
+            continue;
+        }
+        kidx[j] = why[j] == 1 ? -1 : -2;
+        if (strict && why[j] == 1)
+            radl_fail(L, "%s: term '%s' is constant in the %zu complete rows (no variation), so it has no "
+                      "coefficient; leave it out of x (strict = true makes this an error)", fname, terms[j], n);
+        if (strict)
+            radl_fail(L, "%s: term '%s' is a linear combination of the terms before it (aliased), so it has no "
+                      "coefficient of its own; leave it or one of them out of x (strict = true makes this an "
+                      "error)", fname, terms[j]);
+        radl_warn(L, "%s: term '%s' is %s; dropped from the fit and reported as NA (strict = true makes this an "
+                  "error)", fname, terms[j], why[j] == 1 ? "constant (no variation in the complete rows)"
+                  : "a linear combination of the terms before it (aliased)");
+    }
+    if (pk == 0)
+        radl_fail(L, "%s: no term can be estimated: every term in x is constant or aliased", fname);
+    return pk;
 }

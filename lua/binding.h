@@ -52,6 +52,12 @@ void radl_set_cv_fields(lua_State *L, size_t nlambda, const double *lambda, cons
  * formats %g, %zu and widths). */
 int radl_fail(lua_State *L, const char *fmt, ...) RAD_PRINTF(2, 3);
 
+/* Issue a warning (printf-style, one line): lua_warning, and appended to the
+ * list rad.warnings() returns (registry key RADL_WARNINGS_KEY), so scripts
+ * and tests can see what was said. */
+void radl_warn(lua_State *L, const char *fmt, ...) RAD_PRINTF(2, 3);
+#define RADL_WARNINGS_KEY "rad.warnings"
+
 /* Raise a Lua error carrying the engine's last message. */
 int radl_error(lua_State *L);
 
@@ -175,6 +181,20 @@ void radl_push_help_table(lua_State *L);
  * The text is several lines: what the object is, then one line per field
  * or method ("  coef    {term = value}: the coefficients"). */
 void radl_document_class(lua_State *L, const char *tname, const char *text);
+
+/* Model helpers shared by rad.cox and rad.logistic (binding.c).
+ * radl_check_refs: the option ref = {column = "level"} of the options table
+ * at idx; every key must be one of the n names (x) and map to a string;
+ * refs[k] = the level of names[k] or NULL.  radl_warn_numeric_factors: a
+ * warning for each text column in names whose cells are mostly numbers
+ * (naming the first that is not).  radl_alias_terms: for the p design columns
+ * x (n x p), kidx[j] = position among the kept terms, -1 constant, -2
+ * aliased (rad_design_alias); with strict the first such term is an error,
+ * else a warning each; returns the number kept (none kept: an error). */
+void radl_check_refs(lua_State *L, int idx, const char *fname, const char *const *names, size_t n, const char **refs);
+void radl_warn_numeric_factors(lua_State *L, const RadTable *t, const char *const *names, size_t n, const char *fname);
+size_t radl_alias_terms(lua_State *L, const double *x, size_t n, size_t p, const char *const *terms, int strict,
+                        const char *fname, int *kidx);
 
 /* Names of the settings' enumerations, in enum order, NULL-terminated. */
 extern const char *const radl_interp_names[];

@@ -108,11 +108,13 @@ static const char *opt_column(lua_State *L, int idx, const char *key, const char
 
 static int l_cox(lua_State *L)
 {
-    static const char *const keys[] = {"time", "event", "x", "ties", "strata", "weights", NULL};
+    static const char *const keys[] = {"time", "event", "x", "ties", "strata", "weights", "strict", "ref", NULL};
     static const char *fname = "rad.cox";
     const RadTable *t0 = radl_check_table(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     radl_check_keys(L, 2, fname, keys);
+    if (t0->nrow == 0)
+        return radl_fail(L, "%s: the table has no rows (was the CSV file only a header?)", fname);
     Guard *g = guard_push(L); /* 3 */
     RadCoxOptions o;
     rad_cox_options_default(&o);
@@ -175,7 +177,16 @@ static int l_cox(lua_State *L)
     if (g->t->nrow == 0)
         return radl_fail(L, "%s: no complete rows (every row has a missing value in time, event, x%s)", fname,
                     sname || wname ? ", strata or weights" : "");
-    if (rad_table_design(g->t, g->names, nn, 0, &g->d) < 0)
+    int strict = 0;
+    if (lua_getfield(L, 2, "strict") != LUA_TNIL && !lua_isboolean(L, -1))
+        return radl_fail(L, "%s: option strict must be true or false, got %s", fname, luaL_typename(L, -1));
+    strict = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    const char **refs = radl_scratch(L, (nn + 1) * sizeof *refs);
+    memset(refs, 0, (nn + 1) * sizeof *refs);
+    radl_check_refs(L, 2, fname, g->names + nfixed, nn - nfixed, refs + nfixed);
+    radl_warn_numeric_factors(L, t0, g->names + nfixed, nn - nfixed, fname);
+    if (rad_table_design_ref(g->t, g->names, nn, 0, refs, &g->d) < 0)
         return radl_fail(L, "%s: %s", fname, rad_error_message());
     size_t n = g->d.n, p = g->d.p - nfixed;
     const double *time = g->d.x, *event = g->d.x + n, *w = wname ? g->d.x + 2 * n : NULL;
@@ -185,8 +196,8 @@ static int l_cox(lua_State *L)
             return radl_fail(L, "%s: time '%s' is negative (%g) in row %zu of the complete rows; survival times must "
                         "be >= 0", fname, tname, time[i], row + 1);
         if (event[i] != 0 && event[i] != 1)
-            return radl_fail(L, "%s: event '%s' must be 0 (censored) or 1 (event), but a row has %g; recode it", fname,
-                        ename, event[i]);
+            return radl_fail(L, "%s: event '%s' must be 0 (censored) or 1 (event), but row %zu has %g; recode it",
+                             fname, ename, row + 1, event[i]);
     }
 
     /* strata codes: distinct keys in sorted order */
@@ -235,8 +246,22 @@ static int l_cox(lua_State *L)
     }
 
     const char *const *terms = (const char *const *)g->d.names + nfixed;
-    if (rad_cox_fit(time, event, g->d.x + nfixed * n, n, p, w, g->strata, terms, &o, &g->fit) < 0)
+    if (n <= p)
+        return radl_fail(L, "%s: only %zu complete row%s for %zu term%s; a Cox model needs more rows than terms (and "
+                         "some events)", fname, n, n == 1 ? "" : "s", p, p == 1 ? "" : "s");
+    /* terms that cannot be estimated are left out of the fit and reported as NA */
+    int *kidx = radl_scratch(L, (p ? p : 1) * sizeof *kidx);
+    size_t pk = radl_alias_terms(L, g->d.x + nfixed * n, n, p, terms, strict, fname, kidx);
+    double *kx = radl_scratch(L, (n * pk > 0 ? n * pk : 1) * sizeof *kx);
+    const char **knames = radl_scratch(L, (pk ? pk : 1) * sizeof *knames);
+    for (size_t j = 0; j < p; j++)
+        if (kidx[j] >= 0) {
+            memcpy(kx + (size_t)kidx[j] * n, g->d.x + (nfixed + j) * n, n * sizeof *kx);
+            knames[kidx[j]] = terms[j];
+        }
+    if (rad_cox_fit(time, event, kx, n, pk, w, g->strata, knames, &o, &g->fit) < 0)
         return radl_fail(L, "rad.%s", rad_error_message()); /* the engine's messages start "cox: " */
+#define KV(a, j) (kidx[j] >= 0 ? (a)[kidx[j]] : NAN)
 
     RadCoxFit *f = &g->fit;
     lua_createtable(L, 0, 32);
@@ -247,7 +272,7 @@ static int l_cox(lua_State *L)
         for (int k = 0; k < 8; k++) {
             lua_createtable(L, 0, (int)p);
             for (size_t j = 0; j < p; j++)
-                set_number(L, terms[j], arr[k][j]);
+                set_number(L, terms[j], KV(arr[k], j));
             lua_setfield(L, m, fields[k]);
         }
     }
@@ -317,9 +342,18 @@ static int l_cox(lua_State *L)
     }
     set_number(L, "loglik", f->loglik);
     set_number(L, "loglik0", f->loglik0);
-    set_test(L, "wald", f->wald, p, f->wald_p);
-    set_test(L, "score", f->score, p, f->score_p);
-    set_test(L, "lr", f->lr, p, f->lr_p);
+    set_test(L, "wald", f->wald, pk, f->wald_p);
+    set_test(L, "score", f->score, pk, f->score_p);
+    set_test(L, "lr", f->lr, pk, f->lr_p);
+    if (pk < p) {
+        lua_createtable(L, 0, (int)(p - pk));
+        for (size_t j = 0; j < p; j++)
+            if (kidx[j] < 0) {
+                lua_pushstring(L, kidx[j] == -1 ? "constant" : "aliased");
+                lua_setfield(L, -2, terms[j]);
+            }
+        lua_setfield(L, m, "aliased");
+    }
     set_number(L, "concordance", f->concordance);
     lua_pushinteger(L, (lua_Integer)n);
     lua_setfield(L, m, "n");
@@ -353,14 +387,14 @@ static int l_cox(lua_State *L)
     lua_createtable(L, 0, (int)p);
     lua_createtable(L, 0, (int)p);
     for (size_t j = 0; j < p; j++) {
-        set_number(L, terms[j], f->zph_chisq[j]);
+        set_number(L, terms[j], KV(f->zph_chisq, j));
         lua_insert(L, -2);
-        set_number(L, terms[j], f->zph_p[j]);
+        set_number(L, terms[j], KV(f->zph_p, j));
         lua_insert(L, -2);
     }
     lua_setfield(L, -3, "chisq");
     lua_setfield(L, -2, "p");
-    set_test(L, "global", f->zph_chisq[p], p, f->zph_p[p]);
+    set_test(L, "global", f->zph_chisq[pk], pk, f->zph_p[pk]);
     lua_pushliteral(L, "km");
     lua_setfield(L, -2, "transform");
     /* per-event plotting data of cox.zph: time, x = 1 - KM(t-), y = {term = scaled residuals} */
@@ -370,16 +404,18 @@ static int l_cox(lua_State *L)
     lua_setfield(L, -2, "x");
     lua_createtable(L, 0, (int)p);
     for (size_t j = 0; j < p; j++) {
-        radl_push_numbers(L, f->zph_y + j * f->zph_n, (int)f->zph_n);
+        if (kidx[j] < 0)
+            continue;
+        radl_push_numbers(L, f->zph_y + (size_t)kidx[j] * f->zph_n, (int)f->zph_n);
         lua_setfield(L, -2, terms[j]);
     }
+#undef KV
     lua_setfield(L, -2, "y");
     lua_setfield(L, m, "ph_test");
     if (f->warning[0]) {
         lua_pushstring(L, f->warning);
         lua_setfield(L, m, "warning");
-        lua_warning(L, "rad.cox: ", 1);
-        lua_warning(L, f->warning, 0);
+        radl_warn(L, "rad.cox: %s", f->warning);
     }
     luaL_setmetatable(L, RADL_COX);
     return 1;
@@ -472,7 +508,10 @@ static int m_predict(lua_State *L)
         if (cols[j]->type == RAD_COL_NUM) {
             coef[j] = field_num(L, 1, "coef", v);
             offset[j] = field_num(L, 1, "means", v);
-            if (isnan(coef[j]) || isnan(offset[j])) {
+            if (isnan(coef[j]) && lua_getfield(L, 1, "aliased") == LUA_TTABLE &&
+                lua_getfield(L, -1, v) == LUA_TSTRING) {
+                coef[j] = offset[j] = 0; /* dropped from the fit: no effect, as R's predict.coxph */
+            } else if (isnan(coef[j]) || isnan(offset[j])) {
                 if (lua_getfield(L, 1, "levels") == LUA_TTABLE && lua_getfield(L, -1, v) == LUA_TTABLE)
                     return radl_fail(L, "%s: column '%s' is numeric here but was a string column when fitting", fname, v);
                 return radl_fail(L, "%s: column '%s' has no fitted coefficient", fname, v);
@@ -485,7 +524,9 @@ static int m_predict(lua_State *L)
             while (lua_next(L, -2)) {
                 if (strcmp(lua_tostring(L, -1), v) == 0) {
                     const char *term = lua_tostring(L, -2);
-                    offset[j] += field_num(L, 1, "coef", term) * field_num(L, 1, "means", term);
+                    double b = field_num(L, 1, "coef", term);
+                    if (!isnan(b)) /* an aliased indicator (NA) has no effect */
+                        offset[j] += b * field_num(L, 1, "means", term);
                     found = 1;
                 }
                 lua_pop(L, 1);
@@ -593,12 +634,35 @@ static int m_zph(lua_State *L)
     return 1;
 }
 
-static int m_tostring(lua_State *L)
+/* A printed model is built line by line into the table at stack slot 2, not
+ * in a luaL_Buffer: the fields read between the lines would sit on top of
+ * the buffer's box, and once the buffer grows (a fit with many terms) it
+ * would write through a stale pointer. */
+static void add_line(lua_State *L, const char *line)
+{
+    lua_pushstring(L, line);
+    lua_rawseti(L, 2, (lua_Integer)lua_rawlen(L, 2) + 1);
+}
+
+static int join_lines(lua_State *L)
 {
     luaL_Buffer b;
+    lua_settop(L, 2);
+    luaL_buffinit(L, &b);
+    for (lua_Integer k = 1; k <= (lua_Integer)lua_rawlen(L, 2); k++) {
+        lua_rawgeti(L, 2, k);
+        luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
+    return 1;
+}
+
+static int m_tostring(lua_State *L)
+{
     char line[512];
     luaL_checktype(L, 1, LUA_TTABLE);
-    luaL_buffinit(L, &b);
+    lua_settop(L, 1);
+    lua_newtable(L); /* 2: the lines, joined at the end */
     lua_getfield(L, 1, "n");
     lua_getfield(L, 1, "nevent");
     lua_getfield(L, 1, "dropped");
@@ -607,21 +671,30 @@ static int m_tostring(lua_State *L)
              "ties = %s)\n", (int)lua_tointeger(L, -4), (int)lua_tointeger(L, -3), (int)lua_tointeger(L, -2),
              lua_tostring(L, -1) ? lua_tostring(L, -1) : "?");
     lua_pop(L, 4);
-    luaL_addstring(&b, line);
+    add_line(L, line);
     snprintf(line, sizeof line, "%-20s %12s %10s %10s %8s %10s %23s\n", "term", "coef", "HR", "SE", "z", "p",
              "HR 95% CI");
-    luaL_addstring(&b, line);
+    add_line(L, line);
     lua_getfield(L, 1, "terms");
     int ti = lua_gettop(L);
     for (lua_Integer k = 1; k <= (lua_Integer)lua_rawlen(L, ti); k++) {
         lua_rawgeti(L, ti, k);
         const char *term = lua_tostring(L, -1);
-        if (term) {
+        if (term && isnan(field_num(L, 1, "coef", term))) {
+            /* a term left out of the fit (constant or aliased), as R prints NA */
+            const char *why = "dropped";
+            if (lua_getfield(L, 1, "aliased") == LUA_TTABLE && lua_getfield(L, -1, term) == LUA_TSTRING)
+                why = lua_tostring(L, -1); /* a literal kept by the fit table */
+            snprintf(line, sizeof line, "%-20s %12s %10s %10s %8s %10s  (%s: not estimated)\n", term, "NA", "NA",
+                     "NA", "NA", "NA", why);
+            lua_settop(L, ti + 1);
+            add_line(L, line);
+        } else if (term) {
             snprintf(line, sizeof line, "%-20s %12.5g %10.4g %10.4g %8.3f %10.3g  [%9.4g, %9.4g]\n", term,
                      field_num(L, 1, "coef", term), field_num(L, 1, "hr", term), field_num(L, 1, "se", term),
                      field_num(L, 1, "z", term), field_num(L, 1, "p", term), field_num(L, 1, "hr_lower", term),
                      field_num(L, 1, "hr_upper", term));
-            luaL_addstring(&b, line);
+            add_line(L, line);
         }
         lua_pop(L, 1);
     }
@@ -632,31 +705,33 @@ static int m_tostring(lua_State *L)
     snprintf(line, sizeof line, "Concordance %.4f; log-likelihood %.6g (null %.6g)\n", lua_tonumber(L, -3),
              lua_tonumber(L, -2), lua_tonumber(L, -1));
     lua_pop(L, 3);
-    luaL_addstring(&b, line);
+    add_line(L, line);
     static const char *const tests[] = {"lr", "wald", "score"};
     static const char *const labels[] = {"Likelihood ratio test", "Wald test", "Score (logrank) test"};
     for (int k = 0; k < 3; k++) {
         snprintf(line, sizeof line, "%-22s = %.4g on %d df, p = %.3g%s", labels[k], field_num(L, 1, tests[k], "chisq"),
                  (int)field_num(L, 1, tests[k], "df"), field_num(L, 1, tests[k], "p"), k < 2 ? "\n" : "");
-        luaL_addstring(&b, line);
+        add_line(L, line);
     }
     if (lua_getfield(L, 1, "warning") == LUA_TSTRING) {
         snprintf(line, sizeof line, "\nwarning: %s", lua_tostring(L, -1));
         lua_pop(L, 1);
-        luaL_addstring(&b, line);
+        add_line(L, line);
     } else {
         lua_pop(L, 1);
     }
-    luaL_pushresult(&b);
-    return 1;
+    return join_lines(L);
 }
 
 void radl_open_cox(lua_State *L)
 {
     static const RadlReg funcs[] = {
         {"cox", l_cox,
-         "cox(t, {time =, event =, x = {...}, ties = \"efron\"|\"breslow\", strata =, weights =}) -> Cox: "
-         "Cox proportional-hazards model (as R's coxph)"},
+         "cox(t, {time =, event =, x = {...}, ties = \"efron\"|\"breslow\", strata =, weights =, ref = {col = "
+         "level}, strict = false}) -> Cox: Cox proportional-hazards model (as R's coxph). Text columns in x become "
+         "terms \"col:level\" against the reference level (ref, default the first in sorted order); a constant or "
+         "aliased term is dropped with a warning and reported as NA (strict = true: an error). help(fit) lists the "
+         "fields"},
         {NULL, NULL, NULL}};
     static const RadlReg methods[] = {
         {"predict", m_predict,
@@ -678,5 +753,26 @@ void radl_open_cox(lua_State *L)
     lua_pushcfunction(L, m_tostring);
     lua_setfield(L, -2, "__tostring");
     lua_pop(L, 1);
+    radl_document_class(L, RADL_COX,
+        "Cox: a fitted Cox proportional-hazards model (rad.cox), a Lua table whose fields are plain values.\n"
+        "Per-term fields are keyed by term name (a numeric covariate, or \"column:level\" for a text one);\n"
+        "a term left out as constant or aliased has rad.NA in each of them.\n"
+        "  terms       {names}: the model terms in order\n"
+        "  coef        {term = b}: log hazard ratios\n"
+        "  se          {term = x}: standard errors (inverse information)\n"
+        "  z, p        {term = x}: Wald z and two-sided p\n"
+        "  hr          {term = x}: hazard ratios exp(coef); hr_lower, hr_upper: 95% CI\n"
+        "  means       {term = x}: column means of the fitting data (centre of the linear predictor)\n"
+        "  aliased     {term = \"constant\"|\"aliased\"} or nil: terms dropped from the fit\n"
+        "  x           {columns}: the covariates as given; assign {term = column}; levels {column = {level = true}}\n"
+        "  time, event, ties, strata, strata_levels, weights: the options used\n"
+        "  n, nevent   rows used and events; dropped: rows left out for missing values\n"
+        "  loglik, loglik0   log partial likelihood at the estimate and at 0\n"
+        "  wald, score, lr   {chisq, df, p}: the global tests (df = terms estimated)\n"
+        "  concordance Harrell's C of the linear predictor; iterations: Newton-Raphson steps\n"
+        "  basehaz     {time, cumhaz, stratum}: Breslow baseline cumulative hazard at the means\n"
+        "  ph_test     cox.zph: {chisq = {term}, p = {term}, global, transform, time, x, y}\n"
+        "  warning     text or nil: e.g. monotone likelihood\n"
+        "methods: predict(t [, {type = \"lp\"|\"risk\"|\"survival\", times}]), zph(); print(fit) shows the coefficient table");
     radl_register(L, funcs, "rad.");
 }

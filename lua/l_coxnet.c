@@ -388,6 +388,14 @@ void radl_open_coxnet(lua_State *L)
     lua_setfield(L, -2, "__gc");
     lua_pop(L, 1);
 
+    radl_document_class(L, RADL_COXNET,
+        "Coxnet: a penalised Cox path (rad.coxnet), a Lua table.\n"
+        "  lambda      {values}: the penalties, largest first\n"
+        "  beta        {per lambda: {term = value}}: the non-zero coefficients\n"
+        "  df          {counts}: non-zero coefficients per lambda; dev_ratio: fraction of null deviance explained\n"
+        "  alpha       elastic-net mixing (1 = lasso); null_deviance\n"
+        "  terms, x, levels, time, event, n, dropped: as in a Cox fit\n"
+        "methods: coef(k), predict(t, k)");
     luaL_newmetatable(L, RADL_COXNET);
     lua_newtable(L);
     radl_register(L, methods, "Coxnet:");

@@ -90,6 +90,8 @@ static size_t model_design(lua_State *L, int idx, const char *fname, const char 
     idx = lua_absindex(L, idx);
     luaL_checktype(L, idx, LUA_TTABLE);
     radl_check_keys(L, idx, fname, allowed);
+    if (t->nrow == 0)
+        radl_fail(L, "%s: the table has no rows (was the CSV file only a header?)", fname);
     if (lua_getfield(L, idx, "y") != LUA_TSTRING)
         radl_fail(L, "%s: option y must name the outcome column (a string), got %s", fname, luaL_typename(L, -1));
     *yname = lua_tostring(L, -1);
@@ -115,8 +117,16 @@ static size_t model_design(lua_State *L, int idx, const char *fname, const char 
         if (strcmp(g->names[j], *yname) == 0)
             radl_fail(L, "%s: the outcome '%s' is also listed as a predictor in x", fname, *yname);
     }
-    if (rad_table_design(t, g->names, nx + 1, 1, &g->d) < 0)
-        radl_fail(L, "%s: %s", fname, rad_error_message());
+    {
+        int xi = lua_gettop(L);
+        const char **refs = radl_scratch(L, (nx + 2) * sizeof *refs);
+        memset(refs, 0, (nx + 2) * sizeof *refs);
+        radl_check_refs(L, idx, fname, g->names + 1, nx, refs + 1);
+        radl_warn_numeric_factors(L, t, g->names + 1, nx, fname);
+        if (rad_table_design_ref(t, g->names, nx + 1, 1, refs, &g->d) < 0)
+            radl_fail(L, "%s: %s", fname, rad_error_message());
+        lua_settop(L, xi);
+    }
     if (g->d.n == 0)
         radl_fail(L, "%s: no complete rows (every row has a missing value in '%s' or a predictor)", fname, *yname);
     for (size_t i = 0; i < g->d.n; i++) {
@@ -260,16 +270,38 @@ static int check_type_opt(lua_State *L, int idx, const char *fname)
 
 static int l_logistic(lua_State *L)
 {
-    static const char *const keys[] = {"y", "x", NULL};
+    static const char *const keys[] = {"y", "x", "strict", "ref", NULL};
+    static const char *fname = "rad.logistic";
     const RadTable *t = radl_check_table(L, 1);
     const char *yname;
     Guard *g = guard_push(L);  /* 3 */
-    size_t nx = model_design(L, 2, "rad.logistic", keys, t, g, &yname);
+    size_t nx = model_design(L, 2, fname, keys, t, g, &yname);
     int xidx = lua_gettop(L);
     const char *const *xn = (const char *const *)g->d.names + 1;
-    size_t q;
+    size_t q, n = g->d.n, p = g->d.p - 1;
+    if (g->d.n <= g->d.p)
+        return radl_fail(L, "%s: only %zu complete row%s for %zu coefficients (the intercept and %zu term%s); the model needs "
+                  "more rows than coefficients", fname, g->d.n, g->d.n == 1 ? "" : "s", g->d.p, g->d.p - 1,
+                  g->d.p == 2 ? "" : "s");
+    if (lua_getfield(L, 2, "strict") != LUA_TNIL && !lua_isboolean(L, -1))
+        return radl_fail(L, "%s: option strict must be true or false, got %s", fname, luaL_typename(L, -1));
+    int strict = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    /* terms that cannot be estimated are left out and reported as NA;
+     * kidx is shifted by one for the intercept (kidx[0] = 0) */
+    int *kidx = radl_scratch(L, (p + 1) * sizeof *kidx);
+    size_t pk = radl_alias_terms(L, g->d.x + n, n, p, xn, strict, fname, kidx + 1);
+    double *kx = radl_scratch(L, (n * pk > 0 ? n * pk : 1) * sizeof *kx);
+    const char **knames = radl_scratch(L, (pk ? pk : 1) * sizeof *knames);
+    kidx[0] = 0;
+    for (size_t j = 1; j <= p; j++)
+        if (kidx[j] >= 0) {
+            memcpy(kx + (size_t)kidx[j] * n, g->d.x + j * n, n * sizeof *kx);
+            knames[kidx[j]] = xn[j - 1];
+            kidx[j]++;
+        }
 
-    if (rad_logistic_fit(g->d.x + g->d.n, g->d.n, g->d.p - 1, g->d.x, xn, &g->fit) < 0)
+    if (rad_logistic_fit(kx, n, pk, g->d.x, knames, &g->fit) < 0)
         return radl_error(L);
     q = g->d.p;
     lua_newtable(L);
@@ -280,11 +312,20 @@ static int l_logistic(lua_State *L)
         for (int f = 0; f < 7; f++) {
             lua_createtable(L, 0, (int)q);
             for (size_t j = 0; j < q; j++)
-                set_number(L, j ? g->d.names[j] : "(Intercept)", arr[f][j]);
+                set_number(L, j ? g->d.names[j] : "(Intercept)", kidx[j] >= 0 ? arr[f][kidx[j]] : NAN);
             lua_setfield(L, -2, fields[f]);
         }
     }
     set_common(L, t, g, nx, yname, xidx);
+    if (pk < p) {
+        lua_createtable(L, 0, (int)(p - pk));
+        for (size_t j = 1; j <= p; j++)
+            if (kidx[j] < 0) {
+                lua_pushstring(L, kidx[j] == -1 ? "constant" : "aliased");
+                lua_setfield(L, -2, xn[j - 1]);
+            }
+        lua_setfield(L, -2, "aliased");
+    }
     lua_pushnumber(L, g->fit.deviance);
     lua_setfield(L, -2, "deviance");
     lua_pushnumber(L, g->fit.null_deviance);
@@ -325,33 +366,65 @@ static double field_num(lua_State *L, int idx, const char *tbl, const char *key)
     return v;
 }
 
-static int m_logistic_tostring(lua_State *L)
+/* A printed model is built line by line into the table at stack slot 2, not
+ * in a luaL_Buffer: the fields read between the lines would sit on top of
+ * the buffer's box, and once the buffer grows (a fit with many terms) it
+ * would write through a stale pointer. */
+static void add_line(lua_State *L, const char *line)
+{
+    lua_pushstring(L, line);
+    lua_rawseti(L, 2, (lua_Integer)lua_rawlen(L, 2) + 1);
+}
+
+static int join_lines(lua_State *L)
 {
     luaL_Buffer b;
+    lua_settop(L, 2);
+    luaL_buffinit(L, &b);
+    for (lua_Integer k = 1; k <= (lua_Integer)lua_rawlen(L, 2); k++) {
+        lua_rawgeti(L, 2, k);
+        luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
+    return 1;
+}
+
+static int m_logistic_tostring(lua_State *L)
+{
     char line[512];
     luaL_checktype(L, 1, LUA_TTABLE);
-    luaL_buffinit(L, &b);
+    lua_settop(L, 1);
+    lua_newtable(L); /* 2: the lines, joined at the end */
     lua_getfield(L, 1, "y");
     lua_getfield(L, 1, "n");
     lua_getfield(L, 1, "dropped");
     snprintf(line, sizeof line, "Logistic regression of %s (n = %d, %d rows with missing values dropped)\n",
              lua_tostring(L, -3) ? lua_tostring(L, -3) : "?", (int)lua_tointeger(L, -2), (int)lua_tointeger(L, -1));
     lua_pop(L, 3);
-    luaL_addstring(&b, line);
+    add_line(L, line);
     snprintf(line, sizeof line, "%-20s %12s %10s %8s %10s %10s %23s\n", "term", "estimate", "SE", "z", "p", "OR",
              "95% CI");
-    luaL_addstring(&b, line);
+    add_line(L, line);
     lua_getfield(L, 1, "terms");
     int ti = lua_gettop(L);
     for (lua_Integer k = 1; k <= (lua_Integer)lua_rawlen(L, ti); k++) {
         lua_rawgeti(L, ti, k);
         const char *term = lua_tostring(L, -1);
-        if (term) {
+        if (term && isnan(field_num(L, 1, "coef", term))) {
+            /* a term left out of the fit (constant or aliased), as R prints NA */
+            const char *why = "dropped";
+            if (lua_getfield(L, 1, "aliased") == LUA_TTABLE && lua_getfield(L, -1, term) == LUA_TSTRING)
+                why = lua_tostring(L, -1); /* a literal kept by the fit table */
+            snprintf(line, sizeof line, "%-20s %12s %10s %10s %8s %10s  (%s: not estimated)\n", term, "NA", "NA",
+                     "NA", "NA", "NA", why);
+            lua_settop(L, ti + 1);
+            add_line(L, line);
+        } else if (term) {
             snprintf(line, sizeof line, "%-20s %12.5g %10.4g %8.3f %10.3g %10.4g  [%9.4g, %9.4g]\n", term,
                      field_num(L, 1, "coef", term), field_num(L, 1, "se", term), field_num(L, 1, "z", term),
                      field_num(L, 1, "p", term), field_num(L, 1, "or", term), field_num(L, 1, "or_lower", term),
                      field_num(L, 1, "or_upper", term));
-            luaL_addstring(&b, line);
+            add_line(L, line);
         }
         lua_pop(L, 1);
     }
@@ -363,9 +436,8 @@ static int m_logistic_tostring(lua_State *L)
     snprintf(line, sizeof line, "deviance %.6g (null %.6g), AIC %.6g, %d IRLS iterations",
              lua_tonumber(L, -4), lua_tonumber(L, -3), lua_tonumber(L, -2), (int)lua_tointeger(L, -1));
     lua_pop(L, 4);
-    luaL_addstring(&b, line);
-    luaL_pushresult(&b);
-    return 1;
+    add_line(L, line);
+    return join_lines(L);
 }
 
 /* ---- rad.glmnet_logistic(_cv) ----------------------------------------------------------- */
@@ -709,8 +781,11 @@ void radl_open_models(lua_State *L)
 {
     static const RadlReg funcs[] = {
         {"logistic", l_logistic,
-         "rad.logistic(t, {y = col, x = {cols}}) -> Logistic: maximum-likelihood logistic regression (IRLS, as R glm); "
-         "coef, se, z, p, or, or_lower, or_upper by term, deviance, aic; rows with missing values dropped"},
+         "rad.logistic(t, {y = col, x = {cols}, ref = {col = level}, strict = false}) -> Logistic: maximum-likelihood "
+         "logistic regression (IRLS, as R glm); coef, se, z, p, or, or_lower, or_upper by term, deviance, aic; rows "
+         "with missing values dropped. Text columns become terms \"col:level\" against the reference level (ref, "
+         "default the first in sorted order); a constant or aliased term is dropped with a warning and reported as "
+         "NA (strict = true: an error). help(fit) lists the fields"},
         {"glmnet_logistic", l_glmnet_logistic,
          "rad.glmnet_logistic(t, {y =, x =, alpha = 1, nlambda = 100, lambda =, standardize = true}) -> GlmnetPath: "
          "lasso / elastic-net logistic path by coordinate descent (glmnet's conventions)"},
@@ -749,6 +824,19 @@ void radl_open_models(lua_State *L)
     lua_setfield(L, -2, "__gc");
     lua_pop(L, 1);
 
+    radl_document_class(L, RADL_LOGISTIC,
+        "Logistic: a fitted logistic regression (rad.logistic), a Lua table whose fields are plain values.\n"
+        "Per-term fields are keyed by term name: \"(Intercept)\", a numeric column, or \"column:level\";\n"
+        "a term left out as constant or aliased has rad.NA in each of them.\n"
+        "  terms       {names}: \"(Intercept)\" then the model terms in order\n"
+        "  coef        {term = b}: log odds ratios (the intercept: log odds)\n"
+        "  se, z, p    {term = x}: standard errors, Wald z, two-sided p\n"
+        "  or          {term = x}: odds ratios exp(coef); or_lower, or_upper: 95% Wald CI\n"
+        "  aliased     {term = \"constant\"|\"aliased\"} or nil: terms dropped from the fit\n"
+        "  y           the outcome column; x {columns}: the predictors; levels {column = {level = true}}\n"
+        "  n           rows used; dropped: rows left out for missing values\n"
+        "  deviance, null_deviance, aic, iterations (IRLS)\n"
+        "methods: predict(t [, {type = \"link\"|\"response\"}]); print(fit) shows the coefficient table");
     luaL_newmetatable(L, RADL_LOGISTIC);
     lua_newtable(L);
     radl_register(L, logistic_methods, "Logistic:");
@@ -757,6 +845,15 @@ void radl_open_models(lua_State *L)
     lua_setfield(L, -2, "__tostring");
     lua_pop(L, 1);
 
+    radl_document_class(L, RADL_GLMNET,
+        "GlmnetPath: a penalised logistic path (rad.glmnet_logistic), a Lua table.\n"
+        "  lambda      {values}: the penalties, largest first\n"
+        "  a0          {values}: the intercept per lambda\n"
+        "  beta        {per lambda: {term = value}}: the non-zero coefficients\n"
+        "  df          {counts}: non-zero coefficients per lambda; dev_ratio: fraction of null deviance explained\n"
+        "  alpha       elastic-net mixing (1 = lasso); null_deviance\n"
+        "  terms, x, y, levels, n, dropped: as in a Logistic fit\n"
+        "methods: coef(k), predict(t, k [, {type}])");
     luaL_newmetatable(L, RADL_GLMNET);
     lua_newtable(L);
     radl_register(L, glmnet_methods, "GlmnetPath:");
@@ -765,6 +862,14 @@ void radl_open_models(lua_State *L)
     lua_setfield(L, -2, "__tostring");
     lua_pop(L, 1);
 
+    radl_document_class(L, RADL_ROC,
+        "ROC: a receiver operating characteristic curve (rad.roc), a Lua table.\n"
+        "  auc         area under the curve; se: its DeLong standard error\n"
+        "  ci          {lower, upper}: 95% DeLong CI (nil with fewer than 2 cases in a class)\n"
+        "  n_pos, n_neg  cases and controls\n"
+        "  points      the curve: {thresholds, tpr, fpr} (arrays, one entry per cut-off)\n"
+        "  y, score    the data used (NA pairs dropped)\n"
+        "methods: at(cutoff), youden()");
     luaL_newmetatable(L, RADL_ROC);
     lua_newtable(L);
     radl_register(L, roc_methods, "ROC:");

@@ -22,38 +22,42 @@
 static void push_source(lua_State *L)
 {
     luaL_Buffer b;
+    /* arg goes on the stack before the buffer: a buffer operation needs the
+     * stack as the previous one left it */
+    int has_arg = lua_getglobal(L, "arg") == LUA_TTABLE;
+    int ai = lua_gettop(L);
     luaL_buffinit(L, &b);
-    if (lua_getglobal(L, "arg") == LUA_TTABLE) {
+    if (has_arg) {
         int first = 1;
         /* arg[-k] .. arg[-1] are the interpreter and its options */
         lua_Integer lo = 0;
-        while (lua_rawgeti(L, -1, lo - 1) == LUA_TSTRING) {
+        while (lua_rawgeti(L, ai, lo - 1) == LUA_TSTRING) {
             lua_pop(L, 1);
             lo--;
         }
         lua_pop(L, 1);
         for (lua_Integer i = lo;; i++) {
-            if (lua_rawgeti(L, -1, i) != LUA_TSTRING) {
+            if (lua_rawgeti(L, ai, i) != LUA_TSTRING) {
                 lua_pop(L, 1);
                 if (i >= 0)
                     break;
                 continue;
             }
-            const char *s = lua_tostring(L, -1);
-            lua_pop(L, 1);
-            if (!first)
-                luaL_addchar(&b, ' ');
-            luaL_addstring(&b, s);
+            if (!first) {
+                lua_pushliteral(L, " ");
+                lua_insert(L, -2);
+                lua_concat(L, 2);
+            }
+            luaL_addvalue(&b);
             first = 0;
         }
-        lua_pop(L, 1);
         if (first)
             luaL_addstring(&b, "radlab (interactive)");
     } else {
-        lua_pop(L, 1);
         luaL_addstring(&b, "lua (interactive or embedded)");
     }
     luaL_pushresult(&b);
+    lua_remove(L, ai);
 }
 
 /* ---- methods -------------------------------------------------------------------------- */

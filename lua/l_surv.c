@@ -842,6 +842,14 @@ void radl_open_surv(lua_State *L)
     lua_setfield(L, -2, "__gc");
     lua_pop(L, 1);
 
+    radl_document_class(L, RADL_KM,
+        "KM: Kaplan-Meier curves (rad.km), a Lua table.\n"
+        "  time, n_risk, n_event, n_censor, surv, se, lower, upper: the curve, one entry per distinct time\n"
+        "  n, events   subjects and events; conf: the confidence level\n"
+        "  median, median_lower, median_upper: median survival with its CI (rad.NA when not reached)\n"
+        "  groups      {levels}: with group =, the levels in curve order\n"
+        "  curves      with group =: one table per level with the fields above, in level order\n"
+        "methods: at(times); print(km) shows n, events and median per curve");
     luaL_newmetatable(L, RADL_KM);
     lua_newtable(L);
     radl_register(L, km_methods, "KM:");

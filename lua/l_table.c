@@ -197,12 +197,29 @@ static char check_sep(lua_State *L, const char *s, const char *fname)
 
 static int l_read_csv(lua_State *L)
 {
-    static const char *const keys[] = {"sep", "types", "na", NULL};
+    static const char *const keys[] = {"sep", "types", "na", "decimal", "inf", NULL};
     const char *path = luaL_checkstring(L, 1);
-    RadCsvOptions opt = {0, NULL, NULL, NULL};
+    RadCsvOptions opt;
+    RadCsvReport rep;
     RadTable **box;
+    memset(&opt, 0, sizeof opt);
+    opt.report = &rep;
     radl_check_keys(L, 2, "read_csv", keys);
     opt.sep = check_sep(L, radl_opt_string(L, 2, "sep", NULL), "read_csv");
+    {
+        const char *d = radl_opt_string(L, 2, "decimal", ".");
+        if (strcmp(d, ".") != 0 && strcmp(d, ",") != 0)
+            return radl_fail(L, "read_csv: option 'decimal' must be \".\" or \",\", got \"%s\"", d);
+        opt.decimal = d[0];
+        if (!lua_isnoneornil(L, 2)) {
+            int ty = lua_getfield(L, 2, "inf");
+            if (ty != LUA_TNIL && ty != LUA_TBOOLEAN)
+                return radl_fail(L, "read_csv: option 'inf' must be true (infinite cells are +-infinity) or false "
+                                 "(they are missing), got %s", luaL_typename(L, -1));
+            opt.inf = lua_toboolean(L, -1);
+            lua_pop(L, 1);
+        }
+    }
     if (!lua_isnoneornil(L, 2)) {
         int ty = lua_getfield(L, 2, "types"); /* stays on the stack: keeps the names alive */
         if (ty == LUA_TTABLE) {
@@ -259,6 +276,28 @@ static int l_read_csv(lua_State *L)
     *box = rad_table_read_csv(path, &opt);
     if (!*box)
         return radl_error(L);
+    if (rep.warning[0])
+        radl_warn(L, "rad.read_csv: %s: %s", path, rep.warning);
+    return 1;
+}
+
+static int l_warnings(lua_State *L)
+{
+    int clear = lua_toboolean(L, 1);
+    if (lua_getfield(L, LUA_REGISTRYINDEX, RADL_WARNINGS_KEY) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+    }
+    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+    lua_createtable(L, (int)n, 0);
+    for (lua_Integer k = 1; k <= n; k++) {
+        lua_rawgeti(L, -2, k);
+        lua_rawseti(L, -2, k);
+    }
+    if (clear) {
+        lua_newtable(L);
+        lua_setfield(L, LUA_REGISTRYINDEX, RADL_WARNINGS_KEY);
+    }
     return 1;
 }
 
@@ -268,6 +307,17 @@ static int l_table_new(lua_State *L)
     size_t ncol, nrow = 0;
     luaL_checktype(L, 1, LUA_TTABLE);
     ncol = (size_t)lua_rawlen(L, 1);
+    /* a key that is not 1..ncol: {time = {...}} instead of {{"time", {...}}} */
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        lua_pop(L, 1);
+        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 || lua_tointeger(L, -1) > (lua_Integer)ncol) {
+            const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : luaL_typename(L, -1);
+            return radl_fail(L, "rad.table.new: got a column keyed '%s'; give an array of {name, values} pairs "
+                             "(columns keep their order): rad.table.new{{\"%s\", {...}}, {\"other\", {...}}}", k,
+                             lua_type(L, -1) == LUA_TSTRING ? k : "name");
+        }
+    }
     if (ncol) {
         if (lua_rawgeti(L, 1, 1) != LUA_TTABLE)
             luaL_error(L, "rad.table.new: element 1 must be a pair {name, values}");
@@ -733,7 +783,8 @@ static int m_tostring(lua_State *L)
 void radl_open_table(lua_State *L)
 {
     static const RadlReg funcs[] = {
-        {"read_csv", l_read_csv, "rad.read_csv(path [, {sep =, types = {col = \"string\"|\"number\"}, na = {...}}]) -> Table: read a CSV file (RFC 4180; \"\" and NA are missing)"},
+        {"read_csv", l_read_csv, "rad.read_csv(path [, {sep =, types = {col = \"string\"|\"number\"}, na = {...}, decimal = \".\"|\",\", inf = false}]) -> Table: read a CSV file (RFC 4180). Missing: empty cells, NA, NaN, nan and the na spellings. inf, -Inf, Infinity cells are read as missing with a warning, or as +-infinity with inf = true. decimal = \",\" reads 1,5 as 1.5 (fields then separated by ';' or tab). A number beyond the double range is an error naming line and column"},
+        {"warnings", l_warnings, "rad.warnings([clear]) -> {messages}: the warnings radlab issued (dropped model terms, infinite CSV cells, numeric-looking factors), oldest first; clear = true empties the list"},
         {NULL, NULL, NULL}};
     static const RadlReg table_funcs[] = {
         {"new", l_table_new, "rad.table.new{{name, values}, ...} -> Table: a table from columns in order (rad.NA for missing values)"},

@@ -516,6 +516,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: cannot create the Lua state: not enough memory\n", progname);
         return 1;
     }
+    lua_warning(L, "@on", 0); /* the engine's warnings (dropped terms, odd cells) are shown */
     lua_pushcfunction(L, pmain);
     lua_pushinteger(L, argc);
     lua_pushlightuserdata(L, argv);

@@ -40,20 +40,26 @@
 static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-/* Parse the whole cell s (NUL-terminated) as a number; 0 on success. */
-static int parse_number(const char *s, double *out)
+/* Parse the whole cell s (NUL-terminated) as a number whose decimal point is
+ * `dec` ('.' or ','): 0 on success, -1 for text, -2 for a number beyond the
+ * range of a double. */
+static int parse_number(const char *s, char dec, double *out)
 {
     const char *p = s, *q;
     uint64_t m = 0;
     int neg = 0, digits = 0, sig = 0, exp10 = 0, dropped = 0;
-    char *end;
+    char *end, tmp[512];
     double v;
+    size_t len;
 
     while (*p == ' ' || *p == '\t')
         p++;
     q = p;
     if (*p == '-' || *p == '+')
         neg = *p++ == '-';
+    /* only digits or the decimal point may start a number: no inf, nan, hex */
+    if (!((*p >= '0' && *p <= '9') || *p == dec))
+        return -1;
     /* fast path: [digits][.digits][e[+-]digits] with few significant digits */
     while (*p >= '0' && *p <= '9') {
         if (sig < 19 && (m || *p != '0')) {
@@ -66,7 +72,7 @@ static int parse_number(const char *s, double *out)
         p++;
         digits++;
     }
-    if (*p == '.') {
+    if (*p == dec) {
         p++;
         while (*p >= '0' && *p <= '9') {
             if (sig < 19 && (m || *p != '0')) {
@@ -107,22 +113,56 @@ static int parse_number(const char *s, double *out)
             return 0;
         }
     }
-    /* slow path: strtod, but no hexadecimal and no NaN */
-    p = q;
-    if (*p == '-' || *p == '+')
-        p++;
-    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+    /* slow path: strtod on a copy with the decimal point as '.' (strtod
+     * reads the C locale's); the other mark is text ("1.5" with dec ',') */
+    len = strlen(q);
+    if (len >= sizeof tmp)
         return -1;
-    if (!*q)
-        return -1;
-    v = strtod(q, &end);
-    if (end == q)
+    for (size_t k = 0; k <= len; k++) {
+        if (q[k] == (dec == ',' ? '.' : ',') || q[k] == 'x' || q[k] == 'X')
+            return -1;
+        tmp[k] = q[k] == dec ? '.' : q[k];
+    }
+    v = strtod(tmp, &end);
+    if (end == tmp)
         return -1;
     while (*end == ' ' || *end == '\t')
         end++;
     if (*end || v != v)
         return -1;
+    if (isinf(v))
+        return -2;
     *out = v;
+    return 0;
+}
+
+int rad_csv_number(const char *s, char decimal, double *out)
+{
+    return parse_number(s, decimal == ',' ? ',' : '.', out);
+}
+
+int rad_csv_infinity(const char *s, double *out)
+{
+    static const char *const spell[] = {"inf", "Inf", "INF", "infinity", "Infinity", "INFINITY", NULL};
+    const char *p = s, *e;
+    int neg = 0;
+    size_t len;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == '-' || *p == '+')
+        neg = *p++ == '-';
+    for (e = p; *e && *e != ' ' && *e != '\t'; e++)
+        ;
+    len = (size_t)(e - p);
+    while (*e == ' ' || *e == '\t')
+        e++;
+    if (*e)
+        return 0;
+    for (size_t k = 0; spell[k]; k++)
+        if (strlen(spell[k]) == len && strncmp(p, spell[k], len) == 0) {
+            *out = neg ? -INFINITY : INFINITY;
+            return 1;
+        }
     return 0;
 }
 
@@ -200,7 +240,7 @@ static int is_missing(const char *s, const RadCsvOptions *opt)
     const char *p = s;
     while (*p == ' ' || *p == '\t')
         p++;
-    if (!*p || strcmp(s, "NA") == 0)
+    if (!*p || strcmp(s, "NA") == 0 || strcmp(s, "NaN") == 0 || strcmp(s, "nan") == 0 || strcmp(s, "NAN") == 0)
         return 1;
     for (size_t k = 0; opt && opt->na && opt->na[k]; k++)
         if (strcmp(s, opt->na[k]) == 0)
@@ -292,7 +332,9 @@ RadTable *rad_table_read_csv(const char *path, const RadCsvOptions *opt)
 {
     size_t len, ncol = 0, ncell = 0, cap = 0, nrow = 0, rowcap = 0;
     CellOffset *cells = NULL;
-    size_t *rowline = NULL;
+    size_t *rowline = NULL, *ninf = NULL, *infline = NULL;
+    const char **infcell = NULL;
+    char dec = '.';
     double **num = NULL;
     char *isnum = NULL;
     int ok = 0;
@@ -313,6 +355,23 @@ RadTable *rad_table_read_csv(const char *path, const RadCsvOptions *opt)
     ps.end = ps.buf + len;
     ps.line = 1;
     ps.path = path;
+    if (len >= 2 && (((unsigned char)ps.buf[0] == 0xFF && (unsigned char)ps.buf[1] == 0xFE) ||
+                     ((unsigned char)ps.buf[0] == 0xFE && (unsigned char)ps.buf[1] == 0xFF))) {
+        rad_error_set("%s is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8 CSV", path);
+        goto fail;
+    }
+    {
+        /* a NUL byte: a binary file (or UTF-16 without a mark), not CSV */
+        const char *z = memchr(ps.buf, 0, len);
+        if (z) {
+            size_t zl = 1;
+            for (const char *q = ps.buf; q < z; q++)
+                zl += *q == '\n';
+            rad_error_set("%s: line %zu holds a NUL byte: this is a binary file, not CSV text (a CSV file is "
+                          "UTF-8 text with one record per line)", path, zl);
+            goto fail;
+        }
+    }
     if (len >= 3 && memcmp(ps.buf, "\xEF\xBB\xBF", 3) == 0)
         ps.p += 3;
     while (ps.p < ps.end && (*ps.p == '\n' || *ps.p == '\r')) {
@@ -329,6 +388,16 @@ RadTable *rad_table_read_csv(const char *path, const RadCsvOptions *opt)
         goto fail;
     }
     ps.sep = opt && opt->sep ? opt->sep : detect_sep(ps.p, ps.end);
+    if (opt && opt->decimal && opt->decimal != '.' && opt->decimal != ',') {
+        rad_error_set("%s: decimal mark '%c' is not supported (use '.' or ',')", path, opt->decimal);
+        goto fail;
+    }
+    dec = opt && opt->decimal == ',' ? ',' : '.';
+    if (dec == ',' && ps.sep == ',') {
+        rad_error_set("%s: decimal = \",\" needs fields separated by ';' or a tab, but the header line is "
+                      "separated by ','%s", path, opt->sep ? "" : " (detected)");
+        goto fail;
+    }
 
     /* header */
     do {
@@ -389,7 +458,10 @@ RadTable *rad_table_read_csv(const char *path, const RadCsvOptions *opt)
      * column is still numeric; offsets are kept for string columns */
     isnum = rad_malloc(ncol, "CSV columns");
     num = rad_calloc(ncol, sizeof *num, "CSV columns");
-    if (!isnum || !num)
+    ninf = rad_calloc(ncol, sizeof *ninf, "CSV columns");
+    infline = rad_calloc(ncol, sizeof *infline, "CSV columns");
+    infcell = rad_calloc(ncol, sizeof *infcell, "CSV columns");
+    if (!isnum || !num || !ninf || !infline || !infcell)
         goto fail;
     rowcap = len / (size_t)(ps.p - ps.buf) + 16; /* a guess from the header's length */
     cap = rowcap * ncol;
@@ -448,9 +520,23 @@ RadTable *rad_table_read_csv(const char *path, const RadCsvOptions *opt)
             }
             cells[ncell++] = (CellOffset)(f - ps.buf) | (quoted ? QUOTED : 0);
             if (j < ncol && isnum[j]) {
+                int r;
                 if (is_missing(f, opt))
                     num[j][nrow] = NAN;
-                else if (parse_number(f, &num[j][nrow]) < 0) {
+                else if ((r = parse_number(f, dec, &num[j][nrow])) == -2) {
+                    rad_error_set("%s: line %zu, column '%s': '%s' is too large for a double (the largest is about "
+                                  "1.8e308); fix the value, or mark the column as text with types = {%s = "
+                                  "\"string\"}", path, line0, names[j], f, names[j]);
+                    goto fail;
+                } else if (r < 0 && rad_csv_infinity(f, &num[j][nrow])) {
+                    if (!(opt && opt->inf)) {
+                        num[j][nrow] = NAN;
+                        if (!ninf[j]++) {
+                            infline[j] = line0;
+                            infcell[j] = f;
+                        }
+                    }
+                } else if (r < 0) {
                     if (in_list(opt ? opt->num_cols : NULL, names[j])) {
                         rad_error_set("%s: line %zu, column '%s': '%s' is not a number (the column was declared "
                                       "numeric)", path, line0, names[j], f);
@@ -501,6 +587,24 @@ RadTable *rad_table_read_csv(const char *path, const RadCsvOptions *opt)
                 goto fail;
         }
     }
+    if (opt && opt->report) {
+        RadCsvReport *rep = opt->report;
+        size_t wlen = 0;
+        rep->ninf = 0;
+        rep->warning[0] = 0;
+        for (size_t j = 0; j < ncol; j++) {
+            if (!isnum[j] || !ninf[j])
+                continue;
+            rep->ninf += ninf[j];
+            if (wlen + 200 < sizeof rep->warning)
+                wlen += (size_t)snprintf(rep->warning + wlen, sizeof rep->warning - wlen,
+                                        "%scolumn '%s': %zu infinite value%s (first '%s' on line %zu) read as "
+                                        "missing", wlen ? "; " : "", names[j], ninf[j], ninf[j] == 1 ? "" : "s",
+                                        infcell[j], infline[j]);
+        }
+        if (wlen && wlen + 60 < sizeof rep->warning)
+            snprintf(rep->warning + wlen, sizeof rep->warning - wlen, " (read with {inf = true} to keep them)");
+    }
     ok = 1;
 fail:
     if (!ok) {
@@ -510,6 +614,9 @@ fail:
     for (size_t j = 0; num && j < ncol; j++)
         free(num[j]);
     free(num);
+    free(ninf);
+    free(infline);
+    free(infcell);
     free(isnum);
     free(names);
     free(cells);

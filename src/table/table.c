@@ -256,11 +256,51 @@ const RadColumn *rad_table_get(const RadTable *t, const char *name)
     return NULL;
 }
 
+size_t rad_column_numbers(const RadColumn *c, size_t nrow, size_t *first_text, size_t *ntext)
+{
+    size_t nnum = 0, nt = 0;
+    double v;
+    *first_text = (size_t)-1;
+    for (size_t i = 0; c->type == RAD_COL_STR && i < nrow; i++) {
+        if (!c->str[i])
+            continue;
+        if (rad_csv_number(c->str[i], '.', &v) == 0 || rad_csv_infinity(c->str[i], &v))
+            nnum++;
+        else if (!nt++)
+            *first_text = i;
+    }
+    *ntext = nt;
+    return nnum;
+}
+
 const RadColumn *rad_table_get_num(const RadTable *t, const char *name)
 {
     const RadColumn *c = rad_table_get(t, name);
     if (c && c->type != RAD_COL_NUM) {
-        rad_error_set("column '%s' holds strings, a numeric column is needed here", name);
+        size_t first, ntext, nnum = rad_column_numbers(c, t->nrow, &first, &ntext);
+        if (nnum > 0 && nnum >= ntext) {
+            const char *s = c->str[first];
+            double v;
+            int comma = strchr(s, ',') && rad_csv_number(s, ',', &v) == 0;
+            rad_error_set("column '%s' was read as text, not numbers, because row %zu holds '%s' (%zu cell%s not "
+                          "a number, %zu %s); %s", name, first + 1, s, ntext, ntext == 1 ? " is" : "s are", nnum,
+                          nnum == 1 ? "is" : "are",
+                          comma ? "the file seems to use decimal commas: read it with {decimal = \",\"}"
+                                : "fix that cell, or read the file with {na = {...}} listing its spelling as missing");
+        } else {
+            /* every cell a number with a decimal comma: say how to read them */
+            size_t ncomma = 0, first_comma = (size_t)-1;
+            double v;
+            for (size_t i = 0; i < t->nrow; i++)
+                if (c->str[i] && rad_csv_number(c->str[i], ',', &v) == 0 && ncomma++ == 0)
+                    first_comma = i;
+            if (ncomma > 0 && ncomma == ntext)
+                rad_error_set("column '%s' was read as text: its cells are numbers with a decimal comma (row %zu "
+                              "holds '%s'); read the file with {decimal = \",\"}", name, first_comma + 1,
+                              c->str[first_comma]);
+            else
+                rad_error_set("column '%s' holds strings, a numeric column is needed here", name);
+        }
         return NULL;
     }
     return c;
@@ -637,7 +677,39 @@ static size_t column_levels(const RadColumn *c, size_t nrow, const char **lv)
     return k;
 }
 
+/* Move level `ref` to the front of lv[0..nl-1] (the rest stay sorted); -1
+ * with a message listing the levels when it is not one of them. */
+static int put_ref_first(const char **lv, size_t nl, const char *col, const char *ref)
+{
+    size_t k;
+    for (k = 0; k < nl && strcmp(lv[k], ref) != 0; k++)
+        ;
+    if (k == nl) {
+        char buf[300];
+        size_t len = 0;
+        buf[0] = 0;
+        for (size_t l = 0; l < nl && len + 40 < sizeof buf; l++)
+            len += (size_t)snprintf(buf + len, sizeof buf - len, "%s'%s'", l ? ", " : "", lv[l]);
+        if (len + 40 >= sizeof buf)
+            snprintf(buf + len, sizeof buf - len, ", ...");
+        return rad_error_set("design: reference level '%s' of column '%s' is not in the data (its levels: %s); "
+                             "name one of these in ref", ref, col, buf);
+    }
+    for (; k > 0; k--) {
+        const char *tmp = lv[k];
+        lv[k] = lv[k - 1];
+        lv[k - 1] = tmp;
+    }
+    return 0;
+}
+
 int rad_table_design(const RadTable *t, const char *const *names, size_t nnames, int drop_na, RadDesign *d)
+{
+    return rad_table_design_ref(t, names, nnames, drop_na, NULL, d);
+}
+
+int rad_table_design_ref(const RadTable *t, const char *const *names, size_t nnames, int drop_na,
+                         const char *const *ref, RadDesign *d)
 {
     const RadColumn **cols = NULL;
     const char **lv = NULL;
@@ -660,10 +732,17 @@ int rad_table_design(const RadTable *t, const char *const *names, size_t nnames,
                 rad_error_set("design: column '%s' is named twice", names[k]);
                 goto done;
             }
-        if (cols[k]->type == RAD_COL_NUM)
+        if (cols[k]->type == RAD_COL_NUM) {
+            if (ref && ref[k]) {
+                rad_error_set("design: a reference level ('%s') is given for column '%s', but it is numeric; ref "
+                              "applies to text (factor) columns", ref[k], names[k]);
+                goto done;
+            }
             p++;
-        else {
+        } else {
             size_t nl = column_levels(cols[k], t->nrow, lv);
+            if (ref && ref[k] && put_ref_first(lv, nl, names[k], ref[k]) < 0)
+                goto done;
             if (nl == 1) {
                 rad_error_set("design: string column '%s' has only one level ('%s'); a predictor needs at least two "
                               "(leave it out)", names[k], lv[0]);
@@ -704,6 +783,8 @@ int rad_table_design(const RadTable *t, const char *const *names, size_t nnames,
             continue;
         }
         size_t nl = column_levels(c, t->nrow, lv);
+        if (ref && ref[k])
+            put_ref_first(lv, nl, names[k], ref[k]);
         for (size_t l = 1; l < nl; l++, j++) {
             size_t len = strlen(c->name) + strlen(lv[l]) + 2;
             if (!(d->names[j] = rad_malloc(len, "design names")))
@@ -722,4 +803,56 @@ done:
         rad_design_free(d);
     }
     return rc;
+}
+
+size_t rad_design_alias(const double *x, size_t n, size_t p, int *why)
+{
+    double *c = rad_calloc(p ? p * p : 1, sizeof *c, "alias check");
+    double *mean = rad_calloc(p ? p : 1, sizeof *mean, "alias check");
+    size_t ndrop = 0;
+    if (!c || !mean) {
+        free(c);
+        free(mean);
+        return (size_t)-1;
+    }
+    for (size_t j = 0; j < p; j++) {
+        for (size_t i = 0; i < n; i++)
+            mean[j] += x[j * n + i];
+        mean[j] /= n ? (double)n : 1.0;
+    }
+    for (size_t j = 0; j < p; j++)
+        for (size_t l = 0; l <= j; l++) {
+            double s = 0;
+            for (size_t i = 0; i < n; i++)
+                s += (x[j * n + i] - mean[j]) * (x[l * n + i] - mean[l]);
+            c[j * p + l] = c[l * p + j] = s;
+        }
+    /* Gram-Schmidt in the centred cross-product metric, in column order: a
+     * column with (almost) no spread is constant; one whose residual after
+     * the earlier kept columns is tiny against its own spread is aliased. */
+    for (size_t i = 0; i < p; i++) {
+        double scale = fabs(mean[i]) + 1, d0 = 0;
+        for (size_t r = 0; r < n; r++)
+            d0 += (x[i * n + r] - mean[i]) * (x[i * n + r] - mean[i]);
+        why[i] = 0;
+        if (!(d0 > 1e-24 * scale * scale * (double)n))
+            why[i] = 1;
+        else if (c[i * p + i] <= 1e-9 * d0)
+            why[i] = 2;
+        if (why[i]) {
+            ndrop++;
+            continue;
+        }
+        double piv = c[i * p + i];
+        for (size_t j = i + 1; j < p; j++) {
+            double f = c[j * p + i] / piv;
+            for (size_t k = i + 1; k < p; k++)
+                c[j * p + k] -= f * c[i * p + k];
+        }
+        for (size_t j = i + 1; j < p; j++)
+            c[j * p + i] = c[i * p + j] = 0;
+    }
+    free(c);
+    free(mean);
+    return ndrop;
 }

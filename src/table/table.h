@@ -53,8 +53,14 @@ int rad_table_drop(RadTable *t, const char *name);
 long rad_table_find(const RadTable *t, const char *name);
 /* The column, or NULL with "no column 'agee' in the table (did you mean 'age'?)". */
 const RadColumn *rad_table_get(const RadTable *t, const char *name);
-/* A numeric column, or NULL with a message naming it when it is a string column. */
+/* A numeric column, or NULL with a message naming it when it is a string
+ * column; when most of its cells are numbers the message names the row and
+ * value of the first cell that is not. */
 const RadColumn *rad_table_get_num(const RadTable *t, const char *name);
+/* For a string column: how many non-missing cells read as numbers
+ * (rad_csv_number with '.'); *first_text (0-based row, or (size_t)-1) is the
+ * first non-missing cell that does not, *ntext how many do not. */
+size_t rad_column_numbers(const RadColumn *c, size_t nrow, size_t *first_text, size_t *ntext);
 /* Up to three existing names close to `name` (case-insensitive edit
  * distance), written as "'age', 'Age2' or 'agee'" into buf; returns how many. */
 size_t rad_table_suggest(const RadTable *t, const char *name, char *buf, size_t size);
@@ -78,18 +84,36 @@ RadTable *rad_table_describe(const RadTable *t);
 
 /* ---- CSV (RFC 4180) ------------------------------------------------------------------ */
 
+/* What a read noticed without failing (filled when RadCsvOptions.report is set). */
+typedef struct RadCsvReport {
+    size_t ninf;              /* infinite cells read as missing (opt->inf = 0) */
+    char warning[1024];       /* "" or one sentence per column, e.g. the infinite cells read as missing */
+} RadCsvReport;
+
 typedef struct RadCsvOptions {
     char sep;                 /* ',', ';' or '\t'; 0 = detect from the header line */
     const char *const *str_cols;   /* columns forced to strings (NULL-terminated) or NULL */
     const char *const *num_cols;   /* columns forced to numbers (an unparsable cell is an error) */
     const char *const *na;    /* extra missing-value spellings (NULL-terminated); "" and "NA" always */
+    char decimal;             /* '.' (0 = '.') or ',' (then "1,5" is 1.5 and "1.5" is not a number) */
+    int inf;                  /* 1: inf, -Inf, Infinity cells are +-infinity; 0: missing, reported */
+    RadCsvReport *report;     /* NULL or where to record warnings */
 } RadCsvOptions;
 /* Quotes, embedded separators and newlines, CRLF, UTF-8 BOM, blank lines
  * skipped; a column is numeric when every non-missing cell parses fully as a
- * decimal number (no hexadecimal, no "nan").  Missing: unquoted cells that are
- * empty, blank, "NA" or in opt->na (a quoted "" or "NA" in a string column is
- * a string).  Files up to 2 GiB.  Errors name the line and column. */
+ * decimal number (no hexadecimal).  Missing: unquoted cells that are empty,
+ * blank, "NA", "NaN", "nan", "NAN" or in opt->na (a quoted "" or "NA" in a
+ * string column is a string).  Infinite cells (inf, Inf, INF, Infinity, with a
+ * sign) are numbers: +-infinity when opt->inf, else missing (counted in the
+ * report).  A number beyond the double range (1e400) is an error naming line
+ * and column.  Files up to 2 GiB.  Errors name the line and column. */
 RadTable *rad_table_read_csv(const char *path, const RadCsvOptions *opt);
+/* The whole cell s as a number with decimal point '.' or ',': 0 and *out on
+ * success; -1 when it is not a number (also: an infinity spelling, "nan",
+ * hexadecimal); -2 when it is a number beyond the double range. */
+int rad_csv_number(const char *s, char decimal, double *out);
+/* 1 when the cell is one of the infinity spellings (sign allowed), *out = +-inf. */
+int rad_csv_infinity(const char *s, double *out);
 /* Atomic; numbers with %.17g (round-trip exact), strings quoted when needed,
  * missing values as empty cells (NA in a one-column table); sep 0 = ','. */
 int rad_table_write_csv(const RadTable *t, const char *path, char sep);
@@ -107,6 +131,18 @@ typedef struct RadDesign {
     size_t *rows;       /* the n table rows used (0-based) */
 } RadDesign;
 int rad_table_design(const RadTable *t, const char *const *names, size_t nnames, int drop_na, RadDesign *d);
+/* The same with a reference level per column (ref NULL, or nnames entries,
+ * each NULL for the default): that level gets no indicator, the others
+ * follow in sorted order.  A level not in the data is an error listing the
+ * levels; a reference level for a numeric column is an error. */
+int rad_table_design_ref(const RadTable *t, const char *const *names, size_t nnames, int drop_na,
+                         const char *const *ref, RadDesign *d);
+/* Terms that cannot be estimated, as R's coxph/glm report NA for them: for
+ * the p columns of x (n x p, column-major) why[j] = 1 when column j is
+ * constant, 2 when it is a linear combination of a constant and the earlier
+ * columns kept, else 0.  Returns how many were marked ((size_t)-1: out of
+ * memory, message recorded). */
+size_t rad_design_alias(const double *x, size_t n, size_t p, int *why);
 void rad_design_free(RadDesign *d);
 
 #endif

@@ -66,7 +66,10 @@
 --    slope_boot = slope of model_b on resample b, slope_orig = slope of
 --    model_b on the original data; optimism = mean(slope_boot - slope_orig)
 --    over the resamples where both are defined; corrected = apparent -
---    optimism.
+--    optimism.  A replicate whose fit or scoring raises an error is
+--    skipped (NA in c_boot/c_orig), counted in `failed` with the first
+--    message in `first_error`, and warned about; more than max_failed
+--    (default 0.2) of B failing is an error quoting the first message.
 --  nomogram: for a Cox model with numeric terms, each term's points are
 --    100 * (beta x - min beta x) / R, R = the widest range of beta x among the
 --    terms; total points P map to the linear predictor
@@ -588,11 +591,11 @@ local function check_scores(sc, n, fname, what)
   return sc
 end
 
---- validate.bootstrap_optimism(t, {fit = fn(train) -> model, score = fn(model, data) -> array, time =, event =, B = 200, seed = 1, slope = true}) -> {apparent, optimism, corrected, B, c_boot, c_orig, slope = {apparent, optimism, corrected, B, boot, orig}}: Harrell's bootstrap optimism-corrected concordance and calibration slope
+--- validate.bootstrap_optimism(t, {fit = fn(train) -> model, score = fn(model, data) -> array, time =, event =, B = 200, seed = 1, slope = true, max_failed = 0.2}) -> {apparent, optimism, corrected, B, failed, first_error, c_boot, c_orig, slope = {apparent, optimism, corrected, B, boot, orig}}: Harrell's bootstrap optimism-corrected concordance and calibration slope. A replicate whose fit or scoring fails is skipped, counted in failed (first_error: its message) and warned about; the run fails only when more than max_failed (a fraction, default 0.2) of the B replicates fail
 function validate.bootstrap_optimism(t, opts)
   local F = "validate.bootstrap_optimism"
   check_table(t, F)
-  check_opts(opts, F, {"fit", "score", "time", "event", "B", "seed", "slope"})
+  check_opts(opts, F, {"fit", "score", "time", "event", "B", "seed", "slope", "max_failed"})
   if type(opts.fit) ~= "function" then error(F .. ": option fit must be a function(train) -> model", 2) end
   if type(opts.score) ~= "function" then
     error(F .. ": option score must be a function(model, data) -> array of risk scores", 2)
@@ -602,6 +605,10 @@ function validate.bootstrap_optimism(t, opts)
   local B = opts.B or 200
   if type(B) ~= "number" or B ~= math.floor(B) or B < 1 then
     error(F .. ": option B must be a positive integer, got " .. tostring(B), 2)
+  end
+  local max_failed = opts.max_failed or 0.2
+  if type(max_failed) ~= "number" or not (max_failed >= 0 and max_failed <= 1) then
+    error(F .. ": option max_failed must be a fraction between 0 and 1, got " .. tostring(max_failed), 2)
   end
   local want_slope = opts.slope
   if want_slope == nil then want_slope = true end
@@ -623,11 +630,22 @@ function validate.bootstrap_optimism(t, opts)
   local sum, used = 0, 0
   local ssum, sused = 0, 0
   local cb, co, sb, so = {}, {}, {}, {}
+  local failed, first_error = 0, nil
   for b, r in ipairs(boots) do
-    local train = r.train
-    local m = opts.fit(train)
-    local c_boot, s_boot = C(train, m, "bootstrap sample")
-    local c_orig, s_orig = C(t, m, "original data")
+    -- a replicate that fails (a fit that does not converge, a resample
+    -- without events, ...) is skipped and counted, not fatal
+    local ok, c_boot, s_boot, c_orig, s_orig = pcall(function()
+      local train = r.train
+      local m = opts.fit(train)
+      local cb1, sb1 = C(train, m, "bootstrap sample")
+      local co1, so1 = C(t, m, "original data")
+      return cb1, sb1, co1, so1
+    end)
+    if not ok then
+      failed = failed + 1
+      first_error = first_error or ("replicate " .. b .. ": " .. tostring(c_boot))
+      c_boot, s_boot, c_orig, s_orig = NA, NA, NA, NA
+    end
     cb[b], co[b], sb[b], so[b] = c_boot, c_orig, s_boot, s_orig
     if not isna(c_boot) and not isna(c_orig) then
       sum, used = sum + (c_boot - c_orig), used + 1
@@ -636,10 +654,18 @@ function validate.bootstrap_optimism(t, opts)
       ssum, sused = ssum + (s_boot - s_orig), sused + 1
     end
   end
+  if failed > max_failed * B then
+    error(string.format("%s: %d of %d bootstrap replicates failed, more than max_failed = %g allows; the first: %s",
+      F, failed, B, max_failed, first_error), 2)
+  end
+  if failed > 0 then
+    warn(string.format("%s: %d of %d bootstrap replicates failed and were skipped; the first: %s", F, failed, B,
+      first_error))
+  end
   if used == 0 then error(F .. ": no bootstrap resample gave a defined concordance", 2) end
   local optimism = sum / used
   local res = {apparent = apparent, optimism = optimism, corrected = apparent - optimism, B = used,
-               c_boot = cb, c_orig = co}
+               failed = failed, first_error = first_error, c_boot = cb, c_orig = co}
   if want_slope then
     local sopt = sused > 0 and ssum / sused or NA
     res.slope = {apparent = s_app, optimism = sopt, B = sused, boot = sb, orig = so,

@@ -155,6 +155,30 @@ do
     time = "time", event = "event", B = 2}) end, "must return an array of 120 numbers", "bad score function")
   T.errors(function() validate.bootstrap_optimism(t, {fit = fit, time = "time", event = "event"}) end,
     "option score must be a function", "score required")
+  -- failing replicates: calls 2 and 5 of fit (replicates 1 and 4) fail; the
+  -- others are exactly the replicates of the run with seed 3 above
+  local calls = 0
+  local flaky = function(d)
+    calls = calls + 1
+    if calls == 2 or calls == 5 then error("no convergence in call " .. calls, 0) end
+    return fit(d)
+  end
+  local o4 = validate.bootstrap_optimism(t, {fit = flaky, score = score, time = "time", event = "event", B = 25,
+    seed = 3})
+  T.is(o4.failed, 2, "bootstrap_optimism: two failed replicates counted")
+  T.is(o4.first_error, "replicate 1: no convergence in call 2", "bootstrap_optimism: the first failure's message")
+  T.is(o4.B, 23, "bootstrap_optimism: 23 replicates used")
+  T.is(o4.c_boot[1], NA, "bootstrap_optimism: a failed replicate is NA")
+  local sum4 = 0
+  for b = 1, 25 do if b ~= 1 and b ~= 4 then sum4 = sum4 + o.c_boot[b] - o.c_orig[b] end end
+  T.near(o4.optimism, sum4 / 23, 1e-12, "bootstrap_optimism: optimism over the replicates that worked")
+  calls = 0
+  T.errors(function() validate.bootstrap_optimism(t, {fit = flaky, score = score, time = "time", event = "event",
+    B = 10, seed = 3, max_failed = 0.1}) end,
+    "validate.bootstrap_optimism: 2 of 10 bootstrap replicates failed, more than max_failed = 0.1 allows; the first: replicate 1: no convergence in call 2",
+    "bootstrap_optimism: too many failures is an error")
+  T.errors(function() validate.bootstrap_optimism(t, {fit = fit, score = score, time = "time", event = "event",
+    max_failed = 2}) end, "option max_failed must be a fraction between 0 and 1, got 2", "bootstrap_optimism: bad max_failed")
 end
 
 -- ---- nomogram ------------------------------------------------------------------

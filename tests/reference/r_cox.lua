@@ -62,6 +62,37 @@ for _, ties in ipairs({"efron", "breslow"}) do
   T.near(fit.hr.sex, math.exp(fit.coef.sex), 1e-12, ties .. ": HR = exp(coef)")
   used[ties] = fit
 end
+-- strata and case weights (reference_values.csv: lung.cox.strata_inst.*, lung.cox.weights_karno.*)
+do
+  local ts = lung:drop_na({"time", "status", "age", "sex", "inst"})
+  local fs = rad.cox(ts, {time = "time", event = "status", x = {"age", "sex"}, strata = "inst"})
+  cmp(fs.n, "lung.cox.strata_inst.n")
+  for _, term in ipairs({"age", "sex"}) do
+    cmp(fs.coef[term], "lung.cox.strata_inst.coef." .. term)
+    cmp(fs.se[term], "lung.cox.strata_inst.se." .. term)
+  end
+  cmp(fs.loglik, "lung.cox.strata_inst.loglik")
+  local tw = lung:drop_na({"time", "status", "age", "sex", "ph.karno"})
+  local w = {}
+  for i, v in ipairs(tw:col("ph.karno")) do w[i] = v / 100 end
+  tw:add("w", w)
+  local fw = rad.cox(tw, {time = "time", event = "status", x = {"age", "sex"}, weights = "w"})
+  cmp(fw.n, "lung.cox.weights_karno.n")
+  for _, term in ipairs({"age", "sex"}) do
+    cmp(fw.coef[term], "lung.cox.weights_karno.coef." .. term)
+  end
+  cmp(fw.loglik, "lung.cox.weights_karno.loglik")
+  -- Not compared: R's se for these non-integer weights. survival 3.x reports
+  -- the robust (sandwich) variance for such fits, radlab the inverse
+  -- information (model-based); they differ by about 10-15 % here.  Counted
+  -- as known so that the check below still sees every other value.
+  for _, term in ipairs({"age", "sex"}) do
+    T.diag(string.format("not compared: lung.cox.weights_karno.se.%s radlab (model-based) %.6g, R %.6g",
+      term, fw.se[term], ref["lung.cox.weights_karno.se." .. term]))
+    count = count + 1
+  end
+  T.skip(1, "weighted-fit standard errors: R's reference is the robust variance, radlab's the model-based one")
+end
 -- every lung.cox.* reference value was compared
 local nref = 0
 for k in pairs(ref) do

@@ -97,11 +97,30 @@ static void test_parse(void)
         tap_ok(t->cols[1].type == RAD_COL_STR && strcmp(t->cols[1].str[0], "1") == 0, "one word -> strings");
         tap_ok(t->cols[2].type == RAD_COL_STR, "hexadecimal is not a number");
         tap_ok(t->cols[3].type == RAD_COL_NUM && t->cols[3].num[1] == -1e-3, "exponents");
-        tap_ok(t->cols[4].type == RAD_COL_NUM && isinf(t->cols[4].num[1]) && t->cols[4].num[1] < 0, "Inf");
+        tap_ok(t->cols[4].type == RAD_COL_NUM && isnan(t->cols[4].num[0]) && isnan(t->cols[4].num[1]),
+               "Inf, -Inf: numeric column, missing by default");
     }
     rad_table_free(t);
-    t = read_text("a,b\nnan,12abc\n", NULL);
-    tap_ok(t && t->cols[0].type == RAD_COL_STR && t->cols[1].type == RAD_COL_STR, "nan and 12abc are strings");
+    {
+        RadCsvOptions io;
+        RadCsvReport rep;
+        memset(&io, 0, sizeof io);
+        io.inf = 1;
+        io.report = &rep;
+        t = read_text("i\nInf\n-infinity\n2\n", &io);
+        tap_ok(t && t->cols[0].type == RAD_COL_NUM && t->cols[0].num[0] == INFINITY && t->cols[0].num[1] == -INFINITY,
+               "inf = 1: Inf and -infinity are +-infinity");
+        tap_ok(rep.warning[0] == 0, "inf = 1: nothing to report");
+        rad_table_free(t);
+        io.inf = 0;
+        t = read_text("i\n1\n-Inf\ninf\n", &io);
+        tap_ok(t && rep.ninf == 2 && strstr(rep.warning, "column 'i': 2 infinite values (first '-Inf' on line 3) "
+                                                         "read as missing"), "inf = 0: reported with the first line");
+        rad_table_free(t);
+    }
+    t = read_text("a,b,c\nnan,12abc,NaN\n1,2,3\n", NULL);
+    tap_ok(t && t->cols[0].type == RAD_COL_NUM && isnan(t->cols[0].num[0]) && t->cols[1].type == RAD_COL_STR &&
+           t->cols[2].type == RAD_COL_NUM && isnan(t->cols[2].num[0]), "nan and NaN are missing numbers, 12abc a string");
     rad_table_free(t);
     {
         const char *sc[] = {"id", NULL}, *nc[] = {"v", NULL};

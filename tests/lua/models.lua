@@ -1,0 +1,201 @@
+-- radlab: tests of the model objects (rad.cox, rad.logistic): printing,
+-- aliased and constant terms, reference levels, help(fit).
+-- SPDX-License-Identifier: GPL-3.0-or-later
+local T = require "rad.test"
+local rng = require "rad.rng"
+
+-- n rows, p covariates x1..xp (normal), a survival time, an event and a 0/1 outcome
+local function simulate(n, p, seed)
+  local g = rng.new(seed)
+  local function normal()
+    local u1, u2 = g:random(), g:random()
+    return math.sqrt(-2 * math.log(1 - u1)) * math.cos(2 * math.pi * u2)
+  end
+  local cols, xs = {}, {}
+  for j = 1, p do xs[j] = {} end
+  local time, event, y = {}, {}, {}
+  for i = 1, n do
+    local lp = 0
+    for j = 1, p do xs[j][i] = normal(); lp = lp + xs[j][i] * (j % 3 - 1) * 0.3 end
+    local tt = -math.log(1 - g:random()) / math.exp(lp)
+    local c = 2 * g:random()
+    time[i] = math.min(tt, c)
+    event[i] = tt <= c and 1 or 0
+    y[i] = g:random() < 1 / (1 + math.exp(-lp)) and 1 or 0
+  end
+  cols[1], cols[2], cols[3] = {"time", time}, {"event", event}, {"y", y}
+  local names = {}
+  for j = 1, p do cols[#cols + 1] = {"x" .. j, xs[j]}; names[j] = "x" .. j end
+  return rad.table.new(cols), names, event, y
+end
+
+local function count(v, what)
+  local k = 0
+  for _, e in ipairs(v) do if e == what then k = k + 1 end end
+  return k
+end
+
+-- ---- printing fits with many terms (issue 10: the printed text read freed memory) ----
+for _, p in ipairs({9, 12}) do
+  local t, names, event, y = simulate(200, p, 7 + p)
+  local fit = rad.cox(t, {time = "time", event = "event", x = names})
+  local s = tostring(fit)
+  local lines = {}
+  for l in (s .. "\n"):gmatch("(.-)\n") do lines[#lines + 1] = l end
+  T.is(lines[1], ("Cox proportional hazards (n = 200, events = %d, 0 rows with missing values dropped, ties = efron)")
+    :format(count(event, 1)), "cox print, " .. p .. " terms: header line")
+  T.is(lines[2], "term                         coef         HR         SE        z          p               HR 95% CI",
+    "cox print, " .. p .. " terms: column heads")
+  T.is(#lines, 2 + p + 4, "cox print, " .. p .. " terms: one line per term plus the summary")
+  local x9 = ("%-20s %12.5g %10.4g %10.4g %8.3f %10.3g  [%9.4g, %9.4g]"):format("x9", fit.coef.x9, fit.hr.x9,
+    fit.se.x9, fit.z.x9, fit.p.x9, fit.hr_lower.x9, fit.hr_upper.x9)
+  T.is(lines[2 + 9], x9, "cox print, " .. p .. " terms: row of x9")
+  T.like(lines[2 + p], "^x" .. p .. " ", "cox print, " .. p .. " terms: last term row names x" .. p)
+
+  local lg = rad.logistic(t, {y = "y", x = names})
+  s = tostring(lg)
+  lines = {}
+  for l in (s .. "\n"):gmatch("(.-)\n") do lines[#lines + 1] = l end
+  T.is(lines[1], "Logistic regression of y (n = 200, 0 rows with missing values dropped)",
+    "logistic print, " .. p .. " terms: header line")
+  T.is(#lines, 2 + (p + 1) + 1, "logistic print, " .. p .. " terms: intercept, one line per term, the summary")
+  x9 = ("%-20s %12.5g %10.4g %8.3f %10.3g %10.4g  [%9.4g, %9.4g]"):format("x9", lg.coef.x9, lg.se.x9, lg.z.x9,
+    lg.p.x9, lg["or"].x9, lg.or_lower.x9, lg.or_upper.x9)
+  T.is(lines[3 + 9], x9, "logistic print, " .. p .. " terms: row of x9")
+  T.is(count(y, 1) > 0, true, "logistic print: data has events (control)")
+end
+
+-- ---- aliased and constant terms (as R's coxph: NA, the rest equal to a fit without them) ----
+-- Data with tied times, a missing value and a factor; c = 2a - b is aliased,
+-- k is constant.  Dropping them must give exactly the fit without them: the
+-- same columns go to the same engine in the same order.
+local function aliased_data()
+  local g = rng.new(3)
+  local n = 60
+  local time, event, a, b, c, k, st, y = {}, {}, {}, {}, {}, {}, {}, {}
+  for i = 1, n do
+    a[i] = g:random(); b[i] = g:random() * 2; c[i] = 2 * a[i] - b[i]; k[i] = 5
+    time[i] = math.floor(g:random() * 10) + 1          -- 10 distinct times: many ties
+    event[i] = g:random() < 0.7 and 1 or 0
+    y[i] = g:random() < 0.4 + 0.3 * a[i] and 1 or 0
+    st[i] = ({"L1", "L2", "L3"})[i % 3 + 1]
+  end
+  a[4] = rad.NA
+  return rad.table.new{{"time", time}, {"event", event}, {"y", y}, {"a", a}, {"b", b}, {"c", c}, {"k", k},
+                       {"stage", st}}
+end
+do
+  local t = aliased_data()
+  rad.warnings(true)
+  local full = rad.cox(t, {time = "time", event = "event", x = {"a", "b", "c", "k", "stage"}})
+  local w = rad.warnings(true)
+  local base = rad.cox(t, {time = "time", event = "event", x = {"a", "b", "stage"}})
+  T.is(#w, 2, "cox aliased: two warnings")
+  T.like(w[1] or "", "rad.cox: term 'c' is a linear combination of the terms before it (aliased); dropped from the fit and reported as NA", "cox aliased: warning names c", true)
+  T.like(w[2] or "", "rad.cox: term 'k' is constant (no variation in the complete rows)", "cox constant: warning names k", true)
+  T.is(full.coef.c, rad.NA, "cox aliased: coef of c is NA")
+  T.is(full.se.k, rad.NA, "cox constant: se of k is NA")
+  T.is(full.aliased.c, "aliased", "cox: aliased.c")
+  T.is(full.aliased.k, "constant", "cox: aliased.k")
+  T.is(table.concat(full.terms, ","), "a,b,c,k,stage:L2,stage:L3", "cox aliased: terms keep their order")
+  for _, term in ipairs(base.terms) do
+    T.near(full.coef[term], base.coef[term], 1e-10, "cox aliased: coef." .. term .. " equals the fit without c and k")
+    T.near(full.se[term], base.se[term], 1e-10, "cox aliased: se." .. term .. " equals the fit without c and k")
+  end
+  T.near(full.loglik, base.loglik, 1e-10, "cox aliased: loglik equals the fit without c and k")
+  T.is(full.wald.df, 4, "cox aliased: tests on 4 df")
+  T.is(full.n, 59, "cox aliased: the row with a missing a is dropped")
+  local pf, pb = full:predict(t), base:predict(t)
+  T.near(pf[1], pb[1], 1e-10, "cox aliased: predict ignores the dropped terms (row 1)")
+  T.near(pf[60], pb[60], 1e-10, "cox aliased: predict ignores the dropped terms (row 60)")
+  T.is(pf[4], rad.NA, "cox predict: a missing input gives NA")
+  local lines = {}
+  for l in (tostring(full) .. "\n"):gmatch("(.-)\n") do lines[#lines + 1] = l end
+  T.is(lines[5], "c                              NA         NA         NA       NA         NA  (aliased: not estimated)",
+    "cox print: the aliased row")
+  T.errors(function() rad.cox(t, {time = "time", event = "event", x = {"a", "b", "c"}, strict = true}) end,
+    "rad.cox: term 'c' is a linear combination of the terms before it (aliased)", "cox strict: aliased term is an error")
+  T.errors(function() rad.cox(t, {time = "time", event = "event", x = {"k", "a"}, strict = true}) end,
+    "rad.cox: term 'k' is constant in the 59 complete rows", "cox strict: constant term is an error")
+
+  -- logistic: the same
+  rad.warnings(true)
+  local lf = rad.logistic(t, {y = "y", x = {"a", "b", "c", "k", "stage"}})
+  w = rad.warnings(true)
+  local lb = rad.logistic(t, {y = "y", x = {"a", "b", "stage"}})
+  T.is(#w, 2, "logistic aliased: two warnings")
+  T.like(w[1] or "", "rad.logistic: term 'c' is a linear combination", "logistic aliased: warning names c", true)
+  T.is(lf.coef.c, rad.NA, "logistic aliased: coef of c is NA")
+  T.is(lf.coef.k, rad.NA, "logistic constant: coef of k is NA")
+  for _, term in ipairs(lb.terms) do
+    T.near(lf.coef[term], lb.coef[term], 1e-10, "logistic aliased: coef." .. term .. " equals the fit without c and k")
+    T.near(lf.se[term], lb.se[term], 1e-10, "logistic aliased: se." .. term .. " equals the fit without c and k")
+  end
+  T.near(lf.deviance, lb.deviance, 1e-10, "logistic aliased: deviance equals the fit without c and k")
+  T.near(lf:predict(t)[2], lb:predict(t)[2], 1e-10, "logistic aliased: predict ignores the dropped terms")
+  T.errors(function() rad.logistic(t, {y = "y", x = {"a", "k"}, strict = true}) end,
+    "rad.logistic: term 'k' is constant", "logistic strict: constant term is an error")
+
+  -- reference levels: the same model in another parametrisation
+  -- (default reference L1: b2 = L2 - L1, b3 = L3 - L1; with ref L2: L1 - L2 = -b2, L3 - L2 = b3 - b2)
+  local r2 = rad.cox(t, {time = "time", event = "event", x = {"a", "b", "stage"}, ref = {stage = "L2"}})
+  T.is(table.concat(r2.terms, ","), "a,b,stage:L1,stage:L3", "cox ref: the reference level gets no term")
+  T.near(r2.loglik, base.loglik, 1e-9, "cox ref: the same likelihood")
+  T.near(r2.coef["stage:L1"], -base.coef["stage:L2"], 1e-7, "cox ref: L1 - L2 = -(L2 - L1)")
+  T.near(r2.coef["stage:L3"], base.coef["stage:L3"] - base.coef["stage:L2"], 1e-7, "cox ref: L3 - L2")
+  T.near(r2:predict(t)[7], base:predict(t)[7], 1e-7, "cox ref: the same predictions")
+  local lr2 = rad.logistic(t, {y = "y", x = {"a", "stage"}, ref = {stage = "L3"}})
+  T.is(table.concat(lr2.terms, ","), "(Intercept),a,stage:L1,stage:L2", "logistic ref: L3 is the reference")
+  T.errors(function() rad.cox(t, {time = "time", event = "event", x = {"a", "stage"}, ref = {stage = "L9"}}) end,
+    "reference level 'L9' of column 'stage' is not in the data (its levels: 'L1', 'L2', 'L3')", "cox ref: unknown level")
+
+  -- predict on a level not seen when fitting
+  local t2 = rad.table.new{{"time", {1, 2}}, {"event", {1, 0}}, {"y", {0, 1}}, {"a", {0.5, 0.2}}, {"b", {1, 1}},
+                           {"stage", {"L1", "L4"}}}
+  T.errors(function() base:predict(t2) end, "level 'L4' of column 'stage' (row 2) was not in the data the model was fitted on",
+    "cox predict: unseen level names column and level")
+  T.errors(function() lb:predict(t2) end, "level 'L4' of column 'stage' (row 2) was not in the data", "logistic predict: unseen level")
+end
+
+-- ---- a numeric-looking text column becomes a factor only with a warning ----
+do
+  local t = rad.table.new{{"time", {1, 2, 3, 4, 5, 6}}, {"event", {1, 0, 1, 1, 0, 1}},
+                          {"age", {"50", "61", "n/a", "47", "70", "66"}}}
+  rad.warnings(true)
+  pcall(rad.cox, t, {time = "time", event = "event", x = {"age"}})
+  local w = rad.warnings(true)
+  T.like(w[1] or "", "rad.cox: column 'age' is used as a factor (one term per level) because row 3 holds 'n/a' (5 of its cells are numbers, 1 is not)",
+    "cox: numeric-looking factor warning names column, row and value", true)
+end
+
+-- ---- help(fit): every field of every model object is documented ----
+do
+  local t, names = simulate(80, 3, 5)
+  local st = {}
+  for i = 1, 80 do st[i] = ({"a", "b"})[i % 2 + 1] end
+  t:add("grp", st)
+  local objs = {
+    rad.cox(t, {time = "time", event = "event", x = {"x1", "x2", "grp"}}),
+    rad.cox(t, {time = "time", event = "event", x = {"x1", "x2"}, strata = "grp"}),
+    rad.logistic(t, {y = "y", x = names}),
+    rad.glmnet_logistic(t, {y = "y", x = names}),
+    rad.coxnet(t, {time = "time", event = "event", x = names}),
+    rad.roc(t:col("y"), t:col("x1")),
+    rad.km(t, {time = "time", event = "event", group = "grp"}),
+  }
+  for _, o in ipairs(objs) do
+    local cname = getmetatable(o).__name
+    local text = rad.help(cname)
+    T.ok(type(text) == "string", cname .. ": class help registered")
+    local undocumented = {}
+    for k in pairs(o) do
+      if k:sub(1, 1) ~= "_" and not (text or ""):find("%f[%w_]" .. k .. "%f[^%w_]") then
+        undocumented[#undocumented + 1] = k
+      end
+    end
+    table.sort(undocumented)
+    T.is(table.concat(undocumented, ", "), "", cname .. ": every field is in help(" .. cname .. ")")
+  end
+end
+
+T.done()
