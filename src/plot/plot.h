@@ -241,8 +241,14 @@ void rad_figure_pixels(const RadFigure *fig, double dpi, int *width, int *height
 /* A box of the layout, in pixels of the rendered image (0,0 top-left). */
 typedef struct RadLayoutBox {
     char kind[16]; /* "title", "plot", "xlabel", "ylabel", "xticks", "yticks", "legend",
-                      "table", "colorbar", "axtitle", "note", "figure" */
+                      "table", "sidetable", "colorbar", "axtitle", "note", "figure", "cell";
+                      single pieces of text: "xtick", "ytick", "legendtext", "tablecell",
+                      "sidecell", "cbartick", "cbarlabel", "text" */
     int axes;      /* index of the axes (in render order), -1 for figure items */
+    int text;      /* 1: the box of one piece of drawn text (the group boxes "xticks",
+                      "legend", "table", ... are 0) */
+    int cell;      /* the page cell (rad_figure_add_figure, in render order) the item is
+                      drawn in, -1 for the page itself; a "cell" box has its own index */
     double x0, y0, x1, y1;
 } RadLayoutBox;
 
@@ -261,11 +267,20 @@ typedef struct RadPngMeta {
     int reproducible;     /* 1: no "Creation Time" chunk */
 } RadPngMeta;
 
-/* Render at dpi (30..1200) and write an RGB PNG atomically with pHYs for
- * the dpi and text chunks: Title, Software ("radlab <version>"), Source,
- * Description, "radlab settings digest", Creation Time (RFC 3339 UTC; when
- * the environment sets SOURCE_DATE_EPOCH that time is written, otherwise
- * the chunk is left out in reproducible mode). */
+/* Write the figure atomically (temporary name, then rename) in the format
+ * its extension names (any case):
+ *   .png  rendered at dpi (30..1200), RGB, pHYs for the dpi and text
+ *         chunks: Title, Software ("radlab <version>"), Source,
+ *         Description, "radlab settings digest", Creation Time (RFC 3339
+ *         UTC; when the environment sets SOURCE_DATE_EPOCH that time is
+ *         written, otherwise the chunk is left out in reproducible mode);
+ *   .pdf  vector (cairo), the same provenance in the document information
+ *         (Title, Creator, Subject = description, Keywords = source and
+ *         digest, CreationDate);
+ *   .svg  vector (SVG 1.1), the provenance as <title> and a <metadata>
+ *         element.
+ * Any other extension is an error; dpi is still checked for vector output
+ * (text and lines are laid out the same at every dpi). */
 int rad_figure_save(const RadFigure *fig, const char *path, double dpi, const RadPngMeta *meta);
 
 /* ---- helpers for charts ---------------------------------------------------------- */

@@ -20,6 +20,8 @@
  * with pHYs = the dpi and text chunks carrying the provenance.
  */
 #include <cairo.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,7 @@
 
 #include "util/version.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "io/io.h"
 #include "plot/plotint.h"
 
@@ -44,13 +47,14 @@ typedef struct Ctx {
     size_t nbox, cap;
     int oom;
     int axes_index;
+    int cell, ncell; /* the page cell being drawn (-1: none), cells so far */
 } Ctx;
 
 typedef struct Rect {
     double x0, y0, x1, y1;
 } Rect;
 
-static void add_box(Ctx *c, const char *kind, int axes, Rect r)
+static void add_box_text(Ctx *c, const char *kind, int axes, Rect r, int text)
 {
     if (c->nbox == c->cap) {
         size_t cap = c->cap ? 2 * c->cap : 32;
@@ -65,10 +69,17 @@ static void add_box(Ctx *c, const char *kind, int axes, Rect r)
     RadLayoutBox *b = &c->boxes[c->nbox++];
     snprintf(b->kind, sizeof b->kind, "%s", kind);
     b->axes = axes;
+    b->text = text;
+    b->cell = c->cell;
     b->x0 = r.x0 * c->scale;
     b->y0 = r.y0 * c->scale;
     b->x1 = r.x1 * c->scale;
     b->y1 = r.y1 * c->scale;
+}
+
+static void add_box(Ctx *c, const char *kind, int axes, Rect r)
+{
+    add_box_text(c, kind, axes, r, 0);
 }
 
 static Rect rect_union(Rect a, Rect b)
@@ -164,6 +175,17 @@ static Rect draw_text(Ctx *c, double x, double y, const char *s, double size, in
         r.y0 = fmin(r.y0, py);
         r.y1 = fmax(r.y1, py);
     }
+    return r;
+}
+
+/* Draw text as draw_text does and record its box as one piece of text of
+ * the layout (an empty string records nothing). */
+static Rect put_text(Ctx *c, const char *kind, double x, double y, const char *s, double size, int bold,
+                     RadHAlign ha, RadVAlign va, double rotate, RadColor col)
+{
+    Rect r = draw_text(c, x, y, s, size, bold, ha, va, rotate, col);
+    if (s && *s)
+        add_box_text(c, kind, c->axes_index, r, 1);
     return r;
 }
 
@@ -670,14 +692,17 @@ static void draw_item(Ctx *c, const RadAxes *ax, const Frame *f, const PlotItem 
         }
         break;
     case PLOT_TEXT:
-        if (map_pt(ax, f, it->x[0], it->y[0], &px, &py))
-            draw_text_item(c, px, py, it->text, st);
+        if (map_pt(ax, f, it->x[0], it->y[0], &px, &py)) {
+            Rect r = draw_text_item(c, px, py, it->text, st);
+            if (it->text[0])
+                add_box_text(c, "text", c->axes_index, r, 1);
+        }
         break;
     case PLOT_NOTE: {
         px = f->plot.x0 + it->x[0] * (f->plot.x1 - f->plot.x0);
         py = f->plot.y0 + it->y[0] * (f->plot.y1 - f->plot.y0);
         Rect r = draw_text_item(c, px, py, it->text, st);
-        add_box(c, "note", c->axes_index, r);
+        add_box_text(c, "note", c->axes_index, r, 1);
         break;
     }
     case PLOT_IMAGE:
@@ -758,7 +783,7 @@ static Rect draw_legend(Ctx *c, const RadAxes *ax, const LegendDims *d, double x
     for (size_t i = 0; i < d->n; i++) {
         double cy = y + 3 + ((double)i + 0.5) * d->row;
         draw_legend_key(c, &ax->legend[i], x + 4, cy, d->key);
-        draw_text(c, x + 4 + d->key + 4, cy, ax->legend[i].label, ax->font_ticks, 0, RAD_HALIGN_LEFT,
+        put_text(c, "legendtext", x + 4 + d->key + 4, cy, ax->legend[i].label, ax->font_ticks, 0, RAD_HALIGN_LEFT,
                   RAD_VALIGN_MIDDLE, 0, rad_rgb(0, 0, 0));
     }
     return r;
@@ -1141,11 +1166,11 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
             cairo_line_to(cr, px, f.plot.y1 + TICK_LEN);
             cairo_stroke(cr);
             if (ax->xtick_rot > 0)
-                bx = rect_union(bx, draw_text(c, px, f.plot.y1 + TICK_LEN + 2, tx.label[i], ft, 0, RAD_HALIGN_RIGHT,
+                bx = rect_union(bx, put_text(c, "xtick", px, f.plot.y1 + TICK_LEN + 2, tx.label[i], ft, 0, RAD_HALIGN_RIGHT,
                                               ax->xtick_rot >= 60 ? RAD_VALIGN_MIDDLE : RAD_VALIGN_TOP,
                                               ax->xtick_rot, black));
             else
-                bx = rect_union(bx, draw_text(c, px, f.plot.y1 + TICK_LEN + 2, tx.label[i], ft, 0, RAD_HALIGN_CENTER,
+                bx = rect_union(bx, put_text(c, "xtick", px, f.plot.y1 + TICK_LEN + 2, tx.label[i], ft, 0, RAD_HALIGN_CENTER,
                                               RAD_VALIGN_TOP, 0, black));
         }
         for (size_t i = 0; i < ty.n; i++) {
@@ -1154,7 +1179,7 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
             cairo_move_to(cr, f.plot.x0, py);
             cairo_line_to(cr, f.plot.x0 - TICK_LEN, py);
             cairo_stroke(cr);
-            by = rect_union(by, draw_text(c, f.plot.x0 - TICK_LEN - 2, py, ty.label[i], ft, 0, RAD_HALIGN_RIGHT,
+            by = rect_union(by, put_text(c, "ytick", f.plot.x0 - TICK_LEN - 2, py, ty.label[i], ft, 0, RAD_HALIGN_RIGHT,
                                           RAD_VALIGN_MIDDLE, 0, black));
         }
         if (tx.n)
@@ -1166,38 +1191,38 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
     if (ax->xlabel) {
         Rect r = draw_text(c, (f.plot.x0 + f.plot.x1) / 2, ybase + PAD, ax->xlabel, fl, 0, RAD_HALIGN_CENTER,
                            RAD_VALIGN_TOP, 0, black);
-        add_box(c, "xlabel", ai, r);
+        add_box_text(c, "xlabel", ai, r, 1);
         ybase += PAD + xlabel_h;
     }
     if (ax->ylabel) {
         double yx = ax->frame ? f.plot.x0 - TICK_LEN - 2 - ytw - PAD - lab_h / 2 : f.plot.x0 - PAD - lab_h / 2;
         Rect r = draw_text(c, fmax(cell.x0 + PAD + lab_h / 2, yx), (f.plot.y0 + f.plot.y1) / 2, ax->ylabel, fl, 0,
                            RAD_HALIGN_CENTER, RAD_VALIGN_MIDDLE, 90, black);
-        add_box(c, "ylabel", ai, r);
+        add_box_text(c, "ylabel", ai, r, 1);
     }
     if (ax->title) {
         Rect r = draw_text(c, (f.plot.x0 + f.plot.x1) / 2, cell.y0 + PAD, ax->title, ax->font_title, 1,
                            RAD_HALIGN_CENTER, RAD_VALIGN_TOP, 0, black);
-        add_box(c, "axtitle", ai, r);
+        add_box_text(c, "axtitle", ai, r, 1);
     }
     /* the table under the axis */
     if (ax->tab_nrow > 0) {
         Rect tb = EMPTY;
         double y = ybase + PAD + tab_row / 2;
         if (ax->tab_heading) {
-            tb = rect_union(tb, draw_text(c, cell.x0 + PAD, y, ax->tab_heading, ft, 1, RAD_HALIGN_LEFT,
+            tb = rect_union(tb, put_text(c, "tablecell", cell.x0 + PAD, y, ax->tab_heading, ft, 1, RAD_HALIGN_LEFT,
                                           RAD_VALIGN_MIDDLE, 0, black));
             y += tab_row;
         }
         double tol = (xhi - xlo) * 1e-9;
         for (size_t r = 0; r < ax->tab_nrow; r++) {
-            tb = rect_union(tb, draw_text(c, f.plot.x0 - 8 - tab_cell_half, y, ax->tab_rows[r], ft, 0, RAD_HALIGN_RIGHT,
+            tb = rect_union(tb, put_text(c, "tablecell", f.plot.x0 - 8 - tab_cell_half, y, ax->tab_rows[r], ft, 0, RAD_HALIGN_RIGHT,
                                           RAD_VALIGN_MIDDLE, 0, ax->tab_colors[r]));
             for (size_t k = 0; k < ax->tab_ncol; k++) {
                 double v = ax->tab_x[k];
                 if (!(v >= xlo - tol && v <= xhi + tol) || !usable(ax, 0, v))
                     continue;
-                tb = rect_union(tb, draw_text(c, fwd(&f.mx, v), y, ax->tab_cells[r * ax->tab_ncol + k], ft, 0,
+                tb = rect_union(tb, put_text(c, "tablecell", fwd(&f.mx, v), y, ax->tab_cells[r * ax->tab_ncol + k], ft, 0,
                                               RAD_HALIGN_CENTER, RAD_VALIGN_MIDDLE, 0, black));
             }
             y += tab_row;
@@ -1212,13 +1237,13 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
         double tol = 1e-9 * fmax(1, fabs(yhi - ylo));
         for (size_t k = 0; k < side_ncol; k++) {
             if (ax->side_heads[k] && ax->side_head_y >= fmin(ylo, yhi) - tol && ax->side_head_y <= fmax(ylo, yhi) + tol)
-                sb = rect_union(sb, draw_text(c, x, fwd(&f.my, ax->side_head_y), ax->side_heads[k], ft, 1,
+                sb = rect_union(sb, put_text(c, "sidecell", x, fwd(&f.my, ax->side_head_y), ax->side_heads[k], ft, 1,
                                               RAD_HALIGN_LEFT, RAD_VALIGN_MIDDLE, 0, black));
             for (size_t i = 0; i < ax->side_nrow; i++) {
                 double v = ax->side_y[i];
                 if (!(v >= fmin(ylo, yhi) - tol && v <= fmax(ylo, yhi) + tol))
                     continue;
-                sb = rect_union(sb, draw_text(c, x, fwd(&f.my, v), ax->side_cells[i * ax->side_ncol + k], ft, 0,
+                sb = rect_union(sb, put_text(c, "sidecell", x, fwd(&f.my, v), ax->side_cells[i * ax->side_ncol + k], ft, 0,
                                               RAD_HALIGN_LEFT, RAD_VALIGN_MIDDLE, 0, black));
             }
             x += side_w[k] + 10;
@@ -1248,13 +1273,13 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
             cairo_move_to(cr, bx0 + bw, py);
             cairo_line_to(cr, bx0 + bw + TICK_LEN, py);
             cairo_stroke(cr);
-            Rect r = draw_text(c, bx0 + bw + TICK_LEN + 2, py, tc.label[i], ft, 0, RAD_HALIGN_LEFT,
+            Rect r = put_text(c, "cbartick", bx0 + bw + TICK_LEN + 2, py, tc.label[i], ft, 0, RAD_HALIGN_LEFT,
                                RAD_VALIGN_MIDDLE, 0, black);
             maxw = fmax(maxw, r.x1 - r.x0);
             cb = rect_union(cb, r);
         }
         if (ax->cbar_label)
-            cb = rect_union(cb, draw_text(c, bx0 + bw + TICK_LEN + 2 + maxw + PAD + lab_h / 2, by0 + bh / 2,
+            cb = rect_union(cb, put_text(c, "cbarlabel", bx0 + bw + TICK_LEN + 2 + maxw + PAD + lab_h / 2, by0 + bh / 2,
                                           ax->cbar_label, fl, 0, RAD_HALIGN_CENTER, RAD_VALIGN_MIDDLE, -90, black));
         add_box(c, "colorbar", ai, cb);
     }
@@ -1268,7 +1293,7 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
                 double x = cell.x0 + PAD + (double)(i % below_per_row) * below_item_w;
                 double cy = y + ((double)(i / below_per_row) + 0.5) * ld.row;
                 draw_legend_key(c, &ax->legend[i], x, cy, ld.key);
-                Rect t = draw_text(c, x + ld.key + 4, cy, ax->legend[i].label, ft, 0, RAD_HALIGN_LEFT,
+                Rect t = put_text(c, "legendtext", x + ld.key + 4, cy, ax->legend[i].label, ft, 0, RAD_HALIGN_LEFT,
                                    RAD_VALIGN_MIDDLE, 0, black);
                 Rect k = {x, cy - ld.row / 2, x + ld.key, cy + ld.row / 2};
                 r = rect_union(r, rect_union(k, t));
@@ -1333,13 +1358,13 @@ static void render_figure(Ctx *c, const RadFigure *fig, Rect area)
         }
         Rect r = draw_text(c, (area.x0 + area.x1) / 2, top + 2, buf, size, 1, RAD_HALIGN_CENTER, RAD_VALIGN_TOP, 0,
                            black);
-        add_box(c, "title", -1, r);
+        add_box_text(c, "title", -1, r, 1);
         top = r.y1 + PAD;
     }
     if (fig->subtitle) {
         Rect r = draw_text(c, (area.x0 + area.x1) / 2, top, fig->subtitle, 9, 0, RAD_HALIGN_CENTER, RAD_VALIGN_TOP, 0,
                            rad_grey(0.3));
-        add_box(c, "title", -1, r);
+        add_box_text(c, "title", -1, r, 1);
         top = r.y1 + PAD;
     }
     if (!fig->title && !fig->subtitle)
@@ -1353,7 +1378,13 @@ static void render_figure(Ctx *c, const RadFigure *fig, Rect area)
         cairo_save(cr);
         cairo_rectangle(cr, cell.x0, cell.y0, cell.x1 - cell.x0, cell.y1 - cell.y0);
         cairo_clip(cr);
+        /* the cell clips what is drawn in it: its box lets a test see
+         * that nothing of the child was cut off */
+        int outer = c->cell;
+        c->cell = c->ncell++;
+        add_box(c, "cell", -1, cell);
         render_figure(c, ch->fig, cell);
+        c->cell = outer;
         cairo_restore(cr);
     }
     for (size_t i = 0; i < fig->naxes; i++) {
@@ -1371,20 +1402,53 @@ void rad_figure_pixels(const RadFigure *fig, double dpi, int *width, int *height
     *height = (int)lround(fig->height / 25.4 * dpi);
 }
 
-/* Render to a new cairo surface; boxes recorded in c. */
+/* The figure's size in pixels at dpi, checked. */
+static int check_pixels(const RadFigure *fig, double dpi, int *w, int *h)
+{
+    if (!(dpi >= 30 && dpi <= 1200))
+        return rad_error_set("dpi %g: use 30 to 1200 (300 for journals)", dpi);
+    rad_figure_pixels(fig, dpi, w, h);
+    if (*w < 1 || *h < 1 || *w > MAX_PIXELS || *h > MAX_PIXELS)
+        return rad_error_set("a %.0f x %.0f mm figure at %g dpi is %d x %d pixels; the limit is %d on a side: "
+                             "lower the dpi or the size", fig->width, fig->height, dpi, *w, *h, MAX_PIXELS);
+    return 0;
+}
+
+/* Draw the figure with cr, whose user space is `scale` device units per
+ * pt; `whole` is the page in pt (the pixel grid, rounded, for images).
+ * Boxes recorded in c.  0 or -1 with a message. */
+static int draw_figure(cairo_t *cr, const RadFigure *fig, double scale, Rect whole, Ctx *c)
+{
+    c->cr = cr;
+    /* unhinted metrics: text measures the same at every dpi, so a figure
+     * lays out identically at 150 and 600 dpi (and in PDF and SVG) */
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_set_font_options(cr, fo);
+    cairo_font_options_destroy(fo);
+    c->scale = scale;
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_scale(cr, c->scale, c->scale);
+    Rect area = {0, 0, fig->width * MM_PT, fig->height * MM_PT};
+    c->cell = -1;
+    add_box(c, "figure", -1, whole);
+    render_figure(c, fig, area);
+    cairo_status_t st = cairo_status(cr);
+    c->cr = NULL;
+    if (st != CAIRO_STATUS_SUCCESS || c->oom)
+        return rad_error_set("drawing the figure failed (%s)",
+                             st != CAIRO_STATUS_SUCCESS ? cairo_status_to_string(st) : "out of memory");
+    return 0;
+}
+
+/* Render to a new cairo image surface; boxes recorded in c. */
 static cairo_surface_t *render(const RadFigure *fig, double dpi, Ctx *c)
 {
     int w, h;
-    if (!(dpi >= 30 && dpi <= 1200)) {
-        rad_error_set("dpi %g: use 30 to 1200 (300 for journals)", dpi);
+    if (check_pixels(fig, dpi, &w, &h) != 0)
         return NULL;
-    }
-    rad_figure_pixels(fig, dpi, &w, &h);
-    if (w < 1 || h < 1 || w > MAX_PIXELS || h > MAX_PIXELS) {
-        rad_error_set("a %.0f x %.0f mm figure at %g dpi is %d x %d pixels; the limit is %d on a side: "
-                      "lower the dpi or the size", fig->width, fig->height, dpi, w, h, MAX_PIXELS);
-        return NULL;
-    }
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(s);
@@ -1392,30 +1456,13 @@ static cairo_surface_t *render(const RadFigure *fig, double dpi, Ctx *c)
         return NULL;
     }
     cairo_t *cr = cairo_create(s);
-    c->cr = cr;
-    /* unhinted metrics: text measures the same at every dpi, so a figure
-     * lays out identically at 150 and 600 dpi */
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    cairo_set_font_options(cr, fo);
-    cairo_font_options_destroy(fo);
-    c->scale = dpi / 72.0;
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    cairo_scale(cr, c->scale, c->scale);
-    Rect area = {0, 0, fig->width * MM_PT, fig->height * MM_PT};
-    Rect whole = {0, 0, w / c->scale, h / c->scale}; /* the pixel grid, rounded */
-    add_box(c, "figure", -1, whole);
-    render_figure(c, fig, area);
-    cairo_status_t st = cairo_status(cr);
+    double scale = dpi / 72.0;
+    Rect whole = {0, 0, w / scale, h / scale}; /* the pixel grid, rounded */
+    int rc = draw_figure(cr, fig, scale, whole, c);
     cairo_destroy(cr);
-    c->cr = NULL;
     cairo_surface_flush(s);
-    if (st != CAIRO_STATUS_SUCCESS || c->oom) {
+    if (rc != 0) {
         cairo_surface_destroy(s);
-        rad_error_set("drawing the figure failed (%s)",
-                      st != CAIRO_STATUS_SUCCESS ? cairo_status_to_string(st) : "out of memory");
         return NULL;
     }
     return s;
@@ -1468,32 +1515,11 @@ int rad_figure_render_rgb(const RadFigure *fig, double dpi, uint8_t **rgb, int *
     return 0;
 }
 
-int rad_figure_save(const RadFigure *fig, const char *path, double dpi, const RadPngMeta *meta)
+/* The creation time to record (RFC 3339 UTC) into when[]; 0 when none
+ * is to be written.  Reproducible builds convention: SOURCE_DATE_EPOCH
+ * fixes the time. */
+static int creation_time(int reproducible, char *when, size_t size)
 {
-    RadPngMeta m;
-    if (meta)
-        m = *meta;
-    else
-        memset(&m, 0, sizeof m);
-    uint8_t *rgb;
-    int w, h;
-    if (rad_figure_render_rgb(fig, dpi, &rgb, &w, &h) != 0)
-        return -1;
-    RadPngText text[8];
-    size_t nt = 0;
-    const char *title = m.title ? m.title : fig->title;
-    if (title)
-        text[nt++] = (RadPngText){"Title", title};
-    text[nt++] = (RadPngText){"Software", "radlab " RAD_VERSION};
-    if (m.source)
-        text[nt++] = (RadPngText){"Source", m.source};
-    if (fig->description)
-        text[nt++] = (RadPngText){"Description", fig->description};
-    const char *digest = m.digest ? m.digest : fig->digest;
-    if (digest)
-        text[nt++] = (RadPngText){"radlab settings digest", digest};
-    /* reproducible builds convention: SOURCE_DATE_EPOCH fixes the time */
-    char when[40];
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     time_t now = 0;
     int have_time = 0;
@@ -1504,20 +1530,194 @@ int rad_figure_save(const RadFigure *fig, const char *path, double dpi, const Ra
             now = (time_t)v;
             have_time = 1;
         }
-    } else if (!m.reproducible) {
+    } else if (!reproducible) {
         now = time(NULL);
         have_time = 1;
     }
     if (have_time) {
         struct tm tm;
         gmtime_r(&now, &tm);
-        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        text[nt++] = (RadPngText){"Creation Time", when};
+        strftime(when, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
     }
+    return have_time;
+}
+
+static int save_png(const RadFigure *fig, const char *path, double dpi, const RadPngMeta *m)
+{
+    uint8_t *rgb;
+    int w, h;
+    if (rad_figure_render_rgb(fig, dpi, &rgb, &w, &h) != 0)
+        return -1;
+    RadPngText text[8];
+    size_t nt = 0;
+    const char *title = m->title ? m->title : fig->title;
+    if (title)
+        text[nt++] = (RadPngText){"Title", title};
+    text[nt++] = (RadPngText){"Software", "radlab " RAD_VERSION};
+    if (m->source)
+        text[nt++] = (RadPngText){"Source", m->source};
+    if (fig->description)
+        text[nt++] = (RadPngText){"Description", fig->description};
+    const char *digest = m->digest ? m->digest : fig->digest;
+    if (digest)
+        text[nt++] = (RadPngText){"radlab settings digest", digest};
+    char when[40];
+    if (creation_time(m->reproducible, when, sizeof when))
+        text[nt++] = (RadPngText){"Creation Time", when};
     double ppm = dpi / 0.0254;
     int rc = rad_png_write_pixels(path, rgb, (size_t)w, (size_t)h, 3, ppm, ppm, text, nt);
     free(rgb);
     return rc;
+}
+
+/* ---- vector output (PDF, SVG) ------------------------------------------------------------------ */
+
+/* cairo writes the document into memory; it is written to disk (atomically)
+ * only once complete. */
+typedef struct VecBuf {
+    char *data;
+    size_t len, cap;
+} VecBuf;
+
+static int vec_append(VecBuf *b, const char *data, size_t len)
+{
+    if (b->len + len + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 65536;
+        while (cap < b->len + len + 1)
+            cap *= 2;
+        char *p = realloc(b->data, cap);
+        if (!p)
+            return -1;
+        b->data = p;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = 0;
+    return 0;
+}
+
+static cairo_status_t vec_write(void *closure, const unsigned char *data, unsigned int length)
+{
+    return vec_append(closure, (const char *)data, length) == 0 ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_NO_MEMORY;
+}
+
+/* s with &, <, > and " escaped for XML text and attributes. */
+static int xml_append(VecBuf *b, const char *s)
+{
+    for (; *s; s++) {
+        const char *e = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '"' ? "&quot;" : NULL;
+        if (vec_append(b, e ? e : s, e ? strlen(e) : 1) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The SVG document with the provenance as <title> and <metadata> right
+ * after the opening <svg> tag (cairo has no metadata call for SVG). */
+static int svg_with_meta(const VecBuf *in, VecBuf *out, const char *title, const char *source,
+                         const char *description, const char *digest, const char *when)
+{
+    const char *svg = strstr(in->data, "<svg");
+    const char *gt = svg ? strchr(svg, '>') : NULL;
+    if (!gt)
+        return rad_error_set("cairo wrote no <svg> element");
+    size_t head = (size_t)(gt + 1 - in->data);
+    int rc = vec_append(out, in->data, head);
+    if (title)
+        rc |= vec_append(out, "\n<title>", 8) | xml_append(out, title) | vec_append(out, "</title>", 8);
+    static const char open[] = "\n<metadata><radlab software=\"radlab " RAD_VERSION "\"";
+    rc |= vec_append(out, open, strlen(open));
+    const char *keys[4] = {" source=\"", " description=\"", " digest=\"", " created=\""};
+    const char *vals[4] = {source, description, digest, when};
+    for (int i = 0; i < 4; i++)
+        if (vals[i])
+            rc |= vec_append(out, keys[i], strlen(keys[i])) | xml_append(out, vals[i]) | vec_append(out, "\"", 1);
+    rc |= vec_append(out, "/></metadata>", 13);
+    rc |= vec_append(out, in->data + head, in->len - head);
+    return rc == 0 ? 0 : rad_error_set("out of memory writing the SVG");
+}
+
+static int save_vector(const RadFigure *fig, const char *path, int pdf, const RadPngMeta *m)
+{
+    double wpt = fig->width * MM_PT, hpt = fig->height * MM_PT;
+    VecBuf buf = {0}, out = {0};
+    cairo_surface_t *s = pdf ? cairo_pdf_surface_create_for_stream(vec_write, &buf, wpt, hpt)
+                             : cairo_svg_surface_create_for_stream(vec_write, &buf, wpt, hpt);
+    const char *title = m->title ? m->title : fig->title;
+    const char *digest = m->digest ? m->digest : fig->digest;
+    char when[40];
+    int have_time = creation_time(m->reproducible, when, sizeof when);
+    if (pdf) {
+        /* the PNG's text chunks in the PDF's document information */
+        char kw[1024];
+        snprintf(kw, sizeof kw, "%s%s%s%s", m->source ? "source: " : "", m->source ? m->source : "",
+                 digest ? (m->source ? "; radlab settings digest: " : "radlab settings digest: ") : "",
+                 digest ? digest : "");
+        if (title)
+            cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "radlab " RAD_VERSION);
+        if (fig->description)
+            cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, fig->description);
+        if (kw[0])
+            cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, kw);
+        if (have_time)
+            cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, when);
+    } else
+        cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
+    Ctx c;
+    memset(&c, 0, sizeof c);
+    cairo_t *cr = cairo_create(s);
+    Rect whole = {0, 0, wpt, hpt};
+    int rc = draw_figure(cr, fig, 1.0, whole, &c);
+    cairo_destroy(cr);
+    free(c.boxes);
+    cairo_surface_finish(s);
+    cairo_status_t st = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    if (rc == 0 && st != CAIRO_STATUS_SUCCESS)
+        rc = rad_error_set("cannot write '%s': cairo: %s", path, cairo_status_to_string(st));
+    if (rc == 0 && !pdf)
+        rc = svg_with_meta(&buf, &out, title, m->source, fig->description, digest, have_time ? when : NULL);
+    if (rc == 0) {
+        const VecBuf *w = pdf ? &buf : &out;
+        RadAtomicFile af;
+        if (rad_atomic_open(&af, path) != 0)
+            rc = -1;
+        else if (fwrite(w->data, 1, w->len, af.fp) != w->len) {
+            rad_atomic_abort(&af);
+            rc = rad_error_set("cannot write '%s' (disk full?)", path);
+        } else
+            rc = rad_atomic_commit(&af);
+    }
+    free(buf.data);
+    free(out.data);
+    return rc;
+}
+
+int rad_figure_save(const RadFigure *fig, const char *path, double dpi, const RadPngMeta *meta)
+{
+    RadPngMeta m;
+    if (meta)
+        m = *meta;
+    else
+        memset(&m, 0, sizeof m);
+    /* the format follows the extension (any case) */
+    const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+    char ext[8] = "";
+    if (dot && (!slash || dot > slash) && strlen(dot) < sizeof ext)
+        for (size_t i = 0; dot[i]; i++)
+            ext[i] = (char)(dot[i] >= 'A' && dot[i] <= 'Z' ? dot[i] - 'A' + 'a' : dot[i]);
+    if (strcmp(ext, ".png") == 0)
+        return save_png(fig, path, dpi, &m);
+    if (strcmp(ext, ".pdf") == 0 || strcmp(ext, ".svg") == 0) {
+        int w, h;
+        if (check_pixels(fig, dpi, &w, &h) != 0)
+            return -1;
+        return save_vector(fig, path, strcmp(ext, ".pdf") == 0, &m);
+    }
+    return rad_error_set("cannot save '%s': the file name must end in .png, .pdf or .svg (the format follows "
+                         "the extension)%s", path, dot && (!slash || dot > slash) ? "" : "; it has no extension");
 }
 
 int rad_text_size(const char *text, double font_size, int bold, double *width, double *height)
