@@ -288,9 +288,63 @@ static void axis_limits(const RadAxes *ax, int axis, double *plo, double *phi)
 
 typedef struct Ticks {
     double at[MAX_TICKS];
-    char label[MAX_TICKS][48];
+    char label[MAX_TICKS][128];
     size_t n;
 } Ticks;
+
+/* Break a label at the space nearest its middle (long row names). */
+static void break_middle(char *buf)
+{
+    size_t len = strlen(buf), best = 0;
+    if (strchr(buf, '\n'))
+        return;
+    for (size_t i = 1; i + 1 < len; i++)
+        if (buf[i] == ' ' && (best == 0 || labs((long)(2 * i) - (long)len) < labs((long)(2 * best) - (long)len)))
+            best = i;
+    if (best)
+        buf[best] = '\n';
+}
+
+/* Drop tick labels (and their ticks) that would touch a neighbour: keep
+ * every k-th for the smallest k that leaves `gap` pt between labels,
+ * counted from the tick at `pin` (1 on a log axis, 0 on a linear one) when
+ * there is one, so the reference value keeps its label.  pos: the ticks'
+ * positions along the axis (pt); ext: each label's extent along it. */
+static void thin_ticks(Ticks *t, const double *pos, const double *ext, double gap, double pin)
+{
+    if (t->n < 2)
+        return;
+    double dir = pos[t->n - 1] >= pos[0] ? 1 : -1;
+    size_t first = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (fabs(t->at[i] - pin) < 1e-12 * fmax(1, fabs(pin)))
+            first = i;
+    for (size_t k = 1; k <= t->n; k++) {
+        size_t r = first % k;
+        int ok = 1;
+        double last_end = -INFINITY;
+        size_t prev = t->n;
+        for (size_t i = r; i < t->n && ok; i += k) {
+            double a = dir * pos[i] - ext[i] / 2;
+            if (prev < t->n && a < last_end + gap)
+                ok = 0;
+            last_end = dir * pos[i] + ext[i] / 2;
+            prev = i;
+        }
+        if (!ok)
+            continue;
+        if (k == 1)
+            return;
+        size_t m = 0;
+        for (size_t i = r; i < t->n; i += k) {
+            t->at[m] = t->at[i];
+            memmove(t->label[m], t->label[i], sizeof t->label[0]);
+            m++;
+        }
+        t->n = m;
+        return;
+    }
+}
 
 static void make_ticks(const RadAxes *ax, int axis, double lo, double hi, double len_pt, Ticks *t)
 {
@@ -928,9 +982,38 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
     double xtw = 0, xth = 0, ytw = 0, yth = 0, lab_h = line_height(c, fl);
     max_label(c, &tx, ft, &xtw, &xth);
     max_label(c, &ty, ft, &ytw, &yth);
+    if (ytw > 0.3 * (cell.x1 - cell.x0)) {
+        /* long row names (forest plots) go on two lines rather than take
+         * the plot's width */
+        for (size_t i = 0; i < ty.n; i++) {
+            double w, h;
+            text_size(c, ty.label[i], ft, 0, &w, &h);
+            if (w > 0.3 * (cell.x1 - cell.x0))
+                break_middle(ty.label[i]);
+        }
+        max_label(c, &ty, ft, &ytw, &yth);
+    }
+    double xrot = ax->xtick_rot;
+    if (xrot == 0 && tx.n >= 2 && ax->ticks[0].n > 0 && ax->scale[0] == RAD_SCALE_LINEAR && xhi > xlo) {
+        /* named x ticks (groups) that would touch side by side are turned
+         * upright (90 degrees: unlike 45 their boxes stay apart, so a
+         * layout check sees what a reader sees) */
+        double avail = (cell.x1 - cell.x0) - (2 * PAD + 2 + ytw + TICK_LEN + 2 + (ax->ylabel ? lab_h + PAD : 0));
+        int touch = 0;
+        for (size_t i = 0; i + 1 < tx.n; i++) {
+            double w0, w1, h;
+            text_size(c, tx.label[i], ft, 0, &w0, &h);
+            text_size(c, tx.label[i + 1], ft, 0, &w1, &h);
+            double sp = avail * fabs(tx.at[i + 1] - tx.at[i]) / (xhi - xlo);
+            if (w0 / 2 + w1 / 2 + 4 > sp)
+                touch = 1;
+        }
+        if (touch)
+            xrot = 90;
+    }
     double first_half = 0, last_half = 0;
-    double rot = ax->xtick_rot * M_PI / 180;
-    if (tx.n > 0 && ax->xtick_rot > 0) {
+    double rot = xrot * M_PI / 180;
+    if (tx.n > 0 && xrot > 0) {
         /* rotated labels end at their tick and hang down-left of it */
         xth = 0;
         for (size_t i = 0; i < tx.n; i++) {
@@ -1117,6 +1200,25 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
             break;
     }
 
+    /* tick labels that would touch their neighbours are thinned out */
+    if (ax->frame) {
+        double pos[MAX_TICKS], ext[MAX_TICKS], lh = line_height(c, ft);
+        for (size_t i = 0; i < tx.n; i++) {
+            double w, h;
+            text_size(c, tx.label[i], ft, 0, &w, &h);
+            pos[i] = fwd(&f.mx, tx.at[i]);
+            ext[i] = xrot > 0 ? h / sin(xrot * M_PI / 180) : w;
+        }
+        thin_ticks(&tx, pos, ext, xrot > 0 ? 1 : 4, f.mx.log ? 1 : 0);
+        for (size_t i = 0; i < ty.n; i++) {
+            double w, h;
+            text_size(c, ty.label[i], ft, 0, &w, &h);
+            pos[i] = fwd(&f.my, ty.at[i]);
+            ext[i] = fmax(h, lh);
+        }
+        thin_ticks(&ty, pos, ext, 1, f.my.log ? 1 : 0);
+    }
+
     /* grid, behind the data */
     if (ax->grid) {
         cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
@@ -1135,6 +1237,7 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
         cairo_stroke(cr);
     }
     add_box(c, "plot", ai, f.plot);
+
 
     for (size_t i = 0; i < ax->nitems; i++) {
         const PlotItem *it = &ax->items[i];
@@ -1165,10 +1268,10 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
             cairo_move_to(cr, px, f.plot.y1);
             cairo_line_to(cr, px, f.plot.y1 + TICK_LEN);
             cairo_stroke(cr);
-            if (ax->xtick_rot > 0)
+            if (xrot > 0)
                 bx = rect_union(bx, put_text(c, "xtick", px, f.plot.y1 + TICK_LEN + 2, tx.label[i], ft, 0, RAD_HALIGN_RIGHT,
-                                              ax->xtick_rot >= 60 ? RAD_VALIGN_MIDDLE : RAD_VALIGN_TOP,
-                                              ax->xtick_rot, black));
+                                              xrot >= 60 ? RAD_VALIGN_MIDDLE : RAD_VALIGN_TOP,
+                                              xrot, black));
             else
                 bx = rect_union(bx, put_text(c, "xtick", px, f.plot.y1 + TICK_LEN + 2, tx.label[i], ft, 0, RAD_HALIGN_CENTER,
                                               RAD_VALIGN_TOP, 0, black));
