@@ -1294,6 +1294,24 @@ out:
     return ret;
 }
 
+/* The violin's kernel bandwidth for sorted g[c]: Silverman's rule of
+ * thumb, 0.9 min(sd, IQR / 1.34) c^(-1/5). */
+static double violin_bw(const double *g, size_t c)
+{
+    double mean = 0, ss = 0;
+    for (size_t i = 0; i < c; i++)
+        mean += g[i];
+    mean /= (double)c;
+    for (size_t i = 0; i < c; i++)
+        ss += (g[i] - mean) * (g[i] - mean);
+    double sd = c > 1 ? sqrt(ss / (double)(c - 1)) : 0;
+    double iqr = quantile_sorted(g, c, 0.75) - quantile_sorted(g, c, 0.25);
+    double s = fmin(sd, iqr / 1.34);
+    if (!(s > 0))
+        s = sd > 0 ? sd : (fabs(mean) > 0 ? fabs(mean) * 0.1 : 1);
+    return 0.9 * s * pow((double)c, -0.2);
+}
+
 /* Van der Corput radical inverse in base 2: a deterministic jitter. */
 static double vdc(size_t i)
 {
@@ -1379,6 +1397,17 @@ RadFigure *rad_chart_box(const double *y, const int *group, size_t n, const char
         ylo = fmin(ylo, v[i]);
         yhi = fmax(yhi, v[i]);
     }
+    /* violins reach 3 bandwidths past their data: the axis covers them
+     * whole (a group of one is drawn as a point, no violin) */
+    double vlo = ylo, vhi = yhi;
+    for (size_t j = 0; j < ngroups && kind == RAD_BOX_VIOLIN; j++)
+        if (cnt[j] > 1) {
+            double *g = v + off[j];
+            qsort(g, cnt[j], sizeof *g, cmp_double);
+            double bw = violin_bw(g, cnt[j]);
+            vlo = fmin(vlo, g[0] - 3 * bw);
+            vhi = fmax(vhi, g[cnt[j] - 1] + 3 * bw);
+        }
     RadAxes *ax;
     double W = fmin(175, fmax(60, 30 + 22 * (double)ngroups));
     f = rad_chart_begin(o, W, 75, NULL, NULL, &ax);
@@ -1389,11 +1418,7 @@ RadFigure *rad_chart_box(const double *y, const int *group, size_t n, const char
     double span = yhi - ylo;
     if (!(span > 0))
         span = fabs(yhi) > 0 ? fabs(yhi) * 0.2 : 1;
-    double yl0 = ylo - span * 0.06, yl1 = yhi + span * (test ? 0.16 : 0.06);
-    if (kind == RAD_BOX_VIOLIN) { /* the kernel tails reach past the data */
-        yl0 -= span * 0.08;
-        yl1 += span * (test ? 0.16 : 0.08); /* and the p value sits above them */
-    }
+    double yl0 = vlo - span * 0.06, yl1 = vhi + span * 0.06;
     rad_axes_set_ylim(ax, yl0, yl1);
     /* x tick labels: "name\nn = 12" */
     double *at = malloc(ngroups * sizeof *at);
@@ -1422,7 +1447,16 @@ RadFigure *rad_chart_box(const double *y, const int *group, size_t n, const char
         RadColor col = rad_palette(j);
         double q1 = quantile_sorted(g, c, 0.25), med = quantile_sorted(g, c, 0.5), q3 = quantile_sorted(g, c, 0.75);
         double iqr = q3 - q1;
-        if (kind == RAD_BOX_BOX) {
+        if (c == 1) {
+            /* a group of one: its value, as a point */
+            RadStyle ps = rad_style_default();
+            ps.marker = RAD_MARKER_CIRCLE;
+            ps.marker_size = 5;
+            ps.color = rad_grey(0.1);
+            ps.fill = col;
+            ps.line_width = 0.8;
+            rc |= rad_axes_points(ax, &x, &g[0], 1, &ps);
+        } else if (kind == RAD_BOX_BOX) {
             double wl = q1, wh = q3;
             for (size_t i = 0; i < c; i++)
                 if (g[i] >= q1 - 1.5 * iqr) {
@@ -1459,23 +1493,10 @@ RadFigure *rad_chart_box(const double *y, const int *group, size_t n, const char
                 if (g[i] < wl || g[i] > wh)
                     rc |= rad_axes_points(ax, &x, &g[i], 1, &os);
         } else if (kind == RAD_BOX_VIOLIN) {
-            /* Silverman's rule of thumb */
-            double mean = 0, ss = 0;
-            for (size_t i = 0; i < c; i++)
-                mean += g[i];
-            mean /= (double)c;
-            for (size_t i = 0; i < c; i++)
-                ss += (g[i] - mean) * (g[i] - mean);
-            double sd = c > 1 ? sqrt(ss / (double)(c - 1)) : 0;
-            double s = fmin(sd, iqr / 1.34);
-            if (!(s > 0))
-                s = sd > 0 ? sd : (fabs(mean) > 0 ? fabs(mean) * 0.1 : 1);
-            double bw = 0.9 * s * pow((double)c, -0.2);
+            double bw = violin_bw(g, c);
             enum { NK = 96 };
             double ky[NK], kd[NK], px[2 * NK], py[2 * NK], dmax = 0;
             double a = g[0] - 3 * bw, b = g[c - 1] + 3 * bw;
-            a = fmax(a, yl0);
-            b = fmin(b, yl1);
             for (int k = 0; k < NK; k++) {
                 ky[k] = a + (b - a) * k / (NK - 1);
                 double dsum = 0;
@@ -1534,8 +1555,8 @@ RadFigure *rad_chart_box(const double *y, const int *group, size_t n, const char
         char pb[48], buf[96];
         rad_format_p(pval, pb, sizeof pb);
         snprintf(buf, sizeof buf, "%s %s", test, pb);
-        RadStyle t = text_style(8, RAD_HALIGN_CENTER, RAD_VALIGN_TOP);
-        rc |= rad_axes_note(ax, 0.5, 0.02, buf, &t);
+        /* above the plot area (the axes title), so it never covers data */
+        rc |= rad_axes_set_title(ax, buf);
     }
     if (rc != 0) {
         rad_figure_free(f);
