@@ -92,6 +92,20 @@ static RadFigure *fail_free(RadFigure *f)
     return NULL;
 }
 
+/* A series colour made dark enough for text on white: relative luminance
+ * at most 0.4 (the palette's yellow and sky blue are unreadable as text). */
+static RadColor text_color(RadColor c)
+{
+    double lum = 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b;
+    if (lum > 0.4) {
+        double k = 0.4 / lum;
+        c.r *= k;
+        c.g *= k;
+        c.b *= k;
+    }
+    return c;
+}
+
 static RadStyle text_style(double size, RadHAlign ha, RadVAlign va)
 {
     RadStyle s = rad_style_default();
@@ -526,7 +540,8 @@ RadFigure *rad_chart_lasso(const double *lambda, size_t nlambda, const double *b
             lab[i].y = lab[i - 1].y - min_gap;
     for (size_t i = 0; i < nlab && rc == 0; i++) {
         RadStyle t = text_style(7, RAD_HALIGN_LEFT, RAD_VALIGN_MIDDLE);
-        t.color = rad_palette(lab[i].j);
+        t.color = text_color(rad_palette(lab[i].j));
+        t.avoid = 1; /* in a small page cell, crowded labels are left out */
         rc |= rad_axes_text(ax, xs[klast] + span * 0.015, lab[i].y, names && names[lab[i].j] ? names[lab[i].j] : "?",
                             &t);
     }
@@ -947,7 +962,9 @@ done:
 
 /* Draw one scale on row y: a line from the smallest to the largest
  * position, ticks and labels above; labels closer than min_gap (data
- * units) alternate below the line. */
+ * units) alternate below the line.  The labels avoid each other when drawn
+ * (RadStyle.avoid): in a smaller page cell the crowded ones are left out
+ * rather than overlap, and the end ones move inside the plot width. */
 static int nomo_scale(RadAxes *ax, double y, const double *x, const char *const *labels, size_t n, double fs,
                       double mm_per_unit, double tick_h)
 {
@@ -1001,6 +1018,7 @@ static int nomo_scale(RadAxes *ax, double y, const double *x, const char *const 
             continue;
         last_end[side] = x[k] + half;
         RadStyle t = text_style(fs, RAD_HALIGN_CENTER, side == 0 ? RAD_VALIGN_BOTTOM : RAD_VALIGN_TOP);
+        t.avoid = 1;
         rc |= rad_axes_text(ax, x[k], side == 0 ? y - tick_h * 1.3 : y + tick_h * 1.3, s, &t);
     }
     free(idx);
@@ -1074,7 +1092,10 @@ RadFigure *rad_chart_nomogram(const RadNomoTerm *terms, size_t nterms, const dou
     if (!f)
         goto done;
     W = rad_figure_width(f);
-    rad_axes_set_frame(ax, 0);
+    /* the row names are y tick labels: the layer measures them into the
+     * left margin, so no cell size cuts them off */
+    rad_axes_set_frame(ax, 2);
+    rad_axes_set_font_size(ax, fs + 1, 9, 10);
     rad_axes_set_yreverse(ax, 1);
     rad_axes_set_legend(ax, RAD_LEGEND_NONE);
     /* x: the points scale 0..100, labels left of -pad; room estimated in mm */
@@ -1082,16 +1103,23 @@ RadFigure *rad_chart_nomogram(const RadNomoTerm *terms, size_t nterms, const dou
     double edge = text_mm("0.999", fs) / 2 + 1.5; /* half a label past each end */
     double units = 100.0 / fmax(plot_w - lab_w - 4 - 2 * edge, 20);
     double mm_per_unit = 1 / units;
-    double xl0 = -(lab_w + 4 + edge) * units, xr = 100 + edge * units;
+    double xl0 = -edge * units, xr = 100 + edge * units;
     rad_axes_set_xlim(ax, xl0, xr);
     rad_axes_set_ylim(ax, 0.45, (double)nrow + 0.55);
     double tick_h = 0.12;
     int rc = 0;
+    {
+        double *ry = malloc(nrow * sizeof *ry);
+        if (!ry)
+            rc = rad_error_set("nomogram: out of memory");
+        for (size_t r = 0; ry && r < nrow; r++)
+            ry[r] = (double)r + 1;
+        if (ry)
+            rc |= rad_axes_set_yticks(ax, ry, (const char *const *)rl, nrow);
+        free(ry);
+    }
     for (size_t r = 0; r < nrow && rc == 0; r++) {
         double y = (double)r + 1;
-        RadStyle t = text_style(fs + 1, RAD_HALIGN_RIGHT, RAD_VALIGN_MIDDLE);
-        t.bold = r == 0 || r == nterms + 1;
-        rc |= rad_axes_text(ax, -edge * units - 3 * units, y, rl[r], &t);
         if (r == 0) {
             double px[11];
             char pl[11][8];
@@ -1156,6 +1184,26 @@ RadFigure *rad_chart_nomogram(const RadNomoTerm *terms, size_t nterms, const dou
                         continue;
                     xs[q] = P * 100 / max_total;
                     snprintf(tl[q], sizeof tl[q], "%g", cl[k]);
+                    tp[q] = tl[q];
+                    q++;
+                }
+            }
+            if (q < 3 && isfinite(c0) && isfinite(c1) && fabs(c1 - c0) > 1e-12) {
+                /* survival hardly changes over the points (an early time):
+                 * nice steps over its own narrow range, so the scale is
+                 * drawn (compressed) rather than left empty */
+                double slo = fmin(sv[0], sv[ntot - 1]), shi = fmax(sv[0], sv[ntot - 1]), v[32];
+                size_t nv = rad_nice_ticks(slo, shi, 5, v, 32);
+                double step = nv > 1 ? v[1] - v[0] : 0;
+                q = 0;
+                for (size_t k = 0; k < nv && q < 32; k++) {
+                    if (!(v[k] > 0 && v[k] < 1))
+                        continue;
+                    double P = P0 + (log(-log(v[k])) - c0) / (c1 - c0) * (P1 - P0);
+                    if (P < P0 - 1e-9 || P > P1 + 1e-9)
+                        continue;
+                    xs[q] = P * 100 / max_total;
+                    rad_format_tick(v[k], step, tl[q], sizeof tl[q]);
                     tp[q] = tl[q];
                     q++;
                 }

@@ -90,6 +90,9 @@ typedef struct RadStyle {
     RadVAlign valign;
     double rotate;       /* text rotation, degrees counter-clockwise */
     int noclip;          /* 1: may draw outside the plot area (annotations) */
+    int avoid;           /* text: 1 = a label that is moved inside the plot area's width and
+                            left out when it would overlap an avoiding label drawn before it
+                            in the same axes (scale labels of a nomogram in any cell size) */
 } RadStyle;
 RadStyle rad_style_default(void);
 /* A line style in palette colour i. */
@@ -170,7 +173,9 @@ void rad_axes_set_yreverse(RadAxes *ax, int reverse);
 /* 1: one data unit is the same length on both axes (images). */
 void rad_axes_set_equal(RadAxes *ax, int equal);
 void rad_axes_set_grid(RadAxes *ax, int grid);
-/* 0: no axis lines, ticks or tick labels (images). */
+/* 0: no axis lines, ticks or tick labels (images); 2: no axis lines or
+ * ticks, only the y tick labels (row names of a nomogram, measured into the
+ * left margin like any tick labels). */
 void rad_axes_set_frame(RadAxes *ax, int frame);
 /* Custom ticks: n positions with labels (labels may be NULL: formatted
  * numbers).  n = 0 returns to automatic ticks.  Copies. */

@@ -40,6 +40,10 @@
 #define MAX_TICKS 64
 #define MAX_PIXELS 20000
 
+typedef struct Rect {
+    double x0, y0, x1, y1;
+} Rect;
+
 typedef struct Ctx {
     cairo_t *cr;
     double scale; /* pixels per pt */
@@ -48,11 +52,10 @@ typedef struct Ctx {
     int oom;
     int axes_index;
     int cell, ncell; /* the page cell being drawn (-1: none), cells so far */
+    Rect avoid[256];  /* the avoiding labels drawn in the current axes */
+    size_t navoid;
 } Ctx;
 
-typedef struct Rect {
-    double x0, y0, x1, y1;
-} Rect;
 
 static void add_box_text(Ctx *c, const char *kind, int axes, Rect r, int text)
 {
@@ -746,7 +749,29 @@ static void draw_item(Ctx *c, const RadAxes *ax, const Frame *f, const PlotItem 
         }
         break;
     case PLOT_TEXT:
-        if (map_pt(ax, f, it->x[0], it->y[0], &px, &py)) {
+        if (st->avoid && map_pt(ax, f, it->x[0], it->y[0], &px, &py)) {
+            /* measure, move inside the plot's width, skip if it would
+             * touch a label already drawn */
+            RadColor none = rad_rgba(0, 0, 0, 0);
+            Rect r = draw_text(c, px, py, it->text, st->font_size, st->bold, st->halign, st->valign, 0, none);
+            if (r.x0 < f->plot.x0)
+                px += f->plot.x0 - r.x0;
+            else if (r.x1 > f->plot.x1)
+                px -= r.x1 - f->plot.x1;
+            double dx = px - fwd(&f->mx, it->x[0]);
+            Rect q = {r.x0 + dx - 1, r.y0, r.x1 + dx + 1, r.y1};
+            int clear = 1;
+            for (size_t k = 0; k < c->navoid && clear; k++)
+                if (q.x0 < c->avoid[k].x1 && c->avoid[k].x0 < q.x1 && q.y0 < c->avoid[k].y1 && c->avoid[k].y0 < q.y1)
+                    clear = 0;
+            if (!clear)
+                break;
+            if (c->navoid < sizeof c->avoid / sizeof c->avoid[0])
+                c->avoid[c->navoid++] = q;
+            r = draw_text(c, px, py, it->text, st->font_size, st->bold, st->halign, st->valign, 0, st->color);
+            if (it->text[0])
+                add_box_text(c, "text", c->axes_index, r, 1);
+        } else if (map_pt(ax, f, it->x[0], it->y[0], &px, &py)) {
             Rect r = draw_text_item(c, px, py, it->text, st);
             if (it->text[0])
                 add_box_text(c, "text", c->axes_index, r, 1);
@@ -970,6 +995,7 @@ static void max_label(Ctx *c, const Ticks *t, double fs, double *w, double *h)
 static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
 {
     cairo_t *cr = c->cr;
+    c->navoid = 0;
     int ai = c->axes_index;
     double fl = ax->font_labels, ft = ax->font_ticks;
     double xlo, xhi, ylo, yhi;
@@ -978,6 +1004,8 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
     Ticks tx, ty;
     make_ticks(ax, 0, xlo, xhi, cell.x1 - cell.x0, &tx);
     make_ticks(ax, 1, ylo, yhi, cell.y1 - cell.y0, &ty);
+    if (ax->frame == 2) /* row names only */
+        tx.n = 0;
 
     double xtw = 0, xth = 0, ytw = 0, yth = 0, lab_h = line_height(c, fl);
     max_label(c, &tx, ft, &xtw, &xth);
@@ -998,7 +1026,7 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
         /* named x ticks (groups) that would touch side by side are turned
          * upright (90 degrees: unlike 45 their boxes stay apart, so a
          * layout check sees what a reader sees) */
-        double avail = (cell.x1 - cell.x0) - (2 * PAD + 2 + ytw + TICK_LEN + 2 + (ax->ylabel ? lab_h + PAD : 0));
+        double avail = (cell.x1 - cell.x0) - (2 * PAD + 2 + ytw + TICK_LEN + 2 + (ax->ylabel ? 2 * lab_h + PAD : 0));
         int touch = 0;
         for (size_t i = 0; i + 1 < tx.n; i++) {
             double w0, w1, h;
@@ -1033,19 +1061,44 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
     }
 
     double top = PAD, left = PAD, bottom = PAD, right = PAD + 2;
-    double title_h = 0;
+    double title_h = 0, title_fs = ax->font_title;
+    char atitle[256] = "";
     if (ax->title) {
-        double w;
-        text_size(c, ax->title, ax->font_title, 1, &w, &title_h);
+        /* a title wider than the cell (a panel in a page cell) shrinks to
+         * at most 80 %, then breaks at the space nearest its middle */
+        double w, avail = cell.x1 - cell.x0 - 2 * PAD;
+        snprintf(atitle, sizeof atitle, "%s", ax->title);
+        text_size(c, atitle, title_fs, 1, &w, &title_h);
+        if (w > avail && avail > 0) {
+            title_fs = fmax(title_fs * avail / w, title_fs * 0.8);
+            text_size(c, atitle, title_fs, 1, &w, &title_h);
+            if (w > avail) {
+                break_middle(atitle);
+                text_size(c, atitle, title_fs, 1, &w, &title_h);
+            }
+        }
         top += title_h + PAD;
+    }
+    /* a y label longer than the plot is high goes on two lines */
+    char ylab[256] = "";
+    double ylab_h = lab_h;
+    if (ax->ylabel) {
+        double w, h;
+        snprintf(ylab, sizeof ylab, "%s", ax->ylabel);
+        text_size(c, ylab, fl, 0, &w, &h);
+        double avail = 0.8 * (cell.y1 - cell.y0 - top) - (TICK_LEN + 2 + xth + 2 * PAD + lab_h);
+        if (w > avail) {
+            break_middle(ylab);
+            text_size(c, ylab, fl, 0, &w, &ylab_h);
+        }
     }
     if (ax->frame)
         top = fmax(top, PAD + yth / 2);
     if (ax->ylabel)
-        left += lab_h + PAD;
+        left += ylab_h + PAD;
     if (ax->frame)
         left += ytw + TICK_LEN + 2;
-    double tick_band = ax->frame ? TICK_LEN + 2 + xth : 0;
+    double tick_band = ax->frame == 1 ? TICK_LEN + 2 + xth : 0;
     bottom += tick_band;
     double xlabel_h = 0;
     if (ax->xlabel) {
@@ -1257,10 +1310,12 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
         cairo_set_line_width(cr, 0.8);
         cairo_set_dash(cr, NULL, 0, 0);
         cairo_set_line_cap(cr, CAIRO_LINE_CAP_SQUARE);
-        cairo_move_to(cr, f.plot.x0, f.plot.y0);
-        cairo_line_to(cr, f.plot.x0, f.plot.y1);
-        cairo_line_to(cr, f.plot.x1, f.plot.y1);
-        cairo_stroke(cr);
+        if (ax->frame == 1) {
+            cairo_move_to(cr, f.plot.x0, f.plot.y0);
+            cairo_line_to(cr, f.plot.x0, f.plot.y1);
+            cairo_line_to(cr, f.plot.x1, f.plot.y1);
+            cairo_stroke(cr);
+        }
         cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
         Rect bx = EMPTY, by = EMPTY;
         for (size_t i = 0; i < tx.n; i++) {
@@ -1279,9 +1334,11 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
         for (size_t i = 0; i < ty.n; i++) {
             double py = fwd(&f.my, ty.at[i]);
             cairo_set_source_rgb(cr, 0, 0, 0);
-            cairo_move_to(cr, f.plot.x0, py);
-            cairo_line_to(cr, f.plot.x0 - TICK_LEN, py);
-            cairo_stroke(cr);
+            if (ax->frame == 1) {
+                cairo_move_to(cr, f.plot.x0, py);
+                cairo_line_to(cr, f.plot.x0 - TICK_LEN, py);
+                cairo_stroke(cr);
+            }
             by = rect_union(by, put_text(c, "ytick", f.plot.x0 - TICK_LEN - 2, py, ty.label[i], ft, 0, RAD_HALIGN_RIGHT,
                                           RAD_VALIGN_MIDDLE, 0, black));
         }
@@ -1298,13 +1355,17 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
         ybase += PAD + xlabel_h;
     }
     if (ax->ylabel) {
-        double yx = ax->frame ? f.plot.x0 - TICK_LEN - 2 - ytw - PAD - lab_h / 2 : f.plot.x0 - PAD - lab_h / 2;
-        Rect r = draw_text(c, fmax(cell.x0 + PAD + lab_h / 2, yx), (f.plot.y0 + f.plot.y1) / 2, ax->ylabel, fl, 0,
+        double yx = ax->frame ? f.plot.x0 - TICK_LEN - 2 - ytw - PAD - ylab_h / 2 : f.plot.x0 - PAD - ylab_h / 2;
+        Rect r = draw_text(c, fmax(cell.x0 + PAD + ylab_h / 2, yx), (f.plot.y0 + f.plot.y1) / 2, ylab, fl, 0,
                            RAD_HALIGN_CENTER, RAD_VALIGN_MIDDLE, 90, black);
         add_box_text(c, "ylabel", ai, r, 1);
     }
     if (ax->title) {
-        Rect r = draw_text(c, (f.plot.x0 + f.plot.x1) / 2, cell.y0 + PAD, ax->title, ax->font_title, 1,
+        /* centred on the plot area, but never past the cell */
+        double tw, th, tx0 = (f.plot.x0 + f.plot.x1) / 2;
+        text_size(c, atitle, title_fs, 1, &tw, &th);
+        tx0 = fmin(fmax(tx0, cell.x0 + PAD + tw / 2), cell.x1 - PAD - tw / 2);
+        Rect r = draw_text(c, tx0, cell.y0 + PAD, atitle, title_fs, 1,
                            RAD_HALIGN_CENTER, RAD_VALIGN_TOP, 0, black);
         add_box_text(c, "axtitle", ai, r, 1);
     }
