@@ -441,9 +441,14 @@ static int l_lines(lua_State *L)
             x = radl_numbers_scratch(L, lua_gettop(L), F, "x", &nx);
         if (nx != ny)
             return radl_fail(L, "%s: series %zu has %zu x and %zu y values; give as many of each", F, k + 1, nx, ny);
+        size_t bad = 0;
         for (size_t i = 0; i < ny; i++)
             if (!isfinite(x[i]) || !isfinite(y[i]))
-                dropped++;
+                bad++;
+        if (bad == ny)
+            return radl_fail(L, "%s: series %zu has no point with a finite x and y (%zu values, all missing or "
+                                "non-finite): nothing to draw; drop it or check the data", F, k + 1, ny);
+        dropped += bad;
         total += ny;
         RadStyle st = series_style(L, si, k, F);
         const char *kind = radl_opt_string(L, si, "kind", "line");

@@ -23,7 +23,7 @@ static const RadColumn *table_col(lua_State *L, const RadTable *t, const char *n
     if (!c) {
         char sug[128];
         if (rad_table_suggest(t, name, sug, sizeof sug) > 0)
-            radl_fail(L, "%s: option %s: no column '%s' (did you mean '%s'?)", fname, opt, name, sug);
+            radl_fail(L, "%s: option %s: no column '%s' (did you mean %s?)", fname, opt, name, sug);
         radl_fail(L, "%s: option %s: no column '%s' in the table", fname, opt, name);
     }
     return c;
