@@ -185,6 +185,9 @@ RadFigure *rad_chart_forest(const char *const *labels, const double *est, const 
         char a[16], b[16], c[16];
         if (!(est[i] > 0 && isfinite(est[i]))) {
             snprintf(ci[i], sizeof ci[i], "NA");
+        } else if (est[i] == 1 && isnan(lo[i]) && isnan(hi[i])) {
+            /* a factor's reference level: a row at 1 without an interval */
+            snprintf(ci[i], sizeof ci[i], "1 (reference)");
         } else {
             fmt_ratio(est[i], a, sizeof a);
             fmt_ratio(lo[i], b, sizeof b);
@@ -314,8 +317,14 @@ RadFigure *rad_chart_forest(const char *const *labels, const double *est, const 
         rad_figure_add_note(f, "%zu confidence interval%s cut at the axis limits (very wide: check for "
                             "separation)", nclamp, nclamp == 1 ? "" : "s");
     char desc[128];
-    snprintf(desc, sizeof desc, "forest plot, %zu term%s, %s with 95 %% CI", n, n == 1 ? "" : "s",
-             is_or ? "odds ratios" : strcmp(measure, "HR") == 0 ? "hazard ratios" : "ratios");
+    size_t nref = 0;
+    for (size_t i = 0; i < n; i++)
+        nref += est[i] == 1 && isnan(lo[i]) && isnan(hi[i]);
+    char refs[48] = "";
+    if (nref)
+        snprintf(refs, sizeof refs, " and %zu reference level%s", nref, nref == 1 ? "" : "s");
+    snprintf(desc, sizeof desc, "forest plot, %zu term%s%s, %s with 95 %% CI", n - nref, n - nref == 1 ? "" : "s",
+             refs, is_or ? "odds ratios" : strcmp(measure, "HR") == 0 ? "hazard ratios" : "ratios");
     rad_figure_set_description(f, desc);
     return f;
 }

@@ -147,6 +147,14 @@ do
   T.ok(sb and count_dark(img, sb.x0, yh - 5, sb.x1, yh + 5, 100) >= 20, "forest: header row drawn")
   -- y tick labels (term names) left of the plot, not over it
   for _, b in ipairs(boxes(lay, "yticks")) do T.ok(b.x1 <= pb.x0 + 0.5, "forest: term names left of the plot") end
+  -- factor terms: the reference level of each factor is a row of its own at HR 1
+  local mf = rad.cox(lung, {time = "time", event = "status", x = {"age", "sexf", "ecog"}})
+  local ff = rad.plot.forest(mf)
+  T.like(tostring(ff), "forest plot, 5 terms and 2 reference levels, hazard ratios", "forest: reference rows counted",
+         true)
+  local _, lf = check(ff, "forest_factors")
+  T.is(#boxes(lf, "ytick"), 7, "forest: age, sexf (reference), male, ecog (reference), ECOG 1..3: 7 rows")
+  T.is(#boxes(lf, "sidecell"), 2 + 7 + 5, "forest: headings, 7 HR cells, 5 p cells (none for the references)")
   -- single term
   local m1 = rad.cox(lung, {time = "time", event = "status", x = {"age"}})
   local f1 = rad.plot.forest(m1)
