@@ -228,6 +228,15 @@ T.errors(function() rad.plot.map(img, rad.image.new{size = {4, 4, 4}}) end, "not
 T.errors(function() rad.plot.map(img, map, {range = {3, 1}}) end, "lo < hi", "map: bad range")
 
 -- ---- histogram ------------------------------------------------------------------------------------
+-- the ROI's 300 voxels are all 40 HU: the x range follows the data, not the
+-- re-segmentation range, whose limits are marked (and in the legend) only when in view
+do
+  local hw = rad.plot.histogram(img, mask, {resegment = {range = {-1000, 3000}}})
+  T.is(#boxes(hw, "legendtext"), 2, "histogram: range limits out of view: legend has voxels and bin edges only")
+  local hv = rad.plot.histogram(img, mask, {resegment = {range = {40, 3000}}})
+  T.is(#boxes(hv, "legendtext"), 3, "histogram: lower limit 40 in view: marked and in the legend")
+  T.like(tostring(hv), "300 voxels in [40, 40]", "histogram: the ROI's 300 voxels at 40", true)
+end
 local D = T.data()
 if D then
   local ct = rad.read(D .. "/ibsi1/ct_phantom/image.nii.gz")
