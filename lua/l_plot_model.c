@@ -916,7 +916,8 @@ void radl_open_plot_model(lua_State *L)
     static const RadlReg funcs[] = {
         {"forest", l_forest,
          "rad.plot.forest(model or {labels =, estimate =, lower =, upper =, p =} [, {measure =, ...}]) -> Figure: "
-         "forest plot of hazard (rad.cox) or odds (rad.logistic) ratios with 95 % CI and p per term, log x axis"},
+         "forest plot of hazard (rad.cox) or odds (rad.logistic) ratios with 95 % CI and p per term, log x axis; "
+         "each factor's reference level is a row at 1"},
         {"lasso", l_lasso,
          "rad.plot.lasso(path [, cv] [, opts]) -> Figure: coefficient paths vs log(lambda) of a rad.coxnet / "
          "rad.glmnet_logistic path, with the CV curve and lambda_min / lambda_1se when a CV result is given"},
@@ -929,7 +930,8 @@ void radl_open_plot_model(lua_State *L)
          "validate.nomogram's result or built from a Cox fit"},
         {"box", l_box,
          "rad.plot.box(t, {y =, group =, kind = \"box\" | \"violin\" | \"strip\"}) -> Figure: a numeric column by "
-         "group with n per group and the Mann-Whitney / Kruskal-Wallis p"},
+         "group with n per group and the Mann-Whitney / Kruskal-Wallis p above the plot; a group of one is drawn as "
+         "a point"},
         {"waterfall", l_waterfall,
          "rad.plot.waterfall(t, {score =, outcome =, centre = median, labels =}) or (scores, {outcome =}) -> "
          "Figure: one bar per patient of score - centre, sorted, coloured by outcome"},
