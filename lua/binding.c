@@ -280,11 +280,25 @@ void radl_chart_options(lua_State *L, int idx, const char *fname, RadChartOption
     if (lua_isnoneornil(L, idx))
         return;
     luaL_checktype(L, idx, LUA_TTABLE);
+    /* the chart's name in every message; a size that is given is checked
+     * (0 or less is an error, not "the default") */
+    static const char *const nums[] = {"width", "height", NULL}, *const strs[] = {"title", "subtitle", "xlabel",
+                                                                                  "ylabel", "legend", NULL};
+    for (int k = 0; nums[k]; k++) {
+        int t = lua_getfield(L, idx, nums[k]);
+        if (t != LUA_TNIL && t != LUA_TNUMBER)
+            radl_fail(L, "%s: option %s must be a number (mm), got %s", fname, nums[k], luaL_typename(L, -1));
+        if (t == LUA_TNUMBER && !(lua_tonumber(L, -1) >= 10 && lua_tonumber(L, -1) <= 2000))
+            radl_fail(L, "%s: option %s = %g: give a size in mm, 10 to 2000", fname, nums[k], lua_tonumber(L, -1));
+        lua_pop(L, 1);
+    }
+    for (int k = 0; strs[k]; k++) {
+        if (lua_getfield(L, idx, strs[k]) != LUA_TNIL && lua_type(L, -1) != LUA_TSTRING)
+            radl_fail(L, "%s: option %s must be a string, got %s", fname, strs[k], luaL_typename(L, -1));
+        lua_pop(L, 1);
+    }
     o->width = radl_opt_number(L, idx, "width", 0);
     o->height = radl_opt_number(L, idx, "height", 0);
-    if ((o->width != 0 && !(o->width >= 10 && o->width <= 2000)) ||
-        (o->height != 0 && !(o->height >= 10 && o->height <= 2000)))
-        radl_fail(L, "%s: width and height are in mm, 10 to 2000 (got %g x %g)", fname, o->width, o->height);
     o->title = radl_opt_string(L, idx, "title", NULL);
     o->subtitle = radl_opt_string(L, idx, "subtitle", NULL);
     o->xlabel = radl_opt_string(L, idx, "xlabel", NULL);

@@ -87,7 +87,22 @@ static int m_save(lua_State *L)
         lua_getfield(L, 3, "reproducible");
         meta.reproducible = lua_toboolean(L, -1);
         lua_pop(L, 1);
-        double w = radl_opt_number(L, 3, "width", 0), h = radl_opt_number(L, 3, "height", 0);
+        /* NaN: not given; a size that is given must be a real one */
+        double w = radl_opt_number(L, 3, "width", NAN), h = radl_opt_number(L, 3, "height", NAN);
+        for (int k = 0; k < 2; k++) {
+            lua_getfield(L, 3, k ? "height" : "width");
+            int given = !lua_isnil(L, -1);
+            lua_pop(L, 1);
+            double v = k ? h : w;
+            if (given && !(v >= 10 && v <= 2000))
+                return radl_fail(L, "Figure:save: %s = %g mm: give a size of 10 to 2000 mm (or leave it out to keep "
+                                    "the figure's %.0f x %.0f mm)", k ? "height" : "width", v, rad_figure_width(f),
+                                 rad_figure_height(f));
+        }
+        if (isnan(w))
+            w = 0;
+        if (isnan(h))
+            h = 0;
         if (lua_getfield(L, 3, "pixels") != LUA_TNIL) {
             /* a size in pixels at this dpi: the figure's mm follow from it */
             lua_Integer pw = 0, ph = 0;
@@ -140,6 +155,12 @@ static int m_layout(lua_State *L)
         lua_setfield(L, -2, "kind");
         lua_pushinteger(L, b[i].axes + 1);
         lua_setfield(L, -2, "axes");
+        lua_pushboolean(L, b[i].text);
+        lua_setfield(L, -2, "text");
+        if (b[i].cell >= 0) {
+            lua_pushinteger(L, b[i].cell + 1);
+            lua_setfield(L, -2, "cell");
+        }
         lua_pushnumber(L, b[i].x0);
         lua_setfield(L, -2, "x0");
         lua_pushnumber(L, b[i].y0);
@@ -424,9 +445,14 @@ static int l_lines(lua_State *L)
             x = radl_numbers_scratch(L, lua_gettop(L), F, "x", &nx);
         if (nx != ny)
             return radl_fail(L, "%s: series %zu has %zu x and %zu y values; give as many of each", F, k + 1, nx, ny);
+        size_t bad = 0;
         for (size_t i = 0; i < ny; i++)
             if (!isfinite(x[i]) || !isfinite(y[i]))
-                dropped++;
+                bad++;
+        if (bad == ny)
+            return radl_fail(L, "%s: series %zu has no point with a finite x and y (%zu values, all missing or "
+                                "non-finite): nothing to draw; drop it or check the data", F, k + 1, ny);
+        dropped += bad;
         total += ny;
         RadStyle st = series_style(L, si, k, F);
         const char *kind = radl_opt_string(L, si, "kind", "line");
@@ -462,12 +488,16 @@ void radl_open_plot(lua_State *L)
 {
     static const RadlReg methods[] = {
         {"save", m_save,
-         "Figure:save(path [, {dpi = 150, width =, height = (mm) or pixels = {w, h}, source =, digest =, title =, "
-         "reproducible = false}]) -> Figure: render (a size given here applies to this file only) to an RGB PNG with provenance text chunks (Title, Software, "
-         "Source, Description, settings digest, Creation Time unless reproducible)"},
+         "Figure:save(path [, {dpi = 150, width =, height = (mm, 10 to 2000) or pixels = {w, h}, source =, digest =, "
+         "title =, reproducible = false}]) -> Figure: write the file (atomically) in the format its extension names: "
+         ".png (RGB at dpi with provenance text chunks: Title, Software, Source, Description, settings digest, "
+         "Creation Time unless reproducible), .pdf or .svg (vector, the same provenance in the document "
+         "information / metadata); a size given here applies to this file only"},
         {"layout", m_layout,
-         "Figure:layout([{dpi = 150}]) -> {{kind, axes, x0, y0, x1, y1}, ...}: the boxes (pixels) of title, plot "
-         "areas, tick labels, axis labels, legends, tables and colour bars as rendered"},
+         "Figure:layout([{dpi = 150}]) -> {{kind, axes, text, cell, x0, y0, x1, y1}, ...}: the boxes (pixels) as "
+         "rendered: plot areas, group boxes (xticks, legend, table, colorbar) and every piece of text on its own "
+         "(text = true: titles, axis labels, each tick label, legend entries, table cells, notes, labels; cell: "
+         "the page cell it is drawn in)"},
         {"size", m_size, "Figure:size() -> width, height: size in mm"},
         {"pixels", m_pixels, "Figure:pixels([dpi = 150]) -> width, height: size in pixels at dpi"},
         {"notes", m_notes, "Figure:notes() -> {strings}: what was dropped or adjusted while drawing (e.g. rows with NA)"},

@@ -221,7 +221,8 @@ void radl_open_plot_image(lua_State *L)
          "colour bar, transparent outside the mask"},
         {"histogram", l_histogram,
          "rad.plot.histogram(img, mask [, settings [, {unit =, ...}]]) -> Figure: the ROI intensity histogram "
-         "after the settings' preprocessing with the discretisation bin edges (FBN / FBS) drawn on it"},
+         "after the settings' preprocessing with the discretisation bin edges (FBN / FBS) drawn on it; the x range "
+         "follows the ROI's values, the re-segmentation limits are marked where they are in view"},
         {NULL, NULL, NULL}};
     radl_register(L, funcs, "rad.plot.");
 }

@@ -23,7 +23,7 @@ static const RadColumn *table_col(lua_State *L, const RadTable *t, const char *n
     if (!c) {
         char sug[128];
         if (rad_table_suggest(t, name, sug, sizeof sug) > 0)
-            radl_fail(L, "%s: option %s: no column '%s' (did you mean '%s'?)", fname, opt, name, sug);
+            radl_fail(L, "%s: option %s: no column '%s' (did you mean %s?)", fname, opt, name, sug);
         radl_fail(L, "%s: option %s: no column '%s' in the table", fname, opt, name);
     }
     return c;
@@ -38,6 +38,61 @@ static const char *field_string(lua_State *L, int idx, const char *key)
 }
 
 /* ---- forest ---------------------------------------------------------------------------------- */
+
+/* The label of a factor's reference level ("ecog:ECOG 0 (reference)")
+ * when `term` is the first term of a factor not yet shown, else NULL.  The
+ * fit does not list the reference: it is the level of levels[variable]
+ * that no term "variable:level" names (the first in byte order if
+ * several).  The label is anchored in the table at iref. */
+static const char *forest_reference(lua_State *L, const char *term, int ia, int il, int iref, int iterms)
+{
+    if (!lua_istable(L, ia) || !lua_istable(L, il))
+        return NULL;
+    if (lua_getfield(L, ia, term) != LUA_TSTRING) {
+        lua_pop(L, 1);
+        return NULL;
+    }
+    const char *var = lua_tostring(L, -1);
+    size_t vl = strlen(var);
+    int shown = lua_getfield(L, iref, var) != LUA_TNIL;
+    lua_pop(L, 1);
+    if (shown || strncmp(term, var, vl) != 0 || term[vl] != ':' || lua_getfield(L, il, var) != LUA_TTABLE) {
+        lua_pop(L, shown || strncmp(term, var, vl) != 0 || term[vl] != ':' ? 1 : 2);
+        return NULL;
+    }
+    int lv = lua_gettop(L);
+    const char *best = NULL;
+    size_t nterms = (size_t)lua_rawlen(L, iterms);
+    lua_pushnil(L);
+    while (lua_next(L, lv)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            continue;
+        const char *level = lua_tostring(L, -1);
+        int named = 0;
+        for (size_t j = 1; j <= nterms && !named; j++) {
+            lua_rawgeti(L, iterms, (lua_Integer)j);
+            const char *t = lua_tostring(L, -1);
+            named = t && strncmp(t, var, vl) == 0 && t[vl] == ':' && strcmp(t + vl + 1, level) == 0;
+            lua_pop(L, 1);
+        }
+        if (!named && (!best || strcmp(level, best) < 0))
+            best = level; /* a key of the levels table: anchored while it is on the stack */
+    }
+    const char *label = NULL;
+    if (best) {
+        lua_pushfstring(L, "%s:%s (reference)", var, best);
+        label = lua_tostring(L, -1);
+        lua_pushboolean(L, 1);
+        lua_setfield(L, iref, var);
+        lua_rawseti(L, iref, (lua_Integer)lua_rawlen(L, iref) + 1); /* the label, anchored */
+    } else {
+        lua_pushboolean(L, 1);
+        lua_setfield(L, iref, var);
+    }
+    lua_pop(L, 2); /* levels table, variable name */
+    return label;
+}
 
 static int l_forest(lua_State *L)
 {
@@ -109,11 +164,21 @@ static int l_forest(lua_State *L)
             return radl_fail(L, "%s: the model has no terms list", F);
         int ti = lua_gettop(L);
         size_t nt = (size_t)lua_rawlen(L, ti);
-        labels = radl_scratch(L, (nt ? nt : 1) * sizeof *labels);
-        est = radl_scratch(L, (nt ? nt : 1) * sizeof *est);
-        lo = radl_scratch(L, (nt ? nt : 1) * sizeof *lo);
-        hi = radl_scratch(L, (nt ? nt : 1) * sizeof *hi);
-        p = radl_scratch(L, (nt ? nt : 1) * sizeof *p);
+        /* room for a reference row before each factor's first term */
+        size_t cap = 2 * nt + 1;
+        labels = radl_scratch(L, cap * sizeof *labels);
+        est = radl_scratch(L, cap * sizeof *est);
+        lo = radl_scratch(L, cap * sizeof *lo);
+        hi = radl_scratch(L, cap * sizeof *hi);
+        p = radl_scratch(L, cap * sizeof *p);
+        /* the fit's factor bookkeeping: assign[term] = variable and
+         * levels[variable] = {level = true, ...} (reference included) */
+        lua_getfield(L, 1, "assign");
+        int ia = lua_gettop(L);
+        lua_getfield(L, 1, "levels");
+        int il = lua_gettop(L);
+        lua_newtable(L); /* anchors the reference labels; [variable] = true once shown */
+        int iref = lua_gettop(L);
         lua_getfield(L, 1, k_est);
         int ie = lua_gettop(L);
         lua_getfield(L, 1, k_lo);
@@ -126,6 +191,13 @@ static int l_forest(lua_State *L)
             lua_pop(L, 1);
             if (!name || strcmp(name, "(Intercept)") == 0)
                 continue;
+            const char *ref = forest_reference(L, name, ia, il, iref, ti);
+            if (ref) {
+                labels[n] = ref;
+                est[n] = 1;
+                lo[n] = hi[n] = p[n] = NAN;
+                n++;
+            }
             double *dst[4] = {est, lo, hi, p};
             for (int k = 0; k < 4; k++) {
                 double v = NAN;
@@ -844,7 +916,8 @@ void radl_open_plot_model(lua_State *L)
     static const RadlReg funcs[] = {
         {"forest", l_forest,
          "rad.plot.forest(model or {labels =, estimate =, lower =, upper =, p =} [, {measure =, ...}]) -> Figure: "
-         "forest plot of hazard (rad.cox) or odds (rad.logistic) ratios with 95 % CI and p per term, log x axis"},
+         "forest plot of hazard (rad.cox) or odds (rad.logistic) ratios with 95 % CI and p per term, log x axis; "
+         "each factor's reference level is a row at 1"},
         {"lasso", l_lasso,
          "rad.plot.lasso(path [, cv] [, opts]) -> Figure: coefficient paths vs log(lambda) of a rad.coxnet / "
          "rad.glmnet_logistic path, with the CV curve and lambda_min / lambda_1se when a CV result is given"},
@@ -857,7 +930,8 @@ void radl_open_plot_model(lua_State *L)
          "validate.nomogram's result or built from a Cox fit"},
         {"box", l_box,
          "rad.plot.box(t, {y =, group =, kind = \"box\" | \"violin\" | \"strip\"}) -> Figure: a numeric column by "
-         "group with n per group and the Mann-Whitney / Kruskal-Wallis p"},
+         "group with n per group and the Mann-Whitney / Kruskal-Wallis p above the plot; a group of one is drawn as "
+         "a point"},
         {"waterfall", l_waterfall,
          "rad.plot.waterfall(t, {score =, outcome =, centre = median, labels =}) or (scores, {outcome =}) -> "
          "Figure: one bar per patient of score - centre, sorted, coloured by outcome"},

@@ -491,7 +491,8 @@ static int l_roc(lua_State *L)
 static int l_td_roc(lua_State *L)
 {
     const char *F = "rad.plot.td_roc";
-    static const char *const keys[] = {RADL_CHART_KEYS, "time", "event", "score", "at", "labels", NULL};
+    static const char *const keys[] = {RADL_CHART_KEYS, "time", "event", "score", "at", "labels", "unit", "boot",
+                                       "seed", NULL};
     lua_settop(L, 2);
     PGuard *g = pguard_push(L); /* 3 */
     const RadTable *t = radl_check_table(L, 1);
@@ -552,11 +553,20 @@ static int l_td_roc(lua_State *L)
     RadChartOptions o;
     radl_chart_options(L, 2, F, &o);
     RadFigure **box = radl_figure_push(L);
-    RadFigure *f = rad_chart_td_roc(tm, ev, s2, m, at, nat, lab, &o);
+    const char *unit = radl_opt_string(L, 2, "unit", NULL);
+    lua_Integer nboot = radl_opt_integer(L, 2, "boot", 200), seed = radl_opt_integer(L, 2, "seed", 1);
+    if (nboot != 0 && (nboot < 50 || nboot > 100000))
+        return radl_fail(L, "%s: option boot = %lld: give 0 (no CI) or 50 to 100000 bootstrap resamples", F,
+                         (long long)nboot);
+    if (seed < 0)
+        return radl_fail(L, "%s: option seed = %lld: give a seed >= 0", F, (long long)seed);
+    RadFigure *f = rad_chart_td_roc(tm, ev, s2, m, at, nat, lab, unit, (size_t)nboot, (unsigned long)seed, &o);
     if (!f)
         return radl_fail(L, "%s: %s", F, rad_error_message());
     if (m < n)
         rad_figure_add_note(f, "%zu row%s with a missing time, event or score dropped", n - m, n - m == 1 ? "" : "s");
+    if (!unit && !lab)
+        rad_figure_add_note(f, "the legend shows times without a unit: give unit = \"days\" (or the data's unit)");
     return radl_figure_return(L, box, f, F);
 }
 
@@ -718,8 +728,9 @@ void radl_open_plot_surv(lua_State *L)
          "rad.plot.roc(roc | {roc, ...} [, {labels =}]) -> Figure: ROC curves of rad.roc objects with AUC (95% CI) "
          "in the legend and the chance diagonal"},
         {"td_roc", l_td_roc,
-         "rad.plot.td_roc(t, {time =, event =, score = col or array, at = t | {t1, ...}, labels =}) -> Figure: "
-         "cumulative/dynamic IPCW ROC curves at time(s) t with AUC(t) as rad.td_auc"},
+         "rad.plot.td_roc(t, {time =, event =, score = col or array, at = t | {t1, ...}, unit = \"days\", labels =, "
+         "boot = 200, seed = 1}) -> Figure: cumulative/dynamic IPCW ROC curves at time(s) t, the legend giving t "
+         "with its unit and AUC(t) (as rad.td_auc) with a 95 % percentile bootstrap CI (boot resamples, 0: none)"},
         {"calibration", l_calibration,
          "rad.plot.calibration(cal | {predicted =, observed =, lower =, upper =} [, {line = true}]) -> Figure: "
          "calibration plot of validate.calibration with CI bars, ideal line, slope and intercept"},

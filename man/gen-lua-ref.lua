@@ -25,6 +25,33 @@ local groups = {
   {"pretty.", "MODULE rad.pretty (the REPL's printer)"},
   {"test.", "MODULE rad.test (TAP checks for test scripts)"},
   {"doc.", "MODULE rad.doc (help texts of stdlib modules)"},
+  {"Figure:", "FIGURE METHODS", [[
+Every \fBrad.plot\fR function (see MODULE FUNCTIONS) returns a \fBFigure\fR: a
+description of the picture in millimetres that is drawn only when saved, so
+the same figure saves at any dpi, as PDF or SVG, or inside a report page
+(\fBrad.plot.page\fR, each figure laid out afresh in its cell).
+.PP
+\fBOptions every chart takes\fR (in its trailing table): \fBwidth\fR and
+\fBheight\fR (mm, 10 to 2000; a size of 0 or less is an error), \fBtitle\fR,
+\fBsubtitle\fR, \fBxlabel\fR, \fBylabel\fR (strings), \fBlegend\fR ("auto",
+"none", "topright", "topleft", "bottomleft", "bottomright", "right" or
+"below"; auto takes the inside corner that covers no data, else goes
+outside) and \fBgrid\fR (true or false).  An unknown key or a value of the
+wrong type is an error naming the chart and the key.
+.PP
+\fBFormats.\fR \fBFigure:save\fR picks the format from the extension: \fI.png\fR
+(RGB at the dpi, with the provenance as text chunks), \fI.pdf\fR and
+\fI.svg\fR (vector; the provenance in the PDF document information or in the
+SVG's title and metadata).  Any other extension is an error.  Files are
+written to a temporary name and renamed, so a failed save leaves nothing.
+.PP
+\fBLayout.\fR Margins are measured from the text drawn, so nothing is cut
+off: tick labels that would touch are thinned out (on a log axis the label
+at 1 is kept), named x ticks that would touch turn upright, long row names
+and y labels wrap onto two lines, a panel title wider than its cell shrinks
+or wraps.  \fBFigure:layout\fR returns every box drawn, each piece of text
+on its own (text = true), for tests.
+]]},
 }
 
 -- the stdlib modules register their help when loaded
@@ -87,6 +114,7 @@ empty mask, or an image and mask whose geometries differ by more than
 
 for _, g in ipairs(groups) do
   io.write(".SH ", g[2], "\n")
+  if g[3] then io.write(g[3]) end
   for _, name in ipairs(names) do
     if name:sub(1, #g[1]) == g[1] then
       -- the first line: a longer text (rad.extract's settings) has its own section

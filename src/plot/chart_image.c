@@ -969,45 +969,59 @@ RadFigure *rad_chart_roi_histogram(const RadImage *img, const RadMask *mask, con
         if (cnt[k] > 0 && rad_axes_rect(ax, b0 + (double)k * bw, 0, b0 + (double)(k + 1) * bw, cnt[k], &bar) != 0)
             goto fail;
     rad_axes_set_ylim(ax, 0, NAN);
-    /* bin edges: every edge up to 200 of them, else every k-th */
-    size_t ne = (size_t)roi.ng + 1, step = 1;
-    while (ne / step > 200)
-        step++;
+    /* x range: the data (after re-segmentation) with 3 % room, not the
+     * whole re-segmentation range or every bin edge: the bins of a fixed
+     * bin size from the range's lower end may start far below the data */
+    double xa = b0, xb = b0 + (double)nb * bw;
+    if (!(xb > xa))
+        xb = xa + 1;
+    double pad = 0.03 * (xb - xa);
+    xa -= pad;
+    xb += pad;
+    rad_axes_set_xlim(ax, xa, xb);
+    /* bin edges in view: every edge up to 200 of them, else every k-th */
+    size_t ne = (size_t)roi.ng + 1, step = 1, nview = 0;
     RadStyle el = rad_style_default();
     el.color = rad_palette(1);
     el.color.a = 0.85;
     el.line_width = 0.5;
     /* without discretisation grey level g is the bin [g - 1/2, g + 1/2) */
     double e0 = s->disc == RAD_DISC_NONE ? roi.disc_min - 0.5 : roi.disc_min;
-    for (size_t e = 0; e < ne; e += step) {
+    for (size_t e = 0; e < ne; e++) {
         double x = e0 + (double)e * roi.disc_width;
-        if (rad_axes_vline(ax, x, &el) != 0)
+        nview += x >= xa && x <= xb;
+    }
+    while (nview / step > 200)
+        step++;
+    size_t k = 0;
+    for (size_t e = 0; e < ne; e++) {
+        double x = e0 + (double)e * roi.disc_width;
+        if (!(x >= xa && x <= xb))
+            continue;
+        if (k++ % step == 0 && rad_axes_vline(ax, x, &el) != 0)
             goto fail;
     }
-    /* x range: the data and every bin edge, with 3 % room */
-    double xa = fmin(b0, e0), xb = fmax(b0 + (double)nb * bw, e0 + (double)roi.ng * roi.disc_width);
-    if (s->reseg_range && isfinite(s->reseg_lo))
-        xa = fmin(xa, s->reseg_lo);
-    if (s->reseg_range && isfinite(s->reseg_hi))
-        xb = fmax(xb, s->reseg_hi);
-    if (!(xb > xa))
-        xb = xa + 1;
-    rad_axes_set_xlim(ax, xa - 0.03 * (xb - xa), xb + 0.03 * (xb - xa));
+    /* the re-segmentation limits, where they are in view */
     if (s->reseg_range) {
         RadStyle rl = rad_style_default();
         rl.dash = RAD_DASH_DASHED;
         rl.line_width = 0.8;
-        if ((isfinite(s->reseg_lo) && rad_axes_vline(ax, s->reseg_lo, &rl) != 0) ||
-            (isfinite(s->reseg_hi) && rad_axes_vline(ax, s->reseg_hi, &rl) != 0))
-            goto fail;
-        if (rad_axes_add_legend(ax, "re-segmentation range", &rl, RAD_LEGEND_KEY_LINE) != 0)
+        int shown = 0;
+        double lim[2] = {s->reseg_lo, s->reseg_hi};
+        for (int j = 0; j < 2; j++)
+            if (isfinite(lim[j]) && lim[j] >= xa && lim[j] <= xb) {
+                if (rad_axes_vline(ax, lim[j], &rl) != 0)
+                    goto fail;
+                shown = 1;
+            }
+        if (shown && rad_axes_add_legend(ax, "re-segmentation range", &rl, RAD_LEGEND_KEY_LINE) != 0)
             goto fail;
     }
     if (rad_axes_add_legend(ax, "ROI voxels", &bar, RAD_LEGEND_KEY_PATCH) != 0 ||
-        rad_axes_add_legend(ax, "bin edges", &el, RAD_LEGEND_KEY_LINE) != 0)
+        (nview > 0 && rad_axes_add_legend(ax, "bin edges", &el, RAD_LEGEND_KEY_LINE) != 0))
         goto fail;
     if (step > 1)
-        rad_figure_add_note(fig, "%d bins: every %zu-th of the %zu bin edges drawn", roi.ng, step, ne);
+        rad_figure_add_note(fig, "%d bins: every %zu-th of the %zu bin edges in view drawn", roi.ng, step, nview);
     if (roi.n_mask < roi.n_morph)
         rad_figure_add_note(fig, "re-segmentation removed %zu of %zu ROI voxels", roi.n_morph - roi.n_mask,
                             roi.n_morph);

@@ -92,6 +92,20 @@ static RadFigure *fail_free(RadFigure *f)
     return NULL;
 }
 
+/* A series colour made dark enough for text on white: relative luminance
+ * at most 0.4 (the palette's yellow and sky blue are unreadable as text). */
+static RadColor text_color(RadColor c)
+{
+    double lum = 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b;
+    if (lum > 0.4) {
+        double k = 0.4 / lum;
+        c.r *= k;
+        c.g *= k;
+        c.b *= k;
+    }
+    return c;
+}
+
 static RadStyle text_style(double size, RadHAlign ha, RadVAlign va)
 {
     RadStyle s = rad_style_default();
@@ -171,6 +185,9 @@ RadFigure *rad_chart_forest(const char *const *labels, const double *est, const 
         char a[16], b[16], c[16];
         if (!(est[i] > 0 && isfinite(est[i]))) {
             snprintf(ci[i], sizeof ci[i], "NA");
+        } else if (est[i] == 1 && isnan(lo[i]) && isnan(hi[i])) {
+            /* a factor's reference level: a row at 1 without an interval */
+            snprintf(ci[i], sizeof ci[i], "1 (reference)");
         } else {
             fmt_ratio(est[i], a, sizeof a);
             fmt_ratio(lo[i], b, sizeof b);
@@ -300,8 +317,14 @@ RadFigure *rad_chart_forest(const char *const *labels, const double *est, const 
         rad_figure_add_note(f, "%zu confidence interval%s cut at the axis limits (very wide: check for "
                             "separation)", nclamp, nclamp == 1 ? "" : "s");
     char desc[128];
-    snprintf(desc, sizeof desc, "forest plot, %zu term%s, %s with 95 %% CI", n, n == 1 ? "" : "s",
-             is_or ? "odds ratios" : strcmp(measure, "HR") == 0 ? "hazard ratios" : "ratios");
+    size_t nref = 0;
+    for (size_t i = 0; i < n; i++)
+        nref += est[i] == 1 && isnan(lo[i]) && isnan(hi[i]);
+    char refs[48] = "";
+    if (nref)
+        snprintf(refs, sizeof refs, " and %zu reference level%s", nref, nref == 1 ? "" : "s");
+    snprintf(desc, sizeof desc, "forest plot, %zu term%s%s, %s with 95 %% CI", n - nref, n - nref == 1 ? "" : "s",
+             refs, is_or ? "odds ratios" : strcmp(measure, "HR") == 0 ? "hazard ratios" : "ratios");
     rad_figure_set_description(f, desc);
     return f;
 }
@@ -526,7 +549,8 @@ RadFigure *rad_chart_lasso(const double *lambda, size_t nlambda, const double *b
             lab[i].y = lab[i - 1].y - min_gap;
     for (size_t i = 0; i < nlab && rc == 0; i++) {
         RadStyle t = text_style(7, RAD_HALIGN_LEFT, RAD_VALIGN_MIDDLE);
-        t.color = rad_palette(lab[i].j);
+        t.color = text_color(rad_palette(lab[i].j));
+        t.avoid = 1; /* in a small page cell, crowded labels are left out */
         rc |= rad_axes_text(ax, xs[klast] + span * 0.015, lab[i].y, names && names[lab[i].j] ? names[lab[i].j] : "?",
                             &t);
     }
@@ -947,7 +971,9 @@ done:
 
 /* Draw one scale on row y: a line from the smallest to the largest
  * position, ticks and labels above; labels closer than min_gap (data
- * units) alternate below the line. */
+ * units) alternate below the line.  The labels avoid each other when drawn
+ * (RadStyle.avoid): in a smaller page cell the crowded ones are left out
+ * rather than overlap, and the end ones move inside the plot width. */
 static int nomo_scale(RadAxes *ax, double y, const double *x, const char *const *labels, size_t n, double fs,
                       double mm_per_unit, double tick_h)
 {
@@ -1001,6 +1027,7 @@ static int nomo_scale(RadAxes *ax, double y, const double *x, const char *const 
             continue;
         last_end[side] = x[k] + half;
         RadStyle t = text_style(fs, RAD_HALIGN_CENTER, side == 0 ? RAD_VALIGN_BOTTOM : RAD_VALIGN_TOP);
+        t.avoid = 1;
         rc |= rad_axes_text(ax, x[k], side == 0 ? y - tick_h * 1.3 : y + tick_h * 1.3, s, &t);
     }
     free(idx);
@@ -1074,7 +1101,10 @@ RadFigure *rad_chart_nomogram(const RadNomoTerm *terms, size_t nterms, const dou
     if (!f)
         goto done;
     W = rad_figure_width(f);
-    rad_axes_set_frame(ax, 0);
+    /* the row names are y tick labels: the layer measures them into the
+     * left margin, so no cell size cuts them off */
+    rad_axes_set_frame(ax, 2);
+    rad_axes_set_font_size(ax, fs + 1, 9, 10);
     rad_axes_set_yreverse(ax, 1);
     rad_axes_set_legend(ax, RAD_LEGEND_NONE);
     /* x: the points scale 0..100, labels left of -pad; room estimated in mm */
@@ -1082,16 +1112,23 @@ RadFigure *rad_chart_nomogram(const RadNomoTerm *terms, size_t nterms, const dou
     double edge = text_mm("0.999", fs) / 2 + 1.5; /* half a label past each end */
     double units = 100.0 / fmax(plot_w - lab_w - 4 - 2 * edge, 20);
     double mm_per_unit = 1 / units;
-    double xl0 = -(lab_w + 4 + edge) * units, xr = 100 + edge * units;
+    double xl0 = -edge * units, xr = 100 + edge * units;
     rad_axes_set_xlim(ax, xl0, xr);
     rad_axes_set_ylim(ax, 0.45, (double)nrow + 0.55);
     double tick_h = 0.12;
     int rc = 0;
+    {
+        double *ry = malloc(nrow * sizeof *ry);
+        if (!ry)
+            rc = rad_error_set("nomogram: out of memory");
+        for (size_t r = 0; ry && r < nrow; r++)
+            ry[r] = (double)r + 1;
+        if (ry)
+            rc |= rad_axes_set_yticks(ax, ry, (const char *const *)rl, nrow);
+        free(ry);
+    }
     for (size_t r = 0; r < nrow && rc == 0; r++) {
         double y = (double)r + 1;
-        RadStyle t = text_style(fs + 1, RAD_HALIGN_RIGHT, RAD_VALIGN_MIDDLE);
-        t.bold = r == 0 || r == nterms + 1;
-        rc |= rad_axes_text(ax, -edge * units - 3 * units, y, rl[r], &t);
         if (r == 0) {
             double px[11];
             char pl[11][8];
@@ -1156,6 +1193,26 @@ RadFigure *rad_chart_nomogram(const RadNomoTerm *terms, size_t nterms, const dou
                         continue;
                     xs[q] = P * 100 / max_total;
                     snprintf(tl[q], sizeof tl[q], "%g", cl[k]);
+                    tp[q] = tl[q];
+                    q++;
+                }
+            }
+            if (q < 3 && isfinite(c0) && isfinite(c1) && fabs(c1 - c0) > 1e-12) {
+                /* survival hardly changes over the points (an early time):
+                 * nice steps over its own narrow range, so the scale is
+                 * drawn (compressed) rather than left empty */
+                double slo = fmin(sv[0], sv[ntot - 1]), shi = fmax(sv[0], sv[ntot - 1]), v[32];
+                size_t nv = rad_nice_ticks(slo, shi, 5, v, 32);
+                double step = nv > 1 ? v[1] - v[0] : 0;
+                q = 0;
+                for (size_t k = 0; k < nv && q < 32; k++) {
+                    if (!(v[k] > 0 && v[k] < 1))
+                        continue;
+                    double P = P0 + (log(-log(v[k])) - c0) / (c1 - c0) * (P1 - P0);
+                    if (P < P0 - 1e-9 || P > P1 + 1e-9)
+                        continue;
+                    xs[q] = P * 100 / max_total;
+                    rad_format_tick(v[k], step, tl[q], sizeof tl[q]);
                     tp[q] = tl[q];
                     q++;
                 }
@@ -1294,6 +1351,24 @@ out:
     return ret;
 }
 
+/* The violin's kernel bandwidth for sorted g[c]: Silverman's rule of
+ * thumb, 0.9 min(sd, IQR / 1.34) c^(-1/5). */
+static double violin_bw(const double *g, size_t c)
+{
+    double mean = 0, ss = 0;
+    for (size_t i = 0; i < c; i++)
+        mean += g[i];
+    mean /= (double)c;
+    for (size_t i = 0; i < c; i++)
+        ss += (g[i] - mean) * (g[i] - mean);
+    double sd = c > 1 ? sqrt(ss / (double)(c - 1)) : 0;
+    double iqr = quantile_sorted(g, c, 0.75) - quantile_sorted(g, c, 0.25);
+    double s = fmin(sd, iqr / 1.34);
+    if (!(s > 0))
+        s = sd > 0 ? sd : (fabs(mean) > 0 ? fabs(mean) * 0.1 : 1);
+    return 0.9 * s * pow((double)c, -0.2);
+}
+
 /* Van der Corput radical inverse in base 2: a deterministic jitter. */
 static double vdc(size_t i)
 {
@@ -1379,6 +1454,17 @@ RadFigure *rad_chart_box(const double *y, const int *group, size_t n, const char
         ylo = fmin(ylo, v[i]);
         yhi = fmax(yhi, v[i]);
     }
+    /* violins reach 3 bandwidths past their data: the axis covers them
+     * whole (a group of one is drawn as a point, no violin) */
+    double vlo = ylo, vhi = yhi;
+    for (size_t j = 0; j < ngroups && kind == RAD_BOX_VIOLIN; j++)
+        if (cnt[j] > 1) {
+            double *g = v + off[j];
+            qsort(g, cnt[j], sizeof *g, cmp_double);
+            double bw = violin_bw(g, cnt[j]);
+            vlo = fmin(vlo, g[0] - 3 * bw);
+            vhi = fmax(vhi, g[cnt[j] - 1] + 3 * bw);
+        }
     RadAxes *ax;
     double W = fmin(175, fmax(60, 30 + 22 * (double)ngroups));
     f = rad_chart_begin(o, W, 75, NULL, NULL, &ax);
@@ -1389,11 +1475,7 @@ RadFigure *rad_chart_box(const double *y, const int *group, size_t n, const char
     double span = yhi - ylo;
     if (!(span > 0))
         span = fabs(yhi) > 0 ? fabs(yhi) * 0.2 : 1;
-    double yl0 = ylo - span * 0.06, yl1 = yhi + span * (test ? 0.16 : 0.06);
-    if (kind == RAD_BOX_VIOLIN) { /* the kernel tails reach past the data */
-        yl0 -= span * 0.08;
-        yl1 += span * (test ? 0.16 : 0.08); /* and the p value sits above them */
-    }
+    double yl0 = vlo - span * 0.06, yl1 = vhi + span * 0.06;
     rad_axes_set_ylim(ax, yl0, yl1);
     /* x tick labels: "name\nn = 12" */
     double *at = malloc(ngroups * sizeof *at);
@@ -1422,7 +1504,16 @@ RadFigure *rad_chart_box(const double *y, const int *group, size_t n, const char
         RadColor col = rad_palette(j);
         double q1 = quantile_sorted(g, c, 0.25), med = quantile_sorted(g, c, 0.5), q3 = quantile_sorted(g, c, 0.75);
         double iqr = q3 - q1;
-        if (kind == RAD_BOX_BOX) {
+        if (c == 1) {
+            /* a group of one: its value, as a point */
+            RadStyle ps = rad_style_default();
+            ps.marker = RAD_MARKER_CIRCLE;
+            ps.marker_size = 5;
+            ps.color = rad_grey(0.1);
+            ps.fill = col;
+            ps.line_width = 0.8;
+            rc |= rad_axes_points(ax, &x, &g[0], 1, &ps);
+        } else if (kind == RAD_BOX_BOX) {
             double wl = q1, wh = q3;
             for (size_t i = 0; i < c; i++)
                 if (g[i] >= q1 - 1.5 * iqr) {
@@ -1459,23 +1550,10 @@ RadFigure *rad_chart_box(const double *y, const int *group, size_t n, const char
                 if (g[i] < wl || g[i] > wh)
                     rc |= rad_axes_points(ax, &x, &g[i], 1, &os);
         } else if (kind == RAD_BOX_VIOLIN) {
-            /* Silverman's rule of thumb */
-            double mean = 0, ss = 0;
-            for (size_t i = 0; i < c; i++)
-                mean += g[i];
-            mean /= (double)c;
-            for (size_t i = 0; i < c; i++)
-                ss += (g[i] - mean) * (g[i] - mean);
-            double sd = c > 1 ? sqrt(ss / (double)(c - 1)) : 0;
-            double s = fmin(sd, iqr / 1.34);
-            if (!(s > 0))
-                s = sd > 0 ? sd : (fabs(mean) > 0 ? fabs(mean) * 0.1 : 1);
-            double bw = 0.9 * s * pow((double)c, -0.2);
+            double bw = violin_bw(g, c);
             enum { NK = 96 };
             double ky[NK], kd[NK], px[2 * NK], py[2 * NK], dmax = 0;
             double a = g[0] - 3 * bw, b = g[c - 1] + 3 * bw;
-            a = fmax(a, yl0);
-            b = fmin(b, yl1);
             for (int k = 0; k < NK; k++) {
                 ky[k] = a + (b - a) * k / (NK - 1);
                 double dsum = 0;
@@ -1534,8 +1612,8 @@ RadFigure *rad_chart_box(const double *y, const int *group, size_t n, const char
         char pb[48], buf[96];
         rad_format_p(pval, pb, sizeof pb);
         snprintf(buf, sizeof buf, "%s %s", test, pb);
-        RadStyle t = text_style(8, RAD_HALIGN_CENTER, RAD_VALIGN_TOP);
-        rc |= rad_axes_note(ax, 0.5, 0.02, buf, &t);
+        /* above the plot area (the axes title), so it never covers data */
+        rc |= rad_axes_set_title(ax, buf);
     }
     if (rc != 0) {
         rad_figure_free(f);

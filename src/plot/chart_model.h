@@ -17,7 +17,8 @@
  * term (labels[i]), estimate est[i], CI [lo[i], hi[i]] (all ratios, > 0),
  * p[i] (may be NULL or NaN entries); measure "HR" or "OR" (heads the text
  * column and names the x axis).  Rows with a missing estimate are listed
- * as "NA" with a note. */
+ * as "NA" with a note; a row with estimate 1 and both CI bounds NaN is a
+ * factor's reference level ("1 (reference)", no interval). */
 RadFigure *rad_chart_forest(const char *const *labels, const double *est, const double *lo, const double *hi,
                             const double *p, size_t n, const char *measure, const RadChartOptions *o);
 

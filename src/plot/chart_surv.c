@@ -33,6 +33,7 @@
  * 1.5 column (~120 mm) figure for Kaplan-Meier and a single column (~85-90
  * mm) square for the others.
  */
+#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -620,8 +621,62 @@ fail:
     return -1;
 }
 
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Percentile bootstrap 95 % CI of AUC(t) (Efron): nboot resamples of the n
+ * subjects with replacement; a resample without a case or a control at t
+ * has no AUC and is skipped (the CI is NaN when fewer than 20 % remain). */
+static int td_auc_ci(const double *time, const double *event, const double *score, size_t n, double t,
+                     size_t nboot, unsigned long seed, double *lo, double *hi)
+{
+    *lo = *hi = NAN;
+    if (nboot == 0)
+        return 0;
+    double *bt = rad_malloc(3 * n * sizeof *bt, "AUC bootstrap"), *a = rad_malloc(nboot * sizeof *a, "AUC bootstrap");
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!bt || !a || !r) {
+        free(bt);
+        free(a);
+        if (r)
+            gsl_rng_free(r);
+        return bt && a ? rad_error_set("AUC bootstrap: out of memory") : -1;
+    }
+    gsl_rng_set(r, seed);
+    size_t ok = 0;
+    for (size_t b = 0; b < nboot; b++) {
+        for (size_t i = 0; i < n; i++) {
+            size_t k = (size_t)gsl_rng_uniform_int(r, n);
+            bt[i] = time[k];
+            bt[n + i] = event[k];
+            bt[2 * n + i] = score[k];
+        }
+        double v;
+        if (rad_td_auc(bt, bt + n, bt + 2 * n, n, t, &v, NULL, NULL) == 0 && isfinite(v))
+            a[ok++] = v;
+    }
+    gsl_rng_free(r);
+    free(bt);
+    if (ok >= nboot / 5 && ok >= 2) {
+        qsort(a, ok, sizeof *a, cmp_dbl);
+        /* type-7 quantiles at 2.5 % and 97.5 % */
+        double q[2] = {0.025, 0.975}, *out[2] = {lo, hi};
+        for (int j = 0; j < 2; j++) {
+            double h = (double)(ok - 1) * q[j];
+            size_t i = (size_t)floor(h);
+            *out[j] = i + 1 < ok ? a[i] + (h - (double)i) * (a[i + 1] - a[i]) : a[ok - 1];
+        }
+    }
+    free(a);
+    return 0;
+}
+
 RadFigure *rad_chart_td_roc(const double *time, const double *event, const double *score, size_t n,
-                            const double *at, size_t nat, const char *const *labels, const RadChartOptions *o)
+                            const double *at, size_t nat, const char *const *labels, const char *unit, size_t nboot,
+                            unsigned long seed, const RadChartOptions *o)
 {
     if (n == 0) {
         rad_error_set("time-dependent ROC plot: no subjects");
@@ -659,12 +714,18 @@ RadFigure *rad_chart_td_roc(const double *time, const double *event, const doubl
         free(y);
         if (rc != 0)
             goto fail;
-        snprintf(tl, sizeof tl, "t = %g", at[j]);
-        auc_label(label, sizeof label, labels && labels[j] ? labels[j] : tl, "AUC", auc, NAN, NAN);
+        snprintf(tl, sizeof tl, "t = %g%s%s", at[j], unit && *unit ? " " : "", unit && *unit ? unit : "");
+        double lo, hi;
+        if (td_auc_ci(time, event, score, n, at[j], nboot, seed, &lo, &hi) != 0)
+            goto fail;
+        auc_label(label, sizeof label, labels && labels[j] ? labels[j] : tl, "AUC", auc, lo, hi);
         if (rad_axes_add_legend(ax, label, &s, RAD_LEGEND_KEY_LINE) != 0)
             goto fail;
         if (dl < sizeof desc)
-            dl += (size_t)snprintf(desc + dl, sizeof desc - dl, ", AUC(%g) %.4f", at[j], area);
+            dl += (size_t)snprintf(desc + dl, sizeof desc - dl, ", AUC(%g%s%s) %.4f", at[j], unit && *unit ? " " : "",
+                                   unit && *unit ? unit : "", area);
+        if (dl < sizeof desc && isfinite(lo))
+            dl += (size_t)snprintf(desc + dl, sizeof desc - dl, " (95%% CI %.3f to %.3f)", lo, hi);
     }
     if (rad_figure_set_description(f, desc) != 0)
         goto fail;
@@ -711,8 +772,10 @@ RadFigure *rad_chart_calibration(const double *predicted, const double *observed
         rad_error_set("calibration plot: no group has both a predicted and an observed value");
         goto fail;
     }
-    rad_axes_set_xlim(ax, 0, 1);
-    rad_axes_set_ylim(ax, 0, 1);
+    /* 4 % room past 0 and 1: a group predicted at 0 or 1 keeps its whole
+     * marker and CI bar inside the axes */
+    rad_axes_set_xlim(ax, -0.04, 1.04);
+    rad_axes_set_ylim(ax, -0.04, 1.04);
     rad_axes_set_equal(ax, 1);
     static const double tk[6] = {0, 0.2, 0.4, 0.6, 0.8, 1};
     if (rad_axes_set_xticks(ax, tk, NULL, 6) != 0 || rad_axes_set_yticks(ax, tk, NULL, 6) != 0)

@@ -54,10 +54,13 @@ RadFigure *rad_chart_roc(const RadRocCurve *c, size_t k, const RadChartOptions *
 int rad_td_roc_curve(const double *time, const double *event, const double *score, size_t n, double t,
                      double **fpr, double **tpr, size_t *np, double *auc);
 
-/* Time-dependent ROC curves at nat times; labels[j] may be NULL
- * ("t = 365"). */
+/* Time-dependent ROC curves at nat times; labels[j] may be NULL ("t = 365
+ * days" with unit "days"; unit may be NULL).  The legend gives AUC(t) with
+ * a 95 % percentile bootstrap CI (nboot resamples of the subjects, GSL's
+ * MT19937 seeded with seed, so the figure is reproducible; 0: no CI). */
 RadFigure *rad_chart_td_roc(const double *time, const double *event, const double *score, size_t n,
-                            const double *at, size_t nat, const char *const *labels, const RadChartOptions *o);
+                            const double *at, size_t nat, const char *const *labels, const char *unit, size_t nboot,
+                            unsigned long seed, const RadChartOptions *o);
 
 /* ---- calibration ----------------------------------------------------------------- */
 

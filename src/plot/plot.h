@@ -90,6 +90,9 @@ typedef struct RadStyle {
     RadVAlign valign;
     double rotate;       /* text rotation, degrees counter-clockwise */
     int noclip;          /* 1: may draw outside the plot area (annotations) */
+    int avoid;           /* text: 1 = a label that is moved inside the plot area's width and
+                            left out when it would overlap an avoiding label drawn before it
+                            in the same axes (scale labels of a nomogram in any cell size) */
 } RadStyle;
 RadStyle rad_style_default(void);
 /* A line style in palette colour i. */
@@ -170,7 +173,9 @@ void rad_axes_set_yreverse(RadAxes *ax, int reverse);
 /* 1: one data unit is the same length on both axes (images). */
 void rad_axes_set_equal(RadAxes *ax, int equal);
 void rad_axes_set_grid(RadAxes *ax, int grid);
-/* 0: no axis lines, ticks or tick labels (images). */
+/* 0: no axis lines, ticks or tick labels (images); 2: no axis lines or
+ * ticks, only the y tick labels (row names of a nomogram, measured into the
+ * left margin like any tick labels). */
 void rad_axes_set_frame(RadAxes *ax, int frame);
 /* Custom ticks: n positions with labels (labels may be NULL: formatted
  * numbers).  n = 0 returns to automatic ticks.  Copies. */
@@ -241,8 +246,14 @@ void rad_figure_pixels(const RadFigure *fig, double dpi, int *width, int *height
 /* A box of the layout, in pixels of the rendered image (0,0 top-left). */
 typedef struct RadLayoutBox {
     char kind[16]; /* "title", "plot", "xlabel", "ylabel", "xticks", "yticks", "legend",
-                      "table", "colorbar", "axtitle", "note", "figure" */
+                      "table", "sidetable", "colorbar", "axtitle", "note", "figure", "cell";
+                      single pieces of text: "xtick", "ytick", "legendtext", "tablecell",
+                      "sidecell", "cbartick", "cbarlabel", "text" */
     int axes;      /* index of the axes (in render order), -1 for figure items */
+    int text;      /* 1: the box of one piece of drawn text (the group boxes "xticks",
+                      "legend", "table", ... are 0) */
+    int cell;      /* the page cell (rad_figure_add_figure, in render order) the item is
+                      drawn in, -1 for the page itself; a "cell" box has its own index */
     double x0, y0, x1, y1;
 } RadLayoutBox;
 
@@ -261,11 +272,20 @@ typedef struct RadPngMeta {
     int reproducible;     /* 1: no "Creation Time" chunk */
 } RadPngMeta;
 
-/* Render at dpi (30..1200) and write an RGB PNG atomically with pHYs for
- * the dpi and text chunks: Title, Software ("radlab <version>"), Source,
- * Description, "radlab settings digest", Creation Time (RFC 3339 UTC; when
- * the environment sets SOURCE_DATE_EPOCH that time is written, otherwise
- * the chunk is left out in reproducible mode). */
+/* Write the figure atomically (temporary name, then rename) in the format
+ * its extension names (any case):
+ *   .png  rendered at dpi (30..1200), RGB, pHYs for the dpi and text
+ *         chunks: Title, Software ("radlab <version>"), Source,
+ *         Description, "radlab settings digest", Creation Time (RFC 3339
+ *         UTC; when the environment sets SOURCE_DATE_EPOCH that time is
+ *         written, otherwise the chunk is left out in reproducible mode);
+ *   .pdf  vector (cairo), the same provenance in the document information
+ *         (Title, Creator, Subject = description, Keywords = source and
+ *         digest, CreationDate);
+ *   .svg  vector (SVG 1.1), the provenance as <title> and a <metadata>
+ *         element.
+ * Any other extension is an error; dpi is still checked for vector output
+ * (text and lines are laid out the same at every dpi). */
 int rad_figure_save(const RadFigure *fig, const char *path, double dpi, const RadPngMeta *meta);
 
 /* ---- helpers for charts ---------------------------------------------------------- */

@@ -20,6 +20,8 @@
  * with pHYs = the dpi and text chunks carrying the provenance.
  */
 #include <cairo.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,7 @@
 
 #include "util/version.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "io/io.h"
 #include "plot/plotint.h"
 
@@ -37,6 +40,10 @@
 #define MAX_TICKS 64
 #define MAX_PIXELS 20000
 
+typedef struct Rect {
+    double x0, y0, x1, y1;
+} Rect;
+
 typedef struct Ctx {
     cairo_t *cr;
     double scale; /* pixels per pt */
@@ -44,13 +51,13 @@ typedef struct Ctx {
     size_t nbox, cap;
     int oom;
     int axes_index;
+    int cell, ncell; /* the page cell being drawn (-1: none), cells so far */
+    Rect avoid[256];  /* the avoiding labels drawn in the current axes */
+    size_t navoid;
 } Ctx;
 
-typedef struct Rect {
-    double x0, y0, x1, y1;
-} Rect;
 
-static void add_box(Ctx *c, const char *kind, int axes, Rect r)
+static void add_box_text(Ctx *c, const char *kind, int axes, Rect r, int text)
 {
     if (c->nbox == c->cap) {
         size_t cap = c->cap ? 2 * c->cap : 32;
@@ -65,10 +72,17 @@ static void add_box(Ctx *c, const char *kind, int axes, Rect r)
     RadLayoutBox *b = &c->boxes[c->nbox++];
     snprintf(b->kind, sizeof b->kind, "%s", kind);
     b->axes = axes;
+    b->text = text;
+    b->cell = c->cell;
     b->x0 = r.x0 * c->scale;
     b->y0 = r.y0 * c->scale;
     b->x1 = r.x1 * c->scale;
     b->y1 = r.y1 * c->scale;
+}
+
+static void add_box(Ctx *c, const char *kind, int axes, Rect r)
+{
+    add_box_text(c, kind, axes, r, 0);
 }
 
 static Rect rect_union(Rect a, Rect b)
@@ -164,6 +178,17 @@ static Rect draw_text(Ctx *c, double x, double y, const char *s, double size, in
         r.y0 = fmin(r.y0, py);
         r.y1 = fmax(r.y1, py);
     }
+    return r;
+}
+
+/* Draw text as draw_text does and record its box as one piece of text of
+ * the layout (an empty string records nothing). */
+static Rect put_text(Ctx *c, const char *kind, double x, double y, const char *s, double size, int bold,
+                     RadHAlign ha, RadVAlign va, double rotate, RadColor col)
+{
+    Rect r = draw_text(c, x, y, s, size, bold, ha, va, rotate, col);
+    if (s && *s)
+        add_box_text(c, kind, c->axes_index, r, 1);
     return r;
 }
 
@@ -266,9 +291,63 @@ static void axis_limits(const RadAxes *ax, int axis, double *plo, double *phi)
 
 typedef struct Ticks {
     double at[MAX_TICKS];
-    char label[MAX_TICKS][48];
+    char label[MAX_TICKS][128];
     size_t n;
 } Ticks;
+
+/* Break a label at the space nearest its middle (long row names). */
+static void break_middle(char *buf)
+{
+    size_t len = strlen(buf), best = 0;
+    if (strchr(buf, '\n'))
+        return;
+    for (size_t i = 1; i + 1 < len; i++)
+        if (buf[i] == ' ' && (best == 0 || labs((long)(2 * i) - (long)len) < labs((long)(2 * best) - (long)len)))
+            best = i;
+    if (best)
+        buf[best] = '\n';
+}
+
+/* Drop tick labels (and their ticks) that would touch a neighbour: keep
+ * every k-th for the smallest k that leaves `gap` pt between labels,
+ * counted from the tick at `pin` (1 on a log axis, 0 on a linear one) when
+ * there is one, so the reference value keeps its label.  pos: the ticks'
+ * positions along the axis (pt); ext: each label's extent along it. */
+static void thin_ticks(Ticks *t, const double *pos, const double *ext, double gap, double pin)
+{
+    if (t->n < 2)
+        return;
+    double dir = pos[t->n - 1] >= pos[0] ? 1 : -1;
+    size_t first = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (fabs(t->at[i] - pin) < 1e-12 * fmax(1, fabs(pin)))
+            first = i;
+    for (size_t k = 1; k <= t->n; k++) {
+        size_t r = first % k;
+        int ok = 1;
+        double last_end = -INFINITY;
+        size_t prev = t->n;
+        for (size_t i = r; i < t->n && ok; i += k) {
+            double a = dir * pos[i] - ext[i] / 2;
+            if (prev < t->n && a < last_end + gap)
+                ok = 0;
+            last_end = dir * pos[i] + ext[i] / 2;
+            prev = i;
+        }
+        if (!ok)
+            continue;
+        if (k == 1)
+            return;
+        size_t m = 0;
+        for (size_t i = r; i < t->n; i += k) {
+            t->at[m] = t->at[i];
+            memmove(t->label[m], t->label[i], sizeof t->label[0]);
+            m++;
+        }
+        t->n = m;
+        return;
+    }
+}
 
 static void make_ticks(const RadAxes *ax, int axis, double lo, double hi, double len_pt, Ticks *t)
 {
@@ -670,14 +749,39 @@ static void draw_item(Ctx *c, const RadAxes *ax, const Frame *f, const PlotItem 
         }
         break;
     case PLOT_TEXT:
-        if (map_pt(ax, f, it->x[0], it->y[0], &px, &py))
-            draw_text_item(c, px, py, it->text, st);
+        if (st->avoid && map_pt(ax, f, it->x[0], it->y[0], &px, &py)) {
+            /* measure, move inside the plot's width, skip if it would
+             * touch a label already drawn */
+            RadColor none = rad_rgba(0, 0, 0, 0);
+            Rect r = draw_text(c, px, py, it->text, st->font_size, st->bold, st->halign, st->valign, 0, none);
+            if (r.x0 < f->plot.x0)
+                px += f->plot.x0 - r.x0;
+            else if (r.x1 > f->plot.x1)
+                px -= r.x1 - f->plot.x1;
+            double dx = px - fwd(&f->mx, it->x[0]);
+            Rect q = {r.x0 + dx - 1, r.y0, r.x1 + dx + 1, r.y1};
+            int clear = 1;
+            for (size_t k = 0; k < c->navoid && clear; k++)
+                if (q.x0 < c->avoid[k].x1 && c->avoid[k].x0 < q.x1 && q.y0 < c->avoid[k].y1 && c->avoid[k].y0 < q.y1)
+                    clear = 0;
+            if (!clear)
+                break;
+            if (c->navoid < sizeof c->avoid / sizeof c->avoid[0])
+                c->avoid[c->navoid++] = q;
+            r = draw_text(c, px, py, it->text, st->font_size, st->bold, st->halign, st->valign, 0, st->color);
+            if (it->text[0])
+                add_box_text(c, "text", c->axes_index, r, 1);
+        } else if (map_pt(ax, f, it->x[0], it->y[0], &px, &py)) {
+            Rect r = draw_text_item(c, px, py, it->text, st);
+            if (it->text[0])
+                add_box_text(c, "text", c->axes_index, r, 1);
+        }
         break;
     case PLOT_NOTE: {
         px = f->plot.x0 + it->x[0] * (f->plot.x1 - f->plot.x0);
         py = f->plot.y0 + it->y[0] * (f->plot.y1 - f->plot.y0);
         Rect r = draw_text_item(c, px, py, it->text, st);
-        add_box(c, "note", c->axes_index, r);
+        add_box_text(c, "note", c->axes_index, r, 1);
         break;
     }
     case PLOT_IMAGE:
@@ -758,7 +862,7 @@ static Rect draw_legend(Ctx *c, const RadAxes *ax, const LegendDims *d, double x
     for (size_t i = 0; i < d->n; i++) {
         double cy = y + 3 + ((double)i + 0.5) * d->row;
         draw_legend_key(c, &ax->legend[i], x + 4, cy, d->key);
-        draw_text(c, x + 4 + d->key + 4, cy, ax->legend[i].label, ax->font_ticks, 0, RAD_HALIGN_LEFT,
+        put_text(c, "legendtext", x + 4 + d->key + 4, cy, ax->legend[i].label, ax->font_ticks, 0, RAD_HALIGN_LEFT,
                   RAD_VALIGN_MIDDLE, 0, rad_rgb(0, 0, 0));
     }
     return r;
@@ -891,6 +995,7 @@ static void max_label(Ctx *c, const Ticks *t, double fs, double *w, double *h)
 static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
 {
     cairo_t *cr = c->cr;
+    c->navoid = 0;
     int ai = c->axes_index;
     double fl = ax->font_labels, ft = ax->font_ticks;
     double xlo, xhi, ylo, yhi;
@@ -899,13 +1004,44 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
     Ticks tx, ty;
     make_ticks(ax, 0, xlo, xhi, cell.x1 - cell.x0, &tx);
     make_ticks(ax, 1, ylo, yhi, cell.y1 - cell.y0, &ty);
+    if (ax->frame == 2) /* row names only */
+        tx.n = 0;
 
     double xtw = 0, xth = 0, ytw = 0, yth = 0, lab_h = line_height(c, fl);
     max_label(c, &tx, ft, &xtw, &xth);
     max_label(c, &ty, ft, &ytw, &yth);
+    if (ytw > 0.3 * (cell.x1 - cell.x0)) {
+        /* long row names (forest plots) go on two lines rather than take
+         * the plot's width */
+        for (size_t i = 0; i < ty.n; i++) {
+            double w, h;
+            text_size(c, ty.label[i], ft, 0, &w, &h);
+            if (w > 0.3 * (cell.x1 - cell.x0))
+                break_middle(ty.label[i]);
+        }
+        max_label(c, &ty, ft, &ytw, &yth);
+    }
+    double xrot = ax->xtick_rot;
+    if (xrot == 0 && tx.n >= 2 && ax->ticks[0].n > 0 && ax->scale[0] == RAD_SCALE_LINEAR && xhi > xlo) {
+        /* named x ticks (groups) that would touch side by side are turned
+         * upright (90 degrees: unlike 45 their boxes stay apart, so a
+         * layout check sees what a reader sees) */
+        double avail = (cell.x1 - cell.x0) - (2 * PAD + 2 + ytw + TICK_LEN + 2 + (ax->ylabel ? 2 * lab_h + PAD : 0));
+        int touch = 0;
+        for (size_t i = 0; i + 1 < tx.n; i++) {
+            double w0, w1, h;
+            text_size(c, tx.label[i], ft, 0, &w0, &h);
+            text_size(c, tx.label[i + 1], ft, 0, &w1, &h);
+            double sp = avail * fabs(tx.at[i + 1] - tx.at[i]) / (xhi - xlo);
+            if (w0 / 2 + w1 / 2 + 4 > sp)
+                touch = 1;
+        }
+        if (touch)
+            xrot = 90;
+    }
     double first_half = 0, last_half = 0;
-    double rot = ax->xtick_rot * M_PI / 180;
-    if (tx.n > 0 && ax->xtick_rot > 0) {
+    double rot = xrot * M_PI / 180;
+    if (tx.n > 0 && xrot > 0) {
         /* rotated labels end at their tick and hang down-left of it */
         xth = 0;
         for (size_t i = 0; i < tx.n; i++) {
@@ -925,19 +1061,44 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
     }
 
     double top = PAD, left = PAD, bottom = PAD, right = PAD + 2;
-    double title_h = 0;
+    double title_h = 0, title_fs = ax->font_title;
+    char atitle[256] = "";
     if (ax->title) {
-        double w;
-        text_size(c, ax->title, ax->font_title, 1, &w, &title_h);
+        /* a title wider than the cell (a panel in a page cell) shrinks to
+         * at most 80 %, then breaks at the space nearest its middle */
+        double w, avail = cell.x1 - cell.x0 - 2 * PAD;
+        snprintf(atitle, sizeof atitle, "%s", ax->title);
+        text_size(c, atitle, title_fs, 1, &w, &title_h);
+        if (w > avail && avail > 0) {
+            title_fs = fmax(title_fs * avail / w, title_fs * 0.8);
+            text_size(c, atitle, title_fs, 1, &w, &title_h);
+            if (w > avail) {
+                break_middle(atitle);
+                text_size(c, atitle, title_fs, 1, &w, &title_h);
+            }
+        }
         top += title_h + PAD;
+    }
+    /* a y label longer than the plot is high goes on two lines */
+    char ylab[256] = "";
+    double ylab_h = lab_h;
+    if (ax->ylabel) {
+        double w, h;
+        snprintf(ylab, sizeof ylab, "%s", ax->ylabel);
+        text_size(c, ylab, fl, 0, &w, &h);
+        double avail = 0.8 * (cell.y1 - cell.y0 - top) - (TICK_LEN + 2 + xth + 2 * PAD + lab_h);
+        if (w > avail) {
+            break_middle(ylab);
+            text_size(c, ylab, fl, 0, &w, &ylab_h);
+        }
     }
     if (ax->frame)
         top = fmax(top, PAD + yth / 2);
     if (ax->ylabel)
-        left += lab_h + PAD;
+        left += ylab_h + PAD;
     if (ax->frame)
         left += ytw + TICK_LEN + 2;
-    double tick_band = ax->frame ? TICK_LEN + 2 + xth : 0;
+    double tick_band = ax->frame == 1 ? TICK_LEN + 2 + xth : 0;
     bottom += tick_band;
     double xlabel_h = 0;
     if (ax->xlabel) {
@@ -1092,6 +1253,25 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
             break;
     }
 
+    /* tick labels that would touch their neighbours are thinned out */
+    if (ax->frame) {
+        double pos[MAX_TICKS], ext[MAX_TICKS], lh = line_height(c, ft);
+        for (size_t i = 0; i < tx.n; i++) {
+            double w, h;
+            text_size(c, tx.label[i], ft, 0, &w, &h);
+            pos[i] = fwd(&f.mx, tx.at[i]);
+            ext[i] = xrot > 0 ? h / sin(xrot * M_PI / 180) : w;
+        }
+        thin_ticks(&tx, pos, ext, xrot > 0 ? 1 : 4, f.mx.log ? 1 : 0);
+        for (size_t i = 0; i < ty.n; i++) {
+            double w, h;
+            text_size(c, ty.label[i], ft, 0, &w, &h);
+            pos[i] = fwd(&f.my, ty.at[i]);
+            ext[i] = fmax(h, lh);
+        }
+        thin_ticks(&ty, pos, ext, 1, f.my.log ? 1 : 0);
+    }
+
     /* grid, behind the data */
     if (ax->grid) {
         cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
@@ -1111,6 +1291,7 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
     }
     add_box(c, "plot", ai, f.plot);
 
+
     for (size_t i = 0; i < ax->nitems; i++) {
         const PlotItem *it = &ax->items[i];
         cairo_save(cr);
@@ -1129,10 +1310,12 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
         cairo_set_line_width(cr, 0.8);
         cairo_set_dash(cr, NULL, 0, 0);
         cairo_set_line_cap(cr, CAIRO_LINE_CAP_SQUARE);
-        cairo_move_to(cr, f.plot.x0, f.plot.y0);
-        cairo_line_to(cr, f.plot.x0, f.plot.y1);
-        cairo_line_to(cr, f.plot.x1, f.plot.y1);
-        cairo_stroke(cr);
+        if (ax->frame == 1) {
+            cairo_move_to(cr, f.plot.x0, f.plot.y0);
+            cairo_line_to(cr, f.plot.x0, f.plot.y1);
+            cairo_line_to(cr, f.plot.x1, f.plot.y1);
+            cairo_stroke(cr);
+        }
         cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
         Rect bx = EMPTY, by = EMPTY;
         for (size_t i = 0; i < tx.n; i++) {
@@ -1140,21 +1323,23 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
             cairo_move_to(cr, px, f.plot.y1);
             cairo_line_to(cr, px, f.plot.y1 + TICK_LEN);
             cairo_stroke(cr);
-            if (ax->xtick_rot > 0)
-                bx = rect_union(bx, draw_text(c, px, f.plot.y1 + TICK_LEN + 2, tx.label[i], ft, 0, RAD_HALIGN_RIGHT,
-                                              ax->xtick_rot >= 60 ? RAD_VALIGN_MIDDLE : RAD_VALIGN_TOP,
-                                              ax->xtick_rot, black));
+            if (xrot > 0)
+                bx = rect_union(bx, put_text(c, "xtick", px, f.plot.y1 + TICK_LEN + 2, tx.label[i], ft, 0, RAD_HALIGN_RIGHT,
+                                              xrot >= 60 ? RAD_VALIGN_MIDDLE : RAD_VALIGN_TOP,
+                                              xrot, black));
             else
-                bx = rect_union(bx, draw_text(c, px, f.plot.y1 + TICK_LEN + 2, tx.label[i], ft, 0, RAD_HALIGN_CENTER,
+                bx = rect_union(bx, put_text(c, "xtick", px, f.plot.y1 + TICK_LEN + 2, tx.label[i], ft, 0, RAD_HALIGN_CENTER,
                                               RAD_VALIGN_TOP, 0, black));
         }
         for (size_t i = 0; i < ty.n; i++) {
             double py = fwd(&f.my, ty.at[i]);
             cairo_set_source_rgb(cr, 0, 0, 0);
-            cairo_move_to(cr, f.plot.x0, py);
-            cairo_line_to(cr, f.plot.x0 - TICK_LEN, py);
-            cairo_stroke(cr);
-            by = rect_union(by, draw_text(c, f.plot.x0 - TICK_LEN - 2, py, ty.label[i], ft, 0, RAD_HALIGN_RIGHT,
+            if (ax->frame == 1) {
+                cairo_move_to(cr, f.plot.x0, py);
+                cairo_line_to(cr, f.plot.x0 - TICK_LEN, py);
+                cairo_stroke(cr);
+            }
+            by = rect_union(by, put_text(c, "ytick", f.plot.x0 - TICK_LEN - 2, py, ty.label[i], ft, 0, RAD_HALIGN_RIGHT,
                                           RAD_VALIGN_MIDDLE, 0, black));
         }
         if (tx.n)
@@ -1166,38 +1351,42 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
     if (ax->xlabel) {
         Rect r = draw_text(c, (f.plot.x0 + f.plot.x1) / 2, ybase + PAD, ax->xlabel, fl, 0, RAD_HALIGN_CENTER,
                            RAD_VALIGN_TOP, 0, black);
-        add_box(c, "xlabel", ai, r);
+        add_box_text(c, "xlabel", ai, r, 1);
         ybase += PAD + xlabel_h;
     }
     if (ax->ylabel) {
-        double yx = ax->frame ? f.plot.x0 - TICK_LEN - 2 - ytw - PAD - lab_h / 2 : f.plot.x0 - PAD - lab_h / 2;
-        Rect r = draw_text(c, fmax(cell.x0 + PAD + lab_h / 2, yx), (f.plot.y0 + f.plot.y1) / 2, ax->ylabel, fl, 0,
+        double yx = ax->frame ? f.plot.x0 - TICK_LEN - 2 - ytw - PAD - ylab_h / 2 : f.plot.x0 - PAD - ylab_h / 2;
+        Rect r = draw_text(c, fmax(cell.x0 + PAD + ylab_h / 2, yx), (f.plot.y0 + f.plot.y1) / 2, ylab, fl, 0,
                            RAD_HALIGN_CENTER, RAD_VALIGN_MIDDLE, 90, black);
-        add_box(c, "ylabel", ai, r);
+        add_box_text(c, "ylabel", ai, r, 1);
     }
     if (ax->title) {
-        Rect r = draw_text(c, (f.plot.x0 + f.plot.x1) / 2, cell.y0 + PAD, ax->title, ax->font_title, 1,
+        /* centred on the plot area, but never past the cell */
+        double tw, th, tx0 = (f.plot.x0 + f.plot.x1) / 2;
+        text_size(c, atitle, title_fs, 1, &tw, &th);
+        tx0 = fmin(fmax(tx0, cell.x0 + PAD + tw / 2), cell.x1 - PAD - tw / 2);
+        Rect r = draw_text(c, tx0, cell.y0 + PAD, atitle, title_fs, 1,
                            RAD_HALIGN_CENTER, RAD_VALIGN_TOP, 0, black);
-        add_box(c, "axtitle", ai, r);
+        add_box_text(c, "axtitle", ai, r, 1);
     }
     /* the table under the axis */
     if (ax->tab_nrow > 0) {
         Rect tb = EMPTY;
         double y = ybase + PAD + tab_row / 2;
         if (ax->tab_heading) {
-            tb = rect_union(tb, draw_text(c, cell.x0 + PAD, y, ax->tab_heading, ft, 1, RAD_HALIGN_LEFT,
+            tb = rect_union(tb, put_text(c, "tablecell", cell.x0 + PAD, y, ax->tab_heading, ft, 1, RAD_HALIGN_LEFT,
                                           RAD_VALIGN_MIDDLE, 0, black));
             y += tab_row;
         }
         double tol = (xhi - xlo) * 1e-9;
         for (size_t r = 0; r < ax->tab_nrow; r++) {
-            tb = rect_union(tb, draw_text(c, f.plot.x0 - 8 - tab_cell_half, y, ax->tab_rows[r], ft, 0, RAD_HALIGN_RIGHT,
+            tb = rect_union(tb, put_text(c, "tablecell", f.plot.x0 - 8 - tab_cell_half, y, ax->tab_rows[r], ft, 0, RAD_HALIGN_RIGHT,
                                           RAD_VALIGN_MIDDLE, 0, ax->tab_colors[r]));
             for (size_t k = 0; k < ax->tab_ncol; k++) {
                 double v = ax->tab_x[k];
                 if (!(v >= xlo - tol && v <= xhi + tol) || !usable(ax, 0, v))
                     continue;
-                tb = rect_union(tb, draw_text(c, fwd(&f.mx, v), y, ax->tab_cells[r * ax->tab_ncol + k], ft, 0,
+                tb = rect_union(tb, put_text(c, "tablecell", fwd(&f.mx, v), y, ax->tab_cells[r * ax->tab_ncol + k], ft, 0,
                                               RAD_HALIGN_CENTER, RAD_VALIGN_MIDDLE, 0, black));
             }
             y += tab_row;
@@ -1212,13 +1401,13 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
         double tol = 1e-9 * fmax(1, fabs(yhi - ylo));
         for (size_t k = 0; k < side_ncol; k++) {
             if (ax->side_heads[k] && ax->side_head_y >= fmin(ylo, yhi) - tol && ax->side_head_y <= fmax(ylo, yhi) + tol)
-                sb = rect_union(sb, draw_text(c, x, fwd(&f.my, ax->side_head_y), ax->side_heads[k], ft, 1,
+                sb = rect_union(sb, put_text(c, "sidecell", x, fwd(&f.my, ax->side_head_y), ax->side_heads[k], ft, 1,
                                               RAD_HALIGN_LEFT, RAD_VALIGN_MIDDLE, 0, black));
             for (size_t i = 0; i < ax->side_nrow; i++) {
                 double v = ax->side_y[i];
                 if (!(v >= fmin(ylo, yhi) - tol && v <= fmax(ylo, yhi) + tol))
                     continue;
-                sb = rect_union(sb, draw_text(c, x, fwd(&f.my, v), ax->side_cells[i * ax->side_ncol + k], ft, 0,
+                sb = rect_union(sb, put_text(c, "sidecell", x, fwd(&f.my, v), ax->side_cells[i * ax->side_ncol + k], ft, 0,
                                               RAD_HALIGN_LEFT, RAD_VALIGN_MIDDLE, 0, black));
             }
             x += side_w[k] + 10;
@@ -1248,13 +1437,13 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
             cairo_move_to(cr, bx0 + bw, py);
             cairo_line_to(cr, bx0 + bw + TICK_LEN, py);
             cairo_stroke(cr);
-            Rect r = draw_text(c, bx0 + bw + TICK_LEN + 2, py, tc.label[i], ft, 0, RAD_HALIGN_LEFT,
+            Rect r = put_text(c, "cbartick", bx0 + bw + TICK_LEN + 2, py, tc.label[i], ft, 0, RAD_HALIGN_LEFT,
                                RAD_VALIGN_MIDDLE, 0, black);
             maxw = fmax(maxw, r.x1 - r.x0);
             cb = rect_union(cb, r);
         }
         if (ax->cbar_label)
-            cb = rect_union(cb, draw_text(c, bx0 + bw + TICK_LEN + 2 + maxw + PAD + lab_h / 2, by0 + bh / 2,
+            cb = rect_union(cb, put_text(c, "cbarlabel", bx0 + bw + TICK_LEN + 2 + maxw + PAD + lab_h / 2, by0 + bh / 2,
                                           ax->cbar_label, fl, 0, RAD_HALIGN_CENTER, RAD_VALIGN_MIDDLE, -90, black));
         add_box(c, "colorbar", ai, cb);
     }
@@ -1268,7 +1457,7 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
                 double x = cell.x0 + PAD + (double)(i % below_per_row) * below_item_w;
                 double cy = y + ((double)(i / below_per_row) + 0.5) * ld.row;
                 draw_legend_key(c, &ax->legend[i], x, cy, ld.key);
-                Rect t = draw_text(c, x + ld.key + 4, cy, ax->legend[i].label, ft, 0, RAD_HALIGN_LEFT,
+                Rect t = put_text(c, "legendtext", x + ld.key + 4, cy, ax->legend[i].label, ft, 0, RAD_HALIGN_LEFT,
                                    RAD_VALIGN_MIDDLE, 0, black);
                 Rect k = {x, cy - ld.row / 2, x + ld.key, cy + ld.row / 2};
                 r = rect_union(r, rect_union(k, t));
@@ -1333,13 +1522,13 @@ static void render_figure(Ctx *c, const RadFigure *fig, Rect area)
         }
         Rect r = draw_text(c, (area.x0 + area.x1) / 2, top + 2, buf, size, 1, RAD_HALIGN_CENTER, RAD_VALIGN_TOP, 0,
                            black);
-        add_box(c, "title", -1, r);
+        add_box_text(c, "title", -1, r, 1);
         top = r.y1 + PAD;
     }
     if (fig->subtitle) {
         Rect r = draw_text(c, (area.x0 + area.x1) / 2, top, fig->subtitle, 9, 0, RAD_HALIGN_CENTER, RAD_VALIGN_TOP, 0,
                            rad_grey(0.3));
-        add_box(c, "title", -1, r);
+        add_box_text(c, "title", -1, r, 1);
         top = r.y1 + PAD;
     }
     if (!fig->title && !fig->subtitle)
@@ -1353,7 +1542,13 @@ static void render_figure(Ctx *c, const RadFigure *fig, Rect area)
         cairo_save(cr);
         cairo_rectangle(cr, cell.x0, cell.y0, cell.x1 - cell.x0, cell.y1 - cell.y0);
         cairo_clip(cr);
+        /* the cell clips what is drawn in it: its box lets a test see
+         * that nothing of the child was cut off */
+        int outer = c->cell;
+        c->cell = c->ncell++;
+        add_box(c, "cell", -1, cell);
         render_figure(c, ch->fig, cell);
+        c->cell = outer;
         cairo_restore(cr);
     }
     for (size_t i = 0; i < fig->naxes; i++) {
@@ -1371,20 +1566,53 @@ void rad_figure_pixels(const RadFigure *fig, double dpi, int *width, int *height
     *height = (int)lround(fig->height / 25.4 * dpi);
 }
 
-/* Render to a new cairo surface; boxes recorded in c. */
+/* The figure's size in pixels at dpi, checked. */
+static int check_pixels(const RadFigure *fig, double dpi, int *w, int *h)
+{
+    if (!(dpi >= 30 && dpi <= 1200))
+        return rad_error_set("dpi %g: use 30 to 1200 (300 for journals)", dpi);
+    rad_figure_pixels(fig, dpi, w, h);
+    if (*w < 1 || *h < 1 || *w > MAX_PIXELS || *h > MAX_PIXELS)
+        return rad_error_set("a %.0f x %.0f mm figure at %g dpi is %d x %d pixels; the limit is %d on a side: "
+                             "lower the dpi or the size", fig->width, fig->height, dpi, *w, *h, MAX_PIXELS);
+    return 0;
+}
+
+/* Draw the figure with cr, whose user space is `scale` device units per
+ * pt; `whole` is the page in pt (the pixel grid, rounded, for images).
+ * Boxes recorded in c.  0 or -1 with a message. */
+static int draw_figure(cairo_t *cr, const RadFigure *fig, double scale, Rect whole, Ctx *c)
+{
+    c->cr = cr;
+    /* unhinted metrics: text measures the same at every dpi, so a figure
+     * lays out identically at 150 and 600 dpi (and in PDF and SVG) */
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_set_font_options(cr, fo);
+    cairo_font_options_destroy(fo);
+    c->scale = scale;
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_scale(cr, c->scale, c->scale);
+    Rect area = {0, 0, fig->width * MM_PT, fig->height * MM_PT};
+    c->cell = -1;
+    add_box(c, "figure", -1, whole);
+    render_figure(c, fig, area);
+    cairo_status_t st = cairo_status(cr);
+    c->cr = NULL;
+    if (st != CAIRO_STATUS_SUCCESS || c->oom)
+        return rad_error_set("drawing the figure failed (%s)",
+                             st != CAIRO_STATUS_SUCCESS ? cairo_status_to_string(st) : "out of memory");
+    return 0;
+}
+
+/* Render to a new cairo image surface; boxes recorded in c. */
 static cairo_surface_t *render(const RadFigure *fig, double dpi, Ctx *c)
 {
     int w, h;
-    if (!(dpi >= 30 && dpi <= 1200)) {
-        rad_error_set("dpi %g: use 30 to 1200 (300 for journals)", dpi);
+    if (check_pixels(fig, dpi, &w, &h) != 0)
         return NULL;
-    }
-    rad_figure_pixels(fig, dpi, &w, &h);
-    if (w < 1 || h < 1 || w > MAX_PIXELS || h > MAX_PIXELS) {
-        rad_error_set("a %.0f x %.0f mm figure at %g dpi is %d x %d pixels; the limit is %d on a side: "
-                      "lower the dpi or the size", fig->width, fig->height, dpi, w, h, MAX_PIXELS);
-        return NULL;
-    }
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(s);
@@ -1392,30 +1620,13 @@ static cairo_surface_t *render(const RadFigure *fig, double dpi, Ctx *c)
         return NULL;
     }
     cairo_t *cr = cairo_create(s);
-    c->cr = cr;
-    /* unhinted metrics: text measures the same at every dpi, so a figure
-     * lays out identically at 150 and 600 dpi */
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    cairo_set_font_options(cr, fo);
-    cairo_font_options_destroy(fo);
-    c->scale = dpi / 72.0;
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    cairo_scale(cr, c->scale, c->scale);
-    Rect area = {0, 0, fig->width * MM_PT, fig->height * MM_PT};
-    Rect whole = {0, 0, w / c->scale, h / c->scale}; /* the pixel grid, rounded */
-    add_box(c, "figure", -1, whole);
-    render_figure(c, fig, area);
-    cairo_status_t st = cairo_status(cr);
+    double scale = dpi / 72.0;
+    Rect whole = {0, 0, w / scale, h / scale}; /* the pixel grid, rounded */
+    int rc = draw_figure(cr, fig, scale, whole, c);
     cairo_destroy(cr);
-    c->cr = NULL;
     cairo_surface_flush(s);
-    if (st != CAIRO_STATUS_SUCCESS || c->oom) {
+    if (rc != 0) {
         cairo_surface_destroy(s);
-        rad_error_set("drawing the figure failed (%s)",
-                      st != CAIRO_STATUS_SUCCESS ? cairo_status_to_string(st) : "out of memory");
         return NULL;
     }
     return s;
@@ -1468,32 +1679,11 @@ int rad_figure_render_rgb(const RadFigure *fig, double dpi, uint8_t **rgb, int *
     return 0;
 }
 
-int rad_figure_save(const RadFigure *fig, const char *path, double dpi, const RadPngMeta *meta)
+/* The creation time to record (RFC 3339 UTC) into when[]; 0 when none
+ * is to be written.  Reproducible builds convention: SOURCE_DATE_EPOCH
+ * fixes the time. */
+static int creation_time(int reproducible, char *when, size_t size)
 {
-    RadPngMeta m;
-    if (meta)
-        m = *meta;
-    else
-        memset(&m, 0, sizeof m);
-    uint8_t *rgb;
-    int w, h;
-    if (rad_figure_render_rgb(fig, dpi, &rgb, &w, &h) != 0)
-        return -1;
-    RadPngText text[8];
-    size_t nt = 0;
-    const char *title = m.title ? m.title : fig->title;
-    if (title)
-        text[nt++] = (RadPngText){"Title", title};
-    text[nt++] = (RadPngText){"Software", "radlab " RAD_VERSION};
-    if (m.source)
-        text[nt++] = (RadPngText){"Source", m.source};
-    if (fig->description)
-        text[nt++] = (RadPngText){"Description", fig->description};
-    const char *digest = m.digest ? m.digest : fig->digest;
-    if (digest)
-        text[nt++] = (RadPngText){"radlab settings digest", digest};
-    /* reproducible builds convention: SOURCE_DATE_EPOCH fixes the time */
-    char when[40];
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     time_t now = 0;
     int have_time = 0;
@@ -1504,20 +1694,194 @@ int rad_figure_save(const RadFigure *fig, const char *path, double dpi, const Ra
             now = (time_t)v;
             have_time = 1;
         }
-    } else if (!m.reproducible) {
+    } else if (!reproducible) {
         now = time(NULL);
         have_time = 1;
     }
     if (have_time) {
         struct tm tm;
         gmtime_r(&now, &tm);
-        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        text[nt++] = (RadPngText){"Creation Time", when};
+        strftime(when, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
     }
+    return have_time;
+}
+
+static int save_png(const RadFigure *fig, const char *path, double dpi, const RadPngMeta *m)
+{
+    uint8_t *rgb;
+    int w, h;
+    if (rad_figure_render_rgb(fig, dpi, &rgb, &w, &h) != 0)
+        return -1;
+    RadPngText text[8];
+    size_t nt = 0;
+    const char *title = m->title ? m->title : fig->title;
+    if (title)
+        text[nt++] = (RadPngText){"Title", title};
+    text[nt++] = (RadPngText){"Software", "radlab " RAD_VERSION};
+    if (m->source)
+        text[nt++] = (RadPngText){"Source", m->source};
+    if (fig->description)
+        text[nt++] = (RadPngText){"Description", fig->description};
+    const char *digest = m->digest ? m->digest : fig->digest;
+    if (digest)
+        text[nt++] = (RadPngText){"radlab settings digest", digest};
+    char when[40];
+    if (creation_time(m->reproducible, when, sizeof when))
+        text[nt++] = (RadPngText){"Creation Time", when};
     double ppm = dpi / 0.0254;
     int rc = rad_png_write_pixels(path, rgb, (size_t)w, (size_t)h, 3, ppm, ppm, text, nt);
     free(rgb);
     return rc;
+}
+
+/* ---- vector output (PDF, SVG) ------------------------------------------------------------------ */
+
+/* cairo writes the document into memory; it is written to disk (atomically)
+ * only once complete. */
+typedef struct VecBuf {
+    char *data;
+    size_t len, cap;
+} VecBuf;
+
+static int vec_append(VecBuf *b, const char *data, size_t len)
+{
+    if (b->len + len + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 65536;
+        while (cap < b->len + len + 1)
+            cap *= 2;
+        char *p = realloc(b->data, cap);
+        if (!p)
+            return -1;
+        b->data = p;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = 0;
+    return 0;
+}
+
+static cairo_status_t vec_write(void *closure, const unsigned char *data, unsigned int length)
+{
+    return vec_append(closure, (const char *)data, length) == 0 ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_NO_MEMORY;
+}
+
+/* s with &, <, > and " escaped for XML text and attributes. */
+static int xml_append(VecBuf *b, const char *s)
+{
+    for (; *s; s++) {
+        const char *e = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '"' ? "&quot;" : NULL;
+        if (vec_append(b, e ? e : s, e ? strlen(e) : 1) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The SVG document with the provenance as <title> and <metadata> right
+ * after the opening <svg> tag (cairo has no metadata call for SVG). */
+static int svg_with_meta(const VecBuf *in, VecBuf *out, const char *title, const char *source,
+                         const char *description, const char *digest, const char *when)
+{
+    const char *svg = strstr(in->data, "<svg");
+    const char *gt = svg ? strchr(svg, '>') : NULL;
+    if (!gt)
+        return rad_error_set("cairo wrote no <svg> element");
+    size_t head = (size_t)(gt + 1 - in->data);
+    int rc = vec_append(out, in->data, head);
+    if (title)
+        rc |= vec_append(out, "\n<title>", 8) | xml_append(out, title) | vec_append(out, "</title>", 8);
+    static const char open[] = "\n<metadata><radlab software=\"radlab " RAD_VERSION "\"";
+    rc |= vec_append(out, open, strlen(open));
+    const char *keys[4] = {" source=\"", " description=\"", " digest=\"", " created=\""};
+    const char *vals[4] = {source, description, digest, when};
+    for (int i = 0; i < 4; i++)
+        if (vals[i])
+            rc |= vec_append(out, keys[i], strlen(keys[i])) | xml_append(out, vals[i]) | vec_append(out, "\"", 1);
+    rc |= vec_append(out, "/></metadata>", 13);
+    rc |= vec_append(out, in->data + head, in->len - head);
+    return rc == 0 ? 0 : rad_error_set("out of memory writing the SVG");
+}
+
+static int save_vector(const RadFigure *fig, const char *path, int pdf, const RadPngMeta *m)
+{
+    double wpt = fig->width * MM_PT, hpt = fig->height * MM_PT;
+    VecBuf buf = {0}, out = {0};
+    cairo_surface_t *s = pdf ? cairo_pdf_surface_create_for_stream(vec_write, &buf, wpt, hpt)
+                             : cairo_svg_surface_create_for_stream(vec_write, &buf, wpt, hpt);
+    const char *title = m->title ? m->title : fig->title;
+    const char *digest = m->digest ? m->digest : fig->digest;
+    char when[40];
+    int have_time = creation_time(m->reproducible, when, sizeof when);
+    if (pdf) {
+        /* the PNG's text chunks in the PDF's document information */
+        char kw[1024];
+        snprintf(kw, sizeof kw, "%s%s%s%s", m->source ? "source: " : "", m->source ? m->source : "",
+                 digest ? (m->source ? "; radlab settings digest: " : "radlab settings digest: ") : "",
+                 digest ? digest : "");
+        if (title)
+            cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "radlab " RAD_VERSION);
+        if (fig->description)
+            cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, fig->description);
+        if (kw[0])
+            cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, kw);
+        if (have_time)
+            cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, when);
+    } else
+        cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
+    Ctx c;
+    memset(&c, 0, sizeof c);
+    cairo_t *cr = cairo_create(s);
+    Rect whole = {0, 0, wpt, hpt};
+    int rc = draw_figure(cr, fig, 1.0, whole, &c);
+    cairo_destroy(cr);
+    free(c.boxes);
+    cairo_surface_finish(s);
+    cairo_status_t st = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    if (rc == 0 && st != CAIRO_STATUS_SUCCESS)
+        rc = rad_error_set("cannot write '%s': cairo: %s", path, cairo_status_to_string(st));
+    if (rc == 0 && !pdf)
+        rc = svg_with_meta(&buf, &out, title, m->source, fig->description, digest, have_time ? when : NULL);
+    if (rc == 0) {
+        const VecBuf *w = pdf ? &buf : &out;
+        RadAtomicFile af;
+        if (rad_atomic_open(&af, path) != 0)
+            rc = -1;
+        else if (fwrite(w->data, 1, w->len, af.fp) != w->len) {
+            rad_atomic_abort(&af);
+            rc = rad_error_set("cannot write '%s' (disk full?)", path);
+        } else
+            rc = rad_atomic_commit(&af);
+    }
+    free(buf.data);
+    free(out.data);
+    return rc;
+}
+
+int rad_figure_save(const RadFigure *fig, const char *path, double dpi, const RadPngMeta *meta)
+{
+    RadPngMeta m;
+    if (meta)
+        m = *meta;
+    else
+        memset(&m, 0, sizeof m);
+    /* the format follows the extension (any case) */
+    const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+    char ext[8] = "";
+    if (dot && (!slash || dot > slash) && strlen(dot) < sizeof ext)
+        for (size_t i = 0; dot[i]; i++)
+            ext[i] = (char)(dot[i] >= 'A' && dot[i] <= 'Z' ? dot[i] - 'A' + 'a' : dot[i]);
+    if (strcmp(ext, ".png") == 0)
+        return save_png(fig, path, dpi, &m);
+    if (strcmp(ext, ".pdf") == 0 || strcmp(ext, ".svg") == 0) {
+        int w, h;
+        if (check_pixels(fig, dpi, &w, &h) != 0)
+            return -1;
+        return save_vector(fig, path, strcmp(ext, ".pdf") == 0, &m);
+    }
+    return rad_error_set("cannot save '%s': the file name must end in .png, .pdf or .svg (the format follows "
+                         "the extension)%s", path, dot && (!slash || dot > slash) ? "" : "; it has no extension");
 }
 
 int rad_text_size(const char *text, double font_size, int bold, double *width, double *height)

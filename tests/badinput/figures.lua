@@ -3,4 +3,49 @@ local B = dofile(os.getenv("top_srcdir") .. "/tests/badinput/common.lua")
 
 B.call("km: table argument missing", function() rad.plot.km(nil, {time = "t", event = "e"}) end, "km")
 
+local t = rad.table.new{{"t", {5, 8, 12, 20}}, {"e", {1, 0, 1, 1}}, {"g", {"a", "a", "b", "b"}}}
+local fig = rad.plot.lines({x = {1, 2, 3}, y = {1, 4, 9}})
+local out = B.dir .. "/fig.png"
+
+-- Figure:save: sizes, formats, places
+B.call("save: width 0 mm", function() fig:save(out, {width = 0}) end, "width = 0 mm: give a size of 10 to 2000 mm",
+       {writes = {out}})
+B.call("save: negative height", function() fig:save(out, {height = -40}) end, "height = -40 mm", {writes = {out}})
+B.call("save: zero pixels", function() fig:save(out, {pixels = {0, 300}}) end,
+       "pixels must be {width, height} in whole pixels", {writes = {out}})
+B.call("save: dpi below 30", function() fig:save(out, {dpi = 10}) end, "dpi must be 30 to 1200", {writes = {out}})
+B.call("save: unknown extension", function() fig:save(B.dir .. "/fig.jpg") end,
+       "the file name must end in .png, .pdf or .svg", {writes = {B.dir .. "/fig.jpg"}})
+B.call("save: no extension", function() fig:save(B.dir .. "/figure") end, "it has no extension",
+       {writes = {B.dir .. "/figure"}})
+B.call("save: unwritable directory (PNG)", function() fig:save(B.dir .. "/no/such/dir/fig.png") end,
+       "check that the folder exists", {writes = {B.dir .. "/no/such/dir/fig.png"}})
+B.call("save: unwritable directory (PDF)", function() fig:save(B.dir .. "/no/such/dir/fig.pdf") end,
+       "check that the folder exists", {writes = {B.dir .. "/no/such/dir/fig.pdf"}})
+B.call("save: too many pixels", function() fig:save(B.dir .. "/big.svg", {width = 2000, dpi = 1200}) end,
+       "lower the dpi or the size", {writes = {B.dir .. "/big.svg"}})
+
+-- chart input
+B.call("km: missing column", function() rad.plot.km(t, {time = "time", event = "e"}) end,
+       "rad.plot.km: time: no column 'time' in the table")
+B.call("km: empty table", function() rad.plot.km(t:rows{}, {time = "t", event = "e"}) end, "the table has no rows")
+B.call("box: misspelt group column", function() rad.plot.box(t, {y = "t", group = "gg"}) end,
+       "no column 'gg' (did you mean 'g'?)")
+B.call("lines: NaN-only series", function() rad.plot.lines({{x = {1, 2}, y = {1, 2}}, {x = {1, 2}, y = {0 / 0, 0 / 0}}}) end,
+       "series 2 has no point with a finite x and y")
+B.call("lines: no series", function() rad.plot.lines({}) end, "give a series {x = {...}, y = {...}}")
+B.call("chart option width of the wrong type", function() rad.plot.km(t, {time = "t", event = "e", width = "wide"}) end,
+       "rad.plot.km: option width must be a number (mm), got string")
+B.call("chart option title of the wrong type", function() rad.plot.lines({y = {1, 2}}, {title = 42}) end,
+       "rad.plot.lines: option title must be a string, got number")
+B.call("chart width 0 mm", function() rad.plot.lines({y = {1, 2}}, {width = 0}) end,
+       "option width = 0: give a size in mm, 10 to 2000")
+B.call("chart option grid not a boolean", function() rad.plot.lines({y = {1, 2}}, {grid = "yes"}) end,
+       "option grid must be true or false")
+B.call("forest: every estimate missing", function()
+  rad.plot.forest({labels = {"a", "b"}, estimate = {0 / 0, 0 / 0}, lower = {0 / 0, 0 / 0}, upper = {0 / 0, 0 / 0}})
+end, "no term has a finite positive estimate")
+B.call("page: a number among the figures", function() rad.plot.page{figures = {fig, 1}} end,
+       "figures[2] is a number, not a Figure")
+
 B.done()

@@ -7,7 +7,8 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 local data = os.getenv("RADLAB_DATA") or "../shared/data"
 local reps = 20
-local out = os.tmpname()
+local tmpbase = os.tmpname()
+local out = tmpbase .. ".png"
 
 local function median_ms(fn)
   local ts = {}
@@ -83,4 +84,34 @@ if ok then
 else
   print("CT phantom not found under " .. data .. "/ibsi1: image views not measured")
 end
+-- what the correctness suite used to time (tests/lua/plot_image.lua, plot_model.lua)
+do
+  reps = 5
+  local big = rad.image.new{size = {96, 96, 60}, spacing = {0.8, 0.8, 2}, value = 20}
+  local bigm = rad.mask.new(big)
+  for k = 1, 60 do for j = 30, 60 do for i = 30, 60 do
+    if (i - 45) ^ 2 + (j - 45) ^ 2 < 200 then bigm:set(i, j, k, 1) end
+  end end end
+  report("montage of 60 slices (96 x 96, uncropped): build + render PNG, 150 dpi", median_ms(function()
+    rad.plot.montage(big, bigm, {crop = false}):save(out)
+  end))
+  local c30 = {}
+  for j = 1, 30 do c30[j] = feats[j] end
+  report("correlation heatmap, 30 features: build + render PNG, 150 dpi", median_ms(function()
+    rad.plot.heatmap(wide, {columns = c30}):save(out)
+  end))
+  local kmfig = rad.plot.km(lung, kmopts)
+  for _, ext in ipairs{".pdf", ".svg"} do
+    report("KM (2 groups, risk table): write " .. ext .. " (vector)", median_ms(function()
+      kmfig:save(out .. ext)
+    end))
+    os.remove(out .. ext)
+  end
+  local page = rad.plot.page{figures = {kmfig, rad.plot.forest(cox), rad.plot.lasso(cv.fit, cv),
+                                        rad.plot.heatmap(wide, {columns = c30})}, title = "Report"}
+  report("report page of 4 figures: layout boxes at 300 dpi", median_ms(function()
+    page:layout{dpi = 300}
+  end))
+end
 os.remove(out)
+os.remove(tmpbase)

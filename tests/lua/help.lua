@@ -16,6 +16,7 @@ collect(getmetatable(img).__index, "Image:")
 collect(getmetatable(rad.mask.new(img)).__index, "Mask:")
 local tmeta = getmetatable(rad.table.new{{"a", {1, 2}}})
 if type(tmeta.__index) == "table" then collect(tmeta.__index, "Table:") end
+collect(getmetatable(rad.plot.lines({y = {1, 2}})).__index, "Figure:")
 -- the stdlib modules document their functions in their source
 for _, m in ipairs(require("rad.doc").modules) do
   local mod = require("rad." .. m)

@@ -209,6 +209,22 @@ for k, t in ipairs({180, 365}) do
   T.near(area, ta.auc[k], 1e-4, "td ROC: area under the drawn curve at " .. t .. " = rad.td_auc")
 end
 render(tf, "td_roc")
+do -- the legend: t with its unit, AUC(t) with a bootstrap CI (reproducible with the seed)
+  local opts = {time = "time", event = "status", score = lp, at = 365, unit = "days"}
+  local d1 = tostring(rad.plot.td_roc(lc, opts))
+  local area, lo, hi = d1:match("AUC%(365 days%) ([%d.]+) %(95%% CI ([%d.]+) to ([%d.]+)%)")
+  area, lo, hi = tonumber(area), tonumber(lo), tonumber(hi)
+  T.near(area, ta.auc[2], 1e-4, "td ROC: AUC(365 days) in the description with its unit")
+  T.ok(lo and hi and lo < area and area < hi and hi - lo < 0.3, string.format("td ROC: 95%% CI %s to %s around %s", lo, hi, area))
+  T.is(tostring(rad.plot.td_roc(lc, opts)), d1, "td ROC: the same seed gives the same CI")
+  opts.seed = 7
+  T.ok(tostring(rad.plot.td_roc(lc, opts)) ~= d1, "td ROC: another seed, another bootstrap")
+  opts.boot = 0
+  T.ok(not tostring(rad.plot.td_roc(lc, opts)):find("CI", 1, true), "td ROC: boot = 0, no CI")
+  T.like(table.concat(tf:notes(), "\n"), "without a unit", "td ROC: no unit given is noted", true)
+  T.errors(function() rad.plot.td_roc(lc, {time = "time", event = "status", score = lp, at = 365, boot = 5}) end,
+           "give 0 (no CI) or 50 to 100000", "td ROC: too few resamples")
+end
 T.errors(function() rad.plot.td_roc(lc, {time = "time", event = "status", score = lp, at = 5000}) end,
          "no controls", "td ROC: a time after follow-up is an error")
 T.errors(function() rad.plot.td_roc(lc, {time = "time", event = "status", score = "nope", at = 365}) end,
@@ -229,7 +245,8 @@ T.like(tostring(cf), string.format("slope %.3f, intercept %.3f", cal.slope, cal.
 local cr = render(cf, "calibration")
 do
   local g = cal.groups[3]
-  local i, j = cr.at(g.predicted, g.observed)
+  -- the axes run from -0.04 to 1.04 (room for markers at 0 and 1)
+  local i, j = cr.at((g.predicted + 0.04) / 1.08, (g.observed + 0.04) / 1.08)
   T.ok(cr.darkest(i, j, 2) < 170, "calibration: group 3 drawn at (predicted, observed)")
   i, j = cr.at(0.5, 0.5)
   T.ok(cr.darkest(i, j, 4) < 230, "calibration: ideal diagonal drawn")
@@ -239,6 +256,17 @@ local plain = rad.plot.calibration({predicted = {0.2, 0.5, NA, 0.8}, observed = 
 T.like(table.concat(plain:notes(), "\n"), "1 group without", "calibration: NaN group dropped with a note", true)
 render(plain, "calibration_plain")
 render(rad.plot.calibration({predicted = {0.4}, observed = {0.5}, lower = {0.3}, upper = {0.7}}), "calibration_one")
+do -- groups predicted at 0 and 1: whole markers (5 pt wide) inside the axes
+  local ends = rad.plot.calibration({predicted = {0, 1}, observed = {0, 1}}, {line = false})
+  local re = render(ends, "calibration_ends")
+  local r = 2.5 * 150 / 72 -- marker radius in pixels at 150 dpi
+  for _, v in ipairs{0, 1} do
+    local i, j = re.at((v + 0.04) / 1.08, (v + 0.04) / 1.08)
+    T.ok(re.darkest(i, j, 1) < 128, "calibration: marker at (" .. v .. ", " .. v .. ") drawn")
+    T.ok(i - 1 - re.plot.x0 >= r and re.plot.x1 - (i - 1) >= r and j - 1 - re.plot.y0 >= r and re.plot.y1 - (j - 1) >= r,
+         "calibration: marker at (" .. v .. ", " .. v .. ") lies inside the plot area")
+  end
+end
 T.errors(function() rad.plot.calibration({predicted = {1.2}, observed = {0.5}}) end, "probabilities",
          "calibration: out-of-range value")
 T.errors(function() rad.plot.calibration({predicted = {}, observed = {}}) end, "no groups", "calibration: empty")

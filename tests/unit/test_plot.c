@@ -13,6 +13,7 @@
 
 #include "rad.h"
 #include "tap.h"
+#include "util/file.h"
 
 static const RadLayoutBox *find_box(const RadLayoutBox *b, size_t n, const char *kind, int axes)
 {
@@ -272,6 +273,16 @@ static unsigned be32(const unsigned char *p)
     return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
 }
 
+/* s occurs in the len bytes at p (which may hold NULs: a PDF). */
+static int has_bytes(const char *p, size_t len, const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i + n <= len; i++)
+        if (memcmp(p + i, s, n) == 0)
+            return 1;
+    return 0;
+}
+
 static int read_png_info(const char *path, PngInfo *info)
 {
     FILE *fp = fopen(path, "rb");
@@ -361,6 +372,39 @@ static void test_png(void)
     tap_ok(rad_figure_save(f, bad, 100, NULL) == -1, "unwritable path fails: %s", rad_error_message());
     tap_ok(rad_figure_new(5, 50) == NULL && strstr(rad_error_message(), "10 to 2000"), "too small a figure: %s",
            rad_error_message());
+
+    /* vector output by extension, with the provenance; other extensions refused */
+    char vec[600];
+    size_t len;
+    char *doc;
+    meta.reproducible = 1;
+    snprintf(vec, sizeof vec, "%s/km.pdf", dir);
+    tap_ok(rad_figure_save(f, vec, 300, &meta) == 0, "saved as PDF");
+    doc = rad_file_slurp(vec, &len);
+    tap_ok(doc && len > 4 && memcmp(doc, "%PDF", 4) == 0, "a .pdf file is a PDF (%zu bytes)", doc ? len : 0);
+    tap_ok(doc && has_bytes(doc, len, "/Creator (radlab " RAD_VERSION ")") && has_bytes(doc, len, "/Title (A title)") &&
+               has_bytes(doc, len, "/Subject (test figure)") &&
+               has_bytes(doc, len, "/Keywords (source: radlab study.lua; radlab settings digest: 0123abcd)"),
+           "PDF document information: Creator, Title, Subject, source and digest");
+    free(doc);
+    remove(vec);
+    snprintf(vec, sizeof vec, "%s/km.Svg", dir);
+    tap_ok(rad_figure_save(f, vec, 300, &meta) == 0, "saved as SVG (extension in any case)");
+    doc = rad_file_slurp(vec, &len);
+    tap_ok(doc && strstr(doc, "<svg") && strstr(doc, "<title>A title</title>") &&
+               strstr(doc, "<metadata><radlab software=\"radlab " RAD_VERSION "\" source=\"radlab study.lua\" "
+                           "description=\"test figure\" digest=\"0123abcd\"/></metadata>") &&
+               !strstr(doc, "created="),
+           "SVG with <title> and <metadata> (no time in reproducible mode)");
+    free(doc);
+    remove(vec);
+    snprintf(vec, sizeof vec, "%s/km.jpg", dir);
+    tap_ok(rad_figure_save(f, vec, 300, &meta) == -1 && strstr(rad_error_message(), "must end in .png, .pdf or .svg") &&
+               access(vec, F_OK) != 0,
+           "unknown extension refused, nothing written: %s", rad_error_message());
+    snprintf(vec, sizeof vec, "%s/km", dir);
+    tap_ok(rad_figure_save(f, vec, 300, &meta) == -1 && strstr(rad_error_message(), "no extension"),
+           "no extension refused: %s", rad_error_message());
     RadAxes *ax = rad_figure_axes(f, 0);
     tap_ok(rad_axes_colorbar(ax, RAD_CMAP_VIRIDIS, 1, 1, NULL) == -1, "empty colour bar range refused");
     remove(path);
