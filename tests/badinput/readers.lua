@@ -105,7 +105,7 @@ do
 end
 B.call("NIfTI mask: non-integer labels",
   function() rad.read_mask(B.file("prob.nii", nifti1{data = string.pack("<ffffffff", 0, 0.5, 1, 1, 0, 0, 0, 0)})) end,
-  "prob.nii' is not a label mask: voxel 1 holds 0.5 (labels must be integers 0..255)")
+  "prob.nii' is not a label mask: voxel (2, 1, 1) (1-based) holds 0.5 (labels must be integers 0..255)")
 
 -- ---- directories ----------------------------------------------------------------------
 os.execute("mkdir -p '" .. dir .. "/folder.nii.gz' '" .. dir .. "/folder.csv'")
