@@ -708,7 +708,7 @@ static unsigned family_bits(lua_State *L, int idx)
 void radl_settings_from_table(lua_State *L, int idx, RadSettings *s)
 {
     static const char *const top_keys[] = {"families", "round", "resample", "resegment", "discretise",
-                                           "ivh", "texture", NULL};
+                                           "ivh", "texture", "diagnostics", NULL};
     static const char *const resample_keys[] = {"spacing", "in_plane", "interpolator", "mask_interpolator",
                                                 "mask_threshold", "round", NULL};
     static const char *const reseg_keys[] = {"range", "outliers", NULL};
@@ -727,9 +727,12 @@ void radl_settings_from_table(lua_State *L, int idx, RadSettings *s)
     if (field(L, idx, "families") != LUA_TNIL) {
         if (!lua_istable(L, -1))
             luaL_error(L, "settings.families must be an array of family names, e.g. {\"stat\", \"cm\"}");
-        s->families = family_bits(L, lua_gettop(L)) | RAD_FAM_DIAG;
+        s->families = family_bits(L, lua_gettop(L));
     }
     lua_pop(L, 1);
+    /* the IBSI diagnostic rows (diag_...) only on request */
+    if (bool_field(L, idx, "", "diagnostics", 0))
+        s->families |= RAD_FAM_DIAG;
     s->round_input = bool_field(L, idx, "", "round", 0);
 
     if ((t = sub_table(L, idx, "resample"))) {

@@ -16,7 +16,10 @@ usage: radlab extract IMAGE MASK [-s SETTINGS.lua] [--label N] [-o OUT.csv]
 Compute the IBSI features of the region of interest MASK (label N, default:
 every non-zero voxel) in IMAGE and write feature,value rows (full double
 precision) to OUT.csv or standard output.  SETTINGS.lua is a Lua chunk that
-returns the settings table (see rad.settings.defaults() and radlab-lua(7)).]]
+returns the settings table (see rad.settings.defaults() and radlab-lua(7)).
+Features undefined for this ROI (a single voxel, a single grey level, ...;
+see radlab-features(7)) are written as NA, and one warning line on standard
+error names them.]]
 
 local function extract(args)
   local pos, settings_path, label, out = {}, nil, nil, nil
@@ -59,8 +62,13 @@ local function extract(args)
   else
     local names, values = fs:names(), fs:values()
     io.write("feature,value\n")
-    for k = 1, #names do io.write(names[k], ",", string.format("%.17g", values[k]), "\n") end
+    for k = 1, #names do
+      local v = values[k]
+      io.write(names[k], ",", v == rad.NA and "NA" or string.format("%.17g", v), "\n")
+    end
   end
+  -- features undefined for this ROI (NA in the CSV): one line on stderr
+  if fs:warning() then io.stderr:write("radlab: warning: ", fs:warning(), "\n") end
   return 0
 end
 
