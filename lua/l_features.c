@@ -401,7 +401,7 @@ static int l_features_info(lua_State *L)
 void radl_open_features(lua_State *L)
 {
     static const RadlReg funcs[] = {
-        {"extract", l_extract, "rad.extract(img, mask [, settings]) -> FeatureSet: preprocess and compute the IBSI features of the mask's ROI"},
+        {"extract", l_extract, "rad.extract(img, mask [, settings]) -> FeatureSet: preprocess and compute the IBSI features of the mask's ROI (settings: radlab-lua(7) SETTINGS; diagnostics = true adds the diag_ rows); features undefined for the ROI are rad.NA, named in one warning"},
         {NULL, NULL, NULL}};
     static const RadlReg settings_funcs[] = {
         {"defaults", l_settings_defaults, "rad.settings.defaults() -> table: the default extraction settings, in the shape rad.extract accepts"},

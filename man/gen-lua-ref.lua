@@ -101,6 +101,11 @@ are errors that name the key.
 array of family prefixes to compute (default: all), e.g. {"stat", "cm"}; see
 \fBradlab-features\fR(7).
 .TP
+\fBdiagnostics\fR
+true adds the IBSI diagnostic rows (image and mask sizes, voxel counts and
+intensities after each processing step) before the features; their tags all
+start with \fBdiag_\fR.  Default false: a feature table holds features only.
+.TP
 \fBround\fR
 round input intensities to integers (IBSI: CT intensities); default false.
 .TP
