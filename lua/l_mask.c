@@ -221,6 +221,29 @@ static int m_copy(lua_State *L)
     return *box ? 1 : radl_error(L);
 }
 
+/* The selected label onto an image's grid (same orientation), so that a
+ * mask drawn on another grid can be used with rad.extract. */
+static int m_resample(lua_State *L)
+{
+    static const char *const keys[] = {"interpolator", "threshold", NULL};
+    RadMask *m = radl_check_mask(L, 1);
+    RadImage *img = radl_check_image(L, 2);
+    const char *name;
+    double delta;
+    int interp;
+    RadMask **box;
+    radl_check_keys(L, 3, "Mask:resample", keys);
+    name = radl_opt_string(L, 3, "interpolator", "nearest");
+    for (interp = 0; radl_interp_names[interp] && strcmp(radl_interp_names[interp], name) != 0; interp++)
+        ;
+    if (!radl_interp_names[interp])
+        return luaL_error(L, "Mask:resample: interpolator must be \"nearest\", \"linear\" or \"cubic\", got %s", name);
+    delta = radl_opt_number(L, 3, "threshold", 0.5);
+    box = radl_mask_push(L);
+    *box = rad_mask_resample(m, &img->geom, (RadInterp)interp, delta);
+    return *box ? 1 : radl_error(L);
+}
+
 static int m_close(lua_State *L)
 {
     RadMask **box = luaL_checkudata(L, 1, RADL_MASK);
@@ -268,6 +291,7 @@ void radl_open_mask(lua_State *L)
         {"components", m_components, "Mask:components([{connectivity = 26}]) -> n, sizes, Mask: connected components, largest first (Mask labels 1..n, nil if n > 255)"},
         {"largest", m_largest, "Mask:largest([{connectivity = 26}]) -> Mask: the largest connected component"},
         {"select", m_select, "Mask:select(label, ...) -> Mask: binary mask (label 1) of the voxels with any of the labels"},
+        {"resample", m_resample, "Mask:resample(img [, {interpolator = \"nearest\", threshold = 0.5}]) -> Mask: the selected label on img's grid (label 1), e.g. for a mask drawn on another grid"},
         {"copy", m_copy, "Mask:copy() -> Mask: an independent copy"},
         {"close", m_close, "Mask:close(): free the voxels now (also done by the garbage collector)"},
         {NULL, NULL, NULL}};

@@ -54,6 +54,16 @@ RadFeatureSet *rad_extract(const RadImage *img, const RadMask *mask, const RadSe
         rad_featureset_free(fs);
         return NULL;
     }
+    /* 2.5D merges the matrices of several slices: a 2D image has one, so
+     * its _2_5D rows would repeat _2D under a name that claims more */
+    if (roi.is_2d && (s->aggr & RAD_AGGR_2_5D) &&
+        (s->families & (RAD_FAM_CM | RAD_FAM_RLM | RAD_FAM_SZM | RAD_FAM_DZM | RAD_FAM_NGT | RAD_FAM_NGL))) {
+        rad_error_set("texture aggregation 2.5D merges the slices of a 3D image, but the image is 2D (%zux%zu): "
+                      "set settings.texture.aggregation = {\"2D\"}", roi.geom.dim[0], roi.geom.dim[1]);
+        rad_roi_free(&roi);
+        rad_featureset_free(fs);
+        return NULL;
+    }
     first = fs->n; /* the diagnostic rows are always defined */
     for (fam = rad_families(); *fam; fam++) {
         if (!(*fam)->compute || !(s->families & (*fam)->bit))

@@ -145,5 +145,6 @@ int rad_check_same_geometry(const RadImage *img, const RadMask *m, double tol)
     rad_geometry_describe(&img->geom, a, sizeof a);
     rad_geometry_describe(&m->geom, b, sizeof b);
     return rad_error_set("image and mask geometries differ (tolerance %g mm): image is %s; mask is %s; "
-                         "resample the mask onto the image grid", tol, a, b);
+                         "resample the mask onto the image grid with mask:resample(img) (Lua), or read "
+                         "the mask that belongs to this image", tol, a, b);
 }

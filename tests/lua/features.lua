@@ -165,6 +165,31 @@ T.like(fse:warning(), "%(one slice, constant intensity%)", "the warning says why
 T.errors(function() rad.extract(img, mask, {resegment = {range = {500, 600}}}) end,
   "empty after re-segmentation", "ROI emptied by re-segmentation")
 
+-- radlab extract: the undefined features are NA and one warning line names them
+img:write(dir .. "/img.nii.gz"); one:write(dir .. "/one.nii.gz")
+local radlab = os.getenv("RADLAB") or "./radlab"
+local okx = os.execute(string.format("'%s' extract '%s' '%s' -o '%s' 2>'%s'", radlab, dir .. "/img.nii.gz",
+  dir .. "/one.nii.gz", dir .. "/one.csv", dir .. "/one.err"))
+local err = io.open(dir .. "/one.err"):read("a")
+T.ok(okx, "radlab extract of a single-voxel ROI succeeds")
+T.is(err, "radlab: warning: " .. fs1:warning() .. "\n", "radlab extract: exactly one warning line on stderr")
+local na = 0
+for line in io.lines(dir .. "/one.csv") do if line:match(",NA$") then na = na + 1 end end
+T.is(na, 64, "radlab extract: the 64 undefined features are NA in the CSV")
+
+-- a mask drawn on another grid, brought onto the image grid: its voxel
+-- (2, 2, 1) of 2 x 2 x 4 mm from (0.5, 0.5, 1) covers image voxels 3..4 in
+-- x and y and 1..2 in z (1 x 1 x 2 mm from 0)
+local coarse = rad.image.new{size = {3, 3, 2}, spacing = {2, 2, 4}, origin = {0.5, 0.5, 1}}
+local drawn = rad.mask.new(coarse); drawn:set(2, 2, 1, 1)
+T.errors(function() rad.extract(img, drawn) end, "resample the mask onto the image grid with mask:resample(img)",
+  "a mask on another grid: the error names the fix")
+local moved = drawn:resample(img)
+local bb = moved:bbox()
+T.is(moved:count(), 8, "Mask:resample: 2 x 2 x 2 image voxels")
+T.is(table.concat(bb.min, ",") .. ";" .. table.concat(bb.max, ","), "3,3,1;4,4,2", "Mask:resample: voxels 3..4, 3..4, 1..2")
+T.is(rad.extract(img, moved, {families = {"stat"}}):count(), 18, "the resampled mask extracts")
+
 local nanimg = img:copy(); nanimg:set(4, 4, 3, 0 / 0)
 T.errors(function() rad.extract(nanimg, mask) end,
   "the image has 1 non-finite (NaN or infinite) voxel inside the ROI, the first at (3, 3, 2) (0-based)",
