@@ -52,6 +52,16 @@ function T.near(got, want, tol, name)
   return ok
 end
 
+--- A known failure, compared and reported but not counted: TAP "# TODO why"
+--- (automake: XFAIL while it fails, XPASS, a failure, once it passes).
+function T.todo(cond, name, why)
+  n = n + 1
+  name = tostring(name or ""):gsub("\n", " ")
+  io.write(cond and "ok " or "not ok ", n, " - ", name, " # TODO ", tostring(why):gsub("\n", " "), "\n")
+  io.flush()
+  return cond
+end
+
 --- str matches the Lua pattern (plain = true: a plain substring).
 function T.like(str, pattern, name, plain)
   local ok = type(str) == "string" and str:find(pattern, 1, plain) ~= nil
