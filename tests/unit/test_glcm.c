@@ -208,6 +208,23 @@ static void test_degenerate(void)
     tap_near(ft_get(fs, "cm_corr_3D_comb"), -1.0 / 7.0, 1e-12, "2x2x2: merged 3D correlation -1/7");
     rad_featureset_free(fs);
     rad_roi_free(&roi);
+
+    /* slice 0 all level 1 (its matrices: correlation 0/0, left out of the
+     * averages), slice 1 columns of levels 1 | 2: along x (1,2) pairs,
+     * correlation -1; along y (1,1) and (2,2), +1; both diagonals one (1,2)
+     * pair, -1.  2D_avg: (-1 + 1 - 1 - 1) / 4 over the 4 defined matrices;
+     * 2D_comb: slice 1 merged has p11 = p22 = 1/6, p12 = p21 = 1/3, cov -1/12,
+     * sigma^2 1/4: -1/3, the only defined slice */
+    for (int v = 0; v < 8; v++)
+        two[v] = v < 4 ? 1 : (v % 2 ? 2 : 1);
+    ft_roi_levels(&roi, 2, 2, 2, two, 2);
+    fs = ft_run_texture(&rad_family_cm, &roi, RAD_AGGR_2D, 1);
+    tap_near(ft_get(fs, "cm_corr_2D_avg"), -0.5, 1e-12, "one-level slice left out: 2D correlation -1/2 over 4 matrices");
+    tap_near(ft_get(fs, "cm_corr_2D_comb"), -1.0 / 3.0, 1e-12, "one-level slice left out: merged 2D correlation -1/3");
+    tap_near(ft_get(fs, "cm_contrast_2D_avg"), 3.0 / 8.0, 1e-12,
+             "contrast is defined in every matrix: (0 * 4 + 1 + 0 + 1 + 1) / 8");
+    rad_featureset_free(fs);
+    rad_roi_free(&roi);
 }
 
 static void test_emission(void)
