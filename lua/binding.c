@@ -883,7 +883,7 @@ void radl_settings_from_table(lua_State *L, int idx, RadSettings *s)
     if (field(L, idx, "families") != LUA_TNIL) {
         if (!lua_istable(L, -1))
             luaL_error(L, "settings.families must be an array of family names, e.g. {\"stat\", \"cm\"}");
-        s->families = family_bits(L, lua_gettop(L)) | RAD_FAM_DIAG;
+        s->families = family_bits(L, lua_gettop(L));
     }
     lua_pop(L, 1);
     s->round_input = bool_field(L, idx, "round");

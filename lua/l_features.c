@@ -23,6 +23,8 @@ static void push_settings(lua_State *L, const RadSettings *s)
     lua_newtable(L);
     lua_pushboolean(L, s->round_input);
     lua_setfield(L, -2, "round");
+    lua_pushboolean(L, (s->families & RAD_FAM_DIAG) != 0);
+    lua_setfield(L, -2, "diagnostics");
     if (s->resample) {
         lua_newtable(L);
         radl_push_numbers(L, s->spacing, s->resample_2d ? 2 : 3);
@@ -185,7 +187,24 @@ static int l_extract(lua_State *L)
     radl_settings_from_table(L, 3, &s);
     box = fs_push(L);
     *box = rad_extract(img, mask, &s);
-    return *box ? 1 : radl_error(L);
+    if (!*box)
+        return radl_error(L);
+    /* one warning per case, as rad.cox does for a monotone likelihood */
+    if ((*box)->warning) {
+        lua_warning(L, "rad.extract: ", 1);
+        lua_warning(L, (*box)->warning, 0);
+    }
+    return 1;
+}
+
+static int fs_warning(lua_State *L)
+{
+    RadFeatureSet *fs = fs_check(L, 1);
+    if (fs->warning)
+        lua_pushstring(L, fs->warning);
+    else
+        lua_pushnil(L);
+    return 1;
 }
 
 static int fs_names(lua_State *L)
@@ -202,8 +221,17 @@ static int fs_names(lua_State *L)
 static int fs_values(lua_State *L)
 {
     RadFeatureSet *fs = fs_check(L, 1);
-    radl_push_numbers(L, fs->values, (int)fs->n);
+    radl_push_numbers_na(L, fs->values, fs->n);
     return 1;
+}
+
+/* A value, or rad.NA for a feature undefined for this ROI (NaN). */
+static void push_value(lua_State *L, double v)
+{
+    if (isnan(v))
+        radl_push_na(L);
+    else
+        lua_pushnumber(L, v);
 }
 
 static int fs_table(lua_State *L)
@@ -211,7 +239,7 @@ static int fs_table(lua_State *L)
     RadFeatureSet *fs = fs_check(L, 1);
     lua_createtable(L, 0, (int)fs->n);
     for (size_t i = 0; i < fs->n; i++) {
-        lua_pushnumber(L, fs->values[i]);
+        push_value(L, fs->values[i]);
         lua_setfield(L, -2, fs->tags[i]);
     }
     return 1;
@@ -229,7 +257,8 @@ static int fs_digest(lua_State *L)
     return 1;
 }
 
-/* feature,value rows with full precision (%.17g round-trips a double). */
+/* feature,value rows with full precision (%.17g round-trips a double); an
+ * undefined feature (NaN) is NA, the missing value of rad.read_csv. */
 static int fs_write_csv(lua_State *L)
 {
     RadFeatureSet *fs = fs_check(L, 1);
@@ -238,8 +267,12 @@ static int fs_write_csv(lua_State *L)
     if (rad_atomic_open(&af, path) != 0)
         return radl_error(L);
     fprintf(af.fp, "feature,value\n");
-    for (size_t i = 0; i < fs->n; i++)
-        fprintf(af.fp, "%s,%.17g\n", fs->tags[i], fs->values[i]);
+    for (size_t i = 0; i < fs->n; i++) {
+        if (isnan(fs->values[i]))
+            fprintf(af.fp, "%s,NA\n", fs->tags[i]);
+        else
+            fprintf(af.fp, "%s,%.17g\n", fs->tags[i], fs->values[i]);
+    }
     if (rad_atomic_commit(&af) != 0)
         return radl_error(L);
     lua_settop(L, 1);
@@ -273,7 +306,7 @@ static int fs_index(lua_State *L)
     if (i < 0)
         lua_pushnil(L);
     else
-        lua_pushnumber(L, fs->values[i]);
+        push_value(L, fs->values[i]);
     return 1;
 }
 
@@ -294,7 +327,10 @@ static int fs_tostring(lua_State *L)
     luaL_addvalue(&b);
     for (size_t i = 0; i < (*box)->n; i++) {
         char line[256];
-        snprintf(line, sizeof line, "  %-*s  %.10g\n", (int)width, (*box)->tags[i], (*box)->values[i]);
+        if (isnan((*box)->values[i]))
+            snprintf(line, sizeof line, "  %-*s  NA\n", (int)width, (*box)->tags[i]);
+        else
+            snprintf(line, sizeof line, "  %-*s  %.10g\n", (int)width, (*box)->tags[i], (*box)->values[i]);
         luaL_addstring(&b, line);
     }
     luaL_pushresult(&b);
@@ -399,7 +435,7 @@ static int l_features_info(lua_State *L)
 void radl_open_features(lua_State *L)
 {
     static const RadlReg funcs[] = {
-        {"extract", l_extract, "rad.extract(img, mask [, settings]) -> FeatureSet: preprocess and compute the IBSI features of the mask's ROI"},
+        {"extract", l_extract, "rad.extract(img, mask [, settings]) -> FeatureSet: preprocess and compute the IBSI features of the mask's ROI (settings: radlab-lua(7) SETTINGS; diagnostics = true adds the diag_ rows); features undefined for the ROI are rad.NA, named in one warning"},
         {NULL, NULL, NULL}};
     static const RadlReg settings_funcs[] = {
         {"defaults", l_settings_defaults, "rad.settings.defaults() -> table: the default extraction settings, in the shape rad.extract accepts"},
@@ -413,10 +449,11 @@ void radl_open_features(lua_State *L)
         {NULL, NULL, NULL}};
     static const RadlReg methods[] = {
         {"names", fs_names, "FeatureSet:names() -> {tags}: feature tags in computation order"},
-        {"values", fs_values, "FeatureSet:values() -> {numbers}: values in the order of names()"},
+        {"values", fs_values, "FeatureSet:values() -> {numbers}: values in the order of names(); rad.NA where a feature is undefined for this ROI"},
         {"table", fs_table, "FeatureSet:table() -> {[tag] = value}: a plain Lua table"},
         {"count", fs_count, "FeatureSet:count() -> n: number of features"},
         {"digest", fs_digest, "FeatureSet:digest() -> hex: SHA-256 of the settings that made it"},
+        {"warning", fs_warning, "FeatureSet:warning() -> string or nil: the features undefined for this ROI (NaN values, NA in CSV), named in one line"},
         {"write_csv", fs_write_csv, "FeatureSet:write_csv(path) -> FeatureSet: feature,value rows at full double precision"},
         {"close", fs_close, "FeatureSet:close(): free it now (also done by the garbage collector)"},
         {NULL, NULL, NULL}};

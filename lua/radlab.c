@@ -487,6 +487,9 @@ static int pmain(lua_State *L)
     }
     luaL_checkversion(L);
     luaL_openlibs(L);
+    /* warnings on (stock lua needs -W): rad.extract names the features
+     * undefined for a ROI, rad.cox a monotone likelihood; warn("@off") mutes */
+    lua_warning(L, "@on", 0);
     luaL_requiref(L, "rad", luaopen_rad, 1);
     lua_pop(L, 1);
     set_path(L);

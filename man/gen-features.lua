@@ -30,7 +30,9 @@ for _, fam in ipairs(rad.features.families()) do
     if fam.prefix == "diag" then
       io.write("Diagnostic rows of the image-processing steps (IBSI 05 \"Diagnostic features\"): ",
         "sizes, voxel counts and intensities of the image and masks as read (init), after ",
-        "interpolation (interp) and after re-segmentation (reseg).\n")
+        "interpolation (interp) and after re-segmentation (reseg).  Computed only when the ",
+        "settings ask for them (\\fBdiagnostics = true\\fR); every tag is \\fBdiag_\\fR followed ",
+        "by the IBSI diagnostic tag.\n")
     else
       io.write("Prefix \\fB", fam.prefix, "_\\fR.\n")
     end
@@ -41,6 +43,69 @@ for _, fam in ipairs(rad.features.families()) do
   end
 end
 io.write([[
+.SH UNDEFINED FEATURES
+Some features have no value for a degenerate region of interest: a single
+voxel, a single slice, a constant intensity, a single grey level.  Where IBSI
+gives the value for such a case, radlab reports it: skewness and kurtosis
+are 0 when the variance is 0 (\fBstat_skew\fR, \fBstat_kurt\fR,
+\fBih_skew\fR, \fBih_kurt\fR); NGTDM contrast and busyness are 0 for one grey
+level and NGTDM strength is 0 when every s_i is 0.  Where the value is
+undefined (0/0, a mean over nothing) the feature is NaN: \fBrad.NA\fR in
+Lua, NA in CSV, missing in a Table, never 0 or a sentinel that a model would
+take for a measurement.  \fBrad.extract\fR then gives one Lua warning,
+\fBFeatureSet:warning()\fR returns it and \fBradlab extract\fR prints it as one
+line on standard error, e.g.
+.PP
+.nf
+warning: 10 features undefined for this ROI (constant intensity): morph_moran_i, ...
+.fi
+.PP
+The undefined cases:
+.TP
+\fBmorph_pca_elongation\fR, \fBmorph_pca_flatness\fR
+a single voxel: every PCA eigenvalue is 0 (0/0).
+.TP
+\fBmorph_vol_dens_aee\fR, \fBmorph_area_dens_aee\fR, \fBmorph_vol_dens_mvee\fR, \fBmorph_area_dens_mvee\fR, \fBmorph_vol_dens_aabb\fR, \fBmorph_area_dens_aabb\fR, \fBmorph_vol_dens_conv_hull\fR, \fBmorph_area_dens_conv_hull\fR
+the comparison body has no volume (or area): a flat ROI (one slice) has an
+AEE without volume; a single voxel also has no AEE area.
+.TP
+\fBmorph_com\fR
+the intensities of the ROI sum to 0 (no intensity-weighted centre).
+.TP
+\fBmorph_moran_i\fR, \fBmorph_geary_c\fR
+fewer than two voxels or a constant intensity (0/0).
+.TP
+\fBstat_cov\fR, \fBstat_qcod\fR
+a mean intensity of 0, resp. P25 + P75 = 0.
+.TP
+\fBstat_rmad\fR, \fBih_rmad\fR
+no intensity lies within [P10, P90] (two distinct voxels).
+.TP
+\fBih_max_grad\fR, \fBih_max_grad_g\fR, \fBih_min_grad\fR, \fBih_min_grad_g\fR
+a single grey level: the histogram gradient needs two bins.
+.TP
+\fBivh_v10\fR, \fBivh_v90\fR, \fBivh_diff_v10_v90\fR
+a single intensity and no IVH or re-segmentation range: the intensity
+fraction is 0/0.
+.TP
+every GLCM feature (\fBcm_\fR)
+no pair of voxels at the texture distance (a single voxel, or a distance
+beyond the ROI) in any matrix of the aggregation.
+.TP
+\fBcm_corr\fR, \fBcm_info_corr1\fR
+a single grey level (zero marginal variance and entropy).  A matrix in which a
+feature is undefined is left out of that feature's average (_avg, 2D
+slices); the feature is NaN only when no matrix defines it.
+.TP
+\fBngt_coarseness\fR
+a single grey level (sum of p_i s_i is 0).  IBSI sets it to an arbitrary
+10^6; radlab reports NaN instead.
+.TP
+\fBngt_busyness\fR
+its denominator is 0 with more than one grey level.
+.TP
+every NGTDM feature (\fBngt_\fR)
+no voxel has a neighbour in the ROI (a single voxel; in 2D, no slice with one).
 .SH SEE ALSO
 \fBradlab\fR(1), \fBradlab-lua\fR(7)
 ]])

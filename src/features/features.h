@@ -55,11 +55,13 @@ typedef enum RadIvhMode {
 #define RAD_FAM_DZM   (1u << 8)
 #define RAD_FAM_NGT   (1u << 9)
 #define RAD_FAM_NGL   (1u << 10)
-#define RAD_FAM_DIAG  (1u << 11) /* the IBSI diagnostic rows (img_dim_x_init_img, ...) */
-#define RAD_FAM_ALL   0xfffu
+#define RAD_FAM_DIAG  (1u << 11) /* the IBSI diagnostic rows (diag_img_dim_x_init_img, ...) */
+#define RAD_FAM_ALL   0xfffu    /* every family and the diagnostic rows */
+#define RAD_FAM_FEATURES 0x7ffu /* the 11 IBSI families (the default): no diagnostic rows */
 
 typedef struct RadSettings {
-    unsigned families;          /* RAD_FAM_* bits to compute (default all) */
+    unsigned families;          /* RAD_FAM_* bits to compute (default RAD_FAM_FEATURES;
+                                 * RAD_FAM_DIAG adds the diagnostic rows) */
     int round_input;            /* round input intensities to integers (CT: yes) */
 
     /* interpolation (IBSI 2.4); off when resample = 0 */
@@ -97,7 +99,7 @@ typedef struct RadSettings {
     int ngldm_alpha;            /* NGLDM coarseness, default 0 */
 } RadSettings;
 
-/* Defaults: all families, no interpolation, no re-segmentation, FBN 32,
+/* Defaults: the 11 IBSI families (no diagnostic rows), no interpolation, no re-segmentation, FBN 32,
  * IVH discrete, 3D aggregations, distance 1, alpha 0, delta 0.5. */
 void rad_settings_default(RadSettings *s);
 /* Check consistency (bin width > 0, bins 1..65535, spacing > 0, ...); 0 or -1. */
@@ -110,8 +112,9 @@ void rad_settings_digest(const RadSettings *s, char out[65]);
 typedef struct RadFeatureSet {
     size_t n, cap;
     char **tags;     /* owned */
-    double *values;
+    double *values;  /* NaN: undefined for this ROI (see rad_featureset_note_undefined) */
     char digest[65]; /* settings digest */
+    char *warning;   /* owned; NULL, or one line naming the undefined features */
 } RadFeatureSet;
 
 RadFeatureSet *rad_featureset_new(void);
@@ -122,6 +125,11 @@ int rad_featureset_add(RadFeatureSet *fs, const char *tag, double value);
 int rad_featureset_add2(RadFeatureSet *fs, const char *base, const char *suffix, double value);
 /* Index of tag or -1. */
 long rad_featureset_find(const RadFeatureSet *fs, const char *tag);
+/* When any value from index `first` on is NaN (a feature IBSI leaves
+ * undefined for this ROI), set fs->warning to one line
+ *   "N features undefined for this ROI (<why>): tag, tag, ..."
+ * (why: e.g. "one voxel, one grey level").  0, or -1 when out of memory. */
+int rad_featureset_note_undefined(RadFeatureSet *fs, size_t first, const char *why);
 
 /* ---- the preprocessed region of interest ------------------------------------------ */
 
@@ -140,9 +148,9 @@ typedef struct RadRoi {
 } RadRoi;
 
 /* Run the pipeline: img and mask must share a geometry; the mask's selected
- * label is the ROI.  Appends the diagnostic rows (diag_...) to `diag` when not
- * NULL: the IBSI diagnostic tags of CONFIGS.md (img_dim_x_init_img,
- * int_mask_vox_count_reseg_roi, ...).  Fails with a clear message when the
+ * label is the ROI.  Appends the diagnostic rows to `diag` when not NULL:
+ * "diag_" followed by the IBSI diagnostic tag of CONFIGS.md
+ * (diag_img_dim_x_init_img, diag_int_mask_vox_count_reseg_roi, ...).  Fails with a clear message when the
  * ROI is empty after any step. */
 int rad_roi_prepare(const RadImage *img, const RadMask *mask, const RadSettings *s,
                     RadRoi *roi, RadFeatureSet *diag);
@@ -196,7 +204,10 @@ int rad_aggr_suffixes(RadAggrKind kind, unsigned aggr, const char *out[6]);
 /* ---- extraction ------------------------------------------------------------------------ */
 
 /* Preprocess, run every requested family, return the feature set (diagnostic
- * rows first when RAD_FAM_DIAG is set, then families in registry order). */
+ * rows first when RAD_FAM_DIAG is set, then families in registry order).
+ * Features that IBSI leaves undefined for the ROI (a single voxel, a single
+ * grey level, ...: radlab-features(7), "UNDEFINED FEATURES") are NaN, and
+ * fs->warning names them. */
 RadFeatureSet *rad_extract(const RadImage *img, const RadMask *mask, const RadSettings *s);
 
 #endif

@@ -1,4 +1,6 @@
 /* radlab: feature sets (tag -> value, in computation order).  SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +20,7 @@ void rad_featureset_free(RadFeatureSet *fs)
         free(fs->tags[i]);
     free(fs->tags);
     free(fs->values);
+    free(fs->warning);
     free(fs);
 }
 
@@ -63,4 +66,31 @@ long rad_featureset_find(const RadFeatureSet *fs, const char *tag)
         if (strcmp(fs->tags[i], tag) == 0)
             return (long)i;
     return -1;
+}
+
+/* One line, so that a cohort log shows one warning per case; the list is
+ * complete (a model built on these columns needs to know every one). */
+int rad_featureset_note_undefined(RadFeatureSet *fs, size_t first, const char *why)
+{
+    size_t count = 0, len, at;
+    char *w;
+    for (size_t i = first; i < fs->n; i++)
+        if (isnan(fs->values[i]))
+            count++;
+    if (!count)
+        return 0;
+    len = 96 + strlen(why);
+    for (size_t i = first; i < fs->n; i++)
+        if (isnan(fs->values[i]))
+            len += strlen(fs->tags[i]) + 2;
+    w = rad_malloc(len, "a feature set warning");
+    if (!w)
+        return -1;
+    at = (size_t)snprintf(w, len, "%zu feature%s undefined for this ROI (%s): ", count, count == 1 ? "" : "s", why);
+    for (size_t i = first, k = 0; i < fs->n; i++)
+        if (isnan(fs->values[i]))
+            at += (size_t)snprintf(w + at, len - at, "%s%s", k++ ? ", " : "", fs->tags[i]);
+    free(fs->warning);
+    fs->warning = w;
+    return 0;
 }

@@ -26,13 +26,13 @@
  *   any pair in the mask, a 2D image along z) does not contribute to an
  *   average: it is skipped, as IBSI only aggregates matrices that exist.
  * - An aggregation in which no matrix has counts (e.g. a single-voxel ROI)
- *   gives 0 for every feature: every IBSI GLCM feature is a sum over the
- *   matrix elements, and a sum over no elements is 0.
+ *   has no probabilities p_ij to take features of: every feature is NaN
+ *   (undefined for the ROI; rad_extract's warning names them).
  * - One grey level in a matrix: the marginal variance is 0, so correlation
- *   (NI2N) is 0/0; we return 1 (the co-occurring levels are identical,
- *   i.e. perfectly correlated; the PyRadiomics convention).  HX is 0, so
- *   information correlation 1 (R8DG) is 0/0; we return 0 (no information
- *   shared), and information correlation 2 (JN9H) is then 0 as well.
+ *   (NI2N) is 0/0, and HX is 0, so information correlation 1 (R8DG) is
+ *   0/0: both are NaN for that matrix and left out of the averages; they
+ *   are NaN for the ROI when no matrix defines them.  Information
+ *   correlation 2 (JN9H) is defined (HXY2 = HXY = 0 gives 0).
  * - For a 2D image (roi->is_2d) the 3D aggregations use the 4 in-plane
  *   directions (the others have no pairs).
  */
@@ -236,14 +236,14 @@ static int cm_features(const RadTexCells *m, void *ctx, double *f)
     f[CM_INV_DIFF_MOM] = idm;
     f[CM_INV_DIFF_MOM_NORM] = idmn;
     f[CM_INV_VAR] = ivar;
-    /* NI2N: cov / sigma^2; one grey level (sigma = 0) -> 1, see the top */
-    f[CM_CORR] = var > 0 ? cov / var : 1.0;
+    /* NI2N: cov / sigma^2; one grey level (sigma = 0): 0/0, see the top */
+    f[CM_CORR] = var > 0 ? cov / var : NAN;
     f[CM_AUTO_CORR] = acorr;
     f[CM_CLUST_TEND] = tend;
     f[CM_CLUST_SHADE] = shade;
     f[CM_CLUST_PROM] = prom;
-    /* R8DG: (HXY - HXY1) / HX; HX = 0 (one grey level) -> 0 */
-    f[CM_INFO_CORR1] = hx > 0 ? (hxy - hxy1) / hx : 0.0;
+    /* R8DG: (HXY - HXY1) / HX; HX = 0 (one grey level): 0/0, see the top */
+    f[CM_INFO_CORR1] = hx > 0 ? (hxy - hxy1) / hx : NAN;
     /* JN9H: sqrt(1 - exp(-2 (HXY2 - HXY))).  HXY2 = -sum_ij p_i. p_.j
      * log2(p_i. p_.j) = 2 HX exactly (the marginals sum to 1), which avoids
      * an Ng x Ng loop.  HXY2 >= HXY in exact arithmetic; clamp rounding. */

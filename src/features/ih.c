@@ -18,14 +18,15 @@
  *     the mean; between two equidistant levels, the lower one (IBSI);
  *   - histogram gradient (12CE, 8E6O, VQB3, RHQZ): over the non-sparse
  *     histogram i = 1..N_g (empty bins included), one-sided at both ends as
- *     IBSI defines it; with N_g = 1 there is no neighbour and H'_1 = 0.  When
+ *     IBSI defines it; with N_g = 1 there is no n_2, so H' and the four
+ *     gradient features are undefined (NaN).  When
  *     the maximum (minimum) gradient occurs at several levels, the lowest
  *     such level is reported (IBSI does not say);
  *   - one grey level in the ROI (variance 0): skewness and kurtosis are 0
  *     (IBSI 88K1, C3I7); every dispersion feature is 0, entropy 0,
  *     uniformity 1;
  *   - P10..P90 of two distinct levels enclose no level: the robust mean
- *     absolute deviation (WRZB) is 0;
+ *     absolute deviation (WRZB) averages over nothing: NaN;
  *   - a grey level outside 1..N_g inside the intensity mask is an error of
  *     the preprocessing, reported as such.
  */
@@ -228,6 +229,8 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
                 if (h[i] && i >= p10 && i <= p90)
                     rmad += (double)h[i] * fabs(i - mean10);
             rmad /= (double)m;
+        } else {
+            rmad = NAN;
         }
     }
 
@@ -240,8 +243,8 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
     for (int i = 1; i <= ng; i++) {
         double gr;
         if (ng == 1)
-            gr = 0;
-        else if (i == 1)
+            break; /* no n_2: undefined, see the head */
+        if (i == 1)
             gr = (double)h[2] - (double)h[1];
         else if (i == ng)
             gr = (double)h[ng] - (double)h[ng - 1];
@@ -277,16 +280,16 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
     vals[16] = qcod;
     vals[17] = entropy > 0 ? entropy : 0; /* -0 for one level */
     vals[18] = unif;
-    vals[19] = gradmax;
-    vals[20] = gmaxg;
-    vals[21] = gradmin;
-    vals[22] = gming;
+    vals[19] = ng > 1 ? gradmax : NAN;
+    vals[20] = ng > 1 ? gmaxg : NAN;
+    vals[21] = ng > 1 ? gradmin : NAN;
+    vals[22] = ng > 1 ? gming : NAN;
 
     for (int i = 0; defs[i].tag; i++) {
         const char *suf[6];
         int ns = rad_aggr_suffixes(RAD_AGGR_KIND_NONE, 0, suf);
         for (int j = 0; j < ns; j++)
-            if (rad_featureset_add2(fs, defs[i].tag, suf[j], isfinite(vals[i]) ? vals[i] : 0) != 0)
+            if (rad_featureset_add2(fs, defs[i].tag, suf[j], isfinite(vals[i]) ? vals[i] : NAN) != 0)
                 return -1;
     }
     return 0;

@@ -42,8 +42,9 @@
  *     of the volume, nu first drops to <= x at the next grid intensity
  *     (e.g. a constant ROI of intensity c with G = [c, c] gives
  *     I10 = I90 = c + w_d);
- *   - max(G) = min(G) (a single intensity and no range): gamma is undefined;
- *     V_x is then nu at min(G), i.e. 1 when every voxel is >= min(G);
+ *   - max(G) = min(G) (a single intensity and no range): gamma is 0/0, so
+ *     V10, V90 and V10 - V90 are undefined (NaN; rad_extract's warning
+ *     names them); I_x needs nu only and stays defined;
  *   - when (max G - min G) is not a multiple of w_d no grid point may reach
  *     gamma >= x at the top; V_x then uses the last grid point inside G;
  *   - a non-finite intensity inside the ROI is an error.
@@ -290,18 +291,18 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
     }
     free(t);
 
-    vals[0] = vfrac[0];
-    vals[1] = vfrac[1];
+    vals[0] = span > 0 ? vfrac[0] : NAN;
+    vals[1] = span > 0 ? vfrac[1] : NAN;
     vals[2] = ival[0];
     vals[3] = ival[1];
-    vals[4] = vfrac[0] - vfrac[1]; /* DDTU: V10 - V90 */
+    vals[4] = vals[0] - vals[1]; /* DDTU: V10 - V90 */
     vals[5] = ival[0] - ival[1];   /* CNV2: I10 - I90 */
 
     for (int i = 0; defs[i].tag; i++) {
         const char *suf[6];
         int ns = rad_aggr_suffixes(RAD_AGGR_KIND_NONE, 0, suf);
         for (int j = 0; j < ns; j++)
-            if (rad_featureset_add2(fs, defs[i].tag, suf[j], isfinite(vals[i]) ? vals[i] : 0) != 0)
+            if (rad_featureset_add2(fs, defs[i].tag, suf[j], isfinite(vals[i]) ? vals[i] : NAN) != 0)
                 return -1;
     }
     return 0;

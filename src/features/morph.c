@@ -58,18 +58,19 @@
  * call (256 cases, microseconds), in world units so that anisotropic voxels
  * are handled.
  *
- * Conventions for degenerate input (IBSI leaves them open):
- *   - PCA on a single voxel (all eigenvalues 0): axis lengths 0, elongation
- *     and flatness 1 (a point is not elongated); when only the minor or least
- *     eigenvalue is 0 the ratios are 0.
- *   - A density whose comparison body has no volume or area (the AEE or MVEE
- *     of a flat ROI: a single slice, a single voxel) is reported as 0.
+ * Degenerate input: IBSI leaves these values undefined, so they are NaN
+ * (rad_extract's warning names them) rather than a number a model would
+ * take for a measurement:
+ *   - PCA on a single voxel (all eigenvalues 0): the axis lengths are 0, and
+ *     elongation and flatness are 0/0; when only the minor or least
+ *     eigenvalue is 0 the ratios are 0 (defined).
+ *   - A density whose comparison body has no volume or area (the AEE or
+ *     MVEE of a flat ROI: a single slice, a single voxel).
  *   - Centre of mass shift when the intensities of the intensity mask sum to
- *     0: the weighted centre is undefined, the shift is reported as 0.
+ *     0: the weighted centre is undefined.
  *   - Moran's I and Geary's C with fewer than two voxels or constant
- *     intensity in the intensity mask: undefined (0/0); reported as their
- *     values for no spatial autocorrelation, I = 0 and C = 1.
- *
+ *     intensity in the intensity mask (0/0).
+
  * The covariance of the PCA divides by N - 1 (the sample covariance), which
  * is what the IBSI reference values were computed with (the digital phantom
  * gives 11.4 / 9.31 / 8.54 with N - 1 and 11.3 / 9.24 / 8.48 with N).
@@ -897,8 +898,8 @@ static int moran_geary(const RadRoi *roi, const double ax[3][3], double *moran, 
     size_t nv = 0;
     int rc = -1, ortho = 1;
 
-    *moran = 0.0;
-    *geary = 1.0;
+    *moran = NAN; /* undefined unless computed below (see the head) */
+    *geary = NAN;
     for (int c = 0; c < 3; c++) {
         lo[c] = roi->box.hi[c];
         hi[c] = roi->box.lo[c];
@@ -1104,7 +1105,7 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
     double V, A, diam = 0.0, lam[3], cov[3][3] = {{0}}, com_g[3] = {0, 0, 0}, com_i[3] = {0, 0, 0};
     double sum_i = 0.0, mean_i, nm = 0.0, ni = 0.0, cross[3];
     double bbmin[3] = {INFINITY, INFINITY, INFINITY}, bbmax[3] = {-INFINITY, -INFINITY, -INFINITY};
-    double moran = 0.0, geary = 1.0, mv[3];
+    double moran = NAN, geary = NAN, mv[3];
     double val[sizeof defs / sizeof defs[0]];
     int rc = -1, nvals = 0;
 
@@ -1198,7 +1199,7 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
         double v_aabb = ex * ey * ez, a_aabb = 2.0 * (ex * ey + ey * ez + ez * ex);
         double v_aee = 4.0 * M_PI * sa * sb * sc / 3.0, a_aee = ellipsoid_area(sa, sb, sc);
         double v_mvee = 4.0 * M_PI * mv[0] * mv[1] * mv[2] / 3.0, a_mvee = ellipsoid_area(mv[0], mv[1], mv[2]);
-        double com = 0.0;
+        double com = NAN;
         if (sum_i != 0.0) {
             double q = 0.0;
             for (int r = 0; r < 3; r++) {
@@ -1221,22 +1222,22 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
         val[nvals++] = 4.0 * sqrt(lam[0]);                        /* TDIC */
         val[nvals++] = 4.0 * sqrt(lam[1]);                        /* P9VJ */
         val[nvals++] = 4.0 * sqrt(lam[2]);                        /* 7J51 */
-        val[nvals++] = lam[0] > 0.0 ? sqrt(lam[1] / lam[0]) : 1.0; /* Q3CK */
-        val[nvals++] = lam[0] > 0.0 ? sqrt(lam[2] / lam[0]) : 1.0; /* N17B */
-        val[nvals++] = v_aabb > 0.0 ? V / v_aabb : 0.0;           /* PBX1 */
-        val[nvals++] = a_aabb > 0.0 ? A / a_aabb : 0.0;           /* R59B */
-        val[nvals++] = v_aee > 0.0 ? V / v_aee : 0.0;             /* 6BDE: 3V / (4 pi a b c) */
-        val[nvals++] = a_aee > 0.0 ? A / a_aee : 0.0;             /* RDD2 */
-        val[nvals++] = v_mvee > 0.0 ? V / v_mvee : 0.0;           /* SWZ1 */
-        val[nvals++] = a_mvee > 0.0 ? A / a_mvee : 0.0;           /* BRI8 */
-        val[nvals++] = hull.volume > 0.0 ? V / hull.volume : 0.0; /* R3ER */
-        val[nvals++] = hull.area > 0.0 ? A / hull.area : 0.0;     /* 7T7F */
+        val[nvals++] = lam[0] > 0.0 ? sqrt(lam[1] / lam[0]) : NAN; /* Q3CK */
+        val[nvals++] = lam[0] > 0.0 ? sqrt(lam[2] / lam[0]) : NAN; /* N17B */
+        val[nvals++] = v_aabb > 0.0 ? V / v_aabb : NAN;           /* PBX1 */
+        val[nvals++] = a_aabb > 0.0 ? A / a_aabb : NAN;           /* R59B */
+        val[nvals++] = v_aee > 0.0 ? V / v_aee : NAN;             /* 6BDE: 3V / (4 pi a b c) */
+        val[nvals++] = a_aee > 0.0 ? A / a_aee : NAN;             /* RDD2 */
+        val[nvals++] = v_mvee > 0.0 ? V / v_mvee : NAN;           /* SWZ1 */
+        val[nvals++] = a_mvee > 0.0 ? A / a_mvee : NAN;           /* BRI8 */
+        val[nvals++] = hull.volume > 0.0 ? V / hull.volume : NAN; /* R3ER */
+        val[nvals++] = hull.area > 0.0 ? A / hull.area : NAN;     /* 7T7F */
         val[nvals++] = V * mean_i;                                /* 99N0 */
         val[nvals++] = moran;                                     /* N365 */
         val[nvals++] = geary;                                     /* NPT7 */
     }
     for (int f = 0; f < nvals; f++) {
-        double x = isfinite(val[f]) ? val[f] : 0.0;
+        double x = isfinite(val[f]) ? val[f] : NAN;
         if (rad_featureset_add(fs, defs[f].tag, x) != 0)
             goto done;
     }

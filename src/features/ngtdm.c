@@ -19,18 +19,20 @@
  *   _2_5D (62GR) n_i and s_i summed over the slices, then features;
  *   _3D   (KOBO) one NGTDM from 3D neighbourhoods.
  *
- * Conventions for degenerate input (IBSI where it says, ours where it does not):
- *   - coarseness is 1 / sum p_i s_i, capped at 10^6; sum p_i s_i = 0 (a
- *     single grey level, or no valid neighbourhood) gives 10^6 (IBSI QCDE);
+ * Conventions for degenerate input (IBSI where it says, NaN where the value
+ * is undefined for the ROI; rad_extract's warning names the NaN features):
+ *   - coarseness is 1 / sum p_i s_i, capped at 10^6 (IBSI QCDE); sum p_i s_i
+ *     = 0 (a single grey level) makes it undefined: NaN, not IBSI's
+ *     arbitrary 10^6, which would flow into a model as a real value;
  *   - N_gp = 1 gives contrast 0 and busyness 0 (IBSI 65HE, NQ30);
  *   - sum s_i = 0 gives strength 0 (IBSI 1X9X);
  *   - busyness whose denominator sum |i1 p_i1 - i2 p_i2| is 0 although
- *     N_gp > 1 (e.g. levels 1 and 2 with p = 2/3 and 1/3) is set to 0;
- *   - no voxel with a valid neighbourhood (N_vc = 0, e.g. a single-voxel ROI)
- *     gives coarseness 10^6 and 0 for the other four features;
- *   - in 2D, slices without a voxel with a valid neighbourhood (including
- *     slices without ROI voxels) are left out of the average; when no slice
- *     has one, the 2D values are those of the empty NGTDM (10^6, 0, 0, 0, 0).
+ *     N_gp > 1 (e.g. levels 1 and 2 with p = 2/3 and 1/3) is 0/0: NaN;
+ *   - no voxel with a valid neighbourhood (N_vc = 0, e.g. a single-voxel ROI):
+ *     all five features are NaN;
+ *   - in 2D, each feature is averaged over the slices in which it is defined
+ *     (slices without a voxel with a valid neighbourhood have none); NaN
+ *     when no slice defines it.
  */
 #include <math.h>
 #include <stddef.h>
@@ -63,8 +65,7 @@ static int ngtdm_features(const double *n, const double *s, int gmax, double f[N
     double *lv = NULL, *pv = NULL, *sv = NULL;
     size_t ngp = 0;
 
-    f[0] = COARSENESS_MAX;
-    f[1] = f[2] = f[3] = f[4] = 0;
+    f[0] = f[1] = f[2] = f[3] = f[4] = NAN;
     for (int i = 1; i <= gmax; i++)
         if (n[i] > 0) {
             nvc += n[i];
@@ -106,12 +107,13 @@ static int ngtdm_features(const double *n, const double *s, int gmax, double f[N
             str += (pv[a] + pv[b]) * di * di;                                  /* 1X9X */
         }
     }
-    /* QCDE: 1 / sum p_i s_i, at most 10^6 */
-    f[0] = ps * COARSENESS_MAX > 1 ? 1 / ps : COARSENESS_MAX;
+    /* QCDE: 1 / sum p_i s_i, at most 10^6; undefined when the sum is 0 */
+    f[0] = ps > 0 ? (ps * COARSENESS_MAX > 1 ? 1 / ps : COARSENESS_MAX) : NAN;
     /* 65HE: [sum p1 p2 (i1-i2)^2 / (N_gp (N_gp-1))] [sum s_i / N_vc]; 0 when N_gp = 1 */
     f[1] = ngp > 1 ? c1 / ((double)ngp * (double)(ngp - 1)) * ssum / nvc : 0;
-    /* NQ30: sum p_i s_i / sum |i1 p1 - i2 p2|; 0 when N_gp = 1 (or the denominator is 0) */
-    f[2] = ngp > 1 && bden > 0 ? ps / bden : 0;
+    /* NQ30: sum p_i s_i / sum |i1 p1 - i2 p2|; 0 when N_gp = 1, 0/0 (NaN) when
+     * only the denominator vanishes */
+    f[2] = ngp == 1 ? 0 : bden > 0 ? ps / bden : NAN;
     /* HDEZ: (1/N_vc) sum |i1-i2| (p1 s1 + p2 s2) / (p1 + p2) */
     f[3] = cplx / nvc;
     /* 1X9X: sum (p1 + p2)(i1-i2)^2 / sum s_i; 0 when sum s_i = 0 */
@@ -183,10 +185,9 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
         goto done;
 
     if (s->aggr & (RAD_AGGR_2D | RAD_AGGR_2_5D)) {
-        size_t nslices = 0;
+        RadTexMean m2d;
+        memset(&m2d, 0, sizeof m2d);
         noff = rad_texture_offsets(&g, delta, 1, off);
-        for (int k = 0; k < NFEAT; k++)
-            f2d[k] = 0;
         for (size_t z = g.pad; z + g.pad < g.nz; z++) {
             if (rad_interrupt_check() != 0)
                 goto done;
@@ -196,19 +197,14 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
                 continue; /* no valid neighbourhood in this slice */
             if (ngtdm_features(n, sd, g.gmax, f) != 0)
                 goto done;
-            for (int k = 0; k < NFEAT; k++)
-                f2d[k] += f[k];
+            rad_tex_mean_add(&m2d, f, NFEAT);
             for (size_t i = 0; i < gl1; i++) {
                 nt[i] += n[i];
                 st[i] += sd[i];
             }
-            nslices++;
         }
-        if (nslices)
-            for (int k = 0; k < NFEAT; k++)
-                f2d[k] /= (double)nslices;
-        else if (ngtdm_features(nt, st, g.gmax, f2d) != 0)
-            goto done;
+        for (int k = 0; k < NFEAT; k++)
+            f2d[k] = rad_tex_mean_value(&m2d, k);
         if (ngtdm_features(nt, st, g.gmax, f25) != 0)
             goto done;
     }

@@ -62,31 +62,31 @@
 /* ---- the diagnostic rows (IBSI 05 "Diagnostic features"), in reference-table order ---- */
 
 #define IMG_ROWS(stage, what)                                                                   \
-    {"img_dim_x_" stage, "", "Image dimension x (" what ")", "voxels"},                         \
-    {"img_dim_y_" stage, "", "Image dimension y (" what ")", "voxels"},                         \
-    {"img_dim_z_" stage, "", "Image dimension z (" what ")", "voxels"},                         \
-    {"vox_dim_x_" stage, "", "Voxel dimension x (" what ")", "mm"},                             \
-    {"vox_dim_y_" stage, "", "Voxel dimension y (" what ")", "mm"},                             \
-    {"vox_dim_z_" stage, "", "Voxel dimension z (" what ")", "mm"},                             \
-    {"mean_int_" stage, "", "Mean intensity (" what ")", ""},                                   \
-    {"min_int_" stage, "", "Minimum intensity (" what ")", ""},                                 \
-    {"max_int_" stage, "", "Maximum intensity (" what ")", ""}
+    {"diag_img_dim_x_" stage, "", "Image dimension x (" what ")", "voxels"},                         \
+    {"diag_img_dim_y_" stage, "", "Image dimension y (" what ")", "voxels"},                         \
+    {"diag_img_dim_z_" stage, "", "Image dimension z (" what ")", "voxels"},                         \
+    {"diag_vox_dim_x_" stage, "", "Voxel dimension x (" what ")", "mm"},                             \
+    {"diag_vox_dim_y_" stage, "", "Voxel dimension y (" what ")", "mm"},                             \
+    {"diag_vox_dim_z_" stage, "", "Voxel dimension z (" what ")", "mm"},                             \
+    {"diag_mean_int_" stage, "", "Mean intensity (" what ")", ""},                                   \
+    {"diag_min_int_" stage, "", "Minimum intensity (" what ")", ""},                                 \
+    {"diag_max_int_" stage, "", "Maximum intensity (" what ")", ""}
 
 #define ROI_ROWS(stage, what)                                                                   \
-    {"int_mask_dim_x_" stage, "", "Intensity mask dimension x (" what ")", "voxels"},           \
-    {"int_mask_dim_y_" stage, "", "Intensity mask dimension y (" what ")", "voxels"},           \
-    {"int_mask_dim_z_" stage, "", "Intensity mask dimension z (" what ")", "voxels"},           \
-    {"int_mask_bb_dim_x_" stage, "", "Intensity mask bounding box dimension x (" what ")", "voxels"}, \
-    {"int_mask_bb_dim_y_" stage, "", "Intensity mask bounding box dimension y (" what ")", "voxels"}, \
-    {"int_mask_bb_dim_z_" stage, "", "Intensity mask bounding box dimension z (" what ")", "voxels"}, \
-    {"morph_mask_bb_dim_x_" stage, "", "Morphological mask bounding box dimension x (" what ")", "voxels"}, \
-    {"morph_mask_bb_dim_y_" stage, "", "Morphological mask bounding box dimension y (" what ")", "voxels"}, \
-    {"morph_mask_bb_dim_z_" stage, "", "Morphological mask bounding box dimension z (" what ")", "voxels"}, \
-    {"int_mask_vox_count_" stage, "", "Intensity mask voxel count (" what ")", "voxels"},       \
-    {"morph_mask_vox_count_" stage, "", "Morphological mask voxel count (" what ")", "voxels"}, \
-    {"int_mask_mean_int_" stage, "", "Intensity mask mean intensity (" what ")", ""},           \
-    {"int_mask_min_int_" stage, "", "Intensity mask minimum intensity (" what ")", ""},         \
-    {"int_mask_max_int_" stage, "", "Intensity mask maximum intensity (" what ")", ""}
+    {"diag_int_mask_dim_x_" stage, "", "Intensity mask dimension x (" what ")", "voxels"},           \
+    {"diag_int_mask_dim_y_" stage, "", "Intensity mask dimension y (" what ")", "voxels"},           \
+    {"diag_int_mask_dim_z_" stage, "", "Intensity mask dimension z (" what ")", "voxels"},           \
+    {"diag_int_mask_bb_dim_x_" stage, "", "Intensity mask bounding box dimension x (" what ")", "voxels"}, \
+    {"diag_int_mask_bb_dim_y_" stage, "", "Intensity mask bounding box dimension y (" what ")", "voxels"}, \
+    {"diag_int_mask_bb_dim_z_" stage, "", "Intensity mask bounding box dimension z (" what ")", "voxels"}, \
+    {"diag_morph_mask_bb_dim_x_" stage, "", "Morphological mask bounding box dimension x (" what ")", "voxels"}, \
+    {"diag_morph_mask_bb_dim_y_" stage, "", "Morphological mask bounding box dimension y (" what ")", "voxels"}, \
+    {"diag_morph_mask_bb_dim_z_" stage, "", "Morphological mask bounding box dimension z (" what ")", "voxels"}, \
+    {"diag_int_mask_vox_count_" stage, "", "Intensity mask voxel count (" what ")", "voxels"},       \
+    {"diag_morph_mask_vox_count_" stage, "", "Morphological mask voxel count (" what ")", "voxels"}, \
+    {"diag_int_mask_mean_int_" stage, "", "Intensity mask mean intensity (" what ")", ""},           \
+    {"diag_int_mask_min_int_" stage, "", "Intensity mask minimum intensity (" what ")", ""},         \
+    {"diag_int_mask_max_int_" stage, "", "Intensity mask maximum intensity (" what ")", ""}
 
 static const RadFeatureDef defs[] = {
     IMG_ROWS("init_img", "initial image"),

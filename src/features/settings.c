@@ -11,7 +11,7 @@
 void rad_settings_default(RadSettings *s)
 {
     memset(s, 0, sizeof *s);
-    s->families = RAD_FAM_ALL;
+    s->families = RAD_FAM_FEATURES;
     s->interp = RAD_INTERP_LINEAR;
     s->mask_interp = RAD_INTERP_LINEAR;
     s->mask_threshold = 0.5;
@@ -30,6 +30,8 @@ void rad_settings_default(RadSettings *s)
 
 int rad_settings_check(const RadSettings *s)
 {
+    if (s->families & ~RAD_FAM_ALL)
+        return rad_error_set("unknown feature family bits 0x%x (see rad_families())", s->families & ~RAD_FAM_ALL);
     if (s->resample)
         for (int c = 0; c < (s->resample_2d ? 2 : 3); c++)
             if (!(s->spacing[c] > 0) || !isfinite(s->spacing[c]))

@@ -17,12 +17,13 @@
  * Degenerate input (conventions):
  *   - constant ROI (variance 0): skewness and kurtosis are 0, as IBSI KE2A and
  *     IPH6 prescribe;
- *   - mean 0: the coefficient of variation (7TET) is undefined; 0 is reported;
+ *   - mean 0: the coefficient of variation (7TET) is undefined: NaN;
  *   - P75 + P25 = 0: the quartile coefficient of dispersion (9S40) is
- *     undefined; 0 is reported;
+ *     undefined: NaN;
  *   - a single voxel is a constant ROI: every dispersion feature is 0;
  *   - two distinct voxels: no intensity lies within [P10, P90], so the robust
- *     mean absolute deviation (1128) averages over an empty set; 0 is reported;
+ *     mean absolute deviation (1128) averages over an empty set: NaN;
+ *   (NaN is "undefined for this ROI"; rad_extract's warning names it);
  *   - a non-finite intensity inside the ROI is an error (it would make every
  *     feature NaN).
  *
@@ -262,7 +263,8 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
         while (hi > lo && (double)x[hi - 1] > p90)
             hi--;
         /* The run is empty only for two distinct voxels (P10 and P90 then
-         * both lie strictly between them): rmad is reported as 0. */
+         * both lie strictly between them): rmad is a mean over no voxel,
+         * undefined (NaN). */
         m = hi - lo;
         if (m > 0) {
             for (size_t i = lo; i < hi; i++)
@@ -271,13 +273,15 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
             for (size_t i = lo; i < hi; i++)
                 rmad += fabs((double)x[i] - mean10);
             rmad /= (double)m;
+        } else {
+            rmad = NAN;
         }
     }
 
-    /* 7TET sigma/mu: undefined for mu = 0; we report 0 (see the head). */
-    cov = mean != 0 ? sqrt(var) / mean : 0;
-    /* 9S40: undefined when P75 + P25 = 0; we report 0. */
-    qcod = (p75 + p25) != 0 ? (p75 - p25) / (p75 + p25) : 0;
+    /* 7TET sigma/mu: undefined (NaN) for mu = 0 (see the head). */
+    cov = mean != 0 ? sqrt(var) / mean : NAN;
+    /* 9S40: undefined (NaN) when P75 + P25 = 0. */
+    qcod = (p75 + p25) != 0 ? (p75 - p25) / (p75 + p25) : NAN;
 
     vals[0] = mean;
     vals[1] = var;
@@ -303,7 +307,7 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
         const char *suf[6];
         int ns = rad_aggr_suffixes(RAD_AGGR_KIND_NONE, 0, suf);
         for (int j = 0; j < ns; j++)
-            if (rad_featureset_add2(fs, defs[i].tag, suf[j], isfinite(vals[i]) ? vals[i] : 0) != 0)
+            if (rad_featureset_add2(fs, defs[i].tag, suf[j], isfinite(vals[i]) ? vals[i] : NAN) != 0)
                 return -1;
     }
     return 0;

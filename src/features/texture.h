@@ -43,6 +43,7 @@
 #ifndef RAD_FEATURES_TEXTURE_H
 #define RAD_FEATURES_TEXTURE_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -292,25 +293,35 @@ static inline int rad_tex_counter_add_cells(RadTexCounter *c, const RadTexCells 
 /* Running mean of the feature vectors of the matrices of one aggregation. */
 typedef struct RadTexMean {
     double sum[32];
-    int count;
+    int count[32]; /* per feature: the matrices in which it is defined */
 } RadTexMean;
 
+/* Add the features of one matrix; a NaN (a feature undefined for this
+ * matrix, e.g. GLCM correlation of a one-level matrix) is left out of that
+ * feature's mean only. */
 static inline void rad_tex_mean_add(RadTexMean *m, const double *f, int nf)
 {
     for (int i = 0; i < nf; i++)
-        m->sum[i] += f[i];
-    m->count++;
+        if (!isnan(f[i])) {
+            m->sum[i] += f[i];
+            m->count[i]++;
+        }
 }
 
-/* Append "<tag><suffix>" for every feature: the mean of the matrices that
- * had counts; an aggregation without any such matrix gives 0 for every
- * feature (every sum over an empty matrix is 0; documented in the family
- * files). */
+/* The mean of feature i, NaN when no matrix defines it. */
+static inline double rad_tex_mean_value(const RadTexMean *m, int i)
+{
+    return m->count[i] ? m->sum[i] / m->count[i] : NAN;
+}
+
+/* Append "<tag><suffix>" for every feature: the mean over the matrices in
+ * which the feature is defined; NaN when there is none (e.g. no matrix has
+ * counts: a single-voxel ROI has no co-occurring pair). */
 static inline int rad_tex_mean_emit(const RadTexMean *m, const RadFeatureDef *defs, int nf, const char *suffix,
                                     RadFeatureSet *fs)
 {
     for (int i = 0; i < nf; i++)
-        if (rad_featureset_add2(fs, defs[i].tag, suffix, m->count ? m->sum[i] / m->count : 0.0) != 0)
+        if (rad_featureset_add2(fs, defs[i].tag, suffix, rad_tex_mean_value(m, i)) != 0)
             return -1;
     return 0;
 }

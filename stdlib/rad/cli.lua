@@ -114,8 +114,13 @@ local function extract(args)
   else
     local names, values = fs:names(), fs:values()
     io.write("feature,value\n")
-    for k = 1, #names do io.write(names[k], ",", string.format("%.17g", values[k]), "\n") end
+    for k = 1, #names do
+      local v = values[k]
+      io.write(names[k], ",", v == rad.NA and "NA" or string.format("%.17g", v), "\n")
+    end
   end
+  -- features undefined for this ROI (NA in the CSV): one line on stderr
+  if fs:warning() then io.stderr:write("radlab: warning: ", fs:warning(), "\n") end
   return 0
 end
 

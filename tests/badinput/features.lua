@@ -5,4 +5,90 @@ local img = rad.image.new{size = {4, 4, 4}}
 local mask = rad.mask.new(img)
 B.call("extract: empty mask", function() rad.extract(img, mask) end, "the mask selects no voxels")
 
+-- a 4x4x2 block of intensities 2..11 (i + j + k) in a 6x6x4 image
+local ct = rad.image.new{size = {6, 6, 4}, spacing = {1, 1, 2}}
+local roi = rad.mask.new(ct)
+for k = 2, 3 do for j = 2, 5 do for i = 2, 5 do ct:set(i, j, k, i + j + k); roi:set(i, j, k, 1) end end end
+local out = B.dir .. "/features.csv"
+-- extract and write: a case passes only if the extraction fails and no CSV appears
+local function extract(settings, image, m)
+  return function() rad.extract(image or ct, m or roi, settings):write_csv(out) end
+end
+local function case(name, settings, text) B.call(name, extract(settings), text, {writes = {out}}) end
+
+-- unknown keys, at every level of the settings table
+case("settings: unknown top-level key", {binz = 3},
+  "settings: unknown option 'binz' (allowed: families, round, resample, resegment, discretise, ivh, texture, diagnostics)")
+case("settings: unknown resample key", {resample = {spacing = {2, 2, 2}, interpolater = "linear"}},
+  "settings.resample: unknown option 'interpolater' (allowed: spacing, in_plane, interpolator")
+case("settings: unknown resegment key", {resegment = {rnage = {0, 10}}},
+  "settings.resegment: unknown option 'rnage' (allowed: range, outliers)")
+case("settings: unknown discretise key", {discretise = {method = "fbn", nbins = 8}},
+  "settings.discretise: unknown option 'nbins' (allowed: method, bins, width, min)")
+case("settings: unknown ivh key", {ivh = {width2 = 1}},
+  "settings.ivh: unknown option 'width2' (allowed: method, bins, width, range)")
+case("settings: unknown texture key", {texture = {dist = 2}},
+  "settings.texture: unknown option 'dist' (allowed: aggregation, distance, ngldm_alpha)")
+
+-- wrong types
+case("settings: round is a string", {round = "yes"}, "settings.round must be true or false, got string")
+case("settings: diagnostics is a number", {diagnostics = 1}, "settings.diagnostics must be true or false, got number")
+case("settings: families is a string", {families = "stat"},
+  'settings.families must be an array of family names, e.g. {"stat", "cm"}')
+case("settings: resample is a number", {resample = 2}, "settings.resample must be a table, got number")
+case("settings: spacing is a string", {resample = {spacing = "2"}}, "settings.resample.spacing must be an array of 3 numbers")
+case("settings: fractional bin number", {discretise = {method = "fbn", bins = 2.5}},
+  "settings.discretise.bins must be an integer, got number")
+case("settings: aggregation is a string", {texture = {aggregation = "3D"}},
+  'settings.texture.aggregation must be an array such as {"2D", "2.5D"} or {"3D"}')
+
+-- values out of range
+case("settings: bin width 0", {discretise = {method = "fbs", width = 0}}, "settings: bin width must be > 0, got 0")
+case("settings: negative bin width", {discretise = {method = "fbs", width = -25}}, "settings: bin width must be > 0, got -25")
+case("settings: FBN with 0 bins", {discretise = {method = "fbn", bins = 0}}, "settings.discretise.bins must be 1..65535, got 0")
+case("settings: negative resampling spacing", {resample = {spacing = {2, -1, 2}}},
+  "settings: resampling spacing must be positive, axis y has -1")
+case("settings: re-segmentation range reversed", {resegment = {range = {400, -500}}},
+  "settings: re-segmentation range [400, -500] is empty (lower bound above upper)")
+case("settings: negative outlier sigma", {resegment = {outliers = -3}}, "settings: outlier filter sigma must be >= 0, got -3")
+case("settings: unknown family", {families = {"glrlm"}},
+  "settings.families: unknown family 'glrlm' (families: diag, morph, loc, stat, ih, ivh, cm, rlm, szm, dzm, ngt, ngl)")
+case("settings: unknown interpolator", {resample = {spacing = {1, 1, 1}, interpolator = "sinc"}},
+  'settings.resample.interpolator must be one of "nearest", "linear", "cubic", got sinc')
+case("settings: texture distance 0", {texture = {distance = 0}}, "settings.texture.distance must be 1..16, got 0")
+
+-- image and mask on different grids: the message names both and the fix
+local coarse = rad.image.new{size = {3, 3, 2}, spacing = {2, 2, 4}, origin = {0.5, 0.5, 1}}
+local other = rad.mask.new(coarse); other:set(2, 2, 1, 1)
+B.call("extract: mask on another grid", extract(nil, ct, other),
+  "image and mask geometries differ (tolerance 0.001 mm): image is 6x6x4 at 1x1x2 mm, origin (0, 0, 0); " ..
+  "mask is 3x3x2 at 2x2x4 mm, origin (0.5, 0.5, 1); resample the mask onto the image grid with mask:resample(img)",
+  {writes = {out}})
+
+-- the ROI emptied by re-segmentation: the range and the ROI's intensities
+case("extract: empty after re-segmentation", {resegment = {range = {100, 200}}},
+  "the ROI is empty after re-segmentation to [100, 200]: its 32 voxels have intensities from 6 to 13; " ..
+  "widen the re-segmentation range")
+
+-- a NaN voxel inside the ROI: where, and what to do
+local holed = ct:copy(); holed:set(3, 3, 2, 0 / 0)
+B.call("extract: NaN voxel in the ROI", extract(nil, holed, roi),
+  "the image has 1 non-finite (NaN or infinite) voxel inside the ROI, the first at (2, 2, 1) (0-based): " ..
+  "replace them in the image or remove them from the mask", {writes = {out}})
+
+-- 2.5D aggregation asked of a 2D image
+local flat = rad.image.new{size = {6, 6}, spacing = {1, 1}}
+local flatroi = rad.mask.new(flat)
+for j = 2, 4 do for i = 2, 4 do flat:set(i, j, i * j); flatroi:set(i, j, 1) end end
+B.call("extract: 2.5D aggregation of a 2D image", extract({texture = {aggregation = {"2D", "2.5D"}}}, flat, flatroi),
+  'texture aggregation 2.5D merges the slices of a 3D image, but the image is 2D (6x6): ' ..
+  'set settings.texture.aggregation = {"2D"}', {writes = {out}})
+
+-- the command line: a settings file with a misspelt key, nothing written
+local img_path, mask_path = B.dir .. "/ct.nii.gz", B.dir .. "/roi.nii.gz"
+ct:write(img_path); roi:write(mask_path)
+local sfile = B.file("typo.lua", "return {discretize = {method = 'fbn', bins = 8}}")
+B.cli("radlab extract: misspelt settings key", {"extract", img_path, mask_path, "-s", sfile, "-o", out},
+  {status = 1, stderr = "settings: unknown option 'discretize'", writes = {out}})
+
 B.done()

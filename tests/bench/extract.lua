@@ -31,7 +31,7 @@ for _, config in ipairs{"config_a", "config_c"} do
   local settings = dofile(top .. "/tests/reference/ibsi1/" .. config .. ".lua")
   local t_all, fs = best(function() return rad.extract(img, mask, settings) end)
   print(string.format("%s: all families (%d features)    %8.1f ms", config, fs:count(), t_all))
-  -- preprocessing alone: a family list with only the diagnostics
+  -- preprocessing alone: an empty family list (no diagnostics either)
   settings.families = {}
   local t_pre = best(function() return rad.extract(img, mask, settings) end)
   print(string.format("  %-36s %8.1f ms", "preprocessing", t_pre))

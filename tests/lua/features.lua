@@ -44,7 +44,21 @@ T.is(fs.no_such_feature, nil, "unknown tag is nil")
 local names, values = fs:names(), fs:values()
 T.is(#names, #values, "names and values align")
 T.is(#fs, fs:count(), "# is the count")
-T.ok(fs:count() >= 18, "stat family gives its 18 features (and diagnostics)")
+T.is(fs:count(), 18, "stat family gives its 18 features, no diagnostic rows unless asked")
+T.is(fs:warning(), nil, "no undefined feature, no warning")
+local fsd = rad.extract(img, mask, {families = {"stat"}, diagnostics = true})
+local ndiag, allprefixed = 0, true
+for i, tag in ipairs(fsd:names()) do
+  if i <= 60 then allprefixed = allprefixed and tag:sub(1, 5) == "diag_" end
+  if tag:sub(1, 5) == "diag_" then ndiag = ndiag + 1 end
+end
+T.is(fsd:count(), 78, "diagnostics = true: 60 diagnostic rows + 18 features")
+T.ok(allprefixed and ndiag == 60, "the 60 diagnostic rows come first, every tag starting with diag_")
+T.is(fsd.diag_int_mask_vox_count_init_roi, 144.0, "diag_int_mask_vox_count_init_roi = 6 x 6 x 4 voxels")
+T.is(rad.settings.check{diagnostics = true}.diagnostics, true, "check() keeps diagnostics = true")
+T.is(rad.settings.defaults().diagnostics, false, "diagnostics are off by default")
+T.errors(function() rad.extract(img, mask, {diagnostics = 1}) end, "settings.diagnostics must be true or false, got number",
+  "diagnostics must be a boolean")
 T.like(fs:digest(), "^%x+$", "digest is hex")
 T.is(#fs:digest(), 64, "digest is SHA-256")
 local fs2 = rad.extract(img, mask, {families = {"stat"}})
@@ -62,51 +76,123 @@ T.is(f:read("l"), "feature,value", "CSV header")
 local rows = 0
 for line in f:lines() do
   local tag, v = line:match("^([%w_]+),(.+)$")
-  if tag and tonumber(v) == tbl[tag] then rows = rows + 1 end
+  if tag and (tonumber(v) == tbl[tag] or (v == "NA" and tbl[tag] == rad.NA)) then rows = rows + 1 end
 end
 f:close()
 T.is(rows, fs:count(), "every CSV row round-trips exactly")
 
 -- the registry
 local fams = rad.features.families()
-T.ok(#fams >= 12, "12 families listed (diagnostics + 11 IBSI families)")
+T.is(#fams, 12, "12 families listed (diagnostics + 11 IBSI families)")
+T.is(fams[1].prefix, "diag", "the diagnostic rows are listed first")
 local info = rad.features.info("cm_joint_max_3D_comb")
 T.ok(info and info.tag == "cm_joint_max" and info.family == "cm", "info() resolves an aggregated tag")
 T.is(info and info.ibsi_id, "GYBY", "joint maximum is GYBY")
 T.is(rad.features.info("stat_mean").ibsi_id, "Q4LE", "mean is Q4LE")
 T.is(rad.features.info("bogus_tag"), nil, "unknown tag gives nil")
 T.errors(function() rad.features.list("xyz") end, "unknown family 'xyz'", "list() of an unknown family")
-local total = #rad.features.list()
-T.ok(total >= 160, "the registry lists " .. total .. " base features")
+-- morph 27, loc 2, stat 18, ih 23, ivh 6, cm 25, rlm 16, szm 16, dzm 16,
+-- ngt 5, ngl 17 = 171 IBSI features, and 60 diagnostic rows (5 stages)
+T.is(#rad.features.list(), 231, "the registry lists 171 base features and 60 diagnostic rows")
+T.is(#rad.features.list("diag"), 60, "60 diagnostic rows")
+T.is(#rad.features.list("cm"), 25, "25 GLCM features")
+T.is(rad.extract(img, mask):count(), 212, "default extraction: 171 features, cm and rlm in _3D_avg and _3D_comb: 212")
 
--- degenerate regions of interest: a value or a clear error, never NaN
-local function finite_all(set)
+-- degenerate regions of interest: features IBSI leaves undefined are NaN
+-- (rad.NA here, NA in CSV), named in one warning; everything else finite
+local function undefined(set)
+  local out = {}
   for i, v in ipairs(set:values()) do
-    if v ~= v or v == math.huge or v == -math.huge then return false, set:names()[i] end
+    if v == rad.NA then out[#out + 1] = set:names()[i]
+    elseif v ~= v or v == math.huge or v == -math.huge then out[#out + 1] = "NOT-FINITE:" .. set:names()[i] end
   end
-  return true
+  return table.concat(out, ",")
 end
-local one = rad.mask.new(img); one:set(5, 5, 3, 1)
-local ok, res = pcall(rad.extract, img, one)
-T.ok(ok, "single-voxel ROI extracts" .. (ok and "" or (": " .. tostring(res))))
-if ok then local good, bad = finite_all(res); T.ok(good, "single-voxel ROI: every value finite" .. (bad and (" (" .. bad .. ")") or "")) else T.skip(1, "no result") end
+local function aggr(tags, suffixes)
+  local out = {}
+  for _, s in ipairs(suffixes) do for _, t in ipairs(tags) do out[#out + 1] = t .. s end end
+  return out
+end
+local cm_all = {}
+for _, d in ipairs(rad.features.list("cm")) do cm_all[#cm_all + 1] = d.tag end
 
+-- one voxel: the PCA ratios (0/0), the flat AEE, Moran and Geary (no pair),
+-- the IVH volume fractions (gamma 0/0), every GLCM feature (no co-occurring
+-- pair) and every NGTDM feature (no valid neighbourhood): 6 + 3 + 50 + 5
+local one = rad.mask.new(img); one:set(5, 5, 3, 1)
+local fs1 = rad.extract(img, one)
+local want1 = {"morph_pca_elongation", "morph_pca_flatness", "morph_vol_dens_aee", "morph_area_dens_aee",
+  "morph_moran_i", "morph_geary_c", "ivh_v10", "ivh_v90", "ivh_diff_v10_v90"}
+for _, t in ipairs(aggr(cm_all, {"_3D_avg", "_3D_comb"})) do want1[#want1 + 1] = t end
+for _, t in ipairs(aggr({"ngt_coarseness", "ngt_contrast", "ngt_busyness", "ngt_complexity", "ngt_strength"}, {"_3D"})) do
+  want1[#want1 + 1] = t
+end
+T.is(fs1:count(), 212, "single-voxel ROI: every feature has a row")
+T.is(undefined(fs1), table.concat(want1, ","), "single-voxel ROI: exactly the 64 undefined features are NA")
+T.is(fs1:warning(), "64 features undefined for this ROI (one voxel): " .. table.concat(want1, ", "),
+  "single-voxel ROI: one warning naming them")
+T.is(fs1.stat_var, 0.0, "single voxel: variance 0 (defined)")
+T.is(fs1.stat_skew, 0.0, "single voxel: skewness 0 (IBSI KE2A: 0 when the variance is 0)")
+
+-- constant intensity: Moran's I and Geary's C (0/0), the IVH volume
+-- fractions, GLCM correlation and information correlation 1 (one level),
+-- NGTDM coarseness (sum p s = 0; IBSI's 10^6 would be a fake value)
 local flat = rad.image.new{size = {10, 10, 6}, spacing = {1, 1, 2}, value = 7}
-ok, res = pcall(rad.extract, flat, mask)
-T.ok(ok, "constant-intensity ROI extracts" .. (ok and "" or (": " .. tostring(res))))
-if ok then local good, bad = finite_all(res); T.ok(good, "constant ROI: every value finite" .. (bad and (" (" .. bad .. ")") or "")) else T.skip(1, "no result") end
+local fsc = rad.extract(flat, mask)
+local wantc = "morph_moran_i,morph_geary_c,ivh_v10,ivh_v90,ivh_diff_v10_v90,cm_corr_3D_avg,cm_info_corr1_3D_avg," ..
+  "cm_corr_3D_comb,cm_info_corr1_3D_comb,ngt_coarseness_3D"
+T.is(undefined(fsc), wantc, "constant ROI: exactly the 10 undefined features are NA")
+T.like(fsc:warning(), "^10 features undefined for this ROI %(constant intensity%): morph_moran_i, ", "constant ROI: warning")
+T.is(fsc.ngt_contrast_3D, 0.0, "constant ROI: NGTDM contrast 0 (IBSI 65HE, one level)")
+T.is(fsc.ngt_strength_3D, 0.0, "constant ROI: NGTDM strength 0 (IBSI 1X9X)")
+fsc:write_csv(dir .. "/const.csv")
+local csv = io.open(dir .. "/const.csv"):read("a")
+T.like(csv, "\nngt_coarseness_3D,NA\n", "CSV: an undefined feature is NA")
+T.like(csv, "\nngt_contrast_3D,0\n", "CSV: a defined 0 stays 0")
+local back = rad.read_csv(dir .. "/const.csv")
+T.is(back:nrow(), 212, "the CSV reads back with 212 rows")
+T.like(tostring(fsc), "ngt_coarseness_3D%s+NA", "tostring prints NA")
 
 local edge = rad.mask.new(img)
 for j = 1, 10 do for i = 1, 10 do edge:set(i, j, 1, 1) end end
-ok, res = pcall(rad.extract, img, edge)
-T.ok(ok, "ROI touching the image border extracts" .. (ok and "" or (": " .. tostring(res))))
+local fse = rad.extract(img, edge, {families = {"stat", "morph"}})
+T.is(fse.morph_vol_approx, 200.0, "ROI touching the image border: 100 voxels of 2 mm^3")
+-- one slice, constant intensity (-1000 air): the flat AEE has no volume,
+-- Moran and Geary are 0/0, the coefficient of variation is defined
+T.is(undefined(fse), "morph_vol_dens_aee,morph_moran_i,morph_geary_c", "one flat slice: exactly 3 undefined")
+T.like(fse:warning(), "%(one slice, constant intensity%)", "the warning says why")
 
 T.errors(function() rad.extract(img, mask, {resegment = {range = {500, 600}}}) end,
   "empty after re-segmentation", "ROI emptied by re-segmentation")
 
+-- radlab extract: the undefined features are NA and one warning line names them
+img:write(dir .. "/img.nii.gz"); one:write(dir .. "/one.nii.gz")
+local radlab = os.getenv("RADLAB") or "./radlab"
+local okx = os.execute(string.format("'%s' extract '%s' '%s' -o '%s' 2>'%s'", radlab, dir .. "/img.nii.gz",
+  dir .. "/one.nii.gz", dir .. "/one.csv", dir .. "/one.err"))
+local err = io.open(dir .. "/one.err"):read("a")
+T.ok(okx, "radlab extract of a single-voxel ROI succeeds")
+T.is(err, "radlab: warning: " .. fs1:warning() .. "\n", "radlab extract: exactly one warning line on stderr")
+local na = 0
+for line in io.lines(dir .. "/one.csv") do if line:match(",NA$") then na = na + 1 end end
+T.is(na, 64, "radlab extract: the 64 undefined features are NA in the CSV")
+
+-- a mask drawn on another grid, brought onto the image grid: its voxel
+-- (2, 2, 1) of 2 x 2 x 4 mm from (0.5, 0.5, 1) covers image voxels 3..4 in
+-- x and y and 1..2 in z (1 x 1 x 2 mm from 0)
+local coarse = rad.image.new{size = {3, 3, 2}, spacing = {2, 2, 4}, origin = {0.5, 0.5, 1}}
+local drawn = rad.mask.new(coarse); drawn:set(2, 2, 1, 1)
+T.errors(function() rad.extract(img, drawn) end, "resample the mask onto the image grid with mask:resample(img)",
+  "a mask on another grid: the error names the fix")
+local moved = drawn:resample(img)
+local bb = moved:bbox()
+T.is(moved:count(), 8, "Mask:resample: 2 x 2 x 2 image voxels")
+T.is(table.concat(bb.min, ",") .. ";" .. table.concat(bb.max, ","), "3,3,1;4,4,2", "Mask:resample: voxels 3..4, 3..4, 1..2")
+T.is(rad.extract(img, moved, {families = {"stat"}}):count(), 18, "the resampled mask extracts")
+
 local nanimg = img:copy(); nanimg:set(4, 4, 3, 0 / 0)
-ok, res = pcall(rad.extract, nanimg, mask)
-if ok then local good, bad = finite_all(res); T.ok(good, "NaN voxel in the ROI: values stay finite" .. (bad and (" (" .. bad .. ")") or ""))
-else T.like(res, "NaN", "NaN voxel in the ROI: the error says NaN") end
+T.errors(function() rad.extract(nanimg, mask) end,
+  "the image has 1 non-finite (NaN or infinite) voxel inside the ROI, the first at (3, 3, 2) (0-based)",
+  "NaN voxel in the ROI: an error naming the voxel")
 
 T.done()

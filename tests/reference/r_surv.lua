@@ -11,7 +11,7 @@
 local T = require "rad.test"
 local data, why = T.data()
 if not data then
-  T.skip(58, "no reference data: " .. tostring(why))
+  T.skip(61, "no reference data: " .. tostring(why))
   T.done()
   return
 end
@@ -84,7 +84,23 @@ for i = 1, #age do risk[i] = 0.02 * age[i] - 0.5 * sex[i] end
 local c = rad.concordance(t, {time = "time", event = "status", score = risk})
 cmp(c.harrell, "lung.harrell_c.risk")
 cmp(c.uno, "lung.uno_c.risk")
-T.ok(c.harrell_se > 0 and c.harrell_se < 0.1, "Harrell SE plausible")
+-- the standard error of Harrell's C against Hmisc::rcorr.cens on lung_cc
+-- (../shared/data/study/README.md): models coxph(age + sex) and
+-- coxph(age + sex + ph.ecog); rcorr.cens reports C and the S.D. of
+-- Dxy = 2 C - 1, so the SE of C is half of lung.c<k>.sd_dxy
+do
+  for line in io.lines(data .. "/study/reference_values.csv") do
+    local k, v = line:match('^"([^"]+)","([^"]+)"$')
+    if k and k:match("^lung%.c%d") then ref[k] = tonumber(v) end
+  end
+  local cc = rad.read_csv(data .. "/study/lung_cc.csv")
+  for k, x in ipairs{{"age", "sex"}, {"age", "sex", "ph.ecog"}} do
+    local m = rad.cox(cc, {time = "time", event = "status", x = x})
+    local ck = rad.concordance(cc, {time = "time", event = "status", score = m:predict(cc)})
+    cmp(ck.harrell, "lung.c" .. k)
+    cmp(2 * ck.harrell_se, "lung.c" .. k .. ".sd_dxy")
+  end
+end
 
 -- time-dependent AUC and Brier score (no R reference values: properties)
 local neg = {}

@@ -47,6 +47,40 @@ static RAD_TAP_UNUSED int ft_all_finite(const RadFeatureSet *fs)
     return fs != NULL;
 }
 
+/* The tags of fs whose value is NaN (undefined for the ROI), comma-separated
+ * in fs order, into buf ("" when none): a test compares it with the exact
+ * list of features that are undefined, so a new NaN or a lost one fails. */
+static RAD_TAP_UNUSED const char *ft_nan_tags(const RadFeatureSet *fs, char *buf, size_t size)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; fs && k < fs->n; k++)
+        if (isnan(fs->values[k]) && at < size)
+            at += (size_t)snprintf(buf + at, size - at, "%s%s", at ? "," : "", fs->tags[k]);
+    return buf;
+}
+
+/* Number of NaN values in fs (-1 when fs is NULL). */
+static RAD_TAP_UNUSED long ft_count_nan(const RadFeatureSet *fs)
+{
+    long n = 0;
+    if (!fs)
+        return -1;
+    for (size_t k = 0; k < fs->n; k++)
+        n += isnan(fs->values[k]) != 0;
+    return n;
+}
+
+/* fs's NaN tags are exactly `want` (comma-separated, in fs order). */
+static RAD_TAP_UNUSED int ft_nan_is(const RadFeatureSet *fs, const char *want, const char *what)
+{
+    char got[4096];
+    ft_nan_tags(fs, got, sizeof got);
+    if (!tap_ok(fs && strcmp(got, want) == 0, "%s", what))
+        tap_diag("  NaN tags: got '%s', want '%s'", got, want);
+    return fs && strcmp(got, want) == 0;
+}
+
 /* ---- running families ------------------------------------------------------------------- */
 
 /* Run one family with settings s (NULL: the defaults); NULL on failure

@@ -144,8 +144,8 @@ static void test_distance(void)
     rad_featureset_free(fs);
     /* distance 4 reaches past the row: no pair at all */
     fs = ft_run_texture(&rad_family_cm, &roi, RAD_AGGR_2D, 4);
-    tap_ok(fs && fs->n == 50 && ft_all_finite(fs), "distance beyond the ROI: defined values");
-    tap_near(ft_get(fs, "cm_joint_max_2D_avg"), 0.0, 0, "distance beyond the ROI: 0");
+    tap_ok(fs && fs->n == 50 && ft_count_nan(fs) == 50,
+           "distance beyond the ROI: no pair, so all 50 values undefined (NaN, got %ld)", ft_count_nan(fs));
     rad_featureset_free(fs);
     rad_roi_free(&roi);
 }
@@ -160,9 +160,8 @@ static void test_degenerate(void)
     one[13] = 5;
     ft_roi_levels(&roi, 3, 3, 3, one, 8);
     fs = ft_run_texture(&rad_family_cm, &roi, RAD_AGGR_2D | RAD_AGGR_2_5D | RAD_AGGR_3D, 1);
-    tap_ok(fs && fs->n == 150 && ft_all_finite(fs), "single voxel: 150 finite values");
-    tap_near(ft_get(fs, "cm_joint_avg_3D_comb"), 0.0, 0, "single voxel: no matrix -> 0");
-    tap_near(ft_get(fs, "cm_corr_2D_avg"), 0.0, 0, "single voxel: correlation 0");
+    tap_ok(fs && fs->n == 150 && ft_count_nan(fs) == 150,
+           "single voxel: no matrix, so all 150 values undefined (NaN, got %ld)", ft_count_nan(fs));
     rad_featureset_free(fs);
     rad_roi_free(&roi);
 
@@ -171,12 +170,15 @@ static void test_degenerate(void)
         flat[v] = 3;
     ft_roi_levels(&roi, 3, 3, 3, flat, 3);
     fs = ft_run_texture(&rad_family_cm, &roi, RAD_AGGR_2D | RAD_AGGR_2_5D | RAD_AGGR_3D, 1);
-    tap_ok(fs && ft_all_finite(fs), "one grey level: finite values");
+    /* correlation and information correlation 1 are 0/0 in every matrix:
+     * undefined in all six aggregations, every other feature defined */
+    ft_nan_is(fs, "cm_corr_2D_avg,cm_info_corr1_2D_avg,cm_corr_2D_comb,cm_info_corr1_2D_comb,"
+              "cm_corr_2_5D_avg,cm_info_corr1_2_5D_avg,cm_corr_2_5D_comb,cm_info_corr1_2_5D_comb,"
+              "cm_corr_3D_avg,cm_info_corr1_3D_avg,cm_corr_3D_comb,cm_info_corr1_3D_comb",
+              "one grey level: exactly correlation and information correlation 1 undefined");
     tap_near(ft_get(fs, "cm_joint_max_3D_avg"), 1.0, 1e-12, "one grey level: joint maximum 1");
     tap_near(ft_get(fs, "cm_joint_avg_2D_comb"), 3.0, 1e-12, "one grey level: joint average 3");
     tap_near(ft_get(fs, "cm_joint_entr_3D_comb"), 0.0, 1e-12, "one grey level: joint entropy 0");
-    tap_near(ft_get(fs, "cm_corr_3D_comb"), 1.0, 0, "one grey level: correlation 1 (convention)");
-    tap_near(ft_get(fs, "cm_info_corr1_2_5D_avg"), 0.0, 0, "one grey level: information correlation 1 is 0");
     tap_near(ft_get(fs, "cm_info_corr2_2_5D_comb"), 0.0, 0, "one grey level: information correlation 2 is 0");
     tap_near(ft_get(fs, "cm_inv_diff_norm_2D_avg"), 1.0, 1e-12, "one grey level: normalised inverse difference 1");
     rad_featureset_free(fs);
@@ -194,6 +196,33 @@ static void test_degenerate(void)
      * the 4 diagonals 1 each: every one across levels; in-plane: 4 matrices of
      * (1,1) and (2,2) pairs.  Merged contrast = 2*(4 + 4*2 + 4*1) / (2 * 28) */
     tap_near(ft_get(fs, "cm_contrast_3D_comb"), 16.0 / 28, 1e-12, "2x2x2: merged 3D contrast");
+    /* correlation: each slice has one level (0/0), so 2D is undefined; the
+     * 9 out-of-plane matrices hold only (1,2) pairs: p12 = p21 = 1/2, mu 1.5,
+     * sigma^2 1/4, cov -1/4, correlation -1; the 4 in-plane 3D matrices hold
+     * (1,1) and (2,2) pairs of both slices: correlation +1; the 3D average is
+     * (4 - 9) / 13; merged: p11 = p22 = 12/56, p12 = p21 = 16/56,
+     * cov = (24 - 32) / (4 * 56), correlation -1/7 */
+    tap_ok(isnan(ft_get(fs, "cm_corr_2D_avg")) && isnan(ft_get(fs, "cm_corr_2D_comb")),
+           "slices of one level: 2D correlation undefined (NaN)");
+    tap_near(ft_get(fs, "cm_corr_3D_avg"), -5.0 / 13.0, 1e-12, "2x2x2: 3D correlation (4 - 9) / 13");
+    tap_near(ft_get(fs, "cm_corr_3D_comb"), -1.0 / 7.0, 1e-12, "2x2x2: merged 3D correlation -1/7");
+    rad_featureset_free(fs);
+    rad_roi_free(&roi);
+
+    /* slice 0 all level 1 (its matrices: correlation 0/0, left out of the
+     * averages), slice 1 columns of levels 1 | 2: along x (1,2) pairs,
+     * correlation -1; along y (1,1) and (2,2), +1; both diagonals one (1,2)
+     * pair, -1.  2D_avg: (-1 + 1 - 1 - 1) / 4 over the 4 defined matrices;
+     * 2D_comb: slice 1 merged has p11 = p22 = 1/6, p12 = p21 = 1/3, cov -1/12,
+     * sigma^2 1/4: -1/3, the only defined slice */
+    for (int v = 0; v < 8; v++)
+        two[v] = v < 4 ? 1 : (v % 2 ? 2 : 1);
+    ft_roi_levels(&roi, 2, 2, 2, two, 2);
+    fs = ft_run_texture(&rad_family_cm, &roi, RAD_AGGR_2D, 1);
+    tap_near(ft_get(fs, "cm_corr_2D_avg"), -0.5, 1e-12, "one-level slice left out: 2D correlation -1/2 over 4 matrices");
+    tap_near(ft_get(fs, "cm_corr_2D_comb"), -1.0 / 3.0, 1e-12, "one-level slice left out: merged 2D correlation -1/3");
+    tap_near(ft_get(fs, "cm_contrast_2D_avg"), 3.0 / 8.0, 1e-12,
+             "contrast is defined in every matrix: (0 * 4 + 1 + 0 + 1 + 1) / 8");
     rad_featureset_free(fs);
     rad_roi_free(&roi);
 }

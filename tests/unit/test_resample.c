@@ -414,7 +414,7 @@ static void test_ct(void)
 {
     const char *dir = tap_data_dir();
     char path[4096];
-    RadImage *img, *r;
+    RadImage *img, *r, *lin;
     RadMask *m, *rm;
     RadGeometry g;
     double t0, t1, t2, t3;
@@ -436,21 +436,47 @@ static void test_ct(void)
     }
     rad_resample_grid(&img->geom, (double[3]){2, 2, 2}, 0, &g);
     t0 = now();
-    r = rad_image_resample(img, &g, RAD_INTERP_LINEAR);
+    lin = rad_image_resample(img, &g, RAD_INTERP_LINEAR);
     t1 = now();
     rm = rad_mask_resample(m, &g, RAD_INTERP_LINEAR, 0.5);
     t2 = now();
-    rad_image_free(r);
     r = rad_image_resample(img, &g, RAD_INTERP_CUBIC);
     t3 = now();
     tap_ok(r && r->geom.dim[0] == 100 && r->geom.dim[1] == 99 && r->geom.dim[2] == 90, "CT phantom -> 100x99x90");
     /* IBSI config C: 45985 +/- 100 voxels in the interpolated ROI */
     tap_ok(rm && fabs((double)rad_mask_count(rm) - 45985) <= 100, "interpolated CT ROI has %zu voxels (IBSI 45985 +/- 100)",
            rm ? rad_mask_count(rm) : 0);
-    tap_ok(1, "timing");
+    {
+        /* one trilinear value worked here: new voxel (50, 49, 45) mapped to
+         * a continuous index of the original grid, the 8 surrounding voxels
+         * weighted by the distances along each axis */
+        const size_t ijk[3] = {50, 49, 45};
+        const size_t *d = img->geom.dim;
+        double idx[3] = {(double)ijk[0], (double)ijk[1], (double)ijk[2]}, p[3], q[3], want = 0;
+        size_t lo[3];
+        rad_geometry_index_to_point(&g, idx, p);
+        rad_geometry_point_to_index(&img->geom, p, q);
+        for (int c = 0; c < 3; c++)
+            lo[c] = (size_t)floor(q[c]);
+        for (int corner = 0; corner < 8; corner++) {
+            double w = 1;
+            size_t v[3];
+            for (int c = 0; c < 3; c++) {
+                double f = q[c] - (double)lo[c];
+                int up = (corner >> c) & 1;
+                v[c] = lo[c] + (size_t)up;
+                w *= up ? f : 1 - f;
+            }
+            want += w * img->data[v[0] + d[0] * (v[1] + d[1] * v[2])];
+        }
+        tap_ok(lin && fabs(lin->data[ijk[0] + 100 * (ijk[1] + 99 * ijk[2])] - want) <= 1e-5 * (1 + fabs(want)), /* float32 voxels */
+               "trilinear value at new voxel (50, 49, 45) = %.4f, worked from the 8 neighbours at (%.3f, %.3f, %.3f)",
+               want, q[0], q[1], q[2]);
+    }
     tap_diag("CT phantom 204x201x60 -> 100x99x90: trilinear %.1f ms, mask %.1f ms, cubic B-spline %.1f ms",
              1e3 * (t1 - t0), 1e3 * (t2 - t1), 1e3 * (t3 - t2));
     rad_image_free(r);
+    rad_image_free(lin);
     rad_mask_free(rm);
     rad_image_free(img);
     rad_mask_free(m);

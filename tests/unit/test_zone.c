@@ -37,8 +37,11 @@ static double get(const RadFeatureSet *fs, const char *base, const char *suffix)
     return ft_get(fs, tag);
 }
 
+/* got equals want within 1e-9 relative; NaN (undefined) equals only NaN. */
 static int near(double got, double want)
 {
+    if (isnan(want))
+        return isnan(got);
     return fabs(got - want) <= 1e-9 * (1 + fabs(want));
 }
 
@@ -118,11 +121,16 @@ static void dense_ngtdm(const double *n, const double *s, int ng, double f[5])
             cx += abs(i1 - i2) * (p1 * s[i1] + p2 * s[i2]) / (p1 + p2);
             st += (p1 + p2) * (i1 - i2) * (i1 - i2);
         }
-    f[0] = ps > 0 ? 1 / ps : 1e6;
+    /* IBSI's conventions (contrast and busyness 0 for one level, strength 0
+     * for sum s = 0); undefined otherwise: coarseness with sum p s = 0,
+     * busyness 0/0, everything without a valid neighbourhood (nvc = 0) */
+    f[0] = ps > 0 ? 1 / ps : NAN;
     f[1] = ngp > 1 ? a / (ngp * (ngp - 1.0)) * ssum / nvc : 0;
-    f[2] = ngp > 1 ? ps / bd : 0;
+    f[2] = ngp > 1 ? (bd > 0 ? ps / bd : NAN) : 0;
     f[3] = cx / nvc;
     f[4] = ssum > 0 ? st / ssum : 0;
+    if (!(nvc > 0))
+        f[0] = f[1] = f[2] = f[3] = f[4] = NAN;
 }
 
 static const char *const szm_tags[16] = {"szm_sze", "szm_lze", "szm_lgze", "szm_hgze", "szm_szlge", "szm_szhge",
@@ -320,17 +328,18 @@ static void test_cube(void)
         fs = ft_run(&rad_family_ngt, &roi, &s);
         dense_ngtdm(n, sv, 2, f);
         check_all(fs, ngt_tags, 5, "_3D", f, "NGTDM of the cube");
-        /* 2D: slices 0, 2 are all grey 1 (s = 0, coarseness 10^6); slice 1:
-         * corners mean 4/3 (1/3), edges 6/5 (1/5), centre |2-1| = 1. */
+        /* 2D: slices 0, 2 are all grey 1 (s = 0: coarseness undefined, the
+         * others 0); slice 1: corners mean 4/3 (1/3), edges 6/5 (1/5), centre
+         * |2-1| = 1.  Each feature is averaged over the slices defining it. */
         {
             double n1[3] = {0, 8, 1}, s1[3] = {0, 4 / 3. + 4 / 5., 1}, g0[5], g1[5];
             double n25[3] = {0, 26, 1}, s25[3] = {0, 4 / 3. + 4 / 5., 1};
             dense_ngtdm((double[3]){0, 9, 0}, (double[3]){0, 0, 0}, 2, g0);
             dense_ngtdm(n1, s1, 2, g1);
             for (int k = 0; k < 5; k++)
-                f[k] = (2 * g0[k] + g1[k]) / 3;
-            tap_ok(g0[0] == 1e6 && g0[1] == 0 && g0[2] == 0 && g0[3] == 0 && g0[4] == 0,
-                   "one grey level: NGTDM (10^6, 0, 0, 0, 0)");
+                f[k] = k == 0 ? g1[0] : (2 * g0[k] + g1[k]) / 3;
+            tap_ok(isnan(g0[0]) && g0[1] == 0 && g0[2] == 0 && g0[3] == 0 && g0[4] == 0,
+                   "one grey level: NGTDM (NaN, 0, 0, 0, 0)");
             check_all(fs, ngt_tags, 5, "_2D", f, "NGTDM of the cube, averaged over 3 slices");
             dense_ngtdm(n25, s25, 2, f);
             check_all(fs, ngt_tags, 5, "_2_5D", f, "NGTDM of the cube, slices merged");
@@ -398,10 +407,11 @@ static void test_linkage(void)
     tap_near(get(fs, "szm_z_perc", "_2_5D"), 1, 0, "... 2.5D: 2 zones for 2 voxels");
     rad_featureset_free(fs);
     fs = ft_run(&rad_family_ngt, &roi, &s);
-    tap_near(get(fs, "ngt_coarseness", "_3D"), 1e6, 0, "NGTDM of one grey level is 10^6 coarse");
-    tap_near(get(fs, "ngt_coarseness", "_2D"), 1e6, 0,
-             "NGTDM 2D: no slice has a valid neighbourhood -> the empty NGTDM (10^6)");
-    tap_near(get(fs, "ngt_strength", "_2D"), 0, 0, "... and strength 0");
+    tap_ok(isnan(get(fs, "ngt_coarseness", "_3D")) && get(fs, "ngt_contrast", "_3D") == 0 &&
+               get(fs, "ngt_strength", "_3D") == 0,
+           "NGTDM of one grey level: coarseness undefined (NaN, not 10^6), contrast and strength 0 (IBSI)");
+    tap_ok(isnan(get(fs, "ngt_coarseness", "_2D")) && isnan(get(fs, "ngt_strength", "_2D")),
+           "NGTDM 2D: no slice has a valid neighbourhood -> every feature undefined (NaN)");
     rad_featureset_free(fs);
     rad_roi_free(&roi);
 
@@ -454,8 +464,10 @@ static void test_degenerate(void)
         ft_roi_grey(&roi, 3, 3, 3, 3, grey, NULL);
         for (int k = 0; k < 4; k++) {
             fs = ft_run(fams[k], &roi, &s);
-            tap_ok(ft_all_finite(fs) && fs->n == (size_t)(3 * nfeat[k]), "single voxel: %s gives %d finite values",
-                   fams[k]->prefix, 3 * nfeat[k]);
+            /* NGTDM: no voxel has a valid neighbourhood, all undefined */
+            tap_ok(fs && fs->n == (size_t)(3 * nfeat[k]) && ft_count_nan(fs) == (k == 2 ? 15 : 0),
+                   "single voxel: %s gives %d values, %s", fams[k]->prefix, 3 * nfeat[k],
+                   k == 2 ? "all NaN" : "all finite");
             if (k == 0) {
                 tap_near(get(fs, "szm_sze", "_3D"), 1, 0, "single voxel: sze 1");
                 tap_near(get(fs, "szm_lgze", "_2D"), 1 / 9., 1e-15, "single voxel: lgze 1/9");
@@ -463,10 +475,10 @@ static void test_degenerate(void)
             } else if (k == 1) {
                 tap_near(get(fs, "dzm_lde", "_3D"), 1, 0, "single voxel: distance 1");
             } else if (k == 2) {
-                tap_ok(get(fs, "ngt_coarseness", "_3D") == 1e6 && get(fs, "ngt_contrast", "_3D") == 0 &&
-                           get(fs, "ngt_busyness", "_2D") == 0 && get(fs, "ngt_complexity", "_2_5D") == 0 &&
-                           get(fs, "ngt_strength", "_3D") == 0,
-                       "single voxel: no valid neighbourhood -> NGTDM (10^6, 0, 0, 0, 0)");
+                tap_ok(isnan(get(fs, "ngt_coarseness", "_3D")) && isnan(get(fs, "ngt_contrast", "_3D")) &&
+                           isnan(get(fs, "ngt_busyness", "_2D")) && isnan(get(fs, "ngt_complexity", "_2_5D")) &&
+                           isnan(get(fs, "ngt_strength", "_3D")),
+                       "single voxel: no valid neighbourhood -> every NGTDM feature undefined (NaN)");
             } else {
                 tap_near(get(fs, "ngl_lde", "_3D"), 1, 0, "single voxel: dependence 1");
             }
@@ -512,12 +524,13 @@ static void test_degenerate(void)
     }
 
     /* busyness with a zero denominator: levels 1 and 2 with p = 2/3, 1/3
-     * (1 * 2/3 = 2 * 1/3) -> busyness 0 by our convention */
+     * (1 * 2/3 = 2 * 1/3) -> busyness 0/0, undefined; the rest defined */
     {
         int grey[3] = {1, 1, 2};
         ft_roi_grey(&roi, 2, 3, 1, 1, grey, NULL);
         fs = ft_run(&rad_family_ngt, &roi, &s);
-        tap_ok(ft_all_finite(fs) && get(fs, "ngt_busyness", "_3D") == 0, "busyness with zero denominator is 0");
+        tap_ok(fs && isnan(get(fs, "ngt_busyness", "_3D")) && ft_count_nan(fs) == 3,
+               "busyness with zero denominator is undefined (NaN in its 3 aggregations, nothing else)");
         rad_featureset_free(fs);
         rad_roi_free(&roi);
     }
