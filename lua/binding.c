@@ -596,6 +596,8 @@ static const char *const aggr_names[] = {"2D", "2.5D", "3D", NULL};
 const RadlSetting radl_settings[] = {
     {"families", RADL_SET_FAMILIES, "all", 0, 0, NULL,
      "feature families to compute, e.g. {\"stat\", \"cm\"} (rad.features.families())"},
+    {"diagnostics", RADL_SET_BOOL, "false", 0, 0, NULL,
+     "add the IBSI diagnostic rows (sizes, voxel counts and intensities after each step; tags diag_...)"},
     {"round", RADL_SET_BOOL, "false", 0, 0, NULL, "round input intensities to integers (CT in HU)"},
     {"resample", RADL_SET_SECTION, "off", 0, 0, NULL, "interpolate to a new voxel spacing (IBSI 2.4)"},
     {"resample.spacing", RADL_SET_NUMBERS, "required", 2, 3, NULL,
@@ -886,6 +888,9 @@ void radl_settings_from_table(lua_State *L, int idx, RadSettings *s)
         s->families = family_bits(L, lua_gettop(L));
     }
     lua_pop(L, 1);
+    /* the IBSI diagnostic rows (diag_...) only on request */
+    if (bool_field(L, idx, "diagnostics"))
+        s->families |= RAD_FAM_DIAG;
     s->round_input = bool_field(L, idx, "round");
 
     if ((t = sub_table(L, idx, "resample"))) {

@@ -108,7 +108,7 @@ static const char *opt_column(lua_State *L, int idx, const char *key, const char
 
 static int l_cox(lua_State *L)
 {
-    static const char *const keys[] = {"time", "event", "x", "ties", "strata", "weights", "strict", "ref", NULL};
+    static const char *const keys[] = {"time", "event", "x", "ties", "strata", "weights", "strict", "ref", "robust", NULL};
     static const char *fname = "rad.cox";
     const RadTable *t0 = radl_check_table(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
@@ -177,6 +177,12 @@ static int l_cox(lua_State *L)
     if (g->t->nrow == 0)
         return radl_fail(L, "%s: no complete rows (every row has a missing value in time, event, x%s)", fname,
                     sname || wname ? ", strata or weights" : "");
+    if (lua_getfield(L, 2, "robust") != LUA_TNIL) {
+        if (!lua_isboolean(L, -1))
+            return radl_fail(L, "%s: option robust must be true or false, got %s", fname, luaL_typename(L, -1));
+        o.robust = lua_toboolean(L, -1);
+    }
+    lua_pop(L, 1);
     int strict = 0;
     if (lua_getfield(L, 2, "strict") != LUA_TNIL && !lua_isboolean(L, -1))
         return radl_fail(L, "%s: option strict must be true or false, got %s", fname, luaL_typename(L, -1));
@@ -275,6 +281,14 @@ static int l_cox(lua_State *L)
                 set_number(L, terms[j], KV(arr[k], j));
             lua_setfield(L, m, fields[k]);
         }
+    }
+    lua_pushboolean(L, f->robust);
+    lua_setfield(L, m, "robust");
+    if (f->robust) { /* the model-based se beside the robust one */
+        lua_createtable(L, 0, (int)p);
+        for (size_t j = 0; j < p; j++)
+            set_number(L, terms[j], kidx[j] >= 0 ? sqrt(f->naive_var[(size_t)kidx[j] * (pk + 1)]) : NAN);
+        lua_setfield(L, m, "naive_se");
     }
     lua_createtable(L, (int)p, 0);
     for (size_t j = 0; j < p; j++) {
@@ -672,8 +686,10 @@ static int m_tostring(lua_State *L)
              lua_tostring(L, -1) ? lua_tostring(L, -1) : "?");
     lua_pop(L, 4);
     add_line(L, line);
-    snprintf(line, sizeof line, "%-20s %12s %10s %10s %8s %10s %23s\n", "term", "coef", "HR", "SE", "z", "p",
-             "HR 95% CI");
+    lua_getfield(L, 1, "robust");
+    snprintf(line, sizeof line, "%-20s %12s %10s %10s %8s %10s %23s\n", "term", "coef", "HR",
+             lua_toboolean(L, -1) ? "robust SE" : "SE", "z", "p", "HR 95% CI");
+    lua_pop(L, 1);
     add_line(L, line);
     lua_getfield(L, 1, "terms");
     int ti = lua_gettop(L);
@@ -728,7 +744,8 @@ void radl_open_cox(lua_State *L)
     static const RadlReg funcs[] = {
         {"cox", l_cox,
          "cox(t, {time =, event =, x = {...}, ties = \"efron\"|\"breslow\", strata =, weights =, ref = {col = "
-         "level}, strict = false}) -> Cox: Cox proportional-hazards model (as R's coxph). Text columns in x become "
+         "level}, strict = false, robust =}) -> Cox: Cox proportional-hazards model (as R's coxph; robust = true: "
+         "sandwich variance, the default for non-integer weights as in R). Text columns in x become "
          "terms \"col:level\" against the reference level (ref, default the first in sorted order); a constant or "
          "aliased term is dropped with a warning and reported as NA (strict = true: an error). help(fit) lists the "
          "fields"},
@@ -759,7 +776,9 @@ void radl_open_cox(lua_State *L)
         "a term left out as constant or aliased has rad.NA in each of them.\n"
         "  terms       {names}: the model terms in order\n"
         "  coef        {term = b}: log hazard ratios\n"
-        "  se          {term = x}: standard errors (inverse information)\n"
+        "  se          {term = x}: standard errors (inverse information; robust sandwich when robust)\n"
+        "  robust      true when se, z, p, CIs and the Wald test use the robust (Lin-Wei) variance\n"
+        "              (option robust, default for non-integer weights); naive_se: the model-based se\n"
         "  z, p        {term = x}: Wald z and two-sided p\n"
         "  hr          {term = x}: hazard ratios exp(coef); hr_lower, hr_upper: 95% CI\n"
         "  means       {term = x}: column means of the fitting data (centre of the linear predictor)\n"

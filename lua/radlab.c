@@ -487,9 +487,6 @@ static int pmain(lua_State *L)
     }
     luaL_checkversion(L);
     luaL_openlibs(L);
-    /* warnings on (stock lua needs -W): rad.extract names the features
-     * undefined for a ROI, rad.cox a monotone likelihood; warn("@off") mutes */
-    lua_warning(L, "@on", 0);
     luaL_requiref(L, "rad", luaopen_rad, 1);
     lua_pop(L, 1);
     set_path(L);
@@ -519,7 +516,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: cannot create the Lua state: not enough memory\n", progname);
         return 1;
     }
-    lua_warning(L, "@on", 0); /* the engine's warnings (dropped terms, odd cells) are shown */
+    /* warnings on (stock lua needs -W): rad.extract names the features
+     * undefined for a ROI, rad.cox dropped terms or a monotone likelihood,
+     * rad.read_csv odd cells; warn("@off") mutes them */
+    lua_warning(L, "@on", 0);
     lua_pushcfunction(L, pmain);
     lua_pushinteger(L, argc);
     lua_pushlightuserdata(L, argv);

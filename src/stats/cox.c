@@ -56,6 +56,7 @@ void rad_cox_options_default(RadCoxOptions *o)
     o->ties = RAD_COX_EFRON;
     o->max_iter = 20;
     o->eps = 1e-9;
+    o->robust = -1;
 }
 
 void rad_cox_free(RadCoxFit *f)
@@ -70,6 +71,7 @@ void rad_cox_free(RadCoxFit *f)
     free(f->hr_lower);
     free(f->hr_upper);
     free(f->var);
+    free(f->naive_var);
     free(f->means);
     free(f->base_stratum);
     free(f->base_time);
@@ -685,7 +687,116 @@ done:
     return rc;
 }
 
-/* ---- the fit --------------------------------------------------------------------------------- */
+/* ---- robust variance ------------------------------------------------------------------- */
+
+/* The robust (sandwich) variance of Lin & Wei (1989), as survival::coxph
+ * reports it for robust = TRUE: V (sum_i w_i^2 U_i U_i') V with V the inverse
+ * information and U_i the score residual of row i (Therneau & Grambsch 2000,
+ * sec. 7.2; it is w_i times residuals(fit, "dfbeta") crossed with itself).
+ * U_i = delta_i (x_i - xbar(t_i)) - sum over event times t <= t_i of
+ * exp(eta_i) dLambda(t) (x_i - xbar(t)).  With Efron's ties the d deaths at a
+ * time take d steps q = 0..d-1 with risk-set sums less q/d of the dying rows'
+ * share: a dying row is at risk with weight 1 - q/d in step q, and its own
+ * term uses the mean of the d step means.  One forward pass collects each
+ * event time's increments, one backward pass accumulates them per row:
+ * O(n p^2).  wk->eta must hold the linear predictor at the estimate. */
+static int robust_var(const Work *wk, const double *var, double *out)
+{
+    size_t n = wk->n, p = wk->p, ng = 0;
+    /* per group of tied rows: H, Hd (2), B, Bd, XM (3p) */
+    size_t gsz = 2 + 3 * p;
+    double *g = rad_calloc(n * gsz + 3 * p, sizeof(double), "Cox robust variance");
+    size_t *gstart = rad_malloc((n + 1) * sizeof *gstart, "Cox robust variance");
+    if (!g || !gstart) {
+        free(g);
+        free(gstart);
+        return -1;
+    }
+    double *s1 = g + n * gsz, *e1 = s1 + p, *u = e1 + p;
+    double s0 = 0;
+    for (size_t i = 0; i < n;) {
+        if (i == 0 || (wk->ss && wk->ss[i] != wk->ss[i - 1])) {
+            s0 = 0;
+            memset(s1, 0, p * sizeof *s1);
+        }
+        size_t k = i;
+        double e0 = 0, wd = 0;
+        int d = 0;
+        memset(e1, 0, p * sizeof *e1);
+        while (k < n && wk->ts[k] == wk->ts[i] && (!wk->ss || wk->ss[k] == wk->ss[i])) {
+            const double *xk = wk->xs + k * p;
+            double rk = wk->ws[k] * exp(wk->eta[k]);
+            s0 += rk;
+            for (size_t j = 0; j < p; j++)
+                s1[j] += rk * xk[j];
+            if (wk->ds[k] != 0) {
+                d++;
+                wd += wk->ws[k];
+                e0 += rk;
+                for (size_t j = 0; j < p; j++)
+                    e1[j] += rk * xk[j];
+            }
+            k++;
+        }
+        double *gr = g + ng * gsz, *B = gr + 2, *Bd = B + p, *XM = Bd + p;
+        if (d > 0) {
+            int steps = wk->efron ? d : 1;
+            double m = wk->efron ? wd / d : wd;
+            for (int q = 0; q < steps; q++) {
+                double f = wk->efron ? (double)q / d : 0, den = s0 - f * e0, h = m / den;
+                gr[0] += h;
+                gr[1] += h * (1 - f);
+                for (size_t j = 0; j < p; j++) {
+                    double xbar = (s1[j] - f * e1[j]) / den;
+                    B[j] += h * xbar;
+                    Bd[j] += h * (1 - f) * xbar;
+                    XM[j] += xbar / steps;
+                }
+            }
+        }
+        gstart[ng++] = i;
+        i = k;
+    }
+    gstart[ng] = n;
+    /* ascending time: cumulative hazard CH and sum CB of h xbar below each group */
+    double ch = 0, *cb = s1;
+    memset(out, 0, p * p * sizeof *out);
+    for (size_t gi = ng; gi-- > 0;) {
+        size_t a = gstart[gi], b = gstart[gi + 1];
+        const double *gr = g + gi * gsz, *B = gr + 2, *Bd = B + p, *XM = Bd + p;
+        if (gi + 1 == ng || (wk->ss && wk->ss[a] != wk->ss[b])) {
+            ch = 0;
+            memset(cb, 0, p * sizeof *cb);
+        }
+        for (size_t i = a; i < b; i++) {
+            const double *xi = wk->xs + i * p;
+            double ri = exp(wk->eta[i]), wi = wk->ws[i];
+            int dead = wk->ds[i] != 0;
+            for (size_t j = 0; j < p; j++) {
+                double hz = ch + (dead ? gr[1] : gr[0]), bz = cb[j] + (dead ? Bd[j] : B[j]);
+                u[j] = (dead ? xi[j] - XM[j] : 0) - ri * (xi[j] * hz - bz);
+            }
+            /* dfbeta = V u; out += w^2 dfbeta dfbeta' */
+            for (size_t j = 0; j < p; j++) {
+                double dj = 0;
+                for (size_t l = 0; l < p; l++)
+                    dj += var[j * p + l] * u[l];
+                e1[j] = wi * dj;
+            }
+            for (size_t j = 0; j < p; j++)
+                for (size_t l = 0; l < p; l++)
+                    out[j * p + l] += e1[j] * e1[l];
+        }
+        ch += gr[0];
+        for (size_t j = 0; j < p; j++)
+            cb[j] += B[j];
+    }
+    free(g);
+    free(gstart);
+    return 0;
+}
+
+/* ---- the fit ------------------------------------------------------------------------------- */
 
 int rad_cox_fit(const double *time, const double *status, const double *x, size_t n, size_t p,
                 const double *w, const int *strata, const char *const *names, const RadCoxOptions *opt,
@@ -877,10 +988,39 @@ int rad_cox_fit(const double *time, const double *status, const double *x, size_
             }
     }
 
+    /* robust variance: on request, or by default for non-integer case weights */
+    fit->robust = o.robust > 0;
+    if (o.robust < 0 && w)
+        for (size_t i = 0; i < n && !fit->robust; i++)
+            fit->robust = w[i] != floor(w[i]);
+    if (fit->robust) {
+        fit->naive_var = rad_malloc(npp * sizeof(double), "Cox fit");
+        if (!fit->naive_var) {
+            free(beta);
+            goto fail;
+        }
+        memcpy(fit->naive_var, fit->var, npp * sizeof(double));
+        pass(&wk, fit->coef, ubuf, imat); /* eta at the estimate */
+        if (robust_var(&wk, fit->naive_var, fit->var) < 0) {
+            free(beta);
+            goto fail;
+        }
+    }
+
+    /* Wald test: coef' var^-1 coef (var^-1 is the information unless robust) */
     fit->wald = 0;
-    for (size_t j = 0; j < p; j++)
-        for (size_t l = 0; l < p; l++)
-            fit->wald += fit->coef[j] * imat[j * p + l] * fit->coef[l];
+    if (fit->robust) {
+        memcpy(fac, fit->var, npp * sizeof(double));
+        memcpy(step, fit->coef, np * sizeof(double));
+        chol2(fac, p, 1e-9);
+        chol2_solve(fac, p, step);
+        for (size_t j = 0; j < p; j++)
+            fit->wald += fit->coef[j] * step[j];
+    } else {
+        for (size_t j = 0; j < p; j++)
+            for (size_t l = 0; l < p; l++)
+                fit->wald += fit->coef[j] * imat[j * p + l] * fit->coef[l];
+    }
     fit->lr = 2 * (fit->loglik - fit->loglik0);
     fit->wald_p = gsl_cdf_chisq_Q(fit->wald, (double)p);
     fit->score_p = gsl_cdf_chisq_Q(fit->score, (double)p);

@@ -24,13 +24,19 @@ typedef struct RadCoxOptions {
     RadCoxTies ties;   /* default Efron */
     int max_iter;      /* default 20 */
     double eps;        /* relative change of the log-likelihood; default 1e-9 */
+    int robust;        /* 1: robust (sandwich) variance, 0: model-based, -1 (default): robust
+                        * when a case weight is not an integer, as survival::coxph */
 } RadCoxOptions;
 void rad_cox_options_default(RadCoxOptions *o);
 
 typedef struct RadCoxFit {
     size_t n, p, nevent, nstrata;
     double *coef, *se, *z, *pval, *hr, *hr_lower, *hr_upper;   /* p each */
-    double *var;        /* p x p inverse information at the estimate */
+    double *var;        /* p x p variance of coef: the inverse information, or the robust
+                         * (sandwich) variance when `robust`; se, z, p, CIs and the Wald
+                         * test use it */
+    int robust;         /* var is the robust variance (Lin & Wei 1989) */
+    double *naive_var;  /* p x p inverse information when robust, else NULL */
     double *means;      /* weighted column means (the centre of the linear predictor) */
     double loglik0, loglik;
     double wald, wald_p, score, score_p, lr, lr_p;   /* each with p degrees of freedom */

@@ -100,7 +100,10 @@ local function extract(args)
   local img = rad.read(pos[1])
   local mask = rad.read_mask(pos[2], label and {label = label} or nil)
   if resample then mask = mask:resample_to(img) end
+  -- the undefined-feature warning is printed below as the command's own line
+  warn("@off")
   local ok, fs = pcall(rad.extract, img, mask, settings)
+  warn("@on")
   if not ok then
     local msg = clean(fs)
     if msg:find("geometries differ", 1, true) then

@@ -18,7 +18,7 @@ local function case(name, settings, text) B.call(name, extract(settings), text, 
 
 -- unknown keys, at every level of the settings table
 case("settings: unknown top-level key", {binz = 3},
-  "settings: unknown option 'binz' (allowed: families, round, resample, resegment, discretise, ivh, texture, diagnostics)")
+  "settings: unknown option 'binz' (allowed: families, diagnostics, round, resample, resegment, discretise, ivh, texture)")
 case("settings: unknown resample key", {resample = {spacing = {2, 2, 2}, interpolater = "linear"}},
   "settings.resample: unknown option 'interpolater' (allowed: spacing, in_plane, interpolator")
 case("settings: unknown resegment key", {resegment = {rnage = {0, 10}}},
@@ -38,7 +38,7 @@ case("settings: families is a string", {families = "stat"},
 case("settings: resample is a number", {resample = 2}, "settings.resample must be a table, got number")
 case("settings: spacing is a string", {resample = {spacing = "2"}}, "settings.resample.spacing must be an array of 3 numbers")
 case("settings: fractional bin number", {discretise = {method = "fbn", bins = 2.5}},
-  "settings.discretise.bins must be an integer, got number")
+  "settings.discretise.bins must be an integer, got 2.5")
 case("settings: aggregation is a string", {texture = {aggregation = "3D"}},
   'settings.texture.aggregation must be an array such as {"2D", "2.5D"} or {"3D"}')
 
@@ -50,7 +50,7 @@ case("settings: negative resampling spacing", {resample = {spacing = {2, -1, 2}}
   "settings: resampling spacing must be positive, axis y has -1")
 case("settings: re-segmentation range reversed", {resegment = {range = {400, -500}}},
   "settings: re-segmentation range [400, -500] is empty (lower bound above upper)")
-case("settings: negative outlier sigma", {resegment = {outliers = -3}}, "settings: outlier filter sigma must be >= 0, got -3")
+case("settings: negative outlier sigma", {resegment = {outliers = -3}}, "settings.resegment.outliers must be >= 0, got -3")
 case("settings: unknown family", {families = {"glrlm"}},
   "settings.families: unknown family 'glrlm' (families: diag, morph, loc, stat, ih, ivh, cm, rlm, szm, dzm, ngt, ngl)")
 case("settings: unknown interpolator", {resample = {spacing = {1, 1, 1}, interpolator = "sinc"}},
@@ -62,7 +62,7 @@ local coarse = rad.image.new{size = {3, 3, 2}, spacing = {2, 2, 4}, origin = {0.
 local other = rad.mask.new(coarse); other:set(2, 2, 1, 1)
 B.call("extract: mask on another grid", extract(nil, ct, other),
   "image and mask geometries differ (tolerance 0.001 mm): image is 6x6x4 at 1x1x2 mm, origin (0, 0, 0); " ..
-  "mask is 3x3x2 at 2x2x4 mm, origin (0.5, 0.5, 1); resample the mask onto the image grid with mask:resample(img)",
+  "mask is 3x3x2 at 2x2x4 mm, origin (0.5, 0.5, 1); if the mask belongs to this image, put it on the image's grid with mask:resample_to(img) (nearest neighbour)",
   {writes = {out}})
 
 -- the ROI emptied by re-segmentation: the range and the ROI's intensities
@@ -73,7 +73,7 @@ case("extract: empty after re-segmentation", {resegment = {range = {100, 200}}},
 -- a NaN voxel inside the ROI: where, and what to do
 local holed = ct:copy(); holed:set(3, 3, 2, 0 / 0)
 B.call("extract: NaN voxel in the ROI", extract(nil, holed, roi),
-  "the image has 1 non-finite (NaN or infinite) voxel inside the ROI, the first at (2, 2, 1) (0-based): " ..
+  "the image has 1 non-finite (NaN or infinite) voxel inside the ROI, the first at (3, 3, 2) (1-based, as img:get takes it): " ..
   "replace them in the image or remove them from the mask", {writes = {out}})
 
 -- 2.5D aggregation asked of a 2D image

@@ -34,7 +34,7 @@ B.call("cox: strict that is not a boolean", function()
   rad.cox(d, {time = "time", event = "event", x = {"age"}, strict = "yes"}) end,
   "rad.cox: option strict must be true or false, got string")
 B.call("cox: misspelt option key", function() rad.cox(d, {time = "time", event = "event", covariates = {"age"}}) end,
-  "rad.cox: unknown option 'covariates' (allowed: time, event, x, ties, strata, weights, strict, ref)")
+  "rad.cox: unknown option 'covariates' (allowed: time, event, x, ties, strata, weights, strict, ref, robust)")
 B.call("cox: reference level not in the data", function()
   rad.cox(d, {time = "time", event = "event", x = {"age", "stage"}, ref = {stage = "L4"}}) end,
   "rad.cox: design: reference level 'L4' of column 'stage' is not in the data (its levels: 'L1', 'L2'); name one of these in ref")

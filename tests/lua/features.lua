@@ -182,17 +182,17 @@ T.is(na, 64, "radlab extract: the 64 undefined features are NA in the CSV")
 -- x and y and 1..2 in z (1 x 1 x 2 mm from 0)
 local coarse = rad.image.new{size = {3, 3, 2}, spacing = {2, 2, 4}, origin = {0.5, 0.5, 1}}
 local drawn = rad.mask.new(coarse); drawn:set(2, 2, 1, 1)
-T.errors(function() rad.extract(img, drawn) end, "resample the mask onto the image grid with mask:resample(img)",
+T.errors(function() rad.extract(img, drawn) end, "put it on the image's grid with mask:resample_to(img)",
   "a mask on another grid: the error names the fix")
-local moved = drawn:resample(img)
+local moved = drawn:resample_to(img)
 local bb = moved:bbox()
-T.is(moved:count(), 8, "Mask:resample: 2 x 2 x 2 image voxels")
-T.is(table.concat(bb.min, ",") .. ";" .. table.concat(bb.max, ","), "3,3,1;4,4,2", "Mask:resample: voxels 3..4, 3..4, 1..2")
+T.is(moved:count(), 8, "Mask:resample_to: 2 x 2 x 2 image voxels")
+T.is(table.concat(bb.min, ",") .. ";" .. table.concat(bb.max, ","), "3,3,1;4,4,2", "Mask:resample_to: voxels 3..4, 3..4, 1..2")
 T.is(rad.extract(img, moved, {families = {"stat"}}):count(), 18, "the resampled mask extracts")
 
 local nanimg = img:copy(); nanimg:set(4, 4, 3, 0 / 0)
 T.errors(function() rad.extract(nanimg, mask) end,
-  "the image has 1 non-finite (NaN or infinite) voxel inside the ROI, the first at (3, 3, 2) (0-based)",
+  "the image has 1 non-finite (NaN or infinite) voxel inside the ROI, the first at (4, 4, 3) (1-based, as img:get takes it)",
   "NaN voxel in the ROI: an error naming the voxel")
 
 T.done()

@@ -59,7 +59,7 @@ end
 -- help(rad.extract): every settings key, with the default the checker uses
 local keys = rad.settings.keys()
 local htext = rad.help(rad.extract)
-T.is(#keys, 26, "26 settings rows (7 top-level keys or sections and 19 keys inside them)")
+T.is(#keys, 27, "27 settings rows (8 top-level keys or sections and 19 keys inside them)")
 local unlisted = {}
 for _, k in ipairs(keys) do
   local pat = "\n  " .. k.path .. " +" .. k.default:gsub("%p", "%%%0") .. " "
@@ -80,7 +80,7 @@ T.errors(function() rad.settings.check{resample = {spacing = {2, 2}}} end, "sett
 T.is(table.concat(row("resample.interpolator").choices, ","), "nearest,linear,cubic", "choices of an enumeration")
 -- the list of a table shows one line per function, even for rad.extract
 local radlist = helptext(rad)
-T.like(radlist, "\n  rad.extract(img, mask [, settings]) -> FeatureSet: preprocess and compute the IBSI features of the mask's ROI\n", "help(rad): one line for rad.extract", true)
+T.like(radlist, "\n  rad.extract(img, mask [, settings]) -> FeatureSet: preprocess and compute the IBSI features of the mask's ROI (settings: radlab-lua(7) SETTINGS; diagnostics = true adds the diag_ rows); features undefined for the ROI are rad.NA, named in one warning\n", "help(rad): one line for rad.extract", true)
 T.ok(not radlist:find("discretise.bins", 1, true), "help(rad) does not list the settings")
 
 -- help(fs): the FeatureSet class text, then its methods

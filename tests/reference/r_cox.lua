@@ -96,6 +96,38 @@ do
   end
   cmp(fit.loglik, pre .. "loglik")
 end
+-- robust (sandwich) variance with tied times and with strata + weights: values
+-- from survival 3.4 on the complete cases of time, status, age, sex, ph.karno,
+-- inst (226 rows), printed with sprintf("%.15g", ...):
+--   coxph(Surv(time, status) ~ age + sex, robust = TRUE, ties = "efron" / "breslow")
+--   coxph(Surv(time, status) ~ age + sex + strata(inst), weights = ph.karno / 100)
+-- sqrt(diag(vcov(fit))) and fit$wald.test (the robust Wald test).
+do
+  local d = lung:drop_na({"time", "status", "age", "sex", "ph.karno", "inst"})
+  local w = {}
+  for i, k in ipairs(d:col("ph.karno")) do w[i] = k / 100 end
+  d:add("w", w)
+  local cases = {
+    {"robust efron", {robust = true, ties = "efron"}, 0.00954136427337349, 0.160753198489559, 13.1329420644645},
+    {"robust breslow", {robust = true, ties = "breslow"}, 0.00952269092437737, 0.1605142836334, 13.1386425366268},
+    {"weights + strata (robust by default)", {weights = "w", strata = "inst"}, 0.00914166916264504, 0.172099811357062, 15.7315922047594},
+  }
+  local function rel(a, b) return math.abs(a - b) / math.abs(b) end
+  for _, c in ipairs(cases) do
+    local o = c[2]
+    o.time, o.event, o.x = "time", "status", {"age", "sex"}
+    local f = rad.cox(d, o)
+    T.is(f.n, 226, c[1] .. ": 226 complete cases")
+    T.ok(f.robust, c[1] .. ": fit.robust")
+    T.ok(rel(f.se.age, c[3]) < 1e-9, string.format("%s: se(age) %.15g, R %.15g", c[1], f.se.age, c[3]))
+    T.ok(rel(f.se.sex, c[4]) < 1e-9, string.format("%s: se(sex) %.15g, R %.15g", c[1], f.se.sex, c[4]))
+    T.ok(rel(f.wald.chisq, c[5]) < 1e-9, string.format("%s: robust Wald %.15g, R %.15g", c[1], f.wald.chisq, c[5]))
+    T.ok(f.naive_se.age > 0 and f.naive_se.age ~= f.se.age, c[1] .. ": naive_se kept beside the robust se")
+  end
+  local f0 = rad.cox(d, {time = "time", event = "status", x = {"age", "sex"}, weights = "w", robust = false})
+  T.is(f0.robust, false, "robust = false: model-based se for non-integer weights")
+  T.is(f0.naive_se, nil, "robust = false: no naive_se field")
+end
 -- every lung.cox.* reference value was compared
 local nref = 0
 for k in pairs(ref) do
