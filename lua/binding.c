@@ -904,12 +904,12 @@ void radl_warn_numeric_factors(lua_State *L, const RadTable *t, const char *cons
  * term's column in the reduced fit, -1 constant, -2 aliased.  strict: an
  * error naming the first such term; else a warning per term.  Returns the
  * number of terms kept (an error when none is left). */
-size_t radl_alias_terms(lua_State *L, const double *x, size_t n, size_t p, const char *const *terms, int strict,
-                          const char *fname, int *kidx)
+size_t radl_alias_terms(lua_State *L, const double *x, size_t n, size_t p, const int *group, const char *const *terms,
+                        int strict, const char *fname, int *kidx)
 {
     int *why = radl_scratch(L, (p ? p : 1) * sizeof *why);
     size_t pk = 0;
-    if (rad_design_alias(x, n, p, why) == (size_t)-1)
+    if (rad_design_alias(x, n, p, group, why) == (size_t)-1)
         radl_error(L);
     for (size_t j = 0; j < p; j++) {
         if (!why[j]) {
@@ -918,14 +918,16 @@ size_t radl_alias_terms(lua_State *L, const double *x, size_t n, size_t p, const
         }
         kidx[j] = why[j] == 1 ? -1 : -2;
         if (strict && why[j] == 1)
-            radl_fail(L, "%s: term '%s' is constant in the %zu complete rows (no variation), so it has no "
-                      "coefficient; leave it out of x (strict = true makes this an error)", fname, terms[j], n);
+            radl_fail(L, "%s: term '%s' is constant %sin the %zu complete rows (no variation), so it has no "
+                      "coefficient; leave it out of x (strict = true makes this an error)", fname, terms[j],
+                      group ? "within every stratum " : "", n);
         if (strict)
             radl_fail(L, "%s: term '%s' is a linear combination of the terms before it (aliased), so it has no "
                       "coefficient of its own; leave it or one of them out of x (strict = true makes this an "
                       "error)", fname, terms[j]);
         radl_warn(L, "%s: term '%s' is %s; dropped from the fit and reported as NA (strict = true makes this an "
-                  "error)", fname, terms[j], why[j] == 1 ? "constant (no variation in the complete rows)"
+                  "error)", fname, terms[j], why[j] == 1 ? (group ? "constant within every stratum (no variation "
+                  "left by the stratified baseline)" : "constant (no variation in the complete rows)")
                   : "a linear combination of the terms before it (aliased)");
     }
     if (pk == 0)

@@ -169,12 +169,13 @@ void radl_document_class(lua_State *L, const char *tname, const char *text);
  * warning for each text column in names whose cells are mostly numbers
  * (naming the first that is not).  radl_alias_terms: for the p design columns
  * x (n x p), kidx[j] = position among the kept terms, -1 constant, -2
- * aliased (rad_design_alias); with strict the first such term is an error,
- * else a warning each; returns the number kept (none kept: an error). */
+ * aliased (rad_design_alias; group: Cox strata codes or NULL); with strict
+ * the first such term is an error, else a warning each; returns the number
+ * kept (none kept: an error). */
 void radl_check_refs(lua_State *L, int idx, const char *fname, const char *const *names, size_t n, const char **refs);
 void radl_warn_numeric_factors(lua_State *L, const RadTable *t, const char *const *names, size_t n, const char *fname);
-size_t radl_alias_terms(lua_State *L, const double *x, size_t n, size_t p, const char *const *terms, int strict,
-                        const char *fname, int *kidx);
+size_t radl_alias_terms(lua_State *L, const double *x, size_t n, size_t p, const int *group, const char *const *terms,
+                        int strict, const char *fname, int *kidx);
 
 /* Names of the settings' enumerations, in enum order, NULL-terminated. */
 extern const char *const radl_interp_names[];

@@ -290,7 +290,7 @@ static int l_logistic(lua_State *L)
     /* terms that cannot be estimated are left out and reported as NA;
      * kidx is shifted by one for the intercept (kidx[0] = 0) */
     int *kidx = radl_scratch(L, (p + 1) * sizeof *kidx);
-    size_t pk = radl_alias_terms(L, g->d.x + n, n, p, xn, strict, fname, kidx + 1);
+    size_t pk = radl_alias_terms(L, g->d.x + n, n, p, NULL, xn, strict, fname, kidx + 1);
     double *kx = radl_scratch(L, (n * pk > 0 ? n * pk : 1) * sizeof *kx);
     const char **knames = radl_scratch(L, (pk ? pk : 1) * sizeof *knames);
     kidx[0] = 0;

@@ -168,6 +168,24 @@ do
     "cox: numeric-looking factor warning names column, row and value", true)
 end
 
+-- ---- strata: a term constant within every stratum is absorbed by the baseline ----
+do
+  local t = aliased_data()
+  local z = {}
+  for i, s in ipairs(t:col("stage")) do z[i] = s == "L1" and 1 or 2 end
+  t:add("z", z)
+  rad.warnings(true)
+  local full = rad.cox(t, {time = "time", event = "event", x = {"a", "z", "b"}, strata = "stage"})
+  local w = rad.warnings(true)
+  local base = rad.cox(t, {time = "time", event = "event", x = {"a", "b"}, strata = "stage"})
+  T.like(w[1] or "", "rad.cox: term 'z' is constant within every stratum", "cox strata: warning names z", true)
+  T.is(full.aliased.z, "constant", "cox strata: z reported as constant")
+  T.near(full.coef.b, base.coef.b, 1e-10, "cox strata: coef.b equals the fit without z")
+  T.near(full.se.a, base.se.a, 1e-10, "cox strata: se.a equals the fit without z")
+  T.errors(function() rad.cox(t, {time = "time", event = "event", x = {"a", "z"}, strata = "stage", strict = true}) end,
+    "rad.cox: term 'z' is constant within every stratum in the 59 complete rows", "cox strata strict: an error")
+end
+
 -- ---- help(fit): every field of every model object is documented ----
 do
   local t, names = simulate(80, 3, 5)
