@@ -108,6 +108,7 @@ static size_t design(lua_State *L, int idx, const char *fname, const char *const
                  g->names[j + 1]);
     }
     lua_pop(L, 1);
+    radl_warn_numeric_factors(L, t, g->names + 2, nx, fname);
     if (rad_table_design(t, g->names, nx + 2, 1, &g->d) < 0)
         radl_fail(L, "%s: %s", fname, rad_error_message());
     if (g->d.n == 0)
