@@ -411,8 +411,10 @@ void radl_warn(lua_State *L, const char *fmt, ...)
         lua_pushvalue(L, -1);
         lua_setfield(L, LUA_REGISTRYINDEX, RADL_WARNINGS_KEY);
     }
-    lua_pushstring(L, msg);
-    lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    if (lua_rawlen(L, -1) < RADL_WARNINGS_MAX) { /* a long resampling loop must not grow it without bound */
+        lua_pushstring(L, msg);
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    }
     lua_pop(L, 1);
     lua_warning(L, msg, 0);
 }

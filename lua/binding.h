@@ -57,6 +57,7 @@ int radl_fail(lua_State *L, const char *fmt, ...) RAD_PRINTF(2, 3);
  * and tests can see what was said. */
 void radl_warn(lua_State *L, const char *fmt, ...) RAD_PRINTF(2, 3);
 #define RADL_WARNINGS_KEY "rad.warnings"
+#define RADL_WARNINGS_MAX 1000 /* the list keeps the first 1000 */
 
 /* Raise a Lua error carrying the engine's last message. */
 int radl_error(lua_State *L);
