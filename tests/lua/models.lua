@@ -186,6 +186,17 @@ do
     "rad.cox: term 'z' is constant within every stratum in the 59 complete rows", "cox strata strict: an error")
 end
 
+-- ---- ref in the penalised models ----
+do
+  local t = aliased_data()
+  local cn = rad.coxnet(t, {time = "time", event = "event", x = {"a", "b", "stage"}, ref = {stage = "L3"}})
+  T.is(table.concat(cn.terms, ","), "a,b,stage:L1,stage:L2", "coxnet ref: L3 is the reference")
+  local gl = rad.glmnet_logistic(t, {y = "y", x = {"a", "stage"}, ref = {stage = "L2"}})
+  T.is(table.concat(gl.terms, ","), "(Intercept),a,stage:L1,stage:L3", "glmnet_logistic ref: L2 is the reference")
+  T.errors(function() rad.coxnet(t, {time = "time", event = "event", x = {"a", "stage"}, ref = {stage = "L0"}}) end,
+    "rad.coxnet: design: reference level 'L0' of column 'stage' is not in the data", "coxnet ref: unknown level")
+end
+
 -- ---- help(fit): every field of every model object is documented ----
 do
   local t, names = simulate(80, 3, 5)
