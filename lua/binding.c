@@ -895,10 +895,21 @@ void radl_warn_numeric_factors(lua_State *L, const RadTable *t, const char *cons
         if (!c || c->type != RAD_COL_STR)
             continue;
         nnum = rad_column_numbers(c, t->nrow, &first, &ntext);
-        if (ntext > 0 && nnum >= ntext)
+        if (ntext > 0 && nnum >= ntext) {
             radl_warn(L, "%s: column '%s' is used as a factor (one term per level) because row %zu holds '%s' (%zu of "
                       "its cells are numbers, %zu %s not); fix or blank that cell to use the column as a number",
                       fname, names[k], first + 1, c->str[first], nnum, ntext, ntext == 1 ? "is" : "are");
+        } else if (ntext > 0) {
+            /* numbers written with a decimal comma, read without decimal = "," */
+            size_t ncomma = 0;
+            double v;
+            for (size_t i = 0; i < t->nrow; i++)
+                ncomma += c->str[i] && strchr(c->str[i], ',') && rad_csv_number(c->str[i], ',', &v) == 0;
+            if (ncomma == ntext) /* every cell that is not a plain number is one with a comma */
+                radl_warn(L, "%s: column '%s' is used as a factor (one term per level), but its cells look like "
+                          "numbers with a decimal comma (row %zu holds '%s'); read the file with {decimal = \",\"} "
+                          "to use it as a number", fname, names[k], first + 1, c->str[first]);
+        }
     }
 }
 

@@ -166,6 +166,12 @@ do
   local w = rad.warnings(true)
   T.like(w[1] or "", "rad.cox: column 'age' is used as a factor (one term per level) because row 3 holds 'n/a' (5 of its cells are numbers, 1 is not)",
     "cox: numeric-looking factor warning names column, row and value", true)
+  local c = rad.table.new{{"time", {1, 2, 3, 4, 5, 6}}, {"event", {1, 0, 1, 1, 0, 1}},
+                          {"ldh", {"2,5", "3,25", "10", "4,5", "2,5", "3,25"}}, {"y", {1, 0, 0, 1, 1, 0}}}
+  pcall(rad.logistic, c, {y = "y", x = {"ldh"}})
+  w = rad.warnings(true)
+  T.like(w[1] or "", "rad.logistic: column 'ldh' is used as a factor (one term per level), but its cells look like numbers with a decimal comma (row 1 holds '2,5'); read the file with {decimal = \",\"}",
+    "logistic: decimal-comma factor warning", true)
 end
 
 -- ---- strata: a term constant within every stratum is absorbed by the baseline ----
