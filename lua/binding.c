@@ -427,8 +427,10 @@ void radl_warn(lua_State *L, const char *fmt, ...)
         lua_pushvalue(L, -1);
         lua_setfield(L, LUA_REGISTRYINDEX, RADL_WARNINGS_KEY);
     }
-    lua_pushstring(L, msg);
-    lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    if (lua_rawlen(L, -1) < RADL_WARNINGS_MAX) { /* a long resampling loop must not grow it without bound */
+        lua_pushstring(L, msg);
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    }
     lua_pop(L, 1);
     lua_warning(L, msg, 0);
 }
@@ -1032,10 +1034,21 @@ void radl_warn_numeric_factors(lua_State *L, const RadTable *t, const char *cons
         if (!c || c->type != RAD_COL_STR)
             continue;
         nnum = rad_column_numbers(c, t->nrow, &first, &ntext);
-        if (ntext > 0 && nnum >= ntext)
+        if (ntext > 0 && nnum >= ntext) {
             radl_warn(L, "%s: column '%s' is used as a factor (one term per level) because row %zu holds '%s' (%zu of "
                       "its cells are numbers, %zu %s not); fix or blank that cell to use the column as a number",
                       fname, names[k], first + 1, c->str[first], nnum, ntext, ntext == 1 ? "is" : "are");
+        } else if (ntext > 0) {
+            /* numbers written with a decimal comma, read without decimal = "," */
+            size_t ncomma = 0;
+            double v;
+            for (size_t i = 0; i < t->nrow; i++)
+                ncomma += c->str[i] && strchr(c->str[i], ',') && rad_csv_number(c->str[i], ',', &v) == 0;
+            if (ncomma == ntext) /* every cell that is not a plain number is one with a comma */
+                radl_warn(L, "%s: column '%s' is used as a factor (one term per level), but its cells look like "
+                          "numbers with a decimal comma (row %zu holds '%s'); read the file with {decimal = \",\"} "
+                          "to use it as a number", fname, names[k], first + 1, c->str[first]);
+        }
     }
 }
 
@@ -1043,12 +1056,12 @@ void radl_warn_numeric_factors(lua_State *L, const RadTable *t, const char *cons
  * term's column in the reduced fit, -1 constant, -2 aliased.  strict: an
  * error naming the first such term; else a warning per term.  Returns the
  * number of terms kept (an error when none is left). */
-size_t radl_alias_terms(lua_State *L, const double *x, size_t n, size_t p, const char *const *terms, int strict,
-                          const char *fname, int *kidx)
+size_t radl_alias_terms(lua_State *L, const double *x, size_t n, size_t p, const int *group, const char *const *terms,
+                        int strict, const char *fname, int *kidx)
 {
     int *why = radl_scratch(L, (p ? p : 1) * sizeof *why);
     size_t pk = 0;
-    if (rad_design_alias(x, n, p, why) == (size_t)-1)
+    if (rad_design_alias(x, n, p, group, why) == (size_t)-1)
         radl_error(L);
     for (size_t j = 0; j < p; j++) {
         if (!why[j]) {
@@ -1057,14 +1070,16 @@ size_t radl_alias_terms(lua_State *L, const double *x, size_t n, size_t p, const
         }
         kidx[j] = why[j] == 1 ? -1 : -2;
         if (strict && why[j] == 1)
-            radl_fail(L, "%s: term '%s' is constant in the %zu complete rows (no variation), so it has no "
-                      "coefficient; leave it out of x (strict = true makes this an error)", fname, terms[j], n);
+            radl_fail(L, "%s: term '%s' is constant %sin the %zu complete rows (no variation), so it has no "
+                      "coefficient; leave it out of x (strict = true makes this an error)", fname, terms[j],
+                      group ? "within every stratum " : "", n);
         if (strict)
             radl_fail(L, "%s: term '%s' is a linear combination of the terms before it (aliased), so it has no "
                       "coefficient of its own; leave it or one of them out of x (strict = true makes this an "
                       "error)", fname, terms[j]);
         radl_warn(L, "%s: term '%s' is %s; dropped from the fit and reported as NA (strict = true makes this an "
-                  "error)", fname, terms[j], why[j] == 1 ? "constant (no variation in the complete rows)"
+                  "error)", fname, terms[j], why[j] == 1 ? (group ? "constant within every stratum (no variation "
+                  "left by the stratified baseline)" : "constant (no variation in the complete rows)")
                   : "a linear combination of the terms before it (aliased)");
     }
     if (pk == 0)

@@ -57,6 +57,7 @@ int radl_fail(lua_State *L, const char *fmt, ...) RAD_PRINTF(2, 3);
  * and tests can see what was said. */
 void radl_warn(lua_State *L, const char *fmt, ...) RAD_PRINTF(2, 3);
 #define RADL_WARNINGS_KEY "rad.warnings"
+#define RADL_WARNINGS_MAX 1000 /* the list keeps the first 1000 */
 
 /* Raise a Lua error carrying the engine's last message. */
 int radl_error(lua_State *L);
@@ -189,12 +190,13 @@ void radl_document_class(lua_State *L, const char *tname, const char *text);
  * warning for each text column in names whose cells are mostly numbers
  * (naming the first that is not).  radl_alias_terms: for the p design columns
  * x (n x p), kidx[j] = position among the kept terms, -1 constant, -2
- * aliased (rad_design_alias); with strict the first such term is an error,
- * else a warning each; returns the number kept (none kept: an error). */
+ * aliased (rad_design_alias; group: Cox strata codes or NULL); with strict
+ * the first such term is an error, else a warning each; returns the number
+ * kept (none kept: an error). */
 void radl_check_refs(lua_State *L, int idx, const char *fname, const char *const *names, size_t n, const char **refs);
 void radl_warn_numeric_factors(lua_State *L, const RadTable *t, const char *const *names, size_t n, const char *fname);
-size_t radl_alias_terms(lua_State *L, const double *x, size_t n, size_t p, const char *const *terms, int strict,
-                        const char *fname, int *kidx);
+size_t radl_alias_terms(lua_State *L, const double *x, size_t n, size_t p, const int *group, const char *const *terms,
+                        int strict, const char *fname, int *kidx);
 
 /* Names of the settings' enumerations, in enum order, NULL-terminated. */
 extern const char *const radl_interp_names[];

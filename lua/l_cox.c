@@ -257,7 +257,7 @@ static int l_cox(lua_State *L)
                          "some events)", fname, n, n == 1 ? "" : "s", p, p == 1 ? "" : "s");
     /* terms that cannot be estimated are left out of the fit and reported as NA */
     int *kidx = radl_scratch(L, (p ? p : 1) * sizeof *kidx);
-    size_t pk = radl_alias_terms(L, g->d.x + nfixed * n, n, p, terms, strict, fname, kidx);
+    size_t pk = radl_alias_terms(L, g->d.x + nfixed * n, n, p, g->strata, terms, strict, fname, kidx);
     double *kx = radl_scratch(L, (n * pk > 0 ? n * pk : 1) * sizeof *kx);
     const char **knames = radl_scratch(L, (pk ? pk : 1) * sizeof *knames);
     for (size_t j = 0; j < p; j++)

@@ -55,9 +55,9 @@ static Guard *guard_push(lua_State *L)
 }
 
 static const char *const path_keys[] = {"time", "event", "x", "alpha", "nlambda", "lambda", "standardize",
-                                        "thresh", NULL};
+                                        "thresh", "ref", NULL};
 static const char *const cv_keys[] = {"time", "event", "x", "alpha", "nlambda", "lambda", "standardize",
-                                      "thresh", "folds", "seed", NULL};
+                                      "thresh", "folds", "seed", "ref", NULL};
 
 static const char *opt_column(lua_State *L, int idx, const char *key, const char *fname, const RadTable *t)
 {
@@ -108,8 +108,16 @@ static size_t design(lua_State *L, int idx, const char *fname, const char *const
                  g->names[j + 1]);
     }
     lua_pop(L, 1);
-    if (rad_table_design(t, g->names, nx + 2, 1, &g->d) < 0)
-        radl_fail(L, "%s: %s", fname, rad_error_message());
+    radl_warn_numeric_factors(L, t, g->names + 2, nx, fname);
+    {
+        int top = lua_gettop(L);
+        const char **refs = radl_scratch(L, (nx + 2) * sizeof *refs);
+        memset(refs, 0, (nx + 2) * sizeof *refs);
+        radl_check_refs(L, idx, fname, g->names + 2, nx, refs + 2);
+        if (rad_table_design_ref(t, g->names, nx + 2, 1, refs, &g->d) < 0)
+            radl_fail(L, "%s: %s", fname, rad_error_message());
+        lua_settop(L, top);
+    }
     if (g->d.n == 0)
         radl_fail(L, "%s: no complete rows (every row has a missing time, event or predictor)", fname);
     for (size_t i = 0; i < g->d.n; i++) {
@@ -366,8 +374,8 @@ void radl_open_coxnet(lua_State *L)
 {
     static const RadlReg funcs[] = {
         {"coxnet", l_coxnet,
-         "rad.coxnet(t, {time =, event =, x = {cols}, alpha = 1, standardize = true, lambda =, nlambda = 100, "
-         "thresh = 1e-7}) -> Coxnet: lasso / elastic-net Cox path (Breslow partial likelihood, glmnet's "
+         "rad.coxnet(t, {time =, event =, x = {cols}, ref = {col = level}, alpha = 1, standardize = true, lambda =, "
+         "nlambda = 100, thresh = 1e-7}) -> Coxnet: lasso / elastic-net Cox path (Breslow partial likelihood, glmnet's "
          "family = \"cox\"); lambda, df, dev_ratio, beta"},
         {"coxnet_cv", l_coxnet_cv,
          "rad.coxnet_cv(t, {time =, event =, x =, ..., folds = 10, seed = 1}) -> {lambda, cvm, cvsd, lambda_min, "

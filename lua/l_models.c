@@ -290,7 +290,7 @@ static int l_logistic(lua_State *L)
     /* terms that cannot be estimated are left out and reported as NA;
      * kidx is shifted by one for the intercept (kidx[0] = 0) */
     int *kidx = radl_scratch(L, (p + 1) * sizeof *kidx);
-    size_t pk = radl_alias_terms(L, g->d.x + n, n, p, xn, strict, fname, kidx + 1);
+    size_t pk = radl_alias_terms(L, g->d.x + n, n, p, NULL, xn, strict, fname, kidx + 1);
     double *kx = radl_scratch(L, (n * pk > 0 ? n * pk : 1) * sizeof *kx);
     const char **knames = radl_scratch(L, (pk ? pk : 1) * sizeof *knames);
     kidx[0] = 0;
@@ -495,9 +495,10 @@ static void push_path(lua_State *L, const RadTable *t, Guard *g, const RadGlmnet
     luaL_setmetatable(L, RADL_GLMNET);
 }
 
-static const char *const glmnet_keys[] = {"y", "x", "alpha", "nlambda", "lambda", "standardize", "thresh", NULL};
+static const char *const glmnet_keys[] = {"y", "x", "alpha", "nlambda", "lambda", "standardize", "thresh", "ref",
+                                          NULL};
 static const char *const glmnet_cv_keys[] = {"y", "x", "alpha", "nlambda", "lambda", "standardize", "thresh",
-                                             "folds", "seed", NULL};
+                                             "folds", "seed", "ref", NULL};
 
 static int l_glmnet_logistic(lua_State *L)
 {
@@ -787,7 +788,8 @@ void radl_open_models(lua_State *L)
          "default the first in sorted order); a constant or aliased term is dropped with a warning and reported as "
          "NA (strict = true: an error). help(fit) lists the fields"},
         {"glmnet_logistic", l_glmnet_logistic,
-         "rad.glmnet_logistic(t, {y =, x =, alpha = 1, nlambda = 100, lambda =, standardize = true}) -> GlmnetPath: "
+         "rad.glmnet_logistic(t, {y =, x =, ref = {col = level}, alpha = 1, nlambda = 100, lambda =, standardize = true}) -> "
+         "GlmnetPath: "
          "lasso / elastic-net logistic path by coordinate descent (glmnet's conventions)"},
         {"glmnet_logistic_cv", l_glmnet_logistic_cv,
          "rad.glmnet_logistic_cv(t, {y =, x =, ..., folds = 10, seed = 1}) -> {lambda, cvm, cvsd, lambda_min, "

@@ -784,7 +784,7 @@ void radl_open_table(lua_State *L)
 {
     static const RadlReg funcs[] = {
         {"read_csv", l_read_csv, "rad.read_csv(path [, {sep =, types = {col = \"string\"|\"number\"}, na = {...}, decimal = \".\"|\",\", inf = false}]) -> Table: read a CSV file (RFC 4180). Missing: empty cells, NA, NaN, nan and the na spellings. inf, -Inf, Infinity cells are read as missing with a warning, or as +-infinity with inf = true. decimal = \",\" reads 1,5 as 1.5 (fields then separated by ';' or tab). A number beyond the double range is an error naming line and column"},
-        {"warnings", l_warnings, "rad.warnings([clear]) -> {messages}: the warnings radlab issued (dropped model terms, infinite CSV cells, numeric-looking factors), oldest first; clear = true empties the list"},
+        {"warnings", l_warnings, "rad.warnings([clear]) -> {messages}: the warnings radlab issued (dropped model terms, infinite CSV cells, numeric-looking factors), oldest first (the first 1000 since the last clear); clear = true empties the list"},
         {NULL, NULL, NULL}};
     static const RadlReg table_funcs[] = {
         {"new", l_table_new, "rad.table.new{{name, values}, ...} -> Table: a table from columns in order (rad.NA for missing values)"},

@@ -805,35 +805,56 @@ done:
     return rc;
 }
 
-size_t rad_design_alias(const double *x, size_t n, size_t p, int *why)
+size_t rad_design_alias(const double *x, size_t n, size_t p, const int *group, int *why)
 {
+    int ng = 1;
+    for (size_t i = 0; group && i < n; i++)
+        if (group[i] + 1 > ng)
+            ng = group[i] + 1;
     double *c = rad_calloc(p ? p * p : 1, sizeof *c, "alias check");
-    double *mean = rad_calloc(p ? p : 1, sizeof *mean, "alias check");
+    double *xc = rad_malloc((n * p > 0 ? n * p : 1) * sizeof *xc, "alias check");
+    double *gsum = rad_calloc((size_t)ng, sizeof *gsum, "alias check");
+    size_t *gn = rad_calloc((size_t)ng, sizeof *gn, "alias check");
     size_t ndrop = 0;
-    if (!c || !mean) {
+    if (!c || !xc || !gsum || !gn) {
         free(c);
-        free(mean);
+        free(xc);
+        free(gsum);
+        free(gn);
         return (size_t)-1;
     }
+    for (size_t i = 0; i < n; i++)
+        gn[group ? group[i] : 0]++;
+    /* centre each column within its groups (strata: a term constant within
+     * every stratum is absorbed by the stratified baseline) */
     for (size_t j = 0; j < p; j++) {
+        const double *col = x + j * n;
+        memset(gsum, 0, (size_t)ng * sizeof *gsum);
         for (size_t i = 0; i < n; i++)
-            mean[j] += x[j * n + i];
-        mean[j] /= n ? (double)n : 1.0;
+            gsum[group ? group[i] : 0] += col[i];
+        for (size_t i = 0; i < n; i++) {
+            int gi = group ? group[i] : 0;
+            xc[j * n + i] = col[i] - gsum[gi] / (double)gn[gi];
+        }
     }
     for (size_t j = 0; j < p; j++)
         for (size_t l = 0; l <= j; l++) {
             double s = 0;
             for (size_t i = 0; i < n; i++)
-                s += (x[j * n + i] - mean[j]) * (x[l * n + i] - mean[l]);
+                s += xc[j * n + i] * xc[l * n + i];
             c[j * p + l] = c[l * p + j] = s;
         }
     /* Gram-Schmidt in the centred cross-product metric, in column order: a
      * column with (almost) no spread is constant; one whose residual after
      * the earlier kept columns is tiny against its own spread is aliased. */
     for (size_t i = 0; i < p; i++) {
-        double scale = fabs(mean[i]) + 1, d0 = 0;
+        double scale = 0, d0 = 0;
         for (size_t r = 0; r < n; r++)
-            d0 += (x[i * n + r] - mean[i]) * (x[i * n + r] - mean[i]);
+            d0 += xc[i * n + r] * xc[i * n + r]; /* its own spread, before the elimination */
+        for (size_t r = 0; r < n; r++)
+            if (fabs(x[i * n + r]) > scale)
+                scale = fabs(x[i * n + r]);
+        scale += 1;
         why[i] = 0;
         if (!(d0 > 1e-24 * scale * scale * (double)n))
             why[i] = 1;
@@ -853,6 +874,8 @@ size_t rad_design_alias(const double *x, size_t n, size_t p, int *why)
             c[j * p + i] = c[i * p + j] = 0;
     }
     free(c);
-    free(mean);
+    free(xc);
+    free(gsum);
+    free(gn);
     return ndrop;
 }

@@ -140,9 +140,11 @@ int rad_table_design_ref(const RadTable *t, const char *const *names, size_t nna
 /* Terms that cannot be estimated, as R's coxph/glm report NA for them: for
  * the p columns of x (n x p, column-major) why[j] = 1 when column j is
  * constant, 2 when it is a linear combination of a constant and the earlier
- * columns kept, else 0.  Returns how many were marked ((size_t)-1: out of
- * memory, message recorded). */
-size_t rad_design_alias(const double *x, size_t n, size_t p, int *why);
+ * columns kept, else 0.  group (NULL, or n codes 0..k-1: Cox strata) makes
+ * "constant" mean constant within every group and the constant one per
+ * group.  Returns how many were marked ((size_t)-1: out of memory, message
+ * recorded). */
+size_t rad_design_alias(const double *x, size_t n, size_t p, const int *group, int *why);
 void rad_design_free(RadDesign *d);
 
 #endif

@@ -674,6 +674,14 @@ function validate.bootstrap_optimism(t, opts)
   return res
 end
 
+-- " (it was dropped from the fit as constant): refit without it" for a
+-- term the model left out (its `aliased` field), else "".
+local function dropped_note(model, term)
+  local why = type(model.aliased) == "table" and model.aliased[term]
+  if not why then return "" end
+  return " (it was dropped from the fit as " .. why .. "); refit without it"
+end
+
 --- validate.nomogram(coxmodel, {at =, ranges = {term = {min, max}} or data = t, points = 11, totals = 21}) -> {terms = {{term, type, coef, min, max, values, points, levels, contrib}, ...}, total, lp, survival, max_total, scale, cumhaz, at, strata}: nomogram points (numeric and factor covariates) and the total points -> survival-at-`at` scale of a Cox model, one per stratum
 function validate.nomogram(model, opts)
   local F = "validate.nomogram"
@@ -711,7 +719,7 @@ function validate.nomogram(model, opts)
         if bl == nil then
           bl = 0
         elseif isna(bl) then
-          error(string.format("%s: term '%s' has no finite coefficient", F, term), 2)
+          error(string.format("%s: term '%s' has no finite coefficient%s", F, term, dropped_note(model, term)), 2)
         else
           centre = centre + bl * model.means[term]
         end
@@ -744,7 +752,9 @@ function validate.nomogram(model, opts)
         end
       end
       local b = model.coef[v]
-      if isna(b) then error(string.format("%s: term '%s' has no finite coefficient", F, v), 2) end
+      if isna(b) then
+        error(string.format("%s: term '%s' has no finite coefficient%s", F, v, dropped_note(model, v)), 2)
+      end
       centre = centre + b * model.means[v]
       tm = {term = v, type = "numeric", coef = b, min = lo, max = hi, bmin = math.min(b * lo, b * hi),
             width = math.abs(b) * (hi - lo)}

@@ -72,6 +72,10 @@ B.call("logistic predict: a level not seen when fitting", function() lfit:predic
   "Logistic:predict: level 'L3' of column 'stage' (row 2) was not in the data the model was fitted on")
 
 local validate = require "rad.validate"
+local kfit = rad.cox(d, {time = "time", event = "event", x = {"age", "const"}})
+B.call("nomogram of a fit with a dropped term", function()
+  validate.nomogram(kfit, {at = 5, ranges = {age = {40, 70}, const = {0, 2}}}) end,
+  "validate.nomogram: term 'const' has no finite coefficient (it was dropped from the fit as constant); refit without it")
 B.call("bootstrap_optimism: every replicate fails", function()
   validate.bootstrap_optimism(d, {fit = function(s) if s ~= d then error("fit failed", 0) end return fit end,
     score = function(m, s) return m:predict(s) end, time = "time", event = "event", B = 4}) end,

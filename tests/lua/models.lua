@@ -166,6 +166,41 @@ do
   local w = rad.warnings(true)
   T.like(w[1] or "", "rad.cox: column 'age' is used as a factor (one term per level) because row 3 holds 'n/a' (5 of its cells are numbers, 1 is not)",
     "cox: numeric-looking factor warning names column, row and value", true)
+  local c = rad.table.new{{"time", {1, 2, 3, 4, 5, 6}}, {"event", {1, 0, 1, 1, 0, 1}},
+                          {"ldh", {"2,5", "3,25", "10", "4,5", "2,5", "3,25"}}, {"y", {1, 0, 0, 1, 1, 0}}}
+  pcall(rad.logistic, c, {y = "y", x = {"ldh"}})
+  w = rad.warnings(true)
+  T.like(w[1] or "", "rad.logistic: column 'ldh' is used as a factor (one term per level), but its cells look like numbers with a decimal comma (row 1 holds '2,5'); read the file with {decimal = \",\"}",
+    "logistic: decimal-comma factor warning", true)
+end
+
+-- ---- strata: a term constant within every stratum is absorbed by the baseline ----
+do
+  local t = aliased_data()
+  local z = {}
+  for i, s in ipairs(t:col("stage")) do z[i] = s == "L1" and 1 or 2 end
+  t:add("z", z)
+  rad.warnings(true)
+  local full = rad.cox(t, {time = "time", event = "event", x = {"a", "z", "b"}, strata = "stage"})
+  local w = rad.warnings(true)
+  local base = rad.cox(t, {time = "time", event = "event", x = {"a", "b"}, strata = "stage"})
+  T.like(w[1] or "", "rad.cox: term 'z' is constant within every stratum", "cox strata: warning names z", true)
+  T.is(full.aliased.z, "constant", "cox strata: z reported as constant")
+  T.near(full.coef.b, base.coef.b, 1e-10, "cox strata: coef.b equals the fit without z")
+  T.near(full.se.a, base.se.a, 1e-10, "cox strata: se.a equals the fit without z")
+  T.errors(function() rad.cox(t, {time = "time", event = "event", x = {"a", "z"}, strata = "stage", strict = true}) end,
+    "rad.cox: term 'z' is constant within every stratum in the 59 complete rows", "cox strata strict: an error")
+end
+
+-- ---- ref in the penalised models ----
+do
+  local t = aliased_data()
+  local cn = rad.coxnet(t, {time = "time", event = "event", x = {"a", "b", "stage"}, ref = {stage = "L3"}})
+  T.is(table.concat(cn.terms, ","), "a,b,stage:L1,stage:L2", "coxnet ref: L3 is the reference")
+  local gl = rad.glmnet_logistic(t, {y = "y", x = {"a", "stage"}, ref = {stage = "L2"}})
+  T.is(table.concat(gl.terms, ","), "(Intercept),a,stage:L1,stage:L3", "glmnet_logistic ref: L2 is the reference")
+  T.errors(function() rad.coxnet(t, {time = "time", event = "event", x = {"a", "stage"}, ref = {stage = "L0"}}) end,
+    "rad.coxnet: design: reference level 'L0' of column 'stage' is not in the data", "coxnet ref: unknown level")
 end
 
 -- ---- help(fit): every field of every model object is documented ----

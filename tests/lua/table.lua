@@ -183,4 +183,31 @@ end
 T.like(rad.help(rad.read_csv), "^rad%.read_csv%(path", "help text")
 T.like(rad.help("Table:join"), "^Table:join", "method help by name")
 
+-- ---- missing and infinite cells, decimal commas (issue 10) ----
+do
+  local p = write("id;ldh;ratio;score\n1;1,5;NaN;inf\n2;2,25;nan;-Inf\n3;;NA;2,5\n4;10;7;1e3\n")
+  rad.warnings(true)
+  local d = rad.read_csv(p, {decimal = ","})
+  local w = rad.warnings(true)
+  T.is(d:type("ldh"), "number", "decimal comma: ldh is numeric")
+  T.is(d:get(1, "ldh"), 1.5, "decimal comma: 1,5 is 1.5")
+  T.is(d:get(2, "ldh"), 2.25, "decimal comma: 2,25 is 2.25")
+  T.is(d:get(3, "ldh"), rad.NA, "an empty cell is missing")
+  T.is(d:type("ratio"), "number", "NaN, nan and NA leave the column numeric")
+  T.is(d:get(4, "ratio"), 7, "ratio: the one number")
+  T.is(d:get(1, "ratio"), rad.NA, "NaN is missing")
+  T.is(d:get(2, "score"), rad.NA, "-Inf is missing by default")
+  T.is(d:get(4, "score"), 1000, "1e3 reads with decimal commas too")
+  T.is(#w, 1, "one warning for the infinite cells")
+  T.like(w[1] or "", "column 'score': 2 infinite values (first 'inf' on line 2) read as missing (read with {inf = true} to keep them)",
+    "the warning names column, count, first value and line", true)
+  local e = rad.read_csv(p, {decimal = ",", inf = true})
+  T.is(e:get(1, "score"), math.huge, "inf = true: inf is +infinity")
+  T.is(e:get(2, "score"), -math.huge, "inf = true: -Inf is -infinity")
+  T.is(#rad.warnings(true), 0, "inf = true: no warning")
+  local f = rad.read_csv(p)
+  T.is(f:type("ldh"), "string", "without decimal = \",\" the comma column is text")
+  T.is(f:get(1, "ldh"), "1,5", "and keeps its text")
+end
+
 T.done()
