@@ -43,8 +43,9 @@ static void print_usage(void)
            "  -h, --help  show this help and exit\n"
            "  --version   show the versions of radlab and Lua and exit\n"
            "Commands:\n"
-           "  extract IMAGE MASK [-s SETTINGS.lua] [--label N] [-o OUT.csv]\n"
+           "  extract IMAGE MASK [-s SETTINGS.lua] [--label N] [--resample-mask] [-o OUT.csv]\n"
            "              compute the IBSI features of a region of interest\n"
+           "              (radlab extract --help; settings keys: radlab -e 'help(rad.extract)')\n"
            "  features [FAMILY]\n"
            "              list the features radlab computes (tag, IBSI id, name)\n"
            "In the REPL, help() explains how to get help.  See radlab(1).\n",

@@ -112,7 +112,7 @@ static void test_geometry_mismatch(void)
     tap_ok(rad_check_same_geometry(img, m, RAD_GEOMETRY_TOL) != 0, "different spacing detected");
     tap_contains(rad_error_message(), "image is 10x10x5 at 1x1x1 mm", "message names the image geometry");
     tap_contains(rad_error_message(), "mask is 10x10x5 at 1x1x2.5 mm", "message names the mask geometry");
-    tap_contains(rad_error_message(), "put it on the image's grid with mask:resample_to(img)", "message suggests resampling");
+    tap_contains(rad_error_message(), "put it on the image's grid with mask:resample_to(img)", "message says how to fix it");
     rad_image_free(img);
     rad_mask_free(m);
 }

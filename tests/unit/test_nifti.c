@@ -251,7 +251,7 @@ static void test_bad_input(void)
     ((float *)nim->data)[9] = 0.5f;
     write_nim(nim, tpath("prob.nii"), 1);
     tap_ok(rad_mask_read(tpath("prob.nii")) == NULL, "probability map is not a mask");
-    tap_contains(rad_error_message(), "voxel (2, 2, 1) (1-based) holds 0.5", "mask message names voxel and value");
+    tap_contains(rad_error_message(), "voxel (2, 2, 1) (1-based) holds 0.5", "mask message names voxel (1-based) and value");
 
     /* a failed write leaves nothing behind */
     {
