@@ -412,6 +412,19 @@ static void make_ticks(const RadAxes *ax, int axis, double lo, double hi, double
 
 /* ---- drawing primitives ------------------------------------------------------------------ */
 
+/* A colour dark enough for text on white (relative luminance at most
+ * 0.4): coloured row labels of a yellow or sky-blue series stay readable. */
+static RadColor text_color(RadColor col)
+{
+    double lum = 0.2126 * col.r + 0.7152 * col.g + 0.0722 * col.b;
+    if (lum > 0.4) {
+        col.r *= 0.4 / lum;
+        col.g *= 0.4 / lum;
+        col.b *= 0.4 / lum;
+    }
+    return col;
+}
+
 static void set_color(Ctx *c, RadColor col)
 {
     cairo_set_source_rgba(c->cr, col.r, col.g, col.b, col.a);
@@ -1081,7 +1094,7 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
     }
     /* a y label longer than the plot is high goes on two lines */
     char ylab[256] = "";
-    double ylab_h = lab_h;
+    double ylab_h = lab_h, ylab_fs = fl;
     if (ax->ylabel) {
         double w, h;
         snprintf(ylab, sizeof ylab, "%s", ax->ylabel);
@@ -1090,6 +1103,10 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
         if (w > avail) {
             break_middle(ylab);
             text_size(c, ylab, fl, 0, &w, &ylab_h);
+        }
+        if (w > avail && avail > 0) { /* still too long: a smaller font, down to 6 pt */
+            ylab_fs = fmax(6, fl * avail / w);
+            text_size(c, ylab, ylab_fs, 0, &w, &ylab_h);
         }
     }
     if (ax->frame)
@@ -1356,7 +1373,7 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
     }
     if (ax->ylabel) {
         double yx = ax->frame ? f.plot.x0 - TICK_LEN - 2 - ytw - PAD - ylab_h / 2 : f.plot.x0 - PAD - ylab_h / 2;
-        Rect r = draw_text(c, fmax(cell.x0 + PAD + ylab_h / 2, yx), (f.plot.y0 + f.plot.y1) / 2, ylab, fl, 0,
+        Rect r = draw_text(c, fmax(cell.x0 + PAD + ylab_h / 2, yx), (f.plot.y0 + f.plot.y1) / 2, ylab, ylab_fs, 0,
                            RAD_HALIGN_CENTER, RAD_VALIGN_MIDDLE, 90, black);
         add_box_text(c, "ylabel", ai, r, 1);
     }
@@ -1379,10 +1396,33 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
             y += tab_row;
         }
         double tol = (xhi - xlo) * 1e-9;
+        /* columns whose cells would touch their neighbours' (a narrow
+         * figure) are thinned: every k-th kept, from the first */
+        size_t colstep = 1;
+        for (; colstep < ax->tab_ncol; colstep++) {
+            int ok = 1;
+            double last = -INFINITY;
+            for (size_t k = 0; k < ax->tab_ncol && ok; k += colstep) {
+                double v = ax->tab_x[k];
+                if (!(v >= xlo - tol && v <= xhi + tol) || !usable(ax, 0, v))
+                    continue;
+                double half = 0, w, h;
+                for (size_t r = 0; r < ax->tab_nrow; r++) {
+                    text_size(c, ax->tab_cells[r * ax->tab_ncol + k], ft, 0, &w, &h);
+                    half = fmax(half, w / 2);
+                }
+                double px = fwd(&f.mx, v);
+                if (px - half < last + 4)
+                    ok = 0;
+                last = px + half;
+            }
+            if (ok)
+                break;
+        }
         for (size_t r = 0; r < ax->tab_nrow; r++) {
             tb = rect_union(tb, put_text(c, "tablecell", f.plot.x0 - 8 - tab_cell_half, y, ax->tab_rows[r], ft, 0, RAD_HALIGN_RIGHT,
-                                          RAD_VALIGN_MIDDLE, 0, ax->tab_colors[r]));
-            for (size_t k = 0; k < ax->tab_ncol; k++) {
+                                          RAD_VALIGN_MIDDLE, 0, text_color(ax->tab_colors[r])));
+            for (size_t k = 0; k < ax->tab_ncol; k += colstep) {
                 double v = ax->tab_x[k];
                 if (!(v >= xlo - tol && v <= xhi + tol) || !usable(ax, 0, v))
                     continue;
