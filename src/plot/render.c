@@ -1865,8 +1865,9 @@ static int save_vector(const RadFigure *fig, const char *path, int pdf, const Ra
             cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, fig->description);
         if (kw[0])
             cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, kw);
-        if (have_time)
-            cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, when);
+        /* cairo writes the current time unless told otherwise; an empty
+         * date leaves CreationDate out (reproducible mode, as the PNG) */
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, have_time ? when : "");
     } else
         cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
     Ctx c;
