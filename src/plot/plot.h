@@ -238,6 +238,12 @@ int rad_axes_table(RadAxes *ax, const char *heading, const char *const *row_labe
 int rad_axes_side_table(RadAxes *ax, const char *const *headings, size_t ncol, double heading_y, const double *y,
                         size_t nrow, const char *const *cells);
 
+/* Colours of the side table's rows (nrow = the table's rows; text is drawn
+ * darkened where a colour is too light to read on white): the labels of
+ * lasso paths in their lines' colours.  Cells that would overlap the cell
+ * above them in a column are left out when drawn. */
+int rad_axes_side_colors(RadAxes *ax, const RadColor *colors, size_t nrow);
+
 /* ---- rendering ---------------------------------------------------------------- */
 
 /* Pixel size of the figure at dpi. */

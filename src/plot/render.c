@@ -1092,23 +1092,10 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
         }
         top += title_h + PAD;
     }
-    /* a y label longer than the plot is high goes on two lines */
     char ylab[256] = "";
     double ylab_h = lab_h, ylab_fs = fl;
-    if (ax->ylabel) {
-        double w, h;
+    if (ax->ylabel)
         snprintf(ylab, sizeof ylab, "%s", ax->ylabel);
-        text_size(c, ylab, fl, 0, &w, &h);
-        double avail = 0.8 * (cell.y1 - cell.y0 - top) - (TICK_LEN + 2 + xth + 2 * PAD + lab_h);
-        if (w > avail) {
-            break_middle(ylab);
-            text_size(c, ylab, fl, 0, &w, &ylab_h);
-        }
-        if (w > avail && avail > 0) { /* still too long: a smaller font, down to 6 pt */
-            ylab_fs = fmax(6, fl * avail / w);
-            text_size(c, ylab, ylab_fs, 0, &w, &ylab_h);
-        }
-    }
     if (ax->frame)
         top = fmax(top, PAD + yth / 2);
     if (ax->ylabel)
@@ -1139,6 +1126,24 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
                 }
         }
         left = fmax(left, tab_label_w + tab_cell_half + 8 + PAD);
+    }
+    /* a y label longer than the plot is high goes on two lines, and
+     * shrinks (to 6 pt) when even that is too long */
+    if (ax->ylabel) {
+        double w, h, avail = 0.95 * (cell.y1 - cell.y0 - top - bottom);
+        text_size(c, ylab, fl, 0, &w, &h);
+        if (w > avail) {
+            break_middle(ylab);
+            text_size(c, ylab, fl, 0, &w, &ylab_h);
+            left += ylab_h - lab_h;
+        }
+        if (w > avail && avail > 0) {
+            ylab_fs = fmax(6, fl * avail / w);
+            double h2;
+            text_size(c, ylab, ylab_fs, 0, &w, &h2);
+            left -= ylab_h - h2;
+            ylab_h = h2;
+        }
     }
     if (ax->frame) {
         left = fmax(left, first_half + PAD);
@@ -1443,12 +1448,23 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
             if (ax->side_heads[k] && ax->side_head_y >= fmin(ylo, yhi) - tol && ax->side_head_y <= fmax(ylo, yhi) + tol)
                 sb = rect_union(sb, put_text(c, "sidecell", x, fwd(&f.my, ax->side_head_y), ax->side_heads[k], ft, 1,
                                               RAD_HALIGN_LEFT, RAD_VALIGN_MIDDLE, 0, black));
+            Rect last = EMPTY;
             for (size_t i = 0; i < ax->side_nrow; i++) {
                 double v = ax->side_y[i];
                 if (!(v >= fmin(ylo, yhi) - tol && v <= fmax(ylo, yhi) + tol))
                     continue;
-                sb = rect_union(sb, put_text(c, "sidecell", x, fwd(&f.my, v), ax->side_cells[i * ax->side_ncol + k], ft, 0,
-                                              RAD_HALIGN_LEFT, RAD_VALIGN_MIDDLE, 0, black));
+                const char *cell_text = ax->side_cells[i * ax->side_ncol + k];
+                /* measure first: a cell that would overlap the one drawn
+                 * above it in this column is left out */
+                Rect r = draw_text(c, x, fwd(&f.my, v), cell_text, ft, 0, RAD_HALIGN_LEFT, RAD_VALIGN_MIDDLE, 0,
+                                   rad_rgba(0, 0, 0, 0));
+                if (cell_text[0] && last.y1 > last.y0 && r.y0 < last.y1 - 0.25 && last.y0 < r.y1 - 0.25)
+                    continue;
+                RadColor col = ax->side_colors ? text_color(ax->side_colors[i]) : black;
+                sb = rect_union(sb, put_text(c, "sidecell", x, fwd(&f.my, v), cell_text, ft, 0, RAD_HALIGN_LEFT,
+                                              RAD_VALIGN_MIDDLE, 0, col));
+                if (cell_text[0])
+                    last = r;
             }
             x += side_w[k] + 10;
         }

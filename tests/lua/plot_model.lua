@@ -187,6 +187,15 @@ do
   T.like(tostring(f), "lasso path, 80 features", "lasso: description", true)
   local p1, p2 = plot_box(lay, 1), plot_box(lay, 2)
   T.ok(p1 and p2 and p2.y0 > p1.y1, "lasso: CV panel below the path panel")
+  -- the labels of the 5 largest coefficients sit right of the plot area (not in a strip of it),
+  -- and the CV panel keeps the same plot width, so the two log(lambda) axes line up
+  local sc = boxes(lay, "sidecell")
+  T.is(#sc, 5, "lasso: 5 coefficient labels")
+  local right = true
+  for _, b in ipairs(sc) do right = right and b.x0 >= p1.x1 end
+  T.ok(right, "lasso: labels right of the path panel's plot area")
+  T.ok(math.abs(p1.x0 - p2.x0) < 0.5 and math.abs(p1.x1 - p2.x1) < 0.5,
+       string.format("lasso: panels aligned (x %.1f..%.1f and %.1f..%.1f)", p1.x0, p1.x1, p2.x0, p2.x1))
   -- coloured paths: many non-white pixels in the path panel, CV points in the lower one
   T.ok(count_dark(img, p1.x0, p1.y0, p1.x1, p1.y1, 200) > 2000, "lasso: paths drawn")
   T.ok(count_dark(img, p2.x0, p2.y0, p2.x1, p2.y1, 200) > 500, "lasso: CV curve drawn")
