@@ -1932,9 +1932,9 @@ int rad_figure_save(const RadFigure *fig, const char *path, double dpi, const Ra
     if (strcmp(ext, ".png") == 0)
         return save_png(fig, path, dpi, &m);
     if (strcmp(ext, ".pdf") == 0 || strcmp(ext, ".svg") == 0) {
-        int w, h;
-        if (check_pixels(fig, dpi, &w, &h) != 0)
-            return -1;
+        /* vector output has no pixels; the dpi is still checked, as for PNG */
+        if (!(dpi >= 30 && dpi <= 1200))
+            return rad_error_set("dpi %g: use 30 to 1200 (300 for journals)", dpi);
         return save_vector(fig, path, strcmp(ext, ".pdf") == 0, &m);
     }
     return rad_error_set("cannot save '%s': the file name must end in .png, .pdf or .svg (the format follows "
