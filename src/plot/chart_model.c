@@ -440,9 +440,6 @@ RadFigure *rad_chart_lasso(const double *lambda, size_t nlambda, const double *b
             lab[pos].y = b;
         }
     }
-    double lab_w = 0;
-    for (size_t i = 0; i < nlab; i++)
-        lab_w = fmax(lab_w, text_mm(names && names[lab[i].j] ? names[lab[i].j] : "?", 7));
 
     double W = o && o->width > 0 ? o->width : 120;
     double H = o && o->height > 0 ? o->height : (cv ? 150 : 85);
@@ -476,14 +473,11 @@ RadFigure *rad_chart_lasso(const double *lambda, size_t nlambda, const double *b
     rad_axes_set_legend(ax, RAD_LEGEND_NONE);
     /* x: -log(lambda) so the axis runs from large lambda to small; room on
      * the right for the labels */
-    double plot_w = W - 22;
     double span = lhi - llo;
     /* the labels go in a text column right of the plot area (a side
      * table), so the x range is the data's in both panels: no empty strip
      * kept for long feature names */
     double extra = span * 0.02;
-    (void)plot_w;
-    (void)lab_w;
     rad_axes_set_xlim(ax, -lhi - span * 0.02, -llo + extra);
     int rc = lasso_ticks(ax, llo, lhi);
 
