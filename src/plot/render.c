@@ -1240,6 +1240,16 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
         f.my.log = ax->scale[1] == RAD_SCALE_LOG;
         f.my.p0 = ax->yreverse ? f.plot.y0 : f.plot.y1;
         f.my.p1 = ax->yreverse ? f.plot.y1 : f.plot.y0;
+        int inside = lp == RAD_LEGEND_TOPRIGHT || lp == RAD_LEGEND_TOPLEFT || lp == RAD_LEGEND_BOTTOMRIGHT ||
+                     lp == RAD_LEGEND_BOTTOMLEFT;
+        if (inside && pass == 0 &&
+            (ld.w + 8 > f.plot.x1 - f.plot.x0 || ld.h + 8 > f.plot.y1 - f.plot.y0)) {
+            /* a legend asked inside that does not fit the plot area (a
+             * small page cell) goes under the axis instead */
+            lp = RAD_LEGEND_BELOW;
+            bottom += below_h;
+            continue;
+        }
         if (lp != RAD_LEGEND_AUTO || pass == 1)
             break;
         /* choose the emptiest inside corner */
@@ -1584,7 +1594,18 @@ static void render_figure(Ctx *c, const RadFigure *fig, Rect area)
         top = r.y1 + PAD;
     }
     if (fig->subtitle) {
-        Rect r = draw_text(c, (area.x0 + area.x1) / 2, top, fig->subtitle, 9, 0, RAD_HALIGN_CENTER, RAD_VALIGN_TOP, 0,
+        /* as the title: shrink to at most 70 %, then break in the middle */
+        double size = 9, tw, th, avail = area.x1 - area.x0 - 2 * PAD;
+        char buf[512];
+        snprintf(buf, sizeof buf, "%s", fig->subtitle);
+        text_size(c, buf, size, 0, &tw, &th);
+        if (tw > avail && avail > 0) {
+            size = fmax(size * avail / tw, size * 0.7);
+            text_size(c, buf, size, 0, &tw, &th);
+            if (tw > avail)
+                break_middle(buf);
+        }
+        Rect r = draw_text(c, (area.x0 + area.x1) / 2, top, buf, size, 0, RAD_HALIGN_CENTER, RAD_VALIGN_TOP, 0,
                            rad_grey(0.3));
         add_box_text(c, "title", -1, r, 1);
         top = r.y1 + PAD;

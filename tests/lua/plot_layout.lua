@@ -223,5 +223,14 @@ local km = rad.plot.km(lung, {time = "time", event = "status", group = "sex"})
 check(rad.plot.page{figures = {km, nomo, rad.plot.forest(mn), rad.plot.lasso(path, cv)}, title = "Report"},
       "page: km, nomogram, forest, lasso")
 
+check(rad.plot.page{figures = {rad.plot.heatmap(wide, {columns = c30}),
+                               rad.plot.box(lung, {y = "age", group = "ecog", kind = "violin"}),
+                               rad.plot.td_roc(lc, {time = "time", event = "status", score = lp, at = {180, 365},
+                                                    unit = "days"}),
+                               rad.plot.dca(dca, {labels = {"Cox (age, sex, ECOG)"}}),
+                               rad.plot.waterfall(lung, {score = "age", outcome = "status"}),
+                               rad.plot.histogram(img, mask, {resegment = {range = {-1000, 3000}}})},
+                   columns = 3, title = "Six panels in three columns", subtitle = "every cell re-laid out"},
+      "page: 6 figures in 3 columns")
 T.diag(nchecked .. " figures checked")
 T.done()
