@@ -262,7 +262,7 @@ static int m_tostring(lua_State *L)
         luaL_addstring(&b, "\n  note: ");
         luaL_addstring(&b, rad_figure_note(f, i));
     }
-    luaL_addstring(&b, "\n  save with fig:save(\"name.png\" [, {dpi = 300}])");
+    luaL_addstring(&b, "\n  save with fig:save(\"name.png\" [, {dpi = 300}]) or as \"name.pdf\" / \"name.svg\"");
     luaL_pushresult(&b);
     return 1;
 }

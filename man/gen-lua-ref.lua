@@ -48,8 +48,9 @@ written to a temporary name and renamed, so a failed save leaves nothing.
 \fBLayout.\fR Margins are measured from the text drawn, so nothing is cut
 off: tick labels that would touch are thinned out (on a log axis the label
 at 1 is kept), named x ticks that would touch turn upright, long row names
-and y labels wrap onto two lines, a panel title wider than its cell shrinks
-or wraps.  \fBFigure:layout\fR returns every box drawn, each piece of text
+and y labels wrap onto two lines, a panel title or subtitle wider than its
+cell shrinks or wraps, a legend that does not fit inside the plot goes under
+the axis, and coloured text is darkened until it reads on white.  \fBFigure:layout\fR returns every box drawn, each piece of text
 on its own (text = true), for tests.
 ]]},
 }

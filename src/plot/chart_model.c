@@ -92,20 +92,6 @@ static RadFigure *fail_free(RadFigure *f)
     return NULL;
 }
 
-/* A series colour made dark enough for text on white: relative luminance
- * at most 0.4 (the palette's yellow and sky blue are unreadable as text). */
-static RadColor text_color(RadColor c)
-{
-    double lum = 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b;
-    if (lum > 0.4) {
-        double k = 0.4 / lum;
-        c.r *= k;
-        c.g *= k;
-        c.b *= k;
-    }
-    return c;
-}
-
 static RadStyle text_style(double size, RadHAlign ha, RadVAlign va)
 {
     RadStyle s = rad_style_default();
@@ -454,9 +440,6 @@ RadFigure *rad_chart_lasso(const double *lambda, size_t nlambda, const double *b
             lab[pos].y = b;
         }
     }
-    double lab_w = 0;
-    for (size_t i = 0; i < nlab; i++)
-        lab_w = fmax(lab_w, text_mm(names && names[lab[i].j] ? names[lab[i].j] : "?", 7));
 
     double W = o && o->width > 0 ? o->width : 120;
     double H = o && o->height > 0 ? o->height : (cv ? 150 : 85);
@@ -490,9 +473,11 @@ RadFigure *rad_chart_lasso(const double *lambda, size_t nlambda, const double *b
     rad_axes_set_legend(ax, RAD_LEGEND_NONE);
     /* x: -log(lambda) so the axis runs from large lambda to small; room on
      * the right for the labels */
-    double plot_w = W - 22;
     double span = lhi - llo;
-    double extra = nlab ? span * (lab_w + 3) / fmax(plot_w - lab_w - 3, 10) : span * 0.02;
+    /* the labels go in a text column right of the plot area (a side
+     * table), so the x range is the data's in both panels: no empty strip
+     * kept for long feature names */
+    double extra = span * 0.02;
     rad_axes_set_xlim(ax, -lhi - span * 0.02, -llo + extra);
     int rc = lasso_ticks(ax, llo, lhi);
 
@@ -547,12 +532,19 @@ RadFigure *rad_chart_lasso(const double *lambda, size_t nlambda, const double *b
     for (size_t i = 1; i < nlab; i++)
         if (lab[i - 1].y - lab[i].y < min_gap)
             lab[i].y = lab[i - 1].y - min_gap;
-    for (size_t i = 0; i < nlab && rc == 0; i++) {
-        RadStyle t = text_style(7, RAD_HALIGN_LEFT, RAD_VALIGN_MIDDLE);
-        t.color = text_color(rad_palette(lab[i].j));
-        t.avoid = 1; /* in a small page cell, crowded labels are left out */
-        rc |= rad_axes_text(ax, xs[klast] + span * 0.015, lab[i].y, names && names[lab[i].j] ? names[lab[i].j] : "?",
-                            &t);
+    /* in their lines' colours (darkened for text); crowded ones are left
+     * out when drawn in a small page cell */
+    const char *lcell[6];
+    double ly[6];
+    RadColor lcol[6];
+    for (size_t i = 0; i < nlab; i++) {
+        lcell[i] = names && names[lab[i].j] ? names[lab[i].j] : "?";
+        ly[i] = lab[i].y;
+        lcol[i] = rad_palette(lab[i].j);
+    }
+    if (nlab && rc == 0) {
+        rc |= rad_axes_side_table(ax, NULL, 1, NAN, ly, nlab, lcell);
+        rc |= rad_axes_side_colors(ax, lcol, nlab);
     }
     /* non-zero counts along the top at about 6 positions */
     {
@@ -595,6 +587,13 @@ RadFigure *rad_chart_lasso(const double *lambda, size_t nlambda, const double *b
         rad_axes_set_xlim(bx, -lhi - span * 0.02, -llo + extra);
         if (lasso_ticks(bx, llo, lhi) != 0)
             return fail_free(f);
+        /* the same labels, never drawn (no y of theirs is in range), give
+         * this panel the path panel's right margin: the two x axes align */
+        if (nlab) {
+            double none[6] = {NAN, NAN, NAN, NAN, NAN, NAN};
+            if (rad_axes_side_table(bx, NULL, 1, NAN, none, nlab, lcell) != 0)
+                return fail_free(f);
+        }
         size_t m = cv->n;
         double *cx = malloc(m * sizeof *cx), *cy = malloc(m * sizeof *cy), *c0 = malloc(m * sizeof *c0),
                *c1 = malloc(m * sizeof *c1);

@@ -223,7 +223,8 @@ RadFigure *rad_chart_km(const double *time, const double *event, const int *grou
         kept++;
     }
 
-    f = rad_chart_begin(o, 120, ngroups > 1 || k->risk_table ? 100 : 85, k->time_label ? k->time_label : "Time",
+    /* taller with more groups: each adds a risk-table row and a legend row */
+    f = rad_chart_begin(o, 120, ngroups > 1 || k->risk_table ? fmin(250, 100 + 9 * (double)(ngroups > 2 ? ngroups - 2 : 0)) : 85, k->time_label ? k->time_label : "Time",
                         "Survival probability", &(RadAxes *){NULL});
     if (!f)
         goto fail;

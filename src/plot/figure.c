@@ -232,8 +232,10 @@ static void side_clear(RadAxes *ax)
     free(ax->side_heads);
     free(ax->side_cells);
     free(ax->side_y);
+    free(ax->side_colors);
     ax->side_heads = ax->side_cells = NULL;
     ax->side_y = NULL;
+    ax->side_colors = NULL;
     ax->side_nrow = ax->side_ncol = 0;
 }
 
@@ -498,7 +500,10 @@ static RadAxes *axes_copy(const RadAxes *a)
     }
     b->side_heads = b->side_cells = NULL;
     b->side_y = NULL;
+    b->side_colors = NULL;
     b->side_nrow = b->side_ncol = 0;
+    if (a->side_colors)
+        b->side_colors = dup_mem(a->side_colors, a->side_nrow * sizeof(RadColor), &fail);
     if (a->side_ncol) {
         b->side_heads = calloc(a->side_ncol, sizeof(char *));
         b->side_cells = calloc(a->side_nrow * a->side_ncol + 1, sizeof(char *));
@@ -965,6 +970,21 @@ int rad_axes_side_table(RadAxes *ax, const char *const *headings, size_t ncol, d
         side_clear(ax);
         return rad_error_set("out of memory (text columns)");
     }
+    return 0;
+}
+
+int rad_axes_side_colors(RadAxes *ax, const RadColor *colors, size_t nrow)
+{
+    if (nrow != ax->side_nrow || ax->side_ncol == 0)
+        return rad_error_set("text column colours: %zu given for %zu rows (set the columns first)", nrow,
+                             ax->side_nrow);
+    RadColor *c = malloc((nrow ? nrow : 1) * sizeof *c);
+    if (!c)
+        return rad_error_set("out of memory (text columns)");
+    if (nrow)
+        memcpy(c, colors, nrow * sizeof *c);
+    free(ax->side_colors);
+    ax->side_colors = c;
     return 0;
 }
 

@@ -11,14 +11,17 @@
  * Units: figure geometry in mm; line widths, marker and font sizes in
  * points (1/72 inch); data items in data coordinates of their axes.
  * Rendering uses cairo (anti-aliased shapes, DejaVu Sans text) and writes
- * RGB PNG through libpng with text chunks (rad_figure_save).
+ * RGB PNG through libpng with text chunks, or vector PDF / SVG through
+ * cairo's own surfaces (rad_figure_save picks by extension).
  *
  * Layout: margins are measured from the rendered text (tick labels, axis
  * labels, titles, table rows), so no label is clipped; a legend goes into
  * the inside corner that covers the fewest data points, or outside (on the
  * right, or below when wide) when every corner would cover data.
- * rad_figure_layout reports the
- * boxes the renderer used, for tests.
+ * Tick labels that would touch are thinned,
+ * named x ticks turn upright, long row names and labels wrap.
+ * rad_figure_layout reports the boxes the renderer used, every piece of
+ * text on its own, for tests.
  *
  * Errors follow librad's rule: -1 / NULL and rad_error_message().
  */
@@ -237,6 +240,12 @@ int rad_axes_table(RadAxes *ax, const char *heading, const char *const *row_labe
  * clipped and never squeezed into the data.  Replaces any earlier one. */
 int rad_axes_side_table(RadAxes *ax, const char *const *headings, size_t ncol, double heading_y, const double *y,
                         size_t nrow, const char *const *cells);
+
+/* Colours of the side table's rows (nrow = the table's rows; text is drawn
+ * darkened where a colour is too light to read on white): the labels of
+ * lasso paths in their lines' colours.  Cells that would overlap the cell
+ * above them in a column are left out when drawn. */
+int rad_axes_side_colors(RadAxes *ax, const RadColor *colors, size_t nrow);
 
 /* ---- rendering ---------------------------------------------------------------- */
 

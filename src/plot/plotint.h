@@ -74,6 +74,7 @@ struct RadAxes {
     char **side_heads;
     char **side_cells;
     double *side_y;
+    RadColor *side_colors; /* per row, or NULL: black */
     double side_head_y;
     size_t side_nrow, side_ncol;
 };

@@ -17,7 +17,9 @@
  * else in rows under the x axis.
  *
  * The PNG is written by libpng (io.h rad_png_write_pixels) as 8-bit RGB
- * with pHYs = the dpi and text chunks carrying the provenance.
+ * with pHYs = the dpi and text chunks carrying the provenance; PDF and SVG
+ * are drawn by the same code on cairo's vector surfaces (1 unit = 1 pt),
+ * collected in memory and written atomically with the same provenance.
  */
 #include <cairo.h>
 #include <cairo-pdf.h>
@@ -411,6 +413,19 @@ static void make_ticks(const RadAxes *ax, int axis, double lo, double hi, double
 }
 
 /* ---- drawing primitives ------------------------------------------------------------------ */
+
+/* A colour dark enough for text on white (relative luminance at most
+ * 0.4): coloured row labels of a yellow or sky-blue series stay readable. */
+static RadColor text_color(RadColor col)
+{
+    double lum = 0.2126 * col.r + 0.7152 * col.g + 0.0722 * col.b;
+    if (lum > 0.4) {
+        col.r *= 0.4 / lum;
+        col.g *= 0.4 / lum;
+        col.b *= 0.4 / lum;
+    }
+    return col;
+}
 
 static void set_color(Ctx *c, RadColor col)
 {
@@ -1079,19 +1094,10 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
         }
         top += title_h + PAD;
     }
-    /* a y label longer than the plot is high goes on two lines */
     char ylab[256] = "";
-    double ylab_h = lab_h;
-    if (ax->ylabel) {
-        double w, h;
+    double ylab_h = lab_h, ylab_fs = fl;
+    if (ax->ylabel)
         snprintf(ylab, sizeof ylab, "%s", ax->ylabel);
-        text_size(c, ylab, fl, 0, &w, &h);
-        double avail = 0.8 * (cell.y1 - cell.y0 - top) - (TICK_LEN + 2 + xth + 2 * PAD + lab_h);
-        if (w > avail) {
-            break_middle(ylab);
-            text_size(c, ylab, fl, 0, &w, &ylab_h);
-        }
-    }
     if (ax->frame)
         top = fmax(top, PAD + yth / 2);
     if (ax->ylabel)
@@ -1122,6 +1128,24 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
                 }
         }
         left = fmax(left, tab_label_w + tab_cell_half + 8 + PAD);
+    }
+    /* a y label longer than the plot is high goes on two lines, and
+     * shrinks (to 6 pt) when even that is too long */
+    if (ax->ylabel) {
+        double w, h, avail = 0.95 * (cell.y1 - cell.y0 - top - bottom);
+        text_size(c, ylab, fl, 0, &w, &h);
+        if (w > avail) {
+            break_middle(ylab);
+            text_size(c, ylab, fl, 0, &w, &ylab_h);
+            left += ylab_h - lab_h;
+        }
+        if (w > avail && avail > 0) {
+            ylab_fs = fmax(6, fl * avail / w);
+            double h2;
+            text_size(c, ylab, ylab_fs, 0, &w, &h2);
+            left -= ylab_h - h2;
+            ylab_h = h2;
+        }
     }
     if (ax->frame) {
         left = fmax(left, first_half + PAD);
@@ -1216,6 +1240,16 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
         f.my.log = ax->scale[1] == RAD_SCALE_LOG;
         f.my.p0 = ax->yreverse ? f.plot.y0 : f.plot.y1;
         f.my.p1 = ax->yreverse ? f.plot.y1 : f.plot.y0;
+        int inside = lp == RAD_LEGEND_TOPRIGHT || lp == RAD_LEGEND_TOPLEFT || lp == RAD_LEGEND_BOTTOMRIGHT ||
+                     lp == RAD_LEGEND_BOTTOMLEFT;
+        if (inside && pass == 0 &&
+            (ld.w + 8 > f.plot.x1 - f.plot.x0 || ld.h + 8 > f.plot.y1 - f.plot.y0)) {
+            /* a legend asked inside that does not fit the plot area (a
+             * small page cell) goes under the axis instead */
+            lp = RAD_LEGEND_BELOW;
+            bottom += below_h;
+            continue;
+        }
         if (lp != RAD_LEGEND_AUTO || pass == 1)
             break;
         /* choose the emptiest inside corner */
@@ -1356,7 +1390,7 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
     }
     if (ax->ylabel) {
         double yx = ax->frame ? f.plot.x0 - TICK_LEN - 2 - ytw - PAD - ylab_h / 2 : f.plot.x0 - PAD - ylab_h / 2;
-        Rect r = draw_text(c, fmax(cell.x0 + PAD + ylab_h / 2, yx), (f.plot.y0 + f.plot.y1) / 2, ylab, fl, 0,
+        Rect r = draw_text(c, fmax(cell.x0 + PAD + ylab_h / 2, yx), (f.plot.y0 + f.plot.y1) / 2, ylab, ylab_fs, 0,
                            RAD_HALIGN_CENTER, RAD_VALIGN_MIDDLE, 90, black);
         add_box_text(c, "ylabel", ai, r, 1);
     }
@@ -1379,10 +1413,33 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
             y += tab_row;
         }
         double tol = (xhi - xlo) * 1e-9;
+        /* columns whose cells would touch their neighbours' (a narrow
+         * figure) are thinned: every k-th kept, from the first */
+        size_t colstep = 1;
+        for (; colstep < ax->tab_ncol; colstep++) {
+            int ok = 1;
+            double last = -INFINITY;
+            for (size_t k = 0; k < ax->tab_ncol && ok; k += colstep) {
+                double v = ax->tab_x[k];
+                if (!(v >= xlo - tol && v <= xhi + tol) || !usable(ax, 0, v))
+                    continue;
+                double half = 0, w, h;
+                for (size_t r = 0; r < ax->tab_nrow; r++) {
+                    text_size(c, ax->tab_cells[r * ax->tab_ncol + k], ft, 0, &w, &h);
+                    half = fmax(half, w / 2);
+                }
+                double px = fwd(&f.mx, v);
+                if (px - half < last + 4)
+                    ok = 0;
+                last = px + half;
+            }
+            if (ok)
+                break;
+        }
         for (size_t r = 0; r < ax->tab_nrow; r++) {
             tb = rect_union(tb, put_text(c, "tablecell", f.plot.x0 - 8 - tab_cell_half, y, ax->tab_rows[r], ft, 0, RAD_HALIGN_RIGHT,
-                                          RAD_VALIGN_MIDDLE, 0, ax->tab_colors[r]));
-            for (size_t k = 0; k < ax->tab_ncol; k++) {
+                                          RAD_VALIGN_MIDDLE, 0, text_color(ax->tab_colors[r])));
+            for (size_t k = 0; k < ax->tab_ncol; k += colstep) {
                 double v = ax->tab_x[k];
                 if (!(v >= xlo - tol && v <= xhi + tol) || !usable(ax, 0, v))
                     continue;
@@ -1403,12 +1460,23 @@ static void render_axes(Ctx *c, const RadAxes *ax, Rect cell)
             if (ax->side_heads[k] && ax->side_head_y >= fmin(ylo, yhi) - tol && ax->side_head_y <= fmax(ylo, yhi) + tol)
                 sb = rect_union(sb, put_text(c, "sidecell", x, fwd(&f.my, ax->side_head_y), ax->side_heads[k], ft, 1,
                                               RAD_HALIGN_LEFT, RAD_VALIGN_MIDDLE, 0, black));
+            Rect last = EMPTY;
             for (size_t i = 0; i < ax->side_nrow; i++) {
                 double v = ax->side_y[i];
                 if (!(v >= fmin(ylo, yhi) - tol && v <= fmax(ylo, yhi) + tol))
                     continue;
-                sb = rect_union(sb, put_text(c, "sidecell", x, fwd(&f.my, v), ax->side_cells[i * ax->side_ncol + k], ft, 0,
-                                              RAD_HALIGN_LEFT, RAD_VALIGN_MIDDLE, 0, black));
+                const char *cell_text = ax->side_cells[i * ax->side_ncol + k];
+                /* measure first: a cell that would overlap the one drawn
+                 * above it in this column is left out */
+                Rect r = draw_text(c, x, fwd(&f.my, v), cell_text, ft, 0, RAD_HALIGN_LEFT, RAD_VALIGN_MIDDLE, 0,
+                                   rad_rgba(0, 0, 0, 0));
+                if (cell_text[0] && last.y1 > last.y0 && r.y0 < last.y1 - 0.25 && last.y0 < r.y1 - 0.25)
+                    continue;
+                RadColor col = ax->side_colors ? text_color(ax->side_colors[i]) : black;
+                sb = rect_union(sb, put_text(c, "sidecell", x, fwd(&f.my, v), cell_text, ft, 0, RAD_HALIGN_LEFT,
+                                              RAD_VALIGN_MIDDLE, 0, col));
+                if (cell_text[0])
+                    last = r;
             }
             x += side_w[k] + 10;
         }
@@ -1526,7 +1594,18 @@ static void render_figure(Ctx *c, const RadFigure *fig, Rect area)
         top = r.y1 + PAD;
     }
     if (fig->subtitle) {
-        Rect r = draw_text(c, (area.x0 + area.x1) / 2, top, fig->subtitle, 9, 0, RAD_HALIGN_CENTER, RAD_VALIGN_TOP, 0,
+        /* as the title: shrink to at most 70 %, then break in the middle */
+        double size = 9, tw, th, avail = area.x1 - area.x0 - 2 * PAD;
+        char buf[512];
+        snprintf(buf, sizeof buf, "%s", fig->subtitle);
+        text_size(c, buf, size, 0, &tw, &th);
+        if (tw > avail && avail > 0) {
+            size = fmax(size * avail / tw, size * 0.7);
+            text_size(c, buf, size, 0, &tw, &th);
+            if (tw > avail)
+                break_middle(buf);
+        }
+        Rect r = draw_text(c, (area.x0 + area.x1) / 2, top, buf, size, 0, RAD_HALIGN_CENTER, RAD_VALIGN_TOP, 0,
                            rad_grey(0.3));
         add_box_text(c, "title", -1, r, 1);
         top = r.y1 + PAD;
@@ -1825,8 +1904,9 @@ static int save_vector(const RadFigure *fig, const char *path, int pdf, const Ra
             cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, fig->description);
         if (kw[0])
             cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, kw);
-        if (have_time)
-            cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, when);
+        /* cairo writes the current time unless told otherwise; an empty
+         * date leaves CreationDate out (reproducible mode, as the PNG) */
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, have_time ? when : "");
     } else
         cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
     Ctx c;
@@ -1875,9 +1955,9 @@ int rad_figure_save(const RadFigure *fig, const char *path, double dpi, const Ra
     if (strcmp(ext, ".png") == 0)
         return save_png(fig, path, dpi, &m);
     if (strcmp(ext, ".pdf") == 0 || strcmp(ext, ".svg") == 0) {
-        int w, h;
-        if (check_pixels(fig, dpi, &w, &h) != 0)
-            return -1;
+        /* vector output has no pixels; the dpi is still checked, as for PNG */
+        if (!(dpi >= 30 && dpi <= 1200))
+            return rad_error_set("dpi %g: use 30 to 1200 (300 for journals)", dpi);
         return save_vector(fig, path, strcmp(ext, ".pdf") == 0, &m);
     }
     return rad_error_set("cannot save '%s': the file name must end in .png, .pdf or .svg (the format follows "

@@ -22,8 +22,10 @@ B.call("save: unwritable directory (PNG)", function() fig:save(B.dir .. "/no/suc
        "check that the folder exists", {writes = {B.dir .. "/no/such/dir/fig.png"}})
 B.call("save: unwritable directory (PDF)", function() fig:save(B.dir .. "/no/such/dir/fig.pdf") end,
        "check that the folder exists", {writes = {B.dir .. "/no/such/dir/fig.pdf"}})
-B.call("save: too many pixels", function() fig:save(B.dir .. "/big.svg", {width = 2000, dpi = 1200}) end,
-       "lower the dpi or the size", {writes = {B.dir .. "/big.svg"}})
+B.call("save: too many pixels", function() fig:save(B.dir .. "/big.png", {width = 2000, dpi = 1200}) end,
+       "lower the dpi or the size", {writes = {B.dir .. "/big.png"}})
+B.call("save: dpi out of range for a PDF", function() fig:save(B.dir .. "/f.pdf", {dpi = 5000}) end,
+       "dpi must be 30 to 1200", {writes = {B.dir .. "/f.pdf"}})
 
 -- chart input
 B.call("km: missing column", function() rad.plot.km(t, {time = "time", event = "e"}) end,

@@ -121,6 +121,18 @@ check(rad.plot.km(lung, {time = "time", event = "status", group = "ecog", title 
       "km: 4 groups")
 check(rad.plot.km(lung, {time = "time", event = "status", group = "sexf", width = 90, height = 70}), "km: small")
 
+do -- 8 groups with long names, a risk table every 100 days
+  local inst = {}
+  for i, v in ipairs(lung:col("inst")) do
+    inst[i] = v == rad.NA and rad.NA or ("institution with a long name " .. (math.floor(v) % 8))
+  end
+  lung:add("inst8", inst)
+  local times = {}
+  for k = 0, 10 do times[#times + 1] = 100 * k end
+  check(rad.plot.km(lung, {time = "time", event = "status", group = "inst8", times = times}), "km: 8 long groups")
+  check(rad.plot.km(lung, {time = "time", event = "status", group = "inst8", times = times, width = 100}),
+        "km: 8 long groups, 100 mm wide")
+end
 local lc = lung:drop_na({"age", "sex", "ph.ecog"})
 local cox = rad.cox(lc, {time = "time", event = "status", x = {"age", "sex", "ph.ecog"}})
 local lp = cox:predict(lc)
@@ -191,11 +203,34 @@ for _, kind in ipairs{"box", "violin", "strip"} do
         kind .. ": 10 long groups, one of one")
 end
 check(rad.plot.waterfall(lung, {score = "age", outcome = "status"}), "waterfall")
+check(rad.plot.waterfall(lung, {score = "age", outcome = "status", labels = {"alive at the end of follow-up",
+                                                                              "died during follow-up"}, width = 70}),
+      "waterfall: long outcome labels, 70 mm")
+do
+  local long = {}
+  for i = 1, 20 do long[i] = feats[i] end
+  local names = {}
+  for i = 1, 20 do names[i] = "wavelet_LLH_glszm_SmallAreaLowGrayLevelEmphasis_" .. i end
+  local m = {}
+  for i = 1, 20 do m[i] = {} for j = 1, 20 do m[i][j] = i == j and 1 or ((i * j) % 7 - 3) / 4 end end
+  check(rad.plot.heatmap(m, {names = names, order = "none"}), "heatmap: 20 long names")
+end
+check(rad.plot.dca({dca, dca}, {labels = {"Cox model with age, sex and ECOG", "The same model again, for width"},
+                                width = 80}), "dca: two long labels, 80 mm")
 
 -- ---- report page ---------------------------------------------------------------------------------
 local km = rad.plot.km(lung, {time = "time", event = "status", group = "sex"})
 check(rad.plot.page{figures = {km, nomo, rad.plot.forest(mn), rad.plot.lasso(path, cv)}, title = "Report"},
       "page: km, nomogram, forest, lasso")
 
+check(rad.plot.page{figures = {rad.plot.heatmap(wide, {columns = c30}),
+                               rad.plot.box(lung, {y = "age", group = "ecog", kind = "violin"}),
+                               rad.plot.td_roc(lc, {time = "time", event = "status", score = lp, at = {180, 365},
+                                                    unit = "days"}),
+                               rad.plot.dca(dca, {labels = {"Cox (age, sex, ECOG)"}}),
+                               rad.plot.waterfall(lung, {score = "age", outcome = "status"}),
+                               rad.plot.histogram(img, mask, {resegment = {range = {-1000, 3000}}})},
+                   columns = 3, title = "Six panels in three columns", subtitle = "every cell re-laid out"},
+      "page: 6 figures in 3 columns")
 T.diag(nchecked .. " figures checked")
 T.done()

@@ -187,6 +187,15 @@ do
   T.like(tostring(f), "lasso path, 80 features", "lasso: description", true)
   local p1, p2 = plot_box(lay, 1), plot_box(lay, 2)
   T.ok(p1 and p2 and p2.y0 > p1.y1, "lasso: CV panel below the path panel")
+  -- the labels of the 5 largest coefficients sit right of the plot area (not in a strip of it),
+  -- and the CV panel keeps the same plot width, so the two log(lambda) axes line up
+  local sc = boxes(lay, "sidecell")
+  T.is(#sc, 5, "lasso: 5 coefficient labels")
+  local right = true
+  for _, b in ipairs(sc) do right = right and b.x0 >= p1.x1 end
+  T.ok(right, "lasso: labels right of the path panel's plot area")
+  T.ok(math.abs(p1.x0 - p2.x0) < 0.5 and math.abs(p1.x1 - p2.x1) < 0.5,
+       string.format("lasso: panels aligned (x %.1f..%.1f and %.1f..%.1f)", p1.x0, p1.x1, p2.x0, p2.x1))
   -- coloured paths: many non-white pixels in the path panel, CV points in the lower one
   T.ok(count_dark(img, p1.x0, p1.y0, p1.x1, p1.y1, 200) > 2000, "lasso: paths drawn")
   T.ok(count_dark(img, p2.x0, p2.y0, p2.x1, p2.y1, 200) > 500, "lasso: CV curve drawn")
@@ -266,6 +275,19 @@ do
   local f1 = rad.plot.nomogram(validate.nomogram(m1, {at = 365, data = lung}))
   T.like(tostring(f1), "nomogram, 1 term, survival at 365", "nomogram: single term", true)
   check(f1, "nomogram1")
+  -- at 30 days survival only runs from about 0.97 to 0.94 over the points: the scale is drawn on
+  -- that narrow range (it had one label before), on the row of the last row name
+  local f30 = rad.plot.nomogram(validate.nomogram(m1, {at = 30, data = lung}), {at_label = "30 days"})
+  local l30 = f30:layout()
+  local rows = boxes(l30, "ytick")
+  T.is(#rows, 4, "nomogram: 4 row names (Points, age, Total points, Survival) as measured labels")
+  local last = rows[1]
+  for _, b in ipairs(rows) do if b.y0 > last.y0 then last = b end end
+  local nlab = 0
+  for _, b in ipairs(boxes(l30, "text")) do
+    if b.y1 > last.y0 - (last.y1 - last.y0) and b.y0 < last.y1 then nlab = nlab + 1 end
+  end
+  T.ok(nlab >= 3, "nomogram: survival at 30 days has " .. nlab .. " scale labels (at least 3)")
   T.errors(function() rad.plot.nomogram({}) end, "validate.nomogram", "nomogram: wrong input")
 end
 
@@ -299,6 +321,29 @@ do
   T.like(tostring(fk), "Kruskal-Wallis p = 0.68", "box: Kruskal-Wallis p as R", true)
   check(fk, "box_kw")
   -- one group, missing values noted
+  -- a group of one is a point (about 5 pt tall), not a violin; the other group's violin keeps its
+  -- tails inside the plot area (the axis covers them)
+  do
+    local one = rad.table.new{{"y", {1, 2, 3, 4, 5, 10}}, {"g", {"a", "a", "a", "a", "a", "b"}}}
+    for _, kind in ipairs{"box", "violin", "strip"} do
+      local img1, lay1 = check(rad.plot.box(one, {y = "y", group = "g", kind = kind}), kind .. "_one")
+      local pb = plot_box(lay1)
+      local x = xpix(pb, 0.4, 2.6, 2)
+      local rows = 0
+      for j = math.floor(pb.y0), math.ceil(pb.y1) - 1 do
+        if px(img1, x, j) < 160 then rows = rows + 1 end
+      end
+      -- a 5 pt marker with its outline is 12 px at 150 dpi, plus a pixel of anti-aliasing each side
+      T.ok(rows > 0 and rows <= 14, kind .. ": the group of one is a point (" .. rows .. " dark rows at its x)")
+      if kind == "violin" then
+        local x1 = xpix(pb, 0.4, 2.6, 1)
+        -- (the x axis line, 0.8 pt, reaches 2 px above the plot area's bottom)
+        T.ok(count_dark(img1, x1 - 3, pb.y0, x1 + 3, pb.y0 + 2, 250) == 0 and
+             count_dark(img1, x1 - 3, pb.y1 - 5, x1 + 3, pb.y1 - 3, 250) == 0,
+             "violin: nothing drawn at the top and bottom edges of the plot area (the tails are not cut)")
+      end
+    end
+  end
   local f1 = rad.plot.box(lung, {y = "wt.loss", kind = "violin"})
   T.like(tostring(f1), "violin plot, 1 group", "box: one group", true)
   T.like(table.concat(f1:notes(), "\n"), "14 rows with a missing value", "box: NA rows noted", true)

@@ -386,6 +386,8 @@ static void test_png(void)
                has_bytes(doc, len, "/Subject (test figure)") &&
                has_bytes(doc, len, "/Keywords (source: radlab study.lua; radlab settings digest: 0123abcd)"),
            "PDF document information: Creator, Title, Subject, source and digest");
+    tap_ok(doc && (!has_bytes(doc, len, "/CreationDate") || getenv("SOURCE_DATE_EPOCH")),
+           "reproducible PDF: no CreationDate");
     free(doc);
     remove(vec);
     snprintf(vec, sizeof vec, "%s/km.Svg", dir);
