@@ -1086,3 +1086,24 @@ size_t radl_alias_terms(lua_State *L, const double *x, size_t n, size_t p, const
         radl_fail(L, "%s: no term can be estimated: every term in x is constant or aliased", fname);
     return pk;
 }
+
+/* ---- text built line by line ----------------------------------------------------- */
+
+void radl_lines_add(lua_State *L, int lines, const char *line)
+{
+    lua_pushstring(L, line);
+    lua_rawseti(L, lines, (lua_Integer)lua_rawlen(L, lines) + 1);
+}
+
+int radl_lines_join(lua_State *L, int lines)
+{
+    luaL_Buffer b;
+    lines = lua_absindex(L, lines);
+    luaL_buffinit(L, &b);
+    for (lua_Integer k = 1; k <= (lua_Integer)lua_rawlen(L, lines); k++) {
+        lua_rawgeti(L, lines, k);
+        luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
+    return 1;
+}

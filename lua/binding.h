@@ -203,6 +203,13 @@ extern const char *const radl_interp_names[];
 extern const char *const radl_disc_names[];
 extern const char *const radl_ivh_names[];
 
+/* Text built line by line (printing a fit): append `line` to the Lua array
+ * at stack index `lines`; radl_lines_join pushes their concatenation.  No
+ * pointer into a growing buffer is kept while Lua values are read, the
+ * mistake that made __tostring read freed memory. */
+void radl_lines_add(lua_State *L, int lines, const char *line);
+int radl_lines_join(lua_State *L, int lines);
+
 /* The `rad` module. */
 int luaopen_rad(lua_State *L);
 

@@ -652,25 +652,6 @@ static int m_zph(lua_State *L)
  * in a luaL_Buffer: the fields read between the lines would sit on top of
  * the buffer's box, and once the buffer grows (a fit with many terms) it
  * would write through a stale pointer. */
-static void add_line(lua_State *L, const char *line)
-{
-    lua_pushstring(L, line);
-    lua_rawseti(L, 2, (lua_Integer)lua_rawlen(L, 2) + 1);
-}
-
-static int join_lines(lua_State *L)
-{
-    luaL_Buffer b;
-    lua_settop(L, 2);
-    luaL_buffinit(L, &b);
-    for (lua_Integer k = 1; k <= (lua_Integer)lua_rawlen(L, 2); k++) {
-        lua_rawgeti(L, 2, k);
-        luaL_addvalue(&b);
-    }
-    luaL_pushresult(&b);
-    return 1;
-}
-
 static int m_tostring(lua_State *L)
 {
     char line[512];
@@ -685,12 +666,12 @@ static int m_tostring(lua_State *L)
              "ties = %s)\n", (int)lua_tointeger(L, -4), (int)lua_tointeger(L, -3), (int)lua_tointeger(L, -2),
              lua_tostring(L, -1) ? lua_tostring(L, -1) : "?");
     lua_pop(L, 4);
-    add_line(L, line);
+    radl_lines_add(L, 2, line);
     lua_getfield(L, 1, "robust");
     snprintf(line, sizeof line, "%-20s %12s %10s %10s %8s %10s %23s\n", "term", "coef", "HR",
              lua_toboolean(L, -1) ? "robust SE" : "SE", "z", "p", "HR 95% CI");
     lua_pop(L, 1);
-    add_line(L, line);
+    radl_lines_add(L, 2, line);
     lua_getfield(L, 1, "terms");
     int ti = lua_gettop(L);
     for (lua_Integer k = 1; k <= (lua_Integer)lua_rawlen(L, ti); k++) {
@@ -704,13 +685,13 @@ static int m_tostring(lua_State *L)
             snprintf(line, sizeof line, "%-20s %12s %10s %10s %8s %10s  (%s: not estimated)\n", term, "NA", "NA",
                      "NA", "NA", "NA", why);
             lua_settop(L, ti + 1);
-            add_line(L, line);
+            radl_lines_add(L, 2, line);
         } else if (term) {
             snprintf(line, sizeof line, "%-20s %12.5g %10.4g %10.4g %8.3f %10.3g  [%9.4g, %9.4g]\n", term,
                      field_num(L, 1, "coef", term), field_num(L, 1, "hr", term), field_num(L, 1, "se", term),
                      field_num(L, 1, "z", term), field_num(L, 1, "p", term), field_num(L, 1, "hr_lower", term),
                      field_num(L, 1, "hr_upper", term));
-            add_line(L, line);
+            radl_lines_add(L, 2, line);
         }
         lua_pop(L, 1);
     }
@@ -721,22 +702,23 @@ static int m_tostring(lua_State *L)
     snprintf(line, sizeof line, "Concordance %.4f; log-likelihood %.6g (null %.6g)\n", lua_tonumber(L, -3),
              lua_tonumber(L, -2), lua_tonumber(L, -1));
     lua_pop(L, 3);
-    add_line(L, line);
+    radl_lines_add(L, 2, line);
     static const char *const tests[] = {"lr", "wald", "score"};
     static const char *const labels[] = {"Likelihood ratio test", "Wald test", "Score (logrank) test"};
     for (int k = 0; k < 3; k++) {
         snprintf(line, sizeof line, "%-22s = %.4g on %d df, p = %.3g%s", labels[k], field_num(L, 1, tests[k], "chisq"),
                  (int)field_num(L, 1, tests[k], "df"), field_num(L, 1, tests[k], "p"), k < 2 ? "\n" : "");
-        add_line(L, line);
+        radl_lines_add(L, 2, line);
     }
     if (lua_getfield(L, 1, "warning") == LUA_TSTRING) {
         snprintf(line, sizeof line, "\nwarning: %s", lua_tostring(L, -1));
         lua_pop(L, 1);
-        add_line(L, line);
+        radl_lines_add(L, 2, line);
     } else {
         lua_pop(L, 1);
     }
-    return join_lines(L);
+    lua_settop(L, 2);
+    return radl_lines_join(L, 2);
 }
 
 void radl_open_cox(lua_State *L)

@@ -164,18 +164,12 @@ static int l_settings_check(lua_State *L)
 
 static RadFeatureSet **fs_push(lua_State *L)
 {
-    RadFeatureSet **box = lua_newuserdatauv(L, sizeof *box, 0);
-    *box = NULL;
-    luaL_setmetatable(L, RADL_FEATURESET);
-    return box;
+    return (RadFeatureSet **)radl_box_push(L, RADL_FEATURESET);
 }
 
 static RadFeatureSet *fs_check(lua_State *L, int idx)
 {
-    RadFeatureSet **box = luaL_checkudata(L, idx, RADL_FEATURESET);
-    if (!*box)
-        luaL_error(L, "attempt to use a closed FeatureSet");
-    return *box;
+    return radl_box_check(L, idx, RADL_FEATURESET);
 }
 
 static int l_extract(lua_State *L)

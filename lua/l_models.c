@@ -370,25 +370,6 @@ static double field_num(lua_State *L, int idx, const char *tbl, const char *key)
  * in a luaL_Buffer: the fields read between the lines would sit on top of
  * the buffer's box, and once the buffer grows (a fit with many terms) it
  * would write through a stale pointer. */
-static void add_line(lua_State *L, const char *line)
-{
-    lua_pushstring(L, line);
-    lua_rawseti(L, 2, (lua_Integer)lua_rawlen(L, 2) + 1);
-}
-
-static int join_lines(lua_State *L)
-{
-    luaL_Buffer b;
-    lua_settop(L, 2);
-    luaL_buffinit(L, &b);
-    for (lua_Integer k = 1; k <= (lua_Integer)lua_rawlen(L, 2); k++) {
-        lua_rawgeti(L, 2, k);
-        luaL_addvalue(&b);
-    }
-    luaL_pushresult(&b);
-    return 1;
-}
-
 static int m_logistic_tostring(lua_State *L)
 {
     char line[512];
@@ -401,10 +382,10 @@ static int m_logistic_tostring(lua_State *L)
     snprintf(line, sizeof line, "Logistic regression of %s (n = %d, %d rows with missing values dropped)\n",
              lua_tostring(L, -3) ? lua_tostring(L, -3) : "?", (int)lua_tointeger(L, -2), (int)lua_tointeger(L, -1));
     lua_pop(L, 3);
-    add_line(L, line);
+    radl_lines_add(L, 2, line);
     snprintf(line, sizeof line, "%-20s %12s %10s %8s %10s %10s %23s\n", "term", "estimate", "SE", "z", "p", "OR",
              "95% CI");
-    add_line(L, line);
+    radl_lines_add(L, 2, line);
     lua_getfield(L, 1, "terms");
     int ti = lua_gettop(L);
     for (lua_Integer k = 1; k <= (lua_Integer)lua_rawlen(L, ti); k++) {
@@ -418,13 +399,13 @@ static int m_logistic_tostring(lua_State *L)
             snprintf(line, sizeof line, "%-20s %12s %10s %10s %8s %10s  (%s: not estimated)\n", term, "NA", "NA",
                      "NA", "NA", "NA", why);
             lua_settop(L, ti + 1);
-            add_line(L, line);
+            radl_lines_add(L, 2, line);
         } else if (term) {
             snprintf(line, sizeof line, "%-20s %12.5g %10.4g %8.3f %10.3g %10.4g  [%9.4g, %9.4g]\n", term,
                      field_num(L, 1, "coef", term), field_num(L, 1, "se", term), field_num(L, 1, "z", term),
                      field_num(L, 1, "p", term), field_num(L, 1, "or", term), field_num(L, 1, "or_lower", term),
                      field_num(L, 1, "or_upper", term));
-            add_line(L, line);
+            radl_lines_add(L, 2, line);
         }
         lua_pop(L, 1);
     }
@@ -436,8 +417,9 @@ static int m_logistic_tostring(lua_State *L)
     snprintf(line, sizeof line, "deviance %.6g (null %.6g), AIC %.6g, %d IRLS iterations",
              lua_tonumber(L, -4), lua_tonumber(L, -3), lua_tonumber(L, -2), (int)lua_tointeger(L, -1));
     lua_pop(L, 4);
-    add_line(L, line);
-    return join_lines(L);
+    radl_lines_add(L, 2, line);
+    lua_settop(L, 2);
+    return radl_lines_join(L, 2);
 }
 
 /* ---- rad.glmnet_logistic(_cv) ----------------------------------------------------------- */

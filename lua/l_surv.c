@@ -90,18 +90,6 @@ static void set_num(lua_State *L, const char *key, double v)
     lua_setfield(L, -2, key);
 }
 
-static void push_array(lua_State *L, const double *v, size_t n)
-{
-    lua_createtable(L, (int)n, 0);
-    for (size_t i = 0; i < n; i++) {
-        if (isnan(v[i]))
-            radl_push_na(L);
-        else
-            lua_pushnumber(L, v[i]);
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
-    }
-}
-
 /* The numeric column named by option `key` (required), with no missing values. */
 static const RadColumn *num_column(lua_State *L, int oidx, const RadTable *t, const char *fname, const char *key)
 {
@@ -239,21 +227,21 @@ static void push_curve(lua_State *L, const RadKm *km)
     lua_setfield(L, -2, "n");
     lua_pushinteger(L, (lua_Integer)km->events);
     lua_setfield(L, -2, "events");
-    push_array(L, km->time, km->m);
+    radl_push_numbers_na(L, km->time, km->m);
     lua_setfield(L, -2, "time");
-    push_array(L, km->n_risk, km->m);
+    radl_push_numbers_na(L, km->n_risk, km->m);
     lua_setfield(L, -2, "n_risk");
-    push_array(L, km->n_event, km->m);
+    radl_push_numbers_na(L, km->n_event, km->m);
     lua_setfield(L, -2, "n_event");
-    push_array(L, km->n_censor, km->m);
+    radl_push_numbers_na(L, km->n_censor, km->m);
     lua_setfield(L, -2, "n_censor");
-    push_array(L, km->surv, km->m);
+    radl_push_numbers_na(L, km->surv, km->m);
     lua_setfield(L, -2, "surv");
-    push_array(L, km->se, km->m);
+    radl_push_numbers_na(L, km->se, km->m);
     lua_setfield(L, -2, "se");
-    push_array(L, km->lower, km->m);
+    radl_push_numbers_na(L, km->lower, km->m);
     lua_setfield(L, -2, "lower");
-    push_array(L, km->upper, km->m);
+    radl_push_numbers_na(L, km->upper, km->m);
     lua_setfield(L, -2, "upper");
     set_num(L, "median", km->median);
     set_num(L, "median_lower", km->median_lower);
@@ -355,7 +343,7 @@ static void push_at(lua_State *L, const RadKm *km, const double *times, size_t n
         set_num(L, "n_risk", p.n_risk);
         return;
     }
-    push_array(L, times, nt);
+    radl_push_numbers_na(L, times, nt);
     lua_setfield(L, -2, "time");
     for (int f = 0; f < 5; f++) {
         lua_createtable(L, (int)nt, 0);
@@ -512,14 +500,14 @@ static int l_logrank(lua_State *L)
     lua_setfield(L, -2, "trend");
     lua_pushvalue(L, lv);
     lua_setfield(L, -2, "groups");
-    push_array(L, g->lr.n, k);
+    radl_push_numbers_na(L, g->lr.n, k);
     lua_setfield(L, -2, "n");
-    push_array(L, g->lr.observed, k);
+    radl_push_numbers_na(L, g->lr.observed, k);
     lua_setfield(L, -2, "observed");
-    push_array(L, g->lr.expected, k);
+    radl_push_numbers_na(L, g->lr.expected, k);
     lua_setfield(L, -2, "expected");
     if (scores) {
-        push_array(L, scores, k);
+        radl_push_numbers_na(L, scores, k);
         lua_setfield(L, -2, "scores");
     }
     return 1;
@@ -653,11 +641,11 @@ static int l_td_auc(lua_State *L)
         lua_rawseti(L, -2, (lua_Integer)k + 1);
     }
     lua_setfield(L, -2, "controls");
-    push_array(L, nca, nt);
+    radl_push_numbers_na(L, nca, nt);
     lua_setfield(L, -2, "cases");
-    push_array(L, times, nt);
+    radl_push_numbers_na(L, times, nt);
     lua_setfield(L, -2, "times");
-    push_array(L, auc, nt);
+    radl_push_numbers_na(L, auc, nt);
     lua_setfield(L, -2, "auc");
     return 1;
 }
@@ -792,9 +780,9 @@ static int l_brier(lua_State *L)
     if (rad_brier_times(tm, ev, pr, t->nrow, times, k, bs, &ibs) < 0)
         radl_fail(L, "rad.brier: %s", rad_error_message());
     lua_newtable(L);
-    push_array(L, times, k);
+    radl_push_numbers_na(L, times, k);
     lua_setfield(L, -2, "times");
-    push_array(L, bs, k);
+    radl_push_numbers_na(L, bs, k);
     lua_setfield(L, -2, "brier");
     set_num(L, "ibs", ibs);
     set_num(L, "tmax", times[k - 1]);
