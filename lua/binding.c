@@ -383,6 +383,41 @@ void radl_set_path_fields(lua_State *L, size_t nlambda, size_t p, const double *
     lua_setfield(L, -2, "beta");
 }
 
+/* A number as %.4g text (lua_pushfstring has no %g). */
+static void push_number_text(lua_State *L, double v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.4g", v);
+    lua_pushstring(L, buf);
+}
+
+/* print(cv): the size and the two chosen penalties */
+static int cv_tostring(lua_State *L)
+{
+    lua_Integer n, folds, imin, i1se;
+    double lmin, l1se;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_getfield(L, 1, "lambda");
+    n = lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 0;
+    lua_getfield(L, 1, "folds");
+    lua_getfield(L, 1, "index_min");
+    lua_getfield(L, 1, "index_1se");
+    lua_getfield(L, 1, "lambda_min");
+    lua_getfield(L, 1, "lambda_1se");
+    folds = lua_tointeger(L, -5);
+    imin = lua_tointeger(L, -4);
+    i1se = lua_tointeger(L, -3);
+    lmin = lua_tonumber(L, -2);
+    l1se = lua_tonumber(L, -1);
+    lua_pushfstring(L, "CV: %I lambdas, %I folds; lambda_min = ", n, folds);
+    push_number_text(L, lmin);
+    lua_pushfstring(L, " (index %I), lambda_1se = ", imin);
+    push_number_text(L, l1se);
+    lua_pushfstring(L, " (index %I)", i1se);
+    lua_concat(L, 5);
+    return 1;
+}
+
 void radl_set_cv_fields(lua_State *L, size_t nlambda, const double *lambda, const double *cvm, const double *cvsd,
                         double lambda_min, double lambda_1se, size_t index_min, size_t index_1se, lua_Integer folds)
 {
@@ -402,6 +437,19 @@ void radl_set_cv_fields(lua_State *L, size_t nlambda, const double *lambda, cons
     lua_setfield(L, -2, "index_1se");
     lua_pushinteger(L, folds);
     lua_setfield(L, -2, "folds");
+    if (luaL_newmetatable(L, RADL_CV)) {
+        lua_pushcfunction(L, cv_tostring);
+        lua_setfield(L, -2, "__tostring");
+        radl_document_class(L, RADL_CV,
+            "CV: a cross-validated penalised path (rad.coxnet_cv, rad.glmnet_logistic_cv), a Lua table.\n"
+            "  lambda      {values}: the penalties, largest first\n"
+            "  cvm, cvsd   {values}: mean cross-validated deviance per lambda and its standard error\n"
+            "  lambda_min  the lambda of the smallest cvm; index_min its 1-based position\n"
+            "  lambda_1se  the largest lambda with cvm within one cvsd of the minimum; index_1se\n"
+            "  folds       the number of folds (assigned with the seed option)\n"
+            "  fit         the path fitted on all rows (Coxnet or GlmnetPath): fit:coef(cv.index_1se)");
+    }
+    lua_setmetatable(L, -2);
 }
 
 int radl_fail(lua_State *L, const char *fmt, ...)

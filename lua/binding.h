@@ -44,7 +44,9 @@ void radl_set_path_fields(lua_State *L, size_t nlambda, size_t p, const double *
                           const size_t *df, const double *beta, char *const *names);
 
 /* Fields of a cross-validation result on the table at the top: lambda,
- * cvm, cvsd, lambda_min, lambda_1se, index_min, index_1se (1-based), folds. */
+ * cvm, cvsd, lambda_min, lambda_1se, index_min, index_1se (1-based), folds;
+ * the table gets the documented class RADL_CV (help(cv), print(cv)). */
+#define RADL_CV "rad.CV"
 void radl_set_cv_fields(lua_State *L, size_t nlambda, const double *lambda, const double *cvm, const double *cvsd,
                         double lambda_min, double lambda_1se, size_t index_min, size_t index_1se, lua_Integer folds);
 
