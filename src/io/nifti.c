@@ -1,16 +1,16 @@
 /* radlab: NIfTI-1 and NIfTI-2 reading and writing (nifticlib).  SPDX-License-Identifier: GPL-3.0-or-later
  *
- * nifticlib parses headers and computes the qform/sform matrices; radlab
- * checks the magic bytes before nifticlib sees a file (so a text file named
- * .nii gets our message, not the library's stderr chatter) and reads and
- * writes the voxel data itself through znzlib, so that a truncated file is an
- * error instead of zero-filled voxels.
+ * Reading: radlab parses and validates the header itself (see "reading"
+ * below; nifticlib's header conversion crashed on crafted files) and reads
+ * the voxel data through zlib, so that a truncated file is an error instead
+ * of zero-filled voxels.  Writing: nifticlib builds the NIfTI-1 header from
+ * a nifti_image; radlab writes header and data through znzlib, atomically.
  *
  * World coordinates: NIfTI matrices map to RAS+; radlab works in LPS (see
  * image.h), so the first two rows of the matrix are negated on read and on
  * write.  Of the two NIfTI transforms, the sform is used when its code is
- * non-zero, else the qform (nifticlib turns qform code 0 into the "method 1"
- * matrix diag(pixdim)), as nibabel does.
+ * positive, else the qform when its code is positive, else the "method 1"
+ * matrix diag(pixdim), as nifticlib and nibabel do.
  */
 #include <math.h>
 #include <stdint.h>

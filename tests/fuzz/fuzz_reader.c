@@ -41,12 +41,14 @@ static void write_file(const char *p, const uint8_t *data, size_t size)
         abort();
 }
 
+#if RAD_FUZZ_TARGET == FUZZ_NIFTI_GZ || RAD_FUZZ_TARGET == FUZZ_NHDR
 static void write_gzip(const char *p, const uint8_t *data, size_t size)
 {
     gzFile gz = gzopen(p, "wb1");
     if (!gz || (size && gzwrite(gz, data, (unsigned)size) != (int)size) || gzclose(gz) != Z_OK)
         abort();
 }
+#endif
 
 /* Remove this process's folder at exit (libFuzzer exits through exit()). */
 static void cleanup(void)
