@@ -1155,3 +1155,22 @@ int radl_lines_join(lua_State *L, int lines)
     luaL_pushresult(&b);
     return 1;
 }
+
+int radl_dropped_row(lua_State *L, int fit, const char *term, char *line, size_t size)
+{
+    const char *why = "dropped";
+    int top = lua_gettop(L), dropped;
+    fit = lua_absindex(L, fit);
+    /* not a number (rad.NA, NaN or absent): not estimated */
+    dropped = !(lua_getfield(L, fit, "coef") == LUA_TTABLE && lua_getfield(L, -1, term) == LUA_TNUMBER &&
+                !isnan(lua_tonumber(L, -1)));
+    lua_settop(L, top);
+    if (!dropped)
+        return 0;
+    if (lua_getfield(L, fit, "aliased") == LUA_TTABLE && lua_getfield(L, -1, term) == LUA_TSTRING)
+        why = lua_tostring(L, -1);
+    snprintf(line, size, "%-20s %12s %10s %10s %8s %10s  (%s: not estimated)\n", term, "NA", "NA", "NA", "NA", "NA",
+             why);
+    lua_settop(L, top);
+    return 1;
+}

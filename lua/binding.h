@@ -211,6 +211,10 @@ extern const char *const radl_ivh_names[];
  * mistake that made __tostring read freed memory. */
 void radl_lines_add(lua_State *L, int lines, const char *line);
 int radl_lines_join(lua_State *L, int lines);
+/* The printed row of a term left out of the fit table at `fit` (coef NA:
+ * constant or aliased, as R prints NA): written into line, returns 1; 0
+ * when the term was estimated. */
+int radl_dropped_row(lua_State *L, int fit, const char *term, char *line, size_t size);
 
 /* The `rad` module. */
 int luaopen_rad(lua_State *L);

@@ -391,13 +391,7 @@ static int m_logistic_tostring(lua_State *L)
     for (lua_Integer k = 1; k <= (lua_Integer)lua_rawlen(L, ti); k++) {
         lua_rawgeti(L, ti, k);
         const char *term = lua_tostring(L, -1);
-        if (term && isnan(field_num(L, 1, "coef", term))) {
-            /* a term left out of the fit (constant or aliased), as R prints NA */
-            const char *why = "dropped";
-            if (lua_getfield(L, 1, "aliased") == LUA_TTABLE && lua_getfield(L, -1, term) == LUA_TSTRING)
-                why = lua_tostring(L, -1); /* a literal kept by the fit table */
-            snprintf(line, sizeof line, "%-20s %12s %10s %10s %8s %10s  (%s: not estimated)\n", term, "NA", "NA",
-                     "NA", "NA", "NA", why);
+        if (term && radl_dropped_row(L, 1, term, line, sizeof line)) {
             lua_settop(L, ti + 1);
             radl_lines_add(L, 2, line);
         } else if (term) {
