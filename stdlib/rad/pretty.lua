@@ -189,6 +189,18 @@ local function module_listing(t, name, opts)
   local width, pad = 100, 16
   local out = {name .. ": help(" .. name .. ".NAME) explains one; help() explains help"}
   out[1 + #out] = format("  %-" .. pad - 2 .. "s%s", "functions", wrap(funcs, (" "):rep(pad), width))
+  -- the stdlib modules (rad.doc.modules) not loaded yet: rad.demo etc. load on first use
+  local okd, doc = pcall(require, "rad.doc")
+  if okd and type(doc) == "table" and type(doc.modules) == "table" then
+    local mods = {}
+    for _, m in ipairs(doc.modules) do
+      if rawget(t, m) == nil then mods[#mods + 1] = m end
+    end
+    sort(mods)
+    if #mods > 0 then
+      out[#out + 1] = format("  %-" .. pad - 2 .. "s%s", "modules", wrap(mods, (" "):rep(pad), width))
+    end
+  end
   for _, k in ipairs(subs) do
     local inner = {}
     for kk, vv in next, rawget(t, k) do
