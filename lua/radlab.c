@@ -316,13 +316,15 @@ static const char help_source[] =
 static const char lazy_source[] =
     "local rad = ...\n"
     "if getmetatable(rad) ~= nil then return end\n"
-    "setmetatable(rad, {__index = function(_, k)\n"
-    "  if type(k) ~= 'string' or not k:match('^[%a_][%w_]*$') then return nil end\n"
-    "  local ok, doc = pcall(require, 'rad.doc')\n"
-    "  if not ok or type(doc) ~= 'table' then return nil end\n"
-    "  for _, m in ipairs(doc.modules) do\n"
-    "    if m == k then return require('rad.' .. k) end\n"
-    "  end\n"
+    "-- __modules: the names, for completion (which reads it raw)\n"
+    "local names = {}\n"
+    "local ok, doc = pcall(require, 'rad.doc')\n"
+    "if ok and type(doc) == 'table' then\n"
+    "  for _, m in ipairs(doc.modules) do names[m] = 'rad.' .. m end\n"
+    "end\n"
+    "setmetatable(rad, {__modules = names, __index = function(_, k)\n"
+    "  local m = type(k) == 'string' and rawget(names, k)\n"
+    "  if m then return require(m) end\n"
     "end})\n";
 
 static void define_lazy_modules(lua_State *L)

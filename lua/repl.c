@@ -354,11 +354,46 @@ static void next_index(lua_State *L)
     lua_remove(L, -2);
 }
 
+/* The raw __modules table of the value at the top's metatable (the rad
+ * module's stdlib modules that load on first use: name -> "rad.name"), or
+ * nil; pushed. */
+static void lazy_modules(lua_State *L)
+{
+    if (lua_getmetatable(L, -1)) {
+        lua_pushliteral(L, "__modules");
+        lua_rawget(L, -2);
+        lua_remove(L, -2);
+        if (lua_istable(L, -1))
+            return;
+        lua_pop(L, 1);
+    }
+    lua_pushnil(L);
+}
+
 /* Look `key` up in the value at the top and replace it with the result,
- * following raw tables and __index tables only. */
+ * following raw tables and __index tables only; a lazily loaded module is
+ * found in package.loaded once something has loaded it. */
 static void raw_field(lua_State *L, const char *key, size_t len)
 {
     int depth;
+    lazy_modules(L);
+    if (lua_istable(L, -1)) {
+        lua_pushlstring(L, key, len);
+        lua_rawget(L, -2);
+        if (lua_type(L, -1) == LUA_TSTRING) {
+            luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+            lua_pushvalue(L, -2);
+            lua_rawget(L, -2);
+            if (lua_istable(L, -1)) {
+                lua_replace(L, -5); /* over the value */
+                lua_pop(L, 3);
+                return;
+            }
+            lua_pop(L, 2);
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
     for (depth = 0; depth < COMPLETE_CHAIN && !lua_isnil(L, -1); depth++) {
         if (lua_istable(L, -1)) {
             lua_pushlstring(L, key, len);
@@ -383,6 +418,26 @@ static void add_fields(lua_State *L, int res, const char *prefix, const char *pa
 {
     size_t plen = strlen(part);
     int depth;
+    if (!methods) { /* the stdlib modules that load on first use (rad.demo, ...) */
+        lazy_modules(L);
+        if (lua_istable(L, -1)) {
+            lua_pushnil(L);
+            while (lua_next(L, -2)) {
+                size_t klen;
+                const char *k;
+                lua_pop(L, 1);
+                if (lua_type(L, -1) != LUA_TSTRING)
+                    continue;
+                k = lua_tolstring(L, -1, &klen);
+                if (klen < plen || memcmp(k, part, plen) != 0 || !is_name(k, klen))
+                    continue;
+                lua_pushfstring(L, "%s%s", prefix, k);
+                lua_pushboolean(L, 1);
+                lua_rawset(L, res);
+            }
+        }
+        lua_pop(L, 1);
+    }
     for (depth = 0; depth < COMPLETE_CHAIN && !lua_isnil(L, -1); depth++) {
         if (lua_istable(L, -1)) {
             lua_pushnil(L);

@@ -201,6 +201,10 @@ drive 'img = setmetatable({}, {__index = {stats = print}})\r' 'rad> ' 'img:st\t'
       'trap = setmetatable({}, {__index = function() os.exit(9) end})\r' 'rad> ' 'trap.x\t' '.' '\x15' '.'
 [ "$res" = "exit 0" ]; check "method completion works and never calls __index functions" $?
 
+drive 'rad.dem\t' 'rad\.demo' '\x15' '.' 'd = rad.demo\r' 'rad> ' 'rad.demo.ph\t' 'rad\.demo\.phantom\(' '\x15' '.'
+[ "$res" = "exit 0" ] && has 'rad.demo.phantom('
+check "TAB completes the stdlib modules that load on first use (rad.dem, then rad.demo.ph once loaded)" $?
+
 drive 'while true do end\r' 'while true do end\n' '@pause1' '' '\x03' 'interrupted\nrad> ' 'print(42)\r' '42\nrad> '
 [ "$res" = "exit 0" ] && has 'interrupted' && printf '%s\n' "$out" | grep -q '^42$'
 check "Ctrl-C stops a running loop; the REPL goes on (print(42) -> 42)" $?
