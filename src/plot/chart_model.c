@@ -10,7 +10,7 @@
  *    under the data), so the layout engine never clips it.
  *  - lasso: glmnet's plot.glmnet(xvar = "lambda") and plot.cv.glmnet
  *    (Friedman, Hastie & Tibshirani 2010): one line per coefficient against
- *    log(lambda), the CV mean with +- 1 SD bars, dashed lines at lambda_min
+ *    log(lambda), the CV mean with +- 1 SE bars (cvsd, the standard error as glmnet), dashed lines at lambda_min
  *    and lambda_1se, the number of non-zero coefficients along the top.  The
  *    x axis runs from the largest lambda to the smallest, so the path grows
  *    to the right and the largest coefficients are labelled at the right.
@@ -656,7 +656,7 @@ RadFigure *rad_chart_lasso(const double *lambda, size_t nlambda, const double *b
                 rc |= rad_axes_text(bx, -log(cv->lambda_1se), yhi + ys2 * 0.23, buf, &t);
             }
         }
-        rc |= rad_axes_set_title(bx, "Cross-validation (mean \xc2\xb1 SD)");
+        rc |= rad_axes_set_title(bx, "Cross-validation (mean \xc2\xb1 SE)");
         if (rc != 0)
             return fail_free(f);
     }
