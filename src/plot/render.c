@@ -351,6 +351,21 @@ static void thin_ticks(Ticks *t, const double *pos, const double *ext, double ga
     }
 }
 
+/* Ticks in ascending order (insertion sort: a handful of them). */
+static void sort_ticks(Ticks *t)
+{
+    for (size_t i = 1; i < t->n; i++)
+        for (size_t j = i; j > 0 && t->at[j - 1] > t->at[j]; j--) {
+            double a = t->at[j];
+            char tmp[sizeof t->label[0]];
+            t->at[j] = t->at[j - 1];
+            t->at[j - 1] = a;
+            memcpy(tmp, t->label[j], sizeof tmp);
+            memcpy(t->label[j], t->label[j - 1], sizeof tmp);
+            memcpy(t->label[j - 1], tmp, sizeof tmp);
+        }
+}
+
 static void make_ticks(const RadAxes *ax, int axis, double lo, double hi, double len_pt, Ticks *t)
 {
     const PlotTicks *ct = &ax->ticks[axis];
@@ -396,6 +411,7 @@ static void make_ticks(const RadAxes *ax, int axis, double lo, double hi, double
                             t->n++;
                         }
                     }
+            sort_ticks(t); /* the 2s and 5s came after the decades; thinning needs axis order */
             return;
         }
         /* less than two decades: linear ticks on the log axis */

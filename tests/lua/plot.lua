@@ -150,4 +150,18 @@ T.errors(function() rad.plot.page{figures = {fig, 3}} end, "figures[2] is a numb
 fig:close()
 T.errors(function() fig:save(dir .. "/x.png") end, "closed Figure", "closed figure")
 
+-- a log axis over about two decades: decades plus 2s and 5s, in axis order,
+-- so that none is thinned out at a width where all fit (0.5 1 2 5 10 20)
+do
+  local f = rad.plot.lines({x = {0.3, 3, 30}, y = {1, 2, 3}}, {xlog = true, width = 160})
+  local xs = {}
+  for _, b in ipairs(f:layout({dpi = 150})) do
+    if b.kind == "xtick" and b.text then xs[#xs + 1] = b.x0 end
+  end
+  local ordered = true
+  for i = 2, #xs do ordered = ordered and xs[i] > xs[i - 1] end
+  T.is(#xs, 6, "log axis 0.3..30: six tick labels (0.5, 1, 2, 5, 10, 20)")
+  T.ok(ordered, "log axis: tick labels left to right")
+end
+
 T.done()
