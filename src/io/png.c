@@ -223,6 +223,37 @@ static int pngio_convert(const PngRead *c, RadRaw *raw)
     return 0;
 }
 
+/* Walk the chunk headers (length, type) from byte 8 to IEND before libpng
+ * reads anything: a chunk whose declared length runs past the end of the
+ * file is refused here, naming it, instead of libpng allocating the length
+ * first.  Leaves fp at byte 8.  0, or -1 with a message. */
+static int pngio_scan_chunks(FILE *fp, long long fsize, const char *path)
+{
+    long long off = 8;
+    unsigned char h[8];
+    while (off + 8 <= fsize) {
+        if (fseeko(fp, (off_t)off, SEEK_SET) != 0 || fread(h, 1, 8, fp) != 8)
+            break;
+        unsigned long long len = ((unsigned long long)h[0] << 24) | ((unsigned long long)h[1] << 16) |
+                                 ((unsigned long long)h[2] << 8) | h[3];
+        char type[5];
+        for (int i = 0; i < 4; i++)
+            type[i] = (h[4 + i] >= 32 && h[4 + i] < 127) ? (char)h[4 + i] : '?';
+        type[4] = '\0';
+        if (len > 0x7fffffffULL || off + 12 + (long long)len > fsize)
+            return rad_error_set("'%s': chunk '%s' at byte %lld declares %llu bytes of data, past the end of the "
+                                 "file (%lld bytes); the file is truncated or corrupt",
+                                 path, type, off, len, fsize);
+        off += 12 + (long long)len;
+        if (memcmp(h + 4, "IEND", 4) == 0)
+            break;
+    }
+    /* a file cut inside a chunk header is left to libpng's own message */
+    if (fseeko(fp, 8, SEEK_SET) != 0)
+        return rad_error_errno("cannot read '%s'", path);
+    return 0;
+}
+
 int rad_png_read(const char *path, RadRaw *raw)
 {
     PngRead c;
@@ -250,6 +281,10 @@ int rad_png_read(const char *path, RadRaw *raw)
         return rad_error_set("'%s' is not a PNG file (bad signature)", path);
     }
 
+    if (c.fsize > 0 && pngio_scan_chunks(c.fp, c.fsize, path) < 0) {
+        fclose(c.fp);
+        return -1;
+    }
     c.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, c.msg, pngio_error, pngio_warning);
     if (c.png)
         c.info = png_create_info_struct(c.png);

@@ -137,13 +137,11 @@ B.call("PNG: 1e6 x 1e6 pixels", function() rad.read(B.file("bomb.png", png(10000
   "bomb.png': 1000000 x 1000000 is more than 2^31 pixels")
 B.call("PNG: 30000 x 30000 pixels in 70 bytes", function() rad.read(B.file("bomb2.png", png(30000, 30000))) end,
   "the header declares 30000 x 30000 pixels (900000000 bytes), more than the file's 70 bytes can hold")
-do
-  local t0 = os.clock()
-  B.call("PNG: text chunk declaring 2 GiB", function()
-    rad.read(B.file("text.png", png(1, 1, chunk("tEXt", "Comment\0x", 0x7ffffff0))))
-  end, "text.png': truncated or corrupt PNG")
-  B.T.ok(os.clock() - t0 < 1, "PNG: the 2 GiB text chunk is refused at once (was 23 s and 2.1 GB)")
-end
+-- refused from the chunk headers, before libpng allocates the declared
+-- length (libpng 1.6.39 took 23 s and 2.1 GB on this 88-byte file)
+B.call("PNG: text chunk declaring 2 GiB", function()
+  rad.read(B.file("text.png", png(1, 1, chunk("tEXt", "Comment\0x", 0x7ffffff0))))
+end, "text.png': chunk 'tEXt' at byte 33 declares 2147483632 bytes of data, past the end of the file")
 B.call("PNG: truncated", function() rad.read(B.file("cut.png", png(1, 1):sub(1, 40))) end, "cut.png': truncated or corrupt PNG")
 B.call("PNG: wrong signature", function() rad.read(B.file("sig.png", "GIF89a" .. ("\0"):rep(40))) end,
   "sig.png' is not a PNG file (bad signature)")

@@ -41,8 +41,8 @@ local function replay(path, target, name)
     T.like(tostring(res), "'" .. path .. "'", fname .. " " .. path .. ": fails with a message naming the file", true)
     T.diag("  ", res)
   end
-  -- a reader spends milliseconds on a file of a few KB; a second means a hang
-  T.ok(secs < 1, fname .. " " .. path .. string.format(": done in %.3f s of CPU", secs))
+  -- time is reported, not asserted (speed belongs in tests/bench/)
+  T.diag(string.format("  %s %s: %.3f s of CPU", fname, path, secs))
   if res and ok and res.close then res:close() end
   return 1
 end
