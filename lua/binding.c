@@ -464,11 +464,16 @@ int radl_fail(lua_State *L, const char *fmt, ...)
 
 void radl_warn(lua_State *L, const char *fmt, ...)
 {
-    char msg[1024];
-    va_list ap;
+    va_list ap, ap2;
+    int len;
+    char *msg;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_copy(ap2, ap);
+    len = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
+    msg = radl_scratch(L, (size_t)(len > 0 ? len : 0) + 1); /* a long list of feature names fits */
+    vsnprintf(msg, (size_t)(len > 0 ? len : 0) + 1, fmt, ap2);
+    va_end(ap2);
     if (lua_getfield(L, LUA_REGISTRYINDEX, RADL_WARNINGS_KEY) != LUA_TTABLE) {
         lua_pop(L, 1);
         lua_newtable(L);
@@ -480,7 +485,11 @@ void radl_warn(lua_State *L, const char *fmt, ...)
         lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
     }
     lua_pop(L, 1);
-    lua_warning(L, msg, 0);
+    /* rad.quiet(true): recorded only (a resampling loop reports a summary) */
+    lua_getfield(L, LUA_REGISTRYINDEX, RADL_QUIET_KEY);
+    if (!lua_toboolean(L, -1))
+        lua_warning(L, msg, 0);
+    lua_pop(L, 2); /* the flag and the scratch buffer */
 }
 
 int radl_error(lua_State *L)

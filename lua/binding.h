@@ -54,11 +54,14 @@ void radl_set_cv_fields(lua_State *L, size_t nlambda, const double *lambda, cons
  * formats %g, %zu and widths). */
 int radl_fail(lua_State *L, const char *fmt, ...) RAD_PRINTF(2, 3);
 
-/* Issue a warning (printf-style, one line): lua_warning, and appended to the
- * list rad.warnings() returns (registry key RADL_WARNINGS_KEY), so scripts
- * and tests can see what was said. */
+/* Issue a warning (printf-style, one line, any length): lua_warning (unless
+ * rad.quiet(true) is in effect), and appended to the list rad.warnings()
+ * returns (registry key RADL_WARNINGS_KEY), so scripts and tests can see
+ * what was said. */
 void radl_warn(lua_State *L, const char *fmt, ...) RAD_PRINTF(2, 3);
 #define RADL_WARNINGS_KEY "rad.warnings"
+/* Registry key of the rad.quiet flag: true = warnings recorded, not shown. */
+#define RADL_QUIET_KEY "rad.quiet"
 #define RADL_WARNINGS_MAX 1000 /* the list keeps the first 1000 */
 
 /* Raise a Lua error carrying the engine's last message. */

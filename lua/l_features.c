@@ -184,10 +184,8 @@ static int l_extract(lua_State *L)
     if (!*box)
         return radl_error(L);
     /* one warning per case, as rad.cox does for a monotone likelihood */
-    if ((*box)->warning) {
-        lua_warning(L, "rad.extract: ", 1);
-        lua_warning(L, (*box)->warning, 0);
-    }
+    if ((*box)->warning)
+        radl_warn(L, "rad.extract: %s", (*box)->warning);
     return 1;
 }
 

@@ -281,6 +281,21 @@ static int l_read_csv(lua_State *L)
     return 1;
 }
 
+/* rad.quiet([on]) -> previous: while on, warnings are recorded
+ * (rad.warnings) but not shown; a resampling loop reports one summary. */
+static int l_quiet(lua_State *L)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, RADL_QUIET_KEY);
+    int prev = lua_toboolean(L, -1);
+    if (!lua_isnoneornil(L, 1)) {
+        luaL_checktype(L, 1, LUA_TBOOLEAN);
+        lua_pushboolean(L, lua_toboolean(L, 1));
+        lua_setfield(L, LUA_REGISTRYINDEX, RADL_QUIET_KEY);
+    }
+    lua_pushboolean(L, prev);
+    return 1;
+}
+
 static int l_warnings(lua_State *L)
 {
     int clear = lua_toboolean(L, 1);
@@ -784,6 +799,7 @@ void radl_open_table(lua_State *L)
 {
     static const RadlReg funcs[] = {
         {"read_csv", l_read_csv, "rad.read_csv(path [, {sep =, types = {col = \"string\"|\"number\"}, na = {...}, decimal = \".\"|\",\", inf = false}]) -> Table: read a CSV file (RFC 4180). Missing: empty cells, NA, NaN, nan and the na spellings. inf, -Inf, Infinity cells are read as missing with a warning, or as +-infinity with inf = true. decimal = \",\" reads 1,5 as 1.5 (fields then separated by ';' or tab). A number beyond the double range is an error naming line and column"},
+        {"quiet", l_quiet, "rad.quiet([on]) -> previous: with true, radlab's warnings are recorded (rad.warnings) but not shown, e.g. inside a resampling loop; returns the previous setting so it can be restored"},
         {"warnings", l_warnings, "rad.warnings([clear]) -> {messages}: the warnings radlab issued (dropped model terms, infinite CSV cells, numeric-looking factors), oldest first (the first 1000 since the last clear); clear = true empties the list"},
         {NULL, NULL, NULL}};
     static const RadlReg table_funcs[] = {

@@ -631,6 +631,10 @@ function validate.bootstrap_optimism(t, opts)
   local ssum, sused = 0, 0
   local cb, co, sb, so = {}, {}, {}, {}
   local failed, first_error = 0, nil
+  -- the refits' own warnings (a rare level absent from a resample, ...) are
+  -- recorded, not shown B times; one summary line follows the loop
+  local nwarn0 = #rad.warnings()
+  local was_quiet = rad.quiet(true)
   for b, r in ipairs(boots) do
     -- a replicate that fails (a fit that does not converge, a resample
     -- without events, ...) is skipped and counted, not fatal
@@ -653,6 +657,12 @@ function validate.bootstrap_optimism(t, opts)
     if not isna(s_boot) and not isna(s_orig) then
       ssum, sused = ssum + (s_boot - s_orig), sused + 1
     end
+  end
+  rad.quiet(was_quiet)
+  local said = rad.warnings()
+  if #said > nwarn0 then
+    warn(string.format("%s: the model fits of the bootstrap replicates warned %d time%s (rad.warnings() lists them); the first: %s",
+      F, #said - nwarn0, #said - nwarn0 == 1 and "" or "s", said[nwarn0 + 1]))
   end
   if failed > max_failed * B then
     error(string.format("%s: %d of %d bootstrap replicates failed, more than max_failed = %g allows; the first: %s",

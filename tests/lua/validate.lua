@@ -130,6 +130,39 @@ do
   T.errors(function() validate.assign({1}, "x") end, "cutoff must be a number", "assign: bad cutoff")
 end
 
+-- ---- warnings of the refits: recorded, one summary line -----------------------
+do
+  -- x2 is 1 in one row only: the resamples without that row make it constant,
+  -- and each of those refits warns; the run shows one summary line instead
+  local dir = T.tmpdir()
+  local script = dir .. "/quiet.lua"
+  local f = assert(io.open(script, "w"))
+  f:write([[
+local validate = require "rad.validate"
+local tm, ev, x, x2 = {}, {}, {}, {}
+for i = 1, 60 do
+  tm[i] = (i * 37) % 53 + 1; ev[i] = (i % 3 == 0) and 0 or 1; x[i] = ((i * 17) % 23) / 23
+  x2[i] = i == 7 and 1 or 0
+end
+local t = rad.table.new{{"time", tm}, {"event", ev}, {"x", x}, {"x2", x2}}
+local o = validate.bootstrap_optimism(t, {fit = function(d) return rad.cox(d, {time = "time", event = "event",
+  x = {"x", "x2"}}) end, score = function(m, d) return m:predict(d, {type = "lp"}) end, time = "time",
+  event = "event", B = 20, seed = 3})
+print(o.failed, o.B, #rad.warnings(), rad.quiet())
+]])
+  f:close()
+  local h = io.popen(string.format("'%s' '%s' 2>&1", os.getenv("RADLAB") or "./radlab", script))
+  local out = h:read("a")
+  h:close()
+  local _, nconst = out:gsub("rad%.cox: term 'x2' is constant", "")
+  T.is(nconst, 1, "bootstrap_optimism: the refits' warnings are not shown one by one (only quoted once in the summary)")
+  T.like(out, "validate.bootstrap_optimism: the model fits of the bootstrap replicates warned 4 times " ..
+    "(rad.warnings() lists them); the first: rad.cox: term 'x2' is constant", "... one summary line with the count", true)
+  T.like(out, "\n0\t20\t4\tfalse\n", "no replicate failed, 4 warnings recorded, rad.quiet restored to false", true)
+  T.is(rad.quiet(true), false, "rad.quiet: off by default; returns the previous setting")
+  T.is(rad.quiet(false), true, "rad.quiet(false) returns true after quiet(true)")
+end
+
 -- ---- bootstrap optimism ------------------------------------------------------
 do
   local t = simulate(120, 11)
