@@ -505,4 +505,414 @@ function cohort.drop_constant(cols)
   end)
 end
 
+-- ---- manifests ---------------------------------------------------------------
+-- A manifest is a CSV file with one row per case: id, image, mask, optional
+-- label (positive integer) or roi (name), optional modality, and any further
+-- columns, carried along.  The key of a case is (id, label or roi, modality);
+-- several rows may share an id.  Paths are relative to the manifest's folder
+-- (absolute paths are kept); cohort.read returns them usable from the current
+-- directory, and cohort.write_manifest writes them relative to the new
+-- manifest's folder again.  No shell ever sees a path read from a manifest,
+-- so spaces, quotes, $, backticks and non-ASCII letters are plain characters.
+
+local REQUIRED = {"id", "image", "mask"}
+local KEYS = {"id", "label", "roi", "modality"}
+local TEXT_COLS = {id = true, image = true, mask = true, roi = true, modality = true}
+
+-- The column names of a CSV file's header line (RFC 4180 quoting), or {}.
+local function csv_header(path)
+  local f = io.open(path, "rb")
+  if not f then return {} end
+  local line = f:read("l") or ""
+  f:close()
+  line = line:gsub("^\239\187\191", ""):gsub("\r$", "")
+  local names, i = {}, 1
+  while true do
+    local name, c
+    if line:sub(i, i) == '"' then
+      local buf, j = {}, i + 1
+      while true do
+        local q = line:find('"', j, true)
+        if not q then buf[#buf + 1] = line:sub(j); j = #line + 1; break end
+        buf[#buf + 1] = line:sub(j, q - 1)
+        if line:sub(q + 1, q + 1) == '"' then buf[#buf + 1] = '"'; j = q + 2 else j = q + 1; break end
+      end
+      name, c = table.concat(buf), line:find(",", j, true)
+    else
+      c = line:find(",", i, true)
+      name = line:sub(i, (c or #line + 1) - 1)
+    end
+    names[#names + 1] = name
+    if not c then return names end
+    i = c + 1
+  end
+end
+
+-- The folder part of a path ("" for a bare file name, "/" for the root).
+local function dirname(p)
+  local d = p:match("^(.*)/[^/]*$")
+  if d == nil then return "" end
+  if d == "" then return "/" end
+  return d
+end
+
+-- rel read from a manifest in folder dir, as a path usable from here.
+local function resolve(dir, rel)
+  if rel:sub(1, 1) == "/" then return rel end
+  while rel:sub(1, 2) == "./" do rel = rel:sub(3) end
+  if dir == "" or dir == "." then return rel end
+  if dir:sub(-1) == "/" then return dir .. rel end
+  return dir .. "/" .. rel
+end
+
+-- A cell as text: ids such as 17 read as numbers print as "17".
+local function as_text(v)
+  if math.type(v) == "float" and v == math.floor(v) and math.abs(v) < 2^53 then
+    return string.format("%d", math.tointeger(v))
+  end
+  return tostring(v)
+end
+
+local function row_list(rows)
+  if #rows == 1 then return "row " .. rows[1] end
+  return "rows " .. table.concat(rows, ", ", 1, #rows - 1) .. " and " .. rows[#rows]
+end
+
+-- Why path is not a readable regular file, or nil when it is one.
+local function file_problem(path)
+  local f, err, code = io.open(path, "rb")
+  if not f then
+    if code == 2 then return "does not exist" end
+    return "cannot be opened (" .. tostring(err):gsub("^.*: ", "") .. ")"
+  end
+  local ok, rerr = f:read(0)  -- nil, message on a folder; nil alone on an empty file
+  f:close()
+  if ok == nil and rerr then
+    if tostring(rerr):find("directory", 1, true) then return "is a folder, not a file" end
+    return "cannot be read (" .. tostring(rerr):gsub("^.*: ", "") .. ")"
+  end
+  return nil
+end
+cohort._file_problem = file_problem
+
+--- cohort.read(path) -> Table: read and check a cohort manifest (CSV: id, image, mask, optional label or roi, modality, further columns carried along); image and mask come back as paths usable from the current directory, rows in manifest order
+function cohort.read(path)
+  local F = "cohort.read"
+  if type(path) ~= "string" then
+    error(F .. ": expected the manifest's path (a string), got " .. type(path), 2)
+  end
+  local types = {}
+  for _, n in ipairs(csv_header(path)) do
+    if TEXT_COLS[n] then types[n] = "string" end
+  end
+  local ok, t = pcall(rad.read_csv, path, {types = types})
+  if not ok then error(F .. ": " .. tostring(t), 2) end
+  local names, have = t:names(), {}
+  for _, n in ipairs(names) do have[n] = true end
+  local missing = {}
+  for _, c in ipairs(REQUIRED) do
+    if not have[c] then missing[#missing + 1] = "'" .. c .. "'" end
+  end
+  if #missing > 0 then
+    error(string.format("%s: %s has no column %s (columns found: %s); a manifest needs the columns " ..
+      "id, image and mask (optional: label or roi, modality; others are carried along)",
+      F, path, table.concat(missing, ", "), table.concat(names, ", ")), 2)
+  end
+  local n = t:nrow()
+  if n == 0 then
+    error(F .. ": " .. path .. " has a header but no rows: add one row per case (id, image, mask)", 2)
+  end
+
+  local problems, dir = {}, dirname(path)
+  local cols = {}
+  for _, c in ipairs(KEYS) do if have[c] then cols[c] = t:col(c) end end
+  cols.image, cols.mask = t:col("image"), t:col("mask")
+  -- empty required cells
+  for _, c in ipairs(REQUIRED) do
+    local rows = {}
+    for i = 1, n do if isna(cols[c][i]) or cols[c][i] == "" then rows[#rows + 1] = i end end
+    if #rows > 0 then
+      problems[#problems + 1] = string.format("column '%s' is empty in %s; every case needs an %s",
+        c, row_list(rows), c == "id" and "id" or c .. " path")
+    end
+  end
+  -- labels: positive integers
+  if have.label then
+    local bad = {}
+    for i, v in ipairs(cols.label) do
+      local x = type(v) == "number" and v or nil
+      if isna(v) or not (x and x >= 1 and x == math.floor(x) and x < 2^31) then
+        bad[#bad + 1] = string.format("row %d has %s", i, isna(v) and "nothing" or "'" .. as_text(v) .. "'")
+      end
+    end
+    if #bad > 0 then
+      problems[#problems + 1] = "column 'label' must hold positive integers (the mask label of the ROI): " ..
+        table.concat(bad, ", ") .. " (name ROIs in a 'roi' column instead)"
+    end
+  end
+  -- duplicate keys
+  local keynames = {}
+  for _, c in ipairs(KEYS) do if have[c] then keynames[#keynames + 1] = c end end
+  local first, order = {}, {}
+  for i = 1, n do
+    local parts, shown = {}, {}
+    for _, c in ipairs(keynames) do
+      local v = cols[c][i]
+      parts[#parts + 1] = isna(v) and "\1NA" or as_text(v)
+      shown[#shown + 1] = c .. " = " .. (isna(v) and "NA" or as_text(v))
+    end
+    local k = table.concat(parts, "\0")
+    if first[k] then first[k].rows[#first[k].rows + 1] = i
+    else first[k] = {rows = {i}, shown = table.concat(shown, ", ")}; order[#order + 1] = k end
+  end
+  local dups = {}
+  for _, k in ipairs(order) do
+    local d = first[k]
+    if #d.rows > 1 then dups[#dups + 1] = "(" .. d.shown .. ") in " .. row_list(d.rows) end
+  end
+  if #dups > 0 then
+    problems[#problems + 1] = string.format("%d duplicated key%s (%s must identify one case): %s",
+      #dups, #dups == 1 and "" or "s", table.concat(keynames, ", "), table.concat(dups, "; "))
+  end
+  -- files, all of them
+  local resolved, absent = {image = {}, mask = {}}, {}
+  for i = 1, n do
+    for _, c in ipairs{"image", "mask"} do
+      local v = cols[c][i]
+      if not isna(v) and v ~= "" then
+        local p = resolve(dir, as_text(v))
+        resolved[c][i] = p
+        local why = file_problem(p)
+        if why then absent[#absent + 1] = string.format("row %d %s '%s' %s", i, c, p, why) end
+      else
+        resolved[c][i] = NA
+      end
+    end
+  end
+  if #absent > 0 then
+    problems[#problems + 1] = string.format("%d file%s not found or not readable (paths relative to the " ..
+      "manifest's folder '%s'): %s", #absent, #absent == 1 and "" or "s", dir == "" and "." or dir,
+      table.concat(absent, "; "))
+  end
+  if #problems > 0 then
+    error(string.format("%s: %s is not a valid manifest (rows count data lines from 1):\n  %s",
+      F, path, table.concat(problems, "\n  ")), 2)
+  end
+  local new = {image = resolved.image, mask = resolved.mask}
+  if t:type("id") ~= "string" then
+    local ids = {}
+    for i, v in ipairs(cols.id) do ids[i] = as_text(v) end
+    new.id = ids
+  end
+  return replace_cols(t, new)
+end
+
+-- A glob (* any text within a folder name, ? one character) as an anchored
+-- Lua pattern capturing each wildcard.
+local function glob_pattern(g)
+  local out = {"^"}
+  for i = 1, #g do
+    local c = g:sub(i, i)
+    if c == "*" then out[#out + 1] = "([^/]*)"
+    elseif c == "?" then out[#out + 1] = "([^/])"
+    elseif c:match("%p") then out[#out + 1] = "%" .. c
+    else out[#out + 1] = c end
+  end
+  out[#out + 1] = "$"
+  return table.concat(out)
+end
+
+-- The wildcard texts of the first (longest) tail of rel, at a folder
+-- boundary, that matches the glob pattern pat; nil when none does.
+local function glob_match(pat, rel)
+  local from = 1
+  while true do
+    local caps = table.pack(rel:sub(from):match(pat))
+    if caps[1] ~= nil then return caps end
+    local s = rel:find("/", from, true)
+    if not s then return nil end
+    from = s + 1
+  end
+end
+
+local function quote_list(list)
+  local q = {}
+  for i, v in ipairs(list) do q[i] = "'" .. v .. "'" end
+  return table.concat(q, ", ")
+end
+
+--- cohort.scan(dir, {image = "*_ct.nii.gz", mask = "*_seg.nii.gz", id = pattern, strict = false}) -> Table: a manifest (id, image, mask; sorted by id) from a folder tree, each image paired with the mask of the same id (default id: the text the image glob's wildcards match; id = a Lua pattern with one capture on the path relative to dir); unpaired files are named in a warning (an error with strict = true)
+function cohort.scan(dir, opts)
+  local F = "cohort.scan"
+  if type(dir) ~= "string" or dir == "" then
+    error(F .. ": expected a folder (a string) as first argument, got " .. (dir == "" and "\"\"" or type(dir)), 2)
+  end
+  opts = check_opts(opts, F, {"image", "mask", "id", "strict"})
+  for _, k in ipairs{"image", "mask"} do
+    if type(opts[k]) ~= "string" or opts[k] == "" then
+      error(string.format("%s: option '%s' must be a file name pattern such as \"%s\" (* matches any text)",
+        F, k, k == "image" and "*_ct.nii.gz" or "*_seg.nii.gz"), 2)
+    end
+  end
+  if opts.image == opts.mask then
+    error(F .. ": options 'image' and 'mask' are the same pattern '" .. opts.image .. "'; masks need their own, such as \"*_seg.nii.gz\"", 2)
+  end
+  local idpat = opts.id
+  if idpat ~= nil then
+    if type(idpat) ~= "string" then error(F .. ": option 'id' must be a Lua pattern (a string), got " .. type(idpat), 2) end
+    local okp, perr = pcall(string.find, "", idpat)
+    if not okp then
+      error(F .. ": option 'id' is not a valid Lua pattern: " .. tostring(perr):gsub("^.-:%d+: ", ""), 2)
+    end
+  else
+    for _, k in ipairs{"image", "mask"} do
+      if not opts[k]:find("[*?]") then
+        error(string.format("%s: the %s pattern '%s' has no wildcard (* or ?) to take the id from; " ..
+          "add one, or give id = a Lua pattern with one capture such as \"^([^/]+)/\"", F, k, opts[k]), 2)
+      end
+    end
+  end
+  local why = file_problem(dir)
+  if why ~= "is a folder, not a file" then
+    error(string.format("%s: '%s' %s; give the folder that holds the images and masks", F, dir,
+      why or "is a file, not a folder"), 2)
+  end
+  local root = dir:gsub("(.)/+$", "%1")
+  local h = io.popen("find -L '" .. root:gsub("'", "'\\''") .. "' -type f -print0 2>/dev/null")
+  local listing = h:read("a")
+  h:close()
+  local ipat, mpat = glob_pattern(opts.image), glob_pattern(opts.mask)
+  local images, masks, nomatch, seen = {}, {}, {}, 0
+  local prefix = root == "/" and 1 or #root + 2
+  for full in listing:gmatch("([^%z]+)%z") do
+    local rel = full:sub(prefix)
+    -- hidden files and folders (.DS_Store, ._x resource forks) are not cases
+    if not (rel:find("^%.") or rel:find("/%.")) then
+      seen = seen + 1
+      local mcaps, icaps = glob_match(mpat, rel), nil
+      if not mcaps then icaps = glob_match(ipat, rel) end  -- a file matching both is a mask
+      if mcaps or icaps then
+        local id
+        if idpat then id = rel:match(idpat)
+        else id = table.concat(mcaps or icaps, "_", 1, (mcaps or icaps).n) end
+        if id == nil or id == "" then nomatch[#nomatch + 1] = rel
+        else
+          local into = mcaps and masks or images
+          into[id] = into[id] or {}
+          table.insert(into[id], rel)
+        end
+      end
+    end
+  end
+  if #nomatch > 0 then
+    table.sort(nomatch)
+    error(string.format("%s: the id pattern '%s' finds no id in %s; change id = so that its capture matches every image and mask path (relative to '%s')",
+      F, tostring(idpat), quote_list(nomatch), dir), 2)
+  end
+  local twice = {}
+  for _, set in ipairs{{images, "image"}, {masks, "mask"}} do
+    for id, files in pairs(set[1]) do
+      if #files > 1 then
+        table.sort(files)
+        twice[#twice + 1] = string.format("id '%s' has %d %ss: %s", id, #files, set[2], quote_list(files))
+      end
+    end
+  end
+  if #twice > 0 then
+    table.sort(twice)
+    error(F .. ": " .. table.concat(twice, "; ") .. "; make the id unique (option id = a Lua pattern capturing more of the path)", 2)
+  end
+  local ids, lone_img, lone_mask = {}, {}, {}
+  for id, files in pairs(images) do
+    if masks[id] then ids[#ids + 1] = id else lone_img[#lone_img + 1] = files[1] end
+  end
+  for id, files in pairs(masks) do
+    if not images[id] then lone_mask[#lone_mask + 1] = files[1] end
+  end
+  table.sort(ids); table.sort(lone_img); table.sort(lone_mask)
+  local msg = {}
+  if #lone_img > 0 then
+    msg[#msg + 1] = string.format("%d image%s found no mask: %s", #lone_img, #lone_img == 1 and "" or "s", quote_list(lone_img))
+  end
+  if #lone_mask > 0 then
+    msg[#msg + 1] = string.format("%d mask%s found no image: %s", #lone_mask, #lone_mask == 1 and "" or "s", quote_list(lone_mask))
+  end
+  if #ids == 0 then
+    error(string.format("%s: no image in '%s' found its mask (%d files looked at; image = '%s', mask = '%s')%s",
+      F, dir, seen, opts.image, opts.mask, #msg > 0 and "; " .. table.concat(msg, "; ") or ""), 2)
+  end
+  if #msg > 0 then
+    local text = F .. ": " .. table.concat(msg, "; ") .. " (under '" .. dir .. "')"
+    if opts.strict then error(text .. "; strict = true makes this an error", 2) end
+    warn(text .. "; left out of the manifest")
+  end
+  local cid, cimg, cmask = {}, {}, {}
+  for i, id in ipairs(ids) do
+    cid[i], cimg[i], cmask[i] = id, resolve(root, images[id][1]), resolve(root, masks[id][1])
+  end
+  return rad.table.new{{"id", cid}, {"image", cimg}, {"mask", cmask}}
+end
+
+-- The current directory (the shell's pwd runs in this process's folder).
+local function cwd()
+  local h = io.popen("pwd")
+  local d = h and h:read("l")
+  if h then h:close() end
+  if not d or d:sub(1, 1) ~= "/" then error("cohort.write_manifest: cannot find the current directory", 3) end
+  return d
+end
+
+-- Path components of an absolute path, with . and .. resolved.
+local function components(abs)
+  local out = {}
+  for part in abs:gmatch("[^/]+") do
+    if part == ".." then out[#out] = nil
+    elseif part ~= "." then out[#out + 1] = part end
+  end
+  return out
+end
+
+--- cohort.write_manifest(t, path) -> t: write a manifest Table (cohort.read, cohort.scan) as CSV, atomically, with image and mask relative to path's folder (absolute paths outside that folder stay absolute)
+function cohort.write_manifest(t, path)
+  local F = "cohort.write_manifest"
+  check_table(t, F)
+  if type(path) ~= "string" or path == "" then
+    error(F .. ": expected the manifest's path (a string) as second argument, got " .. type(path), 2)
+  end
+  for _, c in ipairs(REQUIRED) do need_col(t, c, F) end
+  local here
+  local function absolute(p)
+    if p:sub(1, 1) == "/" then return p end
+    here = here or cwd()
+    return here .. "/" .. p
+  end
+  local base = components(absolute(dirname(path) == "" and "." or dirname(path)))
+  local new = {}
+  for _, c in ipairs{"image", "mask"} do
+    local out = {}
+    for i, v in ipairs(t:col(c)) do
+      if isna(v) or v == "" then
+        error(string.format("%s: column '%s' is empty in row %d; every case needs an %s path", F, c, i, c), 2)
+      end
+      v = as_text(v)
+      local parts = components(absolute(v))
+      local k = 0
+      while k < #base and k < #parts and base[k + 1] == parts[k + 1] do k = k + 1 end
+      if (k == #base or v:sub(1, 1) ~= "/") and k > 0 then
+        local rel = {}
+        for _ = k + 1, #base do rel[#rel + 1] = ".." end
+        for j = k + 1, #parts do rel[#rel + 1] = parts[j] end
+        out[i] = table.concat(rel, "/")
+      else
+        out[i] = "/" .. table.concat(parts, "/")
+      end
+    end
+    new[c] = out
+  end
+  local u = replace_cols(t, new)
+  local ok, err = pcall(u.write_csv, u, path)
+  if not ok then error(F .. ": " .. tostring(err):gsub("^.-:%d+: ", ""), 2) end
+  return t
+end
+
 return (require("rad.doc").register(cohort, "cohort")) -- not a tail call: register reads this file
