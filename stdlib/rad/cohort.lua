@@ -872,7 +872,7 @@ local function components(abs)
   return out
 end
 
---- cohort.write_manifest(t, path) -> t: write a manifest Table (cohort.read, cohort.scan) as CSV, atomically, with image and mask relative to path's folder (absolute paths outside that folder stay absolute)
+--- cohort.write_manifest(t, path) -> t: write a manifest Table (cohort.read, cohort.scan) as CSV, atomically, with image and mask relative to path's folder (a path sharing no folder with it but / stays absolute)
 function cohort.write_manifest(t, path)
   local F = "cohort.write_manifest"
   check_table(t, F)
@@ -898,7 +898,7 @@ function cohort.write_manifest(t, path)
       local parts = components(absolute(v))
       local k = 0
       while k < #base and k < #parts and base[k + 1] == parts[k + 1] do k = k + 1 end
-      if (k == #base or v:sub(1, 1) ~= "/") and k > 0 then
+      if k > 0 then  -- sharing no folder but the root: kept absolute
         local rel = {}
         for _ = k + 1, #base do rel[#rel + 1] = ".." end
         for j = k + 1, #parts do rel[#rel + 1] = parts[j] end

@@ -210,4 +210,142 @@ do
   T.is(table.concat(td:names(), ","), "a", "dropped from other data even where it varies")
 end
 
+-- ---- manifests: cohort.read, cohort.scan, cohort.write_manifest ---------------
+local function sh(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+local function mkdir(p) assert(os.execute("mkdir -p " .. sh(p))) end
+local function touch(p) local f = assert(io.open(p, "wb")); f:close() end
+local function put(p, text) local f = assert(io.open(p, "wb")); f:write(text); f:close() end
+local function slurp(p) local f = assert(io.open(p, "rb")); local s = f:read("a"); f:close(); return s end
+local function cells(tab, col)
+  local out = {}
+  for i, v in ipairs(tab:col(col)) do out[i] = tostring(v) end
+  return table.concat(out, "|")
+end
+
+local M = T.tmpdir() .. "/manifest"
+mkdir(M .. "/imgs")
+rad.image.new{size = {2, 2, 2}, value = 7}:write(M .. "/imgs/p1.nii.gz")
+for _, f in ipairs{"p1_seg.nii.gz", "p2.nii.gz", "p2_seg.nii.gz", "abs.nii.gz"} do touch(M .. "/imgs/" .. f) end
+do
+  put(M .. "/m.csv", "id,image,mask,label,modality,age,centre\n" ..
+    "p1,imgs/p1.nii.gz,./imgs/p1_seg.nii.gz,1,CT,4.5,A\n" ..
+    "p1,imgs/p1.nii.gz,imgs/p1_seg.nii.gz,2,CT,4.5,A\n" ..
+    "007,imgs/p2.nii.gz,imgs/p2_seg.nii.gz,1,CT,,B\n" ..
+    "p3," .. M .. "/imgs/abs.nii.gz,imgs/p2_seg.nii.gz,1,PET,12,B\n")
+  local t = cohort.read(M .. "/m.csv")
+  T.is(table.concat(t:names(), ","), "id,image,mask,label,modality,age,centre", "read: columns in manifest order, others carried")
+  T.is(cells(t, "id"), "p1|p1|007|p3", "read: rows in manifest order, id '007' kept as text")
+  T.is(t:type("id"), "string", "read: id is a string column")
+  T.is(cells(t, "image"), M .. "/imgs/p1.nii.gz|" .. M .. "/imgs/p1.nii.gz|" .. M .. "/imgs/p2.nii.gz|" .. M .. "/imgs/abs.nii.gz",
+    "read: image paths resolved from the manifest's folder, the absolute one kept")
+  T.is(t:get(1, "mask"), M .. "/imgs/p1_seg.nii.gz", "read: a leading ./ is dropped")
+  T.is(cells(t, "label"), "1|2|1|1", "read: labels")
+  T.is(t:get(3, "age"), NA, "read: an empty carried cell is missing")
+  T.is(t:get(4, "age"), 12, "read: carried numbers stay numbers")
+  T.is(rad.read(t:get(1, "image")):stats().mean, 7.0, "read: the resolved path opens the image")
+
+  -- the same manifest named relative to the current directory
+  local here = io.popen("pwd"):read("l")
+  local _, depth = here:gsub("/[^/]+", "")
+  local rel = ("../"):rep(depth) .. M:sub(2)
+  local tr = cohort.read(rel .. "/m.csv")
+  T.is(tr:get(3, "image"), rel .. "/imgs/p2.nii.gz", "read: a relative manifest gives paths relative to here")
+  T.is(tr:get(4, "image"), M .. "/imgs/abs.nii.gz", "read: ... and keeps absolute ones")
+
+  -- written back: relative to the new manifest's folder
+  mkdir(M .. "/out")
+  T.is(cohort.write_manifest(t, M .. "/out/m2.csv"), t, "write_manifest returns its table")
+  T.is(slurp(M .. "/out/m2.csv"), "id,image,mask,label,modality,age,centre\n" ..
+    "p1,../imgs/p1.nii.gz,../imgs/p1_seg.nii.gz,1,CT,4.5,A\n" ..
+    "p1,../imgs/p1.nii.gz,../imgs/p1_seg.nii.gz,2,CT,4.5,A\n" ..
+    "007,../imgs/p2.nii.gz,../imgs/p2_seg.nii.gz,1,CT,,B\n" ..
+    "p3,../imgs/abs.nii.gz,../imgs/p2_seg.nii.gz,1,PET,12,B\n",
+    "write_manifest: paths relative to out/")
+  cohort.write_manifest(tr, M .. "/m3.csv")
+  T.like(slurp(M .. "/m3.csv"), "\np3,imgs/abs.nii.gz,imgs/p2_seg.nii.gz,", "write_manifest: an absolute path inside the folder becomes relative", true)
+  T.like(slurp(M .. "/m3.csv"), "\n007,imgs/p2.nii.gz,imgs/p2_seg.nii.gz,", "write_manifest: a path relative to here becomes relative to the manifest", true)
+  -- ".." is kept as written, not folded lexically (a symlinked folder would make that wrong)
+  T.is(cohort.read(M .. "/out/m2.csv"):get(1, "image"), M .. "/out/../imgs/p1.nii.gz", "read(write_manifest(t)) finds t's files again")
+end
+
+-- paths with spaces, quotes, $, backticks and non-ASCII letters
+do
+  local odd = "we ird $HOME `id` 'q' \"dq\" Zürich"
+  mkdir(M .. "/" .. odd)
+  touch(M .. "/" .. odd .. "/ct $(x).nii.gz")
+  touch(M .. "/" .. odd .. "/seg;rm.nii.gz")
+  local q = function(s) return '"' .. s:gsub('"', '""') .. '"' end
+  put(M .. "/odd.csv", "id,image,mask\n" .. q("pé 1") .. "," .. q(odd .. "/ct $(x).nii.gz") .. "," .. q(odd .. "/seg;rm.nii.gz") .. "\n")
+  local t = cohort.read(M .. "/odd.csv")
+  T.is(t:get(1, "image"), M .. "/" .. odd .. "/ct $(x).nii.gz", "read: a path with spaces, quotes, $, backticks and ü")
+  T.is(t:get(1, "id"), "pé 1", "read: a non-ASCII id")
+  local s = cohort.scan(M .. "/" .. odd, {image = "ct*.nii.gz", mask = "seg*.nii.gz", id = "^()"})
+  T.is(s:get(1, "mask"), M .. "/" .. odd .. "/seg;rm.nii.gz", "scan: a folder with odd characters")
+end
+
+-- validation: every problem found before any work, all rows named
+do
+  put(M .. "/nocol.csv", "id,img,seg,age\np1,a,b,3\n")
+  T.errors(function() cohort.read(M .. "/nocol.csv") end,
+    "nocol.csv has no column 'image', 'mask' (columns found: id, img, seg, age); a manifest needs the columns id, image and mask",
+    "read: missing columns named, found ones listed")
+  put(M .. "/bad.csv", "id,image,mask,roi\n" ..
+    "p1,imgs/p1.nii.gz,imgs/p1_seg.nii.gz,tumour\n" ..
+    "p2,imgs/gone.nii.gz,imgs/p2_seg.nii.gz,tumour\n" ..
+    "p1,imgs/p1.nii.gz,imgs/p1_seg.nii.gz,tumour\n" ..
+    "p2,imgs/p2.nii.gz,imgs/lost.nii.gz,tumour\n" ..
+    "p2,imgs,imgs/p2_seg.nii.gz,tumour\n")
+  local err = T.errors(function() cohort.read(M .. "/bad.csv") end, "bad.csv is not a valid manifest (rows count data lines from 1):\n" ..
+    "  2 duplicated keys (id, roi must identify one case): (id = p1, roi = tumour) in rows 1 and 3; " ..
+    "(id = p2, roi = tumour) in rows 2, 4 and 5\n", "read: every duplicated key with its rows")
+  T.like(err, "\n  3 files not found or not readable (paths relative to the manifest's folder '" .. M .. "'): " ..
+    "row 2 image '" .. M .. "/imgs/gone.nii.gz' does not exist; row 4 mask '" .. M .. "/imgs/lost.nii.gz' does not exist; " ..
+    "row 5 image '" .. M .. "/imgs' is a folder, not a file", "read: every missing file at once, with its row", true)
+  put(M .. "/label.csv", "id,image,mask,label\np1,imgs/p2.nii.gz,imgs/p2_seg.nii.gz,0\np2,imgs/p2.nii.gz,imgs/p2_seg.nii.gz,1.5\n" ..
+    "p3,imgs/p2.nii.gz,imgs/p2_seg.nii.gz,\np4,imgs/p2.nii.gz,imgs/p2_seg.nii.gz,3\n")
+  T.errors(function() cohort.read(M .. "/label.csv") end,
+    "column 'label' must hold positive integers (the mask label of the ROI): row 1 has '0', row 2 has '1.5', row 3 has nothing",
+    "read: labels that are not positive integers")
+  put(M .. "/empty.csv", "id,image,mask\n")
+  T.errors(function() cohort.read(M .. "/empty.csv") end, "empty.csv has a header but no rows", "read: a manifest without rows")
+end
+
+-- scan: a folder tree
+do
+  local S = M .. "/scan"
+  mkdir(S .. "/A"); mkdir(S .. "/B"); mkdir(S .. "/.trash")
+  for _, f in ipairs{"A/p001_ct.nii.gz", "A/p001_seg.nii.gz", "B/p002_ct.nii.gz", "p002_seg.nii.gz",
+                     "p003_ct.nii.gz", "B/p004_seg.nii.gz", ".trash/p009_ct.nii.gz", "A/._p001_ct.nii.gz", "notes.txt"} do
+    touch(S .. "/" .. f)
+  end
+  local real, said = warn, {}
+  warn = function(m) said[#said + 1] = m end
+  local t = cohort.scan(S, {image = "*_ct.nii.gz", mask = "*_seg.nii.gz"})
+  warn = real
+  T.is(cells(t, "id"), "p001|p002", "scan: the paired cases, by id")
+  T.is(cells(t, "image"), S .. "/A/p001_ct.nii.gz|" .. S .. "/B/p002_ct.nii.gz", "scan: images found recursively")
+  T.is(cells(t, "mask"), S .. "/A/p001_seg.nii.gz|" .. S .. "/p002_seg.nii.gz", "scan: each image's mask, wherever it is")
+  T.is(said[1], "cohort.scan: 1 image found no mask: 'p003_ct.nii.gz'; 1 mask found no image: 'B/p004_seg.nii.gz' (under '" ..
+    S .. "'); left out of the manifest", "scan: one warning names the unpaired files (hidden ones ignored)")
+  T.errors(function() cohort.scan(S, {image = "*_ct.nii.gz", mask = "*_seg.nii.gz", strict = true}) end,
+    "cohort.scan: 1 image found no mask: 'p003_ct.nii.gz'; 1 mask found no image: 'B/p004_seg.nii.gz' (under '" ..
+    S .. "'); strict = true makes this an error", "scan: strict = true")
+
+  local L = M .. "/layout"
+  for _, p in ipairs{"p10", "p11"} do
+    mkdir(L .. "/" .. p)
+    touch(L .. "/" .. p .. "/ct.nii.gz"); touch(L .. "/" .. p .. "/seg.nii.gz")
+  end
+  local a = cohort.scan(L .. "/", {image = "*/ct.nii.gz", mask = "*/seg.nii.gz"})
+  T.is(cells(a, "id") .. " " .. cells(a, "image"), "p10|p11 " .. L .. "/p10/ct.nii.gz|" .. L .. "/p11/ct.nii.gz",
+    "scan: a folder-per-patient layout, id from the folder wildcard")
+  local b = cohort.scan(L, {image = "ct.nii.gz", mask = "seg.nii.gz", id = "^(p%d+)/"})
+  T.is(cells(b, "id") .. " " .. cells(b, "mask"), "p10|p11 " .. L .. "/p10/seg.nii.gz|" .. L .. "/p11/seg.nii.gz",
+    "scan: id = a Lua pattern on the relative path")
+  cohort.write_manifest(b, L .. "/m.csv")
+  T.is(slurp(L .. "/m.csv"), "id,image,mask\np10,p10/ct.nii.gz,p10/seg.nii.gz\np11,p11/ct.nii.gz,p11/seg.nii.gz\n",
+    "scan then write_manifest: paths relative to the folder")
+  T.is(cells(cohort.read(L .. "/m.csv"), "image"), cells(b, "image"), "... which cohort.read reads back")
+end
+
 T.done()
