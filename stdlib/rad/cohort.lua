@@ -9,6 +9,9 @@
 --   end
 --   local boots = cohort.bootstrap(t, {n = 200, seed = 1})  -- {train = resample, test = out-of-bag}
 --   local z = cohort.standardize{"age", "f01"}:fit(train)   -- z.mean, z.sd
+--   local m = cohort.read("cohort.csv")   -- checked manifest: id, image, mask, ...
+--   local s = cohort.scan("data", {image = "*_ct.nii.gz", mask = "*_seg.nii.gz"})
+--   cohort.write_manifest(s, "data/cohort.csv")          -- paths relative to data/
 --   local test_z = z:apply(test)                            -- train's mean and SD
 --
 -- Splits.  Stratified splitting shuffles the rows of each stratum (the levels
@@ -514,6 +517,15 @@ end
 -- directory, and cohort.write_manifest writes them relative to the new
 -- manifest's folder again.  No shell ever sees a path read from a manifest,
 -- so spaces, quotes, $, backticks and non-ASCII letters are plain characters.
+-- cohort.scan's globs: * matches any text within a file or folder name, ?
+-- one character; a glob is matched against the end of each file's path
+-- relative to dir, at a folder boundary ("*_ct.nii.gz" against the file
+-- name, "*/ct.nii.gz" against folder and name).  A file matching both globs
+-- is a mask (so image = "*.nii.gz", mask = "*_seg.nii.gz" works); files and
+-- folders whose name starts with "." (.DS_Store, ._x) are skipped.  The
+-- default id is the text of the wildcards, joined by "_" when there are
+-- several; the listing comes from find(1), with dir passed as one quoted
+-- argument.
 
 local REQUIRED = {"id", "image", "mask"}
 local KEYS = {"id", "label", "roi", "modality"}
