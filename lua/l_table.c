@@ -717,6 +717,33 @@ static int m_len(lua_State *L)
 }
 
 /* Text of one cell for printing (numbers with %.6g). */
+/* Characters of UTF-8 text (bytes that do not continue a sequence), so
+ * that columns of names such as "Müller" line up. */
+static size_t u8len(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* Text longer than 16 characters: its first 13 and "...", cut between
+ * characters, never inside one. */
+static void u8cut(char *buf, size_t size)
+{
+    if (u8len(buf) <= 16)
+        return;
+    size_t k = 0, chars = 0;
+    while (buf[k] && chars < 13) {
+        k++;
+        while (((unsigned char)buf[k] & 0xC0) == 0x80)
+            k++;
+        chars++;
+    }
+    if (k + 4 <= size)
+        strcpy(buf + k, "...");
+}
+
 static void cell_text(const RadColumn *c, size_t i, char *buf, size_t size)
 {
     if (c->type == RAD_COL_NUM) {
@@ -726,8 +753,21 @@ static void cell_text(const RadColumn *c, size_t i, char *buf, size_t size)
             snprintf(buf, size, "%.6g", c->num[i]);
     } else
         snprintf(buf, size, "%s", c->str[i] ? c->str[i] : "NA");
-    if (strlen(buf) > 16)
-        strcpy(buf + 13, "...");
+    u8cut(buf, size);
+}
+
+/* A cell padded to w characters: numbers right-aligned, text left-aligned
+ * (as R prints), after two spaces unless it is the first column. */
+static void add_cell(luaL_Buffer *b, const char *cell, size_t w, int right, int first)
+{
+    size_t n = u8len(cell);
+    if (!first)
+        luaL_addstring(b, "  ");
+    for (size_t k = n; right && k < w; k++)
+        luaL_addchar(b, ' ');
+    luaL_addstring(b, cell);
+    for (size_t k = n; !right && k < w; k++)
+        luaL_addchar(b, ' ');
 }
 
 static int m_tostring(lua_State *L)
@@ -736,7 +776,7 @@ static int m_tostring(lua_State *L)
     RadTable *t = *box;
     size_t nshow, ncshow = 0, width = 0, *w;
     luaL_Buffer b;
-    char cell[64], line[64];
+    char cell[128], line[64];
     if (!t) {
         lua_pushliteral(L, "Table (closed)");
         return 1;
@@ -744,13 +784,13 @@ static int m_tostring(lua_State *L)
     nshow = t->nrow < 10 ? t->nrow : 10;
     w = scratch(L, t->ncol * sizeof *w);
     for (size_t j = 0; j < t->ncol; j++) {
-        size_t cw = strlen(t->cols[j].name);
+        size_t cw = u8len(t->cols[j].name);
         if (cw > 16)
             cw = 16;
         for (size_t i = 0; i < nshow; i++) {
             cell_text(&t->cols[j], i, cell, sizeof cell);
-            if (strlen(cell) > cw)
-                cw = strlen(cell);
+            if (u8len(cell) > cw)
+                cw = u8len(cell);
         }
         if (ncshow && width + cw + 2 > 100)
             break;
@@ -763,20 +803,14 @@ static int m_tostring(lua_State *L)
     luaL_addstring(&b, line);
     for (size_t j = 0; j < ncshow; j++) {
         snprintf(cell, sizeof cell, "%s", t->cols[j].name);
-        if (strlen(cell) > 16)
-            strcpy(cell + 13, "...");
-        snprintf(line, sizeof line, "%s%*s", j ? "  " : "", t->cols[j].type == RAD_COL_NUM ? (int)w[j] : -(int)w[j],
-                 cell);
-        luaL_addstring(&b, line);
+        u8cut(cell, sizeof cell);
+        add_cell(&b, cell, w[j], t->cols[j].type == RAD_COL_NUM, j == 0);
     }
     for (size_t i = 0; i < nshow; i++) {
         luaL_addchar(&b, '\n');
         for (size_t j = 0; j < ncshow; j++) {
             cell_text(&t->cols[j], i, cell, sizeof cell);
-            /* numbers right-aligned, strings left-aligned (as R prints) */
-            snprintf(line, sizeof line, "%s%*s", j ? "  " : "",
-                     t->cols[j].type == RAD_COL_NUM ? (int)w[j] : -(int)w[j], cell);
-            luaL_addstring(&b, line);
+            add_cell(&b, cell, w[j], t->cols[j].type == RAD_COL_NUM, j == 0);
         }
     }
     if (t->nrow > nshow || t->ncol > ncshow) {

@@ -210,4 +210,14 @@ do
   T.is(f:get(1, "ldh"), "1,5", "and keeps its text")
 end
 
+-- printing UTF-8 text: widths in characters, long cells cut between characters
+do
+  local u = rad.table.new{{"name", {"Müller-Lüdenscheidt-Überstraße", "é", "ééééééééééééééééééé"}}, {"n", {1, 22, 333}}}
+  T.is(tostring(u), "Table: 3 rows x 2 columns\n" ..
+    "name                n\n" ..
+    "Müller-Lüdens...    1\n" ..
+    "é                  22\n" ..
+    "ééééééééééééé...  333", "UTF-8 cells line up and are cut between characters")
+end
+
 T.done()
