@@ -56,12 +56,6 @@ static uint64_t rng_next(Rng *r)
 
 static double uniform(Rng *r) { return (double)(rng_next(r) >> 11) * 0x1p-53; }
 
-static double normal(Rng *r)
-{
-    double u1 = 1.0 - uniform(r), u2 = uniform(r);
-    return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
-}
-
 #define NLOBE 5
 #define NWAVE 8
 
@@ -105,13 +99,13 @@ static int in_ellipse(double x, double y, double cx, double cy, double ax, doubl
     return dx * dx + dy * dy <= 1.0;
 }
 
-/* One pass of a 1-D Gaussian blur along axis `axis` (stride, length n), in place via tmp. */
+/* One pass of a 1-D Gaussian blur along axis `axis`, in place via tmp; edge voxels repeat. */
 static void blur_axis(float *v, const size_t dim[3], int axis, double sd_vox, float *tmp)
 {
     int h = (int)ceil(3 * sd_vox);
     double w[64], sum = 0;
     size_t stride = axis == 0 ? 1 : axis == 1 ? dim[0] : dim[0] * dim[1], n = dim[axis];
-    size_t nvox = dim[0] * dim[1] * dim[2];
+    size_t nvox = dim[0] * dim[1] * dim[2], outer = nvox / (n * stride);
     if (sd_vox < 0.05 || n < 2)
         return;
     if (h > 31)
@@ -121,19 +115,25 @@ static void blur_axis(float *v, const size_t dim[3], int axis, double sd_vox, fl
     for (int d = 0; d <= 2 * h; d++)
         w[d] /= sum;
     memcpy(tmp, v, nvox * sizeof *v);
-    for (size_t base = 0; base < nvox; base++) {
-        size_t pos = (base / stride) % n;
-        double acc = 0;
-        for (int d = -h; d <= h; d++) {
-            long q = (long)pos + d;
-            if (q < 0)
-                q = 0;
-            if (q >= (long)n)
-                q = (long)n - 1; /* edge voxels repeat */
-            acc += w[d + h] * tmp[base + ((size_t)q - pos) * stride];
+    for (size_t o = 0; o < outer; o++)
+        for (size_t in = 0; in < stride; in++) {
+            const float *line = tmp + o * n * stride + in;
+            float *out = v + o * n * stride + in;
+            for (size_t pos = 0; pos < n; pos++) {
+                double acc = 0;
+                if (pos >= (size_t)h && pos + (size_t)h < n) {
+                    const float *c = line + (pos - (size_t)h) * stride;
+                    for (int d = 0; d <= 2 * h; d++)
+                        acc += w[d] * c[(size_t)d * stride];
+                } else
+                    for (int d = -h; d <= h; d++) {
+                        long q = (long)pos + d;
+                        q = q < 0 ? 0 : q >= (long)n ? (long)n - 1 : q;
+                        acc += w[d + h] * line[(size_t)q * stride];
+                    }
+                out[pos * stride] = (float)acc;
+            }
         }
-        v[base] = (float)acc;
-    }
 }
 
 static int check_params(const RadSynthParams *p)
@@ -312,9 +312,21 @@ int rad_synth_abdomen(const RadSynthParams *p, uint64_t seed, RadImage **img_out
     blur_axis(img->data, p->dim, 1, p->blur / sy, tmp);
     blur_axis(img->data, p->dim, 2, 0.35, tmp);
     free(tmp);
-    for (size_t v = 0; v < nvox; v++) {
-        double hu = floor(img->data[v] + p->noise * normal(&rng) + 0.5);
+    for (size_t v = 0; v < nvox; v += 2) {
+        /* Marsaglia's polar method: a pair of normal deviates, no trigonometry */
+        double u1, u2, q, r;
+        do {
+            u1 = 2 * uniform(&rng) - 1;
+            u2 = 2 * uniform(&rng) - 1;
+            q = u1 * u1 + u2 * u2;
+        } while (q >= 1 || q == 0);
+        r = sqrt(-2.0 * log(q) / q) * p->noise;
+        double hu = floor(img->data[v] + r * u1 + 0.5);
         img->data[v] = (float)fmax(-1024, fmin(3071, hu));
+        if (v + 1 < nvox) {
+            hu = floor(img->data[v + 1] + r * u2 + 0.5);
+            img->data[v + 1] = (float)fmax(-1024, fmin(3071, hu));
+        }
     }
     if (rad_mask_count(mask) == 0) {
         rad_image_free(img);
