@@ -226,7 +226,7 @@ function M.neuroblastoma(opts)
     else risk = "intermediate" end
     -- latent tumour properties (MYCN-amplified tumours: larger, more necrotic, more heterogeneous, fewer calcifications)
     local a = mycn and 1 or 0
-    local zh, zn, zc, zv = normal() + 0.8 * a, normal() + 0.9 * a, normal() - 1.0 * a, normal() + 0.8 * a + 0.3 * sm
+    local zh, zn, zc, zv = normal() + 0.7 * a, normal() + 0.8 * a, normal() - 0.8 * a, normal() + 0.7 * a + 0.3 * sm
     local zf = normal()                      -- unobserved frailty
     local radius = math.max(6, math.min(24, math.exp(math.log(12) + 0.25 * zv)))
     -- outcome: proportional hazards on a Weibull baseline
