@@ -120,6 +120,17 @@ do
     if inside then good = good + 1 end
   end
   T.is(good, 6, "nb: all 6 masks are one non-empty component inside the body")
+  -- the command line writes the same patients: its first 2 of seed 4 are the Lua run's first 2
+  local d3 = base .. "/nb cli"
+  os.execute("mkdir -p '" .. d3 .. "'")
+  local p = io.popen("'" .. (os.getenv("RADLAB") or "./radlab") .. "' demo-cohort -n 2 --seed 4 -o '" .. d3 .. "' 2>&1")
+  local said = p:read("a")
+  p:close()
+  T.is(said, "radlab: wrote 2 patients to " .. d3 .. "/manifest.csv\n", "demo-cohort: its one line of output")
+  T.ok(slurp(d3 .. "/NB002_ct.nii.gz") == slurp(d1 .. "/NB002_ct.nii.gz"), "demo-cohort: NB002's CT equals the Lua run's")
+  local cli = rad.read_csv(d3 .. "/manifest.csv")
+  T.is(cli:nrow(), 2, "demo-cohort: 2 rows in the manifest")
+  T.is(cli:get(2, "efs"), back:get(2, "efs"), "demo-cohort: NB002's EFS equals the Lua run's")
 end
 
 -- ---- the truth model: a Cox fit recovers the hazard ratios ------------------------------
