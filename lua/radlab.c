@@ -48,6 +48,9 @@ static void print_usage(void)
            "              (radlab extract --help; settings keys: radlab -e 'help(rad.extract)')\n"
            "  features [FAMILY]\n"
            "              list the features radlab computes (tag, IBSI id, name)\n"
+           "  demo-cohort [-n N] [--seed S] [--centres C] -o DIR\n"
+           "              generate a synthetic neuroblastoma cohort (CT, masks,\n"
+           "              manifest.csv) into DIR (man radlab-demo)\n"
            "In the REPL, help() explains how to get help.  See radlab(1).\n",
            progname);
 }
@@ -421,7 +424,7 @@ static int run_script(lua_State *L, int argc, char **argv, int script)
  * that happens to be called "extract" runs as ./extract. */
 static int is_subcommand(const char *a)
 {
-    return strcmp(a, "extract") == 0 || strcmp(a, "features") == 0;
+    return strcmp(a, "extract") == 0 || strcmp(a, "features") == 0 || strcmp(a, "demo-cohort") == 0;
 }
 
 static int run_subcommand(lua_State *L, int argc, char **argv)

@@ -151,9 +151,54 @@ local function features(args)
   return 0
 end
 
+local DEMO_COHORT_USAGE = [[
+usage: radlab demo-cohort [-n N] [--seed S] [--centres C] -o DIR
+Generate a synthetic neuroblastoma cohort of N patients (default 150) from
+seed S (default 1) over C centres (1 to 4, default 2) into the existing
+folder DIR: per patient ID_ct.nii.gz and ID_seg.nii.gz, and DIR/manifest.csv
+(id, image, mask, label, centre, then the clinical variables and outcomes).
+The truth model and its parameters: man radlab-demo.]]
+
+local function demo_cohort(args)
+  local opts, i = {}, 1
+  while i <= #args do
+    local a = args[i]
+    local function int(name)
+      i = i + 1
+      local v = args[i]
+      if not v then usage("option " .. a .. " needs a value") end
+      local n = math.tointeger(tonumber(v))
+      if not n then usage(name .. " must be an integer, got '" .. v .. "'") end
+      return n
+    end
+    if a == "-n" then opts.n = int("-n")
+    elseif a == "--seed" then opts.seed = int("--seed")
+    elseif a == "--centres" then opts.centres = int("--centres")
+    elseif a == "-o" or a == "--output" then
+      i = i + 1
+      if not args[i] then usage("option " .. a .. " needs a value") end
+      opts.dir = args[i]
+    elseif a == "-h" or a == "--help" then print(DEMO_COHORT_USAGE); return 0
+    elseif a:sub(1, 1) == "-" and #a > 1 then usage("unknown option '" .. a .. "'")
+    else usage("takes no arguments besides options; extra argument '" .. a .. "'") end
+    i = i + 1
+  end
+  if not opts.dir then usage("needs -o DIR, the folder to write the cohort into") end
+  local ok, t = pcall(require("rad.demo").neuroblastoma, opts)
+  if not ok then
+    -- say the options as the command line spells them
+    local msg = clean(t):gsub("^rad%.demo%.neuroblastoma: n must", "demo-cohort: -n must")
+      :gsub("^rad%.demo%.neuroblastoma: centres must", "demo-cohort: --centres must")
+      :gsub("^rad%.demo%.neuroblastoma: ", "demo-cohort: ")
+    error(msg, 0)
+  end
+  io.write(string.format("radlab: wrote %d patients to %s/manifest.csv\n", t:nrow(), opts.dir))
+  return 0
+end
+
 function M.main(cmd, ...)
   local args = {...}
-  local ok, res = pcall(cmd == "extract" and extract or features, args)
+  local ok, res = pcall(cmd == "extract" and extract or cmd == "demo-cohort" and demo_cohort or features, args)
   if ok then return res end
   if type(res) == "table" and res.usage then
     return fail(2, "%s: %s (try radlab %s --help)", cmd, res.usage, cmd)
