@@ -59,7 +59,7 @@ static RadTable *read_manifest(lua_State *L, const char *path)
     RadTable **box = radl_table_push(L);
     *box = rad_table_read_csv(path, NULL);
     if (!*box)
-        return radl_error(L), NULL;
+        return radl_fail(L, "%s: cannot read the manifest: %s", FNAME, rad_error_message()), NULL;
     for (size_t k = 0; k < 5; k++) {
         long j = rad_table_find(*box, text[k]);
         if (j >= 0 && (*box)->cols[j].type == RAD_COL_NUM)
@@ -77,7 +77,7 @@ static RadTable *read_manifest(lua_State *L, const char *path)
         rad_table_free(*box);
         *box = rad_table_read_csv(path, &opt);
         if (!*box)
-            return radl_error(L), NULL;
+            return radl_fail(L, "%s: cannot read the manifest: %s", FNAME, rad_error_message()), NULL;
     }
     return *box;
 }

@@ -120,7 +120,8 @@ local function extract_cohort(args)
     settings, err = read_settings(settings_path)
     if not settings then return fail(1, "%s", err) end
   end
-  local t = rad.extract_cohort(manifest, settings, {threads = threads, strict = strict})
+  local okx, t = pcall(rad.extract_cohort, manifest, settings, {threads = threads, strict = strict})
+  if not okx then error((clean(t):gsub("^rad%.extract_cohort: ", "extract --cohort: ")), 0) end
   if out then
     t:write_csv(out)
   else
