@@ -1,5 +1,6 @@
 /* radlab: a small thread pool for independent jobs.  SPDX-License-Identifier: GPL-3.0-or-later */
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <unistd.h>
 
@@ -46,6 +47,7 @@ int rad_pool_run(size_t n, int threads, RadPoolJob job, void *ctx, int stop_on_e
     Pool p;
     pthread_t tid[1024];
     size_t k, started = 0, want;
+    sigset_t all, old;
 
     if (threads <= 0)
         threads = rad_pool_cpus();
@@ -59,13 +61,18 @@ int rad_pool_run(size_t n, int threads, RadPoolJob job, void *ctx, int stop_on_e
     atomic_init(&p.next, 0);
     atomic_init(&p.done, 0);
     atomic_init(&p.stopped, 0);
-    /* the calling thread is worker 0 */
+    /* the calling thread is worker 0; the others start with signals
+     * blocked, so SIGINT reaches the calling thread, whose handler may
+     * touch its Lua state (the REPL's interrupt hook) */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
     for (k = 1; k < want; k++) {
         /* a thread that cannot start leaves its share to the others */
         if (pthread_create(&tid[k - 1], NULL, worker, &p) != 0)
             break;
         started++;
     }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (n > 0)
         worker(&p);
     for (k = 0; k < started; k++)
