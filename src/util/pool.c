@@ -47,7 +47,7 @@ int rad_pool_run(size_t n, int threads, RadPoolJob job, void *ctx, int stop_on_e
     Pool p;
     pthread_t tid[1024];
     size_t k, started = 0, want;
-    sigset_t all, old;
+    sigset_t intr, old;
 
     if (threads <= 0)
         threads = rad_pool_cpus();
@@ -61,11 +61,12 @@ int rad_pool_run(size_t n, int threads, RadPoolJob job, void *ctx, int stop_on_e
     atomic_init(&p.next, 0);
     atomic_init(&p.done, 0);
     atomic_init(&p.stopped, 0);
-    /* the calling thread is worker 0; the others start with signals
-     * blocked, so SIGINT reaches the calling thread, whose handler may
-     * touch its Lua state (the REPL's interrupt hook) */
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
+    /* the calling thread is worker 0; the others start with SIGINT
+     * blocked, so it reaches the calling thread, whose handler may touch
+     * its Lua state (the REPL's interrupt hook) */
+    sigemptyset(&intr);
+    sigaddset(&intr, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &intr, &old);
     for (k = 1; k < want; k++) {
         /* a thread that cannot start leaves its share to the others */
         if (pthread_create(&tid[k - 1], NULL, worker, &p) != 0)
