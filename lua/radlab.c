@@ -46,6 +46,8 @@ static void print_usage(void)
            "  extract IMAGE MASK [-s SETTINGS.lua] [--label N] [--resample-mask] [-o OUT.csv]\n"
            "              compute the IBSI features of a region of interest\n"
            "              (radlab extract --help; settings keys: radlab -e 'help(rad.extract)')\n"
+           "  extract --cohort MANIFEST.csv [-s SETTINGS.lua] [-o OUT.csv] [-j N] [--strict]\n"
+           "              the features of every case of a manifest, on N threads\n"
            "  features [FAMILY]\n"
            "              list the features radlab computes (tag, IBSI id, name)\n"
            "  demo-cohort [-n N] [--seed S] [--centres C] -o DIR\n"

@@ -13,6 +13,8 @@
 #include "image/image.h"
 #include "io/io.h"
 #include "features/features.h"
+#include "cohort/cohort.h"
+#include "util/pool.h"
 #include "table/table.h"
 #include "stats/stats.h"
 #include "stats/models.h"

@@ -53,15 +53,27 @@ int rad_error_prefix(const char *fmt, ...)
     return -1;
 }
 
+/* strerror's text without its shared buffer (cases run on threads). */
+static const char *errno_text(int e, char *buf, size_t size)
+{
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+    return strerror_r(e, buf, size); /* the GNU variant returns the text */
+#else
+    if (strerror_r(e, buf, size) != 0)
+        snprintf(buf, size, "error %d", e);
+    return buf;
+#endif
+}
+
 int rad_error_errno(const char *fmt, ...)
 {
     int e = errno;
-    char ctx[RAD_ERROR_MAX];
+    char ctx[RAD_ERROR_MAX], sys[256];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(ctx, sizeof ctx, fmt, ap);
     va_end(ap);
-    join_message(ctx, strerror(e));
+    join_message(ctx, errno_text(e, sys, sizeof sys));
     return -1;
 }
 

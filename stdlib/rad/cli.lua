@@ -1,8 +1,9 @@
--- radlab: the command-line subcommands (radlab extract, radlab features).
+-- radlab: the command-line subcommands (radlab extract, radlab extract
+-- --cohort, radlab features).
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --
 -- main(cmd, ...) returns the exit status: 0 success, 1 failure (message on
--- stderr), 2 usage error.  A message names the user's files and options,
+-- stderr), 2 usage error, 3 some cases of a cohort failed.  A message names the user's files and options,
 -- never this file or the engine's internals: errors raised inside the
 -- engine carry the position of their Lua caller (this file), which is
 -- removed before printing.
@@ -33,13 +34,21 @@ local function usage(text) error({usage = text}, 0) end
 
 local EXTRACT_USAGE = [[
 usage: radlab extract IMAGE MASK [-s SETTINGS.lua] [--label N] [--resample-mask] [-o OUT.csv]
+       radlab extract --cohort MANIFEST.csv [-s SETTINGS.lua] [-o OUT.csv] [-j N] [--strict]
 Compute the IBSI features of the region of interest MASK (label N, default:
 every non-zero voxel) in IMAGE and write feature,value rows (full double
 precision) to OUT.csv or standard output.  SETTINGS.lua is a Lua chunk that
 returns the settings table, e.g. return {discretise = {method = "fbs", width = 25}}
 (every key with its default: radlab -e 'help(rad.extract)').
 --resample-mask puts a mask made on another grid onto the image's grid
-(nearest neighbour) before extracting.]]
+(nearest neighbour) before extracting.
+--cohort extracts every case of MANIFEST.csv (columns id, image, mask,
+optional label, roi, modality; paths relative to the manifest) on N threads
+(-j, default: one per processor) and writes one row per case: the key
+columns, status (ok/failed), error, then the features.  A failed case is
+recorded and the run goes on; a summary line goes to standard error and the
+exit status is 3 when some cases failed.  --strict stops at the first
+failure (exit status 1).]]
 
 local FEATURES_USAGE = [[
 usage: radlab features [FAMILY]
@@ -67,7 +76,77 @@ local function read_settings(path)
   return res
 end
 
+-- "p012: message" of each failed row (the first five, then how many more).
+local function failures(t)
+  local ids, status, errs, list = t:col("id"), t:col("status"), t:col("error"), {}
+  local nfail = 0
+  for i = 1, #status do
+    if status[i] == "failed" then
+      nfail = nfail + 1
+      if nfail <= 5 then list[#list + 1] = string.format("%s: %s", tostring(ids[i]), errs[i]) end
+    end
+  end
+  if nfail > 5 then list[#list + 1] = string.format("and %d more", nfail - 5) end
+  return nfail, table.concat(list, "; ")
+end
+
+local function extract_cohort(args)
+  local manifest, settings_path, out, threads, strict
+  local i = 1
+  while i <= #args do
+    local a = args[i]
+    local function value()
+      i = i + 1
+      if not args[i] then usage("option " .. a .. " needs a value") end
+      return args[i]
+    end
+    if a == "--cohort" then manifest = value()
+    elseif a == "-s" or a == "--settings" then settings_path = value()
+    elseif a == "-o" or a == "--output" then out = value()
+    elseif a == "-j" or a == "--threads" then
+      local v = value()
+      threads = math.tointeger(tonumber(v))
+      if not threads or threads < 1 or threads > 1024 then usage("-j must be a number of threads 1..1024, got " .. v) end
+    elseif a == "--strict" then strict = true
+    elseif a == "-h" or a == "--help" then print(EXTRACT_USAGE); return 0
+    elseif a == "--label" or a == "--resample-mask" then usage(a .. " is for one case; give the label of each case in the manifest's label column")
+    elseif a:sub(1, 1) == "-" and #a > 1 then usage("unknown option '" .. a .. "'")
+    else usage("--cohort takes the cases from the manifest; extra argument '" .. a .. "'") end
+    i = i + 1
+  end
+  local settings
+  if settings_path then
+    local err
+    settings, err = read_settings(settings_path)
+    if not settings then return fail(1, "%s", err) end
+  end
+  local okx, t = pcall(rad.extract_cohort, manifest, settings, {threads = threads, strict = strict})
+  if not okx then error((clean(t):gsub("^rad%.extract_cohort: ", "extract --cohort: ")), 0) end
+  if out then
+    t:write_csv(out)
+  else
+    -- the table goes to standard output through a temporary file
+    local tmp = os.tmpname()
+    local ok, err = pcall(t.write_csv, t, tmp)
+    if ok then
+      local f = io.open(tmp, "rb")
+      io.write(f:read("a"))
+      f:close()
+    end
+    os.remove(tmp)
+    if not ok then error(err, 0) end
+  end
+  local n = t:nrow()
+  local nfail, list = failures(t)
+  io.stderr:write(string.format("radlab: %d case%s: %d ok, %d failed%s\n", n, n == 1 and "" or "s", n - nfail, nfail,
+    nfail > 0 and " (" .. list .. ")" or ""))
+  return nfail > 0 and 3 or 0
+end
+
 local function extract(args)
+  for _, a in ipairs(args) do
+    if a == "--cohort" then return extract_cohort(args) end
+  end
   local pos, settings_path, label, out, resample = {}, nil, nil, nil, false
   local i = 1
   while i <= #args do

@@ -155,4 +155,34 @@ B.call("resample_to: not an image", function() rad.read_mask(other):resample_to(
   "Mask:resample_to: give the Image (or Mask) whose grid to use, got string", {writes = {o}})
 B.call("get: index 0 (indices are 1-based)", function() rad.read_mask(mask):get(0, 1, 1) end, "index i = 0 is outside 1..6")
 
+-- ---- radlab extract --cohort ---------------------------------------------------------------------------
+local nomask = B.file("nomask.csv", "id,image\nc1,img.nii.gz\n")
+local cohort = B.file("cohort.csv", "id,image,mask\nc1,img.nii.gz,mask.nii.gz\n")
+local badlabel = B.file("badlabel.csv", "id,image,mask,label\nc1,img.nii.gz,mask.nii.gz,1.5\n")
+local noid = B.file("noid.csv", "id,image,mask\n,img.nii.gz,mask.nii.gz\n")
+o = out(); cli("extract --cohort: -j 0", {"extract", "--cohort", cohort, "-j", "0", "-o", o},
+  {status = 2, stderr = "-j must be a number of threads 1..1024, got 0 (try radlab extract --help)", writes = {o}})
+o = out(); cli("extract --cohort: -j not a number", {"extract", "--cohort", cohort, "-j", "two", "-o", o},
+  {status = 2, stderr = "-j must be a number of threads 1..1024, got two", writes = {o}})
+cli("extract --cohort: without a file", {"extract", "--cohort"}, {status = 2, stderr = "option --cohort needs a value"})
+o = out(); cli("extract --cohort: with --label", {"extract", "--cohort", cohort, "--label", "1", "-o", o},
+  {status = 2, stderr = "--label is for one case; give the label of each case in the manifest's label column", writes = {o}})
+o = out(); cli("extract --cohort: missing manifest", {"extract", "--cohort", dir .. "/nomanifest.csv", "-o", o},
+  {stderr = "extract --cohort: cannot read the manifest: cannot open '" .. dir .. "/nomanifest.csv'", writes = {o}})
+o = out(); cli("extract --cohort: manifest without a mask column", {"extract", "--cohort", nomask, "-o", o},
+  {stderr = "extract --cohort: the manifest has no column 'mask' (the mask file of each case); its columns: id, image", writes = {o}})
+o = out(); cli("extract --cohort: a label that is not an integer", {"extract", "--cohort", badlabel, "-o", o},
+  {stderr = "manifest row 1 (case 'c1'): label must be an integer 0..255 (0: every non-zero voxel), got 1.5", writes = {o}})
+o = out(); cli("extract --cohort: a row without id", {"extract", "--cohort", noid, "-o", o},
+  {stderr = "manifest row 1 has no id; give each case one in column 'id'", writes = {o}})
+B.call("extract_cohort: not a manifest", function() rad.extract_cohort(42) end,
+  "rad.extract_cohort: the manifest must be a Table (rad.read_csv) or the path of a CSV file, not a number")
+B.call("extract_cohort: threads 0", function() rad.extract_cohort(cohort, nil, {threads = 0}) end,
+  "rad.extract_cohort: threads must be 1..1024, got 0")
+B.call("extract_cohort: strict not a boolean", function() rad.extract_cohort(cohort, nil, {strict = "yes"}) end,
+  "rad.extract_cohort: strict must be true or false, not a string")
+B.call("extract_cohort: unknown option", function() rad.extract_cohort(cohort, nil, {thread = 2}) end, "thread")
+B.call("extract_cohort: bad settings before any case", function() rad.extract_cohort(cohort, {discretise = {bins = 0}}) end,
+  "discretise.bins")
+
 B.done()

@@ -1,0 +1,177 @@
+/* radlab: unit tests of the thread pool and the cohort extraction.  SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "rad.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/radlab-cohort.XXXXXX";
+
+static const char *tpath(const char *name)
+{
+    static char buf[8][512];
+    static int slot;
+    slot = (slot + 1) % 8;
+    snprintf(buf[slot], sizeof buf[slot], "%s/%s", dir, name);
+    return buf[slot];
+}
+
+/* ---- the pool ---- */
+
+static int square_job(size_t i, void *ctx)
+{
+    ((size_t *)ctx)[i] = i * i;
+    return 0;
+}
+
+static int fail_odd(size_t i, void *ctx)
+{
+    ((int *)ctx)[i] = 1;
+    return (int)(i & 1);
+}
+
+static void test_pool(void)
+{
+    size_t out[1000], done = 0, bad = 0;
+    int ran[100], r;
+    memset(out, 0xff, sizeof out);
+    r = rad_pool_run(1000, 4, square_job, out, 0, &done);
+    for (size_t i = 0; i < 1000; i++)
+        bad += out[i] != i * i;
+    tap_ok(r == 0 && done == 1000 && bad == 0, "1000 jobs on 4 threads: each slot written once (%zu wrong)", bad);
+    tap_ok(rad_pool_run(0, 4, square_job, out, 0, &done) == 0 && done == 0, "no jobs: nothing runs");
+
+    memset(ran, 0, sizeof ran);
+    r = rad_pool_run(100, 1, fail_odd, ran, 1, &done);
+    tap_ok(r == 1 && done == 2 && ran[0] && ran[1] && !ran[2], "one thread, stop on error: jobs 0 and 1 ran, then stop");
+
+    rad_interrupt_set();
+    r = rad_pool_run(1000, 2, square_job, out, 0, &done);
+    rad_interrupt_clear();
+    tap_ok(r == 1 && done == 0, "interrupt flag set: no job taken (done %zu)", done);
+    tap_ok(rad_pool_cpus() >= 1, "rad_pool_cpus() >= 1");
+}
+
+/* ---- the cohort ---- */
+
+/* A 4x4x2 image, value x + 4y + 16z; mask label 1 on slice 0, 2 on slice 1. */
+static void write_case(void)
+{
+    RadGeometry g, g2;
+    RadImage *img;
+    RadMask *m, *m2;
+    rad_geometry_init(&g, 3, 4, 4, 2);
+    img = rad_image_new(&g);
+    m = rad_mask_new(&g);
+    for (size_t v = 0; v < 32; v++) {
+        img->data[v] = (float)v;
+        m->data[v] = v < 16 ? 1 : 2;
+    }
+    rad_geometry_init(&g2, 3, 4, 4, 3);
+    m2 = rad_mask_new(&g2);
+    memset(m2->data, 1, 48);
+    tap_ok(rad_image_write(img, tpath("img.nii.gz")) == 0 && rad_mask_write(m, tpath("seg.nii.gz")) == 0 &&
+               rad_mask_write(m2, tpath("other.nii.gz")) == 0,
+           "test case written");
+    rad_image_free(img);
+    rad_mask_free(m);
+    rad_mask_free(m2);
+}
+
+static double value(const RadFeatureSet *fs, const char *tag)
+{
+    long k = fs ? rad_featureset_find(fs, tag) : -1;
+    return k < 0 ? NAN : fs->values[k];
+}
+
+static void test_cohort(void)
+{
+    char img[512], seg[512], other[512], missing[512];
+    RadCohortCase cases[5];
+    RadCohortResult r1, r2;
+    RadSettings s;
+    RadTable *t;
+    int same = 1;
+
+    write_case();
+    snprintf(img, sizeof img, "%s", tpath("img.nii.gz"));
+    snprintf(seg, sizeof seg, "%s", tpath("seg.nii.gz"));
+    snprintf(other, sizeof other, "%s", tpath("other.nii.gz"));
+    snprintf(missing, sizeof missing, "%s", tpath("nothere.nii.gz"));
+    cases[0] = (RadCohortCase){"all", img, seg, 0};
+    cases[1] = (RadCohortCase){"top", img, seg, 2};
+    cases[2] = (RadCohortCase){"grid", img, other, 0};
+    cases[3] = (RadCohortCase){"gone", missing, seg, 0};
+    cases[4] = (RadCohortCase){"empty", img, seg, 3};
+    rad_settings_default(&s);
+    s.families = RAD_FAM_MORPH | RAD_FAM_STAT;
+
+    tap_ok(rad_cohort_extract(cases, 5, &s, 1, 0, &r1) == 0, "5 cases on 1 thread run to the end");
+    tap_ok(r1.nok == 2 && r1.nfailed == 3, "2 ok, 3 failed (%zu, %zu)", r1.nok, r1.nfailed);
+    /* means worked by hand: 0..31 -> 15.5; 16..31 -> 23.5 */
+    tap_ok(value(r1.fs[0], "stat_mean") == 15.5, "label 0: every non-zero voxel, stat_mean 15.5");
+    tap_ok(value(r1.fs[1], "stat_mean") == 23.5, "label 2: slice 1, stat_mean 23.5");
+    tap_ok(value(r1.fs[1], "stat_min") == 16, "label 2: stat_min 16");
+    tap_contains(r1.error[2], "geometr", "mask on another grid: the geometry message");
+    tap_contains(r1.error[3], "nothere.nii.gz", "missing image: the message names the file");
+    tap_ok(r1.error[4] != NULL && r1.fs[4] == NULL, "absent label: failed");
+    tap_ok(r1.error[0] == NULL && r1.error[1] == NULL, "ok cases carry no message");
+
+    tap_ok(rad_cohort_extract(cases, 5, &s, 3, 0, &r2) == 0, "the same on 3 threads");
+    for (size_t i = 0; i < 5; i++) {
+        if (!r1.fs[i] != !r2.fs[i] || !r1.error[i] != !r2.error[i])
+            same = 0;
+        else if (r1.fs[i])
+            same &= r1.fs[i]->n == r2.fs[i]->n &&
+                    memcmp(r1.fs[i]->values, r2.fs[i]->values, r1.fs[i]->n * sizeof(double)) == 0;
+        else
+            same &= strcmp(r1.error[i], r2.error[i]) == 0;
+    }
+    tap_ok(same, "1 and 3 threads: identical values and messages");
+
+    t = rad_cohort_table(NULL, &r1);
+    tap_ok(t && t->nrow == 5 && t->ncol == 2 + r1.fs[0]->n, "table: status, error and one column per feature");
+    if (t) {
+        const RadColumn *st = rad_table_get(t, "status"), *er = rad_table_get(t, "error"),
+                        *mean = rad_table_get(t, "stat_mean");
+        tap_ok(st && strcmp(st->str[0], "ok") == 0 && strcmp(st->str[2], "failed") == 0, "status ok / failed");
+        tap_ok(er && er->str[0] == NULL && er->str[3] && strcmp(er->str[3], r1.error[3]) == 0,
+               "error: missing when ok, the message when failed");
+        tap_ok(mean && mean->num[1] == 23.5 && isnan(mean->num[2]), "features: value, or missing when failed");
+        tap_ok(strcmp(t->cols[2].name, r1.fs[0]->tags[0]) == 0, "features in the feature set's order");
+    }
+    rad_table_free(t);
+    rad_cohort_result_free(&r1);
+    rad_cohort_result_free(&r2);
+
+    tap_ok(rad_cohort_extract(cases, 5, &s, 2, 1, &r1) == -1, "strict: fails");
+    tap_contains(rad_error_message(), "case 'grid' (row 3): ", "strict: the first failing case named");
+    rad_cohort_result_free(&r1);
+
+    rad_interrupt_set();
+    tap_ok(rad_cohort_extract(cases, 2, &s, 2, 0, &r1) == -1, "interrupted: fails");
+    rad_interrupt_clear();
+    tap_contains(rad_error_message(), "interrupted", "interrupted: says so");
+    rad_cohort_result_free(&r1);
+
+    s.bins = 0;
+    tap_ok(rad_cohort_extract(cases, 5, &s, 2, 0, &r1) == -1 && r1.n == 0, "bad settings: fail before any case");
+    rad_cohort_result_free(&r1);
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_pool();
+    test_cohort();
+    {
+        char cmd[600];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        if (system(cmd) != 0)
+            tap_diag("could not remove %s", dir);
+    }
+    return tap_done();
+}
