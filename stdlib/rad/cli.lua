@@ -32,6 +32,23 @@ end
 
 local function usage(text) error({usage = text}, 0) end
 
+-- The arguments of a command, one at a time: `for a in argv.next do`, and
+-- argv.value() for the value after the option just read (a usage error
+-- when it is missing).
+local function arguments(args)
+  local i, argv = 0, {}
+  function argv.next()
+    i = i + 1
+    return args[i]
+  end
+  function argv.value()
+    i = i + 1
+    if not args[i] then usage("option " .. args[i - 1] .. " needs a value") end
+    return args[i]
+  end
+  return argv
+end
+
 local EXTRACT_USAGE = [[
 usage: radlab extract IMAGE MASK [-s SETTINGS.lua] [--label N] [--resample-mask] [-o OUT.csv]
        radlab extract --cohort MANIFEST.csv [-s SETTINGS.lua] [-o OUT.csv] [-j N] [--strict]
@@ -55,9 +72,11 @@ usage: radlab features [FAMILY]
 List the features radlab computes: tag, IBSI identifier, name and the
 aggregations of texture features; FAMILY (e.g. stat, cm) lists one family.]]
 
--- The settings table of a settings file, checked; or nil and a message
+-- The settings table of a settings file, checked (nil for no file: the
+-- defaults); or nil and a message
 -- that names the file.
 local function read_settings(path)
+  if not path then return nil end -- no -s: the defaults
   local chunk, err = loadfile(path, "t")
   if not chunk then
     local f = io.open(path, "r")
@@ -92,19 +111,13 @@ end
 
 local function extract_cohort(args)
   local manifest, settings_path, out, threads, strict
-  local i = 1
-  while i <= #args do
-    local a = args[i]
-    local function value()
-      i = i + 1
-      if not args[i] then usage("option " .. a .. " needs a value") end
-      return args[i]
-    end
-    if a == "--cohort" then manifest = value()
-    elseif a == "-s" or a == "--settings" then settings_path = value()
-    elseif a == "-o" or a == "--output" then out = value()
+  local argv = arguments(args)
+  for a in argv.next do
+    if a == "--cohort" then manifest = argv.value()
+    elseif a == "-s" or a == "--settings" then settings_path = argv.value()
+    elseif a == "-o" or a == "--output" then out = argv.value()
     elseif a == "-j" or a == "--threads" then
-      local v = value()
+      local v = argv.value()
       threads = math.tointeger(tonumber(v))
       if not threads or threads < 1 or threads > 1024 then usage("-j must be a number of threads 1..1024, got " .. v) end
     elseif a == "--strict" then strict = true
@@ -112,14 +125,9 @@ local function extract_cohort(args)
     elseif a == "--label" or a == "--resample-mask" then usage(a .. " is for one case; give the label of each case in the manifest's label column")
     elseif a:sub(1, 1) == "-" and #a > 1 then usage("unknown option '" .. a .. "'")
     else usage("--cohort takes the cases from the manifest; extra argument '" .. a .. "'") end
-    i = i + 1
   end
-  local settings
-  if settings_path then
-    local err
-    settings, err = read_settings(settings_path)
-    if not settings then return fail(1, "%s", err) end
-  end
+  local settings, err = read_settings(settings_path)
+  if err then return fail(1, "%s", err) end
   local okx, t = pcall(rad.extract_cohort, manifest, settings, {threads = threads, strict = strict})
   if not okx then error((clean(t):gsub("^rad%.extract_cohort: ", "extract --cohort: ")), 0) end
   if out then
@@ -148,34 +156,23 @@ local function extract(args)
     if a == "--cohort" then return extract_cohort(args) end
   end
   local pos, settings_path, label, out, resample = {}, nil, nil, nil, false
-  local i = 1
-  while i <= #args do
-    local a = args[i]
-    local function value()
-      i = i + 1
-      if not args[i] then usage("option " .. a .. " needs a value") end
-      return args[i]
-    end
-    if a == "-s" or a == "--settings" then settings_path = value()
+  local argv = arguments(args)
+  for a in argv.next do
+    if a == "-s" or a == "--settings" then settings_path = argv.value()
     elseif a == "--label" then
-      local v = value()
+      local v = argv.value()
       label = math.tointeger(tonumber(v))
       if not label or label < 0 or label > 255 then usage("--label must be an integer 0..255, got " .. v) end
-    elseif a == "-o" or a == "--output" then out = value()
+    elseif a == "-o" or a == "--output" then out = argv.value()
     elseif a == "--resample-mask" then resample = true
     elseif a == "-h" or a == "--help" then print(EXTRACT_USAGE); return 0
     elseif a:sub(1, 1) == "-" and #a > 1 then usage("unknown option '" .. a .. "'")
     else pos[#pos + 1] = a end
-    i = i + 1
   end
   if #pos < 2 then usage("needs IMAGE and MASK (got " .. (#pos == 0 and "neither" or "only " .. pos[1]) .. ")") end
   if #pos > 2 then usage("takes IMAGE and MASK only; extra argument '" .. pos[3] .. "'") end
-  local settings
-  if settings_path then
-    local err
-    settings, err = read_settings(settings_path)
-    if not settings then return fail(1, "%s", err) end
-  end
+  local settings, err = read_settings(settings_path)
+  if err then return fail(1, "%s", err) end
   local img = rad.read(pos[1])
   local mask = rad.read_mask(pos[2], label and {label = label} or nil)
   if resample then mask = mask:resample_to(img) end
@@ -239,28 +236,22 @@ folder DIR: per patient ID_ct.nii.gz and ID_seg.nii.gz, and DIR/manifest.csv
 The truth model and its parameters: man radlab-demo.]]
 
 local function demo_cohort(args)
-  local opts, i = {}, 1
-  while i <= #args do
-    local a = args[i]
-    local function int(name)
-      i = i + 1
-      local v = args[i]
-      if not v then usage("option " .. a .. " needs a value") end
+  local opts = {}
+  local argv = arguments(args)
+  for a in argv.next do
+    local function int()
+      local v = argv.value()
       local n = math.tointeger(tonumber(v))
-      if not n then usage(name .. " must be an integer, got '" .. v .. "'") end
+      if not n then usage(a .. " must be an integer, got '" .. v .. "'") end
       return n
     end
-    if a == "-n" then opts.n = int("-n")
-    elseif a == "--seed" then opts.seed = int("--seed")
-    elseif a == "--centres" then opts.centres = int("--centres")
-    elseif a == "-o" or a == "--output" then
-      i = i + 1
-      if not args[i] then usage("option " .. a .. " needs a value") end
-      opts.dir = args[i]
+    if a == "-n" then opts.n = int()
+    elseif a == "--seed" then opts.seed = int()
+    elseif a == "--centres" then opts.centres = int()
+    elseif a == "-o" or a == "--output" then opts.dir = argv.value()
     elseif a == "-h" or a == "--help" then print(DEMO_COHORT_USAGE); return 0
     elseif a:sub(1, 1) == "-" and #a > 1 then usage("unknown option '" .. a .. "'")
     else usage("takes no arguments besides options; extra argument '" .. a .. "'") end
-    i = i + 1
   end
   if not opts.dir then usage("needs -o DIR, the folder to write the cohort into") end
   local ok, t = pcall(require("rad.demo").neuroblastoma, opts)
