@@ -1183,3 +1183,11 @@ int radl_dropped_row(lua_State *L, int fit, const char *term, char *line, size_t
     lua_settop(L, top);
     return 1;
 }
+
+void radl_guard_class(lua_State *L, const char *tname, lua_CFunction gc)
+{
+    luaL_newmetatable(L, tname);
+    lua_pushcfunction(L, gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+}

@@ -221,6 +221,10 @@ int radl_lines_join(lua_State *L, int lines);
  * when the term was estimated. */
 int radl_dropped_row(lua_State *L, int fit, const char *term, char *line, size_t size);
 
+/* The metatable of a guard: a userdata that frees an engine result in its
+ * __gc when a call fails half-way (the result is freed with the guard). */
+void radl_guard_class(lua_State *L, const char *tname, lua_CFunction gc);
+
 /* The `rad` module. */
 int luaopen_rad(lua_State *L);
 

@@ -212,8 +212,5 @@ void radl_open_cohort(lua_State *L)
          "strict = true stops at the first failure"},
         {NULL, NULL, NULL}};
     radl_register(L, funcs, "rad.");
-    luaL_newmetatable(L, GUARD);
-    lua_pushcfunction(L, guard_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pop(L, 1);
+    radl_guard_class(L, GUARD, guard_gc);
 }

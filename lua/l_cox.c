@@ -735,10 +735,7 @@ void radl_open_cox(lua_State *L)
          "proportional-hazards test as R's cox.zph (transform \"km\"; 1 df per term) with its plot data, one row "
          "per event by time: time, x = 1 - KM(t-), y = scaled Schoenfeld residuals (coef + nevent * var * r)"},
         {NULL, NULL, NULL}};
-    luaL_newmetatable(L, GUARD);
-    lua_pushcfunction(L, guard_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pop(L, 1);
+    radl_guard_class(L, GUARD, guard_gc);
     luaL_newmetatable(L, RADL_COX);
     lua_newtable(L);
     radl_register(L, methods, "Cox:");

@@ -391,10 +391,7 @@ void radl_open_coxnet(lua_State *L)
 
     radl_register(L, funcs, "rad.");
 
-    luaL_newmetatable(L, GUARD);
-    lua_pushcfunction(L, guard_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pop(L, 1);
+    radl_guard_class(L, GUARD, guard_gc);
 
     radl_document_class(L, RADL_COXNET,
         "Coxnet: a penalised Cox path (rad.coxnet), a Lua table.\n"

@@ -797,10 +797,7 @@ void radl_open_models(lua_State *L)
 
     radl_register(L, funcs, "rad.");
 
-    luaL_newmetatable(L, GUARD);
-    lua_pushcfunction(L, guard_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pop(L, 1);
+    radl_guard_class(L, GUARD, guard_gc);
 
     radl_document_class(L, RADL_LOGISTIC,
         "Logistic: a fitted logistic regression (rad.logistic), a Lua table whose fields are plain values.\n"

@@ -73,8 +73,7 @@ List the features radlab computes: tag, IBSI identifier, name and the
 aggregations of texture features; FAMILY (e.g. stat, cm) lists one family.]]
 
 -- The settings table of a settings file, checked (nil for no file: the
--- defaults); or nil and a message
--- that names the file.
+-- defaults); or nil and a message that names the file.
 local function read_settings(path)
   if not path then return nil end -- no -s: the defaults
   local chunk, err = loadfile(path, "t")
