@@ -160,6 +160,16 @@ static int l_settings_check(lua_State *L)
     return 1;
 }
 
+static int l_settings_digest(lua_State *L)
+{
+    RadSettings s;
+    char digest[65];
+    radl_settings_from_table(L, 1, &s);
+    rad_settings_digest(&s, digest);
+    lua_pushstring(L, digest);
+    return 1;
+}
+
 /* ---- FeatureSet userdata ------------------------------------------------------------- */
 
 static RadFeatureSet **fs_push(lua_State *L)
@@ -432,6 +442,9 @@ void radl_open_features(lua_State *L)
     static const RadlReg settings_funcs[] = {
         {"defaults", l_settings_defaults, "rad.settings.defaults() -> table: the default extraction settings, in the shape rad.extract accepts"},
         {"keys", l_settings_keys, "rad.settings.keys() -> {rows}: every settings key: path, type, default, range or choices, help"},
+        {"digest", l_settings_digest,
+         "rad.settings.digest(settings) -> string: the SHA-256 (64 hex digits) of the completed settings, as "
+         "recorded with every extraction; equal settings (defaults filled in) give equal digests"},
         {"check", l_settings_check, "rad.settings.check(settings) -> table: validate settings (errors name the key) and return them completed with defaults"},
         {NULL, NULL, NULL}};
     static const RadlReg feature_funcs[] = {
