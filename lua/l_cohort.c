@@ -192,7 +192,8 @@ static int l_extract_cohort(lua_State *L)
     res = lua_newuserdatauv(L, sizeof *res, 0);
     memset(res, 0, sizeof *res);
     luaL_setmetatable(L, GUARD);
-    if (rad_cohort_extract(cases, n, &s, (int)threads, strict, res) != 0)
+    RadCohortOptions o = {(int)threads, strict, NULL, NULL, NULL};
+    if (rad_cohort_extract(cases, n, &s, &o, res) != 0)
         return radl_fail(L, "%s: %s", FNAME, rad_error_message());
     outbox = radl_table_push(L);
     *outbox = rad_cohort_table(*keybox, res);

@@ -13,6 +13,7 @@
 #include "image/image.h"
 #include "io/io.h"
 #include "features/features.h"
+#include "cohort/cache.h"
 #include "cohort/cohort.h"
 #include "util/pool.h"
 #include "table/table.h"
