@@ -77,6 +77,23 @@ B.call("scan: nothing pairs", function() cohort.scan(S2, {image = "*_ct.nii.gz",
   "cohort.scan: no image in '" .. S2 .. "' found its mask (3 files looked at; image = '*_ct.nii.gz', mask = '*_mask.nii.gz'); " ..
   "2 images found no mask: 'a/p1_ct.nii.gz', 'p2_ct.nii.gz'")
 
+-- extraction options: the cache, the progress bar, partial results
+local good = B.file("good.csv", "id,image,mask\np1,ct1.nii.gz,seg1.nii.gz\n")
+B.call("extract_cohort: cache not a folder name", function() rad.extract_cohort(good, nil, {cache = {}}) end,
+  "rad.extract_cohort: cache must be the path of a folder (or false for none), not table")
+B.call("extract_cohort: cache = true", function() rad.extract_cohort(good, nil, {cache = true}) end,
+  "rad.extract_cohort: cache must be the path of a folder (or false for none), not boolean")
+B.call("extract_cohort: progress not a boolean", function() rad.extract_cohort(good, nil, {progress = 1}) end,
+  "rad.extract_cohort: progress must be true or false, not a number")
+B.call("extract_cohort: unknown option", function() rad.extract_cohort(good, nil, {chache = "x"}) end,
+  "rad.extract_cohort: unknown option 'chache'")
+B.cli("extract --cohort: --cache without a folder", {"extract", "--cohort", good, "--cache"},
+  {status = 2, stderr = "option --cache needs a value"})
+B.cli("extract --cohort: --cache ''", {"extract", "--cohort", good, "--cache", ""},
+  {status = 2, stderr = "--cache needs a folder name"})
+B.cli("extract --cohort: --cache and --no-cache", {"extract", "--cohort", good, "--cache", D .. "/cachedir", "--no-cache"},
+  {status = 2, stderr = "--cache and --no-cache contradict each other; give one", writes = {D .. "/cachedir"}})
+
 local t = rad.table.new{{"id", {"p1"}}, {"image", {D .. "/ct1.nii.gz"}}}
 B.call("write_manifest: a table without a mask column", function() cohort.write_manifest(t, D .. "/w1.csv") end,
   "cohort.write_manifest: no column 'mask' in the table", {writes = {D .. "/w1.csv"}})
