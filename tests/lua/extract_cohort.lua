@@ -257,4 +257,26 @@ T.ok(served >= counts.ok and rerun:match("\n0\n$"),
   string.format("Ctrl-C: the re-run completes (exit 0) serving the %d finished cases from the cache (%d served)",
     counts.ok or 0, served))
 
+-- ---- the progress bar: on a terminal only (a pseudo-terminal from script(1)) ---------------
+if os.execute("command -v script >/dev/null 2>&1") then
+  local function tty(extra)
+    local cmd = string.format("'%s' extract --cohort '%s' -s '%s' -o '%s/tty.csv' --no-cache -j 2 %s",
+      os.getenv("RADLAB"), manifest, sfile, dir, extra)
+    local hh = io.popen("script -qec \"" .. cmd:gsub('"', '\\"') .. "\" /dev/null")
+    local o = hh:read("a"); hh:close()
+    return o
+  end
+  local o = tty("")
+  T.like(o, "\r[", "progress: a bar is drawn on a terminal", true)
+  T.like(o, "] 6/6", "progress: it reaches 6/6", true)
+  T.like(o, "2 failed", "progress: failures so far shown", true)
+  T.like(o, "\r\27[K" .. "radlab: 6 cases: 4 ok", "progress: the bar is erased before the summary", true)
+  o = tty("-q")
+  T.ok(not o:find("\r[", 1, true) and o:find("radlab: 6 cases: 4 ok", 1, true), "progress: -q leaves only the summary")
+  status, err = run("--cohort '" .. manifest .. "' -s '" .. sfile .. "' -o '" .. dir .. "/notty.csv' --no-cache")
+  T.ok(not err:find("\r", 1, true), "progress: nothing drawn when standard error is not a terminal")
+else
+  T.skip(6, "script(1) from util-linux is not installed; the progress bar is not tested")
+end
+
 T.done()
