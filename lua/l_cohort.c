@@ -262,6 +262,59 @@ static int l_extract_cohort(lua_State *L)
             cases[i].label = (int)v;
         }
     }
+    /* (id, roi, label, modality) must name one case: the table would
+     * otherwise hold two rows nobody can tell apart */
+    {
+        const RadColumn *kc[3] = {NULL, NULL, NULL};
+        static const char *const kn[3] = {"roi", "modality", NULL};
+        int seen, list, ndup = 0;
+        for (int k = 0; kn[k]; k++)
+            if (rad_table_find(m, kn[k]) >= 0)
+                kc[k] = &m->cols[rad_table_find(m, kn[k])];
+        lua_newtable(L);
+        seen = lua_gettop(L);
+        lua_newtable(L);
+        list = lua_gettop(L);
+        for (size_t i = 0; i < n; i++) {
+            lua_pushfstring(L, "%s%c%d", cases[i].id, 0, cases[i].label);
+            for (int k = 0; kc[k]; k++) {
+                if (kc[k]->type == RAD_COL_STR)
+                    lua_pushfstring(L, "%c%s", 0, kc[k]->str[i] ? kc[k]->str[i] : "\1NA");
+                else
+                    lua_pushfstring(L, "%c%f", 0, kc[k]->num[i]);
+            }
+            lua_concat(L, 1 + (kc[0] != NULL) + (kc[1] != NULL));
+            lua_pushvalue(L, -1);
+            if (lua_rawget(L, seen) != LUA_TNIL) {
+                if (++ndup <= 5) {
+                    lua_pushfstring(L, "rows %d and %d (id '%s')", (int)lua_tointeger(L, -1), (int)(i + 1),
+                                    cases[i].id);
+                    lua_rawseti(L, list, ndup);
+                }
+                lua_pop(L, 2);
+            } else {
+                lua_pop(L, 1);
+                lua_pushinteger(L, (lua_Integer)(i + 1));
+                lua_rawset(L, seen);
+            }
+        }
+        if (ndup) {
+            luaL_Buffer b;
+            luaL_buffinit(L, &b);
+            for (int k = 1; k <= ndup && k <= 5; k++) {
+                if (k > 1)
+                    luaL_addstring(&b, "; ");
+                lua_rawgeti(L, list, k);
+                luaL_addvalue(&b);
+            }
+            luaL_pushresult(&b);
+        } else
+            lua_pushliteral(L, "");
+        if (ndup)
+            return radl_fail(L, "%s: %d duplicated case%s: %s%s; (id, roi, label, modality) must name one case", FNAME,
+                             ndup, ndup == 1 ? "" : "s", lua_tostring(L, -1), ndup > 5 ? "; ..." : "");
+        lua_pop(L, 3);
+    }
     /* the key columns of the result, in the manifest's own types */
     for (size_t k = 0; k < 4; k++)
         if (rad_table_find(m, keycols[k]) >= 0)

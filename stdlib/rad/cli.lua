@@ -160,7 +160,11 @@ local function extract_cohort(args)
   if not cache and not nocache and out then cache = folder_of(out) .. "radlab-cache" end
   local settings, err = read_settings(settings_path)
   if err then return fail(1, "%s", err) end
-  local okx, t, info = pcall(rad.extract_cohort, manifest, settings,
+  -- the manifest checked whole before any work (a file that does not exist
+  -- is left to the run: that case fails, the others go on)
+  local okr, m = pcall(require("rad.cohort").read, manifest, {files = false})
+  if not okr then error((clean(m):gsub("^cohort%.read: ", "extract --cohort: ")), 0) end
+  local okx, t, info = pcall(rad.extract_cohort, m, settings,
     {threads = threads, strict = strict, cache = cache or false, progress = not quiet, partial = true})
   if not okx then error((clean(t):gsub("^rad%.extract_cohort: ", "extract --cohort: ")), 0) end
   write_table(t, out)

@@ -36,7 +36,7 @@ B.call("manifest: files that do not exist, all of them", function() cohort.read(
 
 p = B.file("label.csv", "id,image,mask,label\np1,ct1.nii.gz,seg1.nii.gz,liver\np2,ct2.nii.gz,seg2.nii.gz,-1\n")
 B.call("manifest: label that is not a positive integer", function() cohort.read(p) end,
-  "column 'label' must hold positive integers (the mask label of the ROI): row 1 has 'liver', row 2 has '-1' (name ROIs in a 'roi' column instead)")
+  "column 'label' must hold integers 0..255 (the mask label of the ROI; 0 or empty: every non-zero voxel): row 1 has 'liver', row 2 has '-1' (name ROIs in a 'roi' column instead)")
 
 p = B.file("noid.csv", "id,image,mask\np1,ct1.nii.gz,seg1.nii.gz\n,ct2.nii.gz,seg2.nii.gz\n")
 B.call("manifest: empty id cell", function() cohort.read(p) end, "column 'id' is empty in row 2; every case needs an id")
@@ -76,6 +76,11 @@ B.call("scan: strict with an image without mask", function()
 B.call("scan: nothing pairs", function() cohort.scan(S2, {image = "*_ct.nii.gz", mask = "*_mask.nii.gz"}) end,
   "cohort.scan: no image in '" .. S2 .. "' found its mask (3 files looked at; image = '*_ct.nii.gz', mask = '*_mask.nii.gz'); " ..
   "2 images found no mask: 'a/p1_ct.nii.gz', 'p2_ct.nii.gz'")
+
+p = B.file("rois.csv", "id,image,mask,roi\np1,ct1.nii.gz,seg1.nii.gz,GTV\np1,ct1.nii.gz,seg1.nii.gz,node\n")
+B.call("manifest: two ROIs of one patient that select the same voxels", function() cohort.read(p) end,
+  "rows 1 and 2 of id 'p1' (roi 'GTV', 'node') select the same voxels: the same image, mask and label 0; " ..
+  "a roi name does not select voxels: give each ROI its own label (column 'label') or its own mask")
 
 -- extraction options: the cache, the progress bar, partial results
 local good = B.file("good.csv", "id,image,mask\np1,ct1.nii.gz,seg1.nii.gz\n")
