@@ -23,5 +23,6 @@
 #include "stats/coxnet.h"
 #include "plot/plot.h"
 #include "plot/charts.h"
+#include "util/digest.h"
 
 #endif

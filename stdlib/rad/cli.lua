@@ -51,7 +51,7 @@ end
 
 local EXTRACT_USAGE = [[
 usage: radlab extract IMAGE MASK [-s SETTINGS.lua] [--label N] [--resample-mask] [-o OUT.csv]
-       radlab extract --cohort MANIFEST.csv [-s SETTINGS.lua] [-o OUT.csv] [-j N] [--strict]
+       radlab extract --cohort MANIFEST.csv [-s SETTINGS.lua] [-o OUT.csv] [-j N] [--strict] [--shard K/N]
 Compute the IBSI features of the region of interest MASK (label N, default:
 every non-zero voxel) in IMAGE and write feature,value rows (full double
 precision) to OUT.csv or standard output.  SETTINGS.lua is a Lua chunk that
@@ -65,7 +65,11 @@ optional label, roi, modality; paths relative to the manifest) on N threads
 columns, status (ok/failed), error, then the features.  A failed case is
 recorded and the run goes on; a summary line goes to standard error and the
 exit status is 3 when some cases failed.  --strict stops at the first
-failure (exit status 1).]]
+failure (exit status 1).
+--shard K/N extracts only shard K of N (cases dealt to shards by image plus
+mask size, largest first, each to the lightest shard) into a shard file:
+a #radlab-shard provenance line, then the table with a leading column row
+(the manifest row); radlab merge joins the N shard files.]]
 
 local FEATURES_USAGE = [[
 usage: radlab features [FAMILY]
@@ -109,7 +113,7 @@ local function failures(t)
 end
 
 local function extract_cohort(args)
-  local manifest, settings_path, out, threads, strict
+  local manifest, settings_path, out, threads, strict, shard
   local argv = arguments(args)
   for a in argv.next do
     if a == "--cohort" then manifest = argv.value()
@@ -120,6 +124,10 @@ local function extract_cohort(args)
       threads = math.tointeger(tonumber(v))
       if not threads or threads < 1 or threads > 1024 then usage("-j must be a number of threads 1..1024, got " .. v) end
     elseif a == "--strict" then strict = true
+    elseif a == "--shard" then
+      shard = argv.value()
+      local k, why = require("rad.shard").parse(shard)
+      if not k then usage("--shard " .. why:gsub("^shard ", "")) end
     elseif a == "-h" or a == "--help" then print(EXTRACT_USAGE); return 0
     elseif a == "--label" or a == "--resample-mask" then usage(a .. " is for one case; give the label of each case in the manifest's label column")
     elseif a:sub(1, 1) == "-" and #a > 1 then usage("unknown option '" .. a .. "'")
@@ -127,14 +135,21 @@ local function extract_cohort(args)
   end
   local settings, err = read_settings(settings_path)
   if err then return fail(1, "%s", err) end
-  local okx, t = pcall(rad.extract_cohort, manifest, settings, {threads = threads, strict = strict})
+  local plan
+  if shard then
+    local okp, p = pcall(require("rad.shard").plan, manifest, shard, settings)
+    if not okp then error((clean(p):gsub("^shard%.plan: shard ", "extract --shard "):gsub("^shard%.plan: ", "extract --cohort: ")), 0) end
+    plan = p
+  end
+  local okx, t = pcall(rad.extract_cohort, plan and plan.manifest or manifest, settings, {threads = threads, strict = strict})
   if not okx then error((clean(t):gsub("^rad%.extract_cohort: ", "extract --cohort: ")), 0) end
+  local function write(path) if plan then plan:write(t, path) else t:write_csv(path) end end
   if out then
-    t:write_csv(out)
+    write(out)
   else
     -- the table goes to standard output through a temporary file
     local tmp = os.tmpname()
-    local ok, err = pcall(t.write_csv, t, tmp)
+    local ok, err = pcall(write, tmp)
     if ok then
       local f = io.open(tmp, "rb")
       io.write(f:read("a"))
@@ -265,9 +280,92 @@ local function demo_cohort(args)
   return 0
 end
 
+local MERGE_USAGE = [[
+usage: radlab merge SHARD.csv... -o OUT.csv
+Join the shard files of radlab extract --cohort --shard K/N into the table
+one extract --cohort run over the whole manifest writes (byte for byte).
+The shards must come from the same manifest (SHA-256), settings and radlab
+version; each of the N shards and each manifest row must appear once.  The
+exit status is 3 when some cases failed (listed on standard error).]]
+
+local function merge(args)
+  local files, out = {}, nil
+  local argv = arguments(args)
+  for a in argv.next do
+    if a == "-o" or a == "--output" then out = argv.value()
+    elseif a == "-h" or a == "--help" then print(MERGE_USAGE); return 0
+    elseif a:sub(1, 1) == "-" and #a > 1 then usage("unknown option '" .. a .. "'")
+    else files[#files + 1] = a end
+  end
+  if #files == 0 then usage("needs the shard files to merge (e.g. shards/shard_*.csv)") end
+  if not out then usage("needs -o OUT.csv, the merged table") end
+  local r = require("rad.shard").merge(files, out)
+  local list = {}
+  for i = 1, math.min(5, #r.failures) do list[i] = r.failures[i] end
+  if #r.failures > 5 then list[#list + 1] = string.format("and %d more", #r.failures - 5) end
+  io.stderr:write(string.format("radlab: %d case%s: %d ok, %d failed%s\n", r.cases, r.cases == 1 and "" or "s",
+    r.cases - r.failed, r.failed, r.failed > 0 and " (" .. table.concat(list, "; ") .. ")" or ""))
+  return r.failed > 0 and 3 or 0
+end
+
+local SLURM_USAGE = [[
+usage: radlab slurm --cohort MANIFEST.csv [-s SETTINGS.lua] -n N -o OUTDIR
+                    [--cpus C] [--partition P] [--time T] [--mem M] [--submit]
+Write OUTDIR/extract.sbatch, a Slurm job array of N tasks: task K runs
+radlab extract --cohort MANIFEST.csv --shard K/N on C threads
+(--cpus-per-task, default 1) into OUTDIR/shards/shard_K.csv, logging to
+OUTDIR/logs/extract_K.log; and OUTDIR/merge.sbatch, which merges the shards
+into OUTDIR/features.csv (log: OUTDIR/logs/merge.log).  The scripts use
+absolute paths and this radlab program; every value is single-quoted.  A
+task whose cases partly failed still succeeds (the merge lists the failures).
+--submit submits both with sbatch (the merge after the whole array,
+afterok) and prints the job ids; otherwise the commands are printed.]]
+
+local function slurm(args)
+  local o, submit, settings_path = {}, false, nil
+  local argv = arguments(args)
+  for a in argv.next do
+    if a == "--cohort" then o.manifest = argv.value()
+    elseif a == "-s" or a == "--settings" then settings_path = argv.value()
+    elseif a == "-o" or a == "--output" then o.outdir = argv.value()
+    elseif a == "-n" or a == "--cpus" then
+      local v = argv.value()
+      local n = math.tointeger(tonumber(v))
+      if not n or n < 1 or (a == "--cpus" and n > 1024) then
+        usage(a .. (a == "-n" and " must be a whole number of shards >= 1" or " must be a whole number of threads 1..1024") ..
+          ", got '" .. v .. "'")
+      end
+      if a == "-n" then o.n = n else o.cpus = n end
+    elseif a == "--partition" or a == "--time" or a == "--mem" then o[a:sub(3)] = argv.value()
+    elseif a == "--submit" then submit = true
+    elseif a == "-h" or a == "--help" then print(SLURM_USAGE); return 0
+    elseif a:sub(1, 1) == "-" and #a > 1 then usage("unknown option '" .. a .. "'")
+    else usage("takes no arguments besides options; extra argument '" .. a .. "'") end
+  end
+  if not o.manifest then usage("needs --cohort MANIFEST.csv") end
+  if not o.n then usage("needs -n N, the number of shards (array tasks)") end
+  if not o.outdir then usage("needs -o OUTDIR, the folder for the scripts, shards and logs") end
+  local _, err = read_settings(settings_path)
+  if err then return fail(1, "%s", err) end
+  o.settings = settings_path
+  local sh = require("rad.shard")
+  local s = sh.slurm(o)
+  io.write(string.format("radlab: wrote %s (%d array tasks) and %s\n", s.extract, s.n, s.merge))
+  if submit then
+    local a, b = sh.submit(s)
+    io.write(string.format("radlab: submitted extraction job %s and merge job %s; the table will be %s\n", a, b, s.features))
+  else
+    io.write("submit with:\n  jobid=$(sbatch --parsable " .. sh._shell_quote(s.extract) .. ")\n" ..
+      "  sbatch --dependency=afterok:$jobid " .. sh._shell_quote(s.merge) .. "\n")
+  end
+  return 0
+end
+
+local COMMANDS = {extract = extract, ["demo-cohort"] = demo_cohort, merge = merge, slurm = slurm}
+
 function M.main(cmd, ...)
   local args = {...}
-  local ok, res = pcall(cmd == "extract" and extract or cmd == "demo-cohort" and demo_cohort or features, args)
+  local ok, res = pcall(COMMANDS[cmd] or features, args)
   if ok then return res end
   if type(res) == "table" and res.usage then
     return fail(2, "%s: %s (try radlab %s --help)", cmd, res.usage, cmd)
