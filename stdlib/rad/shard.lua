@@ -371,7 +371,7 @@ function M.merge(paths, out)
     for i = 2, #shards do
       local b = shards[i]
       if b[c[1]] ~= a[c[1]] then
-        fail(F, "shards %s: '%s' has %s %s, '%s' has %s; %s", c[2], a.path, c[3], a[c[1]], b.path, c[3], b[c[1]], c[4])
+        fail(F, "shards %s: '%s' has %s %s, '%s' has %s %s; %s", c[2], a.path, c[3], a[c[1]], b.path, c[3], b[c[1]], c[4])
       end
     end
   end
