@@ -75,7 +75,9 @@ end
 local function write_atomic(path, parts, F)
   local tmp = string.format("%s/.rad-tmp-%d-%s", dirname(path), math.random(0, 2^30), basename(path))
   local f, err = io.open(tmp, "wb")
-  if not f then fail(F, "cannot write '%s': %s", path, tostring(err):gsub("^.-: ", "")) end
+  if not f then
+    fail(F, "cannot write '%s': %s (check that the folder exists and is writable)", path, tostring(err):gsub("^.-: ", ""))
+  end
   local ok, werr = true, nil
   for _, p in ipairs(parts) do
     ok, werr = f:write(p)
