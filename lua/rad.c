@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "binding.h"
+#include "util/hash.h"
 
 /* ---- rad.help ---------------------------------------------------------------- */
 
@@ -57,7 +58,7 @@ static int l_file_digest(lua_State *L)
 {
     char hex[65];
     const char *path = luaL_checkstring(L, 1);
-    if (rad_file_sha256(path, hex) != 0)
+    if (rad_sha256_file(path, hex) != 0)
         return radl_fail(L, "rad.file_digest: %s", rad_error_message());
     lua_pushstring(L, hex);
     return 1;

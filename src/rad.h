@@ -13,6 +13,7 @@
 #include "image/image.h"
 #include "io/io.h"
 #include "features/features.h"
+#include "cohort/cache.h"
 #include "cohort/cohort.h"
 #include "util/pool.h"
 #include "table/table.h"
@@ -23,6 +24,5 @@
 #include "stats/coxnet.h"
 #include "plot/plot.h"
 #include "plot/charts.h"
-#include "util/digest.h"
 
 #endif

@@ -1,8 +1,11 @@
 /* radlab: case-parallel extraction over a cohort.  SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "cohort/cache.h"
 #include "cohort/cohort.h"
 #include "io/io.h"
 #include "util/error.h"
@@ -11,66 +14,163 @@
 typedef struct Job {
     const RadCohortCase *cases;
     const RadSettings *s;
+    const RadCohortOptions *opt;
     RadCohortResult *out;
+    char digest[65];          /* of the settings */
+    RadCache *cache;          /* NULL: none (or given up on) */
+    pthread_mutex_t lock;     /* guards the fields below and progress calls */
+    int cache_off;            /* a write failed: no more cache writes */
+    RadCohortProgress prog;
+    struct timespec t0;
 } Job;
 
-/* One case: read, select the label, extract, free the images. */
+static double since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+/* Extraction of one case without the cache: read, select the label,
+ * extract, free the images. */
+static RadFeatureSet *compute(const RadCohortCase *c, const RadSettings *s)
+{
+    RadImage *img = NULL;
+    RadMask *mask = NULL;
+    RadFeatureSet *fs = NULL;
+    if ((img = rad_image_read(c->image)) != NULL && (mask = rad_mask_read(c->mask)) != NULL) {
+        mask->label = c->label;
+        fs = rad_extract(img, mask, s);
+    }
+    rad_mask_free(mask);
+    rad_image_free(img);
+    return fs;
+}
+
+/* The cache's part of a case: look up (*key set, *fs on a hit). */
+static void cache_lookup(Job *j, const RadCohortCase *c, char key[65], RadFeatureSet **fs, int *have_key)
+{
+    int corrupt = 0;
+    *have_key = 0;
+    if (rad_cache_key(c->image, c->mask, c->label, j->digest, key) != 0) {
+        rad_error_clear(); /* an unreadable file: the reader names it below */
+        return;
+    }
+    *have_key = 1;
+    *fs = rad_cache_get(j->cache, key, j->digest, &corrupt);
+    if (corrupt) {
+        pthread_mutex_lock(&j->lock);
+        j->out->ncorrupt++;
+        pthread_mutex_unlock(&j->lock);
+    }
+}
+
+static void cache_store(Job *j, const char key[65], const RadFeatureSet *fs)
+{
+    int off;
+    pthread_mutex_lock(&j->lock);
+    off = j->cache_off;
+    pthread_mutex_unlock(&j->lock);
+    if (off || rad_cache_put(j->cache, key, fs) == 0)
+        return;
+    pthread_mutex_lock(&j->lock);
+    if (!j->cache_off) { /* warn once, then go on without writing */
+        j->cache_off = 1;
+        free(j->out->cache_warning);
+        j->out->cache_warning = rad_strdup(rad_error_message());
+    }
+    pthread_mutex_unlock(&j->lock);
+    rad_error_clear();
+}
+
+/* One case. */
 static int run_case(size_t i, void *ctx)
 {
     Job *j = ctx;
     const RadCohortCase *c = &j->cases[i];
-    RadImage *img = NULL;
-    RadMask *mask = NULL;
     RadFeatureSet *fs = NULL;
+    char key[65];
+    int have_key = 0, hit = 0, failed = 0;
 
     rad_error_clear();
     if (c->label < 0 || c->label > 255)
         rad_error_set("label must be 0..255 (0 = every non-zero voxel), got %d", c->label);
-    else if ((img = rad_image_read(c->image)) != NULL && (mask = rad_mask_read(c->mask)) != NULL) {
-        mask->label = c->label;
-        fs = rad_extract(img, mask, j->s);
+    else {
+        if (j->cache)
+            cache_lookup(j, c, key, &fs, &have_key);
+        hit = fs != NULL;
+        if (!fs && (fs = compute(c, j->s)) != NULL && have_key)
+            cache_store(j, key, fs);
     }
-    rad_mask_free(mask);
-    rad_image_free(img);
     if (fs) {
         j->out->fs[i] = fs;
-        return 0;
+        j->out->cached[i] = (unsigned char)hit;
+    } else if (rad_interrupted()) {
+        return -1; /* stopped, not failed: the case did not run to its end */
+    } else {
+        /* the message is this thread's; keep a copy (out of memory: a fixed one) */
+        j->out->error[i] = strdup(rad_error_message()[0] ? rad_error_message() : "failed (no message)");
+        if (!j->out->error[i])
+            j->out->error[i] = strdup("out of memory");
+        failed = 1;
     }
-    /* the message is this thread's; keep a copy (out of memory: a fixed one) */
-    j->out->error[i] = strdup(rad_error_message()[0] ? rad_error_message() : "failed (no message)");
-    if (!j->out->error[i])
-        j->out->error[i] = strdup("out of memory");
-    return -1;
+    pthread_mutex_lock(&j->lock);
+    j->prog.done++;
+    j->prog.failed += (size_t)failed;
+    j->prog.cached += (size_t)hit;
+    if (j->opt->progress) {
+        j->prog.seconds = since(&j->t0);
+        j->opt->progress(&j->prog, j->opt->progress_ctx);
+    }
+    pthread_mutex_unlock(&j->lock);
+    return failed ? -1 : 0;
 }
 
-int rad_cohort_extract(const RadCohortCase *cases, size_t n, const RadSettings *s, int threads, int strict,
+int rad_cohort_extract(const RadCohortCase *cases, size_t n, const RadSettings *s, const RadCohortOptions *opt,
                        RadCohortResult *out)
 {
+    static const RadCohortOptions defaults = {0, 0, NULL, NULL, NULL};
     Job job;
     size_t done, i;
     int rc;
 
     memset(out, 0, sizeof *out);
+    if (!opt)
+        opt = &defaults;
     if (rad_settings_check(s) != 0)
         return -1;
     out->fs = rad_calloc(n ? n : 1, sizeof *out->fs, "cohort feature sets");
     out->error = rad_calloc(n ? n : 1, sizeof *out->error, "cohort messages");
-    if (!out->fs || !out->error) {
+    out->cached = rad_calloc(n ? n : 1, 1, "cohort cache flags");
+    if (!out->fs || !out->error || !out->cached) {
         rad_cohort_result_free(out);
         return -1;
     }
     out->n = n;
+    memset(&job, 0, sizeof job);
     job.cases = cases;
     job.s = s;
+    job.opt = opt;
     job.out = out;
-    rc = rad_pool_run(n, threads, run_case, &job, strict, &done);
+    job.prog.total = n;
+    rad_settings_digest(s, job.digest);
+    if (opt->cache && !(job.cache = rad_cache_open(opt->cache))) {
+        out->cache_warning = rad_strdup(rad_error_message());
+        rad_error_clear();
+    }
+    pthread_mutex_init(&job.lock, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &job.t0);
+    rc = rad_pool_run(n, opt->threads, run_case, &job, opt->strict, &done);
+    pthread_mutex_destroy(&job.lock);
+    rad_cache_close(job.cache);
     for (i = 0; i < n; i++) {
-        if (out->fs[i])
+        if (out->fs[i]) {
             out->nok++;
-        else if (out->error[i])
+            out->ncached += out->cached[i];
+        } else if (out->error[i])
             out->nfailed++;
     }
-    if (strict && out->nfailed) {
+    if (opt->strict && out->nfailed) {
         /* jobs are taken in index order, so the lowest failed index is the
          * first failing case of the cohort whatever the thread count */
         for (i = 0; !out->error[i]; i++)
@@ -79,8 +179,10 @@ int rad_cohort_extract(const RadCohortCase *cases, size_t n, const RadSettings *
             return rad_error_set("case '%s' (row %zu): %s", cases[i].id, i + 1, out->error[i]);
         return rad_error_set("row %zu: %s", i + 1, out->error[i]);
     }
-    if (rc != 0 || out->nok + out->nfailed < n)
+    if (rc != 0 || out->nok + out->nfailed < n) {
+        out->interrupted = 1;
         return rad_error_set("interrupted");
+    }
     return 0;
 }
 
@@ -96,6 +198,8 @@ void rad_cohort_result_free(RadCohortResult *r)
     }
     free(r->fs);
     free(r->error);
+    free(r->cached);
+    free(r->cache_warning);
     memset(r, 0, sizeof *r);
 }
 
@@ -140,8 +244,8 @@ RadTable *rad_cohort_table(const RadTable *keys, const RadCohortResult *r)
     if (!status || !err)
         goto fail;
     for (i = 0; i < r->n; i++) {
-        status[i] = r->fs[i] ? "ok" : "failed";
-        err[i] = r->fs[i] ? NULL : r->error[i];
+        status[i] = r->fs[i] ? "ok" : r->error[i] ? "failed" : "interrupted";
+        err[i] = r->fs[i] ? NULL : r->error[i] ? r->error[i] : "not run: the run was interrupted";
     }
     if (rad_table_add_str(t, "status", (const char *const *)status) != 0 ||
         rad_table_add_str(t, "error", (const char *const *)err) != 0)

@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <nettle/sha2.h>
 
 #include "features/features.h"
 #include "util/error.h"
+#include "util/hash.h"
 
 void rad_settings_default(RadSettings *s)
 {
@@ -67,8 +67,6 @@ int rad_settings_check(const RadSettings *s)
 void rad_settings_digest(const RadSettings *s, char out[65])
 {
     char text[1024];
-    uint8_t d[SHA256_DIGEST_SIZE];
-    struct sha256_ctx ctx;
     int n = snprintf(text, sizeof text,
         "radlab-settings-1;fam=%u;round_input=%d;resample=%d;r2d=%d;sp=%.17g,%.17g,%.17g;"
         "interp=%d;minterp=%d;delta=%.17g;round=%d;reseg=%d;lo=%.17g;hi=%.17g;sigma=%.17g;"
@@ -79,9 +77,5 @@ void rad_settings_digest(const RadSettings *s, char out[65])
         s->reseg_range, s->reseg_lo, s->reseg_hi, s->outlier_sigma, (int)s->disc, s->bins,
         s->bin_width, s->has_disc_min, s->disc_min, (int)s->ivh, s->ivh_width, s->ivh_bins,
         s->has_ivh_range, s->ivh_min, s->ivh_max, s->aggr, s->distance, s->ngldm_alpha);
-    sha256_init(&ctx);
-    sha256_update(&ctx, (size_t)(n < 0 ? 0 : n), (const uint8_t *)text);
-    sha256_digest(&ctx, sizeof d, d);
-    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-        snprintf(out + 2 * i, 3, "%02x", d[i]);
+    rad_sha256_hex(text, (size_t)(n < 0 ? 0 : n), out);
 }

@@ -1,6 +1,7 @@
 /* radlab: error reporting.  SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,11 @@
 #define RAD_ERROR_MAX 1024
 
 static _Thread_local char rad_error_buf[RAD_ERROR_MAX];
-static volatile sig_atomic_t rad_interrupt_flag;
+/* Set by a signal handler, read by every worker thread: a lock-free atomic
+ * (async-signal-safe and visible across threads, which volatile
+ * sig_atomic_t alone does not promise). */
+static atomic_int rad_interrupt_flag;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the interrupt flag must be lock-free to be set from a signal handler");
 
 /* "a: b" into the message buffer, truncated to fit. */
 static void join_message(const char *a, const char *b)
@@ -110,13 +115,13 @@ char *rad_strdup(const char *s)
     return p;
 }
 
-void rad_interrupt_set(void) { rad_interrupt_flag = 1; }
-void rad_interrupt_clear(void) { rad_interrupt_flag = 0; }
-int rad_interrupted(void) { return rad_interrupt_flag != 0; }
+void rad_interrupt_set(void) { atomic_store_explicit(&rad_interrupt_flag, 1, memory_order_relaxed); }
+void rad_interrupt_clear(void) { atomic_store_explicit(&rad_interrupt_flag, 0, memory_order_relaxed); }
+int rad_interrupted(void) { return atomic_load_explicit(&rad_interrupt_flag, memory_order_relaxed) != 0; }
 
 int rad_interrupt_check(void)
 {
-    if (rad_interrupt_flag)
+    if (rad_interrupted())
         return rad_error_set("interrupted");
     return 0;
 }

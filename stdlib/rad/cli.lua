@@ -51,7 +51,8 @@ end
 
 local EXTRACT_USAGE = [[
 usage: radlab extract IMAGE MASK [-s SETTINGS.lua] [--label N] [--resample-mask] [-o OUT.csv]
-       radlab extract --cohort MANIFEST.csv [-s SETTINGS.lua] [-o OUT.csv] [-j N] [--strict] [--shard K/N]
+       radlab extract --cohort MANIFEST.csv [-s SETTINGS.lua] [-o OUT.csv] [-j N] [--strict]
+                      [--cache DIR | --no-cache] [-q] [--shard K/N]
 Compute the IBSI features of the region of interest MASK (label N, default:
 every non-zero voxel) in IMAGE and write feature,value rows (full double
 precision) to OUT.csv or standard output.  SETTINGS.lua is a Lua chunk that
@@ -65,7 +66,13 @@ optional label, roi, modality; paths relative to the manifest) on N threads
 columns, status (ok/failed), error, then the features.  A failed case is
 recorded and the run goes on; a summary line goes to standard error and the
 exit status is 3 when some cases failed.  --strict stops at the first
-failure (exit status 1).
+failure (exit status 1).  Each case's result is cached in DIR (default:
+radlab-cache beside OUT.csv; none for standard output unless --cache):
+a re-run recomputes only cases whose image, mask, label, settings or radlab
+version changed.  A progress bar is drawn on standard error when it is a
+terminal (-q: none).  Ctrl-C stops within a case and still writes the
+table (status 'interrupted' for cases not run; exit status 130); running the
+same command again resumes from the cache.
 --shard K/N extracts only shard K of N (cases dealt to shards by image plus
 mask size, largest first, each to the lightest shard) into a shard file:
 a #radlab-shard provenance line, then the table with a leading column row
@@ -112,8 +119,27 @@ local function failures(t)
   return nfail, table.concat(list, "; ")
 end
 
+-- The folder part of a path ("" for none), with its slash.
+local function folder_of(path)
+  return path:match("^(.*/)") or ""
+end
+
+-- Write table t to path (nil: standard output, through a temporary file).
+local function write_table(t, out)
+  if out then return t:write_csv(out) end
+  local tmp = os.tmpname()
+  local ok, err = pcall(t.write_csv, t, tmp)
+  if ok then
+    local f = io.open(tmp, "rb")
+    io.write(f:read("a"))
+    f:close()
+  end
+  os.remove(tmp)
+  if not ok then error(err, 0) end
+end
+
 local function extract_cohort(args)
-  local manifest, settings_path, out, threads, strict, shard
+  local manifest, settings_path, out, threads, strict, cache, nocache, quiet, shard
   local argv = arguments(args)
   for a in argv.next do
     if a == "--cohort" then manifest = argv.value()
@@ -124,6 +150,11 @@ local function extract_cohort(args)
       threads = math.tointeger(tonumber(v))
       if not threads or threads < 1 or threads > 1024 then usage("-j must be a number of threads 1..1024, got " .. v) end
     elseif a == "--strict" then strict = true
+    elseif a == "--cache" then
+      cache = argv.value()
+      if cache == "" then usage("--cache needs a folder name") end
+    elseif a == "--no-cache" then nocache = true
+    elseif a == "-q" or a == "--quiet" then quiet = true
     elseif a == "--shard" then
       shard = argv.value()
       local k, why = require("rad.shard").parse(shard)
@@ -133,34 +164,35 @@ local function extract_cohort(args)
     elseif a:sub(1, 1) == "-" and #a > 1 then usage("unknown option '" .. a .. "'")
     else usage("--cohort takes the cases from the manifest; extra argument '" .. a .. "'") end
   end
+  if cache and nocache then usage("--cache and --no-cache contradict each other; give one") end
+  if not cache and not nocache and out then cache = folder_of(out) .. "radlab-cache" end
   local settings, err = read_settings(settings_path)
   if err then return fail(1, "%s", err) end
+  -- the manifest checked whole before any work (a file that does not exist
+  -- is left to the run: that case fails, the others go on)
+  local okr, m = pcall(require("rad.cohort").read, manifest, {files = false})
+  if not okr then error((clean(m):gsub("^cohort%.read: ", "extract --cohort: ")), 0) end
   local plan
-  if shard then
-    local okp, p = pcall(require("rad.shard").plan, manifest, shard, settings)
+  if shard then -- only this shard's cases, written with their manifest rows
+    local okp, p = pcall(require("rad.shard").plan, manifest, shard, settings, m)
     if not okp then error((clean(p):gsub("^shard%.plan: shard ", "extract --shard "):gsub("^shard%.plan: ", "extract --cohort: ")), 0) end
-    plan = p
+    plan, m = p, p.manifest
   end
-  local okx, t = pcall(rad.extract_cohort, plan and plan.manifest or manifest, settings, {threads = threads, strict = strict})
+  local okx, t, info = pcall(rad.extract_cohort, m, settings,
+    {threads = threads, strict = strict, cache = cache or false, progress = not quiet, partial = true})
   if not okx then error((clean(t):gsub("^rad%.extract_cohort: ", "extract --cohort: ")), 0) end
-  local function write(path) if plan then plan:write(t, path) else t:write_csv(path) end end
-  if out then
-    write(out)
-  else
-    -- the table goes to standard output through a temporary file
-    local tmp = os.tmpname()
-    local ok, err = pcall(write, tmp)
-    if ok then
-      local f = io.open(tmp, "rb")
-      io.write(f:read("a"))
-      f:close()
-    end
-    os.remove(tmp)
-    if not ok then error(err, 0) end
-  end
+  write_table(plan and plan:writer(t) or t, out)
   local n = t:nrow()
   local nfail, list = failures(t)
-  io.stderr:write(string.format("radlab: %d case%s: %d ok, %d failed%s\n", n, n == 1 and "" or "s", n - nfail, nfail,
+  if info.interrupted then
+    io.stderr:write(string.format("radlab: interrupted: %d of %d cases done (%d ok, %d failed), %d not run; " ..
+      "the table%s has them all, status 'interrupted' for those not run%s\n", info.ok + info.failed, n, info.ok,
+      info.failed, info.not_run, out and " in " .. out or "",
+      info.cache and "; run the same command again to resume from the cache '" .. info.cache .. "'" or ""))
+    return 130
+  end
+  io.stderr:write(string.format("radlab: %d case%s: %d ok%s, %d failed%s\n", n, n == 1 and "" or "s", n - nfail,
+    info.cached > 0 and string.format(" (%d from the cache)", info.cached) or "", nfail,
     nfail > 0 and " (" .. list .. ")" or ""))
   return nfail > 0 and 3 or 0
 end

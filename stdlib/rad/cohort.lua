@@ -607,12 +607,14 @@ local function file_problem(path)
 end
 cohort._file_problem = file_problem
 
---- cohort.read(path) -> Table: read and check a cohort manifest (CSV: id, image, mask, optional label or roi, modality, further columns carried along); image and mask come back as paths usable from the current directory, rows in manifest order
-function cohort.read(path)
+--- cohort.read(path, {files = true}) -> Table: read and check a cohort manifest (CSV: id, image, mask, optional label (0..255; 0 or empty: every non-zero voxel), roi, modality, further columns carried along) and report every problem at once; image and mask come back as paths usable from the current directory, rows in manifest order; files = false skips the check that the files exist (extraction records a missing file as a failed case)
+function cohort.read(path, opts)
   local F = "cohort.read"
   if type(path) ~= "string" then
     error(F .. ": expected the manifest's path (a string), got " .. type(path), 2)
   end
+  opts = check_opts(opts, F, {"files"})
+  local check_files = opts.files ~= false
   local types = {}
   for _, n in ipairs(csv_header(path)) do
     if TEXT_COLS[n] then types[n] = "string" end
@@ -648,18 +650,18 @@ function cohort.read(path)
         c, row_list(rows), c == "id" and "id" or c .. " path")
     end
   end
-  -- labels: positive integers
+  -- labels: integers 0..255 (0 or empty: every non-zero voxel), as extraction takes them
   if have.label then
     local bad = {}
     for i, v in ipairs(cols.label) do
       local x = type(v) == "number" and v or nil
-      if isna(v) or not (x and x >= 1 and x == math.floor(x) and x < 2^31) then
-        bad[#bad + 1] = string.format("row %d has %s", i, isna(v) and "nothing" or "'" .. as_text(v) .. "'")
+      if not isna(v) and not (x and x >= 0 and x == math.floor(x) and x <= 255) then
+        bad[#bad + 1] = string.format("row %d has '%s'", i, as_text(v))
       end
     end
     if #bad > 0 then
-      problems[#problems + 1] = "column 'label' must hold positive integers (the mask label of the ROI): " ..
-        table.concat(bad, ", ") .. " (name ROIs in a 'roi' column instead)"
+      problems[#problems + 1] = "column 'label' must hold integers 0..255 (the mask label of the ROI; 0 or empty: " ..
+        "every non-zero voxel): " .. table.concat(bad, ", ") .. " (name ROIs in a 'roi' column instead)"
     end
   end
   -- duplicate keys
@@ -694,10 +696,40 @@ function cohort.read(path)
       if not isna(v) and v ~= "" then
         local p = resolve(dir, as_text(v))
         resolved[c][i] = p
-        local why = file_problem(p)
+        local why = check_files and file_problem(p)
         if why then absent[#absent + 1] = string.format("row %d %s '%s' %s", i, c, p, why) end
       else
         resolved[c][i] = NA
+      end
+    end
+  end
+  -- several rows of one patient that select the same voxels (a roi column
+  -- names ROIs, but only a label or another mask selects them)
+  do
+    local seen, same, order2 = {}, {}, {}
+    for i = 1, n do
+      local lab = have.label and cols.label[i] or 0
+      if isna(lab) then lab = 0 end
+      local k = table.concat({as_text(cols.id[i]), tostring(resolved.image[i]), tostring(resolved.mask[i]),
+        as_text(lab)}, "\0")
+      if seen[k] then
+        if not same[k] then same[k] = {seen[k]}; order2[#order2 + 1] = k end
+        table.insert(same[k], i)
+      else
+        seen[k] = i
+      end
+    end
+    for _, k in ipairs(order2) do
+      local rows, rois, distinct = same[k], {}, {}
+      for _, i in ipairs(rows) do
+        rois[#rois + 1] = have.roi and not isna(cols.roi[i]) and "'" .. as_text(cols.roi[i]) .. "'" or "(none)"
+        distinct[rois[#rois] .. "\0" .. (have.modality and as_text(cols.modality[i]) or "")] = true
+      end
+      if next(distinct, next(distinct)) then -- else: duplicated keys, reported above
+        problems[#problems + 1] = string.format("%s of id '%s' (roi %s) select the same voxels: the same image, mask " ..
+          "and label %s; a roi name does not select voxels: give each ROI its own label (column 'label') or its own mask",
+          row_list(rows), as_text(cols.id[rows[1]]), table.concat(rois, ", "),
+          as_text(have.label and not isna(cols.label[rows[1]]) and cols.label[rows[1]] or 0))
       end
     end
   end

@@ -32,10 +32,7 @@
 
 local M = {}
 
-local NA = rad.NA
 local FORMAT = "1"
-
-local function isna(v) return v == nil or v == NA or (type(v) == "number" and v ~= v) end
 
 local function fail(F, fmt, ...) error(F .. ": " .. string.format(fmt, ...), 0) end
 
@@ -154,54 +151,12 @@ function M.assign(sizes, n)
   return out, total
 end
 
--- The manifest as extract --cohort reads it: key and path columns as text
--- when present, image and mask resolved against the manifest's folder.
+-- The manifest as extract --cohort reads it: checked whole (cohort.read),
+-- a file that does not exist left to the run (a failed case).
 local function read_manifest(path, F)
-  local ok, m = pcall(rad.read_csv, path)
-  if not ok then fail(F, "cannot read the manifest: %s", tostring(m):gsub("^rad%.read_csv: ", "")) end
-  local have, names = {}, m:names()
-  for _, c in ipairs(names) do have[c] = true end
-  local types, retype = {}, false
-  for _, c in ipairs{"id", "image", "mask", "roi", "modality"} do
-    if have[c] then
-      types[c] = "string"
-      if m:type(c) ~= "string" then retype = true end
-    end
-  end
-  if retype then
-    ok, m = pcall(rad.read_csv, path, {types = types})
-    if not ok then fail(F, "cannot read the manifest: %s", tostring(m):gsub("^rad%.read_csv: ", "")) end
-  end
-  for _, c in ipairs{"id", "image", "mask"} do
-    if not have[c] then
-      fail(F, "the manifest %s has no column '%s' (columns found: %s); a manifest needs id, image and mask", path, c,
-        table.concat(names, ", "))
-    end
-  end
+  local ok, m = pcall(require("rad.cohort").read, path, {files = false})
+  if not ok then fail(F, "%s", tostring(m):gsub("^cohort%.read: ", "")) end
   return m
-end
-
-local function case_paths(m, path, F)
-  local dir = path:match("^(.*/)") or ""
-  local cols = {image = m:col("image"), mask = m:col("mask")}
-  local ids = m:col("id")
-  local labels
-  for _, nm in ipairs(m:names()) do if nm == "label" then labels = m:col("label") end end
-  local out = {image = {}, mask = {}}
-  for i = 1, m:nrow() do
-    if isna(ids[i]) or ids[i] == "" then fail(F, "manifest %s row %d has no id; give each case one in column 'id'", path, i) end
-    for _, c in ipairs{"image", "mask"} do
-      local v = cols[c][i]
-      if isna(v) or v == "" then fail(F, "manifest %s row %d has no %s path; give one in column '%s'", path, i, c, c) end
-      out[c][i] = (v:sub(1, 1) == "/" or dir == "") and v or dir .. v
-    end
-    local l = labels and labels[i]
-    if labels and not isna(l) and (type(l) ~= "number" or l < 0 or l > 255 or l ~= math.floor(l)) then
-      fail(F, "manifest %s row %d (case '%s'): label must be an integer 0..255 (0: every non-zero voxel), got %s",
-        path, i, ids[i], tostring(l))
-    end
-  end
-  return out
 end
 
 local function provenance_line(k, n, cases, manifest_digest, settings_digest)
@@ -212,31 +167,26 @@ end
 local Plan = {}
 Plan.__index = Plan
 
---- shard.plan(manifest_path, "K/N", settings) -> plan: the cases of shard K of N (plan.manifest: a manifest Table for rad.extract_cohort, plan.rows: their manifest rows, plan.k, plan.n, plan.cases); plan:write(result, path) writes the shard file
-function M.plan(path, spec, settings)
+--- shard.plan(manifest_path, "K/N", settings [, manifest_table]) -> plan: the cases of shard K of N (plan.manifest: a manifest Table for rad.extract_cohort, plan.rows: their manifest rows, plan.k, plan.n, plan.cases); manifest_table: the manifest as cohort.read returned it (default: read from the path); plan:write(result, path) writes the shard file
+function M.plan(path, spec, settings, m)
   local F = "shard.plan"
   if type(path) ~= "string" then fail(F, "expected the manifest's path (a string), got %s", type(path)) end
   local k, n = M.parse(spec)
   if not k then fail(F, "%s", n) end
-  local m = read_manifest(path, F)
+  m = m or read_manifest(path, F)
   local cases = m:nrow()
   if n > cases then
     fail(F, "shard '%s': %d shards for the %d case%s of %s; N can be at most the number of cases (%d)", spec, n,
       cases, cases == 1 and "" or "s", path, cases)
   end
-  local paths = case_paths(m, path, F)
-  local sizes = {}
-  for i = 1, cases do sizes[i] = file_size(paths.image[i]) + file_size(paths.mask[i]) end
+  local img, msk, sizes = m:col("image"), m:col("mask"), {}
+  for i = 1, cases do sizes[i] = file_size(img[i]) + file_size(msk[i]) end
   local where = M.assign(sizes, n)
   local rows, bytes = {}, 0
   for i = 1, cases do
     if where[i] == k then rows[#rows + 1] = i; bytes = bytes + sizes[i] end
   end
   local sub = m:rows(rows)
-  local img, msk = {}, {}
-  for j, i in ipairs(rows) do img[j], msk[j] = paths.image[i], paths.mask[i] end
-  sub:drop("image"); sub:add("image", img)
-  sub:drop("mask"); sub:add("mask", msk)
   local okd, mdig = pcall(rad.file_digest, path)
   if not okd then fail(F, "%s", tostring(mdig):gsub("^rad%.file_digest: ", "")) end
   return setmetatable({k = k, n = n, cases = cases, rows = rows, bytes = bytes, manifest = sub,
@@ -262,6 +212,12 @@ function Plan:write(t, path)
   os.remove(tmp)
   write_atomic(path, {self.header, body}, F)
   return self
+end
+
+-- An object whose write_csv(path) writes the shard file of result t (for
+-- code that writes either a Table or a shard).
+function Plan:writer(t)
+  return {write_csv = function(_, path) return self:write(t, path) end}
 end
 
 -- ---- reading shard files -------------------------------------------------------

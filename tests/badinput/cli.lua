@@ -168,13 +168,20 @@ cli("extract --cohort: without a file", {"extract", "--cohort"}, {status = 2, st
 o = out(); cli("extract --cohort: with --label", {"extract", "--cohort", cohort, "--label", "1", "-o", o},
   {status = 2, stderr = "--label is for one case; give the label of each case in the manifest's label column", writes = {o}})
 o = out(); cli("extract --cohort: missing manifest", {"extract", "--cohort", dir .. "/nomanifest.csv", "-o", o},
-  {stderr = "extract --cohort: cannot read the manifest: cannot open '" .. dir .. "/nomanifest.csv'", writes = {o}})
+  {stderr = "extract --cohort: cannot open '" .. dir .. "/nomanifest.csv': No such file or directory", writes = {o}})
 o = out(); cli("extract --cohort: manifest without a mask column", {"extract", "--cohort", nomask, "-o", o},
-  {stderr = "extract --cohort: the manifest has no column 'mask' (the mask file of each case); its columns: id, image", writes = {o}})
+  {stderr = "extract --cohort: " .. nomask .. " has no column 'mask' (columns found: id, image); a manifest needs the columns id, image and mask", writes = {o}})
 o = out(); cli("extract --cohort: a label that is not an integer", {"extract", "--cohort", badlabel, "-o", o},
-  {stderr = "manifest row 1 (case 'c1'): label must be an integer 0..255 (0: every non-zero voxel), got 1.5", writes = {o}})
+  {stderr = "extract --cohort: " .. badlabel .. " is not a valid manifest (rows count data lines from 1):\n  column 'label' must hold integers 0..255 (the mask label of the ROI; 0 or empty: every non-zero voxel): row 1 has '1.5'", writes = {o}})
 o = out(); cli("extract --cohort: a row without id", {"extract", "--cohort", noid, "-o", o},
-  {stderr = "manifest row 1 has no id; give each case one in column 'id'", writes = {o}})
+  {stderr = "column 'id' is empty in row 1; every case needs an id", writes = {o}})
+B.call("extract_cohort: a label that is not an integer", function() rad.extract_cohort(badlabel) end,
+  "rad.extract_cohort: manifest row 1 (case 'c1'): label must be an integer 0..255 (0: every non-zero voxel), got 1.5")
+B.call("extract_cohort: a row without id", function() rad.extract_cohort(noid) end,
+  "rad.extract_cohort: manifest row 1 has no id; give each case one in column 'id'")
+local dupman = B.file("dup.csv", "id,image,mask,roi\nc1,img.nii.gz,mask.nii.gz,GTV\nc2,img.nii.gz,mask.nii.gz,GTV\nc1,x.nii.gz,y.nii.gz,GTV\n")
+B.call("extract_cohort: duplicated (id, roi)", function() rad.extract_cohort(dupman) end,
+  "rad.extract_cohort: 1 duplicated case: rows 1 and 3 (id 'c1'); (id, roi, label, modality) must name one case")
 B.call("extract_cohort: not a manifest", function() rad.extract_cohort(42) end,
   "rad.extract_cohort: the manifest must be a Table (rad.read_csv) or the path of a CSV file, not a number")
 B.call("extract_cohort: threads 0", function() rad.extract_cohort(cohort, nil, {threads = 0}) end,

@@ -36,7 +36,7 @@ B.call("manifest: files that do not exist, all of them", function() cohort.read(
 
 p = B.file("label.csv", "id,image,mask,label\np1,ct1.nii.gz,seg1.nii.gz,liver\np2,ct2.nii.gz,seg2.nii.gz,-1\n")
 B.call("manifest: label that is not a positive integer", function() cohort.read(p) end,
-  "column 'label' must hold positive integers (the mask label of the ROI): row 1 has 'liver', row 2 has '-1' (name ROIs in a 'roi' column instead)")
+  "column 'label' must hold integers 0..255 (the mask label of the ROI; 0 or empty: every non-zero voxel): row 1 has 'liver', row 2 has '-1' (name ROIs in a 'roi' column instead)")
 
 p = B.file("noid.csv", "id,image,mask\np1,ct1.nii.gz,seg1.nii.gz\n,ct2.nii.gz,seg2.nii.gz\n")
 B.call("manifest: empty id cell", function() cohort.read(p) end, "column 'id' is empty in row 2; every case needs an id")
@@ -76,6 +76,28 @@ B.call("scan: strict with an image without mask", function()
 B.call("scan: nothing pairs", function() cohort.scan(S2, {image = "*_ct.nii.gz", mask = "*_mask.nii.gz"}) end,
   "cohort.scan: no image in '" .. S2 .. "' found its mask (3 files looked at; image = '*_ct.nii.gz', mask = '*_mask.nii.gz'); " ..
   "2 images found no mask: 'a/p1_ct.nii.gz', 'p2_ct.nii.gz'")
+
+p = B.file("rois.csv", "id,image,mask,roi\np1,ct1.nii.gz,seg1.nii.gz,GTV\np1,ct1.nii.gz,seg1.nii.gz,node\n")
+B.call("manifest: two ROIs of one patient that select the same voxels", function() cohort.read(p) end,
+  "rows 1 and 2 of id 'p1' (roi 'GTV', 'node') select the same voxels: the same image, mask and label 0; " ..
+  "a roi name does not select voxels: give each ROI its own label (column 'label') or its own mask")
+
+-- extraction options: the cache, the progress bar, partial results
+local good = B.file("good.csv", "id,image,mask\np1,ct1.nii.gz,seg1.nii.gz\n")
+B.call("extract_cohort: cache not a folder name", function() rad.extract_cohort(good, nil, {cache = {}}) end,
+  "rad.extract_cohort: cache must be the path of a folder (or false for none), not table")
+B.call("extract_cohort: cache = true", function() rad.extract_cohort(good, nil, {cache = true}) end,
+  "rad.extract_cohort: cache must be the path of a folder (or false for none), not boolean")
+B.call("extract_cohort: progress not a boolean", function() rad.extract_cohort(good, nil, {progress = 1}) end,
+  "rad.extract_cohort: progress must be true or false, not a number")
+B.call("extract_cohort: unknown option", function() rad.extract_cohort(good, nil, {chache = "x"}) end,
+  "rad.extract_cohort: unknown option 'chache'")
+B.cli("extract --cohort: --cache without a folder", {"extract", "--cohort", good, "--cache"},
+  {status = 2, stderr = "option --cache needs a value"})
+B.cli("extract --cohort: --cache ''", {"extract", "--cohort", good, "--cache", ""},
+  {status = 2, stderr = "--cache needs a folder name"})
+B.cli("extract --cohort: --cache and --no-cache", {"extract", "--cohort", good, "--cache", D .. "/cachedir", "--no-cache"},
+  {status = 2, stderr = "--cache and --no-cache contradict each other; give one", writes = {D .. "/cachedir"}})
 
 local t = rad.table.new{{"id", {"p1"}}, {"image", {D .. "/ct1.nii.gz"}}}
 B.call("write_manifest: a table without a mask column", function() cohort.write_manifest(t, D .. "/w1.csv") end,
@@ -120,7 +142,7 @@ B.cli("extract --shard with more shards than cases", {"extract", "--cohort", M4,
   {status = 1, stderr = "extract --shard '1/5': 5 shards for the 4 cases of " .. M4 .. "; N can be at most the number of cases (4)",
    writes = {D .. "/x.csv"}})
 B.cli("extract --shard with a manifest that does not exist", {"extract", "--cohort", D .. "/none.csv", "--shard", "1/2", "-o", D .. "/x.csv"},
-  {status = 1, stderr = "extract --cohort: cannot read the manifest: cannot open '" .. D .. "/none.csv'", writes = {D .. "/x.csv"}})
+  {status = 1, stderr = "extract --cohort: cannot open '" .. D .. "/none.csv': No such file", writes = {D .. "/x.csv"}})
 
 B.cli("merge: a missing shard", {"merge", sh1, "-o", out},
   {stderr = "merge: the shards do not make up the cohort (2 shards of 4 cases):\n  shard 2 of 2 is missing (give every shard_K.csv of the run, K = 1..2)",
@@ -179,6 +201,6 @@ B.cli("slurm: --cpus 0", {"slurm", "--cohort", M4, "-n", "2", "-o", SD, "--cpus"
 B.cli("slurm: a settings file that does not exist", {"slurm", "--cohort", M4, "-n", "2", "-o", SD, "-s", D .. "/none.lua"},
   {stderr = "cannot read the settings file '" .. D .. "/none.lua'", writes = {SD}})
 B.cli("slurm: a manifest that does not exist", {"slurm", "--cohort", D .. "/none.csv", "-n", "2", "-o", SD},
-  {stderr = "slurm: cannot read the manifest: cannot open '" .. D .. "/none.csv'", writes = {SD}})
+  {stderr = "slurm: cannot open '" .. D .. "/none.csv': No such file", writes = {SD}})
 
 B.done()

@@ -1,53 +1,70 @@
--- radlab benchmark: rad.extract_cohort on 20 generated cases (a 48x48x24
--- noisy image with a spherical ROI each), at 1 and 2 threads: wall-clock
--- cases per second, and whether both tables are byte-identical.  Prints
--- figures; asserts nothing.
---   ./radlab tests/bench/cohort.lua [CASES] [SIZE]
+-- radlab benchmark: extraction over the generated neuroblastoma cohort with
+-- IBSI configuration C settings (tests/reference/ibsi1/config_c.lua), as a
+-- user runs it: whole `radlab extract --cohort` processes.  Prints wall time
+-- at 1 and 2 threads (cases per second, speed-up, byte-identical tables), a
+-- first run filling the cache and a fully cached re-run, and peak memory for
+-- a third of the cohort and the whole cohort.  Asserts nothing.
+--   ./radlab tests/bench/cohort.lua [N]        (N patients, default 150)
 -- SPDX-License-Identifier: GPL-3.0-or-later
-local n = tonumber(arg and arg[1]) or 20
-local size = tonumber(arg and arg[2]) or 48
-local dir = io.popen("mktemp -d /tmp/radlab-bench.XXXXXX"):read("l")
+local N = tonumber(arg and arg[1]) or 150
+local radlab = os.getenv("RADLAB") or "./radlab"
+local here = (arg and arg[0] or ""):match("^(.*)/bench/[^/]*$") or "tests"
+local settings = here .. "/reference/ibsi1/config_c.lua"
+local p = io.popen("mktemp -d /tmp/radlab-bench.XXXXXX")
+local dir = p:read("l")
+p:close()
 
--- wall-clock seconds (os.clock counts the CPU time of every thread)
-local function now()
-  local p = io.popen("date +%s.%N")
-  local t = tonumber(p:read("l"))
-  p:close()
-  return t
+local function q(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+
+-- Run a command under /usr/bin/time: wall seconds, peak resident MiB.
+local function timed(cmd)
+  local tf = dir .. "/time.txt"
+  local ok = os.execute("/usr/bin/time -f '%e %M' -o " .. q(tf) .. " " .. cmd .. " >/dev/null 2>&1")
+  local f = io.open(tf)
+  local line = f and f:read("l") or ""
+  if f then f:close() end
+  local wall, kb = line:match("^([%d.]+) (%d+)")
+  return tonumber(wall), tonumber(kb) and tonumber(kb) / 1024, ok
+end
+local function slurp(path)
+  local f = io.open(path, "rb"); if not f then return nil end
+  local s = f:read("a"); f:close(); return s
+end
+local function median(a) table.sort(a); return a[(#a + 1) // 2] end
+
+local w = timed(q(radlab) .. " demo-cohort -n " .. N .. " --seed 1 -o " .. q(dir))
+print(string.format("generate %d patients: %.2f s", N, w))
+local man = dir .. "/manifest.csv"
+local function extract(out, extra)
+  return timed(q(radlab) .. " extract --cohort " .. q(man) .. " -s " .. q(settings) .. " -o " .. q(out) .. " -q " .. extra)
 end
 
-local rows = {"id,image,mask"}
-local seed = 12345
-local function rnd() seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648 end
-for k = 1, n do
-  local nz = size // 2
-  local img = rad.image.new{size = {size, size, nz}, spacing = {0.8, 0.8, 2.5}}
-  local m = rad.mask.new(img)
-  local c, r = size / 2, size / 4 + k % 5
-  for z = 1, nz do for j = 1, size do for i = 1, size do
-    local d = math.sqrt((i - c) ^ 2 + (j - c) ^ 2 + ((z - nz / 2) * 3) ^ 2)
-    img:set(i, j, z, (d < r and 40 or -80) + 60 * rnd())
-    if d < r then m:set(i, j, z, 1) end
-  end end end
-  img:write(string.format("%s/img%02d.nii.gz", dir, k))
-  m:write(string.format("%s/seg%02d.nii.gz", dir, k))
-  rows[#rows + 1] = string.format("p%02d,img%02d.nii.gz,seg%02d.nii.gz", k, k, k)
+extract(dir .. "/warm.csv", "-j 2 --no-cache") -- file cache, not reported
+local t = {[1] = {}, [2] = {}}
+for _, j in ipairs{1, 2, 1, 2, 1, 2} do
+  t[j][#t[j] + 1] = extract(dir .. "/j" .. j .. ".csv", "-j " .. j .. " --no-cache")
 end
-local f = assert(io.open(dir .. "/cohort.csv", "w")); f:write(table.concat(rows, "\n"), "\n"); f:close()
+local t1, t2 = median(t[1]), median(t[2])
+print(string.format("%d cases, config C, 1 thread : %6.2f s  %6.1f cases/s  (median of 3)", N, t1, N / t1))
+print(string.format("%d cases, config C, 2 threads: %6.2f s  %6.1f cases/s  speed-up %.2fx", N, t2, N / t2, t1 / t2))
+print("tables at 1 and 2 threads byte-identical: " .. tostring(slurp(dir .. "/j1.csv") == slurp(dir .. "/j2.csv")))
 
-local settings = {discretise = {method = "fbs", width = 25}}
-local bytes = {}
--- a warm-up run (file cache, allocator), not reported
-rad.extract_cohort(dir .. "/cohort.csv", settings, {threads = 2})
-for _, threads in ipairs{1, 2, 1, 2} do
-  local t0 = now()
-  local t = rad.extract_cohort(dir .. "/cohort.csv", settings, {threads = threads})
-  local dt = now() - t0
-  local out = string.format("%s/t%d.csv", dir, threads)
-  t:write_csv(out)
-  local h = io.open(out, "rb"); bytes[threads] = h:read("a"); h:close()
-  print(string.format("%2d cases of %dx%dx%d, %d thread%s: %6.2f s  %6.2f cases/s", n, size, size, size // 2,
-    threads, threads == 1 and " " or "s", dt, n / dt))
-end
-print("tables byte-identical: " .. tostring(bytes[1] == bytes[2]))
-os.execute("rm -rf '" .. dir .. "'")
+local cache = dir .. "/cache"
+local c1 = extract(dir .. "/c.csv", "-j 2 --cache " .. q(cache))
+local c2 = {}
+for i = 1, 3 do c2[i] = extract(dir .. "/c.csv", "-j 2 --cache " .. q(cache)) end
+print(string.format("cache: first run %.2f s (filling it), fully cached re-run %.3f s (median of 3), same bytes: %s",
+  c1, median(c2), tostring(slurp(dir .. "/c.csv") == slurp(dir .. "/j1.csv"))))
+
+-- peak memory against cohort size: the first third of the manifest, then all of it
+local lines = {}
+for l in io.lines(man) do lines[#lines + 1] = l end
+local third = math.max(1, (#lines - 1) // 3)
+local f = assert(io.open(dir .. "/third.csv", "w"))
+f:write(table.concat(lines, "\n", 1, third + 1), "\n")
+f:close()
+local _, m3 = timed(q(radlab) .. " extract --cohort " .. q(dir .. "/third.csv") .. " -s " .. q(settings) ..
+  " -o " .. q(dir .. "/t3.csv") .. " -q -j 2 --no-cache")
+local _, mall = extract(dir .. "/all.csv", "-j 2 --no-cache")
+print(string.format("peak memory, 2 threads: %d cases %.0f MiB, %d cases %.0f MiB", third, m3, N, mall))
+os.execute("rm -rf " .. q(dir))

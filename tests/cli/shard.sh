@@ -19,7 +19,7 @@ check "single-process table" '[ $? -eq 0 ] && [ -s "$d/single.csv" ]'
 
 # three shards, each on one thread
 for k in 1 2 3; do
-  "$RADLAB" extract --cohort "$m" -s "$d/s.lua" --shard "$k/3" -j 1 -o "$d/shard_$k.csv" 2>"$d/err"
+  "$RADLAB" extract --cohort "$m" -s "$d/s.lua" --shard "$k/3" -j 1 --no-cache -o "$d/shard_$k.csv" 2>"$d/err"
   check "shard $k/3 extracted" '[ $? -eq 0 ] && [ -s "$d/shard_$k.csv" ]'
 done
 check "provenance line" 'head -1 "$d/shard_2.csv" | grep -q "^#radlab-shard format=1 shard=2/3 cases=7 manifest=[0-9a-f]\{64\} settings=[0-9a-f]\{64\} version="'

@@ -302,10 +302,10 @@ do
     "row 2 image '" .. M .. "/imgs/gone.nii.gz' does not exist; row 4 mask '" .. M .. "/imgs/lost.nii.gz' does not exist; " ..
     "row 5 image '" .. M .. "/imgs' is a folder, not a file", "read: every missing file at once, with its row", true)
   put(M .. "/label.csv", "id,image,mask,label\np1,imgs/p2.nii.gz,imgs/p2_seg.nii.gz,0\np2,imgs/p2.nii.gz,imgs/p2_seg.nii.gz,1.5\n" ..
-    "p3,imgs/p2.nii.gz,imgs/p2_seg.nii.gz,\np4,imgs/p2.nii.gz,imgs/p2_seg.nii.gz,3\n")
+    "p3,imgs/p2.nii.gz,imgs/p2_seg.nii.gz,\np4,imgs/p2.nii.gz,imgs/p2_seg.nii.gz,3\np5,imgs/p2.nii.gz,imgs/p2_seg.nii.gz,256\n")
   T.errors(function() cohort.read(M .. "/label.csv") end,
-    "column 'label' must hold positive integers (the mask label of the ROI): row 1 has '0', row 2 has '1.5', row 3 has nothing",
-    "read: labels that are not positive integers")
+    "column 'label' must hold integers 0..255 (the mask label of the ROI; 0 or empty: every non-zero voxel): " ..
+    "row 2 has '1.5', row 5 has '256'", "read: labels that are not integers 0..255 (0 and empty allowed)")
   put(M .. "/empty.csv", "id,image,mask\n")
   T.errors(function() cohort.read(M .. "/empty.csv") end, "empty.csv has a header but no rows", "read: a manifest without rows")
 end

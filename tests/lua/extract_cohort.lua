@@ -133,4 +133,150 @@ T.is(status, 1, "--strict: exit status 1")
 T.like(err, "case 'c5' (row 5): image and mask geometries differ", "--strict: names the case", true)
 T.is(slurp(dir .. "/strict.csv"), nil, "--strict: nothing written")
 
+-- ---- the cache ----------------------------------------------------------------------------
+local cache = dir .. "/cache"
+local function bytes(t, name)
+  t:write_csv(dir .. "/" .. name)
+  return slurp(dir .. "/" .. name)
+end
+local tc, info = rad.extract_cohort(manifest, settings, {threads = 2, cache = cache, progress = false})
+T.is(info.cached, 0, "cache: first run computes every case")
+T.is(info.ok .. "/" .. info.failed .. "/" .. info.not_run .. "/" .. info.cases, "4/2/0/6", "info: ok/failed/not_run/cases")
+T.is(info.cache, cache, "info.cache names the folder")
+T.ok(bytes(tc, "c1.csv") == b1, "cache: first run writes the same bytes as without a cache")
+T.ok(slurp(cache .. "/CACHEDIR.TAG") ~= nil, "cache: the folder is tagged (CACHEDIR.TAG)")
+tc, info = rad.extract_cohort(manifest, settings, {threads = 1, cache = cache})
+T.is(info.cached, 4, "cache: a re-run serves the 4 ok cases (failed ones are recomputed)")
+T.ok(bytes(tc, "c2.csv") == b1, "cache: served results give the same bytes")
+-- a changed image: only its case is recomputed
+local img3_bytes = slurp(dir .. "/img3.nii.gz")
+local img3 = rad.read(dir .. "/img3.nii.gz")
+img3:set(3, 4, 2, img3:get(3, 4, 2) + 5)
+img3:write(dir .. "/img3.nii.gz")
+tc, info = rad.extract_cohort(manifest, settings, {threads = 2, cache = cache})
+T.is(info.cached, 3, "cache: image 3 changed: 3 cases served, 1 recomputed")
+local fresh = rad.extract(img3, rad.read_mask(dir .. "/seg3.nii.gz"), settings)
+T.is(tc:col("stat_mean")[3], fresh.stat_mean, "cache: the changed case has the new image's value")
+write(dir .. "/img3.nii.gz", img3_bytes) -- back as it was (its entry is still in the cache)
+-- other settings: nothing served
+tc, info = rad.extract_cohort(manifest, {discretise = {method = "fbs", width = 3}}, {cache = cache})
+T.is(info.cached, 0, "cache: other settings share no entry")
+-- a truncated entry: recomputed, with a warning
+local h = io.popen("grep -rl 'settings " .. rad.settings.digest(settings) .. "' '" .. cache .. "/v1' | sort | head -n 1")
+local entry = h:read("l"); h:close()
+local text = slurp(entry)
+write(entry, text:sub(1, #text // 2))
+local before = #rad.warnings()
+tc, info = rad.extract_cohort(manifest, settings, {cache = cache})
+local w = rad.warnings()
+T.is(info.corrupt, 1, "cache: a truncated entry is detected")
+T.is(info.cached, 3, "cache: ... and not served")
+T.like(#w > before and w[#w] or "", "1 cache entry in '" .. cache .. "' failed its checks", "cache: a warning says so", true)
+T.is(slurp(entry), text, "cache: the entry is rewritten whole")
+-- a folder that cannot be written: one warning, the run goes on
+before = #rad.warnings()
+tc, info = rad.extract_cohort(manifest, settings, {threads = 2, cache = dir .. "/t1.csv/sub"})
+w = rad.warnings()
+T.is(#w - before, 1, "cache: an unusable folder gives exactly one warning")
+T.like(w[#w], "t1.csv/sub", "cache: ... naming the folder", true)
+T.like(w[#w], "the run went on without the cache", "cache: ... and what happened", true)
+T.is(info.cache, nil, "cache: info.cache is nil when none was used")
+T.ok(bytes(tc, "c3.csv") == b1, "cache: the run without it gives the same bytes")
+-- option checks
+T.errors(function() rad.extract_cohort(manifest, settings, {cache = 5}) end,
+  "rad.extract_cohort: cache must be the path of a folder (or false for none), not number", "cache = 5")
+T.errors(function() rad.extract_cohort(manifest, settings, {cache = ""}) end,
+  "cache must be the path of a folder (or false for none), not an empty string", "cache = \"\"")
+T.errors(function() rad.extract_cohort(manifest, settings, {progress = "yes"}) end,
+  "rad.extract_cohort: progress must be true or false, not a string", "progress = \"yes\"")
+T.errors(function() rad.extract_cohort(manifest, settings, {partial = 1}) end,
+  "rad.extract_cohort: partial must be true or false, not a number", "partial = 1")
+
+-- ---- the CLI's cache: beside the output by default ------------------------------------------
+local cdir = dir .. "/cli out"
+os.execute("mkdir -p '" .. cdir .. "'")
+status, err = run("--cohort '" .. manifest .. "' -s '" .. sfile .. "' -o '" .. cdir .. "/f.csv' -j 2")
+T.is(status, 3, "cli cache: first run, exit status 3 (two cases fail)")
+T.ok(slurp(cdir .. "/radlab-cache/CACHEDIR.TAG") ~= nil, "cli cache: radlab-cache beside the output")
+status, err = run("--cohort '" .. manifest .. "' -s '" .. sfile .. "' -o '" .. cdir .. "/f.csv' -j 2")
+T.like(err, "^radlab: 6 cases: 4 ok %(4 from the cache%), 2 failed", "cli cache: the re-run says what came from the cache")
+T.ok(slurp(cdir .. "/f.csv") == b1, "cli cache: same bytes")
+status, err = run("--cohort '" .. manifest .. "' -s '" .. sfile .. "' -o '" .. cdir .. "/g.csv' --no-cache -q")
+T.like(err, "^radlab: 6 cases: 4 ok, 2 failed", "--no-cache: nothing from the cache")
+status, err = run("--cohort '" .. manifest .. "' -s '" .. sfile .. "' -o '" .. cdir .. "/g.csv' --cache '" .. cdir .. "/radlab-cache' -q")
+T.like(err, "^radlab: 6 cases: 4 ok %(4 from the cache%)", "--cache DIR: uses that folder")
+status, err = run("--cohort '" .. manifest .. "' --cache x --no-cache")
+T.is(status, 2, "--cache with --no-cache: usage error")
+T.like(err, "--cache and --no-cache contradict each other", "--cache with --no-cache: says so", true)
+
+-- ---- Ctrl-C: a valid partial table, the cache kept, the run resumable ----------------------
+-- 4 images x 200 labels = 800 cases of a 16x16x8 volume, one thread: a few seconds;
+-- SIGINT is sent once three cases are in the cache.
+local big = dir .. "/many"
+os.execute("mkdir -p '" .. big .. "'")
+local mk = rad.mask.new{size = {16, 16, 8}}
+for z = 1, 8 do for j = 1, 16 do for i = 1, 16 do
+  mk:set(i, j, z, ((i - 1) + 16 * (j - 1) + 256 * (z - 1)) % 200 + 1)
+end end end
+mk:write(big .. "/seg.nii.gz")
+local rows = {"id,image,mask,label"}
+for k = 1, 4 do
+  local im = rad.image.new{size = {16, 16, 8}}
+  for z = 1, 8 do for j = 1, 16 do for i = 1, 16 do im:set(i, j, z, (i * j + k * z * 7) % 50) end end end
+  im:write(big .. "/img" .. k .. ".nii.gz")
+  for l = 1, 200 do rows[#rows + 1] = string.format("p%d_%d,img%d.nii.gz,seg.nii.gz,%d", k, l, k, l) end
+end
+write(big .. "/m.csv", table.concat(rows, "\n") .. "\n")
+local icache = big .. "/cache"
+local script = string.format([[
+'%s' extract --cohort '%s/m.csv' -o '%s/part.csv' --cache '%s' -j 1 2>'%s/err.txt' &
+pid=$!
+n=0
+while [ "$(find '%s/v1' -type f 2>/dev/null | wc -l)" -lt 3 ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n+1)); done
+kill -INT $pid
+wait $pid
+echo $?
+]], os.getenv("RADLAB"), big, big, icache, big, icache)
+h = io.popen(script)
+local code = tonumber(h:read("l")); h:close()
+T.is(code, 130, "Ctrl-C: exit status 130")
+local part = rad.read_csv(big .. "/part.csv", {types = {id = "string", status = "string", error = "string"}})
+local counts = {}
+for _, st in ipairs(part:col("status")) do counts[st] = (counts[st] or 0) + 1 end
+T.is(part:nrow(), 800, "Ctrl-C: the partial table has every case")
+T.ok((counts.ok or 0) >= 3 and (counts.interrupted or 0) >= 1 and (counts.ok or 0) + (counts.interrupted or 0) == 800,
+  string.format("Ctrl-C: ok and interrupted rows only (%d ok, %d interrupted)", counts.ok or 0, counts.interrupted or 0))
+local e = slurp(big .. "/err.txt") or ""
+T.like(e, "radlab: interrupted: %d+ of 800 cases done", "Ctrl-C: says how far it got")
+T.like(e, "run the same command again to resume from the cache", "Ctrl-C: says how to resume", true)
+h = io.popen(string.format("'%s' extract --cohort '%s/m.csv' -o '%s/part.csv' --cache '%s' -j 2 -q 2>&1; echo $?",
+  os.getenv("RADLAB"), big, big, icache))
+local rerun = h:read("a"); h:close()
+local served = tonumber(rerun:match("%((%d+) from the cache%)") or "0")
+T.ok(served >= counts.ok and rerun:match("\n0\n$"),
+  string.format("Ctrl-C: the re-run completes (exit 0) serving the %d finished cases from the cache (%d served)",
+    counts.ok or 0, served))
+
+-- ---- the progress bar: on a terminal only (a pseudo-terminal from script(1)) ---------------
+if os.execute("command -v script >/dev/null 2>&1") then
+  local function tty(extra)
+    local cmd = string.format("'%s' extract --cohort '%s' -s '%s' -o '%s/tty.csv' --no-cache -j 2 %s",
+      os.getenv("RADLAB"), manifest, sfile, dir, extra)
+    local hh = io.popen("script -qec \"" .. cmd:gsub('"', '\\"') .. "\" /dev/null")
+    local o = hh:read("a"); hh:close()
+    return o
+  end
+  local o = tty("")
+  T.like(o, "\r[", "progress: a bar is drawn on a terminal", true)
+  T.like(o, "] 6/6", "progress: it reaches 6/6", true)
+  T.like(o, "2 failed", "progress: failures so far shown", true)
+  T.like(o, "\r\27[K" .. "radlab: 6 cases: 4 ok", "progress: the bar is erased before the summary", true)
+  o = tty("-q")
+  T.ok(not o:find("\r[", 1, true) and o:find("radlab: 6 cases: 4 ok", 1, true), "progress: -q leaves only the summary")
+  status, err = run("--cohort '" .. manifest .. "' -s '" .. sfile .. "' -o '" .. dir .. "/notty.csv' --no-cache")
+  T.ok(not err:find("\r", 1, true), "progress: nothing drawn when standard error is not a terminal")
+else
+  T.skip(6, "script(1) from util-linux is not installed; the progress bar is not tested")
+end
+
 T.done()

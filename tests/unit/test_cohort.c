@@ -84,6 +84,13 @@ static double value(const RadFeatureSet *fs, const char *tag)
     return k < 0 ? NAN : fs->values[k];
 }
 
+static int run(const RadCohortCase *cases, size_t n, const RadSettings *s, int threads, int strict, const char *cache,
+               RadCohortResult *r)
+{
+    RadCohortOptions o = {threads, strict, cache, NULL, NULL};
+    return rad_cohort_extract(cases, n, s, &o, r);
+}
+
 static void test_cohort(void)
 {
     char img[512], seg[512], other[512], missing[512];
@@ -106,7 +113,7 @@ static void test_cohort(void)
     rad_settings_default(&s);
     s.families = RAD_FAM_MORPH | RAD_FAM_STAT;
 
-    tap_ok(rad_cohort_extract(cases, 5, &s, 1, 0, &r1) == 0, "5 cases on 1 thread run to the end");
+    tap_ok(run(cases, 5, &s, 1, 0, NULL, &r1) == 0, "5 cases on 1 thread run to the end");
     tap_ok(r1.nok == 2 && r1.nfailed == 3, "2 ok, 3 failed (%zu, %zu)", r1.nok, r1.nfailed);
     /* means worked by hand: 0..31 -> 15.5; 16..31 -> 23.5 */
     tap_ok(value(r1.fs[0], "stat_mean") == 15.5, "label 0: every non-zero voxel, stat_mean 15.5");
@@ -117,7 +124,7 @@ static void test_cohort(void)
     tap_ok(r1.error[4] != NULL && r1.fs[4] == NULL, "absent label: failed");
     tap_ok(r1.error[0] == NULL && r1.error[1] == NULL, "ok cases carry no message");
 
-    tap_ok(rad_cohort_extract(cases, 5, &s, 3, 0, &r2) == 0, "the same on 3 threads");
+    tap_ok(run(cases, 5, &s, 3, 0, NULL, &r2) == 0, "the same on 3 threads");
     for (size_t i = 0; i < 5; i++) {
         if (!r1.fs[i] != !r2.fs[i] || !r1.error[i] != !r2.error[i])
             same = 0;
@@ -144,19 +151,193 @@ static void test_cohort(void)
     rad_cohort_result_free(&r1);
     rad_cohort_result_free(&r2);
 
-    tap_ok(rad_cohort_extract(cases, 5, &s, 2, 1, &r1) == -1, "strict: fails");
+    tap_ok(run(cases, 5, &s, 2, 1, NULL, &r1) == -1, "strict: fails");
     tap_contains(rad_error_message(), "case 'grid' (row 3): ", "strict: the first failing case named");
     rad_cohort_result_free(&r1);
 
     rad_interrupt_set();
-    tap_ok(rad_cohort_extract(cases, 2, &s, 2, 0, &r1) == -1, "interrupted: fails");
+    tap_ok(run(cases, 2, &s, 2, 0, NULL, &r1) == -1, "interrupted: fails");
     rad_interrupt_clear();
     tap_contains(rad_error_message(), "interrupted", "interrupted: says so");
     rad_cohort_result_free(&r1);
 
     s.bins = 0;
-    tap_ok(rad_cohort_extract(cases, 5, &s, 2, 0, &r1) == -1 && r1.n == 0, "bad settings: fail before any case");
+    tap_ok(run(cases, 5, &s, 2, 0, NULL, &r1) == -1 && r1.n == 0, "bad settings: fail before any case");
     rad_cohort_result_free(&r1);
+}
+
+static int same_values(const RadCohortResult *a, const RadCohortResult *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++) {
+        if (!a->fs[i] != !b->fs[i])
+            return 0;
+        if (a->fs[i] && (a->fs[i]->n != b->fs[i]->n ||
+                         memcmp(a->fs[i]->values, b->fs[i]->values, a->fs[i]->n * sizeof(double)) != 0))
+            return 0;
+        for (size_t k = 0; a->fs[i] && k < a->fs[i]->n; k++)
+            if (strcmp(a->fs[i]->tags[k], b->fs[i]->tags[k]) != 0)
+                return 0;
+    }
+    return 1;
+}
+
+/* The path of the one cache entry of dir/v1 whose file name starts with
+ * nothing in particular: the first found (there are two). */
+static int entry_of(const char *cache, char *out, size_t len, int which)
+{
+    char cmd[700];
+    FILE *p;
+    int ok;
+    snprintf(cmd, sizeof cmd, "find '%s/v1' -type f | sort | sed -n %dp", cache, which);
+    p = popen(cmd, "r");
+    if (!p)
+        return 0;
+    ok = fgets(out, (int)len, p) != NULL;
+    pclose(p);
+    if (ok)
+        out[strcspn(out, "\n")] = '\0';
+    return ok && *out;
+}
+
+static void progress_count(const RadCohortProgress *p, void *ctx)
+{
+    size_t *seen = ctx;
+    seen[0]++;
+    seen[1] = p->done;
+    seen[2] = p->total;
+    seen[3] = p->failed;
+}
+
+static void test_cache(void)
+{
+    char img[512], seg[512], cache[512], entry[600], text[64];
+    RadCohortCase cases[3];
+    RadCohortResult r0, r1;
+    RadSettings s;
+    RadCohortOptions o;
+    size_t seen[4] = {0, 0, 0, 0};
+    FILE *fp;
+    long len;
+    int rc;
+
+    snprintf(img, sizeof img, "%s", tpath("img.nii.gz"));
+    snprintf(seg, sizeof seg, "%s", tpath("seg.nii.gz"));
+    snprintf(cache, sizeof cache, "%s", tpath("cache/deeper"));
+    cases[0] = (RadCohortCase){"all", img, seg, 0};
+    cases[1] = (RadCohortCase){"top", img, seg, 2};
+    cases[2] = (RadCohortCase){"empty", img, seg, 3};
+    rad_settings_default(&s);
+    s.families = RAD_FAM_MORPH | RAD_FAM_STAT | RAD_FAM_CM;
+
+    rc = run(cases, 3, &s, 2, 0, NULL, &r0);
+    tap_ok(rc == 0, "cache: reference run without a cache");
+    rc = run(cases, 3, &s, 2, 0, cache, &r1);
+    tap_ok(rc == 0 && r1.ncached == 0 && r1.nok == 2 && !r1.cache_warning,
+           "cache: first run computes all (%zu cached), creates the folder", r1.ncached);
+    tap_ok(same_values(&r0, &r1), "cache: first run values = run without cache");
+    rad_cohort_result_free(&r1);
+    rc = run(cases, 3, &s, 1, 0, cache, &r1);
+    tap_ok(rc == 0 && r1.ncached == 2 && r1.cached[0] && r1.cached[1] &&
+               !r1.cached[2] && r1.nfailed == 1,
+           "cache: re-run serves both ok cases (%zu), the failed one is recomputed", r1.ncached);
+    tap_ok(same_values(&r0, &r1), "cache: served values bit-identical, tags in order");
+    tap_ok(r1.fs[0] && strcmp(r1.fs[0]->digest, r0.fs[0]->digest) == 0, "cache: served set carries the settings digest");
+    rad_cohort_result_free(&r1);
+
+    /* a truncated entry */
+    tap_ok(entry_of(cache, entry, sizeof entry, 1), "cache: an entry file exists under v1/");
+    fp = fopen(entry, "r+b");
+    len = -1;
+    if (fp) {
+        fseek(fp, 0, SEEK_END);
+        len = ftell(fp);
+        fclose(fp);
+    }
+    tap_ok(len > 100 && truncate(entry, len / 2) == 0, "cache: entry truncated to half");
+    rc = run(cases, 3, &s, 2, 0, cache, &r1);
+    tap_ok(rc == 0 && r1.ncorrupt == 1 && r1.ncached == 1,
+           "cache: truncated entry detected (%zu corrupt), recomputed (%zu cached)", r1.ncorrupt, r1.ncached);
+    tap_ok(same_values(&r0, &r1), "cache: recomputed values identical");
+    rad_cohort_result_free(&r1);
+    rc = run(cases, 3, &s, 2, 0, cache, &r1);
+    tap_ok(rc == 0 && r1.ncorrupt == 0 && r1.ncached == 2,
+           "cache: the recomputed entry was written back");
+    rad_cohort_result_free(&r1);
+
+    /* one digit of a value changed, same length: the checksum catches it */
+    fp = fopen(entry, "r+b");
+    if (fp) {
+        char buf[8192];
+        size_t got = fread(buf, 1, sizeof buf - 1, fp);
+        char *v;
+        buf[got] = 0;
+        v = strstr(buf, "\nstat_mean ");
+        if (v) {
+            v += strlen("\nstat_mean ");
+            *v = *v == '1' ? '2' : '1';
+            fseek(fp, 0, SEEK_SET);
+            fwrite(buf, 1, got, fp);
+        }
+        fclose(fp);
+        tap_ok(v != NULL, "cache: stat_mean of an entry edited");
+    } else
+        tap_ok(0, "cache: entry opened for editing");
+    rc = run(cases, 3, &s, 2, 0, cache, &r1);
+    tap_ok(rc == 0 && r1.ncorrupt == 1 && same_values(&r0, &r1),
+           "cache: edited entry never served (%zu corrupt), values right", r1.ncorrupt);
+    rad_cohort_result_free(&r1);
+
+    /* other settings: other keys */
+    s.bins = 16;
+    rc = run(cases, 3, &s, 2, 0, cache, &r1);
+    tap_ok(rc == 0 && r1.ncached == 0 && r1.ncorrupt == 0,
+           "cache: changed settings miss every entry");
+    rad_cohort_result_free(&r1);
+    s.bins = 32;
+
+    /* a cache folder that cannot be made: the run goes on without it */
+    snprintf(text, sizeof text, "%s", "x");
+    fp = fopen(tpath("afile"), "w");
+    if (fp) {
+        fputs(text, fp);
+        fclose(fp);
+    }
+    rc = run(cases, 3, &s, 2, 0, tpath("afile/cache"), &r1);
+    tap_ok(rc == 0 && r1.nok == 2 && r1.cache_warning,
+           "cache: unusable folder: the run completes, with a warning");
+    tap_contains(r1.cache_warning, "afile/cache", "cache: the warning names the folder");
+    tap_ok(same_values(&r0, &r1), "cache: values without the cache identical");
+    rad_cohort_result_free(&r1);
+
+    /* progress: one call per case, the last says all done */
+    memset(&o, 0, sizeof o);
+    o.threads = 2;
+    o.progress = progress_count;
+    o.progress_ctx = seen;
+    rc = rad_cohort_extract(cases, 3, &s, &o, &r1);
+    tap_ok(rc == 0 && seen[0] == 3 && seen[1] == 3 && seen[2] == 3 &&
+               seen[3] == 1,
+           "progress: 3 calls, last 3/3 with 1 failed (%zu calls, %zu/%zu, %zu failed)", seen[0], seen[1], seen[2],
+           seen[3]);
+    rad_cohort_result_free(&r1);
+
+    /* interrupted before any case: rows say so */
+    rad_interrupt_set();
+    rc = run(cases, 3, &s, 2, 0, cache, &r1);
+    tap_ok(rc == -1 && r1.interrupted && r1.nok == 0 && r1.nfailed == 0,
+           "interrupt: flagged, nothing recorded as failed");
+    rad_interrupt_clear();
+    {
+        RadTable *t = rad_cohort_table(NULL, &r1);
+        const RadColumn *st = t ? rad_table_get(t, "status") : NULL, *er = t ? rad_table_get(t, "error") : NULL;
+        tap_ok(st && strcmp(st->str[0], "interrupted") == 0 && er && strstr(er->str[0], "interrupted"),
+               "interrupt: status 'interrupted', error says why");
+        rad_table_free(t);
+    }
+    rad_cohort_result_free(&r1);
+    rad_cohort_result_free(&r0);
 }
 
 int main(void)
@@ -167,6 +348,7 @@ int main(void)
     }
     test_pool();
     test_cohort();
+    test_cache();
     {
         char cmd[600];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
