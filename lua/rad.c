@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "binding.h"
+#include "util/hash.h"
 
 /* ---- rad.help ---------------------------------------------------------------- */
 
@@ -51,9 +52,22 @@ static int l_document(lua_State *L)
     return 1;
 }
 
+/* ---- rad.file_digest ---------------------------------------------------------- */
+
+static int l_file_digest(lua_State *L)
+{
+    char hex[65];
+    const char *path = luaL_checkstring(L, 1);
+    if (rad_sha256_file(path, hex) != 0)
+        return radl_fail(L, "rad.file_digest: %s", rad_error_message());
+    lua_pushstring(L, hex);
+    return 1;
+}
+
 static const RadlReg rad_funcs[] = {
     {"document", l_document, "rad.document(f, name, text) -> f: register the one-line help of a Lua function (used by the stdlib modules)"},
     {"help", l_help, "rad.help(f or name) -> string: the one-line help of a radlab function (nil if none)"},
+    {"file_digest", l_file_digest, "rad.file_digest(path) -> string: the SHA-256 (64 hex digits) of the file's bytes, e.g. to record which manifest or image a result came from"},
     {"help_names", l_help_names, "rad.help_names() -> {names}: every documented function name"},
     {NULL, NULL, NULL}};
 

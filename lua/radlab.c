@@ -53,6 +53,12 @@ static void print_usage(void)
            "  demo-cohort [-n N] [--seed S] [--centres C] -o DIR\n"
            "              generate a synthetic neuroblastoma cohort (CT, masks,\n"
            "              manifest.csv) into DIR (man radlab-demo)\n"
+           "  extract --cohort MANIFEST.csv ... --shard K/N -o SHARD.csv\n"
+           "              shard K of N of a cohort extraction (radlab extract --help)\n"
+           "  merge SHARD.csv... -o OUT.csv\n"
+           "              join the shards into the cohort's feature table\n"
+           "  slurm --cohort MANIFEST.csv [-s SETTINGS.lua] -n N -o OUTDIR [--submit]\n"
+           "              write (and submit) a Slurm job array over N shards and its merge job\n"
            "In the REPL, help() explains how to get help.  See radlab(1).\n",
            progname);
 }
@@ -426,7 +432,8 @@ static int run_script(lua_State *L, int argc, char **argv, int script)
  * that happens to be called "extract" runs as ./extract. */
 static int is_subcommand(const char *a)
 {
-    return strcmp(a, "extract") == 0 || strcmp(a, "features") == 0 || strcmp(a, "demo-cohort") == 0;
+    return strcmp(a, "extract") == 0 || strcmp(a, "features") == 0 || strcmp(a, "demo-cohort") == 0 ||
+           strcmp(a, "merge") == 0 || strcmp(a, "slurm") == 0;
 }
 
 static int run_subcommand(lua_State *L, int argc, char **argv)

@@ -52,7 +52,7 @@ end
 local EXTRACT_USAGE = [[
 usage: radlab extract IMAGE MASK [-s SETTINGS.lua] [--label N] [--resample-mask] [-o OUT.csv]
        radlab extract --cohort MANIFEST.csv [-s SETTINGS.lua] [-o OUT.csv] [-j N] [--strict]
-                      [--cache DIR | --no-cache] [-q]
+                      [--cache DIR | --no-cache] [-q] [--shard K/N]
 Compute the IBSI features of the region of interest MASK (label N, default:
 every non-zero voxel) in IMAGE and write feature,value rows (full double
 precision) to OUT.csv or standard output.  SETTINGS.lua is a Lua chunk that
@@ -72,7 +72,11 @@ a re-run recomputes only cases whose image, mask, label, settings or radlab
 version changed.  A progress bar is drawn on standard error when it is a
 terminal (-q: none).  Ctrl-C stops within a case and still writes the
 table (status 'interrupted' for cases not run; exit status 130); running the
-same command again resumes from the cache.]]
+same command again resumes from the cache.
+--shard K/N extracts only shard K of N (cases dealt to shards by image plus
+mask size, largest first, each to the lightest shard) into a shard file:
+a #radlab-shard provenance line, then the table with a leading column row
+(the manifest row); radlab merge joins the N shard files.]]
 
 local FEATURES_USAGE = [[
 usage: radlab features [FAMILY]
@@ -135,7 +139,7 @@ local function write_table(t, out)
 end
 
 local function extract_cohort(args)
-  local manifest, settings_path, out, threads, strict, cache, nocache, quiet
+  local manifest, settings_path, out, threads, strict, cache, nocache, quiet, shard
   local argv = arguments(args)
   for a in argv.next do
     if a == "--cohort" then manifest = argv.value()
@@ -151,6 +155,10 @@ local function extract_cohort(args)
       if cache == "" then usage("--cache needs a folder name") end
     elseif a == "--no-cache" then nocache = true
     elseif a == "-q" or a == "--quiet" then quiet = true
+    elseif a == "--shard" then
+      shard = argv.value()
+      local k, why = require("rad.shard").parse(shard)
+      if not k then usage("--shard " .. why:gsub("^shard ", "")) end
     elseif a == "-h" or a == "--help" then print(EXTRACT_USAGE); return 0
     elseif a == "--label" or a == "--resample-mask" then usage(a .. " is for one case; give the label of each case in the manifest's label column")
     elseif a:sub(1, 1) == "-" and #a > 1 then usage("unknown option '" .. a .. "'")
@@ -164,10 +172,16 @@ local function extract_cohort(args)
   -- is left to the run: that case fails, the others go on)
   local okr, m = pcall(require("rad.cohort").read, manifest, {files = false})
   if not okr then error((clean(m):gsub("^cohort%.read: ", "extract --cohort: ")), 0) end
+  local plan
+  if shard then -- only this shard's cases, written with their manifest rows
+    local okp, p = pcall(require("rad.shard").plan, manifest, shard, settings, m)
+    if not okp then error((clean(p):gsub("^shard%.plan: shard ", "extract --shard "):gsub("^shard%.plan: ", "extract --cohort: ")), 0) end
+    plan, m = p, p.manifest
+  end
   local okx, t, info = pcall(rad.extract_cohort, m, settings,
     {threads = threads, strict = strict, cache = cache or false, progress = not quiet, partial = true})
   if not okx then error((clean(t):gsub("^rad%.extract_cohort: ", "extract --cohort: ")), 0) end
-  write_table(t, out)
+  write_table(plan and plan:writer(t) or t, out)
   local n = t:nrow()
   local nfail, list = failures(t)
   if info.interrupted then
@@ -298,9 +312,92 @@ local function demo_cohort(args)
   return 0
 end
 
+local MERGE_USAGE = [[
+usage: radlab merge SHARD.csv... -o OUT.csv
+Join the shard files of radlab extract --cohort --shard K/N into the table
+one extract --cohort run over the whole manifest writes (byte for byte).
+The shards must come from the same manifest (SHA-256), settings and radlab
+version; each of the N shards and each manifest row must appear once.  The
+exit status is 3 when some cases failed (listed on standard error).]]
+
+local function merge(args)
+  local files, out = {}, nil
+  local argv = arguments(args)
+  for a in argv.next do
+    if a == "-o" or a == "--output" then out = argv.value()
+    elseif a == "-h" or a == "--help" then print(MERGE_USAGE); return 0
+    elseif a:sub(1, 1) == "-" and #a > 1 then usage("unknown option '" .. a .. "'")
+    else files[#files + 1] = a end
+  end
+  if #files == 0 then usage("needs the shard files to merge (e.g. shards/shard_*.csv)") end
+  if not out then usage("needs -o OUT.csv, the merged table") end
+  local r = require("rad.shard").merge(files, out)
+  local list = {}
+  for i = 1, math.min(5, #r.failures) do list[i] = r.failures[i] end
+  if #r.failures > 5 then list[#list + 1] = string.format("and %d more", #r.failures - 5) end
+  io.stderr:write(string.format("radlab: %d case%s: %d ok, %d failed%s\n", r.cases, r.cases == 1 and "" or "s",
+    r.cases - r.failed, r.failed, r.failed > 0 and " (" .. table.concat(list, "; ") .. ")" or ""))
+  return r.failed > 0 and 3 or 0
+end
+
+local SLURM_USAGE = [[
+usage: radlab slurm --cohort MANIFEST.csv [-s SETTINGS.lua] -n N -o OUTDIR
+                    [--cpus C] [--partition P] [--time T] [--mem M] [--submit]
+Write OUTDIR/extract.sbatch, a Slurm job array of N tasks: task K runs
+radlab extract --cohort MANIFEST.csv --shard K/N on C threads
+(--cpus-per-task, default 1) into OUTDIR/shards/shard_K.csv, logging to
+OUTDIR/logs/extract_K.log; and OUTDIR/merge.sbatch, which merges the shards
+into OUTDIR/features.csv (log: OUTDIR/logs/merge.log).  The scripts use
+absolute paths and this radlab program; every value is single-quoted.  A
+task whose cases partly failed still succeeds (the merge lists the failures).
+--submit submits both with sbatch (the merge after the whole array,
+afterok) and prints the job ids; otherwise the commands are printed.]]
+
+local function slurm(args)
+  local o, submit, settings_path = {}, false, nil
+  local argv = arguments(args)
+  for a in argv.next do
+    if a == "--cohort" then o.manifest = argv.value()
+    elseif a == "-s" or a == "--settings" then settings_path = argv.value()
+    elseif a == "-o" or a == "--output" then o.outdir = argv.value()
+    elseif a == "-n" or a == "--cpus" then
+      local v = argv.value()
+      local n = math.tointeger(tonumber(v))
+      if not n or n < 1 or (a == "--cpus" and n > 1024) then
+        usage(a .. (a == "-n" and " must be a whole number of shards >= 1" or " must be a whole number of threads 1..1024") ..
+          ", got '" .. v .. "'")
+      end
+      if a == "-n" then o.n = n else o.cpus = n end
+    elseif a == "--partition" or a == "--time" or a == "--mem" then o[a:sub(3)] = argv.value()
+    elseif a == "--submit" then submit = true
+    elseif a == "-h" or a == "--help" then print(SLURM_USAGE); return 0
+    elseif a:sub(1, 1) == "-" and #a > 1 then usage("unknown option '" .. a .. "'")
+    else usage("takes no arguments besides options; extra argument '" .. a .. "'") end
+  end
+  if not o.manifest then usage("needs --cohort MANIFEST.csv") end
+  if not o.n then usage("needs -n N, the number of shards (array tasks)") end
+  if not o.outdir then usage("needs -o OUTDIR, the folder for the scripts, shards and logs") end
+  local _, err = read_settings(settings_path)
+  if err then return fail(1, "%s", err) end
+  o.settings = settings_path
+  local sh = require("rad.shard")
+  local s = sh.slurm(o)
+  io.write(string.format("radlab: wrote %s (%d array tasks) and %s\n", s.extract, s.n, s.merge))
+  if submit then
+    local a, b = sh.submit(s)
+    io.write(string.format("radlab: submitted extraction job %s and merge job %s; the table will be %s\n", a, b, s.features))
+  else
+    io.write("submit with:\n  jobid=$(sbatch --parsable " .. sh._shell_quote(s.extract) .. ")\n" ..
+      "  sbatch --dependency=afterok:$jobid " .. sh._shell_quote(s.merge) .. "\n")
+  end
+  return 0
+end
+
+local COMMANDS = {extract = extract, ["demo-cohort"] = demo_cohort, merge = merge, slurm = slurm}
+
 function M.main(cmd, ...)
   local args = {...}
-  local ok, res = pcall(cmd == "extract" and extract or cmd == "demo-cohort" and demo_cohort or features, args)
+  local ok, res = pcall(COMMANDS[cmd] or features, args)
   if ok then return res end
   if type(res) == "table" and res.usage then
     return fail(2, "%s: %s (try radlab %s --help)", cmd, res.usage, cmd)

@@ -110,4 +110,97 @@ B.call("write_manifest: a folder that does not exist", function() cohort.write_m
   "cohort.write_manifest: cannot write '" .. D .. "/no/dir/w3.csv' (check that the folder exists and is writable)",
   {writes = {D .. "/no/dir/w3.csv"}})
 
+-- ---- shards, merge, slurm (radlab extract --shard, merge, slurm) ---------------------
+local function q(x) return "'" .. tostring(x):gsub("'", "'\\''") .. "'" end
+local RL = q(os.getenv("RADLAB") or "./radlab")
+local C = D .. "/shardco"
+mkdir(C)
+assert(os.execute(RL .. " demo-cohort -n 4 --seed 2 -o " .. q(C) .. " >/dev/null"))
+local M4 = C .. "/manifest.csv"
+local S8 = B.file("s8.lua", 'return {families = {"stat"}, discretise = {method = "fbn", bins = 8}}')
+local S16 = B.file("s16.lua", 'return {families = {"stat"}, discretise = {method = "fbn", bins = 16}}')
+local function shard_file(k, n, settings, manifest, name)
+  local out = D .. "/" .. name
+  assert(os.execute(table.concat({RL, "extract --cohort", q(manifest or M4), "-s", q(settings or S8), "--shard",
+    k .. "/" .. n, "-o", q(out), "2>/dev/null"}, " ")))
+  return out
+end
+local sh1, sh2 = shard_file(1, 2, nil, nil, "sh1.csv"), shard_file(2, 2, nil, nil, "sh2.csv")
+local out = D .. "/merged.csv"
+
+for _, c in ipairs{
+  {"3/2", "extract: --shard '3/2': K must be 1..2, the shards of a 2-way split are 1/2 .. 2/2"},
+  {"0/0", "extract: --shard '0/0': N, the number of shards, must be at least 1"},
+  {"1/0", "extract: --shard '1/0': N, the number of shards, must be at least 1"},
+  {"a/b", "extract: --shard 'a/b' is not K/N: give the shard number K and the number of shards N as whole numbers, e.g. 2/5"},
+  {"2", "extract: --shard '2' is not K/N"},
+} do
+  B.cli("extract --shard " .. c[1], {"extract", "--cohort", M4, "--shard", c[1], "-o", D .. "/x.csv"},
+    {status = 2, stderr = c[2], writes = {D .. "/x.csv"}})
+end
+B.cli("extract --shard with more shards than cases", {"extract", "--cohort", M4, "--shard", "1/5", "-o", D .. "/x.csv"},
+  {status = 1, stderr = "extract --shard '1/5': 5 shards for the 4 cases of " .. M4 .. "; N can be at most the number of cases (4)",
+   writes = {D .. "/x.csv"}})
+B.cli("extract --shard with a manifest that does not exist", {"extract", "--cohort", D .. "/none.csv", "--shard", "1/2", "-o", D .. "/x.csv"},
+  {status = 1, stderr = "extract --cohort: cannot open '" .. D .. "/none.csv': No such file", writes = {D .. "/x.csv"}})
+
+B.cli("merge: a missing shard", {"merge", sh1, "-o", out},
+  {stderr = "merge: the shards do not make up the cohort (2 shards of 4 cases):\n  shard 2 of 2 is missing (give every shard_K.csv of the run, K = 1..2)",
+   writes = {out}})
+B.cli("merge: a duplicated shard", {"merge", sh1, sh2, sh2, "-o", out},
+  {stderr = "shard 2/2 is given 2 times: '" .. sh2 .. "', '" .. sh2 .. "' (give each shard once)", writes = {out}})
+local other = shard_file(2, 2, S16, nil, "other2.csv")
+B.cli("merge: shards made under different settings", {"merge", sh1, other, "-o", out},
+  {stderr = "merge: shards made under different settings: '" .. sh1 .. "' has settings digest " ..
+   rad.settings.digest(dofile(S8)) .. ", '" .. other .. "' has settings digest " .. rad.settings.digest(dofile(S16)) ..
+   "; extract every shard with the same -s settings file", writes = {out}})
+local m3 = D .. "/m3.csv"
+assert(os.execute("head -3 " .. q(M4) .. " | sed 's#NB00#shardco/NB00#g' > " .. q(m3)))
+local foreign = shard_file(2, 2, nil, m3, "foreign2.csv")
+B.cli("merge: a shard of another manifest", {"merge", sh1, foreign, "-o", out},
+  {stderr = "merge: shards cut from different manifests: '" .. sh1 .. "' has manifest SHA-256 " .. rad.file_digest(M4) ..
+   ", '" .. foreign .. "' has manifest SHA-256 " .. rad.file_digest(m3), writes = {out}})
+local split3 = shard_file(3, 3, nil, nil, "split3.csv")
+B.cli("merge: shards of two different splits", {"merge", sh1, sh2, split3, "-o", out},
+  {stderr = "merge: shards of different splits: '" .. sh1 .. "' is shard 1/2 of 4 cases, '" .. split3 .. "' is shard 3/3 of 4 cases",
+   writes = {out}})
+local f = assert(io.open(sh2, "rb")); local text = f:read("a"); f:close()
+local int = B.file("int2.csv", (text:gsub("\n(%d+,[^,]*,[^,]*),ok,", "\n%1,interrupted,", 1)))
+B.cli("merge: a shard with rows that did not run", {"merge", sh1, int, "-o", out},
+  {stderr = "manifest row", writes = {out}})
+B.cli("merge: ... names the status and the shard", {"merge", sh1, int, "-o", out},
+  {stderr = "has status 'interrupted': its shard 2/2 did not finish; extract that shard again before merging", writes = {out}})
+local cut = B.file("cut2.csv", (text:gsub("\n[^\n]*\n$", "\n")))
+B.cli("merge: a shard missing a row", {"merge", sh1, cut, "-o", out},
+  {stderr = "1 of the 4 manifest rows is in no shard given: row ", writes = {out}})
+B.cli("merge: a file that is not a shard", {"merge", sh1, M4, "-o", out},
+  {stderr = "merge: '" .. M4 .. "' is not a radlab shard file: its first line should start with #radlab-shard", writes = {out}})
+B.cli("merge: a shard file that does not exist", {"merge", sh1, D .. "/none2.csv", "-o", out},
+  {stderr = "merge: cannot read the shard file '" .. D .. "/none2.csv': No such file or directory", writes = {out}})
+B.cli("merge: no -o", {"merge", sh1, sh2}, {status = 2, stderr = "merge: needs -o OUT.csv, the merged table (try radlab merge --help)"})
+B.cli("merge: no shard files", {"merge", "-o", out}, {status = 2, stderr = "merge: needs the shard files to merge", writes = {out}})
+B.cli("merge: output folder that does not exist", {"merge", sh1, sh2, "-o", D .. "/no/dir/m.csv"},
+  {stderr = "merge: cannot write '" .. D .. "/no/dir/m.csv'", writes = {D .. "/no/dir/m.csv"}})
+
+local SD = D .. "/slurmout"
+B.cli("slurm: more shards than cases", {"slurm", "--cohort", M4, "-n", "9", "-o", SD},
+  {stderr = "slurm: 9 shards for the 4 cases of " .. M4 .. "; -n can be at most the number of cases (4)", writes = {SD}})
+B.cli("slurm: -n 0", {"slurm", "--cohort", M4, "-n", "0", "-o", SD},
+  {status = 2, stderr = "slurm: -n must be a whole number of shards >= 1, got '0'", writes = {SD}})
+B.cli("slurm: no -n", {"slurm", "--cohort", M4, "-o", SD},
+  {status = 2, stderr = "slurm: needs -n N, the number of shards (array tasks)", writes = {SD}})
+B.cli("slurm: no --cohort", {"slurm", "-n", "2", "-o", SD}, {status = 2, stderr = "slurm: needs --cohort MANIFEST.csv", writes = {SD}})
+B.cli("slurm: a partition with a line break", {"slurm", "--cohort", M4, "-n", "2", "-o", SD, "--partition", "debug\nrm -rf x"},
+  {stderr = "slurm: partition 'debug\nrm -rf x' is not a partition name (letters, digits, _ . , -)", writes = {SD}})
+B.cli("slurm: a time limit with shell text", {"slurm", "--cohort", M4, "-n", "2", "-o", SD, "--time", "1:00; touch x"},
+  {stderr = "slurm: time '1:00; touch x' is not a time limit such as 30, 2:00:00 or 1-00:00:00", writes = {SD}})
+B.cli("slurm: a memory size that is not one", {"slurm", "--cohort", M4, "-n", "2", "-o", SD, "--mem", "lots"},
+  {stderr = "slurm: mem 'lots' is not a memory size such as 4G or 2000M", writes = {SD}})
+B.cli("slurm: --cpus 0", {"slurm", "--cohort", M4, "-n", "2", "-o", SD, "--cpus", "0"},
+  {status = 2, stderr = "slurm: --cpus must be a whole number of threads 1..1024, got '0'", writes = {SD}})
+B.cli("slurm: a settings file that does not exist", {"slurm", "--cohort", M4, "-n", "2", "-o", SD, "-s", D .. "/none.lua"},
+  {stderr = "cannot read the settings file '" .. D .. "/none.lua'", writes = {SD}})
+B.cli("slurm: a manifest that does not exist", {"slurm", "--cohort", D .. "/none.csv", "-n", "2", "-o", SD},
+  {stderr = "slurm: cannot open '" .. D .. "/none.csv': No such file", writes = {SD}})
+
 B.done()
