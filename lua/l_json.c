@@ -124,8 +124,9 @@ static json_t *table_to_json(lua_State *L, int idx, int depth, const char *path)
             json_t *v;
             const char *key;
             if (lua_type(L, -2) != LUA_TSTRING) {
-                lua_pushvalue(L, -2);
-                snprintf(sub, sizeof sub, "a %s key (%s)", luaL_typename(L, -1), luaL_tolstring(L, -1, NULL));
+                const char *type = luaL_typename(L, -2);
+                const char *shown = luaL_tolstring(L, -2, NULL);
+                snprintf(sub, sizeof sub, "a %s key (%s)", type, shown);
                 return fail_at(L, path, sub);
             }
             key = lua_tostring(L, -2);
@@ -293,9 +294,10 @@ static int l_read(lua_State *L)
     char *text = rad_file_slurp(path, &len);
     if (!text)
         return radl_fail(L, "rad.json.read: %s", rad_error_message());
+    const char *source = lua_pushfstring(L, "'%s'", path);
     lua_pushlstring(L, text, len);
     free(text);
-    return decode(L, lua_tostring(L, -1), len, "rad.json.read", lua_pushfstring(L, "'%s'", path));
+    return decode(L, lua_tostring(L, -1), len, "rad.json.read", source);
 }
 
 static int l_write(lua_State *L)
