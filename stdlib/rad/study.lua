@@ -1,0 +1,468 @@
+-- radlab: study scripts: one table from cohort to validated, reported model.
+-- SPDX-License-Identifier: GPL-3.0-or-later
+--
+--   local s = rad.study{
+--     name = "neuroblastoma",
+--     cohort = "nb/manifest.csv",                 -- id, image, mask, clinical columns
+--     outcome = {time = "efs", event = "efs_event", unit = "months"},
+--     clinical = {"age18", "stage", "mycn"}, ref = {stage = "L1"},
+--     split = {by = "centre", test = "B"},        -- or {test = 0.3, strata = "efs_event", seed = 1}
+--     features = "settings.lua",                  -- or a settings table
+--     robustness = {n = 2, threshold = 0.75},     -- or false
+--     harmonise = {batch = "centre"},             -- or false
+--     selection = {redundancy = 0.9, univariate = {alpha = 0.05}, lasso = {lambda = "1se", folds = 10}},
+--     validation = {times = {36, 60}, at = 36, boot = 200},
+--     report = "results",
+--   }
+--   s:run()          -- or step by step: s:extract(), s:split(), s:robustness(), s:harmonise(),
+--                    -- s:select(), s:fit(), s:validate(), s:report()
+--
+-- Every step stores its result in the study (s.features, s.train, s.test,
+-- s.selected, s.models, s.metrics, ...) and runs the steps it needs first,
+-- so s:validate() alone extracts, splits, selects and fits.  Extraction goes
+-- through the cohort cache in <report>/cache: changing the models or the
+-- selection never re-extracts.  Everything random is seeded (seed, default
+-- 1), so a study gives the same tables, manifest and (reproducible) figures
+-- on every run.  The outcome is survival (time, event: Cox models, Harrell's
+-- and Uno's C, time-dependent AUC, calibration at `at`, decision curve,
+-- Kaplan-Meier by risk group) or binary (outcome = {binary = "col"}:
+-- logistic models, AUC with DeLong CI and the paired DeLong test).
+-- man radlab-study(7) documents every key.
+
+local cohort_mod = require "rad.cohort"
+local validate = require "rad.validate"
+
+local study = {}
+local Study = {}
+Study.__index = Study
+Study.__name = "rad.Study"
+
+local NA = rad.NA
+local function isna(v) return v == nil or v == NA or (type(v) == "number" and v ~= v) end
+
+-- ---- the study table: keys, defaults, checks ------------------------------------------------
+
+local KEYS = {
+  name = "string: the study's name (titles, file names)",
+  cohort = "path of the manifest CSV (id, image, mask, clinical columns) or a Table",
+  clinical_table = "optional path or Table of clinical data joined to the manifest by id",
+  id = "the id column (default \"id\")",
+  outcome = "{time =, event =, unit =} for survival, or {binary = col, positive = value}",
+  clinical = "list of clinical covariates of the clinical and combined models",
+  ref = "{column = reference level} for text covariates",
+  split = "{by = col, test = value or {values}} (external validation) or {test = fraction, strata = col, seed =}",
+  features = "extraction settings: a settings table or the path of a settings file",
+  robustness = "false, or {n = perturbations per case, cases = how many training cases, threshold = 0.75, type = \"icc\"}",
+  harmonise = "false, or {batch = col, covariates = {cols}, parametric = true}",
+  selection = "{variance = true, redundancy = 0.9, univariate = {alpha = 0.05, adjust = \"BH\"}, lasso = {lambda = \"1se\", folds = 10}, max_features = 10}",
+  validation = "{times = {t1, t2}, at = t, boot = 200, groups = 4}",
+  report = "the output folder (created)",
+  threads = "extraction threads (default: one per processor)",
+  seed = "the seed of every random step (default 1)",
+  quiet = "true: no progress lines",
+}
+
+local function suggest(key)
+  local best, bd
+  for k in pairs(KEYS) do
+    -- edit distance, small strings
+    local a, b = key:lower(), k
+    local d = {}
+    for i = 0, #a do d[i] = {[0] = i} end
+    for j = 0, #b do d[0][j] = j end
+    for i = 1, #a do for j = 1, #b do
+      d[i][j] = math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a:sub(i, i) == b:sub(j, j) and 0 or 1))
+    end end
+    if not bd or d[#a][#b] < bd then best, bd = k, d[#a][#b] end
+  end
+  return bd and bd <= 3 and best or nil
+end
+
+local function sorted_keys(t)
+  local ks = {}
+  for k in pairs(t) do ks[#ks + 1] = k end
+  table.sort(ks, function(x, y) return tostring(x) < tostring(y) end)
+  return ks
+end
+
+local function fail(fmt, ...) error("rad.study: " .. string.format(fmt, ...), 0) end
+
+local function check_spec(spec)
+  if type(spec) ~= "table" then fail("expected the study table, got %s", type(spec)) end
+  local unknown = {}
+  for _, k in ipairs(sorted_keys(spec)) do
+    if not KEYS[k] then
+      local s = type(k) == "string" and suggest(k)
+      unknown[#unknown + 1] = "'" .. tostring(k) .. "'" .. (s and " (did you mean '" .. s .. "'?)" or "")
+    end
+  end
+  if #unknown > 0 then
+    fail("unknown key%s %s; the keys: %s", #unknown == 1 and "" or "s", table.concat(unknown, ", "),
+      table.concat(sorted_keys(KEYS), ", "))
+  end
+  if type(spec.name) ~= "string" or spec.name == "" then fail("name must be a non-empty string") end
+  if spec.cohort == nil then fail("cohort is required: the path of a manifest CSV or a Table") end
+  local o = spec.outcome
+  if type(o) ~= "table" then fail("outcome must be {time =, event =} or {binary =}") end
+  if o.binary == nil and (type(o.time) ~= "string" or type(o.event) ~= "string") then
+    fail("outcome needs time = and event = (column names), or binary = a column name")
+  end
+  if o.binary ~= nil and (o.time ~= nil or o.event ~= nil) then
+    fail("outcome is either survival (time, event) or binary, not both")
+  end
+  if spec.clinical ~= nil and type(spec.clinical) ~= "table" then fail("clinical must be a list of column names") end
+  if type(spec.report) ~= "string" or spec.report == "" then fail("report must be the path of an output folder") end
+  return spec
+end
+
+-- ---- small helpers -------------------------------------------------------------------------
+
+local function say(s, fmt, ...)
+  if not s.spec.quiet then io.stderr:write("study: ", string.format(fmt, ...), "\n") end
+end
+
+local function now()
+  local h = io.popen("date +%s.%N")
+  local v = h and tonumber(h:read("l")) or os.time()
+  if h then h:close() end
+  return v
+end
+
+-- time a step into s.timing
+local function timed(s, name, fn)
+  local t0 = now()
+  local r = fn()
+  s.timing[#s.timing + 1] = {step = name, seconds = now() - t0}
+  return r
+end
+
+local function has(t, name)
+  for _, n in ipairs(t:names()) do if n == name then return true end end
+  return false
+end
+
+local function mkdir(path)
+  os.execute("mkdir -p '" .. path:gsub("'", "'\\''") .. "'")
+end
+
+local function write_text(path, text)
+  local tmp = path .. ".tmp"
+  local f = assert(io.open(tmp, "wb"))
+  f:write(text)
+  f:close()
+  assert(os.rename(tmp, path))
+end
+
+local function fmt(x, d)
+  if isna(x) then return "NA" end
+  return string.format("%." .. (d or 3) .. "f", x)
+end
+
+local function pfmt(p)
+  if isna(p) then return "NA" end
+  if p < 0.001 then return "< 0.001" end
+  return string.format("%.3f", p)
+end
+
+-- Feature tags of a features table: the numeric columns after "error".
+local function feature_cols(t)
+  local names, out, after = t:names(), {}, false
+  for _, n in ipairs(names) do
+    if after and t:type(n) == "number" then out[#out + 1] = n end
+    if n == "error" then after = true end
+  end
+  return out
+end
+
+-- ---- construction --------------------------------------------------------------------------
+
+--- rad.study{name =, cohort =, outcome =, clinical =, split =, features =, robustness =, harmonise =, selection =, validation =, report =, ...} -> Study: a study script's plan; s:run() runs every step, s:extract(), s:split(), s:robustness(), s:harmonise(), s:select(), s:fit(), s:validate(), s:report() one at a time (each runs what it needs first); man radlab-study(7)
+function study.new(spec)
+  check_spec(spec)
+  local s = setmetatable({spec = spec, timing = {}, excluded = {}, notes = {}}, Study)
+  s.seed = spec.seed or 1
+  s.survival = spec.outcome.binary == nil
+  s.dir = spec.report:gsub("/+$", "")
+  return s
+end
+
+setmetatable(study, {__call = function(_, spec) return study.new(spec) end})
+
+-- ---- steps ---------------------------------------------------------------------------------
+
+-- The settings table (from a file or given), checked.
+local function settings_of(s)
+  local f = s.spec.features
+  if f == nil then return {} end
+  if type(f) == "string" then
+    local chunk, err = loadfile(f, "t")
+    if not chunk then fail("features: cannot load the settings file '%s': %s", f, err) end
+    local ok, res = pcall(chunk)
+    if not ok or type(res) ~= "table" then fail("features: the settings file '%s' must return a table", f) end
+    s.settings_file = f
+    return res
+  end
+  if type(f) ~= "table" then fail("features must be a settings table or the path of a settings file") end
+  return f
+end
+
+--- Study:load() -> Study: read and check the manifest and the clinical data (outcome columns: no negative times, events 0/1)
+function Study:load()
+  if self.cohort then return self end
+  return timed(self, "load", function()
+    local spec = self.spec
+    local m
+    if type(spec.cohort) == "string" then
+      self.manifest_path = spec.cohort
+      local ok, res = pcall(cohort_mod.read, spec.cohort, {files = false})
+      if not ok then fail("%s", tostring(res):gsub("^cohort%.read: ", "cohort: ")) end
+      m = res
+    else
+      m = spec.cohort
+    end
+    local idc = spec.id or "id"
+    if spec.clinical_table then
+      local c = spec.clinical_table
+      if type(c) == "string" then c = rad.read_csv(c, {types = {[idc] = "string"}}) end
+      m = m:join(c, idc)
+    end
+    -- the outcome, checked
+    local o = spec.outcome
+    local need = self.survival and {o.time, o.event} or {o.binary}
+    for _, c in ipairs(spec.clinical or {}) do need[#need + 1] = c end
+    for _, c in ipairs(need) do
+      if not has(m, c) then fail("the cohort has no column '%s' (columns: %s)", c, table.concat(m:names(), ", ")) end
+    end
+    if self.survival then
+      local time, ev = m:col(o.time), m:col(o.event)
+      for i = 1, m:nrow() do
+        if not isna(time[i]) and (type(time[i]) ~= "number" or time[i] < 0) then
+          fail("outcome time '%s' must be a number >= 0; row %d (id %s) has %s", o.time, i, tostring(m:get(i, idc)), tostring(time[i]))
+        end
+        if not isna(ev[i]) and ev[i] ~= 0 and ev[i] ~= 1 then
+          fail("outcome event '%s' must be 0 (censored) or 1 (event); row %d (id %s) has %s", o.event, i, tostring(m:get(i, idc)), tostring(ev[i]))
+        end
+      end
+    end
+    self.cohort = m
+    self.id = idc
+    return self
+  end) or self
+end
+
+--- Study:extract() -> Study: IBSI features of every case (cached in <report>/cache); failed cases are left out of the study and listed in s.excluded, the report and the manifest
+function Study:extract()
+  if self.features then return self end
+  self:load()
+  return timed(self, "extract", function()
+    mkdir(self.dir)
+    self.settings = settings_of(self)
+    self.settings_digest = rad.settings.digest(self.settings)
+    local t, info = rad.extract_cohort(self.cohort, self.settings, {threads = self.spec.threads,
+      cache = self.dir .. "/cache", progress = not self.spec.quiet})
+    self.extraction = info
+    -- keep ok cases; record the others
+    local status, err, ids = t:col("status"), t:col("error"), t:col("id")
+    local keep = {}
+    for i = 1, t:nrow() do
+      if status[i] == "ok" then keep[#keep + 1] = i
+      else self.excluded[#self.excluded + 1] = {id = ids[i], reason = isna(err[i]) and status[i] or err[i]} end
+    end
+    if #keep == 0 then fail("extraction failed for every case (first: %s: %s)", tostring(ids[1]), tostring(err[1])) end
+    local feats = t:rows(keep)
+    self.feature_names = feature_cols(feats)
+    -- features beside the clinical columns, rows in manifest order
+    local data = self.cohort:rows(keep)
+    for _, f in ipairs(self.feature_names) do data:add(f, feats:col(f)) end
+    self.data = data
+    self.features = feats
+    feats:write_csv(self.dir .. "/features.csv")
+    say(self, "extracted %d of %d cases (%d from the cache)%s", info.ok, info.cases, info.cached,
+      #self.excluded > 0 and string.format("; %d left out: %s", #self.excluded, self.excluded[1].id .. ": " .. self.excluded[1].reason) or "")
+    return self
+  end) or self
+end
+
+--- Study:split() -> Study: the training and test sets (s.train, s.test, s.split_name) as the split key says
+function Study:split()
+  if self.train then return self end
+  self:extract()
+  local sp = self.spec.split or {test = 0.3}
+  local o = self.spec.outcome
+  if sp.by then
+    self.train, self.test = cohort_mod.split_by(self.data, sp.by, {test = sp.test})
+    local v = type(sp.test) == "table" and table.concat(sp.test, "+") or tostring(sp.test)
+    self.split_name = "test_" .. v
+    self.split_text = string.format("external validation: training on %s other than %s, testing on %s = %s",
+      sp.by, v, sp.by, v)
+  else
+    local strata = sp.strata or (self.survival and o.event or o.binary)
+    self.train, self.test = cohort_mod.split(self.data, {test = sp.test or 0.3, strata = strata, seed = sp.seed or self.seed})
+    self.split_name = "test"
+    self.split_text = string.format("random split stratified by %s (test fraction %g, seed %d)", strata,
+      sp.test or 0.3, sp.seed or self.seed)
+  end
+  -- a test set without events cannot validate anything
+  local ycol = self.survival and o.event or o.binary
+  local function events(t)
+    local n = 0
+    for _, v in ipairs(t:col(ycol)) do if v == 1 or v == (o.positive or 1) then n = n + 1 end end
+    return n
+  end
+  local ne_train, ne_test = events(self.train), events(self.test)
+  if ne_test == 0 then fail("the split leaves no %s in the test set (%d patients): choose another split", self.survival and "event" or "positive case", self.test:nrow()) end
+  if ne_train < 5 then fail("the split leaves only %d %s in the training set: too few to fit a model", ne_train, self.survival and "events" or "positive cases") end
+  say(self, "split: %d training (%d events), %d test (%d events); %s", self.train:nrow(), ne_train, self.test:nrow(), ne_test, self.split_text)
+  return self
+end
+
+-- ---- robustness, harmonisation, selection ----------------------------------------------------
+
+--- Study:robustness() -> Study: features whose ICC over image perturbations of training cases is below the threshold are left out (s.icc: the ICC table); nothing when robustness = false
+function Study:robustness()
+  if self.robust_done then return self end
+  self:split()
+  local r = self.spec.robustness
+  self.robust_done = true
+  self.candidates = self.feature_names
+  if not r then return self end
+  return timed(self, "robustness", function()
+    local robust = require "rad.robust"
+    local ncase = math.min(r.cases or 20, self.train:nrow())
+    local rows = {}
+    for i = 1, ncase do rows[i] = i end
+    local sub = self.train:rows(rows)
+    local icc = robust.cohort(sub:select{"id", "image", "mask"}, self.settings,
+      {n = r.n or 2, seed = self.seed, threads = self.spec.threads})
+    self.icc = icc
+    local step = robust.filter{icc = icc, threshold = r.threshold or 0.75, type = r.type}
+    local fitted = step:fit(self.train, self.candidates)
+    self.candidates = fitted.keep
+    self.trace = self.trace or {}
+    self.trace[#self.trace + 1] = {step = "robustness", kept = #fitted.keep, from = #self.feature_names}
+    say(self, "robustness: %d of %d features with ICC >= %g over %d perturbations of %d training cases",
+      #fitted.keep, #self.feature_names, r.threshold or 0.75, r.n or 2, ncase)
+    return self
+  end) or self
+end
+
+--- Study:harmonise() -> Study: ComBat by batch on the candidate features (features and batch only, never the outcome), applied to training and test sets; nothing when harmonise = false
+function Study:harmonise()
+  if self.harmonised then return self end
+  self:robustness()
+  self.harmonised = true
+  local h = self.spec.harmonise
+  if not h then return self end
+  return timed(self, "harmonise", function()
+    -- fitted on all patients: an external centre can only be harmonised
+    -- with its own batch estimates; ComBat sees no outcome
+    local all = self.data
+    local fit = rad.combat(all, {features = self.candidates, batch = h.batch, covariates = h.covariates,
+      parametric = h.parametric ~= false})
+    self.combat = fit
+    self.train, self.test = fit:apply(self.train), fit:apply(self.test)
+    say(self, "harmonised %d features by %s (ComBat, %s priors)", #self.candidates, h.batch,
+      h.parametric == false and "non-parametric" or "parametric")
+    return self
+  end) or self
+end
+
+-- Selection with a survival outcome, on the training set only.
+--- Study:select() -> Study: variance, redundancy (survival-aware), univariate Cox (BH) and lasso-Cox with CV on the training set; s.selected = {features, coef}, s.trace = features kept after each step
+function Study:select()
+  if self.selected then return self end
+  self:harmonise()
+  return timed(self, "select", function()
+    local sel = self.spec.selection or {}
+    local o = self.spec.outcome
+    local select = require "rad.select"
+    local train = self.train
+    self.trace = self.trace or {}
+    local cols = self.candidates
+    local function note(step, kept)
+      self.trace[#self.trace + 1] = {step = step, kept = #kept, from = #cols}
+      if #kept == 0 then
+        fail("selection: the %s step keeps no feature (of %d); relax it (selection.%s) or check the features", step, #cols, step)
+      end
+      cols = kept
+    end
+    if sel.variance ~= false then note("variance", (select.variance(train, cols, {min = 0}))) end
+    local surv = {time = o.time, event = o.event}
+    if sel.redundancy ~= false then
+      note("redundancy", (select.redundancy(train, cols, {threshold = sel.redundancy or 0.9, method = "spearman",
+        time = o.time, event = o.event})))
+    end
+    if sel.univariate ~= false then
+      local u = sel.univariate or {}
+      note("univariate", (select.univariate(train, cols, {time = o.time, event = o.event, p = u.alpha or 0.05,
+        adjust = u.adjust or "BH", top = u.top})))
+    end
+    local l = sel.lasso or {}
+    local cv = rad.coxnet_cv(train, {time = o.time, event = o.event, x = cols, alpha = l.alpha or 1,
+      folds = l.folds or 10, seed = self.seed})
+    local k = (l.lambda or "1se") == "min" and cv.index_min or cv.index_1se
+    local beta = cv.fit:coef(k)
+    local kept, coef = {}, {}
+    for _, c in ipairs(cols) do
+      if beta[c] and beta[c] ~= 0 then kept[#kept + 1] = c; coef[#coef + 1] = beta[c] end
+    end
+    if #kept == 0 and (l.lambda or "1se") == "1se" then
+      -- lambda_1se keeps nothing: say so, then take lambda_min
+      self.notes[#self.notes + 1] = "lasso-Cox at lambda_1se kept no feature; lambda_min was used"
+      k = cv.index_min
+      beta = cv.fit:coef(k)
+      for _, c in ipairs(cols) do
+        if beta[c] and beta[c] ~= 0 then kept[#kept + 1] = c; coef[#coef + 1] = beta[c] end
+      end
+    end
+    note("lasso", kept)
+    self.lasso = {cv = cv, index = k, lambda = cv.lambda[k], sd = surv}
+    self.selected = {features = kept, coef = coef}
+    local t = rad.table.new{{"feature", kept}, {"coef", coef}}
+    t:write_csv(self.dir .. "/selected.csv")
+    say(self, "selection: %s", (function()
+      local parts = {}
+      for _, tr in ipairs(self.trace) do parts[#parts + 1] = tr.step .. " " .. tr.kept end
+      return table.concat(parts, " -> ")
+    end)())
+    return self
+  end) or self
+end
+
+-- ---- models ---------------------------------------------------------------------------------
+
+-- The radiomics score of every row: the lasso linear predictor.
+local function add_score(s, t)
+  local sc = s.lasso.cv.fit:predict(t, s.lasso.index)
+  local u = t:copy()
+  u:add("rad_score", sc)
+  return u
+end
+
+--- Study:fit() -> Study: the clinical Cox model, the radiomics score (lasso-Cox linear predictor) as a Cox model, and the combined model (clinical + score), all on the training set (s.models)
+function Study:fit()
+  if self.models then return self end
+  self:select()
+  return timed(self, "fit", function()
+    local o = self.spec.outcome
+    self.train, self.test = add_score(self, self.train), add_score(self, self.test)
+    local clin = self.spec.clinical or {}
+    local opts = function(x) return {time = o.time, event = o.event, x = x, ref = self.spec.ref} end
+    local m = {}
+    m.order = {}
+    if #clin > 0 then m.clinical = rad.cox(self.train, opts(clin)); m.order[#m.order + 1] = "clinical" end
+    m.radiomics = rad.cox(self.train, opts{"rad_score"}); m.order[#m.order + 1] = "radiomics"
+    if #clin > 0 then
+      local x = {}
+      for _, c in ipairs(clin) do x[#x + 1] = c end
+      x[#x + 1] = "rad_score"
+      m.combined = rad.cox(self.train, opts(x)); m.order[#m.order + 1] = "combined"
+    end
+    m.x = {}
+    for _, name in ipairs(m.order) do m.x[name] = m[name].x end
+    self.models = m
+    return self
+  end) or self
+end
+
+return study
