@@ -134,12 +134,11 @@ function robust.perturbation(img, mask, settings, opts)
   local plans = plan(opts, rng.new(opts.seed or 1), fname)
   local names, rows = nil, {}
   for i, p in ipairs(plans) do
-    local ok, res = pcall(function()
-      local img2, mask2 = rad.perturb(img, mask, p)
-      local fs = rad.extract(img2, mask2, settings)
-      img2:close(); mask2:close()
-      return fs
-    end)
+    local ok, img2, mask2 = pcall(rad.perturb, img, mask, p)
+    if not ok then error(string.format("%s: perturbation %d: %s", fname, i, tostring(img2)), 2) end
+    local res
+    ok, res = pcall(rad.extract, img2, mask2, settings)
+    img2:close(); mask2:close()
     if not ok then error(string.format("%s: perturbation %d: %s", fname, i, tostring(res)), 2) end
     names = names or res:names()
     rows[i] = res:values()

@@ -187,6 +187,13 @@ local same_icc = robust.icc(rad.table.new{{"id", ii}, {"session", rr}, {"feature
 T.is(same_icc:get(1, "icc"), 1, "identical repeats: ICC(2,1) = 1")
 T.is(same_icc:get(2, "icc"), rad.NA, "a constant feature: ICC NA")
 
+-- ICC(2,1) of {{1, 9}, {4, 4}}: MSR = 1, MSC = MSE = 16, ICC = -15/17, and the
+-- Satterthwaite df of its interval 1 / (7.5^2 + 8.5^2) = 0.0077821, where
+-- GSL's F quantile would abort the process: an error instead
+T.errors(function() rad.stats.icc({{1, 9}, {4, 4}}, {type = "2,1"}) end,
+  "ICC(2,1): the Satterthwaite degrees of freedom of the confidence interval are 0.0077821, below 1 (2 cases x 2 raters)",
+  "rad.stats.icc: df below 1 is an error, not an abort")
+
 -- ---- robust.filter ---------------------------------------------------------------------------
 local icct = rad.table.new{{"feature", {"a", "b", "c", "d"}}, {"icc", {0.9, 0.75, 0.7499, rad.NA}},
   {"lower", {0.8, 0.6, 0.5, rad.NA}}, {"upper", {0.95, 0.9, 0.9, rad.NA}}}
