@@ -25,6 +25,7 @@ local groups = {
   {"pretty.", "MODULE rad.pretty (the REPL's printer)"},
   {"test.", "MODULE rad.test (TAP checks for test scripts)"},
   {"doc.", "MODULE rad.doc (help texts of stdlib modules)"},
+  {"robust.", "MODULE rad.robust (local robust = require \"rad.robust\")"},
   {"Figure:", "FIGURE METHODS", [[
 Every \fBrad.plot\fR function (see MODULE FUNCTIONS) returns a \fBFigure\fR: a
 description of the picture in millimetres that is drawn only when saved, so
