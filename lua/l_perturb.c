@@ -167,8 +167,8 @@ void radl_open_perturb(lua_State *L)
         {"perturb", l_perturb,
          "rad.perturb(img, mask [, {noise = true | sd, rotate = degrees, translate = {dx, dy, dz}, volume = fraction | "
          "\"erode\" | \"dilate\", connectivity = 6 | 26, seed = 1}]) -> Image, Mask: a perturbed copy for feature "
-         "robustness (MIRP's approach): Gaussian noise at the image's own level (true) or of SD sd (seeded, the same "
-         "bytes on every platform), then rotation about the world z axis through the ROI centre (degrees, +x "
+         "robustness (MIRP's approach): Gaussian noise at the image's own level (true: rad.image.noise_sd of the whole "
+         "image) or of SD sd (seeded, the same bytes on every platform), then rotation about the world z axis through the ROI centre (degrees, +x "
          "towards +y) and translation in voxels (trilinear; mask kept where >= 0.5), then the ROI eroded or dilated "
          "by one voxel or grown/shrunk to round(V (1 + fraction)) voxels by one-voxel layers; the mask comes back "
          "binary (label 1)"},

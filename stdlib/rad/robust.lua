@@ -271,33 +271,29 @@ end
 
 -- Run rad.extract_cohort on a manifest of {id, image, mask, label} rows and
 -- return, per row, the array of feature values, plus the feature names.
-local function extract_rows(rows, settings, threads, fname)
+local function extract_rows(rows, settings, threads)
   local cols = {{"id", {}}, {"image", {}}, {"mask", {}}, {"label", {}}}
   for i, r in ipairs(rows) do
     cols[1][2][i], cols[2][2][i], cols[3][2][i], cols[4][2][i] = r.id, r.image, r.mask, r.label or 0
   end
   local eopts = {progress = false}
   if threads then eopts.threads = threads end
-  local res = rad.extract_cohort(rad.table.new(cols), settings, eopts)
+  local ok, res = pcall(rad.extract_cohort, rad.table.new(cols), settings, eopts)
+  if not ok then error(tostring(res), 0) end
   local names, start = res:names(), nil
   for j, n in ipairs(names) do if n == "error" then start = j + 1; break end end
   local feats = {}
   for j = start, #names do feats[#feats + 1] = names[j] end
   local status, errs = res:col("status"), res:col("error")
   for i, r in ipairs(rows) do
-    if status[i] ~= "ok" then error(string.format("%s: %s: %s", fname, r.what, tostring(errs[i])), 3) end
+    if status[i] ~= "ok" then error(string.format("%s: %s", r.what, tostring(errs[i])), 0) end
   end
   local values = {}
   for _, f in ipairs(feats) do values[f] = res:col(f) end
   return feats, values
 end
 
-local function cleanup(dir, files)
-  for _, f in ipairs(files) do os.remove(f) end
-  os.remove(dir)
-end
-
---- robust.cohort(manifest, settings, {n = 10, seed = 1, threads =, noise =, rotate =, translate =, volume =, connectivity =, type = "2,1"}) -> Table, long, params: per-feature ICC over the cohort's cases between n perturbations of each (feature, icc, lower, upper), the long features (id, perturbation, feature, value) and the drawn parameters; the perturbed copies go to a temporary folder and through rad.extract_cohort (threads), then are removed
+--- robust.cohort(manifest, settings, {n = 10, seed = 1, threads =, noise =, rotate =, translate =, volume =, connectivity =, type = "2,1"}) -> Table, long, params: per-feature ICC over the cohort's cases between n perturbations of each (feature, icc, lower, upper), the long features (id, perturbation, feature, value) and the drawn parameters; case by case, the perturbed copies go to a temporary folder and through rad.extract_cohort (threads), then are removed
 function robust.cohort(manifest, settings, opts)
   local fname = "robust.cohort"
   local allowed = {"threads", "type"}
@@ -308,41 +304,54 @@ function robust.cohort(manifest, settings, opts)
   local gen = rng.new(opts.seed or 1)
   local ids, images, masks = m:col("id"), m:col("image"), m:col("mask")
   local labels = has_col(m, "label") and m:col("label") or {}
-  local dir, files, rows, plans_all, pid = tmpdir(), {}, {}, {}, {}
-  local ok, err = pcall(function()
-    for c = 1, #ids do
-      local id = tostring(ids[c])
-      local label = labels[c]
-      if isna(label) then label = 0 end
-      local img = rad.read(images[c])
-      local mask = rad.read_mask(masks[c], {label = label})
-      local plans = plan(opts, gen, fname)
+  local feats, plans_all, pid = nil, {}, {}
+  local ic, pc, fc, vc = {}, {}, {}, {}
+  -- one case at a time: its n perturbed copies on disk at once, extracted in
+  -- parallel, then removed (disk use bounded by one case)
+  local dir = tmpdir()
+  for c = 1, #ids do
+    local id = tostring(ids[c])
+    local label = labels[c]
+    if isna(label) then label = 0 end
+    local plans = plan(opts, gen, fname)
+    local files, rows = {}, {}
+    local ok, err = pcall(function()
+      local ok1, img = pcall(rad.read, images[c])
+      if not ok1 then error(string.format("case %s: %s", id, tostring(img)), 0) end
+      local ok2, mask = pcall(rad.read_mask, masks[c], {label = label})
+      if not ok2 then error(string.format("case %s: %s", id, tostring(mask)), 0) end
       for r, p in ipairs(plans) do
-        local ok2, img2, mask2 = pcall(rad.perturb, img, mask, p)
-        if not ok2 then error(string.format("case %s: perturbation %d: %s", id, r, tostring(img2)), 0) end
-        local ip, mp = string.format("%s/c%d_p%d_img.nii", dir, c, r), string.format("%s/c%d_p%d_roi.nii", dir, c, r)
+        local ok3, img2, mask2 = pcall(rad.perturb, img, mask, p)
+        if not ok3 then error(string.format("case %s: perturbation %d: %s", id, r, tostring(img2)), 0) end
+        local ip, mp = string.format("%s/p%d_img.nii", dir, r), string.format("%s/p%d_roi.nii", dir, r)
         files[#files + 1] = ip; files[#files + 1] = mp
-        img2:write(ip); mask2:write(mp)
+        local ok4, werr = pcall(function() img2:write(ip); mask2:write(mp) end)
         img2:close(); mask2:close()
-        rows[#rows + 1] = {id = id .. "#" .. r, image = ip, mask = mp, label = 1, case = id, rep = r,
-          what = string.format("case %s: perturbation %d", id, r)}
-        p.index = r
-        plans_all[#plans_all + 1] = p
-        pid[#pid + 1] = id
+        if not ok4 then error(string.format("case %s: writing a temporary copy: %s", id, tostring(werr)), 0) end
+        rows[r] = {id = id .. "#" .. r, image = ip, mask = mp, label = 1, what = string.format("case %s: perturbation %d", id, r)}
       end
       img:close(); mask:close()
+    end)
+    local cf, values
+    if ok then ok, cf, values = pcall(extract_rows, rows, settings, opts.threads) end
+    for _, f in ipairs(files) do os.remove(f) end
+    if not ok then
+      os.remove(dir)
+      error(fname .. ": " .. tostring(err or cf), 2)
     end
-  end)
-  if not ok then cleanup(dir, files); error(fname .. ": " .. tostring(err), 2) end
-  local ok3, feats, values = pcall(extract_rows, rows, settings, opts.threads, fname)
-  cleanup(dir, files)
-  if not ok3 then error(feats, 2) end
-  local ic, pc, fc, vc = {}, {}, {}, {}
-  for i, r in ipairs(rows) do
-    for _, f in ipairs(feats) do
-      ic[#ic + 1] = r.case; pc[#pc + 1] = r.rep; fc[#fc + 1] = f; vc[#vc + 1] = values[f][i]
+    feats = feats or cf
+    if #cf ~= #feats then
+      os.remove(dir)
+      error(string.format("%s: case %s gives %d features, the first case %d", fname, id, #cf, #feats), 2)
     end
+    for r = 1, #rows do
+      for _, f in ipairs(feats) do
+        ic[#ic + 1] = id; pc[#pc + 1] = r; fc[#fc + 1] = f; vc[#vc + 1] = values[f][r]
+      end
+    end
+    for r, p in ipairs(plans) do p.index = r; plans_all[#plans_all + 1] = p; pid[#pid + 1] = id end
   end
+  os.remove(dir)
   local long = rad.table.new{{"id", ic}, {"perturbation", pc}, {"feature", fc}, {"value", vc}}
   return robust.icc(long, {type = opts.type, id = "id", rep = "perturbation"}), long, params_table(plans_all, pid)
 end
@@ -378,7 +387,8 @@ function robust.retest(manifest, settings, opts)
         "(remove it or add its repeat)", fname, id), 2)
     end
   end
-  local feats, values = extract_rows(rows, settings, opts.threads, fname)
+  local ok, feats, values = pcall(extract_rows, rows, settings, opts.threads)
+  if not ok then error(fname .. ": " .. tostring(feats), 2) end
   local ic, pc, fc, vc = {}, {}, {}, {}
   for i, r in ipairs(rows) do
     for _, f in ipairs(feats) do
