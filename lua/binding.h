@@ -114,6 +114,7 @@ void radl_open_coxnet(lua_State *L);  /* l_coxnet.c: rad.coxnet, rad.coxnet_cv *
 void radl_open_plot(lua_State *L);    /* l_plot.c: rad.plot (Figure, page) and the chart files below */
 void radl_open_cohort(lua_State *L);  /* l_cohort.c: rad.extract_cohort */
 void radl_open_json(lua_State *L);    /* l_json.c: rad.json */
+void radl_open_perturb(lua_State *L); /* l_perturb.c: rad.perturb, rad.image.noise_sd */
 
 /* ---- plots (l_plot.c) ----
  * Chart openers, called by luaopen_rad with the rad.plot table on top;

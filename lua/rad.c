@@ -96,5 +96,6 @@ int luaopen_rad(lua_State *L)
     radl_open_plot_image(L);
     lua_pop(L, 1);
     radl_open_synth(L);
+    radl_open_perturb(L);
     return 1;
 }

@@ -26,6 +26,7 @@ local groups = {
   {"test.", "MODULE rad.test (TAP checks for test scripts)"},
   {"doc.", "MODULE rad.doc (help texts of stdlib modules)"},
   {"shard.", "MODULE rad.shard (cohort shards, merge and Slurm scripts; local shard = require \"rad.shard\")"},
+  {"robust.", "MODULE rad.robust (local robust = require \"rad.robust\")"},
   {"Figure:", "FIGURE METHODS", [[
 Every \fBrad.plot\fR function (see MODULE FUNCTIONS) returns a \fBFigure\fR: a
 description of the picture in millimetres that is drawn only when saved, so

@@ -11,6 +11,7 @@
 #include "util/error.h"
 #include "util/file.h"
 #include "image/image.h"
+#include "image/perturb.h"
 #include "io/io.h"
 #include "features/features.h"
 #include "cohort/cache.h"

@@ -109,8 +109,12 @@ int rad_icc(const double *x, size_t n, size_t k, RadIccType type, double conf, R
         b = 1 + dk * ic * (dn - 1) / (dn * (1 - ic));
         v = (a * jms + b * ems) * (a * jms + b * ems) /
             ((a * jms) * (a * jms) / (dk - 1) + (b * ems) * (b * ems) / ((dn - 1) * (dk - 1)));
-        if (!(v > 0))
-            return rad_error_set("ICC(2,1): degenerate Satterthwaite degrees of freedom; confidence interval undefined");
+        /* GSL's F quantiles need degrees of freedom >= 1 (below, its default
+         * error handler aborts the process) */
+        if (!(v >= 1))
+            return rad_error_set("ICC(2,1): the Satterthwaite degrees of freedom of the confidence interval are %g, "
+                                 "below 1 (%zu cases x %zu raters); the interval is undefined: use more cases, "
+                                 "or ICC(3,1)", v, n, k);
         fl = gsl_cdf_fdist_Qinv(1 - q, dn - 1, v);
         fu = gsl_cdf_fdist_Qinv(1 - q, v, dn - 1);
         r->lower = dn * (bms - fl * ems) / (fl * c + dn * bms);

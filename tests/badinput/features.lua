@@ -91,4 +91,67 @@ local sfile = B.file("typo.lua", "return {discretize = {method = 'fbn', bins = 8
 B.cli("radlab extract: misspelt settings key", {"extract", img_path, mask_path, "-s", sfile, "-o", out},
   {status = 1, stderr = "settings: unknown option 'discretize'", writes = {out}})
 
+-- robustness: rad.perturb and rad.robust (perturbed copies written only when the call succeeds)
+local robust = require "rad.robust"
+local pout = B.dir .. "/perturbed.nii"
+local function perturb(opts, image, m)
+  return function() local i2 = rad.perturb(image or ct, m or roi, opts); i2:write(pout) end
+end
+B.call("perturb: unknown option", perturb({rotation = 3}), "rad.perturb: unknown option 'rotation'", {writes = {pout}})
+B.call("perturb: rotate is a string", perturb({rotate = "4"}), "rad.perturb: option 'rotate' must be a number, got string",
+  {writes = {pout}})
+B.call("perturb: volume change emptying the mask", perturb({volume = -0.99}),
+  "volume change -0.99 of an ROI of 32 voxels leaves 0 voxels, an empty ROI; use a change closer to 0", {writes = {pout}})
+B.call("perturb: volume neither a fraction nor erode/dilate", perturb({volume = "shrink"}),
+  'option \'volume\' must be a fraction (e.g. -0.1 or 0.1), "erode" or "dilate", got "shrink"', {writes = {pout}})
+B.call("perturb: erosion of a 2-voxel-thick ROI", perturb({volume = "erode"}),
+  "erosion by one voxel (connectivity 6) leaves the ROI empty: its 32 voxels are nowhere thicker than 2 voxels", {writes = {pout}})
+local flatimg = rad.image.new{size = {6, 6, 4}, spacing = {1, 1, 2}, value = 50}
+B.call("perturb: noise = true on a constant image", perturb({noise = true}, flatimg),
+  "noise = true, but the image's estimated noise level is 0 (a constant image, or slices without noise); give the SD to add, e.g. noise = 10",
+  {writes = {pout}})
+B.call("perturb: negative noise SD", perturb({noise = -1}), "option 'noise' (an SD in image units) must be >= 0", {writes = {pout}})
+B.call("perturb: connectivity 18", perturb({volume = "dilate", connectivity = 18}), "option 'connectivity' must be 6 or 26, got 18",
+  {writes = {pout}})
+B.call("noise_sd: image too thin", function() rad.image.noise_sd(rad.image.new{size = {2, 8, 3}}) end,
+  "rad.image.noise_sd: noise estimate: the image is 2x8 in-plane; Immerkaer's estimator needs slices of at least 3x3 voxels")
+
+-- robust.icc / robust.filter / robust.perturbation
+local ficc = rad.table.new{{"feature", {"stat_mean"}}, {"icc", {0.9}}, {"lower", {0.8}}, {"upper", {0.95}}}
+local ftrain = rad.table.new{{"stat_mean", {1, 2, 3}}, {"stat_var", {2, 5, 1}}, {"morph_volume", {9, 8, 7}}}
+local fout = B.dir .. "/filtered.csv"
+B.call("robust.filter: ICC table missing features", function()
+    robust.filter{icc = ficc}:fit(ftrain, {"stat_mean", "stat_var", "morph_volume"}):apply(ftrain):write_csv(fout)
+  end, "robust.filter:fit: 2 features are not in the ICC table: stat_var, morph_volume; compute their ICC with the same settings",
+  {writes = {fout}})
+B.call("robust.filter: unknown option", function() robust.filter{icc = ficc, treshold = 0.8} end,
+  "robust.filter: unknown option 'treshold' (allowed: icc, threshold, type)")
+local ragged = rad.table.new{{"id", {1, 1, 2}}, {"rep", {1, 2, 1}}, {"feature", {"f", "f", "f"}}, {"value", {1, 2, 3}}}
+B.call("robust.icc: a case without every repetition", function() robust.icc(ragged):write_csv(fout) end,
+  "robust.icc: feature 'f' has no value for id 2, rep 2; every case needs every repetition", {writes = {fout}})
+B.call("robust.perturbation: n = 1", function() robust.perturbation(ct, roi, nil, {n = 1}):write_csv(fout) end,
+  "robust.perturbation: option 'n' (perturbations) must be an integer >= 2, got 1", {writes = {fout}})
+B.call("robust.perturbation: erosion emptying the ROI names the perturbation", function()
+    robust.perturbation(ct, roi, nil, {n = 2, volume = "erode"}):write_csv(fout)
+  end, "robust.perturbation: perturbation 1: rad.perturb: erosion by one voxel", {writes = {fout}})
+-- a cohort whose second case is too thin to erode: that case is named
+local thick = rad.mask.new(ct)
+for k = 1, 3 do for j = 2, 5 do for i = 2, 5 do thick:set(i, j, k, 1) end end end
+local thin = rad.mask.new(ct); thin:set(3, 3, 2, 1); thin:set(4, 3, 2, 1)
+local thick_path, thin_path = B.dir .. "/thick.nii.gz", B.dir .. "/thin.nii.gz"
+thick:write(thick_path); thin:write(thin_path)
+local rob_manifest = rad.table.new{{"id", {"p1", "p2"}}, {"image", {img_path, img_path}}, {"mask", {thick_path, thin_path}}}
+B.call("robust.cohort: erosion empties one case's ROI", function()
+    robust.cohort(rob_manifest, {families = {"stat"}}, {n = 2, noise = false, rotate = false, translate = false,
+      volume = "erode"}):write_csv(fout)
+  end, "robust.cohort: case p2: perturbation 1: rad.perturb: erosion by one voxel (connectivity 6) leaves the ROI empty: its 2 voxels",
+  {writes = {fout}})
+local one_session = rad.table.new{{"id", {"p1", "p1", "p2"}}, {"session", {1, 2, 1}}, {"image", {img_path, img_path, img_path}},
+  {"mask", {mask_path, mask_path, mask_path}}}
+B.call("robust.retest: an id with one scan", function() robust.retest(one_session):write_csv(fout) end,
+  "robust.retest: id p2 has one scan; a test-retest manifest needs two or more rows per id", {writes = {fout}})
+local no_session = rad.table.new{{"id", {"p1", "p1"}}, {"image", {img_path, img_path}}, {"mask", {mask_path, mask_path}}}
+B.call("robust.retest: no repeat column", function() robust.retest(no_session):write_csv(fout) end,
+  "robust.retest: the manifest has no column 'repeat' or 'session' telling the repeated scans of an id apart", {writes = {fout}})
+
 B.done()
