@@ -332,7 +332,9 @@ function Study:robustness()
     local rows = {}
     for i = 1, ncase do rows[i] = i end
     local sub = self.train:rows(rows)
-    local icc = robust.cohort(sub:select{"id", "image", "mask"}, self.settings,
+    local keys = {"id", "image", "mask"}
+    if has(sub, "label") then keys[#keys + 1] = "label" end
+    local icc = robust.cohort(sub:select(keys), self.settings,
       {n = r.n or 2, seed = self.seed, threads = self.spec.threads})
     self.icc = icc
     local step = robust.filter{icc = icc, threshold = r.threshold or 0.75, type = r.type}
@@ -463,6 +465,109 @@ function Study:fit()
     self.models = m
     return self
   end) or self
+end
+
+-- ---- validation -----------------------------------------------------------------------------
+
+local Z = 1.959963984540054 -- the 97.5 % normal quantile
+
+--- Study:validate() -> Study: on the training set and the test set, for every model: Harrell's and Uno's C with 95 % CI, time-dependent AUC at the validation times, calibration slope at `at`, the difference in C from the clinical model (paired U-statistic method) and the risk groups' log-rank test (training cut-off); on the training set also the bootstrap optimism-corrected C and the likelihood-ratio test of clinical vs combined; s.metrics (long Table: model, split, metric, estimate, lower, upper, p)
+function Study:validate()
+  if self.metrics then return self end
+  self:fit()
+  return timed(self, "validate", function()
+    local o = self.spec.outcome
+    local v = self.spec.validation or {}
+    local times = v.times or {}
+    local at = v.at or times[1]
+    local m = self.models
+    local rows = {model = {}, split = {}, metric = {}, estimate = {}, lower = {}, upper = {}, p = {}}
+    local function put(model, split, metric, est, lo, hi, p)
+      local k = #rows.model + 1
+      rows.model[k], rows.split[k], rows.metric[k] = model, split, metric
+      rows.estimate[k], rows.lower[k], rows.upper[k], rows.p[k] = est, lo or NA, hi or NA, p or NA
+    end
+    local splits = {{"train", self.train}, {self.split_name, self.test}}
+    self.scores = {}
+    -- risk-group cut-off of each model: the training median of its linear predictor
+    self.cutoffs = {}
+    for _, name in ipairs(m.order) do
+      self.cutoffs[name] = validate.risk_groups(m[name]:predict(self.train, {type = "lp"}), {method = "median"})
+    end
+    for _, sp in ipairs(splits) do
+      local split, t = sp[1], sp[2]
+      self.scores[split] = {}
+      for _, name in ipairs(m.order) do
+        local lp = m[name]:predict(t, {type = "lp"})
+        self.scores[split][name] = lp
+        local c = rad.concordance(t, {time = o.time, event = o.event, score = lp})
+        put(name, split, "harrell_c", c.harrell, c.harrell - Z * c.harrell_se, c.harrell + Z * c.harrell_se)
+        put(name, split, "uno_c", c.uno, c.uno - Z * c.uno_se, c.uno + Z * c.uno_se)
+        if #times > 0 then
+          local a = rad.td_auc(t, {time = o.time, event = o.event, score = lp, times = times})
+          for j, tt in ipairs(times) do
+            local se = a.se and a.se[j]
+            put(name, split, string.format("td_auc_%g", tt), a.auc[j], se and a.auc[j] - Z * se or NA,
+              se and a.auc[j] + Z * se or NA)
+          end
+        end
+        if at then
+          local okc, cs = pcall(validate.calibration_slope, t, {time = o.time, event = o.event, lp = lp, at = at})
+          if okc then put(name, split, "calibration_slope", cs.slope, cs.lower, cs.upper, cs.p_slope1)
+          else self.notes[#self.notes + 1] = string.format("calibration slope of %s on %s: %s", name, split, tostring(cs)) end
+        end
+        -- risk groups with the training cut-off
+        local g = validate.assign(lp, self.cutoffs[name])
+        local tg = t:select{o.time, o.event}
+        tg:add("risk_group", g)
+        local okl, lr = pcall(rad.logrank, tg, {time = o.time, event = o.event, group = "risk_group"})
+        if okl then put(name, split, "logrank_risk_groups", lr.chisq, NA, NA, lr.p) end
+      end
+      -- each model against the clinical one, on the same patients
+      if m.clinical then
+        for _, name in ipairs(m.order) do
+          if name ~= "clinical" then
+            local d = rad.compare_c{time = t:col(o.time), event = t:col(o.event), a = self.scores[split].clinical,
+              b = self.scores[split][name]}
+            put(name, split, "delta_c", d.delta, d.lower, d.upper, d.p)
+          end
+        end
+      end
+    end
+    -- training only: nested models and optimism
+    if m.clinical and m.combined then
+      local lrt = rad.cox_lrt(m.clinical, m.combined)
+      put("combined", "train", "lrt_vs_clinical", lrt.chisq, NA, NA, lrt.p)
+    end
+    local B = v.boot == nil and 200 or v.boot
+    if B and B > 0 then
+      for _, name in ipairs(m.order) do
+        local x = m[name].x
+        local ok, bo = pcall(validate.bootstrap_optimism, self.train, {time = o.time, event = o.event, B = B,
+          seed = self.seed, slope = false,
+          fit = function(d) return rad.cox(d, {time = o.time, event = o.event, x = x, ref = self.spec.ref}) end,
+          score = function(fit, d) return fit:predict(d, {type = "lp"}) end})
+        if ok then put(name, "train", "harrell_c_corrected", bo.corrected, NA, NA, NA)
+        else self.notes[#self.notes + 1] = "bootstrap optimism of " .. name .. ": " .. tostring(bo) end
+      end
+    end
+    self.metrics = rad.table.new{{"model", rows.model}, {"split", rows.split}, {"metric", rows.metric},
+      {"estimate", rows.estimate}, {"lower", rows.lower}, {"upper", rows.upper}, {"p", rows.p}}
+    self.metrics:write_csv(self.dir .. "/metrics.csv")
+    return self
+  end) or self
+end
+
+-- The metric row (model, split, metric) as {estimate, lower, upper, p}, or nil.
+function Study:metric(model, split, metric)
+  local t = self.metrics
+  if not t then return nil end
+  local mo, sp, me = t:col("model"), t:col("split"), t:col("metric")
+  for i = 1, #mo do
+    if mo[i] == model and sp[i] == split and me[i] == metric then
+      return {estimate = t:get(i, "estimate"), lower = t:get(i, "lower"), upper = t:get(i, "upper"), p = t:get(i, "p")}
+    end
+  end
 end
 
 return study
