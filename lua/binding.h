@@ -113,6 +113,7 @@ void radl_open_surv(lua_State *L);    /* l_surv.c: rad.km, rad.logrank, rad.conc
 void radl_open_coxnet(lua_State *L);  /* l_coxnet.c: rad.coxnet, rad.coxnet_cv */
 void radl_open_plot(lua_State *L);    /* l_plot.c: rad.plot (Figure, page) and the chart files below */
 void radl_open_cohort(lua_State *L);  /* l_cohort.c: rad.extract_cohort */
+void radl_open_combat(lua_State *L);  /* l_combat.c: rad.combat (ComBat harmonisation) */
 
 /* ---- plots (l_plot.c) ----
  * Chart openers, called by luaopen_rad with the rad.plot table on top;
