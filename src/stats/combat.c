@@ -691,9 +691,9 @@ static int estimate(RadCombat *c, const RadTable *t)
         if (bad < k) {
             char name[256];
             cov_column_name(c, bad - nb, name, sizeof name);
-            rad_error_set("%s: covariate %s is confounded with batch '%s': together with the batch indicators%s it "
-                          "makes the design singular, so its effect cannot be told from the batch effects; leave it "
-                          "out of covariates",
+            rad_error_set("%s: covariate %s is confounded with batch '%s': it is a linear combination of the batch "
+                          "indicators%s, so the design is singular and its effect cannot be told from the batch "
+                          "effects; leave it out of covariates",
                           F, name, c->batch, bad > nb ? " and the covariates before it" : "");
             goto done;
         }
