@@ -15,7 +15,7 @@ local select = require "rad.select"
 
 local data, why = T.data()
 if not data then
-  T.skip(52, "no reference data (" .. tostring(why) .. "): ComBat is NOT compared with sva::ComBat")
+  T.skip(56, "no reference data (" .. tostring(why) .. "): ComBat is NOT compared with sva::ComBat")
   T.done()
   return
 end
@@ -173,6 +173,46 @@ do
   T.ok(wshift < 1e-12, string.format("mean_only: adjusted = y - gamma* sqrt(var_pooled) (worst %.2g)", wshift))
   T.ok(wvar < 1e-12, string.format("mean_only: per-batch variances unchanged (worst relative %.2g)", wvar))
   T.ok(fm.priors.A.a == nil, "mean_only: no inverse-gamma prior")
+end
+
+-- a text covariate enters as a treatment indicator: grp as "g0"/"g1" gives
+-- the same design, hence bit-identical results, as the 0/1 column; a
+-- numeric batch column gives the same as its text labels
+do
+  local grp, bnum = t:col("grp"), {}
+  local gtext = {}
+  for i = 1, n do
+    gtext[i] = grp[i] == 1 and "g1" or "g0"
+    bnum[i] = ({A = 10, B = 2, C = 3})[t:col("batch")[i]]
+  end
+  local u = t:copy()
+  u:add("gtext", gtext)
+  u:add("bnum", bnum)
+  local _, a1 = rad.combat(u, {batch = "batch", covariates = {"gtext"}, features = F})
+  local ok1, d1 = same_table(a1, adj_p, all)
+  T.ok(ok1, "a text covariate (g0/g1) gives exactly the result of the 0/1 column")
+  if d1 then T.diag(d1) end
+  local fb, a2 = rad.combat(u, {batch = "bnum", covariates = {"grp"}, features = F})
+  T.is(table.concat(fb.batches, ","), "2,3,10", "numeric batches in numeric order")
+  local same2 = true
+  for _, f in ipairs(F) do
+    local x, y = a2:col(f), adj_p:col(f)
+    for i = 1, n do same2 = same2 and math.abs(x[i] - y[i]) <= 1e-12 * math.abs(y[i]) end
+  end
+  T.ok(same2, "a numeric batch column gives the result of its text labels (to rounding: batch order differs)")
+end
+
+-- non-parametric with two features: int.eprior weighs the other features'
+-- estimates, so with a single other feature gamma* and delta* are exactly
+-- that feature's gamma_hat and delta_hat
+do
+  local f2 = rad.combat(t, {batch = "batch", features = {"f2", "f5"}, parametric = false})
+  local ok2 = true
+  for _, b in ipairs{"A", "B", "C"} do
+    ok2 = ok2 and f2.gamma[b].f2 == f2.gamma_hat[b].f5 and f2.gamma[b].f5 == f2.gamma_hat[b].f2
+      and f2.delta[b].f2 == f2.delta_hat[b].f5 and f2.delta[b].f5 == f2.delta_hat[b].f2
+  end
+  T.ok(ok2, "non-parametric, 2 features: each feature gets the other's gamma_hat and delta_hat")
 end
 
 -- the pipeline step: fitted on train only, applied unchanged to test
