@@ -166,6 +166,9 @@ static int cov_design(const RadCombat *c, const RadTable *t, double *x, const ch
                     return rad_error_set("%s: covariate '%s' is missing in row %zu; ComBat needs complete data: "
                                          "impute it (cohort.impute) or drop the row (t:drop_na)",
                                          fname, c->covariates[k], i + 1);
+                if (isinf(col->num[i]))
+                    return rad_error_set("%s: covariate '%s' is infinite in row %zu; fix or drop the row", fname,
+                                         c->covariates[k], i + 1);
                 x[j * n + i] = col->num[i];
             }
             j++;
@@ -214,6 +217,10 @@ static int feature_matrix(const RadCombat *c, const RadTable *t, double *y, cons
             if (rad_na_num(col->num[i]))
                 return rad_error_set("%s: feature '%s' is missing in row %zu; ComBat needs complete data: impute it "
                                      "(cohort.impute) or drop the row (t:drop_na)",
+                                     fname, c->features[j], i + 1);
+            if (isinf(col->num[i]))
+                return rad_error_set("%s: feature '%s' is infinite in row %zu; ComBat needs finite values: fix or "
+                                     "drop the row",
                                      fname, c->features[j], i + 1);
             y[j * n + i] = col->num[i];
         }

@@ -110,6 +110,10 @@ B.call("combat: a missing batch cell names the row", function()
 B.call("combat: a covariate confounded with batch", function()
   rad.combat(cb, {batch = "site", features = F3, covariates = {"sex", "in_a"}}) end,
   "rad.combat: covariate 'in_a' is confounded with batch 'site': it is a linear combination of the batch indicators and the covariates before it, so the design is singular")
+B.call("combat: an infinite feature value names row and column", function()
+  rad.combat(rad.table.new{{"site", {"A", "A", "B", "B"}}, {"f1", {1, 2, 3, 5}}, {"f2", {1, math.huge, 3, 4}}},
+    {batch = "site"}) end,
+  "rad.combat: feature 'f2' is infinite in row 2; ComBat needs finite values")
 B.call("combat: a text column as feature", function()
   rad.combat(cb, {batch = "site", features = {"f1", "note"}}) end,
   "rad.combat: feature 'note' holds text, not numbers; ComBat adjusts numeric features: leave it out of features")
