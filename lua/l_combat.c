@@ -303,7 +303,7 @@ void radl_open_combat(lua_State *L)
     radl_document_class(L, RADL_COMBAT,
         "Combat: a fitted ComBat harmonisation (rad.combat).\n"
         "  apply(t)     t with its features adjusted by the fit (new data: a test set)\n"
-        "  batch        the batch column; batches: its levels (sorted); n: {[batch] = samples}\n"
+        "  batch        the batch column; batches: its levels (sorted; a numeric batch as text keys); n: {[batch] = samples}\n"
         "  features     the adjusted columns; covariates: the protected columns\n"
         "  gamma, delta {[batch] = {[feature] = v}}: the empirical-Bayes location and scale used (gamma*, delta*)\n"
         "  gamma_hat, delta_hat  the same before shrinkage (per-batch mean and variance of the standardised data)\n"
