@@ -115,6 +115,7 @@ void radl_open_plot(lua_State *L);    /* l_plot.c: rad.plot (Figure, page) and t
 void radl_open_cohort(lua_State *L);  /* l_cohort.c: rad.extract_cohort */
 void radl_open_json(lua_State *L);    /* l_json.c: rad.json */
 void radl_open_perturb(lua_State *L); /* l_perturb.c: rad.perturb, rad.image.noise_sd */
+void radl_open_combat(lua_State *L);  /* l_combat.c: rad.combat (ComBat harmonisation) */
 
 /* ---- plots (l_plot.c) ----
  * Chart openers, called by luaopen_rad with the rad.plot table on top;

@@ -88,6 +88,7 @@ int luaopen_rad(lua_State *L)
     radl_open_coxnet(L);
     radl_open_cohort(L);
     radl_open_json(L);
+    radl_open_combat(L);
     radl_open_plot(L);
     /* the chart families fill rad.plot */
     lua_getfield(L, -1, "plot");

@@ -16,6 +16,7 @@ local groups = {
   {"Cox:", "COX MODEL METHODS"},
   {"KM:", "KAPLAN-MEIER METHODS"},
   {"Coxnet:", "PENALISED COX METHODS"},
+  {"Combat:", "COMBAT HARMONISATION METHODS"},
   {"cohort.", "MODULE rad.cohort (local cohort = require \"rad.cohort\")"},
   {"select.", "MODULE rad.select (local select = require \"rad.select\")"},
   {"describe.", "MODULE rad.describe (local describe = require \"rad.describe\")"},

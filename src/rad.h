@@ -23,6 +23,7 @@
 #include "stats/cox.h"
 #include "stats/surv.h"
 #include "stats/coxnet.h"
+#include "stats/combat.h"
 #include "plot/plot.h"
 #include "plot/charts.h"
 

@@ -508,6 +508,45 @@ function cohort.drop_constant(cols)
   end)
 end
 
+--- cohort.combat{batch = "col", covariates = {cols}, features = {cols}, parametric = true, mean_only = false} -> step: ComBat harmonisation by batch (rad.combat) fitted on train's features (default: the candidate numeric columns but batch and covariates), applied unchanged to other tables (:fit(train, cols) -> fitted, fitted:apply(t) -> Table; fitted.fit is the Combat).
+function cohort.combat(opts)
+  local F = "cohort.combat"
+  opts = check_opts(opts, F, {"batch", "covariates", "features", "parametric", "mean_only"})
+  if type(opts.batch) ~= "string" then
+    error(F .. ": option 'batch' must name the batch column (a string), got " .. type(opts.batch), 2)
+  end
+  local covs = opts.covariates
+  if type(covs) == "string" then covs = {covs} end
+  if covs ~= nil and type(covs) ~= "table" then
+    error(F .. ": option 'covariates' must be a list of column names, got " .. type(covs), 2)
+  end
+  covs = covs or {}
+  local skip = {[opts.batch] = true}
+  for _, c in ipairs(covs) do skip[c] = true end
+  return step("combat", function(self, train, defcols)
+    local fname = "combat:fit"
+    check_table(train, fname)
+    local use = opts.features
+    if use == nil then
+      use = {}
+      for _, c in ipairs(step_cols(train, defcols, fname, false)) do
+        if not skip[c] and train:type(c) == "number" then use[#use + 1] = c end
+      end
+    end
+    local ok, fit = pcall(rad.combat, train, {batch = opts.batch, covariates = covs, features = use,
+      parametric = opts.parametric, mean_only = opts.mean_only})
+    if not ok then error(fname .. ": " .. tostring(fit):gsub("^rad%.combat: ", ""), 2) end
+    local fitted = {step = "combat", cols = use, fit = fit}
+    function fitted.apply(f, t)
+      check_table(t, "combat:apply")
+      local ok2, out = pcall(f.fit.apply, f.fit, t)
+      if not ok2 then error("combat:apply: " .. tostring(out):gsub("^Combat:apply: ", ""), 2) end
+      return out
+    end
+    return fitted
+  end)
+end
+
 -- ---- manifests ---------------------------------------------------------------
 -- A manifest is a CSV file with one row per case: id, image, mask, optional
 -- label (positive integer) or roi (name), optional modality, and any further

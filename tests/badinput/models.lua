@@ -81,4 +81,63 @@ B.call("bootstrap_optimism: every replicate fails", function()
     score = function(m, s) return m:predict(s) end, time = "time", event = "event", B = 4}) end,
   "validate.bootstrap_optimism: 4 of 4 bootstrap replicates failed, more than max_failed = 0.2 allows; the first: replicate 1: fit failed")
 
+-- ComBat harmonisation (rad.combat, Combat:apply)
+local cb = rad.table.new{
+  {"id", {"p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9"}},
+  {"site", {"A", "A", "A", "B", "B", "B", "C", "C", "C"}},
+  {"f1", {1.2, 2.3, 1.9, 3.1, 2.2, 4.0, 0.5, 1.1, 0.9}},
+  {"f2", {5.1, 4.2, 6.3, 7.7, 6.1, 8.4, 3.3, 2.9, 4.1}},
+  {"f3", {0.3, 0.8, 0.5, 1.9, 1.2, 1.5, 0.2, 0.6, 0.4}},
+  {"flat", {1, 2, 3, 5, 5, 5, 1, 2, 4}},
+  {"gap", {1, 2, 3, 4, NA, 6, 7, 8, 9}},
+  {"in_a", {1, 1, 1, 0, 0, 0, 0, 0, 0}},
+  {"sex", {"F", "M", "F", "M", "F", "M", "F", "M", "F"}},
+  {"note", {"a", "b", "c", "d", "e", "f", "g", "h", "i"}},
+  {"site_gap", {"A", "A", "A", "B", NA, "B", "C", "C", "C"}}}
+local F3 = {"f1", "f2", "f3"}
+B.call("combat: a batch with one sample", function()
+  rad.combat(cb:rows{1, 2, 3, 4, 5, 7}, {batch = "site", features = F3}) end,
+  "rad.combat: batch 'C' has only one sample (row 6); ComBat needs at least 2 samples per batch to estimate the batch's scale: merge it with a similar batch or drop its row")
+B.call("combat: a feature constant within a batch", function()
+  rad.combat(cb, {batch = "site", features = {"f1", "flat"}}) end,
+  "rad.combat: feature 'flat' is constant within batch 'B' (every one of its 3 samples is 5), so its batch scale is 0; leave the feature out of features")
+B.call("combat: a missing value in a feature names row and column", function()
+  rad.combat(cb, {batch = "site", features = {"f1", "gap"}}) end,
+  "rad.combat: feature 'gap' is missing in row 5; ComBat needs complete data: impute it (cohort.impute) or drop the row (t:drop_na)")
+B.call("combat: a missing batch cell names the row", function()
+  rad.combat(cb, {batch = "site_gap", features = F3}) end,
+  "rad.combat: the batch column 'site_gap' is missing in row 5; every sample needs its batch")
+B.call("combat: a covariate confounded with batch", function()
+  rad.combat(cb, {batch = "site", features = F3, covariates = {"sex", "in_a"}}) end,
+  "rad.combat: covariate 'in_a' is confounded with batch 'site': it is a linear combination of the batch indicators and the covariates before it, so the design is singular")
+B.call("combat: an infinite feature value names row and column", function()
+  rad.combat(rad.table.new{{"site", {"A", "A", "B", "B"}}, {"f1", {1, 2, 3, 5}}, {"f2", {1, math.huge, 3, 4}}},
+    {batch = "site"}) end,
+  "rad.combat: feature 'f2' is infinite in row 2; ComBat needs finite values")
+B.call("combat: a text column as feature", function()
+  rad.combat(cb, {batch = "site", features = {"f1", "note"}}) end,
+  "rad.combat: feature 'note' holds text, not numbers; ComBat adjusts numeric features: leave it out of features")
+B.call("combat: a feature that does not exist", function()
+  rad.combat(cb, {batch = "site", features = {"f1", "f22"}}) end, "rad.combat: feature: no column 'f22' in the table (did you mean")
+B.call("combat: a single feature", function() rad.combat(cb, {batch = "site", features = {"f1"}}) end,
+  "rad.combat: 1 feature given; ComBat needs at least 2 features, because its priors pool the batch effects over features")
+B.call("combat: a single batch", function() rad.combat(cb:rows{1, 2, 3}, {batch = "site", features = F3}) end,
+  "rad.combat: the batch column 'site' has a single batch ('A'); there is nothing to harmonise")
+B.call("combat: unknown option", function() rad.combat(cb, {batch = "site", features = F3, par_prior = false}) end,
+  "rad.combat: unknown option 'par_prior' (allowed: batch, features, covariates, parametric, mean_only)")
+B.call("combat: no batch option", function() rad.combat(cb, {features = F3}) end,
+  "rad.combat: option batch must name the batch column (a string), got nil")
+B.call("combat: parametric not a boolean", function() rad.combat(cb, {batch = "site", features = F3, parametric = "no"}) end,
+  "rad.combat: option parametric must be true or false, got string")
+local cfit = rad.combat(cb, {batch = "site", features = F3, covariates = {"sex"}})
+local other = rad.table.new{{"site", {"A", "D", "B"}}, {"sex", {"F", "M", "F"}}, {"f1", {1, 2, 3}}, {"f2", {4, 5, 6}},
+  {"f3", {1, 1, 2}}}
+B.call("combat apply: a batch not seen at fit time", function() cfit:apply(other) end,
+  "Combat:apply: batch 'D' (row 2, column 'site') was not seen when the harmonisation was fitted (known batches: 'A', 'B' and 'C'); fit ComBat on data that include this batch")
+B.call("combat apply: a feature column missing", function() cfit:apply(cb:select{"site", "sex", "f1", "f2"}) end,
+  "Combat:apply: feature 'f3' of the harmonisation is not in this table: no column 'f3' in the table")
+B.call("combat apply: a covariate level not seen at fit time", function()
+  cfit:apply(rad.table.new{{"site", {"A"}}, {"sex", {"X"}}, {"f1", {1}}, {"f2", {4}}, {"f3", {1}}}) end,
+  "Combat:apply: covariate 'sex' has the level 'X' in row 1, not seen when the harmonisation was fitted (its levels: 'F' and 'M')")
+
 B.done()
