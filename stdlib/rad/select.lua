@@ -80,7 +80,8 @@ end
 -- Candidate columns: given (checked, numeric) or all numeric but y / ids.
 local function candidates(t, cols, fname, exclude)
   local ex = {}
-  for _, c in ipairs(exclude or {}) do if c then ex[c] = true end end
+  -- exclude may have holes ({opts.y, opts.time}): walk it by pairs
+  for _, c in pairs(exclude or {}) do if c then ex[c] = true end end
   if cols == nil then
     cols = {}
     for _, c in ipairs(t:names()) do
@@ -226,11 +227,12 @@ select._surv_outcome = surv_outcome
 
 -- Two-sided standard-normal p-value 2 (1 - Phi(|z|)) = erfc(|z| / sqrt 2):
 -- the series erf x = 2/sqrt(pi) exp(-x^2) sum_k 2^k x^(2k+1) / (1 3 ... (2k+1))
--- below x = 2.5, the continued fraction of erfc above (Abramowitz & Stegun
--- 7.1.6 and 7.1.14), both to about 1e-15 relative.
+-- below x = 0.5 (where erfc > 0.47, so 1 - erf loses nothing), Laplace's
+-- continued fraction of erfc above, evaluated bottom-up from 1000 terms
+-- (Abramowitz & Stegun 7.1.6 and 7.1.14); about 1e-15 relative throughout.
 local function normal_p(z)
   local x = math.abs(z) / math.sqrt(2)
-  if x < 2.5 then
+  if x < 0.5 then
     local term, sum, k = x, x, 0
     while term > 1e-17 * sum do
       k = k + 1
@@ -240,7 +242,7 @@ local function normal_p(z)
     return 1 - 2 / math.sqrt(math.pi) * math.exp(-x * x) * sum
   end
   local f = x
-  for k = 60, 1, -1 do f = x + (k / 2) / f end
+  for k = 1000, 1, -1 do f = x + (k / 2) / f end
   return math.exp(-x * x) / (math.sqrt(math.pi) * f)
 end
 select._normal_p = normal_p
@@ -808,7 +810,14 @@ function Step:fit(train, cols, outcome, ctx)
   local fname = "select." .. self.step
   check_table(train, fname .. ":fit")
   local opts = step_outcome(def, copy(self.opts), outcome)
-  if cols == nil then cols = candidates(train, nil, fname, {opts.y, opts.time, opts.event}) end
+  if cols == nil then
+    local ex, o = {}, outcome or {}
+    local io = opts.step and getmetatable(opts.step) == Step and opts.step.opts or {}
+    for _, src in ipairs{opts, o, io} do
+      for _, k in ipairs{"y", "time", "event"} do if src[k] ~= nil then ex[#ex + 1] = src[k] end end
+    end
+    cols = candidates(train, nil, fname, ex)
+  end
   if #cols == 0 then error(fname .. ": no candidate feature to select from", 2) end
   local kept, rep, info = def.fit(train, cols, opts, outcome or {})
   info = info or {}
@@ -817,7 +826,7 @@ function Step:fit(train, cols, outcome, ctx)
       info.why or ("none passed " .. self.step)), 2)
   end
   local keys = {}
-  for _, c in ipairs{opts.time, opts.event, opts.y} do keys[#keys + 1] = c end
+  for _, k in ipairs{"time", "event", "y"} do if opts[k] ~= nil then keys[#keys + 1] = opts[k] end end
   local fitted = {step = self.step, keep = kept, selected = kept, table = rep,
     method = info.method or self.step, candidates = cols, outcome_cols = keys}
   for k, v in pairs(info) do if fitted[k] == nil and k ~= "why" then fitted[k] = v end end
@@ -826,8 +835,11 @@ function Step:fit(train, cols, outcome, ctx)
     for _, c in ipairs(f.keep) do need_col(t, c, fname .. ":apply") end
     local present, use = {}, {}
     for _, n in ipairs(t:names()) do present[n] = true end
-    for _, c in ipairs(f.outcome_cols) do if present[c] then use[#use + 1] = c end end
-    for _, c in ipairs(f.keep) do use[#use + 1] = c end
+    local seen = {}
+    for _, c in ipairs(f.outcome_cols) do
+      if present[c] then use[#use + 1] = c; seen[c] = true end
+    end
+    for _, c in ipairs(f.keep) do if not seen[c] then use[#use + 1] = c end end
     return t:select(use)
   end
   return fitted
