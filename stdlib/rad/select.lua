@@ -13,6 +13,12 @@
 --     {"redundancy", threshold = 0.9}, {"mrmr", k = 10},
 --   }:fit(train)
 --   local test_sel = fitted:apply(test)  -- fitted.selected, fitted.report
+--   local surv = select.pipeline({
+--     select.variance{}, select.univariate{test = "cox_wald", alpha = 0.05},
+--     select.redundancy{threshold = 0.9, by = "cox_z"},
+--     select.stability{step = select.lasso_cox{lambda = "1se"}, B = 100},
+--   }, {time = "efs", event = "efs_event", id = "patient"}):fit(train)
+--   for _, s in ipairs(surv.trace) do print(s.step, s.kept) end
 --
 -- Each filter takes a Table, the candidate columns (nil = every numeric
 -- column except `y`) and options, and returns the kept column names (in the
@@ -52,13 +58,53 @@
 --             histogram, in nats; rows with a missing value in either
 --             variable are left out pairwise.
 --
+-- Survival outcomes (time =, event = instead of y; time >= 0, event 0/1):
+-- univariate  per feature a Cox fit (rad.cox, Efron ties) on the rows where
+--             time, event and the feature are all present (the report's n
+--             and note say how many were left out; info.missing per feature);
+--             test = "cox_wald" (Wald p, default), "cox_score" (the score =
+--             log-rank test, as coxph prints for one covariate) or "cindex"
+--             (z = (C - 0.5) / SE, Harrell's C of the feature with
+--             rad.concordance's infinitesimal-jackknife SE); p adjusted
+--             across features (adjust = "BH"), kept when q < alpha (0.05) or
+--             the `top` k smallest p.  The report: feature, n, hr, z, p, q,
+--             c_index (of the feature itself, higher = higher risk), kept,
+--             note.  A constant feature is dropped with a note, not an error.
+-- redundancy  as above, relevance by = "cox_z" (|Wald z|, default) or
+--             "cindex" (|C - 0.5|); ties go to the earlier candidate.  Each
+--             kept feature and those dropped for it form a cluster (report
+--             column `cluster`; info.clusters = {{kept =, members = {...}}}).
+--
+-- Selection steps for select.pipeline: select.<filter>{options} (variance,
+-- near_zero, univariate, redundancy, mrmr), select.lasso_cox{...},
+-- select.lasso_logistic{...} and select.stability{step = ...} return step
+-- objects; step:fit(train [, cols [, {time =, event =} or {y =}]]) ->
+-- fitted with .keep, .table, .method (a phrase for a methods section) and
+-- :apply(t) (the outcome columns and the kept features).  A step that keeps
+-- no feature stops with an error naming the step and why.
+-- lasso_cox / lasso_logistic  rad.coxnet_cv / rad.glmnet_logistic_cv with
+--             alpha (1 = lasso), folds, seed, standardize; kept: the non-zero
+--             coefficients at lambda = "1se" (default) or "min";
+--             fitted.coefficients (feature, coef), fitted.cv, fitted.lambda.
+-- stability   the inner step on B (100) resamples drawn from rad.rng seeded
+--             with `seed`: subsamples of a fraction `sample` (0.5, without
+--             replacement, round(sample * n) rows of each stratum) or
+--             "bootstrap" (n of each stratum with replacement), stratified by
+--             the event indicator (survival) or the class (binary); kept when
+--             selected in a fraction >= threshold (0.6) of them;
+--             fitted.frequency (feature, frequency, kept).
+--
 -- The outcome y must have exactly two distinct non-missing values; the
 -- larger number (or the later string in sorted order) is the positive class.
 -- select.pipeline chains preprocessing steps (anything with :fit, such as
 -- cohort.standardize()) and filters ({"name", options...}); :fit(train)
 -- fits every step on the training table only, and :apply(t) transforms t
--- with the fitted parameters and keeps the selected columns plus y and the
--- id columns.
+-- with the fitted parameters and keeps the selected columns plus y (or time
+-- and event) and the id columns.  A survival pipeline gets time and event
+-- once (select.pipeline({steps...}, {time =, event =, id =, cols =}) or the
+-- same keys in the steps table) and hands them to every step.
+-- fitted.trace = {{step = "variance", kept = 812, method = "..."}, ...}
+-- counts the features left after each step, for the methods text.
 
 local cohort = require "rad.cohort"
 local rng = require "rad.rng"

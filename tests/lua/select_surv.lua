@@ -232,6 +232,27 @@ do
   local sum = 0
   for _, v in ipairs(fb.frequency:col("frequency")) do sum = sum + v end
   T.near(sum, 1, 1e-12, "top = 1 inside: the frequencies sum to 1")
+  -- the resamples are stratified by event status: an inner step that records
+  -- what it is given sees round(0.5 * 98) events and round(0.5 * 52)
+  -- censored rows in every subsample, and 98 / 52 in every bootstrap sample
+  local nev = 0
+  for _, v in ipairs(sim:col("efs_event")) do nev = nev + v end
+  T.is(nev, 98, "the simulated cohort has 98 events in 150")
+  local function recorder(sample)
+    local inner = select.univariate{top = 1}
+    local seen = {}
+    local real = getmetatable(inner).__index.fit
+    inner.fit = function(self, sub, c, o, ctx)
+      local e = 0
+      for _, v in ipairs(sub:col("efs_event")) do e = e + v end
+      seen[#seen + 1] = e .. "/" .. (sub:nrow() - e)
+      return real(self, sub, c, o, ctx)
+    end
+    select.stability{step = inner, B = 5, sample = sample, seed = 3}:fit(sim, xs, out)
+    return table.concat(seen, " ")
+  end
+  T.is(recorder(0.5), "49/26 49/26 49/26 49/26 49/26", "subsamples: half of the events and half of the censored")
+  T.is(recorder("bootstrap"), "98/52 98/52 98/52 98/52 98/52", "bootstrap: as many events and censored as the data")
   -- binary outcome: stratified by y
   local fl = select.stability{step = select.lasso_logistic{folds = 5}, B = 10, seed = 5}:fit(sim:drop_na(), xs, {y = "y"})
   T.like(fl.method, "stratified by y", "binary: stratified by y", true)
