@@ -800,6 +800,19 @@ Step.__name = "rad.SelectStep"
 
 local step_defs = {}
 
+-- "a, b, c" for at most `max` names, then "... (n in all)"
+local function name_list(list, max)
+  local out = {}
+  for i = 1, math.min(#list, max) do out[i] = list[i] end
+  return table.concat(out, ", ") .. (#list > max and (", ... (" .. #list .. " in all)") or "")
+end
+
+local FittedStep = {__name = "rad.FittedSelectStep"}
+FittedStep.__tostring = function(f)
+  return string.format("fitted select.%s: %s\nkept %d of %d features: %s", f.step, f.method,
+    #f.keep, #f.candidates, name_list(f.keep, 10))
+end
+
 local function is_opts(t, cols, opts)
   return type(t) == "table" and t.nrow == nil and cols == nil and opts == nil
 end
@@ -826,8 +839,7 @@ function Step.__tostring(s)
   local parts = {}
   for _, k in ipairs(keys) do
     local v = s.opts[k]
-    parts[#parts + 1] = k .. " = " .. (type(v) == "string" and string.format("%q", v)
-      or (getmetatable(v) == Step and tostring(v) or tostring(v)))
+    parts[#parts + 1] = k .. " = " .. (type(v) == "string" and string.format("%q", v) or tostring(v))
   end
   return "select." .. s.step .. "{" .. table.concat(parts, ", ") .. "}"
 end
@@ -865,7 +877,8 @@ function Step:fit(train, cols, outcome, ctx)
     cols = candidates(train, nil, fname, ex)
   end
   if #cols == 0 then error(fname .. ": no candidate feature to select from", 2) end
-  local kept, rep, info = def.fit(train, cols, opts, outcome or {})
+  local ok, kept, rep, info = pcall(def.fit, train, cols, opts, outcome or {})
+  if not ok then error(tostring(kept):gsub("^.-:%d+: ", ""), 2) end
   info = info or {}
   if #kept == 0 and not (ctx and ctx.allow_empty) then
     error(string.format("%s: kept no feature of the %d candidate%s: %s", fname, #cols, #cols == 1 and "" or "s",
@@ -876,6 +889,7 @@ function Step:fit(train, cols, outcome, ctx)
   local fitted = {step = self.step, keep = kept, selected = kept, table = rep,
     method = info.method or self.step, candidates = cols, outcome_cols = keys}
   for k, v in pairs(info) do if fitted[k] == nil and k ~= "why" then fitted[k] = v end end
+  setmetatable(fitted, FittedStep)
   function fitted.apply(f, t)
     check_table(t, fname .. ":apply")
     for _, c in ipairs(f.keep) do need_col(t, c, fname .. ":apply") end
@@ -891,11 +905,11 @@ function Step:fit(train, cols, outcome, ctx)
   return fitted
 end
 
-local function simple(fn, name)
+local function simple(fn, name, describe)
   return function(train, cols, opts)
     local kept, rep, info = fn(train, cols, opts)
     info = info or {}
-    info.method = info.method or name
+    info.method = info.method or (describe and describe(opts, cols)) or name
     if #kept == 0 and not info.why then info.why = "no feature passed the " .. name .. " filter" end
     return kept, rep, info
   end
@@ -948,7 +962,7 @@ local function lasso_fit(kind)
     local lam = cv.lambda[k]
     local alpha = opts.alpha or 1
     local info = {
-      cv = cv, lambda = lam, lambda_rule = rule, lambda_index = k,
+      cv = cv, lambda = lam, lambda_rule = rule, lambda_index = k, dropped = cv.fit.dropped,
       coefficients = rad.table.new{{"feature", kc}, {"coef", kcoef}},
       method = string.format("%s %s regression with %d-fold cross-validation (seed %d), lambda_%s = %s",
         alpha == 1 and "lasso" or ("elastic-net (alpha = " .. fmtnum(alpha) .. ")"),
@@ -1057,13 +1071,17 @@ local function stability_fit(train, cols, opts, outcome)
   return kept, info.frequency, info
 end
 
-step_defs.variance = {allowed = {"min", "y"}, fit = simple(select.variance, "variance")}
-step_defs.near_zero = {allowed = {"freq_ratio", "unique", "y"}, fit = simple(select.near_zero, "near-zero variance")}
+step_defs.variance = {allowed = {"min", "y"}, fit = simple(select.variance, "variance", function(o)
+  return "variance filter (sample variance > " .. fmtnum(o.min or 0) .. ")" end)}
+step_defs.near_zero = {allowed = {"freq_ratio", "unique", "y"}, fit = simple(select.near_zero, "near-zero variance",
+  function(o) return "near-zero-variance filter (caret nearZeroVar, freq_ratio " .. fmtnum(o.freq_ratio or 95 / 5) ..
+    ", unique " .. fmtnum(o.unique or 10) .. "%)" end)}
 step_defs.univariate = {allowed = {"y", "test", "p", "adjust", "top", "min_auc", "time", "event", "alpha"},
   y = true, surv = true, needs = true, fit = simple(select.univariate, "univariate")}
 step_defs.redundancy = {allowed = {"threshold", "method", "y", "time", "event", "by"},
   y = true, surv = true, fit = simple(select.redundancy, "redundancy")}
-step_defs.mrmr = {allowed = {"y", "k", "bins"}, y = true, needs = true, fit = simple(select.mrmr, "mRMR")}
+step_defs.mrmr = {allowed = {"y", "k", "bins"}, y = true, needs = true, fit = simple(select.mrmr, "mRMR",
+  function(o, cols) return "mRMR (MID criterion, k = " .. math.min(o.k or 10, #cols) .. ")" end)}
 step_defs.lasso_cox = {allowed = {"time", "event", "alpha", "lambda", "folds", "seed", "standardize"},
   surv = true, needs = true, check = check_lambda_opts, fit = lasso_fit("cox"),
   describe = function(s) return "lasso Cox (lambda_" .. (s.opts.lambda or "1se") .. ")" end}
@@ -1102,6 +1120,17 @@ local filters = {
 local Pipeline = {}
 Pipeline.__index = Pipeline
 Pipeline.__name = "rad.Pipeline"
+
+local FittedPipeline = {__name = "rad.FittedPipeline"}
+FittedPipeline.__tostring = function(f)
+  local lines = {string.format("fitted selection pipeline: %d candidate features", f.candidates)}
+  for i, s in ipairs(f.trace) do
+    lines[#lines + 1] = string.format("  %d. %-14s %6d left  %s", i, s.step, s.kept,
+      s.method ~= s.step and s.method or "")
+  end
+  lines[#lines + 1] = "selected: " .. name_list(f.selected, 10)
+  return table.concat(lines, "\n")
+end
 
 --- select.pipeline({y = | time =, event =, id = {...}, cols = {...}, steps...} [, {y =, time =, event =, id =, cols =}]) -> pipeline: preprocessing and selection steps, fitted with :fit(train) (fitted.selected, fitted.trace, fitted:apply(t)).
 function select.pipeline(spec, opts)
@@ -1175,7 +1204,10 @@ function Pipeline:fit(train)
   local fname = "Pipeline:fit"
   check_table(train, fname)
   local y, id, time, event = self.y, self.id, self.time, self.event
-  if time then surv_outcome(train, time, event, fname) end
+  if time then
+    local ok, err = pcall(surv_outcome, train, time, event, fname)
+    if not ok then error(tostring(err):gsub("^.-:%d+: ", ""), 2) end
+  end
   if y then need_col(train, y, fname) end
   for _, c in ipairs(id) do need_col(train, c, fname) end
   local keys = {}
@@ -1232,6 +1264,7 @@ function Pipeline:fit(train)
     trace = trace, candidates = #initial, y = y, time = time, event = event, id = id, keys = keys,
     report = rad.table.new{{"feature", initial}, {"dropped_at", stepcol}, {"kept", keptcol}},
   }
+  setmetatable(fitted, FittedPipeline)
   --- fitted:apply(t) -> Table: the fitted preprocessing applied to t, restricted to id, the outcome and the selected columns.
   function fitted.apply(f, t)
     check_table(t, "Pipeline:apply")

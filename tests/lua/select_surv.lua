@@ -279,6 +279,12 @@ do
   T.is(fitted.trace[4].kept, #fitted.selected, "last trace count = selected")
   T.like(fitted.trace[4].method, "lasso Cox regression with 5-fold cross-validation", "methods phrase", true)
   T.ok(#fitted.selected >= 1 and fitted.selected[1] == "x1", "x1 selected")
+  T.like(tostring(fitted), "fitted selection pipeline: 9 candidate features\n  1. variance            8 left  " ..
+    "variance filter (sample variance > 0)\n", "the fitted pipeline prints its trace", true)
+  T.like(tostring(fitted.selection[4]), "kept " .. #fitted.selected .. " of " .. fitted.trace[3].kept .. " features: x1",
+    "a fitted step prints what it kept", true)
+  T.is(names(fitted.selection[4].candidates):find("x2", 1, true) ~= nil, true, "x2 reaches the lasso step")
+  T.is(fitted.selection[4].dropped, 2, "lasso step: the 2 training rows with x2 missing left out (rad.coxnet_cv)")
   local out = fitted:apply(test)
   local wantnames = {"id", "efs", "efs_event"}
   for _, c in ipairs(fitted.selected) do wantnames[#wantnames + 1] = c end
