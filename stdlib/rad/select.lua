@@ -1112,11 +1112,6 @@ end
 
 -- ---- pipelines ------------------------------------------------------------------
 
-local filters = {
-  variance = select.variance, near_zero = select.near_zero, univariate = select.univariate,
-  redundancy = select.redundancy, mrmr = select.mrmr,
-}
-
 local Pipeline = {}
 Pipeline.__index = Pipeline
 Pipeline.__name = "rad.Pipeline"
@@ -1168,7 +1163,7 @@ function select.pipeline(spec, opts)
       steps[i] = {kind = "select", step = s, name = s.step}
     elseif type(s) == "table" and type(s.fit) == "function" then
       steps[i] = {kind = "prep", step = s, name = s.step or "step"}
-    elseif type(s) == "table" and type(s[1]) == "string" and filters[s[1]] then
+    elseif type(s) == "table" and type(s[1]) == "string" and step_defs[s[1]] then
       local fo = {}
       for k, v in pairs(s) do if k ~= 1 then fo[k] = v end end
       local ok, st = pcall(select._step, s[1], fo)
@@ -1176,7 +1171,7 @@ function select.pipeline(spec, opts)
       steps[i] = {kind = "select", step = st, name = s[1]}
     else
       local names = {}
-      for n in pairs(filters) do names[#names + 1] = n end
+      for n in pairs(step_defs) do names[#names + 1] = n end
       table.sort(names)
       error(string.format("select.pipeline: step %d is neither a preprocessing step (with :fit), " ..
         "a selection step (select.lasso_cox{...}, ...) nor a filter {\"name\", options} with name one of %s",

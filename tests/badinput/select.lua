@@ -121,5 +121,12 @@ B.call("lasso_logistic with a survival outcome", function()
 B.call("lasso_logistic with a non-binary y", function()
   select.lasso_logistic{y = "efs"}:fit(t, cols) end,
   "select.lasso_logistic: outcome 'efs' must have exactly two classes, it has 40")
+B.call("pipeline: a step name that does not exist lists the known ones", function()
+  select.pipeline({{"lasso", alpha = 1}}, {time = "efs", event = "efs_event"}) end,
+  "select.pipeline: step 1 is neither a preprocessing step (with :fit), a selection step (select.lasso_cox{...}, ...) " ..
+  "nor a filter {\"name\", options} with name one of lasso_cox, lasso_logistic, mrmr, near_zero, redundancy, stability, univariate, variance")
+B.call("univariate: unknown p adjustment", function()
+  select.univariate(t, cols, {time = "efs", event = "efs_event", adjust = "sidak"}) end,
+  "select.univariate: option 'adjust': unknown p-value adjustment 'sidak'; use \"BH\", \"bonferroni\" or \"holm\"")
 
 B.done()

@@ -297,6 +297,9 @@ do
     {"redundancy", threshold = 0.9}}:fit(train)
   T.is(pb.selected[1], "x1", "binary pipeline with a step object")
   T.is(pb.trace[2].step, "redundancy", "old-style filter steps are traced too")
+  -- the string form of the new steps
+  local p3 = select.pipeline({{"lasso_cox", lambda = "min", folds = 5}}, {time = "efs", event = "efs_event", cols = {"x1", "x3"}}):fit(train)
+  T.is(p3.trace[1].step, "lasso_cox", "{\"lasso_cox\", ...} is a step too")
   -- the spec table form with time/event inside
   local p2 = select.pipeline{time = "efs", event = "efs_event", cols = {"x1", "x3"}, {"univariate", top = 1}}:fit(train)
   T.is(names(p2.selected), "x1", "time/event in the spec table; old-style univariate uses them")
