@@ -94,7 +94,9 @@ int rad_concordance(const double *time, const double *event, const double *score
  * have an event at or before t (weight 1 / G(T_i-)), controls are still event
  * free after t (weight 1 / G(t), constant); AUC = weighted share of
  * case-control pairs with a higher case score (ties 1/2).  G is the
- * Kaplan-Meier of the censoring distribution.  No case or no control at t is
+ * Kaplan-Meier of the censoring distribution, deaths before censorings at
+ * a tied time (prodlim's reverse KM, as timeROC and riskRegression Score).
+ * Computed by rad_td_auc_compare (compare.c).  No case or no control at t is
  * an error.  *ncases / *ncontrols may be NULL. */
 int rad_td_auc(const double *time, const double *event, const double *score, size_t n, double t, double *auc,
                size_t *ncases, size_t *ncontrols);
