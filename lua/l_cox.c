@@ -807,8 +807,8 @@ static int l_cox_lrt(lua_State *L)
     double df1 = fit_df(L, 1), df2 = fit_df(L, 2);
     lua_settop(L, 2);
     if (!(df2 > df1))
-        radl_fail(L, "rad.cox_lrt: the big model estimates %g coefficients and the small one %g; the big model must "
-                     "add at least one estimated term", df2, df1);
+        radl_fail(L, "rad.cox_lrt: the big model estimates %g coefficient(s) and the small one %g; the big model "
+                     "must add at least one estimated term", df2, df1);
     double ll1 = fit_number(L, 1, "loglik"), ll2 = fit_number(L, 2, "loglik"), chisq, p;
     if (rad_lr_test(ll1, ll2, df2 - df1, &chisq, &p) < 0)
         radl_fail(L, "rad.cox_lrt: %s", rad_error_message());

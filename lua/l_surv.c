@@ -640,8 +640,8 @@ static int l_td_auc(lua_State *L)
     lua_pop(L, 1);
     for (size_t k = 0; k < nt; k++)
         if (!isfinite(times[k]) || times[k] < 0)
-            radl_fail(L, "rad.td_auc: times[%zu] is %s; time points must be finite numbers >= 0", k + 1,
-                      isnan(times[k]) ? "missing" : "out of range");
+            radl_fail(L, "rad.td_auc: times[%zu] is %g; time points must be finite numbers >= 0 within the follow-up",
+                      k + 1, times[k]);
     /* one array per result field, filled time by time */
     static const char *const f1[] = {"auc", "se", "lower", "upper", "cases", "controls"};
     static const char *const f2[] = {"auc2", "se2", "lower2", "upper2", "delta", "se_delta", "delta_lower",
@@ -766,9 +766,9 @@ static int l_compare_c(lua_State *L)
                 break;
             }
     if (nmiss)
-        radl_fail(L, "rad.compare_c: %zu of %zu patients have a missing value in time, event, a or b (the first: "
+        radl_fail(L, "rad.compare_c: %zu of %zu patients %s a missing value in time, event, a or b (the first: "
                      "%s in row %zu); both scores must be compared on the same patients, so drop those rows first "
-                     "(t:drop_na{...})", nmiss, n, vk[firstk], first + 1);
+                     "(t:drop_na{...})", nmiss, n, nmiss == 1 ? "has" : "have", vk[firstk], first + 1);
     RadCCompare r;
     if (rad_concordance_compare(v[0], v[1], v[2], v[3], n, conf, &r) < 0)
         radl_fail(L, "rad.compare_c: %s", rad_error_message());
