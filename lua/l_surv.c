@@ -1,7 +1,17 @@
-/* radlab: rad.km, rad.logrank, rad.concordance, rad.td_auc, rad.brier (and the integrated Brier score).  SPDX-License-Identifier: GPL-3.0-or-later
+/* radlab: rad.km, rad.logrank, rad.concordance, rad.compare_c, rad.td_auc, rad.brier (and the integrated Brier score).  SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Lua face of src/stats/surv.c (Kaplan-Meier as R survfit, log-rank as R
- * survdiff, Harrell's and Uno's C as R survival::concordance).  Columns are
+ * Lua face of src/stats/surv.c and compare.c (Kaplan-Meier as R survfit,
+ * log-rank as R survdiff, Harrell's and Uno's C as R survival::concordance;
+ * two scores' C compared as Hmisc rcorr.cens / rcorrp.cens; AUC(t) with
+ * SEs and contrasts as riskRegression Score).
+ *
+ * rad.compare_c: delta = C_b - C_a is computed from the two C's; its SE
+ * is the U-statistic S.D. (Hmisc's formula) of the per-pair differences of
+ * the two scores' Dxy contributions, halved (Dxy = 2 C - 1); CI delta -/+ z
+ * SE and p = 2 (1 - Phi(|delta| / SE)).  rcorrp.cens's own Dxy (dxy,
+ * dxy_sd, dxy_p) is returned beside it: it counts the pairs in which one
+ * score's difference exceeds the other's, which depends on the scales of
+ * the scores and is not the difference in C.  Columns are
  * named in an options table; time and event must be numeric with no missing
  * values (the error names the row; t:drop_na fixes it), event coded 0/1.  A
  * group column may be numeric or text; its levels are sorted (numbers
