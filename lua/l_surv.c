@@ -688,19 +688,19 @@ static int l_td_auc(lua_State *L)
 /* Option `key` of rad.compare_c: a column of the optional table t or an
  * array of numbers, into g->buf[slot]; *n is set by the first vector read
  * and checked against by the others. */
-static double *cc_vector(lua_State *L, const RadTable *t, const char *key, SGuard *g, int slot, size_t *n,
-                         const char *first)
+static double *cc_vector(lua_State *L, const char *fname, const RadTable *t, const char *key, SGuard *g, int slot,
+                         size_t *n, const char *first)
 {
     int ty = lua_getfield(L, 1, key);
     double *v;
     size_t nv;
     if (ty == LUA_TSTRING) {
         if (!t)
-            radl_fail(L, "rad.compare_c: %s = '%s' names a column, but no table was given; pass data = t or an "
-                         "array of numbers", key, lua_tostring(L, -1));
+            radl_fail(L, "%s: %s = '%s' names a column, but no table was given; pass data = t or an "
+                         "array of numbers", fname, key, lua_tostring(L, -1));
         const RadColumn *c = rad_table_get_num(t, lua_tostring(L, -1));
         if (!c)
-            radl_fail(L, "rad.compare_c: %s: %s", key, rad_error_message());
+            radl_fail(L, "%s: %s: %s", fname, key, rad_error_message());
         nv = t->nrow;
         v = gbuf(L, g, slot, nv);
         memcpy(v, c->num, nv * sizeof(double));
@@ -714,19 +714,19 @@ static double *cc_vector(lua_State *L, const RadTable *t, const char *key, SGuar
             else if (et == LUA_TNIL || radl_is_na(L, -1))
                 v[i] = NAN;
             else
-                radl_fail(L, "rad.compare_c: %s[%zu] is %s; give numbers (rad.NA for missing)", key, i + 1,
+                radl_fail(L, "%s: %s[%zu] is %s; give numbers (rad.NA for missing)", fname, key, i + 1,
                           luaL_typename(L, -1));
             lua_pop(L, 1);
         }
     } else if (ty == LUA_TNIL) {
-        radl_fail(L, "rad.compare_c: option %s is required (%s)", key,
+        radl_fail(L, "%s: option %s is required (%s)", fname, key,
                          strcmp(key, "time") == 0    ? "follow-up times: a column name or an array"
                          : strcmp(key, "event") == 0 ? "1 = event, 0 = censored: a column name or an array"
                                                      : "a risk score, higher = higher risk: a column name or an "
                                                        "array");
         return NULL;
     } else {
-        radl_fail(L, "rad.compare_c: option %s must be a column name or an array of numbers, got %s", key,
+        radl_fail(L, "%s: option %s must be a column name or an array of numbers, got %s", fname, key,
                   luaL_typename(L, -1));
         return NULL;
     }
@@ -734,40 +734,32 @@ static double *cc_vector(lua_State *L, const RadTable *t, const char *key, SGuar
     if (*n == (size_t)-1)
         *n = nv;
     else if (nv != *n)
-        radl_fail(L, "rad.compare_c: %s has %zu values but %s has %zu; give one value per patient in each", key, nv,
+        radl_fail(L, "%s: %s has %zu values but %s has %zu; give one value per patient in each", fname, key, nv,
                   first, *n);
     return v;
 }
 
-static int l_compare_c(lua_State *L)
+/* The data option and the vectors named by vk[0..nv-1] (time, event, then
+ * the predictions) of the options table at 1, with no missing value. */
+static size_t cc_inputs(lua_State *L, const char *fname, const char *const *vk, int nv, SGuard *g, double **v)
 {
-    static const char *const keys[] = {"data", "time", "event", "a", "b", "conf", NULL};
-    static const char *const vk[] = {"time", "event", "a", "b"};
-    luaL_checktype(L, 1, LUA_TTABLE);
-    radl_check_keys(L, 1, "rad.compare_c", keys);
     const RadTable *t = NULL;
     if (lua_getfield(L, 1, "data") != LUA_TNIL) {
         if (!luaL_testudata(L, -1, RADL_TABLE))
-            radl_fail(L, "rad.compare_c: option data must be a Table (rad.read_csv, rad.table.new), got %s",
+            radl_fail(L, "%s: option data must be a Table (rad.read_csv, rad.table.new), got %s", fname,
                       luaL_typename(L, -1));
         t = radl_check_table(L, -1);
     }
     lua_pop(L, 1);
-    double conf = radl_opt_number(L, 1, "conf", 0.95);
-    if (!(conf > 0 && conf < 1))
-        radl_fail(L, "rad.compare_c: option conf (confidence level) must be between 0 and 1, e.g. 0.95; got %g",
-                  conf);
-    SGuard *g = sguard_push(L);
     size_t n = (size_t)-1;
-    double *v[4];
-    for (int k = 0; k < 4; k++)
-        v[k] = cc_vector(L, t, vk[k], g, k, &n, vk[0]);
+    for (int k = 0; k < nv; k++)
+        v[k] = cc_vector(L, fname, t, vk[k], g, k, &n, vk[0]);
     if (n == 0)
-        radl_fail(L, "rad.compare_c: no patients (the arrays are empty)");
+        radl_fail(L, "%s: no patients (the arrays are empty)", fname);
     size_t nmiss = 0, first = 0;
     int firstk = 0;
     for (size_t i = 0; i < n; i++)
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < nv; k++)
             if (isnan(v[k][i])) {
                 if (nmiss++ == 0) {
                     first = i;
@@ -776,9 +768,25 @@ static int l_compare_c(lua_State *L)
                 break;
             }
     if (nmiss)
-        radl_fail(L, "rad.compare_c: %zu of %zu patients %s a missing value in time, event, a or b (the first: "
-                     "%s in row %zu); both scores must be compared on the same patients, so drop those rows first "
-                     "(t:drop_na{...})", nmiss, n, nmiss == 1 ? "has" : "have", vk[firstk], first + 1);
+        radl_fail(L, "%s: %zu of %zu patients %s a missing value in %s, %s, %s or %s (the first: %s in row %zu); both "
+                     "predictions must be compared on the same patients, so drop those rows first (t:drop_na{...})",
+                  fname, nmiss, n, nmiss == 1 ? "has" : "have", vk[0], vk[1], vk[2], vk[3], vk[firstk], first + 1);
+    return n;
+}
+
+static int l_compare_c(lua_State *L)
+{
+    static const char *const keys[] = {"data", "time", "event", "a", "b", "conf", NULL};
+    static const char *const vk[] = {"time", "event", "a", "b"};
+    luaL_checktype(L, 1, LUA_TTABLE);
+    radl_check_keys(L, 1, "rad.compare_c", keys);
+    double conf = radl_opt_number(L, 1, "conf", 0.95);
+    if (!(conf > 0 && conf < 1))
+        radl_fail(L, "rad.compare_c: option conf (confidence level) must be between 0 and 1, e.g. 0.95; got %g",
+                  conf);
+    SGuard *g = sguard_push(L);
+    double *v[4];
+    size_t n = cc_inputs(L, "rad.compare_c", vk, 4, g, v);
     RadCCompare r;
     if (rad_concordance_compare(v[0], v[1], v[2], v[3], n, conf, &r) < 0)
         radl_fail(L, "rad.compare_c: %s", rad_error_message());
@@ -809,6 +817,79 @@ static int l_compare_c(lua_State *L)
     lua_setfield(L, -2, "events");
     lua_pushliteral(L, "U-statistic (Hmisc rcorr.cens / rcorrp.cens)");
     lua_setfield(L, -2, "method");
+    return 1;
+}
+
+/* ---- rad.nri ------------------------------------------------------------------------- */
+
+static int l_nri(lua_State *L)
+{
+    static const char *const keys[] = {"data", "time", "event", "a", "b", "at", "cuts", "boot", "seed", "conf", NULL};
+    static const char *const vk[] = {"time", "event", "a", "b"};
+    luaL_checktype(L, 1, LUA_TTABLE);
+    radl_check_keys(L, 1, "rad.nri", keys);
+    if (lua_getfield(L, 1, "at") != LUA_TNUMBER)
+        radl_fail(L, "rad.nri: option at (the time point of the reclassification) must be a number, got %s",
+                  luaL_typename(L, -1));
+    double at = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    double conf = radl_opt_number(L, 1, "conf", 0.95);
+    if (!(conf > 0 && conf < 1))
+        radl_fail(L, "rad.nri: option conf (confidence level) must be between 0 and 1, e.g. 0.95; got %g", conf);
+    lua_Integer boot = radl_opt_integer(L, 1, "boot", 0), seed = radl_opt_integer(L, 1, "seed", 1);
+    if (boot < 0 || boot == 1 || boot > 100000)
+        radl_fail(L, "rad.nri: option boot (bootstrap resamples) must be 0 (none) or 2 to 100000, e.g. 1000; got "
+                     "%lld", (long long)boot);
+    if (seed < 0)
+        radl_fail(L, "rad.nri: option seed must be a non-negative integer, got %lld", (long long)seed);
+    SGuard *g = sguard_push(L);
+    double *v[4], *cuts = NULL;
+    size_t ncut = 0;
+    int ty = lua_getfield(L, 1, "cuts");
+    if (ty == LUA_TTABLE) {
+        ncut = (size_t)lua_rawlen(L, -1);
+        if (ncut == 0)
+            radl_fail(L, "rad.nri: option cuts is empty; give the risk cut points, e.g. {0.1, 0.2}, or leave cuts "
+                         "out for the continuous NRI");
+        cuts = gbuf(L, g, 4, ncut);
+        for (size_t k = 0; k < ncut; k++) {
+            if (lua_rawgeti(L, -1, (lua_Integer)k + 1) != LUA_TNUMBER)
+                radl_fail(L, "rad.nri: cuts[%zu] is %s; cut points are numbers (predicted risks)", k + 1,
+                          luaL_typename(L, -1));
+            cuts[k] = lua_tonumber(L, -1);
+            lua_pop(L, 1);
+        }
+    } else if (ty != LUA_TNIL) {
+        radl_fail(L, "rad.nri: option cuts must be an array of increasing risk cut points, got %s",
+                  luaL_typename(L, -1));
+    }
+    lua_pop(L, 1);
+    size_t n = cc_inputs(L, "rad.nri", vk, 4, g, v);
+    RadNri r;
+    if (rad_nri(v[0], v[1], v[2], v[3], n, at, cuts, ncut, (size_t)boot, (unsigned long)seed, conf, &r) < 0)
+        radl_fail(L, "rad.nri: %s", rad_error_message());
+    lua_newtable(L);
+    set_num(L, "nri", r.nri);
+    set_num(L, "nri_events", r.nri_events);
+    set_num(L, "nri_nonevents", r.nri_nonevents);
+    set_num(L, "se", r.se);
+    set_num(L, "lower", r.lower);
+    set_num(L, "upper", r.upper);
+    set_num(L, "p_event", r.p_event);
+    set_num(L, "p_event_up", r.p_event_up);
+    set_num(L, "p_event_down", r.p_event_down);
+    set_num(L, "at", at);
+    set_num(L, "conf", conf);
+    lua_pushinteger(L, (lua_Integer)r.n);
+    lua_setfield(L, -2, "n");
+    lua_pushinteger(L, (lua_Integer)r.up);
+    lua_setfield(L, -2, "up");
+    lua_pushinteger(L, (lua_Integer)r.down);
+    lua_setfield(L, -2, "down");
+    lua_pushinteger(L, (lua_Integer)r.boot_ok);
+    lua_setfield(L, -2, "boot");
+    lua_pushstring(L, ncut ? "categorical" : "continuous");
+    lua_setfield(L, -2, "type");
     return 1;
 }
 
@@ -978,6 +1059,12 @@ void radl_open_surv(lua_State *L)
          "U-statistic SEs (Hmisc rcorr.cens: SE = S.D.(Dxy) / 2) and the paired difference delta = C_b - C_a, "
          "its SE from the same U-statistic, Wald CI and normal p; dxy, dxy_sd, a_more, b_more: Hmisc rcorrp.cens "
          "(x1 = -a, x2 = -b); higher score = higher risk"},
+        {"nri", l_nri,
+         "rad.nri{data = t, time =, event =, a = col or array, b = col or array, at =, cuts = {...}, boot = 0, seed "
+         "= 1, conf = 0.95} -> {nri, nri_events, nri_nonevents, se, lower, upper, up, down, p_event, p_event_up, "
+         "p_event_down, n, boot, type}: net reclassification improvement of b over a at time at (Pencina 2011, "
+         "Kaplan-Meier form); with cuts (risk cut points) categorical, else continuous (up when b > a); a and b "
+         "on the same scale (predicted risk by at); boot > 0: seeded percentile bootstrap CI and SE"},
         {"brier", l_brier,
          "rad.brier(t, {time =, event =, prob = col or array | model = cox fit, at = t | times = {t1 < ... < tk}}) -> "
          "{brier, at} | {times, brier, ibs, tmax}: IPCW Brier score (Graf 1999) of predicted survival at t; with "

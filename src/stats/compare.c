@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_rng.h>
 
 #include "util/error.h"
 #include "stats/surv.h"
@@ -480,4 +481,188 @@ int rad_lr_test(double loglik_small, double loglik_big, double df, double *chisq
     *chisq = x;
     *p = gsl_cdf_chisq_Q(x, df);
     return 0;
+}
+
+/* ---- net reclassification improvement at a time point ------------------------------- */
+
+/* Category of a predicted risk among the ascending cut points: the number of
+ * cut points <= x (so x < c_1 is 0, c_1 <= x < c_2 is 1, ...). */
+static size_t risk_category(double x, const double *cuts, size_t ncut)
+{
+    size_t k = 0;
+    while (k < ncut && cuts[k] <= x)
+        k++;
+    return k;
+}
+
+/* NRI(t) of one sample given the moves (+1 up, -1 down, 0 same) and the
+ * subjects sorted by time (o[].t their times, o[].i indices into event and
+ * move).  Kaplan-Meier S(t) of everyone, of those moved
+ * up and of those moved down in one pass over the distinct times <= t. */
+static int nri_point(const double *event, const int *move, const ByTime *o, size_t n, double t, RadNri *r)
+{
+    double Y[3] = {0, 0, 0}, S[3] = {1, 1, 1}; /* all, up, down */
+    for (size_t i = 0; i < n; i++) {
+        Y[0] += 1;
+        Y[1] += move[i] > 0;
+        Y[2] += move[i] < 0;
+    }
+    r->up = (size_t)Y[1];
+    r->down = (size_t)Y[2];
+    for (size_t q = 0; q < n && o[q].t <= t;) {
+        size_t e = q;
+        double d[3] = {0, 0, 0}, out[3] = {0, 0, 0};
+        while (e < n && o[e].t == o[q].t) {
+            size_t i = o[e].i;
+            int g = move[i] > 0 ? 1 : move[i] < 0 ? 2 : -1;
+            d[0] += event[i] == 1;
+            out[0] += 1;
+            if (g > 0) {
+                d[g] += event[i] == 1;
+                out[g] += 1;
+            }
+            e++;
+        }
+        for (int g = 0; g < 3; g++) {
+            if (Y[g] > 0)
+                S[g] *= 1 - d[g] / Y[g];
+            Y[g] -= out[g];
+        }
+        q = e;
+    }
+    double pe = 1 - S[0], pup = (double)r->up / (double)n, pdown = (double)r->down / (double)n;
+    r->p_event = pe;
+    r->p_event_up = r->up ? 1 - S[1] : NAN;
+    r->p_event_down = r->down ? 1 - S[2] : NAN;
+    if (!(pe > 0))
+        return rad_error_set("NRI at t = %g: no events at or before t (the Kaplan-Meier risk is 0); choose a later "
+                             "time", t);
+    if (!(pe < 1))
+        return rad_error_set("NRI at t = %g: every patient has had the event by t (the Kaplan-Meier survival is 0); "
+                             "choose an earlier time", t);
+    /* Pencina, Steyerberg & D'Agostino 2011 (Stat Med 30:11), by Bayes' rule:
+     * P(up | event) = P(event | up) P(up) / P(event), P(event | up) = 1 - S_up(t), ... */
+    double ue = r->up ? (1 - S[1]) * pup / pe : 0, de = r->down ? (1 - S[2]) * pdown / pe : 0;
+    double un = r->up ? S[1] * pup / (1 - pe) : 0, dn = r->down ? S[2] * pdown / (1 - pe) : 0;
+    r->nri_events = ue - de;
+    r->nri_nonevents = dn - un;
+    r->nri = r->nri_events + r->nri_nonevents;
+    return 0;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* Type-7 quantile of the ascending v[0..m-1]. */
+static double quantile7(const double *v, size_t m, double p)
+{
+    double h = (double)(m - 1) * p;
+    size_t i = (size_t)floor(h);
+    return i + 1 < m ? v[i] + (h - (double)i) * (v[i + 1] - v[i]) : v[m - 1];
+}
+
+int rad_nri(const double *time, const double *event, const double *a, const double *b, size_t n, double t,
+            const double *cuts, size_t ncut, size_t nboot, unsigned long seed, double conf, RadNri *r)
+{
+    memset(r, 0, sizeof *r);
+    r->se = r->lower = r->upper = NAN;
+    if (check_conf(conf, "NRI") < 0 || rad_surv_check(time, event, n, "NRI") < 0)
+        return -1;
+    double tmax = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(a[i]) || !isfinite(b[i]))
+            return rad_error_set("NRI: prediction %s of subject %zu is %s; drop such rows first",
+                                 isfinite(a[i]) ? "b" : "a", i + 1,
+                                 isnan(isfinite(a[i]) ? b[i] : a[i]) ? "missing" : "infinite");
+        if (time[i] > tmax)
+            tmax = time[i];
+    }
+    if (!isfinite(t) || t < 0)
+        return rad_error_set("NRI: the time point must be a finite number >= 0, got %g", t);
+    if (t > tmax)
+        return rad_error_set("NRI at t = %g: t is beyond the last follow-up time (%g), where the Kaplan-Meier "
+                             "estimate is not defined; choose a time within the follow-up", t, tmax);
+    for (size_t k = 0; k < ncut; k++)
+        if (!isfinite(cuts[k]) || (k > 0 && !(cuts[k] > cuts[k - 1])))
+            return rad_error_set("NRI: the risk cut points must be finite and strictly increasing (cut point %zu "
+                                 "is %g)", k + 1, cuts[k]);
+    r->n = n;
+    r->categories = ncut ? ncut + 1 : 0;
+    int *move = rad_malloc(n * sizeof *move, "NRI");
+    ByTime *o = rad_malloc(n * sizeof *o, "NRI");
+    double *bt = nboot ? rad_malloc(n * sizeof *bt, "NRI bootstrap") : NULL;
+    int *bm = nboot ? rad_malloc(n * sizeof *bm, "NRI bootstrap") : NULL;
+    double *rep = nboot ? rad_malloc(nboot * sizeof *rep, "NRI bootstrap") : NULL;
+    gsl_rng *rng = nboot ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+    int rc = -1;
+    if (!move || !o || (nboot && (!bt || !bm || !rep || !rng))) {
+        if (nboot && !rng)
+            rad_error_set("NRI bootstrap: out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (ncut) {
+            size_t ca = risk_category(a[i], cuts, ncut), cb = risk_category(b[i], cuts, ncut);
+            move[i] = cb > ca ? 1 : cb < ca ? -1 : 0;
+        } else {
+            move[i] = b[i] > a[i] ? 1 : b[i] < a[i] ? -1 : 0;
+        }
+        o[i].t = time[i];
+        o[i].i = i;
+    }
+    qsort(o, n, sizeof *o, cmp_bytime);
+    if (nri_point(event, move, o, n, t, r) < 0)
+        goto done;
+    if (nboot) {
+        /* percentile bootstrap over patients (seeded Mersenne twister);
+         * resamples without an event by t (or with everyone failed) are skipped */
+        gsl_rng_set(rng, seed);
+        size_t ok = 0;
+        for (size_t rb = 0; rb < nboot; rb++) {
+            if (rad_interrupt_check() < 0)
+                goto done;
+            for (size_t i = 0; i < n; i++) {
+                size_t k = (size_t)gsl_rng_uniform_int(rng, n);
+                bt[i] = event[k];
+                bm[i] = move[k];
+                o[i].t = time[k];
+                o[i].i = i;
+            }
+            qsort(o, n, sizeof *o, cmp_bytime);
+            RadNri rr;
+            memset(&rr, 0, sizeof rr);
+            if (nri_point(bt, bm, o, n, t, &rr) == 0)
+                rep[ok++] = rr.nri;
+        }
+        rad_error_clear();
+        r->boot_ok = ok;
+        if (ok < 2 || ok < nboot / 2) {
+            rad_error_set("NRI at t = %g: only %zu of %zu bootstrap resamples had events both before and after t; "
+                          "the bootstrap CI needs more events, or choose another time", t, ok, nboot);
+            goto done;
+        }
+        double m = 0, s = 0;
+        for (size_t k = 0; k < ok; k++)
+            m += rep[k];
+        m /= (double)ok;
+        for (size_t k = 0; k < ok; k++)
+            s += (rep[k] - m) * (rep[k] - m);
+        r->se = sqrt(s / (double)(ok - 1));
+        qsort(rep, ok, sizeof *rep, cmp_double);
+        r->lower = quantile7(rep, ok, (1 - conf) / 2);
+        r->upper = quantile7(rep, ok, (1 + conf) / 2);
+    }
+    rc = 0;
+done:
+    free(move);
+    free(o);
+    free(bt);
+    free(bm);
+    free(rep);
+    if (rng)
+        gsl_rng_free(rng);
+    return rc;
 }

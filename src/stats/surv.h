@@ -186,4 +186,29 @@ int rad_td_auc_compare(const double *time, const double *event, const double *s1
  * is taken as 0. */
 int rad_lr_test(double loglik_small, double loglik_big, double df, double *chisq, double *p);
 
+/* Net reclassification improvement at time t of predictions b over a
+ * (Pencina, D'Agostino & Steyerberg 2011, Stat Med 30:11, Kaplan-Meier form
+ * for censored data).  A patient moves up when b puts them higher than a:
+ * with cuts (ncut ascending risk cut points, categories [.., c1), [c1, c2),
+ * ..., [ck, ..)) when b's category is higher, without cuts (continuous NRI)
+ * when b > a.  With S(t) the Kaplan-Meier survival of everyone, S_up and
+ * S_down that of those moved up / down, P(up) = n_up / n:
+ *   P(up | event) = (1 - S_up(t)) P(up) / (1 - S(t)),  P(up | no event) = S_up(t) P(up) / S(t),
+ *   nri_events = P(up | event) - P(down | event), nri_nonevents = P(down | no event) - P(up | no event),
+ *   nri = nri_events + nri_nonevents.
+ * a and b must be on the same scale (for cuts: predicted risks of an event by t).
+ * nboot > 0: percentile bootstrap CI at level conf and the bootstrap SE
+ * over nboot resamples of patients (GSL Mersenne twister seeded with seed;
+ * resamples without events by t are skipped, boot_ok counts the rest);
+ * otherwise se, lower, upper are NaN.  t beyond the last follow-up, no event
+ * by t, or every patient failed by t are errors. */
+typedef struct RadNri {
+    size_t n, up, down, categories, boot_ok;
+    double p_event, p_event_up, p_event_down;  /* 1 - S(t) of all, up, down (NaN for an empty group) */
+    double nri_events, nri_nonevents, nri;
+    double se, lower, upper;
+} RadNri;
+int rad_nri(const double *time, const double *event, const double *a, const double *b, size_t n, double t,
+            const double *cuts, size_t ncut, size_t nboot, unsigned long seed, double conf, RadNri *r);
+
 #endif

@@ -89,7 +89,7 @@ B.call("compare_c: scores of different lengths", function()
   "rad.compare_c: b has 4 values but time has 5; give one value per patient in each")
 B.call("compare_c: a missing score names the row and the fix", function()
   rad.compare_c{time = ct, event = ce, a = s5, b = {1, 2, NA, 4, 5}} end,
-  "rad.compare_c: 1 of 5 patients has a missing value in time, event, a or b (the first: b in row 3); both scores "
+  "rad.compare_c: 1 of 5 patients has a missing value in time, event, a or b (the first: b in row 3); both predictions "
   .. "must be compared on the same patients, so drop those rows first (t:drop_na{...})")
 B.call("compare_c: several missing values are counted", function()
   rad.compare_c{time = {1, NA, 3, 4, 5}, event = ce, a = s5, b = {1, 2, NA, 4, 5}} end,
@@ -169,5 +169,25 @@ B.call("cox_lrt: a model against itself", function() rad.cox_lrt(l_age, l_age) e
   .. "estimated term")
 B.call("cox_lrt: not a fit", function() rad.cox_lrt(l_age, {loglik = -3}) end,
   "rad.cox_lrt: argument 2 (big model) must be a Cox fit from rad.cox, got table")
+
+B.call("nri: a time point beyond the follow-up", function()
+  rad.nri{time = ct, event = ce, a = s5, b = {2, 1, 3, 5, 4}, at = 30} end,
+  "rad.nri: NRI at t = 30: t is beyond the last follow-up time (5), where the Kaplan-Meier estimate is not defined; "
+  .. "choose a time within the follow-up")
+B.call("nri: no event before the time point", function()
+  rad.nri{time = ct, event = ce, a = s5, b = {2, 1, 3, 5, 4}, at = 0.5} end,
+  "rad.nri: NRI at t = 0.5: no events at or before t (the Kaplan-Meier risk is 0); choose a later time")
+B.call("nri: no time point", function() rad.nri{time = ct, event = ce, a = s5, b = s5} end,
+  "rad.nri: option at (the time point of the reclassification) must be a number, got nil")
+B.call("nri: cut points out of order", function()
+  rad.nri{time = ct, event = ce, a = s5, b = s5, at = 3, cuts = {0.5, 0.2}} end,
+  "the risk cut points must be finite and strictly increasing (cut point 2 is 0.2)")
+B.call("nri: a missing prediction", function()
+  rad.nri{time = ct, event = ce, a = s5, b = {1, NA, 3, 4, 5}, at = 3} end,
+  "rad.nri: 1 of 5 patients has a missing value in time, event, a or b (the first: b in row 2)")
+B.call("nri: one bootstrap resample", function() rad.nri{time = ct, event = ce, a = s5, b = s5, at = 3, boot = 1} end,
+  "rad.nri: option boot (bootstrap resamples) must be 0 (none) or 2 to 100000, e.g. 1000; got 1")
+B.call("nri: unknown option", function() rad.nri{time = ct, event = ce, a = s5, b = s5, t = 3} end,
+  "rad.nri: unknown option 't' (allowed: data, time, event, a, b, at, cuts, boot, seed, conf)")
 
 B.done()

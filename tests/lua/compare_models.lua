@@ -121,6 +121,49 @@ do
   T.is(a.controls[1], 6, "td_auc: 6 controls beyond t = 4")
 end
 
+-- ---- rad.nri by hand: 9 patients, t = 10 -------------------------------------------
+--
+-- times 1 3 5 7 (events), 4 (censored), 20 21 22 23 (censored); Kaplan-Meier
+-- S(10) = 8/9 7/8 5/6 4/5 = 14/27, P(event) = 13/27.
+-- Categorical (cut 0.5): up = {1, 2, 7, 9}, down = {3, 5, 6}:
+--   S_up(10) = 3/4 2/3 = 1/2, S_down(10) = 2/3; P(up) = 4/9, P(down) = 3/9
+--   P(up | event) = (1/2)(4/9)/(13/27) = 6/13, P(down | event) = (1/3)(3/9)/(13/27) = 3/13
+--   P(up | no event) = (1/2)(4/9)/(14/27) = 3/7 = P(down | no event) = (2/3)(3/9)/(14/27)
+--   NRI = 3/13 + 0.
+-- Continuous: patient 4 also moves up (0.2 -> 0.3): up = {1, 2, 4, 7, 9},
+--   S_up(10) = 4/5 3/4 1/2 = 3/10, P(up) = 5/9
+--   P(up | event) = (7/10)(5/9)(27/13) = 21/26, NRI_events = 21/26 - 6/26 = 15/26
+--   P(up | no event) = (3/10)(5/9)(27/14) = 9/28, NRI_nonevents = 12/28 - 9/28 = 3/28
+do
+  local tm = {1, 3, 5, 7, 20, 21, 22, 23, 4}
+  local ev = {1, 1, 1, 1, 0, 0, 0, 0, 0}
+  local ra = {0.2, 0.2, 0.6, 0.2, 0.6, 0.6, 0.2, 0.2, 0.2}
+  local rb = {0.6, 0.6, 0.2, 0.3, 0.2, 0.2, 0.6, 0.2, 0.6}
+  local c = rad.nri{time = tm, event = ev, a = ra, b = rb, at = 10, cuts = {0.5}}
+  T.is(c.type, "categorical", "nri: with cuts, categorical")
+  T.near(c.p_event, 13 / 27, 1e-15, "nri: P(event by 10) = 13/27 (Kaplan-Meier)")
+  T.is(c.up, 4, "nri: 4 patients move up a category")
+  T.is(c.down, 3, "nri: 3 patients move down")
+  T.near(c.nri_events, 3 / 13, 1e-15, "nri: categorical NRI of events = 3/13")
+  T.near(c.nri_nonevents, 0, 1e-15, "nri: categorical NRI of non-events = 0")
+  T.near(c.nri, 3 / 13, 1e-15, "nri: categorical NRI = 3/13")
+  local d = rad.nri{time = tm, event = ev, a = ra, b = rb, at = 10}
+  T.is(d.type, "continuous", "nri: without cuts, continuous")
+  T.near(d.nri_events, 15 / 26, 1e-15, "nri: continuous NRI of events = 15/26")
+  T.near(d.nri_nonevents, 3 / 28, 1e-15, "nri: continuous NRI of non-events = 3/28")
+  T.near(d.nri, 15 / 26 + 3 / 28, 1e-15, "nri: continuous NRI = 249/364")
+  T.is(d.se, rad.NA, "nri: no bootstrap, no SE")
+  local e1 = rad.nri{time = tm, event = ev, a = ra, b = rb, at = 10, boot = 200, seed = 3}
+  local e2 = rad.nri{time = tm, event = ev, a = ra, b = rb, at = 10, boot = 200, seed = 3}
+  local e3 = rad.nri{time = tm, event = ev, a = ra, b = rb, at = 10, boot = 200, seed = 4}
+  T.is(e1.se, e2.se, "nri: the same seed gives the same bootstrap")
+  T.ok(e1.se ~= e3.se, "nri: another seed gives another bootstrap")
+  T.ok(e1.lower < e1.nri and e1.nri < e1.upper and e1.se > 0, "nri: the percentile CI contains the estimate")
+  -- no patient moved: NRI 0
+  local z = rad.nri{time = tm, event = ev, a = ra, b = ra, at = 10}
+  T.is(z.nri, 0, "nri: the same predictions: NRI 0")
+end
+
 -- ---- agreement with R on lung_cc ------------------------------------------------------
 local data, why = T.data()
 if not data then
