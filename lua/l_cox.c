@@ -715,6 +715,117 @@ static int m_tostring(lua_State *L)
     return radl_lines_join(L, 2);
 }
 
+/* ---- rad.cox_lrt ------------------------------------------------------------------- */
+
+/* Field `key` of the fit at idx as a string ("" when absent). */
+static const char *fit_string(lua_State *L, int idx, const char *key)
+{
+    lua_getfield(L, idx, key);
+    const char *v = lua_isstring(L, -1) ? lua_tostring(L, -1) : "";
+    lua_pop(L, 1); /* the fit keeps the string alive */
+    return v;
+}
+
+static double fit_number(lua_State *L, int idx, const char *key)
+{
+    lua_getfield(L, idx, key);
+    double v = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : NAN;
+    lua_pop(L, 1);
+    return v;
+}
+
+/* Number of coefficients estimated (lr.df: terms left out as constant or aliased do not count). */
+static double fit_df(lua_State *L, int idx)
+{
+    int top = lua_gettop(L);
+    double v = NAN;
+    if (lua_getfield(L, idx, "lr") == LUA_TTABLE && lua_getfield(L, -1, "df") == LUA_TNUMBER)
+        v = lua_tonumber(L, -1);
+    lua_settop(L, top);
+    return v;
+}
+
+/* Is the value at idx a fit made by rad.cox (a table with the Cox metatable)? */
+static int is_cox_fit(lua_State *L, int idx)
+{
+    if (!lua_istable(L, idx) || !lua_getmetatable(L, idx))
+        return 0;
+    luaL_getmetatable(L, RADL_COX);
+    int yes = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    return yes;
+}
+
+static int l_cox_lrt(lua_State *L)
+{
+    static const char *const role[] = {"small", "big"};
+    for (int k = 1; k <= 2; k++)
+        if (!is_cox_fit(L, k))
+            radl_fail(L, "rad.cox_lrt: argument %d (%s model) must be a Cox fit from rad.cox, got %s", k, role[k - 1],
+                      luaL_typename(L, k));
+    lua_settop(L, 2);
+    static const char *const same[] = {"time", "event", "strata", "weights", "ties"};
+    for (int q = 0; q < 5; q++) {
+        const char *a = fit_string(L, 1, same[q]), *b = fit_string(L, 2, same[q]);
+        if (strcmp(a, b) != 0)
+            radl_fail(L, "rad.cox_lrt: the fits differ in %s ('%s' vs '%s'); fit both models with the same time, "
+                         "event, strata, weights and ties", same[q], a, b);
+    }
+    double n1 = fit_number(L, 1, "n"), n2 = fit_number(L, 2, "n");
+    double e1 = fit_number(L, 1, "nevent"), e2 = fit_number(L, 2, "nevent");
+    if (n1 != n2 || e1 != e2)
+        radl_fail(L, "rad.cox_lrt: the fits are on different data: the small model used %g rows with %g events, the "
+                     "big one %g rows with %g events (rows with a missing covariate are dropped); fit both on the "
+                     "same rows, e.g. t:drop_na{...} with every covariate of the big model first", n1, e1, n2, e2);
+    /* the log partial likelihood at beta = 0 depends only on the times,
+     * events, strata and weights: a fingerprint of the data */
+    double z1 = fit_number(L, 1, "loglik0"), z2 = fit_number(L, 2, "loglik0");
+    if (fabs(z1 - z2) > 1e-9 * (1 + fabs(z1)))
+        radl_fail(L, "rad.cox_lrt: the fits are on different data: the same number of rows and events but different "
+                     "times or events (log partial likelihood at 0: %.10g vs %.10g); fit both on the same rows", z1,
+                  z2);
+    /* nested: every term of the small model is a term of the big one */
+    lua_getfield(L, 1, "terms");
+    lua_getfield(L, 2, "terms");
+    size_t p1 = lua_istable(L, 3) ? (size_t)lua_rawlen(L, 3) : 0, p2 = lua_istable(L, 4) ? (size_t)lua_rawlen(L, 4) : 0;
+    for (size_t i = 1; i <= p1; i++) {
+        lua_rawgeti(L, 3, (lua_Integer)i);
+        const char *term = lua_tostring(L, -1);
+        int found = 0;
+        for (size_t j = 1; j <= p2 && !found; j++) {
+            lua_rawgeti(L, 4, (lua_Integer)j);
+            found = term && lua_isstring(L, -1) && strcmp(term, lua_tostring(L, -1)) == 0;
+            lua_pop(L, 1);
+        }
+        if (!found)
+            radl_fail(L, "rad.cox_lrt: the models are not nested: term '%s' of the small model (argument 1) is not "
+                         "in the big model (argument 2); the test compares a model with one that adds terms to it%s",
+                      term ? term : "?", p1 > p2 ? " (give the smaller model first)" : "");
+        lua_pop(L, 1);
+    }
+    lua_settop(L, 2);
+    double df1 = fit_df(L, 1), df2 = fit_df(L, 2);
+    lua_settop(L, 2);
+    if (!(df2 > df1))
+        radl_fail(L, "rad.cox_lrt: the big model estimates %g coefficient(s) and the small one %g; the big model "
+                     "must add at least one estimated term", df2, df1);
+    double ll1 = fit_number(L, 1, "loglik"), ll2 = fit_number(L, 2, "loglik"), chisq, p;
+    if (rad_lr_test(ll1, ll2, df2 - df1, &chisq, &p) < 0)
+        radl_fail(L, "rad.cox_lrt: %s", rad_error_message());
+    lua_createtable(L, 0, 6);
+    set_number(L, "chisq", chisq);
+    lua_pushinteger(L, (lua_Integer)(df2 - df1));
+    lua_setfield(L, -2, "df");
+    set_number(L, "p", p);
+    set_number(L, "loglik_small", ll1);
+    set_number(L, "loglik_big", ll2);
+    lua_pushinteger(L, (lua_Integer)n1);
+    lua_setfield(L, -2, "n");
+    lua_pushinteger(L, (lua_Integer)e1);
+    lua_setfield(L, -2, "nevent");
+    return 1;
+}
+
 void radl_open_cox(lua_State *L)
 {
     static const RadlReg funcs[] = {
@@ -725,6 +836,10 @@ void radl_open_cox(lua_State *L)
          "terms \"col:level\" against the reference level (ref, default the first in sorted order); a constant or "
          "aliased term is dropped with a warning and reported as NA (strict = true: an error). help(fit) lists the "
          "fields"},
+        {"cox_lrt", l_cox_lrt,
+         "rad.cox_lrt(small, big) -> {chisq, df, p, loglik_small, loglik_big, n, nevent}: likelihood-ratio test of "
+         "nested Cox fits on the same rows: chisq = 2 (loglik_big - loglik_small), df = difference in estimated "
+         "coefficients; refuses fits on different data or with a term of small missing from big"},
         {NULL, NULL, NULL}};
     static const RadlReg methods[] = {
         {"predict", m_predict,

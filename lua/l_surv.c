@@ -1,7 +1,17 @@
-/* radlab: rad.km, rad.logrank, rad.concordance, rad.td_auc, rad.brier (and the integrated Brier score).  SPDX-License-Identifier: GPL-3.0-or-later
+/* radlab: rad.km, rad.logrank, rad.concordance, rad.compare_c, rad.td_auc, rad.brier (and the integrated Brier score).  SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Lua face of src/stats/surv.c (Kaplan-Meier as R survfit, log-rank as R
- * survdiff, Harrell's and Uno's C as R survival::concordance).  Columns are
+ * Lua face of src/stats/surv.c and compare.c (Kaplan-Meier as R survfit,
+ * log-rank as R survdiff, Harrell's and Uno's C as R survival::concordance;
+ * two scores' C compared as Hmisc rcorr.cens / rcorrp.cens; AUC(t) with
+ * SEs and contrasts as riskRegression Score).
+ *
+ * rad.compare_c: delta = C_b - C_a is computed from the two C's; its SE
+ * is the U-statistic S.D. (Hmisc's formula) of the per-pair differences of
+ * the two scores' Dxy contributions, halved (Dxy = 2 C - 1); CI delta -/+ z
+ * SE and p = 2 (1 - Phi(|delta| / SE)).  rcorrp.cens's own Dxy (dxy,
+ * dxy_sd, dxy_p) is returned beside it: it counts the pairs in which one
+ * score's difference exceeds the other's, which depends on the scales of
+ * the scores and is not the difference in C.  Columns are
  * named in an options table; time and event must be numeric with no missing
  * values (the error names the row; t:drop_na fixes it), event coded 0/1.  A
  * group column may be numeric or text; its levels are sorted (numbers
@@ -45,7 +55,7 @@ static int kmbox_gc(lua_State *L)
 
 /* Scratch memory freed by __gc whatever happens. */
 typedef struct SGuard {
-    double *buf[6];
+    double *buf[8];
     int *ibuf;
     RadLogrank lr;
 } SGuard;
@@ -53,7 +63,7 @@ typedef struct SGuard {
 static int sguard_gc(lua_State *L)
 {
     SGuard *g = luaL_checkudata(L, 1, SGUARD);
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < 8; i++) {
         free(g->buf[i]);
         g->buf[i] = NULL;
     }
@@ -607,15 +617,22 @@ static double *row_values(lua_State *L, int oidx, const RadTable *t, const char 
 
 static int l_td_auc(lua_State *L)
 {
-    static const char *const keys[] = {"time", "event", "score", "times", NULL};
+    static const char *const keys[] = {"time", "event", "score", "times", "score2", "conf", NULL};
     const RadTable *t = radl_check_table(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     radl_check_keys(L, 2, "rad.td_auc", keys);
+    double conf = radl_opt_number(L, 2, "conf", 0.95);
+    if (!(conf > 0 && conf < 1))
+        radl_fail(L, "rad.td_auc: option conf (confidence level) must be between 0 and 1, e.g. 0.95; got %g", conf);
     SGuard *g = sguard_push(L);
-    double *tm, *ev, *times;
+    double *tm, *ev, *times, *sc2 = NULL;
     size_t nt;
     surv_columns(L, 2, t, "rad.td_auc", g, &tm, &ev);
     double *sc = row_values(L, 2, t, "rad.td_auc", "score", g, 2);
+    int ty2 = lua_getfield(L, 2, "score2");
+    lua_pop(L, 1);
+    if (ty2 != LUA_TNIL)
+        sc2 = row_values(L, 2, t, "rad.td_auc", "score2", g, 6);
     int ty = lua_getfield(L, 2, "times");
     if (ty == LUA_TNUMBER) {
         times = gbuf(L, g, 3, 1);
@@ -624,29 +641,255 @@ static int l_td_auc(lua_State *L)
     } else if (ty == LUA_TTABLE) {
         g->buf[3] = radl_check_numbers(L, -1, &nt);
         times = g->buf[3];
+        if (nt == 0)
+            radl_fail(L, "rad.td_auc: option times is empty; give at least one time point");
     } else {
         return radl_fail(L, "rad.td_auc: option times must be a number or an array of time points, got %s",
                     luaL_typename(L, -1));
     }
     lua_pop(L, 1);
-    double *auc = gbuf(L, g, 4, nt), *nca = gbuf(L, g, 5, nt);
+    for (size_t k = 0; k < nt; k++)
+        if (!isfinite(times[k]) || times[k] < 0)
+            radl_fail(L, "rad.td_auc: times[%zu] is %g; time points must be finite numbers >= 0 within the follow-up",
+                      k + 1, times[k]);
+    /* one array per result field, filled time by time */
+    static const char *const f1[] = {"auc", "se", "lower", "upper", "cases", "controls"};
+    static const char *const f2[] = {"auc2", "se2", "lower2", "upper2", "delta", "se_delta", "delta_lower",
+                                     "delta_upper", "p"};
+    size_t nf = sc2 ? 15 : 6;
     lua_newtable(L);
-    lua_createtable(L, (int)nt, 0); /* controls */
+    int res = lua_gettop(L);
+    for (size_t f = 0; f < nf; f++)
+        lua_createtable(L, (int)nt, 0);
     for (size_t k = 0; k < nt; k++) {
-        size_t a, b;
-        if (rad_td_auc(tm, ev, sc, t->nrow, times[k], &auc[k], &a, &b) < 0)
+        RadTdAucCompare r;
+        if (rad_td_auc_compare(tm, ev, sc, sc2, t->nrow, times[k], conf, &r) < 0)
             radl_fail(L, "rad.td_auc: %s", rad_error_message());
-        nca[k] = (double)a;
-        lua_pushinteger(L, (lua_Integer)b);
-        lua_rawseti(L, -2, (lua_Integer)k + 1);
+        double v[15] = {r.auc1, r.se1, r.lower1, r.upper1, (double)r.cases, (double)r.controls, r.auc2, r.se2,
+                        r.lower2, r.upper2, r.delta, r.se_delta, r.lower, r.upper, r.p};
+        for (size_t f = 0; f < nf; f++) {
+            if (f == 4 || f == 5)
+                lua_pushinteger(L, (lua_Integer)v[f]);
+            else
+                lua_pushnumber(L, v[f]);
+            lua_rawseti(L, res + 1 + (int)f, (lua_Integer)k + 1);
+        }
     }
-    lua_setfield(L, -2, "controls");
-    radl_push_numbers_na(L, nca, nt);
-    lua_setfield(L, -2, "cases");
+    for (size_t f = nf; f-- > 0;)
+        lua_setfield(L, res, f < 6 ? f1[f] : f2[f - 6]);
     radl_push_numbers_na(L, times, nt);
     lua_setfield(L, -2, "times");
-    radl_push_numbers_na(L, auc, nt);
-    lua_setfield(L, -2, "auc");
+    set_num(L, "conf", conf);
+    return 1;
+}
+
+/* ---- rad.compare_c ------------------------------------------------------------------- */
+
+/* Option `key` of rad.compare_c: a column of the optional table t or an
+ * array of numbers, into g->buf[slot]; *n is set by the first vector read
+ * and checked against by the others. */
+static double *cc_vector(lua_State *L, const char *fname, const RadTable *t, const char *key, SGuard *g, int slot,
+                         size_t *n, const char *first)
+{
+    int ty = lua_getfield(L, 1, key);
+    double *v;
+    size_t nv;
+    if (ty == LUA_TSTRING) {
+        if (!t)
+            radl_fail(L, "%s: %s = '%s' names a column, but no table was given; pass data = t or an "
+                         "array of numbers", fname, key, lua_tostring(L, -1));
+        const RadColumn *c = rad_table_get_num(t, lua_tostring(L, -1));
+        if (!c)
+            radl_fail(L, "%s: %s: %s", fname, key, rad_error_message());
+        nv = t->nrow;
+        v = gbuf(L, g, slot, nv);
+        memcpy(v, c->num, nv * sizeof(double));
+    } else if (ty == LUA_TTABLE) {
+        nv = (size_t)lua_rawlen(L, -1);
+        v = gbuf(L, g, slot, nv);
+        for (size_t i = 0; i < nv; i++) {
+            int et = lua_rawgeti(L, -1, (lua_Integer)i + 1);
+            if (et == LUA_TNUMBER)
+                v[i] = lua_tonumber(L, -1);
+            else if (et == LUA_TNIL || radl_is_na(L, -1))
+                v[i] = NAN;
+            else
+                radl_fail(L, "%s: %s[%zu] is %s; give numbers (rad.NA for missing)", fname, key, i + 1,
+                          luaL_typename(L, -1));
+            lua_pop(L, 1);
+        }
+    } else if (ty == LUA_TNIL) {
+        radl_fail(L, "%s: option %s is required (%s)", fname, key,
+                         strcmp(key, "time") == 0    ? "follow-up times: a column name or an array"
+                         : strcmp(key, "event") == 0 ? "1 = event, 0 = censored: a column name or an array"
+                                                     : "a risk score, higher = higher risk: a column name or an "
+                                                       "array");
+        return NULL;
+    } else {
+        radl_fail(L, "%s: option %s must be a column name or an array of numbers, got %s", fname, key,
+                  luaL_typename(L, -1));
+        return NULL;
+    }
+    lua_pop(L, 1);
+    if (*n == (size_t)-1)
+        *n = nv;
+    else if (nv != *n)
+        radl_fail(L, "%s: %s has %zu values but %s has %zu; give one value per patient in each", fname, key, nv,
+                  first, *n);
+    return v;
+}
+
+/* The data option and the vectors named by vk[0..nv-1] (time, event, then
+ * the predictions) of the options table at 1, with no missing value. */
+static size_t cc_inputs(lua_State *L, const char *fname, const char *const *vk, int nv, SGuard *g, double **v)
+{
+    const RadTable *t = NULL;
+    if (lua_getfield(L, 1, "data") != LUA_TNIL) {
+        if (!luaL_testudata(L, -1, RADL_TABLE))
+            radl_fail(L, "%s: option data must be a Table (rad.read_csv, rad.table.new), got %s", fname,
+                      luaL_typename(L, -1));
+        t = radl_check_table(L, -1);
+    }
+    lua_pop(L, 1);
+    size_t n = (size_t)-1;
+    for (int k = 0; k < nv; k++)
+        v[k] = cc_vector(L, fname, t, vk[k], g, k, &n, vk[0]);
+    if (n == 0)
+        radl_fail(L, "%s: no patients (the arrays are empty)", fname);
+    size_t nmiss = 0, first = 0;
+    int firstk = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < nv; k++)
+            if (isnan(v[k][i])) {
+                if (nmiss++ == 0) {
+                    first = i;
+                    firstk = k;
+                }
+                break;
+            }
+    if (nmiss)
+        radl_fail(L, "%s: %zu of %zu patients %s a missing value in %s, %s, %s or %s (the first: %s in row %zu); both "
+                     "predictions must be compared on the same patients, so drop those rows first (t:drop_na{...})",
+                  fname, nmiss, n, nmiss == 1 ? "has" : "have", vk[0], vk[1], vk[2], vk[3], vk[firstk], first + 1);
+    return n;
+}
+
+static int l_compare_c(lua_State *L)
+{
+    static const char *const keys[] = {"data", "time", "event", "a", "b", "conf", NULL};
+    static const char *const vk[] = {"time", "event", "a", "b"};
+    luaL_checktype(L, 1, LUA_TTABLE);
+    radl_check_keys(L, 1, "rad.compare_c", keys);
+    double conf = radl_opt_number(L, 1, "conf", 0.95);
+    if (!(conf > 0 && conf < 1))
+        radl_fail(L, "rad.compare_c: option conf (confidence level) must be between 0 and 1, e.g. 0.95; got %g",
+                  conf);
+    SGuard *g = sguard_push(L);
+    double *v[4];
+    size_t n = cc_inputs(L, "rad.compare_c", vk, 4, g, v);
+    RadCCompare r;
+    if (rad_concordance_compare(v[0], v[1], v[2], v[3], n, conf, &r) < 0)
+        radl_fail(L, "rad.compare_c: %s", rad_error_message());
+    lua_newtable(L);
+    set_num(L, "c_a", r.c_a);
+    set_num(L, "se_a", r.sd_dxy_a / 2);
+    set_num(L, "lower_a", r.lower_a);
+    set_num(L, "upper_a", r.upper_a);
+    set_num(L, "c_b", r.c_b);
+    set_num(L, "se_b", r.sd_dxy_b / 2);
+    set_num(L, "lower_b", r.lower_b);
+    set_num(L, "upper_b", r.upper_b);
+    set_num(L, "delta", r.delta);
+    set_num(L, "se_delta", r.se_delta);
+    set_num(L, "lower", r.lower);
+    set_num(L, "upper", r.upper);
+    set_num(L, "p", r.p);
+    set_num(L, "dxy", r.dxy);
+    set_num(L, "dxy_sd", r.dxy_sd);
+    set_num(L, "dxy_p", r.dxy_p);
+    set_num(L, "a_more", r.a_more);
+    set_num(L, "b_more", r.b_more);
+    set_num(L, "pairs", r.pairs);
+    set_num(L, "conf", conf);
+    lua_pushinteger(L, (lua_Integer)r.n);
+    lua_setfield(L, -2, "n");
+    lua_pushinteger(L, (lua_Integer)r.events);
+    lua_setfield(L, -2, "events");
+    lua_pushliteral(L, "U-statistic (Hmisc rcorr.cens / rcorrp.cens)");
+    lua_setfield(L, -2, "method");
+    return 1;
+}
+
+/* ---- rad.nri ------------------------------------------------------------------------- */
+
+static int l_nri(lua_State *L)
+{
+    static const char *const keys[] = {"data", "time", "event", "a", "b", "at", "cuts", "boot", "seed", "conf", NULL};
+    static const char *const vk[] = {"time", "event", "a", "b"};
+    luaL_checktype(L, 1, LUA_TTABLE);
+    radl_check_keys(L, 1, "rad.nri", keys);
+    if (lua_getfield(L, 1, "at") != LUA_TNUMBER)
+        radl_fail(L, "rad.nri: option at (the time point of the reclassification) must be a number, got %s",
+                  luaL_typename(L, -1));
+    double at = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    double conf = radl_opt_number(L, 1, "conf", 0.95);
+    if (!(conf > 0 && conf < 1))
+        radl_fail(L, "rad.nri: option conf (confidence level) must be between 0 and 1, e.g. 0.95; got %g", conf);
+    lua_Integer boot = radl_opt_integer(L, 1, "boot", 0), seed = radl_opt_integer(L, 1, "seed", 1);
+    if (boot < 0 || boot == 1 || boot > 100000)
+        radl_fail(L, "rad.nri: option boot (bootstrap resamples) must be 0 (none) or 2 to 100000, e.g. 1000; got "
+                     "%lld", (long long)boot);
+    if (seed < 0)
+        radl_fail(L, "rad.nri: option seed must be a non-negative integer, got %lld", (long long)seed);
+    SGuard *g = sguard_push(L);
+    double *v[4], *cuts = NULL;
+    size_t ncut = 0;
+    int ty = lua_getfield(L, 1, "cuts");
+    if (ty == LUA_TTABLE) {
+        ncut = (size_t)lua_rawlen(L, -1);
+        if (ncut == 0)
+            radl_fail(L, "rad.nri: option cuts is empty; give the risk cut points, e.g. {0.1, 0.2}, or leave cuts "
+                         "out for the continuous NRI");
+        cuts = gbuf(L, g, 4, ncut);
+        for (size_t k = 0; k < ncut; k++) {
+            if (lua_rawgeti(L, -1, (lua_Integer)k + 1) != LUA_TNUMBER)
+                radl_fail(L, "rad.nri: cuts[%zu] is %s; cut points are numbers (predicted risks)", k + 1,
+                          luaL_typename(L, -1));
+            cuts[k] = lua_tonumber(L, -1);
+            lua_pop(L, 1);
+        }
+    } else if (ty != LUA_TNIL) {
+        radl_fail(L, "rad.nri: option cuts must be an array of increasing risk cut points, got %s",
+                  luaL_typename(L, -1));
+    }
+    lua_pop(L, 1);
+    size_t n = cc_inputs(L, "rad.nri", vk, 4, g, v);
+    RadNri r;
+    if (rad_nri(v[0], v[1], v[2], v[3], n, at, cuts, ncut, (size_t)boot, (unsigned long)seed, conf, &r) < 0)
+        radl_fail(L, "rad.nri: %s", rad_error_message());
+    lua_newtable(L);
+    set_num(L, "nri", r.nri);
+    set_num(L, "nri_events", r.nri_events);
+    set_num(L, "nri_nonevents", r.nri_nonevents);
+    set_num(L, "se", r.se);
+    set_num(L, "lower", r.lower);
+    set_num(L, "upper", r.upper);
+    set_num(L, "p_event", r.p_event);
+    set_num(L, "p_event_up", r.p_event_up);
+    set_num(L, "p_event_down", r.p_event_down);
+    set_num(L, "at", at);
+    set_num(L, "conf", conf);
+    lua_pushinteger(L, (lua_Integer)r.n);
+    lua_setfield(L, -2, "n");
+    lua_pushinteger(L, (lua_Integer)r.up);
+    lua_setfield(L, -2, "up");
+    lua_pushinteger(L, (lua_Integer)r.down);
+    lua_setfield(L, -2, "down");
+    lua_pushinteger(L, (lua_Integer)r.boot_ok);
+    lua_setfield(L, -2, "boot");
+    lua_pushstring(L, ncut ? "categorical" : "continuous");
+    lua_setfield(L, -2, "type");
     return 1;
 }
 
@@ -804,8 +1047,24 @@ void radl_open_surv(lua_State *L)
          "rad.concordance(t, {time =, event =, score = col or array, tau =}) -> {harrell, harrell_se, uno, uno_se, "
          "comparable, ...}: Harrell's and Uno's C (R concordance, timewt n and n/G2); higher score = higher risk"},
         {"td_auc", l_td_auc,
-         "rad.td_auc(t, {time =, event =, score = col or array, times = {...}}) -> {times, auc, cases, controls}: "
-         "cumulative/dynamic AUC(t) with IPCW (as timeROC); higher score = higher risk"},
+         "rad.td_auc(t, {time =, event =, score = col or array, times = {...}, score2 =, conf = 0.95}) -> {times, "
+         "auc, se, lower, upper, cases, controls}: cumulative/dynamic AUC(t) with IPCW (as timeROC) and its "
+         "influence-function SE and CI (as riskRegression Score, cens.model \"km\"); with score2 also auc2, se2, "
+         "lower2, upper2 and the paired difference delta = AUC2 - AUC1, se_delta, delta_lower, delta_upper, p; "
+         "higher score = higher risk"},
+        {"compare_c", l_compare_c,
+         "rad.compare_c{data = t, time =, event =, a = col or array, b = col or array, conf = 0.95} -> {c_a, se_a, "
+         "lower_a, upper_a, c_b, se_b, lower_b, upper_b, delta, se_delta, lower, upper, p, dxy, dxy_sd, dxy_p, "
+         "a_more, b_more, pairs, n, events, method}: Harrell's C of two risk scores on the same patients with "
+         "U-statistic SEs (Hmisc rcorr.cens: SE = S.D.(Dxy) / 2) and the paired difference delta = C_b - C_a, "
+         "its SE from the same U-statistic, Wald CI and normal p; dxy, dxy_sd, a_more, b_more: Hmisc rcorrp.cens "
+         "(x1 = -a, x2 = -b); higher score = higher risk"},
+        {"nri", l_nri,
+         "rad.nri{data = t, time =, event =, a = col or array, b = col or array, at =, cuts = {...}, boot = 0, seed "
+         "= 1, conf = 0.95} -> {nri, nri_events, nri_nonevents, se, lower, upper, up, down, p_event, p_event_up, "
+         "p_event_down, n, boot, type}: net reclassification improvement of b over a at time at (Pencina 2011, "
+         "Kaplan-Meier form); with cuts (risk cut points) categorical, else continuous (up when b > a); a and b "
+         "on the same scale (predicted risk by at); boot > 0: seeded percentile bootstrap CI and SE"},
         {"brier", l_brier,
          "rad.brier(t, {time =, event =, prob = col or array | model = cox fit, at = t | times = {t1 < ... < tk}}) -> "
          "{brier, at} | {times, brier, ibs, tmax}: IPCW Brier score (Graf 1999) of predicted survival at t; with "

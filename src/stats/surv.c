@@ -629,49 +629,16 @@ static int check_time_point(double t, const char *what)
 int rad_td_auc(const double *time, const double *event, const double *score, size_t n, double t, double *auc,
                size_t *ncases, size_t *ncontrols)
 {
-    RadKm g;
-    size_t nca = 0, nco = 0;
-    *auc = NAN;
-    if (rad_surv_check(time, event, n, "time-dependent AUC") < 0 || check_time_point(t, "time-dependent AUC") < 0)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        if (!isfinite(score[i]))
-            return rad_error_set("time-dependent AUC: the score of subject %zu is %s; scores must be finite", i + 1,
-                                 isnan(score[i]) ? "missing" : "infinite");
-        nca += event[i] == 1 && time[i] <= t;
-        nco += time[i] > t;
-    }
+    /* One definition of the estimator (compare.c), with its weights as R's
+     * timeROC / riskRegression Score. */
+    RadTdAucCompare r;
+    int rc = rad_td_auc_compare(time, event, score, NULL, n, t, 0.95, &r);
+    *auc = rc < 0 ? NAN : r.auc1;
     if (ncases)
-        *ncases = nca;
+        *ncases = r.cases;
     if (ncontrols)
-        *ncontrols = nco;
-    if (nca == 0)
-        return rad_error_set("time-dependent AUC at t = %g: no events at or before t (no cases); choose a later "
-                             "time", t);
-    if (nco == 0)
-        return rad_error_set("time-dependent AUC at t = %g: nobody is followed beyond t (no controls); choose an "
-                             "earlier time", t);
-    if (censoring_km(time, event, n, &g) < 0)
-        return -1;
-    double num = 0, den = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!(event[i] == 1 && time[i] <= t))
-            continue;
-        double G = km_value(&g, time[i], 1);
-        if (!(G > 0))
-            continue;
-        double w = 1 / G, c = 0;
-        for (size_t j = 0; j < n; j++)
-            if (time[j] > t)
-                c += score[i] > score[j] ? 1 : score[i] == score[j] ? 0.5 : 0;
-        num += w * c;
-        den += w * (double)nco;
-    }
-    rad_km_free(&g);
-    if (!(den > 0))
-        return rad_error_set("time-dependent AUC at t = %g: every case has censoring weight 0", t);
-    *auc = num / den;
-    return 0;
+        *ncontrols = r.controls;
+    return rc;
 }
 
 int rad_brier(const double *time, const double *event, const double *prob, size_t n, double t, double *bs)

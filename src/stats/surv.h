@@ -94,7 +94,9 @@ int rad_concordance(const double *time, const double *event, const double *score
  * have an event at or before t (weight 1 / G(T_i-)), controls are still event
  * free after t (weight 1 / G(t), constant); AUC = weighted share of
  * case-control pairs with a higher case score (ties 1/2).  G is the
- * Kaplan-Meier of the censoring distribution.  No case or no control at t is
+ * Kaplan-Meier of the censoring distribution, deaths before censorings at
+ * a tied time (prodlim's reverse KM, as timeROC and riskRegression Score).
+ * Computed by rad_td_auc_compare (compare.c).  No case or no control at t is
  * an error.  *ncases / *ncontrols may be NULL. */
 int rad_td_auc(const double *time, const double *event, const double *score, size_t n, double t, double *auc,
                size_t *ncases, size_t *ncontrols);
@@ -126,5 +128,87 @@ int rad_brier_times(const double *time, const double *event, const double *prob,
 /* Check survival data (shared by the survival functions): n > 0, finite
  * non-negative times, events 0/1.  "what" prefixes the message. */
 int rad_surv_check(const double *time, const double *event, size_t n, const char *what);
+
+/* ---- comparing two scores (compare.c) ------------------------------------------------ */
+
+/* Harrell's C of two risk scores a and b on the same subjects, as Hmisc
+ * (Harrell 2001; the Fortran cidxcn / cidxcp of rcorr.cens and rcorrp.cens,
+ * method 1).  Comparable pairs as rad_concordance (tied event times are not
+ * comparable; a tied score counts 1/2).  The S.D.s are Quade's U-statistic
+ * formula for a ratio of sums over subjects.
+ *   c_a, c_b            Harrell's C (higher score = higher risk)
+ *   sd_dxy_a, sd_dxy_b  S.D. of Somers' Dxy = 2 C - 1 (rcorr.cens "S.D."; SE of C = half)
+ *   dxy, dxy_sd         rcorrp.cens "Dxy" and "S.D.": over comparable pairs, the share
+ *                       where a separates the pair more in the right direction than b
+ *                       (a's score difference exceeds b's) minus the share where b does.
+ *                       Note: it compares raw score differences, so it depends on the
+ *                       scales of a and b, and it is not C_a - C_b.
+ *   a_more, b_more      rcorrp.cens "x1 more concordant" / "x2 more concordant"
+ *   delta, se_delta     C_b - C_a and its SE: the per-pair contributions
+ *                       (Dxy_b - Dxy_a) form the same ratio of U-statistics, so the same
+ *                       formula gives the S.D. of 2 (C_b - C_a); se_delta is half of it.
+ * Confidence intervals at level conf are Wald intervals (estimate -/+ z se; those of
+ * C clipped to [0, 1]); p (of delta) and dxy_p (of rcorrp's Dxy) are two-sided normal
+ * p-values of estimate / se.  O(n^2).  No comparable pair is an error. */
+typedef struct RadCCompare {
+    size_t n, events;
+    double pairs;        /* comparable pairs */
+    double c_a, c_b, sd_dxy_a, sd_dxy_b;
+    double lower_a, upper_a, lower_b, upper_b;
+    double dxy, dxy_sd, dxy_p, a_more, b_more;
+    double delta, se_delta, lower, upper, p;
+} RadCCompare;
+int rad_concordance_compare(const double *time, const double *event, const double *a, const double *b, size_t n,
+                            double conf, RadCCompare *r);
+
+/* AUC(t) of rad_td_auc with its standard error, and with a second score
+ * (s2 != NULL) the paired difference auc2 - auc1 with its SE, as
+ * riskRegression::Score(metrics = "auc", cens.model = "km", conf.int = TRUE,
+ * contrasts = TRUE): the SEs are sd(IF) / sqrt(n) (n - 1 in sd) of the
+ * influence function of the IPCW estimator with a Kaplan-Meier censoring
+ * model (Blanche et al. 2013), the difference's from IF2 - IF1.  CIs at
+ * level conf: AUC -/+ z se clipped to [0, 1], delta -/+ z se_delta; p is the
+ * two-sided normal p of delta / se_delta.  Without s2 the fields of score 2
+ * and of the difference are NaN.  No case or no control is an error. */
+typedef struct RadTdAucCompare {
+    size_t cases, controls;
+    double auc1, se1, lower1, upper1, auc2, se2, lower2, upper2;
+    double delta, se_delta, lower, upper, p;
+} RadTdAucCompare;
+int rad_td_auc_compare(const double *time, const double *event, const double *s1, const double *s2, size_t n,
+                       double t, double conf, RadTdAucCompare *r);
+
+/* The likelihood-ratio test of nested models: chisq = 2 (loglik_big -
+ * loglik_small) on df = the difference in the number of estimated
+ * coefficients (>= 1), p = its chi-square upper tail.  A bigger model that
+ * fits clearly worse (chisq < -1e-6 (1 + |loglik_big|)) is an error: the
+ * models are not nested or a fit did not converge; a smaller negative value
+ * is taken as 0. */
+int rad_lr_test(double loglik_small, double loglik_big, double df, double *chisq, double *p);
+
+/* Net reclassification improvement at time t of predictions b over a
+ * (Pencina, D'Agostino & Steyerberg 2011, Stat Med 30:11, Kaplan-Meier form
+ * for censored data).  A patient moves up when b puts them higher than a:
+ * with cuts (ncut ascending risk cut points, categories [.., c1), [c1, c2),
+ * ..., [ck, ..)) when b's category is higher, without cuts (continuous NRI)
+ * when b > a.  With S(t) the Kaplan-Meier survival of everyone, S_up and
+ * S_down that of those moved up / down, P(up) = n_up / n:
+ *   P(up | event) = (1 - S_up(t)) P(up) / (1 - S(t)),  P(up | no event) = S_up(t) P(up) / S(t),
+ *   nri_events = P(up | event) - P(down | event), nri_nonevents = P(down | no event) - P(up | no event),
+ *   nri = nri_events + nri_nonevents.
+ * a and b must be on the same scale (for cuts: predicted risks of an event by t).
+ * nboot > 0: percentile bootstrap CI at level conf and the bootstrap SE
+ * over nboot resamples of patients (GSL Mersenne twister seeded with seed;
+ * resamples without events by t are skipped, boot_ok counts the rest);
+ * otherwise se, lower, upper are NaN.  t beyond the last follow-up, no event
+ * by t, or every patient failed by t are errors. */
+typedef struct RadNri {
+    size_t n, up, down, categories, boot_ok;
+    double p_event, p_event_up, p_event_down;  /* 1 - S(t) of all, up, down (NaN for an empty group) */
+    double nri_events, nri_nonevents, nri;
+    double se, lower, upper;
+} RadNri;
+int rad_nri(const double *time, const double *event, const double *a, const double *b, size_t n, double t,
+            const double *cuts, size_t ncut, size_t nboot, unsigned long seed, double conf, RadNri *r);
 
 #endif

@@ -139,5 +139,113 @@ B.call("combat apply: a feature column missing", function() cfit:apply(cb:select
 B.call("combat apply: a covariate level not seen at fit time", function()
   cfit:apply(rad.table.new{{"site", {"A"}}, {"sex", {"X"}}, {"f1", {1}}, {"f2", {4}}, {"f3", {1}}}) end,
   "Combat:apply: covariate 'sex' has the level 'X' in row 1, not seen when the harmonisation was fitted (its levels: 'F' and 'M')")
+-- comparing models: rad.compare_c, rad.td_auc (SEs, score2), rad.cox_lrt
+local ct, ce = {1, 2, 3, 4, 5}, {1, 1, 0, 1, 0}
+local s5 = {1, 2, 3, 4, 5}
+B.call("compare_c: scores of different lengths", function()
+  rad.compare_c{time = ct, event = ce, a = s5, b = {1, 2, 3, 4}} end,
+  "rad.compare_c: b has 4 values but time has 5; give one value per patient in each")
+B.call("compare_c: a missing score names the row and the fix", function()
+  rad.compare_c{time = ct, event = ce, a = s5, b = {1, 2, NA, 4, 5}} end,
+  "rad.compare_c: 1 of 5 patients has a missing value in time, event, a or b (the first: b in row 3); both predictions "
+  .. "must be compared on the same patients, so drop those rows first (t:drop_na{...})")
+B.call("compare_c: several missing values are counted", function()
+  rad.compare_c{time = {1, NA, 3, 4, 5}, event = ce, a = s5, b = {1, 2, NA, 4, 5}} end,
+  "2 of 5 patients have a missing value in time, event, a or b (the first: time in row 2)")
+B.call("compare_c: no comparable pairs (no events)", function()
+  rad.compare_c{time = ct, event = {0, 0, 0, 0, 0}, a = s5, b = s5} end,
+  "no comparable pairs (a pair needs an event and a subject known to live longer; there are 0 events in 5 subjects)")
+B.call("compare_c: no comparable pairs (all events at one time)", function()
+  rad.compare_c{time = {1, 1, 1}, event = {1, 1, 1}, a = {1, 2, 3}, b = {3, 2, 1}} end,
+  "no comparable pairs")
+B.call("compare_c: unknown option", function() rad.compare_c{time = ct, event = ce, a = s5, score = s5} end,
+  "rad.compare_c: unknown option 'score' (allowed: data, time, event, a, b, conf)")
+B.call("compare_c: a column name without data", function()
+  rad.compare_c{time = "time", event = ce, a = s5, b = s5} end,
+  "rad.compare_c: time = 'time' names a column, but no table was given; pass data = t or an array of numbers")
+B.call("compare_c: a misspelt score column", function()
+  rad.compare_c{data = d, time = "time", event = "event", a = "age", b = "agge"} end,
+  "rad.compare_c: b: no column 'agge' in the table (did you mean 'age'?)")
+B.call("compare_c: b missing", function() rad.compare_c{time = ct, event = ce, a = s5} end,
+  "rad.compare_c: option b is required")
+B.call("compare_c: conf given in percent", function()
+  rad.compare_c{time = ct, event = ce, a = s5, b = s5, conf = 95} end,
+  "rad.compare_c: option conf (confidence level) must be between 0 and 1, e.g. 0.95; got 95")
+B.call("compare_c: event coded 2", function()
+  rad.compare_c{time = ct, event = {1, 2, 0, 1, 0}, a = s5, b = s5} end,
+  "the event of subject 2 is 2; code events as 1 (event) and 0 (censored)")
+B.call("compare_c: a text value in a score", function()
+  rad.compare_c{time = ct, event = ce, a = {1, 2, "x", 4, 5}, b = s5} end,
+  "rad.compare_c: a[3] is string; give numbers (rad.NA for missing)")
+
+local tt = rad.table.new{{"time", ct}, {"status", ce}, {"s", s5}, {"s2", {1, NA, 3, 4, 5}}}
+B.call("td_auc: no events before the time point", function()
+  rad.td_auc(tt, {time = "time", event = "status", score = "s", times = {0.5}}) end,
+  "rad.td_auc: time-dependent AUC at t = 0.5: no events at or before t (no cases); choose a later time")
+B.call("td_auc: a time point at the end of follow-up", function()
+  rad.td_auc(tt, {time = "time", event = "status", score = "s", times = {4, 5}}) end,
+  "rad.td_auc: time-dependent AUC at t = 5: nobody is followed beyond t (no controls); choose an earlier time")
+B.call("td_auc: a negative time point", function()
+  rad.td_auc(tt, {time = "time", event = "status", score = "s", times = {-1}}) end,
+  "rad.td_auc: times[1] is -1; time points must be finite numbers >= 0 within the follow-up")
+B.call("td_auc: score2 of the wrong length", function()
+  rad.td_auc(tt, {time = "time", event = "status", score = "s", score2 = {1, 2}, times = {3}}) end,
+  "rad.td_auc: the score2 array has 2 values but the table has 5 rows")
+B.call("td_auc: score2 missing in a row", function()
+  rad.td_auc(tt, {time = "time", event = "status", score = "s", score2 = "s2", times = {3}}) end,
+  "rad.td_auc: score2 is missing in row 2; drop such rows first")
+B.call("td_auc: unknown option", function()
+  rad.td_auc(tt, {time = "time", event = "status", score = "s", score_2 = "s2", times = {3}}) end,
+  "rad.td_auc: unknown option 'score_2' (allowed: time, event, score, times, score2, conf)")
+B.call("td_auc: no time points", function()
+  rad.td_auc(tt, {time = "time", event = "status", score = "s", times = {}}) end,
+  "rad.td_auc: option times is empty; give at least one time point")
+
+local ld = rad.table.new{{"time", {5, 8, 2, 9, 4, 7, 3, 6}}, {"event", {1, 0, 1, 1, 0, 1, 1, 0}},
+  {"age", {50, 61, 47, 70, 55, 66, 58, 62}}, {"x", {1, 0, 1, 1, 0, 1, NA, 0}}, {"z", {3, 1, 2, 5, 4, 1, 2, 2}}}
+local ld2 = rad.table.new{{"time", {5, 8, 2, 9, 4, 7, 3, 16}}, {"event", {1, 0, 1, 1, 0, 1, 1, 0}},
+  {"age", {50, 61, 47, 70, 55, 66, 58, 62}}, {"z", {3, 1, 2, 5, 4, 1, 2, 2}}}
+rad.quiet(true)
+local l_age = rad.cox(ld, {time = "time", event = "event", x = {"age"}})
+local l_agex = rad.cox(ld, {time = "time", event = "event", x = {"age", "x"}})
+local l_agez = rad.cox(ld, {time = "time", event = "event", x = {"age", "z"}})
+local l_z = rad.cox(ld, {time = "time", event = "event", x = {"z"}})
+local l2_agez = rad.cox(ld2, {time = "time", event = "event", x = {"age", "z"}})
+rad.quiet(false)
+B.call("cox_lrt: the big model dropped rows with a missing covariate", function() rad.cox_lrt(l_age, l_agex) end,
+  "rad.cox_lrt: the fits are on different data: the small model used 8 rows with 5 events, the big one 7 rows "
+  .. "with 4 events (rows with a missing covariate are dropped); fit both on the same rows")
+B.call("cox_lrt: same size, different times", function() rad.cox_lrt(l_age, l2_agez) end,
+  "rad.cox_lrt: the fits are on different data: the same number of rows and events but different times or events")
+B.call("cox_lrt: models given the wrong way round", function() rad.cox_lrt(l_agez, l_age) end,
+  "rad.cox_lrt: the models are not nested: term 'z' of the small model (argument 1) is not in the big model "
+  .. "(argument 2); the test compares a model with one that adds terms to it (give the smaller model first)")
+B.call("cox_lrt: models that are not nested", function() rad.cox_lrt(l_age, l_z) end,
+  "rad.cox_lrt: the models are not nested: term 'age' of the small model (argument 1) is not in the big model")
+B.call("cox_lrt: a model against itself", function() rad.cox_lrt(l_age, l_age) end,
+  "rad.cox_lrt: the big model estimates 1 coefficient(s) and the small one 1; the big model must add at least one "
+  .. "estimated term")
+B.call("cox_lrt: not a fit", function() rad.cox_lrt(l_age, {loglik = -3}) end,
+  "rad.cox_lrt: argument 2 (big model) must be a Cox fit from rad.cox, got table")
+
+B.call("nri: a time point beyond the follow-up", function()
+  rad.nri{time = ct, event = ce, a = s5, b = {2, 1, 3, 5, 4}, at = 30} end,
+  "rad.nri: NRI at t = 30: t is beyond the last follow-up time (5), where the Kaplan-Meier estimate is not defined; "
+  .. "choose a time within the follow-up")
+B.call("nri: no event before the time point", function()
+  rad.nri{time = ct, event = ce, a = s5, b = {2, 1, 3, 5, 4}, at = 0.5} end,
+  "rad.nri: NRI at t = 0.5: no events at or before t (the Kaplan-Meier risk is 0); choose a later time")
+B.call("nri: no time point", function() rad.nri{time = ct, event = ce, a = s5, b = s5} end,
+  "rad.nri: option at (the time point of the reclassification) must be a number, got nil")
+B.call("nri: cut points out of order", function()
+  rad.nri{time = ct, event = ce, a = s5, b = s5, at = 3, cuts = {0.5, 0.2}} end,
+  "the risk cut points must be finite and strictly increasing (cut point 2 is 0.2)")
+B.call("nri: a missing prediction", function()
+  rad.nri{time = ct, event = ce, a = s5, b = {1, NA, 3, 4, 5}, at = 3} end,
+  "rad.nri: 1 of 5 patients has a missing value in time, event, a or b (the first: b in row 2)")
+B.call("nri: one bootstrap resample", function() rad.nri{time = ct, event = ce, a = s5, b = s5, at = 3, boot = 1} end,
+  "rad.nri: option boot (bootstrap resamples) must be 0 (none) or 2 to 100000, e.g. 1000; got 1")
+B.call("nri: unknown option", function() rad.nri{time = ct, event = ce, a = s5, b = s5, t = 3} end,
+  "rad.nri: unknown option 't' (allowed: data, time, event, a, b, at, cuts, boot, seed, conf)")
 
 B.done()

@@ -262,6 +262,32 @@ static void test_ibs_censored(void)
            "bs[j] is rad_brier at times[j]");
 }
 
+/* rad_concordance_compare on the 5-patient case worked by hand in
+ * tests/lua/compare_models.lua, and rad_lr_test. */
+static void test_compare(void)
+{
+    const double t[] = {1, 2, 3, 4, 5}, e[] = {1, 1, 0, 1, 0}, a[] = {3, 1, 2, 2, 0}, b[] = {2, 3, 1, 2, 1};
+    RadCCompare r;
+    tap_ok(rad_concordance_compare(t, e, a, b, 5, 0.95, &r) == 0, "compare: 5 patients");
+    tap_near(r.pairs, 8, 0, "compare: 8 comparable pairs");
+    tap_near(r.c_a, 0.75, 1e-15, "compare: C_a = 6/8");
+    tap_near(r.c_b, 0.8125, 1e-15, "compare: C_b = 6.5/8");
+    tap_near(r.sd_dxy_a, sqrt(46) / 16, 1e-15, "compare: S.D.(Dxy_a) = sqrt(46)/16");
+    tap_near(r.se_delta, sqrt(4632) / 256, 1e-15, "compare: SE(C_b - C_a) = sqrt(4632)/256");
+    tap_near(r.dxy, 0.125, 1e-15, "compare: rcorrp Dxy = 1/8");
+    tap_near(r.dxy_sd, 2 * sqrt(3800) / 256, 1e-15, "compare: rcorrp S.D. = 2 sqrt(3800)/256");
+    const double none[] = {0, 0, 0, 0, 0};
+    tap_ok(rad_concordance_compare(t, none, a, b, 5, 0.95, &r) < 0 &&
+               strstr(rad_error_message(), "no comparable pairs") != NULL,
+           "compare: no events -> no comparable pairs");
+    double x, p;
+    tap_ok(rad_lr_test(-10, -8, 1, &x, &p) == 0, "lr test");
+    tap_near(x, 4, 0, "lr test: chisq = 2 (-8 - -10) = 4");
+    tap_near(p, 0.04550026389635847, 1e-15, "lr test: p = P(chi2_1 > 4) = 0.0455002638964 (R pchisq)");
+    tap_ok(rad_lr_test(-8, -10, 1, &x, &p) < 0 && strstr(rad_error_message(), "fits worse") != NULL,
+           "lr test: a bigger model that fits worse is refused");
+}
+
 int main(void)
 {
     test_km();
@@ -270,5 +296,6 @@ int main(void)
     test_td();
     test_ibs_uncensored();
     test_ibs_censored();
+    test_compare();
     return tap_done();
 }
