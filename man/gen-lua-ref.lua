@@ -28,6 +28,8 @@ local groups = {
   {"doc.", "MODULE rad.doc (help texts of stdlib modules)"},
   {"shard.", "MODULE rad.shard (cohort shards, merge and Slurm scripts; local shard = require \"rad.shard\")"},
   {"robust.", "MODULE rad.robust (local robust = require \"rad.robust\")"},
+  {"study.", "MODULE rad.study (study scripts: rad.study{...}; man radlab-study(7))"},
+  {"Study:", "STUDY METHODS (s = rad.study{...})"},
   {"Figure:", "FIGURE METHODS", [[
 Every \fBrad.plot\fR function (see MODULE FUNCTIONS) returns a \fBFigure\fR: a
 description of the picture in millimetres that is drawn only when saved, so

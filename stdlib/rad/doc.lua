@@ -1,7 +1,8 @@
 -- radlab: help texts for the Lua stdlib modules.  SPDX-License-Identifier: GPL-3.0-or-later
 --
 -- A module documents each public function with a "--- name(args) -> result:
--- what" comment on the line just above `function module.name(`, and ends
+-- what" comment on the line just above `function module.name(` (or a method
+-- `function Class:name(`, registered as "Class:name"), and ends
 -- with `require("rad.doc").register(module, "module")`.  The comment becomes
 -- the function's help(), and man/gen-lua-ref.lua puts it in radlab-lua(7): one
 -- text, written once, next to the code.
@@ -21,9 +22,9 @@ function M.register(mod, modname, localname)
     if text then
       pending = text
     else
-      local name = line:match("^function " .. (localname or modname) .. "%.([%w_]+)%s*%(")
+      local sep, name = line:match("^function " .. (localname or modname) .. "([%.:])([%w_]+)%s*%(")
       if name and pending and type(mod[name]) == "function" then
-        rad.document(mod[name], modname .. "." .. name, pending)
+        rad.document(mod[name], modname .. sep .. name, pending)
       end
       pending = nil
     end
@@ -33,7 +34,7 @@ function M.register(mod, modname, localname)
 end
 
 -- the modules whose functions the manual lists (man/gen-lua-ref.lua)
-M.modules = {"cohort", "select", "describe", "rng", "validate", "demo", "pretty", "test", "doc", "shard", "robust"}
+M.modules = {"cohort", "select", "describe", "rng", "validate", "demo", "pretty", "test", "doc", "shard", "robust", "study"}
 
 return (M.register(M, "doc", "M"))
 

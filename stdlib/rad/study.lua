@@ -46,6 +46,7 @@ local KEYS = {
   name = "string: the study's name (titles, file names)",
   cohort = "path of the manifest CSV (id, image, mask, clinical columns) or a Table",
   clinical_table = "optional path or Table of clinical data joined to the manifest by id",
+  derive = "optional function(t) -> t adding derived clinical columns (e.g. age >= 18 months) after loading",
   id = "the id column (default \"id\")",
   outcome = "{time =, event =, unit =} for survival, or {binary = col, positive = value}",
   clinical = "list of clinical covariates of the clinical and combined models",
@@ -226,6 +227,10 @@ function Study:load()
       if type(c) == "string" then c = rad.read_csv(c, {types = {[idc] = "string"}}) end
       m = m:join(c, idc)
     end
+    if spec.derive then
+      if type(spec.derive) ~= "function" then fail("derive must be a function(t) -> t") end
+      m = spec.derive(m)
+    end
     -- the outcome, checked
     local o = spec.outcome
     local need = self.survival and {o.time, o.event} or {o.binary}
@@ -270,7 +275,15 @@ function Study:extract()
     end
     if #keep == 0 then fail("extraction failed for every case (first: %s: %s)", tostring(ids[1]), tostring(err[1])) end
     local feats = t:rows(keep)
-    self.feature_names = feature_cols(feats)
+    -- a feature undefined for some ROI (NA) cannot enter the models: left out, counted
+    local all, defined = feature_cols(feats), {}
+    for _, f in ipairs(all) do
+      local ok = true
+      for _, v in ipairs(feats:col(f)) do if isna(v) then ok = false; break end end
+      if ok then defined[#defined + 1] = f end
+    end
+    self.n_features, self.n_undefined = #all, #all - #defined
+    self.feature_names = defined
     -- features beside the clinical columns, rows in manifest order
     local data = self.cohort:rows(keep)
     for _, f in ipairs(self.feature_names) do data:add(f, feats:col(f)) end
@@ -293,8 +306,8 @@ function Study:split()
     self.train, self.test = cohort_mod.split_by(self.data, sp.by, {test = sp.test})
     local v = type(sp.test) == "table" and table.concat(sp.test, "+") or tostring(sp.test)
     self.split_name = "test_" .. v
-    self.split_text = string.format("external validation: training on %s other than %s, testing on %s = %s",
-      sp.by, v, sp.by, v)
+    self.split_text = string.format("%s for external validation (training on the other values of %s)",
+      sp.by .. " " .. v, sp.by)
   else
     local strata = sp.strata or (self.survival and o.event or o.binary)
     self.train, self.test = cohort_mod.split(self.data, {test = sp.test or 0.3, strata = strata, seed = sp.seed or self.seed})
@@ -370,7 +383,7 @@ function Study:harmonise()
 end
 
 -- Selection with a survival outcome, on the training set only.
---- Study:select() -> Study: variance, redundancy (survival-aware), univariate Cox (BH) and lasso-Cox with CV on the training set; s.selected = {features, coef}, s.trace = features kept after each step
+--- Study:select() -> Study: the selection pipeline on the training set (variance, survival-aware redundancy, univariate Cox with BH, lasso-Cox with CV; optional stability selection); s.selected = {features, coef}, s.trace = features kept after each step
 function Study:select()
   if self.selected then return self end
   self:harmonise()
@@ -378,64 +391,59 @@ function Study:select()
     local sel = self.spec.selection or {}
     local o = self.spec.outcome
     local select = require "rad.select"
-    local train = self.train
-    self.trace = self.trace or {}
-    local cols = self.candidates
-    local function note(step, kept)
-      self.trace[#self.trace + 1] = {step = step, kept = #kept, from = #cols}
-      if #kept == 0 then
-        fail("selection: the %s step keeps no feature (of %d); relax it (selection.%s) or check the features", step, #cols, step)
-      end
-      cols = kept
-    end
-    if sel.variance ~= false then note("variance", (select.variance(train, cols, {min = 0}))) end
-    local surv = {time = o.time, event = o.event}
+    local steps = {time = o.time, event = o.event, cols = self.candidates}
+    if sel.variance ~= false then steps[#steps + 1] = select.variance{min = 0} end
     if sel.redundancy ~= false then
-      note("redundancy", (select.redundancy(train, cols, {threshold = sel.redundancy or 0.9, method = "spearman",
-        time = o.time, event = o.event})))
+      steps[#steps + 1] = select.redundancy{threshold = sel.redundancy or 0.9, method = "spearman", by = "cox_z"}
     end
     if sel.univariate ~= false then
-      local u = sel.univariate or {}
-      note("univariate", (select.univariate(train, cols, {time = o.time, event = o.event, p = u.alpha or 0.05,
-        adjust = u.adjust or "BH", top = u.top})))
+      local u = type(sel.univariate) == "table" and sel.univariate or {}
+      steps[#steps + 1] = select.univariate{test = "cox_wald", alpha = u.alpha or 0.05, adjust = u.adjust or "BH", top = u.top}
     end
     local l = sel.lasso or {}
-    local cv = rad.coxnet_cv(train, {time = o.time, event = o.event, x = cols, alpha = l.alpha or 1,
-      folds = l.folds or 10, seed = self.seed})
-    local k = (l.lambda or "1se") == "min" and cv.index_min or cv.index_1se
-    local beta = cv.fit:coef(k)
+    local lasso = select.lasso_cox{alpha = l.alpha or 1, lambda = l.lambda or "1se", folds = l.folds or 10, seed = self.seed}
+    if sel.stability then
+      local st = type(sel.stability) == "table" and sel.stability or {}
+      steps[#steps + 1] = select.stability{step = lasso, B = st.B or 50, threshold = st.threshold or 0.6, seed = self.seed}
+      steps[#steps + 1] = select.lasso_cox{alpha = l.alpha or 1, lambda = l.lambda or "1se", folds = l.folds or 10, seed = self.seed}
+    else
+      steps[#steps + 1] = lasso
+    end
+    local ok, fitted = pcall(function() return select.pipeline(steps):fit(self.train) end)
+    if not ok then fail("selection: %s", tostring(fitted):gsub("^.-:%d+: ", "")) end
+    self.pipeline = fitted
+    self.trace = self.trace or {}
+    for _, tr in ipairs(fitted.trace) do
+      self.trace[#self.trace + 1] = {step = tr.step, kept = tr.kept, method = tr.method}
+    end
+    local last = fitted.selection[#fitted.selection]
+    local coefs = last.coefficients
     local kept, coef = {}, {}
-    for _, c in ipairs(cols) do
-      if beta[c] and beta[c] ~= 0 then kept[#kept + 1] = c; coef[#coef + 1] = beta[c] end
-    end
-    if #kept == 0 and (l.lambda or "1se") == "1se" then
-      -- lambda_1se keeps nothing: say so, then take lambda_min
-      self.notes[#self.notes + 1] = "lasso-Cox at lambda_1se kept no feature; lambda_min was used"
-      k = cv.index_min
-      beta = cv.fit:coef(k)
-      for _, c in ipairs(cols) do
-        if beta[c] and beta[c] ~= 0 then kept[#kept + 1] = c; coef[#coef + 1] = beta[c] end
-      end
-    end
-    note("lasso", kept)
-    self.lasso = {cv = cv, index = k, lambda = cv.lambda[k], sd = surv}
+    for i = 1, coefs:nrow() do kept[i], coef[i] = coefs:get(i, "feature"), coefs:get(i, "coef") end
+    self.lasso = {cv = last.cv, lambda = last.lambda, rule = l.lambda or "1se"}
     self.selected = {features = kept, coef = coef}
     local t = rad.table.new{{"feature", kept}, {"coef", coef}}
     t:write_csv(self.dir .. "/selected.csv")
-    say(self, "selection: %s", (function()
-      local parts = {}
-      for _, tr in ipairs(self.trace) do parts[#parts + 1] = tr.step .. " " .. tr.kept end
-      return table.concat(parts, " -> ")
-    end)())
+    local parts = {tostring(#self.feature_names) .. " features"}
+    for _, tr in ipairs(self.trace) do parts[#parts + 1] = tr.step .. " " .. tr.kept end
+    say(self, "selection: %s", table.concat(parts, " -> "))
     return self
   end) or self
 end
 
 -- ---- models ---------------------------------------------------------------------------------
 
--- The radiomics score of every row: the lasso linear predictor.
+-- The radiomics score of every row: the lasso linear predictor, the sum of
+-- coefficient x feature over the selected features (original units).
 local function add_score(s, t)
-  local sc = s.lasso.cv.fit:predict(t, s.lasso.index)
+  local sc = {}
+  local cols = {}
+  for j, f in ipairs(s.selected.features) do cols[j] = t:col(f) end
+  for i = 1, t:nrow() do
+    local v = 0
+    for j, c in ipairs(cols) do v = v + s.selected.coef[j] * c[i] end
+    sc[i] = v
+  end
   local u = t:copy()
   u:add("rad_score", sc)
   return u
@@ -449,7 +457,14 @@ function Study:fit()
     local o = self.spec.outcome
     self.train, self.test = add_score(self, self.train), add_score(self, self.test)
     local clin = self.spec.clinical or {}
-    local opts = function(x) return {time = o.time, event = o.event, x = x, ref = self.spec.ref} end
+    local opts = function(x)
+      local ref
+      for _, c in ipairs(x) do
+        if self.spec.ref and self.spec.ref[c] ~= nil then ref = ref or {}; ref[c] = self.spec.ref[c] end
+      end
+      return {time = o.time, event = o.event, x = x, ref = ref}
+    end
+    self.model_opts = opts
     local m = {}
     m.order = {}
     if #clin > 0 then m.clinical = rad.cox(self.train, opts(clin)); m.order[#m.order + 1] = "clinical" end
@@ -545,7 +560,7 @@ function Study:validate()
         local x = m[name].x
         local ok, bo = pcall(validate.bootstrap_optimism, self.train, {time = o.time, event = o.event, B = B,
           seed = self.seed, slope = false,
-          fit = function(d) return rad.cox(d, {time = o.time, event = o.event, x = x, ref = self.spec.ref}) end,
+          fit = function(d) return rad.cox(d, self.model_opts(x)) end,
           score = function(fit, d) return fit:predict(d, {type = "lp"}) end})
         if ok then put(name, "train", "harrell_c_corrected", bo.corrected, NA, NA, NA)
         else self.notes[#self.notes + 1] = "bootstrap optimism of " .. name .. ": " .. tostring(bo) end
@@ -570,4 +585,271 @@ function Study:metric(model, split, metric)
   end
 end
 
-return study
+-- ---- the report -----------------------------------------------------------------------------
+
+local function save(s, fig, name)
+  local path = s.dir .. "/" .. name
+  fig:save(path .. ".png", {dpi = 150, reproducible = true, source = "rad.study " .. s.spec.name})
+  s.figures[#s.figures + 1] = name .. ".png"
+  return fig
+end
+
+-- Each model's predicted survival at `at` for the rows of t.
+local function surv_at(fit, t, at)
+  local sv = fit:predict(t, {type = "survival", times = {at}})
+  local out = {}
+  for i = 1, #sv do out[i] = sv[i][1] end
+  return out
+end
+
+local function draw_figures(s)
+  local o = s.spec.outcome
+  local v = s.spec.validation or {}
+  local times = v.times or {}
+  local at = v.at or times[1]
+  local m = s.models
+  local main = m.combined and "combined" or "radiomics"
+  local fit = m[main]
+  local figs = {}
+  -- Kaplan-Meier by risk group, training cut-off applied to both sets
+  for _, sp in ipairs{{"train", s.train}, {s.split_name, s.test}} do
+    local t = sp[2]:select{o.time, o.event}
+    local g = validate.assign(fit:predict(sp[2], {type = "lp"}), s.cutoffs[main])
+    t:add("risk", g)
+    figs["km_" .. sp[1]] = save(s, rad.plot.km(t, {time = o.time, event = o.event, group = "risk",
+      risk_table = true, pvalue = true}):title(string.format("%s risk groups, %s (n = %d)", main, sp[1], t:nrow())),
+      "km_" .. sp[1])
+  end
+  if #times > 0 then
+    figs.td_roc = save(s, rad.plot.td_roc(s.test, {time = o.time, event = o.event, score = s.scores[s.split_name][main],
+      at = times, unit = o.unit or "months", boot = 0}):title("Time-dependent ROC, " .. main .. " model, " .. s.split_name),
+      "td_roc")
+  end
+  if at then
+    local ok, cal = pcall(validate.calibration, s.test:select{o.time, o.event},
+      {time = o.time, event = o.event, prob = surv_at(fit, s.test, at), at = at, groups = v.groups or 4})
+    if ok then
+      figs.calibration = save(s, rad.plot.calibration(cal):title(string.format("Calibration at %g %s, %s", at,
+        o.unit or "", s.split_name)), "calibration")
+    else s.notes[#s.notes + 1] = "calibration plot: " .. tostring(cal) end
+    local curves, labels = {}, {}
+    for _, name in ipairs(m.order) do
+      local sv = surv_at(m[name], s.test, at)
+      local risk = {}
+      for i, x in ipairs(sv) do risk[i] = 1 - x end
+      local okd, d = pcall(validate.dca, s.test:select{o.time, o.event}, {time = o.time, event = o.event, risk = risk, at = at})
+      if okd then curves[#curves + 1] = d; labels[#labels + 1] = name end
+    end
+    if #curves > 0 then
+      figs.dca = save(s, rad.plot.dca(curves, {labels = labels}):title(string.format("Decision curves at %g %s, %s",
+        at, o.unit or "", s.split_name)), "dca")
+    end
+    local okn, nomo = pcall(rad.plot.nomogram, fit, {at = at, data = s.train})
+    if okn then figs.nomogram = save(s, nomo, "nomogram")
+    else s.notes[#s.notes + 1] = "nomogram: " .. tostring(nomo) end
+  end
+  figs.forest = save(s, rad.plot.forest(fit):title("Hazard ratios, " .. main .. " model (training set)"), "forest")
+  figs.lasso = save(s, rad.plot.lasso(s.lasso.cv.fit, s.lasso.cv):title("Lasso-Cox path and 10-fold CV"), "lasso")
+  -- an example case: the first training patient's tumour
+  local okc, ex = pcall(function()
+    local r = s.train:row(1)
+    local img, mask = rad.read(r.image), rad.read_mask(r.mask)
+    return rad.plot.montage(img, mask, {count = 6, columns = 3, window = {40, 400}})
+  end)
+  if okc then figs.slices = save(s, ex:title("Example: " .. tostring(s.train:get(1, s.id))), "example_slices") end
+  -- pages: a one-page summary and a second page
+  local function page(list, title, name)
+    local f = {}
+    for _, k in ipairs(list) do if figs[k] then f[#f + 1] = figs[k] end end
+    if #f == 0 then return end
+    local pg = rad.plot.page{figures = f, columns = 2, title = title}
+    save(s, pg, name)
+    pg:save(s.dir .. "/" .. name .. ".pdf", {reproducible = true})
+  end
+  page({"km_" .. s.split_name, "td_roc", "calibration", "forest"}, s.spec.name .. ": summary", "summary")
+  page({"km_train", "dca", "lasso", "nomogram"}, s.spec.name .. ": models", "report_2")
+end
+
+--- Study:report() -> Study: the report folder: features.csv, selected.csv, metrics.csv, cohort.csv (patients by split), figures (PNG), summary.png/pdf, manifest.json, methods.md
+function Study:report()
+  self:validate()
+  return timed(self, "report", function()
+    self.figures = {}
+    local o = self.spec.outcome
+    -- patients by split
+    local both = self.data:copy()
+    local in_test = {}
+    for _, id in ipairs(self.test:col(self.id)) do in_test[id] = true end
+    local sp = {}
+    for i, id in ipairs(both:col(self.id)) do sp[i] = in_test[id] and self.split_name or "train" end
+    both:add("set", sp)
+    local vars = {o.time, o.event}
+    for _, c in ipairs(self.spec.clinical or {}) do vars[#vars + 1] = c end
+    local okd, tab = pcall(require("rad.describe").by_group, both, {by = "set", vars = vars})
+    if okd then tab:write_csv(self.dir .. "/cohort.csv"); self.cohort_table = tab
+    else self.notes[#self.notes + 1] = "cohort table: " .. tostring(tab) end
+    draw_figures(self)
+    self:write_manifest()
+    self:write_methods()
+    return self
+  end) or self
+end
+
+-- ---- manifest and methods -------------------------------------------------------------------
+
+local function model_entry(fit)
+  local e = {terms = {}, n = fit.n, events = fit.nevent}
+  for _, term in ipairs(fit.terms) do
+    e.terms[#e.terms + 1] = {term = term, coef = fit.coef[term], se = fit.se[term], hr = fit.hr[term],
+      p = fit.p[term]}
+  end
+  return e
+end
+
+--- Study:write_manifest() -> path: manifest.json: radlab version, settings and digest, seeds, input digests, excluded cases, split, selection trace, selected features with coefficients, models, metrics (no times or dates: two runs give the same bytes)
+function Study:write_manifest()
+  local man = {radlab = rad.version, study = self.spec.name, seed = self.seed}
+  man.settings = self.settings
+  man.settings_digest = self.settings_digest
+  if self.settings_file then man.settings_file = self.settings_file end
+  local inputs = {}
+  if self.manifest_path then inputs.manifest = {path = self.manifest_path, sha256 = rad.file_digest(self.manifest_path)} end
+  local files = {}
+  for i = 1, self.cohort:nrow() do
+    local r = self.cohort:row(i)
+    files[#files + 1] = {id = tostring(r[self.id]), image = rad.file_digest(r.image), mask = rad.file_digest(r.mask)}
+  end
+  inputs.cases = files
+  man.inputs = inputs
+  man.extraction = {cases = self.extraction.cases, ok = self.extraction.ok, failed = self.extraction.failed,
+    features = self.n_features, undefined_features_left_out = self.n_undefined,
+    excluded = #self.excluded > 0 and self.excluded or setmetatable({}, rad.json.array)}
+  man.split = {text = self.split_text, train = self.train:nrow(), test = self.test:nrow(), name = self.split_name}
+  man.selection = {trace = self.trace, features = self.selected.features, coef = self.selected.coef,
+    lambda = self.lasso.lambda, rule = self.lasso.rule}
+  man.models = {}
+  for _, name in ipairs(self.models.order) do man.models[name] = model_entry(self.models[name]) end
+  local mt = {}
+  local cols = self.metrics:names()
+  for i = 1, self.metrics:nrow() do
+    local r = {}
+    for _, c in ipairs(cols) do r[c] = self.metrics:get(i, c) end
+    mt[i] = r
+  end
+  man.metrics = mt
+  man.notes = #self.notes > 0 and self.notes or setmetatable({}, rad.json.array)
+  man.figures = self.figures
+  local path = self.dir .. "/manifest.json"
+  rad.json.write(path, man)
+  return path
+end
+
+local FAMILY_NAMES = {morph = "morphology", loc = "local intensity", stat = "intensity statistics",
+  ih = "intensity histogram", ivh = "intensity-volume histogram", cm = "grey-level co-occurrence (GLCM)",
+  rlm = "grey-level run length (GLRLM)", szm = "grey-level size zone (GLSZM)", dzm = "grey-level distance zone (GLDZM)",
+  ngt = "neighbourhood grey tone difference (NGTDM)", ngl = "neighbouring grey level dependence (NGLDM)"}
+
+--- Study:methods() -> string: the methods section written from what ran (software, preprocessing, features, robustness, harmonisation, selection with the numbers kept, models, validation design)
+function Study:methods()
+  self:validate()
+  local st = rad.settings.check(self.settings)
+  local o = self.spec.outcome
+  local p = {}
+  local function add(fmt_, ...) p[#p + 1] = string.format(fmt_, ...) end
+  add("Radiomic features were extracted with radlab %s (settings digest %s), which implements the feature " ..
+    "definitions of the Image Biomarker Standardisation Initiative (IBSI).", rad.version, self.settings_digest:sub(1, 12))
+  local pre = {}
+  if st.resample and st.resample.spacing then
+    local sp = st.resample.spacing
+    pre[#pre + 1] = string.format("images were resampled to %s mm voxels (%s interpolation)",
+      table.concat(sp, " x "), st.resample.interpolator or "linear")
+  end
+  if st.resegment and st.resegment.range then
+    pre[#pre + 1] = string.format("the ROI was re-segmented to [%g, %g]", st.resegment.range[1], st.resegment.range[2])
+  end
+  local d = st.discretise or {}
+  if d.method == "fbs" then pre[#pre + 1] = string.format("intensities were discretised with a fixed bin size of %g", d.width)
+  else pre[#pre + 1] = string.format("intensities were discretised into %d fixed bins", d.bins or 32) end
+  add("Before extraction, %s.", table.concat(pre, "; "))
+  local fams = {}
+  for _, f in ipairs(st.families or {"morph", "loc", "stat", "ih", "ivh", "cm", "rlm", "szm", "dzm", "ngt", "ngl"}) do
+    fams[#fams + 1] = FAMILY_NAMES[f] or f
+  end
+  add("%d features were computed per tumour (%s)%s.", self.n_features, table.concat(fams, ", "),
+    self.n_undefined > 0 and string.format("; %d undefined for some tumours were left out", self.n_undefined) or "")
+  add("Of %d patients, %d were analysed%s.", self.extraction.cases, self.extraction.ok,
+    #self.excluded > 0 and string.format(" (%d left out because extraction failed)", #self.excluded) or "")
+  add("The cohort was split (%s): %d patients for training and %d for testing.", self.split_text,
+    self.train:nrow(), self.test:nrow())
+  if self.spec.robustness then
+    local r = self.spec.robustness
+    add("Feature robustness was assessed by image perturbation (additive noise at the image's own noise level, " ..
+      "small rotations and translations, and changes of the ROI volume) of training cases; features with an " ..
+      "ICC(2,1) below %g were excluded (%d of %d kept).", r.threshold or 0.75, #self.candidates, #self.feature_names)
+  end
+  if self.spec.harmonise then
+    add("Features were harmonised across %s with ComBat (%s empirical Bayes; Johnson et al. 2007) " ..
+      "fitted without the outcome.", self.spec.harmonise.batch,
+      self.spec.harmonise.parametric == false and "non-parametric" or "parametric")
+  end
+  local steps = {}
+  for _, tr in ipairs(self.trace) do
+    if tr.step ~= "robustness" then steps[#steps + 1] = string.format("%s (%d kept)", tr.method or tr.step, tr.kept) end
+  end
+  add("On the training set only, features were selected in turn by %s. The radiomics score is the lasso-Cox " ..
+    "linear predictor at lambda_%s (%d features).", table.concat(steps, ", then "), self.lasso.rule, #self.selected.features)
+  local clin = self.spec.clinical or {}
+  if #clin > 0 then
+    add("Three Cox proportional-hazards models (Efron ties) were fitted on the training set: clinical (%s), " ..
+      "radiomics (the score alone) and combined (clinical variables and the score).", table.concat(clin, ", "))
+  end
+  local v = self.spec.validation or {}
+  add("Discrimination was measured by Harrell's and Uno's C with 95 %% confidence intervals, the paired " ..
+    "difference in C from the clinical model by the U-statistic method (as Hmisc's rcorrp.cens)%s; " ..
+    "calibration by the calibration slope%s; on the training set the optimism-corrected C was estimated with " ..
+    "%d bootstrap resamples (Harrell).  Risk groups were formed at the training median of each score and " ..
+    "compared with the log-rank test.  All random steps used seed %d.",
+    (v.times and #v.times > 0) and (", and time-dependent AUC (IPCW, cumulative/dynamic) at " .. table.concat(v.times, " and ") .. " " .. (o.unit or "")) or "",
+    v.at and string.format(" and calibration plots at %g %s", v.at, o.unit or "") or "",
+    v.boot == nil and 200 or v.boot, self.seed)
+  return table.concat(p, " ")
+end
+
+function Study:write_methods()
+  write_text(self.dir .. "/methods.md", "# Methods (generated by radlab " .. rad.version .. ")\n\n" ..
+    self:methods() .. "\n")
+end
+
+-- ---- run and print -------------------------------------------------------------------------
+
+--- Study:run() -> Study: every step in order, then the report; prints the C-index with 95 % CI of each model on both sets and the difference from the clinical model
+function Study:run()
+  self:report()
+  if not self.spec.quiet then print(self:summary()) end
+  return self
+end
+
+--- Study:summary() -> string: C-index (95 % CI) per model and set, delta C vs clinical with p, and the time per step
+function Study:summary()
+  local lines = {string.format("%s: %d patients (%d training, %d %s)", self.spec.name, self.data:nrow(),
+    self.train:nrow(), self.test:nrow(), self.split_name)}
+  lines[#lines + 1] = string.format("%-10s %-12s %-22s %-22s", "model", "set", "Harrell C (95% CI)", "delta C vs clinical (p)")
+  for _, sp in ipairs{"train", self.split_name} do
+    for _, name in ipairs(self.models.order) do
+      local c = self:metric(name, sp, "harrell_c")
+      local d = self:metric(name, sp, "delta_c")
+      lines[#lines + 1] = string.format("%-10s %-12s %s (%s-%s)        %s", name, sp, fmt(c.estimate), fmt(c.lower),
+        fmt(c.upper), d and string.format("%+.3f (%s-%s), p %s", d.estimate, fmt(d.lower), fmt(d.upper), pfmt(d.p)) or "")
+    end
+  end
+  local tm = {}
+  for _, t in ipairs(self.timing) do tm[#tm + 1] = string.format("%s %.1f s", t.step, t.seconds) end
+  lines[#lines + 1] = "time: " .. table.concat(tm, ", ")
+  lines[#lines + 1] = "report: " .. self.dir
+  return table.concat(lines, "\n")
+end
+
+Study.__tostring = function(s) return "Study(" .. s.spec.name .. ")" end
+
+require("rad.doc").register(Study, "Study", "Study")
+return (require("rad.doc").register(study, "study")) -- not a tail call: register reads this file
