@@ -398,7 +398,8 @@ function Study:select()
     end
     if sel.univariate ~= false then
       local u = type(sel.univariate) == "table" and sel.univariate or {}
-      steps[#steps + 1] = select.univariate{test = "cox_wald", alpha = u.alpha or 0.05, adjust = u.adjust or "BH", top = u.top}
+      steps[#steps + 1] = select.univariate{test = "cox_wald", alpha = not u.top and (u.alpha or 0.05) or nil,
+        adjust = u.adjust or "BH", top = u.top}
     end
     local l = sel.lasso or {}
     local lasso = select.lasso_cox{alpha = l.alpha or 1, lambda = l.lambda or "1se", folds = l.folds or 10, seed = self.seed}
@@ -717,7 +718,11 @@ function Study:write_manifest()
   local files = {}
   for i = 1, self.cohort:nrow() do
     local r = self.cohort:row(i)
-    files[#files + 1] = {id = tostring(r[self.id]), image = rad.file_digest(r.image), mask = rad.file_digest(r.mask)}
+    local function digest(path)
+      local ok, d = pcall(rad.file_digest, path)
+      return ok and d or NA -- a file that cannot be read (its case failed): null
+    end
+    files[#files + 1] = {id = tostring(r[self.id]), image = digest(r.image), mask = digest(r.mask)}
   end
   inputs.cases = files
   man.inputs = inputs

@@ -1,0 +1,113 @@
+-- radlab: rad.study end to end on a small generated cohort.  SPDX-License-Identifier: GPL-3.0-or-later
+local T = require "rad.test"
+local dir = T.tmpdir()
+rad.quiet(true)
+
+local cdir = dir .. "/cohort"
+os.execute("mkdir -p '" .. cdir .. "'")
+rad.demo.neuroblastoma{n = 80, seed = 3, dir = cdir, centres = 2}
+local manifest = cdir .. "/manifest.csv"
+
+local function slurp(path)
+  local f = io.open(path, "rb"); if not f then return nil end
+  local s = f:read("a"); f:close(); return s
+end
+
+local function spec(report, extra)
+  local s = {
+    name = "test study",
+    cohort = manifest,
+    outcome = {time = "efs", event = "efs_event", unit = "months"},
+    clinical = {"age", "ldh"},
+    split = {test = 0.3, strata = "efs_event", seed = 2},
+    features = {families = {"morph", "stat", "ih", "cm"}, discretise = {method = "fbs", width = 25}},
+    robustness = {n = 2, cases = 5, threshold = 0.5},
+    harmonise = {batch = "centre"},
+    selection = {redundancy = 0.9, univariate = {top = 8}, lasso = {lambda = "min", folds = 3}},
+    validation = {times = {24, 48}, at = 36, boot = 20},
+    report = report,
+    quiet = true,
+    threads = 2,
+  }
+  for k, v in pairs(extra or {}) do s[k] = v end
+  return s
+end
+
+local s = rad.study(spec(dir .. "/r1")):run()
+local files = {"features.csv", "selected.csv", "metrics.csv", "cohort.csv", "manifest.json", "methods.md",
+  "summary.png", "summary.pdf", "report_2.png", "km_train.png", "km_test.png", "forest.png", "lasso.png"}
+local missing = {}
+for _, f in ipairs(files) do if not slurp(dir .. "/r1/" .. f) then missing[#missing + 1] = f end end
+T.is(table.concat(missing, ", "), "", "the report folder has every file")
+T.is(s.train:nrow() + s.test:nrow(), 80, "training and test sets hold every patient")
+T.is(table.concat(s.models.order, ","), "clinical,radiomics,combined", "three models")
+
+-- the metrics are the library's numbers, not recomputed differently
+local lp = s.models.clinical:predict(s.test, {type = "lp"})
+local c = rad.concordance(s.test, {time = "efs", event = "efs_event", score = lp})
+local m = s:metric("clinical", "test", "harrell_c")
+T.is(m.estimate, c.harrell, "Harrell's C of the clinical model on the test set = rad.concordance")
+T.near(m.lower, c.harrell - 1.959963984540054 * c.harrell_se, 1e-12, "its lower 95 % bound")
+local lp2 = s.models.combined:predict(s.test, {type = "lp"})
+local d = rad.compare_c{time = s.test:col("efs"), event = s.test:col("efs_event"), a = lp, b = lp2}
+T.is(s:metric("combined", "test", "delta_c").estimate, d.delta, "delta C = rad.compare_c (combined - clinical)")
+T.is(s:metric("combined", "test", "delta_c").p, d.p, "and its p")
+local lrt = rad.cox_lrt(s.models.clinical, s.models.combined)
+T.is(s:metric("combined", "train", "lrt_vs_clinical").estimate, lrt.chisq, "LRT of the nested models = rad.cox_lrt")
+-- the radiomics score: coefficients x features, by hand for the first test patient
+local score = 0
+for j, f in ipairs(s.selected.features) do score = score + s.selected.coef[j] * s.test:get(1, f) end
+T.near(s.test:get(1, "rad_score"), score, 1e-12, "the radiomics score is the lasso linear predictor")
+local sel = rad.read_csv(dir .. "/r1/selected.csv")
+T.is(sel:nrow(), #s.selected.features, "selected.csv lists the selected features")
+local mt = rad.read_csv(dir .. "/r1/metrics.csv")
+T.is(table.concat(mt:names(), ","), "model,split,metric,estimate,lower,upper,p", "metrics.csv columns")
+local man = rad.json.read(dir .. "/r1/manifest.json")
+T.is(man.radlab, rad.version, "manifest: radlab version")
+T.is(man.settings_digest, rad.settings.digest(spec().features), "manifest: settings digest")
+T.is(#man.inputs.cases, 80, "manifest: a digest for every case's image and mask")
+T.is(man.inputs.cases[1].image, rad.file_digest(s.cohort:get(1, "image")), "manifest: the image digest")
+T.is(#man.metrics, mt:nrow(), "manifest: every metric")
+local methods = slurp(dir .. "/r1/methods.md")
+T.like(methods, "features were selected in turn by variance filter", "methods: the selection steps", true)
+T.like(methods, string.format("(%d kept)", s.trace[#s.trace].kept), "methods: the numbers kept", true)
+
+-- the same study again: the same bytes; a re-run is served by the cache
+local s2 = rad.study(spec(dir .. "/r2")):run()
+for _, f in ipairs{"metrics.csv", "selected.csv", "manifest.json", "methods.md", "features.csv", "summary.png", "forest.png"} do
+  T.ok(slurp(dir .. "/r1/" .. f) == slurp(dir .. "/r2/" .. f), "two runs: identical " .. f)
+end
+local s3 = rad.study(spec(dir .. "/r1")):run()
+T.is(s3.extraction.cached, 80, "a re-run takes every case from the cache")
+
+-- a case whose extraction fails: left out, said in the manifest
+local bad = cdir .. "/bad.csv"
+local text = slurp(manifest)
+local f = io.open(bad, "wb")
+f:write((text:gsub("\n(NB002,[^,]*,)NB002_seg.nii.gz", "\n%1" .. cdir .. "/none_seg.nii.gz")))
+f:close()
+local s4 = rad.study(spec(dir .. "/r4", {cohort = bad, robustness = false, harmonise = false})):run()
+T.is(#s4.excluded, 1, "a failed case is left out")
+T.is(s4.excluded[1].id, "NB002", "... named")
+T.like(rad.json.read(dir .. "/r4/manifest.json").extraction.excluded[1].reason, "none_seg.nii.gz", "... with its reason in the manifest", true)
+
+-- bad study tables
+T.errors(function() rad.study(spec(dir .. "/x", {reprot = 1})) end,
+  "rad.study: unknown key 'reprot' (did you mean 'report'?)", "unknown key, with a suggestion")
+T.errors(function() rad.study{name = "x", cohort = manifest, report = dir .. "/x", outcome = {time = "efs"}} end,
+  "outcome needs time = and event =", "outcome without event")
+local neg = cdir .. "/neg.csv"
+f = io.open(neg, "wb")
+f:write((text:gsub("\n(NB003,.-),([%d.]+),([01]),([%d.]+),([01])\n", function(pre, efs, ev, os_, oev)
+  return "\n" .. pre .. ",-" .. efs .. "," .. ev .. "," .. os_ .. "," .. oev .. "\n" end, 1)))
+f:close()
+T.errors(function() rad.study(spec(dir .. "/x", {cohort = neg})):load() end,
+  "outcome time 'efs' must be a number >= 0; row 3 (id NB003) has -", "negative time names the row")
+T.errors(function()
+  rad.study(spec(dir .. "/x", {split = {by = "centre", test = "Z"}})):split()
+end, "value 'Z' does not occur in column 'centre'", "a split value that does not exist")
+T.errors(function()
+  rad.study(spec(dir .. "/x", {robustness = false, harmonise = false,
+    selection = {univariate = {alpha = 1e-300}}})):select()
+end, "rad.study: selection: Pipeline:fit: step 3 (univariate)", "a selection step that keeps nothing is named")
+T.done()
