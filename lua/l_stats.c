@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "binding.h"
 
 /* Scratch memory owned by the Lua stack (left there until the function returns). */
@@ -688,7 +690,40 @@ static int l_mutual_info(lua_State *L)
 
 /* ---- registration ------------------------------------------------------------------------------ */
 
+static int l_pnorm(lua_State *L)
+{
+    double x = luaL_checknumber(L, 1);
+    lua_pushnumber(L, lua_toboolean(L, 2) ? gsl_cdf_ugaussian_Q(x) : gsl_cdf_ugaussian_P(x));
+    return 1;
+}
+
+static int l_qnorm(lua_State *L)
+{
+    double p = luaL_checknumber(L, 1);
+    if (!(p > 0 && p < 1))
+        return radl_fail(L, "rad.stats.qnorm: p must be strictly between 0 and 1, got %g", p);
+    lua_pushnumber(L, gsl_cdf_ugaussian_Pinv(p));
+    return 1;
+}
+
+static int l_pchisq(lua_State *L)
+{
+    double x = luaL_checknumber(L, 1), df = luaL_checknumber(L, 2);
+    if (!(df > 0))
+        return radl_fail(L, "rad.stats.pchisq: df must be > 0, got %g", df);
+    lua_pushnumber(L, x <= 0 ? (lua_toboolean(L, 3) ? 1.0 : 0.0)
+                             : (lua_toboolean(L, 3) ? gsl_cdf_chisq_Q(x, df) : gsl_cdf_chisq_P(x, df)));
+    return 1;
+}
+
 static const RadlReg stats_funcs[] = {
+    {"pnorm", l_pnorm,
+     "rad.stats.pnorm(x [, upper]) -> number: the standard normal distribution function P(Z <= x) (upper = true: "
+     "P(Z > x), accurate in the far tail)"},
+    {"qnorm", l_qnorm, "rad.stats.qnorm(p) -> x: the standard normal quantile, P(Z <= x) = p"},
+    {"pchisq", l_pchisq,
+     "rad.stats.pchisq(x, df [, upper]) -> number: the chi-square distribution function with df degrees of freedom "
+     "(upper = true: P(X > x), the p-value of a chi-square statistic)"},
     {"ttest", l_ttest,
      "rad.stats.ttest(a, b) -> {t, df, p, mean1, mean2, n1, n2}: Welch two-sample t test, two-sided (R t.test)"},
     {"wilcox", l_wilcox,

@@ -47,5 +47,6 @@ local s = rad.study{
   selection = {redundancy = 0.9, univariate = {alpha = 0.1}, lasso = {lambda = "min", folds = 10}},
   validation = {times = {36, 60}, at = 36, boot = 200},
   report = dir .. "/report",
+  cache = dir .. "/cache",
 }
 s:run()

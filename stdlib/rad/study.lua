@@ -58,6 +58,7 @@ local KEYS = {
   selection = "{variance = true, redundancy = 0.9, univariate = {alpha = 0.05, adjust = \"BH\"}, lasso = {lambda = \"1se\", folds = 10}, max_features = 10}",
   validation = "{times = {t1, t2}, at = t, boot = 200, groups = 4}",
   report = "the output folder (created)",
+  cache = "the feature cache folder (default <report>/cache; studies of one cohort can share one)",
   threads = "extraction threads (default: one per processor)",
   seed = "the seed of every random step (default 1)",
   quiet = "true: no progress lines",
@@ -238,6 +239,42 @@ function Study:load()
     for _, c in ipairs(need) do
       if not has(m, c) then fail("the cohort has no column '%s' (columns: %s)", c, table.concat(m:names(), ", ")) end
     end
+    if not self.survival then
+      -- the binary outcome as a 0/1 column: numbers 0/1, or text with positive =
+      local y, vals, out = o.binary, m:col(o.binary), {}
+      if m:type(y) == "string" then
+        if o.positive == nil then
+          fail("outcome binary column '%s' holds text: say which value is the positive class (outcome.positive)", y)
+        end
+        local seen = false
+        for i, v in ipairs(vals) do
+          if isna(v) then out[i] = NA else out[i] = v == o.positive and 1 or 0; seen = seen or v == o.positive end
+        end
+        if not seen then fail("outcome.positive = '%s' does not occur in column '%s'", tostring(o.positive), y) end
+        self.ycol = y .. "_positive"
+        m = m:copy()
+        m:add(self.ycol, out)
+      else
+        local pos = o.positive == nil and 1 or o.positive
+        for i, v in ipairs(vals) do
+          if not isna(v) and v ~= 0 and v ~= 1 and v ~= pos then
+            fail("outcome binary column '%s' must hold 0 and 1 (or give outcome.positive); row %d (id %s) has %s", y, i,
+              tostring(m:get(i, idc)), tostring(v))
+          end
+        end
+        if pos ~= 1 then
+          for i, v in ipairs(vals) do out[i] = isna(v) and NA or (v == pos and 1 or 0) end
+          self.ycol = y .. "_positive"
+          m = m:copy()
+          m:add(self.ycol, out)
+        else
+          self.ycol = y
+        end
+      end
+      local missing = 0
+      for _, v in ipairs(m:col(self.ycol)) do if isna(v) then missing = missing + 1 end end
+      if missing > 0 then fail("outcome '%s' is missing for %d patients: drop them from the cohort first", y, missing) end
+    end
     if self.survival then
       local time, ev = m:col(o.time), m:col(o.event)
       for i = 1, m:nrow() do
@@ -264,7 +301,7 @@ function Study:extract()
     self.settings = settings_of(self)
     self.settings_digest = rad.settings.digest(self.settings)
     local t, info = rad.extract_cohort(self.cohort, self.settings, {threads = self.spec.threads,
-      cache = self.dir .. "/cache", progress = not self.spec.quiet})
+      cache = self.spec.cache or self.dir .. "/cache", progress = not self.spec.quiet})
     self.extraction = info
     -- keep ok cases; record the others
     local status, err, ids = t:col("status"), t:col("error"), t:col("id")
@@ -309,17 +346,17 @@ function Study:split()
     self.split_text = string.format("%s for external validation (training on the other values of %s)",
       sp.by .. " " .. v, sp.by)
   else
-    local strata = sp.strata or (self.survival and o.event or o.binary)
+    local strata = sp.strata or (self.survival and o.event or self.ycol)
     self.train, self.test = cohort_mod.split(self.data, {test = sp.test or 0.3, strata = strata, seed = sp.seed or self.seed})
     self.split_name = "test"
     self.split_text = string.format("random split stratified by %s (test fraction %g, seed %d)", strata,
       sp.test or 0.3, sp.seed or self.seed)
   end
   -- a test set without events cannot validate anything
-  local ycol = self.survival and o.event or o.binary
+  local ycol = self.survival and o.event or self.ycol
   local function events(t)
     local n = 0
-    for _, v in ipairs(t:col(ycol)) do if v == 1 or v == (o.positive or 1) then n = n + 1 end end
+    for _, v in ipairs(t:col(ycol)) do if v == 1 then n = n + 1 end end
     return n
   end
   local ne_train, ne_test = events(self.train), events(self.test)
@@ -372,6 +409,27 @@ function Study:harmonise()
     -- fitted on all patients: an external centre can only be harmonised
     -- with its own batch estimates; ComBat sees no outcome
     local all = self.data
+    -- a feature constant within a batch has no batch scale: it cannot be
+    -- harmonised and leaves the study (counted in the trace)
+    local batch = all:col(h.batch)
+    local usable = {}
+    for _, f in ipairs(self.candidates) do
+      local col, first, varies = all:col(f), {}, {}
+      for i, b in ipairs(batch) do
+        if first[b] == nil then first[b] = col[i] elseif col[i] ~= first[b] then varies[b] = true end
+      end
+      local ok = true
+      for b in pairs(first) do if not varies[b] then ok = false end end
+      if ok then usable[#usable + 1] = f end
+    end
+    if #usable < #self.candidates then
+      self.notes[#self.notes + 1] = string.format("%d features constant within a %s were left out before ComBat",
+        #self.candidates - #usable, h.batch)
+      self.trace = self.trace or {}
+      self.trace[#self.trace + 1] = {step = "harmonisable", kept = #usable, from = #self.candidates - #usable,
+        method = "features varying within every " .. h.batch}
+      self.candidates = usable
+    end
     local fit = rad.combat(all, {features = self.candidates, batch = h.batch, covariates = h.covariates,
       parametric = h.parametric ~= false})
     self.combat = fit
@@ -391,25 +449,33 @@ function Study:select()
     local sel = self.spec.selection or {}
     local o = self.spec.outcome
     local select = require "rad.select"
-    local steps = {time = o.time, event = o.event, cols = self.candidates}
+    local steps = {cols = self.candidates}
+    if self.survival then steps.time, steps.event = o.time, o.event else steps.y = self.ycol end
     if sel.variance ~= false then steps[#steps + 1] = select.variance{min = 0} end
     if sel.redundancy ~= false then
-      steps[#steps + 1] = select.redundancy{threshold = sel.redundancy or 0.9, method = "spearman", by = "cox_z"}
+      steps[#steps + 1] = select.redundancy{threshold = sel.redundancy or 0.9, method = "spearman",
+        by = self.survival and "cox_z" or nil}
     end
     if sel.univariate ~= false then
       local u = type(sel.univariate) == "table" and sel.univariate or {}
-      steps[#steps + 1] = select.univariate{test = "cox_wald", alpha = not u.top and (u.alpha or 0.05) or nil,
-        adjust = u.adjust or "BH", top = u.top}
+      if self.survival then
+        steps[#steps + 1] = select.univariate{test = "cox_wald", alpha = not u.top and (u.alpha or 0.05) or nil,
+          adjust = u.adjust or "BH", top = u.top}
+      else
+        steps[#steps + 1] = select.univariate{test = u.test or "wilcox", p = not u.top and (u.alpha or 0.05) or nil,
+          adjust = u.adjust or "BH", top = u.top}
+      end
     end
     local l = sel.lasso or {}
-    local lasso = select.lasso_cox{alpha = l.alpha or 1, lambda = l.lambda or "1se", folds = l.folds or 10, seed = self.seed}
+    local function lasso_step()
+      local o_ = {alpha = l.alpha or 1, lambda = l.lambda or "1se", folds = l.folds or 10, seed = self.seed}
+      return self.survival and select.lasso_cox(o_) or select.lasso_logistic(o_)
+    end
     if sel.stability then
       local st = type(sel.stability) == "table" and sel.stability or {}
-      steps[#steps + 1] = select.stability{step = lasso, B = st.B or 50, threshold = st.threshold or 0.6, seed = self.seed}
-      steps[#steps + 1] = select.lasso_cox{alpha = l.alpha or 1, lambda = l.lambda or "1se", folds = l.folds or 10, seed = self.seed}
-    else
-      steps[#steps + 1] = lasso
+      steps[#steps + 1] = select.stability{step = lasso_step(), B = st.B or 50, threshold = st.threshold or 0.6, seed = self.seed}
     end
+    steps[#steps + 1] = lasso_step()
     local ok, fitted = pcall(function() return select.pipeline(steps):fit(self.train) end)
     if not ok then fail("selection: %s", tostring(fitted):gsub("^.-:%d+: ", "")) end
     self.pipeline = fitted
@@ -450,7 +516,7 @@ local function add_score(s, t)
   return u
 end
 
---- Study:fit() -> Study: the clinical Cox model, the radiomics score (lasso-Cox linear predictor) as a Cox model, and the combined model (clinical + score), all on the training set (s.models)
+--- Study:fit() -> Study: the clinical model, the radiomics score (lasso linear predictor) as a model, and the combined model (clinical + score), all on the training set (s.models): Cox models for survival, logistic models for a binary outcome
 function Study:fit()
   if self.models then return self end
   self:select()
@@ -463,18 +529,21 @@ function Study:fit()
       for _, c in ipairs(x) do
         if self.spec.ref and self.spec.ref[c] ~= nil then ref = ref or {}; ref[c] = self.spec.ref[c] end
       end
-      return {time = o.time, event = o.event, x = x, ref = ref}
+      if self.survival then return {time = o.time, event = o.event, x = x, ref = ref} end
+      return {y = self.ycol, x = x, ref = ref}
     end
     self.model_opts = opts
+    local fitter = self.survival and rad.cox or rad.logistic
+    self.fitter = fitter
     local m = {}
     m.order = {}
-    if #clin > 0 then m.clinical = rad.cox(self.train, opts(clin)); m.order[#m.order + 1] = "clinical" end
-    m.radiomics = rad.cox(self.train, opts{"rad_score"}); m.order[#m.order + 1] = "radiomics"
+    if #clin > 0 then m.clinical = fitter(self.train, opts(clin)); m.order[#m.order + 1] = "clinical" end
+    m.radiomics = fitter(self.train, opts{"rad_score"}); m.order[#m.order + 1] = "radiomics"
     if #clin > 0 then
       local x = {}
       for _, c in ipairs(clin) do x[#x + 1] = c end
       x[#x + 1] = "rad_score"
-      m.combined = rad.cox(self.train, opts(x)); m.order[#m.order + 1] = "combined"
+      m.combined = fitter(self.train, opts(x)); m.order[#m.order + 1] = "combined"
     end
     m.x = {}
     for _, name in ipairs(m.order) do m.x[name] = m[name].x end
@@ -491,6 +560,7 @@ local Z = 1.959963984540054 -- the 97.5 % normal quantile
 function Study:validate()
   if self.metrics then return self end
   self:fit()
+  if not self.survival then return timed(self, "validate", function() return self:validate_binary() end) or self end
   return timed(self, "validate", function()
     local o = self.spec.outcome
     local v = self.spec.validation or {}
@@ -586,6 +656,148 @@ function Study:metric(model, split, metric)
   end
 end
 
+-- ---- binary outcomes ------------------------------------------------------------------------
+
+local function expit(x) return 1 / (1 + math.exp(-x)) end
+
+-- Calibration in the large: the intercept a of logit P(y) = a + lp (slope
+-- fixed at 1), by Newton's method; its SE from the information.
+local function calibration_intercept(y, lp)
+  local a = 0
+  for _ = 1, 50 do
+    local g, h = 0, 0
+    for i = 1, #y do
+      local p = expit(a + lp[i])
+      g, h = g + (y[i] - p), h + p * (1 - p)
+    end
+    local step = g / h
+    a = a + step
+    if math.abs(step) < 1e-12 then return a, 1 / math.sqrt(h) end
+  end
+  return a, NA
+end
+
+-- Net benefit of treating when the predicted risk >= threshold (Vickers &
+-- Elkin 2006): TP/n - FP/n * pt / (1 - pt); treat all and treat none.
+local function decision_curve(y, prob)
+  local n, prev = #y, 0
+  for i = 1, n do prev = prev + y[i] end
+  prev = prev / n
+  local th, nb, all, none = {}, {}, {}, {}
+  for k = 1, 99 do
+    local pt = k / 100
+    local tp, fp = 0, 0
+    for i = 1, n do
+      if prob[i] >= pt then if y[i] == 1 then tp = tp + 1 else fp = fp + 1 end end
+    end
+    local w = pt / (1 - pt)
+    th[k], nb[k], all[k], none[k] = pt, tp / n - fp / n * w, prev - (1 - prev) * w, 0
+  end
+  return {threshold = th, net_benefit = nb, treat_all = all, treat_none = none}
+end
+
+-- Calibration curve: patients in `groups` groups of predicted risk (equal
+-- counts), mean predicted against observed proportion with a Wilson 95 % CI.
+local function calibration_groups(y, prob, groups)
+  local idx = {}
+  for i = 1, #y do idx[i] = i end
+  table.sort(idx, function(a, b) if prob[a] ~= prob[b] then return prob[a] < prob[b] end return a < b end)
+  local pred, obs, lo, hi = {}, {}, {}, {}
+  local n = #idx
+  for g = 1, groups do
+    local from, to = math.floor((g - 1) * n / groups) + 1, math.floor(g * n / groups)
+    if to >= from then
+      local sp, sy, m = 0, 0, to - from + 1
+      for k = from, to do sp = sp + prob[idx[k]]; sy = sy + y[idx[k]] end
+      local ph = sy / m
+      local z2 = 1.959963984540054 ^ 2
+      local centre = (ph + z2 / (2 * m)) / (1 + z2 / m)
+      local half = 1.959963984540054 * math.sqrt(ph * (1 - ph) / m + z2 / (4 * m * m)) / (1 + z2 / m)
+      pred[#pred + 1], obs[#obs + 1], lo[#lo + 1], hi[#hi + 1] = sp / m, ph, centre - half, centre + half
+    end
+  end
+  return {predicted = pred, observed = obs, lower = lo, upper = hi}
+end
+study._decision_curve, study._calibration_intercept, study._calibration_groups = decision_curve, calibration_intercept, calibration_groups
+
+function Study:validate_binary()
+  local v = self.spec.validation or {}
+  local m = self.models
+  local rows = {model = {}, split = {}, metric = {}, estimate = {}, lower = {}, upper = {}, p = {}}
+  local function put(model, split, metric, est, lo, hi, p)
+    local k = #rows.model + 1
+    rows.model[k], rows.split[k], rows.metric[k] = model, split, metric
+    rows.estimate[k], rows.lower[k], rows.upper[k], rows.p[k] = est, lo or NA, hi or NA, p or NA
+  end
+  self.scores, self.rocs, self.probs = {}, {}, {}
+  for _, sp in ipairs{{"train", self.train}, {self.split_name, self.test}} do
+    local split, t = sp[1], sp[2]
+    local y = t:col(self.ycol)
+    self.scores[split], self.rocs[split], self.probs[split] = {}, {}, {}
+    for _, name in ipairs(m.order) do
+      local lp = m[name]:predict(t, {type = "link"})
+      local prob = m[name]:predict(t, {type = "response"})
+      self.scores[split][name], self.probs[split][name] = lp, prob
+      local r = rad.roc(y, lp)
+      self.rocs[split][name] = r
+      put(name, split, "auc", r.auc, r.auc - Z * r.se, r.auc + Z * r.se)
+      -- calibration: slope of logit P(y) on the linear predictor, intercept with the slope fixed at 1
+      local ct = rad.table.new{{"y", y}, {"lp", lp}}
+      local okc, cal = pcall(rad.logistic, ct, {y = "y", x = {"lp"}})
+      if okc then
+        local b, se = cal.coef.lp, cal.se.lp
+        local zz = (b - 1) / se
+        put(name, split, "calibration_slope", b, b - Z * se, b + Z * se, 2 * rad.stats.pnorm(math.abs(zz), true))
+      end
+      local a, ase = calibration_intercept(y, lp)
+      put(name, split, "calibration_intercept", a, a - Z * ase, a + Z * ase, 2 * rad.stats.pnorm(math.abs(a / ase), true))
+      local brier = 0
+      for i = 1, #y do brier = brier + (y[i] - prob[i]) ^ 2 end
+      put(name, split, "brier", brier / #y)
+    end
+    if m.clinical then
+      for _, name in ipairs(m.order) do
+        if name ~= "clinical" then
+          local d = rad.roc_test(self.rocs[split][name], self.rocs[split].clinical)
+          put(name, split, "delta_auc", d.diff, d.diff - Z * d.se, d.diff + Z * d.se, d.p)
+        end
+      end
+    end
+  end
+  -- bootstrap optimism of the AUC on the training set (Harrell): refit on
+  -- each resample, AUC there minus AUC of that fit on the original data
+  local B = v.boot == nil and 200 or v.boot
+  if B and B > 0 then
+    local rng = require("rad.rng").new(self.seed)
+    local n = self.train:nrow()
+    for _, name in ipairs(m.order) do
+      local x = m[name].x
+      local sum, used = 0, 0
+      local yo = self.train:col(self.ycol)
+      for _ = 1, B do
+        local idx = {}
+        for i = 1, n do idx[i] = rng:int(n) end
+        local bt = self.train:rows(idx)
+        local ok, f = pcall(rad.logistic, bt, self.model_opts(x))
+        if ok then
+          local okb, rb = pcall(rad.roc, bt:col(self.ycol), f:predict(bt, {type = "link"}))
+          local oko, ro = pcall(rad.roc, yo, f:predict(self.train, {type = "link"}))
+          if okb and oko then sum, used = sum + (rb.auc - ro.auc), used + 1 end
+        end
+      end
+      local apparent = self.rocs.train[name].auc
+      if used > 0 then put(name, "train", "auc_corrected", apparent - sum / used) end
+      if used < B then
+        self.notes[#self.notes + 1] = string.format("bootstrap optimism of %s: %d of %d resamples could not be fitted", name, B - used, B)
+      end
+    end
+  end
+  self.metrics = rad.table.new{{"model", rows.model}, {"split", rows.split}, {"metric", rows.metric},
+    {"estimate", rows.estimate}, {"lower", rows.lower}, {"upper", rows.upper}, {"p", rows.p}}
+  self.metrics:write_csv(self.dir .. "/metrics.csv")
+  return self
+end
+
 -- ---- the report -----------------------------------------------------------------------------
 
 local function save(s, fig, name)
@@ -603,7 +815,49 @@ local function surv_at(fit, t, at)
   return out
 end
 
+-- The figures of a binary-outcome study.
+local function draw_binary_figures(s)
+  local v = s.spec.validation or {}
+  local m = s.models
+  local main = m.combined and "combined" or "radiomics"
+  local figs = {}
+  for _, sp in ipairs{"train", s.split_name} do
+    local list, labels = {}, {}
+    for _, name in ipairs(m.order) do list[#list + 1] = s.rocs[sp][name]; labels[#labels + 1] = name end
+    figs["roc_" .. sp] = save(s, rad.plot.roc(list, {labels = labels}):title("ROC, " .. sp), "roc_" .. sp)
+  end
+  local y = s.test:col(s.ycol)
+  local cal = calibration_groups(y, s.probs[s.split_name][main], v.groups or 5)
+  local slope = s:metric(main, s.split_name, "calibration_slope")
+  local icpt = s:metric(main, s.split_name, "calibration_intercept")
+  cal.slope, cal.intercept = slope and slope.estimate, icpt and icpt.estimate
+  figs.calibration = save(s, rad.plot.calibration(cal, {xlabel = "Predicted probability of " .. s.spec.outcome.binary,
+    ylabel = "Observed proportion"}):title("Calibration, " .. main .. " model, " .. s.split_name), "calibration")
+  local curves, labels = {}, {}
+  for _, name in ipairs(m.order) do
+    curves[#curves + 1] = decision_curve(y, s.probs[s.split_name][name])
+    labels[#labels + 1] = name
+  end
+  figs.dca = save(s, rad.plot.dca(curves, {labels = labels}):title("Decision curves, " .. s.split_name), "dca")
+  figs.forest = save(s, rad.plot.forest(m[main]):title("Odds ratios, " .. main .. " model (training set)"), "forest")
+  figs.lasso = save(s, rad.plot.lasso(s.lasso.cv.fit, s.lasso.cv):title("Lasso-logistic path and CV"), "lasso")
+  return figs
+end
+
 local function draw_figures(s)
+  if not s.survival then
+    local figs = draw_binary_figures(s)
+    local function page(list, title, name)
+      local f = {}
+      for _, k in ipairs(list) do if figs[k] then f[#f + 1] = figs[k] end end
+      local pg = rad.plot.page{figures = f, columns = 2, title = title}
+      save(s, pg, name)
+      pg:save(s.dir .. "/" .. name .. ".pdf", {reproducible = true})
+    end
+    page({"roc_" .. s.split_name, "calibration", "forest", "dca"}, s.spec.name .. ": summary", "summary")
+    page({"roc_train", "lasso"}, s.spec.name .. ": models", "report_2")
+    return
+  end
   local o = s.spec.outcome
   local v = s.spec.validation or {}
   local times = v.times or {}
@@ -684,7 +938,7 @@ function Study:report()
     local sp = {}
     for i, id in ipairs(both:col(self.id)) do sp[i] = in_test[id] and self.split_name or "train" end
     both:add("set", sp)
-    local vars = {o.time, o.event}
+    local vars = self.survival and {o.time, o.event} or {self.ycol}
     for _, c in ipairs(self.spec.clinical or {}) do vars[#vars + 1] = c end
     local okd, tab = pcall(require("rad.describe").by_group, both, {by = "set", vars = vars})
     if okd then tab:write_csv(self.dir .. "/cohort.csv"); self.cohort_table = tab
@@ -701,8 +955,10 @@ end
 local function model_entry(fit)
   local e = {terms = {}, n = fit.n, events = fit.nevent}
   for _, term in ipairs(fit.terms) do
-    e.terms[#e.terms + 1] = {term = term, coef = fit.coef[term], se = fit.se[term], hr = fit.hr[term],
-      p = fit.p[term]}
+    -- hazard ratios of a Cox model, odds ratios of a logistic one (not of its intercept)
+    local ratio = fit.hr and fit.hr[term] or (fit["or"] and term ~= "(Intercept)" and fit["or"][term]) or nil
+    e.terms[#e.terms + 1] = {term = term, coef = fit.coef[term], se = fit.se[term],
+      [fit.hr and "hr" or "or"] = ratio, p = fit.p[term]}
   end
   return e
 end
@@ -793,22 +1049,41 @@ function Study:methods()
       "ICC(2,1) below %g were excluded (%d of %d kept).", r.threshold or 0.75, #self.candidates, #self.feature_names)
   end
   if self.spec.harmonise then
+    local dropped = 0
+    for _, tr in ipairs(self.trace) do if tr.step == "harmonisable" then dropped = tr.from or dropped end end
     add("Features were harmonised across %s with ComBat (%s empirical Bayes; Johnson et al. 2007) " ..
-      "fitted without the outcome.", self.spec.harmonise.batch,
-      self.spec.harmonise.parametric == false and "non-parametric" or "parametric")
+      "fitted on all patients without the outcome%s.", self.spec.harmonise.batch,
+      self.spec.harmonise.parametric == false and "non-parametric" or "parametric",
+      dropped > 0 and string.format("; %d features constant within a %s, which ComBat cannot scale, were left out",
+        dropped, self.spec.harmonise.batch) or "")
   end
   local steps = {}
   for _, tr in ipairs(self.trace) do
-    if tr.step ~= "robustness" then steps[#steps + 1] = string.format("%s (%d kept)", tr.method or tr.step, tr.kept) end
+    if tr.step ~= "robustness" and tr.step ~= "harmonisable" then steps[#steps + 1] = string.format("%s (%d kept)", tr.method or tr.step, tr.kept) end
   end
-  add("On the training set only, features were selected in turn by %s. The radiomics score is the lasso-Cox " ..
-    "linear predictor at lambda_%s (%d features).", table.concat(steps, ", then "), self.lasso.rule, #self.selected.features)
+  add("On the training set only, features were selected in turn by %s. The radiomics score is the %s " ..
+    "linear predictor at lambda_%s (%d feature%s).", table.concat(steps, ", then "),
+    self.survival and "lasso-Cox" or "lasso-logistic", self.lasso.rule, #self.selected.features,
+    #self.selected.features == 1 and "" or "s")
   local clin = self.spec.clinical or {}
+  local v = self.spec.validation or {}
+  if not self.survival then
+    if #clin > 0 then
+      add("Three logistic regression models (maximum likelihood) of %s were fitted on the training set: clinical " ..
+        "(%s), radiomics (the score alone) and combined (clinical variables and the score).", o.binary,
+        table.concat(clin, ", "))
+    end
+    add("Discrimination was measured by the area under the ROC curve with DeLong 95 %% confidence intervals and " ..
+      "each model was compared with the clinical model by the paired DeLong test; calibration by the calibration " ..
+      "slope and intercept (calibration in the large), the Brier score and a calibration curve; clinical utility by " ..
+      "decision curves; on the training set the optimism-corrected AUC was estimated with %d bootstrap resamples " ..
+      "(Harrell).  All random steps used seed %d.", v.boot == nil and 200 or v.boot, self.seed)
+    return table.concat(p, " ")
+  end
   if #clin > 0 then
     add("Three Cox proportional-hazards models (Efron ties) were fitted on the training set: clinical (%s), " ..
       "radiomics (the score alone) and combined (clinical variables and the score).", table.concat(clin, ", "))
   end
-  local v = self.spec.validation or {}
   add("Discrimination was measured by Harrell's and Uno's C with 95 %% confidence intervals, the paired " ..
     "difference in C from the clinical model by the U-statistic method (as Hmisc's rcorrp.cens)%s; " ..
     "calibration by the calibration slope%s; on the training set the optimism-corrected C was estimated with " ..
@@ -838,11 +1113,17 @@ end
 function Study:summary()
   local lines = {string.format("%s: %d patients (%d training, %d %s)", self.spec.name, self.data:nrow(),
     self.train:nrow(), self.test:nrow(), self.split_name)}
-  lines[#lines + 1] = string.format("%-10s %-12s %-22s %-22s", "model", "set", "Harrell C (95% CI)", "delta C vs clinical (p)")
+  local cm, dm = "harrell_c", "delta_c"
+  if self.survival then
+    lines[#lines + 1] = string.format("%-10s %-12s %-22s %-22s", "model", "set", "Harrell C (95% CI)", "delta C vs clinical (p)")
+  else
+    cm, dm = "auc", "delta_auc"
+    lines[#lines + 1] = string.format("%-10s %-12s %-22s %-22s", "model", "set", "AUC (95% CI)", "delta AUC vs clinical (p)")
+  end
   for _, sp in ipairs{"train", self.split_name} do
     for _, name in ipairs(self.models.order) do
-      local c = self:metric(name, sp, "harrell_c")
-      local d = self:metric(name, sp, "delta_c")
+      local c = self:metric(name, sp, cm)
+      local d = self:metric(name, sp, dm)
       lines[#lines + 1] = string.format("%-10s %-12s %s (%s-%s)        %s", name, sp, fmt(c.estimate), fmt(c.lower),
         fmt(c.upper), d and string.format("%+.3f (%s-%s), p %s", d.estimate, fmt(d.lower), fmt(d.upper), pfmt(d.p)) or "")
     end

@@ -29,4 +29,12 @@ case "$log2" in *"(150 from the cache)"*) ok "a re-run takes every case from the
 cp "$out/nb/report/metrics.csv" "$out/m1.csv"
 if cmp -s "$out/m1.csv" "$out/nb/report/metrics.csv" && "$RADLAB" "$top_srcdir/notebooks/neuroblastoma.lua" "$out/nb" >/dev/null 2>&1 \
    && cmp -s "$out/m1.csv" "$out/nb/report/metrics.csv"; then ok "re-runs give byte-identical metrics"; else notok "byte-identical metrics"; fi
+# the binary showcase on the same cohort: MYCN from CT, features from the shared cache
+if log3=$("$RADLAB" "$top_srcdir/notebooks/neuroblastoma_mycn.lua" "$out/nb" 2>&1); then ok "the MYCN showcase runs"; else notok "the MYCN showcase runs: $log3"; fi
+echo "$log3" | sed 's/^/# /'
+case "$log3" in *"(150 from the cache)"*) ok "MYCN: features from the shared cache" ;; *) notok "MYCN: shared cache" ;; esac
+if echo "$log3" | grep -Eq "^combined +test +0\.[0-9]{3} \(.*p "; then ok "MYCN: prints the combined model's AUC and the DeLong p"; else notok "MYCN: AUC line"; fi
+for f in metrics.csv roc_test.png calibration.png dca.png summary.png manifest.json methods.md; do
+  if [ -s "$out/nb/report_mycn/$f" ]; then ok "MYCN wrote $f"; else notok "MYCN wrote $f"; fi
+done
 echo "1..$n"

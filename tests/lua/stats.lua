@@ -151,4 +151,14 @@ for _, name in ipairs{"ttest", "wilcox", "chisq", "fisher", "p_adjust", "cor", "
   T.like(rad.help(S[name]), "^rad%.stats%." .. name .. "%(", "rad.stats." .. name .. " has help starting with its call")
 end
 
+-- distribution functions (R: pnorm(1.96) = 0.9750021048517795, qnorm(0.975) = 1.959963984540054,
+-- pchisq(3.841458820694124, 1, lower.tail = FALSE) = 0.05, pnorm(-10) = 7.619853024160527e-24)
+T.near(rad.stats.pnorm(1.96), 0.9750021048517795, 1e-15, "pnorm(1.96)")
+T.near(rad.stats.pnorm(10, true) / 7.619853024160527e-24, 1, 1e-12, "pnorm upper tail at 10, relative")
+T.near(rad.stats.qnorm(0.975), 1.959963984540054, 1e-14, "qnorm(0.975)")
+T.near(rad.stats.pchisq(3.841458820694124, 1, true), 0.05, 1e-14, "pchisq upper tail: the 5 % point of chi-square(1)")
+T.near(rad.stats.pchisq(2, 2), 1 - math.exp(-1), 1e-15, "pchisq(2, 2) = 1 - exp(-1)")
+T.errors(function() rad.stats.qnorm(0) end, "rad.stats.qnorm: p must be strictly between 0 and 1, got 0", "qnorm(0)")
+T.errors(function() rad.stats.pchisq(1, 0) end, "rad.stats.pchisq: df must be > 0, got 0", "pchisq with df 0")
+
 T.done()

@@ -110,4 +110,33 @@ T.errors(function()
   rad.study(spec(dir .. "/x", {robustness = false, harmonise = false,
     selection = {univariate = {alpha = 1e-300}}})):select()
 end, "rad.study: selection: Pipeline:fit: step 3 (univariate)", "a selection step that keeps nothing is named")
+-- ---- a binary outcome: logistic models, AUC, DeLong ---------------------------------------
+local b = rad.study(spec(dir .. "/rb", {outcome = {binary = "mycn"}, clinical = {"age", "ldh"},
+  split = {test = 0.3, seed = 2}, robustness = false,
+  selection = {redundancy = 0.9, univariate = {top = 8}, lasso = {lambda = "min", folds = 3}}})):run()
+T.is(b.models.clinical.y, "mycn", "binary: logistic models of the outcome column")
+local lpb = b.models.combined:predict(b.test, {type = "link"})
+local rb = rad.roc(b.test:col("mycn"), lpb)
+T.is(b:metric("combined", "test", "auc").estimate, rb.auc, "binary: AUC = rad.roc")
+local lpc = b.models.clinical:predict(b.test, {type = "link"})
+local dt = rad.roc_test(rb, rad.roc(b.test:col("mycn"), lpc))
+T.is(b:metric("combined", "test", "delta_auc").p, dt.p, "binary: the paired DeLong test = rad.roc_test")
+-- on its own training data a maximum-likelihood logistic model is calibrated exactly:
+-- recalibration slope 1 and intercept 0 (the score equations)
+T.near(b:metric("combined", "train", "calibration_slope").estimate, 1, 1e-6, "binary: training calibration slope is 1")
+T.near(b:metric("combined", "train", "calibration_intercept").estimate, 0, 1e-6, "binary: training calibration intercept is 0")
+T.like(slurp(dir .. "/rb/methods.md"), "Three logistic regression models", "binary: the methods say logistic", true)
+T.ok(slurp(dir .. "/rb/roc_test.png") and slurp(dir .. "/rb/dca.png") and slurp(dir .. "/rb/calibration.png"),
+  "binary: ROC, decision curve and calibration figures")
+-- the decision curve by hand: y = {1, 0, 1, 0}, risks {0.9, 0.6, 0.4, 0.1}; at pt = 0.5: TP 1, FP 1,
+-- NB = 1/4 - 1/4 * 1 = 0; treat all = 0.5 - 0.5 * 1 = 0
+local dc = require("rad.study")._decision_curve({1, 0, 1, 0}, {0.9, 0.6, 0.4, 0.1})
+T.near(dc.net_benefit[50], 0, 1e-15, "decision curve at 0.5 by hand")
+T.near(dc.net_benefit[30], 2 / 4 - 1 / 4 * (0.3 / 0.7), 1e-15, "decision curve at 0.3 by hand (TP 2, FP 1)")
+T.near(dc.treat_all[20], 0.5 - 0.5 * 0.25, 1e-15, "treat all at 0.2")
+T.errors(function() rad.study(spec(dir .. "/x", {outcome = {binary = "stage"}})):load() end,
+  "outcome binary column 'stage' holds text: say which value is the positive class (outcome.positive)", "binary text column without positive")
+T.errors(function() rad.study(spec(dir .. "/x", {outcome = {binary = "age"}})):load() end,
+  "outcome binary column 'age' must hold 0 and 1", "binary column that is not 0/1")
+
 T.done()
