@@ -803,6 +803,7 @@ end
 local function save(s, fig, name)
   local path = s.dir .. "/" .. name
   fig:save(path .. ".png", {dpi = 150, reproducible = true, source = "rad.study " .. s.spec.name})
+  fig:save(path .. ".pdf", {reproducible = true, source = "rad.study " .. s.spec.name})
   s.figures[#s.figures + 1] = name .. ".png"
   return fig
 end
@@ -852,7 +853,6 @@ local function draw_figures(s)
       for _, k in ipairs(list) do if figs[k] then f[#f + 1] = figs[k] end end
       local pg = rad.plot.page{figures = f, columns = 2, title = title}
       save(s, pg, name)
-      pg:save(s.dir .. "/" .. name .. ".pdf", {reproducible = true})
     end
     page({"roc_" .. s.split_name, "calibration", "forest", "dca"}, s.spec.name .. ": summary", "summary")
     page({"roc_train", "lasso"}, s.spec.name .. ": models", "report_2")
@@ -919,7 +919,6 @@ local function draw_figures(s)
     if #f == 0 then return end
     local pg = rad.plot.page{figures = f, columns = 2, title = title}
     save(s, pg, name)
-    pg:save(s.dir .. "/" .. name .. ".pdf", {reproducible = true})
   end
   page({"km_" .. s.split_name, "td_roc", "calibration", "forest"}, s.spec.name .. ": summary", "summary")
   page({"km_train", "dca", "lasso", "nomogram"}, s.spec.name .. ": models", "report_2")

@@ -107,6 +107,14 @@ T.errors(function()
   rad.study(spec(dir .. "/x", {split = {by = "centre", test = "Z"}})):split()
 end, "value 'Z' does not occur in column 'centre'", "a split value that does not exist")
 T.errors(function()
+  rad.study(spec(dir .. "/x", {split = {by = "centre", test = "B"}, derive = function(t)
+    local ev, c = {}, t:col("centre")
+    for i, e in ipairs(t:col("efs_event")) do ev[i] = c[i] == "B" and 0 or e end
+    t:drop("efs_event"); t:add("efs_event", ev)
+    return t
+  end})):split()
+end, "the split leaves no event in the test set", "a test set without events")
+T.errors(function()
   rad.study(spec(dir .. "/x", {robustness = false, harmonise = false,
     selection = {univariate = {alpha = 1e-300}}})):select()
 end, "rad.study: selection: Pipeline:fit: step 3 (univariate)", "a selection step that keeps nothing is named")
