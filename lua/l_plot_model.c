@@ -476,16 +476,20 @@ static int l_nomogram(lua_State *L)
     static const char *const keys[] = {RADL_CHART_KEYS, "at_label", "at", "data", "ranges", "points", "totals", NULL};
     static const char *const nomo_keys[] = {"at", "data", "ranges", "points", "totals"};
     lua_settop(L, 2);
-    int is_cox = 0;
-    if (lua_getmetatable(L, 1)) { /* a Cox fit is a table with the rad.Cox metatable */
+    int is_cox = 0, is_logistic = 0;
+    if (lua_getmetatable(L, 1)) { /* a fit is a table with the rad.Cox or rad.Logistic metatable */
         luaL_getmetatable(L, "rad.Cox");
         is_cox = lua_rawequal(L, -1, -2);
+        lua_pop(L, 1);
+        luaL_getmetatable(L, "rad.Logistic");
+        is_logistic = lua_rawequal(L, -1, -2);
         lua_pop(L, 2);
     }
-    if (is_cox) {
-        /* a fitted Cox model: build its nomogram first (validate.nomogram) */
+    if (is_cox || is_logistic) {
+        /* a fitted model: build its nomogram first (validate.nomogram) */
         if (!lua_istable(L, 2))
-            return radl_fail(L, "%s: with a Cox model give {at = time, data = table or ranges = {...}}", F);
+            return radl_fail(L, "%s: with a %s give {%sdata = table or ranges = {...}}", F,
+                             is_cox ? "Cox model" : "logistic model", is_cox ? "at = time, " : "");
         lua_getglobal(L, "require");
         lua_pushliteral(L, "rad.validate");
         lua_call(L, 1, 1);
@@ -640,8 +644,21 @@ static int l_nomogram(lua_State *L)
             nstrata = 1;
         }
     }
+    /* a logistic model's nomogram: the probability scale */
+    const char *scale_label = NULL;
+    if (!surv && lua_getfield(L, 1, "probability") == LUA_TTABLE) {
+        size_t m;
+        surv = radl_numbers_scratch(L, -1, F, "nomo.probability", &m);
+        if (m != ntot)
+            return radl_fail(L, "%s: probability has %zu values for %zu totals", F, m, ntot);
+        nstrata = 1;
+        lua_getfield(L, 1, "outcome");
+        scale_label = lua_pushfstring(L, "Probability of %s", at_label ? at_label
+                                                                       : lua_isstring(L, -1) ? lua_tostring(L, -1) : "the outcome");
+    }
     RadFigure **box = radl_figure_push(L);
-    RadFigure *fig = rad_chart_nomogram(terms, nt, total, ntot, max_total, surv, nstrata, slabels, at, at_label, &o);
+    RadFigure *fig = rad_chart_nomogram(terms, nt, total, ntot, max_total, surv, nstrata, slabels, at, at_label,
+                                        scale_label, &o);
     return radl_figure_return(L, box, fig, F);
 }
 
@@ -925,9 +942,10 @@ void radl_open_plot_model(lua_State *L)
          "rad.plot.heatmap(t or matrix [, {columns =, method = \"spearman\", order = \"cluster\", names =}]) -> "
          "Figure: correlation heatmap (-1..1 colour bar) ordered by average-linkage clustering on 1 - |r|"},
         {"nomogram", l_nomogram,
-         "rad.plot.nomogram(nomo or coxfit [, {at =, data = or ranges =, at_label =, ...}]) -> Figure: a nomogram "
-         "(Points, one scale per covariate, Total points, predicted survival at t, per stratum) from "
-         "validate.nomogram's result or built from a Cox fit"},
+         "rad.plot.nomogram(nomo or fit [, {at =, data = or ranges =, at_label =, ...}]) -> Figure: a nomogram "
+         "(Points, one scale per covariate, Total points, predicted survival at t, per stratum; for a logistic model "
+         "the probability of the outcome, at_label naming it) from validate.nomogram's result or built from a Cox "
+         "or logistic fit"},
         {"box", l_box,
          "rad.plot.box(t, {y =, group =, kind = \"box\" | \"violin\" | \"strip\"}) -> Figure: a numeric column by "
          "group with n per group and the Mann-Whitney / Kruskal-Wallis p above the plot; a group of one is drawn as "

@@ -1033,11 +1033,19 @@ static int nomo_scale(RadAxes *ax, double y, const double *x, const char *const 
     return rc;
 }
 
+/* The scale on which a nomogram's bottom axis is linear in total points:
+ * log(-log S) for survival of a Cox model, logit p for a logistic one. */
+static double nomo_link(double v, int logistic)
+{
+    return logistic ? log(v / (1 - v)) : log(-log(v));
+}
+
 RadFigure *rad_chart_nomogram(const RadNomoTerm *terms, size_t nterms, const double *total, size_t ntot,
                               double max_total, const double *survival, size_t nstrata,
                               const char *const *strata, double at, const char *at_label,
-                              const RadChartOptions *o)
+                              const char *scale_label, const RadChartOptions *o)
 {
+    int logistic = scale_label != NULL;
     if (nterms == 0)
         return rad_error_set("nomogram: no terms to draw"), NULL;
     if (ntot < 2 || !total || !(max_total > 0))
@@ -1067,6 +1075,8 @@ RadFigure *rad_chart_nomogram(const RadNomoTerm *terms, size_t nterms, const dou
             snprintf(buf, sizeof buf, "%s", terms[r - 1].name ? terms[r - 1].name : "?");
         else if (r == nterms + 1)
             snprintf(buf, sizeof buf, "Total points");
+        else if (logistic)
+            snprintf(buf, sizeof buf, "%s", scale_label);
         else if (strata && strata[r - nterms - 2])
             snprintf(buf, sizeof buf, "Survival at %s\n(%s)", atbuf, strata[r - nterms - 2]);
         else
@@ -1163,13 +1173,13 @@ RadFigure *rad_chart_nomogram(const RadNomoTerm *terms, size_t nterms, const dou
                 }
             rc |= nomo_scale(ax, y, xs, tp, q, fs, mm_per_unit, tick_h);
         } else {
-            /* survival: log(-log S) is linear in total points, so invert
-             * exactly from the two ends of the grid */
+            /* survival: log(-log S) is linear in total points (logistic:
+             * logit p), so invert exactly from the two ends of the grid */
             const double *sv = survival + (r - nterms - 2) * ntot;
             double c0 = NAN, c1 = NAN, P0 = total[0], P1 = total[ntot - 1];
             if (sv[0] > 0 && sv[0] < 1 && sv[ntot - 1] > 0 && sv[ntot - 1] < 1) {
-                c0 = log(-log(sv[0]));
-                c1 = log(-log(sv[ntot - 1]));
+                c0 = nomo_link(sv[0], logistic);
+                c1 = nomo_link(sv[ntot - 1], logistic);
             }
             static const double cand[] = {0.999, 0.99, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5,
                                           0.4,   0.3,  0.2,  0.1, 0.05, 0.01, 0.001};
@@ -1186,7 +1196,7 @@ RadFigure *rad_chart_nomogram(const RadNomoTerm *terms, size_t nterms, const dou
                 size_t nc = pass == 0 ? sizeof cand / sizeof cand[0] : 19;
                 q = 0;
                 for (size_t k = 0; k < nc; k++) {
-                    double c = log(-log(cl[k]));
+                    double c = nomo_link(cl[k], logistic);
                     double P = P0 + (c - c0) / (c1 - c0) * (P1 - P0);
                     if (P < P0 - 1e-9 || P > P1 + 1e-9)
                         continue;
@@ -1207,7 +1217,7 @@ RadFigure *rad_chart_nomogram(const RadNomoTerm *terms, size_t nterms, const dou
                 for (size_t k = 0; k < nv && q < 32; k++) {
                     if (!(v[k] > 0 && v[k] < 1))
                         continue;
-                    double P = P0 + (log(-log(v[k])) - c0) / (c1 - c0) * (P1 - P0);
+                    double P = P0 + (nomo_link(v[k], logistic) - c0) / (c1 - c0) * (P1 - P0);
                     if (P < P0 - 1e-9 || P > P1 + 1e-9)
                         continue;
                     xs[q] = P * 100 / max_total;
@@ -1217,8 +1227,9 @@ RadFigure *rad_chart_nomogram(const RadNomoTerm *terms, size_t nterms, const dou
                 }
             }
             if (q == 0) {
-                rad_figure_add_note(f, "survival at %s is %.3g to %.3g over the total points: no readable scale",
-                                    atbuf, sv[0], sv[ntot - 1]);
+                rad_figure_add_note(f, "%s %s is %.3g to %.3g over the total points: no readable scale",
+                                    logistic ? "the probability" : "survival at", logistic ? "" : atbuf, sv[0],
+                                    sv[ntot - 1]);
             } else {
                 rc |= nomo_scale(ax, y, xs, tp, q, fs, mm_per_unit, tick_h);
             }
@@ -1230,8 +1241,11 @@ RadFigure *rad_chart_nomogram(const RadNomoTerm *terms, size_t nterms, const dou
         goto done;
     }
     char desc[160];
-    snprintf(desc, sizeof desc, "nomogram, %zu term%s, survival at %s%s", nterms, nterms == 1 ? "" : "s", atbuf,
-             nstrata > 1 ? " per stratum" : "");
+    if (logistic)
+        snprintf(desc, sizeof desc, "nomogram, %zu term%s, %s", nterms, nterms == 1 ? "" : "s", scale_label);
+    else
+        snprintf(desc, sizeof desc, "nomogram, %zu term%s, survival at %s%s", nterms, nterms == 1 ? "" : "s", atbuf,
+                 nstrata > 1 ? " per stratum" : "");
     rad_figure_set_description(f, desc);
 done:
     for (size_t r = 0; r < nrow; r++)

@@ -67,11 +67,14 @@ typedef struct RadNomoTerm {
  * points scale (0..max_total) and one predicted-survival scale per stratum
  * (survival[s * ntot + k] at total[k], k = 0..ntot-1; strata labels may be
  * NULL for an unstratified model).  at is the time of the prediction,
- * at_label its text ("5 years"; NULL: the number). */
+ * at_label its text ("5 years"; NULL: the number).  A logistic model's
+ * nomogram: scale_label names the bottom scale ("Probability of MYCN") and
+ * survival[] holds the probability at each total (logit-linear); NULL for a
+ * Cox model. */
 RadFigure *rad_chart_nomogram(const RadNomoTerm *terms, size_t nterms, const double *total, size_t ntot,
                               double max_total, const double *survival, size_t nstrata,
                               const char *const *strata, double at, const char *at_label,
-                              const RadChartOptions *o);
+                              const char *scale_label, const RadChartOptions *o);
 
 typedef enum { RAD_BOX_BOX = 0, RAD_BOX_VIOLIN, RAD_BOX_STRIP } RadBoxKind;
 

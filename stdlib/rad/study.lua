@@ -842,6 +842,9 @@ local function draw_binary_figures(s)
   figs.dca = save(s, rad.plot.dca(curves, {labels = labels}):title("Decision curves, " .. s.split_name), "dca")
   figs.forest = save(s, rad.plot.forest(m[main]):title("Odds ratios, " .. main .. " model (training set)"), "forest")
   figs.lasso = save(s, rad.plot.lasso(s.lasso.cv.fit, s.lasso.cv):title("Lasso-logistic path and CV"), "lasso")
+  local okn, nomo = pcall(rad.plot.nomogram, m[main], {data = s.train})
+  if okn then figs.nomogram = save(s, nomo, "nomogram")
+  else s.notes[#s.notes + 1] = "nomogram: " .. tostring(nomo) end
   return figs
 end
 
@@ -855,7 +858,7 @@ local function draw_figures(s)
       save(s, pg, name)
     end
     page({"roc_" .. s.split_name, "calibration", "forest", "dca"}, s.spec.name .. ": summary", "summary")
-    page({"roc_train", "lasso"}, s.spec.name .. ": models", "report_2")
+    page({"roc_train", "lasso", "nomogram"}, s.spec.name .. ": models", "report_2")
     return
   end
   local o = s.spec.outcome

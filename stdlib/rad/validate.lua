@@ -692,14 +692,22 @@ local function dropped_note(model, term)
   return " (it was dropped from the fit as " .. why .. "); refit without it"
 end
 
---- validate.nomogram(coxmodel, {at =, ranges = {term = {min, max}} or data = t, points = 11, totals = 21}) -> {terms = {{term, type, coef, min, max, values, points, levels, contrib}, ...}, total, lp, survival, max_total, scale, cumhaz, at, strata}: nomogram points (numeric and factor covariates) and the total points -> survival-at-`at` scale of a Cox model, one per stratum
+--- validate.nomogram(model, {at =, ranges = {term = {min, max}} or data = t, points = 11, totals = 21}) -> {terms = {{term, type, coef, min, max, values, points, levels, contrib}, ...}, total, lp, survival, max_total, scale, cumhaz, at, strata}: nomogram points (numeric and factor covariates) and the total points -> survival-at-`at` scale of a Cox model, one per stratum; for a logistic model (rad.logistic; no at) the total points -> probability scale (fields probability, outcome, intercept, link = "logit")
 function validate.nomogram(model, opts)
   local F = "validate.nomogram"
-  if type(model) ~= "table" or type(model.coef) ~= "table" or type(model.basehaz) ~= "table" then
-    error(F .. ": the first argument must be a Cox model from rad.cox", 2)
+  local logistic = type(model) == "table" and type(model.coef) == "table" and model.coef["(Intercept)"] ~= nil
+    and model.basehaz == nil
+  if type(model) ~= "table" or type(model.coef) ~= "table" or (type(model.basehaz) ~= "table" and not logistic) then
+    error(F .. ": the first argument must be a Cox model from rad.cox or a logistic model from rad.logistic", 2)
   end
   check_opts(opts, F, {"at", "ranges", "data", "points", "totals"})
-  need_number(opts.at, "at", F, 0)
+  if logistic then
+    if opts.at ~= nil then error(F .. ": at is the time of a Cox model's prediction; a logistic model has none", 2) end
+  else
+    need_number(opts.at, "at", F, 0)
+  end
+  -- a logistic model's linear predictor is not centred: its terms add to the intercept
+  local means = logistic and setmetatable({}, {__index = function() return 0 end}) or model.means
   local npt = opts.points or 11
   local ntot = opts.totals or 21
   if type(npt) ~= "number" or npt < 2 or type(ntot) ~= "number" or ntot < 2 then
@@ -707,6 +715,10 @@ function validate.nomogram(model, opts)
   end
   local levels = model.levels or {}
   local vars = model.x or model.terms
+  if logistic and not model.x then
+    vars = {}
+    for _, t in ipairs(model.terms) do if t ~= "(Intercept)" then vars[#vars + 1] = t end end
+  end
   local need_range = false
   for _, v in ipairs(vars) do if not levels[v] then need_range = true end end
   if need_range and (opts.ranges == nil) == (opts.data == nil) then
@@ -731,7 +743,7 @@ function validate.nomogram(model, opts)
         elseif isna(bl) then
           error(string.format("%s: term '%s' has no finite coefficient%s", F, term, dropped_note(model, term)), 2)
         else
-          centre = centre + bl * model.means[term]
+          centre = centre + bl * means[term]
         end
         contrib[l] = bl
         bmin, bmax = math.min(bmin, bl), math.max(bmax, bl)
@@ -765,7 +777,7 @@ function validate.nomogram(model, opts)
       if isna(b) then
         error(string.format("%s: term '%s' has no finite coefficient%s", F, v, dropped_note(model, v)), 2)
       end
-      centre = centre + b * model.means[v]
+      centre = centre + b * means[v]
       tm = {term = v, type = "numeric", coef = b, min = lo, max = hi, bmin = math.min(b * lo, b * hi),
             width = math.abs(b) * (hi - lo)}
     end
@@ -799,6 +811,17 @@ function validate.nomogram(model, opts)
     res.total[k + 1] = P
     res.lp[k + 1] = scale * P + minsum - centre
   end
+  if logistic then
+    -- probability = expit(intercept + linear predictor), logit-linear in total points
+    local b0 = model.coef["(Intercept)"]
+    res.outcome, res.link, res.intercept, res.at = model.y, "logit", b0, nil
+    res.probability = {}
+    for k, lp in ipairs(res.lp) do
+      res.lp[k] = lp + b0
+      res.probability[k] = 1 / (1 + math.exp(-res.lp[k]))
+    end
+    return res
+  end
   local function surv_scale(h0)
     local sv = {}
     for k, lp in ipairs(res.lp) do sv[k] = math.exp(-h0 * math.exp(lp)) end
@@ -818,7 +841,7 @@ function validate.nomogram(model, opts)
   return res
 end
 
---- validate.points(nomo, row) -> total, lp, survival: total points of one row {term = number or "level", strata = level} on a nomogram from validate.nomogram (survival at `at` in the row's stratum)
+--- validate.points(nomo, row) -> total, lp, survival: total points of one row {term = number or "level", strata = level} on a nomogram from validate.nomogram (survival at `at` in the row's stratum; for a logistic model's nomogram the probability)
 function validate.points(nomo, row)
   local F = "validate.points"
   if type(nomo) ~= "table" or type(nomo.terms) ~= "table" then
@@ -844,6 +867,7 @@ function validate.points(nomo, row)
     end
   end
   local lp = nomo.lp[1] + nomo.scale * total
+  if nomo.link == "logit" then return total, lp, 1 / (1 + math.exp(-lp)) end
   local h0 = nomo.cumhaz
   if nomo.strata then
     local v = row.strata

@@ -189,6 +189,12 @@ check(rad.plot.heatmap(wide, {columns = feats}), "heatmap: 80 features")
 
 local mn = rad.cox(lung, {time = "time", event = "status", x = {"age", "sexf", "ecog"}})
 local nomo = check(rad.plot.nomogram(validate.nomogram(mn, {at = 365, data = lung}), {at_label = "1 year"}), "nomogram")
+local early = {}
+for i, t in ipairs(lung:col("time")) do early[i] = t < 365 and 1 or 0 end
+local lb = lung:copy()
+lb:add("early_death", early)
+local lg = rad.logistic(lb, {y = "early_death", x = {"age", "ecog"}})
+check(rad.plot.nomogram(lg, {data = lb}), "nomogram of a logistic model")
 
 for _, kind in ipairs{"box", "violin", "strip"} do
   check(rad.plot.box(lung, {y = "age", group = "sexf", kind = kind}), kind)

@@ -220,6 +220,30 @@ do
     max_failed = 2}) end, "option max_failed must be a fraction between 0 and 1, got 2", "bootstrap_optimism: bad max_failed")
 end
 
+-- ---- nomogram of a logistic model: the probability read from the points is the model's -----
+do
+  local t = simulate(150, 7)
+  local yb = {}
+  for i, e in ipairs(t:col("event")) do yb[i] = e end
+  local u = t:copy()
+  u:add("yb", yb)
+  local lg = rad.logistic(u, {y = "yb", x = {"x1", "x2"}})
+  local nomo = validate.nomogram(lg, {data = u})
+  T.is(nomo.link, "logit", "logistic nomogram: the logit link")
+  T.is(nomo.outcome, "yb", "logistic nomogram: names the outcome")
+  local pr = lg:predict(u, {type = "response"})
+  local worst = 0
+  for i = 1, 20 do
+    local r = u:row(i)
+    local _, lp, p = validate.points(nomo, {x1 = r.x1, x2 = r.x2})
+    worst = math.max(worst, math.abs(p - pr[i]))
+  end
+  T.ok(worst < 1e-12, string.format("logistic nomogram: the probability of 20 rows = predict(type = response) (worst %.2g)", worst))
+  T.near(nomo.probability[1], 1 / (1 + math.exp(-nomo.lp[1])), 1e-15, "logistic nomogram: probability = expit(lp) on the scale")
+  T.errors(function() validate.nomogram(lg, {data = u, at = 3}) end, "at is the time of a Cox model's prediction; a logistic model has none",
+    "logistic nomogram: at refused")
+end
+
 -- ---- nomogram ------------------------------------------------------------------
 do
   local t = simulate(150, 5)
