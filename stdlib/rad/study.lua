@@ -43,7 +43,7 @@ local function isna(v) return v == nil or v == NA or (type(v) == "number" and v 
 -- ---- the study table: keys, defaults, checks ------------------------------------------------
 
 local KEYS = {
-  name = "string: the study's name (titles, file names)",
+  name = "string: the study's name (figure titles, summary, manifest)",
   cohort = "path of the manifest CSV (id, image, mask, clinical columns) or a Table",
   clinical_table = "optional path or Table of clinical data joined to the manifest by id",
   derive = "optional function(t) -> t adding derived clinical columns (e.g. age >= 18 months) after loading",
@@ -55,7 +55,7 @@ local KEYS = {
   features = "extraction settings: a settings table or the path of a settings file",
   robustness = "false, or {n = perturbations per case, cases = how many training cases, threshold = 0.75, type = \"icc\"}",
   harmonise = "false, or {batch = col, covariates = {cols}, parametric = true}",
-  selection = "{variance = true, redundancy = 0.9, univariate = {alpha = 0.05, adjust = \"BH\"}, lasso = {lambda = \"1se\", folds = 10}, max_features = 10}",
+  selection = "{variance = true, redundancy = 0.9, univariate = {alpha = 0.05, adjust = \"BH\"}, lasso = {lambda = \"1se\", folds = 10}, stability = false}",
   validation = "{times = {t1, t2}, at = t, boot = 200, groups = 4}",
   report = "the output folder (created)",
   cache = "the feature cache folder (default <report>/cache; studies of one cohort can share one)",
@@ -226,7 +226,16 @@ function Study:load()
     if spec.clinical_table then
       local c = spec.clinical_table
       if type(c) == "string" then c = rad.read_csv(c, {types = {[idc] = "string"}}) end
+      -- patients without a clinical row leave the study, named (an inner join)
+      local have = {}
+      for _, id in ipairs(c:col(idc)) do have[tostring(id)] = true end
+      for _, id in ipairs(m:col(idc)) do
+        if not have[tostring(id)] then
+          self.excluded[#self.excluded + 1] = {id = tostring(id), reason = "no row in the clinical table"}
+        end
+      end
       m = m:join(c, idc)
+      if m:nrow() == 0 then fail("no patient of the cohort has a row in the clinical table (joined by '%s')", idc) end
     end
     if spec.derive then
       if type(spec.derive) ~= "function" then fail("derive must be a function(t) -> t") end
@@ -644,7 +653,7 @@ function Study:validate()
   end) or self
 end
 
--- The metric row (model, split, metric) as {estimate, lower, upper, p}, or nil.
+--- Study:metric(model, split, metric) -> {estimate, lower, upper, p} or nil: one row of s.metrics, e.g. s:metric("combined", "test", "delta_c")
 function Study:metric(model, split, metric)
   local t = self.metrics
   if not t then return nil end
@@ -1054,9 +1063,9 @@ function Study:methods()
     local dropped = 0
     for _, tr in ipairs(self.trace) do if tr.step == "harmonisable" then dropped = tr.from or dropped end end
     add("Features were harmonised across %s with ComBat (%s empirical Bayes; Johnson et al. 2007) " ..
-      "fitted on all patients without the outcome%s.", self.spec.harmonise.batch,
-      self.spec.harmonise.parametric == false and "non-parametric" or "parametric",
-      dropped > 0 and string.format("; %d features constant within a %s, which ComBat cannot scale, were left out",
+      "fitted on the features and %s of all patients (training and test; ComBat never sees the outcome)%s.",
+      self.spec.harmonise.batch, self.spec.harmonise.parametric == false and "non-parametric" or "parametric",
+      self.spec.harmonise.batch, dropped > 0 and string.format("; %d features constant within a %s, which ComBat cannot scale, were left out",
         dropped, self.spec.harmonise.batch) or "")
   end
   local steps = {}
