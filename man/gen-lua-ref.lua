@@ -30,6 +30,7 @@ local groups = {
   {"robust.", "MODULE rad.robust (local robust = require \"rad.robust\")"},
   {"study.", "MODULE rad.study (study scripts: rad.study{...}; man radlab-study(7))"},
   {"Study:", "STUDY METHODS (s = rad.study{...})"},
+  {"checklist.", "MODULE rad.checklist (CLEAR and RQS pre-filled from a study run; local checklist = require \"rad.checklist\")"},
   {"Figure:", "FIGURE METHODS", [[
 Every \fBrad.plot\fR function (see MODULE FUNCTIONS) returns a \fBFigure\fR: a
 description of the picture in millimetres that is drawn only when saved, so

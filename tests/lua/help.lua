@@ -106,7 +106,7 @@ end
 local shown = require("rad.pretty").show(rad)
 T.like(shown, "^rad: help%(rad%.NAME%)", "rad shows a heading")
 T.like(shown, "\n  rad.stats     chisq cor cor_matrix fisher icc mutual_info p_adjust ttest wilcox\n", "rad.stats on one line", true)
-T.like(shown, "\n  modules       cohort demo describe doc pretty rng robust select shard study test validate\n",
+T.like(shown, "\n  modules       checklist cohort demo describe doc pretty rng robust select shard study test validate\n",
   "the stdlib modules (loaded on first use) on one line", true)
 T.like(shown, "\n  rad.version   \"" .. rad.version .. "\"", "values last", true)
 local longest = 0
