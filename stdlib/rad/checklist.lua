@@ -551,6 +551,7 @@ function checklist.write(s, path)
   local tmp = path .. ".tmp"
   local fh, err = io.open(tmp, "wb")
   if not fh then
+    if err:sub(1, #tmp + 2) == tmp .. ": " then err = err:sub(#tmp + 3) end
     error(string.format("checklist.write: cannot write '%s' (%s); choose a path in a folder that exists and is writable",
       path, err), 2)
   end
@@ -563,7 +564,8 @@ function checklist.write(s, path)
   local renamed, rerr = os.rename(tmp, path)
   if not renamed then
     os.remove(tmp)
-    error(string.format("checklist.write: cannot move the new file onto '%s' (%s)", path, tostring(rerr)), 2)
+    error(string.format("checklist.write: cannot write '%s' (%s); give the path of a file in a writable folder",
+      path, tostring(rerr)), 2)
   end
   return path
 end
