@@ -332,7 +332,7 @@ ANSWER[37] = function(f)
     #f.s.models.order, table.concat(f.s.models.order, ", "))
 end
 ANSWER[38] = function(f)
-  if f.external then return "external validation: " .. f.s.split_text end
+  if f.external then return f.s.split_text end
   return "internal validation on a held-out test set: " .. f.s.split_text
 end
 ANSWER[39] = function(f)
@@ -449,14 +449,14 @@ POINTS[9] = function(f)
 end
 POINTS[10] = function(f)
   if f.has.calibration_slope then
-    return 1, "calibration slope with 95 % CI and p on every set; the run did not resample calibration"
+    return 1, "calibration slope with 95 % CI and p (metrics.csv); the run did not resample calibration"
   end
   return nil, "no calibration statistic was computed"
 end
 POINTS[12] = function(f)
   if f.external then
-    return 3, "validation on a dataset from another institute: " .. f.s.split_text ..
-      " (check that the test centre is a distinct institute)"
+    return 3, "validation on a dataset from another institute (" .. f.s.split_text ..
+      "; check that the test centre is a distinct institute)"
   end
   return 2, "validation on held-out patients from the same dataset: " .. f.s.split_text
 end

@@ -139,4 +139,26 @@ local other = checklist.write(s, dir .. "/other.md")
 T.is(other, dir .. "/other.md", "an explicit path")
 T.ok(slurp(other) == md, "two calls write identical bytes")
 T.is(checklist.text(s), md, "checklist.text is the file's content")
+
+-- the same cohort validated externally by centre, without robustness or ComBat (features from the cache)
+local e = rad.study{
+  name = "external", cohort = cdir .. "/manifest.csv",
+  outcome = {time = "efs", event = "efs_event", unit = "months"}, clinical = {"age", "ldh"},
+  split = {by = "centre", test = "B"},
+  features = {families = {"morph", "stat", "ih", "cm"}, discretise = {method = "fbs", width = 25}},
+  robustness = false, harmonise = false,
+  selection = {redundancy = 0.9, univariate = {top = 8}, lasso = {lambda = "min", folds = 3}},
+  validation = {times = {24, 48}, at = 36, boot = 0},
+  report = dir .. "/r", quiet = true, threads = 2,
+}:run()
+T.is(e.extraction.cached, 80, "(the second study takes its features from the cache)")
+local ce, qe = checklist.clear(e), checklist.rqs(e)
+T.is(ce:get(38, "answer"), "centre B for external validation (training on the other values of centre)", "testing: external by centre")
+T.is(qe:get(12, "awarded"), 3, "RQS validation on another institute's data +3")
+T.is(qe:get(9, "awarded"), 1, "RQS discrimination without resampling (boot = 0) +1")
+T.is(ce:get(31, "status"), AUTH, "no robustness analysis: segmentation reliability is for the authors")
+T.is(ce:get(31, "answer"), "no robustness analysis was run", "... and says why")
+T.is(ce:get(32, "answer"), "the penalised model standardised the features internally (coefficients reported in original units)",
+  "no harmonisation: only the lasso's standardisation")
+T.like(ce:get(40, "answer"), "; no bootstrap optimism correction", "uncertainty: no bootstrap", true)
 T.done()
