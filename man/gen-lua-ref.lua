@@ -30,6 +30,16 @@ local groups = {
   {"robust.", "MODULE rad.robust (local robust = require \"rad.robust\")"},
   {"study.", "MODULE rad.study (study scripts: rad.study{...}; man radlab-study(7))"},
   {"Study:", "STUDY METHODS (s = rad.study{...})"},
+  {"checklist.", "MODULE rad.checklist (CLEAR and RQS pre-filled from a study run; local checklist = require \"rad.checklist\")", [[
+Two reporting checklists filled in from what a study run knows: CLEAR, the
+CheckList for EvaluAtion of Radiomics research (Kocak et al., Insights into
+Imaging 14:75, 2023; 58 items), and the Radiomics Quality Score (Lambin et
+al., Nat Rev Clin Oncol 14:749, 2017; 16 components, -8 to 36 points).  A
+CLEAR item is "pre-filled" with the run's settings and numbers, "not
+applicable", or "to be completed by the authors"; an RQS component gets
+points only when the run proves it, otherwise NA with the reason.  Item
+texts are short paraphrases: the published checklists are the reference.
+]]},
   {"Figure:", "FIGURE METHODS", [[
 Every \fBrad.plot\fR function (see MODULE FUNCTIONS) returns a \fBFigure\fR: a
 description of the picture in millimetres that is drawn only when saved, so

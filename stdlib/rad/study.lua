@@ -936,7 +936,7 @@ local function draw_figures(s)
   page({"km_train", "dca", "lasso", "nomogram"}, s.spec.name .. ": models", "report_2")
 end
 
---- Study:report() -> Study: the report folder: features.csv, selected.csv, metrics.csv, cohort.csv (patients by split), figures (PNG), summary.png/pdf, manifest.json, methods.md
+--- Study:report() -> Study: the report folder: features.csv, selected.csv, metrics.csv, cohort.csv (patients by split), figures (PNG and PDF), summary and report_2 pages, manifest.json, methods.md, checklist.md (CLEAR and RQS items pre-filled)
 function Study:report()
   self:validate()
   return timed(self, "report", function()
@@ -957,6 +957,8 @@ function Study:report()
     draw_figures(self)
     self:write_manifest()
     self:write_methods()
+    -- CLEAR and RQS items the run can answer (rad.checklist)
+    require("rad.checklist").write(self, self.dir .. "/checklist.md")
     return self
   end) or self
 end

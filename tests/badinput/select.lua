@@ -129,4 +129,36 @@ B.call("univariate: unknown p adjustment", function()
   select.univariate(t, cols, {time = "efs", event = "efs_event", adjust = "sidak"}) end,
   "select.univariate: option 'adjust': unknown p-value adjustment 'sidak'; use \"BH\", \"bonferroni\" or \"holm\"")
 
+-- checklist.write (rad.checklist): a study that is not a run Study, a path that cannot be written
+local checklist = require "rad.checklist"
+local ck = B.dir .. "/ck.md"
+B.call("checklist.write: a plain table instead of a Study", function() checklist.write({}, ck) end,
+  "checklist.write: argument 1 must be a Study (s = rad.study{...}), got a plain table", {writes = {ck, ck .. ".tmp"}})
+B.call("checklist.write: no study at all", function() checklist.write(nil, ck) end,
+  "checklist.write: argument 1 must be a Study (s = rad.study{...}), got nil", {writes = {ck, ck .. ".tmp"}})
+B.call("checklist.rqs: a number", function() checklist.rqs(3) end,
+  "checklist.rqs: argument 1 must be a Study (s = rad.study{...}), got number")
+local ckdir = B.dir .. "/ckstudy"
+os.execute("mkdir -p '" .. ckdir .. "/cohort'")
+rad.quiet(true)
+rad.demo.neuroblastoma{n = 60, seed = 3, dir = ckdir .. "/cohort", centres = 1}
+local ckspec = {name = "tiny", cohort = ckdir .. "/cohort/manifest.csv", outcome = {time = "efs", event = "efs_event"},
+  clinical = {"age"}, split = {test = 0.3, seed = 2}, features = {families = {"stat"}}, robustness = false,
+  harmonise = false, selection = {univariate = {top = 5}, lasso = {lambda = "min", folds = 3}},
+  validation = {boot = 0}, report = ckdir .. "/r", quiet = true, threads = 2}
+local unrun = rad.study(ckspec)
+B.call("checklist.write: a Study that has not been run", function() checklist.write(unrun) end,
+  "checklist.write: the study 'tiny' has not been run (no models or metrics yet); call s:run() first",
+  {writes = {ckdir .. "/r/checklist.md", ckdir .. "/r/checklist.md.tmp"}})
+local ran = rad.study(ckspec):run()
+local nodir = B.dir .. "/no/such/folder/checklist.md"
+B.call("checklist.write: a folder that does not exist", function() checklist.write(ran, nodir) end,
+  "checklist.write: cannot write '" .. nodir .. "' (No such file or directory); choose a path in a folder that exists and is writable",
+  {writes = {nodir, nodir .. ".tmp"}})
+B.call("checklist.write: a folder instead of a file", function() checklist.write(ran, ckdir .. "/r") end,
+  "checklist.write: cannot write '" .. ckdir .. "/r' (Is a directory); give the path of a file in a writable folder",
+  {writes = {ckdir .. "/r.tmp", ckdir .. "/r/checklist.md"}})
+B.call("checklist.write: a path that is not a string", function() checklist.write(ran, 42) end,
+  "checklist.write: argument 2 must be the path of the file to write, got number", {writes = {ckdir .. "/r/checklist.md"}})
+
 B.done()

@@ -34,7 +34,7 @@ local function spec(report, extra)
 end
 
 local s = rad.study(spec(dir .. "/r1")):run()
-local files = {"features.csv", "selected.csv", "metrics.csv", "cohort.csv", "manifest.json", "methods.md",
+local files = {"features.csv", "selected.csv", "metrics.csv", "cohort.csv", "manifest.json", "methods.md", "checklist.md",
   "summary.png", "summary.pdf", "report_2.png", "km_train.png", "km_test.png", "forest.png", "lasso.png"}
 local missing = {}
 for _, f in ipairs(files) do if not slurp(dir .. "/r1/" .. f) then missing[#missing + 1] = f end end
@@ -134,6 +134,7 @@ T.is(b:metric("combined", "test", "delta_auc").p, dt.p, "binary: the paired DeLo
 T.near(b:metric("combined", "train", "calibration_slope").estimate, 1, 1e-6, "binary: training calibration slope is 1")
 T.near(b:metric("combined", "train", "calibration_intercept").estimate, 0, 1e-6, "binary: training calibration intercept is 0")
 T.like(slurp(dir .. "/rb/methods.md"), "Three logistic regression models", "binary: the methods say logistic", true)
+T.like(slurp(dir .. "/rb/checklist.md") or "", "| 58 |", "binary: the checklist is written with its 58 CLEAR items", true)
 T.ok(slurp(dir .. "/rb/roc_test.png") and slurp(dir .. "/rb/dca.png") and slurp(dir .. "/rb/calibration.png"),
   "binary: ROC, decision curve and calibration figures")
 -- the decision curve by hand: y = {1, 0, 1, 0}, risks {0.9, 0.6, 0.4, 0.1}; at pt = 0.5: TP 1, FP 1,
