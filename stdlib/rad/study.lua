@@ -482,7 +482,8 @@ function Study:select()
     end
     if sel.stability then
       local st = type(sel.stability) == "table" and sel.stability or {}
-      steps[#steps + 1] = select.stability{step = lasso_step(), B = st.B or 50, threshold = st.threshold or 0.6, seed = self.seed}
+      steps[#steps + 1] = select.stability{step = lasso_step(), B = st.B or 50, threshold = st.threshold or 0.6,
+        sample = st.sample, seed = self.seed}
     end
     steps[#steps + 1] = lasso_step()
     local ok, fitted = pcall(function() return select.pipeline(steps):fit(self.train) end)
@@ -499,6 +500,17 @@ function Study:select()
     self.lasso = {cv = last.cv, lambda = last.lambda, rule = l.lambda or "1se"}
     self.selected = {features = kept, coef = coef}
     local t = rad.table.new{{"feature", kept}, {"coef", coef}}
+    -- with stability selection, each kept feature's selection frequency
+    for _, f in ipairs(fitted.selection) do
+      if f.frequency then
+        local freq = {}
+        for i = 1, f.frequency:nrow() do freq[f.frequency:get(i, "feature")] = f.frequency:get(i, "frequency") end
+        local col = {}
+        for i, name in ipairs(kept) do col[i] = freq[name] or NA end
+        t:add("frequency", col)
+        self.selected.frequency = col
+      end
+    end
     t:write_csv(self.dir .. "/selected.csv")
     local parts = {tostring(#self.feature_names) .. " features"}
     for _, tr in ipairs(self.trace) do parts[#parts + 1] = tr.step .. " " .. tr.kept end

@@ -148,4 +148,14 @@ T.errors(function() rad.study(spec(dir .. "/x", {outcome = {binary = "stage"}}))
 T.errors(function() rad.study(spec(dir .. "/x", {outcome = {binary = "age"}})):load() end,
   "outcome binary column 'age' must hold 0 and 1", "binary column that is not 0/1")
 
+-- stability selection: selected.csv carries each feature's selection frequency
+local st = rad.study(spec(dir .. "/rs", {robustness = false, harmonise = false,
+  selection = {redundancy = 0.9, univariate = {top = 8}, lasso = {lambda = "min", folds = 3},
+    stability = {B = 10, threshold = 0.3, sample = "bootstrap"}}})):select()
+local selt = rad.read_csv(dir .. "/rs/selected.csv")
+T.is(table.concat(selt:names(), ","), "feature,coef,frequency", "stability: selected.csv has a frequency column")
+local fr_ok = true
+for _, v in ipairs(selt:col("frequency")) do if not (v >= 0.3 and v <= 1) then fr_ok = false end end
+T.ok(fr_ok and selt:nrow() == #st.selected.features, "stability: every kept feature was selected in >= 30 % of the resamples")
+
 T.done()
