@@ -121,24 +121,10 @@ local RQS = {
 
 -- ---- reading the run ----------------------------------------------------------------------------
 
-local FAMILY = {morph = "morphology", loc = "local intensity", stat = "intensity statistics",
-  ih = "intensity histogram", ivh = "intensity-volume histogram", cm = "grey-level co-occurrence (GLCM)",
-  rlm = "grey-level run length (GLRLM)", szm = "grey-level size zone (GLSZM)", dzm = "grey-level distance zone (GLDZM)",
-  ngt = "neighbourhood grey tone difference (NGTDM)", ngl = "neighbouring grey level dependence (NGLDM)"}
-local ALL_FAMILIES = {"morph", "loc", "stat", "ih", "ivh", "cm", "rlm", "szm", "dzm", "ngt", "ngl"}
+-- shared with the methods text of rad.study
+local study_mod = require "rad.study"
+local FAMILY, ALL_FAMILIES, fmt, pfmt = study_mod._family_names, study_mod._all_families, study_mod._fmt, study_mod._pfmt
 
-local function fmt(x, d)
-  if isna(x) then return "NA" end
-  return string.format("%." .. (d or 3) .. "f", x)
-end
-
-local function pfmt(p)
-  if isna(p) then return "NA" end
-  if p < 0.001 then return "< 0.001" end
-  return string.format("%.3f", p)
-end
-
--- A study after s:run(), or an error saying what was given and what to do.
 local function check_study(s, fname)
   local mt = getmetatable(s)
   if type(s) ~= "table" or type(mt) ~= "table" or mt.__name ~= "rad.Study" then

@@ -166,6 +166,14 @@ local function pfmt(p)
   return string.format("%.3f", p)
 end
 
+-- The feature families by tag, as the methods text names them (also rad.checklist).
+local FAMILY_NAMES = {morph = "morphology", loc = "local intensity", stat = "intensity statistics",
+  ih = "intensity histogram", ivh = "intensity-volume histogram", cm = "grey-level co-occurrence (GLCM)",
+  rlm = "grey-level run length (GLRLM)", szm = "grey-level size zone (GLSZM)", dzm = "grey-level distance zone (GLDZM)",
+  ngt = "neighbourhood grey tone difference (NGTDM)", ngl = "neighbouring grey level dependence (NGLDM)"}
+local ALL_FAMILIES = {"morph", "loc", "stat", "ih", "ivh", "cm", "rlm", "szm", "dzm", "ngt", "ngl"}
+study._fmt, study._pfmt, study._family_names, study._all_families = fmt, pfmt, FAMILY_NAMES, ALL_FAMILIES
+
 -- Feature tags of a features table: the numeric columns after "error".
 local function feature_cols(t)
   local names, out, after = t:names(), {}, false
@@ -1030,10 +1038,6 @@ function Study:write_manifest()
   return path
 end
 
-local FAMILY_NAMES = {morph = "morphology", loc = "local intensity", stat = "intensity statistics",
-  ih = "intensity histogram", ivh = "intensity-volume histogram", cm = "grey-level co-occurrence (GLCM)",
-  rlm = "grey-level run length (GLRLM)", szm = "grey-level size zone (GLSZM)", dzm = "grey-level distance zone (GLDZM)",
-  ngt = "neighbourhood grey tone difference (NGTDM)", ngl = "neighbouring grey level dependence (NGLDM)"}
 
 --- Study:methods() -> string: the methods section written from what ran (software, preprocessing, features, robustness, harmonisation, selection with the numbers kept, models, validation design)
 function Study:methods()
@@ -1058,7 +1062,7 @@ function Study:methods()
   else pre[#pre + 1] = string.format("intensities were discretised into %d fixed bins", d.bins or 32) end
   add("Before extraction, %s.", table.concat(pre, "; "))
   local fams = {}
-  for _, f in ipairs(st.families or {"morph", "loc", "stat", "ih", "ivh", "cm", "rlm", "szm", "dzm", "ngt", "ngl"}) do
+  for _, f in ipairs(st.families or ALL_FAMILIES) do
     fams[#fams + 1] = FAMILY_NAMES[f] or f
   end
   add("%d features were computed per tumour (%s)%s.", self.n_features, table.concat(fams, ", "),
