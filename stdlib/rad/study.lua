@@ -423,9 +423,13 @@ function Study:harmonise()
   local h = self.spec.harmonise
   if not h then return self end
   return timed(self, "harmonise", function()
-    -- fitted on all patients: an external centre can only be harmonised
-    -- with its own batch estimates; ComBat sees no outcome
-    local all = self.data
+    -- fitted on the training set and applied to the test set, unless the
+    -- test set is a batch of its own (external validation by centre): that
+    -- batch can only be harmonised with its own estimates, so ComBat is then
+    -- fitted on all patients (it never sees the outcome)
+    local sp = self.spec.split or {}
+    self.combat_on_all = sp.by == h.batch
+    local all = self.combat_on_all and self.data or self.train
     -- a feature constant within a batch has no batch scale: it cannot be
     -- harmonised and leaves the study (counted in the trace)
     local batch = all:col(h.batch)
@@ -1081,9 +1085,10 @@ function Study:methods()
     local dropped = 0
     for _, tr in ipairs(self.trace) do if tr.step == "harmonisable" then dropped = tr.from or dropped end end
     add("Features were harmonised across %s with ComBat (%s empirical Bayes; Johnson et al. 2007) " ..
-      "fitted on the features and %s of all patients (training and test; ComBat never sees the outcome)%s.",
-      self.spec.harmonise.batch, self.spec.harmonise.parametric == false and "non-parametric" or "parametric",
-      self.spec.harmonise.batch, dropped > 0 and string.format("; %d features constant within a %s, which ComBat cannot scale, were left out",
+      "%s%s.", self.spec.harmonise.batch, self.spec.harmonise.parametric == false and "non-parametric" or "parametric",
+      self.combat_on_all and string.format("fitted on the features and %s of all patients (the test set is a %s of " ..
+        "its own, which only its own estimates can harmonise; ComBat never sees the outcome)", self.spec.harmonise.batch,
+        self.spec.harmonise.batch) or "fitted on the training set and applied unchanged to the test set", dropped > 0 and string.format("; %d features constant within a %s, which ComBat cannot scale, were left out",
         dropped, self.spec.harmonise.batch) or "")
   end
   local steps = {}
