@@ -490,7 +490,7 @@ static int pmain(lua_State *L)
         return 1;
     }
     if (o.script && o.script == 1 && is_unknown_command(argv[1])) {
-        fprintf(stderr, "%s: unknown command '%s' (commands: extract, features; a script is a file such as "
+        fprintf(stderr, "%s: unknown command '%s' (commands: extract, features, demo-cohort, merge, slurm; a script is a file such as "
                         "study.lua) (try %s --help)\n", progname, argv[1], progname);
         lua_pushinteger(L, 2);
         return 1;
