@@ -201,19 +201,40 @@ setmetatable(study, {__call = function(_, spec) return study.new(spec) end})
 -- ---- steps ---------------------------------------------------------------------------------
 
 -- The settings table (from a file or given), checked.
-local function settings_of(s)
-  local f = s.spec.features
-  if f == nil then return {} end
+local function load_settings(f, what)
   if type(f) == "string" then
     local chunk, err = loadfile(f, "t")
-    if not chunk then fail("features: cannot load the settings file '%s': %s", f, err) end
+    if not chunk then fail("%s: cannot load the settings file '%s': %s", what, f, err) end
     local ok, res = pcall(chunk)
-    if not ok or type(res) ~= "table" then fail("features: the settings file '%s' must return a table", f) end
-    s.settings_file = f
-    return res
+    if not ok or type(res) ~= "table" then fail("%s: the settings file '%s' must return a table", what, f) end
+    return res, f
   end
-  if type(f) ~= "table" then fail("features must be a settings table or the path of a settings file") end
+  if type(f) ~= "table" then fail("%s must be a settings table or the path of a settings file", what) end
   return f
+end
+
+-- The feature sets: one unnamed set (a settings table or file), or a list
+-- {{name =, settings = table or path}, ...} whose features are prefixed
+-- "<name>_" so that one study can compare or combine several settings.
+local function settings_of(s)
+  local f = s.spec.features
+  if f == nil then return {{settings = {}}} end
+  if type(f) == "table" and type(f[1]) == "table" then
+    local sets, seen = {}, {}
+    for k, e in ipairs(f) do
+      if type(e.name) ~= "string" or not e.name:match("^[%a][%w]*$") then
+        fail("features[%d].name must be a short name of letters and digits (it prefixes the feature tags), got %s",
+          k, tostring(e.name))
+      end
+      if seen[e.name] then fail("features: the name '%s' is used twice", e.name) end
+      seen[e.name] = true
+      local st, file = load_settings(e.settings, "features[" .. k .. "].settings")
+      sets[k] = {name = e.name, settings = st, file = file}
+    end
+    return sets
+  end
+  local st, file = load_settings(f, "features")
+  return {{settings = st, file = file}}
 end
 
 --- Study:load() -> Study: read and check the manifest and the clinical data (outcome columns: no negative times, events 0/1)
@@ -315,22 +336,54 @@ function Study:extract()
   self:load()
   return timed(self, "extract", function()
     mkdir(self.dir)
-    self.settings = settings_of(self)
+    local sets = settings_of(self)
+    self.feature_sets = sets
+    -- the first set is "the" settings of single-set studies (methods, checklist)
+    self.settings, self.settings_file = sets[1].settings, sets[1].file
     self.settings_digest = rad.settings.digest(self.settings)
-    local t, info = rad.extract_cohort(self.cohort, self.settings, {threads = self.spec.threads,
-      cache = self.spec.cache or self.dir .. "/cache", progress = not self.spec.quiet})
-    self.extraction = info
-    -- keep ok cases; record the others
-    local status, err, ids = t:col("status"), t:col("error"), t:col("id")
-    local keep = {}
-    for i = 1, t:nrow() do
-      if status[i] == "ok" then keep[#keep + 1] = i
-      else self.excluded[#self.excluded + 1] = {id = ids[i], reason = isna(err[i]) and status[i] or err[i]} end
+    local tables, info = {}, {cases = self.cohort:nrow(), ok = 0, failed = 0, cached = 0}
+    local failed_at = {}
+    for k, set in ipairs(sets) do
+      set.digest = rad.settings.digest(set.settings)
+      local t, inf = rad.extract_cohort(self.cohort, set.settings, {threads = self.spec.threads,
+        cache = self.spec.cache or self.dir .. "/cache", progress = not self.spec.quiet})
+      tables[k] = t
+      info.cached = info.cached + inf.cached
+      local status, err, ids = t:col("status"), t:col("error"), t:col("id")
+      for i = 1, t:nrow() do
+        if status[i] ~= "ok" and not failed_at[i] then
+          failed_at[i] = true
+          local why = isna(err[i]) and status[i] or err[i]
+          self.excluded[#self.excluded + 1] = {id = ids[i], reason = set.name and (set.name .. ": " .. why) or why}
+        end
+      end
     end
-    if #keep == 0 then fail("extraction failed for every case (first: %s: %s)", tostring(ids[1]), tostring(err[1])) end
-    local feats = t:rows(keep)
+    -- keep the cases that every set extracted
+    local keep = {}
+    for i = 1, self.cohort:nrow() do if not failed_at[i] then keep[#keep + 1] = i end end
+    info.ok, info.failed = #keep, self.cohort:nrow() - #keep
+    self.extraction = info
+    if #keep == 0 then
+      fail("extraction failed for every case (first: %s: %s)", tostring(self.excluded[1].id), tostring(self.excluded[1].reason))
+    end
+    -- one table: the first set's key and status columns, then every set's
+    -- features (prefixed with the set's name when there are names)
+    local feats = tables[1]:rows(keep)
+    local all = {}
+    for k, set in ipairs(sets) do
+      local fk = k == 1 and feats or tables[k]:rows(keep)
+      for _, f in ipairs(feature_cols(fk)) do
+        local col = fk:col(f)
+        local name = set.name and (set.name .. "_" .. f) or f
+        if set.name then
+          if k == 1 then feats:drop(f) end
+          feats:add(name, col)
+        end
+        all[#all + 1] = name
+      end
+    end
     -- a feature undefined for some ROI (NA) cannot enter the models: left out, counted
-    local all, defined = feature_cols(feats), {}
+    local defined = {}
     for _, f in ipairs(all) do
       local ok = true
       for _, v in ipairs(feats:col(f)) do if isna(v) then ok = false; break end end
@@ -344,7 +397,8 @@ function Study:extract()
     self.data = data
     self.features = feats
     feats:write_csv(self.dir .. "/features.csv")
-    say(self, "extracted %d of %d cases (%d from the cache)%s", info.ok, info.cases, info.cached,
+    say(self, "extracted %d of %d cases%s (%d from the cache)%s", info.ok, info.cases,
+      #sets > 1 and string.format(" with %d feature sets", #sets) or "", info.cached,
       #self.excluded > 0 and string.format("; %d left out: %s", #self.excluded, self.excluded[1].id .. ": " .. self.excluded[1].reason) or "")
     return self
   end) or self
@@ -401,8 +455,18 @@ function Study:robustness()
     local sub = self.train:rows(rows)
     local keys = {"id", "image", "mask"}
     if has(sub, "label") then keys[#keys + 1] = "label" end
-    local icc = robust.cohort(sub:select(keys), self.settings,
-      {n = r.n or 2, seed = self.seed, threads = self.spec.threads})
+    -- one ICC table over every feature set (tags prefixed as in the features)
+    local cols = {feature = {}, icc = {}, lower = {}, upper = {}}
+    for _, set in ipairs(self.feature_sets) do
+      local t = robust.cohort(sub:select(keys), set.settings, {n = r.n or 2, seed = self.seed, threads = self.spec.threads})
+      for i = 1, t:nrow() do
+        local k = #cols.feature + 1
+        local f = t:get(i, "feature")
+        cols.feature[k] = set.name and (set.name .. "_" .. f) or f
+        for _, c in ipairs{"icc", "lower", "upper"} do cols[c][k] = t:get(i, c) end
+      end
+    end
+    local icc = rad.table.new{{"feature", cols.feature}, {"icc", cols.icc}, {"lower", cols.lower}, {"upper", cols.upper}}
     self.icc = icc
     local step = robust.filter{icc = icc, threshold = r.threshold or 0.75, type = r.type}
     local fitted = step:fit(self.train, self.candidates)
@@ -1006,6 +1070,13 @@ function Study:write_manifest()
   man.settings = self.settings
   man.settings_digest = self.settings_digest
   if self.settings_file then man.settings_file = self.settings_file end
+  if #self.feature_sets > 1 or self.feature_sets[1].name then
+    local fs = {}
+    for k, set in ipairs(self.feature_sets) do
+      fs[k] = {name = set.name, settings = set.settings, settings_digest = set.digest, settings_file = set.file}
+    end
+    man.feature_sets = fs
+  end
   local inputs = {}
   if self.manifest_path then inputs.manifest = {path = self.manifest_path, sha256 = rad.file_digest(self.manifest_path)} end
   local files = {}
@@ -1046,31 +1117,46 @@ end
 --- Study:methods() -> string: the methods section written from what ran (software, preprocessing, features, robustness, harmonisation, selection with the numbers kept, models, validation design)
 function Study:methods()
   self:validate()
-  local st = rad.settings.check(self.settings)
   local o = self.spec.outcome
   local p = {}
   local function add(fmt_, ...) p[#p + 1] = string.format(fmt_, ...) end
-  add("Radiomic features were extracted with radlab %s (settings digest %s), which implements the feature " ..
-    "definitions of the Image Biomarker Standardisation Initiative (IBSI).", rad.version, self.settings_digest:sub(1, 12))
-  local pre = {}
-  if st.resample and st.resample.spacing then
-    local sp = st.resample.spacing
-    pre[#pre + 1] = string.format("images were resampled to %s mm voxels (%s interpolation)",
-      table.concat(sp, " x "), st.resample.interpolator or "linear")
+  -- one sentence of preprocessing per feature set
+  local function preprocessing(settings)
+    local st = rad.settings.check(settings)
+    local pre = {}
+    if st.resample and st.resample.spacing then
+      pre[#pre + 1] = string.format("images were resampled to %s mm voxels (%s interpolation)",
+        table.concat(st.resample.spacing, " x "), st.resample.interpolator or "linear")
+    end
+    if st.resegment and st.resegment.range then
+      pre[#pre + 1] = string.format("the ROI was re-segmented to [%g, %g]", st.resegment.range[1], st.resegment.range[2])
+    end
+    local d = st.discretise or {}
+    if d.method == "fbs" then pre[#pre + 1] = string.format("intensities were discretised with a fixed bin size of %g", d.width)
+    else pre[#pre + 1] = string.format("intensities were discretised into %d fixed bins", d.bins or 32) end
+    local fams = {}
+    for _, f in ipairs(st.families or ALL_FAMILIES) do fams[#fams + 1] = FAMILY_NAMES[f] or f end
+    return table.concat(pre, "; "), table.concat(fams, ", ")
   end
-  if st.resegment and st.resegment.range then
-    pre[#pre + 1] = string.format("the ROI was re-segmented to [%g, %g]", st.resegment.range[1], st.resegment.range[2])
+  local sets = self.feature_sets
+  if #sets == 1 and not sets[1].name then
+    add("Radiomic features were extracted with radlab %s (settings digest %s), which implements the feature " ..
+      "definitions of the Image Biomarker Standardisation Initiative (IBSI).", rad.version, self.settings_digest:sub(1, 12))
+    local pre, fams = preprocessing(self.settings)
+    add("Before extraction, %s.", pre)
+    add("%d features were computed per tumour (%s)%s.", self.n_features, fams,
+      self.n_undefined > 0 and string.format("; %d undefined for some tumours were left out", self.n_undefined) or "")
+  else
+    add("Radiomic features were extracted with radlab %s, which implements the feature definitions of the Image " ..
+      "Biomarker Standardisation Initiative (IBSI), with %d sets of settings whose features are named by the set:",
+      rad.version, #sets)
+    for _, set in ipairs(sets) do
+      local pre, fams = preprocessing(set.settings)
+      add("set %s (settings digest %s): %s; families %s.", set.name, set.digest:sub(1, 12), pre, fams)
+    end
+    add("%d features were computed per tumour in all%s.", self.n_features,
+      self.n_undefined > 0 and string.format("; %d undefined for some tumours were left out", self.n_undefined) or "")
   end
-  local d = st.discretise or {}
-  if d.method == "fbs" then pre[#pre + 1] = string.format("intensities were discretised with a fixed bin size of %g", d.width)
-  else pre[#pre + 1] = string.format("intensities were discretised into %d fixed bins", d.bins or 32) end
-  add("Before extraction, %s.", table.concat(pre, "; "))
-  local fams = {}
-  for _, f in ipairs(st.families or ALL_FAMILIES) do
-    fams[#fams + 1] = FAMILY_NAMES[f] or f
-  end
-  add("%d features were computed per tumour (%s)%s.", self.n_features, table.concat(fams, ", "),
-    self.n_undefined > 0 and string.format("; %d undefined for some tumours were left out", self.n_undefined) or "")
   add("Of %d patients, %d were analysed%s.", self.extraction.cases, self.extraction.ok,
     #self.excluded > 0 and string.format(" (%d left out because extraction failed)", #self.excluded) or "")
   add("The cohort was split (%s): %d patients for training and %d for testing.", self.split_text,

@@ -158,4 +158,32 @@ local fr_ok = true
 for _, v in ipairs(selt:col("frequency")) do if not (v >= 0.3 and v <= 1) then fr_ok = false end end
 T.ok(fr_ok and selt:nrow() == #st.selected.features, "stability: every kept feature was selected in >= 30 % of the resamples")
 
+-- two named feature sets: features prefixed by the set, both extracted (and cached), both in the methods
+local ms = rad.study(spec(dir .. "/rm", {robustness = {n = 2, cases = 4, threshold = 0.5},
+  features = {
+    {name = "fbs", settings = {families = {"morph", "stat", "ih", "cm"}, discretise = {method = "fbs", width = 25}}},
+    {name = "fbn", settings = {families = {"stat", "ih"}, discretise = {method = "fbn", bins = 16}}},
+  }})):run()
+local fnames = rad.read_csv(dir .. "/rm/features.csv"):names()
+local has_fbs, has_fbn = false, false
+for _, n in ipairs(fnames) do
+  if n == "fbs_ih_entropy" then has_fbs = true end
+  if n == "fbn_ih_entropy" then has_fbn = true end
+end
+T.ok(has_fbs and has_fbn, "feature sets: features.csv has fbs_ih_entropy and fbn_ih_entropy")
+local single = rad.extract_cohort(manifest, {families = {"stat", "ih"}, discretise = {method = "fbn", bins = 16}})
+T.is(ms.features:get(1, "fbn_ih_entropy"), single:get(1, "ih_entropy"), "feature sets: a prefixed value = the set's own extraction")
+local icc_names = {}
+for _, n in ipairs(ms.icc:col("feature")) do icc_names[n] = true end
+T.ok(icc_names.fbs_stat_mean and icc_names.fbn_ih_entropy, "feature sets: robustness ICC per prefixed feature")
+local mm = rad.json.read(dir .. "/rm/manifest.json")
+T.is(#mm.feature_sets, 2, "feature sets: both in the manifest")
+T.is(mm.feature_sets[2].settings_digest, rad.settings.digest{families = {"stat", "ih"}, discretise = {method = "fbn", bins = 16}},
+  "feature sets: with their settings digests")
+T.like(slurp(dir .. "/rm/methods.md"), "with 2 sets of settings whose features are named by the set", "feature sets: the methods name them", true)
+T.errors(function() rad.study(spec(dir .. "/x", {features = {{name = "a b", settings = {}}}})):extract() end,
+  "features[1].name must be a short name of letters and digits", "feature sets: a bad name")
+T.errors(function() rad.study(spec(dir .. "/x", {features = {{name = "a", settings = {}}, {name = "a", settings = {}}}})):extract() end,
+  "features: the name 'a' is used twice", "feature sets: a name used twice")
+
 T.done()
