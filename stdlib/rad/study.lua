@@ -913,6 +913,16 @@ local function surv_at(fit, t, at)
   return out
 end
 
+-- A report page of the figures named in list (those that were drawn), two
+-- columns on a portrait page tall enough for a forest plot's every row.
+local function draw_page(s, figs, list, title, name)
+  local f = {}
+  for _, k in ipairs(list) do if figs[k] then f[#f + 1] = figs[k] end end
+  if #f == 0 then return end
+  s.pages = s.pages or {}
+  s.pages[name] = save(s, rad.plot.page{figures = f, columns = 2, title = title, width = 180, height = 250}, name)
+end
+
 -- The figures of a binary-outcome study.
 local function draw_binary_figures(s)
   local v = s.spec.validation or {}
@@ -948,14 +958,8 @@ end
 local function draw_figures(s)
   if not s.survival then
     local figs = draw_binary_figures(s)
-    local function page(list, title, name)
-      local f = {}
-      for _, k in ipairs(list) do if figs[k] then f[#f + 1] = figs[k] end end
-      local pg = rad.plot.page{figures = f, columns = 2, title = title}
-      save(s, pg, name)
-    end
-    page({"roc_" .. s.split_name, "calibration", "forest", "dca"}, s.spec.name .. ": summary", "summary")
-    page({"roc_train", "lasso", "nomogram"}, s.spec.name .. ": models", "report_2")
+    draw_page(s, figs, {"roc_" .. s.split_name, "calibration", "forest", "dca"}, s.spec.name .. ": summary", "summary")
+    draw_page(s, figs, {"roc_train", "lasso", "nomogram"}, s.spec.name .. ": models", "report_2")
     return
   end
   local o = s.spec.outcome
@@ -1013,15 +1017,8 @@ local function draw_figures(s)
   end)
   if okc then figs.slices = save(s, ex:title("Example: " .. tostring(s.train:get(1, s.id))), "example_slices") end
   -- pages: a one-page summary and a second page
-  local function page(list, title, name)
-    local f = {}
-    for _, k in ipairs(list) do if figs[k] then f[#f + 1] = figs[k] end end
-    if #f == 0 then return end
-    local pg = rad.plot.page{figures = f, columns = 2, title = title}
-    save(s, pg, name)
-  end
-  page({"km_" .. s.split_name, "td_roc", "calibration", "forest"}, s.spec.name .. ": summary", "summary")
-  page({"km_train", "dca", "lasso", "nomogram"}, s.spec.name .. ": models", "report_2")
+  draw_page(s, figs, {"km_" .. s.split_name, "td_roc", "calibration", "forest"}, s.spec.name .. ": summary", "summary")
+  draw_page(s, figs, {"km_train", "dca", "lasso", "nomogram"}, s.spec.name .. ": models", "report_2")
 end
 
 --- Study:report() -> Study: the report folder: features.csv, selected.csv, metrics.csv, cohort.csv (patients by split), figures (PNG and PDF), summary and report_2 pages, manifest.json, methods.md, checklist.md (CLEAR and RQS items pre-filled)

@@ -78,6 +78,36 @@ function T.errors(fn, text, name)
   return err
 end
 
+--- test.layout_problems(layout [, slack = 0.5]) -> {strings}: the text problems of a Figure:layout{...} result: text boxes overlapping each other by more than slack pixels, leaving the image, or clipped by their page cell (empty when clean)
+function T.layout_problems(lay, slack)
+  slack = slack or 0.5
+  local out, texts, fig, cells = {}, {}, nil, {}
+  for _, b in ipairs(lay) do
+    if b.kind == "figure" then fig = b end
+    if b.kind == "cell" then cells[b.cell] = b end
+    if b.text then texts[#texts + 1] = b end
+  end
+  local function name(b)
+    return string.format("%s#%d (%.1f %.1f %.1f %.1f)", b.kind, b.axes, b.x0, b.y0, b.x1, b.y1)
+  end
+  for i, a in ipairs(texts) do
+    if fig and (a.x0 < fig.x0 - slack or a.y0 < fig.y0 - slack or a.x1 > fig.x1 + slack or a.y1 > fig.y1 + slack) then
+      out[#out + 1] = name(a) .. " leaves the image"
+    end
+    local c = a.cell and cells[a.cell]
+    if c and (a.x0 < c.x0 - slack or a.y0 < c.y0 - slack or a.x1 > c.x1 + slack or a.y1 > c.y1 + slack) then
+      out[#out + 1] = name(a) .. " is clipped by page cell " .. a.cell
+    end
+    for j = i + 1, #texts do
+      local b = texts[j]
+      if math.min(a.x1, b.x1) - math.max(a.x0, b.x0) > slack and math.min(a.y1, b.y1) - math.max(a.y0, b.y0) > slack then
+        out[#out + 1] = name(a) .. " overlaps " .. name(b)
+      end
+    end
+  end
+  return out
+end
+
 --- test.skip(k, why): record k skipped checks, loudly
 function T.skip(k, why)
   for _ = 1, k do

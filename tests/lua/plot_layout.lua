@@ -12,36 +12,9 @@
 local T = require "rad.test"
 local validate = require "rad.validate"
 
-local SLACK = 0.5
-
--- The problems of one layout (a list of strings; empty when it is clean).
-local function problems(lay)
-  local out, texts, fig, cells = {}, {}, nil, {}
-  for _, b in ipairs(lay) do
-    if b.kind == "figure" then fig = b end
-    if b.kind == "cell" then cells[b.cell] = b end
-    if b.text then texts[#texts + 1] = b end
-  end
-  local function name(b)
-    return string.format("%s#%d (%.1f %.1f %.1f %.1f)", b.kind, b.axes, b.x0, b.y0, b.x1, b.y1)
-  end
-  for i, a in ipairs(texts) do
-    if a.x0 < fig.x0 - SLACK or a.y0 < fig.y0 - SLACK or a.x1 > fig.x1 + SLACK or a.y1 > fig.y1 + SLACK then
-      out[#out + 1] = name(a) .. " leaves the image"
-    end
-    local c = a.cell and cells[a.cell]
-    if c and (a.x0 < c.x0 - SLACK or a.y0 < c.y0 - SLACK or a.x1 > c.x1 + SLACK or a.y1 > c.y1 + SLACK) then
-      out[#out + 1] = name(a) .. " is clipped by page cell " .. a.cell
-    end
-    for j = i + 1, #texts do
-      local b = texts[j]
-      if math.min(a.x1, b.x1) - math.max(a.x0, b.x0) > SLACK and math.min(a.y1, b.y1) - math.max(a.y0, b.y0) > SLACK then
-        out[#out + 1] = name(a) .. " overlaps " .. name(b)
-      end
-    end
-  end
-  return out
-end
+-- the checker: rad.test's layout_problems (no text box overlaps another by
+-- more than 0.5 px, none leaves the image or its page cell)
+local problems = T.layout_problems
 
 -- The checker itself fails on overlapping, escaping and clipped text.
 do

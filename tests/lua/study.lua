@@ -186,4 +186,15 @@ T.errors(function() rad.study(spec(dir .. "/x", {features = {{name = "a b", sett
 T.errors(function() rad.study(spec(dir .. "/x", {features = {{name = "a", settings = {}}, {name = "a", settings = {}}}})):extract() end,
   "features: the name 'a' is used twice", "feature sets: a name used twice")
 
+-- the report pages: no text overlaps other text, leaves the image or its cell, at 150 and 300 dpi
+for _, st_ in ipairs{{s, "survival"}, {b, "binary"}} do
+  for _, name in ipairs{"summary", "report_2"} do
+    for _, dpi in ipairs{150, 300} do
+      local pr = T.layout_problems(st_[1].pages[name]:layout{dpi = dpi, text = true})
+      T.is(#pr, 0, string.format("%s %s page at %d dpi: no text overlapping or cut off%s", st_[2], name, dpi,
+        #pr > 0 and " (" .. pr[1] .. ")" or ""))
+    end
+  end
+end
+
 T.done()
