@@ -751,7 +751,7 @@ function validate.nomogram(model, opts)
       tm = {term = v, type = "factor", levels = lv, contrib = contrib, values = lv, bmin = bmin,
             width = bmax - bmin}
     else
-      local lo, hi
+      local lo, hi, binary
       if opts.ranges then
         local r = opts.ranges[v]
         if type(r) ~= "table" or type(r[1]) ~= "number" or type(r[2]) ~= "number" or not (r[1] < r[2]) then
@@ -763,12 +763,15 @@ function validate.nomogram(model, opts)
         if not has_col(t, v) then
           error(string.format("%s: data has no column '%s' (a model term)", F, v), 2)
         end
+        local only01 = true
         for _, x in ipairs(t:col(v)) do
           if type(x) == "number" and x == x then
             if lo == nil or x < lo then lo = x end
             if hi == nil or x > hi then hi = x end
+            if x ~= 0 and x ~= 1 then only01 = false end
           end
         end
+        binary = only01
         if lo == nil or not (lo < hi) then
           error(string.format("%s: column '%s' in data has no spread (min = max); give ranges instead", F, v), 2)
         end
@@ -778,8 +781,15 @@ function validate.nomogram(model, opts)
         error(string.format("%s: term '%s' has no finite coefficient%s", F, v, dropped_note(model, v)), 2)
       end
       centre = centre + b * means[v]
-      tm = {term = v, type = "numeric", coef = b, min = lo, max = hi, bmin = math.min(b * lo, b * hi),
-            width = math.abs(b) * (hi - lo)}
+      if binary then
+        -- a 0/1 indicator in the data: drawn as its two values, like a factor
+        -- (validate.points takes 0 or 1 for it)
+        tm = {term = v, type = "factor", levels = {"0", "1"}, contrib = {["0"] = 0, ["1"] = b}, values = {"0", "1"},
+              bmin = math.min(0, b), width = math.abs(b)}
+      else
+        tm = {term = v, type = "numeric", coef = b, min = lo, max = hi, bmin = math.min(b * lo, b * hi),
+              width = math.abs(b) * (hi - lo)}
+      end
     end
     minsum = minsum + tm.bmin
     if tm.width > widest then widest = tm.width end

@@ -244,6 +244,26 @@ do
     "logistic nomogram: at refused")
 end
 
+-- ---- nomogram: a 0/1 indicator is drawn as its two values, and read back exactly ----
+do
+  local t = simulate(150, 11)
+  local ind = {}
+  for i, x in ipairs(t:col("x1")) do ind[i] = x > 0 and 1 or 0 end
+  local u = t:copy()
+  u:add("ind", ind)
+  local m = rad.cox(u, {time = "time", event = "event", x = {"ind", "x2"}})
+  local nomo = validate.nomogram(m, {at = 1, data = u})
+  T.is(nomo.terms[1].type .. ":" .. table.concat(nomo.terms[1].levels, ","), "factor:0,1", "nomogram: a 0/1 column has the two values 0 and 1")
+  local lp = m:predict(u, {type = "lp"})
+  local worst = 0
+  for i = 1, 10 do
+    local r = u:row(i)
+    local _, l = validate.points(nomo, {ind = r.ind, x2 = r.x2})
+    worst = math.max(worst, math.abs(l - lp[i]))
+  end
+  T.ok(worst < 1e-12, string.format("nomogram: the linear predictor read from a 0/1 term's points = predict (worst %.2g)", worst))
+end
+
 -- ---- nomogram ------------------------------------------------------------------
 do
   local t = simulate(150, 5)
