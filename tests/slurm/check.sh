@@ -68,7 +68,9 @@ for _ in $(seq 1 50); do [ -S "$tmp/munge/munge.socket" ] && break; sleep 0.1; d
 
 host=$(hostname -s)
 cpus=$(nproc)
-mem=$(free -m | awk '/^Mem:/ { print int($2 * 0.9) }')
+# 90 % of the memory, in MiB (from /proc/meminfo: procps' free may be absent)
+mem=$(awk '/^MemTotal:/ { print int($2 / 1024 * 0.9) }' /proc/meminfo)
+[ -n "$mem" ] && [ "$mem" -gt 0 ] || die "cannot read the memory size from /proc/meminfo"
 mkdir -p "$tmp/state" "$tmp/spool" "$tmp/log"
 cat > "$tmp/slurm.conf" <<EOF
 ClusterName=radlabcheck
