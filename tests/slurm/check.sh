@@ -19,6 +19,10 @@ die() { echo "check-slurm: FAIL: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || skip "needs root (it installs slurm-wlm and munge and runs slurmctld and slurmd as root); run: sudo make check-slurm"
 [ -x "$RADLAB" ] || die "radlab not found at $RADLAB (build first, or set RADLAB)"
+# slurmd initialises its cgroup plugin at start even with proctrack/linuxproc
+# and task/none: a chroot or container without /sys/fs/cgroup cannot run it
+grep -q ' /sys/fs/cgroup ' /proc/mounts 2>/dev/null ||
+  skip "no cgroup filesystem mounted at /sys/fs/cgroup (slurmd needs one; a chroot or container without it cannot run a Slurm node)"
 
 if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! command -v sbatch >/dev/null ||
    ! command -v munged >/dev/null; then
@@ -103,15 +107,20 @@ export SLURM_CONF="$tmp/slurm.conf"
 slurmctld -D -c -f "$SLURM_CONF" >"$tmp/log/slurmctld.out" 2>&1 &
 pids+=($!)
 slurmd -D -f "$SLURM_CONF" >"$tmp/log/slurmd.out" 2>&1 &
-pids+=($!)
+slurmd_pid=$!
+pids+=($slurmd_pid)
 
 logs() {
   for f in "$tmp"/log/* "$tmp"/munge/munged.log; do echo "---- $f"; tail -n 30 "$f"; done >&2
   [ -d "${out:-/nonexistent}/logs" ] && for f in "$out"/logs/*; do echo "---- $f"; cat "$f"; done >&2
 }
+# wait (30 s by the clock, each sinfo bounded) for the node; a slurmd that
+# died on start is reported at once with its log
 state=
-for _ in $(seq 1 60); do
-  state=$(sinfo -h -N -o %t 2>/dev/null | head -1)
+deadline=$(($(date +%s) + 30))
+while [ "$(date +%s)" -lt "$deadline" ]; do
+  kill -0 "$slurmd_pid" 2>/dev/null || { logs; die "slurmd exited on start (its log is above)"; }
+  state=$(timeout 5 sinfo -h -N -o %t 2>/dev/null | head -1)
   [ "$state" = idle ] && break
   sleep 0.5
 done
