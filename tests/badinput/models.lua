@@ -248,4 +248,19 @@ B.call("nri: one bootstrap resample", function() rad.nri{time = ct, event = ce, 
 B.call("nri: unknown option", function() rad.nri{time = ct, event = ce, a = s5, b = s5, t = 3} end,
   "rad.nri: unknown option 't' (allowed: data, time, event, a, b, at, cuts, boot, seed, conf)")
 
+-- study tables (rad.study): refused before any file is written
+local sdir = B.dir .. "/study_report"
+B.call("study: an unknown key names the closest one", function()
+  rad.study{name = "x", cohort = "m.csv", outcome = {time = "t", event = "e"}, report = sdir, selectoin = {}} end,
+  "rad.study: unknown key 'selectoin' (did you mean 'selection'?)", {writes = {sdir}})
+B.call("study: survival and binary at once", function()
+  rad.study{name = "x", cohort = "m.csv", outcome = {time = "t", event = "e", binary = "y"}, report = sdir} end,
+  "rad.study: outcome is either survival (time, event) or binary, not both", {writes = {sdir}})
+B.call("study: no report folder", function()
+  rad.study{name = "x", cohort = "m.csv", outcome = {time = "t", event = "e"}} end,
+  "rad.study: report must be the path of an output folder", {writes = {sdir}})
+B.call("study: a manifest that does not exist", function()
+  rad.study{name = "x", cohort = B.dir .. "/none.csv", outcome = {time = "t", event = "e"}, report = sdir}:load() end,
+  "rad.study: cohort: cannot open '" .. B.dir .. "/none.csv'", {writes = {sdir}})
+
 B.done()

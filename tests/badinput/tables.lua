@@ -79,4 +79,20 @@ local t = rad.table.new{{"a", {1, 2}}}
 local out = B.dir .. "/missing/dir/out.csv"
 B.call("write_csv into a folder that does not exist", function() t:write_csv(out) end, "cannot", {writes = {out}})
 
+-- JSON (rad.json): bad text names line and column; a failed write leaves nothing
+local jbad = B.file("bad.json", '{"a": [1, 2,, 3]}')
+B.call("json: a syntax error", function() rad.json.read(jbad) end,
+  "rad.json.read: '" .. jbad .. "' is not valid JSON: ")
+B.call("json: nested deeper than the parser allows", function()
+  rad.json.decode(string.rep("[", 3000) .. string.rep("]", 3000)) end,
+  "rad.json.decode: the text is not valid JSON: maximum parsing depth reached")
+B.call("json: a value JSON cannot hold", function() rad.json.write(B.dir .. "/f.json", {f = print}) end,
+  "rad.json.encode: a function (only nil, booleans, numbers, strings and tables) at f", {writes = {B.dir .. "/f.json"}})
+B.call("json: a folder that does not exist", function() rad.json.write(B.dir .. "/no/x.json", {1}) end,
+  "rad.json.write: cannot write '" .. B.dir .. "/no/x.json'", {writes = {B.dir .. "/no/x.json"}})
+B.call("stats: qnorm outside (0, 1)", function() rad.stats.qnorm(1.5) end,
+  "rad.stats.qnorm: p must be strictly between 0 and 1, got 1.5")
+B.call("stats: pchisq with negative df", function() rad.stats.pchisq(2, -1) end,
+  "rad.stats.pchisq: df must be > 0, got -1")
+
 B.done()
