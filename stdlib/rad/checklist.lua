@@ -152,8 +152,10 @@ local function facts(s)
   f.st = rad.settings.check(s.settings or {})
   f.external = s.spec.split and s.spec.split.by ~= nil
   f.split = s.split_name
-  f.ntrain, f.ntest = s.train:nrow(), s.test:nrow()
-  f.etrain, f.etest = events(s, s.train), events(s, s.test)
+  -- cross-validation: every patient trains the final models, each is held out once per repeat
+  f.cv = s.folds ~= nil
+  f.ntrain, f.ntest = s.train:nrow(), f.cv and 0 or s.test:nrow()
+  f.etrain, f.etest = events(s, s.train), f.cv and 0 or events(s, s.test)
   f.clinical = s.spec.clinical or {}
   f.has = {}
   local mt = s.metrics
@@ -175,7 +177,10 @@ local function per_model(f, split, name)
   local out = {}
   for _, m in ipairs(f.s.models.order) do
     local r = f.metric(m, split, name)
-    if r then out[#out + 1] = string.format("%s %s (95 %% CI %s to %s)", m, fmt(r.estimate), fmt(r.lower), fmt(r.upper)) end
+    if r then
+      out[#out + 1] = string.format("%s %s (%s %s to %s)", m, fmt(r.estimate), split == "cv" and "fold range" or "95 % CI",
+        fmt(r.lower), fmt(r.upper))
+    end
   end
   return table.concat(out, ", ")
 end
@@ -205,6 +210,10 @@ ANSWER[11] = function(f)
     #f.s.excluded > 0 and string.format(", %d left out because feature extraction failed", #f.s.excluded) or ""), AUTHORS
 end
 ANSWER[15] = function(f)
+  if f.cv then
+    return string.format("%s over %d patients (%d events); the final models were fitted on all of them", f.s.split_text,
+      f.ntrain, f.etrain)
+  end
   return string.format("%s: %d training patients (%d events), %d test patients (%d events)", f.s.split_text,
     f.ntrain, f.etrain, f.ntest, f.etest)
 end
@@ -273,6 +282,10 @@ ANSWER[29] = function(f)
     "models used complete cases", f.s.n_undefined, #f.s.excluded)
 end
 ANSWER[30] = function(f)
+  if f.cv then
+    return string.format("%s: %d of %d patients; cross-validation folds stratified by %s", f.survival and "events" or
+      "positive cases", f.etrain, f.ntrain, f.s.cv.strata), f.survival and NOT_APPLICABLE or nil
+  end
   if f.survival then
     return string.format("survival outcome (no classes); events: %d of %d training, %d of %d test patients",
       f.etrain, f.ntrain, f.etest, f.ntest), NOT_APPLICABLE
@@ -299,7 +312,8 @@ ANSWER[32] = function(f)
   return table.concat(p, "; ")
 end
 ANSWER[33] = function(f)
-  return string.format("on the training set only: %s; %d features in the final score", table.concat(f.steps, ", then "),
+  return string.format("%s: %s; %d features in the final score", f.cv and "on all patients for the final models, and " ..
+    "repeated inside each cross-validation training fold" or "on the training set only", table.concat(f.steps, ", then "),
     #f.s.selected.features)
 end
 ANSWER[34] = function(f)
@@ -310,7 +324,8 @@ end
 ANSWER[35] = function(f)
   local l = f.s.lasso or {}
   local folds = f.spec.selection and f.spec.selection.lasso and f.spec.selection.lasso.folds or 10
-  return string.format("lasso penalty chosen by %d-fold cross-validation on the training set (lambda_%s = %s, seed %d)",
+  return string.format("lasso penalty chosen by %d-fold cross-validation on the " .. (f.cv and "patients it was fitted on" or
+    "training set") .. " (lambda_%s = %s, seed %d)",
     folds, l.rule or "1se", isna(l.lambda) and "NA" or string.format("%.6g", l.lambda), f.s.seed)
 end
 ANSWER[37] = function(f)
@@ -319,6 +334,8 @@ ANSWER[37] = function(f)
 end
 ANSWER[38] = function(f)
   if f.external then return f.s.split_text end
+  if f.cv then return "internal validation by " .. f.s.split_text .. ", every step from harmonisation to model fitting " ..
+    "repeated inside each training fold; no held-out test set" end
   return "internal validation on a held-out test set: " .. f.s.split_text
 end
 ANSWER[39] = function(f)
@@ -343,6 +360,10 @@ ANSWER[42] = function(f)
 end
 ANSWER[45] = function(f)
   local e = f.s.extraction
+  if f.cv then
+    return string.format("numbers for the flowchart: %d in the manifest, %d excluded (extraction failed), %d analysed by %s",
+      e.cases, #f.s.excluded, f.ntrain, f.s.split_text), AUTHORS
+  end
   return string.format("numbers for the flowchart: %d in the manifest, %d excluded (extraction failed), %d training, %d test",
     e.cases, #f.s.excluded, f.ntrain, f.ntest), AUTHORS
 end
@@ -362,7 +383,9 @@ ANSWER[48] = function(f)
   for _, m in ipairs(f.s.models.order) do
     local d = f.metric(m, f.split, "delta_c")
     if d then
-      out[#out + 1] = string.format("%s vs clinical on %s: delta C %+.3f (95 %% CI %s to %s), p %s", m, f.split,
+      out[#out + 1] = f.cv and string.format("%s vs clinical, cross-validated: delta C %+.3f (fold range %s to %s; " ..
+        "no p-value: the folds share patients)", m, d.estimate, fmt(d.lower), fmt(d.upper)) or
+        string.format("%s vs clinical on %s: delta C %+.3f (95 %% CI %s to %s), p %s", m, f.split,
         d.estimate, fmt(d.lower), fmt(d.upper), pfmt(d.p))
     end
   end
@@ -434,6 +457,9 @@ POINTS[9] = function(f)
   return 1, "C with 95 % CI on every set; no resampling"
 end
 POINTS[10] = function(f)
+  if f.has.calibration_slope and f.cv then
+    return 2, "calibration slope with 95 % CI on the final models, and its mean over the cross-validation folds (resampling)"
+  end
   if f.has.calibration_slope then
     return 1, "calibration slope with 95 % CI and p (metrics.csv); the run did not resample calibration"
   end

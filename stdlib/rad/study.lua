@@ -51,7 +51,7 @@ local KEYS = {
   outcome = "{time =, event =, unit =} for survival, or {binary = col, positive = value}",
   clinical = "list of clinical covariates of the clinical and combined models",
   ref = "{column = reference level} for text covariates",
-  split = "{by = col, test = value or {values}} (external validation) or {test = fraction, strata = col, seed =}",
+  split = "{by = col, test = value or {values}} (external validation), {test = fraction, strata = col, seed =} (random split) or {cv = k, repeats = 1, strata = col, seed =} (repeated k-fold cross-validation)",
   features = "extraction settings: a settings table or the path of a settings file",
   robustness = "false, or {n = perturbations per case, cases = how many training cases, threshold = 0.75, type = \"icc\"}",
   harmonise = "false, or {batch = col, covariates = {cols}, parametric = true}",
@@ -404,12 +404,50 @@ function Study:extract()
   end) or self
 end
 
---- Study:split() -> Study: the training and test sets (s.train, s.test, s.split_name) as the split key says
+--- Study:split() -> Study: the training and test sets (s.train, s.test, s.split_name) as the split key says; with split = {cv = k, repeats = r}, s.train is every patient (the final models) and s.folds the k x r cross-validation folds
 function Study:split()
   if self.train then return self end
   self:extract()
   local sp = self.spec.split or {test = 0.3}
   local o = self.spec.outcome
+  local ycol = self.survival and o.event or self.ycol
+  local function events(t)
+    local n = 0
+    for _, v in ipairs(t:col(ycol)) do if v == 1 then n = n + 1 end end
+    return n
+  end
+  local what = self.survival and "event" or "positive case"
+  if sp.cv then
+    local k, reps = sp.cv, sp.repeats or 1
+    if math.type(k) ~= "integer" or k < 2 then fail("split.cv must be the number of folds, an integer >= 2 (e.g. 5), got %s", tostring(k)) end
+    if math.type(reps) ~= "integer" or reps < 1 then fail("split.repeats must be an integer >= 1, got %s", tostring(reps)) end
+    if sp.by or sp.test then fail("split: cv = k is cross-validation; by = and test = make a single split; give one or the other") end
+    local strata = sp.strata or ycol
+    local n, ne = self.data:nrow(), events(self.data)
+    if k > ne then
+      fail("split.cv = %d folds but only %d patients with an %s: every held-out fold needs one; use cv = %d or fewer", k, ne,
+        what, math.max(2, ne // 2))
+    end
+    local ok, folds = pcall(cohort_mod.kfold, self.data, {k = k, repeats = reps, strata = strata, seed = sp.seed or self.seed})
+    if not ok then fail("split: %s", tostring(folds)) end
+    for _, f in ipairs(folds) do
+      local ntr, nte = 0, 0
+      local y = self.data:col(ycol)
+      for _, r in ipairs(f.rows) do if y[r] == 1 then ntr = ntr + 1 end end
+      for _, r in ipairs(f.test_rows) do if y[r] == 1 then nte = nte + 1 end end
+      if nte == 0 then
+        fail("split: fold %d of repeat %d holds out %d patients without an %s; stratify by '%s' (split.strata) or use fewer folds",
+          f.fold, f.rep, #f.test_rows, what, ycol)
+      end
+      if ntr < 5 then fail("split: fold %d of repeat %d leaves only %d training %ss: too few to fit a model", f.fold, f.rep, ntr, what) end
+    end
+    self.train, self.folds, self.cv = self.data, folds, {k = k, repeats = reps, strata = strata, seed = sp.seed or self.seed}
+    self.split_name = "cv"
+    self.split_text = string.format("%s%d-fold cross-validation stratified by %s (seed %d)",
+      reps > 1 and string.format("%d times repeated ", reps) or "", k, strata, sp.seed or self.seed)
+    say(self, "split: %d patients (%d %ss), %s: %d folds, each held out once per repeat", n, ne, what, self.split_text, #folds)
+    return self
+  end
   if sp.by then
     self.train, self.test = cohort_mod.split_by(self.data, sp.by, {test = sp.test})
     local v = type(sp.test) == "table" and table.concat(sp.test, "+") or tostring(sp.test)
@@ -417,22 +455,16 @@ function Study:split()
     self.split_text = string.format("%s for external validation (training on the other values of %s)",
       sp.by .. " " .. v, sp.by)
   else
-    local strata = sp.strata or (self.survival and o.event or self.ycol)
+    local strata = sp.strata or ycol
     self.train, self.test = cohort_mod.split(self.data, {test = sp.test or 0.3, strata = strata, seed = sp.seed or self.seed})
     self.split_name = "test"
     self.split_text = string.format("random split stratified by %s (test fraction %g, seed %d)", strata,
       sp.test or 0.3, sp.seed or self.seed)
   end
   -- a test set without events cannot validate anything
-  local ycol = self.survival and o.event or self.ycol
-  local function events(t)
-    local n = 0
-    for _, v in ipairs(t:col(ycol)) do if v == 1 then n = n + 1 end end
-    return n
-  end
   local ne_train, ne_test = events(self.train), events(self.test)
-  if ne_test == 0 then fail("the split leaves no %s in the test set (%d patients): choose another split", self.survival and "event" or "positive case", self.test:nrow()) end
-  if ne_train < 5 then fail("the split leaves only %d %s in the training set: too few to fit a model", ne_train, self.survival and "events" or "positive cases") end
+  if ne_test == 0 then fail("the split leaves no %s in the test set (%d patients): choose another split", what, self.test:nrow()) end
+  if ne_train < 5 then fail("the split leaves only %d %ss in the training set: too few to fit a model", ne_train, what) end
   say(self, "split: %d training (%d events), %d test (%d events); %s", self.train:nrow(), ne_train, self.test:nrow(), ne_test, self.split_text)
   return self
 end
@@ -484,6 +516,7 @@ function Study:harmonise()
   if self.harmonised then return self end
   self:robustness()
   self.harmonised = true
+  self.robust_candidates = self.candidates -- where each cross-validation fold starts
   local h = self.spec.harmonise
   if not h then return self end
   return timed(self, "harmonise", function()
@@ -518,7 +551,7 @@ function Study:harmonise()
     local fit = rad.combat(all, {features = self.candidates, batch = h.batch, covariates = h.covariates,
       parametric = h.parametric ~= false})
     self.combat = fit
-    self.train, self.test = fit:apply(self.train), fit:apply(self.test)
+    self.train, self.test = fit:apply(self.train), self.test and fit:apply(self.test)
     say(self, "harmonised %d features by %s (ComBat, %s priors)", #self.candidates, h.batch,
       h.parametric == false and "non-parametric" or "parametric")
     return self
@@ -587,6 +620,8 @@ function Study:select()
         self.selected.frequency = col
       end
     end
+    if self.fold then return self end -- a cross-validation fold writes nothing
+    self.selected_table = t
     t:write_csv(self.dir .. "/selected.csv")
     local parts = {tostring(#self.feature_names) .. " features"}
     for _, tr in ipairs(self.trace) do parts[#parts + 1] = tr.step .. " " .. tr.kept end
@@ -613,13 +648,60 @@ local function add_score(s, t)
   return u
 end
 
+-- The radiomics model of a cross-validation fold whose selection kept no
+-- feature: the score is 0 for every patient (an intercept-only model), so
+-- its C and AUC are 1/2; its predicted survival is the training set's
+-- Kaplan-Meier estimate, its probability the training prevalence.
+local function null_model(s, train)
+  local m = {x = {}, null = true}
+  local n = train:nrow()
+  if s.survival then
+    local o = s.spec.outcome
+    local time, ev = train:col(o.time), train:col(o.event)
+    local idx = {}
+    for i = 1, n do idx[i] = i end
+    table.sort(idx, function(a, b) return time[a] < time[b] end)
+    m.km = function(at)
+      local surv, atrisk, k = 1, n, 1
+      while k <= n and time[idx[k]] <= at do
+        local t0, d, c = time[idx[k]], 0, 0
+        while k <= n and time[idx[k]] == t0 do
+          if ev[idx[k]] == 1 then d = d + 1 else c = c + 1 end
+          k = k + 1
+        end
+        if d > 0 then surv = surv * (1 - d / atrisk) end
+        atrisk = atrisk - d - c
+      end
+      return surv
+    end
+  else
+    local y, pos = train:col(s.ycol), 0
+    for i = 1, n do pos = pos + y[i] end
+    m.p = pos / n
+  end
+  function m:predict(t, opts)
+    local out, nr = {}, t:nrow()
+    for i = 1, nr do
+      if opts.type == "survival" then
+        local row = {}
+        for j, at in ipairs(opts.times) do row[j] = self.km(at) end
+        out[i] = row
+      elseif opts.type == "response" then out[i] = self.p
+      elseif opts.type == "link" then out[i] = math.log(self.p / (1 - self.p))
+      else out[i] = 0 end
+    end
+    return out
+  end
+  return m
+end
+
 --- Study:fit() -> Study: the clinical model, the radiomics score (lasso linear predictor) as a model, and the combined model (clinical + score), all on the training set (s.models): Cox models for survival, logistic models for a binary outcome
 function Study:fit()
   if self.models then return self end
   self:select()
   return timed(self, "fit", function()
     local o = self.spec.outcome
-    self.train, self.test = add_score(self, self.train), add_score(self, self.test)
+    self.train, self.test = add_score(self, self.train), self.test and add_score(self, self.test)
     local clin = self.spec.clinical or {}
     local opts = function(x)
       local ref
@@ -635,8 +717,14 @@ function Study:fit()
     local m = {}
     m.order = {}
     if #clin > 0 then m.clinical = fitter(self.train, opts(clin)); m.order[#m.order + 1] = "clinical" end
-    m.radiomics = fitter(self.train, opts{"rad_score"}); m.order[#m.order + 1] = "radiomics"
-    if #clin > 0 then
+    -- (a cross-validation fold whose selection kept no feature: a null
+    -- radiomics model, and the combined model is the clinical one)
+    local empty = #self.selected.features == 0
+    m.radiomics = empty and null_model(self, self.train) or fitter(self.train, opts{"rad_score"})
+    m.order[#m.order + 1] = "radiomics"
+    if #clin > 0 and empty then
+      m.combined = m.clinical; m.order[#m.order + 1] = "combined"
+    elseif #clin > 0 then
       local x = {}
       for _, c in ipairs(clin) do x[#x + 1] = c end
       x[#x + 1] = "rad_score"
@@ -653,107 +741,103 @@ end
 
 local Z = 1.959963984540054 -- the 97.5 % normal quantile
 
---- Study:validate() -> Study: on the training set and the test set, for every model: Harrell's and Uno's C with 95 % CI, time-dependent AUC at the validation times, calibration slope at `at`, the difference in C from the clinical model (paired U-statistic method) and the risk groups' log-rank test (training cut-off); on the training set also the bootstrap optimism-corrected C and the likelihood-ratio test of clinical vs combined; s.metrics (long Table: model, split, metric, estimate, lower, upper, p)
-function Study:validate()
-  if self.metrics then return self end
-  self:fit()
-  if not self.survival then return timed(self, "validate", function() return self:validate_binary() end) or self end
-  return timed(self, "validate", function()
-    local o = self.spec.outcome
-    local v = self.spec.validation or {}
-    local times = v.times or {}
-    local at = v.at or times[1]
-    local m = self.models
-    local rows = {model = {}, split = {}, metric = {}, estimate = {}, lower = {}, upper = {}, p = {}}
-    local function put(model, split, metric, est, lo, hi, p)
-      local k = #rows.model + 1
-      rows.model[k], rows.split[k], rows.metric[k] = model, split, metric
-      rows.estimate[k], rows.lower[k], rows.upper[k], rows.p[k] = est, lo or NA, hi or NA, p or NA
-    end
-    local splits = {{"train", self.train}, {self.split_name, self.test}}
-    self.scores = {}
-    -- risk-group cut-off of each model: the training median of its linear predictor
-    self.cutoffs = {}
-    for _, name in ipairs(m.order) do
-      self.cutoffs[name] = validate.risk_groups(m[name]:predict(self.train, {type = "lp"}), {method = "median"})
-    end
-    for _, sp in ipairs(splits) do
-      local split, t = sp[1], sp[2]
-      self.scores[split] = {}
-      for _, name in ipairs(m.order) do
-        local lp = m[name]:predict(t, {type = "lp"})
-        self.scores[split][name] = lp
-        local c = rad.concordance(t, {time = o.time, event = o.event, score = lp})
-        put(name, split, "harrell_c", c.harrell, c.harrell - Z * c.harrell_se, c.harrell + Z * c.harrell_se)
-        put(name, split, "uno_c", c.uno, c.uno - Z * c.uno_se, c.uno + Z * c.uno_se)
-        if #times > 0 then
-          local a = rad.td_auc(t, {time = o.time, event = o.event, score = lp, times = times})
-          for j, tt in ipairs(times) do
-            local se = a.se and a.se[j]
-            put(name, split, string.format("td_auc_%g", tt), a.auc[j], se and a.auc[j] - Z * se or NA,
-              se and a.auc[j] + Z * se or NA)
-          end
-        end
-        if at then
-          local okc, cs = pcall(validate.calibration_slope, t, {time = o.time, event = o.event, lp = lp, at = at})
-          if okc then put(name, split, "calibration_slope", cs.slope, cs.lower, cs.upper, cs.p_slope1)
-          else self.notes[#self.notes + 1] = string.format("calibration slope of %s on %s: %s", name, split, tostring(cs)) end
-        end
-        -- risk groups with the training cut-off
-        local g = validate.assign(lp, self.cutoffs[name])
-        local tg = t:select{o.time, o.event}
-        tg:add("risk_group", g)
-        local okl, lr = pcall(rad.logrank, tg, {time = o.time, event = o.event, group = "risk_group"})
-        if okl then put(name, split, "logrank_risk_groups", lr.chisq, NA, NA, lr.p) end
-      end
-      -- each model against the clinical one, on the same patients
-      if m.clinical then
-        for _, name in ipairs(m.order) do
-          if name ~= "clinical" then
-            local d = rad.compare_c{time = t:col(o.time), event = t:col(o.event), a = self.scores[split].clinical,
-              b = self.scores[split][name]}
-            put(name, split, "delta_c", d.delta, d.lower, d.upper, d.p)
-          end
-        end
-      end
-    end
-    -- training only: nested models and optimism
-    if m.clinical and m.combined then
-      local lrt = rad.cox_lrt(m.clinical, m.combined)
-      put("combined", "train", "lrt_vs_clinical", lrt.chisq, NA, NA, lrt.p)
-    end
-    local B = v.boot == nil and 200 or v.boot
-    if B and B > 0 then
-      for _, name in ipairs(m.order) do
-        local x = m[name].x
-        local ok, bo = pcall(validate.bootstrap_optimism, self.train, {time = o.time, event = o.event, B = B,
-          seed = self.seed, slope = false,
-          fit = function(d) return rad.cox(d, self.model_opts(x)) end,
-          score = function(fit, d) return fit:predict(d, {type = "lp"}) end})
-        if ok then put(name, "train", "harrell_c_corrected", bo.corrected, NA, NA, NA)
-        else self.notes[#self.notes + 1] = "bootstrap optimism of " .. name .. ": " .. tostring(bo) end
-      end
-    end
-    self.metrics = rad.table.new{{"model", rows.model}, {"split", rows.split}, {"metric", rows.metric},
-      {"estimate", rows.estimate}, {"lower", rows.lower}, {"upper", rows.upper}, {"p", rows.p}}
-    self.metrics:write_csv(self.dir .. "/metrics.csv")
-    return self
-  end) or self
+-- Rows of the long metrics table and the function that adds one.
+local function metric_rows()
+  local rows = {model = {}, split = {}, metric = {}, estimate = {}, lower = {}, upper = {}, p = {}}
+  local function put(model, split, metric, est, lo, hi, p)
+    local k = #rows.model + 1
+    rows.model[k], rows.split[k], rows.metric[k] = model, split, metric
+    rows.estimate[k], rows.lower[k], rows.upper[k], rows.p[k] = est, lo or NA, hi or NA, p or NA
+  end
+  return rows, put
 end
 
---- Study:metric(model, split, metric) -> {estimate, lower, upper, p} or nil: one row of s.metrics, e.g. s:metric("combined", "test", "delta_c")
-function Study:metric(model, split, metric)
-  local t = self.metrics
-  if not t then return nil end
-  local mo, sp, me = t:col("model"), t:col("split"), t:col("metric")
-  for i = 1, #mo do
-    if mo[i] == model and sp[i] == split and me[i] == metric then
-      return {estimate = t:get(i, "estimate"), lower = t:get(i, "lower"), upper = t:get(i, "upper"), p = t:get(i, "p")}
+local function metrics_table(rows, first)
+  local cols = {}
+  for _, c in ipairs(first or {}) do cols[#cols + 1] = c end
+  for _, c in ipairs{"model", "split", "metric", "estimate", "lower", "upper", "p"} do cols[#cols + 1] = {c, rows[c]} end
+  return rad.table.new(cols)
+end
+
+-- Each model's predicted survival at `at` for the rows of t.
+local function surv_at(fit, t, at)
+  local sv = fit:predict(t, {type = "survival", times = {at}})
+  local out = {}
+  for i = 1, #sv do out[i] = sv[i][1] end
+  return out
+end
+
+-- Risk-group cut-off of each model: the median of its linear predictor on the training rows.
+local function cutoffs_of(m, train)
+  local cut = {}
+  for _, name in ipairs(m.order) do
+    cut[name] = validate.risk_groups(m[name]:predict(train, {type = "lp"}), {method = "median"})
+  end
+  return cut
+end
+
+-- fn() under pcall; a failure is a note (what, on which split, why), not the end of the study.
+local function try(s, what, split, fn)
+  local ok, err = pcall(fn)
+  if not ok then s.notes[#s.notes + 1] = string.format("%s on %s: %s", what, split, tostring(err):gsub("^.-:%d+: ", "")) end
+end
+
+-- The survival metrics of the models m on the rows of t (named split) through put;
+-- returns each model's linear predictor.  The risk groups use the cut-offs of the
+-- training set.  A fold (of cross-validation) skips the log-rank test: its groups are
+-- tested once, pooled over the folds.
+local function survival_metrics(s, m, cutoffs, split, t, put, fold)
+  local o = s.spec.outcome
+  local v = s.spec.validation or {}
+  local times = v.times or {}
+  local at = v.at or times[1]
+  local scores = {}
+  for _, name in ipairs(m.order) do
+    local lp = m[name]:predict(t, {type = "lp"})
+    scores[name] = lp
+    try(s, "C of " .. name, split, function()
+      local c = rad.concordance(t, {time = o.time, event = o.event, score = lp})
+      put(name, split, "harrell_c", c.harrell, c.harrell - Z * c.harrell_se, c.harrell + Z * c.harrell_se)
+      put(name, split, "uno_c", c.uno, c.uno - Z * c.uno_se, c.uno + Z * c.uno_se)
+    end)
+    if #times > 0 then
+      try(s, "time-dependent AUC of " .. name, split, function()
+        local a = rad.td_auc(t, {time = o.time, event = o.event, score = lp, times = times})
+        for j, tt in ipairs(times) do
+          local se = a.se and a.se[j]
+          put(name, split, string.format("td_auc_%g", tt), a.auc[j], se and a.auc[j] - Z * se or NA,
+            se and a.auc[j] + Z * se or NA)
+        end
+      end)
+    end
+    if at then
+      try(s, "calibration slope of " .. name, split, function()
+        local cs = validate.calibration_slope(t, {time = o.time, event = o.event, lp = lp, at = at})
+        put(name, split, "calibration_slope", cs.slope, cs.lower, cs.upper, cs.p_slope1)
+      end)
+    end
+    if not fold then
+      local tg = t:select{o.time, o.event}
+      tg:add("risk_group", validate.assign(lp, cutoffs[name]))
+      try(s, "log-rank test of the risk groups of " .. name, split, function()
+        local lr = rad.logrank(tg, {time = o.time, event = o.event, group = "risk_group"})
+        put(name, split, "logrank_risk_groups", lr.chisq, NA, NA, lr.p)
+      end)
     end
   end
+  -- each model against the clinical one, on the same patients
+  if m.clinical then
+    for _, name in ipairs(m.order) do
+      if name ~= "clinical" then
+        try(s, "delta C of " .. name, split, function()
+          local d = rad.compare_c{time = t:col(o.time), event = t:col(o.event), a = scores.clinical, b = scores[name]}
+          put(name, split, "delta_c", d.delta, d.lower, d.upper, d.p)
+        end)
+      end
+    end
+  end
+  return scores
 end
-
--- ---- binary outcomes ------------------------------------------------------------------------
 
 local function expit(x) return 1 / (1 + math.exp(-x)) end
 
@@ -773,6 +857,289 @@ local function calibration_intercept(y, lp)
   end
   return a, NA
 end
+
+-- The binary-outcome metrics of the models m on the rows of t (named split) through
+-- put; returns each model's linear predictor, ROC and predicted probability.
+local function binary_metrics(s, m, split, t, put)
+  local y = t:col(s.ycol)
+  local scores, rocs, probs = {}, {}, {}
+  for _, name in ipairs(m.order) do
+    local lp = m[name]:predict(t, {type = "link"})
+    local prob = m[name]:predict(t, {type = "response"})
+    scores[name], probs[name] = lp, prob
+    try(s, "AUC of " .. name, split, function()
+      local r = rad.roc(y, lp)
+      rocs[name] = r
+      put(name, split, "auc", r.auc, r.auc - Z * r.se, r.auc + Z * r.se)
+    end)
+    -- calibration: slope of logit P(y) on the linear predictor, intercept with the slope fixed at 1
+    try(s, "calibration slope of " .. name, split, function()
+      local cal = rad.logistic(rad.table.new{{"y", y}, {"lp", lp}}, {y = "y", x = {"lp"}})
+      local b, se = cal.coef.lp, cal.se.lp
+      put(name, split, "calibration_slope", b, b - Z * se, b + Z * se, 2 * rad.stats.pnorm(math.abs((b - 1) / se), true))
+    end)
+    local a, ase = calibration_intercept(y, lp)
+    if not isna(ase) then
+      put(name, split, "calibration_intercept", a, a - Z * ase, a + Z * ase, 2 * rad.stats.pnorm(math.abs(a / ase), true))
+    end
+    local brier = 0
+    for i = 1, #y do brier = brier + (y[i] - prob[i]) ^ 2 end
+    put(name, split, "brier", brier / #y)
+  end
+  if m.clinical and rocs.clinical then
+    for _, name in ipairs(m.order) do
+      if name ~= "clinical" and rocs[name] then
+        try(s, "delta AUC of " .. name, split, function()
+          local d = rad.roc_test(rocs[name], rocs.clinical)
+          put(name, split, "delta_auc", d.diff, d.diff - Z * d.se, d.diff + Z * d.se, d.p)
+        end)
+      end
+    end
+  end
+  return scores, rocs, probs
+end
+
+-- Bootstrap optimism of the training C or AUC (Harrell): refit on each resample;
+-- the optimism is the resample's apparent value minus that fit's value on the
+-- training set.
+local function optimism(s, put)
+  local v = s.spec.validation or {}
+  local B = v.boot == nil and 200 or v.boot
+  if not (B and B > 0) then return end
+  local m = s.models
+  if s.survival then
+    local o = s.spec.outcome
+    for _, name in ipairs(m.order) do
+      local x = m[name].x
+      local ok, bo = pcall(validate.bootstrap_optimism, s.train, {time = o.time, event = o.event, B = B,
+        seed = s.seed, slope = false,
+        fit = function(d) return rad.cox(d, s.model_opts(x)) end,
+        score = function(fit, d) return fit:predict(d, {type = "lp"}) end})
+      if ok then put(name, "train", "harrell_c_corrected", bo.corrected, NA, NA, NA)
+      else s.notes[#s.notes + 1] = "bootstrap optimism of " .. name .. ": " .. tostring(bo) end
+    end
+    return
+  end
+  local rng = require("rad.rng").new(s.seed)
+  local n = s.train:nrow()
+  local yo = s.train:col(s.ycol)
+  for _, name in ipairs(m.order) do
+    local x = m[name].x
+    local sum, used = 0, 0
+    for _ = 1, B do
+      local idx = {}
+      for i = 1, n do idx[i] = rng:int(n) end
+      local bt = s.train:rows(idx)
+      local ok, f = pcall(rad.logistic, bt, s.model_opts(x))
+      if ok then
+        local okb, rb = pcall(rad.roc, bt:col(s.ycol), f:predict(bt, {type = "link"}))
+        local oko, ro = pcall(rad.roc, yo, f:predict(s.train, {type = "link"}))
+        if okb and oko then sum, used = sum + (rb.auc - ro.auc), used + 1 end
+      end
+    end
+    local r = s.rocs.train[name]
+    if used > 0 and r then put(name, "train", "auc_corrected", r.auc - sum / used) end
+    if used < B then
+      s.notes[#s.notes + 1] = string.format("bootstrap optimism of %s: %d of %d resamples could not be fitted", name, B - used, B)
+    end
+  end
+end
+
+-- A study of one cross-validation fold: the parent's data, settings and robust
+-- features; the fold's training and held-out patients.  It writes nothing.
+local function fold_study(s, f)
+  local c = setmetatable({spec = setmetatable({quiet = true}, {__index = s.spec}), timing = {}, notes = {},
+    excluded = {}, seed = s.seed, survival = s.survival, ycol = s.ycol, id = s.id, dir = s.dir, fold = true,
+    cohort = s.cohort, data = s.data, features = s.features, feature_names = s.feature_names,
+    feature_sets = s.feature_sets, robust_done = true, candidates = s.robust_candidates,
+    train = f.train, test = f.test, split_name = "fold"}, Study)
+  return c
+end
+
+-- Type-7 quantile of sorted values.
+local function quantile(sorted, p)
+  local h = (#sorted - 1) * p + 1
+  local lo = math.floor(h)
+  if lo >= #sorted then return sorted[#sorted] end
+  return sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo])
+end
+
+-- Repeated k-fold cross-validation: in each fold, harmonisation, selection and
+-- the models are fitted again on the fold's training patients alone and
+-- measured on its held-out patients.  The fold values go to cv_folds.csv;
+-- metrics.csv gets, on split "cv", their mean with the 2.5 and 97.5
+-- percentiles of the fold values (their spread, not a confidence interval).
+-- The held-out predictions of the first repeat (each patient predicted by
+-- the models fitted without them) give the figures and the log-rank test of
+-- the cross-validated risk groups.
+local function cross_validate(s, put)
+  local o = s.spec.outcome
+  local v = s.spec.validation or {}
+  local at = v.at or (v.times or {})[1]
+  local fr = {rep = {}, fold = {}}
+  local rows, fput0 = metric_rows()
+  local freq, nfold = {}, #s.folds
+  local oof = {group = {}, surv = {}, prob = {}}
+  for _, name in ipairs(s.models.order) do oof.group[name], oof.surv[name], oof.prob[name] = {}, {}, {} end
+  local first_note, empty = {}, 0
+  for _, f in ipairs(s.folds) do
+    local c = fold_study(s, f)
+    local ok, err = pcall(function()
+      c:harmonise()
+      local oks, e = pcall(c.select, c)
+      if not oks then
+        if not tostring(e):find("kept no feature", 1, true) then error(e, 0) end
+        c.selected, empty = {features = {}, coef = {}}, empty + 1
+      end
+      c:fit()
+    end)
+    if not ok then
+      fail("cross-validation, repeat %d fold %d (%d training patients): %s", f.rep, f.fold, #f.rows,
+        (tostring(err):gsub("^rad%.study: ", "")))
+    end
+    for _, name in ipairs(c.selected.features) do freq[name] = (freq[name] or 0) + 1 end
+    local function fput(...)
+      fr.rep[#fr.rep + 1], fr.fold[#fr.fold + 1] = f.rep, f.fold
+      fput0(...)
+    end
+    if s.survival then
+      local cut = cutoffs_of(c.models, c.train)
+      local sc = survival_metrics(c, c.models, cut, "fold", c.test, fput, true)
+      if f.rep == 1 then
+        for _, name in ipairs(c.models.order) do
+          local g = validate.assign(sc[name], cut[name])
+          local sv = at and surv_at(c.models[name], c.test, at)
+          for i, r in ipairs(f.test_rows) do
+            oof.group[name][r] = g[i]
+            if sv then oof.surv[name][r] = sv[i] end
+          end
+        end
+      end
+    else
+      local _, _, probs = binary_metrics(c, c.models, "fold", c.test, fput)
+      if f.rep == 1 then
+        for name, p in pairs(probs) do
+          for i, r in ipairs(f.test_rows) do oof.prob[name][r] = p[i] end
+        end
+      end
+    end
+    for _, note in ipairs(c.notes) do
+      local what = note:match("^(.-) on fold: ")
+      if what and not first_note[what] then first_note[what] = note end
+    end
+  end
+  -- the folds' values, and their mean and spread per model and metric
+  local ft = metrics_table(rows, {{"repeat", fr.rep}, {"fold", fr.fold}})
+  ft:drop("split")
+  s.cv_folds = ft
+  local groups, keys = {}, {}
+  for k = 1, #rows.model do
+    local key = rows.model[k] .. "\0" .. rows.metric[k]
+    if not groups[key] then groups[key] = {model = rows.model[k], metric = rows.metric[k], vals = {}}; keys[#keys + 1] = key end
+    local e = rows.estimate[k]
+    if not isna(e) and e > -math.huge and e < math.huge then table.insert(groups[key].vals, e) end
+  end
+  for _, key in ipairs(keys) do
+    local g = groups[key]
+    table.sort(g.vals)
+    if #g.vals > 0 then
+      local sum = 0
+      for _, x in ipairs(g.vals) do sum = sum + x end
+      put(g.model, "cv", g.metric, sum / #g.vals, quantile(g.vals, 0.025), quantile(g.vals, 0.975), NA)
+    end
+    if #g.vals < nfold then
+      s.notes[#s.notes + 1] = string.format("cross-validation: %s of %s estimated in %d of %d folds", g.metric, g.model,
+        #g.vals, nfold)
+    end
+  end
+  if empty > 0 then
+    s.notes[#s.notes + 1] = string.format("cross-validation: the selection kept no feature in %d of %d folds; there " ..
+      "the radiomics score is 0 for every patient (C and AUC 1/2) and the combined model is the clinical one", empty, nfold)
+  end
+  for what, note in pairs(first_note) do
+    s.notes[#s.notes + 1] = "cross-validation, " .. what .. " (first failure): " .. note:gsub("^.- on fold: ", "")
+  end
+  table.sort(s.notes)
+  -- the cross-validated risk groups (first repeat), pooled over the folds
+  if s.survival then
+    for _, name in ipairs(s.models.order) do
+      local tg = s.data:select{o.time, o.event}
+      tg:add("risk_group", oof.group[name])
+      try(s, "log-rank test of the cross-validated risk groups of " .. name, "cv", function()
+        local lr = rad.logrank(tg, {time = o.time, event = o.event, group = "risk_group"})
+        put(name, "cv", "logrank_risk_groups", lr.chisq, NA, NA, lr.p)
+      end)
+    end
+  else
+    local y = s.data:col(s.ycol)
+    s.rocs.cv, s.probs.cv = {}, oof.prob
+    for _, name in ipairs(s.models.order) do s.rocs.cv[name] = rad.roc(y, oof.prob[name]) end
+  end
+  s.oof = oof
+  -- how often each feature was selected over the folds
+  local names = {}
+  for name in pairs(freq) do names[#names + 1] = name end
+  table.sort(names, function(a, b) if freq[a] ~= freq[b] then return freq[a] > freq[b] end return a < b end)
+  local count, share = {}, {}
+  for i, name in ipairs(names) do count[i], share[i] = freq[name], freq[name] / nfold end
+  s.cv_selection = rad.table.new{{"feature", names}, {"folds", count}, {"frequency", share}}
+  local col = {}
+  for i, name in ipairs(s.selected.features) do col[i] = (freq[name] or 0) / nfold end
+  s.selected.cv_frequency = col
+  s.selected_table:add("cv_frequency", col)
+end
+
+--- Study:validate() -> Study: for every model on the training set and the test set (or, with split.cv, in every cross-validation fold): Harrell's and Uno's C with 95 % CI, time-dependent AUC at the validation times, calibration slope at `at`, the difference in C from the clinical model (paired U-statistic method) and the risk groups' log-rank test (training cut-off); on the training set also the bootstrap optimism-corrected C and the likelihood-ratio test of clinical vs combined; binary outcomes: AUC (DeLong), delta AUC, calibration slope and intercept, Brier score; s.metrics (long Table: model, split, metric, estimate, lower, upper, p)
+function Study:validate()
+  if self.metrics then return self end
+  self:fit()
+  return timed(self, "validate", function()
+    local m = self.models
+    local rows, put = metric_rows()
+    self.scores = {}
+    if self.survival then
+      self.cutoffs = cutoffs_of(m, self.train)
+      self.scores.train = survival_metrics(self, m, self.cutoffs, "train", self.train, put)
+      if self.test then
+        self.scores[self.split_name] = survival_metrics(self, m, self.cutoffs, self.split_name, self.test, put)
+      end
+      -- training only: nested models
+      if m.clinical and m.combined then
+        local lrt = rad.cox_lrt(m.clinical, m.combined)
+        put("combined", "train", "lrt_vs_clinical", lrt.chisq, NA, NA, lrt.p)
+      end
+    else
+      self.rocs, self.probs = {}, {}
+      for _, sp in ipairs{{"train", self.train}, {self.split_name, self.test}} do
+        if sp[2] then self.scores[sp[1]], self.rocs[sp[1]], self.probs[sp[1]] = binary_metrics(self, m, sp[1], sp[2], put) end
+      end
+    end
+    optimism(self, put)
+    if self.folds then
+      cross_validate(self, put)
+      self.cv_folds:write_csv(self.dir .. "/cv_folds.csv")
+      self.cv_selection:write_csv(self.dir .. "/cv_selection.csv")
+      self.selected_table:write_csv(self.dir .. "/selected.csv")
+    end
+    self.metrics = metrics_table(rows)
+    self.metrics:write_csv(self.dir .. "/metrics.csv")
+    return self
+  end) or self
+end
+
+--- Study:metric(model, split, metric) -> {estimate, lower, upper, p} or nil: one row of s.metrics, e.g. s:metric("combined", "test", "delta_c")
+function Study:metric(model, split, metric)
+  local t = self.metrics
+  if not t then return nil end
+  local mo, sp, me = t:col("model"), t:col("split"), t:col("metric")
+  for i = 1, #mo do
+    if mo[i] == model and sp[i] == split and me[i] == metric then
+      return {estimate = t:get(i, "estimate"), lower = t:get(i, "lower"), upper = t:get(i, "upper"), p = t:get(i, "p")}
+    end
+  end
+end
+
+-- ---- binary outcomes: curves --------------------------------------------------------------
 
 -- Net benefit of treating when the predicted risk >= threshold (Vickers &
 -- Elkin 2006): TP/n - FP/n * pt / (1 - pt); treat all and treat none.
@@ -816,84 +1183,7 @@ local function calibration_groups(y, prob, groups)
   return {predicted = pred, observed = obs, lower = lo, upper = hi}
 end
 study._decision_curve, study._calibration_intercept, study._calibration_groups = decision_curve, calibration_intercept, calibration_groups
-
-function Study:validate_binary()
-  local v = self.spec.validation or {}
-  local m = self.models
-  local rows = {model = {}, split = {}, metric = {}, estimate = {}, lower = {}, upper = {}, p = {}}
-  local function put(model, split, metric, est, lo, hi, p)
-    local k = #rows.model + 1
-    rows.model[k], rows.split[k], rows.metric[k] = model, split, metric
-    rows.estimate[k], rows.lower[k], rows.upper[k], rows.p[k] = est, lo or NA, hi or NA, p or NA
-  end
-  self.scores, self.rocs, self.probs = {}, {}, {}
-  for _, sp in ipairs{{"train", self.train}, {self.split_name, self.test}} do
-    local split, t = sp[1], sp[2]
-    local y = t:col(self.ycol)
-    self.scores[split], self.rocs[split], self.probs[split] = {}, {}, {}
-    for _, name in ipairs(m.order) do
-      local lp = m[name]:predict(t, {type = "link"})
-      local prob = m[name]:predict(t, {type = "response"})
-      self.scores[split][name], self.probs[split][name] = lp, prob
-      local r = rad.roc(y, lp)
-      self.rocs[split][name] = r
-      put(name, split, "auc", r.auc, r.auc - Z * r.se, r.auc + Z * r.se)
-      -- calibration: slope of logit P(y) on the linear predictor, intercept with the slope fixed at 1
-      local ct = rad.table.new{{"y", y}, {"lp", lp}}
-      local okc, cal = pcall(rad.logistic, ct, {y = "y", x = {"lp"}})
-      if okc then
-        local b, se = cal.coef.lp, cal.se.lp
-        local zz = (b - 1) / se
-        put(name, split, "calibration_slope", b, b - Z * se, b + Z * se, 2 * rad.stats.pnorm(math.abs(zz), true))
-      end
-      local a, ase = calibration_intercept(y, lp)
-      put(name, split, "calibration_intercept", a, a - Z * ase, a + Z * ase, 2 * rad.stats.pnorm(math.abs(a / ase), true))
-      local brier = 0
-      for i = 1, #y do brier = brier + (y[i] - prob[i]) ^ 2 end
-      put(name, split, "brier", brier / #y)
-    end
-    if m.clinical then
-      for _, name in ipairs(m.order) do
-        if name ~= "clinical" then
-          local d = rad.roc_test(self.rocs[split][name], self.rocs[split].clinical)
-          put(name, split, "delta_auc", d.diff, d.diff - Z * d.se, d.diff + Z * d.se, d.p)
-        end
-      end
-    end
-  end
-  -- bootstrap optimism of the AUC on the training set (Harrell): refit on
-  -- each resample, AUC there minus AUC of that fit on the original data
-  local B = v.boot == nil and 200 or v.boot
-  if B and B > 0 then
-    local rng = require("rad.rng").new(self.seed)
-    local n = self.train:nrow()
-    for _, name in ipairs(m.order) do
-      local x = m[name].x
-      local sum, used = 0, 0
-      local yo = self.train:col(self.ycol)
-      for _ = 1, B do
-        local idx = {}
-        for i = 1, n do idx[i] = rng:int(n) end
-        local bt = self.train:rows(idx)
-        local ok, f = pcall(rad.logistic, bt, self.model_opts(x))
-        if ok then
-          local okb, rb = pcall(rad.roc, bt:col(self.ycol), f:predict(bt, {type = "link"}))
-          local oko, ro = pcall(rad.roc, yo, f:predict(self.train, {type = "link"}))
-          if okb and oko then sum, used = sum + (rb.auc - ro.auc), used + 1 end
-        end
-      end
-      local apparent = self.rocs.train[name].auc
-      if used > 0 then put(name, "train", "auc_corrected", apparent - sum / used) end
-      if used < B then
-        self.notes[#self.notes + 1] = string.format("bootstrap optimism of %s: %d of %d resamples could not be fitted", name, B - used, B)
-      end
-    end
-  end
-  self.metrics = rad.table.new{{"model", rows.model}, {"split", rows.split}, {"metric", rows.metric},
-    {"estimate", rows.estimate}, {"lower", rows.lower}, {"upper", rows.upper}, {"p", rows.p}}
-  self.metrics:write_csv(self.dir .. "/metrics.csv")
-  return self
-end
+study._null_model = null_model
 
 -- ---- the report -----------------------------------------------------------------------------
 
@@ -905,22 +1195,49 @@ local function save(s, fig, name)
   return fig
 end
 
--- Each model's predicted survival at `at` for the rows of t.
-local function surv_at(fit, t, at)
-  local sv = fit:predict(t, {type = "survival", times = {at}})
-  local out = {}
-  for i = 1, #sv do out[i] = sv[i][1] end
-  return out
-end
 
 -- A report page of the figures named in list (those that were drawn), two
 -- columns on a portrait page tall enough for a forest plot's every row.
-local function draw_page(s, figs, list, title, name)
+local function draw_page(s, figs, list, title, name, height)
   local f = {}
   for _, k in ipairs(list) do if figs[k] then f[#f + 1] = figs[k] end end
   if #f == 0 then return end
   s.pages = s.pages or {}
-  s.pages[name] = save(s, rad.plot.page{figures = f, columns = 2, title = title, width = 180, height = 250}, name)
+  s.page_order = s.page_order or {}
+  s.pages[name] = save(s, rad.plot.page{figures = f, columns = 2, title = title, width = 180, height = height or 250}, name)
+  s.page_order[#s.page_order + 1] = name
+end
+
+-- The patients of the validation split: the test set, or with
+-- cross-validation every patient, each predicted by the models of the fold
+-- that held them out (first repeat).
+local function validation_rows(s)
+  return s.folds and s.data or s.test
+end
+
+-- The spread of a metric over the cross-validation folds, one step curve
+-- (the fraction of folds at or below each value) per model.
+local function fold_figure(s, metric, label)
+  local series = {}
+  for _, name in ipairs(s.models.order) do
+    local vals = {}
+    local ft = s.cv_folds
+    local mo, me, est = ft:col("model"), ft:col("metric"), ft:col("estimate")
+    for i = 1, #mo do
+      if mo[i] == name and me[i] == metric and not isna(est[i]) then vals[#vals + 1] = est[i] end
+    end
+    table.sort(vals)
+    if #vals > 0 then
+      local x, y = {vals[1]}, {0}
+      for i, v in ipairs(vals) do x[#x + 1], y[#y + 1] = v, i / #vals end
+      series[#series + 1] = {x = x, y = y, kind = "step", label = name}
+    end
+  end
+  if #series == 0 then return nil end
+  return rad.plot.lines(series, {xlabel = label .. " in the held-out fold", ylabel = "Fraction of folds",
+    ylim = {0, 1}, legend = "bottomright",
+    title = string.format("%s over %d folds (%s)", label, #s.folds, s.cv.repeats > 1 and
+      string.format("%d x %d-fold", s.cv.repeats, s.cv.k) or string.format("%d-fold", s.cv.k))})
 end
 
 -- The figures of a binary-outcome study.
@@ -929,37 +1246,50 @@ local function draw_binary_figures(s)
   local m = s.models
   local main = m.combined and "combined" or "radiomics"
   local figs = {}
-  for _, sp in ipairs{"train", s.split_name} do
+  local vname = s.split_name
+  for _, sp in ipairs{"train", vname} do
     local list, labels = {}, {}
-    for _, name in ipairs(m.order) do list[#list + 1] = s.rocs[sp][name]; labels[#labels + 1] = name end
-    figs["roc_" .. sp] = save(s, rad.plot.roc(list, {labels = labels}):title("ROC, " .. sp), "roc_" .. sp)
+    for _, name in ipairs(m.order) do
+      if s.rocs[sp][name] then list[#list + 1] = s.rocs[sp][name]; labels[#labels + 1] = name end
+    end
+    local what = sp == "cv" and "cross-validated (held-out predictions)" or sp
+    if #list > 0 then
+      figs["roc_" .. sp] = save(s, rad.plot.roc(list, {labels = labels}):title("ROC, " .. what), "roc_" .. sp)
+    end
   end
-  local y = s.test:col(s.ycol)
-  local cal = calibration_groups(y, s.probs[s.split_name][main], v.groups or 5)
-  local slope = s:metric(main, s.split_name, "calibration_slope")
-  local icpt = s:metric(main, s.split_name, "calibration_intercept")
-  cal.slope, cal.intercept = slope and slope.estimate, icpt and icpt.estimate
+  local y = validation_rows(s):col(s.ycol)
+  local cal = calibration_groups(y, s.probs[vname][main], v.groups or 5)
+  if not s.folds then
+    local slope = s:metric(main, vname, "calibration_slope")
+    local icpt = s:metric(main, vname, "calibration_intercept")
+    cal.slope, cal.intercept = slope and slope.estimate, icpt and icpt.estimate
+  end
   figs.calibration = save(s, rad.plot.calibration(cal, {xlabel = "Predicted probability of " .. s.spec.outcome.binary,
-    ylabel = "Observed proportion"}):title("Calibration, " .. main .. " model, " .. s.split_name), "calibration")
+    ylabel = "Observed proportion"}):title("Calibration, " .. main .. " model, " .. vname), "calibration")
   local curves, labels = {}, {}
   for _, name in ipairs(m.order) do
-    curves[#curves + 1] = decision_curve(y, s.probs[s.split_name][name])
+    curves[#curves + 1] = decision_curve(y, s.probs[vname][name])
     labels[#labels + 1] = name
   end
-  figs.dca = save(s, rad.plot.dca(curves, {labels = labels}):title("Decision curves, " .. s.split_name), "dca")
+  figs.dca = save(s, rad.plot.dca(curves, {labels = labels}):title("Decision curves, " .. vname), "dca")
   figs.forest = save(s, rad.plot.forest(m[main]):title("Odds ratios, " .. main .. " model (training set)"), "forest")
   figs.lasso = save(s, rad.plot.lasso(s.lasso.cv.fit, s.lasso.cv):title("Lasso-logistic path and CV"), "lasso")
   local okn, nomo = pcall(rad.plot.nomogram, m[main], {data = s.train})
   if okn then figs.nomogram = save(s, nomo, "nomogram")
   else s.notes[#s.notes + 1] = "nomogram: " .. tostring(nomo) end
+  if s.folds then
+    local ff = fold_figure(s, "auc", "AUC")
+    if ff then figs.cv_folds = save(s, ff, "cv_folds") end
+  end
   return figs
 end
 
 local function draw_figures(s)
+  local vname = s.split_name
   if not s.survival then
     local figs = draw_binary_figures(s)
-    draw_page(s, figs, {"roc_" .. s.split_name, "calibration", "forest", "dca"}, s.spec.name .. ": summary", "summary")
-    draw_page(s, figs, {"roc_train", "lasso", "nomogram"}, s.spec.name .. ": models", "report_2")
+    draw_page(s, figs, {"roc_" .. vname, "calibration", "forest", "dca"}, s.spec.name .. ": summary", "summary")
+    draw_page(s, figs, {"roc_train", "lasso", "nomogram", "cv_folds"}, s.spec.name .. ": models", "report_2")
     return
   end
   local o = s.spec.outcome
@@ -969,46 +1299,71 @@ local function draw_figures(s)
   local m = s.models
   local main = m.combined and "combined" or "radiomics"
   local fit = m[main]
+  local vt = validation_rows(s)
+  -- the validation patients' risk group and predicted survival at `at` for each model:
+  -- from the final models on a test set, from the held-out predictions with cross-validation
+  local group, surv = {}, {}
+  for _, name in ipairs(m.order) do
+    if s.folds then
+      group[name], surv[name] = s.oof.group[name], at and s.oof.surv[name]
+    else
+      group[name] = validate.assign(m[name]:predict(vt, {type = "lp"}), s.cutoffs[name])
+      surv[name] = at and surv_at(m[name], vt, at)
+    end
+  end
   local figs = {}
   -- Kaplan-Meier by risk group, training cut-off applied to both sets
-  for _, sp in ipairs{{"train", s.train}, {s.split_name, s.test}} do
-    local t = sp[2]:select{o.time, o.event}
-    local g = validate.assign(fit:predict(sp[2], {type = "lp"}), s.cutoffs[main])
-    t:add("risk", g)
-    figs["km_" .. sp[1]] = save(s, rad.plot.km(t, {time = o.time, event = o.event, group = "risk",
-      risk_table = true, pvalue = true}):title(string.format("%s risk groups, %s (n = %d)", main, sp[1], t:nrow())),
-      "km_" .. sp[1])
+  local function km(name, t, g, what)
+    local tk = t:select{o.time, o.event}
+    tk:add("risk", g)
+    figs["km_" .. name] = save(s, rad.plot.km(tk, {time = o.time, event = o.event, group = "risk",
+      risk_table = true, pvalue = true}):title(string.format("%s risk groups, %s (n = %d)", main, what, tk:nrow())),
+      "km_" .. name)
   end
-  if #times > 0 then
-    figs.td_roc = save(s, rad.plot.td_roc(s.test, {time = o.time, event = o.event, score = s.scores[s.split_name][main],
-      at = times, unit = o.unit or "months", boot = 0}):title("Time-dependent ROC, " .. main .. " model, " .. s.split_name),
+  km("train", s.train, validate.assign(fit:predict(s.train, {type = "lp"}), s.cutoffs[main]), "train")
+  km(vname, vt, group[main], s.folds and "cross-validated" or vname)
+  -- with cross-validation the held-out linear predictors of different folds are not on
+  -- one scale: the ROC ranks the predicted risk at `at` instead
+  local score
+  if not s.folds then score = s.scores[vname][main]
+  elseif at then
+    score = {}
+    for i, x in ipairs(surv[main]) do score[i] = 1 - x end
+  end
+  if #times > 0 and score then
+    figs.td_roc = save(s, rad.plot.td_roc(vt, {time = o.time, event = o.event, score = score,
+      at = times, unit = o.unit or "months", boot = 0}):title("Time-dependent ROC, " .. main .. " model, " .. vname),
       "td_roc")
   end
   if at then
-    local ok, cal = pcall(validate.calibration, s.test:select{o.time, o.event},
-      {time = o.time, event = o.event, prob = surv_at(fit, s.test, at), at = at, groups = v.groups or 4})
+    local ok, cal = pcall(validate.calibration, vt:select{o.time, o.event},
+      {time = o.time, event = o.event, prob = surv[main], at = at, groups = v.groups or 4})
     if ok then
       figs.calibration = save(s, rad.plot.calibration(cal):title(string.format("Calibration at %g %s, %s", at,
-        o.unit or "", s.split_name)), "calibration")
+        o.unit or "", vname)), "calibration")
     else s.notes[#s.notes + 1] = "calibration plot: " .. tostring(cal) end
     local curves, labels = {}, {}
     for _, name in ipairs(m.order) do
-      local sv = surv_at(m[name], s.test, at)
       local risk = {}
-      for i, x in ipairs(sv) do risk[i] = 1 - x end
-      local okd, d = pcall(validate.dca, s.test:select{o.time, o.event}, {time = o.time, event = o.event, risk = risk, at = at})
+      for i, x in ipairs(surv[name]) do risk[i] = 1 - x end
+      local okd, d = pcall(validate.dca, vt:select{o.time, o.event}, {time = o.time, event = o.event, risk = risk, at = at})
       if okd then curves[#curves + 1] = d; labels[#labels + 1] = name end
     end
     if #curves > 0 then
       figs.dca = save(s, rad.plot.dca(curves, {labels = labels}):title(string.format("Decision curves at %g %s, %s",
-        at, o.unit or "", s.split_name)), "dca")
+        at, o.unit or "", vname)), "dca")
     end
     local okn, nomo = pcall(rad.plot.nomogram, fit, {at = at, data = s.train})
     if okn then figs.nomogram = save(s, nomo, "nomogram")
     else s.notes[#s.notes + 1] = "nomogram: " .. tostring(nomo) end
   end
   figs.forest = save(s, rad.plot.forest(fit):title("Hazard ratios, " .. main .. " model (training set)"), "forest")
-  figs.lasso = save(s, rad.plot.lasso(s.lasso.cv.fit, s.lasso.cv):title("Lasso-Cox path and 10-fold CV"), "lasso")
+  figs.lasso = save(s, rad.plot.lasso(s.lasso.cv.fit, s.lasso.cv):title(string.format("Lasso-Cox path and %d-fold CV",
+    ((s.spec.selection or {}).lasso or {}).folds or 10)), "lasso")
+  if s.folds then
+    local ff = fold_figure(s, "harrell_c", "Harrell's C")
+    if ff then figs.cv_folds = save(s, ff, "cv_folds") end
+  end
   -- an example case: the first training patient's tumour
   local okc, ex = pcall(function()
     local r = s.train:row(1)
@@ -1017,8 +1372,9 @@ local function draw_figures(s)
   end)
   if okc then figs.slices = save(s, ex:title("Example: " .. tostring(s.train:get(1, s.id))), "example_slices") end
   -- pages: a one-page summary and a second page
-  draw_page(s, figs, {"km_" .. s.split_name, "td_roc", "calibration", "forest"}, s.spec.name .. ": summary", "summary")
+  draw_page(s, figs, {"km_" .. vname, "td_roc", "calibration", "forest"}, s.spec.name .. ": summary", "summary")
   draw_page(s, figs, {"km_train", "dca", "lasso", "nomogram"}, s.spec.name .. ": models", "report_2")
+  if figs.cv_folds then draw_page(s, figs, {"cv_folds", "slices"}, s.spec.name .. ": cross-validation", "report_3", 125) end
 end
 
 --- Study:report() -> Study: the report folder: features.csv, selected.csv, metrics.csv, cohort.csv (patients by split), figures (PNG and PDF), summary and report_2 pages, manifest.json, methods.md, checklist.md (CLEAR and RQS items pre-filled)
@@ -1027,16 +1383,28 @@ function Study:report()
   return timed(self, "report", function()
     self.figures = {}
     local o = self.spec.outcome
-    -- patients by split
+    -- patients by split; with cross-validation (no split), by harmonisation
+    -- batch when there is one, else by outcome
     local both = self.data:copy()
-    local in_test = {}
-    for _, id in ipairs(self.test:col(self.id)) do in_test[id] = true end
-    local sp = {}
-    for i, id in ipairs(both:col(self.id)) do sp[i] = in_test[id] and self.split_name or "train" end
-    both:add("set", sp)
     local vars = self.survival and {o.time, o.event} or {self.ycol}
+    local by = "set"
+    if self.folds then
+      local h = self.spec.harmonise
+      if h and h.batch then by = h.batch
+      else
+        by = self.survival and o.event or self.ycol
+        table.remove(vars, self.survival and 2 or 1)
+      end
+    else
+      local in_test = {}
+      for _, id in ipairs(self.test:col(self.id)) do in_test[id] = true end
+      local sp = {}
+      for i, id in ipairs(both:col(self.id)) do sp[i] = in_test[id] and self.split_name or "train" end
+      both:add("set", sp)
+    end
     for _, c in ipairs(self.spec.clinical or {}) do vars[#vars + 1] = c end
-    local okd, tab = pcall(require("rad.describe").by_group, both, {by = "set", vars = vars})
+    self.cohort_by = by
+    local okd, tab = pcall(require("rad.describe").by_group, both, {by = by, vars = vars})
     if okd then tab:write_csv(self.dir .. "/cohort.csv"); self.cohort_table = tab
     else self.notes[#self.notes + 1] = "cohort table: " .. tostring(tab) end
     draw_figures(self)
@@ -1090,8 +1458,14 @@ function Study:write_manifest()
   man.extraction = {cases = self.extraction.cases, ok = self.extraction.ok, failed = self.extraction.failed,
     features = self.n_features, undefined_features_left_out = self.n_undefined,
     excluded = #self.excluded > 0 and self.excluded or setmetatable({}, rad.json.array)}
-  man.split = {text = self.split_text, train = self.train:nrow(), test = self.test:nrow(), name = self.split_name}
+  if self.folds then
+    man.split = {text = self.split_text, name = self.split_name, patients = self.data:nrow(), folds = self.cv.k,
+      repeats = self.cv.repeats, strata = self.cv.strata, seed = self.cv.seed}
+  else
+    man.split = {text = self.split_text, train = self.train:nrow(), test = self.test:nrow(), name = self.split_name}
+  end
   man.selection = {trace = self.trace, features = self.selected.features, coef = self.selected.coef,
+    cv_frequency = self.selected.cv_frequency,
     lambda = self.lasso.lambda, rule = self.lasso.rule}
   man.models = {}
   for _, name in ipairs(self.models.order) do man.models[name] = model_entry(self.models[name]) end
@@ -1156,8 +1530,15 @@ function Study:methods()
   end
   add("Of %d patients, %d were analysed%s.", self.extraction.cases, self.extraction.ok,
     #self.excluded > 0 and string.format(" (%d left out because extraction failed)", #self.excluded) or "")
-  add("The cohort was split (%s): %d patients for training and %d for testing.", self.split_text,
-    self.train:nrow(), self.test:nrow())
+  if self.folds then
+    add("Performance was estimated by %s: in each of the %d folds every step below from harmonisation to model " ..
+      "fitting was repeated on the training part alone and the models were measured on the held-out part; " ..
+      "cross-validated metrics are the mean over the folds with the 2.5th to 97.5th percentiles of the fold values. " ..
+      "The final models were fitted on all %d patients.", self.split_text, #self.folds, self.train:nrow())
+  else
+    add("The cohort was split (%s): %d patients for training and %d for testing.", self.split_text,
+      self.train:nrow(), self.test:nrow())
+  end
   if self.spec.robustness then
     local r = self.spec.robustness
     add("Feature robustness was assessed by image perturbation (additive noise at the image's own noise level, " ..
@@ -1171,15 +1552,17 @@ function Study:methods()
       "%s%s.", self.spec.harmonise.batch, self.spec.harmonise.parametric == false and "non-parametric" or "parametric",
       self.combat_on_all and string.format("fitted on the features and %s of all patients (the test set is a %s of " ..
         "its own, which only its own estimates can harmonise; ComBat never sees the outcome)", self.spec.harmonise.batch,
-        self.spec.harmonise.batch) or "fitted on the training set and applied unchanged to the test set", dropped > 0 and string.format("; %d features constant within a %s, which ComBat cannot scale, were left out",
+        self.spec.harmonise.batch) or (self.folds and "fitted on each training fold and applied unchanged to its " ..
+        "held-out fold" or "fitted on the training set and applied unchanged to the test set"), dropped > 0 and string.format("; %d features constant within a %s, which ComBat cannot scale, were left out",
         dropped, self.spec.harmonise.batch) or "")
   end
   local steps = {}
   for _, tr in ipairs(self.trace) do
     if tr.step ~= "robustness" and tr.step ~= "harmonisable" then steps[#steps + 1] = string.format("%s (%d kept)", tr.method or tr.step, tr.kept) end
   end
-  add("On the training set only, features were selected in turn by %s. The radiomics score is the %s " ..
-    "linear predictor at lambda_%s (%d feature%s).", table.concat(steps, ", then "),
+  add("%s, features were selected in turn by %s. The radiomics score is the %s " ..
+    "linear predictor at lambda_%s (%d feature%s).", self.folds and "On all patients for the final models, and " ..
+    "within each training fold for cross-validation" or "On the training set only", table.concat(steps, ", then "),
     self.survival and "lasso-Cox" or "lasso-logistic", self.lasso.rule, #self.selected.features,
     #self.selected.features == 1 and "" or "s")
   local clin = self.spec.clinical or {}
@@ -1205,10 +1588,11 @@ function Study:methods()
     "difference in C from the clinical model by the U-statistic method (as Hmisc's rcorrp.cens)%s; " ..
     "calibration by the calibration slope%s; on the training set the optimism-corrected C was estimated with " ..
     "%d bootstrap resamples (Harrell).  Risk groups were formed at the training median of each score and " ..
-    "compared with the log-rank test.  All random steps used seed %d.",
+    "compared with the log-rank test%s.  All random steps used seed %d.",
     (v.times and #v.times > 0) and (", and time-dependent AUC (IPCW, cumulative/dynamic) at " .. table.concat(v.times, " and ") .. " " .. (o.unit or "")) or "",
     v.at and string.format(" and calibration plots at %g %s", v.at, o.unit or "") or "",
-    v.boot == nil and 200 or v.boot, self.seed)
+    v.boot == nil and 200 or v.boot, self.folds and " (with cross-validation, each held-out patient at the median of " ..
+      "the training part of its fold; the pooled cross-validated groups of the first repeat)" or "", self.seed)
   return table.concat(p, " ")
 end
 
@@ -1228,8 +1612,9 @@ end
 
 --- Study:summary() -> string: C-index (95 % CI) per model and set, delta C vs clinical with p, and the time per step
 function Study:summary()
-  local lines = {string.format("%s: %d patients (%d training, %d %s)", self.spec.name, self.data:nrow(),
-    self.train:nrow(), self.test:nrow(), self.split_name)}
+  local lines = {self.folds and string.format("%s: %d patients, %s (final models on all patients)", self.spec.name,
+    self.data:nrow(), self.split_text) or string.format("%s: %d patients (%d training, %d %s)", self.spec.name,
+    self.data:nrow(), self.train:nrow(), self.test:nrow(), self.split_name)}
   local cm, dm = "harrell_c", "delta_c"
   if self.survival then
     lines[#lines + 1] = string.format("%-10s %-12s %-22s %-22s", "model", "set", "Harrell C (95% CI)", "delta C vs clinical (p)")
@@ -1239,11 +1624,14 @@ function Study:summary()
   end
   for _, sp in ipairs{"train", self.split_name} do
     for _, name in ipairs(self.models.order) do
-      local c = self:metric(name, sp, cm)
+      local c = self:metric(name, sp, cm) or {}
       local d = self:metric(name, sp, dm)
       lines[#lines + 1] = string.format("%-10s %-12s %s (%s-%s)        %s", name, sp, fmt(c.estimate), fmt(c.lower),
         fmt(c.upper), d and string.format("%+.3f (%s-%s), p %s", d.estimate, fmt(d.lower), fmt(d.upper), pfmt(d.p)) or "")
     end
+  end
+  if self.folds then
+    lines[#lines + 1] = string.format("cv: mean over the %d folds (2.5th-97.5th percentile of the fold values, not a CI)", #self.folds)
   end
   local tm = {}
   for _, t in ipairs(self.timing) do tm[#tm + 1] = string.format("%s %.1f s", t.step, t.seconds) end

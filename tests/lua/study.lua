@@ -186,9 +186,97 @@ T.errors(function() rad.study(spec(dir .. "/x", {features = {{name = "a b", sett
 T.errors(function() rad.study(spec(dir .. "/x", {features = {{name = "a", settings = {}}, {name = "a", settings = {}}}})):extract() end,
   "features: the name 'a' is used twice", "feature sets: a name used twice")
 
+
+-- ---- repeated k-fold cross-validation -------------------------------------------------------
+local cvspec = spec(dir .. "/rcv", {split = {cv = 3, repeats = 2, seed = 4}, robustness = false})
+local cv = rad.study(cvspec):run()
+T.is(#cv.folds, 6, "cv: 3 folds x 2 repeats")
+T.is(cv.train:nrow(), 80, "cv: the final models are fitted on every patient")
+local held = {}
+for _, fd in ipairs(cv.folds) do
+  if fd.rep == 1 then for _, r in ipairs(fd.test_rows) do held[r] = (held[r] or 0) + 1 end end
+end
+local once = 0
+for r = 1, 80 do if held[r] == 1 then once = once + 1 end end
+T.is(once, 80, "cv: in a repeat every patient is held out exactly once")
+-- a fold's numbers = a study trained on the fold's training rows and tested on its held-out rows
+local f1 = cv.folds[1]
+local in1 = {}
+for _, r in ipairs(f1.test_rows) do in1[r] = true end
+local one = rad.study(spec(dir .. "/rcv1", {robustness = false, split = {by = "cvset", test = "held"},
+  derive = function(t)
+    local col = {}
+    for i = 1, t:nrow() do col[i] = in1[i] and "held" or "fit" end
+    t:add("cvset", col)
+    return t
+  end, validation = {times = {24, 48}, at = 36, boot = 0}})):validate()
+local ft = rad.read_csv(dir .. "/rcv/cv_folds.csv")
+T.is(table.concat(ft:names(), ","), "repeat,fold,model,metric,estimate,lower,upper,p", "cv: cv_folds.csv columns")
+local function fold_value(model, metric)
+  for i = 1, ft:nrow() do
+    if ft:get(i, "repeat") == 1 and ft:get(i, "fold") == 1 and ft:get(i, "model") == model and ft:get(i, "metric") == metric then
+      return ft:get(i, "estimate")
+    end
+  end
+end
+T.near(fold_value("clinical", "harrell_c"), one:metric("clinical", "test_held", "harrell_c").estimate, 1e-15,
+  "cv: fold 1's clinical C = the same models fitted on its training rows")
+T.near(fold_value("combined", "harrell_c"), one:metric("combined", "test_held", "harrell_c").estimate, 1e-15,
+  "cv: fold 1's combined C (ComBat, selection and fit inside the fold) = the fold as a split")
+T.near(fold_value("combined", "delta_c"), one:metric("combined", "test_held", "delta_c").estimate, 1e-15,
+  "cv: fold 1's delta C likewise")
+-- the cross-validated value is the mean over folds, with the 2.5 and 97.5 percentiles (type 7)
+local vals = {}
+for i = 1, ft:nrow() do
+  if ft:get(i, "model") == "combined" and ft:get(i, "metric") == "harrell_c" then vals[#vals + 1] = ft:get(i, "estimate") end
+end
+T.is(#vals, 6, "cv: a C for every fold")
+table.sort(vals)
+local sum = 0
+for _, x in ipairs(vals) do sum = sum + x end
+local cvc = cv:metric("combined", "cv", "harrell_c")
+T.near(cvc.estimate, sum / 6, 1e-15, "cv: the cv C is the mean of the fold values")
+T.near(cvc.lower, vals[1] + 0.125 * (vals[2] - vals[1]), 1e-15, "cv: lower = 2.5th percentile (h = 1.125)")
+T.near(cvc.upper, vals[5] + 0.875 * (vals[6] - vals[5]), 1e-15, "cv: upper = 97.5th percentile (h = 5.875)")
+T.ok(rad.NA == cvc.p or cvc.p ~= cvc.p, "cv: no p-value for a fold mean")
+local csel = rad.read_csv(dir .. "/rcv/cv_selection.csv")
+local counts_ok = true
+for i = 1, csel:nrow() do
+  if math.abs(csel:get(i, "frequency") * 6 - csel:get(i, "folds")) > 1e-12 or csel:get(i, "folds") > 6 then counts_ok = false end
+end
+T.ok(counts_ok and csel:nrow() > 0, "cv: cv_selection.csv counts each feature's folds")
+T.is(table.concat(rad.read_csv(dir .. "/rcv/selected.csv"):names(), ","), "feature,coef,cv_frequency",
+  "cv: selected.csv has the final features' cross-validation frequency")
+local cman = rad.json.read(dir .. "/rcv/manifest.json")
+T.is(cman.split.folds, 3, "cv: manifest split folds")
+T.is(cman.split.repeats, 2, "cv: manifest split repeats")
+T.like(slurp(dir .. "/rcv/methods.md"), "Performance was estimated by 2 times repeated 3-fold cross-validation", "cv: methods", true)
+T.like(slurp(dir .. "/rcv/checklist.md"), "internal validation by 2 times repeated 3-fold cross-validation", "cv: checklist", true)
+T.ok(slurp(dir .. "/rcv/km_cv.png") and slurp(dir .. "/rcv/cv_folds.png") and slurp(dir .. "/rcv/report_3.png"),
+  "cv: cross-validated Kaplan-Meier, fold spread and cross-validation page")
+-- the null model of a fold whose selection kept nothing: the training Kaplan-Meier estimate
+-- times 1 2 2 3 4, events 1 1 0 1 0: S(2.5) = 4/5 * 3/4 = 0.6; S(3) = 0.6 * 1/2 = 0.3
+local nt = rad.table.new{{"efs", {1, 2, 2, 3, 4}}, {"efs_event", {1, 1, 0, 1, 0}}}
+local nm = require("rad.study")._null_model({survival = true, spec = {outcome = {time = "efs", event = "efs_event"}}}, nt)
+local sv = nm:predict(nt, {type = "survival", times = {2.5, 3, 0.5}})
+T.near(sv[1][1], 0.6, 1e-15, "null fold model: KM at 2.5")
+T.near(sv[1][2], 0.3, 1e-15, "null fold model: KM at 3")
+T.is(sv[1][3], 1, "null fold model: KM before the first event")
+T.is(nm:predict(nt, {type = "lp"})[4], 0, "null fold model: linear predictor 0")
+local bcv = rad.study(spec(dir .. "/rbcv", {outcome = {binary = "mycn"}, robustness = false,
+  split = {cv = 3, seed = 2}, validation = {boot = 0}})):run()
+T.ok(bcv:metric("combined", "cv", "auc") ~= nil and bcv.rocs.cv.combined.auc > 0, "cv: binary outcome, cross-validated AUC")
+T.errors(function() rad.study(spec(dir .. "/x", {split = {cv = 1}})):split() end,
+  "split.cv must be the number of folds, an integer >= 2", "cv: one fold")
+T.errors(function() rad.study(spec(dir .. "/x", {split = {cv = 5, by = "centre"}})):split() end,
+  "give one or the other", "cv: cv and by together")
+T.errors(function() rad.study(spec(dir .. "/x", {split = {cv = 79}})):split() end,
+  "but only", "cv: more folds than events")
+
 -- the report pages: no text overlaps other text, leaves the image or its cell, at 150 and 300 dpi
-for _, st_ in ipairs{{s, "survival"}, {b, "binary"}} do
-  for _, name in ipairs{"summary", "report_2"} do
+local two, three = {"summary", "report_2"}, {"summary", "report_2", "report_3"}
+for _, st_ in ipairs{{s, "survival", two}, {b, "binary", two}, {cv, "cv", three}, {bcv, "binary cv", two}} do
+  for _, name in ipairs(st_[3]) do
     for _, dpi in ipairs{150, 300} do
       local pr = T.layout_problems(st_[1].pages[name]:layout{dpi = dpi, text = true})
       T.is(#pr, 0, string.format("%s %s page at %d dpi: no text overlapping or cut off%s", st_[2], name, dpi,
