@@ -114,6 +114,29 @@ local function check_spec(spec)
   end
   if spec.clinical ~= nil and type(spec.clinical) ~= "table" then fail("clinical must be a list of column names") end
   if type(spec.report) ~= "string" or spec.report == "" then fail("report must be the path of an output folder") end
+  local sp = spec.split
+  if sp ~= nil then
+    if type(sp) ~= "table" then fail("split must be a table: {by =, test =}, {test =, strata =, seed =} or {cv =, repeats =}") end
+    local known = {by = true, test = true, strata = true, seed = true, cv = true, repeats = true}
+    for _, k in ipairs(sorted_keys(sp)) do
+      if not known[k] then
+        fail("split has an unknown key '%s'; the keys: by, cv, repeats, seed, strata, test", tostring(k))
+      end
+    end
+    if sp.cv ~= nil then
+      if math.type(sp.cv) ~= "integer" or sp.cv < 2 then
+        fail("split.cv must be the number of folds, an integer >= 2 (e.g. 5), got %s", tostring(sp.cv))
+      end
+      if sp.repeats ~= nil and (math.type(sp.repeats) ~= "integer" or sp.repeats < 1) then
+        fail("split.repeats must be an integer >= 1, got %s", tostring(sp.repeats))
+      end
+      if sp.by ~= nil or sp.test ~= nil then
+        fail("split: cv = k is cross-validation; by = and test = make a single split; give one or the other")
+      end
+    elseif sp.repeats ~= nil then
+      fail("split.repeats goes with cv = k (repeated k-fold cross-validation)")
+    end
+  end
   return spec
 end
 
@@ -419,9 +442,6 @@ function Study:split()
   local what = self.survival and "event" or "positive case"
   if sp.cv then
     local k, reps = sp.cv, sp.repeats or 1
-    if math.type(k) ~= "integer" or k < 2 then fail("split.cv must be the number of folds, an integer >= 2 (e.g. 5), got %s", tostring(k)) end
-    if math.type(reps) ~= "integer" or reps < 1 then fail("split.repeats must be an integer >= 1, got %s", tostring(reps)) end
-    if sp.by or sp.test then fail("split: cv = k is cross-validation; by = and test = make a single split; give one or the other") end
     local strata = sp.strata or ycol
     local n, ne = self.data:nrow(), events(self.data)
     if k > ne then

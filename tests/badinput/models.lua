@@ -263,4 +263,20 @@ B.call("study: a manifest that does not exist", function()
   rad.study{name = "x", cohort = B.dir .. "/none.csv", outcome = {time = "t", event = "e"}, report = sdir}:load() end,
   "rad.study: cohort: cannot open '" .. B.dir .. "/none.csv'", {writes = {sdir}})
 
+B.call("study: one cross-validation fold", function()
+  rad.study{name = "x", cohort = "m.csv", outcome = {time = "t", event = "e"}, report = sdir, split = {cv = 1}} end,
+  "rad.study: split.cv must be the number of folds, an integer >= 2 (e.g. 5), got 1", {writes = {sdir}})
+B.call("study: cross-validation and a test set at once", function()
+  rad.study{name = "x", cohort = "m.csv", outcome = {time = "t", event = "e"}, report = sdir,
+    split = {cv = 5, test = 0.3}} end,
+  "rad.study: split: cv = k is cross-validation; by = and test = make a single split; give one or the other", {writes = {sdir}})
+B.call("study: a misspelt split key", function()
+  rad.study{name = "x", cohort = "m.csv", outcome = {time = "t", event = "e"}, report = sdir,
+    split = {cv = 5, repeat_ = 3}} end,
+  "rad.study: split has an unknown key 'repeat_'; the keys: by, cv, repeats, seed, strata, test", {writes = {sdir}})
+B.call("study: repeats without cv", function()
+  rad.study{name = "x", cohort = "m.csv", outcome = {time = "t", event = "e"}, report = sdir,
+    split = {test = 0.3, repeats = 3}} end,
+  "rad.study: split.repeats goes with cv = k", {writes = {sdir}})
+
 B.done()

@@ -266,9 +266,9 @@ T.is(nm:predict(nt, {type = "lp"})[4], 0, "null fold model: linear predictor 0")
 local bcv = rad.study(spec(dir .. "/rbcv", {outcome = {binary = "mycn"}, robustness = false,
   split = {cv = 3, seed = 2}, validation = {boot = 0}})):run()
 T.ok(bcv:metric("combined", "cv", "auc") ~= nil and bcv.rocs.cv.combined.auc > 0, "cv: binary outcome, cross-validated AUC")
-T.errors(function() rad.study(spec(dir .. "/x", {split = {cv = 1}})):split() end,
+T.errors(function() rad.study(spec(dir .. "/x", {split = {cv = 1}})) end,
   "split.cv must be the number of folds, an integer >= 2", "cv: one fold")
-T.errors(function() rad.study(spec(dir .. "/x", {split = {cv = 5, by = "centre"}})):split() end,
+T.errors(function() rad.study(spec(dir .. "/x", {split = {cv = 5, by = "centre"}})) end,
   "give one or the other", "cv: cv and by together")
 T.errors(function() rad.study(spec(dir .. "/x", {split = {cv = 79}})):split() end,
   "but only", "cv: more folds than events")
