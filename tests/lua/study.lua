@@ -191,6 +191,10 @@ T.errors(function() rad.study(spec(dir .. "/x", {features = {{name = "a", settin
 local cvspec = spec(dir .. "/rcv", {split = {cv = 3, repeats = 2, seed = 4}, robustness = false})
 local cv = rad.study(cvspec):run()
 T.is(#cv.folds, 6, "cv: 3 folds x 2 repeats")
+rad.study(spec(dir .. "/rcv_again", {split = {cv = 3, repeats = 2, seed = 4}, robustness = false})):run()
+for _, f in ipairs{"metrics.csv", "cv_folds.csv", "cv_selection.csv", "selected.csv", "manifest.json", "km_cv.png"} do
+  T.ok(slurp(dir .. "/rcv/" .. f) == slurp(dir .. "/rcv_again/" .. f), "cv: two runs give identical " .. f)
+end
 T.is(cv.train:nrow(), 80, "cv: the final models are fitted on every patient")
 local held = {}
 for _, fd in ipairs(cv.folds) do
