@@ -267,6 +267,18 @@ T.near(sv[1][1], 0.6, 1e-15, "null fold model: KM at 2.5")
 T.near(sv[1][2], 0.3, 1e-15, "null fold model: KM at 3")
 T.is(sv[1][3], 1, "null fold model: KM before the first event")
 T.is(nm:predict(nt, {type = "lp"})[4], 0, "null fold model: linear predictor 0")
+-- folds whose lasso keeps nothing (this seed: all three): the score is 0, C exactly 1/2, and
+-- the combined model is the clinical one (delta C exactly 0)
+local ecv = rad.study(spec(dir .. "/recv", {split = {cv = 3, seed = 4}, seed = 4, robustness = false,
+  selection = {redundancy = 0.9, univariate = {top = 8}, lasso = {lambda = "1se", folds = 3}},
+  validation = {times = {24, 48}, at = 36, boot = 0}})):validate()
+local enote = false
+for _, n in ipairs(ecv.notes) do if n:find("the selection kept no feature in 3 of 3 folds", 1, true) then enote = true end end
+T.ok(enote, "cv: the folds without a selected feature are counted in a note")
+T.is(ecv:metric("radiomics", "cv", "harrell_c").estimate, 0.5, "cv: an empty fold selection has C 1/2")
+T.is(ecv:metric("combined", "cv", "harrell_c").estimate, ecv:metric("clinical", "cv", "harrell_c").estimate,
+  "cv: ... and its combined model is the clinical one")
+T.is(ecv:metric("combined", "cv", "delta_c").estimate, 0, "cv: ... delta C 0")
 local bcv = rad.study(spec(dir .. "/rbcv", {outcome = {binary = "mycn"}, robustness = false,
   split = {cv = 3, seed = 2}, validation = {boot = 0}})):run()
 T.ok(bcv:metric("combined", "cv", "auc") ~= nil and bcv.rocs.cv.combined.auc > 0, "cv: binary outcome, cross-validated AUC")
