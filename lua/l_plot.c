@@ -339,7 +339,8 @@ static int l_save_pdf(lua_State *L)
     const char *path = luaL_checkstring(L, 1);
     if (!lua_istable(L, 2))
         return radl_fail(L, "rad.plot.save_pdf: the second argument is a %s; give a list of Figures {fig1, fig2, "
-                            "...} (one page each)", luaL_typename(L, 2));
+                            "...} (one page each)",
+                         luaL_testudata(L, 2, RADL_FIGURE) ? "single Figure" : luaL_typename(L, 2));
     radl_check_keys(L, 3, "rad.plot.save_pdf", keys);
     size_t n = lua_rawlen(L, 2);
     if (n == 0)

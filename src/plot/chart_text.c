@@ -330,11 +330,11 @@ static int set_table(Pager *p, const RadTextBlock *b, size_t bi, double body_fs,
         for (size_t j = 1; j < b->ncol; j++)
             if (cw[j] > cw[wj])
                 wj = j;
-        rc = rad_error_set("table in block %zu (%zu columns%s%s) is %.0f mm wide even at %g pt, the page has %.0f mm "
+        rc = rad_error_set("table in block %zu (%zu columns%s%s%s) is %.0f mm wide even at %g pt, the page has %.0f mm "
                            "between its margins: shorten the widest column (column %zu, %.0f mm), split the table, "
                            "or give a wider page (width =)",
-                           bi + 1, b->ncol, b->header && b->header[0] ? ", first heading " : "",
-                           b->header && b->header[0] ? b->header[0] : "", total * PT_MM, MIN_TABLE_FONT,
+                           bi + 1, b->ncol, b->header && b->header[0] ? ", first heading \"" : "",
+                           b->header && b->header[0] ? b->header[0] : "", b->header && b->header[0] ? "\"" : "", total * PT_MM, MIN_TABLE_FONT,
                            avail * PT_MM, wj + 1, cw[wj] * PT_MM);
     }
     if (rc == 0 && fs < body_fs)

@@ -220,7 +220,7 @@ T.like(lt[1]:notes()[1] or "", "table in block 2 set at", "long cells: a note sa
 local wide = {}
 for j = 1, 12 do wide[j] = ("column heading %d of a very wide table"):format(j) end
 T.errors(function() rad.plot.text_pages{blocks = {{text = "x"}, {table = {header = wide, rows = {wide}}}}} end,
-         "table in block 2 (12 columns, first heading column heading 1", "a table too wide even at 6 pt")
+         "table in block 2 (12 columns, first heading \"column heading 1 of a very wide table\") is", "a table too wide even at 6 pt")
 
 -- a report: text pages and a chart page in one PDF
 local report = rad.plot.text_pages{title = "Report", blocks = {{heading = "Methods"}, {text = para}}}
