@@ -9,9 +9,9 @@
  *
  * Flow: a running y position on the current page; a piece that does not
  * fit under it starts a new page.  A heading keeps at least one body line
- * with it; a table row never splits, and a table that continues on the
- * next page repeats its header.  Page numbers are added once the number of
- * pages is known.
+ * (or a table's header and first row) with it; a table row never splits,
+ * and a table that continues on the next page repeats its header.  Page
+ * numbers are added once the number of pages is known.
  */
 #include <math.h>
 #include <stdio.h>
@@ -413,9 +413,11 @@ static int set_blocks(Pager *p, const RadTextBlock *blocks, size_t n, const RadT
         if (b->kind == RAD_BLOCK_HEADING) {
             double hfs = 1.2 * fs, hh = text_h("Mg", hfs, 1), before = p->y > p->top ? 0.5 * advance : 0;
             rc = wrap(b->text ? b->text : "", hfs, 1, width, &l);
-            /* a heading keeps its first line and one line of what follows */
+            /* a heading keeps its first line and one line of what follows
+             * (a table's header and first row: rules, padding, two lines) */
+            double keep = i + 1 < n && blocks[i + 1].kind == RAD_BLOCK_TABLE ? 2 * line_h + 0.8 + 1.2 * fs : line_h;
             if (rc == 0 && l.n > 0)
-                rc = need(p, before + hh + 0.3 * advance + line_h);
+                rc = need(p, before + hh + 0.3 * advance + keep);
             if (rc == 0 && l.n > 0) {
                 if (p->y > p->top)
                     p->y += before;

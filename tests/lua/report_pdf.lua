@@ -222,6 +222,33 @@ for j = 1, 12 do wide[j] = ("column heading %d of a very wide table"):format(j) 
 T.errors(function() rad.plot.text_pages{blocks = {{text = "x"}, {table = {header = wide, rows = {wide}}}}} end,
          "table in block 2 (12 columns, first heading \"column heading 1 of a very wide table\") is", "a table too wide even at 6 pt")
 
+-- a heading is never left at the foot of a page without its table: for
+-- every amount of text before it, the heading's page also holds the table's
+-- header and first row (2 headings + 2 cells under it)
+local orphans = 0
+for k = 1, 20 do
+  local blocks = {}
+  for i = 1, k do blocks[i] = {text = "line " .. i} end
+  blocks[#blocks + 1] = {heading = "Results"}
+  blocks[#blocks + 1] = {table = {header = {"a", "b"}, rows = {{"1", "2"}, {"3", "4"}}}}
+  local figs = rad.plot.text_pages{blocks = blocks, width = 100, height = 100}
+  for _, f in ipairs(figs) do
+    local bx = texts(f)
+    local head
+    for _, b in ipairs(bx) do
+      if b.y1 - b.y0 > 24 and b.y1 - b.y0 < 28 then head = b end -- 10.8 pt bold: 26.2 px at 150 dpi
+    end
+    if head then
+      local under = 0
+      for _, b in ipairs(bx) do
+        if b.y0 >= head.y1 and b.y1 < px(100 - 15) then under = under + 1 end
+      end
+      if under < 4 then orphans = orphans + 1 end
+    end
+  end
+end
+T.is(orphans, 0, "no heading left alone at the foot of a page (20 layouts)")
+
 -- a report: text pages and a chart page in one PDF
 local report = rad.plot.text_pages{title = "Report", blocks = {{heading = "Methods"}, {text = para}}}
 local all = {}
