@@ -5,7 +5,9 @@
  * themselves are bound in l_plot_surv.c, l_plot_model.c and l_plot_image.c;
  * this file holds what they share: the Figure box, the options every chart
  * takes, and the provenance written to the PNG (the command or script that
- * made it, read from the global `arg` the radlab host sets).
+ * made it, read from the global `arg` the radlab host sets); also
+ * rad.plot.save_pdf (Figures as the pages of one PDF) and rad.plot.text_pages
+ * (report pages of headings, paragraphs and tables, chart_text.c).
  */
 #include <math.h>
 #include <stdio.h>

@@ -19,7 +19,8 @@
  * The PNG is written by libpng (io.h rad_png_write_pixels) as 8-bit RGB
  * with pHYs = the dpi and text chunks carrying the provenance; PDF and SVG
  * are drawn by the same code on cairo's vector surfaces (1 unit = 1 pt),
- * collected in memory and written atomically with the same provenance.
+ * collected in memory and written atomically with the same provenance; a
+ * list of figures becomes the pages of one PDF, each page its figure's size.
  */
 #include <cairo.h>
 #include <cairo-pdf.h>
