@@ -5,7 +5,9 @@
  * themselves are bound in l_plot_surv.c, l_plot_model.c and l_plot_image.c;
  * this file holds what they share: the Figure box, the options every chart
  * takes, and the provenance written to the PNG (the command or script that
- * made it, read from the global `arg` the radlab host sets).
+ * made it, read from the global `arg` the radlab host sets); also
+ * rad.plot.save_pdf (Figures as the pages of one PDF) and rad.plot.text_pages
+ * (report pages of headings, paragraphs and tables, chart_text.c).
  */
 #include <math.h>
 #include <stdio.h>
@@ -331,6 +333,257 @@ static int l_page(lua_State *L)
 }
 
 
+/* ---- rad.plot.save_pdf and rad.plot.text_pages ------------------------------------------- */
+
+static int l_save_pdf(lua_State *L)
+{
+    static const char *const keys[] = {"title", "source", "digest", "reproducible", NULL};
+    const char *path = luaL_checkstring(L, 1);
+    if (!lua_istable(L, 2))
+        return radl_fail(L, "rad.plot.save_pdf: the second argument is a %s; give a list of Figures {fig1, fig2, "
+                            "...} (one page each)",
+                         luaL_testudata(L, 2, RADL_FIGURE) ? "single Figure" : luaL_typename(L, 2));
+    radl_check_keys(L, 3, "rad.plot.save_pdf", keys);
+    size_t n = lua_rawlen(L, 2);
+    if (n == 0)
+        return radl_fail(L, "rad.plot.save_pdf: the list of figures is empty; give at least one Figure (one page "
+                            "each)");
+    const RadFigure **figs = radl_scratch(L, n * sizeof *figs);
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, 2, (lua_Integer)i + 1);
+        if (!luaL_testudata(L, -1, RADL_FIGURE))
+            return radl_fail(L, "rad.plot.save_pdf: figures[%zu] is a %s, not a Figure; give Figures from rad.plot.* "
+                                "(rad.plot.text_pages returns a list of them)", i + 1, luaL_typename(L, -1));
+        figs[i] = radl_check_figure(L, -1);
+        lua_pop(L, 1);
+    }
+    RadPngMeta meta;
+    memset(&meta, 0, sizeof meta);
+    if (lua_istable(L, 3)) {
+        meta.title = radl_opt_string(L, 3, "title", NULL);
+        meta.source = radl_opt_string(L, 3, "source", NULL);
+        meta.digest = radl_opt_string(L, 3, "digest", NULL);
+        lua_getfield(L, 3, "reproducible");
+        meta.reproducible = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
+    if (!meta.source) {
+        push_source(L);
+        meta.source = lua_tostring(L, -1);
+    }
+    if (rad_figures_save_pdf(figs, n, path, &meta) != 0)
+        return radl_fail(L, "rad.plot.save_pdf: %s", rad_error_message());
+    lua_pushvalue(L, 1);
+    return 1;
+}
+
+/* Keep the value on top alive (strings, scratch memory) in the anchor table
+ * at `anchor`; pops it. */
+static void keep(lua_State *L, int anchor)
+{
+    lua_rawseti(L, anchor, (lua_Integer)lua_rawlen(L, anchor) + 1);
+}
+
+/* The string or number at the top as a string kept alive by the anchor;
+ * pops it.  Anything else raises an error naming where it is. */
+static const char *cell_string(lua_State *L, int anchor, const char *where, size_t k)
+{
+    int t = lua_type(L, -1);
+    if (t != LUA_TSTRING && t != LUA_TNUMBER)
+        radl_fail(L, "rad.plot.text_pages: %s[%zu] is a %s; give strings or numbers", where, k, luaL_typename(L, -1));
+    const char *s = luaL_tolstring(L, -1, NULL);
+    lua_remove(L, -2);
+    lua_pushvalue(L, -1);
+    keep(L, anchor);
+    lua_pop(L, 1);
+    return s;
+}
+
+/* The table block {header =, rows =, align =} at the top of the stack into b
+ * (block index bi, 1-based, for messages). */
+static void table_block(lua_State *L, int anchor, size_t bi, RadTextBlock *b)
+{
+    static const char *const keys[] = {"header", "rows", "align", NULL};
+    char where[96];
+    int ti = lua_gettop(L);
+    if (!lua_istable(L, ti))
+        radl_fail(L, "rad.plot.text_pages: blocks[%zu].table is a %s; give {header = {...}, rows = {{...}, ...}, "
+                     "align = {\"l\", \"r\", ...}}", bi, luaL_typename(L, ti));
+    snprintf(where, sizeof where, "rad.plot.text_pages: blocks[%zu].table", bi);
+    radl_check_keys(L, ti, where, keys);
+    b->kind = RAD_BLOCK_TABLE;
+    size_t nh = 0;
+    if (lua_getfield(L, ti, "header") != LUA_TNIL) {
+        if (!lua_istable(L, -1))
+            radl_fail(L, "rad.plot.text_pages: blocks[%zu].table.header is a %s; give a list of column headings",
+                      bi, luaL_typename(L, -1));
+        nh = lua_rawlen(L, -1);
+        const char **h = radl_scratch(L, (nh + 1) * sizeof *h);
+        keep(L, anchor);
+        snprintf(where, sizeof where, "blocks[%zu].table.header", bi);
+        for (size_t j = 0; j < nh; j++) {
+            lua_rawgeti(L, -1, (lua_Integer)j + 1);
+            h[j] = cell_string(L, anchor, where, j + 1);
+        }
+        b->header = h;
+    }
+    lua_pop(L, 1);
+    if (lua_getfield(L, ti, "rows") != LUA_TTABLE)
+        radl_fail(L, "rad.plot.text_pages: blocks[%zu].table has no rows; give rows = {{cell, ...}, ...}", bi);
+    int ri = lua_gettop(L);
+    size_t nr = lua_rawlen(L, ri), nc = nh;
+    if (nc == 0 && nr > 0) {
+        lua_rawgeti(L, ri, 1);
+        nc = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
+        lua_pop(L, 1);
+    }
+    if (nc == 0)
+        radl_fail(L, "rad.plot.text_pages: blocks[%zu].table has no columns; give header = {...} and rows = "
+                     "{{cell, ...}, ...}", bi);
+    const char **cells = radl_scratch(L, (nr * nc + 1) * sizeof *cells);
+    keep(L, anchor);
+    for (size_t r = 0; r < nr; r++) {
+        lua_rawgeti(L, ri, (lua_Integer)r + 1);
+        if (!lua_istable(L, -1))
+            radl_fail(L, "rad.plot.text_pages: blocks[%zu].table.rows[%zu] is a %s; give each row as a list of "
+                         "cells {a, b, ...}", bi, r + 1, luaL_typename(L, -1));
+        size_t len = lua_rawlen(L, -1);
+        if (len != nc)
+            radl_fail(L, "rad.plot.text_pages: blocks[%zu].table.rows[%zu] has %zu cells, the table has %zu columns "
+                         "(%s): give each row one cell per column (\"\" for an empty one)", bi, r + 1, len, nc,
+                      nh ? "its header" : "its first row");
+        snprintf(where, sizeof where, "blocks[%zu].table.rows[%zu]", bi, r + 1);
+        for (size_t j = 0; j < nc; j++) {
+            lua_rawgeti(L, -1, (lua_Integer)j + 1);
+            cells[r * nc + j] = cell_string(L, anchor, where, j + 1);
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    b->cells = cells;
+    b->nrow = nr;
+    b->ncol = nc;
+    if (lua_getfield(L, ti, "align") != LUA_TNIL) {
+        if (!lua_istable(L, -1) || lua_rawlen(L, -1) != nc)
+            radl_fail(L, "rad.plot.text_pages: blocks[%zu].table.align must be a list of %zu letters (\"l\", \"r\" "
+                         "or \"c\"), one per column", bi, nc);
+        char *al = radl_scratch(L, nc + 1);
+        keep(L, anchor);
+        for (size_t j = 0; j < nc; j++) {
+            lua_rawgeti(L, -1, (lua_Integer)j + 1);
+            const char *a = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+            if (strcmp(a, "l") != 0 && strcmp(a, "r") != 0 && strcmp(a, "c") != 0)
+                radl_fail(L, "rad.plot.text_pages: blocks[%zu].table.align[%zu] is %s%s%s; give \"l\" (left), "
+                             "\"r\" (right, for numbers) or \"c\" (centre)", bi, j + 1,
+                          lua_type(L, -1) == LUA_TSTRING ? "\"" : "a ", lua_type(L, -1) == LUA_TSTRING ? a :
+                          luaL_typename(L, -1), lua_type(L, -1) == LUA_TSTRING ? "\"" : "");
+            al[j] = a[0];
+            lua_pop(L, 1);
+        }
+        al[nc] = 0;
+        b->align = al;
+    }
+    lua_pop(L, 1);
+}
+
+static int l_text_pages(lua_State *L)
+{
+    static const char *const keys[] = {"title", "blocks", "width", "height", "font_size", NULL};
+    static const char *const bkeys[] = {"heading", "text", "table", NULL};
+    if (!lua_istable(L, 1))
+        return radl_fail(L, "rad.plot.text_pages: give a table {title =, blocks = {{heading = ...}, {text = ...}, "
+                            "{table = ...}}, width = 180, height = 250, font_size = 9}");
+    radl_check_keys(L, 1, "rad.plot.text_pages", keys);
+    RadTextPageOptions o;
+    memset(&o, 0, sizeof o);
+    o.title = radl_opt_string(L, 1, "title", NULL);
+    o.width = radl_opt_number(L, 1, "width", 180);
+    o.height = radl_opt_number(L, 1, "height", 250);
+    o.font_size = radl_opt_number(L, 1, "font_size", 9);
+    if (!(o.width >= 60 && o.width <= 2000) || !(o.height >= 60 && o.height <= 2000))
+        return radl_fail(L, "rad.plot.text_pages: width = %g, height = %g mm: give 60 to 2000 mm each (the page has "
+                            "15 mm margins)", o.width, o.height);
+    if (!(o.font_size >= 5 && o.font_size <= 24))
+        return radl_fail(L, "rad.plot.text_pages: font_size = %g pt: give 5 to 24 (9 is the default)", o.font_size);
+    int bt = lua_getfield(L, 1, "blocks");
+    if (bt != LUA_TTABLE && bt != LUA_TNIL)
+        return radl_fail(L, "rad.plot.text_pages: blocks is a %s; give a list {{heading = ...}, {text = ...}, "
+                            "{table = ...}}", luaL_typename(L, -1));
+    if (bt == LUA_TNIL && !o.title)
+        return radl_fail(L, "rad.plot.text_pages: nothing to set; give blocks = {{heading = ...}, {text = ...}, "
+                            "{table = ...}} (and a title)");
+    int bi = lua_gettop(L);
+    size_t n = bt == LUA_TTABLE ? lua_rawlen(L, bi) : 0;
+    lua_newtable(L);
+    int anchor = lua_gettop(L);
+    RadTextBlock *blocks = radl_scratch(L, (n + 1) * sizeof *blocks);
+    keep(L, anchor);
+    memset(blocks, 0, (n + 1) * sizeof *blocks);
+    for (size_t i = 0; i < n; i++) {
+        char fname[64];
+        lua_rawgeti(L, bi, (lua_Integer)i + 1);
+        if (!lua_istable(L, -1))
+            return radl_fail(L, "rad.plot.text_pages: blocks[%zu] is a %s; give {heading = \"...\"}, {text = \"...\"} "
+                                "or {table = {header =, rows =, align =}}", i + 1, luaL_typename(L, -1));
+        int ei = lua_gettop(L);
+        /* exactly one of the three kinds */
+        int kinds = 0;
+        for (int k = 0; bkeys[k]; k++) {
+            kinds += lua_getfield(L, ei, bkeys[k]) != LUA_TNIL;
+            lua_pop(L, 1);
+        }
+        lua_pushnil(L);
+        while (lua_next(L, ei)) {
+            lua_pop(L, 1);
+            int known = 0;
+            for (int k = 0; bkeys[k] && lua_type(L, -1) == LUA_TSTRING; k++)
+                known |= strcmp(lua_tostring(L, -1), bkeys[k]) == 0;
+            if (!known) {
+                const char *kname = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : luaL_typename(L, -1);
+                return radl_fail(L, "rad.plot.text_pages: blocks[%zu] has an unknown kind '%s'; a block is "
+                                    "{heading = \"...\"}, {text = \"...\"} or {table = {header =, rows =, align =}}",
+                                 i + 1, kname);
+            }
+        }
+        if (kinds != 1)
+            return radl_fail(L, "rad.plot.text_pages: blocks[%zu] %s; a block is one of {heading = \"...\"}, "
+                                "{text = \"...\"} or {table = {...}}", i + 1,
+                             kinds ? "has more than one of heading, text and table" : "is empty");
+        snprintf(fname, sizeof fname, "blocks[%zu]", i + 1);
+        if (lua_getfield(L, ei, "table") != LUA_TNIL) {
+            table_block(L, anchor, i + 1, &blocks[i]);
+        } else {
+            lua_pop(L, 1);
+            int heading = lua_getfield(L, ei, "heading") != LUA_TNIL;
+            if (!heading) {
+                lua_pop(L, 1);
+                lua_getfield(L, ei, "text");
+            }
+            if (lua_type(L, -1) != LUA_TSTRING)
+                return radl_fail(L, "rad.plot.text_pages: %s.%s is a %s; give a string", fname,
+                                 heading ? "heading" : "text", luaL_typename(L, -1));
+            blocks[i].kind = heading ? RAD_BLOCK_HEADING : RAD_BLOCK_TEXT;
+            blocks[i].text = lua_tostring(L, -1);
+            lua_pushvalue(L, -1);
+            keep(L, anchor);
+        }
+        lua_settop(L, ei - 1);
+    }
+    size_t np = 0;
+    RadFigure **pages = rad_text_pages(blocks, n, &o, &np);
+    if (!pages)
+        return radl_fail(L, "rad.plot.text_pages: %s", rad_error_message());
+    lua_createtable(L, (int)np, 0);
+    for (size_t k = 0; k < np; k++) {
+        RadFigure **box = radl_figure_push(L);
+        *box = pages[k];
+        pages[k] = NULL;
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    free(pages);
+    return 1;
+}
+
 /* ---- rad.plot.lines: plain numbers ---------------------------------------------------- */
 
 static RadStyle series_style(lua_State *L, int idx, size_t k, const char *fname)
@@ -512,6 +765,16 @@ void radl_open_plot(lua_State *L)
          "rad.plot.lines({x =, y =, label =, kind = \"line\"|\"step\"|\"points\", color =, width =, dash =, marker =} "
          "or a list of such series [, {xlog =, ylog =, xlim = {lo, hi}, ylim =, title =, xlabel =, ylabel =, legend =, "
          "grid =, width =, height =}]) -> Figure: lines, steps or points of plain numbers"},
+        {"save_pdf", l_save_pdf,
+         "rad.plot.save_pdf(path, {fig1, fig2, ...} [, {title =, source =, digest =, reproducible = false}]) -> path: "
+         "one PDF document (written atomically), a page per Figure in its own size, with the provenance in the "
+         "document information (no CreationDate when reproducible)"},
+        {"text_pages", l_text_pages,
+         "rad.plot.text_pages{title =, blocks = {{heading = s}, {text = s}, {table = {header = {...}, rows = {{...}, "
+         "...}, align = {\"l\", \"r\", ...}}}, ...}, width = 180, height = 250, font_size = 9} -> {Figure, ...}: "
+         "report pages of text (paragraphs wrapped, tables with rules, columns as wide as their cells, shrunk down "
+         "to 6 pt to fit), flowing over as many pages as needed, numbered \"page k of n\"; save with "
+         "rad.plot.save_pdf"},
         {NULL, NULL, NULL}};
     radl_new_class(L, RADL_FIGURE, methods, "Figure:", m_close, m_tostring);
     lua_pop(L, 1);

@@ -60,6 +60,16 @@ wrong type is an error naming the chart and the key.
 SVG's title and metadata).  Any other extension is an error.  Files are
 written to a temporary name and renamed, so a failed save leaves nothing.
 .PP
+\fBReports.\fR \fBrad.plot.save_pdf\fR writes a list of figures as one PDF, a
+page per figure in its own size.  \fBrad.plot.text_pages\fR sets a title,
+headings, paragraphs (wrapped at word boundaries; a word longer than a line is
+broken) and tables (a rule above and below, a thin one under the header; columns
+as wide as their widest cell; numbers right-aligned unless \fBalign\fR says
+otherwise; a table too wide for the page is set smaller, down to 6 pt, then is
+an error naming it) on 15 mm margins, flowing onto as many pages as needed
+(rows never split; a table continued on a new page repeats its header), each
+page numbered "page k of n".
+.PP
 \fBLayout.\fR Margins are measured from the text drawn, so nothing is cut
 off: tick labels that would touch are thinned out (on a log axis the label
 at 1 is kept), named x ticks that would touch turn upright, long row names

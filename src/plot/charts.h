@@ -11,5 +11,6 @@
 #include "plot/chart_surv.h"
 #include "plot/chart_model.h"
 #include "plot/chart_image.h"
+#include "plot/chart_text.h"
 
 #endif

@@ -282,6 +282,9 @@ void rad_figure_free(RadFigure *f)
     for (size_t i = 0; i < f->nchild; i++)
         rad_figure_free(f->child[i].fig);
     free(f->child);
+    for (size_t i = 0; i < f->npage; i++)
+        item_free(&f->page[i]);
+    free(f->page);
     free(f->title);
     free(f->subtitle);
     free(f->description);
@@ -574,6 +577,13 @@ RadFigure *rad_figure_copy(const RadFigure *f)
         if (rad_figure_add_figure(g, f->child[i].fig, f->child[i].cell[0], f->child[i].cell[1],
                                   f->child[i].cell[2], f->child[i].cell[3]) != 0)
             fail = 1;
+    for (size_t i = 0; i < f->npage && !fail; i++) {
+        const PlotItem *it = &f->page[i];
+        if (it->kind == PLOT_TEXT)
+            fail = rad_figure_text(g, it->x[0], it->y[0], it->text, &it->style) != 0;
+        else
+            fail = rad_figure_rule(g, it->x[0], it->y[0], it->x2[0], it->y2[0], &it->style) != 0;
+    }
     if (fail) {
         rad_figure_free(g);
         rad_error_set("out of memory copying a figure");
@@ -863,6 +873,45 @@ int rad_axes_note(RadAxes *ax, double fx, double fy, const char *text, const Rad
 {
     return add_text(ax, PLOT_NOTE, fx, fy, text, st);
 }
+
+/* ---- page items ------------------------------------------------------------------- */
+
+/* One item of the page list (x, y and x2, y2 one value each). */
+static int add_page_item(RadFigure *f, PlotKind kind, double x, double y, double x2, double y2, const char *text,
+                         const RadStyle *st)
+{
+    if (!(isfinite(x) && isfinite(y) && isfinite(x2) && isfinite(y2)))
+        return rad_error_set("page item at (%g, %g) mm: positions must be finite numbers", x, y);
+    PlotItem *p = realloc(f->page, (f->npage + 1) * sizeof *p);
+    if (!p)
+        return rad_error_set("out of memory (page items)");
+    f->page = p;
+    PlotItem *it = &p[f->npage];
+    memset(it, 0, sizeof *it);
+    it->kind = kind;
+    it->style = st ? *st : rad_style_default();
+    it->n = 1;
+    if (!(it->x = copy_arr(&x, 1)) || !(it->y = copy_arr(&y, 1)) || !(it->x2 = copy_arr(&x2, 1)) ||
+        !(it->y2 = copy_arr(&y2, 1)) || (text && !(it->text = rad_strdup(text)))) {
+        item_free(it);
+        return -1;
+    }
+    f->npage++;
+    return 0;
+}
+
+int rad_figure_text(RadFigure *f, double x, double y, const char *text, const RadStyle *st)
+{
+    if (!text || !*text)
+        return 0;
+    return add_page_item(f, PLOT_TEXT, x, y, x, y, text, st);
+}
+
+int rad_figure_rule(RadFigure *f, double x0, double y0, double x1, double y1, const RadStyle *st)
+{
+    return add_page_item(f, PLOT_SEGMENTS, x0, y0, x1, y1, NULL, st);
+}
+
 
 int rad_axes_image(RadAxes *ax, const uint8_t *rgba, size_t w, size_t h, double x0, double y0, double x1,
                    double y1)

@@ -141,6 +141,13 @@ RadAxes *rad_figure_axes(RadFigure *fig, size_t i);
 int rad_figure_add_figure(RadFigure *fig, const RadFigure *child, double x0, double y0, double x1, double y1);
 /* A deep copy. */
 RadFigure *rad_figure_copy(const RadFigure *fig);
+/* Text and rules on the page itself, outside any axes (text pages of a
+ * report): text anchored at (x, y) mm from the figure's top-left as st's
+ * halign/valign say (font_size, bold, color; "\n" starts a new line), a
+ * line from (x0, y0) to (x1, y1) mm of st's line_width and color.  Drawn
+ * after the axes; each text is a "text" box of the layout.  Copies. */
+int rad_figure_text(RadFigure *fig, double x, double y, const char *text, const RadStyle *st);
+int rad_figure_rule(RadFigure *fig, double x0, double y0, double x1, double y1, const RadStyle *st);
 
 /* ---- axes ------------------------------------------------------------------- */
 
@@ -296,6 +303,13 @@ typedef struct RadPngMeta {
  * Any other extension is an error; dpi is still checked for vector output
  * (text and lines are laid out the same at every dpi). */
 int rad_figure_save(const RadFigure *fig, const char *path, double dpi, const RadPngMeta *meta);
+
+/* Write n >= 1 figures as one PDF document (atomically), one page per
+ * figure, each page its figure's size; the document information as
+ * rad_figure_save writes for one figure (Title: meta->title, else the first
+ * figure title; Subject: the first figure's description).  path must end in
+ * .pdf (any case). */
+int rad_figures_save_pdf(const RadFigure *const *figs, size_t n, const char *path, const RadPngMeta *meta);
 
 /* ---- helpers for charts ---------------------------------------------------------- */
 

@@ -94,6 +94,10 @@ struct RadFigure {
     size_t naxes;
     PlotChild *child;
     size_t nchild;
+    /* text and rules placed on the page itself (PLOT_TEXT, PLOT_SEGMENTS),
+     * in mm from the figure's top-left: text pages of a report */
+    PlotItem *page;
+    size_t npage;
 };
 
 #endif

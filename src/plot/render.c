@@ -19,7 +19,8 @@
  * The PNG is written by libpng (io.h rad_png_write_pixels) as 8-bit RGB
  * with pHYs = the dpi and text chunks carrying the provenance; PDF and SVG
  * are drawn by the same code on cairo's vector surfaces (1 unit = 1 pt),
- * collected in memory and written atomically with the same provenance.
+ * collected in memory and written atomically with the same provenance; a
+ * list of figures becomes the pages of one PDF, each page its figure's size.
  */
 #include <cairo.h>
 #include <cairo-pdf.h>
@@ -1653,6 +1654,23 @@ static void render_figure(Ctx *c, const RadFigure *fig, Rect area)
         render_axes(c, ax, cell);
         c->axes_index++;
     }
+    /* text and rules on the page itself (text pages), in mm from the
+     * area's top-left */
+    for (size_t i = 0; i < fig->npage; i++) {
+        const PlotItem *it = &fig->page[i];
+        const RadStyle *st = &it->style;
+        double x = area.x0 + it->x[0] * MM_PT, y = area.y0 + it->y[0] * MM_PT;
+        if (it->kind == PLOT_TEXT) {
+            Rect r = draw_text(c, x, y, it->text, st->font_size, st->bold, st->halign, st->valign, st->rotate,
+                               st->color);
+            add_box_text(c, "text", -1, r, 1);
+        } else if (st->line_width > 0) {
+            cairo_move_to(cr, x, y);
+            cairo_line_to(cr, area.x0 + it->x2[0] * MM_PT, area.y0 + it->y2[0] * MM_PT);
+            set_line(c, st);
+            cairo_stroke(cr);
+        }
+    }
 }
 
 void rad_figure_pixels(const RadFigure *fig, double dpi, int *width, int *height)
@@ -1897,13 +1915,21 @@ static int svg_with_meta(const VecBuf *in, VecBuf *out, const char *title, const
     return rc == 0 ? 0 : rad_error_set("out of memory writing the SVG");
 }
 
-static int save_vector(const RadFigure *fig, const char *path, int pdf, const RadPngMeta *m)
+/* Write figs[0..n-1] as one vector document: PDF pages (each its
+ * figure's size; a page break between figures) or, with n = 1, SVG.  The
+ * provenance of m, and of the first figure, goes into the document
+ * information; the whole document is collected in memory and written
+ * atomically, so a failure leaves nothing behind. */
+static int save_vector(const RadFigure *const *figs, size_t n, const char *path, int pdf, const RadPngMeta *m)
 {
+    const RadFigure *fig = figs[0];
     double wpt = fig->width * MM_PT, hpt = fig->height * MM_PT;
     VecBuf buf = {0}, out = {0};
     cairo_surface_t *s = pdf ? cairo_pdf_surface_create_for_stream(vec_write, &buf, wpt, hpt)
                              : cairo_svg_surface_create_for_stream(vec_write, &buf, wpt, hpt);
     const char *title = m->title ? m->title : fig->title;
+    for (size_t k = 1; k < n && !title; k++)
+        title = figs[k]->title;
     const char *digest = m->digest ? m->digest : fig->digest;
     char when[40];
     int have_time = creation_time(m->reproducible, when, sizeof when);
@@ -1925,13 +1951,24 @@ static int save_vector(const RadFigure *fig, const char *path, int pdf, const Ra
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, have_time ? when : "");
     } else
         cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
-    Ctx c;
-    memset(&c, 0, sizeof c);
-    cairo_t *cr = cairo_create(s);
-    Rect whole = {0, 0, wpt, hpt};
-    int rc = draw_figure(cr, fig, 1.0, whole, &c);
-    cairo_destroy(cr);
-    free(c.boxes);
+    int rc = 0;
+    for (size_t k = 0; k < n && rc == 0; k++) {
+        const RadFigure *f = figs[k];
+        double w = f->width * MM_PT, h = f->height * MM_PT;
+        if (k > 0) {
+            /* finish the page before, then size the next one before
+             * anything is drawn on it */
+            cairo_surface_show_page(s);
+            cairo_pdf_surface_set_size(s, w, h);
+        }
+        Ctx c;
+        memset(&c, 0, sizeof c);
+        cairo_t *cr = cairo_create(s);
+        Rect whole = {0, 0, w, h};
+        rc = draw_figure(cr, f, 1.0, whole, &c);
+        cairo_destroy(cr);
+        free(c.boxes);
+    }
     cairo_surface_finish(s);
     cairo_status_t st = cairo_surface_status(s);
     cairo_surface_destroy(s);
@@ -1955,6 +1992,23 @@ static int save_vector(const RadFigure *fig, const char *path, int pdf, const Ra
     return rc;
 }
 
+/* The extension of path's file name in lower case ("" when none or too
+ * long); 1 when the file name has a dot at all. */
+static int file_ext(const char *path, char *ext, size_t size)
+{
+    const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+    ext[0] = 0;
+    if (!dot || (slash && dot < slash))
+        return 0;
+    if (strlen(dot) < size) {
+        size_t i = 0;
+        for (; dot[i]; i++)
+            ext[i] = (char)(dot[i] >= 'A' && dot[i] <= 'Z' ? dot[i] - 'A' + 'a' : dot[i]);
+        ext[i] = 0;
+    }
+    return 1;
+}
+
 int rad_figure_save(const RadFigure *fig, const char *path, double dpi, const RadPngMeta *meta)
 {
     RadPngMeta m;
@@ -1963,21 +2017,38 @@ int rad_figure_save(const RadFigure *fig, const char *path, double dpi, const Ra
     else
         memset(&m, 0, sizeof m);
     /* the format follows the extension (any case) */
-    const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
-    char ext[8] = "";
-    if (dot && (!slash || dot > slash) && strlen(dot) < sizeof ext)
-        for (size_t i = 0; dot[i]; i++)
-            ext[i] = (char)(dot[i] >= 'A' && dot[i] <= 'Z' ? dot[i] - 'A' + 'a' : dot[i]);
+    char ext[8];
+    int has_dot = file_ext(path, ext, sizeof ext);
     if (strcmp(ext, ".png") == 0)
         return save_png(fig, path, dpi, &m);
     if (strcmp(ext, ".pdf") == 0 || strcmp(ext, ".svg") == 0) {
         /* vector output has no pixels; the dpi is still checked, as for PNG */
         if (!(dpi >= 30 && dpi <= 1200))
             return rad_error_set("dpi %g: use 30 to 1200 (300 for journals)", dpi);
-        return save_vector(fig, path, strcmp(ext, ".pdf") == 0, &m);
+        return save_vector(&fig, 1, path, strcmp(ext, ".pdf") == 0, &m);
     }
     return rad_error_set("cannot save '%s': the file name must end in .png, .pdf or .svg (the format follows "
-                         "the extension)%s", path, dot && (!slash || dot > slash) ? "" : "; it has no extension");
+                         "the extension)%s", path, has_dot ? "" : "; it has no extension");
+}
+
+int rad_figures_save_pdf(const RadFigure *const *figs, size_t n, const char *path, const RadPngMeta *meta)
+{
+    RadPngMeta m;
+    if (meta)
+        m = *meta;
+    else
+        memset(&m, 0, sizeof m);
+    if (n == 0)
+        return rad_error_set("cannot save '%s': no figures to write; give at least one Figure (one page each)", path);
+    for (size_t k = 0; k < n; k++)
+        if (!figs[k])
+            return rad_error_set("cannot save '%s': figure %zu is missing", path, k + 1);
+    char ext[8];
+    int has_dot = file_ext(path, ext, sizeof ext);
+    if (strcmp(ext, ".pdf") != 0)
+        return rad_error_set("cannot save '%s': a multi-page document is a PDF; end the file name in .pdf%s", path,
+                             has_dot ? "" : " (it has no extension)");
+    return save_vector(figs, n, path, 1, &m);
 }
 
 int rad_text_size(const char *text, double font_size, int bold, double *width, double *height)

@@ -50,4 +50,45 @@ end, "no term has a finite positive estimate")
 B.call("page: a number among the figures", function() rad.plot.page{figures = {fig, 1}} end,
        "figures[2] is a number, not a Figure")
 
+-- multi-page PDF and text pages
+local pdf = B.dir .. "/report.pdf"
+B.call("save_pdf: empty list", function() rad.plot.save_pdf(pdf, {}) end,
+       "rad.plot.save_pdf: the list of figures is empty; give at least one Figure", {writes = {pdf}})
+B.call("save_pdf: a string among the figures", function() rad.plot.save_pdf(pdf, {fig, "km.png"}) end,
+       "rad.plot.save_pdf: figures[2] is a string, not a Figure", {writes = {pdf}})
+B.call("save_pdf: figures not a list", function() rad.plot.save_pdf(pdf, fig) end,
+       "the second argument is a single Figure; give a list of Figures {fig1, fig2, ...}", {writes = {pdf}})
+B.call("save_pdf: .png extension", function() rad.plot.save_pdf(B.dir .. "/report.png", {fig}) end,
+       "a multi-page document is a PDF; end the file name in .pdf", {writes = {B.dir .. "/report.png"}})
+B.call("save_pdf: no extension", function() rad.plot.save_pdf(B.dir .. "/report", {fig}) end,
+       "(it has no extension)", {writes = {B.dir .. "/report"}})
+B.call("save_pdf: unwritable directory", function() rad.plot.save_pdf(B.dir .. "/no/such/dir/r.pdf", {fig, fig}) end,
+       "check that the folder exists", {writes = {B.dir .. "/no/such/dir/r.pdf"}})
+B.call("save_pdf: unknown option", function() rad.plot.save_pdf(pdf, {fig}, {dpi = 300}) end,
+       "rad.plot.save_pdf: unknown option 'dpi' (allowed: title, source, digest, reproducible)", {writes = {pdf}})
+B.call("text_pages: unknown block kind", function() rad.plot.text_pages{blocks = {{text = "a"}, {image = "x.png"}}} end,
+       "rad.plot.text_pages: blocks[2] has an unknown kind 'image'; a block is {heading = \"...\"}, {text = \"...\"} or {table")
+B.call("text_pages: two kinds in one block", function() rad.plot.text_pages{blocks = {{heading = "a", text = "b"}}} end,
+       "blocks[1] has more than one of heading, text and table")
+B.call("text_pages: paragraph not a string", function() rad.plot.text_pages{blocks = {{text = {"a"}}}} end,
+       "blocks[1].text is a table; give a string")
+B.call("text_pages: table row of the wrong length", function()
+  rad.plot.text_pages{blocks = {{table = {header = {"a", "b", "c"}, rows = {{1, 2, 3}, {4, 5}}}}}}
+end, "blocks[1].table.rows[2] has 2 cells, the table has 3 columns (its header): give each row one cell per column")
+B.call("text_pages: a boolean cell", function()
+  rad.plot.text_pages{blocks = {{table = {rows = {{"x", true}}}}}}
+end, "blocks[1].table.rows[1][2] is a boolean; give strings or numbers")
+B.call("text_pages: bad alignment letter", function()
+  rad.plot.text_pages{blocks = {{table = {rows = {{"x", 1}}, align = {"l", "x"}}}}}
+end, "blocks[1].table.align[2] is \"x\"; give \"l\" (left), \"r\" (right, for numbers) or \"c\" (centre)")
+B.call("text_pages: table too wide even at 6 pt", function()
+  local h = {}
+  for j = 1, 12 do h[j] = "a long column heading number " .. j end
+  rad.plot.text_pages{blocks = {{table = {header = h, rows = {h}}}}, width = 100}
+end, "table in block 1 (12 columns, first heading \"a long column heading number 1\") is 511 mm wide even at 6 pt, the page has 70 mm between its margins: shorten the widest column")
+B.call("text_pages: page too small", function() rad.plot.text_pages{blocks = {{text = "a"}}, width = 40} end,
+       "width = 40, height = 250 mm: give 60 to 2000 mm each")
+B.call("text_pages: misspelt option", function() rad.plot.text_pages{blocks = {{text = "a"}}, fontsize = 9} end,
+       "rad.plot.text_pages: unknown option 'fontsize' (allowed: title, blocks, width, height, font_size)")
+
 B.done()
