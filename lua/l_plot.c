@@ -488,7 +488,7 @@ static void table_block(lua_State *L, int anchor, size_t bi, RadTextBlock *b)
 
 static int l_text_pages(lua_State *L)
 {
-    static const char *const keys[] = {"title", "blocks", "width", "height", "font_size", NULL};
+    static const char *const keys[] = {"title", "blocks", "width", "height", "font_size", "page_total", NULL};
     static const char *const bkeys[] = {"heading", "text", "table", NULL};
     if (!lua_istable(L, 1))
         return radl_fail(L, "rad.plot.text_pages: give a table {title =, blocks = {{heading = ...}, {text = ...}, "
@@ -500,6 +500,11 @@ static int l_text_pages(lua_State *L)
     o.width = radl_opt_number(L, 1, "width", 180);
     o.height = radl_opt_number(L, 1, "height", 250);
     o.font_size = radl_opt_number(L, 1, "font_size", 9);
+    double total = radl_opt_number(L, 1, "page_total", 0);
+    if (!(total >= 0 && total <= 100000 && total == (double)(size_t)total))
+        return radl_fail(L, "rad.plot.text_pages: page_total = %g: give the whole document's page count (a whole "
+                         "number), or leave it out", total);
+    o.page_total = (size_t)total;
     if (!(o.width >= 60 && o.width <= 2000) || !(o.height >= 60 && o.height <= 2000))
         return radl_fail(L, "rad.plot.text_pages: width = %g, height = %g mm: give 60 to 2000 mm each (the page has "
                             "15 mm margins)", o.width, o.height);
@@ -771,9 +776,10 @@ void radl_open_plot(lua_State *L)
          "document information (no CreationDate when reproducible)"},
         {"text_pages", l_text_pages,
          "rad.plot.text_pages{title =, blocks = {{heading = s}, {text = s}, {table = {header = {...}, rows = {{...}, "
-         "...}, align = {\"l\", \"r\", ...}}}, ...}, width = 180, height = 250, font_size = 9} -> {Figure, ...}: "
+         "...}, align = {\"l\", \"r\", ...}}}, ...}, width = 180, height = 250, font_size = 9, page_total =} -> {Figure, ...}: "
          "report pages of text (paragraphs wrapped, tables with rules, columns as wide as their cells, shrunk down "
-         "to 6 pt to fit), flowing over as many pages as needed, numbered \"page k of n\"; save with "
+         "to 6 pt to fit), flowing over as many pages as needed, numbered \"page k of n\" (n = page_total when "
+         "figure pages follow them in one document); save with "
          "rad.plot.save_pdf"},
         {NULL, NULL, NULL}};
     radl_new_class(L, RADL_FIGURE, methods, "Figure:", m_close, m_tostring);

@@ -467,14 +467,15 @@ RadFigure **rad_text_pages(const RadTextBlock *blocks, size_t n, const RadTextPa
     /* the footer and a description, now that the count is known */
     for (size_t k = 0; k < p.n && rc == 0; k++) {
         char buf[300];
-        snprintf(buf, sizeof buf, "page %zu of %zu", k + 1, p.n);
+        snprintf(buf, sizeof buf, "page %zu of %zu", k + 1, o->page_total > p.n ? o->page_total : p.n);
         RadStyle st = rad_style_default();
         st.font_size = fs - 1;
         st.halign = RAD_HALIGN_CENTER;
         st.valign = RAD_VALIGN_BOTTOM;
         st.color = rad_grey(0.3);
         rc = rad_figure_text(p.pages[k], w / 2, h - FOOTER, buf, &st);
-        snprintf(buf, sizeof buf, "text, page %zu of %zu%s%.200s", k + 1, p.n, o->title ? ": " : "",
+        snprintf(buf, sizeof buf, "text, page %zu of %zu%s%.200s", k + 1, o->page_total > p.n ? o->page_total : p.n,
+                 o->title ? ": " : "",
                  o->title ? o->title : "");
         if (rc == 0)
             rc = rad_figure_set_description(p.pages[k], buf);

@@ -32,6 +32,8 @@ typedef struct RadTextPageOptions {
     const char *title;    /* on the first page, or NULL */
     double width, height; /* mm, each 60 to 2000; 0: 180 x 250 */
     double font_size;     /* pt of the body text, 5 to 24; 0: 9 */
+    size_t page_total;    /* the footer's "of n" when the pages open a longer
+                           * document (figure pages follow); 0: their own count */
 } RadTextPageOptions;
 
 /* Lay out blocks[0..n-1] on pages.  Returns a malloc'd array of *npages

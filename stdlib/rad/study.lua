@@ -1226,6 +1226,8 @@ local function draw_page(s, figs, list, title, name, height)
   s.page_order = s.page_order or {}
   s.pages[name] = save(s, rad.plot.page{figures = f, columns = 2, title = title, width = 180, height = height or 250}, name)
   s.page_order[#s.page_order + 1] = name
+  s.page_specs = s.page_specs or {}
+  s.page_specs[name] = {figures = f, title = title, height = height or 250}
 end
 
 -- The patients of the validation split: the test set, or with
@@ -1397,7 +1399,121 @@ local function draw_figures(s)
   if figs.cv_folds then draw_page(s, figs, {"cv_folds", "slices"}, s.spec.name .. ": cross-validation", "report_3", 125) end
 end
 
---- Study:report() -> Study: the report folder: features.csv, selected.csv, metrics.csv, cohort.csv (patients by split), figures (PNG and PDF), summary and report_2 pages, manifest.json, methods.md, checklist.md (CLEAR and RQS items pre-filled)
+-- The report document: pages of text (design, every metric, the selected
+-- features, the cohort table, the methods paragraph, notes, time per step)
+-- followed by the figure pages, as one PDF (report.pdf).
+local function report_document(s)
+  local o = s.spec.outcome
+  local blocks = {}
+  local function add(b) blocks[#blocks + 1] = b end
+  local function cell(x, d)
+    if isna(x) then return "" end
+    if type(x) == "number" then return fmt(x, d) end
+    return tostring(x)
+  end
+  add{text = string.format("radlab %s; settings digest %s; seed %d. %d patients analysed%s; %s. Outcome: %s.",
+    rad.version, s.settings_digest:sub(1, 12), s.seed, s.data:nrow(),
+    #s.excluded > 0 and string.format(" (%d left out: extraction failed)", #s.excluded) or "", s.split_text,
+    s.survival and string.format("%s (time, %s) with event %s", o.time, o.unit or "unit not given", o.event) or
+      string.format("%s (binary)", o.binary))}
+  -- the headline: discrimination of each model on each set
+  local cm, dm = s.survival and "harrell_c" or "auc", s.survival and "delta_c" or "delta_auc"
+  local rows = {}
+  for _, sp in ipairs{"train", s.split_name} do
+    for _, name in ipairs(s.models.order) do
+      local c, d = s:metric(name, sp, cm) or {}, s:metric(name, sp, dm)
+      rows[#rows + 1] = {name, sp, cell(c.estimate), c.estimate and (cell(c.lower) .. " to " .. cell(c.upper)) or "",
+        d and string.format("%+.3f", d.estimate) or "", d and (cell(d.lower) .. " to " .. cell(d.upper)) or "",
+        d and not isna(d.p) and pfmt(d.p) or ""}
+    end
+  end
+  add{heading = "Discrimination"}
+  add{table = {header = {"model", "set", s.survival and "Harrell's C" or "AUC", "95 % CI",
+    s.survival and "delta C vs clinical" or "delta AUC vs clinical", "95 % CI", "p"}, rows = rows,
+    align = {"l", "l", "r", "r", "r", "r", "r"}}}
+  if s.folds then
+    add{text = string.format("On %s: the mean over the %d folds; the intervals are the 2.5th to 97.5th percentiles " ..
+      "of the fold values (their spread, not confidence intervals), and there is no p-value.", s.split_name, #s.folds)}
+  end
+  -- every metric
+  local mt = s.metrics
+  rows = {}
+  for i = 1, mt:nrow() do
+    rows[i] = {mt:get(i, "model"), mt:get(i, "split"), mt:get(i, "metric"), cell(mt:get(i, "estimate")),
+      cell(mt:get(i, "lower")), cell(mt:get(i, "upper")), isna(mt:get(i, "p")) and "" or pfmt(mt:get(i, "p"))}
+  end
+  add{heading = "All metrics (metrics.csv)"}
+  add{table = {header = {"model", "set", "metric", "estimate", "lower", "upper", "p"}, rows = rows,
+    align = {"l", "l", "l", "r", "r", "r", "r"}}}
+  -- the selected features
+  local sel = s.selected
+  local header = {"feature", s.survival and "lasso-Cox coefficient" or "lasso-logistic coefficient"}
+  if sel.frequency then header[#header + 1] = "stability frequency" end
+  if sel.cv_frequency then header[#header + 1] = "share of cv folds" end
+  rows = {}
+  for i, f in ipairs(sel.features) do
+    local r = {f, string.format("%.4g", sel.coef[i])}
+    if sel.frequency then r[#r + 1] = cell(sel.frequency[i], 2) end
+    if sel.cv_frequency then r[#r + 1] = cell(sel.cv_frequency[i], 2) end
+    rows[i] = r
+  end
+  add{heading = string.format("Selected features (%d)", #sel.features)}
+  local parts = {tostring(s.n_features) .. " features"}
+  for _, tr in ipairs(s.trace) do parts[#parts + 1] = tr.step .. " " .. tr.kept end
+  add{text = "Kept at each step: " .. table.concat(parts, " -> ") .. "."}
+  if #rows > 0 then
+    local align = {"l"}
+    for k = 2, #header do align[k] = "r" end
+    add{table = {header = header, rows = rows, align = align}}
+  end
+  -- the cohort table
+  local ct = s.cohort_table
+  if ct then
+    add{heading = s.folds and string.format("Cohort by %s", s.cohort_by) or "Cohort by set"}
+    local names = ct:names()
+    rows = {}
+    for i = 1, ct:nrow() do
+      local r = {}
+      for j, n in ipairs(names) do
+        local v = ct:get(i, n)
+        r[j] = n == "p" and (isna(v) and "" or pfmt(v)) or cell(v)
+      end
+      rows[i] = r
+    end
+    local align = {}
+    for j, n in ipairs(names) do align[j] = (n == "variable" or n == "level" or n == "statistic" or n == "test") and "l" or "r" end
+    add{table = {header = names, rows = rows, align = align}}
+  end
+  add{heading = "Methods (methods.md)"}
+  add{text = s:methods()}
+  if #s.notes > 0 then
+    add{heading = "Notes"}
+    for _, n in ipairs(s.notes) do add{text = n} end
+  end
+  -- (no times here: two runs give the same bytes; s:summary() prints them)
+  add{heading = "Files"}
+  add{text = "In the report folder: features.csv, selected.csv, " ..
+    "metrics.csv, cohort.csv" .. (s.folds and ", cv_folds.csv, cv_selection.csv" or "") ..
+    ", manifest.json, methods.md, checklist.md and the figures (PNG and PDF)."}
+  -- numbered through: the text pages' count first, then every page "page k of n"
+  local nfig = #(s.page_order or {})
+  local ntext = #rad.plot.text_pages{title = s.spec.name, blocks = blocks, width = 180, height = 250}
+  local total = ntext + nfig
+  local pages = rad.plot.text_pages{title = s.spec.name, blocks = blocks, width = 180, height = 250, page_total = total}
+  for k, name in ipairs(s.page_order or {}) do
+    local ps = s.page_specs[name]
+    pages[#pages + 1] = rad.plot.page{figures = ps.figures, columns = 2, title = ps.title, width = 180, height = ps.height,
+      subtitle = string.format("page %d of %d", ntext + k, total)}
+  end
+  s.report_pages = pages
+  local path = s.dir .. "/report.pdf"
+  rad.plot.save_pdf(path, pages, {title = s.spec.name .. ": report", source = "rad.study " .. s.spec.name,
+    digest = s.settings_digest, reproducible = true})
+  s.figures[#s.figures + 1] = "report.pdf"
+  return path
+end
+
+--- Study:report() -> Study: the report folder: features.csv, selected.csv, metrics.csv, cohort.csv (patients by split), figures (PNG and PDF), summary and report_2 pages, report.pdf (text pages with the design, every metric, the selected features, the cohort table, methods and notes, then the figure pages), manifest.json, methods.md, checklist.md (CLEAR and RQS items pre-filled)
 function Study:report()
   self:validate()
   return timed(self, "report", function()
@@ -1428,6 +1544,7 @@ function Study:report()
     if okd then tab:write_csv(self.dir .. "/cohort.csv"); self.cohort_table = tab
     else self.notes[#self.notes + 1] = "cohort table: " .. tostring(tab) end
     draw_figures(self)
+    report_document(self)
     self:write_manifest()
     self:write_methods()
     -- CLEAR and RQS items the run can answer (rad.checklist)

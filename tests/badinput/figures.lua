@@ -66,6 +66,9 @@ B.call("save_pdf: unwritable directory", function() rad.plot.save_pdf(B.dir .. "
        "check that the folder exists", {writes = {B.dir .. "/no/such/dir/r.pdf"}})
 B.call("save_pdf: unknown option", function() rad.plot.save_pdf(pdf, {fig}, {dpi = 300}) end,
        "rad.plot.save_pdf: unknown option 'dpi' (allowed: title, source, digest, reproducible)", {writes = {pdf}})
+B.call("text_pages: a page_total that is not a whole number", function()
+  rad.plot.text_pages{blocks = {{text = "a"}}, page_total = 2.5} end,
+       "rad.plot.text_pages: page_total = 2.5: give the whole document's page count (a whole number), or leave it out")
 B.call("text_pages: unknown block kind", function() rad.plot.text_pages{blocks = {{text = "a"}, {image = "x.png"}}} end,
        "rad.plot.text_pages: blocks[2] has an unknown kind 'image'; a block is {heading = \"...\"}, {text = \"...\"} or {table")
 B.call("text_pages: two kinds in one block", function() rad.plot.text_pages{blocks = {{heading = "a", text = "b"}}} end,
@@ -89,6 +92,6 @@ end, "table in block 1 (12 columns, first heading \"a long column heading number
 B.call("text_pages: page too small", function() rad.plot.text_pages{blocks = {{text = "a"}}, width = 40} end,
        "width = 40, height = 250 mm: give 60 to 2000 mm each")
 B.call("text_pages: misspelt option", function() rad.plot.text_pages{blocks = {{text = "a"}}, fontsize = 9} end,
-       "rad.plot.text_pages: unknown option 'fontsize' (allowed: title, blocks, width, height, font_size)")
+       "rad.plot.text_pages: unknown option 'fontsize' (allowed: title, blocks, width, height, font_size, page_total)")
 
 B.done()

@@ -160,6 +160,17 @@ for k, f in ipairs(doc) do
   T.ok(foot and math.abs(foot.y1 - px(250 - 8)) < 1e-6, "page " .. k .. ": footer 8 mm from the bottom")
 end
 T.like(tostring(doc[1]), "text, page 1 of " .. #doc .. ": Supplementary methods", "description names the page", true)
+-- pages that open a longer document (figure pages follow): numbered "of" the whole count
+local opening = rad.plot.text_pages{title = "Report", blocks = {{text = "One paragraph."}}, page_total = 12}
+T.is(#opening, 1, "page_total: one text page")
+T.like(tostring(opening[1]), "text, page 1 of 12: Report", "page_total: page 1 of 12", true)
+local own = rad.plot.text_pages{title = "Report", blocks = {{text = "One paragraph."}}}
+local function footer_width(f)
+  local w
+  for _, b in ipairs(texts(f)) do if b.y0 > px(250 - 15) then w = b.x1 - b.x0 end end
+  return w
+end
+T.ok(footer_width(opening[1]) > footer_width(own[1]), "page_total: the footer says more (\"of 12\" is wider than \"of 1\")")
 
 -- a word longer than a line is broken, not left sticking out
 local word = ("radiomics"):rep(40)

@@ -289,6 +289,29 @@ T.errors(function() rad.study(spec(dir .. "/x", {split = {cv = 5, by = "centre"}
 T.errors(function() rad.study(spec(dir .. "/x", {split = {cv = 79}})):split() end,
   "but only", "cv: more folds than events")
 
+-- report.pdf: the text pages, then every figure page, numbered through
+local function count_pages(bytes)
+  local n = 0
+  for tail in bytes:gmatch("/Type%s*/Page(%w?)") do if tail == "" then n = n + 1 end end
+  return n
+end
+for _, st_ in ipairs{{s, "r1", 2}, {cv, "rcv", 3}, {b, "rb", 2}} do
+  local pdf = slurp(dir .. "/" .. st_[2] .. "/report.pdf") or ""
+  local pages = st_[1].report_pages
+  T.is(count_pages(pdf), #pages, st_[2] .. ": report.pdf has a page per report page")
+  T.is(#pages - #st_[1].page_order, #pages - st_[3], st_[2] .. ": " .. st_[3] .. " figure pages after the text pages")
+  local ntext = #pages - st_[3]
+  for k = 1, ntext do
+    for _, dpi in ipairs{150, 300} do
+      local pr = T.layout_problems(pages[k]:layout{dpi = dpi, text = true})
+      T.is(#pr, 0, string.format("%s: report text page %d at %d dpi: no text overlapping or cut off%s", st_[2], k, dpi,
+        #pr > 0 and " (" .. pr[1] .. ")" or ""))
+    end
+  end
+end
+T.like(slurp(dir .. "/r1/report.pdf") or "", "Keywords", "report.pdf carries its provenance", true)
+T.ok(slurp(dir .. "/r1/report.pdf") == slurp(dir .. "/r2/report.pdf"), "two runs: identical report.pdf")
+
 -- the report pages: no text overlaps other text, leaves the image or its cell, at 150 and 300 dpi
 local two, three = {"summary", "report_2"}, {"summary", "report_2", "report_3"}
 for _, st_ in ipairs{{s, "survival", two}, {b, "binary", two}, {cv, "cv", three}, {bcv, "binary cv", two}} do
