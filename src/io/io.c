@@ -50,6 +50,31 @@ static double raw_value(const RadRaw *r, size_t i)
     return NAN;
 }
 
+/* out[i] = slope * stored + inter as float, one loop per stored type (the
+ * same arithmetic as raw_value, without a switch per voxel). */
+#define RAW_TO_FLOAT(T)                                                                                      \
+    do {                                                                                                     \
+        const T *s = r->data;                                                                                \
+        for (size_t i = 0; i < n; i++)                                                                       \
+            out[i] = (float)(r->slope * (double)s[i] + r->inter);                                           \
+    } while (0)
+static void raw_to_float(const RadRaw *r, float *out, size_t n)
+{
+    switch (r->dtype) {
+    case RAD_U8: RAW_TO_FLOAT(uint8_t); break;
+    case RAD_I8: RAW_TO_FLOAT(int8_t); break;
+    case RAD_U16: RAW_TO_FLOAT(uint16_t); break;
+    case RAD_I16: RAW_TO_FLOAT(int16_t); break;
+    case RAD_U32: RAW_TO_FLOAT(uint32_t); break;
+    case RAD_I32: RAW_TO_FLOAT(int32_t); break;
+    case RAD_U64: RAW_TO_FLOAT(uint64_t); break;
+    case RAD_I64: RAW_TO_FLOAT(int64_t); break;
+    case RAD_F32: RAW_TO_FLOAT(float); break;
+    case RAD_F64: RAW_TO_FLOAT(double); break;
+    }
+}
+#undef RAW_TO_FLOAT
+
 static int read_raw(const char *path, RadRaw *raw)
 {
     FILE *fp;
@@ -86,8 +111,7 @@ RadImage *rad_image_read(const char *path)
     if (raw.dtype == RAD_F32 && raw.slope == 1 && raw.inter == 0)
         memcpy(img->data, raw.data, n * sizeof(float));
     else
-        for (size_t i = 0; i < n; i++)
-            img->data[i] = (float)(raw.slope * raw_value(&raw, i) + raw.inter);
+        raw_to_float(&raw, img->data, n);
     rad_raw_free(&raw);
     return img;
 }
@@ -106,6 +130,10 @@ RadMask *rad_mask_read(const char *path)
         return NULL;
     }
     n = rad_mask_nvox(m);
+    if (raw.dtype == RAD_U8 && raw.slope == 1 && raw.inter == 0) { /* every value is a label already */
+        memcpy(m->data, raw.data, n);
+        n = 0;
+    }
     for (size_t i = 0; i < n; i++) {
         double v = raw.slope * raw_value(&raw, i) + raw.inter;
         /* Masks saved as float often carry 0.9999999 for 1: round if close. */
@@ -145,6 +173,7 @@ int rad_image_write(const RadImage *img, const char *path)
     raw.data = img->data;
     raw.slope = 1;
     raw.inter = 0;
+    raw.block = NULL;
     return f == RAD_FORMAT_NIFTI ? rad_nifti_write(path, &raw) : rad_nrrd_write(path, &raw);
 }
 
@@ -161,5 +190,6 @@ int rad_mask_write(const RadMask *m, const char *path)
     raw.data = m->data;
     raw.slope = 1;
     raw.inter = 0;
+    raw.block = NULL;
     return f == RAD_FORMAT_NIFTI ? rad_nifti_write(path, &raw) : rad_nrrd_write(path, &raw);
 }

@@ -44,6 +44,8 @@ typedef struct RadRaw {
     RadDType dtype;
     void *data;        /* nvox values of dtype, native byte order */
     double slope, inter; /* value = slope * stored + inter (slope 1, inter 0 if none) */
+    void *block;       /* the allocation `data` points into, when not `data` itself (a
+                        * decompressed file whose voxels follow its header); else NULL */
 } RadRaw;
 void rad_raw_free(RadRaw *r);
 
