@@ -8,6 +8,7 @@
 #include "io/io.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/pool.h"
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -151,6 +152,53 @@ RadMask *rad_mask_read(const char *path)
     }
     rad_raw_free(&raw);
     return m;
+}
+
+/* rad_case_read: job 0 reads the image, job 1 the mask; each keeps its own
+ * message (messages are per thread). */
+typedef struct CaseRead {
+    const char *path[2];
+    RadImage *img;
+    RadMask *mask;
+    char msg[2][1024];
+} CaseRead;
+
+static int case_read_job(size_t i, void *ctx)
+{
+    CaseRead *c = ctx;
+    int failed;
+    if (i == 0)
+        failed = (c->img = rad_image_read(c->path[0])) == NULL;
+    else
+        failed = (c->mask = rad_mask_read(c->path[1])) == NULL;
+    if (failed)
+        snprintf(c->msg[i], sizeof c->msg[i], "%s", rad_error_message());
+    return failed;
+}
+
+int rad_case_read(const char *image_path, const char *mask_path, RadImage **img, RadMask **mask)
+{
+    CaseRead *c = rad_calloc(1, sizeof *c, "reading a case");
+    int failed;
+    *img = NULL;
+    *mask = NULL;
+    if (!c)
+        return -1;
+    c->path[0] = image_path;
+    c->path[1] = mask_path;
+    rad_pool_run(2, 2, case_read_job, c, 0, NULL);
+    failed = !c->img || !c->mask;
+    if (failed) {
+        const char *m = c->msg[c->img ? 1 : 0];
+        rad_error_set("%s", *m ? m : "interrupted before the image and mask were read");
+        rad_image_free(c->img);
+        rad_mask_free(c->mask);
+    } else {
+        *img = c->img;
+        *mask = c->mask;
+    }
+    free(c);
+    return failed ? -1 : 0;
 }
 
 static int check_writable_format(const char *path, RadFormat f)

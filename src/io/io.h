@@ -54,6 +54,11 @@ RadImage *rad_image_read(const char *path);
 int rad_image_write(const RadImage *img, const char *path);
 /* Reads labels; stored values must be integers in 0..255 (scaling applied). */
 RadMask *rad_mask_read(const char *path);
+/* Reads an image and a mask at the same time (two threads): 0 with both
+ * set, or -1 with neither and the message of the image's failure if it
+ * failed, else of the mask's (the messages of rad_image_read and
+ * rad_mask_read). */
+int rad_case_read(const char *image_path, const char *mask_path, RadImage **img, RadMask **mask);
 int rad_mask_write(const RadMask *m, const char *path);
 
 /* Per-format raw readers (fill *raw; 0 or -1). */
