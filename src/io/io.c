@@ -95,6 +95,22 @@ static int read_raw(const char *path, RadRaw *raw)
     }
 }
 
+/* The voxel buffer of `raw` as the start of its own allocation (voxels that
+ * follow a file's header are moved down within it: no new pages, no second
+ * buffer), to be owned by an image or mask; raw is left empty.  NULL when
+ * the geometry is invalid. */
+static void *raw_adopt(RadRaw *raw, size_t nbytes)
+{
+    unsigned char *buf;
+    if (rad_geometry_check(&raw->geom) != 0)
+        return NULL;
+    buf = raw->block ? raw->block : raw->data;
+    if (buf != raw->data)
+        memmove(buf, raw->data, nbytes);
+    raw->data = raw->block = NULL;
+    return buf;
+}
+
 RadImage *rad_image_read(const char *path)
 {
     RadRaw raw;
@@ -102,6 +118,17 @@ RadImage *rad_image_read(const char *path)
     size_t n;
     if (read_raw(path, &raw) != 0)
         return NULL;
+    if (raw.dtype == RAD_F32 && raw.slope == 1 && raw.inter == 0) { /* the file's floats are the image */
+        if (!(img = rad_malloc(sizeof *img, "an image")) ||
+            !(img->data = raw_adopt(&raw, rad_geometry_nvox(&raw.geom) * sizeof(float)))) {
+            rad_error_prefix("'%s'", path);
+            free(img);
+            rad_raw_free(&raw);
+            return NULL;
+        }
+        img->geom = raw.geom;
+        return img;
+    }
     img = rad_image_new(&raw.geom);
     if (!img) {
         rad_error_prefix("'%s'", path);
@@ -109,10 +136,7 @@ RadImage *rad_image_read(const char *path)
         return NULL;
     }
     n = rad_image_nvox(img);
-    if (raw.dtype == RAD_F32 && raw.slope == 1 && raw.inter == 0)
-        memcpy(img->data, raw.data, n * sizeof(float));
-    else
-        raw_to_float(&raw, img->data, n);
+    raw_to_float(&raw, img->data, n);
     rad_raw_free(&raw);
     return img;
 }
@@ -124,6 +148,17 @@ RadMask *rad_mask_read(const char *path)
     size_t n;
     if (read_raw(path, &raw) != 0)
         return NULL;
+    if (raw.dtype == RAD_U8 && raw.slope == 1 && raw.inter == 0) { /* every value is a label already */
+        if (!(m = rad_malloc(sizeof *m, "a mask")) || !(m->data = raw_adopt(&raw, rad_geometry_nvox(&raw.geom)))) {
+            rad_error_prefix("'%s'", path);
+            free(m);
+            rad_raw_free(&raw);
+            return NULL;
+        }
+        m->geom = raw.geom;
+        m->label = 0;
+        return m;
+    }
     m = rad_mask_new(&raw.geom);
     if (!m) {
         rad_error_prefix("'%s'", path);
@@ -131,10 +166,6 @@ RadMask *rad_mask_read(const char *path)
         return NULL;
     }
     n = rad_mask_nvox(m);
-    if (raw.dtype == RAD_U8 && raw.slope == 1 && raw.inter == 0) { /* every value is a label already */
-        memcpy(m->data, raw.data, n);
-        n = 0;
-    }
     for (size_t i = 0; i < n; i++) {
         double v = raw.slope * raw_value(&raw, i) + raw.inter;
         /* Masks saved as float often carry 0.9999999 for 1: round if close. */

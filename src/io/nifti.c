@@ -512,6 +512,60 @@ static int nifti_code(RadDType t)
     return codes[t];
 }
 
+/* Header, extension flag and voxels as one gzip member (libdeflate, level
+ * RAD_GZIP_LEVEL) into `tmp`, then renamed to `path`. */
+static int nifti_write_gz(const char *path, const char *tmp, const nifti_1_header *hdr, const char ext[4],
+                          const void *data, size_t nbytes)
+{
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(RAD_GZIP_LEVEL);
+    size_t hsize = sizeof *hdr + 4, n = hsize + nbytes, cap = 0, z = 0;
+    unsigned char *in = NULL, *out = NULL;
+    FILE *fp = NULL;
+    int rc = -1;
+    if (!c) {
+        rad_error_set("'%s': out of memory (a gzip compressor)", path);
+        goto done;
+    }
+    cap = libdeflate_gzip_compress_bound(c, n);
+    if (!(in = rad_malloc(n, "NIfTI file")) || !(out = rad_malloc(cap, "gzip output"))) {
+        rad_error_prefix("'%s'", path);
+        goto done;
+    }
+    memcpy(in, hdr, sizeof *hdr);
+    memcpy(in + sizeof *hdr, ext, 4);
+    if (nbytes)
+        memcpy(in + hsize, data, nbytes);
+    if ((z = libdeflate_gzip_compress(c, in, n, out, cap)) == 0) {
+        rad_error_set("'%s': gzip compression failed", path);
+        goto done;
+    }
+    free(in);
+    in = NULL;
+    if (!(fp = fopen(tmp, "wb"))) {
+        rad_error_errno("cannot write '%s' (check that the folder exists and is writable)", path);
+        goto done;
+    }
+    if (fwrite(out, 1, z, fp) != z) {
+        rad_error_errno("write error on '%s'", path);
+        goto done;
+    }
+    if (fclose(fp) != 0) {
+        fp = NULL;
+        rad_error_errno("write error on '%s'", path);
+        goto done;
+    }
+    fp = NULL;
+    rc = rad_tmp_commit(tmp, path);
+done:
+    if (fp)
+        fclose(fp);
+    if (c)
+        libdeflate_free_compressor(c);
+    free(in);
+    free(out);
+    return rc;
+}
+
 int rad_nifti_write(const char *path, const RadRaw *raw)
 {
     const RadGeometry *g = &raw->geom;
@@ -565,7 +619,11 @@ int rad_nifti_write(const char *path, const RadRaw *raw)
     tmp = rad_tmpname(path);
     if (!tmp)
         goto done;
-    fp = znzopen(tmp, RAD_GZIP_MODE, nifti_is_gzfile(path));
+    if (nifti_is_gzfile(path)) {
+        rc = nifti_write_gz(path, tmp, &hdr, ext, raw->data, nbytes);
+        goto done;
+    }
+    fp = znzopen(tmp, "wb", 0);
     if (znz_isnull(fp)) {
         rad_error_errno("cannot write '%s' (check that the folder exists and is writable)", path);
         goto done;

@@ -1151,48 +1151,40 @@ static void write_header(FILE *fp, const RadRaw *raw, const char *data_file)
         fprintf(fp, "\n");
 }
 
-/* Feed one chunk to deflate and write what comes out. */
-static int deflate_chunk(z_stream *zs, unsigned char *out, FILE *fp, int flush)
-{
-    do {
-        size_t have;
-        zs->next_out = out;
-        zs->avail_out = NRRD_CHUNK;
-        if (deflate(zs, flush) == Z_STREAM_ERROR)
-            return rad_error_set("zlib compression failed");
-        have = NRRD_CHUNK - zs->avail_out;
-        if (fwrite(out, 1, have, fp) != have)
-            return rad_error_errno("write error");
-    } while (zs->avail_out == 0);
-    return 0;
-}
-
-/* Gzip-compress nbytes of data (elements of `size` bytes, written little
- * endian) into fp, chunk by chunk. */
+/* The data as one gzip member (libdeflate, level RAD_GZIP_LEVEL; one member,
+ * as readers that stop after the first one, such as pynrrd, need), little
+ * endian. */
 static int write_gzip(FILE *fp, const unsigned char *data, size_t nbytes, size_t size)
 {
-    z_stream zs;
-    unsigned char *in = rad_malloc(NRRD_CHUNK, "gzip input"), *out = rad_malloc(NRRD_CHUNK, "gzip output");
-    int rc = -1, swap = host_big_endian();
-    memset(&zs, 0, sizeof zs);
-    /* windowBits 15 + 16: a gzip wrapper, as "encoding: gzip" asks */
-    if (in && out && deflateInit2(&zs, RAD_GZIP_LEVEL, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-        rad_error_set("cannot initialise zlib");
-    else if (in && out) {
-        size_t off = 0;
-        do {
-            size_t n = nbytes - off < NRRD_CHUNK ? nbytes - off : NRRD_CHUNK;
-            memcpy(in, data + off, n);
-            if (swap)
-                swap_elements(in, n, size);
-            zs.next_in = in;
-            zs.avail_in = (uInt)n;
-            off += n;
-            rc = deflate_chunk(&zs, out, fp, off == nbytes ? Z_FINISH : Z_NO_FLUSH);
-        } while (rc == 0 && off < nbytes && (rc = rad_interrupt_check()) == 0);
-        deflateEnd(&zs);
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(RAD_GZIP_LEVEL);
+    unsigned char *swapped = NULL, *out = NULL;
+    size_t cap, n;
+    int rc = -1;
+    if (!c)
+        return rad_error_set("out of memory (a gzip compressor)");
+    if (host_big_endian()) {
+        if (!(swapped = rad_malloc(nbytes ? nbytes : 1, "NRRD data")))
+            goto done;
+        memcpy(swapped, data, nbytes);
+        swap_elements(swapped, nbytes, size);
+        data = swapped;
     }
-    free(in);
+    cap = libdeflate_gzip_compress_bound(c, nbytes);
+    if (!(out = rad_malloc(cap, "gzip output")))
+        goto done;
+    n = libdeflate_gzip_compress(c, data, nbytes, out, cap);
+    if (n == 0) {
+        rad_error_set("gzip compression failed");
+        goto done;
+    }
+    if (fwrite(out, 1, n, fp) != n) {
+        rad_error_errno("write error");
+        goto done;
+    }
+    rc = 0;
+done:
+    libdeflate_free_compressor(c);
+    free(swapped);
     free(out);
     return rc;
 }
