@@ -76,6 +76,36 @@ static void raw_to_float(const RadRaw *r, float *out, size_t n)
 }
 #undef RAW_TO_FLOAT
 
+/* Labels from stored integers without scaling, one loop per type: 1 when
+ * every value is in 0..255, else 0 (floats, or a value out of range: the
+ * caller's general loop then finds and names the voxel). */
+#define LABELS_FROM(T)                                                                                       \
+    do {                                                                                                     \
+        const T *s = r->data;                                                                                \
+        for (size_t i = 0; i < n; i++) {                                                                     \
+            int64_t v = (int64_t)s[i];                                                                       \
+            if (v < 0 || v > 255)                                                                            \
+                return 0;                                                                                    \
+            out[i] = (uint8_t)v;                                                                             \
+        }                                                                                                    \
+    } while (0)
+static int labels_from_int(const RadRaw *r, uint8_t *out, size_t n)
+{
+    switch (r->dtype) {
+    case RAD_U8: LABELS_FROM(uint8_t); break;
+    case RAD_I8: LABELS_FROM(int8_t); break;
+    case RAD_U16: LABELS_FROM(uint16_t); break;
+    case RAD_I16: LABELS_FROM(int16_t); break;
+    case RAD_U32: LABELS_FROM(uint32_t); break;
+    case RAD_I32: LABELS_FROM(int32_t); break;
+    case RAD_U64: LABELS_FROM(uint64_t); break;
+    case RAD_I64: LABELS_FROM(int64_t); break;
+    default: return 0;
+    }
+    return 1;
+}
+#undef LABELS_FROM
+
 static int read_raw(const char *path, RadRaw *raw)
 {
     FILE *fp;
@@ -166,6 +196,10 @@ RadMask *rad_mask_read(const char *path)
         return NULL;
     }
     n = rad_mask_nvox(m);
+    if (raw.slope == 1 && raw.inter == 0 && labels_from_int(&raw, m->data, n)) {
+        rad_raw_free(&raw);
+        return m;
+    }
     for (size_t i = 0; i < n; i++) {
         double v = raw.slope * raw_value(&raw, i) + raw.inter;
         /* Masks saved as float often carry 0.9999999 for 1: round if close. */

@@ -122,6 +122,15 @@ do
     function() rad.read(B.file("cut2.nii.gz", hb .. db:sub(1, #db - 20))) end,
     "cut2.nii.gz' is truncated: the header promises 262144 bytes of voxel data (64x64x16 float32), the file holds")
 end
+B.call("NIfTI mask: int16 label 300",
+  function() rad.read_mask(B.file("i16.nii", nifti1{datatype = 4, bitpix = 16, data = string.pack("<i2i2i2i2i2i2i2i2", 0, 1, 2, 0, 0, 300, 0, 0)})) end,
+  "i16.nii' is not a label mask: voxel (2, 1, 2) (1-based) holds 300 (labels must be integers 0..255)")
+B.call("NIfTI mask: int32 label -1",
+  function() rad.read_mask(B.file("i32.nii", nifti1{datatype = 8, bitpix = 32, data = string.pack("<i4i4i4i4i4i4i4i4", 0, 0, 0, 0, 0, 0, 0, -1)})) end,
+  "i32.nii' is not a label mask: voxel (2, 2, 2) (1-based) holds -1 (labels must be integers 0..255)")
+B.call("NIfTI mask: uint64 label 2^63",
+  function() rad.read_mask(B.file("u64.nii", nifti1{datatype = 1280, bitpix = 64, data = string.pack("<I8I8I8I8I8I8I8I8", 1, 0, 0, 0, 0, 0, 0, 1 << 63)})) end,
+  "u64.nii' is not a label mask: voxel (2, 2, 2) (1-based) holds 9.22337e+18 (labels must be integers 0..255)")
 -- rad.read_case: image and mask read at the same time, errors as rad.read and rad.read_mask
 do
   local good = B.file("case_img.nii", nifti1{data = string.pack("<ffffffff", 1, 2, 3, 4, 5, 6, 7, 8)})
