@@ -28,6 +28,21 @@ static int check_label(lua_State *L, lua_Integer label, const char *fname)
     return (int)label;
 }
 
+/* Select `label` in the mask just read from `path`; an empty selection is an error. */
+static void select_label(lua_State *L, RadMask **box, const char *path, int label)
+{
+    (*box)->label = label;
+    if (rad_mask_count(*box) == 0) {
+        char labels[512];
+        describe_labels(*box, labels, sizeof labels);
+        if (label)
+            luaL_error(L, "'%s': the mask is empty: no voxel has label %d (labels present: %s); "
+                          "choose one with {label = n}", path, label, labels);
+        luaL_error(L, "'%s': the mask is empty: every voxel is 0; check that it is the right "
+                      "segmentation file", path);
+    }
+}
+
 static int l_read_mask(lua_State *L)
 {
     static const char *const keys[] = {"label", NULL};
@@ -40,17 +55,27 @@ static int l_read_mask(lua_State *L)
     *box = rad_mask_read(path);
     if (!*box)
         return radl_error(L);
-    (*box)->label = label;
-    if (rad_mask_count(*box) == 0) {
-        char labels[512];
-        describe_labels(*box, labels, sizeof labels);
-        if (label)
-            return luaL_error(L, "'%s': the mask is empty: no voxel has label %d (labels present: %s); "
-                                 "choose one with {label = n}", path, label, labels);
-        return luaL_error(L, "'%s': the mask is empty: every voxel is 0; check that it is the right "
-                             "segmentation file", path);
-    }
+    select_label(L, box, path, label);
     return 1;
+}
+
+/* rad.read_case: image and mask read at the same time (rad_case_read), then
+ * as rad.read and rad.read_mask. */
+static int l_read_case(lua_State *L)
+{
+    static const char *const keys[] = {"label", NULL};
+    const char *ipath = luaL_checkstring(L, 1), *mpath = luaL_checkstring(L, 2);
+    RadImage **ibox;
+    RadMask **mbox;
+    int label;
+    radl_check_keys(L, 3, "rad.read_case", keys);
+    label = check_label(L, radl_opt_integer(L, 3, "label", 0), "rad.read_case");
+    ibox = radl_image_push(L);
+    mbox = radl_mask_push(L);
+    if (rad_case_read(ipath, mpath, ibox, mbox) != 0)
+        return radl_error(L);
+    select_label(L, mbox, mpath, label);
+    return 2;
 }
 
 static int l_mask_new(lua_State *L)
@@ -280,6 +305,7 @@ void radl_open_mask(lua_State *L)
 {
     static const RadlReg funcs[] = {
         {"read_mask", l_read_mask, "rad.read_mask(path [, {label = n}]) -> Mask: read a label mask; label n selected (default: every non-zero voxel); an empty selection is an error"},
+        {"read_case", l_read_case, "rad.read_case(image_path, mask_path [, {label = n}]) -> Image, Mask: rad.read and rad.read_mask at the same time (two threads), for one extraction; an error of the image is reported first"},
         {NULL, NULL, NULL}};
     static const RadlReg mask_funcs[] = {
         {"new", l_mask_new, "rad.mask.new(img or {size =, spacing =, origin =, direction =}) -> Mask: an empty (all 0) mask"},

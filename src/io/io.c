@@ -8,6 +8,7 @@
 #include "io/io.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/pool.h"
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -50,6 +51,61 @@ static double raw_value(const RadRaw *r, size_t i)
     return NAN;
 }
 
+/* out[i] = slope * stored + inter as float, one loop per stored type (the
+ * same arithmetic as raw_value, without a switch per voxel). */
+#define RAW_TO_FLOAT(T)                                                                                      \
+    do {                                                                                                     \
+        const T *s = r->data;                                                                                \
+        for (size_t i = 0; i < n; i++)                                                                       \
+            out[i] = (float)(r->slope * (double)s[i] + r->inter);                                           \
+    } while (0)
+static void raw_to_float(const RadRaw *r, float *out, size_t n)
+{
+    switch (r->dtype) {
+    case RAD_U8: RAW_TO_FLOAT(uint8_t); break;
+    case RAD_I8: RAW_TO_FLOAT(int8_t); break;
+    case RAD_U16: RAW_TO_FLOAT(uint16_t); break;
+    case RAD_I16: RAW_TO_FLOAT(int16_t); break;
+    case RAD_U32: RAW_TO_FLOAT(uint32_t); break;
+    case RAD_I32: RAW_TO_FLOAT(int32_t); break;
+    case RAD_U64: RAW_TO_FLOAT(uint64_t); break;
+    case RAD_I64: RAW_TO_FLOAT(int64_t); break;
+    case RAD_F32: RAW_TO_FLOAT(float); break;
+    case RAD_F64: RAW_TO_FLOAT(double); break;
+    }
+}
+#undef RAW_TO_FLOAT
+
+/* Labels from stored integers without scaling, one loop per type: 1 when
+ * every value is in 0..255, else 0 (floats, or a value out of range: the
+ * caller's general loop then finds and names the voxel). */
+#define LABELS_FROM(T)                                                                                       \
+    do {                                                                                                     \
+        const T *s = r->data;                                                                                \
+        for (size_t i = 0; i < n; i++) {                                                                     \
+            int64_t v = (int64_t)s[i];                                                                       \
+            if (v < 0 || v > 255)                                                                            \
+                return 0;                                                                                    \
+            out[i] = (uint8_t)v;                                                                             \
+        }                                                                                                    \
+    } while (0)
+static int labels_from_int(const RadRaw *r, uint8_t *out, size_t n)
+{
+    switch (r->dtype) {
+    case RAD_U8: LABELS_FROM(uint8_t); break;
+    case RAD_I8: LABELS_FROM(int8_t); break;
+    case RAD_U16: LABELS_FROM(uint16_t); break;
+    case RAD_I16: LABELS_FROM(int16_t); break;
+    case RAD_U32: LABELS_FROM(uint32_t); break;
+    case RAD_I32: LABELS_FROM(int32_t); break;
+    case RAD_U64: LABELS_FROM(uint64_t); break;
+    case RAD_I64: LABELS_FROM(int64_t); break;
+    default: return 0;
+    }
+    return 1;
+}
+#undef LABELS_FROM
+
 static int read_raw(const char *path, RadRaw *raw)
 {
     FILE *fp;
@@ -69,6 +125,22 @@ static int read_raw(const char *path, RadRaw *raw)
     }
 }
 
+/* The voxel buffer of `raw` as the start of its own allocation (voxels that
+ * follow a file's header are moved down within it: no new pages, no second
+ * buffer), to be owned by an image or mask; raw is left empty.  NULL when
+ * the geometry is invalid. */
+static void *raw_adopt(RadRaw *raw, size_t nbytes)
+{
+    unsigned char *buf;
+    if (rad_geometry_check(&raw->geom) != 0)
+        return NULL;
+    buf = raw->block ? raw->block : raw->data;
+    if (buf != raw->data)
+        memmove(buf, raw->data, nbytes);
+    raw->data = raw->block = NULL;
+    return buf;
+}
+
 RadImage *rad_image_read(const char *path)
 {
     RadRaw raw;
@@ -76,6 +148,17 @@ RadImage *rad_image_read(const char *path)
     size_t n;
     if (read_raw(path, &raw) != 0)
         return NULL;
+    if (raw.dtype == RAD_F32 && raw.slope == 1 && raw.inter == 0) { /* the file's floats are the image */
+        if (!(img = rad_malloc(sizeof *img, "an image")) ||
+            !(img->data = raw_adopt(&raw, rad_geometry_nvox(&raw.geom) * sizeof(float)))) {
+            rad_error_prefix("'%s'", path);
+            free(img);
+            rad_raw_free(&raw);
+            return NULL;
+        }
+        img->geom = raw.geom;
+        return img;
+    }
     img = rad_image_new(&raw.geom);
     if (!img) {
         rad_error_prefix("'%s'", path);
@@ -83,11 +166,7 @@ RadImage *rad_image_read(const char *path)
         return NULL;
     }
     n = rad_image_nvox(img);
-    if (raw.dtype == RAD_F32 && raw.slope == 1 && raw.inter == 0)
-        memcpy(img->data, raw.data, n * sizeof(float));
-    else
-        for (size_t i = 0; i < n; i++)
-            img->data[i] = (float)(raw.slope * raw_value(&raw, i) + raw.inter);
+    raw_to_float(&raw, img->data, n);
     rad_raw_free(&raw);
     return img;
 }
@@ -99,6 +178,17 @@ RadMask *rad_mask_read(const char *path)
     size_t n;
     if (read_raw(path, &raw) != 0)
         return NULL;
+    if (raw.dtype == RAD_U8 && raw.slope == 1 && raw.inter == 0) { /* every value is a label already */
+        if (!(m = rad_malloc(sizeof *m, "a mask")) || !(m->data = raw_adopt(&raw, rad_geometry_nvox(&raw.geom)))) {
+            rad_error_prefix("'%s'", path);
+            free(m);
+            rad_raw_free(&raw);
+            return NULL;
+        }
+        m->geom = raw.geom;
+        m->label = 0;
+        return m;
+    }
     m = rad_mask_new(&raw.geom);
     if (!m) {
         rad_error_prefix("'%s'", path);
@@ -106,6 +196,10 @@ RadMask *rad_mask_read(const char *path)
         return NULL;
     }
     n = rad_mask_nvox(m);
+    if (raw.slope == 1 && raw.inter == 0 && labels_from_int(&raw, m->data, n)) {
+        rad_raw_free(&raw);
+        return m;
+    }
     for (size_t i = 0; i < n; i++) {
         double v = raw.slope * raw_value(&raw, i) + raw.inter;
         /* Masks saved as float often carry 0.9999999 for 1: round if close. */
@@ -123,6 +217,53 @@ RadMask *rad_mask_read(const char *path)
     }
     rad_raw_free(&raw);
     return m;
+}
+
+/* rad_case_read: job 0 reads the image, job 1 the mask; each keeps its own
+ * message (messages are per thread). */
+typedef struct CaseRead {
+    const char *path[2];
+    RadImage *img;
+    RadMask *mask;
+    char msg[2][1024];
+} CaseRead;
+
+static int case_read_job(size_t i, void *ctx)
+{
+    CaseRead *c = ctx;
+    int failed;
+    if (i == 0)
+        failed = (c->img = rad_image_read(c->path[0])) == NULL;
+    else
+        failed = (c->mask = rad_mask_read(c->path[1])) == NULL;
+    if (failed)
+        snprintf(c->msg[i], sizeof c->msg[i], "%s", rad_error_message());
+    return failed;
+}
+
+int rad_case_read(const char *image_path, const char *mask_path, RadImage **img, RadMask **mask)
+{
+    CaseRead *c = rad_calloc(1, sizeof *c, "reading a case");
+    int failed;
+    *img = NULL;
+    *mask = NULL;
+    if (!c)
+        return -1;
+    c->path[0] = image_path;
+    c->path[1] = mask_path;
+    rad_pool_run(2, 2, case_read_job, c, 0, NULL);
+    failed = !c->img || !c->mask;
+    if (failed) {
+        const char *m = c->msg[c->img ? 1 : 0];
+        rad_error_set("%s", *m ? m : "interrupted before the image and mask were read");
+        rad_image_free(c->img);
+        rad_mask_free(c->mask);
+    } else {
+        *img = c->img;
+        *mask = c->mask;
+    }
+    free(c);
+    return failed ? -1 : 0;
 }
 
 static int check_writable_format(const char *path, RadFormat f)
@@ -145,6 +286,7 @@ int rad_image_write(const RadImage *img, const char *path)
     raw.data = img->data;
     raw.slope = 1;
     raw.inter = 0;
+    raw.block = NULL;
     return f == RAD_FORMAT_NIFTI ? rad_nifti_write(path, &raw) : rad_nrrd_write(path, &raw);
 }
 
@@ -161,5 +303,6 @@ int rad_mask_write(const RadMask *m, const char *path)
     raw.data = m->data;
     raw.slope = 1;
     raw.inter = 0;
+    raw.block = NULL;
     return f == RAD_FORMAT_NIFTI ? rad_nifti_write(path, &raw) : rad_nrrd_write(path, &raw);
 }

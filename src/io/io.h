@@ -12,9 +12,11 @@
 #include <stdint.h>
 #include "image/image.h"
 
-/* Compression of written .nii.gz and .nrrd files.  Level 1 writes the IBSI
- * CT phantom (9.8 MB of float32) in 0.17 s instead of 1.07 s at zlib's
- * default level 6, for a file about 11 % larger (tests/bench/io.lua). */
+/* Compression of written .nii.gz and .nrrd files (libdeflate, one gzip
+ * member).  Level 1 compresses the IBSI CT phantom (9.8 MB of float32) to
+ * 4.00 MB in 39 ms of CPU; libdeflate's level 6 gives 3.63 MB in 209 ms,
+ * zlib's level 1 gave 4.31 MB in about 135 ms (tests/bench/io.lua).
+ * RAD_GZIP_MODE: the same level for zlib's gzopen. */
 #define RAD_GZIP_LEVEL 1
 #define RAD_GZIP_MODE "wb1"
 
@@ -44,6 +46,8 @@ typedef struct RadRaw {
     RadDType dtype;
     void *data;        /* nvox values of dtype, native byte order */
     double slope, inter; /* value = slope * stored + inter (slope 1, inter 0 if none) */
+    void *block;       /* the allocation `data` points into, when not `data` itself (a
+                        * decompressed file whose voxels follow its header); else NULL */
 } RadRaw;
 void rad_raw_free(RadRaw *r);
 
@@ -52,6 +56,11 @@ RadImage *rad_image_read(const char *path);
 int rad_image_write(const RadImage *img, const char *path);
 /* Reads labels; stored values must be integers in 0..255 (scaling applied). */
 RadMask *rad_mask_read(const char *path);
+/* Reads an image and a mask at the same time (two threads): 0 with both
+ * set, or -1 with neither and the message of the image's failure if it
+ * failed, else of the mask's (the messages of rad_image_read and
+ * rad_mask_read). */
+int rad_case_read(const char *image_path, const char *mask_path, RadImage **img, RadMask **mask);
 int rad_mask_write(const RadMask *m, const char *path);
 
 /* Per-format raw readers (fill *raw; 0 or -1). */

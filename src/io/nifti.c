@@ -17,9 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libdeflate.h>
 #include <nifti2_io.h>
 #include <zlib.h>
 
@@ -40,9 +42,13 @@ static void nifti_quiet(void)
  * field by field at their offsets in the standard (nifti1.h, nifti2.h), and
  * validates every field it uses before using it: nifticlib's header
  * conversion trusts dim[] and crashes on crafted headers (radlab issue 10).
- * Of nifticlib only the quaternion-to-matrix arithmetic is used.  Files are
- * read through zlib, which reads uncompressed files transparently, so .nii
- * and .nii.gz take the same path. */
+ * Of nifticlib only the quaternion-to-matrix arithmetic is used.  The header
+ * is read through zlib, which reads uncompressed files transparently, so .nii
+ * and .nii.gz take the same path.  The voxels of a .nii.gz are then inflated
+ * by libdeflate (2-3 times faster than zlib) from the mapped file straight
+ * into the voxel buffer; when it cannot (damaged, truncated or unusual data)
+ * the zlib path reads them instead, so that the messages stay those of the
+ * zlib reader (how many bytes a truncated file holds). */
 
 #define NIFTI_MAX_VOXELS (UINT64_C(1) << 31)
 /* Deflate expands at most 1032:1, so a gzip file of n bytes holds at most
@@ -311,6 +317,54 @@ static long long gz_read_full(gzFile gz, unsigned char *buf, size_t n)
     return (long long)got;
 }
 
+/* Inflate the gzip file `path` (open as `fd`, `fsize` bytes) with libdeflate
+ * into one new buffer of exactly `total` bytes: header and voxels, so that
+ * the voxels start at byte vox_offset of it.  Members follow each other
+ * (concatenated .gz files are valid gzip); bytes after the first `total`
+ * are ignored as the zlib reader ignores them.  0 with *out set, or 1 with
+ * nothing allocated when the zlib reader must take over (damaged data,
+ * fewer than `total` bytes, a member that holds more than fits, out of
+ * memory); no message is set. */
+static int nifti_inflate(int fd, long long fsize, size_t total, unsigned char **out)
+{
+    struct libdeflate_decompressor *d;
+    const unsigned char *in;
+    unsigned char *buf;
+    size_t ipos = 0, opos = 0, insize = (size_t)fsize;
+    void *map;
+    int rc = 1;
+
+    *out = NULL;
+    if (fsize <= 0 || total == 0)
+        return 1;
+    map = mmap(NULL, insize, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map == MAP_FAILED)
+        return 1;
+    in = map;
+    buf = malloc(total);
+    d = libdeflate_alloc_decompressor();
+    if (buf && d) {
+        while (opos < total && ipos < insize) {
+            size_t used = 0, made = 0;
+            if (libdeflate_gzip_decompress_ex(d, in + ipos, insize - ipos, buf + opos, total - opos, &used,
+                                              &made) != LIBDEFLATE_SUCCESS || used == 0)
+                break;
+            ipos += used;
+            opos += made;
+        }
+        if (opos == total)
+            rc = 0;
+    }
+    if (d)
+        libdeflate_free_decompressor(d);
+    munmap(map, insize);
+    if (rc == 0)
+        *out = buf;
+    else
+        free(buf);
+    return rc;
+}
+
 int rad_nifti_read(const char *path, RadRaw *raw)
 {
     NiftiHeader h;
@@ -321,7 +375,7 @@ int rad_nifti_read(const char *path, RadRaw *raw)
     uint64_t nvox = 0, avail;
     size_t need, got, esize;
     long long nread;
-    int rc = -1, gzipped;
+    int rc = -1, gzipped, fd = -1;
 
     memset(raw, 0, sizeof *raw);
     memset(&h, 0, sizeof h);
@@ -339,6 +393,8 @@ int rad_nifti_read(const char *path, RadRaw *raw)
         fclose(fp);
         return rad_error_set("out of memory opening '%s'", path);
     }
+    if (gzipped)
+        fd = dup(fileno(fp));
     fclose(fp);
     gzbuffer(gz, 1u << 16);
     nread = gz_read_full(gz, buf, sizeof buf);
@@ -396,6 +452,17 @@ int rad_nifti_read(const char *path, RadRaw *raw)
     }
     if (nifti_geometry(path, &h, &raw->geom) != 0)
         goto done;
+    if (fd >= 0 && nifti_inflate(fd, fsize, (size_t)h.vox_offset + need, (unsigned char **)&raw->block) == 0) {
+        unsigned char *block = raw->block;
+        if ((size_t)h.vox_offset % 8 == 0) {
+            raw->data = block + (size_t)h.vox_offset;
+        } else { /* voxels at an unaligned offset: move them to the start */
+            memmove(block, block + (size_t)h.vox_offset, need);
+            raw->data = block;
+            raw->block = NULL;
+        }
+        goto convert;
+    }
     if (!(raw->data = rad_malloc(need ? need : 1, "NIfTI voxel data")))
         goto done;
     if (gzseek(gz, (z_off_t)h.vox_offset, SEEK_SET) < 0) {
@@ -417,6 +484,7 @@ int rad_nifti_read(const char *path, RadRaw *raw)
                       raw->geom.dim[2], rad_dtype_name(raw->dtype), got);
         goto done;
     }
+convert:
     if (h.swap && esize > 1)
         nifti_swap_Nbytes((int64_t)(need / esize), (int)esize, raw->data);
     raw->slope = 1;
@@ -428,6 +496,8 @@ int rad_nifti_read(const char *path, RadRaw *raw)
     rc = 0;
 done:
     gzclose(gz);
+    if (fd >= 0)
+        close(fd);
     if (rc != 0)
         rad_raw_free(raw);
     return rc;
@@ -440,6 +510,60 @@ static int nifti_code(RadDType t)
     static const int codes[] = {DT_UINT8, DT_INT8, DT_UINT16, DT_INT16, DT_UINT32, DT_INT32,
                                 DT_UINT64, DT_INT64, DT_FLOAT32, DT_FLOAT64};
     return codes[t];
+}
+
+/* Header, extension flag and voxels as one gzip member (libdeflate, level
+ * RAD_GZIP_LEVEL) into `tmp`, then renamed to `path`. */
+static int nifti_write_gz(const char *path, const char *tmp, const nifti_1_header *hdr, const char ext[4],
+                          const void *data, size_t nbytes)
+{
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(RAD_GZIP_LEVEL);
+    size_t hsize = sizeof *hdr + 4, n = hsize + nbytes, cap = 0, z = 0;
+    unsigned char *in = NULL, *out = NULL;
+    FILE *fp = NULL;
+    int rc = -1;
+    if (!c) {
+        rad_error_set("'%s': out of memory (a gzip compressor)", path);
+        goto done;
+    }
+    cap = libdeflate_gzip_compress_bound(c, n);
+    if (!(in = rad_malloc(n, "NIfTI file")) || !(out = rad_malloc(cap, "gzip output"))) {
+        rad_error_prefix("'%s'", path);
+        goto done;
+    }
+    memcpy(in, hdr, sizeof *hdr);
+    memcpy(in + sizeof *hdr, ext, 4);
+    if (nbytes)
+        memcpy(in + hsize, data, nbytes);
+    if ((z = libdeflate_gzip_compress(c, in, n, out, cap)) == 0) {
+        rad_error_set("'%s': gzip compression failed", path);
+        goto done;
+    }
+    free(in);
+    in = NULL;
+    if (!(fp = fopen(tmp, "wb"))) {
+        rad_error_errno("cannot write '%s' (check that the folder exists and is writable)", path);
+        goto done;
+    }
+    if (fwrite(out, 1, z, fp) != z) {
+        rad_error_errno("write error on '%s'", path);
+        goto done;
+    }
+    if (fclose(fp) != 0) {
+        fp = NULL;
+        rad_error_errno("write error on '%s'", path);
+        goto done;
+    }
+    fp = NULL;
+    rc = rad_tmp_commit(tmp, path);
+done:
+    if (fp)
+        fclose(fp);
+    if (c)
+        libdeflate_free_compressor(c);
+    free(in);
+    free(out);
+    return rc;
 }
 
 int rad_nifti_write(const char *path, const RadRaw *raw)
@@ -495,7 +619,11 @@ int rad_nifti_write(const char *path, const RadRaw *raw)
     tmp = rad_tmpname(path);
     if (!tmp)
         goto done;
-    fp = znzopen(tmp, RAD_GZIP_MODE, nifti_is_gzfile(path));
+    if (nifti_is_gzfile(path)) {
+        rc = nifti_write_gz(path, tmp, &hdr, ext, raw->data, nbytes);
+        goto done;
+    }
+    fp = znzopen(tmp, "wb", 0);
     if (znz_isnull(fp)) {
         rad_error_errno("cannot write '%s' (check that the folder exists and is writable)", path);
         goto done;

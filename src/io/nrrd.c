@@ -21,7 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <libdeflate.h>
 #include <zlib.h>
 
 #include "image/image.h"
@@ -807,12 +809,68 @@ static int inflate_all(FILE *fp, z_stream *zs, unsigned char *in, unsigned char 
     return 0;
 }
 
+/* The fast path of read_gzip: libdeflate inflates the rest of the mapped
+ * file, member after member, straight into a buffer of exactly `want`
+ * bytes.  0 with *out set, or 1 with nothing allocated and no message when
+ * the zlib path must read the data instead and say what is wrong (damaged,
+ * short or long data, bytes after the last member, a zlib rather than gzip
+ * stream, a byte skip, a header promising more than the file can hold). */
+static int inflate_fast(FILE *fp, size_t want, unsigned char **out)
+{
+    struct stat st;
+    struct libdeflate_decompressor *d;
+    const unsigned char *in;
+    unsigned char *buf;
+    size_t ipos, opos = 0, insize;
+    long long at = ftello(fp);
+    void *map;
+    int rc = 1;
+
+    *out = NULL;
+    if (at < 0 || fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= at || want == 0)
+        return 1;
+    insize = (size_t)st.st_size;
+    /* deflate expands at most 1032:1 */
+    if (want / 1032 > insize - (size_t)at)
+        return 1;
+    map = mmap(NULL, insize, PROT_READ, MAP_PRIVATE, fileno(fp), 0);
+    if (map == MAP_FAILED)
+        return 1;
+    in = map;
+    buf = malloc(want);
+    d = libdeflate_alloc_decompressor();
+    if (buf && d) {
+        for (ipos = (size_t)at; ipos < insize;) {
+            size_t used = 0, made = 0;
+            if (libdeflate_gzip_decompress_ex(d, in + ipos, insize - ipos, buf + opos, want - opos, &used,
+                                              &made) != LIBDEFLATE_SUCCESS || used == 0)
+                break;
+            ipos += used;
+            opos += made;
+        }
+        if (ipos == insize && opos == want)
+            rc = 0;
+    }
+    if (d)
+        libdeflate_free_decompressor(d);
+    munmap(map, insize);
+    if (rc == 0)
+        *out = buf;
+    else
+        free(buf);
+    return rc;
+}
+
 /* Gzip data; "byte skip" counts bytes of the decompressed stream. */
 static int read_gzip(FILE *fp, const NrrdInfo *in, unsigned char **out)
 {
     z_stream zs;
-    unsigned char *inbuf = rad_malloc(NRRD_CHUNK, "gzip input"), *scratch = rad_malloc(NRRD_CHUNK, "gzip output");
+    unsigned char *inbuf, *scratch;
     int rc = -1;
+    if (in->byte_skip == 0 && inflate_fast(fp, in->nbytes, out) == 0)
+        return 0;
+    inbuf = rad_malloc(NRRD_CHUNK, "gzip input");
+    scratch = rad_malloc(NRRD_CHUNK, "gzip output");
     memset(&zs, 0, sizeof zs);
     if (inbuf && scratch) {
         if (inflateInit2(&zs, 15 + 32) != Z_OK) /* 32: accept gzip and zlib headers */
@@ -1093,48 +1151,40 @@ static void write_header(FILE *fp, const RadRaw *raw, const char *data_file)
         fprintf(fp, "\n");
 }
 
-/* Feed one chunk to deflate and write what comes out. */
-static int deflate_chunk(z_stream *zs, unsigned char *out, FILE *fp, int flush)
-{
-    do {
-        size_t have;
-        zs->next_out = out;
-        zs->avail_out = NRRD_CHUNK;
-        if (deflate(zs, flush) == Z_STREAM_ERROR)
-            return rad_error_set("zlib compression failed");
-        have = NRRD_CHUNK - zs->avail_out;
-        if (fwrite(out, 1, have, fp) != have)
-            return rad_error_errno("write error");
-    } while (zs->avail_out == 0);
-    return 0;
-}
-
-/* Gzip-compress nbytes of data (elements of `size` bytes, written little
- * endian) into fp, chunk by chunk. */
+/* The data as one gzip member (libdeflate, level RAD_GZIP_LEVEL; one member,
+ * as readers that stop after the first one, such as pynrrd, need), little
+ * endian. */
 static int write_gzip(FILE *fp, const unsigned char *data, size_t nbytes, size_t size)
 {
-    z_stream zs;
-    unsigned char *in = rad_malloc(NRRD_CHUNK, "gzip input"), *out = rad_malloc(NRRD_CHUNK, "gzip output");
-    int rc = -1, swap = host_big_endian();
-    memset(&zs, 0, sizeof zs);
-    /* windowBits 15 + 16: a gzip wrapper, as "encoding: gzip" asks */
-    if (in && out && deflateInit2(&zs, RAD_GZIP_LEVEL, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-        rad_error_set("cannot initialise zlib");
-    else if (in && out) {
-        size_t off = 0;
-        do {
-            size_t n = nbytes - off < NRRD_CHUNK ? nbytes - off : NRRD_CHUNK;
-            memcpy(in, data + off, n);
-            if (swap)
-                swap_elements(in, n, size);
-            zs.next_in = in;
-            zs.avail_in = (uInt)n;
-            off += n;
-            rc = deflate_chunk(&zs, out, fp, off == nbytes ? Z_FINISH : Z_NO_FLUSH);
-        } while (rc == 0 && off < nbytes && (rc = rad_interrupt_check()) == 0);
-        deflateEnd(&zs);
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(RAD_GZIP_LEVEL);
+    unsigned char *swapped = NULL, *out = NULL;
+    size_t cap, n;
+    int rc = -1;
+    if (!c)
+        return rad_error_set("out of memory (a gzip compressor)");
+    if (host_big_endian()) {
+        if (!(swapped = rad_malloc(nbytes ? nbytes : 1, "NRRD data")))
+            goto done;
+        memcpy(swapped, data, nbytes);
+        swap_elements(swapped, nbytes, size);
+        data = swapped;
     }
-    free(in);
+    cap = libdeflate_gzip_compress_bound(c, nbytes);
+    if (!(out = rad_malloc(cap, "gzip output")))
+        goto done;
+    n = libdeflate_gzip_compress(c, data, nbytes, out, cap);
+    if (n == 0) {
+        rad_error_set("gzip compression failed");
+        goto done;
+    }
+    if (fwrite(out, 1, n, fp) != n) {
+        rad_error_errno("write error");
+        goto done;
+    }
+    rc = 0;
+done:
+    libdeflate_free_compressor(c);
+    free(swapped);
     free(out);
     return rc;
 }

@@ -24,7 +24,7 @@ size_t rad_dtype_size(RadDType t)
 void rad_raw_free(RadRaw *r)
 {
     if (r) {
-        free(r->data);
-        r->data = NULL;
+        free(r->block ? r->block : r->data);
+        r->data = r->block = NULL;
     }
 }

@@ -219,8 +219,8 @@ local function extract(args)
   if #pos > 2 then usage("takes IMAGE and MASK only; extra argument '" .. pos[3] .. "'") end
   local settings, err = read_settings(settings_path)
   if err then return fail(1, "%s", err) end
-  local img = rad.read(pos[1])
-  local mask = rad.read_mask(pos[2], label and {label = label} or nil)
+  -- image and mask are read at the same time (two threads)
+  local img, mask = rad.read_case(pos[1], pos[2], label and {label = label} or nil)
   if resample then mask = mask:resample_to(img) end
   -- the undefined-feature warning is printed below as the command's own line
   warn("@off")

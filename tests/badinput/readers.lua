@@ -103,6 +103,54 @@ do
   B.call("NIfTI-1 .nii.gz: gzip stream cut short", function() rad.read(B.file("cutgz.nii.gz", bytes:sub(1, 60))) end,
     "cutgz.nii.gz' is truncated: the header promises 32 bytes of voxel data (2x2x2 float32), the file holds 3")
 end
+do
+  -- a stream whose CRC-32 does not match its data (256 KiB of voxels, so that the
+  -- header is read before the damage shows): libdeflate refuses it, zlib names it
+  local vox = nifti1{dim = {3, 64, 64, 16, 1, 1, 1, 1}, data = ("\5\6\7\8"):rep(64 * 64 * 16)}
+  local p = gz("crc.nii", vox)
+  local f = assert(io.open(p, "rb")); local bytes = f:read("a"); f:close()
+  local n = #bytes
+  local bad = bytes:sub(1, n - 8) .. string.char(bytes:byte(n - 7) ~ 0xff) .. bytes:sub(n - 6)
+  B.call("NIfTI-1 .nii.gz: CRC-32 of the gzip member wrong",
+    function() rad.read(B.file("crc2.nii.gz", bad)) end, "incorrect data check); the file is damaged")
+  -- two members (header, voxels), the second cut short
+  local h = gz("mhead.nii", vox:sub(1, 352))
+  f = assert(io.open(h, "rb")); local hb = f:read("a"); f:close()
+  local d = gz("mdata.nii", vox:sub(353))
+  f = assert(io.open(d, "rb")); local db = f:read("a"); f:close()
+  B.call("NIfTI-1 .nii.gz: second gzip member cut short",
+    function() rad.read(B.file("cut2.nii.gz", hb .. db:sub(1, #db - 20))) end,
+    "cut2.nii.gz' is truncated: the header promises 262144 bytes of voxel data (64x64x16 float32), the file holds")
+end
+B.call("NIfTI mask: int16 label 300",
+  function() rad.read_mask(B.file("i16.nii", nifti1{datatype = 4, bitpix = 16, data = string.pack("<i2i2i2i2i2i2i2i2", 0, 1, 2, 0, 0, 300, 0, 0)})) end,
+  "i16.nii' is not a label mask: voxel (2, 1, 2) (1-based) holds 300 (labels must be integers 0..255)")
+B.call("NIfTI mask: int32 label -1",
+  function() rad.read_mask(B.file("i32.nii", nifti1{datatype = 8, bitpix = 32, data = string.pack("<i4i4i4i4i4i4i4i4", 0, 0, 0, 0, 0, 0, 0, -1)})) end,
+  "i32.nii' is not a label mask: voxel (2, 2, 2) (1-based) holds -1 (labels must be integers 0..255)")
+B.call("NIfTI mask: uint64 label 2^63",
+  function() rad.read_mask(B.file("u64.nii", nifti1{datatype = 1280, bitpix = 64, data = string.pack("<I8I8I8I8I8I8I8I8", 1, 0, 0, 0, 0, 0, 0, 1 << 63)})) end,
+  "u64.nii' is not a label mask: voxel (2, 2, 2) (1-based) holds 9.22337e+18 (labels must be integers 0..255)")
+-- rad.read_case: image and mask read at the same time, errors as rad.read and rad.read_mask
+do
+  local good = B.file("case_img.nii", nifti1{data = string.pack("<ffffffff", 1, 2, 3, 4, 5, 6, 7, 8)})
+  local gmask = B.file("case_mask.nii", nifti1{datatype = 2, bitpix = 8, data = "\1\0\0\0\0\0\0\0"})
+  B.call("rad.read_case: image missing", function() rad.read_case(dir .. "/nocase.nii.gz", gmask) end,
+    "nocase.nii.gz': No such file")
+  B.call("rad.read_case: image and mask missing: the image is named",
+    function() rad.read_case(dir .. "/noimg.nii", dir .. "/nomask.nii") end, "noimg.nii': No such file")
+  B.call("rad.read_case: mask not a label mask", function()
+    rad.read_case(good, B.file("case_prob.nii", nifti1{data = string.pack("<ffffffff", 0, 0.25, 1, 1, 0, 0, 0, 0)}))
+  end, "case_prob.nii' is not a label mask: voxel (2, 1, 1) (1-based) holds 0.25")
+  B.call("rad.read_case: label absent", function() rad.read_case(good, gmask, {label = 7}) end,
+    "case_mask.nii': the mask is empty: no voxel has label 7 (labels present: 1 (1 voxels)); choose one with {label = n}")
+  B.call("rad.read_case: label out of range", function() rad.read_case(good, gmask, {label = 300}) end,
+    "rad.read_case: label must be 0..255 (0 = every non-zero voxel), got 300")
+  B.call("rad.read_case: unknown option", function() rad.read_case(good, gmask, {lable = 1}) end, "lable")
+  B.cli("radlab extract: mask file missing",
+    {"extract", good, dir .. "/nomask2.nii.gz", "-o", dir .. "/case_out.csv"},
+    {status = 1, stderr = "nomask2.nii.gz': No such file", writes = {dir .. "/case_out.csv"}})
+end
 B.call("NIfTI mask: non-integer labels",
   function() rad.read_mask(B.file("prob.nii", nifti1{data = string.pack("<ffffffff", 0, 0.5, 1, 1, 0, 0, 0, 0)})) end,
   "prob.nii' is not a label mask: voxel (2, 1, 1) (1-based) holds 0.5 (labels must be integers 0..255)")

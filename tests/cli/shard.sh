@@ -74,7 +74,7 @@ check "--shard 1/8 for 7 cases: error 1" '[ $? -eq 1 ] && grep -q "8 shards for 
 
 # merge bad inputs
 "$RADLAB" merge "$d/shard_1.csv" "$d/shard_3.csv" -o "$d/bad.csv" 2>"$d/err"
-check "missing shard named" '[ $? -eq 1 ] && grep -q "shard 2 of 3 is missing" "$d/err" && grep -q "manifest rows are in no shard given: rows 6, 7" "$d/err" && [ ! -e "$d/bad.csv" ]'
+check "missing shard named" '[ $? -eq 1 ] && grep -q "shard 2 of 3 is missing" "$d/err" && grep -q "manifest rows are in no shard given: rows 1, 6, 7" "$d/err" && [ ! -e "$d/bad.csv" ]'
 cp "$d/shard_2.csv" "$d/copy_2.csv"
 "$RADLAB" merge "$d/shard_1.csv" "$d/shard_2.csv" "$d/copy_2.csv" "$d/shard_3.csv" -o "$d/bad.csv" 2>"$d/err"
 check "duplicated shard named with both files" '[ $? -eq 1 ] && grep -q "shard 2/3 is given 2 times: .*shard_2.csv., .*copy_2.csv." "$d/err" && grep -q "row 6 in .*shard_2.csv. and .*copy_2.csv." "$d/err" && [ ! -e "$d/bad.csv" ]'
@@ -112,7 +112,9 @@ for k in 1 2 3; do
   (cd / && SLURM_ARRAY_TASK_ID=$k SLURM_CPUS_PER_TASK=1 bash "$o/extract.sbatch")
   check "array task $k exits 0" '[ $? -eq 0 ] && [ -s "$o/shards/shard_$k.csv" ]'
 done
-check "task log" 'grep -q "^radlab: 3 cases: 3 ok, 0 failed" "$o/logs/extract_1.log"'
+# (shards are dealt by file size: the expected counts follow the sizes of the
+# .nii.gz files demo-cohort writes, which changed with libdeflate's compressor)
+check "task log" 'grep -q "^radlab: 2 cases: 2 ok, 0 failed" "$o/logs/extract_1.log"'
 (cd / && bash "$o/merge.sbatch")
 check "merge job exits 0" '[ $? -eq 0 ]'
 check "merge log" 'grep -q "^radlab: 7 cases: 7 ok, 0 failed" "$o/logs/merge.log"'

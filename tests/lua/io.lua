@@ -88,6 +88,54 @@ do
   T.ok(nx == 4 and ny == 2 and nz == 1 and d:get(4, 2) == 13, "big-endian NIfTI-2 2D uint16: 4 x 2, last voxel 2 * 7 - 1")
 end
 
+-- ---- gzip files as other tools write them (libdeflate reads them member by member) ----
+local function slurp(path)
+  local f = assert(io.open(path, "rb")); local b = f:read("a"); f:close(); return b
+end
+local function spit(path, bytes)
+  local f = assert(io.open(path, "wb")); f:write(bytes); f:close()
+end
+-- gzip each piece on its own and concatenate: a multi-member gzip file
+local function members(path, bytes, cuts)
+  local out, from = {}, 1
+  cuts[#cuts + 1] = #bytes
+  for i, to in ipairs(cuts) do
+    local piece = dir .. "/piece" .. i
+    spit(piece, bytes:sub(from, to))
+    assert(os.execute("gzip -nf '" .. piece .. "'"))
+    out[#out + 1] = slurp(piece .. ".gz")
+    os.remove(piece .. ".gz")
+    from = to + 1
+  end
+  spit(path, table.concat(out))
+end
+do
+  img:write(dir .. "/plain.nii")
+  local bytes = slurp(dir .. "/plain.nii")
+  T.is(#bytes, 352 + 6 * 5 * 4 * 4, "the uncompressed NIfTI-1 file: 352-byte header, 120 float32 voxels")
+  members(dir .. "/two.nii.gz", bytes, {500})
+  T.ok(same_image(img, rad.read(dir .. "/two.nii.gz")), "a .nii.gz of two gzip members (cut in the voxels) reads exactly")
+  members(dir .. "/three.nii.gz", bytes, {100, 352})
+  T.ok(same_image(img, rad.read(dir .. "/three.nii.gz")), "a .nii.gz of three gzip members (cut in the header) reads exactly")
+  -- bytes after the voxels (an extension-free file padded by some writer) are ignored, as before
+  members(dir .. "/padded.nii.gz", bytes .. ("\0"):rep(1000), {})
+  T.ok(same_image(img, rad.read(dir .. "/padded.nii.gz")), "a .nii.gz with 1000 bytes after the voxels reads exactly")
+  -- a detached NRRD whose data file is two gzip members
+  img:write(dir .. "/det.nhdr")
+  local raw = io.popen("gzip -dc '" .. dir .. "/det.raw.gz'"):read("a")
+  T.is(#raw, 6 * 5 * 4 * 4, "the detached NRRD data decompress to 120 float32 values")
+  members(dir .. "/det.raw.gz", raw, {7})
+  T.ok(same_image(img, rad.read(dir .. "/det.nhdr")), "a .nhdr whose .raw.gz has two gzip members reads exactly")
+  -- image and mask read at the same time
+  mask:write(dir .. "/case_mask.nii.gz")
+  local ci, cm = rad.read_case(dir .. "/two.nii.gz", dir .. "/case_mask.nii.gz", {label = 1})
+  T.ok(same_image(img, ci), "rad.read_case: the image as rad.read reads it")
+  T.is(cm:count(), 2, "rad.read_case: label 1 selected, 2 voxels")
+  T.is(cm:get(5, 5, 4), 3, "rad.read_case: the mask keeps its other labels")
+  local _, cm0 = rad.read_case(dir .. "/two.nii.gz", dir .. "/case_mask.nii.gz")
+  T.is(cm0:count(), 3, "rad.read_case without a label: every non-zero voxel (3)")
+end
+
 -- no temporary files are left behind
 local listing = io.popen("ls -a '" .. dir .. "'"):read("a")
 T.ok(not listing:find("rad%-tmp"), "no temporary files left in the output folder")
