@@ -26,6 +26,8 @@ typedef struct RadCoxnetOptions {
     int standardize;       /* scale x by its population SD (default 1) */
     double thresh;         /* default 1e-7, relative to the null deviance as glmnet */
     int maxit;             /* coordinate-descent passes per lambda, default 100000 */
+    int threads;           /* CV: folds run on this many threads; 0 (default) = every processor.
+                              The results do not depend on it. */
 } RadCoxnetOptions;
 void rad_coxnet_options_default(RadCoxnetOptions *o);
 
@@ -36,6 +38,7 @@ typedef struct RadCoxnetPath {
     size_t *df;         /* non-zero coefficients per lambda */
     double *dev_ratio;  /* 1 - deviance / null deviance */
     double null_dev;    /* 2 (loglik_saturated - loglik(0)) */
+    size_t passes;      /* coordinate-descent passes over the whole path (glmnet's npasses) */
     size_t stopped_at;  /* 0, or the 1-based lambda index whose fit did not converge
                            (the path ends before it, as glmnet's) */
 } RadCoxnetPath;
