@@ -42,6 +42,7 @@
  * handling of ties, counted with a Fenwick tree over score ranks.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,35 +88,78 @@ void rad_cox_free(RadCoxFit *f)
 
 /* ---- ordering ------------------------------------------------------------------------ */
 
-typedef struct SortCtx {
-    const double *time;
-    const int *strata;
-} SortCtx;
+/* Sorting by LSD radix sort on 64-bit keys (8-bit digits, stable, digits
+ * shared by every key skipped): O(n) per digit where a comparison sort of
+ * 1e5 rows spends most of a Cox fit's set-up in its comparator. */
 
-static _Thread_local SortCtx sort_ctx;
-
-/* Stratum ascending, then time descending, then index (a stable order). */
-static int cmp_desc(const void *a, const void *b)
+/* An unsigned key with the order of the double v (-0 and +0 equal). */
+static uint64_t key_of(double v)
 {
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    if (sort_ctx.strata && sort_ctx.strata[i] != sort_ctx.strata[j])
-        return sort_ctx.strata[i] < sort_ctx.strata[j] ? -1 : 1;
-    if (sort_ctx.time[i] != sort_ctx.time[j])
-        return sort_ctx.time[i] > sort_ctx.time[j] ? -1 : 1;
-    return i < j ? -1 : (i > j);
+    uint64_t u;
+    if (v == 0)
+        v = 0;
+    memcpy(&u, &v, sizeof u);
+    return (u >> 63) ? ~u : (u | 0x8000000000000000ULL);
+}
+
+/* Stable sort of idx[0..n) by key[idx] ascending; tmp and ktmp are n-long work. */
+static void radix_sort(uint64_t *key, size_t *idx, uint64_t *ktmp, size_t *tmp, size_t n)
+{
+    for (int shift = 0; shift < 64; shift += 8) {
+        size_t count[257];
+        memset(count, 0, sizeof count);
+        for (size_t i = 0; i < n; i++)
+            count[((key[i] >> shift) & 0xff) + 1]++;
+        int trivial = 0;
+        for (int d = 1; d <= 256; d++)
+            trivial |= count[d] == n;
+        if (trivial)
+            continue;
+        for (int d = 1; d <= 256; d++)
+            count[d] += count[d - 1];
+        for (size_t i = 0; i < n; i++) {
+            size_t pos = count[(key[i] >> shift) & 0xff]++;
+            ktmp[pos] = key[i];
+            tmp[pos] = idx[i];
+        }
+        memcpy(key, ktmp, n * sizeof *key);
+        memcpy(idx, tmp, n * sizeof *idx);
+    }
+}
+
+/* Row indices in the order stratum ascending, then time descending, then
+ * index (a stable order); NULL when out of memory.  With score set, by score
+ * ascending instead (time and strata unused). */
+static size_t *order_rows(const double *time, const int *strata, const double *score, size_t n)
+{
+    size_t m = n ? n : 1;
+    size_t *ord = rad_malloc(m * sizeof *ord, "Cox ordering");
+    size_t *tmp = rad_malloc(m * sizeof *tmp, "Cox ordering");
+    uint64_t *key = rad_malloc(2 * m * sizeof *key, "Cox ordering");
+    if (!ord || !tmp || !key) {
+        free(ord);
+        free(tmp);
+        free(key);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        ord[i] = i;
+        key[i] = score ? key_of(score[i]) : ~key_of(time[i]);
+    }
+    radix_sort(key, ord, key + m, tmp, n);
+    if (strata && !score) {
+        for (size_t i = 0; i < n; i++)
+            key[i] = (uint64_t)((uint32_t)strata[ord[i]] ^ 0x80000000u);
+        radix_sort(key, ord, key + m, tmp, n);
+    }
+    free(tmp);
+    free(key);
+    return ord;
 }
 
 static size_t *order_desc(const double *time, const int *strata, size_t n)
 {
-    size_t *ord = rad_malloc((n ? n : 1) * sizeof *ord, "Cox ordering");
-    if (!ord)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        ord[i] = i;
-    sort_ctx.time = time;
-    sort_ctx.strata = strata;
-    qsort(ord, n, sizeof *ord, cmp_desc);
-    return ord;
+    return order_rows(time, strata, NULL, n);
 }
 
 /* ---- Cholesky with zeroed near-singular pivots ----------------------------------------- */
@@ -330,18 +374,22 @@ static int zph_pass(Work *wk, const double *g, double *ug, double *ixg, double *
             }
             if (res) {
                 /* Schoenfeld residual of each death: x - the mean of the d Efron-step
-                 * risk-set means (Breslow: the one mean), as residuals.coxph. */
+                 * risk-set means (Breslow: the one mean), as residuals.coxph.  The
+                 * mean is the same for every death of the group: computed once
+                 * (into wk->a), which keeps tied groups O(d p). */
+                for (size_t j = 0; j < p; j++) {
+                    double abar = 0;
+                    for (int q = 0; q < steps; q++) {
+                        double f = wk->efron ? (double)q / d : 0;
+                        abar += (wk->s1[j] - f * wk->e1[j]) / (s0 - f * e0);
+                    }
+                    wk->a[j] = abar / steps;
+                }
                 for (size_t kk = i; kk < k; kk++) {
                     if (wk->ds[kk] == 0)
                         continue;
-                    for (size_t j = 0; j < p; j++) {
-                        double abar = 0;
-                        for (int q = 0; q < steps; q++) {
-                            double f = wk->efron ? (double)q / d : 0;
-                            abar += (wk->s1[j] - f * wk->e1[j]) / (s0 - f * e0);
-                        }
-                        res[ne * p + j] = wk->xs[kk * p + j] - abar / steps;
-                    }
+                    for (size_t j = 0; j < p; j++)
+                        res[ne * p + j] = wk->xs[kk * p + j] - wk->a[j];
                     evk[ne++] = kk;
                 }
             }
@@ -502,14 +550,6 @@ done:
 
 /* ---- concordance (Fenwick tree over score ranks) -------------------------------------------- */
 
-static _Thread_local const double *cmp_score;
-
-static int cmp_by_score(const void *a, const void *b)
-{
-    double x = cmp_score[*(const size_t *)a], y = cmp_score[*(const size_t *)b];
-    return x < y ? -1 : (x > y);
-}
-
 static void bit_add(double *bit, size_t m, size_t pos, double v)
 {
     for (size_t i = pos + 1; i <= m; i += i & (~i + 1))
@@ -529,7 +569,7 @@ double rad_cox_concordance(const double *time, const double *status, const doubl
                            const double *w, const int *strata)
 {
     size_t *ord = order_desc(time, strata, n);
-    size_t *byscore = rad_malloc((n ? n : 1) * sizeof *byscore, "concordance");
+    size_t *byscore = order_rows(NULL, NULL, score, n);
     size_t *rank = rad_malloc((n ? n : 1) * sizeof *rank, "concordance");
     double *bit = rad_calloc(n ? n : 1, sizeof *bit, "concordance");
     double conc = 0, tied = 0, total = 0;
@@ -541,10 +581,6 @@ double rad_cox_concordance(const double *time, const double *status, const doubl
         free(bit);
         return NAN;
     }
-    for (size_t i = 0; i < n; i++)
-        byscore[i] = i;
-    cmp_score = score;
-    qsort(byscore, n, sizeof *byscore, cmp_by_score);
     for (size_t i = 0; i < n; i++) {
         if (i > 0 && score[byscore[i]] != score[byscore[i - 1]])
             m++;
@@ -874,8 +910,13 @@ int rad_cox_fit(const double *time, const double *status, const double *x, size_
         ds[i] = status[r];
         ws[i] = w ? w[r] : 1;
         ss[i] = strata ? strata[r] : 0;
-        for (size_t j = 0; j < p; j++)
-            xs[i * p + j] = x[j * n + r] - fit->means[j];
+    }
+    /* column by column: the gather reads one column of x at a time */
+    for (size_t j = 0; j < p; j++) {
+        const double *xj = x + j * n;
+        double mj = fit->means[j];
+        for (size_t i = 0; i < n; i++)
+            xs[i * p + j] = xj[ord[i]] - mj;
     }
     fit->nstrata = n ? (size_t)ss[n - 1] + 1 : 0;
     if (strata) { /* count distinct codes present */
