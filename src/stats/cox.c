@@ -228,73 +228,96 @@ typedef struct Work {
     const int *ss;         /* sorted strata or NULL */
     int efron;
     double *eta, *r;
-    double *s1, *s2, *e1, *e2, *a;
+    double *s1, *s2, *e1, *e2, *a, *rx;
 } Work;
 
-/* Log-likelihood, score u and information imat (row-major) at beta. */
-static double pass(Work *wk, const double *beta, double *u, double *imat)
+/* pass() is compiled twice, for AVX2 and for the baseline, picked at load
+ * time (GCC's target_clones on x86-64/ELF); both do the same operations in
+ * the same order (no reassociation, no fused multiply-add: the avx2 target
+ * does not enable FMA), so the results do not depend on the processor. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__)
+#define HOT __attribute__((target_clones("avx2", "default"), optimize("O3")))
+#else
+#define HOT
+#endif
+
+/* Log-likelihood, score u and information imat (row-major) at beta: one
+ * sweep over the rows sorted by decreasing time, the risk-set sums S0, S1,
+ * S2 growing as it goes (no allocation: wk holds the work space). */
+HOT static double pass(Work *wk, const double *beta, double *u, double *imat)
 {
-    size_t n = wk->n, p = wk->p;
+    const size_t n = wk->n, p = wk->p;
+    const double *restrict xs = wk->xs, *restrict ts = wk->ts, *restrict ds = wk->ds, *restrict ws = wk->ws;
+    const int *ss = wk->ss;
+    double *restrict eta = wk->eta, *restrict r = wk->r, *restrict s1 = wk->s1, *restrict s2 = wk->s2,
+           *restrict e1 = wk->e1, *restrict e2 = wk->e2, *restrict a = wk->a, *restrict rx = wk->rx;
+    const int efron = wk->efron;
     double ll = 0;
     for (size_t i = 0; i < n; i++) {
         double e = 0;
         for (size_t j = 0; j < p; j++)
-            e += beta[j] * wk->xs[i * p + j];
-        wk->eta[i] = e;
-        wk->r[i] = wk->ws[i] * exp(e);
+            e += beta[j] * xs[i * p + j];
+        eta[i] = e;
+        r[i] = ws[i] * exp(e);
     }
     memset(u, 0, p * sizeof *u);
     memset(imat, 0, p * p * sizeof *imat);
     double s0 = 0;
     for (size_t i = 0; i < n;) {
-        if (i == 0 || (wk->ss && wk->ss[i] != wk->ss[i - 1])) {
+        if (i == 0 || (ss && ss[i] != ss[i - 1])) {
             s0 = 0;
-            memset(wk->s1, 0, p * sizeof(double));
-            memset(wk->s2, 0, p * p * sizeof(double));
+            memset(s1, 0, p * sizeof(double));
+            memset(s2, 0, p * p * sizeof(double));
         }
         size_t k = i;
-        double t = wk->ts[i], e0 = 0, wd = 0;
+        double t = ts[i], e0 = 0, wd = 0;
         int d = 0;
-        memset(wk->e1, 0, p * sizeof(double));
-        memset(wk->e2, 0, p * p * sizeof(double));
-        while (k < n && wk->ts[k] == t && (!wk->ss || wk->ss[k] == wk->ss[i])) {
-            const double *xk = wk->xs + k * p;
-            double rk = wk->r[k];
+        memset(e1, 0, p * sizeof(double));
+        memset(e2, 0, p * p * sizeof(double));
+        while (k < n && ts[k] == t && (!ss || ss[k] == ss[i])) {
+            const double *restrict xk = xs + k * p;
+            double rk = r[k];
             s0 += rk;
+            for (size_t j = 0; j < p; j++)
+                rx[j] = rk * xk[j];
             for (size_t j = 0; j < p; j++) {
-                wk->s1[j] += rk * xk[j];
+                double *restrict s2j = s2 + j * p, rxj = rx[j];
+                s1[j] += rxj;
                 for (size_t l = 0; l <= j; l++)
-                    wk->s2[j * p + l] += rk * xk[j] * xk[l];
+                    s2j[l] += rxj * xk[l];
             }
-            if (wk->ds[k] != 0) {
+            if (ds[k] != 0) {
                 d++;
-                wd += wk->ws[k];
-                ll += wk->ws[k] * wk->eta[k];
+                wd += ws[k];
+                ll += ws[k] * eta[k];
                 e0 += rk;
                 for (size_t j = 0; j < p; j++) {
-                    u[j] += wk->ws[k] * xk[j];
-                    wk->e1[j] += rk * xk[j];
+                    double *restrict e2j = e2 + j * p, rxj = rx[j];
+                    u[j] += ws[k] * xk[j];
+                    e1[j] += rxj;
                     for (size_t l = 0; l <= j; l++)
-                        wk->e2[j * p + l] += rk * xk[j] * xk[l];
+                        e2j[l] += rxj * xk[l];
                 }
             }
             k++;
         }
         if (d > 0) {
-            int steps = wk->efron ? d : 1;
-            double m = wk->efron ? wd / d : wd;
+            int steps = efron ? d : 1;
+            double m = efron ? wd / d : wd;
             for (int q = 0; q < steps; q++) {
-                double f = wk->efron ? (double)q / d : 0;
+                double f = efron ? (double)q / d : 0;
                 double den = s0 - f * e0;
                 ll -= m * log(den);
                 for (size_t j = 0; j < p; j++) {
-                    wk->a[j] = (wk->s1[j] - f * wk->e1[j]) / den;
-                    u[j] -= m * wk->a[j];
+                    a[j] = (s1[j] - f * e1[j]) / den;
+                    u[j] -= m * a[j];
                 }
-                for (size_t j = 0; j < p; j++)
+                for (size_t j = 0; j < p; j++) {
+                    const double *restrict s2j = s2 + j * p, *restrict e2j = e2 + j * p;
+                    double *restrict ij = imat + j * p, aj = a[j];
                     for (size_t l = 0; l <= j; l++)
-                        imat[j * p + l] +=
-                            m * ((wk->s2[j * p + l] - f * wk->e2[j * p + l]) / den - wk->a[j] * wk->a[l]);
+                        ij[l] += m * ((s2j[l] - f * e2j[l]) / den - aj * a[l]);
+                }
             }
         }
         i = k;
@@ -890,7 +913,7 @@ int rad_cox_fit(const double *time, const double *status, const double *x, size_
     ord = order_desc(time, strata, n);
     /* sorted copies: xs (n x p row-major, centred), then ts, ds, ws, eta, r, ss */
     xs = rad_malloc(n * p * sizeof(double), "Cox work");
-    blk = rad_malloc((5 * n + 4 * p + 3 * npp) * sizeof(double) + n * sizeof(int), "Cox work");
+    blk = rad_malloc((5 * n + 5 * p + 3 * npp) * sizeof(double) + n * sizeof(int), "Cox work");
     if (!ord || !xs || !blk)
         goto fail;
     double *ts = blk, *ds = ts + n, *ws = ds + n;
@@ -899,7 +922,8 @@ int rad_cox_fit(const double *time, const double *status, const double *x, size_
     wk.s1 = wk.r + n;
     wk.e1 = wk.s1 + p;
     wk.a = wk.e1 + p;
-    double *ubuf = wk.a + p;
+    wk.rx = wk.a + p;
+    double *ubuf = wk.rx + p;
     wk.s2 = ubuf + p;
     wk.e2 = wk.s2 + npp;
     double *imat = wk.e2 + npp;
@@ -1076,8 +1100,9 @@ int rad_cox_fit(const double *time, const double *status, const double *x, size_
         fit->hr_upper[j] = exp(b + 1.959963984540054 * se);
     }
 
-    /* baseline cumulative hazard at the means (risks r from the last pass) */
-    pass(&wk, fit->coef, ubuf, imat);
+    /* baseline cumulative hazard at the means; the last pass was at the
+     * estimate (the final Newton trial, or the recomputation at the best
+     * estimate above), so wk.r, ubuf and imat already hold its values */
     {
         size_t ntimes = 0;
         for (size_t i = 0; i < n;) { /* distinct (stratum, time) groups holding an event */
