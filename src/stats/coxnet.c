@@ -21,11 +21,11 @@
  *   w_i = e_i B_i - e_i^2 C_i,  B_i = sum_{k: t_k <= t_i} D_k / S_k,
  *   C_i = sum_{k: t_k <= t_i} D_k / S_k^2,  e_i = exp(eta_i),
  * and the working response z_i = eta_i + (d_i - e_i B_i) / w_i; the penalised
- * weighted least-squares problem with weights w_i / n is solved by the
- * coordinate-descent core rad_enet_wls (models.h).  Rows with w_i = 0 (no
- * event at or before their time) drop out of the approximation.  Columns are
- * screened with the sequential strong rule (Tibshirani et al. 2012) and the
- * KKT conditions checked after convergence.  As glmnet's coxnet the
+ * weighted least-squares problem with weights w_i / n is solved by cyclic
+ * coordinate descent (see coxnet_path below: strong set, active-set passes,
+ * KKT checks, warm starts, no cap on the outer steps other than maxit
+ * passes).  Rows with w_i = 0 (no event at or before their time) drop out of
+ * the approximation.  As glmnet's coxnet the
  * convergence threshold is thresh times the null deviance / (2 n) (glmnet's
  * weights sum to 1), applied to max_j v_j (delta b_j)^2 with
  * v_j = sum_i w_i x_ij^2 / n, in both loops.
