@@ -43,7 +43,9 @@
  * Cross-validation follows cv.glmnet for cox with grouped = TRUE (Verweij &
  * van Houwelingen 1993): for fold f, fit on the other folds, and take
  * (deviance of all rows - deviance of the training rows) at the training
- * fit, divided by the events in fold f; cvm is the event-weighted mean over
+ * fit, divided by the events in fold f (the folds run in parallel on the
+ * thread pool, each writing only its own results, so the numbers do not
+ * depend on the thread count); cvm is the event-weighted mean over
  * folds, cvsd = sqrt(weighted variance / (k - 1)).  A fold whose path ended
  * early (no convergence) is missing at the smaller lambdas, as cv.glmnet's NA:
  * those use the remaining folds (k - 1 becoming their number - 1).
