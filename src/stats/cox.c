@@ -703,13 +703,19 @@ static int check_rank(const double *x, size_t n, size_t p, const double *w, cons
         free(diag);
         return -1;
     }
-    for (size_t j = 0; j < p; j++)
-        for (size_t l = 0; l <= j; l++) {
-            double s = 0;
-            for (size_t i = 0; i < n; i++)
-                s += (w ? w[i] : 1) * (x[j * n + i] - means[j]) * (x[l * n + i] - means[l]);
-            c[j * p + l] = c[l * p + j] = s;
+    /* all the sums advance together, row by row (each in the same order as a
+     * sum of its own, but independent of the others, so they overlap) */
+    for (size_t i = 0; i < n; i++) {
+        double wi = w ? w[i] : 1;
+        for (size_t j = 0; j < p; j++) {
+            double a = wi * (x[j * n + i] - means[j]);
+            for (size_t l = 0; l <= j; l++)
+                c[j * p + l] += a * (x[l * n + i] - means[l]);
         }
+    }
+    for (size_t j = 0; j < p; j++)
+        for (size_t l = 0; l < j; l++)
+            c[l * p + j] = c[j * p + l];
     for (size_t j = 0; j < p; j++) {
         double scale = fabs(means[j]) + 1;
         diag[j] = c[j * p + j];
@@ -935,13 +941,19 @@ int rad_cox_fit(const double *time, const double *status, const double *x, size_
         ws[i] = w ? w[r] : 1;
         ss[i] = strata ? strata[r] : 0;
     }
-    /* column by column: the gather reads one column of x at a time */
-    for (size_t j = 0; j < p; j++) {
-        const double *xj = x + j * n;
-        double mj = fit->means[j];
-        for (size_t i = 0; i < n; i++)
-            xs[i * p + j] = xj[ord[i]] - mj;
+    /* scattered row by row: x is read in order and each row of xs written
+     * whole (a gather would read p scattered values per row) */
+    size_t *pos = rad_malloc(n * sizeof *pos, "Cox work");
+    if (!pos)
+        goto fail;
+    for (size_t i = 0; i < n; i++)
+        pos[ord[i]] = i;
+    for (size_t r = 0; r < n; r++) {
+        double *row = xs + pos[r] * p;
+        for (size_t j = 0; j < p; j++)
+            row[j] = x[j * n + r] - fit->means[j];
     }
+    free(pos);
     fit->nstrata = n ? (size_t)ss[n - 1] + 1 : 0;
     if (strata) { /* count distinct codes present */
         size_t k = 1;
