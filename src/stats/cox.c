@@ -335,7 +335,8 @@ HOT static double pass(Work *wk, const double *beta, double *u, double *imat)
  * contribution u_k and information I_k (Efron-adjusted as in pass()), at the
  * estimate: U_g = sum g_k u_k, I_xg = sum g_k I_k, I_gg = sum g_k^2 I_k.
  * Uses wk->r from the last pass.  g is indexed in the sorted order. */
-static int zph_pass(Work *wk, const double *g, double *ug, double *ixg, double *igg, double *res, size_t *evk)
+static int zph_pass(Work *wk, const double *g, double *ug, double *ixg, double *igg, double *res, const size_t *posn,
+                    size_t nev)
 {
     size_t ne = 0;
     size_t n = wk->n, p = wk->p;
@@ -412,8 +413,8 @@ static int zph_pass(Work *wk, const double *g, double *ug, double *ixg, double *
                     if (wk->ds[kk] == 0)
                         continue;
                     for (size_t j = 0; j < p; j++)
-                        res[ne * p + j] = wk->xs[kk * p + j] - wk->a[j];
-                    evk[ne++] = kk;
+                        res[j * nev + posn[ne]] = wk->xs[kk * p + j] - wk->a[j];
+                    ne++;
                 }
             }
             for (size_t j = 0; j < p; j++) {
@@ -435,57 +436,62 @@ static int zph_pass(Work *wk, const double *g, double *ug, double *ixg, double *
     return 0;
 }
 
-static _Thread_local const double *zph_sort_time;
-
-static int cmp_zph_time(const void *a, const void *b)
+/* cox.zph's x, time and y, rows by ascending event time (ties in the sorted
+ * order): zph_order (before zph_pass) allocates them and gives each death,
+ * numbered in the sorted order, its row posn (so zph_pass writes the raw
+ * Schoenfeld residuals in place); zph_finish fills time, x = g and the scaled
+ * residual y = coef + nev * var r (Grambsch & Therneau 1994, eq. 2;
+ * cox.zph's "y").  perm[o] = the death at row o. */
+static int zph_order(Work *wk, RadCoxFit *fit, size_t nev, size_t **perm_out, size_t **posn_out)
 {
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    double x = zph_sort_time[i], y = zph_sort_time[j];
-    return x < y ? -1 : x > y ? 1 : (i > j) - (i < j);
-}
-
-/* Store cox.zph's x, time and y: res holds the nev raw Schoenfeld residuals
- * (row-major, p per death, in the sorted order evk), g the transformed time
- * per original row.  Rows come out by ascending event time; the scaled
- * residual is y = coef + nev * var r (Grambsch & Therneau 1994, eq. 2;
- * cox.zph's "y"). */
-static int zph_residuals(Work *wk, RadCoxFit *fit, const double *g, const size_t *ord, size_t nev, const double *res,
-                         const size_t *evk)
-{
-    size_t p = wk->p;
+    size_t p = wk->p, ne = 0;
     double *tev = rad_malloc((nev + 1) * sizeof(double), "cox.zph residuals");
-    size_t *perm = rad_malloc((nev + 1) * sizeof(size_t), "cox.zph residuals");
+    size_t *posn = rad_malloc((nev + 1) * sizeof(size_t), "cox.zph residuals");
+    size_t *perm = NULL;
     fit->zph_n = nev;
     fit->zph_time = rad_malloc((nev + 1) * sizeof(double), "cox.zph residuals");
     fit->zph_x = rad_malloc((nev + 1) * sizeof(double), "cox.zph residuals");
     fit->zph_resid = rad_malloc((nev * p + 1) * sizeof(double), "cox.zph residuals");
     fit->zph_y = rad_malloc((nev * p + 1) * sizeof(double), "cox.zph residuals");
-    if (!tev || !perm || !fit->zph_time || !fit->zph_x || !fit->zph_resid || !fit->zph_y) {
+    if (tev && posn && fit->zph_time && fit->zph_x && fit->zph_resid && fit->zph_y) {
+        for (size_t i = 0; i < wk->n; i++)
+            if (wk->ds[i] != 0)
+                tev[ne++] = wk->ts[i];
+        perm = order_rows(NULL, NULL, tev, nev); /* ascending, stable */
+    }
+    if (!perm) {
         free(tev);
-        free(perm);
+        free(posn);
         return -1;
     }
-    for (size_t e = 0; e < nev; e++) {
-        tev[e] = wk->ts[evk[e]];
-        perm[e] = e;
-    }
-    zph_sort_time = tev;
-    qsort(perm, nev, sizeof *perm, cmp_zph_time);
     for (size_t o = 0; o < nev; o++) {
-        size_t e = perm[o];
-        fit->zph_time[o] = tev[e];
-        fit->zph_x[o] = g[ord[evk[e]]];
+        posn[perm[o]] = o;
+        fit->zph_time[o] = tev[perm[o]];
+    }
+    free(tev);
+    *perm_out = perm;
+    *posn_out = posn;
+    return 0;
+}
+
+static void zph_finish(Work *wk, RadCoxFit *fit, const double *g, const size_t *ord, size_t nev, const size_t *perm)
+{
+    size_t p = wk->p, e = 0;
+    const double *var = fit->var, *res = fit->zph_resid;
+    /* the sorted row of each death, in death order */
+    size_t *evrow = (size_t *)wk->eta; /* n doubles, free once the fit is done */
+    for (size_t i = 0; i < wk->n; i++)
+        if (wk->ds[i] != 0)
+            evrow[e++] = i;
+    for (size_t o = 0; o < nev; o++) {
+        fit->zph_x[o] = g[ord[evrow[perm[o]]]];
         for (size_t j = 0; j < p; j++) {
             double v = 0;
             for (size_t l = 0; l < p; l++)
-                v += fit->var[j * p + l] * res[e * p + l];
-            fit->zph_resid[j * nev + o] = res[e * p + j];
+                v += var[j * p + l] * res[l * nev + o];
             fit->zph_y[j * nev + o] = fit->coef[j] + (double)nev * v;
         }
     }
-    free(tev);
-    free(perm);
-    return 0;
 }
 
 /* g(t) = 1 - KM(t-) (left-continuous Kaplan-Meier of all rows, unweighted,
@@ -524,16 +530,16 @@ static int zph_tests(Work *wk, const double *imat, const double *time, const dou
         }
     for (size_t i = 0; i < n; i++)
         gs[i] = gorig[ord[i]] - gsum / (double)nev;
-    double *res = rad_malloc((nev * p + 1) * sizeof(double), "cox.zph residuals");
-    size_t *evk = rad_malloc((nev + 1) * sizeof(size_t), "cox.zph residuals");
-    if (!res || !evk || zph_pass(wk, gs, ug, ixg, igg, res, evk) < 0 ||
-        zph_residuals(wk, fit, gorig, ord, nev, res, evk) < 0) {
-        free(res);
-        free(evk);
+    size_t *perm = NULL, *posn = NULL;
+    if (zph_order(wk, fit, nev, &perm, &posn) < 0 ||
+        zph_pass(wk, gs, ug, ixg, igg, fit->zph_resid, posn, nev) < 0) {
+        free(perm);
+        free(posn);
         goto done;
     }
-    free(res);
-    free(evk);
+    zph_finish(wk, fit, gorig, ord, nev, perm);
+    free(perm);
+    free(posn);
     /* the full information of (x, x g) and U = (0, U_g) */
     for (size_t j = 0; j < p; j++) {
         u[j] = 0;
