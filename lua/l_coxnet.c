@@ -57,7 +57,7 @@ static Guard *guard_push(lua_State *L)
 static const char *const path_keys[] = {"time", "event", "x", "alpha", "nlambda", "lambda", "standardize",
                                         "thresh", "ref", NULL};
 static const char *const cv_keys[] = {"time", "event", "x", "alpha", "nlambda", "lambda", "standardize",
-                                      "thresh", "folds", "seed", "ref", NULL};
+                                      "thresh", "folds", "seed", "ref", "threads", NULL};
 
 static const char *opt_column(lua_State *L, int idx, const char *key, const char *fname, const RadTable *t)
 {
@@ -209,6 +209,8 @@ static void push_path(lua_State *L, const RadTable *t, const Guard *g, const Rad
     lua_setfield(L, -2, "alpha");
     lua_pushnumber(L, path->null_dev);
     lua_setfield(L, -2, "null_deviance");
+    lua_pushinteger(L, (lua_Integer)path->passes);
+    lua_setfield(L, -2, "npasses");
     if (path->stopped_at) {
         char msg[200];
         snprintf(msg, sizeof msg, "no convergence at lambda index %zu; the path holds the solutions for the "
@@ -241,9 +243,13 @@ static int l_coxnet_cv(lua_State *L)
     size_t n = g->d.n;
     lua_Integer folds = radl_opt_integer(L, 2, "folds", 10);
     lua_Integer seed = radl_opt_integer(L, 2, "seed", 1);
+    lua_Integer threads = radl_opt_integer(L, 2, "threads", 0);
     if (folds < 3 || (size_t)folds > n)
         return radl_fail(L, "rad.coxnet_cv: folds must be 3..%d (the number of complete rows), got %d", (int)n,
                     (int)folds);
+    if (threads < 0 || threads > 1024)
+        return radl_fail(L, "rad.coxnet_cv: threads must be 0 (every processor) .. 1024, got %d", (int)threads);
+    o.threads = (int)threads;
     if (rad_coxnet_cv(g->d.x + 2 * n, n, g->d.p - 2, g->d.x, g->d.x + n, &o, (int)folds, (uint64_t)seed, &g->cv) < 0)
         return radl_fail(L, "rad.%s", rad_error_message());
     lua_newtable(L);
@@ -378,9 +384,10 @@ void radl_open_coxnet(lua_State *L)
          "nlambda = 100, thresh = 1e-7}) -> Coxnet: lasso / elastic-net Cox path (Breslow partial likelihood, glmnet's "
          "family = \"cox\"); lambda, df, dev_ratio, beta"},
         {"coxnet_cv", l_coxnet_cv,
-         "rad.coxnet_cv(t, {time =, event =, x =, ..., folds = 10, seed = 1}) -> {lambda, cvm, cvsd, lambda_min, "
-         "lambda_1se, index_min, index_1se, fit}: k-fold CV of the penalised Cox path (partial-likelihood "
-         "deviance, as cv.glmnet)"},
+         "rad.coxnet_cv(t, {time =, event =, x =, ..., folds = 10, seed = 1, threads = 0}) -> {lambda, cvm, cvsd, "
+         "lambda_min, lambda_1se, index_min, index_1se, fit}: k-fold CV of the penalised Cox path (partial-likelihood "
+         "deviance, as cv.glmnet); the folds run on `threads` threads (0 = every processor), with the same result "
+         "whatever the number"},
         {NULL, NULL, NULL}};
     static const RadlReg methods[] = {
         {"coef", m_coef, "Coxnet:coef(k) -> {term = value}: the non-zero coefficients at the k-th lambda"},
@@ -399,6 +406,7 @@ void radl_open_coxnet(lua_State *L)
         "  beta        {per lambda: {term = value}}: the non-zero coefficients\n"
         "  df          {counts}: non-zero coefficients per lambda; dev_ratio: fraction of null deviance explained\n"
         "  alpha       elastic-net mixing (1 = lasso); null_deviance\n"
+        "  npasses     coordinate-descent passes over the whole path (as glmnet's npasses)\n"
         "  terms, x, levels, time, event, n, dropped: as in a Cox fit\n"
         "methods: coef(k), predict(t, k)");
     luaL_newmetatable(L, RADL_COXNET);

@@ -42,6 +42,7 @@
  * handling of ties, counted with a Fenwick tree over score ranks.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,35 +88,78 @@ void rad_cox_free(RadCoxFit *f)
 
 /* ---- ordering ------------------------------------------------------------------------ */
 
-typedef struct SortCtx {
-    const double *time;
-    const int *strata;
-} SortCtx;
+/* Sorting by LSD radix sort on 64-bit keys (8-bit digits, stable, digits
+ * shared by every key skipped): O(n) per digit where a comparison sort of
+ * 1e5 rows spends most of a Cox fit's set-up in its comparator. */
 
-static _Thread_local SortCtx sort_ctx;
-
-/* Stratum ascending, then time descending, then index (a stable order). */
-static int cmp_desc(const void *a, const void *b)
+/* An unsigned key with the order of the double v (-0 and +0 equal). */
+static uint64_t key_of(double v)
 {
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    if (sort_ctx.strata && sort_ctx.strata[i] != sort_ctx.strata[j])
-        return sort_ctx.strata[i] < sort_ctx.strata[j] ? -1 : 1;
-    if (sort_ctx.time[i] != sort_ctx.time[j])
-        return sort_ctx.time[i] > sort_ctx.time[j] ? -1 : 1;
-    return i < j ? -1 : (i > j);
+    uint64_t u;
+    if (v == 0)
+        v = 0;
+    memcpy(&u, &v, sizeof u);
+    return (u >> 63) ? ~u : (u | 0x8000000000000000ULL);
+}
+
+/* Stable sort of idx[0..n) by key[idx] ascending; tmp and ktmp are n-long work. */
+static void radix_sort(uint64_t *key, size_t *idx, uint64_t *ktmp, size_t *tmp, size_t n)
+{
+    for (int shift = 0; shift < 64; shift += 8) {
+        size_t count[257];
+        memset(count, 0, sizeof count);
+        for (size_t i = 0; i < n; i++)
+            count[((key[i] >> shift) & 0xff) + 1]++;
+        int trivial = 0;
+        for (int d = 1; d <= 256; d++)
+            trivial |= count[d] == n;
+        if (trivial)
+            continue;
+        for (int d = 1; d <= 256; d++)
+            count[d] += count[d - 1];
+        for (size_t i = 0; i < n; i++) {
+            size_t pos = count[(key[i] >> shift) & 0xff]++;
+            ktmp[pos] = key[i];
+            tmp[pos] = idx[i];
+        }
+        memcpy(key, ktmp, n * sizeof *key);
+        memcpy(idx, tmp, n * sizeof *idx);
+    }
+}
+
+/* Row indices in the order stratum ascending, then time descending, then
+ * index (a stable order); NULL when out of memory.  With score set, by score
+ * ascending instead (time and strata unused). */
+static size_t *order_rows(const double *time, const int *strata, const double *score, size_t n)
+{
+    size_t m = n ? n : 1;
+    size_t *ord = rad_malloc(m * sizeof *ord, "Cox ordering");
+    size_t *tmp = rad_malloc(m * sizeof *tmp, "Cox ordering");
+    uint64_t *key = rad_malloc(2 * m * sizeof *key, "Cox ordering");
+    if (!ord || !tmp || !key) {
+        free(ord);
+        free(tmp);
+        free(key);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        ord[i] = i;
+        key[i] = score ? key_of(score[i]) : ~key_of(time[i]);
+    }
+    radix_sort(key, ord, key + m, tmp, n);
+    if (strata && !score) {
+        for (size_t i = 0; i < n; i++)
+            key[i] = (uint64_t)((uint32_t)strata[ord[i]] ^ 0x80000000u);
+        radix_sort(key, ord, key + m, tmp, n);
+    }
+    free(tmp);
+    free(key);
+    return ord;
 }
 
 static size_t *order_desc(const double *time, const int *strata, size_t n)
 {
-    size_t *ord = rad_malloc((n ? n : 1) * sizeof *ord, "Cox ordering");
-    if (!ord)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        ord[i] = i;
-    sort_ctx.time = time;
-    sort_ctx.strata = strata;
-    qsort(ord, n, sizeof *ord, cmp_desc);
-    return ord;
+    return order_rows(time, strata, NULL, n);
 }
 
 /* ---- Cholesky with zeroed near-singular pivots ----------------------------------------- */
@@ -184,73 +228,96 @@ typedef struct Work {
     const int *ss;         /* sorted strata or NULL */
     int efron;
     double *eta, *r;
-    double *s1, *s2, *e1, *e2, *a;
+    double *s1, *s2, *e1, *e2, *a, *rx;
 } Work;
 
-/* Log-likelihood, score u and information imat (row-major) at beta. */
-static double pass(Work *wk, const double *beta, double *u, double *imat)
+/* pass() is compiled twice, for AVX2 and for the baseline, picked at load
+ * time (GCC's target_clones on x86-64/ELF); both do the same operations in
+ * the same order (no reassociation, no fused multiply-add: the avx2 target
+ * does not enable FMA), so the results do not depend on the processor. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__)
+#define HOT __attribute__((target_clones("avx2", "default"), optimize("O3")))
+#else
+#define HOT
+#endif
+
+/* Log-likelihood, score u and information imat (row-major) at beta: one
+ * sweep over the rows sorted by decreasing time, the risk-set sums S0, S1,
+ * S2 growing as it goes (no allocation: wk holds the work space). */
+HOT static double pass(Work *wk, const double *beta, double *u, double *imat)
 {
-    size_t n = wk->n, p = wk->p;
+    const size_t n = wk->n, p = wk->p;
+    const double *restrict xs = wk->xs, *restrict ts = wk->ts, *restrict ds = wk->ds, *restrict ws = wk->ws;
+    const int *ss = wk->ss;
+    double *restrict eta = wk->eta, *restrict r = wk->r, *restrict s1 = wk->s1, *restrict s2 = wk->s2,
+           *restrict e1 = wk->e1, *restrict e2 = wk->e2, *restrict a = wk->a, *restrict rx = wk->rx;
+    const int efron = wk->efron;
     double ll = 0;
     for (size_t i = 0; i < n; i++) {
         double e = 0;
         for (size_t j = 0; j < p; j++)
-            e += beta[j] * wk->xs[i * p + j];
-        wk->eta[i] = e;
-        wk->r[i] = wk->ws[i] * exp(e);
+            e += beta[j] * xs[i * p + j];
+        eta[i] = e;
+        r[i] = ws[i] * exp(e);
     }
     memset(u, 0, p * sizeof *u);
     memset(imat, 0, p * p * sizeof *imat);
     double s0 = 0;
     for (size_t i = 0; i < n;) {
-        if (i == 0 || (wk->ss && wk->ss[i] != wk->ss[i - 1])) {
+        if (i == 0 || (ss && ss[i] != ss[i - 1])) {
             s0 = 0;
-            memset(wk->s1, 0, p * sizeof(double));
-            memset(wk->s2, 0, p * p * sizeof(double));
+            memset(s1, 0, p * sizeof(double));
+            memset(s2, 0, p * p * sizeof(double));
         }
         size_t k = i;
-        double t = wk->ts[i], e0 = 0, wd = 0;
+        double t = ts[i], e0 = 0, wd = 0;
         int d = 0;
-        memset(wk->e1, 0, p * sizeof(double));
-        memset(wk->e2, 0, p * p * sizeof(double));
-        while (k < n && wk->ts[k] == t && (!wk->ss || wk->ss[k] == wk->ss[i])) {
-            const double *xk = wk->xs + k * p;
-            double rk = wk->r[k];
+        memset(e1, 0, p * sizeof(double));
+        memset(e2, 0, p * p * sizeof(double));
+        while (k < n && ts[k] == t && (!ss || ss[k] == ss[i])) {
+            const double *restrict xk = xs + k * p;
+            double rk = r[k];
             s0 += rk;
+            for (size_t j = 0; j < p; j++)
+                rx[j] = rk * xk[j];
             for (size_t j = 0; j < p; j++) {
-                wk->s1[j] += rk * xk[j];
+                double *restrict s2j = s2 + j * p, rxj = rx[j];
+                s1[j] += rxj;
                 for (size_t l = 0; l <= j; l++)
-                    wk->s2[j * p + l] += rk * xk[j] * xk[l];
+                    s2j[l] += rxj * xk[l];
             }
-            if (wk->ds[k] != 0) {
+            if (ds[k] != 0) {
                 d++;
-                wd += wk->ws[k];
-                ll += wk->ws[k] * wk->eta[k];
+                wd += ws[k];
+                ll += ws[k] * eta[k];
                 e0 += rk;
                 for (size_t j = 0; j < p; j++) {
-                    u[j] += wk->ws[k] * xk[j];
-                    wk->e1[j] += rk * xk[j];
+                    double *restrict e2j = e2 + j * p, rxj = rx[j];
+                    u[j] += ws[k] * xk[j];
+                    e1[j] += rxj;
                     for (size_t l = 0; l <= j; l++)
-                        wk->e2[j * p + l] += rk * xk[j] * xk[l];
+                        e2j[l] += rxj * xk[l];
                 }
             }
             k++;
         }
         if (d > 0) {
-            int steps = wk->efron ? d : 1;
-            double m = wk->efron ? wd / d : wd;
+            int steps = efron ? d : 1;
+            double m = efron ? wd / d : wd;
             for (int q = 0; q < steps; q++) {
-                double f = wk->efron ? (double)q / d : 0;
+                double f = efron ? (double)q / d : 0;
                 double den = s0 - f * e0;
                 ll -= m * log(den);
                 for (size_t j = 0; j < p; j++) {
-                    wk->a[j] = (wk->s1[j] - f * wk->e1[j]) / den;
-                    u[j] -= m * wk->a[j];
+                    a[j] = (s1[j] - f * e1[j]) / den;
+                    u[j] -= m * a[j];
                 }
-                for (size_t j = 0; j < p; j++)
+                for (size_t j = 0; j < p; j++) {
+                    const double *restrict s2j = s2 + j * p, *restrict e2j = e2 + j * p;
+                    double *restrict ij = imat + j * p, aj = a[j];
                     for (size_t l = 0; l <= j; l++)
-                        imat[j * p + l] +=
-                            m * ((wk->s2[j * p + l] - f * wk->e2[j * p + l]) / den - wk->a[j] * wk->a[l]);
+                        ij[l] += m * ((s2j[l] - f * e2j[l]) / den - aj * a[l]);
+                }
             }
         }
         i = k;
@@ -268,7 +335,8 @@ static double pass(Work *wk, const double *beta, double *u, double *imat)
  * contribution u_k and information I_k (Efron-adjusted as in pass()), at the
  * estimate: U_g = sum g_k u_k, I_xg = sum g_k I_k, I_gg = sum g_k^2 I_k.
  * Uses wk->r from the last pass.  g is indexed in the sorted order. */
-static int zph_pass(Work *wk, const double *g, double *ug, double *ixg, double *igg, double *res, size_t *evk)
+static int zph_pass(Work *wk, const double *g, double *ug, double *ixg, double *igg, double *res, const size_t *posn,
+                    size_t nev)
 {
     size_t ne = 0;
     size_t n = wk->n, p = wk->p;
@@ -330,19 +398,23 @@ static int zph_pass(Work *wk, const double *g, double *ug, double *ixg, double *
             }
             if (res) {
                 /* Schoenfeld residual of each death: x - the mean of the d Efron-step
-                 * risk-set means (Breslow: the one mean), as residuals.coxph. */
+                 * risk-set means (Breslow: the one mean), as residuals.coxph.  The
+                 * mean is the same for every death of the group: computed once
+                 * (into wk->a), which keeps tied groups O(d p). */
+                for (size_t j = 0; j < p; j++) {
+                    double abar = 0;
+                    for (int q = 0; q < steps; q++) {
+                        double f = wk->efron ? (double)q / d : 0;
+                        abar += (wk->s1[j] - f * wk->e1[j]) / (s0 - f * e0);
+                    }
+                    wk->a[j] = abar / steps;
+                }
                 for (size_t kk = i; kk < k; kk++) {
                     if (wk->ds[kk] == 0)
                         continue;
-                    for (size_t j = 0; j < p; j++) {
-                        double abar = 0;
-                        for (int q = 0; q < steps; q++) {
-                            double f = wk->efron ? (double)q / d : 0;
-                            abar += (wk->s1[j] - f * wk->e1[j]) / (s0 - f * e0);
-                        }
-                        res[ne * p + j] = wk->xs[kk * p + j] - abar / steps;
-                    }
-                    evk[ne++] = kk;
+                    for (size_t j = 0; j < p; j++)
+                        res[j * nev + posn[ne]] = wk->xs[kk * p + j] - wk->a[j];
+                    ne++;
                 }
             }
             for (size_t j = 0; j < p; j++) {
@@ -364,57 +436,62 @@ static int zph_pass(Work *wk, const double *g, double *ug, double *ixg, double *
     return 0;
 }
 
-static _Thread_local const double *zph_sort_time;
-
-static int cmp_zph_time(const void *a, const void *b)
+/* cox.zph's x, time and y, rows by ascending event time (ties in the sorted
+ * order): zph_order (before zph_pass) allocates them and gives each death,
+ * numbered in the sorted order, its row posn (so zph_pass writes the raw
+ * Schoenfeld residuals in place); zph_finish fills time, x = g and the scaled
+ * residual y = coef + nev * var r (Grambsch & Therneau 1994, eq. 2;
+ * cox.zph's "y").  perm[o] = the death at row o. */
+static int zph_order(Work *wk, RadCoxFit *fit, size_t nev, size_t **perm_out, size_t **posn_out)
 {
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    double x = zph_sort_time[i], y = zph_sort_time[j];
-    return x < y ? -1 : x > y ? 1 : (i > j) - (i < j);
-}
-
-/* Store cox.zph's x, time and y: res holds the nev raw Schoenfeld residuals
- * (row-major, p per death, in the sorted order evk), g the transformed time
- * per original row.  Rows come out by ascending event time; the scaled
- * residual is y = coef + nev * var r (Grambsch & Therneau 1994, eq. 2;
- * cox.zph's "y"). */
-static int zph_residuals(Work *wk, RadCoxFit *fit, const double *g, const size_t *ord, size_t nev, const double *res,
-                         const size_t *evk)
-{
-    size_t p = wk->p;
+    size_t p = wk->p, ne = 0;
     double *tev = rad_malloc((nev + 1) * sizeof(double), "cox.zph residuals");
-    size_t *perm = rad_malloc((nev + 1) * sizeof(size_t), "cox.zph residuals");
+    size_t *posn = rad_malloc((nev + 1) * sizeof(size_t), "cox.zph residuals");
+    size_t *perm = NULL;
     fit->zph_n = nev;
     fit->zph_time = rad_malloc((nev + 1) * sizeof(double), "cox.zph residuals");
     fit->zph_x = rad_malloc((nev + 1) * sizeof(double), "cox.zph residuals");
     fit->zph_resid = rad_malloc((nev * p + 1) * sizeof(double), "cox.zph residuals");
     fit->zph_y = rad_malloc((nev * p + 1) * sizeof(double), "cox.zph residuals");
-    if (!tev || !perm || !fit->zph_time || !fit->zph_x || !fit->zph_resid || !fit->zph_y) {
+    if (tev && posn && fit->zph_time && fit->zph_x && fit->zph_resid && fit->zph_y) {
+        for (size_t i = 0; i < wk->n; i++)
+            if (wk->ds[i] != 0)
+                tev[ne++] = wk->ts[i];
+        perm = order_rows(NULL, NULL, tev, nev); /* ascending, stable */
+    }
+    if (!perm) {
         free(tev);
-        free(perm);
+        free(posn);
         return -1;
     }
-    for (size_t e = 0; e < nev; e++) {
-        tev[e] = wk->ts[evk[e]];
-        perm[e] = e;
-    }
-    zph_sort_time = tev;
-    qsort(perm, nev, sizeof *perm, cmp_zph_time);
     for (size_t o = 0; o < nev; o++) {
-        size_t e = perm[o];
-        fit->zph_time[o] = tev[e];
-        fit->zph_x[o] = g[ord[evk[e]]];
+        posn[perm[o]] = o;
+        fit->zph_time[o] = tev[perm[o]];
+    }
+    free(tev);
+    *perm_out = perm;
+    *posn_out = posn;
+    return 0;
+}
+
+static void zph_finish(Work *wk, RadCoxFit *fit, const double *g, const size_t *ord, size_t nev, const size_t *perm)
+{
+    size_t p = wk->p, e = 0;
+    const double *var = fit->var, *res = fit->zph_resid;
+    /* the sorted row of each death, in death order */
+    size_t *evrow = (size_t *)wk->eta; /* n doubles, free once the fit is done */
+    for (size_t i = 0; i < wk->n; i++)
+        if (wk->ds[i] != 0)
+            evrow[e++] = i;
+    for (size_t o = 0; o < nev; o++) {
+        fit->zph_x[o] = g[ord[evrow[perm[o]]]];
         for (size_t j = 0; j < p; j++) {
             double v = 0;
             for (size_t l = 0; l < p; l++)
-                v += fit->var[j * p + l] * res[e * p + l];
-            fit->zph_resid[j * nev + o] = res[e * p + j];
+                v += var[j * p + l] * res[l * nev + o];
             fit->zph_y[j * nev + o] = fit->coef[j] + (double)nev * v;
         }
     }
-    free(tev);
-    free(perm);
-    return 0;
 }
 
 /* g(t) = 1 - KM(t-) (left-continuous Kaplan-Meier of all rows, unweighted,
@@ -453,16 +530,16 @@ static int zph_tests(Work *wk, const double *imat, const double *time, const dou
         }
     for (size_t i = 0; i < n; i++)
         gs[i] = gorig[ord[i]] - gsum / (double)nev;
-    double *res = rad_malloc((nev * p + 1) * sizeof(double), "cox.zph residuals");
-    size_t *evk = rad_malloc((nev + 1) * sizeof(size_t), "cox.zph residuals");
-    if (!res || !evk || zph_pass(wk, gs, ug, ixg, igg, res, evk) < 0 ||
-        zph_residuals(wk, fit, gorig, ord, nev, res, evk) < 0) {
-        free(res);
-        free(evk);
+    size_t *perm = NULL, *posn = NULL;
+    if (zph_order(wk, fit, nev, &perm, &posn) < 0 ||
+        zph_pass(wk, gs, ug, ixg, igg, fit->zph_resid, posn, nev) < 0) {
+        free(perm);
+        free(posn);
         goto done;
     }
-    free(res);
-    free(evk);
+    zph_finish(wk, fit, gorig, ord, nev, perm);
+    free(perm);
+    free(posn);
     /* the full information of (x, x g) and U = (0, U_g) */
     for (size_t j = 0; j < p; j++) {
         u[j] = 0;
@@ -502,14 +579,6 @@ done:
 
 /* ---- concordance (Fenwick tree over score ranks) -------------------------------------------- */
 
-static _Thread_local const double *cmp_score;
-
-static int cmp_by_score(const void *a, const void *b)
-{
-    double x = cmp_score[*(const size_t *)a], y = cmp_score[*(const size_t *)b];
-    return x < y ? -1 : (x > y);
-}
-
 static void bit_add(double *bit, size_t m, size_t pos, double v)
 {
     for (size_t i = pos + 1; i <= m; i += i & (~i + 1))
@@ -529,7 +598,7 @@ double rad_cox_concordance(const double *time, const double *status, const doubl
                            const double *w, const int *strata)
 {
     size_t *ord = order_desc(time, strata, n);
-    size_t *byscore = rad_malloc((n ? n : 1) * sizeof *byscore, "concordance");
+    size_t *byscore = order_rows(NULL, NULL, score, n);
     size_t *rank = rad_malloc((n ? n : 1) * sizeof *rank, "concordance");
     double *bit = rad_calloc(n ? n : 1, sizeof *bit, "concordance");
     double conc = 0, tied = 0, total = 0;
@@ -541,10 +610,6 @@ double rad_cox_concordance(const double *time, const double *status, const doubl
         free(bit);
         return NAN;
     }
-    for (size_t i = 0; i < n; i++)
-        byscore[i] = i;
-    cmp_score = score;
-    qsort(byscore, n, sizeof *byscore, cmp_by_score);
     for (size_t i = 0; i < n; i++) {
         if (i > 0 && score[byscore[i]] != score[byscore[i - 1]])
             m++;
@@ -644,13 +709,19 @@ static int check_rank(const double *x, size_t n, size_t p, const double *w, cons
         free(diag);
         return -1;
     }
-    for (size_t j = 0; j < p; j++)
-        for (size_t l = 0; l <= j; l++) {
-            double s = 0;
-            for (size_t i = 0; i < n; i++)
-                s += (w ? w[i] : 1) * (x[j * n + i] - means[j]) * (x[l * n + i] - means[l]);
-            c[j * p + l] = c[l * p + j] = s;
+    /* all the sums advance together, row by row (each in the same order as a
+     * sum of its own, but independent of the others, so they overlap) */
+    for (size_t i = 0; i < n; i++) {
+        double wi = w ? w[i] : 1;
+        for (size_t j = 0; j < p; j++) {
+            double a = wi * (x[j * n + i] - means[j]);
+            for (size_t l = 0; l <= j; l++)
+                c[j * p + l] += a * (x[l * n + i] - means[l]);
         }
+    }
+    for (size_t j = 0; j < p; j++)
+        for (size_t l = 0; l < j; l++)
+            c[l * p + j] = c[j * p + l];
     for (size_t j = 0; j < p; j++) {
         double scale = fabs(means[j]) + 1;
         diag[j] = c[j * p + j];
@@ -854,7 +925,7 @@ int rad_cox_fit(const double *time, const double *status, const double *x, size_
     ord = order_desc(time, strata, n);
     /* sorted copies: xs (n x p row-major, centred), then ts, ds, ws, eta, r, ss */
     xs = rad_malloc(n * p * sizeof(double), "Cox work");
-    blk = rad_malloc((5 * n + 4 * p + 3 * npp) * sizeof(double) + n * sizeof(int), "Cox work");
+    blk = rad_malloc((5 * n + 5 * p + 3 * npp) * sizeof(double) + n * sizeof(int), "Cox work");
     if (!ord || !xs || !blk)
         goto fail;
     double *ts = blk, *ds = ts + n, *ws = ds + n;
@@ -863,7 +934,8 @@ int rad_cox_fit(const double *time, const double *status, const double *x, size_
     wk.s1 = wk.r + n;
     wk.e1 = wk.s1 + p;
     wk.a = wk.e1 + p;
-    double *ubuf = wk.a + p;
+    wk.rx = wk.a + p;
+    double *ubuf = wk.rx + p;
     wk.s2 = ubuf + p;
     wk.e2 = wk.s2 + npp;
     double *imat = wk.e2 + npp;
@@ -874,9 +946,20 @@ int rad_cox_fit(const double *time, const double *status, const double *x, size_
         ds[i] = status[r];
         ws[i] = w ? w[r] : 1;
         ss[i] = strata ? strata[r] : 0;
-        for (size_t j = 0; j < p; j++)
-            xs[i * p + j] = x[j * n + r] - fit->means[j];
     }
+    /* scattered row by row: x is read in order and each row of xs written
+     * whole (a gather would read p scattered values per row) */
+    size_t *pos = rad_malloc(n * sizeof *pos, "Cox work");
+    if (!pos)
+        goto fail;
+    for (size_t i = 0; i < n; i++)
+        pos[ord[i]] = i;
+    for (size_t r = 0; r < n; r++) {
+        double *row = xs + pos[r] * p;
+        for (size_t j = 0; j < p; j++)
+            row[j] = x[j * n + r] - fit->means[j];
+    }
+    free(pos);
     fit->nstrata = n ? (size_t)ss[n - 1] + 1 : 0;
     if (strata) { /* count distinct codes present */
         size_t k = 1;
@@ -1035,8 +1118,9 @@ int rad_cox_fit(const double *time, const double *status, const double *x, size_
         fit->hr_upper[j] = exp(b + 1.959963984540054 * se);
     }
 
-    /* baseline cumulative hazard at the means (risks r from the last pass) */
-    pass(&wk, fit->coef, ubuf, imat);
+    /* baseline cumulative hazard at the means; the last pass was at the
+     * estimate (the final Newton trial, or the recomputation at the best
+     * estimate above), so wk.r, ubuf and imat already hold its values */
     {
         size_t ntimes = 0;
         for (size_t i = 0; i < n;) { /* distinct (stratum, time) groups holding an event */

@@ -26,6 +26,8 @@ typedef struct RadCoxnetOptions {
     int standardize;       /* scale x by its population SD (default 1) */
     double thresh;         /* default 1e-7, relative to the null deviance as glmnet */
     int maxit;             /* coordinate-descent passes per lambda, default 100000 */
+    int threads;           /* CV: folds run on this many threads; 0 (default) = every processor.
+                              The results do not depend on it. */
 } RadCoxnetOptions;
 void rad_coxnet_options_default(RadCoxnetOptions *o);
 
@@ -36,6 +38,7 @@ typedef struct RadCoxnetPath {
     size_t *df;         /* non-zero coefficients per lambda */
     double *dev_ratio;  /* 1 - deviance / null deviance */
     double null_dev;    /* 2 (loglik_saturated - loglik(0)) */
+    size_t passes;      /* coordinate-descent passes over the whole path (glmnet's npasses) */
     size_t stopped_at;  /* 0, or the 1-based lambda index whose fit did not converge
                            (the path ends before it, as glmnet's) */
 } RadCoxnetPath;
@@ -46,7 +49,7 @@ typedef struct RadCoxnetPath {
  * to lambda_max * (n > p ? 1e-4 : 1e-2) and stops early as glmnet's coxnet
  * (after at least 5 values, when the deviance ratio exceeds 0.99 or grew by
  * less than 0.1 % over the last 4 steps).  When the fit at a lambda after the
- * first does not converge (outer loop 100 iterations, or maxit passes) the
+ * first does not converge in maxit coordinate passes the
  * path ends before it and stopped_at says so, as glmnet.  Errors: event not 0/1, a missing
  * or non-finite time or x value (named by row and column), fewer than 2
  * events, bad options. */
@@ -74,7 +77,8 @@ typedef struct RadCoxnetCV {
  * deviance on the training rows, both with the training fit) / events in the
  * fold; cvm is their event-weighted mean, cvsd = sqrt(weighted variance /
  * (k - 1)); lambda_1se is the largest lambda with cvm <= min cvm + its cvsd.
- * A fold path that stopped early (no convergence) is missing at the smaller
+ * The folds run on opt->threads threads (0 = every processor); the results
+ * do not depend on the number.  A fold path that stopped early (no convergence) is missing at the smaller
  * lambdas, as cv.glmnet's NA; the curve ends where fewer than 2 folds remain
  * (then cv->nlambda < cv->fit.nlambda). */
 int rad_coxnet_cv(const double *x, size_t n, size_t p, const double *time, const double *event,

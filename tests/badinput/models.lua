@@ -279,4 +279,10 @@ B.call("study: repeats without cv", function()
     split = {test = 0.3, repeats = 3}} end,
   "rad.study: split.repeats goes with cv = k", {writes = {sdir}})
 
+B.call("coxnet_cv: threads out of range", function()
+  rad.coxnet_cv(d, {time = "time", event = "event", x = {"age"}, folds = 3, threads = -1}) end,
+  "rad.coxnet_cv: threads must be 0 (every processor) .. 1024, got -1")
+B.call("coxnet_cv: threads not an integer", function()
+  rad.coxnet_cv(d, {time = "time", event = "event", x = {"age"}, folds = 3, threads = 1.5}) end,
+  "option 'threads' must be an integer")
 B.done()

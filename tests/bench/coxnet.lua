@@ -46,12 +46,14 @@ local t1, x1 = synthetic(1000, 2000)
 local path = clock("lasso Cox path, 1,000 x 2,000", function()
   return rad.coxnet(t1, {time = "time", event = "event", x = x1})
 end)
-print(string.format("  %d lambdas, df at the end %d, dev_ratio %.3f%s", #path.lambda, path.df[#path.df],
-  path.dev_ratio[#path.dev_ratio], path.warning and ("; " .. path.warning) or ""))
+print(string.format("  %d lambdas, df at the end %d, dev_ratio %.3f, %d coordinate passes%s", #path.lambda,
+  path.df[#path.df], path.dev_ratio[#path.dev_ratio], path.npasses, path.warning and ("; " .. path.warning) or ""))
+-- R glmnet 4.1-6 on this table (written to CSV, run by hand): 100 lambdas, npasses 7987, jerr 0
 
 local t2, x2 = synthetic(300, 5000)
 local cv = clock("lasso Cox path + 10-fold CV, 300 x 5,000", function()
   return rad.coxnet_cv(t2, {time = "time", event = "event", x = x2, folds = 10, seed = 1})
 end)
-print(string.format("  %d lambdas, lambda_min %.4g (%d non-zero), lambda_1se %.4g (%d non-zero)", #cv.lambda,
-  cv.lambda_min, cv.fit.df[cv.index_min], cv.lambda_1se, cv.fit.df[cv.index_1se]))
+print(string.format("  %d lambdas, lambda_min %.4g (%d non-zero), lambda_1se %.4g (%d non-zero), full path %d passes",
+  #cv.lambda, cv.lambda_min, cv.fit.df[cv.index_min], cv.lambda_1se, cv.fit.df[cv.index_1se], cv.fit.npasses))
+-- R glmnet 4.1-6 on the full 300 x 5,000 table (by hand): 100 lambdas, npasses 13331, jerr 0

@@ -233,4 +233,59 @@ do
   end
 end
 
+-- coxnet regression (issue 13): a well-conditioned lasso path that glmnet
+-- completes but the old fixed cap of 100 outer (Newton) steps per lambda cut
+-- short (it stopped at lambda 94 of 100 here).  Seeded synthetic data: 100
+-- rows x 200 standard-normal features, every 20th with log-hazard ratio 0.5,
+-- exponential event and censoring times.  Expected values from R 4.2.2
+-- glmnet 4.1-6, glmnet(x, Surv(time, event), family = "cox") with its
+-- defaults on this table written to CSV, run by hand (jerr 0, 100 lambdas,
+-- npasses 10436); the test does not need R.
+do
+  local rng = require("rad.rng").new(1)
+  local function normal()
+    local u1, u2 = rng:random(), rng:random()
+    return math.sqrt(-2 * math.log(1 - u1)) * math.cos(2 * math.pi * u2)
+  end
+  local n, p, cols, names, eta = 100, 200, {}, {}, {}
+  for i = 1, n do eta[i] = 0 end
+  for j = 1, p do
+    local v, b = {}, (j % 20 == 0) and 0.5 or 0
+    for i = 1, n do v[i] = normal(); eta[i] = eta[i] + b * v[i] end
+    names[j] = string.format("f%03d", j)
+    cols[#cols + 1] = {names[j], v}
+  end
+  local time, event = {}, {}
+  for i = 1, n do
+    local tt = -math.log(1 - rng:random()) / math.exp(eta[i])
+    local c = -math.log(1 - rng:random()) * 2
+    time[i], event[i] = math.min(tt, c), tt <= c and 1 or 0
+  end
+  table.insert(cols, 1, {"event", event})
+  table.insert(cols, 1, {"time", time})
+  local wide = rad.table.new(cols)
+  local path = rad.coxnet(wide, {time = "time", event = "event", x = names})
+  T.is(#path.lambda, 100, "coxnet: the 100 x 200 path completes all 100 lambdas, as glmnet")
+  T.is(path.warning, nil, "coxnet: no convergence warning on the 100 x 200 path")
+  T.is(path.df[100], 87, "coxnet: 87 non-zero coefficients at the last lambda, as glmnet")
+  local rel = function(a, b) return math.abs(a - b) / math.abs(b) end
+  T.ok(rel(path.lambda[100], 0.003248825935) < 1e-6, "coxnet: last lambda as glmnet (0.003248825935)")
+  T.ok(rel(path.dev_ratio[100], 0.86262709) < 1e-6, "coxnet: deviance ratio at lambda 100 as glmnet (0.86262709)")
+  T.ok(rel(path.dev_ratio[95], 0.8376864711) < 1e-6, "coxnet: deviance ratio at lambda 95 as glmnet (0.8376864711)")
+  local c = path:coef(100)
+  T.ok(rel(c.f140, 5.644709761) < 1e-6, "coxnet: f140 at lambda 100 as glmnet (5.644709761)")
+  T.ok(rel(c.f075, 5.232405794) < 1e-6, "coxnet: f075 at lambda 100 as glmnet (5.232405794)")
+  T.ok(rel(c.f040, 5.07357826) < 1e-6, "coxnet: f040 at lambda 100 as glmnet (5.07357826)")
+  T.ok(math.abs(path.npasses - 10436) <= 104, "coxnet: coordinate passes within 1 % of glmnet's npasses (10436)")
+  -- CV folds on 1 and on 2 threads: the same numbers
+  local o = {time = "time", event = "event", x = names, folds = 5, seed = 3, nlambda = 20}
+  o.threads = 1
+  local cv1 = rad.coxnet_cv(wide, o)
+  o.threads = 2
+  local cv2 = rad.coxnet_cv(wide, o)
+  local same = #cv1.cvm == 20 and #cv2.cvm == 20
+  for k = 1, #cv1.cvm do same = same and cv1.cvm[k] == cv2.cvm[k] and cv1.cvsd[k] == cv2.cvsd[k] end
+  T.ok(same, "coxnet_cv: identical results on 1 and 2 threads")
+end
+
 T.done()
