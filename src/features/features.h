@@ -154,6 +154,10 @@ typedef struct RadRoi {
  * ROI is empty after any step. */
 int rad_roi_prepare(const RadImage *img, const RadMask *mask, const RadSettings *s,
                     RadRoi *roi, RadFeatureSet *diag);
+/* The same, interpolating image and mask side by side on up to `threads`
+ * threads (<= 0: one per processor; rad_roi_prepare uses 0). */
+int rad_roi_prepare_threads(const RadImage *img, const RadMask *mask, const RadSettings *s,
+                            RadRoi *roi, RadFeatureSet *diag, int threads);
 void rad_roi_free(RadRoi *roi);
 
 /* ---- the registry ------------------------------------------------------------------- */
@@ -209,5 +213,11 @@ int rad_aggr_suffixes(RadAggrKind kind, unsigned aggr, const char *out[6]);
  * grey level, ...: radlab-features(7), "UNDEFINED FEATURES") are NaN, and
  * fs->warning names them. */
 RadFeatureSet *rad_extract(const RadImage *img, const RadMask *mask, const RadSettings *s);
+/* The same on up to `threads` threads (<= 0: one per processor; rad_extract
+ * uses 0): the image and mask interpolations run side by side, then the
+ * families run as jobs of the thread pool (util/pool.h; inside a job of
+ * another run, e.g. a case of a cohort, only on the processors left spare).
+ * The result does not depend on the thread count. */
+RadFeatureSet *rad_extract_threads(const RadImage *img, const RadMask *mask, const RadSettings *s, int threads);
 
 #endif

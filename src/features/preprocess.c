@@ -56,6 +56,7 @@
 
 #include "features/features.h"
 #include "util/error.h"
+#include "util/pool.h"
 
 #define MAX_GREY 65535
 
@@ -351,7 +352,39 @@ static void round_values(float *x, size_t n)
         x[v] = roundf(x[v]);
 }
 
+/* The two interpolations of rad_roi_prepare as pool jobs (0: image, 1: mask);
+ * each keeps its own message (messages are per thread). */
+typedef struct Resampling {
+    const RadImage *src;
+    const RadMask *mask;
+    const RadGeometry *grid;
+    const RadSettings *s;
+    RadImage *image;
+    RadMask *mask_out;
+    char err[2][512];
+} Resampling;
+
+static int resample_job(size_t i, void *ctx)
+{
+    Resampling *r = ctx;
+    if (i == 0)
+        r->image = rad_image_resample(r->src, r->grid, r->s->interp);
+    else
+        r->mask_out = rad_mask_resample(r->mask, r->grid, r->s->mask_interp, r->s->mask_threshold);
+    if (i == 0 ? !r->image : !r->mask_out) {
+        snprintf(r->err[i], sizeof r->err[i], "%s", rad_error_message());
+        return 1;
+    }
+    return 0;
+}
+
 int rad_roi_prepare(const RadImage *img, const RadMask *mask, const RadSettings *s, RadRoi *roi, RadFeatureSet *diag)
+{
+    return rad_roi_prepare_threads(img, mask, s, roi, diag, 0);
+}
+
+int rad_roi_prepare_threads(const RadImage *img, const RadMask *mask, const RadSettings *s, RadRoi *roi,
+                            RadFeatureSet *diag, int threads)
 {
     size_t n0, n, count0;
     uint8_t *m0 = NULL;
@@ -409,17 +442,25 @@ int rad_roi_prepare(const RadImage *img, const RadMask *mask, const RadSettings 
         char gd[256];
         if (rad_resample_grid(g0, s->spacing, s->resample_2d, &grid) != 0)
             goto fail;
-        ri = rad_image_resample(&src, &grid, s->interp);
-        if (!ri)
-            goto fail;
+        {
+            /* image and mask are interpolated independently: side by side */
+            Resampling rs = {&src, mask, &grid, s, NULL, NULL, {"", ""}};
+            rad_pool_run(2, threads, resample_job, &rs, 0, NULL);
+            ri = rs.image;
+            rm = rs.mask_out;
+            if (!ri || !rm) {
+                /* the image's message first, as when run one after the other */
+                rad_error_set("%s", rs.err[ri ? 1 : 0]);
+                rad_image_free(ri);
+                rad_mask_free(rm);
+                goto fail;
+            }
+        }
         roi->image = ri->data;
         ri->data = NULL;
         rad_image_free(ri);
         if (s->round_intensities) /* 68QD */
             round_values(roi->image, rad_geometry_nvox(&grid));
-        rm = rad_mask_resample(mask, &grid, s->mask_interp, s->mask_threshold);
-        if (!rm)
-            goto fail;
         roi->morph = rm->data;
         rm->data = NULL;
         rad_mask_free(rm);
