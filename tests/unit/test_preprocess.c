@@ -572,7 +572,7 @@ static void test_ct(const char *dir)
     RadSettings s;
 
     if (!dir) {
-        tap_skip(149, "RADLAB_DATA not set: no CT phantom reference values");
+        tap_skip(150, "RADLAB_DATA not set: no CT phantom reference values");
         return;
     }
     snprintf(path, sizeof path, "%s/ibsi1/ct_phantom/image.nii.gz", dir);
@@ -627,6 +627,22 @@ static void test_ct(const char *dir)
         tap_ok(rad_roi_prepare(img, m, &s, &roi, NULL) == 0 && roi.ng == 56 && roi.disc_min == -1000,
                "config C: Ng 56 from -1000 in bins of 25 (got %d)", roi.ng);
         rad_roi_free(&roi);
+    }
+    {
+        /* every family and the diagnostic rows of C on 1 and on 4 threads:
+         * the same tags in the same order and the same bits */
+        RadFeatureSet *f1, *f4;
+        size_t diff = 0;
+        s.families = RAD_FAM_ALL;
+        f1 = rad_extract_threads(img, m, &s, 1);
+        f4 = rad_extract_threads(img, m, &s, 4);
+        for (size_t i = 0; f1 && f4 && i < f1->n && i < f4->n; i++)
+            diff += strcmp(f1->tags[i], f4->tags[i]) != 0 || memcmp(&f1->values[i], &f4->values[i], sizeof(double)) != 0;
+        tap_ok(f1 && f4 && f1->n == f4->n && f1->n > 200 && diff == 0,
+               "config C on 1 and 4 threads: %zu rows, %zu differ", f1 ? f1->n : 0, diff);
+        rad_featureset_free(f1);
+        rad_featureset_free(f4);
+        s.families = RAD_FAM_FEATURES;
     }
 
     /* configuration B: A's settings, bilinear in-plane to 2 x 2 mm, FBN 32 */
