@@ -198,6 +198,13 @@ extern const RadFamily rad_family_morph, rad_family_loc, rad_family_stat, rad_fa
  * (compute is NULL). */
 extern const RadFamily rad_family_diag;
 
+/* Moran's I (N365) and Geary's C (NPT7) of the ROI's intensity mask (part
+ * of the morphology family): method 0 picks the direct pair sum or the FFT
+ * by estimated cost, 1 forces the direct sum, 2 the FFT (tests compare
+ * them).  NaN when undefined (fewer than 2 voxels, constant intensity).
+ * 0 or -1. */
+int rad_morph_moran_geary(const RadRoi *roi, int method, double *moran, double *geary);
+
 /* All families in registry order (NULL-terminated). */
 const RadFamily *const *rad_families(void);
 

@@ -886,7 +886,122 @@ static size_t fft_good_size(size_t n)
 /* the three transformed quantities */
 enum { MG_M, MG_Y, MG_Y2, MG_N };
 
-static int moran_geary(const RadRoi *roi, const double ax[3][3], double *moran, double *geary)
+/* The exact pair sums for a small ROI: each unordered pair once, its weight
+ * looked up by index offset in a table computed once (the octant of |d| with
+ * orthogonal voxel axes, every signed offset on a sheared grid).  The
+ * ordered sums of the head are twice these, so
+ *   I = N S_I' / (W' sum Y^2),   C = (N - 1) S_C' / (2 W' sum Y^2)
+ * with the half sums W', S_I', S_C' (S_C' of (Y1 - Y2)^2 directly). */
+static int mg_direct(const RadRoi *roi, const double ax[3][3], const size_t lo[3], const size_t n[3], double mu,
+                     size_t nv, int ortho, double *moran, double *geary)
+{
+    const size_t *d = roi->geom.dim;
+    size_t e[3], tsize, c = 0;
+    int32_t *pos = malloc(nv * 3 * sizeof *pos);
+    double *y = malloc(nv * sizeof *y), *tab = NULL;
+    double syy = 0.0, W = 0.0, SI = 0.0, SC = 0.0;
+    int rc = -1;
+
+    for (int a = 0; a < 3; a++)
+        e[a] = ortho ? n[a] : 2 * n[a] - 1;
+    tsize = e[0] * e[1] * e[2];
+    tab = malloc(tsize * sizeof *tab);
+    if (!pos || !y || !tab) {
+        rad_error_set("out of memory (%zu voxels for Moran's I and Geary's C)", nv);
+        goto done;
+    }
+    /* weights: table index (i + e0 (j + e1 k)) holds offset (i, j, k), or
+     * (i - n0 + 1, ...) on a sheared grid */
+    for (size_t k = 0; k < e[2]; k++)
+        for (size_t j = 0; j < e[1]; j++)
+            for (size_t i = 0; i < e[0]; i++) {
+                double di = ortho ? (double)i : (double)i - (double)(n[0] - 1);
+                double dj = ortho ? (double)j : (double)j - (double)(n[1] - 1);
+                double dk = ortho ? (double)k : (double)k - (double)(n[2] - 1);
+                double p[3], r2;
+                for (int r = 0; r < 3; r++)
+                    p[r] = di * ax[0][r] + dj * ax[1][r] + dk * ax[2][r];
+                r2 = p[0] * p[0] + p[1] * p[1] + p[2] * p[2];
+                tab[i + e[0] * (j + e[1] * k)] = r2 > 0.0 ? 1.0 / sqrt(r2) : 0.0;
+            }
+    for (size_t k = 0; k < n[2]; k++)
+        for (size_t j = 0; j < n[1]; j++) {
+            size_t v0 = lo[0] + d[0] * (lo[1] + j + d[1] * (lo[2] + k));
+            for (size_t i = 0; i < n[0]; i++)
+                if (roi->mask[v0 + i]) {
+                    pos[3 * c] = (int32_t)i;
+                    pos[3 * c + 1] = (int32_t)j;
+                    pos[3 * c + 2] = (int32_t)k;
+                    y[c] = roi->image[v0 + i] - mu;
+                    syy += y[c] * y[c];
+                    c++;
+                }
+        }
+    for (size_t a = 0; a + 1 < nv; a++) {
+        const int32_t *pa = pos + 3 * a;
+        double ya = y[a], wa = 0.0, sia = 0.0, sca = 0.0;
+        if ((a & 255) == 0 && rad_interrupt_check() != 0)
+            goto done;
+        for (size_t b = a + 1; b < nv; b++) {
+            const int32_t *pb = pos + 3 * b;
+            int32_t di = pb[0] - pa[0], dj = pb[1] - pa[1], dk = pb[2] - pa[2];
+            size_t t;
+            double w, dy;
+            if (ortho)
+                t = (size_t)abs(di) + e[0] * ((size_t)abs(dj) + e[1] * (size_t)dk);
+            else
+                t = (size_t)(di + (int32_t)n[0] - 1) +
+                    e[0] * ((size_t)(dj + (int32_t)n[1] - 1) + e[1] * (size_t)(dk + (int32_t)n[2] - 1));
+            w = tab[t];
+            dy = ya - y[b];
+            wa += w;
+            sia += w * y[b];
+            sca += w * dy * dy;
+        }
+        W += wa;
+        SI += ya * sia;
+        SC += sca;
+    }
+    {
+        double N = (double)nv;
+        *moran = N * SI / (W * syy);
+        *geary = (N - 1.0) * SC / (2.0 * W * syy);
+    }
+    rc = 0;
+done:
+    free(pos);
+    free(y);
+    free(tab);
+    return rc;
+}
+
+/* Estimated costs in ns, measured on the 2-core x86-64 development machine
+ * (balls of 10 to 3730 voxels, CT-like 0.98 x 0.98 x 3 mm voxels): the
+ * direct sums take about 1.5 ns per pair and 5 ns per weight of the table;
+ * the FFT about 0.65 ns per point and log2(points) of the padded grid (the
+ * 3 arrays and the kernel together), plus 35 us of planning and set-up.
+ * They cross near 500 voxels. */
+#define MG_NS_PAIR 1.5
+#define MG_NS_TAB 5.0
+#define MG_NS_FFT 0.65
+#define MG_NS_PLAN 35000.0
+
+static int moran_geary_fft(const RadRoi *roi, const double ax[3][3], int method, double *moran, double *geary);
+
+/* Moran's I and Geary's C of the intensity mask: method 0 picks the cheaper
+ * of the direct sum and the FFT by estimated cost, 1 forces the direct sum,
+ * 2 the FFT (for tests). */
+int rad_morph_moran_geary(const RadRoi *roi, int method, double *moran, double *geary)
+{
+    const RadGeometry *g = &roi->geom;
+    double ax[3][3];
+    for (int c = 0; c < 3; c++)
+        for (int r = 0; r < 3; r++)
+            ax[c][r] = g->direction[3 * r + c] * g->spacing[c];
+    return moran_geary_fft(roi, ax, method, moran, geary);
+}
+
+static int moran_geary_fft(const RadRoi *roi, const double ax[3][3], int method, double *moran, double *geary)
 {
     const size_t *d = roi->geom.dim;
     size_t lo[3], hi[3], n[3], L[3], m[3], h0, ksize, slab, plane;
@@ -936,6 +1051,13 @@ static int moran_geary(const RadRoi *roi, const double ax[3][3], double *moran, 
         for (int c2 = c + 1; c2 < 3; c2++)
             if (fabs(dot3(ax[c], ax[c2])) > 1e-9 * sqrt(dot3(ax[c], ax[c]) * dot3(ax[c2], ax[c2])))
                 ortho = 0;
+    }
+    if (method != 2) {
+        double np = (double)nv * (double)(nv - 1) / 2.0, mfft = (double)L[0] * (double)L[1] * (double)L[2];
+        double tab = ortho ? (double)n[0] * n[1] * n[2] : (2.0 * n[0] - 1) * (2.0 * n[1] - 1) * (2.0 * n[2] - 1);
+        double direct = MG_NS_PAIR * np + MG_NS_TAB * tab, fft = MG_NS_FFT * mfft * log2(mfft) + MG_NS_PLAN;
+        if (method == 1 || direct < fft)
+            return mg_direct(roi, ax, lo, n, mu, nv, ortho, moran, geary);
     }
     h0 = L[0] / 2 + 1;
     ksize = ortho ? m[0] * m[1] * m[2] : 2 * h0 * L[1] * L[2];
@@ -1189,7 +1311,7 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
 
     if (mvee_axes(hull.vtx, hull.nvtx, mv) != 0)
         goto done;
-    if (moran_geary(roi, ax, &moran, &geary) != 0)
+    if (moran_geary_fft(roi, ax, 0, &moran, &geary) != 0)
         goto done;
 
     {
