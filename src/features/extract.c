@@ -41,20 +41,24 @@ static void degenerate_why(const RadRoi *roi, char *buf, size_t size)
  * its own feature set (its own scratch memory: families share only the
  * read-only ROI), and the sets are appended in registry order afterwards, so
  * the table and its values are the same whatever the thread count. */
+#define MAX_JOBS 64
+
 typedef struct FamilyJobs {
     const RadRoi *roi;
     const RadSettings *s;
-    const RadFamily *fam[32];
-    RadFeatureSet *out[32];
-    char err[32][512]; /* a failed job's message (messages are per thread) */
-    int failed[32];
+    const RadFamily *fam[MAX_JOBS];
+    int part[MAX_JOBS];       /* -1: the whole family, else this part of it */
+    RadFeatureSet *out[MAX_JOBS];
+    char err[MAX_JOBS][512];  /* a failed job's message (messages are per thread) */
+    int failed[MAX_JOBS];
 } FamilyJobs;
 
 static int family_job(size_t i, void *ctx)
 {
     FamilyJobs *j = ctx;
+    const RadFamily *f = j->fam[i];
     if (rad_interrupt_check() != 0 || !(j->out[i] = rad_featureset_new()) ||
-        j->fam[i]->compute(j->roi, j->s, j->out[i]) != 0) {
+        (j->part[i] < 0 ? f->compute(j->roi, j->s, j->out[i]) : f->part(j->roi, j->s, j->out[i], j->part[i])) != 0) {
         snprintf(j->err[i], sizeof j->err[i], "%s", rad_error_message());
         j->failed[i] = 1;
         return 1;
@@ -102,10 +106,21 @@ RadFeatureSet *rad_extract_threads(const RadImage *img, const RadMask *mask, con
     }
     jobs->roi = &roi;
     jobs->s = s;
-    /* registry order; morphology, the longest, comes first and so starts first */
-    for (fam = rad_families(); *fam && nj < 32; fam++)
-        if ((*fam)->compute && (s->families & (*fam)->bit))
-            jobs->fam[nj++] = *fam;
+    /* registry order, a family that splits as its parts; jobs are taken in
+     * this order, and morphology, the longest, comes first */
+    for (fam = rad_families(); *fam; fam++) {
+        int np = (*fam)->nparts > 1 && (*fam)->part ? (*fam)->nparts : 1;
+        if (!(*fam)->compute || !(s->families & (*fam)->bit))
+            continue;
+        for (int p = 0; p < np; p++) {
+            if (nj == MAX_JOBS) { /* the registry has 11 families: never */
+                rad_error_set("internal error: more than %d feature family jobs", MAX_JOBS);
+                goto fail;
+            }
+            jobs->fam[nj] = *fam;
+            jobs->part[nj++] = np > 1 ? p : -1;
+        }
+    }
     rad_pool_run(nj, threads, family_job, jobs, 1, NULL);
     /* the first failure in registry order, whatever the scheduling; a job
      * not run (stopped by another's failure or an interrupt) has no set */

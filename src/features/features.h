@@ -179,6 +179,9 @@ typedef struct RadFeatureDef {
 /* A family computes all of its features for the aggregations in s->aggr and
  * appends "<tag><suffix>" for each to fs. */
 typedef int (*RadFamilyFn)(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs);
+/* Part `part` (0..nparts-1) of a family that splits into independent parts:
+ * compute = the parts in order, whose rows follow one another. */
+typedef int (*RadFamilyPartFn)(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs, int part);
 
 typedef struct RadFamily {
     const char *prefix;     /* "cm" */
@@ -188,6 +191,9 @@ typedef struct RadFamily {
     RadAggrKind aggr_kind;
     const RadFeatureDef *defs; /* terminated by {NULL} */
     RadFamilyFn compute;
+    int nparts;             /* > 1: compute splits into nparts parts (the extraction runs
+                             * them as separate jobs); 0: one part */
+    RadFamilyPartFn part;   /* the parts (NULL when nparts <= 1) */
 } RadFamily;
 
 /* Each family file defines its table and compute function. */

@@ -1216,7 +1216,23 @@ done:
 
 /* ---- the family ---------------------------------------------------------------------- */
 
-static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
+/* The rows of part 1 (Moran's I, Geary's C: the last two of defs), computed
+ * apart from the others because they cost as much as the rest together. */
+#define MG_ROWS 2
+
+static int compute_autocorr(const RadRoi *roi, RadFeatureSet *fs)
+{
+    const size_t first = sizeof defs / sizeof defs[0] - 1 - MG_ROWS; /* defs ends with {NULL} */
+    double val[MG_ROWS];
+    if (rad_morph_moran_geary(roi, 0, &val[0], &val[1]) != 0)
+        return -1;
+    for (int f = 0; f < MG_ROWS; f++)
+        if (rad_featureset_add(fs, defs[first + f].tag, isfinite(val[f]) ? val[f] : NAN) != 0)
+            return -1;
+    return 0;
+}
+
+static int compute_shape(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
 {
     const RadGeometry *g = &roi->geom;
     const size_t *d = g->dim;
@@ -1227,7 +1243,7 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
     double V, A, diam = 0.0, lam[3], cov[3][3] = {{0}}, com_g[3] = {0, 0, 0}, com_i[3] = {0, 0, 0};
     double sum_i = 0.0, mean_i, nm = 0.0, ni = 0.0, cross[3];
     double bbmin[3] = {INFINITY, INFINITY, INFINITY}, bbmax[3] = {-INFINITY, -INFINITY, -INFINITY};
-    double moran = NAN, geary = NAN, mv[3];
+    double mv[3];
     double val[sizeof defs / sizeof defs[0]];
     int rc = -1, nvals = 0;
 
@@ -1311,8 +1327,6 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
 
     if (mvee_axes(hull.vtx, hull.nvtx, mv) != 0)
         goto done;
-    if (moran_geary_fft(roi, ax, 0, &moran, &geary) != 0)
-        goto done;
 
     {
         double v236 = cbrt(36.0 * M_PI * V * V); /* (36 pi V^2)^(1/3) */
@@ -1355,8 +1369,7 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
         val[nvals++] = hull.volume > 0.0 ? V / hull.volume : NAN; /* R3ER */
         val[nvals++] = hull.area > 0.0 ? A / hull.area : NAN;     /* 7T7F */
         val[nvals++] = V * mean_i;                                /* 99N0 */
-        val[nvals++] = moran;                                     /* N365 */
-        val[nvals++] = geary;                                     /* NPT7 */
+        /* N365 and NPT7: compute_autocorr */
     }
     for (int f = 0; f < nvals; f++) {
         double x = isfinite(val[f]) ? val[f] : NAN;
@@ -1371,4 +1384,15 @@ done:
     return rc;
 }
 
-const RadFamily rad_family_morph = {"morph", "Morphology", "HCUG", RAD_FAM_MORPH, RAD_AGGR_KIND_NONE, defs, compute};
+static int compute_part(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs, int part)
+{
+    return part == 0 ? compute_shape(roi, s, fs) : compute_autocorr(roi, fs);
+}
+
+static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
+{
+    return compute_shape(roi, s, fs) != 0 ? -1 : compute_autocorr(roi, fs);
+}
+
+const RadFamily rad_family_morph = {"morph", "Morphology", "HCUG", RAD_FAM_MORPH, RAD_AGGR_KIND_NONE, defs, compute,
+                                    2, compute_part};

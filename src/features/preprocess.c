@@ -102,7 +102,7 @@ static const RadFeatureDef defs[] = {
 #define N_DIAG (2 * N_IMG_ROWS + 3 * N_ROI_ROWS)
 
 const RadFamily rad_family_diag = {"diag", "Diagnostic features (image processing)", "", RAD_FAM_DIAG,
-                                   RAD_AGGR_KIND_DIAG, defs, NULL};
+                                   RAD_AGGR_KIND_DIAG, defs, NULL, 0, NULL};
 
 /* ---- helpers ------------------------------------------------------------------ */
 
