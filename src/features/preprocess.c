@@ -449,8 +449,13 @@ int rad_roi_prepare_threads(const RadImage *img, const RadMask *mask, const RadS
             ri = rs.image;
             rm = rs.mask_out;
             if (!ri || !rm) {
-                /* the image's message first, as when run one after the other */
-                rad_error_set("%s", rs.err[ri ? 1 : 0]);
+                /* the image's message first, as when run one after the other;
+                 * a job the pool did not start was stopped by the interrupt */
+                const char *e = rs.err[ri ? 1 : 0];
+                if (e[0])
+                    rad_error_set("%s", e);
+                else if (rad_interrupt_check() == 0)
+                    rad_error_set("interpolation not run (internal error)");
                 rad_image_free(ri);
                 rad_mask_free(rm);
                 goto fail;

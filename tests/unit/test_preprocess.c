@@ -572,7 +572,7 @@ static void test_ct(const char *dir)
     RadSettings s;
 
     if (!dir) {
-        tap_skip(150, "RADLAB_DATA not set: no CT phantom reference values");
+        tap_skip(151, "RADLAB_DATA not set: no CT phantom reference values");
         return;
     }
     snprintf(path, sizeof path, "%s/ibsi1/ct_phantom/image.nii.gz", dir);
@@ -641,6 +641,13 @@ static void test_ct(const char *dir)
         tap_ok(f1 && f4 && f1->n == f4->n && f1->n > 200 && diff == 0,
                "config C on 1 and 4 threads: %zu rows, %zu differ", f1 ? f1->n : 0, diff);
         rad_featureset_free(f1);
+        rad_featureset_free(f4);
+        /* the interrupt flag stops the case on any thread count */
+        rad_interrupt_set();
+        f4 = rad_extract_threads(img, m, &s, 4);
+        rad_interrupt_clear();
+        tap_ok(!f4 && strstr(rad_error_message(), "interrupted"), "config C on 4 threads, interrupted: %s",
+               rad_error_message());
         rad_featureset_free(f4);
         s.families = RAD_FAM_FEATURES;
     }
