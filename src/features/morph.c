@@ -855,7 +855,8 @@ done:
  *
  * Memory is kept near the size of the box (fresh memory is what costs most
  * on a large ROI): the data are transformed along x (real-to-complex, L0/2+1
- * frequencies) into arrays ordered [f0][z][y] that hold only the box's rows,
+ * frequencies) into arrays ordered [f0][z][y] that hold only the box's rows
+ * that contain ROI voxels (the others transform to zeros),
  * then for each f0 the (y, z) slab is zero-padded to L1 x L2, transformed
  * (along y only the rows that hold data, then along z) and summed against
  * Khat before the next slab.  K is centrally symmetric,
@@ -882,6 +883,8 @@ static size_t fft_good_size(size_t n)
             return m;
     }
 }
+
+#define NOROW ((size_t)-1)
 
 /* the three transformed quantities */
 enum { MG_M, MG_Y, MG_Y2, MG_N };
@@ -1004,7 +1007,9 @@ int rad_morph_moran_geary(const RadRoi *roi, int method, double *moran, double *
 static int moran_geary_fft(const RadRoi *roi, const double ax[3][3], int method, double *moran, double *geary)
 {
     const size_t *d = roi->geom.dim;
-    size_t lo[3], hi[3], n[3], L[3], m[3], h0, ksize, slab, plane;
+    size_t lo[3], hi[3], n[3], L[3], m[3], h0, ksize, nrows = 0, plane;
+    size_t *rowmap = NULL; /* box row j + n1 k -> its place among the rows holding data, or NOROW */
+    fftw_complex *xout = NULL;
     double mu = 0.0, syy = 0.0, vmin = INFINITY, vmax = -INFINITY;
     double W = 0.0, SI = 0.0, T = 0.0;
     double *bk = NULL, *stage = NULL;
@@ -1061,21 +1066,35 @@ static int moran_geary_fft(const RadRoi *roi, const double ax[3][3], int method,
     }
     h0 = L[0] / 2 + 1;
     ksize = ortho ? m[0] * m[1] * m[2] : 2 * h0 * L[1] * L[2];
-    slab = n[1] * n[2];    /* one f0 of the x-transformed data */
     plane = L[1] * L[2];   /* one zero-padded (y, z) slab */
+    /* only the box rows that hold data are kept after the x transform (a
+     * row without data transforms to zeros): a quarter of a rounded ROI's
+     * box is empty rows */
+    rowmap = malloc(n[1] * n[2] * sizeof *rowmap);
+    if (!rowmap)
+        return rad_error_set("out of memory (Moran's I row map)");
+    for (size_t k = 0; k < n[2]; k++)
+        for (size_t j = 0; j < n[1]; j++) {
+            const uint8_t *mr = roi->mask + lo[0] + d[0] * (lo[1] + j + d[1] * (lo[2] + k));
+            size_t i = 0;
+            while (i < n[0] && !mr[i])
+                i++;
+            rowmap[j + n[1] * k] = i < n[0] ? nrows++ : NOROW;
+        }
+    xout = fftw_malloc(h0 * n[1] * sizeof(fftw_complex));
     bk = fftw_malloc(ksize * sizeof(double));
     stage = fftw_malloc(L[0] * n[1] * sizeof(double));
     for (int t = 0; t < MG_N; t++) {
-        q[t] = fftw_malloc(h0 * slab * sizeof(fftw_complex));
+        q[t] = fftw_malloc(h0 * nrows * sizeof(fftw_complex));
         in[t] = fftw_malloc(plane * sizeof(fftw_complex));
     }
     {
-        int ok = bk && stage;
+        int ok = bk && stage && xout;
         for (int t = 0; t < MG_N; t++)
             ok = ok && q[t] && in[t];
         if (!ok) {
             rad_error_set("out of memory (%zu MB for the FFTs of Moran's I and Geary's C)",
-                          (ksize * sizeof(double) + 3 * h0 * slab * sizeof(fftw_complex)) >> 20);
+                          (ksize * sizeof(double) + 3 * h0 * nrows * sizeof(fftw_complex)) >> 20);
             goto done;
         }
     }
@@ -1083,9 +1102,9 @@ static int moran_geary_fft(const RadRoi *roi, const double ax[3][3], int method,
     pthread_mutex_lock(&fftw_planner_lock);
     {
         /* x: the n1 rows of one z plane, real L0 -> complex h0, written to
-         * q[(f0 * n2 + k) * n1 + j] (the plane offset k * n1 is added at execution) */
-        fftw_iodim xd = {(int)L[0], 1, (int)slab}, xh = {(int)n[1], (int)L[0], 1};
-        xplan = fftw_plan_guru_dft_r2c(1, &xd, 1, &xh, stage, q[0], FFTW_ESTIMATE | FFTW_UNALIGNED);
+         * xout[f0 * n1 + j], then the rows holding data to q[f0 * nrows + row] */
+        fftw_iodim xd = {(int)L[0], 1, (int)n[1]}, xh = {(int)n[1], (int)L[0], 1};
+        xplan = fftw_plan_guru_dft_r2c(1, &xd, 1, &xh, stage, xout, FFTW_ESTIMATE | FFTW_UNALIGNED);
         /* y: only the n2 rows of the slab that hold data; then z: every column */
         fftw_iodim yd = {(int)L[1], 1, 1}, yh = {(int)n[2], (int)L[1], (int)L[1]};
         fftw_iodim zd = {(int)L[2], (int)L[1], (int)L[1]}, zh = {(int)L[1], 1, 1};
@@ -1146,7 +1165,16 @@ static int moran_geary_fft(const RadRoi *roi, const double ax[3][3], int method,
                             syy += y * y;
                     }
             }
-            fftw_execute_dft_r2c(xplan, stage, q[t] + n[1] * k);
+            fftw_execute_dft_r2c(xplan, stage, xout);
+            for (size_t j = 0; j < n[1]; j++) {
+                size_t r = rowmap[j + n[1] * k];
+                if (r == NOROW)
+                    continue;
+                for (size_t f0 = 0; f0 < h0; f0++) {
+                    q[t][f0 * nrows + r][0] = xout[f0 * n[1] + j][0];
+                    q[t][f0 * nrows + r][1] = xout[f0 * n[1] + j][1];
+                }
+            }
         }
     /* per x frequency: the (y, z) transforms and the sums over the full
      * spectrum from the half that r2c keeps (f0 = 0 and L0/2 once, the
@@ -1156,10 +1184,15 @@ static int moran_geary_fft(const RadRoi *roi, const double ax[3][3], int method,
         if ((f0 & 7) == 0 && rad_interrupt_check() != 0)
             goto done;
         for (int t = 0; t < MG_N; t++) {
-            const fftw_complex *src = q[t] + slab * f0;
+            const fftw_complex *src = q[t] + nrows * f0;
             for (size_t k = 0; k < n[2]; k++) {
-                memcpy(in[t] + L[1] * k, src + n[1] * k, n[1] * sizeof(fftw_complex));
-                memset(in[t] + L[1] * k + n[1], 0, (L[1] - n[1]) * sizeof(fftw_complex));
+                fftw_complex *dst = in[t] + L[1] * k;
+                for (size_t j = 0; j < n[1]; j++) {
+                    size_t r = rowmap[j + n[1] * k];
+                    dst[j][0] = r == NOROW ? 0.0 : src[r][0];
+                    dst[j][1] = r == NOROW ? 0.0 : src[r][1];
+                }
+                memset(dst + n[1], 0, (L[1] - n[1]) * sizeof(fftw_complex));
             }
             memset(in[t] + L[1] * n[2], 0, L[1] * (L[2] - n[2]) * sizeof(fftw_complex));
             fftw_execute_dft(yplan, in[t], in[t]);
@@ -1207,6 +1240,8 @@ done:
     pthread_mutex_unlock(&fftw_planner_lock);
     fftw_free(bk);
     fftw_free(stage);
+    fftw_free(xout);
+    free(rowmap);
     for (int t = 0; t < MG_N; t++) {
         fftw_free(q[t]);
         fftw_free(in[t]);
