@@ -1010,6 +1010,7 @@ static int moran_geary_fft(const RadRoi *roi, const double ax[3][3], int method,
     size_t lo[3], hi[3], n[3], L[3], m[3], h0, ksize, nrows = 0, plane;
     size_t *rowmap = NULL; /* box row j + n1 k -> its place among the rows holding data, or NOROW */
     fftw_complex *xout = NULL;
+    double *kf = NULL;     /* the kernel plane of one f0 (orthogonal axes) */
     double mu = 0.0, syy = 0.0, vmin = INFINITY, vmax = -INFINITY;
     double W = 0.0, SI = 0.0, T = 0.0;
     double *bk = NULL, *stage = NULL;
@@ -1082,6 +1083,7 @@ static int moran_geary_fft(const RadRoi *roi, const double ax[3][3], int method,
             rowmap[j + n[1] * k] = i < n[0] ? nrows++ : NOROW;
         }
     xout = fftw_malloc(h0 * n[1] * sizeof(fftw_complex));
+    kf = malloc((ortho ? m[1] * m[2] : 1) * sizeof *kf);
     bk = fftw_malloc(ksize * sizeof(double));
     stage = fftw_malloc(L[0] * n[1] * sizeof(double));
     for (int t = 0; t < MG_N; t++) {
@@ -1089,7 +1091,7 @@ static int moran_geary_fft(const RadRoi *roi, const double ax[3][3], int method,
         in[t] = fftw_malloc(plane * sizeof(fftw_complex));
     }
     {
-        int ok = bk && stage && xout;
+        int ok = bk && stage && xout && kf;
         for (int t = 0; t < MG_N; t++)
             ok = ok && q[t] && in[t];
         if (!ok) {
@@ -1166,15 +1168,16 @@ static int moran_geary_fft(const RadRoi *roi, const double ax[3][3], int method,
                     }
             }
             fftw_execute_dft_r2c(xplan, stage, xout);
-            for (size_t j = 0; j < n[1]; j++) {
-                size_t r = rowmap[j + n[1] * k];
-                if (r == NOROW)
-                    continue;
-                for (size_t f0 = 0; f0 < h0; f0++) {
+            /* f0 outermost: both sides run contiguously (the rows of a plane
+             * hold consecutive places) */
+            for (size_t f0 = 0; f0 < h0; f0++)
+                for (size_t j = 0; j < n[1]; j++) {
+                    size_t r = rowmap[j + n[1] * k];
+                    if (r == NOROW)
+                        continue;
                     q[t][f0 * nrows + r][0] = xout[f0 * n[1] + j][0];
                     q[t][f0 * nrows + r][1] = xout[f0 * n[1] + j][1];
                 }
-            }
         }
     /* per x frequency: the (y, z) transforms and the sums over the full
      * spectrum from the half that r2c keeps (f0 = 0 and L0/2 once, the
@@ -1198,6 +1201,11 @@ static int moran_geary_fft(const RadRoi *roi, const double ax[3][3], int method,
             fftw_execute_dft(yplan, in[t], in[t]);
             fftw_execute_dft(zplan, in[t], in[t]);
         }
+        /* this f0's plane of the kernel octant, gathered once (in bk it is
+         * strided by m0) */
+        if (ortho)
+            for (size_t g = 0; g < m[1] * m[2]; g++)
+                kf[g] = bk[f0 + m[0] * g];
         for (size_t f2 = 0; f2 < L[2]; f2++) {
             size_t g2 = f2 < L[2] - f2 ? f2 : L[2] - f2;
             const fftw_complex *sm = in[MG_M] + L[1] * f2, *sy = in[MG_Y] + L[1] * f2;
@@ -1206,7 +1214,7 @@ static int moran_geary_fft(const RadRoi *roi, const double ax[3][3], int method,
                 double kh, mre = sm[f1][0], mim = sm[f1][1], yre = sy[f1][0], yim = sy[f1][1];
                 if (ortho) {
                     size_t g1 = f1 < L[1] - f1 ? f1 : L[1] - f1;
-                    kh = bk[f0 + m[0] * (g1 + m[1] * g2)];
+                    kh = kf[g1 + m[1] * g2];
                 } else {
                     kh = bk[2 * (f0 + h0 * (f1 + L[1] * f2))];
                 }
@@ -1242,6 +1250,7 @@ done:
     fftw_free(stage);
     fftw_free(xout);
     free(rowmap);
+    free(kf);
     for (int t = 0; t < MG_N; t++) {
         fftw_free(q[t]);
         fftw_free(in[t]);
