@@ -145,6 +145,9 @@ typedef struct RadRoi {
     double disc_min;       /* FBS: the bin origin actually used; FBN: ROI min */
     double disc_width;     /* FBS: bin width; FBN: (max-min)/ng */
     int is_2d;             /* ROI treated slice by slice (2D image) */
+    int image_borrowed;    /* image is the input image's data (no interpolation, no
+                            * rounding needed): not freed by rad_roi_free; the input
+                            * image must outlive the RadRoi */
 } RadRoi;
 
 /* Run the pipeline: img and mask must share a geometry; the mask's selected

@@ -399,12 +399,12 @@ int rad_roi_prepare_threads(const RadImage *img, const RadMask *mask, const RadS
         return -1;
 
     /* (a) the initial image, rounded on request, and the selected label.
-     * The image is copied only when needed (fresh memory is not free):
-     * always without interpolation (it becomes roi->image), and before
-     * interpolation only when rounding changes a value. */
+     * The image is copied only when rounding changes a value (fresh memory
+     * is not free: each new page costs a fault); without interpolation and
+     * rounding the ROI reads the input image itself. */
     n0 = rad_image_nvox(img);
     xin = img->data;
-    if (!s->resample || (s->round_input && !all_integral(img->data, n0))) {
+    if (s->round_input && !all_integral(img->data, n0)) {
         x0 = rad_malloc(n0 * sizeof *x0, "ROI image");
         if (!x0)
             goto fail;
@@ -488,7 +488,8 @@ int rad_roi_prepare_threads(const RadImage *img, const RadMask *mask, const RadS
             goto fail;
     } else {
         roi->geom = *g0;
-        roi->image = x0;
+        roi->image = x0 ? x0 : img->data;
+        roi->image_borrowed = x0 == NULL;
         roi->morph = m0;
         roi->n_morph = count0;
         x0 = NULL;
@@ -580,7 +581,8 @@ void rad_roi_free(RadRoi *roi)
 {
     if (!roi)
         return;
-    free(roi->image);
+    if (!roi->image_borrowed)
+        free(roi->image);
     free(roi->morph);
     free(roi->mask);
     free(roi->grey);
