@@ -148,6 +148,9 @@ typedef struct RadRoi {
     int image_borrowed;    /* image is the input image's data (no interpolation, no
                             * rounding needed): not freed by rad_roi_free; the input
                             * image must outlive the RadRoi */
+    int morph_borrowed;    /* morph is the input mask's data (no interpolation, labels
+                            * 0/1 only): the same */
+    int mask_is_morph;     /* mask == morph (no re-segmentation): freed once */
 } RadRoi;
 
 /* Run the pipeline: img and mask must share a geometry; the mask's selected

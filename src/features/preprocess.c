@@ -388,6 +388,7 @@ int rad_roi_prepare_threads(const RadImage *img, const RadMask *mask, const RadS
 {
     size_t n0, n, count0;
     uint8_t *m0 = NULL;
+    int m0_borrowed = 0;
     float *x0 = NULL;
     const float *xin;
     double d[N_DIAG], mean, xmin, xmax, lo, hi;
@@ -413,15 +414,27 @@ int rad_roi_prepare_threads(const RadImage *img, const RadMask *mask, const RadS
             round_values(x0, n0);
         xin = x0;
     }
-    m0 = rad_calloc(n0, 1, "ROI mask");
-    if (!m0)
-        goto fail;
+    /* a mask of labels 0 and 1 selecting the 1s (or every non-zero
+     * voxel) already is the 0/1 ROI: read it in place (no fresh memory) */
     count0 = 0;
-    for (size_t v = 0; v < n0; v++)
-        if (rad_mask_in(mask, v)) {
-            m0[v] = 1;
-            count0++;
-        }
+    if (mask->label == 0 || mask->label == 1) {
+        size_t v = 0;
+        while (v < n0 && mask->data[v] <= 1)
+            count0 += mask->data[v++];
+        if (v == n0)
+            m0 = mask->data, m0_borrowed = 1;
+        count0 = m0_borrowed ? count0 : 0;
+    }
+    if (!m0_borrowed) {
+        m0 = rad_calloc(n0, 1, "ROI mask");
+        if (!m0)
+            goto fail;
+        for (size_t v = 0; v < n0; v++)
+            if (rad_mask_in(mask, v)) {
+                m0[v] = 1;
+                count0++;
+            }
+    }
     if (!count0) {
         if (mask->label)
             rad_error_set("the mask selects no voxels: no voxel has label %d (check the label)", mask->label);
@@ -471,7 +484,8 @@ int rad_roi_prepare_threads(const RadImage *img, const RadMask *mask, const RadS
         rad_mask_free(rm);
         roi->geom = grid;
         free(x0);
-        free(m0);
+        if (!m0_borrowed)
+            free(m0);
         x0 = NULL;
         m0 = NULL;
         n = rad_geometry_nvox(&grid);
@@ -491,6 +505,7 @@ int rad_roi_prepare_threads(const RadImage *img, const RadMask *mask, const RadS
         roi->image = x0 ? x0 : img->data;
         roi->image_borrowed = x0 == NULL;
         roi->morph = m0;
+        roi->morph_borrowed = m0_borrowed;
         roi->n_morph = count0;
         x0 = NULL;
         m0 = NULL;
@@ -532,16 +547,26 @@ int rad_roi_prepare_threads(const RadImage *img, const RadMask *mask, const RadS
             hi = mu + s->outlier_sigma * sd;
     }
     /* calloc: only the pages the ROI touches get written */
-    roi->mask = rad_calloc(n, 1, "ROI intensity mask");
     roi->grey = rad_calloc(n, sizeof *roi->grey, "grey levels");
-    if (!roi->mask || !roi->grey)
+    if (!roi->grey)
         goto fail;
-    roi->n_mask = 0;
-    for (size_t v = 0; v < n; v++)
-        if (roi->morph[v] && roi->image[v] >= lo && roi->image[v] <= hi) {
-            roi->mask[v] = 1;
-            roi->n_mask++;
-        }
+    if (lo == -INFINITY && hi == INFINITY) {
+        /* no re-segmentation: every voxel of the ROI is finite (checked
+         * above), so the intensity mask is the morphological one */
+        roi->mask = roi->morph;
+        roi->mask_is_morph = 1;
+        roi->n_mask = roi->n_morph;
+    } else {
+        roi->mask = rad_calloc(n, 1, "ROI intensity mask");
+        if (!roi->mask)
+            goto fail;
+        roi->n_mask = 0;
+        for (size_t v = 0; v < n; v++)
+            if (roi->morph[v] && roi->image[v] >= lo && roi->image[v] <= hi) {
+                roi->mask[v] = 1;
+                roi->n_mask++;
+            }
+    }
     if (!roi->n_mask) {
         value_stats(roi->image, roi->morph, n, &mean, &xmin, &xmax);
         describe_range(lo, hi, rng, sizeof rng);
@@ -572,7 +597,8 @@ int rad_roi_prepare_threads(const RadImage *img, const RadMask *mask, const RadS
 
 fail:
     free(x0);
-    free(m0);
+    if (!m0_borrowed)
+        free(m0);
     rad_roi_free(roi);
     return -1;
 }
@@ -583,8 +609,10 @@ void rad_roi_free(RadRoi *roi)
         return;
     if (!roi->image_borrowed)
         free(roi->image);
-    free(roi->morph);
-    free(roi->mask);
+    if (!roi->mask_is_morph)
+        free(roi->mask);
+    if (!roi->morph_borrowed)
+        free(roi->morph);
     free(roi->grey);
     memset(roi, 0, sizeof *roi);
 }
