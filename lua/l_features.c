@@ -186,11 +186,18 @@ static int l_extract(lua_State *L)
 {
     RadImage *img = radl_check_image(L, 1);
     RadMask *mask = radl_check_mask(L, 2);
+    static const char *const keys[] = {"threads", NULL};
     RadSettings s;
     RadFeatureSet **box;
+    lua_Integer threads;
+    lua_settop(L, 4);
+    radl_check_keys(L, 4, "rad.extract", keys);
+    threads = radl_opt_integer(L, 4, "threads", rad_pool_cpus());
+    if (threads < 1 || threads > 1024)
+        return radl_fail(L, "rad.extract: threads must be 1..1024, got %lld", (long long)threads);
     radl_settings_from_table(L, 3, &s);
     box = fs_push(L);
-    *box = rad_extract(img, mask, &s);
+    *box = rad_extract_threads(img, mask, &s, (int)threads);
     if (!*box)
         return radl_error(L);
     /* one warning per case, as rad.cox does for a monotone likelihood */
@@ -437,7 +444,7 @@ static int l_features_info(lua_State *L)
 void radl_open_features(lua_State *L)
 {
     static const RadlReg funcs[] = {
-        {"extract", l_extract, "rad.extract(img, mask [, settings]) -> FeatureSet: preprocess and compute the IBSI features of the mask's ROI (settings: radlab-lua(7) SETTINGS; diagnostics = true adds the diag_ rows); features undefined for the ROI are rad.NA, named in one warning"},
+        {"extract", l_extract, "rad.extract(img, mask [, settings [, {threads = processors}]]) -> FeatureSet: preprocess and compute the IBSI features of the mask's ROI (settings: radlab-lua(7) SETTINGS; diagnostics = true adds the diag_ rows) on up to threads threads (image and mask interpolation side by side, then the feature families; the values do not depend on threads); features undefined for the ROI are rad.NA, named in one warning"},
         {NULL, NULL, NULL}};
     static const RadlReg settings_funcs[] = {
         {"defaults", l_settings_defaults, "rad.settings.defaults() -> table: the default extraction settings, in the shape rad.extract accepts"},

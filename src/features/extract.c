@@ -5,6 +5,7 @@
 
 #include "features/features.h"
 #include "util/error.h"
+#include "util/pool.h"
 
 /* What makes the ROI degenerate, for the warning about undefined features:
  * "one voxel", "one slice", "constant intensity", "one grey level" (those
@@ -36,12 +37,47 @@ static void degenerate_why(const RadRoi *roi, char *buf, size_t size)
         snprintf(buf, size, "see radlab-features(7), UNDEFINED FEATURES");
 }
 
+/* The families of one case as pool jobs: each job computes one family into
+ * its own feature set (its own scratch memory: families share only the
+ * read-only ROI), and the sets are appended in registry order afterwards, so
+ * the table and its values are the same whatever the thread count. */
+#define MAX_JOBS 64
+
+typedef struct FamilyJobs {
+    const RadRoi *roi;
+    const RadSettings *s;
+    const RadFamily *fam[MAX_JOBS];
+    int part[MAX_JOBS];       /* -1: the whole family, else this part of it */
+    RadFeatureSet *out[MAX_JOBS];
+    char err[MAX_JOBS][512];  /* a failed job's message (messages are per thread) */
+    int failed[MAX_JOBS];
+} FamilyJobs;
+
+static int family_job(size_t i, void *ctx)
+{
+    FamilyJobs *j = ctx;
+    const RadFamily *f = j->fam[i];
+    if (rad_interrupt_check() != 0 || !(j->out[i] = rad_featureset_new()) ||
+        (j->part[i] < 0 ? f->compute(j->roi, j->s, j->out[i]) : f->part(j->roi, j->s, j->out[i], j->part[i])) != 0) {
+        snprintf(j->err[i], sizeof j->err[i], "%s", rad_error_message());
+        j->failed[i] = 1;
+        return 1;
+    }
+    return 0;
+}
+
 RadFeatureSet *rad_extract(const RadImage *img, const RadMask *mask, const RadSettings *s)
+{
+    return rad_extract_threads(img, mask, s, 0);
+}
+
+RadFeatureSet *rad_extract_threads(const RadImage *img, const RadMask *mask, const RadSettings *s, int threads)
 {
     RadFeatureSet *fs;
     RadRoi roi;
     const RadFamily *const *fam;
-    size_t first;
+    FamilyJobs *jobs = NULL;
+    size_t first, nj = 0;
     char why[96];
 
     if (rad_settings_check(s) != 0)
@@ -50,7 +86,7 @@ RadFeatureSet *rad_extract(const RadImage *img, const RadMask *mask, const RadSe
     if (!fs)
         return NULL;
     rad_settings_digest(s, fs->digest);
-    if (rad_roi_prepare(img, mask, s, &roi, (s->families & RAD_FAM_DIAG) ? fs : NULL) != 0) {
+    if (rad_roi_prepare_threads(img, mask, s, &roi, (s->families & RAD_FAM_DIAG) ? fs : NULL, threads) != 0) {
         rad_featureset_free(fs);
         return NULL;
     }
@@ -60,21 +96,53 @@ RadFeatureSet *rad_extract(const RadImage *img, const RadMask *mask, const RadSe
         (s->families & (RAD_FAM_CM | RAD_FAM_RLM | RAD_FAM_SZM | RAD_FAM_DZM | RAD_FAM_NGT | RAD_FAM_NGL))) {
         rad_error_set("texture aggregation 2.5D merges the slices of a 3D image, but the image is 2D (%zux%zu): "
                       "set settings.texture.aggregation = {\"2D\"}", roi.geom.dim[0], roi.geom.dim[1]);
-        rad_roi_free(&roi);
-        rad_featureset_free(fs);
-        return NULL;
+        goto fail;
     }
     first = fs->n; /* the diagnostic rows are always defined */
+    jobs = calloc(1, sizeof *jobs);
+    if (!jobs) {
+        rad_error_set("out of memory (feature family jobs)");
+        goto fail;
+    }
+    jobs->roi = &roi;
+    jobs->s = s;
+    /* registry order, a family that splits as its parts; jobs are taken in
+     * this order, and morphology, the longest, comes first */
     for (fam = rad_families(); *fam; fam++) {
+        int np = (*fam)->nparts > 1 && (*fam)->part ? (*fam)->nparts : 1;
         if (!(*fam)->compute || !(s->families & (*fam)->bit))
             continue;
-        if (rad_interrupt_check() != 0 || (*fam)->compute(&roi, s, fs) != 0) {
-            rad_error_prefix("%s features", (*fam)->prefix);
-            rad_roi_free(&roi);
-            rad_featureset_free(fs);
-            return NULL;
+        for (int p = 0; p < np; p++) {
+            if (nj == MAX_JOBS) { /* the registry has 11 families: never */
+                rad_error_set("internal error: more than %d feature family jobs", MAX_JOBS);
+                goto fail;
+            }
+            jobs->fam[nj] = *fam;
+            jobs->part[nj++] = np > 1 ? p : -1;
         }
     }
+    rad_pool_run(nj, threads, family_job, jobs, 1, NULL);
+    /* the first failure in registry order, whatever the scheduling; a job
+     * not run (stopped by another's failure or an interrupt) has no set */
+    for (size_t i = 0; i < nj; i++) {
+        if (jobs->failed[i] || !jobs->out[i]) {
+            /* jobs are taken in index order, so a job that did not run was
+             * stopped by an interrupt or by an earlier family's failure
+             * (reported first) */
+            if (jobs->failed[i])
+                rad_error_set("%s", jobs->err[i]);
+            else if (rad_interrupt_check() == 0)
+                rad_error_set("not computed (internal error: the job did not run)");
+            rad_error_prefix("%s features", jobs->fam[i]->prefix);
+            goto fail;
+        }
+        for (size_t r = 0; r < jobs->out[i]->n; r++)
+            if (rad_featureset_add(fs, jobs->out[i]->tags[r], jobs->out[i]->values[r]) != 0)
+                goto fail;
+    }
+    for (size_t i = 0; i < nj; i++)
+        rad_featureset_free(jobs->out[i]);
+    free(jobs);
     degenerate_why(&roi, why, sizeof why);
     rad_roi_free(&roi);
     if (rad_featureset_note_undefined(fs, first, why) != 0) {
@@ -82,4 +150,13 @@ RadFeatureSet *rad_extract(const RadImage *img, const RadMask *mask, const RadSe
         return NULL;
     }
     return fs;
+fail:
+    if (jobs) {
+        for (size_t i = 0; i < nj; i++)
+            rad_featureset_free(jobs->out[i]);
+        free(jobs);
+    }
+    rad_roi_free(&roi);
+    rad_featureset_free(fs);
+    return NULL;
 }

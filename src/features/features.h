@@ -145,6 +145,12 @@ typedef struct RadRoi {
     double disc_min;       /* FBS: the bin origin actually used; FBN: ROI min */
     double disc_width;     /* FBS: bin width; FBN: (max-min)/ng */
     int is_2d;             /* ROI treated slice by slice (2D image) */
+    int image_borrowed;    /* image is the input image's data (no interpolation, no
+                            * rounding needed): not freed by rad_roi_free; the input
+                            * image must outlive the RadRoi */
+    int morph_borrowed;    /* morph is the input mask's data (no interpolation, labels
+                            * 0/1 only): the same */
+    int mask_is_morph;     /* mask == morph (no re-segmentation): freed once */
 } RadRoi;
 
 /* Run the pipeline: img and mask must share a geometry; the mask's selected
@@ -154,6 +160,10 @@ typedef struct RadRoi {
  * ROI is empty after any step. */
 int rad_roi_prepare(const RadImage *img, const RadMask *mask, const RadSettings *s,
                     RadRoi *roi, RadFeatureSet *diag);
+/* The same, interpolating image and mask side by side on up to `threads`
+ * threads (<= 0: one per processor; rad_roi_prepare uses 0). */
+int rad_roi_prepare_threads(const RadImage *img, const RadMask *mask, const RadSettings *s,
+                            RadRoi *roi, RadFeatureSet *diag, int threads);
 void rad_roi_free(RadRoi *roi);
 
 /* ---- the registry ------------------------------------------------------------------- */
@@ -175,6 +185,9 @@ typedef struct RadFeatureDef {
 /* A family computes all of its features for the aggregations in s->aggr and
  * appends "<tag><suffix>" for each to fs. */
 typedef int (*RadFamilyFn)(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs);
+/* Part `part` (0..nparts-1) of a family that splits into independent parts:
+ * compute = the parts in order, whose rows follow one another. */
+typedef int (*RadFamilyPartFn)(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs, int part);
 
 typedef struct RadFamily {
     const char *prefix;     /* "cm" */
@@ -184,6 +197,9 @@ typedef struct RadFamily {
     RadAggrKind aggr_kind;
     const RadFeatureDef *defs; /* terminated by {NULL} */
     RadFamilyFn compute;
+    int nparts;             /* > 1: compute splits into nparts parts (the extraction runs
+                             * them as separate jobs); 0: one part */
+    RadFamilyPartFn part;   /* the parts (NULL when nparts <= 1) */
 } RadFamily;
 
 /* Each family file defines its table and compute function. */
@@ -193,6 +209,13 @@ extern const RadFamily rad_family_morph, rad_family_loc, rad_family_stat, rad_fa
 /* The diagnostic rows, listed like a family; computed by rad_roi_prepare
  * (compute is NULL). */
 extern const RadFamily rad_family_diag;
+
+/* Moran's I (N365) and Geary's C (NPT7) of the ROI's intensity mask (part
+ * of the morphology family): method 0 picks the direct pair sum or the FFT
+ * by estimated cost, 1 forces the direct sum, 2 the FFT (tests compare
+ * them).  NaN when undefined (fewer than 2 voxels, constant intensity).
+ * 0 or -1. */
+int rad_morph_moran_geary(const RadRoi *roi, int method, double *moran, double *geary);
 
 /* All families in registry order (NULL-terminated). */
 const RadFamily *const *rad_families(void);
@@ -209,5 +232,11 @@ int rad_aggr_suffixes(RadAggrKind kind, unsigned aggr, const char *out[6]);
  * grey level, ...: radlab-features(7), "UNDEFINED FEATURES") are NaN, and
  * fs->warning names them. */
 RadFeatureSet *rad_extract(const RadImage *img, const RadMask *mask, const RadSettings *s);
+/* The same on up to `threads` threads (<= 0: one per processor; rad_extract
+ * uses 0): the image and mask interpolations run side by side, then the
+ * families run as jobs of the thread pool (util/pool.h; inside a job of
+ * another run, e.g. a case of a cohort, only on the processors left spare).
+ * The result does not depend on the thread count. */
+RadFeatureSet *rad_extract_threads(const RadImage *img, const RadMask *mask, const RadSettings *s, int threads);
 
 #endif

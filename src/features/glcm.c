@@ -328,4 +328,4 @@ done:
     return rc;
 }
 
-const RadFamily rad_family_cm = {"cm", "Grey level co-occurrence matrix (GLCM)", "LFYI", RAD_FAM_CM, RAD_AGGR_KIND_MATRIX, defs, compute};
+const RadFamily rad_family_cm = {"cm", "Grey level co-occurrence matrix (GLCM)", "LFYI", RAD_FAM_CM, RAD_AGGR_KIND_MATRIX, defs, compute, 0, NULL};

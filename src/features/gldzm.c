@@ -121,4 +121,4 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
     return rad_texture_zone_compute(roi, s, defs, NFEAT, "GLDZM", distance_map, fs);
 }
 
-const RadFamily rad_family_dzm = {"dzm", "Grey level distance zone matrix (GLDZM)", "VMDZ", RAD_FAM_DZM, RAD_AGGR_KIND_ZONE, defs, compute};
+const RadFamily rad_family_dzm = {"dzm", "Grey level distance zone matrix (GLDZM)", "VMDZ", RAD_FAM_DZM, RAD_AGGR_KIND_ZONE, defs, compute, 0, NULL};

@@ -242,4 +242,4 @@ done:
     return rc;
 }
 
-const RadFamily rad_family_rlm = {"rlm", "Grey level run length matrix (GLRLM)", "TP0I", RAD_FAM_RLM, RAD_AGGR_KIND_MATRIX, defs, compute};
+const RadFamily rad_family_rlm = {"rlm", "Grey level run length matrix (GLRLM)", "TP0I", RAD_FAM_RLM, RAD_AGGR_KIND_MATRIX, defs, compute, 0, NULL};

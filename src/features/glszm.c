@@ -57,4 +57,4 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
     return rad_texture_zone_compute(roi, s, defs, NFEAT, "GLSZM", NULL, fs);
 }
 
-const RadFamily rad_family_szm = {"szm", "Grey level size zone matrix (GLSZM)", "9SAK", RAD_FAM_SZM, RAD_AGGR_KIND_ZONE, defs, compute};
+const RadFamily rad_family_szm = {"szm", "Grey level size zone matrix (GLSZM)", "9SAK", RAD_FAM_SZM, RAD_AGGR_KIND_ZONE, defs, compute, 0, NULL};

@@ -296,4 +296,4 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
 }
 
 const RadFamily rad_family_ih = {"ih", "Intensity histogram", "ZVCW", RAD_FAM_IH,
-                                 RAD_AGGR_KIND_NONE, defs, compute};
+                                 RAD_AGGR_KIND_NONE, defs, compute, 0, NULL};

@@ -309,4 +309,4 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
 }
 
 const RadFamily rad_family_ivh = {"ivh", "Intensity-volume histogram", "P88C", RAD_FAM_IVH,
-                                  RAD_AGGR_KIND_NONE, defs, compute};
+                                  RAD_AGGR_KIND_NONE, defs, compute, 0, NULL};

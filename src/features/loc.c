@@ -200,4 +200,4 @@ done:
     return rc;
 }
 
-const RadFamily rad_family_loc = {"loc", "Local intensity", "9ST6", RAD_FAM_LOC, RAD_AGGR_KIND_NONE, defs, compute};
+const RadFamily rad_family_loc = {"loc", "Local intensity", "9ST6", RAD_FAM_LOC, RAD_AGGR_KIND_NONE, defs, compute, 0, NULL};

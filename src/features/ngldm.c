@@ -151,4 +151,4 @@ done:
     return rc;
 }
 
-const RadFamily rad_family_ngl = {"ngl", "Neighbouring grey level dependence matrix (NGLDM)", "REK0", RAD_FAM_NGL, RAD_AGGR_KIND_ZONE, defs, compute};
+const RadFamily rad_family_ngl = {"ngl", "Neighbouring grey level dependence matrix (NGLDM)", "REK0", RAD_FAM_NGL, RAD_AGGR_KIND_ZONE, defs, compute, 0, NULL};

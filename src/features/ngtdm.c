@@ -233,4 +233,4 @@ done:
     return rc;
 }
 
-const RadFamily rad_family_ngt = {"ngt", "Neighbourhood grey tone difference matrix (NGTDM)", "IPET", RAD_FAM_NGT, RAD_AGGR_KIND_ZONE, defs, compute};
+const RadFamily rad_family_ngt = {"ngt", "Neighbourhood grey tone difference matrix (NGTDM)", "IPET", RAD_FAM_NGT, RAD_AGGR_KIND_ZONE, defs, compute, 0, NULL};

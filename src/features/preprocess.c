@@ -56,6 +56,7 @@
 
 #include "features/features.h"
 #include "util/error.h"
+#include "util/pool.h"
 
 #define MAX_GREY 65535
 
@@ -101,7 +102,7 @@ static const RadFeatureDef defs[] = {
 #define N_DIAG (2 * N_IMG_ROWS + 3 * N_ROI_ROWS)
 
 const RadFamily rad_family_diag = {"diag", "Diagnostic features (image processing)", "", RAD_FAM_DIAG,
-                                   RAD_AGGR_KIND_DIAG, defs, NULL};
+                                   RAD_AGGR_KIND_DIAG, defs, NULL, 0, NULL};
 
 /* ---- helpers ------------------------------------------------------------------ */
 
@@ -351,10 +352,43 @@ static void round_values(float *x, size_t n)
         x[v] = roundf(x[v]);
 }
 
+/* The two interpolations of rad_roi_prepare as pool jobs (0: image, 1: mask);
+ * each keeps its own message (messages are per thread). */
+typedef struct Resampling {
+    const RadImage *src;
+    const RadMask *mask;
+    const RadGeometry *grid;
+    const RadSettings *s;
+    RadImage *image;
+    RadMask *mask_out;
+    char err[2][512];
+} Resampling;
+
+static int resample_job(size_t i, void *ctx)
+{
+    Resampling *r = ctx;
+    if (i == 0)
+        r->image = rad_image_resample(r->src, r->grid, r->s->interp);
+    else
+        r->mask_out = rad_mask_resample(r->mask, r->grid, r->s->mask_interp, r->s->mask_threshold);
+    if (i == 0 ? !r->image : !r->mask_out) {
+        snprintf(r->err[i], sizeof r->err[i], "%s", rad_error_message());
+        return 1;
+    }
+    return 0;
+}
+
 int rad_roi_prepare(const RadImage *img, const RadMask *mask, const RadSettings *s, RadRoi *roi, RadFeatureSet *diag)
+{
+    return rad_roi_prepare_threads(img, mask, s, roi, diag, 0);
+}
+
+int rad_roi_prepare_threads(const RadImage *img, const RadMask *mask, const RadSettings *s, RadRoi *roi,
+                            RadFeatureSet *diag, int threads)
 {
     size_t n0, n, count0;
     uint8_t *m0 = NULL;
+    int m0_borrowed = 0;
     float *x0 = NULL;
     const float *xin;
     double d[N_DIAG], mean, xmin, xmax, lo, hi;
@@ -366,12 +400,12 @@ int rad_roi_prepare(const RadImage *img, const RadMask *mask, const RadSettings 
         return -1;
 
     /* (a) the initial image, rounded on request, and the selected label.
-     * The image is copied only when needed (fresh memory is not free):
-     * always without interpolation (it becomes roi->image), and before
-     * interpolation only when rounding changes a value. */
+     * The image is copied only when rounding changes a value (fresh memory
+     * is not free: each new page costs a fault); without interpolation and
+     * rounding the ROI reads the input image itself. */
     n0 = rad_image_nvox(img);
     xin = img->data;
-    if (!s->resample || (s->round_input && !all_integral(img->data, n0))) {
+    if (s->round_input && !all_integral(img->data, n0)) {
         x0 = rad_malloc(n0 * sizeof *x0, "ROI image");
         if (!x0)
             goto fail;
@@ -380,15 +414,27 @@ int rad_roi_prepare(const RadImage *img, const RadMask *mask, const RadSettings 
             round_values(x0, n0);
         xin = x0;
     }
-    m0 = rad_calloc(n0, 1, "ROI mask");
-    if (!m0)
-        goto fail;
+    /* a mask of labels 0 and 1 selecting the 1s (or every non-zero
+     * voxel) already is the 0/1 ROI: read it in place (no fresh memory) */
     count0 = 0;
-    for (size_t v = 0; v < n0; v++)
-        if (rad_mask_in(mask, v)) {
-            m0[v] = 1;
-            count0++;
-        }
+    if (mask->label == 0 || mask->label == 1) {
+        size_t v = 0;
+        while (v < n0 && mask->data[v] <= 1)
+            count0 += mask->data[v++];
+        if (v == n0)
+            m0 = mask->data, m0_borrowed = 1;
+        count0 = m0_borrowed ? count0 : 0;
+    }
+    if (!m0_borrowed) {
+        m0 = rad_calloc(n0, 1, "ROI mask");
+        if (!m0)
+            goto fail;
+        for (size_t v = 0; v < n0; v++)
+            if (rad_mask_in(mask, v)) {
+                m0[v] = 1;
+                count0++;
+            }
+    }
     if (!count0) {
         if (mask->label)
             rad_error_set("the mask selects no voxels: no voxel has label %d (check the label)", mask->label);
@@ -409,23 +455,37 @@ int rad_roi_prepare(const RadImage *img, const RadMask *mask, const RadSettings 
         char gd[256];
         if (rad_resample_grid(g0, s->spacing, s->resample_2d, &grid) != 0)
             goto fail;
-        ri = rad_image_resample(&src, &grid, s->interp);
-        if (!ri)
-            goto fail;
+        {
+            /* image and mask are interpolated independently: side by side */
+            Resampling rs = {&src, mask, &grid, s, NULL, NULL, {"", ""}};
+            rad_pool_run(2, threads, resample_job, &rs, 0, NULL);
+            ri = rs.image;
+            rm = rs.mask_out;
+            if (!ri || !rm) {
+                /* the image's message first, as when run one after the other;
+                 * a job the pool did not start was stopped by the interrupt */
+                const char *e = rs.err[ri ? 1 : 0];
+                if (e[0])
+                    rad_error_set("%s", e);
+                else if (rad_interrupt_check() == 0)
+                    rad_error_set("interpolation not run (internal error)");
+                rad_image_free(ri);
+                rad_mask_free(rm);
+                goto fail;
+            }
+        }
         roi->image = ri->data;
         ri->data = NULL;
         rad_image_free(ri);
         if (s->round_intensities) /* 68QD */
             round_values(roi->image, rad_geometry_nvox(&grid));
-        rm = rad_mask_resample(mask, &grid, s->mask_interp, s->mask_threshold);
-        if (!rm)
-            goto fail;
         roi->morph = rm->data;
         rm->data = NULL;
         rad_mask_free(rm);
         roi->geom = grid;
         free(x0);
-        free(m0);
+        if (!m0_borrowed)
+            free(m0);
         x0 = NULL;
         m0 = NULL;
         n = rad_geometry_nvox(&grid);
@@ -442,8 +502,10 @@ int rad_roi_prepare(const RadImage *img, const RadMask *mask, const RadSettings 
             goto fail;
     } else {
         roi->geom = *g0;
-        roi->image = x0;
+        roi->image = x0 ? x0 : img->data;
+        roi->image_borrowed = x0 == NULL;
         roi->morph = m0;
+        roi->morph_borrowed = m0_borrowed;
         roi->n_morph = count0;
         x0 = NULL;
         m0 = NULL;
@@ -485,16 +547,26 @@ int rad_roi_prepare(const RadImage *img, const RadMask *mask, const RadSettings 
             hi = mu + s->outlier_sigma * sd;
     }
     /* calloc: only the pages the ROI touches get written */
-    roi->mask = rad_calloc(n, 1, "ROI intensity mask");
     roi->grey = rad_calloc(n, sizeof *roi->grey, "grey levels");
-    if (!roi->mask || !roi->grey)
+    if (!roi->grey)
         goto fail;
-    roi->n_mask = 0;
-    for (size_t v = 0; v < n; v++)
-        if (roi->morph[v] && roi->image[v] >= lo && roi->image[v] <= hi) {
-            roi->mask[v] = 1;
-            roi->n_mask++;
-        }
+    if (lo == -INFINITY && hi == INFINITY) {
+        /* no re-segmentation: every voxel of the ROI is finite (checked
+         * above), so the intensity mask is the morphological one */
+        roi->mask = roi->morph;
+        roi->mask_is_morph = 1;
+        roi->n_mask = roi->n_morph;
+    } else {
+        roi->mask = rad_calloc(n, 1, "ROI intensity mask");
+        if (!roi->mask)
+            goto fail;
+        roi->n_mask = 0;
+        for (size_t v = 0; v < n; v++)
+            if (roi->morph[v] && roi->image[v] >= lo && roi->image[v] <= hi) {
+                roi->mask[v] = 1;
+                roi->n_mask++;
+            }
+    }
     if (!roi->n_mask) {
         value_stats(roi->image, roi->morph, n, &mean, &xmin, &xmax);
         describe_range(lo, hi, rng, sizeof rng);
@@ -525,7 +597,8 @@ int rad_roi_prepare(const RadImage *img, const RadMask *mask, const RadSettings 
 
 fail:
     free(x0);
-    free(m0);
+    if (!m0_borrowed)
+        free(m0);
     rad_roi_free(roi);
     return -1;
 }
@@ -534,9 +607,12 @@ void rad_roi_free(RadRoi *roi)
 {
     if (!roi)
         return;
-    free(roi->image);
-    free(roi->morph);
-    free(roi->mask);
+    if (!roi->image_borrowed)
+        free(roi->image);
+    if (!roi->mask_is_morph)
+        free(roi->mask);
+    if (!roi->morph_borrowed)
+        free(roi->morph);
     free(roi->grey);
     memset(roi, 0, sizeof *roi);
 }

@@ -314,4 +314,4 @@ static int compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
 }
 
 const RadFamily rad_family_stat = {"stat", "Intensity-based statistics", "UHIW", RAD_FAM_STAT,
-                                   RAD_AGGR_KIND_NONE, defs, compute};
+                                   RAD_AGGR_KIND_NONE, defs, compute, 0, NULL};

@@ -50,7 +50,7 @@ local function arguments(args)
 end
 
 local EXTRACT_USAGE = [[
-usage: radlab extract IMAGE MASK [-s SETTINGS.lua] [--label N] [--resample-mask] [-o OUT.csv]
+usage: radlab extract IMAGE MASK [-s SETTINGS.lua] [--label N] [--resample-mask] [-o OUT.csv] [-j N]
        radlab extract --cohort MANIFEST.csv [-s SETTINGS.lua] [-o OUT.csv] [-j N] [--strict]
                       [--cache DIR | --no-cache] [-q] [--shard K/N]
 Compute the IBSI features of the region of interest MASK (label N, default:
@@ -59,7 +59,9 @@ precision) to OUT.csv or standard output.  SETTINGS.lua is a Lua chunk that
 returns the settings table, e.g. return {discretise = {method = "fbs", width = 25}}
 (every key with its default: radlab -e 'help(rad.extract)').
 --resample-mask puts a mask made on another grid onto the image's grid
-(nearest neighbour) before extracting.
+(nearest neighbour) before extracting.  One case runs on N threads (-j,
+default: one per processor): image and mask interpolation side by side,
+then the feature families; the values do not depend on N.
 --cohort extracts every case of MANIFEST.csv (columns id, image, mask,
 optional label, roi, modality; paths relative to the manifest) on N threads
 (-j, default: one per processor) and writes one row per case: the key
@@ -201,10 +203,14 @@ local function extract(args)
   for _, a in ipairs(args) do
     if a == "--cohort" then return extract_cohort(args) end
   end
-  local pos, settings_path, label, out, resample = {}, nil, nil, nil, false
+  local pos, settings_path, label, out, resample, threads = {}, nil, nil, nil, false, nil
   local argv = arguments(args)
   for a in argv.next do
     if a == "-s" or a == "--settings" then settings_path = argv.value()
+    elseif a == "-j" or a == "--threads" then
+      local v = argv.value()
+      threads = math.tointeger(tonumber(v))
+      if not threads or threads < 1 or threads > 1024 then usage("-j must be a number of threads 1..1024, got " .. v) end
     elseif a == "--label" then
       local v = argv.value()
       label = math.tointeger(tonumber(v))
@@ -224,7 +230,7 @@ local function extract(args)
   if resample then mask = mask:resample_to(img) end
   -- the undefined-feature warning is printed below as the command's own line
   warn("@off")
-  local ok, fs = pcall(rad.extract, img, mask, settings)
+  local ok, fs = pcall(rad.extract, img, mask, settings, threads and {threads = threads} or nil)
   warn("@on")
   if not ok then
     local msg = clean(fs)

@@ -154,4 +154,16 @@ local no_session = rad.table.new{{"id", {"p1", "p1"}}, {"image", {img_path, img_
 B.call("robust.retest: no repeat column", function() robust.retest(no_session):write_csv(fout) end,
   "robust.retest: the manifest has no column 'repeat' or 'session' telling the repeated scans of an id apart", {writes = {fout}})
 
+-- the thread count of one case (rad.extract's options, radlab extract -j)
+B.call("extract: threads 0", function() rad.extract(ct, roi, nil, {threads = 0}):write_csv(out) end,
+  "rad.extract: threads must be 1..1024, got 0", {writes = {out}})
+B.call("extract: threads 2000", function() rad.extract(ct, roi, {}, {threads = 2000}):write_csv(out) end,
+  "rad.extract: threads must be 1..1024, got 2000", {writes = {out}})
+B.call("extract: misspelt option", function() rad.extract(ct, roi, {}, {thread = 2}):write_csv(out) end,
+  "rad.extract: unknown option 'thread' (allowed: threads)", {writes = {out}})
+B.cli("radlab extract: -j 0", {"extract", img_path, mask_path, "-j", "0", "-o", out},
+  {status = 2, stderr = "-j must be a number of threads 1..1024, got 0", writes = {out}})
+B.cli("radlab extract: -j two", {"extract", img_path, mask_path, "-j", "two", "-o", out},
+  {status = 2, stderr = "-j must be a number of threads 1..1024, got two", writes = {out}})
+
 B.done()

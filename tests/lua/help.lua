@@ -80,7 +80,7 @@ T.errors(function() rad.settings.check{resample = {spacing = {2, 2}}} end, "sett
 T.is(table.concat(row("resample.interpolator").choices, ","), "nearest,linear,cubic", "choices of an enumeration")
 -- the list of a table shows one line per function, even for rad.extract
 local radlist = helptext(rad)
-T.like(radlist, "\n  rad.extract(img, mask [, settings]) -> FeatureSet: preprocess and compute the IBSI features of the mask's ROI (settings: radlab-lua(7) SETTINGS; diagnostics = true adds the diag_ rows); features undefined for the ROI are rad.NA, named in one warning\n", "help(rad): one line for rad.extract", true)
+T.like(radlist, "\n  rad.extract(img, mask [, settings [, {threads = processors}]]) -> FeatureSet: preprocess and compute the IBSI features of the mask's ROI (settings: radlab-lua(7) SETTINGS; diagnostics = true adds the diag_ rows) on up to threads threads (image and mask interpolation side by side, then the feature families; the values do not depend on threads); features undefined for the ROI are rad.NA, named in one warning\n", "help(rad): one line for rad.extract", true)
 T.ok(not radlist:find("discretise.bins", 1, true), "help(rad) does not list the settings")
 
 -- help(fs): the FeatureSet class text, then its methods

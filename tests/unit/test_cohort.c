@@ -1,5 +1,7 @@
 /* radlab: unit tests of the thread pool and the cohort extraction.  SPDX-License-Identifier: GPL-3.0-or-later */
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "rad.h"
@@ -50,6 +52,87 @@ static void test_pool(void)
     rad_interrupt_clear();
     tap_ok(r == 1 && done == 0, "interrupt flag set: no job taken (done %zu)", done);
     tap_ok(rad_pool_cpus() >= 1, "rad_pool_cpus() >= 1");
+}
+
+/* Nested runs: `outer` jobs on every processor each run `inner` jobs and
+ * record which threads ran them; the barriers keep every outer job running
+ * until all inner runs have started, so no processor is spare. */
+typedef struct Nest {
+    pthread_barrier_t b;
+    pthread_t outer_tid[64];
+    pthread_t inner_tid[64][8];
+    int nested[64];
+    size_t k;
+} Nest;
+
+static int inner_job(size_t i, void *ctx)
+{
+    Nest *n = ctx;
+    n->inner_tid[n->k][i] = pthread_self();
+    return 0;
+}
+
+static int outer_job(size_t k, void *ctx)
+{
+    Nest *n = ctx;
+    Nest *mine = calloc(1, sizeof *mine);
+    n->outer_tid[k] = pthread_self();
+    n->nested[k] = rad_pool_nested();
+    pthread_barrier_wait(&n->b);
+    /* each inner run writes to its own record (row 0), copied to row k */
+    if (!mine)
+        return 1;
+    rad_pool_run(8, 8, inner_job, mine, 0, NULL);
+    memcpy(n->inner_tid[k], mine->inner_tid[0], sizeof mine->inner_tid[0]);
+    free(mine);
+    pthread_barrier_wait(&n->b);
+    return 0;
+}
+
+/* every processor busy in a barrier of `count` jobs: only completes when
+ * that many threads run at once */
+static int wait_job(size_t i, void *ctx)
+{
+    (void)i;
+    pthread_barrier_wait(ctx);
+    return 0;
+}
+
+static int spare_call(size_t i, void *ctx)
+{
+    (void)i;
+    return rad_pool_run((size_t)rad_pool_cpus(), 0, wait_job, ctx, 0, NULL);
+}
+
+static void test_pool_nested(void)
+{
+    int cpus = rad_pool_cpus() > 64 ? 64 : rad_pool_cpus();
+    Nest *n = calloc(1, sizeof *n);
+    size_t same = 0, nested = 0;
+    pthread_barrier_t all;
+    tap_ok(rad_pool_nested() == 0, "outside a pool: not nested");
+    pthread_barrier_init(&n->b, NULL, (unsigned)cpus);
+    rad_pool_run((size_t)cpus, cpus, outer_job, n, 0, NULL);
+    pthread_barrier_destroy(&n->b);
+    for (int k = 0; k < cpus; k++) {
+        nested += n->nested[k] == 1;
+        for (int i = 0; i < 8; i++)
+            same += pthread_equal(n->inner_tid[k][i], n->outer_tid[k]) != 0;
+    }
+    tap_ok(nested == (size_t)cpus, "inside a job: nested (%zu of %d)", nested, cpus);
+    tap_ok(same == (size_t)cpus * 8,
+           "%d outer jobs on %d processors: every inner job ran on its outer job's thread (%zu of %d)", cpus, cpus,
+           same, cpus * 8);
+    tap_ok(rad_pool_nested() == 0, "after the run: not nested");
+    free(n);
+    /* the threads were given back: a nested run inside a lone job gets
+     * every processor (a barrier of cpus jobs completes) */
+    if (cpus <= rad_pool_cpus()) {
+        pthread_barrier_init(&all, NULL, (unsigned)rad_pool_cpus());
+        tap_ok(rad_pool_run(1, 1, spare_call, &all, 0, NULL) == 0,
+               "a nested run inside the only job runs %d jobs at once", rad_pool_cpus());
+        pthread_barrier_destroy(&all);
+    }
 }
 
 /* ---- the cohort ---- */
@@ -347,6 +430,7 @@ int main(void)
         return 1;
     }
     test_pool();
+    test_pool_nested();
     test_cohort();
     test_cache();
     {

@@ -381,6 +381,26 @@ static void direct_moran_geary(const RadRoi *roi, double *I, double *C)
     *C = (double)(cnt - 1) / (2.0 * W) * SC / syy;
 }
 
+/* Both methods of rad_morph_moran_geary against the brute-force sums, and
+ * the family's value (method chosen by cost) equal to one of them. */
+static void check_methods(const RadRoi *roi, const RadFeatureSet *fs, const char *what)
+{
+    double I, C, Id = NAN, Cd = NAN, If = NAN, Cf = NAN;
+    double fi = ft_get(fs, "morph_moran_i"), fc = ft_get(fs, "morph_geary_c");
+    int rd, rf;
+    direct_moran_geary(roi, &I, &C);
+    rd = rad_morph_moran_geary(roi, 1, &Id, &Cd);
+    rf = rad_morph_moran_geary(roi, 2, &If, &Cf);
+    tap_ok(rd == 0 && fabs(Id - I) <= 1e-10 * fabs(I) && fabs(Cd - C) <= 1e-10 * fabs(C),
+           "%s: direct method = brute force (I %.15g vs %.15g, C %.15g vs %.15g)", what, Id, I, Cd, C);
+    tap_ok(rf == 0 && fabs(If - I) <= 1e-10 * fabs(I) && fabs(Cf - C) <= 1e-10 * fabs(C),
+           "%s: FFT method = brute force (I %.15g vs %.15g, C %.15g vs %.15g)", what, If, I, Cf, C);
+    tap_ok(fabs(If - Id) <= 1e-12 * fabs(If) && fabs(Cf - Cd) <= 1e-12 * fabs(Cf),
+           "%s: direct and FFT agree to 1e-12 (I %.2e, C %.2e relative)", what, fabs(If - Id) / fabs(If),
+           fabs(Cf - Cd) / fabs(Cf));
+    tap_ok((fi == Id && fc == Cd) || (fi == If && fc == Cf), "%s: the family's values are one method's", what);
+}
+
 static void test_moran_geary(void)
 {
     /* an irregular ROI with random intensities (fixed LCG), anisotropic voxels,
@@ -409,6 +429,7 @@ static void test_moran_geary(void)
            roi.n_mask);
     tap_ok(fs && fabs(ft_get(fs, "morph_geary_c") - C) <= 1e-10 * fabs(C),
            "Geary's C by FFT = direct pair sum (%.15g vs %.15g)", ft_get(fs, "morph_geary_c"), C);
+    check_methods(&roi, fs, "irregular ROI");
     /* the same ROI turned by 30 degrees about z: shape features and Moran's I
      * do not change, the world-aligned bounding box does */
     {
@@ -443,11 +464,42 @@ static void test_moran_geary(void)
                    "sheared grid: Moran's I by FFT = direct (%.15g vs %.15g)", ft_get(rot, "morph_moran_i"), I);
             tap_ok(rot && fabs(ft_get(rot, "morph_geary_c") - C) <= 1e-10 * fabs(C),
                    "sheared grid: Geary's C by FFT = direct (%.15g vs %.15g)", ft_get(rot, "morph_geary_c"), C);
+            check_methods(&roi, rot, "sheared grid");
             rad_featureset_free(rot);
         }
     }
     rad_featureset_free(fs);
     rad_roi_free(&roi);
+
+    /* the choice by cost: a small ROI takes the direct sums, a large one
+     * (a 30 x 30 x 12 block: 10800 voxels, 58 million pairs) the FFT */
+    {
+        enum { BX = 30, BZ = 12 };
+        static uint8_t all[BX * BX * BZ];
+        static float val[BX * BX * BZ];
+        const double sb[3] = {0.9, 0.9, 3.0};
+        double Ia = NAN, Ca = NAN, Id = NAN, Cd = NAN, If = NAN, Cf = NAN;
+        int ra, rd, rf;
+        for (int v = 0; v < BX * BX * BZ; v++) {
+            seed = seed * 1664525u + 1013904223u;
+            all[v] = 1;
+            val[v] = (float)((seed >> 8) % 2000) - 1000.0f + (float)(v % BX) * 20.0f;
+        }
+        roi_make(&roi, 5, 5, 3, sb, all, NULL, val);
+        ra = rad_morph_moran_geary(&roi, 0, &Ia, &Ca);
+        rd = rad_morph_moran_geary(&roi, 1, &Id, &Cd);
+        tap_ok(ra == 0 && rd == 0 && Ia == Id && Ca == Cd, "75 voxels: the direct sums are chosen");
+        rad_roi_free(&roi);
+        roi_make(&roi, BX, BX, BZ, sb, all, NULL, val);
+        ra = rad_morph_moran_geary(&roi, 0, &Ia, &Ca);
+        rf = rad_morph_moran_geary(&roi, 2, &If, &Cf);
+        rd = rad_morph_moran_geary(&roi, 1, &Id, &Cd);
+        tap_ok(ra == 0 && rf == 0 && Ia == If && Ca == Cf, "10800 voxels: the FFT is chosen");
+        tap_ok(rd == 0 && fabs(If - Id) <= 1e-12 * fabs(If) && fabs(Cf - Cd) <= 1e-12 * fabs(Cf) && If > 0.01,
+               "10800 voxels: direct and FFT agree to 1e-12 (I %.15g, %.2e / C %.15g, %.2e relative)", If,
+               fabs(If - Id) / fabs(If), Cf, fabs(Cf - Cd) / fabs(Cf));
+        rad_roi_free(&roi);
+    }
 
     /* a checkerboard: perfect negative autocorrelation at distance 1 */
     {
@@ -467,6 +519,7 @@ static void test_moran_geary(void)
                "checkerboard: Moran's I %.6f < 0, FFT = direct", I);
         tap_ok(fs && fabs(ft_get(fs, "morph_geary_c") - C) <= 1e-10 * fabs(C) && C > 1,
                "checkerboard: Geary's C %.6f > 1, FFT = direct", C);
+        check_methods(&roi, fs, "checkerboard");
         rad_featureset_free(fs);
         rad_roi_free(&roi);
     }

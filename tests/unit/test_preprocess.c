@@ -43,6 +43,44 @@ static double diag_value(const RadFeatureSet *fs, const char *tag)
     return i < 0 ? NAN : fs->values[i];
 }
 
+/* A 0/1 mask is read in place and, without re-segmentation, is the
+ * intensity mask too; the same ROI given as label 2 of a 0/2 mask is copied.
+ * Both give the same ROI and the same features, bit for bit. */
+static void test_borrowed_masks(void)
+{
+    RadImage *img;
+    RadMask *m, *m2;
+    RadSettings s;
+    RadRoi a, b;
+    RadFeatureSet *fa, *fb;
+    size_t diff = 0;
+    ramp_case(&img, &m);
+    m2 = rad_mask_copy(m);
+    for (size_t v = 0; v < 20; v++)
+        m2->data[v] = (uint8_t)(2 * m->data[v]);
+    m2->label = 2;
+    base_settings(&s);
+    tap_ok(rad_roi_prepare(img, m, &s, &a, NULL) == 0 && a.morph_borrowed && a.image_borrowed && a.mask_is_morph &&
+               a.morph == m->data && a.image == img->data && a.mask == a.morph,
+           "0/1 mask, no rounding, interpolation or re-segmentation: the ROI reads image and mask in place");
+    tap_ok(rad_roi_prepare(img, m2, &s, &b, NULL) == 0 && !b.morph_borrowed && b.mask_is_morph && b.n_mask == 19 &&
+               memcmp(a.morph, b.morph, 20) == 0, "label 2 of a 0/2 mask: copied as 0/1, the same 19 voxels");
+    rad_roi_free(&a);
+    rad_roi_free(&b);
+    tap_ok(m->data[1] == 1 && img->data[19] == 19.0f, "freeing the ROI leaves the input image and mask alone");
+    fa = rad_extract(img, m, &s);
+    fb = rad_extract(img, m2, &s);
+    for (size_t i = 0; fa && fb && i < fa->n && i < fb->n; i++)
+        diff += memcmp(&fa->values[i], &fb->values[i], sizeof(double)) != 0;
+    tap_ok(fa && fb && fa->n == fb->n && diff == 0, "the same features from both masks (%zu rows, %zu differ)",
+           fa ? fa->n : 0, diff);
+    rad_featureset_free(fa);
+    rad_featureset_free(fb);
+    rad_mask_free(m2);
+    rad_mask_free(m);
+    rad_image_free(img);
+}
+
 static void test_reseg(void)
 {
     RadImage *img;
@@ -572,7 +610,7 @@ static void test_ct(const char *dir)
     RadSettings s;
 
     if (!dir) {
-        tap_skip(149, "RADLAB_DATA not set: no CT phantom reference values");
+        tap_skip(151, "RADLAB_DATA not set: no CT phantom reference values");
         return;
     }
     snprintf(path, sizeof path, "%s/ibsi1/ct_phantom/image.nii.gz", dir);
@@ -628,6 +666,29 @@ static void test_ct(const char *dir)
                "config C: Ng 56 from -1000 in bins of 25 (got %d)", roi.ng);
         rad_roi_free(&roi);
     }
+    {
+        /* every family and the diagnostic rows of C on 1 and on 4 threads:
+         * the same tags in the same order and the same bits */
+        RadFeatureSet *f1, *f4;
+        size_t diff = 0;
+        s.families = RAD_FAM_ALL;
+        f1 = rad_extract_threads(img, m, &s, 1);
+        f4 = rad_extract_threads(img, m, &s, 4);
+        for (size_t i = 0; f1 && f4 && i < f1->n && i < f4->n; i++)
+            diff += strcmp(f1->tags[i], f4->tags[i]) != 0 || memcmp(&f1->values[i], &f4->values[i], sizeof(double)) != 0;
+        tap_ok(f1 && f4 && f1->n == f4->n && f1->n > 200 && diff == 0,
+               "config C on 1 and 4 threads: %zu rows, %zu differ", f1 ? f1->n : 0, diff);
+        rad_featureset_free(f1);
+        rad_featureset_free(f4);
+        /* the interrupt flag stops the case on any thread count */
+        rad_interrupt_set();
+        f4 = rad_extract_threads(img, m, &s, 4);
+        rad_interrupt_clear();
+        tap_ok(!f4 && strstr(rad_error_message(), "interrupted"), "config C on 4 threads, interrupted: %s",
+               rad_error_message());
+        rad_featureset_free(f4);
+        s.families = RAD_FAM_FEATURES;
+    }
 
     /* configuration B: A's settings, bilinear in-plane to 2 x 2 mm, FBN 32 */
     rad_settings_default(&s);
@@ -661,6 +722,7 @@ static void test_ct(const char *dir)
 int main(void)
 {
     const char *dir = tap_data_dir();
+    test_borrowed_masks();
     test_reseg();
     test_outliers();
     test_discretise();
