@@ -6,16 +6,23 @@
 #include "image/image.h"
 #include "util/error.h"
 
-RadImage *rad_image_new(const RadGeometry *g)
+static RadImage *image_new(const RadGeometry *g, int zero)
 {
     RadImage *img;
+    size_t n;
     if (rad_geometry_check(g) != 0)
         return NULL;
     img = rad_malloc(sizeof *img, "an image");
     if (!img)
         return NULL;
     img->geom = *g;
-    img->data = rad_calloc(rad_geometry_nvox(g), sizeof(float), "image voxels");
+    n = rad_geometry_nvox(g);
+    if (zero)
+        img->data = rad_calloc(n, sizeof(float), "image voxels");
+    else if (n > (size_t)-1 / sizeof(float))
+        img->data = NULL, rad_error_set("out of memory (%zu voxels overflow)", n);
+    else
+        img->data = rad_malloc(n * sizeof(float), "image voxels");
     if (!img->data) {
         free(img);
         return NULL;
@@ -23,9 +30,13 @@ RadImage *rad_image_new(const RadGeometry *g)
     return img;
 }
 
+RadImage *rad_image_new(const RadGeometry *g) { return image_new(g, 1); }
+
+RadImage *rad_image_alloc(const RadGeometry *g) { return image_new(g, 0); }
+
 RadImage *rad_image_copy(const RadImage *src)
 {
-    RadImage *img = rad_image_new(&src->geom);
+    RadImage *img = rad_image_alloc(&src->geom);
     if (img)
         memcpy(img->data, src->data, rad_image_nvox(src) * sizeof(float));
     return img;

@@ -88,6 +88,9 @@ void rad_geometry_crop(const RadGeometry *g, const RadBox *b, RadGeometry *out);
 
 /* A zero-filled image on `g` (validated). */
 RadImage *rad_image_new(const RadGeometry *g);
+/* The same with the voxels not initialised, for a caller that writes every
+ * one (a copy, a resampled image): large images then come in huge pages. */
+RadImage *rad_image_alloc(const RadGeometry *g);
 RadImage *rad_image_copy(const RadImage *img);
 void rad_image_free(RadImage *img);
 static inline size_t rad_image_nvox(const RadImage *img) { return rad_geometry_nvox(&img->geom); }

@@ -554,7 +554,7 @@ RadImage *rad_image_resample(const RadImage *img, const RadGeometry *grid, RadIn
 
     if (check_interp(interp) != 0 || grid_mapping(&img->geom, grid, off, step) != 0)
         return NULL;
-    out = rad_image_new(grid);
+    out = rad_image_alloc(grid); /* every voxel is written below */
     if (!out)
         return NULL;
     d.f = out->data;

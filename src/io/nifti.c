@@ -341,7 +341,7 @@ static int nifti_inflate(int fd, long long fsize, size_t total, unsigned char **
     if (map == MAP_FAILED)
         return 1;
     in = map;
-    buf = malloc(total);
+    buf = rad_malloc(total, "decompressed voxels");
     d = libdeflate_alloc_decompressor();
     if (buf && d) {
         while (opos < total && ipos < insize) {

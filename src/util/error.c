@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "util/error.h"
 
@@ -85,9 +86,34 @@ int rad_error_errno(const char *fmt, ...)
 const char *rad_error_message(void) { return rad_error_buf; }
 void rad_error_clear(void) { rad_error_buf[0] = '\0'; }
 
+/* Arrays of 2 MiB or more from rad_malloc (voxels, scratch: written whole
+ * before they are read) are aligned to 2 MiB and offered to the kernel for
+ * transparent huge pages: a fresh 4 KiB page costs a fault (about 20 us on a
+ * virtual machine, a fifth of a CT extraction's time), a huge page one fault
+ * for 512 of them.  Still freed with free().  rad_calloc keeps calloc's
+ * lazily zeroed pages: zeroing huge pages would make memory that is never
+ * touched resident (measured: +11 MiB on the CT phantom, against +2 MiB
+ * for rad_malloc alone).  The kernel may decline (THP "never"). */
+#define HUGE_ARRAY ((size_t)2 << 20)
+
+static void *alloc_array(size_t n)
+{
+    if (n >= HUGE_ARRAY) {
+        void *p = NULL;
+        size_t whole = (n + HUGE_ARRAY - 1) / HUGE_ARRAY * HUGE_ARRAY;
+        if (whole < n || posix_memalign(&p, HUGE_ARRAY, whole) != 0)
+            return NULL;
+#ifdef MADV_HUGEPAGE
+        (void)madvise(p, whole, MADV_HUGEPAGE); /* advice only: ignore failure */
+#endif
+        return p;
+    }
+    return malloc(n ? n : 1);
+}
+
 void *rad_malloc(size_t n, const char *what)
 {
-    void *p = malloc(n ? n : 1);
+    void *p = alloc_array(n);
     if (!p)
         rad_error_set("out of memory (%zu bytes for %s)", n, what);
     return p;
