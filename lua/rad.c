@@ -10,20 +10,33 @@
 /* ---- rad.plot, loaded on first use ------------------------------------------------ */
 
 /* The plots are the module rad_plot.so (rad_plot.c), so that a run that draws
- * nothing never loads cairo and its libraries.  The rad table's __index
- * requires it when rad.plot is first read and stores the table in rad.plot;
- * __modules names it for the REPL's completion and listing. */
+ * nothing never loads cairo and its libraries.  The rad table's metatable
+ * has __modules = {plot = "rad_plot"} (radlab adds the stdlib modules,
+ * demo = "rad.demo", ...; the REPL's completion and listing read it) and an
+ * __index that requires the module of a name found there.  rad.plot is then
+ * stored in rad, so that it is a plain field from the first use on. */
 #define RADL_PLOT_MODULE "rad_plot"
 
 static int l_rad_index(lua_State *L)
 {
-    const char *k = lua_tostring(L, 2);
-    if (lua_type(L, 2) != LUA_TSTRING || strcmp(k, "plot") != 0)
+    const char *mod;
+    if (lua_type(L, 2) != LUA_TSTRING || !lua_getmetatable(L, 1))
         return 0;
+    lua_pushliteral(L, "__modules");
+    if (lua_rawget(L, -2) != LUA_TTABLE)
+        return 0;
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, -2) != LUA_TSTRING)
+        return 0;
+    mod = lua_tostring(L, -1); /* stays on the stack */
     if (lua_getglobal(L, "require") != LUA_TFUNCTION)
-        return luaL_error(L, "rad.plot: cannot load the plotting module %s: the global require is missing",
-                          RADL_PLOT_MODULE);
-    lua_pushliteral(L, RADL_PLOT_MODULE);
+        return luaL_error(L, "rad.%s: cannot load the module %s: the global require is missing", lua_tostring(L, 2),
+                          mod);
+    lua_pushvalue(L, -2);
+    if (strcmp(mod, RADL_PLOT_MODULE) != 0) { /* a stdlib module: its errors as require raises them */
+        lua_call(L, 1, 1);
+        return 1;
+    }
     if (lua_pcall(L, 1, 1, 0) != LUA_OK)
         return luaL_error(L, "rad.plot: cannot load the plotting module %s.so (it is installed beside rad.so; "
                              "reinstall radlab or add its folder to package.cpath): %s",
@@ -32,7 +45,7 @@ static int l_rad_index(lua_State *L)
         return luaL_error(L, "rad.plot: the module %s gave a %s, not the rad.plot table", RADL_PLOT_MODULE,
                           luaL_typename(L, -1));
     lua_pushvalue(L, -1);
-    lua_setfield(L, 1, "plot"); /* __newindex is not set: a raw field from now on */
+    lua_setfield(L, 1, "plot"); /* no __newindex: a raw field from now on */
     return 1;
 }
 

@@ -353,23 +353,13 @@ static const char help_source[] =
  * rad.demo.phantom() work at the prompt without a require. */
 static const char lazy_source[] =
     "local rad = ...\n"
-    "-- rad's own metatable (rad.c) loads rad.plot; keep it, add the stdlib\n"
+    "-- rad's metatable (rad.c) loads the modules __modules names (plot)\n"
     "local mt = getmetatable(rad)\n"
-    "if mt == nil then mt = {} setmetatable(rad, mt) end\n"
-    "if rawget(mt, '__stdlib') then return end\n"
-    "-- __modules: the names, for completion (which reads it raw)\n"
-    "local names = rawget(mt, '__modules') or {}\n"
-    "local stdlib = {}\n"
+    "local names = type(mt) == 'table' and rawget(mt, '__modules')\n"
+    "if type(names) ~= 'table' then return end\n"
     "local ok, doc = pcall(require, 'rad.doc')\n"
     "if ok and type(doc) == 'table' then\n"
-    "  for _, m in ipairs(doc.modules) do names[m] = 'rad.' .. m stdlib[m] = 'rad.' .. m end\n"
-    "end\n"
-    "local index = rawget(mt, '__index')\n"
-    "mt.__modules, mt.__stdlib = names, stdlib\n"
-    "mt.__index = function(t, k)\n"
-    "  local m = type(k) == 'string' and rawget(stdlib, k)\n"
-    "  if m then return require(m) end\n"
-    "  if index then return index(t, k) end\n"
+    "  for _, m in ipairs(doc.modules) do names[m] = 'rad.' .. m end\n"
     "end\n";
 
 static void define_lazy_modules(lua_State *L)
