@@ -3,7 +3,8 @@
  * Everything here is declared in binding.h.  The per-object binding files
  * (l_image.c, l_table.c, ...) call these and the engine, never each other:
  * the boxes of the core objects, options and key checks, number arrays and
- * rad.NA, geometry tables, chart options and the extraction settings table.
+ * rad.NA, geometry tables and the extraction settings table.  (The Figure
+ * helpers and chart options are in rad_plot.c, with the plotting module.)
  */
 #include <math.h>
 #include <stdarg.h>
@@ -216,30 +217,6 @@ RadMask *radl_check_mask(lua_State *L, int idx)
     return radl_box_check(L, idx, RADL_MASK);
 }
 
-RadFigure **radl_figure_push(lua_State *L)
-{
-    return (RadFigure **)radl_box_push(L, RADL_FIGURE);
-}
-
-RadFigure *radl_check_figure(lua_State *L, int idx)
-{
-    return radl_box_check(L, idx, RADL_FIGURE);
-}
-
-int radl_figure_return(lua_State *L, RadFigure **box, RadFigure *fig, const char *fname)
-{
-    if (!fig) {
-        const char *msg = rad_error_message(), *dot = strrchr(fname, '.');
-        const char *shortname = dot ? dot + 1 : fname;
-        size_t k = strlen(shortname);
-        if (strncmp(msg, shortname, k) == 0 && msg[k] == ':')
-            msg += k + (msg[k + 1] == ' ' ? 2 : 1);
-        return radl_fail(L, "%s: %s", fname, msg);
-    }
-    *box = fig;
-    return 1;
-}
-
 void *radl_scratch(lua_State *L, size_t bytes)
 {
     luaL_checkstack(L, 4, "rad.plot");
@@ -272,47 +249,6 @@ double *radl_numbers_scratch(lua_State *L, int idx, const char *fname, const cha
     radl_numbers_into(L, idx, fname, what, v, len);
     *n = len;
     return v;
-}
-
-void radl_chart_options(lua_State *L, int idx, const char *fname, RadChartOptions *o)
-{
-    rad_chart_options_default(o);
-    if (lua_isnoneornil(L, idx))
-        return;
-    luaL_checktype(L, idx, LUA_TTABLE);
-    /* the chart's name in every message; a size that is given is checked
-     * (0 or less is an error, not "the default") */
-    static const char *const nums[] = {"width", "height", NULL}, *const strs[] = {"title", "subtitle", "xlabel",
-                                                                                  "ylabel", "legend", NULL};
-    for (int k = 0; nums[k]; k++) {
-        int t = lua_getfield(L, idx, nums[k]);
-        if (t != LUA_TNIL && t != LUA_TNUMBER)
-            radl_fail(L, "%s: option %s must be a number (mm), got %s", fname, nums[k], luaL_typename(L, -1));
-        if (t == LUA_TNUMBER && !(lua_tonumber(L, -1) >= 10 && lua_tonumber(L, -1) <= 2000))
-            radl_fail(L, "%s: option %s = %g: give a size in mm, 10 to 2000", fname, nums[k], lua_tonumber(L, -1));
-        lua_pop(L, 1);
-    }
-    for (int k = 0; strs[k]; k++) {
-        if (lua_getfield(L, idx, strs[k]) != LUA_TNIL && lua_type(L, -1) != LUA_TSTRING)
-            radl_fail(L, "%s: option %s must be a string, got %s", fname, strs[k], luaL_typename(L, -1));
-        lua_pop(L, 1);
-    }
-    o->width = radl_opt_number(L, idx, "width", 0);
-    o->height = radl_opt_number(L, idx, "height", 0);
-    o->title = radl_opt_string(L, idx, "title", NULL);
-    o->subtitle = radl_opt_string(L, idx, "subtitle", NULL);
-    o->xlabel = radl_opt_string(L, idx, "xlabel", NULL);
-    o->ylabel = radl_opt_string(L, idx, "ylabel", NULL);
-    const char *lg = radl_opt_string(L, idx, "legend", NULL);
-    if (lg && rad_legend_parse(lg, &o->legend) != 0)
-        radl_fail(L, "%s: %s", fname, rad_error_message());
-    lua_getfield(L, idx, "grid");
-    if (!lua_isnil(L, -1)) {
-        if (!lua_isboolean(L, -1))
-            radl_fail(L, "%s: option grid must be true or false, got %s", fname, luaL_typename(L, -1));
-        o->grid = lua_toboolean(L, -1);
-    }
-    lua_pop(L, 1);
 }
 
 void radl_push_help_table(lua_State *L)

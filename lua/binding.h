@@ -111,15 +111,18 @@ void radl_open_models(lua_State *L);  /* l_models.c: rad.logistic, rad.glmnet_lo
 void radl_open_cox(lua_State *L);     /* l_cox.c: rad.cox */
 void radl_open_surv(lua_State *L);    /* l_surv.c: rad.km, rad.logrank, rad.concordance, ... */
 void radl_open_coxnet(lua_State *L);  /* l_coxnet.c: rad.coxnet, rad.coxnet_cv */
-void radl_open_plot(lua_State *L);    /* l_plot.c: rad.plot (Figure, page) and the chart files below */
+void radl_open_plot(lua_State *L);    /* l_plot.c: rad.plot (Figure, page) and the chart files below (rad_plot module) */
 void radl_open_cohort(lua_State *L);  /* l_cohort.c: rad.extract_cohort */
 void radl_open_json(lua_State *L);    /* l_json.c: rad.json */
 void radl_open_perturb(lua_State *L); /* l_perturb.c: rad.perturb, rad.image.noise_sd */
 void radl_open_combat(lua_State *L);  /* l_combat.c: rad.combat (ComBat harmonisation) */
 
 /* ---- plots (l_plot.c) ----
- * Chart openers, called by luaopen_rad with the rad.plot table on top;
- * each registers its functions with prefix "rad.plot.". */
+ * These are in the module rad_plot.so only (rad.plot, loaded on first use),
+ * never in the rad module or radlab: the Figure helpers and chart options
+ * are defined in rad_plot.c.  Chart openers, called by luaopen_rad_plot with
+ * the rad.plot table on top; each registers its functions with prefix
+ * "rad.plot.". */
 void radl_open_plot_surv(lua_State *L);  /* l_plot_surv.c: km, roc, calibration, dca, td_roc */
 void radl_open_plot_model(lua_State *L); /* l_plot_model.c: forest, lasso, nomogram, box, waterfall, heatmap */
 void radl_open_plot_image(lua_State *L); /* l_plot_image.c: slice, montage, histogram, feature map */
@@ -228,7 +231,8 @@ int radl_dropped_row(lua_State *L, int fit, const char *term, char *line, size_t
  * __gc when a call fails half-way (the result is freed with the guard). */
 void radl_guard_class(lua_State *L, const char *tname, lua_CFunction gc);
 
-/* The `rad` module. */
+/* The `rad` module, and rad.plot's module rad_plot (rad_plot.c). */
 int luaopen_rad(lua_State *L);
+int luaopen_rad_plot(lua_State *L);
 
 #endif

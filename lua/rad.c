@@ -7,6 +7,58 @@
 #include "binding.h"
 #include "util/hash.h"
 
+/* ---- rad.plot, loaded on first use ------------------------------------------------ */
+
+/* The plots are the module rad_plot.so (rad_plot.c), so that a run that draws
+ * nothing never loads cairo and its libraries.  The rad table's metatable
+ * has __modules = {plot = "rad_plot"} (radlab adds the stdlib modules,
+ * demo = "rad.demo", ...; the REPL's completion and listing read it) and an
+ * __index that requires the module of a name found there.  rad.plot is then
+ * stored in rad, so that it is a plain field from the first use on. */
+#define RADL_PLOT_MODULE "rad_plot"
+
+static int l_rad_index(lua_State *L)
+{
+    const char *mod;
+    if (lua_type(L, 2) != LUA_TSTRING || !lua_getmetatable(L, 1))
+        return 0;
+    lua_pushliteral(L, "__modules");
+    if (lua_rawget(L, -2) != LUA_TTABLE)
+        return 0;
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, -2) != LUA_TSTRING)
+        return 0;
+    mod = lua_tostring(L, -1); /* stays on the stack */
+    if (lua_getglobal(L, "require") != LUA_TFUNCTION)
+        return luaL_error(L, "rad.%s: cannot load the module %s: the global require is missing", lua_tostring(L, 2),
+                          mod);
+    lua_pushvalue(L, -2);
+    if (strcmp(mod, RADL_PLOT_MODULE) != 0) { /* a stdlib module: its errors as require raises them */
+        lua_call(L, 1, 1);
+        return 1;
+    }
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK)
+        return luaL_error(L, "rad.plot: cannot load the plotting module %s.so (it is installed beside rad.so; "
+                             "reinstall radlab or add its folder to package.cpath): %s",
+                          RADL_PLOT_MODULE, lua_tostring(L, -1));
+    if (!lua_istable(L, -1))
+        return luaL_error(L, "rad.plot: the module %s gave a %s, not the rad.plot table", RADL_PLOT_MODULE,
+                          luaL_typename(L, -1));
+    lua_pushvalue(L, -1);
+    lua_setfield(L, 1, "plot"); /* no __newindex: a raw field from now on */
+    return 1;
+}
+
+/* Load rad.plot (so that its help is registered): rad is package.loaded.rad. */
+static void load_plot(lua_State *L)
+{
+    int top = lua_gettop(L);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    if (lua_getfield(L, -1, "rad") == LUA_TTABLE)
+        lua_getfield(L, -1, "plot");
+    lua_settop(L, top);
+}
+
 /* ---- rad.help ---------------------------------------------------------------- */
 
 static int l_help(lua_State *L)
@@ -15,13 +67,22 @@ static int l_help(lua_State *L)
     radl_push_help_table(L);
     lua_pushvalue(L, 1);
     lua_rawget(L, -2);
+    if (lua_isnil(L, -1) && lua_type(L, 1) == LUA_TSTRING &&
+        (strncmp(lua_tostring(L, 1), "rad.plot", 8) == 0 || strncmp(lua_tostring(L, 1), "Figure", 6) == 0)) {
+        /* the help of rad.plot is registered when the module loads */
+        lua_pop(L, 1);
+        load_plot(L);
+        lua_pushvalue(L, 1);
+        lua_rawget(L, -2);
+    }
     return 1;
 }
 
 static int l_help_names(lua_State *L)
 {
-    /* every documented name, sorted by the caller if it cares */
+    /* every documented name, sorted by the caller if it cares; with rad.plot's */
     int n = 0;
+    load_plot(L);
     radl_push_help_table(L);
     lua_newtable(L);
     lua_pushnil(L);
@@ -89,14 +150,16 @@ int luaopen_rad(lua_State *L)
     radl_open_cohort(L);
     radl_open_json(L);
     radl_open_combat(L);
-    radl_open_plot(L);
-    /* the chart families fill rad.plot */
-    lua_getfield(L, -1, "plot");
-    radl_open_plot_surv(L);
-    radl_open_plot_model(L);
-    radl_open_plot_image(L);
-    lua_pop(L, 1);
     radl_open_synth(L);
     radl_open_perturb(L);
+    /* rad.plot: loaded on first use (l_rad_index) */
+    lua_createtable(L, 0, 2);
+    lua_pushcfunction(L, l_rad_index);
+    lua_setfield(L, -2, "__index");
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, RADL_PLOT_MODULE);
+    lua_setfield(L, -2, "plot");
+    lua_setfield(L, -2, "__modules");
+    lua_setmetatable(L, -2);
     return 1;
 }

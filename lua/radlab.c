@@ -25,6 +25,10 @@
 #define RADLAB_STDLIBDIR "/usr/local/share/lua/5.4"
 #endif
 
+#ifndef RADLAB_CMODDIR
+#define RADLAB_CMODDIR "/usr/local/lib/lua/5.4"
+#endif
+
 #ifndef PATH_MAX
 #define PATH_MAX 4096
 #endif
@@ -134,9 +138,17 @@ static void add_template(luaL_Buffer *b, const char *dir)
     luaL_addstring(b, "/?.lua;");
 }
 
+static void add_ctemplate(luaL_Buffer *b, const char *dir)
+{
+    luaL_addstring(b, dir);
+    luaL_addstring(b, "/?.so;");
+}
+
 /* Put the stdlib in front of package.path: $RADLAB_STDLIB, then a stdlib
  * beside the program or one level up (a build tree), then the installed
- * one.  The first found wins, so a build tree never runs installed code. */
+ * one.  The first found wins, so a build tree never runs installed code.
+ * Likewise package.cpath, for the C module rad_plot.so that rad.plot loads
+ * on first use: the build tree's lua/.libs, then the installed one. */
 static void set_path(lua_State *L)
 {
     char exe[PATH_MAX], dir[PATH_MAX + 16];
@@ -153,21 +165,36 @@ static void set_path(lua_State *L)
         char *slash;
         exe[n] = '\0';
         slash = strrchr(exe, '/');
-        if (slash) {
+        if (slash)
             *slash = '\0';
-            snprintf(dir, sizeof dir, "%s/stdlib", exe);
-            if (is_dir(dir))
-                add_template(&b, dir);
-            snprintf(dir, sizeof dir, "%s/../stdlib", exe);
-            if (is_dir(dir))
-                add_template(&b, dir);
-        }
+        else
+            n = 0;
+    }
+    if (n > 0) {
+        snprintf(dir, sizeof dir, "%s/stdlib", exe);
+        if (is_dir(dir))
+            add_template(&b, dir);
+        snprintf(dir, sizeof dir, "%s/../stdlib", exe);
+        if (is_dir(dir))
+            add_template(&b, dir);
     }
     add_template(&b, RADLAB_STDLIBDIR);
     lua_getfield(L, -2, "path");
     luaL_addvalue(&b);
     luaL_pushresult(&b);
     lua_setfield(L, -2, "path");
+
+    luaL_buffinit(L, &b);
+    if (n > 0) {
+        snprintf(dir, sizeof dir, "%s/lua/.libs", exe);
+        if (is_dir(dir))
+            add_ctemplate(&b, dir);
+    }
+    add_ctemplate(&b, RADLAB_CMODDIR);
+    lua_getfield(L, -2, "cpath");
+    luaL_addvalue(&b);
+    luaL_pushresult(&b);
+    lua_setfield(L, -2, "cpath");
     lua_pop(L, 1);
 }
 
@@ -326,17 +353,14 @@ static const char help_source[] =
  * rad.demo.phantom() work at the prompt without a require. */
 static const char lazy_source[] =
     "local rad = ...\n"
-    "if getmetatable(rad) ~= nil then return end\n"
-    "-- __modules: the names, for completion (which reads it raw)\n"
-    "local names = {}\n"
+    "-- rad's metatable (rad.c) loads the modules __modules names (plot)\n"
+    "local mt = getmetatable(rad)\n"
+    "local names = type(mt) == 'table' and rawget(mt, '__modules')\n"
+    "if type(names) ~= 'table' then return end\n"
     "local ok, doc = pcall(require, 'rad.doc')\n"
     "if ok and type(doc) == 'table' then\n"
     "  for _, m in ipairs(doc.modules) do names[m] = 'rad.' .. m end\n"
-    "end\n"
-    "setmetatable(rad, {__modules = names, __index = function(_, k)\n"
-    "  local m = type(k) == 'string' and rawget(names, k)\n"
-    "  if m then return require(m) end\n"
-    "end})\n";
+    "end\n";
 
 static void define_lazy_modules(lua_State *L)
 {

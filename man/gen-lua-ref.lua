@@ -45,6 +45,9 @@ Every \fBrad.plot\fR function (see MODULE FUNCTIONS) returns a \fBFigure\fR: a
 description of the picture in millimetres that is drawn only when saved, so
 the same figure saves at any dpi, as PDF or SVG, or inside a report page
 (\fBrad.plot.page\fR, each figure laid out afresh in its cell).
+\fBrad.plot\fR is the C module \fIrad_plot.so\fR (installed beside
+\fIrad.so\fR), loaded on its first use: cairo and its fonts are loaded only
+by a run that draws.
 .PP
 \fBOptions every chart takes\fR (in its trailing table): \fBwidth\fR and
 \fBheight\fR (mm, 10 to 2000; a size of 0 or less is an error), \fBtitle\fR,

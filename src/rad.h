@@ -1,6 +1,8 @@
 /* radlab: the public umbrella header of librad.  SPDX-License-Identifier: GPL-3.0-or-later
  *
- * An embedding C program includes this one header and links -lrad.  Every
+ * An embedding C program includes this one header and links -lrad
+ * (pkg-config radlab); one that draws (the plot/ functions) also links
+ * -lrad-plot, which brings cairo (pkg-config radlab-plot).  Every
  * function follows the same error rule: on failure it returns -1 or NULL and
  * rad_error_message() says what went wrong and how to fix it.
  */

@@ -189,17 +189,24 @@ local function module_listing(t, name, opts)
   local width, pad = 100, 16
   local out = {name .. ": help(" .. name .. ".NAME) explains one; help() explains help"}
   out[1 + #out] = format("  %-" .. pad - 2 .. "s%s", "functions", wrap(funcs, (" "):rep(pad), width))
-  -- the stdlib modules (rad.doc.modules) not loaded yet: rad.demo etc. load on first use
+  -- the stdlib modules (rad.doc.modules) not loaded yet: rad.demo etc. load on first use,
+  -- as does rad.plot (the metatable's __modules names them all)
   local okd, doc = pcall(require, "rad.doc")
+  local mods, seen = {}, {}
+  local function add(m)
+    if type(m) == "string" and not seen[m] and rawget(t, m) == nil then seen[m] = true mods[#mods + 1] = m end
+  end
   if okd and type(doc) == "table" and type(doc.modules) == "table" then
-    local mods = {}
-    for _, m in ipairs(doc.modules) do
-      if rawget(t, m) == nil then mods[#mods + 1] = m end
-    end
-    sort(mods)
-    if #mods > 0 then
-      out[#out + 1] = format("  %-" .. pad - 2 .. "s%s", "modules", wrap(mods, (" "):rep(pad), width))
-    end
+    for _, m in ipairs(doc.modules) do add(m) end
+  end
+  local mt = getmetatable(t)
+  local lazy = type(mt) == "table" and rawget(mt, "__modules")
+  if type(lazy) == "table" then
+    for m in next, lazy do add(m) end
+  end
+  sort(mods)
+  if #mods > 0 then
+    out[#out + 1] = format("  %-" .. pad - 2 .. "s%s", "modules", wrap(mods, (" "):rep(pad), width))
   end
   for _, k in ipairs(subs) do
     local inner = {}

@@ -94,4 +94,13 @@ B.call("text_pages: page too small", function() rad.plot.text_pages{blocks = {{t
 B.call("text_pages: misspelt option", function() rad.plot.text_pages{blocks = {{text = "a"}}, fontsize = 9} end,
        "rad.plot.text_pages: unknown option 'fontsize' (allowed: title, blocks, width, height, font_size, page_total)")
 
+-- rad.plot is the module rad_plot.so, loaded on first use: when it cannot be
+-- found the error says which module, where it belongs and how to fix it, and
+-- no figure is written
+local lost = B.dir .. "/lost.png"
+B.cli("rad.plot: plotting module not found", {"-e", "package.cpath = '/nonexistent/?.so'; " ..
+        "rad.plot.lines({y = {1, 2}}):save('" .. lost .. "')"},
+      {status = 1, stderr = "rad.plot: cannot load the plotting module rad_plot.so (it is installed beside rad.so; " ..
+        "reinstall radlab or add its folder to package.cpath): module 'rad_plot' not found", writes = {lost}})
+
 B.done()

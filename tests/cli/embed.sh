@@ -54,6 +54,21 @@ stat_max,8" ] && ok "embed prints stat_mean 4.5, stat_min 1, stat_max 8" || { ca
 # the binary really uses the staged library, not the build tree's
 LD_LIBRARY_PATH="$libdir" ldd "$d/embed" | grep -q "$d/stage" && ok "embed is linked to the staged librad" || notok "embed is linked to the staged librad"
 
+# a program that only extracts does not link cairo: the figures are librad-plot's
+LD_LIBRARY_PATH="$libdir" ldd "$d/embed" | grep -qE "cairo|librad-plot" && notok "embed links no cairo" || ok "embed links no cairo (librad without librad-plot)"
+
+# a program that draws: examples/embed_plot.c with radlab-plot.pc (librad-plot, cairo)
+pcflags=$(pkg-config --cflags radlab-plot) && plibs=$(pkg-config --libs radlab-plot) || bail "pkg-config radlab-plot failed"
+case " $plibs " in *" -lrad-plot "*"-lrad "*) ok "pkg-config --libs radlab-plot lists -lrad-plot and -lrad" ;;
+  *) notok "pkg-config --libs radlab-plot (got: $plibs)" ;; esac
+cc -std=c11 -Wall -Wextra -Werror $san "$top_srcdir/examples/embed_plot.c" $pcflags $plibs -o "$d/embed_plot" 2>"$d/cc.log" &&
+  ok "examples/embed_plot.c builds with \$(pkg-config --cflags --libs radlab-plot)" || { cat "$d/cc.log"; bail "embed_plot.c does not build"; }
+LD_LIBRARY_PATH="$libdir" ASAN_OPTIONS=detect_leaks=0 "$d/embed_plot" "$d/km.png" 2>"$d/err"; s=$?
+[ $s -eq 0 ] && [ "$(od -An -c -N4 "$d/km.png" | tr -d ' ')" = "211PNG" ] && ok "embed_plot writes a PNG" || { cat "$d/err"; notok "embed_plot writes a PNG ($s)"; }
+LD_LIBRARY_PATH="$libdir" ldd "$d/embed_plot" | grep -q "$d/stage.*librad-plot" && ok "embed_plot is linked to the staged librad-plot" || notok "embed_plot is linked to the staged librad-plot"
+LD_LIBRARY_PATH="$libdir" ASAN_OPTIONS=detect_leaks=0 "$d/embed_plot" "$d/km.jpg" >/dev/null 2>"$d/err"; s=$?
+[ $s -eq 1 ] && grep -q "must end in .png, .pdf or .svg" "$d/err" && [ ! -e "$d/km.jpg" ] && ok "embed_plot: a bad extension is status 1 and a message, no file" || { cat "$d/err"; notok "bad extension ($s)"; }
+
 # errors come back as messages, not crashes
 LD_LIBRARY_PATH="$libdir" ASAN_OPTIONS=detect_leaks=0 "$d/embed" "$d/none.nii.gz" "$d/mask.nii.gz" >/dev/null 2>"$d/err"; s=$?
 [ $s -eq 1 ] && grep -q "none.nii.gz" "$d/err" && ok "a missing image: status 1 and a message naming it" || { cat "$d/err"; notok "missing image ($s)"; }

@@ -29,4 +29,21 @@ case "$out" in
   *"cannot open '/nonexistent.nii'"*) ok "errors reach stock Lua as Lua errors" ;;
   *) notok "error from rad.read (got: $out)" ;;
 esac
+# rad.plot is the module rad_plot.so beside rad.so, loaded on first use:
+# before it, no cairo in the process; after it, a figure
+out=$(LUA_CPATH="$RADLAB_CMOD/?.so" "$RADLAB_LUA" -e '
+  local rad = require "rad"
+  local function cairo() return io.open("/proc/self/maps"):read("a"):find("libcairo", 1, true) ~= nil end
+  local before, raw = cairo(), rawget(rad, "plot")
+  local w = rad.plot.lines({y = {1, 2}}, {width = 90, height = 50}):size()
+  print(before, raw, cairo(), w, rawget(rad, "plot") == package.loaded.rad_plot)' 2>&1)
+case "$out" in
+  "false	nil	true	90.0	true") ok "lua5.4: rad.plot loads rad_plot.so (and cairo) on first use only" ;;
+  *) notok "lua5.4: rad.plot on first use (got: $out)" ;;
+esac
+out=$(LUA_CPATH="$RADLAB_CMOD/?.so" "$RADLAB_LUA" -e 'require "rad_plot"' 2>&1)
+case "$out" in
+  *"rad_plot: load the rad module first"*) ok "rad_plot alone: an error saying to load rad first" ;;
+  *) notok "rad_plot without rad (got: $out)" ;;
+esac
 echo "1..$n"

@@ -2,7 +2,9 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 local T = require "rad.test"
 
--- walk rad and the method tables of Image and Mask
+-- walk rad and the method tables of Image and Mask; rad.plot loads on first
+-- use (tests/lua/plot_lazy.lua), so load it now for the walk to see it
+T.is(type(rad.plot), "table", "rad.plot loads")
 local funcs = {}
 local function collect(tbl, prefix)
   for k, v in pairs(tbl) do
@@ -27,6 +29,13 @@ for _, m in ipairs(require("rad.doc").modules) do
 end
 table.sort(funcs, function(a, b) return a[1] < b[1] end)
 T.ok(#funcs >= 30, "found " .. #funcs .. " public functions")
+-- the rad.plot functions the walk found are those the help registry names
+local walked, named = {}, {}
+for _, f in ipairs(funcs) do if f[1]:find("^rad%.plot%.") then walked[#walked + 1] = f[1] end end
+for _, n in ipairs(rad.help_names()) do if n:find("^rad%.plot%.") then named[#named + 1] = n end end
+table.sort(named)
+T.ok(#walked >= 19, "found " .. #walked .. " rad.plot functions")
+T.is(table.concat(walked, " "), table.concat(named, " "), "rad.plot's functions are those rad.help_names() lists")
 
 local man = io.open((os.getenv("top_srcdir") or ".") .. "/man/radlab-lua.7"):read("a")
 local missing_help, missing_man = {}, {}
