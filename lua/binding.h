@@ -11,6 +11,18 @@
 #ifndef RAD_LUA_BINDING_H
 #define RAD_LUA_BINDING_H
 
+/* rad_plot.so compiles its own copy of binding.c (lua_rad_plot_la_CFLAGS
+ * defines RADL_PLOT_MODULE): its copies of the shared tables take their own
+ * names, so that no global is defined twice in a process that loads both
+ * modules (a one-definition violation, which AddressSanitizer stops on). */
+#ifdef RADL_PLOT_MODULE
+#define radl_interp_names radlp_interp_names
+#define radl_disc_names radlp_disc_names
+#define radl_ivh_names radlp_ivh_names
+#define radl_settings radlp_settings
+#define radl_setting_type_names radlp_setting_type_names
+#endif
+
 #include <lua.h>
 #include <lauxlib.h>
 
