@@ -99,7 +99,8 @@ else
 fi
 
 # model rows: run a bench script MODEL_RUNS times; take the ms its line
-# starting with `label` prints
+# starting with `label` prints first (survival.lua: CPU time of the fit,
+# single-threaded; coxnet.lua: wall time, the CV folds being parallel)
 model_rows() { # script, then pairs of (row, what, label)
   script=$1
   shift
@@ -122,7 +123,9 @@ model_rows() { # script, then pairs of (row, what, label)
   done
   rss=$(maxof <"$tmp/m" | awk '{printf "%.0f", $1}')
   while [ $# -ge 3 ]; do
-    t=$(cat $(cat "$tmp/outs") | awk -v l="$3" 'index($0, l) == 1 {v = $(NF - 1); print v / 1000}' | median)
+    # the first "<number> ms" after the label: wall time (coxnet.lua also prints the CPU time after it)
+    t=$(cat $(cat "$tmp/outs") | awk -v l="$3" 'index($0, l) == 1 {
+      r = substr($0, length(l) + 1); if (match(r, /[0-9.]+ ms/)) print substr(r, RSTART, RLENGTH - 3) / 1000}' | median)
     row "$1" "$2" "$t" "$rss"
     shift 3
   done
