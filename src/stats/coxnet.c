@@ -303,22 +303,81 @@ static double risk_pass(const CoxData *cd, const double *ds, const double *eta, 
 
 /* One coordinate update of b_j against the gradient-form residual wr
  * (wr_i = (d_i - e_i B_i) / n - w_i (x b - eta)_i): the soft-threshold step
- * b_j <- S(v_j b_j + x_j'wr, sa) / (v_j + omal).  Returns v_j (change)^2. */
+ * b_j <- S(v_j b_j + x_j'wr, sa) / (v_j + omal).  Returns v_j (change)^2.
+ *
+ * The residual update of a step that moved b_j, wr -= change w x_j, is not
+ * done at once but left pending in *pd and done in the loop that forms the
+ * next step's product x_k'wr (one pass over wr instead of two; the same
+ * operations on the same values, so the same numbers).  cd_flush does what
+ * is still pending before anything else reads wr. */
+typedef struct Pending {
+    double del;          /* 0: nothing pending */
+    const double *x;
+} Pending;
+
+HOT static void cd_flush(Pending *pd, size_t n, const double *restrict w, double *restrict wr)
+{
+    const double *restrict px = pd->x;
+    double del = pd->del;
+    if (del == 0)
+        return;
+    for (size_t i = 0; i < n; i++)
+        wr[i] -= del * w[i] * px[i];
+    pd->del = 0;
+}
+
 HOT static double cd_step(const double *restrict xj, size_t n, const double *restrict w, double *restrict wr,
-                          double vj, double sa, double omal, double *bj)
+                          Pending *pd, double vj, double sa, double omal, double *bj)
 {
     /* 16 running sums: independent chains of additions keep the adder busy */
-    double s[16] = {0}, u, at, del;
+    double s0[4] = {0}, s1[4] = {0}, s2[4] = {0}, s3[4] = {0}, u, at, del;
+    double pdel = pd->del;
     size_t i = 0;
-    for (; i + 16 <= n; i += 16)
-        for (int k = 0; k < 16; k++)
-            s[k] += wr[i + k] * xj[i + k];
-    for (; i < n; i++)
-        s[0] += wr[i] * xj[i];
-    for (int k = 8; k > 0; k /= 2)
-        for (int q = 0; q < k; q++)
-            s[q] += s[q + k];
-    u = *bj * vj + s[0];
+    if (pdel != 0) {
+        const double *restrict px = pd->x;
+        for (; i + 16 <= n; i += 16)
+            for (int k = 0; k < 4; k++) {
+                double r0 = wr[i + k] - pdel * w[i + k] * px[i + k];
+                double r1 = wr[i + 4 + k] - pdel * w[i + 4 + k] * px[i + 4 + k];
+                double r2 = wr[i + 8 + k] - pdel * w[i + 8 + k] * px[i + 8 + k];
+                double r3 = wr[i + 12 + k] - pdel * w[i + 12 + k] * px[i + 12 + k];
+                wr[i + k] = r0;
+                wr[i + 4 + k] = r1;
+                wr[i + 8 + k] = r2;
+                wr[i + 12 + k] = r3;
+                s0[k] += r0 * xj[i + k];
+                s1[k] += r1 * xj[i + 4 + k];
+                s2[k] += r2 * xj[i + 8 + k];
+                s3[k] += r3 * xj[i + 12 + k];
+            }
+        for (; i < n; i++) {
+            double r = wr[i] - pdel * w[i] * px[i];
+            wr[i] = r;
+            s0[0] += r * xj[i];
+        }
+        pd->del = 0;
+    } else {
+        for (; i + 16 <= n; i += 16)
+            for (int k = 0; k < 4; k++) {
+                s0[k] += wr[i + k] * xj[i + k];
+                s1[k] += wr[i + 4 + k] * xj[i + 4 + k];
+                s2[k] += wr[i + 8 + k] * xj[i + 8 + k];
+                s3[k] += wr[i + 12 + k] * xj[i + 12 + k];
+            }
+        for (; i < n; i++)
+            s0[0] += wr[i] * xj[i];
+    }
+    /* the tree of the 16 sums: lanes k and k + 8, then k and k + 4, ... */
+    for (int k = 0; k < 4; k++) {
+        s0[k] += s2[k];
+        s1[k] += s3[k];
+    }
+    for (int k = 0; k < 4; k++)
+        s0[k] += s1[k];
+    s0[0] += s0[2];
+    s0[1] += s0[3];
+    s0[0] += s0[1];
+    u = *bj * vj + s0[0];
     if (fabs(u) <= sa)
         at = 0;
     else
@@ -327,8 +386,8 @@ HOT static double cd_step(const double *restrict xj, size_t n, const double *res
         return 0;
     del = at - *bj;
     *bj = at;
-    for (i = 0; i < n; i++)
-        wr[i] -= del * w[i] * xj[i];
+    pd->del = del;
+    pd->x = xj;
     return vj * del * del;
 }
 
@@ -497,13 +556,14 @@ static int coxnet_path(const double *x, size_t ldx, const size_t *rows, size_t n
             for (size_t j = 0; j < p; j++)
                 if (strong[j])
                     v[j] = col_weight(w, xs + j * n, n);
+            Pending pd = {0, NULL};
             for (;;) { /* a full pass over the strong set, then the active set until it settles */
                 double dli = 0;
                 lpasses++;
                 for (size_t j = 0; j < p; j++) {
                     if (!strong[j] || !(v[j] > 0))
                         continue;
-                    double c = cd_step(xs + j * n, n, w, wr, v[j], sa, omal, b + j);
+                    double c = cd_step(xs + j * n, n, w, wr, &pd, v[j], sa, omal, b + j);
                     if (c > 0) {
                         dli = fmax(dli, c);
                         if (!active[j]) {
@@ -519,13 +579,14 @@ static int coxnet_path(const double *x, size_t ldx, const size_t *rows, size_t n
                     dli = 0;
                     for (size_t l = 0; l < nin; l++) {
                         size_t j = act[l];
-                        double c = cd_step(xs + j * n, n, w, wr, v[j], sa, omal, b + j);
+                        double c = cd_step(xs + j * n, n, w, wr, &pd, v[j], sa, omal, b + j);
                         dli = fmax(dli, c);
                     }
                 } while (dli >= cthr && lpasses <= o.maxit);
                 if (lpasses > o.maxit)
                     break;
             }
+            cd_flush(&pd, n, w, wr);
             if (lpasses > o.maxit) {
                 passes += lpasses;
                 if (truncate && k > 0) {
