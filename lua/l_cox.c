@@ -15,7 +15,9 @@
  * predict.coxph(type = "lp", reference = "sample"): beta'(x - means of the
  * fitting data); "risk" = exp(lp); "survival" = exp(-H0(t) exp(lp)) with H0 the
  * Breslow (Efron-adjusted) baseline of survfit.coxph.  :zph() returns the
- * proportional-hazards test computed with the fit (R's cox.zph, transform
+ * proportional-hazards test, computed on its first use (it costs about as
+ * much as the fit; until then a weak-keyed registry table keeps the guard
+ * and the fitting arrays for it) (R's cox.zph, transform
  * "km", one test per model term plus the global test) and its plot data:
  * per event the time, x = 1 - KM(t-) and the scaled Schoenfeld residuals y.
  */
@@ -62,6 +64,33 @@ static Guard *guard_push(lua_State *L)
     memset(g, 0, sizeof *g);
     luaL_setmetatable(L, GUARD);
     return g;
+}
+
+/* Fits whose proportional-hazards test has not been asked for yet: a table
+ * with weak keys (the fit) whose values hold what rad_cox_zph needs
+ * {guard, kx, kidx, nfixed, pk}, so the data live exactly as long as the fit
+ * or until the test is computed. */
+#define PENDING "rad.cox.zph_pending"
+static void pending_table(lua_State *L)
+{
+    if (lua_getfield(L, LUA_REGISTRYINDEX, PENDING) == LUA_TTABLE)
+        return;
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, PENDING);
+}
+
+static lua_Integer field_int(lua_State *L, int t, lua_Integer i)
+{
+    lua_rawgeti(L, t, i);
+    lua_Integer v = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    return v;
 }
 
 static void set_number(lua_State *L, const char *key, double v)
@@ -257,8 +286,10 @@ static int l_cox(lua_State *L)
                          "some events)", fname, n, n == 1 ? "" : "s", p, p == 1 ? "" : "s");
     /* terms that cannot be estimated are left out of the fit and reported as NA */
     int *kidx = radl_scratch(L, (p ? p : 1) * sizeof *kidx);
+    int kidx_slot = lua_gettop(L);
     size_t pk = radl_alias_terms(L, g->d.x + nfixed * n, n, p, g->strata, terms, strict, fname, kidx);
     double *kx = radl_scratch(L, (n * pk > 0 ? n * pk : 1) * sizeof *kx);
+    int kx_slot = lua_gettop(L);
     const char **knames = radl_scratch(L, (pk ? pk : 1) * sizeof *knames);
     for (size_t j = 0; j < p; j++)
         if (kidx[j] >= 0) {
@@ -396,7 +427,70 @@ static int l_cox(lua_State *L)
         lua_setfield(L, -2, "time");
     }
     lua_setfield(L, m, "basehaz");
-    /* proportional-hazards test (cox.zph) */
+#undef KV
+    /* the proportional-hazards test waits for its first use (ph_test below) */
+    lua_createtable(L, 0, 5);
+    lua_pushvalue(L, 3); /* the guard: the fit and the design */
+    lua_rawseti(L, -2, 1);
+    lua_pushvalue(L, kx_slot);
+    lua_rawseti(L, -2, 2);
+    lua_pushvalue(L, kidx_slot);
+    lua_rawseti(L, -2, 3);
+    lua_pushinteger(L, (lua_Integer)nfixed);
+    lua_rawseti(L, -2, 4);
+    lua_pushinteger(L, (lua_Integer)pk);
+    lua_rawseti(L, -2, 5);
+    pending_table(L);
+    lua_pushvalue(L, m);
+    lua_pushvalue(L, -3);
+    lua_rawset(L, -3);
+    lua_pop(L, 2);
+    if (f->warning[0]) {
+        lua_pushstring(L, f->warning);
+        lua_setfield(L, m, "warning");
+        radl_warn(L, "rad.cox: %s", f->warning);
+    }
+    luaL_setmetatable(L, RADL_COX);
+    return 1;
+}
+
+/* Pushes the fit's ph_test (cox.zph), computing it on the first call and
+ * keeping it as the field ph_test; pushes nil for a table that rad.cox did
+ * not make. */
+static void push_ph_test(lua_State *L, int fit)
+{
+    fit = lua_absindex(L, fit);
+    lua_pushliteral(L, "ph_test");
+    if (lua_rawget(L, fit) != LUA_TNIL)
+        return;
+    lua_pop(L, 1);
+    pending_table(L);
+    int pend = lua_gettop(L);
+    lua_pushvalue(L, fit);
+    if (lua_rawget(L, pend) != LUA_TTABLE) {
+        lua_settop(L, pend);
+        lua_pushnil(L);
+        lua_replace(L, pend);
+        return;
+    }
+    int st = lua_gettop(L);
+    lua_rawgeti(L, st, 1);
+    Guard *g = luaL_checkudata(L, -1, GUARD);
+    lua_pop(L, 1);
+    lua_rawgeti(L, st, 2);
+    const double *kx = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    lua_rawgeti(L, st, 3);
+    const int *kidx = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    size_t nfixed = (size_t)field_int(L, st, 4), pk = (size_t)field_int(L, st, 5);
+    size_t n = g->d.n, p = g->d.p - nfixed;
+    const double *time = g->d.x, *event = g->d.x + n, *w = nfixed > 2 ? g->d.x + 2 * n : NULL;
+    const char *const *terms = (const char *const *)g->d.names + nfixed;
+    RadCoxFit *f = &g->fit;
+    if (rad_cox_zph(time, event, kx, n, pk, w, g->strata, f) < 0)
+        radl_fail(L, "Cox:zph: %s", rad_error_message());
+#define KV(a, j) (kidx[j] >= 0 ? (a)[kidx[j]] : NAN)
     lua_createtable(L, 0, 4);
     lua_createtable(L, 0, (int)p);
     lua_createtable(L, 0, (int)p);
@@ -425,15 +519,29 @@ static int l_cox(lua_State *L)
     }
 #undef KV
     lua_setfield(L, -2, "y");
-    lua_setfield(L, m, "ph_test");
-    if (f->warning[0]) {
-        lua_pushstring(L, f->warning);
-        lua_setfield(L, m, "warning");
-        radl_warn(L, "rad.cox: %s", f->warning);
+    lua_pushliteral(L, "ph_test");
+    lua_pushvalue(L, -2);
+    lua_rawset(L, fit);
+    /* computed: the fit no longer needs its data */
+    lua_pushvalue(L, fit);
+    lua_pushnil(L);
+    lua_rawset(L, pend);
+    lua_replace(L, pend);
+    lua_settop(L, pend);
+}
+
+/* __index: ph_test on its first use, else the methods (upvalue 1). */
+static int m_index(lua_State *L)
+{
+    if (lua_type(L, 2) == LUA_TSTRING && strcmp(lua_tostring(L, 2), "ph_test") == 0) {
+        push_ph_test(L, 1);
+        return 1;
     }
-    luaL_setmetatable(L, RADL_COX);
+    lua_pushvalue(L, 2);
+    lua_rawget(L, lua_upvalueindex(1));
     return 1;
 }
+
 
 /* ---- predict ------------------------------------------------------------------------- */
 
@@ -643,8 +751,11 @@ static int m_predict(lua_State *L)
 static int m_zph(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
-    if (lua_getfield(L, 1, "ph_test") != LUA_TTABLE)
-        return radl_fail(L, "Cox:zph: not a fitted Cox model");
+    lua_settop(L, 1);
+    push_ph_test(L, 1);
+    if (!lua_istable(L, -1))
+        return radl_fail(L, "Cox:zph: not a Cox model fitted by rad.cox in this session (the test is computed from "
+                         "the fitting data on first use; refit with rad.cox)");
     return 1;
 }
 
@@ -848,12 +959,17 @@ void radl_open_cox(lua_State *L)
         {"zph", m_zph,
          "zph() -> {chisq = {term = x}, p = {term = x}, global = {chisq, df, p}, time, x, y = {term = {...}}}: "
          "proportional-hazards test as R's cox.zph (transform \"km\"; 1 df per term) with its plot data, one row "
-         "per event by time: time, x = 1 - KM(t-), y = scaled Schoenfeld residuals (coef + nevent * var * r)"},
+         "per event by time: time, x = 1 - KM(t-), y = scaled Schoenfeld residuals (coef + nevent * var * r). "
+         "Computed on the first call (or the first read of fit.ph_test) and kept; until then the model holds its "
+         "fitting data"},
         {NULL, NULL, NULL}};
     radl_guard_class(L, GUARD, guard_gc);
     luaL_newmetatable(L, RADL_COX);
     lua_newtable(L);
     radl_register(L, methods, "Cox:");
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, "methods");
+    lua_pushcclosure(L, m_index, 1);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, m_tostring);
     lua_setfield(L, -2, "__tostring");
@@ -878,7 +994,8 @@ void radl_open_cox(lua_State *L)
         "  wald, score, lr   {chisq, df, p}: the global tests (df = terms estimated)\n"
         "  concordance Harrell's C of the linear predictor; iterations: Newton-Raphson steps\n"
         "  basehaz     {time, cumhaz, stratum}: Breslow baseline cumulative hazard at the means\n"
-        "  ph_test     cox.zph: {chisq = {term}, p = {term}, global, transform, time, x, y}\n"
+        "  ph_test     cox.zph: {chisq = {term}, p = {term}, global, transform, time, x, y}; computed\n"
+        "              on first use (fit.ph_test or fit:zph()), the model keeping its data until then\n"
         "  warning     text or nil: e.g. monotone likelihood\n"
         "methods: predict(t [, {type = \"lp\"|\"risk\"|\"survival\", times}]), zph(); print(fit) shows the coefficient table");
     radl_register(L, funcs, "rad.");

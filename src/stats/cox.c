@@ -869,6 +869,67 @@ static int robust_var(const Work *wk, const double *var, double *out)
 
 /* ---- the fit ------------------------------------------------------------------------------- */
 
+/* The sorted copies pass() works on: rows in order_desc order, x centred at
+ * `means` (n x p row-major in *xs_out), then in *blk_out the sorted times,
+ * statuses and weights, eta, r, the score and information work space, the
+ * score u (p, after rx) and the information (p x p, after e2) and the sorted
+ * strata (after it).  wk->efron is left to the caller. */
+static int work_init(Work *wk, const double *time, const double *status, const double *x, size_t n, size_t p,
+                     const double *w, const int *strata, const double *means, size_t **ord_out, double **xs_out,
+                     double **blk_out)
+{
+    size_t npp = p * p;
+    size_t *ord = order_desc(time, strata, n);
+    double *xs = rad_malloc(n * p * sizeof(double), "Cox work");
+    double *blk = rad_malloc((5 * n + 5 * p + 3 * npp) * sizeof(double) + n * sizeof(int), "Cox work");
+    size_t *pos = rad_malloc(n * sizeof *pos, "Cox work");
+    *ord_out = ord;
+    *xs_out = xs;
+    *blk_out = blk;
+    if (!ord || !xs || !blk || !pos) {
+        free(pos);
+        return -1;
+    }
+    double *ts = blk, *ds = ts + n, *ws = ds + n;
+    wk->eta = ws + n;
+    wk->r = wk->eta + n;
+    wk->s1 = wk->r + n;
+    wk->e1 = wk->s1 + p;
+    wk->a = wk->e1 + p;
+    wk->rx = wk->a + p;
+    double *ubuf = wk->rx + p;
+    wk->s2 = ubuf + p;
+    wk->e2 = wk->s2 + npp;
+    double *imat = wk->e2 + npp;
+    int *ss = (int *)(imat + npp);
+    for (size_t i = 0; i < n; i++) {
+        size_t r = ord[i];
+        ts[i] = time[r];
+        ds[i] = status[r];
+        ws[i] = w ? w[r] : 1;
+        ss[i] = strata ? strata[r] : 0;
+    }
+    /* scattered row by row: x is read in order and each row of xs written
+     * whole (a gather would read p scattered values per row) */
+    for (size_t i = 0; i < n; i++)
+        pos[ord[i]] = i;
+    for (size_t r = 0; r < n; r++) {
+        double *row = xs + pos[r] * p;
+        for (size_t j = 0; j < p; j++)
+            row[j] = x[j * n + r] - means[j];
+    }
+    free(pos);
+    wk->n = n;
+    wk->p = p;
+    wk->ord = ord;
+    wk->xs = xs;
+    wk->ts = ts;
+    wk->ds = ds;
+    wk->ws = ws;
+    wk->ss = strata ? ss : NULL;
+    return 0;
+}
+
 int rad_cox_fit(const double *time, const double *status, const double *x, size_t n, size_t p,
                 const double *w, const int *strata, const char *const *names, const RadCoxOptions *opt,
                 RadCoxFit *fit)
@@ -922,44 +983,12 @@ int rad_cox_fit(const double *time, const double *status, const double *x, size_
     if (check_rank(x, n, p, w, fit->means, names) < 0)
         goto fail;
 
-    ord = order_desc(time, strata, n);
-    /* sorted copies: xs (n x p row-major, centred), then ts, ds, ws, eta, r, ss */
-    xs = rad_malloc(n * p * sizeof(double), "Cox work");
-    blk = rad_malloc((5 * n + 5 * p + 3 * npp) * sizeof(double) + n * sizeof(int), "Cox work");
-    if (!ord || !xs || !blk)
+    if (work_init(&wk, time, status, x, n, p, w, strata, fit->means, &ord, &xs, &blk) < 0)
         goto fail;
     double *ts = blk, *ds = ts + n, *ws = ds + n;
-    wk.eta = ws + n;
-    wk.r = wk.eta + n;
-    wk.s1 = wk.r + n;
-    wk.e1 = wk.s1 + p;
-    wk.a = wk.e1 + p;
-    wk.rx = wk.a + p;
     double *ubuf = wk.rx + p;
-    wk.s2 = ubuf + p;
-    wk.e2 = wk.s2 + npp;
     double *imat = wk.e2 + npp;
     int *ss = (int *)(imat + npp);
-    for (size_t i = 0; i < n; i++) {
-        size_t r = ord[i];
-        ts[i] = time[r];
-        ds[i] = status[r];
-        ws[i] = w ? w[r] : 1;
-        ss[i] = strata ? strata[r] : 0;
-    }
-    /* scattered row by row: x is read in order and each row of xs written
-     * whole (a gather would read p scattered values per row) */
-    size_t *pos = rad_malloc(n * sizeof *pos, "Cox work");
-    if (!pos)
-        goto fail;
-    for (size_t i = 0; i < n; i++)
-        pos[ord[i]] = i;
-    for (size_t r = 0; r < n; r++) {
-        double *row = xs + pos[r] * p;
-        for (size_t j = 0; j < p; j++)
-            row[j] = x[j * n + r] - fit->means[j];
-    }
-    free(pos);
     fit->nstrata = n ? (size_t)ss[n - 1] + 1 : 0;
     if (strata) { /* count distinct codes present */
         size_t k = 1;
@@ -967,14 +996,6 @@ int rad_cox_fit(const double *time, const double *status, const double *x, size_
             k += ss[i] != ss[i - 1];
         fit->nstrata = k;
     }
-    wk.n = n;
-    wk.p = p;
-    wk.ord = ord;
-    wk.xs = xs;
-    wk.ts = ts;
-    wk.ds = ds;
-    wk.ws = ws;
-    wk.ss = strata ? ss : NULL;
     wk.efron = o.ties == RAD_COX_EFRON;
 
     double *beta = rad_calloc(3 * np + npp, sizeof(double), "Cox work");
@@ -1210,12 +1231,6 @@ int rad_cox_fit(const double *time, const double *status, const double *x, size_
                 fit->base_cumhaz[q] += fit->base_cumhaz[q - 1];
     }
     free(beta);
-    /* proportional-hazards test; wk.r and imat are those at the estimate */
-    fit->zph_chisq = rad_calloc(p + 1, sizeof(double), "cox.zph");
-    fit->zph_p = rad_calloc(p + 1, sizeof(double), "cox.zph");
-    if (!fit->zph_chisq || !fit->zph_p || zph_tests(&wk, imat, time, status, n, ord, fit) < 0)
-        goto fail;
-
     /* concordance of the linear predictor */
     {
         double *lp = rad_malloc(n * sizeof(double), "Cox concordance");
@@ -1243,6 +1258,47 @@ fail:
         rad_cox_free(fit);
         rad_error_set("%s", msg);
     }
+    return rc;
+}
+
+int rad_cox_zph(const double *time, const double *status, const double *x, size_t n, size_t p, const double *w,
+                const int *strata, RadCoxFit *fit)
+{
+    Work wk;
+    size_t *ord = NULL;
+    double *xs = NULL, *blk = NULL;
+    int rc = -1;
+    if (fit->zph_chisq)
+        return 0;
+    if (!fit->coef || fit->n != n || fit->p != p)
+        return rad_error_set("cox.zph: the data are not those of the fit (%zu rows x %zu terms, the fit has %zu x %zu)",
+                             n, p, fit->n, fit->p);
+    if (work_init(&wk, time, status, x, n, p, w, strata, fit->means, &ord, &xs, &blk) < 0)
+        goto done;
+    wk.efron = fit->ties == RAD_COX_EFRON;
+    /* the risk scores and the information at the estimate: the same pass,
+     * on the same sorted data, as the fit's last one */
+    double *ubuf = wk.rx + p, *imat = wk.e2 + p * p;
+    pass(&wk, fit->coef, ubuf, imat);
+    fit->zph_chisq = rad_calloc(p + 1, sizeof(double), "cox.zph");
+    fit->zph_p = rad_calloc(p + 1, sizeof(double), "cox.zph");
+    if (!fit->zph_chisq || !fit->zph_p || zph_tests(&wk, imat, time, status, n, ord, fit) < 0)
+        goto done;
+    rc = 0;
+done:
+    if (rc < 0) {
+        free(fit->zph_chisq);
+        free(fit->zph_p);
+        free(fit->zph_time);
+        free(fit->zph_x);
+        free(fit->zph_resid);
+        free(fit->zph_y);
+        fit->zph_chisq = fit->zph_p = fit->zph_time = fit->zph_x = fit->zph_resid = fit->zph_y = NULL;
+        fit->zph_n = 0;
+    }
+    free(ord);
+    free(xs);
+    free(blk);
     return rc;
 }
 

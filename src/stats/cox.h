@@ -8,7 +8,7 @@
  * concordance of the linear predictor (as survival::concordance reports it
  * for a coxph fit) and the Breslow baseline cumulative hazard (Efron-adjusted
  * for ties = Efron, as survfit.coxph) for predicted survival, and the
- * proportional-hazards test of cox.zph (Grambsch & Therneau 1994).
+ * proportional-hazards test of cox.zph (Grambsch & Therneau 1994, rad_cox_zph).
  *
  * Data are plain arrays: n rows, p covariates in column-major x (x[j * n + i]),
  * as produced by rad_table_design (table.h).  Errors: rad_error_set, -1.
@@ -48,7 +48,8 @@ typedef struct RadCoxFit {
     size_t nbase;
     int *base_stratum;
     double *base_time, *base_cumhaz;
-    /* Proportional-hazards test as survival 3.x cox.zph(transform = "km"): score
+    /* Filled by rad_cox_zph (NULL until then).
+     * Proportional-hazards test as survival 3.x cox.zph(transform = "km"): score
      * tests of x * g(t), g = 1 - KM(t-), at the estimate; p + 1 entries: one per
      * covariate (1 df), then the global test (p df). */
     double *zph_chisq, *zph_p;
@@ -85,6 +86,12 @@ int rad_cox_fit(const double *time, const double *status, const double *x, size_
                 const double *w, const int *strata, const char *const *names, const RadCoxOptions *opt,
                 RadCoxFit *fit);
 void rad_cox_free(RadCoxFit *fit);
+
+/* The proportional-hazards test of a fit (the zph_ fields), on the same data
+ * as rad_cox_fit was given: computed on request, not with every fit (it costs
+ * about as much as the fit).  A second call does nothing. */
+int rad_cox_zph(const double *time, const double *status, const double *x, size_t n, size_t p, const double *w,
+                const int *strata, RadCoxFit *fit);
 
 /* Baseline cumulative hazard of stratum s at time t (0 before the first event). */
 double rad_cox_cumhaz(const RadCoxFit *fit, int s, double t);

@@ -288,4 +288,40 @@ do
   T.ok(same, "coxnet_cv: identical results on 1 and 2 threads")
 end
 
+-- ---- the proportional-hazards test is computed on first use (issue 13) ----
+do
+  local t, names = simulate(150, 3, 41)
+  local fit = rad.cox(t, {time = "time", event = "event", x = names})
+  T.is(rawget(fit, "ph_test"), nil, "cox: no ph_test computed with the fit")
+  T.is(fit[1], nil, "cox: a numeric key reads nil (no method, no error)")
+  T.is(fit.nothing, nil, "cox: an unknown field reads nil")
+  collectgarbage()
+  collectgarbage() -- the fitting data stay while the fit lives
+  local z = fit:zph()
+  T.is(type(z), "table", "cox:zph() after two collections")
+  T.is(rawget(fit, "ph_test"), z, "cox: the test is kept as the field ph_test")
+  T.ok(rawequal(fit.ph_test, z) and rawequal(fit:zph(), z), "cox: later calls return the same table")
+  T.is(#z.time, fit.nevent, "cox:zph: one row per event")
+  -- the same fit asked through the field first gives the same numbers
+  local fit2 = rad.cox(t, {time = "time", event = "event", x = names})
+  local z2 = fit2.ph_test
+  local same = z2.global.chisq == z.global.chisq and z2.global.df == 3
+  for _, nm in ipairs(names) do same = same and z2.chisq[nm] == z.chisq[nm] and z2.p[nm] == z.p[nm] end
+  T.ok(same, "cox: fit.ph_test and fit:zph() agree to the last bit")
+  -- a table that only looks like a fit: a clear error
+  local copy = {}
+  for k, v in pairs(fit2) do if k ~= "ph_test" then copy[k] = v end end
+  setmetatable(copy, getmetatable(fit2))
+  local ok, err = pcall(copy.zph, copy)
+  T.ok(not ok and tostring(err):find("not a Cox model fitted by rad.cox", 1, true),
+    "cox:zph on a copy without the fitting data says so")
+  T.is(copy.ph_test, nil, "cox: the copy's ph_test reads nil")
+  -- many fits never asked for the test: their data go with them
+  for _ = 1, 20 do rad.cox(t, {time = "time", event = "event", x = names}) end
+  collectgarbage()
+  local n = 0
+  for _ in pairs(debug.getregistry()["rad.cox.zph_pending"]) do n = n + 1 end
+  T.is(n, 0, "cox: collected fits leave no pending data behind")
+end
+
 T.done()

@@ -202,6 +202,9 @@ static void test_zph(void)
     size_t n = 12, d = 9;
     RadCoxFit f;
     tap_ok(rad_cox_fit(time, status, x, n, 2, NULL, NULL, names, NULL, &f) == 0, "two-covariate fit for zph");
+    tap_ok(f.zph_chisq == NULL && f.zph_n == 0, "the fit alone computes no zph");
+    tap_ok(rad_cox_zph(time, status, x, n - 1, 2, NULL, NULL, &f) < 0, "zph on other data is an error");
+    tap_ok(rad_cox_zph(time, status, x, n, 2, NULL, NULL, &f) == 0, "zph on the fit's data: %s", rad_error_message());
     tap_ok(f.zph_n == d, "one zph row per event (%zu)", f.zph_n);
     for (size_t j = 0; j < 2; j++) {
         double sr = 0, sy = 0, scale = 0;
@@ -239,7 +242,8 @@ static void test_zph(void)
     rad_cox_free(&f);
 
     /* one covariate: chisq from x and y (plus the risk-set variances) */
-    tap_ok(rad_cox_fit(time, status, x, n, 1, NULL, NULL, names, NULL, &f) == 0, "one-covariate fit for zph");
+    tap_ok(rad_cox_fit(time, status, x, n, 1, NULL, NULL, names, NULL, &f) == 0 &&
+           rad_cox_zph(time, status, x, n, 1, NULL, NULL, &f) == 0, "one-covariate fit and its zph");
     double b = f.coef[0], var = f.var[0], xbar = 0;
     for (e = 0; e < d; e++)
         xbar += f.zph_x[e] / (double)d;
