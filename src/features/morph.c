@@ -80,7 +80,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include <fftw3.h>
 #include <libqhull_r/qhull_ra.h>
@@ -887,26 +886,11 @@ static size_t fft_good_size(size_t n)
 
 #define NOROW ((size_t)-1)
 
-/* Memory for the transforms: 64-byte aligned (FFTW's SIMD needs 16 or 32);
- * an array of 2 MiB or more is aligned to 2 MiB and offered to the kernel
- * for transparent huge pages: a fresh 4 KiB page costs a fault (about 20 us
- * on a virtual machine), a huge page one fault for 512 of them.  Freed with
- * free(). */
-#define MG_HUGE ((size_t)2 << 20)
-
+/* Memory for the transforms: 64-byte aligned (FFTW's SIMD needs 16 or 32),
+ * huge pages for large arrays (rad_malloc_aligned); freed with free(). */
 static void *mg_alloc(size_t size)
 {
-    void *p = NULL;
-    if (size >= MG_HUGE) {
-        size_t whole = (size + MG_HUGE - 1) / MG_HUGE * MG_HUGE;
-        if (posix_memalign(&p, MG_HUGE, whole) != 0)
-            return NULL;
-#ifdef MADV_HUGEPAGE
-        (void)madvise(p, whole, MADV_HUGEPAGE); /* advice only: ignore failure */
-#endif
-        return p;
-    }
-    return posix_memalign(&p, 64, size ? size : 1) == 0 ? p : NULL;
+    return rad_malloc_aligned(size, 64, "Moran's I and Geary's C transforms");
 }
 
 /* the three transformed quantities */

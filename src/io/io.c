@@ -4,6 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <libdeflate.h>
 
 #include "io/io.h"
 #include "util/error.h"
@@ -305,4 +309,50 @@ int rad_mask_write(const RadMask *m, const char *path)
     raw.inter = 0;
     raw.block = NULL;
     return f == RAD_FORMAT_NIFTI ? rad_nifti_write(path, &raw) : rad_nrrd_write(path, &raw);
+}
+
+int rad_inflate_file(int fd, size_t offset, size_t want, int whole, unsigned char **out)
+{
+    struct stat st;
+    struct libdeflate_decompressor *d;
+    const unsigned char *in;
+    unsigned char *buf;
+    size_t ipos = offset, opos = 0, insize;
+    void *map;
+    int rc = 1;
+
+    *out = NULL;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 || (size_t)st.st_size <= offset || want == 0)
+        return 1;
+    insize = (size_t)st.st_size;
+    if (want / 1032 > insize - offset) /* deflate expands at most 1032:1 */
+        return 1;
+    map = mmap(NULL, insize, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map == MAP_FAILED)
+        return 1;
+    in = map;
+    buf = rad_malloc(want, "decompressed voxels");
+    d = libdeflate_alloc_decompressor();
+    if (buf && d) {
+        while (ipos < insize && (whole || opos < want)) {
+            size_t used = 0, made = 0;
+            if (libdeflate_gzip_decompress_ex(d, in + ipos, insize - ipos, buf + opos, want - opos, &used,
+                                              &made) != LIBDEFLATE_SUCCESS || used == 0)
+                break;
+            ipos += used;
+            opos += made;
+        }
+        if (opos == want && (!whole || ipos == insize))
+            rc = 0;
+    }
+    if (d)
+        libdeflate_free_decompressor(d);
+    munmap(map, insize);
+    if (rc == 0)
+        *out = buf;
+    else
+        free(buf);
+    if (rc != 0)
+        rad_error_clear(); /* the zlib path says what is wrong */
+    return rc;
 }

@@ -64,6 +64,18 @@ int rad_case_read(const char *image_path, const char *mask_path, RadImage **img,
 int rad_mask_write(const RadMask *m, const char *path);
 
 /* Per-format raw readers (fill *raw; 0 or -1). */
+/* The fast path of the gzip readers: libdeflate inflates the gzip members
+ * that start at byte `offset` of the regular file open as `fd` (mapped, not
+ * read), member after member (concatenated .gz files are valid gzip),
+ * straight into one new buffer of exactly `want` bytes.  whole = 1: the
+ * members must fill it and end exactly at the end of the file (NRRD);
+ * whole = 0: bytes after the first `want` are ignored, as zlib's gzread
+ * ignores them (NIfTI).  0 with *out set, or 1 with nothing allocated and no
+ * message when the zlib path must read the data instead and say what is
+ * wrong (damaged, short or long data, a zlib rather than gzip stream, a
+ * size the file cannot hold, out of memory). */
+int rad_inflate_file(int fd, size_t offset, size_t want, int whole, unsigned char **out);
+
 int rad_nifti_read(const char *path, RadRaw *raw);
 int rad_nrrd_read(const char *path, RadRaw *raw);
 int rad_png_read(const char *path, RadRaw *raw);

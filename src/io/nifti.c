@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -317,54 +316,6 @@ static long long gz_read_full(gzFile gz, unsigned char *buf, size_t n)
     return (long long)got;
 }
 
-/* Inflate the gzip file `path` (open as `fd`, `fsize` bytes) with libdeflate
- * into one new buffer of exactly `total` bytes: header and voxels, so that
- * the voxels start at byte vox_offset of it.  Members follow each other
- * (concatenated .gz files are valid gzip); bytes after the first `total`
- * are ignored as the zlib reader ignores them.  0 with *out set, or 1 with
- * nothing allocated when the zlib reader must take over (damaged data,
- * fewer than `total` bytes, a member that holds more than fits, out of
- * memory); no message is set. */
-static int nifti_inflate(int fd, long long fsize, size_t total, unsigned char **out)
-{
-    struct libdeflate_decompressor *d;
-    const unsigned char *in;
-    unsigned char *buf;
-    size_t ipos = 0, opos = 0, insize = (size_t)fsize;
-    void *map;
-    int rc = 1;
-
-    *out = NULL;
-    if (fsize <= 0 || total == 0)
-        return 1;
-    map = mmap(NULL, insize, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (map == MAP_FAILED)
-        return 1;
-    in = map;
-    buf = rad_malloc(total, "decompressed voxels");
-    d = libdeflate_alloc_decompressor();
-    if (buf && d) {
-        while (opos < total && ipos < insize) {
-            size_t used = 0, made = 0;
-            if (libdeflate_gzip_decompress_ex(d, in + ipos, insize - ipos, buf + opos, total - opos, &used,
-                                              &made) != LIBDEFLATE_SUCCESS || used == 0)
-                break;
-            ipos += used;
-            opos += made;
-        }
-        if (opos == total)
-            rc = 0;
-    }
-    if (d)
-        libdeflate_free_decompressor(d);
-    munmap(map, insize);
-    if (rc == 0)
-        *out = buf;
-    else
-        free(buf);
-    return rc;
-}
-
 int rad_nifti_read(const char *path, RadRaw *raw)
 {
     NiftiHeader h;
@@ -452,7 +403,7 @@ int rad_nifti_read(const char *path, RadRaw *raw)
     }
     if (nifti_geometry(path, &h, &raw->geom) != 0)
         goto done;
-    if (fd >= 0 && nifti_inflate(fd, fsize, (size_t)h.vox_offset + need, (unsigned char **)&raw->block) == 0) {
+    if (fd >= 0 && rad_inflate_file(fd, 0, (size_t)h.vox_offset + need, 0, (unsigned char **)&raw->block) == 0) {
         unsigned char *block = raw->block;
         if ((size_t)h.vox_offset % 8 == 0) {
             raw->data = block + (size_t)h.vox_offset;

@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <libdeflate.h>
 #include <zlib.h>
@@ -809,65 +808,14 @@ static int inflate_all(FILE *fp, z_stream *zs, unsigned char *in, unsigned char 
     return 0;
 }
 
-/* The fast path of read_gzip: libdeflate inflates the rest of the mapped
- * file, member after member, straight into a buffer of exactly `want`
- * bytes.  0 with *out set, or 1 with nothing allocated and no message when
- * the zlib path must read the data instead and say what is wrong (damaged,
- * short or long data, bytes after the last member, a zlib rather than gzip
- * stream, a byte skip, a header promising more than the file can hold). */
-static int inflate_fast(FILE *fp, size_t want, unsigned char **out)
-{
-    struct stat st;
-    struct libdeflate_decompressor *d;
-    const unsigned char *in;
-    unsigned char *buf;
-    size_t ipos, opos = 0, insize;
-    long long at = ftello(fp);
-    void *map;
-    int rc = 1;
-
-    *out = NULL;
-    if (at < 0 || fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= at || want == 0)
-        return 1;
-    insize = (size_t)st.st_size;
-    /* deflate expands at most 1032:1 */
-    if (want / 1032 > insize - (size_t)at)
-        return 1;
-    map = mmap(NULL, insize, PROT_READ, MAP_PRIVATE, fileno(fp), 0);
-    if (map == MAP_FAILED)
-        return 1;
-    in = map;
-    buf = malloc(want);
-    d = libdeflate_alloc_decompressor();
-    if (buf && d) {
-        for (ipos = (size_t)at; ipos < insize;) {
-            size_t used = 0, made = 0;
-            if (libdeflate_gzip_decompress_ex(d, in + ipos, insize - ipos, buf + opos, want - opos, &used,
-                                              &made) != LIBDEFLATE_SUCCESS || used == 0)
-                break;
-            ipos += used;
-            opos += made;
-        }
-        if (ipos == insize && opos == want)
-            rc = 0;
-    }
-    if (d)
-        libdeflate_free_decompressor(d);
-    munmap(map, insize);
-    if (rc == 0)
-        *out = buf;
-    else
-        free(buf);
-    return rc;
-}
-
 /* Gzip data; "byte skip" counts bytes of the decompressed stream. */
 static int read_gzip(FILE *fp, const NrrdInfo *in, unsigned char **out)
 {
     z_stream zs;
     unsigned char *inbuf, *scratch;
     int rc = -1;
-    if (in->byte_skip == 0 && inflate_fast(fp, in->nbytes, out) == 0)
+    long long at = ftello(fp);
+    if (in->byte_skip == 0 && at >= 0 && rad_inflate_file(fileno(fp), (size_t)at, in->nbytes, 1, out) == 0)
         return 0;
     inbuf = rad_malloc(NRRD_CHUNK, "gzip input");
     scratch = rad_malloc(NRRD_CHUNK, "gzip output");

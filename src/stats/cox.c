@@ -50,6 +50,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "stats/cox.h"
+#include "stats/models.h"
 #include "util/error.h"
 
 void rad_cox_options_default(RadCoxOptions *o)
@@ -231,20 +232,12 @@ typedef struct Work {
     double *s1, *s2, *e1, *e2, *a, *rx;
 } Work;
 
-/* pass() is compiled twice, for AVX2 and for the baseline, picked at load
- * time (GCC's target_clones on x86-64/ELF); both do the same operations in
- * the same order (no reassociation, no fused multiply-add: the avx2 target
- * does not enable FMA), so the results do not depend on the processor. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__)
-#define HOT __attribute__((target_clones("avx2", "default"), optimize("O3")))
-#else
-#define HOT
-#endif
+/* pass() is one of the RAD_HOT loops (stats/models.h). */
 
 /* Log-likelihood, score u and information imat (row-major) at beta: one
  * sweep over the rows sorted by decreasing time, the risk-set sums S0, S1,
  * S2 growing as it goes (no allocation: wk holds the work space). */
-HOT static double pass(Work *wk, const double *beta, double *u, double *imat)
+RAD_HOT static double pass(Work *wk, const double *beta, double *u, double *imat)
 {
     const size_t n = wk->n, p = wk->p;
     const double *restrict xs = wk->xs, *restrict ts = wk->ts, *restrict ds = wk->ds, *restrict ws = wk->ws;

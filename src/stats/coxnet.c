@@ -290,16 +290,8 @@ static double risk_pass(const CoxData *cd, const double *ds, const double *eta, 
     return ll;
 }
 
-/* The hot loops (coordinate steps, column weights, x b) are compiled twice,
- * for AVX2 and for the baseline, and picked at load time (GCC's target_clones,
- * on x86-64 with ifunc support).  Both versions do the same operations in the
- * same order (four running sums, no fused multiply-add: the avx2 target does
- * not enable FMA), so results do not depend on the processor. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__)
-#define HOT __attribute__((target_clones("avx2", "default"), optimize("O3")))
-#else
-#define HOT
-#endif
+/* The coordinate steps are RAD_HOT loops (stats/models.h), as are the
+ * column weights (rad_vec_dot3) and x b (rad_vec_axpy). */
 
 /* One coordinate update of b_j against the gradient-form residual wr
  * (wr_i = (d_i - e_i B_i) / n - w_i (x b - eta)_i): the soft-threshold step
@@ -315,7 +307,7 @@ typedef struct Pending {
     const double *x;
 } Pending;
 
-HOT static void cd_flush(Pending *pd, size_t n, const double *restrict w, double *restrict wr)
+RAD_HOT static void cd_flush(Pending *pd, size_t n, const double *restrict w, double *restrict wr)
 {
     const double *restrict px = pd->x;
     double del = pd->del;
@@ -326,7 +318,7 @@ HOT static void cd_flush(Pending *pd, size_t n, const double *restrict w, double
     pd->del = 0;
 }
 
-HOT static double cd_step(const double *restrict xj, size_t n, const double *restrict w, double *restrict wr,
+RAD_HOT static double cd_step(const double *restrict xj, size_t n, const double *restrict w, double *restrict wr,
                           Pending *pd, double vj, double sa, double omal, double *bj)
 {
     /* 16 running sums: independent chains of additions keep the adder busy */
@@ -389,29 +381,6 @@ HOT static double cd_step(const double *restrict xj, size_t n, const double *res
     pd->del = del;
     pd->x = xj;
     return vj * del * del;
-}
-
-/* sum_i w_i x_i^2 (four running sums, as rad_vec_dot3). */
-HOT static double col_weight(const double *restrict w, const double *restrict xj, size_t n)
-{
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        s0 += w[i] * xj[i] * xj[i];
-        s1 += w[i + 1] * xj[i + 1] * xj[i + 1];
-        s2 += w[i + 2] * xj[i + 2] * xj[i + 2];
-        s3 += w[i + 3] * xj[i + 3] * xj[i + 3];
-    }
-    for (; i < n; i++)
-        s0 += w[i] * xj[i] * xj[i];
-    return (s0 + s1) + (s2 + s3);
-}
-
-/* eta += a x_j */
-HOT static void col_axpy(double *restrict eta, const double *restrict xj, double a, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        eta[i] += a * xj[i];
 }
 
 /* The path on rows `rows` of x (column-major with leading dimension ldx;
@@ -555,7 +524,7 @@ static int coxnet_path(const double *x, size_t ldx, const size_t *rows, size_t n
                 bs[act[l]] = b[act[l]];
             for (size_t j = 0; j < p; j++)
                 if (strong[j])
-                    v[j] = col_weight(w, xs + j * n, n);
+                    v[j] = rad_vec_dot3(w, xs + j * n, xs + j * n, n);
             Pending pd = {0, NULL};
             for (;;) { /* a full pass over the strong set, then the active set until it settles */
                 double dli = 0;
@@ -601,7 +570,7 @@ static int coxnet_path(const double *x, size_t ldx, const size_t *rows, size_t n
             memset(eta, 0, n * sizeof *eta);
             for (size_t l = 0; l < nin; l++)
                 if (b[act[l]] != 0)
-                    col_axpy(eta, xs + act[l] * n, b[act[l]], n);
+                    rad_vec_axpy(eta, xs + act[l] * n, b[act[l]], n);
             ll = risk_pass(&cd, ds, eta, e, w, wr, cd.bsum, dn);
             for (size_t l = 0; l < nin && !moved; l++) {
                 double d = b[act[l]] - bs[act[l]];

@@ -72,7 +72,7 @@ void rad_glmnet_options_default(RadGlmnetOptions *o)
  * running sums: the additions of one sum wait on each other, so a single
  * accumulator leaves the FPU mostly idle; four let the compiler overlap them
  * (the hot loops of the coordinate descent, here and in coxnet.c). */
-double rad_vec_dot3(const double *a, const double *b, const double *c, size_t n)
+RAD_HOT double rad_vec_dot3(const double *a, const double *b, const double *c, size_t n)
 {
     double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     size_t i = 0;
@@ -87,7 +87,7 @@ double rad_vec_dot3(const double *a, const double *b, const double *c, size_t n)
     return (s0 + s1) + (s2 + s3);
 }
 
-double rad_vec_dot(const double *a, const double *b, size_t n)
+RAD_HOT double rad_vec_dot(const double *a, const double *b, size_t n)
 {
     double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     size_t i = 0;
@@ -104,7 +104,7 @@ double rad_vec_dot(const double *a, const double *b, size_t n)
 
 /* y_i += a x_i; restrict and the unrolling let the compiler vectorise it.
  * (r - d x equals r + (-d) x exactly, so subtracting callers pass -d.) */
-void rad_vec_axpy(double *restrict y, const double *restrict x, double a, size_t n)
+RAD_HOT void rad_vec_axpy(double *restrict y, const double *restrict x, double a, size_t n)
 {
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {

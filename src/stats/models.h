@@ -115,6 +115,18 @@ void rad_glmnet_cv_free(RadGlmnetCV *cv);
 /* splitmix64 (Steele, Lea & Flood 2014): the small seeded generator of the fold assignment. */
 uint64_t rad_splitmix64(uint64_t *state);
 
+/* The hot loops of the model fits (these kernels, Cox's risk-set pass, the
+ * coordinate steps of coxnet) are compiled twice, for AVX2 and for the
+ * baseline, and picked at load time (GCC's target_clones, x86-64 with ifunc
+ * support).  Both versions do the same operations in the same order (no
+ * reassociation, no fused multiply-add: the avx2 target does not enable FMA),
+ * so results do not depend on the processor. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__)
+#define RAD_HOT __attribute__((target_clones("avx2", "default"), optimize("O3")))
+#else
+#define RAD_HOT
+#endif
+
 /* Internal vector kernels shared by the penalised models (glmnet.c):
  * sums of products with four accumulators, y += a x, and a qsort
  * comparator for decreasing doubles. */

@@ -96,10 +96,10 @@ void rad_error_clear(void) { rad_error_buf[0] = '\0'; }
  * for rad_malloc alone).  The kernel may decline (THP "never"). */
 #define HUGE_ARRAY ((size_t)2 << 20)
 
-static void *alloc_array(size_t n)
+static void *alloc_array(size_t n, size_t align)
 {
+    void *p = NULL;
     if (n >= HUGE_ARRAY) {
-        void *p = NULL;
         size_t whole = (n + HUGE_ARRAY - 1) / HUGE_ARRAY * HUGE_ARRAY;
         if (whole < n || posix_memalign(&p, HUGE_ARRAY, whole) != 0)
             return NULL;
@@ -108,12 +108,22 @@ static void *alloc_array(size_t n)
 #endif
         return p;
     }
-    return malloc(n ? n : 1);
+    if (align <= sizeof(void *) * 2)
+        return malloc(n ? n : 1);
+    return posix_memalign(&p, align, n ? n : 1) == 0 ? p : NULL;
 }
 
 void *rad_malloc(size_t n, const char *what)
 {
-    void *p = alloc_array(n);
+    void *p = alloc_array(n, 0);
+    if (!p)
+        rad_error_set("out of memory (%zu bytes for %s)", n, what);
+    return p;
+}
+
+void *rad_malloc_aligned(size_t n, size_t align, const char *what)
+{
+    void *p = alloc_array(n, align);
     if (!p)
         rad_error_set("out of memory (%zu bytes for %s)", n, what);
     return p;

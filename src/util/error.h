@@ -33,6 +33,9 @@ void rad_error_clear(void);
 
 /* Allocation that records "out of memory (N bytes for WHAT)" on failure. */
 void *rad_malloc(size_t n, const char *what);
+/* rad_malloc aligned to `align` bytes (a power of two, e.g. 64 for SIMD
+ * libraries such as FFTW); freed with free(). */
+void *rad_malloc_aligned(size_t n, size_t align, const char *what);
 void *rad_calloc(size_t count, size_t size, const char *what);
 char *rad_strdup(const char *s);
 
