@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/vec.h"
+
 /* ---- logistic regression (logistic.c) ------------------------------------------ */
 
 /* Every array has p + 1 entries: [0] is the intercept, [j + 1] column j of x. */
@@ -115,24 +117,9 @@ void rad_glmnet_cv_free(RadGlmnetCV *cv);
 /* splitmix64 (Steele, Lea & Flood 2014): the small seeded generator of the fold assignment. */
 uint64_t rad_splitmix64(uint64_t *state);
 
-/* The hot loops of the model fits (these kernels, Cox's risk-set pass, the
- * coordinate steps of coxnet) are compiled twice, for AVX2 and for the
- * baseline, and picked at load time (GCC's target_clones, x86-64 with ifunc
- * support).  Both versions do the same operations in the same order (no
- * reassociation, no fused multiply-add: the avx2 target does not enable FMA),
- * so results do not depend on the processor. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__)
-#define RAD_HOT __attribute__((target_clones("avx2", "default"), optimize("O3")))
-#else
-#define RAD_HOT
-#endif
-
-/* Internal vector kernels shared by the penalised models (glmnet.c):
- * sums of products with four accumulators, y += a x, and a qsort
- * comparator for decreasing doubles. */
-double rad_vec_dot(const double *a, const double *b, size_t n);
-double rad_vec_dot3(const double *a, const double *b, const double *c, size_t n);
-void rad_vec_axpy(double *restrict y, const double *restrict x, double a, size_t n);
+/* The vector kernels of the penalised models (rad_vec_dot, rad_vec_dot3,
+ * rad_vec_axpy, RAD_HOT) live in util/vec.h; a qsort comparator for
+ * decreasing doubles: */
 int rad_cmp_desc(const void *a, const void *b);
 
 /* ---- ROC (roc.c) -------------------------------------------------------------------- */

@@ -22,6 +22,7 @@
 
 #include "table/table.h"
 #include "util/error.h"
+#include "util/vec.h"
 
 /* ---- construction ------------------------------------------------------------ */
 
@@ -838,19 +839,13 @@ size_t rad_design_alias(const double *x, size_t n, size_t p, const int *group, i
         }
     }
     for (size_t j = 0; j < p; j++)
-        for (size_t l = 0; l <= j; l++) {
-            double s = 0;
-            for (size_t i = 0; i < n; i++)
-                s += xc[j * n + i] * xc[l * n + i];
-            c[j * p + l] = c[l * p + j] = s;
-        }
+        for (size_t l = 0; l <= j; l++)
+            c[j * p + l] = c[l * p + j] = rad_vec_dot(xc + j * n, xc + l * n, n);
     /* Gram-Schmidt in the centred cross-product metric, in column order: a
      * column with (almost) no spread is constant; one whose residual after
      * the earlier kept columns is tiny against its own spread is aliased. */
     for (size_t i = 0; i < p; i++) {
-        double scale = 0, d0 = 0;
-        for (size_t r = 0; r < n; r++)
-            d0 += xc[i * n + r] * xc[i * n + r]; /* its own spread, before the elimination */
+        double scale = 0, d0 = rad_vec_dot(xc + i * n, xc + i * n, n); /* its spread before the elimination */
         for (size_t r = 0; r < n; r++)
             if (fabs(x[i * n + r]) > scale)
                 scale = fabs(x[i * n + r]);
