@@ -2,7 +2,7 @@
  *
  * DICOM is read with DCMTK, which is C++ and costs about 9 ms of library
  * loading per process; an extraction of a NIfTI case takes 40-100 ms, so the
- * DCMTK code lives in its own library, librad-dicom (src/dicom/, C++ behind
+ * DCMTK code lives in its own library, librad-dicom (src/io/dicom_*.cc, C++ behind
  * extern "C" entry points named rad_dicomimpl_*), which librad loads with
  * dlopen on the first DICOM call.  It is looked for next to librad itself (the
  * build tree's src/.libs, or $libdir once installed); no other path is

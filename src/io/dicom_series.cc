@@ -1,5 +1,5 @@
-/* radlab: shared pieces of librad-dicom.  SPDX-License-Identifier: GPL-3.0-or-later */
-#include "dicom/common.h"
+/* radlab: DICOM series (and the pieces librad-dicom shares), with DCMTK.  SPDX-License-Identifier: GPL-3.0-or-later */
+#include "io/dicom_impl.h"
 
 #include <dcmtk/dcmdata/dcrledrg.h>
 #include <dcmtk/dcmjpeg/djdecode.h>

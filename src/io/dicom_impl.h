@@ -1,12 +1,12 @@
-/* radlab: shared pieces of librad-dicom (C++, DCMTK).  SPDX-License-Identifier: GPL-3.0-or-later
+/* radlab: what the C++ files of librad-dicom share (DCMTK).  SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Every file of src/dicom/ includes this first.  librad-dicom is C++ inside
+ * The C++ files of librad-dicom (src/io/dicom_*.cc) include this first.  librad-dicom is C++ inside
  * and C at its edges: its entry points are extern "C" functions named
  * rad_dicomimpl_* (looked up by src/io/dicom.c), they never let a C++
  * exception out, and they report errors with librad's rad_error_set.
  */
-#ifndef RAD_DICOM_COMMON_H
-#define RAD_DICOM_COMMON_H
+#ifndef RAD_IO_DICOM_IMPL_H
+#define RAD_IO_DICOM_IMPL_H
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dctk.h>
