@@ -182,7 +182,7 @@ void radl_settings_from_table(lua_State *L, int idx, RadSettings *s);
 /* The settings table's rows, one per key (terminated by path NULL): the
  * checker above, rad.settings.keys() and the help texts all read them. */
 enum { RADL_SET_SECTION, RADL_SET_BOOL, RADL_SET_NUMBER, RADL_SET_INTEGER, RADL_SET_ENUM, RADL_SET_NUMBERS,
-       RADL_SET_FAMILIES, RADL_SET_AGGREGATION };
+       RADL_SET_FAMILIES, RADL_SET_AGGREGATION, RADL_SET_PATH };
 typedef struct RadlSetting {
     const char *path;          /* "discretise.bins"; a section ("resample") has its own row */
     int type;                  /* RADL_SET_* */
@@ -227,6 +227,11 @@ size_t radl_alias_terms(lua_State *L, const double *x, size_t n, size_t p, const
 extern const char *const radl_interp_names[];
 extern const char *const radl_disc_names[];
 extern const char *const radl_ivh_names[];
+/* normalise.method (RadNorm - 1: RAD_NORM_NONE has no name), .scope, .sd, .statistic */
+extern const char *const radl_norm_names[];
+extern const char *const radl_norm_scope_names[];
+extern const char *const radl_norm_sd_names[];
+extern const char *const radl_norm_stat_names[];
 
 /* Text built line by line (printing a fit): append `line` to the Lua array
  * at stack index `lines`; radl_lines_join pushes their concatenation.  No
