@@ -123,6 +123,16 @@ ref:write(ref_path)
 T.ok(dfile ~= rad.settings.digest{normalise = {method = "reference", mask = ref_path}},
   "digest changes when the reference mask file's contents change")
 
+-- the methods text of a study (and the CLEAR checklist item 21) names the normalisation
+local study = require "rad.study"
+T.is(study._normalisation_text(rad.settings.check{normalise = {method = "zscore", scope = "image", sd = "sample"}}),
+  "intensities were normalised to z-scores over the whole image (sample standard deviation) before interpolation",
+  "methods text: zscore over the image")
+T.is(study._normalisation_text(rad.settings.check{normalise = {method = "reference", label = 2, statistic = "zscore"}}),
+  "intensities were normalised to a reference region (label 2 of the segmentation) by its mean and population " ..
+  "standard deviation (z-score), before interpolation", "methods text: reference region")
+T.is(study._normalisation_text(rad.settings.check{}), nil, "methods text: nothing without normalisation")
+
 -- order: normalisation, then re-segmentation: the range is in normalised units.
 -- z-scores of the ROI are +/-1.342 and +/-0.447: [-1, 1] keeps the middle two
 local rs = ext({method = "zscore"}, {resegment = {range = {-1, 1}}})
