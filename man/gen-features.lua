@@ -85,7 +85,10 @@ rad.read_mask(path, {label = 1})), or \fBmask = "file"\fR, a mask file on the
 image's grid (every non-zero voxel, or its label k when label is given).
 \fBstatistic = "mean"\fR (default): y = x / mu_ref; \fB"zscore"\fR:
 y = (x \- mu_ref) / sigma_ref with \fBsd\fR as above.  The settings digest
-includes the file's SHA-256, so editing it invalidates cached features.
+includes the file's SHA-256, so editing it invalidates cached features.  A
+relative path is relative to the working directory.  In a cohort
+(rad.extract_cohort) the settings are shared by every case, so a reference
+region per case is a label of each case's mask (\fBlabel = k\fR), not a file.
 .PP
 Errors name the key: an unknown method, percentiles outside 0..100, a
 reference label absent from the mask, an empty reference region, a standard
