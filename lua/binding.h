@@ -21,6 +21,10 @@
 #define radl_ivh_names radlp_ivh_names
 #define radl_settings radlp_settings
 #define radl_setting_type_names radlp_setting_type_names
+#define radl_norm_names radlp_norm_names
+#define radl_norm_scope_names radlp_norm_scope_names
+#define radl_norm_sd_names radlp_norm_sd_names
+#define radl_norm_stat_names radlp_norm_stat_names
 #endif
 
 #include <lua.h>
