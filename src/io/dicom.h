@@ -91,6 +91,49 @@ typedef struct RadDicomContours {
 } RadDicomContours;
 void rad_dicom_contours_free(RadDicomContours *dc);
 
+/* ---- SEG (src/io/dicom_rt.cc, wrappers in dicom_load.c) ------------------------ */
+
+/* One segment of a DICOM Segmentation: SegmentSequence (0062,0002) items'
+ * SegmentNumber, SegmentLabel, SegmentDescription ("" when absent). */
+typedef struct RadDicomSegment {
+    int number;
+    char label[65];
+    char description[65];
+} RadDicomSegment;
+
+/* The segments of the SEG file `path`, in file order: *segs malloc'd
+ * (caller frees), *n of them.  -1 with a message when the file is not a
+ * readable DICOM Segmentation. */
+int rad_dicom_segments(const char *path, RadDicomSegment **segs, size_t *n);
+
+/* What rad_dicom_seg_read did. */
+typedef struct RadSegInfo {
+    RadDicomSegment segment; /* the segment read */
+    int fractional;          /* 1: FRACTIONAL, thresholded at half the MaximumFractionalValue */
+    unsigned max_fractional; /* MaximumFractionalValue (fractional only) */
+    size_t frames;           /* frames of the segment */
+    int resampled;           /* 1: the SEG's grid is not the reference grid (nearest neighbour) */
+    size_t outside;          /* pixels of the segment outside the reference grid (lost; counted when not resampled) */
+    char frame_of_reference[65];
+} RadSegInfo;
+
+/* Segment `label` (or, when label is NULL, segment number `number`) of the
+ * SEG `path` as a mask on `grid` (label 1).  Frames are placed by their
+ * PlanePositionSequence / ImagePositionPatient and the (shared or per-frame)
+ * PlaneOrientationSequence and PixelMeasuresSequence, and chosen by their
+ * SegmentIdentificationSequence's ReferencedSegmentNumber.  When every
+ * frame's pixel grid is the reference grid's (same orientation and spacing,
+ * positions on voxel centres) the pixels are copied; otherwise each
+ * reference voxel takes the value of the nearest SEG pixel (nearest plane
+ * within half the plane spacing, then nearest row and column) and
+ * info->resampled is set.  BINARY: a set bit is in.  FRACTIONAL: a value
+ * >= MaximumFractionalValue / 2 is in.  frame_of_reference as for
+ * rad_rtstruct_read.  Errors: not a SEG, unknown segment (the message lists
+ * the segments), a segment without frames or whose mask is empty on `grid`,
+ * frames of mixed orientation, truncated pixel data. */
+int rad_dicom_seg_read(const char *path, const char *label, int number, const RadGeometry *grid,
+                       const char *frame_of_reference, RadMask **out, RadSegInfo *info);
+
 #ifdef __cplusplus
 }
 #endif

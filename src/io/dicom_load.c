@@ -135,8 +135,8 @@ int rad_rtstruct_read(const char *path, const char *roi_name, int roi_number, co
     }
     info->closed = nclosed;
     if (!nclosed) {
-        rad_error_set("'%s': ROI '%s' has no closed contour (%zu open, %zu points, %zu other contours): it encloses "
-                      "no volume, so there is no mask to make",
+        rad_error_set("'%s': ROI '%s' has no CLOSED_PLANAR contour (OPEN_PLANAR %zu, POINT %zu, other %zu): it "
+                      "encloses no volume, so there is no mask to make",
                       path, dc.roi.name, info->open, info->point, info->other);
         goto fail;
     }
@@ -166,4 +166,38 @@ fail:
     free(closed);
     rad_dicom_contours_free(&dc);
     return -1;
+}
+
+/* ---- SEG (dicom_rt.cc) ------------------------------------------------------------ */
+
+int rad_dicom_segments(const char *path, RadDicomSegment **segs, size_t *n)
+{
+    int (*fn)(const char *, RadDicomSegment **, size_t *);
+    *segs = NULL;
+    *n = 0;
+    *(void **)&fn = rad_dicom_sym("rad_dicomimpl_segments");
+    if (!fn)
+        return -1;
+    return fn(path, segs, n);
+}
+
+int rad_dicom_seg_read(const char *path, const char *label, int number, const RadGeometry *grid,
+                       const char *frame_of_reference, RadMask **out, RadSegInfo *info)
+{
+    int (*fn)(const char *, const char *, int, const RadGeometry *, const char *, RadMask **, RadSegInfo *);
+    *out = NULL;
+    memset(info, 0, sizeof *info);
+    *(void **)&fn = rad_dicom_sym("rad_dicomimpl_seg_read");
+    if (!fn || fn(path, label, number, grid, frame_of_reference, out, info) < 0)
+        return -1;
+    if (rad_mask_count(*out) == 0) {
+        rad_error_set("'%s': segment %d '%s' has no voxel on the image's grid (%zu frames%s): the segment is empty "
+                      "there; check that the image is the one the segmentation was made on",
+                      path, info->segment.number, info->segment.label, info->frames,
+                      info->resampled ? ", resampled by nearest neighbour" : "");
+        rad_mask_free(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
 }
