@@ -66,6 +66,10 @@ static int map_contour(const RadGeometry *g, const RadContour *c, size_t num, co
                                  num, p + 1);
         if (rad_geometry_point_to_index(g, w, idx) < 0)
             return rad_error_prefix("ROI '%s'", roi);
+        if (!(fabs(idx[0]) < 1e12 && fabs(idx[1]) < 1e12 && fabs(idx[2]) < 1e12))
+            return rad_error_set("ROI '%s': contour %zu, point %zu at (%g, %g, %g) mm is absurdly far from the image "
+                                 "(more than 10^12 voxels); the file is damaged or not in millimetres",
+                                 roi, num, p + 1, w[0], w[1], w[2]);
         if (p == 0) {
             double zk, zk1;
             kfirst = idx[2];

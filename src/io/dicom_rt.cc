@@ -545,6 +545,10 @@ extern "C" int rad_dicomimpl_seg_read(const char *path, const char *label, int n
                 return -1;
             }
             for (int k = 0; k < 3 && same; k++) {
+                if (!(std::fabs(idx[k]) < 1e12)) {
+                    same = false;
+                    break;
+                }
                 at0[3 * f + k] = std::lround(idx[k]);
                 same = std::fabs(idx[k] - (double)at0[3 * f + k]) <= (k == 2 ? RAD_CONTOUR_SLICE_TOL : 1e-3);
             }

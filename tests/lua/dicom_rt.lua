@@ -36,6 +36,11 @@ local ms = rad.read_rtstruct(rs, shifted, {roi = "Box"})
 T.ok(ms:count() == 24 and ms:bbox().min[1] == 4 and ms:bbox().min[2] == 2 and ms:bbox().min[3] == 3,
   "on a grid shifted by (-1, +1, -1) voxels: the same 24 voxels at shifted indices")
 
+-- the fuzz seed: a 10 x 9 square with a triangular hole of 8 voxel centres (even-odd)
+local ring = rad.read_rtstruct((os.getenv("top_srcdir") or ".") .. "/tests/fuzz/corpus/dicom_rt/rtstruct_ring.dcm", img)
+T.is(ring:count(), 90 - 8, "a square of 90 voxels with a triangular hole of 8: 82 (implicit VR file, the only ROI)")
+T.is(ring:get(6, 5, 3), 0, "a centre inside the hole is out")
+
 -- ---- SEG ---------------------------------------------------------------------------
 local segs = rad.dicom.segments(segb)
 T.ok(#segs == 2 and segs[1].number == 1 and segs[1].label == "Tumour" and segs[2].label == "Node"
