@@ -150,6 +150,8 @@ static void fill_slice(RadMask *mask, size_t k, Crossing *xs, size_t nx)
 {
     size_t nxv = mask->geom.dim[0], nyv = mask->geom.dim[1];
     uint8_t *slice = mask->data + k * nxv * nyv;
+    if (!nx)
+        return;
     qsort(xs, nx, sizeof *xs, cmp_crossing);
     for (size_t a = 0; a < nx;) {
         size_t b = a;
