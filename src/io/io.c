@@ -9,6 +9,7 @@
 
 #include <libdeflate.h>
 
+#include "io/dicom.h"
 #include "io/io.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -145,11 +146,29 @@ static void *raw_adopt(RadRaw *raw, size_t nbytes)
     return buf;
 }
 
+/* A folder: the DICOM image series in it (the only one; see io/dicom.h).
+ * The warnings (files skipped) go to stderr, since a C caller has no other
+ * channel; the Lua rad.read routes them through its warnings instead. */
+static RadImage *read_dicom_dir(const char *path)
+{
+    RadImage *img;
+    RadDicomInfo info;
+    if (rad_dicom_read_series(path, NULL, &img, &info) != 0)
+        return NULL;
+    for (size_t i = 0; i < info.nwarnings; i++)
+        fprintf(stderr, "radlab: warning: %s\n", info.warnings[i]);
+    rad_dicom_info_free(&info);
+    return img;
+}
+
 RadImage *rad_image_read(const char *path)
 {
     RadRaw raw;
     RadImage *img;
     size_t n;
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return read_dicom_dir(path);
     if (read_raw(path, &raw) != 0)
         return NULL;
     if (raw.dtype == RAD_F32 && raw.slope == 1 && raw.inter == 0) { /* the file's floats are the image */
