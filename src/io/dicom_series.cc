@@ -352,7 +352,8 @@ std::string describe_all(const std::vector<Group> &groups)
 long choose(const char *dir, const std::vector<Group> &groups, const char *want)
 {
     if (groups.empty())
-        return rad_error_set("no DICOM files in '%s' (searched with its sub-folders)", dir);
+        return rad_error_set("no DICOM files in '%s' (searched with its sub-folders); give a folder that holds a "
+                             "DICOM series, or an image file (.nii, .nii.gz, .nrrd, .nhdr, .png)", dir);
     if (!want || !*want) {
         long only = -1, n = 0;
         for (size_t i = 0; i < groups.size(); i++)
@@ -1005,9 +1006,9 @@ extern "C" int rad_dicomimpl_write_series(const RadImage *img, const char *dir, 
         for (size_t v = 0; v < plane * nz; v++) {
             double s = ((double)img->data[v] - inter) / slope;
             if (!std::isfinite(s) || std::fabs(s) > 1e9)
-                return rad_error_set("voxel %zu (x %zu, y %zu, z %zu) has the value %g, which cannot be stored as a "
-                                     "16-bit integer with slope %g and intercept %g", v, v % nx, v / nx % ny,
-                                     v / plane, (double)img->data[v], slope, inter);
+                return rad_error_set("voxel (%zu, %zu, %zu) (1-based) has the value %g, which cannot be stored as "
+                                     "a 16-bit integer with slope %g and intercept %g", v % nx + 1, v / nx % ny + 1,
+                                     v / plane + 1, (double)img->data[v], slope, inter);
             long q = std::lround(s);
             stored[v] = q;
             if (!v || q < lo)
