@@ -6,6 +6,10 @@
 #include <dcmtk/dcmjpls/djdecode.h>
 #include <dcmtk/oflog/oflog.h>
 
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdarg>
 #include <cstdio>
 #include <mutex>
@@ -144,9 +148,6 @@ extern "C" {
 #include <dcmtk/dcmjpls/djencode.h>
 #include <dcmtk/dcmjpls/djrparam.h>
 
-#include <dirent.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -225,7 +226,9 @@ struct Head {
     double ipp[3] = {0, 0, 0}, iop[6] = {0, 0, 0, 0, 0, 0}, ps[2] = {0, 0};
     double thickness = 0, between = 0;
     std::string acq_date, acq_time;
-    double pos = 0; /* along the series' normal */
+    unsigned bits = 0;        /* BitsAllocated */
+    bool compressed = false;  /* an encapsulated transfer syntax */
+    unsigned long long bytes = 0; /* the file's size */
 };
 
 bool get_doubles(DcmItem *item, const DcmTagKey &tag, double *v, int n)
@@ -269,6 +272,13 @@ int read_head(const std::string &path, Head &h)
     h.has_ps = get_doubles(ds, DCM_PixelSpacing, h.ps, 2);
     get_doubles(ds, DCM_SliceThickness, &h.thickness, 1);
     get_doubles(ds, DCM_SpacingBetweenSlices, &h.between, 1);
+    Uint16 ba = 0;
+    if (ds->findAndGetUint16(DCM_BitsAllocated, ba).good())
+        h.bits = ba;
+    h.compressed = DcmXfer(ds->getOriginalXfer()).isEncapsulated();
+    struct stat st;
+    if (stat(path.c_str(), &st) == 0)
+        h.bytes = (unsigned long long)st.st_size;
     h.acq_date = get_string(ds, DCM_AcquisitionDate);
     h.acq_time = get_string(ds, DCM_AcquisitionTime);
     return 0;
@@ -650,6 +660,11 @@ int read_group(const char *dir, const std::vector<Head> &heads, const Group &g, 
         if (h.rows != h0.rows || h.cols != h0.cols)
             return rad_error_set("the slices of series %s differ in size: '%s' has %u rows x %u columns, '%s' %u x %u",
                                  g.s.uid, h0.path.c_str(), h0.rows, h0.cols, h.path.c_str(), h.rows, h.cols);
+        unsigned long long need = (unsigned long long)h.rows * h.cols * ((h.bits + 7) / 8);
+        if (!h.compressed && h.bytes < need)
+            return rad_error_set("'%s' is truncated: the file has %llu bytes, but its %u rows x %u columns of %u bits "
+                                 "need %llu (restore the file or remove it from the folder)", h.path.c_str(), h.bytes,
+                                 h.rows, h.cols, h.bits, need);
         const char *what = !h.has_ipp ? "ImagePositionPatient (0020,0032)"
                            : !h.has_iop ? "ImageOrientationPatient (0020,0037)"
                            : !h.has_ps  ? "PixelSpacing (0028,0030)" : NULL;
@@ -817,6 +832,10 @@ int read_group(const char *dir, const std::vector<Head> &heads, const Group &g, 
 
 extern "C" int rad_dicomimpl_list_series(const char *dir, RadDicomSeries **list, size_t *n, RadDicomInfo *info)
 {
+    *list = NULL;
+    *n = 0;
+    if (info)
+        std::memset(info, 0, sizeof *info);
     return guarded([&]() -> int {
         if (init() < 0)
             return -1;
@@ -843,6 +862,8 @@ extern "C" int rad_dicomimpl_list_series(const char *dir, RadDicomSeries **list,
 extern "C" int rad_dicomimpl_read_series(const char *dir, const RadDicomReadOptions *o, RadImage **img,
                                          RadDicomInfo *info)
 {
+    *img = NULL;
+    std::memset(info, 0, sizeof *info);
     int rc = guarded([&]() -> int {
         if (init() < 0)
             return -1;
@@ -869,6 +890,8 @@ extern "C" int rad_dicomimpl_read_series(const char *dir, const RadDicomReadOpti
 extern "C" int rad_dicomimpl_read_file(const char *path, const RadDicomReadOptions *o, RadImage **img,
                                        RadDicomInfo *info)
 {
+    *img = NULL;
+    std::memset(info, 0, sizeof *info);
     int rc = guarded([&]() -> int {
         if (init() < 0)
             return -1;
