@@ -201,7 +201,7 @@ static int m_tostring(lua_State *L)
 void radl_open_image(lua_State *L)
 {
     static const RadlReg funcs[] = {
-        {"read", l_read, "rad.read(path) -> Image: read a NIfTI (.nii, .nii.gz), NRRD (.nrrd, .nhdr) or PNG image as float32, or the DICOM image series in a folder (the only one; see rad.read_dicom)"},
+        {"read", l_read, "rad.read(path) -> Image: read a NIfTI (.nii, .nii.gz), NRRD (.nrrd, .nhdr) or PNG image as float32, a single DICOM file (.dcm), or the DICOM image series in a folder (the only one; see rad.read_dicom)"},
         {NULL, NULL, NULL}};
     static const RadlReg image_funcs[] = {
         {"new", l_image_new, "rad.image.new{size = {nx, ny[, nz]}, spacing =, origin =, direction =, value = 0} -> Image"},

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -169,6 +170,13 @@ RadImage *rad_image_read(const char *path)
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return read_dicom_dir(path);
+    if (strlen(path) > 4 && strcasecmp(path + strlen(path) - 4, ".dcm") == 0) { /* one DICOM file */
+        RadDicomInfo info;
+        if (rad_dicom_read_file(path, NULL, &img, &info) != 0)
+            return NULL;
+        rad_dicom_info_free(&info);
+        return img;
+    }
     if (read_raw(path, &raw) != 0)
         return NULL;
     if (raw.dtype == RAD_F32 && raw.slope == 1 && raw.inter == 0) { /* the file's floats are the image */

@@ -35,6 +35,8 @@ B.call("read_dicom: a folder that does not exist", function() rad.read_dicom(dir
   "cannot open the DICOM folder '" .. dir .. "/none'")
 B.call("read_dicom: a file, not a folder", function() rad.read_dicom(B.file("x.dcm", "abc")) end,
   "x.dcm' is not a folder")
+B.call("rad.read: a .dcm file that is not DICOM", function() rad.read(B.file("junk.dcm", "not DICOM at all")) end,
+  "junk.dcm': not a readable DICOM file")
 local empty = mkdir(dir .. "/nodicom")
 B.file("nodicom/readme.txt", "hello\n")
 B.call("read_dicom: a folder with no DICOM", function() rad.read_dicom(empty) end, "no DICOM files in '" .. empty .. "'")
