@@ -126,8 +126,8 @@ static int read_raw(const char *path, RadRaw *raw)
     case RAD_FORMAT_NRRD: return rad_nrrd_read(path, raw);
     case RAD_FORMAT_PNG: return rad_png_read(path, raw);
     default:
-        return rad_error_set("'%s': unknown image format; radlab reads NIfTI (.nii, .nii.gz), "
-                             "NRRD (.nrrd, .nhdr) and PNG (.png)", path);
+        return rad_error_set("'%s': unknown image format; radlab reads NIfTI (.nii, .nii.gz), NRRD (.nrrd, .nhdr), "
+                             "PNG (.png) and DICOM (.dcm, or a folder that holds a series)", path);
     }
 }
 
