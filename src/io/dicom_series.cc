@@ -1052,9 +1052,10 @@ extern "C" int rad_dicomimpl_write_series(const RadImage *img, const char *dir, 
         while (struct dirent *e = readdir(dd)) {
             size_t l = std::strlen(e->d_name);
             if (l > 4 && strcasecmp(e->d_name + l - 4, ".dcm") == 0) {
+                std::string name(e->d_name);
                 closedir(dd);
                 return rad_error_set("'%s' already holds DICOM files (%s); write a series into a new or empty folder",
-                                     dir, e->d_name);
+                                     dir, name.c_str());
             }
         }
         closedir(dd);
