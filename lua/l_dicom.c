@@ -32,7 +32,6 @@ static void push_warnings(lua_State *L, RadDicomInfo *info)
 
 static void set_series_fields(lua_State *L, const RadDicomSeries *s)
 {
-    double size[3] = {(double)s->nx, (double)s->ny, (double)s->nz};
     lua_pushstring(L, s->uid);
     lua_setfield(L, -2, "uid");
     lua_pushstring(L, s->modality);
@@ -41,7 +40,13 @@ static void set_series_fields(lua_State *L, const RadDicomSeries *s)
     lua_setfield(L, -2, "description");
     lua_pushinteger(L, (lua_Integer)s->files);
     lua_setfield(L, -2, "files");
-    radl_push_numbers(L, size, 3);
+    lua_createtable(L, 3, 0);
+    lua_pushinteger(L, (lua_Integer)s->nx);
+    lua_rawseti(L, -2, 1);
+    lua_pushinteger(L, (lua_Integer)s->ny);
+    lua_rawseti(L, -2, 2);
+    lua_pushinteger(L, (lua_Integer)s->nz);
+    lua_rawseti(L, -2, 3);
     lua_setfield(L, -2, "size");
     lua_pushstring(L, s->first);
     lua_setfield(L, -2, "path");
@@ -115,7 +120,7 @@ static int l_write_series(lua_State *L)
 {
     static const char *const keys[] = {"modality", "slope", "intercept", "transfer_syntax", "description",
                                        "patient_id", "units", "weight", "dose", "half_life", "injection_time",
-                                       "series_time", "decay_correction", NULL};
+                                       "series_time", "decay_correction", "enhanced", NULL};
     RadImage *img = radl_check_image(L, 1);
     const char *dir = luaL_checkstring(L, 2);
     RadDicomWriteOptions o;
@@ -134,6 +139,7 @@ static int l_write_series(lua_State *L)
     o.injection_time = radl_opt_string(L, 3, "injection_time", NULL);
     o.series_time = radl_opt_string(L, 3, "series_time", NULL);
     o.decay_correction = radl_opt_string(L, 3, "decay_correction", NULL);
+    o.enhanced = opt_bool(L, 3, "rad.dicom.write_series", "enhanced", 0);
     if (o.slope == 0)
         return radl_fail(L, "rad.dicom.write_series: slope must not be 0");
     if (rad_dicom_write_series(img, dir, &o) != 0)
@@ -159,8 +165,9 @@ void radl_open_dicom(lua_State *L)
          "rad.dicom.write_series(img, dir [, {modality = \"CT\"|\"MR\"|\"PT\", slope = 1, intercept = 0, "
          "transfer_syntax = \"explicit\"|\"implicit\"|\"big\"|\"rle\"|\"jpeg-ls\"|\"jpeg-lossless\", description =, "
          "patient_id =, PET: units, weight (kg), dose (Bq), half_life (s), injection_time, series_time (HHMMSS), "
-         "decay_correction}]): write the image as a DICOM series of 16-bit slices IMG_00001.dcm... into a new or "
-         "empty folder (new UIDs; stored = round((value - intercept) / slope), lossless)"},
+         "decay_correction, enhanced = false}]): write the image as a DICOM series of 16-bit slices IMG_00001.dcm... "
+         "(enhanced = true: one Enhanced CT/MR multi-frame file) into a new or empty folder (new UIDs; stored = "
+         "round((value - intercept) / slope), lossless)"},
         {NULL, NULL, NULL}};
     radl_register(L, funcs, "rad.");
     if (lua_getfield(L, -1, "dicom") != LUA_TTABLE) {

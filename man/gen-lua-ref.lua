@@ -150,7 +150,10 @@ are stored value (BitsStored bits, two's complement when PixelRepresentation
 is 1) times RescaleSlope plus RescaleIntercept of each slice (CT: HU); MR is
 read as stored.  Uncompressed syntaxes and JPEG baseline/extended/lossless,
 JPEG-LS and RLE are decoded; another compressed syntax is an error naming it.
-Enhanced (multi-frame) CT/MR objects are not read.
+Enhanced multi-frame CT/MR objects are read frame by frame from their
+functional groups (PlanePositionSequence per frame; PlaneOrientationSequence,
+PixelMeasuresSequence and PixelValueTransformationSequence per frame or
+shared); legacy multi-frame objects without functional groups are not.
 .PP
 \fBPET\fR is converted to SUV body weight (QIBA's vendor-neutral rules) unless
 suv = false: SUV = value [Bq/ml] x PatientWeight [g] / dose [Bq], for Units

@@ -112,6 +112,8 @@ typedef struct RadDicomWriteOptions {
     const char *injection_time;  /* RadiopharmaceuticalStartTime HHMMSS, NULL = not written */
     const char *series_time;     /* SeriesTime and AcquisitionTime HHMMSS, default "120000" */
     const char *decay_correction;/* DecayCorrection, default "START" */
+    int enhanced;                /* 1: one Enhanced CT/MR multi-frame file ENH_00001.dcm (frames in
+                                  * descending slice order; geometry in the functional groups) */
 } RadDicomWriteOptions;
 
 /* Write `img` (3D, or 2D as one slice) as a series of single-frame files
@@ -119,7 +121,7 @@ typedef struct RadDicomWriteOptions {
  * file), with new UIDs, the image's geometry (ImagePositionPatient per
  * slice, ImageOrientationPatient, PixelSpacing, SliceThickness), 16-bit
  * signed stored values (unsigned when needed to fit) and RescaleSlope /
- * RescaleIntercept.  -1 with a message when a value does not fit 16 bits
+ * RescaleIntercept (or, with enhanced, one multi-frame file).  -1 with a message when a value does not fit 16 bits
  * with the given slope and intercept, or on a write error (files are written
  * under temporary names and renamed, so no partial file is left). */
 int rad_dicom_write_series(const RadImage *img, const char *dir, const RadDicomWriteOptions *opts);

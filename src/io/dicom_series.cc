@@ -226,6 +226,10 @@ struct Head {
     double ipp[3] = {0, 0, 0}, iop[6] = {0, 0, 0, 0, 0, 0}, ps[2] = {0, 0};
     double thickness = 0, between = 0;
     std::string acq_date, acq_time;
+    long frame = 0;           /* the frame of the file this slice is (enhanced multi-frame) */
+    bool enhanced = false;    /* frames described by functional groups */
+    bool has_rescale = false; /* slope and inter from PixelValueTransformationSequence */
+    double slope = 1, inter = 0;
     unsigned bits = 0;        /* BitsAllocated */
     bool compressed = false;  /* an encapsulated transfer syntax */
     unsigned long long bytes = 0; /* the file's size */
@@ -242,9 +246,28 @@ bool get_doubles(DcmItem *item, const DcmTagKey &tag, double *v, int n)
     return true;
 }
 
-/* Read the header of path into h; -1 (with a message) when it is not DICOM. */
-int read_head(const std::string &path, Head &h)
+/* The first item of sequence seq in the per-frame item pf, else in the
+ * shared item sh (either may be NULL). */
+DcmItem *group_item(DcmItem *pf, DcmItem *sh, const DcmTagKey &seq)
 {
+    DcmItem *it = NULL;
+    if (pf && pf->findAndGetSequenceItem(seq, it, 0).good() && it)
+        return it;
+    it = NULL;
+    if (sh && sh->findAndGetSequenceItem(seq, it, 0).good() && it)
+        return it;
+    return NULL;
+}
+
+/* Read the header of path: one Head per slice (one for a single-frame file,
+ * one per frame of an enhanced multi-frame file, whose geometry and rescale
+ * come from the functional groups: PlanePositionSequence per frame,
+ * PlaneOrientationSequence, PixelMeasuresSequence and
+ * PixelValueTransformationSequence per frame or shared).  -1 (with a message)
+ * when it is not DICOM. */
+int read_head(const std::string &path, std::vector<Head> &out)
+{
+    Head h;
     DcmFileFormat ff;
     OFCondition c = ff.loadFileUntilTag(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect,
                                         DCM_PixelData);
@@ -281,6 +304,39 @@ int read_head(const std::string &path, Head &h)
         h.bytes = (unsigned long long)st.st_size;
     h.acq_date = get_string(ds, DCM_AcquisitionDate);
     h.acq_time = get_string(ds, DCM_AcquisitionTime);
+    DcmItem *shared = NULL;
+    DcmSequenceOfItems *per = NULL;
+    if (ds->findAndGetSequenceItem(DCM_SharedFunctionalGroupsSequence, shared, 0).bad())
+        shared = NULL;
+    if (ds->findAndGetSequence(DCM_PerFrameFunctionalGroupsSequence, per).bad())
+        per = NULL;
+    if (!h.rows || (!shared && !per) || h.frames < 1 || h.frames > 100000) {
+        out.push_back(h);
+        return 0;
+    }
+    if (per && per->card() != (unsigned long)h.frames)
+        return rad_error_set("NumberOfFrames is %ld but PerFrameFunctionalGroupsSequence has %lu items", h.frames,
+                             (unsigned long)per->card());
+    for (long f = 0; f < h.frames; f++) {
+        Head hf = h;
+        DcmItem *pf = per ? per->getItem((unsigned long)f) : NULL;
+        hf.frame = f;
+        hf.enhanced = true;
+        DcmItem *it = group_item(pf, shared, DCM_PlanePositionSequence);
+        hf.has_ipp = it && get_doubles(it, DCM_ImagePositionPatient, hf.ipp, 3);
+        it = group_item(pf, shared, DCM_PlaneOrientationSequence);
+        hf.has_iop = it && get_doubles(it, DCM_ImageOrientationPatient, hf.iop, 6);
+        it = group_item(pf, shared, DCM_PixelMeasuresSequence);
+        hf.has_ps = it && get_doubles(it, DCM_PixelSpacing, hf.ps, 2);
+        if (it) {
+            get_doubles(it, DCM_SliceThickness, &hf.thickness, 1);
+            get_doubles(it, DCM_SpacingBetweenSlices, &hf.between, 1);
+        }
+        it = group_item(pf, shared, DCM_PixelValueTransformationSequence);
+        if (it && get_doubles(it, DCM_RescaleSlope, &hf.slope, 1) && get_doubles(it, DCM_RescaleIntercept, &hf.inter, 1))
+            hf.has_rescale = hf.slope != 0;
+        out.push_back(hf);
+    }
     return 0;
 }
 
@@ -302,14 +358,9 @@ int scan(const char *dir, std::vector<Head> &heads, std::vector<Group> &groups, 
                              dir);
     if (walk(dir, files, 0) < 0)
         return -1;
-    for (const std::string &f : files) {
-        Head h;
-        if (read_head(f, h) < 0) {
+    for (const std::string &f : files)
+        if (read_head(f, heads) < 0)
             w.add("skipped '%s': %s", f.c_str(), rad_error_message());
-            continue;
-        }
-        heads.push_back(h);
-    }
     for (size_t i = 0; i < heads.size(); i++) {
         const Head &h = heads[i];
         size_t g = 0;
@@ -327,9 +378,10 @@ int scan(const char *dir, std::vector<Head> &heads, std::vector<Group> &groups, 
             groups.push_back(ng);
         }
         groups[g].files.push_back(i);
-        groups[g].s.files++;
+        if (h.frame == 0)
+            groups[g].s.files++;
         if (h.rows)
-            groups[g].s.nz += h.frames > 0 ? (size_t)h.frames : 1;
+            groups[g].s.nz += h.enhanced || h.frames < 1 ? 1 : (size_t)h.frames;
     }
     std::sort(groups.begin(), groups.end(), [](const Group &a, const Group &b) {
         int c = std::strcmp(a.s.modality, b.s.modality);
@@ -545,19 +597,23 @@ int suv_factor(const char *dir, const std::vector<Head> &heads, const std::vecto
 
 /* ---- pixels ---- */
 
+/* One file to decode: its slices (frames) and where each goes. */
+struct FileJob {
+    std::vector<const Head *> heads; /* one per frame used */
+    std::vector<float *> out;        /* nx * ny floats each */
+};
+
 struct Decode {
-    const std::vector<Head> *heads;
-    std::vector<size_t> order;  /* file index of each slice, sorted */
-    float *out;                 /* slice k at out + k * nx * ny */
+    std::vector<FileJob> jobs;
     size_t nx, ny;
     double factor;              /* SUV factor, 1 otherwise */
     std::vector<std::string> errors;
 };
 
-/* Decode the pixels of one file (one frame) into out (nx*ny floats). */
-int decode_file(const Head &h, float *out, size_t nx, size_t ny, double factor)
+/* Decode the frames of one file into their slices. */
+int decode_file(const FileJob &job, size_t nx, size_t ny, double factor)
 {
-    const char *path = h.path.c_str();
+    const char *path = job.heads[0]->path.c_str();
     DcmFileFormat ff;
     OFCondition c = ff.loadFile(path, EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
     if (c.bad())
@@ -591,12 +647,12 @@ int decode_file(const Head &h, float *out, size_t nx, size_t ny, double factor)
     if (stored < 1 || stored > alloc || high >= alloc || high + 1 < stored)
         return rad_error_set("'%s': BitsStored %u and HighBit %u do not fit BitsAllocated %u", path,
                              (unsigned)stored, (unsigned)high, (unsigned)alloc);
-    double slope = 1, inter = 0;
+    double slope0 = 1, inter0 = 0;
     Float64 x;
     if (ds->findAndGetFloat64(DCM_RescaleSlope, x).good() && std::isfinite(x) && x != 0)
-        slope = x;
+        slope0 = x;
     if (ds->findAndGetFloat64(DCM_RescaleIntercept, x).good() && std::isfinite(x))
-        inter = x;
+        inter0 = x;
     DcmElement *el = NULL;
     if (ds->findAndGetElement(DCM_PixelData, el).bad() || !el)
         return rad_error_set("'%s' has no pixel data (7FE0,0010)", path);
@@ -608,25 +664,35 @@ int decode_file(const Head &h, float *out, size_t nx, size_t ny, double factor)
         raw = (const unsigned char *)w16;
     else if (el->getUint8Array(w8).good() && w8)
         raw = w8;
-    if (!raw || el->getLength() < bytes)
-        return rad_error_set("'%s' is truncated: its pixel data has %lu bytes, %zu rows x %zu columns of %u bits "
-                             "need %zu (restore the file or remove it from the folder)", path,
-                             (unsigned long)el->getLength(), ny, nx, (unsigned)alloc, bytes);
+    long last = 0;
+    for (const Head *h : job.heads)
+        last = std::max(last, h->frame);
+    if (!raw || el->getLength() < bytes * (size_t)(last + 1))
+        return rad_error_set("'%s' is truncated: its pixel data has %lu bytes, %ld frame%s of %zu rows x %zu columns "
+                             "of %u bits need %zu (restore the file or remove it from the folder)", path,
+                             (unsigned long)el->getLength(), last + 1, last ? "s" : "", ny, nx, (unsigned)alloc,
+                             bytes * (size_t)(last + 1));
     unsigned shift = (unsigned)(high + 1 - stored);
     uint32_t mask = stored >= 32 ? 0xffffffffu : ((1u << stored) - 1u);
     uint32_t sign = 1u << (stored - 1);
-    for (size_t v = 0; v < n; v++) {
-        uint32_t u;
-        if (alloc == 16) {
-            uint16_t t;
-            std::memcpy(&t, raw + 2 * v, 2);
-            u = t;
-        } else
-            u = raw[v];
-        u = (u >> shift) & mask;
-        double s = repr ? (double)((int32_t)(u ^ sign) - (int32_t)sign) : (double)u;
-        double val = slope * s + inter;
-        out[v] = (float)(factor == 1 ? val : val * factor);
+    for (size_t f = 0; f < job.heads.size(); f++) {
+        const Head &h = *job.heads[f];
+        const unsigned char *src = raw + bytes * (size_t)h.frame;
+        double slope = h.has_rescale ? h.slope : slope0, inter = h.has_rescale ? h.inter : inter0;
+        float *out = job.out[f];
+        for (size_t v = 0; v < n; v++) {
+            uint32_t u;
+            if (alloc == 16) {
+                uint16_t t;
+                std::memcpy(&t, src + 2 * v, 2);
+                u = t;
+            } else
+                u = src[v];
+            u = (u >> shift) & mask;
+            double sv = repr ? (double)((int32_t)(u ^ sign) - (int32_t)sign) : (double)u;
+            double val = slope * sv + inter;
+            out[v] = (float)(factor == 1 ? val : val * factor);
+        }
     }
     return 0;
 }
@@ -634,11 +700,17 @@ int decode_file(const Head &h, float *out, size_t nx, size_t ny, double factor)
 int decode_job(size_t i, void *ctx)
 {
     Decode *d = (Decode *)ctx;
-    const Head &h = (*d->heads)[d->order[i]];
-    int rc = guarded([&]() { return decode_file(h, d->out + i * d->nx * d->ny, d->nx, d->ny, d->factor); });
+    int rc = guarded([&]() { return decode_file(d->jobs[i], d->nx, d->ny, d->factor); });
     if (rc < 0)
         d->errors[i] = rad_error_message();
     return rc < 0;
+}
+
+/* Where a slice comes from, for messages: the file, and its frame when it is
+ * one of several. */
+std::string where(const Head &h)
+{
+    return h.enhanced ? h.path + " (frame " + std::to_string(h.frame + 1) + ")" : h.path;
 }
 
 double dot3(const double *a, const double *b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
@@ -654,41 +726,42 @@ int read_group(const char *dir, const std::vector<Head> &heads, const Group &g, 
                              dir, g.s.modality);
     for (size_t i : files) {
         const Head &h = heads[i];
-        if (h.frames != 1)
-            return rad_error_set("'%s' is a multi-frame object (%ld frames); radlab reads series of single-frame "
-                                 "files (enhanced multi-frame CT/MR is not supported yet)", h.path.c_str(), h.frames);
+        if (h.frames != 1 && !h.enhanced)
+            return rad_error_set("'%s' is a multi-frame object (%ld frames) without functional groups (legacy "
+                                 "multi-frame, e.g. NM); radlab reads series of single-frame files and enhanced "
+                                 "multi-frame CT/MR", where(h).c_str(), h.frames);
         if (h.rows != h0.rows || h.cols != h0.cols)
             return rad_error_set("the slices of series %s differ in size: '%s' has %u rows x %u columns, '%s' %u x %u",
-                                 g.s.uid, h0.path.c_str(), h0.rows, h0.cols, h.path.c_str(), h.rows, h.cols);
-        unsigned long long need = (unsigned long long)h.rows * h.cols * ((h.bits + 7) / 8);
+                                 g.s.uid, where(h0).c_str(), h0.rows, h0.cols, where(h).c_str(), h.rows, h.cols);
+        unsigned long long need = (unsigned long long)h.rows * h.cols * ((h.bits + 7) / 8) * (unsigned long long)(h.frame + 1);
         if (!h.compressed && h.bytes < need)
             return rad_error_set("'%s' is truncated: the file has %llu bytes, but its %u rows x %u columns of %u bits "
-                                 "need %llu (restore the file or remove it from the folder)", h.path.c_str(), h.bytes,
+                                 "need %llu (restore the file or remove it from the folder)", where(h).c_str(), h.bytes,
                                  h.rows, h.cols, h.bits, need);
         const char *what = !h.has_ipp ? "ImagePositionPatient (0020,0032)"
                            : !h.has_iop ? "ImageOrientationPatient (0020,0037)"
                            : !h.has_ps  ? "PixelSpacing (0028,0030)" : NULL;
         if (what)
             return rad_error_set("'%s' has no valid %s, so its place in space is unknown (radlab places slices by "
-                                 "their tags, not by file order)", h.path.c_str(), what);
+                                 "their tags, not by file order)", where(h).c_str(), what);
         for (int k = 0; k < 6; k++)
             if (std::fabs(h.iop[k] - h0.iop[k]) > 1e-4)
                 return rad_error_set("mixed orientations in series %s: '%s' has ImageOrientationPatient (%g, %g, %g, "
                                      "%g, %g, %g), '%s' (%g, %g, %g, %g, %g, %g); a series must be one stack of parallel "
                                      "slices (split it, or choose the files of one orientation)", g.s.uid,
-                                     h0.path.c_str(), h0.iop[0], h0.iop[1], h0.iop[2], h0.iop[3], h0.iop[4], h0.iop[5],
-                                     h.path.c_str(), h.iop[0], h.iop[1], h.iop[2], h.iop[3], h.iop[4], h.iop[5]);
+                                     where(h0).c_str(), h0.iop[0], h0.iop[1], h0.iop[2], h0.iop[3], h0.iop[4], h0.iop[5],
+                                     where(h).c_str(), h.iop[0], h.iop[1], h.iop[2], h.iop[3], h.iop[4], h.iop[5]);
         if (std::fabs(h.ps[0] - h0.ps[0]) > 1e-4 || std::fabs(h.ps[1] - h0.ps[1]) > 1e-4)
             return rad_error_set("the slices of series %s differ in PixelSpacing: '%s' %g\\%g, '%s' %g\\%g", g.s.uid,
-                                 h0.path.c_str(), h0.ps[0], h0.ps[1], h.path.c_str(), h.ps[0], h.ps[1]);
+                                 where(h0).c_str(), h0.ps[0], h0.ps[1], where(h).c_str(), h.ps[0], h.ps[1]);
     }
     if (!(h0.ps[0] > 0) || !(h0.ps[1] > 0))
-        return rad_error_set("'%s': PixelSpacing %g\\%g must be positive", h0.path.c_str(), h0.ps[0], h0.ps[1]);
+        return rad_error_set("'%s': PixelSpacing %g\\%g must be positive", where(h0).c_str(), h0.ps[0], h0.ps[1]);
     double r[3] = {h0.iop[0], h0.iop[1], h0.iop[2]}, cc[3] = {h0.iop[3], h0.iop[4], h0.iop[5]}, nn[3];
     double lr = std::sqrt(dot3(r, r)), lc = std::sqrt(dot3(cc, cc));
     if (std::fabs(lr - 1) > 1e-3 || std::fabs(lc - 1) > 1e-3 || std::fabs(dot3(r, cc)) > 1e-3)
         return rad_error_set("'%s': ImageOrientationPatient (%g, %g, %g, %g, %g, %g) is not two orthogonal unit "
-                             "vectors", h0.path.c_str(), r[0], r[1], r[2], cc[0], cc[1], cc[2]);
+                             "vectors", where(h0).c_str(), r[0], r[1], r[2], cc[0], cc[1], cc[2]);
     for (int k = 0; k < 3; k++)
         r[k] /= lr, cc[k] /= lc;
     nn[0] = r[1] * cc[2] - r[2] * cc[1];
@@ -709,7 +782,7 @@ int read_group(const char *dir, const std::vector<Head> &heads, const Group &g, 
         if (pos[order[s]] - pos[order[s - 1]] < 1e-3)
             return rad_error_set("two slices of series %s at the same position %.4g mm along the slice normal: '%s' "
                                  "and '%s' (a duplicate file, or two acquisitions in one series: remove one)", g.s.uid,
-                                 pos[order[s]], a.path.c_str(), b.path.c_str());
+                                 pos[order[s]], where(a).c_str(), where(b).c_str());
         double v[3], t = 0;
         for (int k = 0; k < 3; k++)
             v[k] = b.ipp[k] - first.ipp[k];
@@ -721,7 +794,7 @@ int read_group(const char *dir, const std::vector<Head> &heads, const Group &g, 
             return rad_error_set("series %s is not a stack along the slice normal (gantry tilt or shear): '%s' is "
                                  "%.4g mm off the normal through '%s' after %.4g mm along it; radlab reads only "
                                  "slices stacked along their normal: resample the series (tilt correction) first",
-                                 g.s.uid, b.path.c_str(), t, first.path.c_str(), along);
+                                 g.s.uid, where(b).c_str(), t, where(first).c_str(), along);
     }
     double gmin = 0, gmax = 0;
     size_t at_max = 1;
@@ -738,8 +811,8 @@ int read_group(const char *dir, const std::vector<Head> &heads, const Group &g, 
                              "and %.4g mm ('%s') along the normal, where the smallest gap is %.4g mm (a missing "
                              "slice?); restore the slice, or pass allow_uneven = true to resample the series linearly "
                              "onto a regular grid", g.s.uid, gmax, pos[order[at_max - 1]],
-                             heads[order[at_max - 1]].path.c_str(), pos[order[at_max]],
-                             heads[order[at_max]].path.c_str(), gmin);
+                             where(heads[order[at_max - 1]]).c_str(), pos[order[at_max]],
+                             where(heads[order[at_max]]).c_str(), gmin);
     /* the SUV factor */
     double factor = 1;
     bool pet = g.s.modality == std::string("PT");
@@ -775,26 +848,45 @@ int read_group(const char *dir, const std::vector<Head> &heads, const Group &g, 
         geo.direction[3 * k + 2] = nn[k];
     }
     Decode d;
-    d.heads = &heads;
-    d.order = order;
     d.nx = nx;
     d.ny = ny;
     d.factor = factor;
-    d.errors.assign(nin, std::string());
     std::vector<float> stack;
     RadImage *im = NULL;
+    float *base;
     if (uneven) {
         stack.resize(nx * ny * nin);
-        d.out = stack.data();
+        base = stack.data();
     } else {
         im = rad_image_alloc(&geo);
         if (!im)
             return -1;
-        d.out = im->data;
+        base = im->data;
     }
-    int threads = nin < 8 ? 1 : 0;
-    rad_pool_run(nin, threads, decode_job, &d, 1, NULL);
-    for (size_t i = 0; i < nin; i++)
+    /* one job per file, its frames in slice order (files in the order of
+     * their first slice) */
+    {
+        std::vector<size_t> job_of(heads.size(), (size_t)-1);
+        for (size_t k = 0; k < nin; k++) {
+            const Head &h = heads[order[k]];
+            size_t j = d.jobs.size();
+            /* the frames of one file are consecutive heads: find the job of frame 0's file */
+            size_t frame0 = order[k] - (size_t)h.frame;
+            if (job_of[frame0] != (size_t)-1)
+                j = job_of[frame0];
+            else {
+                job_of[frame0] = j;
+                d.jobs.push_back(FileJob());
+            }
+            d.jobs[j].heads.push_back(&h);
+            d.jobs[j].out.push_back(base + k * nx * ny);
+        }
+    }
+    size_t njobs = d.jobs.size();
+    d.errors.assign(njobs, std::string());
+    int threads = njobs < 8 ? 1 : 0;
+    rad_pool_run(njobs, threads, decode_job, &d, 1, NULL);
+    for (size_t i = 0; i < njobs; i++)
         if (!d.errors[i].empty()) {
             rad_image_free(im);
             return rad_error_set("%s", d.errors[i].c_str());
@@ -895,9 +987,9 @@ extern "C" int rad_dicomimpl_read_file(const char *path, const RadDicomReadOptio
     int rc = guarded([&]() -> int {
         if (init() < 0)
             return -1;
-        std::vector<Head> heads(1);
+        std::vector<Head> heads;
         Warnings w;
-        if (read_head(path, heads[0]) < 0)
+        if (read_head(path, heads) < 0)
             return rad_error_prefix("'%s'", path);
         Group g;
         std::memset(&g.s, 0, sizeof g.s);
@@ -908,8 +1000,9 @@ extern "C" int rad_dicomimpl_read_file(const char *path, const RadDicomReadOptio
         g.s.files = 1;
         g.s.nx = heads[0].cols;
         g.s.ny = heads[0].rows;
-        g.s.nz = heads[0].rows ? (size_t)heads[0].frames : 0;
-        g.files.push_back(0);
+        g.s.nz = heads[0].rows ? (heads[0].enhanced ? heads.size() : (size_t)std::max(1L, heads[0].frames)) : 0;
+        for (size_t i = 0; i < heads.size(); i++)
+            g.files.push_back(i);
         if (read_group(path, heads, g, o, img, info, w) < 0)
             return -1;
         return put_warnings(info, w);
@@ -1069,6 +1162,78 @@ extern "C" int rad_dicomimpl_write_series(const RadImage *img, const char *dir, 
         double sz = g.ndim == 3 ? g.spacing[2] : 1;
         std::string stime = o->series_time ? o->series_time : "120000";
         std::vector<Uint16> px(plane);
+        if (o->enhanced) {
+            if (modality == "PT")
+                return rad_error_set("enhanced = true writes Enhanced CT or MR; write PET as single-frame files");
+            DcmFileFormat ff;
+            DcmDataset *ds = ff.getDataset();
+            char inst[100];
+            dcmGenerateUniqueIdentifier(inst, SITE_INSTANCE_UID_ROOT);
+            std::string pid = o->patient_id ? o->patient_id : "anonymous";
+            if (put(ds, DCM_SOPClassUID, modality == "CT" ? UID_EnhancedCTImageStorage : UID_EnhancedMRImageStorage) ||
+                put(ds, DCM_SOPInstanceUID, inst) || put(ds, DCM_StudyInstanceUID, study) ||
+                put(ds, DCM_SeriesInstanceUID, series) || put(ds, DCM_FrameOfReferenceUID, frame) ||
+                put(ds, DCM_Modality, modality) ||
+                put(ds, DCM_SeriesDescription, o->description ? o->description : "radlab export") ||
+                put(ds, DCM_PatientName, pid) || put(ds, DCM_PatientID, pid) || put(ds, DCM_StudyDate, "20260101") ||
+                put(ds, DCM_StudyTime, stime) || put(ds, DCM_SeriesNumber, "1") || put(ds, DCM_InstanceNumber, "1") ||
+                put(ds, DCM_NumberOfFrames, std::to_string(nz)) ||
+                put(ds, DCM_PhotometricInterpretation, "MONOCHROME2"))
+                return -1;
+            ds->putAndInsertUint16(DCM_SamplesPerPixel, 1);
+            ds->putAndInsertUint16(DCM_Rows, (Uint16)ny);
+            ds->putAndInsertUint16(DCM_Columns, (Uint16)nx);
+            ds->putAndInsertUint16(DCM_BitsAllocated, 16);
+            ds->putAndInsertUint16(DCM_BitsStored, 16);
+            ds->putAndInsertUint16(DCM_HighBit, 15);
+            ds->putAndInsertUint16(DCM_PixelRepresentation, sign ? 1 : 0);
+            DcmItem *shared = NULL, *it = NULL;
+            OFCondition c = ds->findOrCreateSequenceItem(DCM_SharedFunctionalGroupsSequence, shared, 0);
+            if (c.bad() || shared->findOrCreateSequenceItem(DCM_PixelMeasuresSequence, it, 0).bad() ||
+                put(it, DCM_PixelSpacing, fmt_multi(ps, 2)) || put(it, DCM_SliceThickness, fmt_ds(sz)) ||
+                shared->findOrCreateSequenceItem(DCM_PlaneOrientationSequence, it, 0).bad() ||
+                put(it, DCM_ImageOrientationPatient, fmt_multi(iop, 6)))
+                return rad_error_set("cannot write the shared functional groups");
+            std::vector<Uint16> all(plane * nz);
+            for (size_t f = 0; f < nz; f++) {
+                size_t k = nz - 1 - f; /* frames in descending slice order */
+                double ipp[3];
+                for (int a = 0; a < 3; a++)
+                    ipp[a] = g.origin[a] + D[3 * a + 2] * sz * (double)k;
+                DcmItem *pf = NULL;
+                if (ds->findOrCreateSequenceItem(DCM_PerFrameFunctionalGroupsSequence, pf, (long)f).bad() ||
+                    pf->findOrCreateSequenceItem(DCM_PlanePositionSequence, it, 0).bad() ||
+                    put(it, DCM_ImagePositionPatient, fmt_multi(ipp, 3)) ||
+                    pf->findOrCreateSequenceItem(DCM_PixelValueTransformationSequence, it, 0).bad() ||
+                    put(it, DCM_RescaleSlope, fmt_ds(slope)) || put(it, DCM_RescaleIntercept, fmt_ds(inter)) ||
+                    put(it, DCM_RescaleType, modality == "CT" ? "HU" : "US"))
+                    return rad_error_set("cannot write the functional groups of frame %zu", f + 1);
+                const long *sv = stored.data() + k * plane;
+                for (size_t v = 0; v < plane; v++)
+                    all[f * plane + v] = (Uint16)(sign ? (Uint16)(int16_t)sv[v] : (Uint16)sv[v]);
+            }
+            c = ds->putAndInsertUint16Array(DCM_PixelData, all.data(), (unsigned long)all.size());
+            if (c.bad())
+                return fail_condition(c, "cannot store the pixels");
+            if (xfer != EXS_LittleEndianExplicit && xfer != EXS_LittleEndianImplicit && xfer != EXS_BigEndianExplicit) {
+                c = ds->chooseRepresentation(xfer, param);
+                if (c.bad() || !ds->canWriteXfer(xfer))
+                    return rad_error_set("cannot compress the frames with %s%s%s", DcmXfer(xfer).getXferName(),
+                                         c.bad() ? ": " : "", c.bad() ? c.text() : "");
+            }
+            std::string path = std::string(dir) + "/ENH_00001.dcm", tmp = std::string(dir) + "/.ENH_00001.dcm.tmp";
+            c = ff.saveFile(tmp.c_str(), xfer);
+            if (c.bad()) {
+                std::remove(tmp.c_str());
+                return fail_condition(c, "cannot write '%s'", path.c_str());
+            }
+            if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+                std::remove(tmp.c_str());
+                return rad_error_errno("cannot rename '%s' to '%s'", tmp.c_str(), path.c_str());
+            }
+            written.push_back(path);
+            return 0;
+        }
         for (size_t k = 0; k < nz; k++) {
             DcmFileFormat ff;
             DcmDataset *ds = ff.getDataset();

@@ -146,5 +146,15 @@ B.call("write_series: slope 0", function() rad.dicom.write_series(img, dir .. "/
   "slope must not be 0", {writes = {dir .. "/w5/IMG_00001.dcm"}})
 B.call("write_series: into a file", function() rad.dicom.write_series(img, B.file("plain.txt", "x")) end,
   "exists and is not a folder")
+B.call("write_series: enhanced PET", function() rad.dicom.write_series(img, dir .. "/w7", {modality = "PT", enhanced = true}) end,
+  "enhanced = true writes Enhanced CT or MR", {writes = {dir .. "/w7/ENH_00001.dcm"}})
+-- an enhanced file whose frames lack their positions
+local enh = dir .. "/enh"
+rad.dicom.write_series(img, enh, {enhanced = true})
+B.call("read_dicom: enhanced, truncated", function()
+  local f = assert(io.open(enh .. "/ENH_00001.dcm", "rb")); local b = f:read("a"); f:close()
+  f = assert(io.open(enh .. "/ENH_00001.dcm", "wb")); f:write(b:sub(1, #b - 20)); f:close()
+  rad.read_dicom(enh)
+end, "ENH_00001.dcm")
 B.call("write_series: not an image", function() rad.dicom.write_series({}, dir .. "/w6") end, "Image expected")
 B.done()

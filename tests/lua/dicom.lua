@@ -1,5 +1,5 @@
 -- radlab: DICOM series written by rad.dicom.write_series and read back, for
--- every transfer syntax; pixel encodings built byte by byte; SUV; choosing a
+-- every transfer syntax, and as enhanced multi-frame; pixel encodings built byte by byte; SUV; choosing a
 -- series; uneven slices; files that are not DICOM.
 -- SPDX-License-Identifier: GPL-3.0-or-later
 local T = require "rad.test"
@@ -50,6 +50,20 @@ for _, ts in ipairs{"explicit", "implicit", "big", "rle", "jpeg-ls", "jpeg-lossl
   T.ok(bx == nx and by == ny and bz == nz and gd < 1e-6,
     string.format("round trip %s: geometry equal (largest difference %.3g mm)", ts, gd))
   T.is(count_diff(img, back), 0, "round trip " .. ts .. ": every value equal (signed 16-bit)")
+end
+
+-- enhanced multi-frame CT and MR: one file, geometry and rescale in the
+-- functional groups, frames stored in descending slice order
+for _, ts in ipairs{"explicit", "jpeg-ls"} do
+  for _, mod in ipairs{"CT", "MR"} do
+    local dir = tmp .. "/enh_" .. mod .. "_" .. ts
+    rad.dicom.write_series(img, dir, {enhanced = true, modality = mod, transfer_syntax = ts, slope = 0.5, intercept = -1024})
+    local back, info = rad.read_dicom(dir)
+    local gd = geom_diff(img, back)
+    T.ok(info.files == 1 and info.size[3] == nz and gd < 1e-6,
+      string.format("enhanced %s %s: one file of %d frames, geometry equal (largest difference %.3g mm)", mod, ts, info.size[3], gd))
+    T.is(count_diff(img, back), 0, "enhanced " .. mod .. " " .. ts .. ": every value equal (per-frame rescale)")
+  end
 end
 
 -- unsigned values, a slope and an intercept (MR), one slice
