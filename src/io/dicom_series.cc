@@ -358,9 +358,30 @@ int scan(const char *dir, std::vector<Head> &heads, std::vector<Group> &groups, 
                              dir);
     if (walk(dir, files, 0) < 0)
         return -1;
-    for (const std::string &f : files)
-        if (read_head(f, heads) < 0)
-            w.add("skipped '%s': %s", f.c_str(), rad_error_message());
+    /* the headers on the pool, each file into its own slot, merged in path order */
+    struct Scan {
+        const std::vector<std::string> *files;
+        std::vector<std::vector<Head>> heads;
+        std::vector<std::string> errors;
+    } sc;
+    sc.files = &files;
+    sc.heads.resize(files.size());
+    sc.errors.resize(files.size());
+    rad_pool_run(files.size(), files.size() < 16 ? 1 : 0, [](size_t i, void *ctx) -> int {
+        Scan *c = (Scan *)ctx;
+        if (guarded([&]() { return read_head((*c->files)[i], c->heads[i]); }) < 0) {
+            c->heads[i].clear();
+            c->errors[i] = rad_error_message();
+        }
+        return 0;
+    }, &sc, 0, NULL);
+    if (rad_interrupt_check() < 0)
+        return -1;
+    for (size_t i = 0; i < files.size(); i++) {
+        if (!sc.errors[i].empty())
+            w.add("skipped '%s': %s", files[i].c_str(), sc.errors[i].c_str());
+        heads.insert(heads.end(), sc.heads[i].begin(), sc.heads[i].end());
+    }
     for (size_t i = 0; i < heads.size(); i++) {
         const Head &h = heads[i];
         size_t g = 0;
