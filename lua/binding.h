@@ -144,6 +144,7 @@ void radl_open_plot_surv(lua_State *L);  /* l_plot_surv.c: km, roc, calibration,
 void radl_open_plot_model(lua_State *L); /* l_plot_model.c: forest, lasso, nomogram, box, waterfall, heatmap */
 void radl_open_plot_image(lua_State *L); /* l_plot_image.c: slice, montage, histogram, feature map */
 void radl_open_synth(lua_State *L);      /* l_synth.c: rad.synth.abdomen (demo data) */
+void radl_open_dicom(lua_State *L);      /* l_dicom.c: rad.read_dicom, rad.dicom.series, rad.dicom.write_series */
 /* A new empty Figure box on the stack; fill *box (or leave NULL on error). */
 RadFigure **radl_figure_push(lua_State *L);
 RadFigure *radl_check_figure(lua_State *L, int idx);

@@ -2,8 +2,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "binding.h"
+#include "io/dicom.h"
 
 /* ---- boxes ------------------------------------------------------------------ */
 
@@ -16,8 +18,18 @@ static int l_read(lua_State *L)
     static const char *const keys[] = {NULL};
     const char *path = luaL_checkstring(L, 1);
     RadImage **box;
+    struct stat st;
     radl_check_keys(L, 2, "rad.read", keys);
     box = radl_image_push(L);
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) { /* a DICOM series, its warnings as Lua warnings */
+        RadDicomInfo info;
+        if (rad_dicom_read_series(path, NULL, box, &info) != 0)
+            return radl_error(L);
+        for (size_t i = 0; i < info.nwarnings; i++)
+            radl_warn(L, "%s", info.warnings[i]);
+        rad_dicom_info_free(&info);
+        return 1;
+    }
     *box = rad_image_read(path);
     if (!*box)
         return radl_error(L);
@@ -189,7 +201,7 @@ static int m_tostring(lua_State *L)
 void radl_open_image(lua_State *L)
 {
     static const RadlReg funcs[] = {
-        {"read", l_read, "rad.read(path) -> Image: read a NIfTI (.nii, .nii.gz), NRRD (.nrrd, .nhdr) or PNG image as float32"},
+        {"read", l_read, "rad.read(path) -> Image: read a NIfTI (.nii, .nii.gz), NRRD (.nrrd, .nhdr) or PNG image as float32, a single DICOM file (.dcm), or the DICOM image series in a folder (the only one; see rad.read_dicom)"},
         {NULL, NULL, NULL}};
     static const RadlReg image_funcs[] = {
         {"new", l_image_new, "rad.image.new{size = {nx, ny[, nz]}, spacing =, origin =, direction =, value = 0} -> Image"},

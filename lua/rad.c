@@ -151,6 +151,7 @@ int luaopen_rad(lua_State *L)
     radl_open_json(L);
     radl_open_combat(L);
     radl_open_synth(L);
+    radl_open_dicom(L);
     radl_open_perturb(L);
     radl_open_dicom_rt(L);
     /* rad.plot: loaded on first use (l_rad_index) */

@@ -132,6 +132,42 @@ grey with the ITU-R BT.601 weights 0.299 R + 0.587 G + 0.114 B, alpha ignored).
 Images are written as float32, masks as uint8.  Every write goes to a
 temporary file that is renamed into place, so a failed write leaves nothing.
 .PP
+\fBDICOM\fR image series are read from a folder (\fBrad.read_dicom\fR, or
+\fBrad.read\fR on a folder that holds one image series), searched with its
+sub-folders; files that are not DICOM are skipped with a warning naming them.
+Files are grouped by SeriesInstanceUID (\fBrad.dicom.series\fR lists them).
+Slices are placed by their tags, never by file name: x runs along the rows
+(the first cosine of ImageOrientationPatient), y down the columns (the
+second; PixelSpacing is row spacing\\column spacing, so x takes its second
+value), z along their cross product, and slices are sorted by
+ImagePositionPatient projected on it; the origin is the position of the first
+slice.  Mixed orientations or sizes, slices off the normal (gantry tilt),
+duplicate positions and uneven gaps (a missing slice) are errors that name the
+files and positions; with allow_uneven = true uneven gaps are resampled
+linearly onto a regular grid from the first slice to the last whose spacing is
+the largest that is not above the smallest gap (a warning says so).  Values
+are stored value (BitsStored bits, two's complement when PixelRepresentation
+is 1) times RescaleSlope plus RescaleIntercept of each slice (CT: HU); MR is
+read as stored.  Uncompressed syntaxes and JPEG baseline/extended/lossless,
+JPEG-LS and RLE are decoded; another compressed syntax is an error naming it.
+Enhanced multi-frame CT/MR objects are read frame by frame from their
+functional groups (PlanePositionSequence per frame; PlaneOrientationSequence,
+PixelMeasuresSequence and PixelValueTransformationSequence per frame or
+shared); legacy multi-frame objects without functional groups are not.
+.PP
+\fBPET\fR is converted to SUV body weight (QIBA's vendor-neutral rules) unless
+suv = false: SUV = value [Bq/ml] x PatientWeight [g] / dose [Bq], for Units
+BQML with CorrectedImage holding ATTN and DECY.  With DecayCorrection START the
+dose is RadionuclideTotalDose x 2^(-(scan - injection) / RadionuclideHalfLife),
+where injection is RadiopharmaceuticalStartDateTime (or SeriesDate with
+RadiopharmaceuticalStartTime) and scan is SeriesDate/SeriesTime unless that is
+after the earliest AcquisitionDate/AcquisitionTime of the series, which is
+then used; with DecayCorrection ADMIN the dose is RadionuclideTotalDose.
+Units GML is SUV already and is not converted again.  Other units and missing
+tags are errors naming them.  \fBrad.dicom.write_series\fR writes an image as
+a CT, MR or PT series of 16-bit slices (new UIDs; uncompressed, RLE, JPEG-LS
+or JPEG lossless), for export and for tests.
+.PP
 \fBOptions\fR go in one trailing table; an unknown key or a value of the wrong
 type is an error that names the key and the allowed keys.
 .PP

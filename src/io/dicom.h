@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "image/image.h"
 #include "image/contour.h"
 
 #ifdef __cplusplus
@@ -42,6 +43,89 @@ int rad_dicom_probe(const char *path, RadDicomProbe *out);
  * missing.  For the C wrappers of the DICOM readers. */
 void *rad_dicom_sym(const char *name);
 
+/* ---- image series (src/io/dicom_series.cc) ------------------------------- */
+
+/* One series found in a folder. */
+typedef struct RadDicomSeries {
+    char uid[65];           /* SeriesInstanceUID */
+    char modality[17];
+    char description[65];   /* SeriesDescription */
+    size_t files;           /* DICOM files of the series in the folder */
+    size_t nx, ny, nz;      /* columns, rows, slices (files x frames) */
+    char first[4096];       /* one of its files (the first in path order) */
+} RadDicomSeries;
+
+/* Options of rad_dicom_read_series (zero = defaults). */
+typedef struct RadDicomReadOptions {
+    const char *series; /* which series: its SeriesInstanceUID, a prefix that only
+                         * one series UID has, or its 1-based number in the list
+                         * rad_dicom_list_series gives ("2"); NULL: the only one */
+    int allow_uneven;   /* 1: uneven slice gaps (a missing slice) are resampled
+                         * linearly onto a regular grid (see dicom_series.cc) */
+    int suv;            /* -1: default (SUV for PET), 0: values as stored
+                         * (rescaled), 1: SUV body weight (PET only) */
+} RadDicomReadOptions;
+
+/* What was read, and what was said about it: warnings (one line each, e.g. a
+ * file skipped because it is not DICOM) are for the caller to show. */
+typedef struct RadDicomInfo {
+    RadDicomSeries series;
+    int suv;                /* 1 when the values were converted to SUV (or are SUV: Units GML) */
+    double suv_factor;      /* the factor applied (1 for GML, 0 when not PET) */
+    char units[17];         /* Units (0054,1001) of a PET series, "" otherwise */
+    char **warnings;
+    size_t nwarnings;
+} RadDicomInfo;
+void rad_dicom_info_free(RadDicomInfo *info);
+
+/* The series in `dir` (searched recursively), sorted by modality, then
+ * description, then UID: 0 with *list (malloc'd, free()) and *n set; -1
+ * with a message when the folder cannot be read.  Files that are not DICOM
+ * are skipped with a warning in info (may be NULL). */
+int rad_dicom_list_series(const char *dir, RadDicomSeries **list, size_t *n, RadDicomInfo *info);
+
+/* Read one image series of `dir` (see the options) as an image in radlab's
+ * convention (image.h): x along the rows (ImageOrientationPatient's first
+ * cosine), y down the columns, z along their cross product, slices ordered
+ * by their position on it, whatever the file names or instance numbers.
+ * Values: stored value * RescaleSlope + RescaleIntercept of each slice (CT:
+ * HU), and SUV for PET unless opts->suv = 0.  0 with *img and *info set (free
+ * info with rad_dicom_info_free), or -1 with a message and nothing to free. */
+int rad_dicom_read_series(const char *dir, const RadDicomReadOptions *opts, RadImage **img, RadDicomInfo *info);
+
+/* Read a single DICOM image file (one slice, or the frames of a multi-frame
+ * file) as an image; the same rules as a series of one file. */
+int rad_dicom_read_file(const char *path, const RadDicomReadOptions *opts, RadImage **img, RadDicomInfo *info);
+
+/* Options of rad_dicom_write_series (zero = defaults). */
+typedef struct RadDicomWriteOptions {
+    const char *modality;        /* "CT" (default), "MR" or "PT" */
+    double slope, intercept;     /* stored = round((value - intercept) / slope); slope 0 = 1 */
+    const char *transfer_syntax; /* "explicit" (default), "implicit", "big", "rle", "jpeg-ls"
+                                  * (lossless) or "jpeg-lossless" (process 14, SV1) */
+    const char *description;     /* SeriesDescription, default "radlab export" */
+    const char *patient_id;      /* PatientID and PatientName, default "anonymous" */
+    /* PET only (all optional, written when set): */
+    const char *units;           /* Units, default "BQML" */
+    double weight_kg;            /* PatientWeight, 0 = not written */
+    double dose_bq;              /* RadionuclideTotalDose, 0 = not written */
+    double half_life_s;          /* RadionuclideHalfLife, 0 = not written */
+    const char *injection_time;  /* RadiopharmaceuticalStartTime HHMMSS, NULL = not written */
+    const char *series_time;     /* SeriesTime and AcquisitionTime HHMMSS, default "120000" */
+    const char *decay_correction;/* DecayCorrection, default "START" */
+    int enhanced;                /* 1: one Enhanced CT/MR multi-frame file ENH_00001.dcm (frames in
+                                  * descending slice order; geometry in the functional groups) */
+} RadDicomWriteOptions;
+
+/* Write `img` (3D, or 2D as one slice) as a series of single-frame files
+ * IMG_00001.dcm ... into `dir` (created when missing; must hold no .dcm
+ * file), with new UIDs, the image's geometry (ImagePositionPatient per
+ * slice, ImageOrientationPatient, PixelSpacing, SliceThickness), 16-bit
+ * signed stored values (unsigned when needed to fit) and RescaleSlope /
+ * RescaleIntercept (or, with enhanced, one multi-frame file).  -1 with a message when a value does not fit 16 bits
+ * with the given slope and intercept, or on a write error (files are written
+ * under temporary names and renamed, so no partial file is left). */
+int rad_dicom_write_series(const RadImage *img, const char *dir, const RadDicomWriteOptions *opts);
 /* ---- RTSTRUCT (src/io/dicom_rt.cc, wrappers in dicom_load.c) ------------------ */
 
 /* One ROI of an RTSTRUCT: StructureSetROISequence (ROINumber, ROIName,

@@ -68,6 +68,65 @@ int rad_dicom_probe(const char *path, RadDicomProbe *out)
     return fn(path, out);
 }
 
+void rad_dicom_info_free(RadDicomInfo *info)
+{
+    if (!info)
+        return;
+    for (size_t i = 0; i < info->nwarnings; i++)
+        free(info->warnings[i]);
+    free(info->warnings);
+    info->warnings = NULL;
+    info->nwarnings = 0;
+}
+
+int rad_dicom_list_series(const char *dir, RadDicomSeries **list, size_t *n, RadDicomInfo *info)
+{
+    int (*fn)(const char *, RadDicomSeries **, size_t *, RadDicomInfo *);
+    *list = NULL;
+    *n = 0;
+    if (info)
+        memset(info, 0, sizeof *info);
+    *(void **)&fn = rad_dicom_sym("rad_dicomimpl_list_series");
+    if (!fn)
+        return -1;
+    return fn(dir, list, n, info);
+}
+
+int rad_dicom_read_series(const char *dir, const RadDicomReadOptions *opts, RadImage **img, RadDicomInfo *info)
+{
+    int (*fn)(const char *, const RadDicomReadOptions *, RadImage **, RadDicomInfo *);
+    RadDicomReadOptions def = {NULL, 0, -1};
+    *img = NULL;
+    memset(info, 0, sizeof *info);
+    *(void **)&fn = rad_dicom_sym("rad_dicomimpl_read_series");
+    if (!fn)
+        return -1;
+    return fn(dir, opts ? opts : &def, img, info);
+}
+
+int rad_dicom_read_file(const char *path, const RadDicomReadOptions *opts, RadImage **img, RadDicomInfo *info)
+{
+    int (*fn)(const char *, const RadDicomReadOptions *, RadImage **, RadDicomInfo *);
+    RadDicomReadOptions def = {NULL, 0, -1};
+    *img = NULL;
+    memset(info, 0, sizeof *info);
+    *(void **)&fn = rad_dicom_sym("rad_dicomimpl_read_file");
+    if (!fn)
+        return -1;
+    return fn(path, opts ? opts : &def, img, info);
+}
+
+int rad_dicom_write_series(const RadImage *img, const char *dir, const RadDicomWriteOptions *opts)
+{
+    int (*fn)(const RadImage *, const char *, const RadDicomWriteOptions *);
+    RadDicomWriteOptions def;
+    memset(&def, 0, sizeof def);
+    *(void **)&fn = rad_dicom_sym("rad_dicomimpl_write_series");
+    if (!fn)
+        return -1;
+    return fn(img, dir, opts ? opts : &def);
+}
+
 /* ---- RTSTRUCT (dicom_rt.cc) ------------------------------------------------------ */
 
 int rad_dicom_rois(const char *path, RadDicomRoi **rois, size_t *n)

@@ -4,11 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <libdeflate.h>
 
+#include "io/dicom.h"
 #include "io/io.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -124,8 +126,8 @@ static int read_raw(const char *path, RadRaw *raw)
     case RAD_FORMAT_NRRD: return rad_nrrd_read(path, raw);
     case RAD_FORMAT_PNG: return rad_png_read(path, raw);
     default:
-        return rad_error_set("'%s': unknown image format; radlab reads NIfTI (.nii, .nii.gz), "
-                             "NRRD (.nrrd, .nhdr) and PNG (.png)", path);
+        return rad_error_set("'%s': unknown image format; radlab reads NIfTI (.nii, .nii.gz), NRRD (.nrrd, .nhdr), "
+                             "PNG (.png) and DICOM (.dcm, or a folder that holds a series)", path);
     }
 }
 
@@ -145,11 +147,36 @@ static void *raw_adopt(RadRaw *raw, size_t nbytes)
     return buf;
 }
 
+/* A folder: the DICOM image series in it (the only one; see io/dicom.h).
+ * The warnings (files skipped) go to stderr, since a C caller has no other
+ * channel; the Lua rad.read routes them through its warnings instead. */
+static RadImage *read_dicom_dir(const char *path)
+{
+    RadImage *img;
+    RadDicomInfo info;
+    if (rad_dicom_read_series(path, NULL, &img, &info) != 0)
+        return NULL;
+    for (size_t i = 0; i < info.nwarnings; i++)
+        fprintf(stderr, "radlab: warning: %s\n", info.warnings[i]);
+    rad_dicom_info_free(&info);
+    return img;
+}
+
 RadImage *rad_image_read(const char *path)
 {
     RadRaw raw;
     RadImage *img;
     size_t n;
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return read_dicom_dir(path);
+    if (strlen(path) > 4 && strcasecmp(path + strlen(path) - 4, ".dcm") == 0) { /* one DICOM file */
+        RadDicomInfo info;
+        if (rad_dicom_read_file(path, NULL, &img, &info) != 0)
+            return NULL;
+        rad_dicom_info_free(&info);
+        return img;
+    }
     if (read_raw(path, &raw) != 0)
         return NULL;
     if (raw.dtype == RAD_F32 && raw.slope == 1 && raw.inter == 0) { /* the file's floats are the image */

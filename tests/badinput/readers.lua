@@ -158,7 +158,7 @@ B.call("NIfTI mask: non-integer labels",
 -- ---- directories ----------------------------------------------------------------------
 os.execute("mkdir -p '" .. dir .. "/folder.nii.gz' '" .. dir .. "/folder.csv'")
 B.call("image: a directory", function() rad.read(dir .. "/folder.nii.gz") end,
-  "folder.nii.gz' is a directory; give an image file (.nii, .nii.gz, .nrrd, .nhdr, .png)")
+  "folder.nii.gz' (searched with its sub-folders); give a folder that holds a DICOM series, or an image file (.nii, .nii.gz, .nrrd, .nhdr, .png)")
 B.call("mask: a directory", function() rad.read_mask(dir) end, "' is a directory; give an image file")
 B.call("CSV: a directory", function() rad.read_csv(dir .. "/folder.csv") end, "folder.csv' is a directory; give a CSV file")
 

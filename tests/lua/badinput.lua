@@ -71,8 +71,8 @@ write(dir .. "/notes.png", "hello, not a picture\n")
 T.errors(function() rad.read(dir .. "/notes.png") end, "is not a PNG file", "text named .png")
 
 -- unknown format
-write(dir .. "/scan.dcm", "DICM")
-T.errors(function() rad.read(dir .. "/scan.dcm") end, "unknown image format; radlab reads NIfTI (.nii, .nii.gz), NRRD (.nrrd, .nhdr) and PNG (.png)",
+write(dir .. "/scan.mha", "ObjectType = Image")
+T.errors(function() rad.read(dir .. "/scan.mha") end, "unknown image format; radlab reads NIfTI (.nii, .nii.gz), NRRD (.nrrd, .nhdr), PNG (.png) and DICOM (.dcm, or a folder that holds a series)",
   "unknown extension lists the formats")
 
 -- masks: empty, absent label, non-integer labels

@@ -3,7 +3,7 @@
 -- Every file in tests/fuzz/regress/ (a crash, hang or resource blow-up that
 -- `make fuzz` found or that was crafted by hand, now fixed) and in
 -- tests/fuzz/corpus/<target>/ (the seeds) goes through the normal reader:
--- rad.read, or rad.read_mask for files of the nifti_mask target (regress
+-- rad.read (a .dcm file: the single-file DICOM reader), or rad.read_mask for files of the nifti_mask target (regress
 -- names start with the target: "nifti_mask-...nii"), or rad.read_csv.  Each
 -- must either read or fail with a message that names the file; a crash
 -- kills this test, and CI keeps the findings fixed without clang.
@@ -23,7 +23,7 @@ local function reader(target, name)
   if target == "csv" or name:match("%.csv$") then return rad.read_csv, "read_csv" end
   if target == "nifti_mask" then return rad.read_mask, "read_mask" end
   if name:match("%.nii$") or name:match("%.nii%.gz$") or name:match("%.nrrd$") or name:match("%.nhdr$")
-     or name:match("%.png$") then
+     or name:match("%.png$") or name:match("%.dcm$") then
     return rad.read, "read"
   end
   return nil
@@ -53,7 +53,7 @@ for _, f in ipairs(files(top .. "/tests/fuzz/regress")) do
 end
 T.ok(n >= 8, "at least 8 regression files replayed (" .. n .. ")")
 local seeds = 0
-for _, target in ipairs{"nifti", "nifti_gz", "nifti_mask", "nrrd", "nhdr", "png", "csv"} do
+for _, target in ipairs{"nifti", "nifti_gz", "nifti_mask", "nrrd", "nhdr", "png", "csv", "dicom"} do
   local dir = top .. "/tests/fuzz/corpus/" .. target
   for _, f in ipairs(files(dir)) do seeds = seeds + replay(dir .. "/" .. f, target, f) end
 end

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "io/dicom.h"
+#include "io/io.h"
 #include "util/error.h"
 #include "tap.h"
 
@@ -33,7 +34,7 @@ int main(void)
     tap_contains(rad_error_message(), "rad_dicomimpl_no_such_entry", "the message names it");
 
     if (!data) {
-        tap_skip(9, "RADLAB_DATA not set or without README.md: the DICOM CT phantom was not probed");
+        tap_skip(14, "RADLAB_DATA not set or without README.md: the DICOM CT phantom was not probed or read");
         return tap_done();
     }
     snprintf(path, sizeof path, "%s/dicom/ct_phantom/image/DCM_IMG_00000.dcm", data);
@@ -53,5 +54,27 @@ int main(void)
            q.modality, q.rows);
     tap_ok(strcmp(q.frame_of_reference, "") == 0 || strcmp(q.frame_of_reference, p.frame_of_reference) == 0,
            "the RTSTRUCT's top-level frame of reference, when given, is the series'");
+
+    /* rad_image_read on a folder reads the series in it (the C path of
+     * rad.read and of cohort extraction) */
+    snprintf(path, sizeof path, "%s/dicom/ct_phantom/image", data);
+    RadImage *img = rad_image_read(path);
+    tap_ok(img != NULL, "rad_image_read reads the CT phantom's folder (%s)", img ? "" : rad_error_message());
+    if (img) {
+        tap_ok(img->geom.dim[0] == 204 && img->geom.dim[1] == 201 && img->geom.dim[2] == 60, "204 x 201 x 60 voxels");
+        tap_ok(img->geom.spacing[2] > 2.9999 && img->geom.spacing[2] < 3.0001, "3 mm between slices (got %.6g)",
+               img->geom.spacing[2]);
+        tap_ok(img->geom.direction[0] == 1 && img->geom.direction[4] == 1 && img->geom.direction[8] == 1,
+               "identity direction (axial slices)");
+        rad_image_free(img);
+    } else
+        tap_skip(3, "the folder could not be read");
+    /* the parent folder: the image series is the only one with pixels (the
+     * RTSTRUCT beside it is not chosen; LICENSE.md is skipped with a warning) */
+    snprintf(path, sizeof path, "%s/dicom/ct_phantom", data);
+    img = rad_image_read(path);
+    tap_ok(img && img->geom.dim[2] == 60, "the parent folder (CT series + RTSTRUCT) reads the CT series (%s)",
+           img ? "" : rad_error_message());
+    rad_image_free(img);
     return tap_done();
 }
