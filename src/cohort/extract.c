@@ -52,7 +52,7 @@ static void cache_lookup(Job *j, const RadCohortCase *c, char key[65], RadFeatur
 {
     int corrupt = 0;
     *have_key = 0;
-    if (rad_cache_key(c->image, c->mask, c->label, j->digest, key) != 0) {
+    if (rad_cache_key(c->image, c->mask, c->label, c->roi, j->digest, key) != 0) {
         rad_error_clear(); /* an unreadable file: the reader names it below */
         return;
     }
