@@ -594,6 +594,27 @@ const RadlSetting radl_settings[] = {
     {"diagnostics", RADL_SET_BOOL, "false", 0, 0, NULL,
      "add the IBSI diagnostic rows (sizes, voxel counts and intensities after each step; tags diag_...)"},
     {"round", RADL_SET_BOOL, "false", 0, 0, NULL, "round input intensities to integers (CT in HU)"},
+    {"normalise", RADL_SET_SECTION, "off", 0, 0, NULL,
+     "normalise intensities on the image's grid before interpolation (image post-acquisition processing); "
+     "radlab-features(7) NORMALISATION"},
+    {"normalise.method", RADL_SET_ENUM, "required", 0, 0, radl_norm_names,
+     "\"zscore\": s (x - mean) / sd; \"percentile\": percentiles to range; \"reference\": against a reference region"},
+    {"normalise.scope", RADL_SET_ENUM, "roi", 0, 0, radl_norm_scope_names,
+     "zscore, percentile: statistics over the ROI or every voxel of the image (PyRadiomics normalize: image)"},
+    {"normalise.sd", RADL_SET_ENUM, "population", 0, 0, radl_norm_sd_names,
+     "zscore, reference zscore: standard deviation dividing by N (population) or N - 1 (sample)"},
+    {"normalise.scale", RADL_SET_NUMBER, "1", 0, 0, NULL, "zscore: multiply the z-scores by s > 0 (PyRadiomics normalizeScale)"},
+    {"normalise.remove_outliers", RADL_SET_NUMBER, "off", 0, 0, NULL,
+     "zscore: k > 0 clips z-scores to [-k, k] before scaling (PyRadiomics removeOutliers)"},
+    {"normalise.percentiles", RADL_SET_NUMBERS, "required", 2, 2, NULL,
+     "percentile: {p_lo, p_hi} in percent, 0 <= p_lo < p_hi <= 100 (type 7, R and numpy's default)"},
+    {"normalise.range", RADL_SET_NUMBERS, "{0, 1}", 2, 2, NULL, "percentile: the values that p_lo and p_hi map to (no clipping)"},
+    {"normalise.statistic", RADL_SET_ENUM, "mean", 0, 0, radl_norm_stat_names,
+     "reference: x / mean of the region, or (x - mean) / sd of the region"},
+    {"normalise.label", RADL_SET_INTEGER, "none", 1, 255, NULL,
+     "reference: the region's label, in the ROI's mask or else in normalise.mask"},
+    {"normalise.mask", RADL_SET_PATH, "none", 0, 0, NULL,
+     "reference: a mask file on the image's grid (e.g. muscle, fat); every non-zero voxel unless label is given"},
     {"resample", RADL_SET_SECTION, "off", 0, 0, NULL, "interpolate to a new voxel spacing (IBSI 2.4)"},
     {"resample.spacing", RADL_SET_NUMBERS, "required", 2, 3, NULL,
      "new spacing in mm, {x, y, z} ({x, y} with in_plane)"},
@@ -630,7 +651,11 @@ const RadlSetting radl_settings[] = {
     {NULL, 0, NULL, 0, 0, NULL, NULL}};
 
 const char *const radl_setting_type_names[] = {"table", "boolean", "number", "integer", "string", "numbers",
-                                               "families", "aggregations"};
+                                               "families", "aggregations", "path"};
+const char *const radl_norm_names[] = {"zscore", "percentile", "reference", NULL};
+const char *const radl_norm_scope_names[] = {"roi", "image", NULL};
+const char *const radl_norm_sd_names[] = {"population", "sample", NULL};
+const char *const radl_norm_stat_names[] = {"mean", "zscore", NULL};
 
 /* The row of `path`; a missing row is a bug in this file, not bad input. */
 static const RadlSetting *setting(lua_State *L, const char *path)
@@ -864,6 +889,88 @@ static unsigned aggregation_bits(lua_State *L, int idx, const char *path)
     return aggr;
 }
 
+/* The normalise section at t: the method is required, and a key given for
+ * another method is an error (it would be silently ignored). */
+static void normalise_section(lua_State *L, int t, RadSettings *s)
+{
+    /* which methods each key applies to: bit m = RadNorm m */
+    static const struct {
+        const char *key;
+        unsigned methods;
+        const char *which;
+    } applies[] = {{"scope", 1u << RAD_NORM_ZSCORE | 1u << RAD_NORM_PERCENTILE, "\"zscore\" and \"percentile\""},
+                   {"sd", 1u << RAD_NORM_ZSCORE | 1u << RAD_NORM_REFERENCE, "\"zscore\" and \"reference\""},
+                   {"scale", 1u << RAD_NORM_ZSCORE, "\"zscore\""},
+                   {"remove_outliers", 1u << RAD_NORM_ZSCORE, "\"zscore\""},
+                   {"percentiles", 1u << RAD_NORM_PERCENTILE, "\"percentile\""},
+                   {"range", 1u << RAD_NORM_PERCENTILE, "\"percentile\""},
+                   {"statistic", 1u << RAD_NORM_REFERENCE, "\"reference\""},
+                   {"label", 1u << RAD_NORM_REFERENCE, "\"reference\""},
+                   {"mask", 1u << RAD_NORM_REFERENCE, "\"reference\""}};
+    double r[2];
+    if (field(L, t, "method") == LUA_TNIL)
+        luaL_error(L, "settings.normalise.method is required: \"zscore\", \"percentile\" or \"reference\" "
+                      "(see help(rad.extract))");
+    lua_pop(L, 1);
+    s->norm = (RadNorm)(enum_field(L, t, "normalise.method") + 1);
+    for (size_t i = 0; i < sizeof applies / sizeof applies[0]; i++) {
+        int given = field(L, t, applies[i].key) != LUA_TNIL;
+        lua_pop(L, 1);
+        if (given && !(applies[i].methods & (1u << s->norm)))
+            luaL_error(L, "settings.normalise.%s applies to method %s only, not \"%s\"", applies[i].key,
+                       applies[i].which, radl_norm_names[s->norm - 1]);
+    }
+    s->norm_scope = (RadNormScope)enum_field(L, t, "normalise.scope");
+    s->norm_sd = (RadNormSd)enum_field(L, t, "normalise.sd");
+    s->norm_scale = num_field(L, t, "normalise.scale");
+    if (field(L, t, "remove_outliers") != LUA_TNIL) {
+        double k = num_field(L, t, "normalise.remove_outliers");
+        if (!(k > 0) || !isfinite(k))
+            luaL_error(L, "settings.normalise.remove_outliers must be a number k > 0 (z-scores are clipped to [-k, k]; "
+                          "leave it out for no clipping), got %f", k);
+        s->norm_outliers = k;
+    }
+    lua_pop(L, 1);
+    if (s->norm == RAD_NORM_PERCENTILE) {
+        if (vec_field(L, t, "normalise.percentiles", r) == 0)
+            luaL_error(L, "settings.normalise.percentiles is required for method \"percentile\", e.g. {1, 99} (percent)");
+        s->norm_p_lo = r[0];
+        s->norm_p_hi = r[1];
+        if (vec_field(L, t, "normalise.range", r)) {
+            s->norm_to_lo = r[0];
+            s->norm_to_hi = r[1];
+        }
+    }
+    if (s->norm == RAD_NORM_REFERENCE) {
+        int ty;
+        s->norm_ref_stat = (RadNormStat)enum_field(L, t, "normalise.statistic");
+        if (field(L, t, "sd") != LUA_TNIL && s->norm_ref_stat == RAD_NORM_STAT_MEAN)
+            luaL_error(L, "settings.normalise.sd applies to statistic \"zscore\" only, not \"mean\"");
+        lua_pop(L, 1);
+        if (field(L, t, "label") != LUA_TNIL)
+            s->norm_ref_label = int_field(L, t, "normalise.label");
+        lua_pop(L, 1);
+        ty = field(L, t, "mask");
+        if (ty != LUA_TNIL) {
+            size_t len;
+            const char *path;
+            if (ty != LUA_TSTRING)
+                luaL_error(L, "settings.normalise.mask must be the path of a mask file (a string), got %s",
+                           luaL_typename(L, -1));
+            path = lua_tolstring(L, -1, &len);
+            if (len == 0 || len >= sizeof s->norm_ref_mask || strlen(path) != len)
+                luaL_error(L, "settings.normalise.mask must be a file path of 1..%d bytes without NUL, got %d bytes",
+                           (int)sizeof s->norm_ref_mask - 1, (int)len);
+            memcpy(s->norm_ref_mask, path, len + 1);
+        }
+        lua_pop(L, 1);
+        if (!s->norm_ref_label && !s->norm_ref_mask[0])
+            luaL_error(L, "settings.normalise: method \"reference\" needs the reference region: label = k (another "
+                          "label of the ROI's mask) and/or mask = \"file\" (a mask file on the image's grid)");
+    }
+    lua_pop(L, 1);
+}
+
 void radl_settings_from_table(lua_State *L, int idx, RadSettings *s)
 {
     int t;
@@ -888,6 +995,8 @@ void radl_settings_from_table(lua_State *L, int idx, RadSettings *s)
         s->families |= RAD_FAM_DIAG;
     s->round_input = bool_field(L, idx, "round");
 
+    if ((t = sub_table(L, idx, "normalise")))
+        normalise_section(L, t, s);
     if ((t = sub_table(L, idx, "resample"))) {
         double sp[3] = {0, 0, 0};
         s->resample = 1;

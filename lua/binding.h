@@ -21,6 +21,10 @@
 #define radl_ivh_names radlp_ivh_names
 #define radl_settings radlp_settings
 #define radl_setting_type_names radlp_setting_type_names
+#define radl_norm_names radlp_norm_names
+#define radl_norm_scope_names radlp_norm_scope_names
+#define radl_norm_sd_names radlp_norm_sd_names
+#define radl_norm_stat_names radlp_norm_stat_names
 #endif
 
 #include <lua.h>
@@ -128,6 +132,7 @@ void radl_open_cohort(lua_State *L);  /* l_cohort.c: rad.extract_cohort */
 void radl_open_json(lua_State *L);    /* l_json.c: rad.json */
 void radl_open_perturb(lua_State *L); /* l_perturb.c: rad.perturb, rad.image.noise_sd */
 void radl_open_combat(lua_State *L);  /* l_combat.c: rad.combat (ComBat harmonisation) */
+void radl_open_dicom_rt(lua_State *L); /* l_dicom_rt.c: rad.read_rtstruct, rad.dicom.rois, SEG */
 
 /* ---- plots (l_plot.c) ----
  * These are in the module rad_plot.so only (rad.plot, loaded on first use),
@@ -182,7 +187,7 @@ void radl_settings_from_table(lua_State *L, int idx, RadSettings *s);
 /* The settings table's rows, one per key (terminated by path NULL): the
  * checker above, rad.settings.keys() and the help texts all read them. */
 enum { RADL_SET_SECTION, RADL_SET_BOOL, RADL_SET_NUMBER, RADL_SET_INTEGER, RADL_SET_ENUM, RADL_SET_NUMBERS,
-       RADL_SET_FAMILIES, RADL_SET_AGGREGATION };
+       RADL_SET_FAMILIES, RADL_SET_AGGREGATION, RADL_SET_PATH };
 typedef struct RadlSetting {
     const char *path;          /* "discretise.bins"; a section ("resample") has its own row */
     int type;                  /* RADL_SET_* */
@@ -227,6 +232,11 @@ size_t radl_alias_terms(lua_State *L, const double *x, size_t n, size_t p, const
 extern const char *const radl_interp_names[];
 extern const char *const radl_disc_names[];
 extern const char *const radl_ivh_names[];
+/* normalise.method (RadNorm - 1: RAD_NORM_NONE has no name), .scope, .sd, .statistic */
+extern const char *const radl_norm_names[];
+extern const char *const radl_norm_scope_names[];
+extern const char *const radl_norm_sd_names[];
+extern const char *const radl_norm_stat_names[];
 
 /* Text built line by line (printing a fit): append `line` to the Lua array
  * at stack index `lines`; radl_lines_join pushes their concatenation.  No

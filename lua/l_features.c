@@ -25,6 +25,45 @@ static void push_settings(lua_State *L, const RadSettings *s)
     lua_setfield(L, -2, "round");
     lua_pushboolean(L, (s->families & RAD_FAM_DIAG) != 0);
     lua_setfield(L, -2, "diagnostics");
+    if (s->norm != RAD_NORM_NONE) {
+        lua_newtable(L);
+        lua_pushstring(L, radl_norm_names[s->norm - 1]);
+        lua_setfield(L, -2, "method");
+        if (s->norm == RAD_NORM_ZSCORE || s->norm == RAD_NORM_PERCENTILE) {
+            lua_pushstring(L, radl_norm_scope_names[s->norm_scope]);
+            lua_setfield(L, -2, "scope");
+        }
+        if (s->norm == RAD_NORM_ZSCORE || (s->norm == RAD_NORM_REFERENCE && s->norm_ref_stat == RAD_NORM_STAT_ZSCORE)) {
+            lua_pushstring(L, radl_norm_sd_names[s->norm_sd]);
+            lua_setfield(L, -2, "sd");
+        }
+        if (s->norm == RAD_NORM_ZSCORE) {
+            lua_pushnumber(L, s->norm_scale);
+            lua_setfield(L, -2, "scale");
+            if (s->norm_outliers > 0) {
+                lua_pushnumber(L, s->norm_outliers);
+                lua_setfield(L, -2, "remove_outliers");
+            }
+        } else if (s->norm == RAD_NORM_PERCENTILE) {
+            double p[2] = {s->norm_p_lo, s->norm_p_hi}, r[2] = {s->norm_to_lo, s->norm_to_hi};
+            radl_push_numbers(L, p, 2);
+            lua_setfield(L, -2, "percentiles");
+            radl_push_numbers(L, r, 2);
+            lua_setfield(L, -2, "range");
+        } else {
+            lua_pushstring(L, radl_norm_stat_names[s->norm_ref_stat]);
+            lua_setfield(L, -2, "statistic");
+            if (s->norm_ref_label) {
+                lua_pushinteger(L, s->norm_ref_label);
+                lua_setfield(L, -2, "label");
+            }
+            if (s->norm_ref_mask[0]) {
+                lua_pushstring(L, s->norm_ref_mask);
+                lua_setfield(L, -2, "mask");
+            }
+        }
+        lua_setfield(L, -2, "normalise");
+    }
     if (s->resample) {
         lua_newtable(L);
         radl_push_numbers(L, s->spacing, s->resample_2d ? 2 : 3);

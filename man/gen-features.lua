@@ -43,6 +43,58 @@ for _, fam in ipairs(rad.features.families()) do
   end
 end
 io.write([[
+.SH NORMALISATION
+\fBsettings.normalise\fR (off by default) rescales the intensities before
+any other step that reads them.  The order of the steps is that of IBSI 1
+chapter 2: data conversion (rounding, \fBsettings.round\fR), image
+post-acquisition processing (PCDE: the normalisation), segmentation,
+interpolation (VTM2, \fBsettings.resample\fR), re-segmentation (IF9H,
+\fBsettings.resegment\fR, whose range is therefore in normalised units),
+discretisation.  The whole image is normalised on its own grid; ROI
+statistics use the mask on that grid, before interpolation (PyRadiomics'
+\fBnormalize\fR also acts before resampling).  The diagnostic rows of the
+initial image and ROI (\fBdiag_*_init_*\fR) describe the normalised image.
+Statistics are over the finite voxels of the region; every voxel of the image
+is transformed (NaN stays NaN); the result is stored as float32.
+.TP
+\fBmethod = "zscore"\fR
+y = s (x \- mu) / sigma.  \fBscope = "roi"\fR (default): mu and sigma of the
+ROI; \fBscope = "image"\fR: of every voxel of the image, as PyRadiomics'
+\fBnormalize\fR.  \fBsd = "population"\fR (default, divides by N, as every
+IBSI dispersion statistic) or \fB"sample"\fR (N \- 1).  PyRadiomics calls
+SimpleITK's Normalize, whose sigma is ITK's StatisticsImageFilter's
+"unbiased estimate" (N \- 1), not the population SD: for PyRadiomics' values
+use scope = "image" and sd = "sample".  \fBscale = s\fR (default 1) is PyRadiomics' normalizeScale.
+\fBremove_outliers = k\fR (k > 0) is PyRadiomics' removeOutliers: z-scores are
+clipped to [\-k, k], i.e. x above mu + k sigma is set to mu + k sigma and below
+mu \- k sigma to mu \- k sigma, after normalising and before s is applied.
+.TP
+\fBmethod = "percentile"\fR
+y = a + (b \- a) (x \- q_lo) / (q_hi \- q_lo): the percentile p_lo of the
+region (\fBpercentiles = {p_lo, p_hi}\fR, in percent, required) goes to a, p_hi
+to b (\fBrange = {a, b}\fR, default {0, 1}); values outside the percentiles
+map linearly outside [a, b] (no clipping).  Percentiles are Hyndman and Fan
+type 7, the default of R's quantile and numpy's percentile: of the N sorted
+values v_1..v_N, h = (N \- 1) p + 1 and q = v_floor(h) + (h \- floor(h))
+(v_floor(h)+1 \- v_floor(h)).  \fBscope\fR as for zscore.
+.TP
+\fBmethod = "reference"\fR
+against a reference region, e.g. muscle or fat in MR: \fBlabel = k\fR, another
+label of the ROI's mask (the mask must be read with its ROI label,
+rad.read_mask(path, {label = 1})), or \fBmask = "file"\fR, a mask file on the
+image's grid (every non-zero voxel, or its label k when label is given).
+\fBstatistic = "mean"\fR (default): y = x / mu_ref; \fB"zscore"\fR:
+y = (x \- mu_ref) / sigma_ref with \fBsd\fR as above.  The settings digest
+includes the file's SHA-256, so editing it invalidates cached features.  A
+relative path is relative to the working directory.  In a cohort
+(rad.extract_cohort) the settings are shared by every case, so a reference
+region per case is a label of each case's mask (\fBlabel = k\fR), not a file.
+.PP
+Errors name the key: an unknown method, percentiles outside 0..100, a
+reference label absent from the mask, an empty reference region, a standard
+deviation of 0 (a constant region), equal percentiles, a reference mean of 0.
+]])
+io.write([[
 .SH UNDEFINED FEATURES
 Some features have no value for a degenerate region of interest: a single
 voxel, a single slice, a constant intensity, a single grey level.  Where IBSI

@@ -4,6 +4,9 @@
  * Pipeline (IBSI 1 chapter 2, docs/02_Image_processing.rst):
  *   image + mask
  *     -> optional rounding of input intensities           (preprocess.c)
+ *     -> optional intensity normalisation (z-score, percentiles, reference
+ *        region) of the whole image on its own grid: image post-acquisition
+ *        processing (PCDE), before interpolation        (preprocess.c)
  *     -> interpolation to new spacing, grid centres aligned,
  *        mask interpolated and thresholded at a partial-volume fraction,
  *        intensities optionally rounded                     (src/image/resample.c)
@@ -38,6 +41,34 @@ typedef enum RadIvhMode {
     RAD_IVH_FBN           /* arbitrary units: ivh_bins bins */
 } RadIvhMode;
 
+/* Intensity normalisation (image post-acquisition processing, IBSI PCDE):
+ * applied to the whole image on its own grid, after rounding of the input
+ * and before interpolation; statistics are over the finite voxels of the
+ * region named by the scope. */
+typedef enum RadNorm {
+    RAD_NORM_NONE = 0,    /* off (the default) */
+    RAD_NORM_ZSCORE,      /* scale * (x - mean) / sd, optionally clipped at +/- k sd before scaling */
+    RAD_NORM_PERCENTILE,  /* linear map: percentile p_lo -> to_lo, p_hi -> to_hi */
+    RAD_NORM_REFERENCE    /* against a reference region: x / mean_ref or (x - mean_ref) / sd_ref */
+} RadNorm;
+
+typedef enum RadNormScope {
+    RAD_NORM_SCOPE_ROI = 0, /* the ROI on the original grid (the mask's selected label) */
+    RAD_NORM_SCOPE_IMAGE    /* every voxel of the image (PyRadiomics' normalize) */
+} RadNormScope;
+
+typedef enum RadNormSd {
+    RAD_NORM_SD_POPULATION = 0, /* divide by N */
+    RAD_NORM_SD_SAMPLE          /* divide by N - 1 */
+} RadNormSd;
+
+typedef enum RadNormStat {
+    RAD_NORM_STAT_MEAN = 0, /* x / mean_ref */
+    RAD_NORM_STAT_ZSCORE    /* (x - mean_ref) / sd_ref */
+} RadNormStat;
+
+#define RAD_NORM_PATH_MAX 1024
+
 /* texture aggregations requested (IBSI "Aggregating features") */
 #define RAD_AGGR_2D 1u    /* cm/rlm: _2D_avg, _2D_comb; szm/dzm/ngt/ngl: _2D */
 #define RAD_AGGR_2_5D 2u  /* cm/rlm: _2_5D_avg, _2_5D_comb; others: _2_5D */
@@ -63,6 +94,19 @@ typedef struct RadSettings {
     unsigned families;          /* RAD_FAM_* bits to compute (default RAD_FAM_FEATURES;
                                  * RAD_FAM_DIAG adds the diagnostic rows) */
     int round_input;            /* round input intensities to integers (CT: yes) */
+
+    /* intensity normalisation (see RadNorm); off when norm = RAD_NORM_NONE */
+    RadNorm norm;
+    RadNormScope norm_scope;    /* zscore, percentile */
+    RadNormSd norm_sd;          /* zscore and reference zscore: SD divisor */
+    double norm_scale;          /* zscore: multiplier s (default 1) */
+    double norm_outliers;       /* zscore: clip z to [-k, k] before scaling (0 = off) */
+    double norm_p_lo, norm_p_hi;/* percentile: percentiles in [0, 100], p_lo < p_hi */
+    double norm_to_lo, norm_to_hi; /* percentile: target values (default 0, 1) */
+    RadNormStat norm_ref_stat;  /* reference: mean ratio or z-score */
+    int norm_ref_label;         /* reference: label (1..255); 0 = every non-zero voxel
+                                 * of norm_ref_mask */
+    char norm_ref_mask[RAD_NORM_PATH_MAX]; /* reference: mask file; "" = the extraction's own mask */
 
     /* interpolation (IBSI 2.4); off when resample = 0 */
     int resample;

@@ -5,6 +5,17 @@
  *
  *   1. rounding of input intensities to integers, when asked (IBSI 05, "Lung
  *      cancer CT image": NIfTI converted to float and rounded);
+ *   1b. intensity normalisation, when asked: z-score, percentile map or a
+ *      reference region (see "intensity normalisation" below).  IBSI 1
+ *      chapter 2 orders the steps data conversion (23XZ), image
+ *      post-acquisition processing (PCDE), segmentation (OQYT),
+ *      interpolation (VTM2), re-segmentation; normalisation is
+ *      post-acquisition processing, so it acts on the whole image on its own
+ *      grid, its ROI statistics come from the segmentation on that grid, and
+ *      interpolation, re-segmentation and discretisation see the normalised
+ *      intensities (PyRadiomics' normalize also runs before resampling).
+ *      The diagnostic rows of the initial image and ROI describe the
+ *      normalised image, the one that enters interpolation;
  *   2. interpolation (VTM2) of the image onto the "align grid centres" grid
  *      (3WE3, 026Q, QCY4), of the mask with its own interpolator and the
  *      partial-volume threshold (E8H9), then rounding of intensities (68QD)
@@ -55,6 +66,7 @@
 #include <string.h>
 
 #include "features/features.h"
+#include "io/io.h"
 #include "util/error.h"
 #include "util/pool.h"
 
@@ -335,6 +347,249 @@ static int discretise(RadRoi *roi, const RadSettings *s, double xmin, double xma
     return rad_error_set("unknown discretisation method %d (none, fixed bin number or fixed bin size)", (int)s->disc);
 }
 
+
+/* ---- intensity normalisation (image post-acquisition processing, PCDE) ----------
+ *
+ *   zscore      y = s (x - mu) / sigma, mu and sigma over the ROI (scope "roi")
+ *               or over every finite voxel of the image (scope "image", as
+ *               PyRadiomics' normalize); sigma is the population SD (divide
+ *               by N, as every IBSI dispersion statistic) or the sample SD
+ *               (N - 1).  remove_outliers = k clips (x - mu) / sigma to
+ *               [-k, k] before the scale s is applied: PyRadiomics'
+ *               removeOutliers ("values above mu + n sigma are set to
+ *               mu + n sigma", after normalising, before scaling).
+ *   percentile  y = a + (b - a) (x - q_lo) / (q_hi - q_lo): the percentile
+ *               p_lo goes to a, p_hi to b (default 0 and 1); values beyond
+ *               the percentiles map linearly beyond [a, b] (no clipping).
+ *               Percentiles are Hyndman and Fan type 7 (R's default
+ *               quantile, numpy's "linear"): of the sorted values
+ *               v_1..v_N, h = (N - 1) p + 1, q = v_floor(h) + (h - floor(h))
+ *               (v_floor(h)+1 - v_floor(h)).
+ *   reference   statistic "mean": y = x / mu_ref; "zscore": y = (x - mu_ref) /
+ *               sigma_ref, over a reference region: another label of the
+ *               ROI's mask, or a mask file on the image's grid (every
+ *               non-zero voxel, or one label of it).
+ *
+ * Statistics are over the finite voxels of the region (inside the ROI every
+ * voxel must be finite anyway); every voxel of the image is transformed
+ * (NaN stays NaN).  Arithmetic is in double, the result stored as float32.
+ */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Type 7 quantile of sorted v[0..n-1] (n >= 1), p in [0, 1]. */
+static double quantile7(const double *v, size_t n, double p)
+{
+    double h = p * (double)(n - 1);
+    size_t lo = (size_t)floor(h);
+    if (lo + 1 >= n)
+        return v[n - 1];
+    return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
+}
+
+/* The labels present in data[0..n-1] other than 0, as "1, 2" ("none"). */
+static void labels_present(const uint8_t *data, size_t n, char *buf, size_t size)
+{
+    unsigned char seen[256] = {0};
+    size_t at = 0;
+    for (size_t v = 0; v < n; v++)
+        seen[data[v]] = 1;
+    buf[0] = '\0';
+    for (int l = 1; l < 256 && at + 8 < size; l++)
+        if (seen[l])
+            at += (size_t)snprintf(buf + at, size - at, "%s%d", at ? ", " : "", l);
+    if (!at)
+        snprintf(buf, size, "none");
+}
+
+/* The reference region as a 0/1 array (malloc'd), with its description
+ * ("label 2 of the ROI's mask", "mask 'fat.nii.gz'"); NULL with a message. */
+static uint8_t *reference_region(const RadImage *img, const RadMask *mask, const RadSettings *s, char *what,
+                                 size_t wsize)
+{
+    size_t n = rad_image_nvox(img), count = 0;
+    RadMask *file = NULL;
+    const uint8_t *data = mask->data;
+    uint8_t *r;
+    int label = s->norm_ref_label;
+    char present[800];
+
+    if (s->norm_ref_mask[0]) {
+        file = rad_mask_read(s->norm_ref_mask);
+        if (!file) {
+            rad_error_prefix("normalisation (settings.normalise.mask = '%s')", s->norm_ref_mask);
+            return NULL;
+        }
+        if (rad_check_same_geometry(img, file, RAD_GEOMETRY_TOL) != 0) {
+            rad_error_prefix("normalisation: the reference mask '%s' (settings.normalise.mask) is not on the image's "
+                             "grid; resample it onto the image first", s->norm_ref_mask);
+            rad_mask_free(file);
+            return NULL;
+        }
+        data = file->data;
+        if (label)
+            snprintf(what, wsize, "label %d of the reference mask '%s'", label, s->norm_ref_mask);
+        else
+            snprintf(what, wsize, "the reference mask '%s' (every non-zero voxel)", s->norm_ref_mask);
+    } else {
+        snprintf(what, wsize, "label %d of the ROI's mask", label);
+        if (label == mask->label) {
+            rad_error_set("normalisation: settings.normalise.label = %d is the ROI's own label: the reference region "
+                          "must be another label of the mask (or give normalise.mask = \"file\")", label);
+            return NULL;
+        }
+        if (mask->label == 0) {
+            rad_error_set("normalisation: the ROI is every non-zero voxel of the mask, which includes the reference "
+                          "label %d (settings.normalise.label): select the ROI's own label when reading the mask "
+                          "(rad.read_mask(path, {label = k}))", label);
+            return NULL;
+        }
+    }
+    r = rad_malloc(n ? n : 1, "reference region");
+    if (!r) {
+        rad_mask_free(file);
+        return NULL;
+    }
+    for (size_t v = 0; v < n; v++) {
+        r[v] = label ? data[v] == label : data[v] != 0;
+        count += r[v];
+    }
+    if (!count) {
+        labels_present(data, n, present, sizeof present);
+        if (file && label)
+            rad_error_set("normalisation: settings.normalise.label = %d: no voxel of the reference mask '%s' has label "
+                          "%d (labels present: %s); name a label the mask has", label, s->norm_ref_mask, label, present);
+        else if (file)
+            rad_error_set("normalisation: the reference region is empty: every voxel of the reference mask '%s' "
+                          "(settings.normalise.mask) is 0", s->norm_ref_mask);
+        else
+            rad_error_set("normalisation: settings.normalise.label = %d: no voxel of the ROI's mask has label %d "
+                          "(labels present: %s); name a label the mask has", label, label, present);
+        free(r);
+        rad_mask_free(file);
+        return NULL;
+    }
+    rad_mask_free(file);
+    return r;
+}
+
+/* Normalise x[0..n-1] in place (see above); roi is the 0/1 ROI on the
+ * image's grid.  0, or -1 with a message naming settings.normalise. */
+static int normalise(float *x, const uint8_t *roi, const RadImage *img, const RadMask *mask, const RadSettings *s)
+{
+    static const char *const methods[] = {"", "zscore", "percentile", "reference"};
+    size_t n = rad_image_nvox(img), cnt = 0;
+    const uint8_t *reg = NULL;
+    uint8_t *ref = NULL;
+    double *vals = NULL, sum = 0, mu = 0, sd = 0, a = 0, b = 1, k = s->norm_outliers;
+    char what[RAD_NORM_PATH_MAX + 96];
+    int ret = -1;
+
+    if (s->norm == RAD_NORM_REFERENCE) {
+        if (!(ref = reference_region(img, mask, s, what, sizeof what)))
+            return -1;
+        reg = ref;
+    } else if (s->norm_scope == RAD_NORM_SCOPE_ROI) {
+        reg = roi;
+        snprintf(what, sizeof what, "the ROI");
+    } else
+        snprintf(what, sizeof what, "the image");
+
+    /* mean (and the values, for percentiles) over the finite voxels of the region */
+    if (s->norm == RAD_NORM_PERCENTILE && !(vals = rad_malloc((n ? n : 1) * sizeof *vals, "normalisation values")))
+        goto done;
+    for (size_t v = 0; v < n; v++)
+        if ((!reg || reg[v]) && isfinite(x[v])) {
+            sum += x[v];
+            if (vals)
+                vals[cnt] = x[v];
+            cnt++;
+        }
+    if (!cnt) {
+        rad_error_set("normalisation (settings.normalise, method \"%s\"): %s has no finite intensities", methods[s->norm],
+                      what);
+        goto done;
+    }
+    mu = sum / (double)cnt;
+
+    if (s->norm == RAD_NORM_PERCENTILE) {
+        double qlo, qhi;
+        qsort(vals, cnt, sizeof *vals, cmp_double);
+        qlo = quantile7(vals, cnt, s->norm_p_lo / 100);
+        qhi = quantile7(vals, cnt, s->norm_p_hi / 100);
+        if (!(qhi > qlo)) {
+            rad_error_set("normalisation (settings.normalise, method \"percentile\"): percentiles %g and %g of %s (%zu "
+                          "voxels) are both %g, so the map is undefined: widen normalise.percentiles%s",
+                          s->norm_p_lo, s->norm_p_hi, what, cnt, qlo,
+                          s->norm_scope == RAD_NORM_SCOPE_ROI ? " or use scope = \"image\"" : "");
+            goto done;
+        }
+        /* y = to_lo + (x - qlo) * scale */
+        b = (s->norm_to_hi - s->norm_to_lo) / (qhi - qlo);
+        a = s->norm_to_lo - qlo * b;
+        for (size_t v = 0; v < n; v++)
+            x[v] = (float)(a + b * (double)x[v]);
+        ret = 0;
+        goto done;
+    }
+
+    if (s->norm == RAD_NORM_REFERENCE && s->norm_ref_stat == RAD_NORM_STAT_MEAN) {
+        if (mu == 0) {
+            rad_error_set("normalisation (settings.normalise, statistic \"mean\"): the mean intensity of %s is 0, so x / "
+                          "mean is undefined: use statistic = \"zscore\" or another reference region", what);
+            goto done;
+        }
+        for (size_t v = 0; v < n; v++)
+            x[v] = (float)((double)x[v] / mu);
+        ret = 0;
+        goto done;
+    }
+
+    /* z-score: the SD about mu, second pass (no cancellation) */
+    {
+        double ss = 0, div;
+        for (size_t v = 0; v < n; v++)
+            if ((!reg || reg[v]) && isfinite(x[v])) {
+                double e = x[v] - mu;
+                ss += e * e;
+            }
+        div = s->norm_sd == RAD_NORM_SD_SAMPLE ? (double)cnt - 1 : (double)cnt;
+        if (div < 1) {
+            rad_error_set("normalisation (settings.normalise, sd = \"sample\"): %s has one voxel, and the sample "
+                          "standard deviation needs two: use sd = \"population\" or a larger region", what);
+            goto done;
+        }
+        sd = sqrt(ss / div);
+        if (!(sd > 0)) {
+            rad_error_set("normalisation (settings.normalise, method \"%s\"): the standard deviation of %s (%zu voxel%s) "
+                          "is 0, every intensity is %g, so z-scores are undefined: %s", methods[s->norm], what, cnt,
+                          cnt == 1 ? "" : "s", mu,
+                          s->norm == RAD_NORM_REFERENCE ? "use statistic = \"mean\" or another reference region"
+                          : s->norm_scope == RAD_NORM_SCOPE_ROI ? "use scope = \"image\" or another method"
+                                                                : "use another method");
+            goto done;
+        }
+    }
+    for (size_t v = 0; v < n; v++) {
+        double z = ((double)x[v] - mu) / sd;
+        if (s->norm == RAD_NORM_ZSCORE) {
+            if (k > 0)
+                z = z > k ? k : z < -k ? -k : z;
+            z *= s->norm_scale;
+        }
+        x[v] = (float)z;
+    }
+    ret = 0;
+done:
+    free(vals);
+    free(ref);
+    return ret;
+}
+
 /* ---- the pipeline ------------------------------------------------------------------- */
 
 /* Whether rounding would leave every value as it is. */
@@ -444,6 +699,19 @@ int rad_roi_prepare_threads(const RadImage *img, const RadMask *mask, const RadS
     }
     if (nonfinite_error(xin, m0, g0, "") != 0)
         goto fail;
+    /* (a') intensity normalisation (PCDE): on the image's own grid, before
+     * interpolation, on a copy (the input image is never written) */
+    if (s->norm != RAD_NORM_NONE) {
+        if (!x0) {
+            x0 = rad_malloc(n0 * sizeof *x0, "normalised image");
+            if (!x0)
+                goto fail;
+            memcpy(x0, img->data, n0 * sizeof *x0);
+            xin = x0;
+        }
+        if (normalise(x0, m0, img, mask, s) != 0)
+            goto fail;
+    }
     img_diag(xin, g0, d);
     roi_diag(xin, m0, count0, m0, count0, g0, d + 2 * N_IMG_ROWS);
 

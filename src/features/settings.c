@@ -15,6 +15,9 @@ void rad_settings_default(RadSettings *s)
     s->interp = RAD_INTERP_LINEAR;
     s->mask_interp = RAD_INTERP_LINEAR;
     s->mask_threshold = 0.5;
+    s->norm_scale = 1;
+    s->norm_to_lo = 0;
+    s->norm_to_hi = 1;
     s->reseg_lo = -INFINITY;
     s->reseg_hi = INFINITY;
     s->disc = RAD_DISC_FBN;
@@ -28,10 +31,54 @@ void rad_settings_default(RadSettings *s)
     s->ngldm_alpha = 0;
 }
 
+/* The normalisation fields; messages name the settings key (normalise.*). */
+static int rad_settings_check_norm(const RadSettings *s)
+{
+    switch (s->norm) {
+    case RAD_NORM_NONE:
+        return 0;
+    case RAD_NORM_ZSCORE:
+        if (!(s->norm_scale > 0 && isfinite(s->norm_scale)))
+            return rad_error_set("normalise.scale must be a finite number > 0, got %g", s->norm_scale);
+        if (!(s->norm_outliers >= 0 && isfinite(s->norm_outliers)))
+            return rad_error_set("normalise.remove_outliers must be a finite number > 0 (k: clip at mean +/- k sd), "
+                                 "got %g", s->norm_outliers);
+        break;
+    case RAD_NORM_PERCENTILE:
+        if (!(s->norm_p_lo >= 0 && s->norm_p_lo < s->norm_p_hi && s->norm_p_hi <= 100))
+            return rad_error_set("normalise.percentiles {lo, hi} must satisfy 0 <= lo < hi <= 100 (percent), got "
+                                 "{%g, %g}", s->norm_p_lo, s->norm_p_hi);
+        if (!(isfinite(s->norm_to_lo) && isfinite(s->norm_to_hi) && s->norm_to_lo < s->norm_to_hi))
+            return rad_error_set("normalise.range {lo, hi} must be finite with lo < hi, got {%g, %g}", s->norm_to_lo,
+                                 s->norm_to_hi);
+        break;
+    case RAD_NORM_REFERENCE:
+        if (s->norm_ref_label < 0 || s->norm_ref_label > 255)
+            return rad_error_set("normalise.label must be 1..255, got %d", s->norm_ref_label);
+        if (!s->norm_ref_mask[0] && s->norm_ref_label == 0)
+            return rad_error_set("normalise method \"reference\" needs the reference region: label = k (a second "
+                                 "label of the ROI's mask) and/or mask = \"file\" (a mask file on the image's grid)");
+        if (!memchr(s->norm_ref_mask, '\0', sizeof s->norm_ref_mask))
+            return rad_error_set("normalise.mask: the path is longer than %d bytes", RAD_NORM_PATH_MAX - 1);
+        if (s->norm_ref_stat != RAD_NORM_STAT_MEAN && s->norm_ref_stat != RAD_NORM_STAT_ZSCORE)
+            return rad_error_set("normalise.statistic: unknown value %d (mean or zscore)", (int)s->norm_ref_stat);
+        break;
+    default:
+        return rad_error_set("unknown normalisation method %d (zscore, percentile or reference)", (int)s->norm);
+    }
+    if (s->norm_scope != RAD_NORM_SCOPE_ROI && s->norm_scope != RAD_NORM_SCOPE_IMAGE)
+        return rad_error_set("normalise.scope: unknown value %d (roi or image)", (int)s->norm_scope);
+    if (s->norm_sd != RAD_NORM_SD_POPULATION && s->norm_sd != RAD_NORM_SD_SAMPLE)
+        return rad_error_set("normalise.sd: unknown value %d (population or sample)", (int)s->norm_sd);
+    return 0;
+}
+
 int rad_settings_check(const RadSettings *s)
 {
     if (s->families & ~RAD_FAM_ALL)
         return rad_error_set("unknown feature family bits 0x%x (see rad_families())", s->families & ~RAD_FAM_ALL);
+    if (rad_settings_check_norm(s) != 0)
+        return -1;
     if (s->resample)
         for (int c = 0; c < (s->resample_2d ? 2 : 3); c++)
             if (!(s->spacing[c] > 0) || !isfinite(s->spacing[c]))
@@ -66,7 +113,7 @@ int rad_settings_check(const RadSettings *s)
  * digests on every platform. */
 void rad_settings_digest(const RadSettings *s, char out[65])
 {
-    char text[1024];
+    char text[1024 + 512 + RAD_NORM_PATH_MAX];
     int n = snprintf(text, sizeof text,
         "radlab-settings-1;fam=%u;round_input=%d;resample=%d;r2d=%d;sp=%.17g,%.17g,%.17g;"
         "interp=%d;minterp=%d;delta=%.17g;round=%d;reseg=%d;lo=%.17g;hi=%.17g;sigma=%.17g;"
@@ -77,5 +124,23 @@ void rad_settings_digest(const RadSettings *s, char out[65])
         s->reseg_range, s->reseg_lo, s->reseg_hi, s->outlier_sigma, (int)s->disc, s->bins,
         s->bin_width, s->has_disc_min, s->disc_min, (int)s->ivh, s->ivh_width, s->ivh_bins,
         s->has_ivh_range, s->ivh_min, s->ivh_max, s->aggr, s->distance, s->ngldm_alpha);
+    /* Normalisation is appended only when on, so that the digests of
+     * settings without it stay what they were (existing caches stay valid).
+     * A reference mask file enters with its path and its contents' SHA-256,
+     * so an edited reference mask invalidates cached features too. */
+    if (s->norm != RAD_NORM_NONE && n > 0 && (size_t)n < sizeof text) {
+        char fsha[65] = "none";
+        if (s->norm == RAD_NORM_REFERENCE && s->norm_ref_mask[0] && memchr(s->norm_ref_mask, '\0', sizeof s->norm_ref_mask) &&
+            rad_sha256_file(s->norm_ref_mask, fsha) != 0)
+            snprintf(fsha, sizeof fsha, "unreadable");
+        n += snprintf(text + n, sizeof text - (size_t)n,
+                      ";norm=%d;nscope=%d;nsd=%d;nscale=%.17g;nout=%.17g;np=%.17g,%.17g;nto=%.17g,%.17g;nstat=%d;"
+                      "nlabel=%d;nmask=%.*s;nmasksha=%s",
+                      (int)s->norm, (int)s->norm_scope, (int)s->norm_sd, s->norm_scale, s->norm_outliers, s->norm_p_lo,
+                      s->norm_p_hi, s->norm_to_lo, s->norm_to_hi, (int)s->norm_ref_stat, s->norm_ref_label,
+                      RAD_NORM_PATH_MAX - 1, s->norm_ref_mask, fsha);
+        if ((size_t)n >= sizeof text)
+            n = (int)sizeof text - 1;
+    }
     rad_sha256_hex(text, (size_t)(n < 0 ? 0 : n), out);
 }

@@ -14,6 +14,8 @@
 
 #include <stddef.h>
 
+#include "image/contour.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -39,6 +41,98 @@ int rad_dicom_probe(const char *path, RadDicomProbe *out);
  * (thread-safe); NULL with a message when the library or the name is
  * missing.  For the C wrappers of the DICOM readers. */
 void *rad_dicom_sym(const char *name);
+
+/* ---- RTSTRUCT (src/io/dicom_rt.cc, wrappers in dicom_load.c) ------------------ */
+
+/* One ROI of an RTSTRUCT: StructureSetROISequence (ROINumber, ROIName,
+ * ReferencedFrameOfReferenceUID) and the number of items of its
+ * ROIContourSequence's ContourSequence (0 when it has none). */
+typedef struct RadDicomRoi {
+    int number;
+    char name[65];
+    char frame_of_reference[65];
+    size_t contours;
+} RadDicomRoi;
+
+/* The ROIs of the RTSTRUCT `path`, in file order: *rois malloc'd (caller
+ * frees), *n of them.  -1 with a message when the file is not a readable
+ * RTSTRUCT. */
+int rad_dicom_rois(const char *path, RadDicomRoi **rois, size_t *n);
+
+/* What rad_rtstruct_read did. */
+typedef struct RadRtstructInfo {
+    RadDicomRoi roi;          /* the ROI read */
+    size_t closed;            /* CLOSED_PLANAR contours rasterised */
+    size_t open, point, other; /* OPEN_PLANAR, POINT, other (OPEN_NONPLANAR) contours ignored */
+    size_t slices;            /* slices of the mask that hold voxels */
+} RadRtstructInfo;
+
+/* The ROI `roi_name` (or, when roi_name is NULL, the ROI numbered
+ * roi_number) of the RTSTRUCT `path` rasterised onto `grid`
+ * (rad_contours_rasterise: even-odd rule, voxel centres, contours on the
+ * grid's slices within 1/20 of the spacing; see image/contour.h).
+ * frame_of_reference: the image's FrameOfReferenceUID when known (NULL or
+ * "": not checked); a different UID on the ROI is an error naming both.
+ * Only CLOSED_PLANAR contours are rasterised; the others are counted in
+ * info (the caller warns).  Errors: unknown ROI (the message lists the
+ * ROIs), an ROI without closed contours or whose mask is empty, a contour
+ * off the grid, a file that is not an RTSTRUCT.  *out: mask (label 1). */
+int rad_rtstruct_read(const char *path, const char *roi_name, int roi_number, const RadGeometry *grid,
+                      const char *frame_of_reference, RadMask **out, RadRtstructInfo *info);
+
+/* The contours of one ROI as librad-dicom reads them (for rad_rtstruct_read). */
+enum { RAD_CONTOUR_CLOSED_PLANAR = 0, RAD_CONTOUR_OPEN_PLANAR, RAD_CONTOUR_POINT, RAD_CONTOUR_OTHER };
+typedef struct RadDicomContours {
+    RadDicomRoi roi;
+    size_t n;
+    int *type;       /* RAD_CONTOUR_* of each contour */
+    RadContour *c;   /* points into pool */
+    double *pool;
+} RadDicomContours;
+void rad_dicom_contours_free(RadDicomContours *dc);
+
+/* ---- SEG (src/io/dicom_rt.cc, wrappers in dicom_load.c) ------------------------ */
+
+/* One segment of a DICOM Segmentation: SegmentSequence (0062,0002) items'
+ * SegmentNumber, SegmentLabel, SegmentDescription ("" when absent). */
+typedef struct RadDicomSegment {
+    int number;
+    char label[65];
+    char description[65];
+} RadDicomSegment;
+
+/* The segments of the SEG file `path`, in file order: *segs malloc'd
+ * (caller frees), *n of them.  -1 with a message when the file is not a
+ * readable DICOM Segmentation. */
+int rad_dicom_segments(const char *path, RadDicomSegment **segs, size_t *n);
+
+/* What rad_dicom_seg_read did. */
+typedef struct RadSegInfo {
+    RadDicomSegment segment; /* the segment read */
+    int fractional;          /* 1: FRACTIONAL, thresholded at half the MaximumFractionalValue */
+    unsigned max_fractional; /* MaximumFractionalValue (fractional only) */
+    size_t frames;           /* frames of the segment */
+    int resampled;           /* 1: the SEG's grid is not the reference grid (nearest neighbour) */
+    size_t outside;          /* pixels of the segment outside the reference grid (lost; counted when not resampled) */
+    char frame_of_reference[65];
+} RadSegInfo;
+
+/* Segment `label` (or, when label is NULL, segment number `number`) of the
+ * SEG `path` as a mask on `grid` (label 1).  Frames are placed by their
+ * PlanePositionSequence / ImagePositionPatient and the (shared or per-frame)
+ * PlaneOrientationSequence and PixelMeasuresSequence, and chosen by their
+ * SegmentIdentificationSequence's ReferencedSegmentNumber.  When every
+ * frame's pixel grid is the reference grid's (same orientation and spacing,
+ * positions on voxel centres) the pixels are copied; otherwise each
+ * reference voxel takes the value of the nearest SEG pixel (nearest plane
+ * within half the plane spacing, then nearest row and column) and
+ * info->resampled is set.  BINARY: a set bit is in.  FRACTIONAL: a value
+ * >= MaximumFractionalValue / 2 is in.  frame_of_reference as for
+ * rad_rtstruct_read.  Errors: not a SEG, unknown segment (the message lists
+ * the segments), a segment without frames or whose mask is empty on `grid`,
+ * frames of mixed orientation, truncated pixel data. */
+int rad_dicom_seg_read(const char *path, const char *label, int number, const RadGeometry *grid,
+                       const char *frame_of_reference, RadMask **out, RadSegInfo *info);
 
 #ifdef __cplusplus
 }

@@ -239,6 +239,7 @@ ANSWER[21] = function(f)
     p[#p + 1] = string.format("outliers beyond %g SD removed from the ROI", st.resegment.outliers)
   end
   if st.round then p[#p + 1] = "intensities rounded to integers" end
+  p[#p + 1] = study_mod._normalisation_text(st)
   if #p == 0 then p[1] = "no re-segmentation or intensity rounding" end
   return table.concat(p, "; ") .. " (radlab settings digest " .. (f.s.settings_digest or ""):sub(1, 12) .. ")"
 end

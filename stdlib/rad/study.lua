@@ -195,7 +195,27 @@ local FAMILY_NAMES = {morph = "morphology", loc = "local intensity", stat = "int
   rlm = "grey-level run length (GLRLM)", szm = "grey-level size zone (GLSZM)", dzm = "grey-level distance zone (GLDZM)",
   ngt = "neighbourhood grey tone difference (NGTDM)", ngl = "neighbouring grey level dependence (NGLDM)"}
 local ALL_FAMILIES = {"morph", "loc", "stat", "ih", "ivh", "cm", "rlm", "szm", "dzm", "ngt", "ngl"}
+-- The intensity normalisation of checked settings st as a phrase for a
+-- methods section ("intensities were normalised ..."), or nil when off.
+local function normalisation_text(st)
+  local n = st.normalise
+  if not n then return nil end
+  if n.method == "zscore" then
+    return string.format("intensities were normalised to z-scores over the %s (%s standard deviation%s%s) before interpolation",
+      n.scope == "image" and "whole image" or "ROI", n.sd, n.scale ~= 1 and string.format(", scaled by %g", n.scale) or "",
+      n.remove_outliers and string.format(", clipped at +/- %g SD", n.remove_outliers) or "")
+  elseif n.method == "percentile" then
+    return string.format("intensities were mapped linearly so that the %gth and %gth percentiles of the %s became %g and %g, before interpolation",
+      n.percentiles[1], n.percentiles[2], n.scope == "image" and "whole image" or "ROI", n.range[1], n.range[2])
+  end
+  local region = n.mask and (n.label and string.format("label %d of the mask %s", n.label, n.mask) or "the mask " .. n.mask)
+    or string.format("label %d of the segmentation", n.label)
+  return string.format("intensities were normalised to a reference region (%s) by %s, before interpolation", region,
+    n.statistic == "zscore" and string.format("its mean and %s standard deviation (z-score)", n.sd) or "dividing by its mean")
+end
+
 study._fmt, study._pfmt, study._family_names, study._all_families = fmt, pfmt, FAMILY_NAMES, ALL_FAMILIES
+study._normalisation_text = normalisation_text
 
 -- Feature tags of a features table: the numeric columns after "error".
 local function feature_cols(t)
@@ -1632,6 +1652,7 @@ function Study:methods()
   local function preprocessing(settings)
     local st = rad.settings.check(settings)
     local pre = {}
+    pre[#pre + 1] = normalisation_text(st)
     if st.resample and st.resample.spacing then
       pre[#pre + 1] = string.format("images were resampled to %s mm voxels (%s interpolation)",
         table.concat(st.resample.spacing, " x "), st.resample.interpolator or "linear")

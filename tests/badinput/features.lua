@@ -18,7 +18,7 @@ local function case(name, settings, text) B.call(name, extract(settings), text, 
 
 -- unknown keys, at every level of the settings table
 case("settings: unknown top-level key", {binz = 3},
-  "settings: unknown option 'binz' (allowed: families, diagnostics, round, resample, resegment, discretise, ivh, texture)")
+  "settings: unknown option 'binz' (allowed: families, diagnostics, round, normalise, resample, resegment, discretise, ivh, texture)")
 case("settings: unknown resample key", {resample = {spacing = {2, 2, 2}, interpolater = "linear"}},
   "settings.resample: unknown option 'interpolater' (allowed: spacing, in_plane, interpolator")
 case("settings: unknown resegment key", {resegment = {rnage = {0, 10}}},
@@ -84,12 +84,102 @@ B.call("extract: 2.5D aggregation of a 2D image", extract({texture = {aggregatio
   'texture aggregation 2.5D merges the slices of a 3D image, but the image is 2D (6x6): ' ..
   'set settings.texture.aggregation = {"2D"}', {writes = {out}})
 
+-- intensity normalisation (settings.normalise): every message names the key
+case("normalise: unknown method", {normalise = {method = "zscroe"}},
+  'settings.normalise.method must be one of "zscore", "percentile", "reference", got zscroe')
+case("normalise: method missing", {normalise = {scope = "image"}},
+  'settings.normalise.method is required: "zscore", "percentile" or "reference"')
+case("normalise: unknown key", {normalise = {method = "zscore", outliers = 3}},
+  "settings.normalise: unknown option 'outliers' (allowed: method, scope, sd, scale, remove_outliers, percentiles, range, statistic, label, mask)")
+case("normalise: key of another method", {normalise = {method = "zscore", percentiles = {1, 99}}},
+  'settings.normalise.percentiles applies to method "percentile" only, not "zscore"')
+case("normalise: unknown scope", {normalise = {method = "zscore", scope = "body"}},
+  'settings.normalise.scope must be one of "roi", "image", got body')
+case("normalise: percentile above 100", {normalise = {method = "percentile", percentiles = {1, 120}}},
+  "settings: normalise.percentiles {lo, hi} must satisfy 0 <= lo < hi <= 100 (percent), got {1, 120}")
+case("normalise: percentiles reversed", {normalise = {method = "percentile", percentiles = {99, 1}}},
+  "settings: normalise.percentiles {lo, hi} must satisfy 0 <= lo < hi <= 100 (percent), got {99, 1}")
+case("normalise: negative percentile", {normalise = {method = "percentile", percentiles = {-5, 95}}},
+  "settings: normalise.percentiles {lo, hi} must satisfy 0 <= lo < hi <= 100 (percent), got {-5, 95}")
+case("normalise: percentiles missing", {normalise = {method = "percentile"}},
+  'settings.normalise.percentiles is required for method "percentile", e.g. {1, 99} (percent)')
+case("normalise: target range reversed", {normalise = {method = "percentile", percentiles = {1, 99}, range = {1, 0}}},
+  "settings: normalise.range {lo, hi} must be finite with lo < hi, got {1, 0}")
+case("normalise: remove_outliers 0", {normalise = {method = "zscore", remove_outliers = 0}},
+  "settings.normalise.remove_outliers must be a number k > 0 (z-scores are clipped to [-k, k]; leave it out for no clipping), got 0.0")
+case("normalise: scale 0", {normalise = {method = "zscore", scale = 0}},
+  "settings: normalise.scale must be a finite number > 0, got 0")
+case("normalise: reference without a region", {normalise = {method = "reference"}},
+  'settings.normalise: method "reference" needs the reference region: label = k (another label of the ROI\'s mask) and/or mask = "file"')
+case("normalise: sd with statistic mean", {normalise = {method = "reference", label = 2, sd = "sample"}},
+  'settings.normalise.sd applies to statistic "zscore" only, not "mean"')
+case("normalise: mask is not a string", {normalise = {method = "reference", mask = 3}},
+  "settings.normalise.mask must be the path of a mask file (a string), got number")
+case("normalise: label 0", {normalise = {method = "reference", label = 0}}, "settings.normalise.label must be 1..255, got 0")
+-- the ROI is label 1 of a mask whose label 2 covers two voxels of intensity 0
+local lab = rad.mask.new(ct)
+for k = 2, 3 do for j = 2, 5 do for i = 2, 5 do lab:set(i, j, k, 1) end end end
+lab:set(1, 1, 1, 2); lab:set(2, 1, 1, 2)
+local lab_path = B.dir .. "/labels.nii"
+lab:write(lab_path)
+local roi1 = rad.read_mask(lab_path, {label = 1})
+local function ncase(name, norm, text, image, m)
+  B.call(name, extract({normalise = norm}, image, m or roi1), text, {writes = {out}})
+end
+ncase("normalise: reference label absent from the mask", {method = "reference", label = 5},
+  "normalisation: settings.normalise.label = 5: no voxel of the ROI's mask has label 5 (labels present: 1, 2); name a label the mask has")
+ncase("normalise: reference label is the ROI's label", {method = "reference", label = 1},
+  "normalisation: settings.normalise.label = 1 is the ROI's own label: the reference region must be another label of the mask")
+ncase("normalise: reference label of a mask read without a label", {method = "reference", label = 2},
+  "normalisation: the ROI is every non-zero voxel of the mask, which includes the reference label 2 (settings.normalise.label)", ct, roi)
+ncase("normalise: reference mean 0", {method = "reference", label = 2},
+  'normalisation (settings.normalise, statistic "mean"): the mean intensity of label 2 of the ROI\'s mask is 0, so x / mean is undefined')
+ncase("normalise: reference sd 0", {method = "reference", label = 2, statistic = "zscore"},
+  'normalisation (settings.normalise, method "reference"): the standard deviation of label 2 of the ROI\'s mask (2 voxels) is 0, ' ..
+  'every intensity is 0, so z-scores are undefined: use statistic = "mean" or another reference region')
+local empty_ref = rad.mask.new(ct)
+local empty_path = B.dir .. "/empty_ref.nii"
+empty_ref:write(empty_path)
+ncase("normalise: reference mask file empty", {method = "reference", mask = empty_path},
+  "normalisation: the reference region is empty: every voxel of the reference mask '" .. empty_path ..
+  "' (settings.normalise.mask) is 0")
+ncase("normalise: reference label absent from the mask file", {method = "reference", mask = lab_path, label = 4},
+  "normalisation: settings.normalise.label = 4: no voxel of the reference mask '" .. lab_path ..
+  "' has label 4 (labels present: 1, 2)")
+ncase("normalise: reference mask file missing", {method = "reference", mask = B.dir .. "/no_such_mask.nii"},
+  "normalisation (settings.normalise.mask = '" .. B.dir .. "/no_such_mask.nii'): ")
+local coarse_ref = rad.mask.new(coarse); coarse_ref:set(1, 1, 1, 1)
+local coarse_path = B.dir .. "/coarse_ref.nii"
+coarse_ref:write(coarse_path)
+ncase("normalise: reference mask file on another grid", {method = "reference", mask = coarse_path},
+  "normalisation: the reference mask '" .. coarse_path .. "' (settings.normalise.mask) is not on the image's grid; " ..
+  "resample it onto the image first: image and mask geometries differ")
+-- a constant ROI: z-scores and percentile maps are undefined
+local const = ct:copy()
+for k = 2, 3 do for j = 2, 5 do for i = 2, 5 do const:set(i, j, k, 7) end end end
+ncase("normalise: zscore of a constant ROI (sd = 0)", {method = "zscore"},
+  'normalisation (settings.normalise, method "zscore"): the standard deviation of the ROI (32 voxels) is 0, every intensity ' ..
+  'is 7, so z-scores are undefined: use scope = "image" or another method', const)
+ncase("normalise: percentiles of a constant ROI", {method = "percentile", percentiles = {1, 99}},
+  'normalisation (settings.normalise, method "percentile"): percentiles 1 and 99 of the ROI (32 voxels) are both 7, so the ' ..
+  'map is undefined: widen normalise.percentiles or use scope = "image"', const)
+local one = rad.mask.new(ct); one:set(1, 1, 1, 2); for i = 2, 5 do one:set(i, 3, 2, 1) end
+local one_path = B.dir .. "/one.nii"
+one:write(one_path)
+ncase("normalise: sample sd of one reference voxel", {method = "reference", label = 2, statistic = "zscore", sd = "sample"},
+  'normalisation (settings.normalise, sd = "sample"): label 2 of the ROI\'s mask has one voxel, and the sample standard ' ..
+  'deviation needs two', ct, rad.read_mask(one_path, {label = 1}))
+
 -- the command line: a settings file with a misspelt key, nothing written
 local img_path, mask_path = B.dir .. "/ct.nii.gz", B.dir .. "/roi.nii.gz"
 ct:write(img_path); roi:write(mask_path)
 local sfile = B.file("typo.lua", "return {discretize = {method = 'fbn', bins = 8}}")
 B.cli("radlab extract: misspelt settings key", {"extract", img_path, mask_path, "-s", sfile, "-o", out},
   {status = 1, stderr = "settings: unknown option 'discretize'", writes = {out}})
+
+local nfile = B.file("norm.lua", "return {normalise = {method = 'percentile', percentiles = {5, 500}}}")
+B.cli("radlab extract: normalisation percentile out of range", {"extract", img_path, mask_path, "-s", nfile, "-o", out},
+  {status = 1, stderr = "normalise.percentiles {lo, hi} must satisfy 0 <= lo < hi <= 100 (percent), got {5, 500}", writes = {out}})
 
 -- robustness: rad.perturb and rad.robust (perturbed copies written only when the call succeeds)
 local robust = require "rad.robust"

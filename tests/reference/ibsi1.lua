@@ -12,6 +12,8 @@
 --
 --   radlab tests/reference/ibsi1.lua config_c      (by hand: prints the table)
 --   dofile(".../ibsi1.lua")("config_a")           (from the per-config tests)
+--   dofile(".../ibsi1.lua")("config_a", {mask = function(data, img) return m end, what = "RTSTRUCT mask"})
+--                                                 (the same with another mask, e.g. rasterised from DICOM)
 
 local T = require "rad.test"
 
@@ -41,7 +43,8 @@ local function family_of(tag)
   return known[p] and p or "diag"
 end
 
-local function run(config)
+local function run(config, opts)
+  opts = opts or {}
   local data, why = T.data()
   local csv = data and (data .. "/ibsi1/reference/" .. config .. ".csv")
   if not data then
@@ -52,7 +55,8 @@ local function run(config)
   local settings = dofile(top .. "/tests/reference/ibsi1/" .. config .. ".lua")
   settings.diagnostics = true -- the reference's diagnostic rows are compared too
   local img = rad.read(data .. "/ibsi1/" .. phantom .. "/image.nii.gz")
-  local mask = rad.read_mask(data .. "/ibsi1/" .. phantom .. "/mask.nii.gz")
+  local mask = opts.mask and opts.mask(data, img) or rad.read_mask(data .. "/ibsi1/" .. phantom .. "/mask.nii.gz")
+  if opts.what then T.diag(string.format("IBSI 1 %s with the %s (%d voxels)", config, opts.what, mask:count())) end
   local t0 = os.clock()
   local fs = rad.extract(img, mask, settings)
   local elapsed = os.clock() - t0

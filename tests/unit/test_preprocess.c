@@ -719,6 +719,88 @@ static void test_ct(const char *dir)
     rad_mask_free(m);
 }
 
+/* Intensity normalisation (settings.normalise) on the 5 x 4 ramp 0..19
+ * whose ROI is 1..19: mean 10, population variance (19^2 - 1) / 12 = 30.
+ * The whole image is transformed, the ROI statistics set the map. */
+static void test_normalise(void)
+{
+    RadImage *img;
+    RadMask *m;
+    RadSettings s;
+    RadRoi roi;
+    char d0[65], d1[65];
+    ramp_case(&img, &m);
+
+    rad_settings_default(&s);
+    s.norm = RAD_NORM_ZSCORE;
+    tap_ok(rad_roi_prepare(img, m, &s, &roi, NULL) == 0, "zscore: prepared");
+    tap_near(roi.image[19], 9 / sqrt(30.0), 1e-6, "zscore roi: 19 -> (19 - 10) / sqrt(30)");
+    tap_near(roi.image[0], -10 / sqrt(30.0), 1e-6, "zscore roi: voxel outside the ROI transformed too");
+    tap_ok(img->data[19] == 19, "the input image is left as it is");
+    rad_roi_free(&roi);
+
+    s.norm_sd = RAD_NORM_SD_SAMPLE; /* variance 570 / 18 */
+    tap_ok(rad_roi_prepare(img, m, &s, &roi, NULL) == 0, "zscore sample: prepared");
+    tap_near(roi.image[19], 9 / sqrt(570.0 / 18), 1e-6, "zscore sd sample: 19 -> 9 / sqrt(570/18)");
+    rad_roi_free(&roi);
+
+    rad_settings_default(&s);
+    s.norm = RAD_NORM_PERCENTILE;
+    s.norm_scope = RAD_NORM_SCOPE_IMAGE;
+    s.norm_p_lo = 0;
+    s.norm_p_hi = 100;
+    tap_ok(rad_roi_prepare(img, m, &s, &roi, NULL) == 0, "percentile image 0/100: prepared");
+    tap_near(roi.image[19], 1, 1e-6, "percentile image 0/100: max 19 -> 1");
+    tap_near(roi.image[1], 1 / 19.0, 1e-6, "percentile image 0/100: 1 -> 1/19");
+    rad_roi_free(&roi);
+
+    /* type 7 over the ROI 1..19: 10% -> h = 1.8 -> 2.8; 90% -> h = 16.2 -> 17.2 */
+    s.norm_scope = RAD_NORM_SCOPE_ROI;
+    s.norm_p_lo = 10;
+    s.norm_p_hi = 90;
+    tap_ok(rad_roi_prepare(img, m, &s, &roi, NULL) == 0, "percentile roi 10/90: prepared");
+    tap_near(roi.image[1], (1 - 2.8) / 14.4, 1e-6, "percentile roi 10/90: 1 -> (1 - 2.8) / 14.4");
+    rad_roi_free(&roi);
+
+    s.norm_p_hi = 101;
+    tap_ok(rad_roi_prepare(img, m, &s, &roi, NULL) != 0 &&
+               tap_contains(rad_error_message(), "normalise.percentiles {lo, hi} must satisfy 0 <= lo < hi <= 100",
+                            "percentile 101"),
+           "percentile above 100 is an error naming normalise.percentiles");
+
+    /* reference: label 2 under voxels 0 and 1 (values 0, 1: mean 0.5), ROI = label 1 */
+    m->data[0] = 2;
+    m->data[1] = 2;
+    m->label = 1;
+    rad_settings_default(&s);
+    s.norm = RAD_NORM_REFERENCE;
+    s.norm_ref_label = 2;
+    tap_ok(rad_roi_prepare(img, m, &s, &roi, NULL) == 0, "reference label 2: prepared");
+    tap_near(roi.image[19], 38, 1e-5, "reference label 2, mean: 19 / 0.5");
+    tap_ok(roi.n_morph == 18, "reference label 2: the ROI stays label 1 (18 voxels)");
+    rad_roi_free(&roi);
+    s.norm_ref_label = 3;
+    tap_ok(rad_roi_prepare(img, m, &s, &roi, NULL) != 0 &&
+               tap_contains(rad_error_message(), "settings.normalise.label = 3: no voxel of the ROI's mask has label 3 "
+                                                 "(labels present: 1, 2)", "absent label"),
+           "reference label absent: an error naming it and the labels present");
+
+    /* the digest: unchanged while normalisation is off, whatever its other fields */
+    rad_settings_default(&s);
+    rad_settings_digest(&s, d0);
+    s.norm_scale = 5;
+    s.norm_p_hi = 50;
+    rad_settings_digest(&s, d1);
+    tap_ok(strcmp(d0, d1) == 0, "digest: normalisation fields do not count while it is off");
+    s.norm = RAD_NORM_ZSCORE;
+    s.norm_p_hi = 0;
+    rad_settings_digest(&s, d1);
+    tap_ok(strcmp(d0, d1) != 0, "digest: normalisation on changes it");
+
+    rad_image_free(img);
+    rad_mask_free(m);
+}
+
 int main(void)
 {
     const char *dir = tap_data_dir();
@@ -728,6 +810,7 @@ int main(void)
     test_discretise();
     test_rounding_and_errors();
     test_resampled();
+    test_normalise();
     test_phantom(dir);
     test_ct(dir);
     return tap_done();
