@@ -164,7 +164,7 @@ static int l_extract_cohort(lua_State *L)
     static const char *const keys[] = {"threads", "strict", "cache", "progress", "partial", NULL};
     static const char *const keycols[] = {"id", "roi", "label", "modality"};
     const RadTable *m;
-    const RadColumn *cid, *cimg, *cmask, *clab = NULL;
+    const RadColumn *cid, *cimg, *cmask, *clab = NULL, *croi = NULL;
     const char *dir = "";
     const char *sel[4];
     RadSettings s;
@@ -228,9 +228,11 @@ static int l_extract_cohort(lua_State *L)
             return radl_fail(L, "%s: the manifest's label column must hold numbers 0..255 (0 or empty: every "
                                 "non-zero voxel), but it holds text", FNAME);
     }
+    if (rad_table_find(m, "roi") >= 0)
+        croi = &m->cols[rad_table_find(m, "roi")];
     n = m->nrow;
     cases = radl_scratch(L, (n ? n : 1) * sizeof *cases);
-    lua_createtable(L, (int)(3 * n + 1), 0); /* anchors the path strings */
+    lua_createtable(L, (int)(4 * n + 1), 0); /* anchors the path strings */
     paths = lua_gettop(L);
     for (size_t i = 0; i < n; i++) {
         if (cid->type == RAD_COL_STR) {
@@ -253,6 +255,18 @@ static int l_extract_cohort(lua_State *L)
         lua_rawseti(L, paths, (lua_Integer)(2 * i + 1));
         cases[i].mask = row_path(L, cmask, i, dir);
         lua_rawseti(L, paths, (lua_Integer)(2 * i + 2));
+        cases[i].roi = NULL;
+        if (croi && croi->type == RAD_COL_STR && croi->str[i] && croi->str[i][0])
+            cases[i].roi = croi->str[i];
+        else if (croi && croi->type == RAD_COL_NUM && !isnan(croi->num[i])) { /* a segment number */
+            double v = croi->num[i];
+            if (v == floor(v) && fabs(v) < 1e15)
+                lua_pushinteger(L, (lua_Integer)v);
+            else
+                lua_pushnumber(L, v);
+            cases[i].roi = lua_tostring(L, -1);
+            lua_rawseti(L, paths, (lua_Integer)(3 * n + i + 1));
+        }
         cases[i].label = 0;
         if (clab && !isnan(clab->num[i])) {
             double v = clab->num[i];

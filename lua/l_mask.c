@@ -60,21 +60,33 @@ static int l_read_mask(lua_State *L)
 }
 
 /* rad.read_case: image and mask read at the same time (rad_case_read), then
- * as rad.read and rad.read_mask. */
+ * as rad.read and rad.read_mask; a DICOM RTSTRUCT or SEG mask is rasterised
+ * on the image's grid, its contour or segment named by roi
+ * (rad_case_read_roi). */
 static int l_read_case(lua_State *L)
 {
-    static const char *const keys[] = {"label", NULL};
-    const char *ipath = luaL_checkstring(L, 1), *mpath = luaL_checkstring(L, 2);
+    static const char *const keys[] = {"label", "roi", NULL};
+    const char *ipath = luaL_checkstring(L, 1), *mpath = luaL_checkstring(L, 2), *roi = NULL;
     RadImage **ibox;
     RadMask **mbox;
     int label;
     radl_check_keys(L, 3, "rad.read_case", keys);
     label = check_label(L, radl_opt_integer(L, 3, "label", 0), "rad.read_case");
+    if (lua_istable(L, 3)) {
+        int t = lua_getfield(L, 3, "roi");
+        if (t == LUA_TSTRING || t == LUA_TNUMBER)
+            roi = lua_tostring(L, -1); /* anchored by the options table (a number is converted in place) */
+        else if (t != LUA_TNIL)
+            return radl_fail(L, "rad.read_case: roi must name the RTSTRUCT contour or SEG segment (a string or a "
+                             "number), not a %s", lua_typename(L, t));
+        lua_pop(L, 1);
+    }
     ibox = radl_image_push(L);
     mbox = radl_mask_push(L);
-    if (rad_case_read(ipath, mpath, ibox, mbox) != 0)
+    if (rad_case_read_roi(ipath, mpath, roi, ibox, mbox) != 0)
         return radl_error(L);
-    select_label(L, mbox, mpath, label);
+    if (!rad_mask_is_dicom(mpath, (char[17]){0}))
+        select_label(L, mbox, mpath, label);
     return 2;
 }
 
@@ -305,7 +317,7 @@ void radl_open_mask(lua_State *L)
 {
     static const RadlReg funcs[] = {
         {"read_mask", l_read_mask, "rad.read_mask(path [, {label = n}]) -> Mask: read a label mask; label n selected (default: every non-zero voxel); an empty selection is an error"},
-        {"read_case", l_read_case, "rad.read_case(image_path, mask_path [, {label = n}]) -> Image, Mask: rad.read and rad.read_mask at the same time (two threads), for one extraction; an error of the image is reported first"},
+        {"read_case", l_read_case, "rad.read_case(image_path, mask_path [, {label = n, roi = name}]) -> Image, Mask: rad.read and rad.read_mask at the same time (two threads), for one extraction; an error of the image is reported first. image_path may be a DICOM series folder; mask_path a DICOM RTSTRUCT or SEG file, rasterised on the image's grid: roi names its contour (ROI name or number) or segment (label or number), needed when it holds several"},
         {NULL, NULL, NULL}};
     static const RadlReg mask_funcs[] = {
         {"new", l_mask_new, "rad.mask.new(img or {size =, spacing =, origin =, direction =}) -> Mask: an empty (all 0) mask"},

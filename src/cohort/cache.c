@@ -108,14 +108,20 @@ void rad_cache_close(RadCache *c)
 
 const char *rad_cache_dir(const RadCache *c) { return c->dir; }
 
-int rad_cache_key(const char *image, const char *mask, int label, const char *settings_digest, char key[65])
+int rad_cache_key(const char *image, const char *mask, int label, const char *roi, const char *settings_digest,
+                  char key[65])
 {
-    char di[65], dm[65], text[400];
+    char di[65], dm[65], dr[65], text[480];
     int n;
-    if (rad_sha256_file(image, di) != 0 || rad_sha256_file(mask, dm) != 0)
+    if (rad_sha256_path(image, di) != 0 || rad_sha256_path(mask, dm) != 0)
         return -1;
-    n = snprintf(text, sizeof text, "radlab-case-1\nimage %s\nmask %s\nlabel %d\nsettings %s\nradlab %s\n", di, dm,
-                 label, settings_digest, RAD_VERSION);
+    if (roi) { /* a contour's name: any bytes, so hashed */
+        rad_sha256_hex(roi, strlen(roi), dr);
+        n = snprintf(text, sizeof text, "radlab-case-1\nimage %s\nmask %s\nlabel %d\nroi %s\nsettings %s\nradlab %s\n",
+                     di, dm, label, dr, settings_digest, RAD_VERSION);
+    } else /* the key of a case without a named region is what it always was */
+        n = snprintf(text, sizeof text, "radlab-case-1\nimage %s\nmask %s\nlabel %d\nsettings %s\nradlab %s\n", di,
+                     dm, label, settings_digest, RAD_VERSION);
     rad_sha256_hex(text, (size_t)n, key);
     return 0;
 }

@@ -26,9 +26,11 @@ RadCache *rad_cache_open(const char *dir);
 void rad_cache_close(RadCache *c);
 const char *rad_cache_dir(const RadCache *c);
 
-/* The key of a case: hashes both files.  0, or -1 with a message (a file
- * that cannot be read). */
-int rad_cache_key(const char *image, const char *mask, int label, const char *settings_digest, char key[65]);
+/* The key of a case: hashes both files (a folder, a DICOM series: every file
+ * in it, rad_sha256_path), the label and the region's name (roi, NULL for
+ * none).  0, or -1 with a message (a file that cannot be read). */
+int rad_cache_key(const char *image, const char *mask, int label, const char *roi, const char *settings_digest,
+                  char key[65]);
 
 /* The entry of key: a feature set (the caller frees it), or NULL when there
  * is none or it is not valid; then *corrupt (may be NULL) is 1 when an

@@ -20,6 +20,8 @@ typedef struct RadCohortCase {
     const char *image;  /* image path */
     const char *mask;   /* mask path */
     int label;          /* 0 = every non-zero voxel, else 1..255 */
+    const char *roi;    /* the region's name or NULL; when the mask is a DICOM RTSTRUCT or SEG it names the
+                         * contour (ROI name) or segment (label or number) to use */
 } RadCohortCase;
 
 typedef struct RadCohortResult {

@@ -31,16 +31,25 @@ static double since(const struct timespec *t0)
     return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
 }
 
-/* Extraction of one case without the cache: read, select the label,
- * extract, free the images. */
+/* Extraction of one case without the cache: read, select the label (or
+ * rasterise the RTSTRUCT contour / SEG segment the roi names), extract,
+ * free the images. */
 static RadFeatureSet *compute(const RadCohortCase *c, const RadSettings *s)
 {
     RadImage *img = NULL;
     RadMask *mask = NULL;
     RadFeatureSet *fs = NULL;
-    if ((img = rad_image_read(c->image)) != NULL && (mask = rad_mask_read(c->mask)) != NULL) {
-        mask->label = c->label;
-        fs = rad_extract(img, mask, s);
+    char modality[17];
+    int dicom = rad_mask_is_dicom(c->mask, modality);
+    if ((img = rad_image_read(c->image)) != NULL) {
+        /* an RTSTRUCT contour or SEG segment (named by roi) is rasterised on
+         * the image's grid: its mask is that region (label 1) */
+        mask = dicom ? rad_dicom_mask_read(c->mask, c->roi, &img->geom, NULL) : rad_mask_read(c->mask);
+        if (mask) {
+            if (!dicom)
+                mask->label = c->label;
+            fs = rad_extract(img, mask, s);
+        }
     }
     rad_mask_free(mask);
     rad_image_free(img);
@@ -52,7 +61,7 @@ static void cache_lookup(Job *j, const RadCohortCase *c, char key[65], RadFeatur
 {
     int corrupt = 0;
     *have_key = 0;
-    if (rad_cache_key(c->image, c->mask, c->label, j->digest, key) != 0) {
+    if (rad_cache_key(c->image, c->mask, c->label, c->roi, j->digest, key) != 0) {
         rad_error_clear(); /* an unreadable file: the reader names it below */
         return;
     }

@@ -297,6 +297,141 @@ int rad_case_read(const char *image_path, const char *mask_path, RadImage **img,
     return failed ? -1 : 0;
 }
 
+/* ---- a case whose mask is a DICOM RTSTRUCT or SEG ---------------------------- */
+
+int rad_mask_is_dicom(const char *path, char modality[17])
+{
+    RadDicomProbe p;
+    const char *ext = strrchr(path, '.');
+    modality[0] = '\0';
+    if (rad_format_from_name(path) != RAD_FORMAT_UNKNOWN && !(ext && strcmp(ext, ".dcm") == 0))
+        return 0;
+    if (rad_dicom_probe(path, &p) != 0) {
+        rad_error_clear(); /* not DICOM: the mask reader says what it is */
+        return 0;
+    }
+    snprintf(modality, 17, "%s", p.modality);
+    return strcmp(p.modality, "RTSTRUCT") == 0 || strcmp(p.modality, "SEG") == 0;
+}
+
+/* All digits (a ROI or segment number)? */
+static int roi_number(const char *s)
+{
+    long v = 0;
+    if (!s || !*s)
+        return -1;
+    for (const char *c = s; *c; c++) {
+        if (*c < '0' || *c > '9' || v > 1000000)
+            return -1;
+        v = 10 * v + (*c - '0');
+    }
+    return (int)v;
+}
+
+RadMask *rad_dicom_mask_read(const char *path, const char *roi, const RadGeometry *grid, const char *frame_of_reference)
+{
+    char modality[17];
+    RadMask *m = NULL;
+    if (!rad_mask_is_dicom(path, modality)) {
+        if (modality[0])
+            rad_error_set("'%s' is a DICOM %s object, not a mask: give an RTSTRUCT or SEG file (or a NIfTI/NRRD/PNG "
+                          "mask)", path, modality);
+        else
+            rad_error_set("'%s' is not a DICOM RTSTRUCT or SEG file", path);
+        return NULL;
+    }
+    if (strcmp(modality, "RTSTRUCT") == 0) {
+        RadDicomRoi *rois = NULL;
+        RadRtstructInfo info;
+        size_t n = 0, k;
+        const char *name = roi;
+        int number = 0;
+        if (rad_dicom_rois(path, &rois, &n) != 0)
+            return NULL;
+        if (!roi || !*roi) { /* no name: the only ROI */
+            if (n != 1) {
+                char list[1024];
+                size_t len = 0;
+                list[0] = '\0';
+                for (k = 0; k < n && len + 80 < sizeof list; k++)
+                    len += (size_t)snprintf(list + len, sizeof list - len, "%s'%s' (%d)", k ? ", " : "",
+                                            rois[k].name, rois[k].number);
+                rad_error_set("'%s' holds %zu ROIs: %s; name one (the manifest's roi column, --roi, {roi =})", path,
+                              n, n ? list : "none");
+                free(rois);
+                return NULL;
+            }
+            name = NULL;
+            number = rois[0].number;
+        } else {
+            for (k = 0; k < n && strcmp(rois[k].name, roi) != 0; k++)
+                ;
+            if (k == n && roi_number(roi) >= 0) { /* not a name: a ROI number? */
+                for (k = 0; k < n && rois[k].number != roi_number(roi); k++)
+                    ;
+                if (k < n) {
+                    name = NULL;
+                    number = rois[k].number;
+                }
+            }
+        }
+        free(rois);
+        if (rad_rtstruct_read(path, name, number, grid, frame_of_reference, &m, &info) != 0)
+            return NULL;
+        return m;
+    }
+    {
+        RadDicomSegment *segs = NULL;
+        RadSegInfo info;
+        size_t n = 0, k;
+        const char *label = roi;
+        int number = 0;
+        if (rad_dicom_segments(path, &segs, &n) != 0)
+            return NULL;
+        if (!roi || !*roi) {
+            if (n != 1) {
+                rad_error_set("'%s' holds %zu segments; name one by its label or number (the manifest's roi column, "
+                              "--roi, {segment =})", path, n);
+                free(segs);
+                return NULL;
+            }
+            label = NULL;
+            number = segs[0].number;
+        } else {
+            for (k = 0; k < n && strcmp(segs[k].label, roi) != 0; k++)
+                ;
+            if (k == n && roi_number(roi) >= 0) {
+                label = NULL;
+                number = roi_number(roi);
+            }
+        }
+        free(segs);
+        if (rad_dicom_seg_read(path, label, number, grid, frame_of_reference, &m, &info) != 0)
+            return NULL;
+        return m;
+    }
+}
+
+int rad_case_read_roi(const char *image_path, const char *mask_path, const char *roi, RadImage **img, RadMask **mask)
+{
+    char modality[17];
+    *img = NULL;
+    *mask = NULL;
+    if (!rad_mask_is_dicom(mask_path, modality))
+        return rad_case_read(image_path, mask_path, img, mask);
+    /* an RTSTRUCT or SEG: rasterised on the image's grid, so after it */
+    if (!(*img = rad_image_read(image_path)))
+        return -1;
+    if (!(*mask = rad_dicom_mask_read(mask_path, roi, &(*img)->geom, NULL))) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", rad_error_message());
+        rad_image_free(*img);
+        *img = NULL;
+        return rad_error_set("%s", msg);
+    }
+    return 0;
+}
+
 static int check_writable_format(const char *path, RadFormat f)
 {
     if (f == RAD_FORMAT_UNKNOWN)

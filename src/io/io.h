@@ -61,6 +61,20 @@ RadMask *rad_mask_read(const char *path);
  * failed, else of the mask's (the messages of rad_image_read and
  * rad_mask_read). */
 int rad_case_read(const char *image_path, const char *mask_path, RadImage **img, RadMask **mask);
+/* rad_case_read, where the mask may also be a DICOM RTSTRUCT or SEG file
+ * (rad_mask_is_dicom): then the image is read first and the contour or
+ * segment `roi` names (its name or label; a number when no name matches;
+ * NULL: the only one) is rasterised on its grid (rad_dicom_mask_read). */
+int rad_case_read_roi(const char *image_path, const char *mask_path, const char *roi, RadImage **img,
+                      RadMask **mask);
+/* Is the file at path a DICOM RTSTRUCT or SEG?  Not for NIfTI, NRRD or PNG
+ * names; otherwise the header is read (modality receives its Modality, ""
+ * when the file is not DICOM). */
+int rad_mask_is_dicom(const char *path, char modality[17]);
+/* The mask of an RTSTRUCT contour or SEG segment (roi as for
+ * rad_case_read_roi) on grid; frame_of_reference: the image's UID when known
+ * (NULL: not checked).  NULL with a message. */
+RadMask *rad_dicom_mask_read(const char *path, const char *roi, const RadGeometry *grid, const char *frame_of_reference);
 int rad_mask_write(const RadMask *m, const char *path);
 
 /* Per-format raw readers (fill *raw; 0 or -1). */

@@ -11,5 +11,9 @@ void rad_sha256_hex(const void *data, size_t n, char out[65]);
 /* The digest of a file's bytes, read in blocks.  0, or -1 with a message
  * naming the file. */
 int rad_sha256_file(const char *path, char out[65]);
+/* rad_sha256_file for a file; for a folder (a DICOM series) a digest of its
+ * content: every file below it, in sorted order of their relative names,
+ * each name with its content's digest (names starting with "." skipped). */
+int rad_sha256_path(const char *path, char out[65]);
 
 #endif

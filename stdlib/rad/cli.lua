@@ -50,7 +50,7 @@ local function arguments(args)
 end
 
 local EXTRACT_USAGE = [[
-usage: radlab extract IMAGE MASK [-s SETTINGS.lua] [--label N] [--resample-mask] [-o OUT.csv] [-j N]
+usage: radlab extract IMAGE MASK [-s SETTINGS.lua] [--label N | --roi NAME] [--resample-mask] [-o OUT.csv] [-j N]
        radlab extract --cohort MANIFEST.csv [-s SETTINGS.lua] [-o OUT.csv] [-j N] [--strict]
                       [--cache DIR | --no-cache] [-q] [--shard K/N]
 Compute the IBSI features of the region of interest MASK (label N, default:
@@ -58,12 +58,17 @@ every non-zero voxel) in IMAGE and write feature,value rows (full double
 precision) to OUT.csv or standard output.  SETTINGS.lua is a Lua chunk that
 returns the settings table, e.g. return {discretise = {method = "fbs", width = 25}}
 (every key with its default: radlab -e 'help(rad.extract)').
+IMAGE may be a folder holding one DICOM series; MASK may be a DICOM
+RTSTRUCT or SEG file, rasterised on the image's grid: --roi NAME names its
+contour (ROI name or number) or segment (label or number).
 --resample-mask puts a mask made on another grid onto the image's grid
 (nearest neighbour) before extracting.  One case runs on N threads (-j,
 default: one per processor): image and mask interpolation side by side,
 then the feature families; the values do not depend on N.
 --cohort extracts every case of MANIFEST.csv (columns id, image, mask,
-optional label, roi, modality; paths relative to the manifest) on N threads
+optional label, roi, modality; paths relative to the manifest; an image may
+be a DICOM series folder, a mask an RTSTRUCT or SEG whose roi names the
+contour or segment) on N threads
 (-j, default: one per processor) and writes one row per case: the key
 columns, status (ok/failed), error, then the features.  A failed case is
 recorded and the run goes on; a summary line goes to standard error and the
@@ -162,7 +167,7 @@ local function extract_cohort(args)
       local k, why = require("rad.shard").parse(shard)
       if not k then usage("--shard " .. why:gsub("^shard ", "")) end
     elseif a == "-h" or a == "--help" then print(EXTRACT_USAGE); return 0
-    elseif a == "--label" or a == "--resample-mask" then usage(a .. " is for one case; give the label of each case in the manifest's label column")
+    elseif a == "--label" or a == "--resample-mask" or a == "--roi" then usage(a .. " is for one case; give the label or roi of each case in the manifest's label or roi column")
     elseif a:sub(1, 1) == "-" and #a > 1 then usage("unknown option '" .. a .. "'")
     else usage("--cohort takes the cases from the manifest; extra argument '" .. a .. "'") end
   end
@@ -203,7 +208,7 @@ local function extract(args)
   for _, a in ipairs(args) do
     if a == "--cohort" then return extract_cohort(args) end
   end
-  local pos, settings_path, label, out, resample, threads = {}, nil, nil, nil, false, nil
+  local pos, settings_path, label, out, resample, threads, roi = {}, nil, nil, nil, false, nil, nil
   local argv = arguments(args)
   for a in argv.next do
     if a == "-s" or a == "--settings" then settings_path = argv.value()
@@ -215,6 +220,9 @@ local function extract(args)
       local v = argv.value()
       label = math.tointeger(tonumber(v))
       if not label or label < 0 or label > 255 then usage("--label must be an integer 0..255, got " .. v) end
+    elseif a == "--roi" then
+      roi = argv.value()
+      if roi == "" then usage("--roi needs the name (or number) of a contour or segment") end
     elseif a == "-o" or a == "--output" then out = argv.value()
     elseif a == "--resample-mask" then resample = true
     elseif a == "-h" or a == "--help" then print(EXTRACT_USAGE); return 0
@@ -226,7 +234,8 @@ local function extract(args)
   local settings, err = read_settings(settings_path)
   if err then return fail(1, "%s", err) end
   -- image and mask are read at the same time (two threads)
-  local img, mask = rad.read_case(pos[1], pos[2], label and {label = label} or nil)
+  if label and roi then usage("--label selects a label of a mask image, --roi a contour of an RTSTRUCT or SEG; give one") end
+  local img, mask = rad.read_case(pos[1], pos[2], (label or roi) and {label = label, roi = roi} or nil)
   if resample then mask = mask:resample_to(img) end
   -- the undefined-feature warning is printed below as the command's own line
   warn("@off")

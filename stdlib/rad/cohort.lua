@@ -550,7 +550,9 @@ end
 -- ---- manifests ---------------------------------------------------------------
 -- A manifest is a CSV file with one row per case: id, image, mask, optional
 -- label (positive integer) or roi (name), optional modality, and any further
--- columns, carried along.  The key of a case is (id, label or roi, modality);
+-- columns, carried along.  The image may be a folder holding one DICOM
+-- series; a mask that is not a NIfTI, NRRD or PNG file is a DICOM RTSTRUCT
+-- (roi: the contour's name) or SEG (roi: the segment's label or number).  The key of a case is (id, label or roi, modality);
 -- several rows may share an id.  Paths are relative to the manifest's folder
 -- (absolute paths are kept); cohort.read returns them usable from the current
 -- directory, and cohort.write_manifest writes them relative to the new
@@ -629,6 +631,41 @@ local function row_list(rows)
   return "rows " .. table.concat(rows, ", ", 1, #rows - 1) .. " and " .. rows[#rows]
 end
 
+-- A mask file that is not an image format radlab reads by name is taken
+-- as DICOM (an RTSTRUCT or SEG file, named anything): its roi selects voxels.
+local IMAGE_EXT = {".nii", ".nii.gz", ".nrrd", ".nhdr", ".png"}
+local function dicom_mask(path)
+  local low = tostring(path):lower()
+  for _, e in ipairs(IMAGE_EXT) do
+    if low:sub(-#e) == e then return false end
+  end
+  return true
+end
+
+-- Is path a folder (a DICOM series)?
+local function is_folder(path)
+  local f = io.open(path, "rb")
+  if not f then return false end
+  local ok, err = f:read(0)
+  f:close()
+  return ok == nil and err ~= nil and tostring(err):find("directory", 1, true) ~= nil
+end
+
+-- Why the folder dir is not one DICOM series, or nil when it is.
+local function series_problem(dir)
+  local ok, list = pcall(rad.dicom.series, dir)
+  if not ok then
+    return "is a folder without a readable DICOM series (" .. tostring(list):gsub("^.-: ", "", 1) .. ")"
+  end
+  if #list ~= 1 then
+    local uids = {}
+    for _, s in ipairs(list) do uids[#uids + 1] = string.format("%s %s (%d files)", s.modality or "?", s.uid, s.files or 0) end
+    return string.format("is a folder holding %d DICOM series (%s); give each series its own folder", #list,
+      table.concat(uids, ", "))
+  end
+  return nil
+end
+
 -- Why path is not a readable regular file, or nil when it is one.
 local function file_problem(path)
   local f, err, code = io.open(path, "rb")
@@ -646,7 +683,7 @@ local function file_problem(path)
 end
 cohort._file_problem = file_problem
 
---- cohort.read(path, {files = true}) -> Table: read and check a cohort manifest (CSV: id, image, mask, optional label (0..255; 0 or empty: every non-zero voxel), roi, modality, further columns carried along) and report every problem at once; image and mask come back as paths usable from the current directory, rows in manifest order; files = false skips the check that the files exist (extraction records a missing file as a failed case)
+--- cohort.read(path, {files = true}) -> Table: read and check a cohort manifest (CSV: id, image, mask, optional label (0..255; 0 or empty: every non-zero voxel), roi, modality, further columns carried along; image may be a DICOM series folder, mask a DICOM RTSTRUCT or SEG file whose contour or segment the roi column names) and report every problem at once; image and mask come back as paths usable from the current directory, rows in manifest order; files = false skips the check that the files exist (extraction records a missing file as a failed case)
 function cohort.read(path, opts)
   local F = "cohort.read"
   if type(path) ~= "string" then
@@ -735,7 +772,13 @@ function cohort.read(path, opts)
       if not isna(v) and v ~= "" then
         local p = resolve(dir, as_text(v))
         resolved[c][i] = p
-        local why = check_files and file_problem(p)
+        -- an image may be a folder holding one DICOM series
+        local why
+        if check_files and c == "image" and is_folder(p) then
+          why = series_problem(p)
+        elseif check_files then
+          why = file_problem(p)
+        end
         if why then absent[#absent + 1] = string.format("row %d %s '%s' %s", i, c, p, why) end
       else
         resolved[c][i] = NA
@@ -751,6 +794,10 @@ function cohort.read(path, opts)
       if isna(lab) then lab = 0 end
       local k = table.concat({as_text(cols.id[i]), tostring(resolved.image[i]), tostring(resolved.mask[i]),
         as_text(lab)}, "\0")
+      -- in an RTSTRUCT or SEG file the roi names the contour: it selects voxels
+      if have.roi and not isna(cols.roi[i]) and not isna(resolved.mask[i]) and dicom_mask(resolved.mask[i]) then
+        k = k .. "\0" .. as_text(cols.roi[i])
+      end
       if seen[k] then
         if not same[k] then same[k] = {seen[k]}; order2[#order2 + 1] = k end
         table.insert(same[k], i)

@@ -166,7 +166,7 @@ o = out(); cli("extract --cohort: -j not a number", {"extract", "--cohort", coho
   {status = 2, stderr = "-j must be a number of threads 1..1024, got two", writes = {o}})
 cli("extract --cohort: without a file", {"extract", "--cohort"}, {status = 2, stderr = "option --cohort needs a value"})
 o = out(); cli("extract --cohort: with --label", {"extract", "--cohort", cohort, "--label", "1", "-o", o},
-  {status = 2, stderr = "--label is for one case; give the label of each case in the manifest's label column", writes = {o}})
+  {status = 2, stderr = "--label is for one case; give the label or roi of each case in the manifest's label or roi column", writes = {o}})
 o = out(); cli("extract --cohort: missing manifest", {"extract", "--cohort", dir .. "/nomanifest.csv", "-o", o},
   {stderr = "extract --cohort: cannot open '" .. dir .. "/nomanifest.csv': No such file or directory", writes = {o}})
 o = out(); cli("extract --cohort: manifest without a mask column", {"extract", "--cohort", nomask, "-o", o},

@@ -300,7 +300,7 @@ do
     "(id = p2, roi = tumour) in rows 2, 4 and 5\n", "read: every duplicated key with its rows")
   T.like(err, "\n  3 files not found or not readable (paths relative to the manifest's folder '" .. M .. "'): " ..
     "row 2 image '" .. M .. "/imgs/gone.nii.gz' does not exist; row 4 mask '" .. M .. "/imgs/lost.nii.gz' does not exist; " ..
-    "row 5 image '" .. M .. "/imgs' is a folder, not a file", "read: every missing file at once, with its row", true)
+    "row 5 image '" .. M .. "/imgs' is a folder without a readable DICOM series", "read: every missing file at once, with its row", true)
   put(M .. "/label.csv", "id,image,mask,label\np1,imgs/p2.nii.gz,imgs/p2_seg.nii.gz,0\np2,imgs/p2.nii.gz,imgs/p2_seg.nii.gz,1.5\n" ..
     "p3,imgs/p2.nii.gz,imgs/p2_seg.nii.gz,\np4,imgs/p2.nii.gz,imgs/p2_seg.nii.gz,3\np5,imgs/p2.nii.gz,imgs/p2_seg.nii.gz,256\n")
   T.errors(function() cohort.read(M .. "/label.csv") end,

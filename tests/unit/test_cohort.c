@@ -3,8 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "rad.h"
+#include "cohort/cache.h"
+#include "util/hash.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/radlab-cohort.XXXXXX";
@@ -423,6 +426,63 @@ static void test_cache(void)
     rad_cohort_result_free(&r0);
 }
 
+/* ---- the digest of a folder (a DICOM series in a manifest) ---- */
+
+static void put(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "wb");
+    if (fp) {
+        fputs(text, fp);
+        fclose(fp);
+    }
+}
+
+static void test_folder_digest(void)
+{
+    char a[512], b[512], p[700], d1[65], d2[65], d3[65], k1[65], k2[65], k3[65];
+    snprintf(a, sizeof a, "%s", tpath("seriesA"));
+    snprintf(b, sizeof b, "%s", tpath("seriesB"));
+    mkdir(a, 0700);
+    mkdir(b, 0700);
+    snprintf(p, sizeof p, "%s/sub", a);
+    mkdir(p, 0700);
+    snprintf(p, sizeof p, "%s/sub", b);
+    mkdir(p, 0700);
+    /* the same files, written in another order */
+    snprintf(p, sizeof p, "%s/IM1", a), put(p, "slice one");
+    snprintf(p, sizeof p, "%s/IM2", a), put(p, "slice two");
+    snprintf(p, sizeof p, "%s/sub/RS", a), put(p, "contours");
+    snprintf(p, sizeof p, "%s/sub/RS", b), put(p, "contours");
+    snprintf(p, sizeof p, "%s/IM2", b), put(p, "slice two");
+    snprintf(p, sizeof p, "%s/IM1", b), put(p, "slice one");
+    snprintf(p, sizeof p, "%s/.DS_Store", b), put(p, "finder noise");
+    tap_ok(rad_sha256_path(a, d1) == 0 && rad_sha256_path(b, d2) == 0, "folder digest: computed");
+    tap_ok(strcmp(d1, d2) == 0, "folder digest: the same files in another order (and a dot-file) give the same digest");
+    snprintf(p, sizeof p, "%s/sub/RS", b), put(p, "contourz");
+    tap_ok(rad_sha256_path(b, d3) == 0 && strcmp(d1, d3) != 0, "folder digest: one changed byte below changes it");
+    snprintf(p, sizeof p, "%s/sub/RS", b), put(p, "contours");
+    tap_ok(rad_sha256_path(b, d3) == 0 && strcmp(d1, d3) == 0, "folder digest: restored, restored");
+    {
+        char from[700], to[700];
+        snprintf(from, sizeof from, "%s/IM2", b);
+        snprintf(to, sizeof to, "%s/IM3", b);
+        rename(from, to);
+        tap_ok(rad_sha256_path(b, d3) == 0 && strcmp(d1, d3) != 0, "folder digest: a renamed file changes it");
+        rename(to, from);
+    }
+    snprintf(p, sizeof p, "%s/IM1", a);
+    tap_ok(rad_sha256_path(p, d2) == 0 && rad_sha256_file(p, d3) == 0 && strcmp(d2, d3) == 0,
+           "folder digest: a regular file's digest is rad_sha256_file's");
+    tap_ok(rad_sha256_path(tpath("no-such-folder"), d3) < 0, "folder digest: a missing path is an error");
+    tap_contains(rad_error_message(), "no-such-folder", "folder digest: the message names it");
+    /* the region's name is part of a case's key */
+    snprintf(p, sizeof p, "%s/sub/RS", a);
+    tap_ok(rad_cache_key(a, p, 0, NULL, "settings", k1) == 0 && rad_cache_key(a, p, 0, "GTV-1", "settings", k2) == 0 &&
+               rad_cache_key(a, p, 0, "GTV-2", "settings", k3) == 0,
+           "cache key: a folder image and a contour file");
+    tap_ok(strcmp(k1, k2) != 0 && strcmp(k2, k3) != 0, "cache key: each ROI name gives its own key");
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -433,6 +493,7 @@ int main(void)
     test_pool_nested();
     test_cohort();
     test_cache();
+    test_folder_digest();
     {
         char cmd[600];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
