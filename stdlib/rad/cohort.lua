@@ -657,6 +657,10 @@ local function series_problem(dir)
   if not ok then
     return "is a folder without a readable DICOM series (" .. tostring(list):gsub("^.-: ", "", 1) .. ")"
   end
+  if #list == 0 then
+    return "is a folder without a readable DICOM series (no DICOM image file in it; an image is a file or a folder " ..
+      "holding one DICOM series)"
+  end
   if #list ~= 1 then
     local uids = {}
     for _, s in ipairs(list) do uids[#uids + 1] = string.format("%s %s (%d files)", s.modality or "?", s.uid, s.files or 0) end
