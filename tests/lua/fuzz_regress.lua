@@ -3,7 +3,8 @@
 -- Every file in tests/fuzz/regress/ (a crash, hang or resource blow-up that
 -- `make fuzz` found or that was crafted by hand, now fixed) and in
 -- tests/fuzz/corpus/<target>/ (the seeds) goes through the normal reader:
--- rad.read (a .dcm file: the single-file DICOM reader), or rad.read_mask for files of the nifti_mask target (regress
+-- rad.read (a .dcm file: the single-file DICOM reader), rad.read_rtstruct or rad.read_dicom_seg for the dicom_rt
+-- target (on its fixtures' grid), or rad.read_mask for files of the nifti_mask target (regress
 -- names start with the target: "nifti_mask-...nii"), or rad.read_csv.  Each
 -- must either read or fail with a message that names the file; a crash
 -- kills this test, and CI keeps the findings fixed without clang.
@@ -18,8 +19,21 @@ local function files(dir)
   return out
 end
 
+-- the fixtures' grid (tests/dicom/README.md), on which the dicom_rt target
+-- rasterises: the first ROI of an RTSTRUCT, else the first segment of a SEG
+local rt_grid = rad.mask.new{size = {12, 10, 6}, spacing = {0.8, 0.9, 2.5}, origin = {-5, 3, 10}}
+local function read_rt(path)
+  local ok, rois = pcall(rad.dicom.rois, path)
+  if ok then
+    return rad.read_rtstruct(path, rt_grid, {roi = rois[1] and rois[1].number or 1})
+  end
+  local segs = rad.dicom.segments(path)
+  return rad.read_dicom_seg(path, rt_grid, {segment = segs[1] and segs[1].number or 1})
+end
+
 local function reader(target, name)
   if name:match("^d%.raw") then return nil end -- data files of the nhdr seeds
+  if target == "dicom_rt" then return read_rt, "read_rtstruct/read_dicom_seg" end
   if target == "csv" or name:match("%.csv$") then return rad.read_csv, "read_csv" end
   if target == "nifti_mask" then return rad.read_mask, "read_mask" end
   if name:match("%.nii$") or name:match("%.nii%.gz$") or name:match("%.nrrd$") or name:match("%.nhdr$")
@@ -53,7 +67,7 @@ for _, f in ipairs(files(top .. "/tests/fuzz/regress")) do
 end
 T.ok(n >= 8, "at least 8 regression files replayed (" .. n .. ")")
 local seeds = 0
-for _, target in ipairs{"nifti", "nifti_gz", "nifti_mask", "nrrd", "nhdr", "png", "csv", "dicom"} do
+for _, target in ipairs{"nifti", "nifti_gz", "nifti_mask", "nrrd", "nhdr", "png", "csv", "dicom", "dicom_rt"} do
   local dir = top .. "/tests/fuzz/corpus/" .. target
   for _, f in ipairs(files(dir)) do seeds = seeds + replay(dir .. "/" .. f, target, f) end
 end
