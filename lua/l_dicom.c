@@ -38,6 +38,8 @@ static void set_series_fields(lua_State *L, const RadDicomSeries *s)
     lua_setfield(L, -2, "modality");
     lua_pushstring(L, s->description);
     lua_setfield(L, -2, "description");
+    lua_pushstring(L, s->frame_of_reference);
+    lua_setfield(L, -2, "frame_of_reference");
     lua_pushinteger(L, (lua_Integer)s->files);
     lua_setfield(L, -2, "files");
     lua_createtable(L, 3, 0);
@@ -155,11 +157,11 @@ void radl_open_dicom(lua_State *L)
          "from a folder (searched recursively); slices placed by ImagePositionPatient along the slice normal; values "
          "rescaled (CT: HU), PET in SUV body weight unless suv = false; series = UID, unique UID prefix or number "
          "in rad.dicom.series(dir) when the folder holds several; allow_uneven = true resamples uneven slice gaps "
-         "linearly (with a warning); info = {uid, modality, description, files, size, path, suv, suv_factor, units}"},
+         "linearly (with a warning); info = {uid, modality, description, frame_of_reference, files, size, path, suv, suv_factor, units} (pass info.frame_of_reference to rad.read_rtstruct to check the contours belong to this scan)"},
         {NULL, NULL, NULL}};
     static const RadlReg dicom_funcs[] = {
         {"series", l_series,
-         "rad.dicom.series(dir) -> {{number, uid, modality, description, files, size = {nx, ny, nz}, path}, ...}: "
+         "rad.dicom.series(dir) -> {{number, uid, modality, description, frame_of_reference, files, size = {nx, ny, nz}, path}, ...}: "
          "the DICOM series in a folder and its sub-folders (files that are not DICOM are skipped with a warning)"},
         {"write_series", l_write_series,
          "rad.dicom.write_series(img, dir [, {modality = \"CT\"|\"MR\"|\"PT\", slope = 1, intercept = 0, "

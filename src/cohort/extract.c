@@ -39,12 +39,14 @@ static RadFeatureSet *compute(const RadCohortCase *c, const RadSettings *s)
     RadImage *img = NULL;
     RadMask *mask = NULL;
     RadFeatureSet *fs = NULL;
-    char modality[17];
+    char modality[17], for_uid[65];
     int dicom = rad_mask_is_dicom(c->mask, modality);
-    if ((img = rad_image_read(c->image)) != NULL) {
+    if ((img = rad_image_read_for(c->image, for_uid)) != NULL) {
         /* an RTSTRUCT contour or SEG segment (named by roi) is rasterised on
-         * the image's grid: its mask is that region (label 1) */
-        mask = dicom ? rad_dicom_mask_read(c->mask, c->roi, &img->geom, NULL) : rad_mask_read(c->mask);
+         * the image's grid (in its frame of reference when the image is
+         * DICOM): its mask is that region (label 1) */
+        mask = dicom ? rad_dicom_mask_read(c->mask, c->roi, &img->geom, for_uid[0] ? for_uid : NULL)
+                     : rad_mask_read(c->mask);
         if (mask) {
             if (!dicom)
                 mask->label = c->label;

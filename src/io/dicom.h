@@ -50,6 +50,7 @@ typedef struct RadDicomSeries {
     char uid[65];           /* SeriesInstanceUID */
     char modality[17];
     char description[65];   /* SeriesDescription */
+    char frame_of_reference[65]; /* FrameOfReferenceUID of its first file ("" when absent) */
     size_t files;           /* DICOM files of the series in the folder */
     size_t nx, ny, nz;      /* columns, rows, slices (files x frames) */
     char first[4096];       /* one of its files (the first in path order) */

@@ -219,7 +219,7 @@ int walk(const std::string &dir, std::vector<std::string> &out, int depth)
 
 /* What the header of one file says (for listing and geometry). */
 struct Head {
-    std::string path, series, modality, description;
+    std::string path, series, modality, description, frame_of_reference;
     unsigned rows = 0, cols = 0;
     long frames = 1;
     bool has_ipp = false, has_iop = false, has_ps = false;
@@ -283,6 +283,7 @@ int read_head(const std::string &path, std::vector<Head> &out)
     h.series = get_string(ds, DCM_SeriesInstanceUID);
     h.modality = get_string(ds, DCM_Modality);
     h.description = get_string(ds, DCM_SeriesDescription);
+    h.frame_of_reference = get_string(ds, DCM_FrameOfReferenceUID);
     Uint16 r = 0, k = 0;
     if (ds->findAndGetUint16(DCM_Rows, r).good() && ds->findAndGetUint16(DCM_Columns, k).good()) {
         h.rows = r;
@@ -393,6 +394,7 @@ int scan(const char *dir, std::vector<Head> &heads, std::vector<Group> &groups, 
             copy_field(ng.s.uid, sizeof ng.s.uid, h.series);
             copy_field(ng.s.modality, sizeof ng.s.modality, h.modality);
             copy_field(ng.s.description, sizeof ng.s.description, h.description);
+            copy_field(ng.s.frame_of_reference, sizeof ng.s.frame_of_reference, h.frame_of_reference);
             copy_field(ng.s.first, sizeof ng.s.first, h.path);
             ng.s.nx = h.cols;
             ng.s.ny = h.rows;
@@ -1017,6 +1019,7 @@ extern "C" int rad_dicomimpl_read_file(const char *path, const RadDicomReadOptio
         copy_field(g.s.uid, sizeof g.s.uid, heads[0].series);
         copy_field(g.s.modality, sizeof g.s.modality, heads[0].modality);
         copy_field(g.s.description, sizeof g.s.description, heads[0].description);
+        copy_field(g.s.frame_of_reference, sizeof g.s.frame_of_reference, heads[0].frame_of_reference);
         copy_field(g.s.first, sizeof g.s.first, path);
         g.s.files = 1;
         g.s.nx = heads[0].cols;

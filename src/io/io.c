@@ -147,36 +147,41 @@ static void *raw_adopt(RadRaw *raw, size_t nbytes)
     return buf;
 }
 
-/* A folder: the DICOM image series in it (the only one; see io/dicom.h).
- * The warnings (files skipped) go to stderr, since a C caller has no other
- * channel; the Lua rad.read routes them through its warnings instead. */
-static RadImage *read_dicom_dir(const char *path)
+/* A folder: the DICOM image series in it (the only one; see io/dicom.h);
+ * a .dcm file: that one file.  The warnings (files skipped) go to stderr,
+ * since a C caller has no other channel; the Lua rad.read routes them
+ * through its warnings instead.  for_uid receives the series'
+ * FrameOfReferenceUID. */
+static RadImage *read_dicom(const char *path, int dir, char for_uid[65])
 {
     RadImage *img;
     RadDicomInfo info;
-    if (rad_dicom_read_series(path, NULL, &img, &info) != 0)
+    if ((dir ? rad_dicom_read_series(path, NULL, &img, &info) : rad_dicom_read_file(path, NULL, &img, &info)) != 0)
         return NULL;
     for (size_t i = 0; i < info.nwarnings; i++)
         fprintf(stderr, "radlab: warning: %s\n", info.warnings[i]);
+    snprintf(for_uid, 65, "%s", info.series.frame_of_reference);
     rad_dicom_info_free(&info);
     return img;
 }
 
 RadImage *rad_image_read(const char *path)
 {
+    char for_uid[65];
+    return rad_image_read_for(path, for_uid);
+}
+
+RadImage *rad_image_read_for(const char *path, char frame_of_reference[65])
+{
     RadRaw raw;
     RadImage *img;
     size_t n;
     struct stat st;
+    frame_of_reference[0] = '\0';
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return read_dicom_dir(path);
-    if (strlen(path) > 4 && strcasecmp(path + strlen(path) - 4, ".dcm") == 0) { /* one DICOM file */
-        RadDicomInfo info;
-        if (rad_dicom_read_file(path, NULL, &img, &info) != 0)
-            return NULL;
-        rad_dicom_info_free(&info);
-        return img;
-    }
+        return read_dicom(path, 1, frame_of_reference);
+    if (strlen(path) > 4 && strcasecmp(path + strlen(path) - 4, ".dcm") == 0) /* one DICOM file */
+        return read_dicom(path, 0, frame_of_reference);
     if (read_raw(path, &raw) != 0)
         return NULL;
     if (raw.dtype == RAD_F32 && raw.slope == 1 && raw.inter == 0) { /* the file's floats are the image */
@@ -419,10 +424,12 @@ int rad_case_read_roi(const char *image_path, const char *mask_path, const char 
     *mask = NULL;
     if (!rad_mask_is_dicom(mask_path, modality))
         return rad_case_read(image_path, mask_path, img, mask);
-    /* an RTSTRUCT or SEG: rasterised on the image's grid, so after it */
-    if (!(*img = rad_image_read(image_path)))
+    /* an RTSTRUCT or SEG: rasterised on the image's grid, so after it; a
+     * DICOM image's frame of reference must be the contours' */
+    char for_uid[65];
+    if (!(*img = rad_image_read_for(image_path, for_uid)))
         return -1;
-    if (!(*mask = rad_dicom_mask_read(mask_path, roi, &(*img)->geom, NULL))) {
+    if (!(*mask = rad_dicom_mask_read(mask_path, roi, &(*img)->geom, for_uid[0] ? for_uid : NULL))) {
         char msg[1024];
         snprintf(msg, sizeof msg, "%s", rad_error_message());
         rad_image_free(*img);

@@ -53,6 +53,9 @@ void rad_raw_free(RadRaw *r);
 
 /* Generic front ends. */
 RadImage *rad_image_read(const char *path);
+/* rad_image_read that also gives a DICOM image's FrameOfReferenceUID (""
+ * for other formats or when the series has none). */
+RadImage *rad_image_read_for(const char *path, char frame_of_reference[65]);
 int rad_image_write(const RadImage *img, const char *path);
 /* Reads labels; stored values must be integers in 0..255 (scaling applied). */
 RadMask *rad_mask_read(const char *path);

@@ -11,7 +11,7 @@ local top = os.getenv("top_srcdir") or "."
 
 local data, why = T.data()
 if not data then
-  T.skip(9, why)
+  T.skip(11, why)
   return T.done()
 end
 local dcm = data .. "/dicom/ct_phantom"
@@ -70,6 +70,19 @@ local img, mask = rad.read_case(dcm .. "/image", dcm .. "/mask/DCM_RS_00060.dcm"
 T.is(mask:count(), 125256, "rad.read_case {roi = 'GTV-1'}: the IBSI mask's 125,256 voxels")
 local ok, err = pcall(rad.read_case, dcm .. "/image", dcm .. "/mask/DCM_RS_00060.dcm", {roi = "GTV-9"})
 T.ok(not ok and tostring(err):find("GTV-1", 1, true), "an unknown ROI name: the message lists the ROIs")
+-- another patient's contours on this series: the frames of reference differ, and the message says so
+local sts_rs = io.popen("ls " .. data .. "/sts/STS_001/dicom/CT/mask/*.dcm 2>/dev/null"):read("l")
+if sts_rs then
+  ok, err = pcall(rad.read_case, dcm .. "/image", sts_rs, {roi = "GTV_Mass_CT"})
+  T.ok(not ok and tostring(err):find("frame of reference", 1, true) and tostring(err):find("another scan", 1, true),
+    "STS_001's RTSTRUCT on the CT phantom series: refused, the frames of reference named")
+  T.diag(tostring(err))
+else
+  T.ok(false, "STS_001's CT RTSTRUCT not found under " .. data .. "/sts/STS_001/dicom/CT/mask")
+end
+local _, dinfo = rad.read_dicom(dcm .. "/image")
+T.ok(type(dinfo.frame_of_reference) == "string" and #dinfo.frame_of_reference > 10,
+  "rad.read_dicom's info gives the series' frame of reference")
 
 -- the command line
 local radlab = os.getenv("RADLAB") or (top .. "/radlab")
