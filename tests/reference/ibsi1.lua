@@ -14,6 +14,8 @@
 --   dofile(".../ibsi1.lua")("config_a")           (from the per-config tests)
 --   dofile(".../ibsi1.lua")("config_a", {mask = function(data, img) return m end, what = "RTSTRUCT mask"})
 --                                                 (the same with another mask, e.g. rasterised from DICOM)
+--   dofile(".../ibsi1.lua")("config_c", {image = function(data) return img end, mask = ..., what = ...})
+--                                                 (and another image, e.g. the DICOM series)
 
 local T = require "rad.test"
 
@@ -54,7 +56,7 @@ local function run(config, opts)
   local phantom = config == "dig_phantom" and "digital_phantom" or "ct_phantom"
   local settings = dofile(top .. "/tests/reference/ibsi1/" .. config .. ".lua")
   settings.diagnostics = true -- the reference's diagnostic rows are compared too
-  local img = rad.read(data .. "/ibsi1/" .. phantom .. "/image.nii.gz")
+  local img = opts.image and opts.image(data) or rad.read(data .. "/ibsi1/" .. phantom .. "/image.nii.gz")
   local mask = opts.mask and opts.mask(data, img) or rad.read_mask(data .. "/ibsi1/" .. phantom .. "/mask.nii.gz")
   if opts.what then T.diag(string.format("IBSI 1 %s with the %s (%d voxels)", config, opts.what, mask:count())) end
   local t0 = os.clock()
