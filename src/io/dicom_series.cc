@@ -1049,7 +1049,11 @@ void init_encoders()
 {
     std::call_once(enc_once, [] {
         DJEncoderRegistration::registerCodecs();
-        DJLSEncoderRegistration::registerCodecs();
+        /* JPEG-LS from the raw pixel data, not through DicomImage
+         * ("cooked"): DCMTK 3.6.7's cooked path writes past a buffer when it
+         * pads an odd-length frame (valgrind: invalid write in
+         * DJLSEncoderBase::fixPaddingIfNecessary); the raw path does not */
+        DJLSEncoderRegistration::registerCodecs(0, 0, 0, 0, OFFalse);
         DcmRLEEncoderRegistration::registerCodecs();
     });
 }
