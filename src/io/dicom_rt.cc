@@ -23,8 +23,10 @@ using namespace radicom;
 
 namespace {
 
-/* The dataset of an RTSTRUCT file, or -1 with a message naming the file. */
-int load_rtstruct(const char *path, DcmFileFormat &ff)
+/* The dataset of a DICOM file whose SOP class is `sop_class` or whose
+ * Modality is `modality` (`what` names the kind in the message), or -1 with
+ * a message naming the file. */
+int load_kind(const char *path, DcmFileFormat &ff, const char *sop_class, const char *modality, const char *what)
 {
     if (init() < 0)
         return -1;
@@ -34,11 +36,17 @@ int load_rtstruct(const char *path, DcmFileFormat &ff)
     DcmDataset *ds = ff.getDataset();
     std::string sop = get_string(ds, DCM_SOPClassUID);
     std::string mod = get_string(ds, DCM_Modality);
-    if (sop != UID_RTStructureSetStorage && mod != "RTSTRUCT")
-        return rad_error_set("'%s' is not an RTSTRUCT (RT Structure Set): its Modality is %s (SOP class %s); give "
-                             "the structure set file of the series (Modality RTSTRUCT)",
-                             path, mod.empty() ? "missing" : mod.c_str(), sop.empty() ? "missing" : sop.c_str());
+    if (sop != sop_class && mod != modality)
+        return rad_error_set("'%s' is not %s: its Modality is %s (SOP class %s); give the %s file (Modality %s)", path,
+                             what, mod.empty() ? "missing" : mod.c_str(), sop.empty() ? "missing" : sop.c_str(),
+                             std::strcmp(modality, "SEG") == 0 ? "segmentation" : "structure set", modality);
     return 0;
+}
+
+/* The dataset of an RTSTRUCT file, or -1 with a message naming the file. */
+int load_rtstruct(const char *path, DcmFileFormat &ff)
+{
+    return load_kind(path, ff, UID_RTStructureSetStorage, "RTSTRUCT", "an RTSTRUCT (RT Structure Set)");
 }
 
 /* An integer tag of an item; false when absent or not a number. */
@@ -260,19 +268,7 @@ namespace {
 
 int load_seg(const char *path, DcmFileFormat &ff)
 {
-    if (init() < 0)
-        return -1;
-    OFCondition c = ff.loadFile(path);
-    if (c.bad())
-        return fail_condition(c, "'%s' is not a readable DICOM file (truncated or not DICOM)", path);
-    DcmDataset *ds = ff.getDataset();
-    std::string sop = get_string(ds, DCM_SOPClassUID);
-    std::string mod = get_string(ds, DCM_Modality);
-    if (sop != UID_SegmentationStorage && mod != "SEG")
-        return rad_error_set("'%s' is not a DICOM Segmentation (SEG): its Modality is %s (SOP class %s); give the "
-                             "segmentation file (Modality SEG)",
-                             path, mod.empty() ? "missing" : mod.c_str(), sop.empty() ? "missing" : sop.c_str());
-    return 0;
+    return load_kind(path, ff, UID_SegmentationStorage, "SEG", "a DICOM Segmentation (SEG)");
 }
 
 int list_segments(const char *path, DcmDataset *ds, std::vector<RadDicomSegment> &out)

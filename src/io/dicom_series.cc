@@ -1058,6 +1058,25 @@ void init_encoders()
     });
 }
 
+/* ff saved as `path` in syntax xfer through a temporary name beside it,
+ * renamed when whole: a failed write leaves no file. */
+int save_atomic(DcmFileFormat &ff, const std::string &dir, const std::string &name, E_TransferSyntax xfer,
+                std::vector<std::string> &written)
+{
+    std::string path = dir + "/" + name, tmp = dir + "/." + name + ".tmp";
+    OFCondition c = ff.saveFile(tmp.c_str(), xfer);
+    if (c.bad()) {
+        std::remove(tmp.c_str());
+        return fail_condition(c, "cannot write '%s'", path.c_str());
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        return rad_error_errno("cannot rename '%s' to '%s'", tmp.c_str(), path.c_str());
+    }
+    written.push_back(path);
+    return 0;
+}
+
 int make_dirs(const std::string &dir)
 {
     struct stat st;
@@ -1249,18 +1268,7 @@ extern "C" int rad_dicomimpl_write_series(const RadImage *img, const char *dir, 
                     return rad_error_set("cannot compress the frames with %s%s%s", DcmXfer(xfer).getXferName(),
                                          c.bad() ? ": " : "", c.bad() ? c.text() : "");
             }
-            std::string path = std::string(dir) + "/ENH_00001.dcm", tmp = std::string(dir) + "/.ENH_00001.dcm.tmp";
-            c = ff.saveFile(tmp.c_str(), xfer);
-            if (c.bad()) {
-                std::remove(tmp.c_str());
-                return fail_condition(c, "cannot write '%s'", path.c_str());
-            }
-            if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-                std::remove(tmp.c_str());
-                return rad_error_errno("cannot rename '%s' to '%s'", tmp.c_str(), path.c_str());
-            }
-            written.push_back(path);
-            return 0;
+            return save_atomic(ff, dir, "ENH_00001.dcm", xfer, written);
         }
         for (size_t k = 0; k < nz; k++) {
             DcmFileFormat ff;
@@ -1325,17 +1333,8 @@ extern "C" int rad_dicomimpl_write_series(const RadImage *img, const char *dir, 
                                          c.bad() ? ": " : "", c.bad() ? c.text() : "");
             }
             std::snprintf(name, sizeof name, "IMG_%05zu.dcm", k + 1);
-            std::string path = std::string(dir) + "/" + name, tmp = std::string(dir) + "/." + name + ".tmp";
-            c = ff.saveFile(tmp.c_str(), xfer);
-            if (c.bad()) {
-                std::remove(tmp.c_str());
-                return fail_condition(c, "cannot write '%s'", path.c_str());
-            }
-            if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-                std::remove(tmp.c_str());
-                return rad_error_errno("cannot rename '%s' to '%s'", tmp.c_str(), path.c_str());
-            }
-            written.push_back(path);
+            if (save_atomic(ff, dir, name, xfer, written) < 0)
+                return -1;
             if (rad_interrupt_check() < 0)
                 return -1;
         }

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/vec.h"
 #include "stats/stats.h"
 
 typedef struct VIdx {
@@ -155,25 +156,8 @@ int rad_cor(const double *x, const double *y, size_t n, RadCorMethod method, dou
     return rc;
 }
 
-/* Dot product with four partial sums (the order of summation is fixed, so
- * results do not depend on anything but the data). */
-static double dot(const double *a, const double *b, size_t n)
-{
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        s0 += a[i] * b[i];
-        s1 += a[i + 1] * b[i + 1];
-        s2 += a[i + 2] * b[i + 2];
-        s3 += a[i + 3] * b[i + 3];
-    }
-    for (; i < n; i++)
-        s0 += a[i] * b[i];
-    return (s0 + s1) + (s2 + s3);
-}
-
 /* Four dot products of a with b0..b3 in one pass over a (same summation
- * order as dot()). */
+ * order as rad_vec_dot). */
 static void dot4(const double *a, const double *b0, const double *b1, const double *b2, const double *b3, size_t n,
                  double r[4])
 {
@@ -355,7 +339,7 @@ int rad_cor_matrix(const double *x, size_t n, size_t p, RadCorMethod method, dou
                 continue;
             }
             if (state[j] == 0 && state[k] == 0) {
-                r = dot(z + j * n, z + k * n, n);
+                r = rad_vec_dot(z + j * n, z + k * n, n);
                 r = r > 1 ? 1 : r < -1 ? -1 : r;
             } else if (state[j] != 2 && state[k] != 2)
                 r = pair_cor(x + j * n, x + k * n, n, method, ord + j * n, cnt[j], ord + k * n, cnt[k], ra, ra + n);
