@@ -1,5 +1,6 @@
 /* radlab: RTSTRUCT and SEG masks from Lua: rad.dicom.rois, rad.read_rtstruct, rad.dicom.segments, rad.read_dicom_seg.  SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "binding.h"
@@ -70,6 +71,27 @@ static int name_or_number(lua_State *L, const char *fname, const char *key, cons
     return 0;
 }
 
+/* The number of the only item of a list of ROIs or segments (n items of
+ * `stride` bytes, an int number and a name at the offsets given), or an error
+ * listing them ("has 3 ROIs (1 'GTV', 2 'CTV', ...); choose one with {...}"). */
+static int only_one(lua_State *L, const char *fname, const char *path, const void *items, size_t n, size_t stride,
+                    size_t number_at, size_t name_at, const char *what, const char *choose)
+{
+    const char *base = items;
+    luaL_Buffer b;
+    if (n == 1)
+        return *(const int *)(base + number_at);
+    luaL_buffinit(L, &b);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushfstring(L, "%s%d '%s'", i ? ", " : "", *(const int *)(base + i * stride + number_at),
+                        base + i * stride + name_at);
+        luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
+    return radl_fail(L, "%s: '%s' has %d %s (%s); choose one with {%s}", fname, path, (int)n, what,
+                     n ? lua_tostring(L, -1) : "none", choose);
+}
+
 static int l_read_rtstruct(lua_State *L)
 {
     static const char *const keys[] = {"roi", "frame_of_reference", NULL};
@@ -85,18 +107,8 @@ static int l_read_rtstruct(lua_State *L)
         /* no roi given: the only ROI of the file, or an error listing them */
         size_t n;
         RadDicomRoi *r = rois_scratch(L, path, "rad.read_rtstruct", &n);
-        if (n != 1) {
-            luaL_Buffer b;
-            luaL_buffinit(L, &b);
-            for (size_t i = 0; i < n; i++) {
-                lua_pushfstring(L, "%s%d '%s'", i ? ", " : "", r[i].number, r[i].name);
-                luaL_addvalue(&b);
-            }
-            luaL_pushresult(&b);
-            return radl_fail(L, "rad.read_rtstruct: '%s' has %zu ROIs (%s); choose one with {roi = name or number}",
-                             path, n, n ? lua_tostring(L, -1) : "none");
-        }
-        number = r[0].number;
+        number = only_one(L, "rad.read_rtstruct", path, r, n, sizeof *r, offsetof(RadDicomRoi, number),
+                          offsetof(RadDicomRoi, name), "ROIs", "roi = name or number");
     }
     box = radl_mask_push(L);
     if (rad_rtstruct_read(path, name, number, grid, uid, box, &info) < 0)
@@ -155,19 +167,8 @@ static int l_read_dicom_seg(lua_State *L)
     if (!name_or_number(L, "rad.read_dicom_seg", "segment", "segment", &label, &number)) {
         size_t n;
         RadDicomSegment *r = segments_scratch(L, path, "rad.read_dicom_seg", &n);
-        if (n != 1) {
-            luaL_Buffer b;
-            luaL_buffinit(L, &b);
-            for (size_t i = 0; i < n; i++) {
-                lua_pushfstring(L, "%s%d '%s'", i ? ", " : "", r[i].number, r[i].label);
-                luaL_addvalue(&b);
-            }
-            luaL_pushresult(&b);
-            return radl_fail(L, "rad.read_dicom_seg: '%s' has %zu segments (%s); choose one with {segment = label or "
-                                "number}",
-                             path, n, lua_tostring(L, -1));
-        }
-        number = r[0].number;
+        number = only_one(L, "rad.read_dicom_seg", path, r, n, sizeof *r, offsetof(RadDicomSegment, number),
+                          offsetof(RadDicomSegment, label), "segments", "segment = label or number");
     }
     box = radl_mask_push(L);
     if (rad_dicom_seg_read(path, label, number, grid, uid, box, &info) < 0)
