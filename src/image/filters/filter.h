@@ -58,4 +58,68 @@ int rad_filter_axis(float *data, const size_t dim[3], int axis, const double *k,
 int rad_filter_axis_d(double *data, const size_t dim[3], int axis, const double *k, size_t m, size_t c, RadBoundary b,
                       int threads);
 
+/* ---- the filter families and their dispatch ------------------------------
+ *
+ * A filter is described by a plain RadFilterSpec: the kind, what every
+ * family shares (dimensionality, boundary, threads) and one parameter block
+ * per family.  rad_filter_spec_init fills the defaults; rad_filter_apply
+ * checks the spec and dispatches on the kind. */
+
+typedef enum RadFilterKind {
+    RAD_FILTER_MEAN = 1, /* mean.c */
+    RAD_FILTER_LOG,      /* log.c: Laplacian of Gaussian */
+    RAD_FILTER_LAWS      /* laws.c */
+} RadFilterKind;
+
+/* How responses to rotated kernels are pooled (rotation invariance). */
+typedef enum RadFilterPooling { RAD_FILTER_POOL_MAX = 0, RAD_FILTER_POOL_MEAN, RAD_FILTER_POOL_MIN } RadFilterPooling;
+
+/* "max", "mean" (also "average"), "min"; -1 when unknown. */
+int rad_filter_pooling_parse(const char *name);
+
+#define RAD_LAWS_KERNEL_MAX 32
+
+typedef struct RadFilterSpec {
+    RadFilterKind kind;
+    int dims;             /* 3: the volume; 2: each axial slice on its own */
+    RadBoundary boundary; /* default mirror */
+    int threads;          /* 0: one per processor */
+    struct {
+        int support; /* M voxels, odd (default 15) */
+    } mean;
+    struct {
+        double sigma;    /* mm (default 1) */
+        double truncate; /* kernel radius in sigmas (default 4) */
+    } log;
+    struct {
+        char kernel[RAD_LAWS_KERNEL_MAX]; /* e.g. "E5L5S5": one 1-D kernel per axis, x first */
+        int energy;                       /* energy map distance delta (voxels); 0: no energy map */
+        int rotation_invariant;
+        RadFilterPooling pooling;
+    } laws;
+} RadFilterSpec;
+
+/* Defaults of a kind: 3D, mirror boundary, the family's defaults above. */
+void rad_filter_spec_init(RadFilterSpec *spec, RadFilterKind kind);
+
+/* The response map of `img` under `spec`: a new float image on the input's
+ * geometry, or NULL with a message naming the setting that is wrong. */
+RadImage *rad_filter_apply(const RadImage *img, const RadFilterSpec *spec);
+
+/* The families (each checks its parameters; rad_filter_apply calls them). */
+RadImage *rad_filter_mean(const RadImage *img, int support, int dims, RadBoundary b, int threads);
+RadImage *rad_filter_log(const RadImage *img, double sigma, double truncate, int dims, RadBoundary b, int threads);
+RadImage *rad_filter_laws(const RadImage *img, const char *kernel, int energy, int rotation_invariant,
+                          RadFilterPooling pooling, int dims, RadBoundary b, int threads);
+
+/* Shared by the families: check dims (2 or 3; a 3D filter needs a 3D
+ * image) and that a kernel reaching `radius` voxels either
+ * side fits each filtered axis; `what` names the filter in the message. */
+int rad_filter_check_image(const RadImage *img, int dims, size_t radius, const char *what);
+
+/* The voxels of img as doubles (NULL with a message when out of memory), and
+ * a new float image on like's geometry from n doubles. */
+double *rad_filter_to_double(const RadImage *img);
+RadImage *rad_filter_from_double(const RadImage *like, const double *d);
+
 #endif

@@ -1,0 +1,101 @@
+/* radlab: the filter spec and its dispatch (see filter.h).  SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "image/filters/filter.h"
+#include "util/error.h"
+
+int rad_filter_pooling_parse(const char *name)
+{
+    if (!name)
+        return -1;
+    if (strcasecmp(name, "max") == 0)
+        return RAD_FILTER_POOL_MAX;
+    if (strcasecmp(name, "mean") == 0 || strcasecmp(name, "average") == 0)
+        return RAD_FILTER_POOL_MEAN;
+    if (strcasecmp(name, "min") == 0)
+        return RAD_FILTER_POOL_MIN;
+    return -1;
+}
+
+void rad_filter_spec_init(RadFilterSpec *spec, RadFilterKind kind)
+{
+    memset(spec, 0, sizeof *spec);
+    spec->kind = kind;
+    spec->dims = 3;
+    spec->boundary = RAD_BOUNDARY_MIRROR;
+    spec->threads = 0;
+    spec->mean.support = 15;
+    spec->log.sigma = 1.0;
+    spec->log.truncate = 4.0;
+    spec->laws.kernel[0] = '\0';
+    spec->laws.energy = 0;
+    spec->laws.rotation_invariant = 0;
+    spec->laws.pooling = RAD_FILTER_POOL_MAX;
+}
+
+int rad_filter_check_image(const RadImage *img, int dims, size_t radius, const char *what)
+{
+    static const char axis[3] = {'x', 'y', 'z'};
+    if (!img || !img->data)
+        return rad_error_set("%s: no image", what);
+    if (dims != 2 && dims != 3)
+        return rad_error_set("%s: dims must be 2 (each axial slice) or 3 (the volume), got %d", what, dims);
+    if (dims == 3 && (img->geom.ndim < 3 || img->geom.dim[2] < 2))
+        return rad_error_set("%s: a 3D filter needs a 3D image, this one has a single slice; use dims = 2", what);
+    for (int a = 0; a < dims; a++)
+        if (radius >= img->geom.dim[a])
+            return rad_error_set("%s: the image is too small for the kernel: axis %c has %zu voxels, the kernel "
+                                 "reaches %zu voxels either side; use a smaller kernel or a larger image",
+                                 what, axis[a], img->geom.dim[a], radius);
+    return 0;
+}
+
+RadImage *rad_filter_apply(const RadImage *img, const RadFilterSpec *spec)
+{
+    if (!spec) {
+        rad_error_set("filter: no filter specification");
+        return NULL;
+    }
+    if ((int)spec->boundary < (int)RAD_BOUNDARY_CONSTANT || (int)spec->boundary > (int)RAD_BOUNDARY_MIRROR) {
+        rad_error_set("filter: unknown boundary condition %d (constant, nearest, periodic or mirror)",
+                      (int)spec->boundary);
+        return NULL;
+    }
+    switch (spec->kind) {
+    case RAD_FILTER_MEAN:
+        return rad_filter_mean(img, spec->mean.support, spec->dims, spec->boundary, spec->threads);
+    case RAD_FILTER_LOG:
+        return rad_filter_log(img, spec->log.sigma, spec->log.truncate, spec->dims, spec->boundary, spec->threads);
+    case RAD_FILTER_LAWS:
+        return rad_filter_laws(img, spec->laws.kernel, spec->laws.energy, spec->laws.rotation_invariant,
+                               spec->laws.pooling, spec->dims, spec->boundary, spec->threads);
+    }
+    rad_error_set("filter: unknown filter kind %d (mean, log or laws)", (int)spec->kind);
+    return NULL;
+}
+
+double *rad_filter_to_double(const RadImage *img)
+{
+    size_t n = rad_image_nvox(img);
+    double *d = malloc((n ? n : 1) * sizeof *d);
+    if (!d) {
+        rad_error_set("filter: out of memory (%zu MB for a working copy)", (n * sizeof *d) >> 20);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        d[i] = img->data[i];
+    return d;
+}
+
+RadImage *rad_filter_from_double(const RadImage *like, const double *d)
+{
+    RadImage *out = rad_image_alloc(&like->geom);
+    if (!out)
+        return NULL;
+    size_t n = rad_image_nvox(out);
+    for (size_t i = 0; i < n; i++)
+        out->data[i] = (float)d[i];
+    return out;
+}
