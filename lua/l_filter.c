@@ -52,10 +52,15 @@ static void check_keys(lua_State *L, int idx, const FilterKind *fk)
             }
             luaL_addstring(&b, "dims, boundary, threads");
             luaL_pushresult(&b);
-            lua_pushvalue(L, -3);
-            radl_fail(L, "%s: unknown option '%s' for the %s filter (its options: %s)", FNAME,
-                      lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : luaL_typename(L, -1), fk->name,
-                      lua_tostring(L, -2));
+            if (lua_type(L, -3) == LUA_TSTRING)
+                lua_pushvalue(L, -3);
+            else if (lua_isinteger(L, -3)) /* a positional value: [2] */
+                lua_pushfstring(L, "[%I]", (LUAI_UACINT)lua_tointeger(L, -3));
+            else
+                lua_pushfstring(L, "a %s key", luaL_typename(L, -3));
+            radl_fail(L, "%s: unknown option '%s' for the %s filter (its options: %s%s)", FNAME, lua_tostring(L, -1),
+                      fk->name, lua_tostring(L, -2),
+                      lua_type(L, -4) == LUA_TSTRING ? "" : "; only the filter's name goes first, unnamed");
         }
         lua_pop(L, 1);
     }

@@ -14,6 +14,8 @@ B.call("filter: option of another filter", function() rad.filter(img, {"mean", s
   "rad.filter: unknown option 'sigma' for the mean filter (its options: support, dims, boundary, threads)")
 B.call("filter: misspelt option", function() rad.filter(img, {"log", sigma = 2, truncation = 3}) end,
   "unknown option 'truncation' for the log filter (its options: sigma, truncate, dims, boundary, threads)")
+B.call("filter: positional option", function() rad.filter(img, {"mean", 5}) end,
+  "rad.filter: unknown option '[2]' for the mean filter (its options: support, dims, boundary, threads; only the filter's name goes first, unnamed)")
 B.call("filter: unknown boundary", function() rad.filter(img, {"mean", boundary = "bounce"}) end,
   "rad.filter: unknown boundary 'bounce' (constant or zero, nearest or edge, periodic or wrap, mirror or reflect")
 B.call("filter: dims 4", function() rad.filter(img, {"mean", dims = 4}) end,
