@@ -124,6 +124,142 @@ static void test_constant(void)
     rad_image_free(img);
 }
 
+static RadImage *run(const RadImage *img, const RadGaborOptions *o)
+{
+    RadImage *r = rad_filter_gabor(img, o);
+    if (!r)
+        tap_diag("rad_filter_gabor: %s", rad_error_message());
+    return r;
+}
+
+static double max_diff(const RadImage *a, const RadImage *b)
+{
+    double w = 0;
+    if (!a || !b)
+        return INFINITY;
+    for (size_t v = 0; v < rad_image_nvox(a); v++) {
+        double d = fabs((double)a->data[v] - b->data[v]);
+        w = d > w ? d : w;
+    }
+    return w;
+}
+
+static void test_impulse(void)
+{
+    /* The convolution of an impulse h at x0 is h g(x - x0): the real and the
+     * imaginary response of a 21 x 21 slice (constant boundary) against the
+     * kernel itself, which fixes the sign of the carrier (convolution, not
+     * correlation). */
+    RadGeometry g;
+    RadImage *img, *re, *im;
+    RadGaborOptions o;
+    double kre[21 * 21], kim[21 * 21], wr = 0, wi = 0;
+    rad_geometry_init(&g, 3, 21, 21, 1);
+    img = rad_image_new(&g);
+    img->data[10 + 21 * 10] = 2;
+    rad_gabor_options_init(&o);
+    o.sigma = 2;
+    o.gamma = 1.5;
+    o.lambda = 5;
+    o.theta = 0.4;
+    o.boundary = RAD_BOUNDARY_CONSTANT;
+    o.response = RAD_GABOR_REAL;
+    re = run(img, &o);
+    o.response = RAD_GABOR_IMAGINARY;
+    im = run(img, &o);
+    /* the support: ceil(4 max(sigma, sigma / gamma) / spacing) = 8 voxels */
+    rad_gabor_kernel(&o, 0.4, 1, 1, 8, 8, kre, kim);
+    for (int j = 0; re && im && j < 21; j++)
+        for (int i = 0; i < 21; i++) {
+            int in = abs(i - 10) <= 8 && abs(j - 10) <= 8;
+            double wre = in ? 2 * kre[(i - 2) + 17 * (j - 2)] : 0, wim = in ? 2 * kim[(i - 2) + 17 * (j - 2)] : 0;
+            wr = fmax(wr, fabs(re->data[i + 21 * j] - wre));
+            wi = fmax(wi, fabs(im->data[i + 21 * j] - wim));
+        }
+    tap_ok(re && im && wr < 1e-6 && wi < 1e-6,
+           "impulse 2: real and imaginary responses are 2 g(x - x0) on the kernel's support, 0 beyond (worst %g, %g)",
+           wr, wi);
+    rad_image_free(re);
+    rad_image_free(im);
+    rad_image_free(img);
+}
+
+static void test_pooling(void)
+{
+    /* pooled over theta0 + k step = the mean / max of single orientations;
+     * an odd count (3) and an even one (4: theta and theta + pi share one
+     * transform); the imaginary part of theta + pi is the negative, so its
+     * mean over the whole circle is 0; thread count does not matter */
+    RadGeometry g;
+    RadImage *img, *one[4] = {NULL, NULL, NULL, NULL}, *pooled;
+    RadGaborOptions o;
+    int n[2] = {3, 4};
+    rad_geometry_init(&g, 3, 23, 19, 5);
+    g.spacing[0] = 1.5;
+    g.spacing[1] = 1.2;
+    g.spacing[2] = 2;
+    img = rad_image_new(&g);
+    for (size_t v = 0; v < rad_image_nvox(img); v++)
+        img->data[v] = (float)((v * 7919) % 101) - 50;
+    for (int c = 0; c < 2; c++) {
+        for (int resp = RAD_GABOR_MODULUS; resp <= RAD_GABOR_IMAGINARY; resp++) {
+            for (int pool = RAD_GABOR_POOL_MEAN; pool <= RAD_GABOR_POOL_MAX; pool++) {
+                RadImage *want = rad_image_new(&g);
+                rad_gabor_options_init(&o);
+                o.sigma = 3;
+                o.gamma = 0.7;
+                o.lambda = 4;
+                o.response = resp;
+                o.boundary = RAD_BOUNDARY_PERIODIC;
+                for (int k = 0; k < n[c]; k++) {
+                    o.theta = 0.2 + k * 2 * M_PI / n[c];
+                    one[k] = run(img, &o);
+                }
+                for (size_t v = 0; v < rad_image_nvox(img); v++) {
+                    double m = pool == RAD_GABOR_POOL_MAX ? -INFINITY : 0;
+                    for (int k = 0; k < n[c] && one[k]; k++)
+                        m = pool == RAD_GABOR_POOL_MAX ? fmax(m, one[k]->data[v]) : m + one[k]->data[v] / n[c];
+                    want->data[v] = (float)m;
+                }
+                o.theta = 0.2;
+                o.theta_step = 2 * M_PI / n[c];
+                o.pooling = pool;
+                o.threads = 1 + c;
+                pooled = run(img, &o);
+                tap_ok(max_diff(pooled, want) < 1e-3, "%d orientations, %s, %s pooling: the pool of single ones (%g)",
+                       n[c], rad_gabor_response_name(resp), pool == RAD_GABOR_POOL_MAX ? "max" : "mean",
+                       max_diff(pooled, want));
+                if (c == 1 && resp == RAD_GABOR_IMAGINARY && pool == RAD_GABOR_POOL_MEAN) {
+                    float w = 0;
+                    for (size_t v = 0; pooled && v < rad_image_nvox(pooled); v++)
+                        w = fmaxf(w, fabsf(pooled->data[v]));
+                    tap_ok(pooled && w == 0, "imaginary part, mean over the whole circle: 0 (got %g)", w);
+                }
+                rad_image_free(pooled);
+                rad_image_free(want);
+                for (int k = 0; k < 4; k++) {
+                    rad_image_free(one[k]);
+                    one[k] = NULL;
+                }
+            }
+        }
+    }
+    /* 3D: thread count does not change a bit */
+    rad_gabor_options_init(&o);
+    o.sigma = 3;
+    o.lambda = 4;
+    o.theta_step = M_PI / 4;
+    o.dims = 3;
+    o.threads = 1;
+    one[0] = run(img, &o);
+    o.threads = 4;
+    one[1] = run(img, &o);
+    tap_ok(one[0] && one[1] && max_diff(one[0], one[1]) == 0, "3D: 1 and 4 threads give the same bits");
+    rad_image_free(one[0]);
+    rad_image_free(one[1]);
+    rad_image_free(img);
+}
+
 static void test_bad(void)
 {
     RadGeometry g;
@@ -250,6 +386,8 @@ int main(void)
     FILE *f;
     test_kernel();
     test_constant();
+    test_impulse();
+    test_pooling();
     test_bad();
     if (!root || !*root) {
         tap_skip(12, "RADLAB_DATA not set: IBSI 2 Gabor response maps 4.a.1, 4.a.2, 4.b.1, 4.b.2 not compared");

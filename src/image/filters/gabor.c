@@ -9,17 +9,14 @@
  * thread pool; each writes its own voxels of the plane's result. */
 #include <fftw3.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "image/filters/gabor.h"
 #include "util/error.h"
+#include "util/fft.h"
 #include "util/pool.h"
-
-/* FFTW's planner is not thread-safe; execution is. */
-static pthread_mutex_t gabor_planner_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* envelope extent in widths of the wider envelope axis */
 #define GABOR_TRUNCATE 4.0
@@ -172,7 +169,9 @@ typedef struct GaborPlane {
     size_t ra, rb;         /* kernel half-widths along a and b (voxels) */
     size_t la, lb;         /* transform lengths */
     size_t nori;           /* orientations */
-    fftw_complex **kspec;  /* nori kernel transforms, la * lb each */
+    size_t ncomp;          /* orientations transformed: nori, or nori / 2 when paired */
+    int paired;            /* orientation k + nori / 2 (theta + pi) is taken from k */
+    fftw_complex **kspec;  /* ncomp kernel transforms, la * lb each */
     fftw_plan fwd, bwd;
     double *out;           /* the plane's pooled response, one per voxel */
 } GaborPlane;
@@ -217,7 +216,9 @@ static int gabor_slice(size_t s, void *ctx)
                 spec[u + la * v][0] = p->img->data[vox_index(p, (size_t)ia[u], (size_t)ib[v], s)];
     }
     fftw_execute_dft(p->fwd, spec, spec);
-    for (size_t k = 0; k < p->nori; k++) {
+    for (size_t t = 0; t < na * nb; t++)
+        acc[t] = p->o->pooling == RAD_GABOR_POOL_MAX ? -INFINITY : 0;
+    for (size_t k = 0; k < p->ncomp; k++) {
         const fftw_complex *K = p->kspec[k];
         for (size_t t = 0; t < ltot; t++) {
             double xr = spec[t][0], xi = spec[t][1], kr = K[t][0], ki = K[t][1];
@@ -227,20 +228,24 @@ static int gabor_slice(size_t s, void *ctx)
         fftw_execute_dft(p->bwd, work, work);
         for (size_t j = 0; j < nb; j++) {
             const fftw_complex *row = work + la * (j + p->rb) + p->ra;
+            double *a = acc + na * j;
             for (size_t i = 0; i < na; i++) {
-                double re = row[i][0] * scale, im = row[i][1] * scale, r;
+                double re = row[i][0] * scale, im = row[i][1] * scale, r, r2;
                 if (p->o->response == RAD_GABOR_MODULUS)
                     r = sqrt(re * re + im * im);
                 else if (p->o->response == RAD_GABOR_REAL)
                     r = re;
                 else
                     r = im;
-                if (k == 0)
-                    acc[i + na * j] = r;
-                else if (p->o->pooling == RAD_GABOR_POOL_MAX)
-                    acc[i + na * j] = r > acc[i + na * j] ? r : acc[i + na * j];
-                else
-                    acc[i + na * j] += r;
+                /* theta + pi: the conjugate kernel, so the conjugate response */
+                r2 = p->o->response == RAD_GABOR_IMAGINARY ? -r : r;
+                if (p->o->pooling == RAD_GABOR_POOL_MAX) {
+                    a[i] = r > a[i] ? r : a[i];
+                    if (p->paired)
+                        a[i] = r2 > a[i] ? r2 : a[i];
+                } else {
+                    a[i] += p->paired ? r + r2 : r;
+                }
             }
         }
     }
@@ -278,7 +283,14 @@ static int gabor_plane(GaborPlane *p)
         return rad_error_set("gabor: a %zux%zu slice transform is too large: sigma %g mm and gamma %g give a kernel of "
                              "%zux%zu voxels",
                              p->la, p->lb, o->sigma, o->gamma, mx, my);
-    p->kspec = calloc(p->nori, sizeof *p->kspec);
+    /* theta + pi gives the kernel's complex conjugate (x' and y' change sign:
+     * the envelope is even, the carrier odd), so on a real image the
+     * conjugate response: the same modulus and real part, the opposite
+     * imaginary part.  With an even number of orientations over the circle
+     * the second half is the first half turned by pi. */
+    p->paired = p->nori % 2 == 0;
+    p->ncomp = p->paired ? p->nori / 2 : p->nori;
+    p->kspec = calloc(p->ncomp, sizeof *p->kspec);
     kre = malloc(mx * my * sizeof *kre);
     kim = malloc(mx * my * sizeof *kim);
     buf = fftw_malloc(ltot * sizeof *buf);
@@ -286,15 +298,15 @@ static int gabor_plane(GaborPlane *p)
         rad_error_set("gabor: out of memory for the kernels (%zux%zu)", p->la, p->lb);
         goto done;
     }
-    pthread_mutex_lock(&gabor_planner_lock);
+    rad_fft_plan_lock(); /* FFTW's planner is not thread-safe */
     p->fwd = fftw_plan_dft_2d((int)p->lb, (int)p->la, buf, buf, FFTW_FORWARD, FFTW_ESTIMATE);
     p->bwd = fftw_plan_dft_2d((int)p->lb, (int)p->la, buf, buf, FFTW_BACKWARD, FFTW_ESTIMATE);
-    pthread_mutex_unlock(&gabor_planner_lock);
+    rad_fft_plan_unlock();
     if (!p->fwd || !p->bwd) {
         rad_error_set("gabor: FFTW could not plan a %zux%zu transform", p->la, p->lb);
         goto done;
     }
-    for (size_t k = 0; k < p->nori; k++) {
+    for (size_t k = 0; k < p->ncomp; k++) {
         double theta = o->theta + (double)k * o->theta_step;
         p->kspec[k] = fftw_malloc(ltot * sizeof(fftw_complex));
         if (!p->kspec[k]) {
@@ -322,16 +334,16 @@ static int gabor_plane(GaborPlane *p)
     rc = 0;
 done:
     if (p->kspec)
-        for (size_t k = 0; k < p->nori; k++)
+        for (size_t k = 0; k < p->ncomp; k++)
             fftw_free(p->kspec[k]);
     free(p->kspec);
     p->kspec = NULL;
-    pthread_mutex_lock(&gabor_planner_lock);
+    rad_fft_plan_lock(); /* FFTW's planner is not thread-safe */
     if (p->fwd)
         fftw_destroy_plan(p->fwd);
     if (p->bwd)
         fftw_destroy_plan(p->bwd);
-    pthread_mutex_unlock(&gabor_planner_lock);
+    rad_fft_plan_unlock();
     p->fwd = p->bwd = NULL;
     fftw_free(buf);
     free(kre);
