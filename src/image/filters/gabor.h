@@ -5,7 +5,10 @@
  *     g(x, y) = exp(-(x'^2 + gamma^2 y'^2) / (2 sigma^2)) exp(i 2 pi x' / lambda)
  *     x' =  x cos(theta) + y sin(theta),   y' = -x sin(theta) + y cos(theta)
  * (no normalisation: g(0, 0) = 1, so an impulse of height h answers h at its
- * centre), convolved with every slice of a plane, the boundary condition
+ * centre).  (x, y) are the offsets in mm along the plane's first and second
+ * index axes, so theta turns x' from the first index axis towards the second
+ * (in the axial plane from i towards j; the consensus map 4.a.1, theta =
+ * pi/3, tells this from -pi/3).  The kernel is convolved with every slice of a plane, the boundary condition
  * applied by padding the slice.  The response is the modulus |I * g|, or its
  * real or imaginary part.  Rotation invariance: orientations theta + k
  * theta_step, k = 0..n-1 with n theta_step = 2 pi, pooled (mean or max) over
