@@ -292,6 +292,10 @@ static void test_bad(void)
     BAD(pooling, 5, "unknown pooling", "pooling 5");
     BAD(boundary, (RadBoundary)9, "unknown boundary", "boundary 9");
 #undef BAD
+    img->data[5] = NAN;
+    rad_error_clear();
+    tap_ok(rad_filter_gabor(img, &ok) == NULL, "a NaN voxel: no result");
+    tap_contains(rad_error_message(), "non-finite value", "a NaN voxel: the message says so");
     tap_ok(rad_gabor_response_parse("modulus") == RAD_GABOR_MODULUS &&
                rad_gabor_response_parse("Imaginary") == RAD_GABOR_IMAGINARY &&
                rad_gabor_response_parse("real") == RAD_GABOR_REAL && rad_gabor_response_parse("phase") == -1 &&

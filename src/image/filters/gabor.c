@@ -371,6 +371,14 @@ RadImage *rad_filter_gabor(const RadImage *img, const RadGaborOptions *o)
         return NULL;
     }
     nvox = rad_image_nvox(img);
+    /* one non-finite voxel would spread through the whole slice's transform */
+    for (size_t v = 0; v < nvox; v++)
+        if (!isfinite(img->data[v])) {
+            rad_error_set("gabor: the image has a non-finite value (%g) at voxel %zu; replace NaN and infinite values "
+                          "before filtering",
+                          (double)img->data[v], v);
+            return NULL;
+        }
     np = o->dims == 3 ? 3 : 1;
     out = malloc(nvox * sizeof *out);
     total = np > 1 ? malloc(nvox * sizeof *total) : NULL;

@@ -73,7 +73,9 @@ void rad_gabor_kernel(const RadGaborOptions *o, double theta, double sx, double 
                       double *im);
 
 /* The response map of `img` (a new float image on its grid), or NULL with a
- * message.  2D images (nz = 1) take dims 2 only. */
+ * message (bad options, a NaN or infinite voxel, out of memory, interrupt).
+ * 2D images (nz = 1) take dims 2 only.  Slices run on the thread pool; the
+ * result does not depend on the thread count. */
 RadImage *rad_filter_gabor(const RadImage *img, const RadGaborOptions *o);
 
 #endif
