@@ -76,7 +76,6 @@
  * gives 11.4 / 9.31 / 8.54 with N - 1 and 11.3 / 9.24 / 8.48 with N).
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +85,7 @@
 
 #include "features/features.h"
 #include "util/error.h"
+#include "util/fft.h"
 
 static const RadFeatureDef defs[] = {
     {"morph_volume", "RNU0", "Volume (mesh)", "mm^3"},
@@ -864,8 +864,7 @@ done:
  * Khat is the 3D DCT-I (FFTW REDFT00) of one octant of K, m_c = L_c/2 + 1
  * points per axis; a sheared grid transforms the whole kernel instead. */
 
-/* FFTW's planner is not thread-safe; execution is. */
-static pthread_mutex_t fftw_planner_lock = PTHREAD_MUTEX_INITIALIZER;
+/* FFTW's planner is not thread-safe; execution is: rad_fft_plan_lock (util/fft.h). */
 
 static size_t fft_good_size(size_t n)
 {
@@ -1108,7 +1107,7 @@ static int moran_geary_fft(const RadRoi *roi, const double ax[3][3], int method,
         }
     }
 
-    pthread_mutex_lock(&fftw_planner_lock);
+    rad_fft_plan_lock();
     {
         /* x: the n1 rows of one z plane, real L0 -> complex h0, written to
          * xout[f0 * n1 + j], then the rows holding data to q[f0 * nrows + row] */
@@ -1125,7 +1124,7 @@ static int moran_geary_fft(const RadRoi *roi, const double ax[3][3], int method,
         else
             kplan = fftw_plan_dft_r2c_3d((int)L[2], (int)L[1], (int)L[0], bk, (fftw_complex *)bk, FFTW_ESTIMATE);
     }
-    pthread_mutex_unlock(&fftw_planner_lock);
+    rad_fft_plan_unlock();
     if (!xplan || !yplan || !zplan || !kplan) {
         rad_error_set("Moran's I: FFTW could not plan a %zux%zux%zu transform", L[0], L[1], L[2]);
         goto done;
@@ -1243,7 +1242,7 @@ static int moran_geary_fft(const RadRoi *roi, const double ax[3][3], int method,
     }
     rc = 0;
 done:
-    pthread_mutex_lock(&fftw_planner_lock);
+    rad_fft_plan_lock();
     if (kplan)
         fftw_destroy_plan(kplan);
     if (xplan)
@@ -1252,7 +1251,7 @@ done:
         fftw_destroy_plan(yplan);
     if (zplan)
         fftw_destroy_plan(zplan);
-    pthread_mutex_unlock(&fftw_planner_lock);
+    rad_fft_plan_unlock();
     free(bk);
     free(stage);
     free(xout);
