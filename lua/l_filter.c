@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "binding.h"
+#include "image/filters/gabor.h"
 #include "image/filters/filter.h"
 
 #define FNAME "rad.filter"
@@ -18,13 +19,14 @@ static const char *const common_keys[] = {"dims", "boundary", "threads"};
 typedef struct FilterKind {
     const char *name;
     RadFilterKind kind;
-    const char *const keys[6]; /* its own options, NULL-terminated */
+    const char *const keys[10]; /* its own options, NULL-terminated */
 } FilterKind;
 
 static const FilterKind kinds[] = {
     {"mean", RAD_FILTER_MEAN, {"support", NULL}},
     {"log", RAD_FILTER_LOG, {"sigma", "truncate", NULL}},
     {"laws", RAD_FILTER_LAWS, {"kernel", "energy", "rotation_invariant", "pooling", NULL}},
+    {"gabor", RAD_FILTER_GABOR, {"sigma", "gamma", "lambda", "theta", "theta_step", "response", "pooling", NULL}},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
@@ -119,14 +121,14 @@ static void read_spec(lua_State *L, int idx, const RadImage *img, RadFilterSpec 
     luaL_checktype(L, idx, LUA_TTABLE);
     if (lua_rawgeti(L, idx, 1) != LUA_TSTRING)
         radl_fail(L, "%s: the options table needs the filter's name first, e.g. {\"log\", sigma = 1.5}; filters: "
-                     "mean, log, laws",
+                     "mean, log, laws, gabor",
                   FNAME);
     name = lua_tostring(L, -1);
     for (size_t i = 0; i < NKINDS; i++)
         if (strcmp(name, kinds[i].name) == 0)
             fk = &kinds[i];
     if (!fk)
-        radl_fail(L, "%s: unknown filter '%s' (filters: mean, log, laws)", FNAME, name);
+        radl_fail(L, "%s: unknown filter '%s' (filters: mean, log, laws, gabor)", FNAME, name);
     lua_pop(L, 1);
     check_keys(L, idx, fk);
     rad_filter_spec_init(spec, fk->kind);
@@ -190,6 +192,31 @@ static void read_spec(lua_State *L, int idx, const RadImage *img, RadFilterSpec 
             radl_fail(L, "%s: unknown pooling '%s' (max, mean or min)", FNAME, s);
         spec->laws.pooling = (RadFilterPooling)t;
         break;
+    case RAD_FILTER_GABOR: {
+        static const char *const need[] = {"sigma", "lambda"};
+        for (int q = 0; q < 2; q++) {
+            lua_getfield(L, idx, need[q]);
+            if (lua_isnil(L, -1))
+                radl_fail(L, "%s: the gabor filter needs sigma and lambda (mm), e.g. {\"gabor\", sigma = 5, lambda = 2, "
+                             "gamma = 1.5}", FNAME);
+            lua_pop(L, 1);
+        }
+        spec->gabor.sigma = num_field(L, idx, "sigma", spec->gabor.sigma);
+        spec->gabor.lambda = num_field(L, idx, "lambda", spec->gabor.lambda);
+        spec->gabor.gamma = num_field(L, idx, "gamma", spec->gabor.gamma);
+        /* angles in degrees in Lua (22.5, 45), radians in the engine */
+        spec->gabor.theta = num_field(L, idx, "theta", 0) * M_PI / 180;
+        spec->gabor.theta_step = num_field(L, idx, "theta_step", 0) * M_PI / 180;
+        s = str_field(L, idx, "response", "modulus");
+        if ((t = rad_gabor_response_parse(s)) < 0)
+            radl_fail(L, "%s: unknown gabor response '%s' (modulus, real or imaginary)", FNAME, s);
+        spec->gabor.response = t;
+        s = str_field(L, idx, "pooling", "mean");
+        if ((t = rad_gabor_pooling_parse(s)) < 0)
+            radl_fail(L, "%s: unknown gabor pooling '%s' (mean or max)", FNAME, s);
+        spec->gabor.pooling = t;
+        break;
+    }
     }
 }
 
@@ -216,7 +243,10 @@ void radl_open_filter(lua_State *L)
          "0.5) voxels. {\"laws\", kernel = \"L5E5E5\", energy = 0, rotation_invariant = false, pooling = \"max\"}: "
          "Laws kernel product (L3 E3 S3 L5 E5 S5 W5 R5, one per axis, x first), energy = delta: mean |response| "
          "over a (2 delta + 1)^dims window, rotation_invariant: pooled (max, mean or min) over the 24 (3D) or 4 "
-         "(2D) right-angle rotations of the kernel"},
+         "(2D) right-angle rotations of the kernel. {\"gabor\", sigma = mm, lambda = mm, gamma = 1, theta = 0, theta_step = 0, "
+         "response = \"modulus\" | \"real\" | \"imaginary\", pooling = \"mean\" | \"max\"}: Gabor filter in the axial plane "
+         "(dims = 3: also the two other orthogonal planes, pooled), angles in degrees from the x axis towards y; "
+         "theta_step > 0 pools the orientations theta + k theta_step around the circle (rotation invariance)"},
         {NULL, NULL, NULL}};
     radl_register(L, funcs, "rad.");
 }

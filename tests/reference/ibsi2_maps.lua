@@ -1,5 +1,6 @@
 -- radlab: IBSI 2 phase 1, the consensus response maps of the mean, Laplacian
--- of Gaussian and Laws filters (configurations 1.a.1 .. 3.c.3).
+-- of Gaussian, Laws and Gabor filters (configurations 1.a.1 .. 4.b.2) through
+-- rad.filter (the wavelet maps are checked in tests/unit/test_wavelet.c).
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --
 -- Each configuration filters an IBSI 2 phantom (64^3 voxels of 2 mm) and
@@ -38,6 +39,14 @@ local configs = {
     boundary = "mirror"}},
   {"3_c_3", "checkerboard", {"laws", kernel = "L5S5", energy = 7, rotation_invariant = true, pooling = "max",
     dims = 2, boundary = "mirror"}},
+  -- Gabor through rad.filter (angles in degrees); 4.a.2 and 4.b.2 are the 3D
+  -- variant (pooled over the three orthogonal planes), as the maps show
+  {"4_a_1", "impulse", {"gabor", sigma = 10, gamma = 0.5, lambda = 4, theta = 60, dims = 2, boundary = "constant"}},
+  {"4_a_2", "impulse", {"gabor", sigma = 10, gamma = 0.5, lambda = 4, theta = 0, theta_step = 45, dims = 3,
+    boundary = "constant"}},
+  {"4_b_1", "sphere", {"gabor", sigma = 20, gamma = 2.5, lambda = 8, theta = 225, dims = 2, boundary = "mirror"}},
+  {"4_b_2", "sphere", {"gabor", sigma = 20, gamma = 2.5, lambda = 8, theta = 0, theta_step = 22.5, dims = 3,
+    boundary = "mirror"}},
 }
 
 local data, why = T.data()

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "image/filters/filter.h"
+#include "image/filters/gabor.h"
 #include "util/error.h"
 
 int rad_filter_pooling_parse(const char *name)
@@ -33,6 +34,17 @@ void rad_filter_spec_init(RadFilterSpec *spec, RadFilterKind kind)
     spec->laws.energy = 0;
     spec->laws.rotation_invariant = 0;
     spec->laws.pooling = RAD_FILTER_POOL_MAX;
+    {
+        RadGaborOptions g;
+        rad_gabor_options_init(&g);
+        spec->gabor.sigma = g.sigma;
+        spec->gabor.gamma = g.gamma;
+        spec->gabor.lambda = g.lambda;
+        spec->gabor.theta = g.theta;
+        spec->gabor.theta_step = g.theta_step;
+        spec->gabor.response = g.response;
+        spec->gabor.pooling = g.pooling;
+    }
 }
 
 int rad_filter_check_image(const RadImage *img, int dims, size_t radius, const char *what)
@@ -71,8 +83,23 @@ RadImage *rad_filter_apply(const RadImage *img, const RadFilterSpec *spec)
     case RAD_FILTER_LAWS:
         return rad_filter_laws(img, spec->laws.kernel, spec->laws.energy, spec->laws.rotation_invariant,
                                spec->laws.pooling, spec->dims, spec->boundary, spec->threads);
+    case RAD_FILTER_GABOR: {
+        RadGaborOptions g;
+        rad_gabor_options_init(&g);
+        g.sigma = spec->gabor.sigma;
+        g.gamma = spec->gabor.gamma;
+        g.lambda = spec->gabor.lambda;
+        g.theta = spec->gabor.theta;
+        g.theta_step = spec->gabor.theta_step;
+        g.response = spec->gabor.response;
+        g.pooling = spec->gabor.pooling;
+        g.dims = spec->dims;
+        g.boundary = spec->boundary;
+        g.threads = spec->threads;
+        return rad_filter_gabor(img, &g);
     }
-    rad_error_set("filter: unknown filter kind %d (mean, log or laws)", (int)spec->kind);
+    }
+    rad_error_set("filter: unknown filter kind %d (mean, log, laws or gabor)", (int)spec->kind);
     return NULL;
 }
 

@@ -68,7 +68,8 @@ int rad_filter_axis_d(double *data, const size_t dim[3], int axis, const double 
 typedef enum RadFilterKind {
     RAD_FILTER_MEAN = 1, /* mean.c */
     RAD_FILTER_LOG,      /* log.c: Laplacian of Gaussian */
-    RAD_FILTER_LAWS      /* laws.c */
+    RAD_FILTER_LAWS,     /* laws.c */
+    RAD_FILTER_GABOR     /* gabor.c */
 } RadFilterKind;
 
 /* How responses to rotated kernels are pooled (rotation invariance). */
@@ -97,6 +98,12 @@ typedef struct RadFilterSpec {
         int rotation_invariant;
         RadFilterPooling pooling;
     } laws;
+    struct {
+        double sigma, gamma, lambda; /* mm, ratio, mm */
+        double theta, theta_step;    /* radians; theta_step 0: one orientation */
+        int response;                /* RadGaborResponse (gabor.h) */
+        int pooling;                 /* RadGaborPooling (gabor.h) */
+    } gabor;
 } RadFilterSpec;
 
 /* Defaults of a kind: 3D, mirror boundary, the family's defaults above. */
