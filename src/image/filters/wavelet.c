@@ -191,27 +191,64 @@ static double *composite_kernel(const WaveletFamily *f, char letter, int level, 
     return K;
 }
 
+/* Rotation invariance without 24 filterings.  Rotation (perm, flip) filters
+ * axis perm[a] with the letter band[a], flipped where flip[a]; the mean over
+ * the rotations (determinant +1) is, summing over all sign patterns s with
+ * the weight (1 + sgn(perm) prod s) / 2,
+ *     1/(2 nrot) sum_perm [ (x)_a P_a  +  sgn(perm) (x)_a M_a ]
+ * with per axis P = f + f_flipped and M = f - f_flipped (one 1-D kernel
+ * each: both are correlations on the same boundary extension).  In 3D the M
+ * terms cancel whenever two letters agree (always), leaving at most 3
+ * distinct separable terms instead of 24. */
+enum { KIND_PLAIN = 0, KIND_P, KIND_M };
+
 typedef struct AxisOp {
-    int letter, flip; /* letter index: 0 L, 1 H */
+    int letter, kind; /* letter: 0 L, 1 H */
 } AxisOp;
 
+typedef struct Term {
+    AxisOp op[3];
+    double coef;
+} Term;
+
 typedef struct Undec {
-    const WaveletFamily *f;
-    int level, nax, threads;
+    int nax, threads;
     RadBoundary b;
     size_t dim[3];
     size_t nvox;
-    double *kern[3][2][2]; /* [axis][letter][flip] */
-    size_t klen[3][2][2], kc[3][2][2];
-    AxisOp ops[24][3];
-    int weight[24], nops;
+    double *kern[2][3]; /* [letter][kind] */
+    size_t klen[2][3], kc[2][3];
+    Term terms[16];
+    int nterms;
     double *acc;
 } Undec;
 
-/* filter `in` along axis a with each distinct op among ops[sel] and recurse */
-static int undec_recurse(Undec *u, const float *in, int a, const int *sel, int nsel, double scale)
+/* P (sign +1) or M (sign -1) of the unflipped and flipped kernels: offsets
+ * -A..A around the output voxel. */
+static double *pm_kernel(const double *ku, size_t cu, const double *kf, size_t cf, size_t m, double sign, size_t *len,
+                         size_t *c)
 {
-    int done[4] = {0, 0, 0, 0};
+    size_t A = cu > m - 1 - cu ? cu : m - 1 - cu;
+    if (cf > A)
+        A = cf;
+    if (m - 1 - cf > A)
+        A = m - 1 - cf;
+    double *k = calloc(2 * A + 1, sizeof *k);
+    if (!k)
+        return NULL;
+    for (size_t t = 0; t < m; t++) {
+        k[A + t - cu] += ku[t];
+        k[A + t - cf] += sign * kf[t];
+    }
+    *len = 2 * A + 1;
+    *c = A;
+    return k;
+}
+
+/* filter `in` along axis a with each distinct op among terms[sel] and recurse */
+static int undec_recurse(Undec *u, const float *in, int a, const int *sel, int nsel)
+{
+    int done[2][3] = {{0, 0, 0}, {0, 0, 0}};
     float *buf = malloc(u->nvox * sizeof *buf);
     int *sub = malloc((size_t)nsel * sizeof *sub);
     int rc = 0;
@@ -221,28 +258,28 @@ static int undec_recurse(Undec *u, const float *in, int a, const int *sel, int n
         return rad_error_set("wavelet: out of memory (%zu voxels)", u->nvox);
     }
     for (int i = 0; i < nsel && rc == 0; i++) {
-        AxisOp op = u->ops[sel[i]][a];
-        int key = op.letter * 2 + op.flip;
-        if (done[key])
+        AxisOp op = u->terms[sel[i]].op[a];
+        if (done[op.letter][op.kind])
             continue;
-        done[key] = 1;
-        int ns = 0, w = 0;
+        done[op.letter][op.kind] = 1;
+        int ns = 0;
+        double coef = 0;
         for (int j = i; j < nsel; j++)
-            if (u->ops[sel[j]][a].letter == op.letter && u->ops[sel[j]][a].flip == op.flip) {
+            if (u->terms[sel[j]].op[a].letter == op.letter && u->terms[sel[j]].op[a].kind == op.kind) {
                 sub[ns++] = sel[j];
-                w += u->weight[sel[j]];
+                coef = u->terms[sel[j]].coef;
             }
         memcpy(buf, in, u->nvox * sizeof *buf);
-        rc = rad_filter_axis(buf, u->dim, a, u->kern[a][op.letter][op.flip], u->klen[a][op.letter][op.flip],
-                             u->kc[a][op.letter][op.flip], u->b, u->threads);
+        rc = rad_filter_axis(buf, u->dim, a, u->kern[op.letter][op.kind], u->klen[op.letter][op.kind],
+                             u->kc[op.letter][op.kind], u->b, u->threads);
         if (rc)
             break;
         if (a + 1 < u->nax) {
-            rc = undec_recurse(u, buf, a + 1, sub, ns, scale);
+            rc = undec_recurse(u, buf, a + 1, sub, ns);
         } else {
-            double s = scale * w;
+            /* the last axis: one term per distinct op */
             for (size_t v = 0; v < u->nvox; v++)
-                u->acc[v] += s * buf[v];
+                u->acc[v] += coef * buf[v];
         }
     }
     free(buf);
@@ -250,61 +287,102 @@ static int undec_recurse(Undec *u, const float *in, int a, const int *sel, int n
     return rc;
 }
 
+/* The separable terms of the (pooled) response. */
+static int undec_terms(Undec *u, const RadWaveletOptions *o, int nax)
+{
+    Rotation rot[24];
+    int nrot = rotations(nax, rot);
+    u->nterms = 0;
+    if (!o->rotation_invariant) {
+        Term t;
+        memset(&t, 0, sizeof t);
+        for (int a = 0; a < nax; a++)
+            t.op[a].letter = o->band[a] == 'H';
+        t.coef = 1;
+        u->terms[u->nterms++] = t;
+        return 0;
+    }
+    /* the permutations (the rotations come in groups of 2^(nax-1) sign
+     * patterns per permutation); sgn(perm) = det / prod(sign) */
+    for (int r = 0; r < nrot; r += 1 << (nax - 1)) {
+        int sgn = 1;
+        for (int a = 0; a < nax; a++)
+            if (rot[r].flip[a])
+                sgn = -sgn;
+        for (int pm = 0; pm < 2; pm++) {
+            Term t;
+            memset(&t, 0, sizeof t);
+            for (int a = 0; a < nax; a++) {
+                t.op[rot[r].perm[a]].letter = o->band[a] == 'H';
+                t.op[rot[r].perm[a]].kind = pm ? KIND_M : KIND_P;
+            }
+            t.coef = (pm ? sgn : 1) / (2.0 * nrot);
+            int k;
+            for (k = 0; k < u->nterms; k++)
+                if (memcmp(u->terms[k].op, t.op, sizeof t.op) == 0)
+                    break;
+            if (k == u->nterms)
+                u->terms[u->nterms++] = t;
+            else
+                u->terms[k].coef += t.coef;
+        }
+    }
+    /* drop the terms that cancel */
+    int n = 0;
+    for (int k = 0; k < u->nterms; k++)
+        if (u->terms[k].coef != 0)
+            u->terms[n++] = u->terms[k];
+    u->nterms = n;
+    return 0;
+}
+
 static RadImage *undecimated(const RadImage *img, const RadWaveletOptions *o, const WaveletFamily *f, int nax)
 {
     Undec u;
-    Rotation rot[24];
     RadImage *out = NULL;
-    int nrot, sel[24];
+    int sel[16];
+    double *flipped[2] = {NULL, NULL};
+    size_t flen[2], fc[2];
     memset(&u, 0, sizeof u);
-    u.f = f;
-    u.level = o->level;
     u.nax = nax;
     u.threads = o->threads;
     u.b = o->boundary;
     memcpy(u.dim, img->geom.dim, sizeof u.dim);
     u.nvox = rad_image_nvox(img);
-    if (o->rotation_invariant) {
-        nrot = rotations(nax, rot);
-    } else {
-        nrot = 1;
-        rotations(nax, rot); /* the first is the identity */
-    }
-    /* rotation r filters the image's axis perm[a] (for the rotated axis a)
-     * with letter band[a], flipped when flip[a] */
-    for (int r = 0; r < nrot; r++) {
-        for (int a = 0; a < nax; a++) {
-            int src = rot[r].perm[a];
-            u.ops[r][src].letter = o->band[a] == 'H';
-            u.ops[r][src].flip = rot[r].flip[a];
-        }
-        u.weight[r] = 1;
-        sel[r] = r;
-    }
-    u.nops = nrot;
-    for (int a = 0; a < nax; a++)
-        for (int l = 0; l < 2; l++)
-            for (int fl = 0; fl < 2; fl++) {
-                u.kern[a][l][fl] = composite_kernel(f, l ? 'H' : 'L', o->level, fl, &u.klen[a][l][fl], &u.kc[a][l][fl]);
-                if (!u.kern[a][l][fl])
-                    goto done;
+    undec_terms(&u, o, nax);
+    for (int l = 0; l < 2; l++) {
+        u.kern[l][KIND_PLAIN] = composite_kernel(f, l ? 'H' : 'L', o->level, 0, &u.klen[l][0], &u.kc[l][0]);
+        flipped[l] = composite_kernel(f, l ? 'H' : 'L', o->level, 1, &flen[l], &fc[l]);
+        if (!u.kern[l][KIND_PLAIN] || !flipped[l])
+            goto done;
+        for (int k = KIND_P; k <= KIND_M; k++) {
+            u.kern[l][k] = pm_kernel(u.kern[l][0], u.kc[l][0], flipped[l], fc[l], u.klen[l][0], k == KIND_P ? 1 : -1,
+                                     &u.klen[l][k], &u.kc[l][k]);
+            if (!u.kern[l][k]) {
+                rad_error_set("wavelet: out of memory");
+                goto done;
             }
+        }
+    }
     u.acc = calloc(u.nvox ? u.nvox : 1, sizeof *u.acc);
     if (!u.acc) {
         rad_error_set("wavelet: out of memory (%zu voxels)", u.nvox);
         goto done;
     }
-    if (undec_recurse(&u, img->data, 0, sel, nrot, 1.0 / nrot) != 0)
+    for (int k = 0; k < u.nterms; k++)
+        sel[k] = k;
+    if (u.nterms > 0 && undec_recurse(&u, img->data, 0, sel, u.nterms) != 0)
         goto done;
     out = rad_image_alloc(&img->geom);
     if (out)
         for (size_t v = 0; v < u.nvox; v++)
             out->data[v] = (float)u.acc[v];
 done:
-    for (int a = 0; a < 3; a++)
-        for (int l = 0; l < 2; l++)
-            for (int fl = 0; fl < 2; fl++)
-                free(u.kern[a][l][fl]);
+    for (int l = 0; l < 2; l++) {
+        free(flipped[l]);
+        for (int k = 0; k < 3; k++)
+            free(u.kern[l][k]);
+    }
     free(u.acc);
     return out;
 }
