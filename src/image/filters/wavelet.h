@@ -16,9 +16,10 @@
  *     out[i] = sum_j k[j] in[i + D m/2 - D j]
  * (this is the alignment of the consensus maps: 5.a.1 shows the four db2
  * taps at offsets -2..+1 around the impulse).  The boundary condition is
- * applied once, to the input image (the cascade runs on the padded image,
- * as the reference implementations pad, transform, then crop): per axis the
- * whole cascade is one composite 1-D kernel.
+ * applied once, to the input image (the cascade runs on the padded image):
+ * per axis the whole cascade is one composite 1-D kernel (consensus map
+ * 7.a.1, Haar level 2 with the mirror boundary, agrees to 1e-7 of its
+ * range this way).
  *
  * Decimated transform, level l: the same filters without dilation, each
  * filtering followed by keeping every second voxel (out[i] = filtered[2 i])
@@ -28,9 +29,9 @@
  *
  * Rotation invariance (mean pooling): the response averaged over the image
  * rotated by the 24 right-angle rotations of 3D (4 in-plane rotations in 2D),
- * each response rotated back (IBSI 2: "rotation invariance ... pooling
- * the response maps of rotated images").  A rotation flips the image along
- * some axes (index i -> n - 1 - i) and permutes them.
+ * each response rotated back (consensus maps 5.a.2, 6.a.2, 7.a.1, 7.a.2).
+ * A rotation flips the image along some axes (index i -> n - 1 - i) and
+ * permutes them.
  */
 #ifndef RAD_IMAGE_FILTERS_WAVELET_H
 #define RAD_IMAGE_FILTERS_WAVELET_H
