@@ -27,6 +27,8 @@ static const FilterKind kinds[] = {
     {"log", RAD_FILTER_LOG, {"sigma", "truncate", NULL}},
     {"laws", RAD_FILTER_LAWS, {"kernel", "energy", "rotation_invariant", "pooling", NULL}},
     {"gabor", RAD_FILTER_GABOR, {"sigma", "gamma", "lambda", "theta", "theta_step", "response", "pooling", NULL}},
+    {"wavelet", RAD_FILTER_WAVELET, {"family", "band", "level", "decimated", "rotation_invariant", NULL}},
+    {"simoncelli", RAD_FILTER_SIMONCELLI, {"level", NULL}},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
@@ -121,14 +123,14 @@ static void read_spec(lua_State *L, int idx, const RadImage *img, RadFilterSpec 
     luaL_checktype(L, idx, LUA_TTABLE);
     if (lua_rawgeti(L, idx, 1) != LUA_TSTRING)
         radl_fail(L, "%s: the options table needs the filter's name first, e.g. {\"log\", sigma = 1.5}; filters: "
-                     "mean, log, laws, gabor",
+                     "mean, log, laws, gabor, wavelet, simoncelli",
                   FNAME);
     name = lua_tostring(L, -1);
     for (size_t i = 0; i < NKINDS; i++)
         if (strcmp(name, kinds[i].name) == 0)
             fk = &kinds[i];
     if (!fk)
-        radl_fail(L, "%s: unknown filter '%s' (filters: mean, log, laws, gabor)", FNAME, name);
+        radl_fail(L, "%s: unknown filter '%s' (filters: mean, log, laws, gabor, wavelet, simoncelli)", FNAME, name);
     lua_pop(L, 1);
     check_keys(L, idx, fk);
     rad_filter_spec_init(spec, fk->kind);
@@ -217,6 +219,39 @@ static void read_spec(lua_State *L, int idx, const RadImage *img, RadFilterSpec 
         spec->gabor.pooling = t;
         break;
     }
+    case RAD_FILTER_WAVELET:
+        s = str_field(L, idx, "family", NULL);
+        if (!s)
+            radl_fail(L, "%s: the wavelet filter needs family, e.g. {\"wavelet\", family = \"db3\", band = \"LLH\"}", FNAME);
+        if (strlen(s) >= sizeof spec->wavelet.family)
+            radl_fail(L, "%s: unknown wavelet family '%s'", FNAME, s);
+        strcpy(spec->wavelet.family, s);
+        s = str_field(L, idx, "band", NULL);
+        if (!s)
+            radl_fail(L, "%s: the wavelet filter needs band: one L or H per filtered axis, x first (\"LLH\" in 3D, \"LH\" "
+                         "in 2D)", FNAME);
+        if (strlen(s) >= sizeof spec->wavelet.band)
+            radl_fail(L, "%s: wavelet band '%s' is too long: one L or H per filtered axis (2 or 3 letters)", FNAME, s);
+        strcpy(spec->wavelet.band, s);
+        v = int_field(L, idx, "level", 1);
+        if (v < 1 || v > 16)
+            radl_fail(L, "%s: option 'level' of the wavelet filter must be 1..16, got %lld", FNAME, (long long)v);
+        spec->wavelet.level = (int)v;
+        for (int q = 0; q < 2; q++) {
+            const char *key = q ? "rotation_invariant" : "decimated";
+            t = lua_getfield(L, idx, key);
+            if (t != LUA_TNIL && t != LUA_TBOOLEAN)
+                radl_fail(L, "%s: option '%s' must be true or false, got %s", FNAME, key, luaL_typename(L, -1));
+            *(q ? &spec->wavelet.rotation_invariant : &spec->wavelet.decimated) = lua_toboolean(L, -1);
+            lua_pop(L, 1);
+        }
+        break;
+    case RAD_FILTER_SIMONCELLI:
+        v = int_field(L, idx, "level", 1);
+        if (v < 1 || v > 16)
+            radl_fail(L, "%s: option 'level' of the simoncelli filter must be 1..16, got %lld", FNAME, (long long)v);
+        spec->simoncelli.level = (int)v;
+        break;
     }
 }
 
@@ -246,7 +281,11 @@ void radl_open_filter(lua_State *L)
          "(2D) right-angle rotations of the kernel. {\"gabor\", sigma = mm, lambda = mm, gamma = 1, theta = 0, theta_step = 0, "
          "response = \"modulus\" | \"real\" | \"imaginary\", pooling = \"mean\" | \"max\"}: Gabor filter in the axial plane "
          "(dims = 3: also the two other orthogonal planes, pooled), angles in degrees from the x axis towards y; "
-         "theta_step > 0 pools the orientations theta + k theta_step around the circle (rotation invariance)"},
+         "theta_step > 0 pools the orientations theta + k theta_step around the circle (rotation invariance). "
+         "{\"wavelet\", family = \"db3\", band = \"LLH\", level = 1, decimated = false, rotation_invariant = false}: "
+         "separable wavelet sub-band (families haar, db1-db4, sym2-sym4, coif1; one L/H letter per filtered axis, x "
+         "first), undecimated (a trous) unless decimated, rotation_invariant: mean over the right-angle rotations. "
+         "{\"simoncelli\", level = 1}: the non-separable Simoncelli wavelet (frequency domain, periodic)"},
         {NULL, NULL, NULL}};
     radl_register(L, funcs, "rad.");
 }

@@ -9,7 +9,7 @@ B.call("filter: no options", function() rad.filter(img) end, "bad argument #2")
 B.call("filter: no filter name", function() rad.filter(img, {sigma = 1}) end,
   "rad.filter: the options table needs the filter's name first")
 B.call("filter: unknown filter", function() rad.filter(img, {"median"}) end,
-  "rad.filter: unknown filter 'median' (filters: mean, log, laws)")
+  "rad.filter: unknown filter 'median' (filters: mean, log, laws, gabor, wavelet, simoncelli)")
 B.call("filter: option of another filter", function() rad.filter(img, {"mean", sigma = 2}) end,
   "rad.filter: unknown option 'sigma' for the mean filter (its options: support, dims, boundary, threads)")
 B.call("filter: misspelt option", function() rad.filter(img, {"log", sigma = 2, truncation = 3}) end,

@@ -1,6 +1,7 @@
 -- radlab: IBSI 2 phase 1, the consensus response maps of the mean, Laplacian
--- of Gaussian, Laws and Gabor filters (configurations 1.a.1 .. 4.b.2) through
--- rad.filter (the wavelet maps are checked in tests/unit/test_wavelet.c).
+-- of Gaussian, Laws, Gabor, separable wavelet and Simoncelli filters
+-- (configurations 1.a.1 .. 8.a.3) through rad.filter; the engine functions are
+-- also checked against the maps in tests/unit/test_gabor.c and test_wavelet.c.
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --
 -- Each configuration filters an IBSI 2 phantom (64^3 voxels of 2 mm) and
@@ -47,6 +48,20 @@ local configs = {
   {"4_b_1", "sphere", {"gabor", sigma = 20, gamma = 2.5, lambda = 8, theta = 225, dims = 2, boundary = "mirror"}},
   {"4_b_2", "sphere", {"gabor", sigma = 20, gamma = 2.5, lambda = 8, theta = 0, theta_step = 22.5, dims = 3,
     boundary = "mirror"}},
+  -- separable wavelets (undecimated, 3D) and the Simoncelli wavelet (periodic by nature)
+  {"5_a_1", "impulse", {"wavelet", family = "db2", band = "LHL", level = 1, boundary = "constant"}},
+  {"5_a_2", "impulse", {"wavelet", family = "db2", band = "LHL", level = 1, rotation_invariant = true,
+    boundary = "constant"}},
+  {"6_a_1", "sphere", {"wavelet", family = "coif1", band = "HHL", level = 1, boundary = "periodic"}},
+  {"6_a_2", "sphere", {"wavelet", family = "coif1", band = "HHL", level = 1, rotation_invariant = true,
+    boundary = "periodic"}},
+  {"7_a_1", "checkerboard", {"wavelet", family = "haar", band = "LLL", level = 2, rotation_invariant = true,
+    boundary = "mirror"}},
+  {"7_a_2", "checkerboard", {"wavelet", family = "haar", band = "HHH", level = 2, rotation_invariant = true,
+    boundary = "mirror"}},
+  {"8_a_1", "checkerboard", {"simoncelli", level = 1}},
+  {"8_a_2", "checkerboard", {"simoncelli", level = 2}},
+  {"8_a_3", "checkerboard", {"simoncelli", level = 3}},
 }
 
 local data, why = T.data()

@@ -5,6 +5,8 @@
 
 #include "image/filters/filter.h"
 #include "image/filters/gabor.h"
+#include "image/filters/simoncelli.h"
+#include "image/filters/wavelet.h"
 #include "util/error.h"
 
 int rad_filter_pooling_parse(const char *name)
@@ -45,6 +47,8 @@ void rad_filter_spec_init(RadFilterSpec *spec, RadFilterKind kind)
         spec->gabor.response = g.response;
         spec->gabor.pooling = g.pooling;
     }
+    spec->wavelet.level = 1;
+    spec->simoncelli.level = 1;
 }
 
 int rad_filter_check_image(const RadImage *img, int dims, size_t radius, const char *what)
@@ -98,8 +102,23 @@ RadImage *rad_filter_apply(const RadImage *img, const RadFilterSpec *spec)
         g.threads = spec->threads;
         return rad_filter_gabor(img, &g);
     }
+    case RAD_FILTER_WAVELET: {
+        RadWaveletOptions w;
+        memset(&w, 0, sizeof w);
+        memcpy(w.family, spec->wavelet.family, sizeof w.family);
+        memcpy(w.band, spec->wavelet.band, sizeof w.band);
+        w.level = spec->wavelet.level;
+        w.decimated = spec->wavelet.decimated;
+        w.rotation_invariant = spec->wavelet.rotation_invariant;
+        w.dims = spec->dims;
+        w.boundary = spec->boundary;
+        w.threads = spec->threads;
+        return rad_filter_wavelet(img, &w);
     }
-    rad_error_set("filter: unknown filter kind %d (mean, log, laws or gabor)", (int)spec->kind);
+    case RAD_FILTER_SIMONCELLI:
+        return rad_filter_simoncelli(img, spec->simoncelli.level, spec->dims, spec->threads);
+    }
+    rad_error_set("filter: unknown filter kind %d (mean, log, laws, gabor, wavelet or simoncelli)", (int)spec->kind);
     return NULL;
 }
 

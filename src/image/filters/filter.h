@@ -69,7 +69,9 @@ typedef enum RadFilterKind {
     RAD_FILTER_MEAN = 1, /* mean.c */
     RAD_FILTER_LOG,      /* log.c: Laplacian of Gaussian */
     RAD_FILTER_LAWS,     /* laws.c */
-    RAD_FILTER_GABOR     /* gabor.c */
+    RAD_FILTER_GABOR,    /* gabor.c */
+    RAD_FILTER_WAVELET,  /* wavelet.c: separable wavelets */
+    RAD_FILTER_SIMONCELLI /* simoncelli.c: the non-separable Simoncelli wavelet */
 } RadFilterKind;
 
 /* How responses to rotated kernels are pooled (rotation invariance). */
@@ -104,6 +106,16 @@ typedef struct RadFilterSpec {
         int response;                /* RadGaborResponse (gabor.h) */
         int pooling;                 /* RadGaborPooling (gabor.h) */
     } gabor;
+    struct {
+        char family[16];        /* "haar", "db1".."db4", "sym2".."sym4", "coif1" (wavelet.h) */
+        char band[4];           /* sub-band, one letter per filtered axis, x first: "LLH" (3D), "LH" (2D) */
+        int level;              /* >= 1 (default 1) */
+        int decimated;          /* 0: undecimated (stationary) */
+        int rotation_invariant; /* mean over the right-angle rotations */
+    } wavelet;
+    struct {
+        int level; /* >= 1 (default 1) */
+    } simoncelli;
 } RadFilterSpec;
 
 /* Defaults of a kind: 3D, mirror boundary, the family's defaults above. */

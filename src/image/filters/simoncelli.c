@@ -9,11 +9,9 @@
 
 #include "image/filters/simoncelli.h"
 #include "util/error.h"
+#include "util/fft.h"
 #include "util/pool.h"
 
-/* FFTW's planner is not thread-safe (execution is): plans are made under
- * this lock. */
-static pthread_mutex_t simoncelli_planner_lock = PTHREAD_MUTEX_INITIALIZER;
 
 double rad_simoncelli_profile(double w, int level)
 {
@@ -140,7 +138,7 @@ RadImage *rad_filter_simoncelli(const RadImage *img, int level, int dims, int th
         rad_error_set("simoncelli: out of memory (%zu voxels)", n);
         goto done;
     }
-    pthread_mutex_lock(&simoncelli_planner_lock);
+    rad_fft_plan_lock(); /* FFTW plans under the process-wide lock (util/fft.h) */
     if (dims == 3) {
         j.fwd = fftw_plan_dft_r2c_3d((int)d[2], (int)d[1], (int)d[0], r, c, FFTW_ESTIMATE);
         j.inv = fftw_plan_dft_c2r_3d((int)d[2], (int)d[1], (int)d[0], c, r, FFTW_ESTIMATE);
@@ -148,7 +146,7 @@ RadImage *rad_filter_simoncelli(const RadImage *img, int level, int dims, int th
         j.fwd = fftw_plan_dft_r2c_2d((int)d[1], (int)d[0], r, c, FFTW_ESTIMATE);
         j.inv = fftw_plan_dft_c2r_2d((int)d[1], (int)d[0], c, r, FFTW_ESTIMATE);
     }
-    pthread_mutex_unlock(&simoncelli_planner_lock);
+    rad_fft_plan_unlock();
     if (!j.fwd || !j.inv) {
         rad_error_set("simoncelli: FFTW could not plan a transform of %zu x %zu x %zu", d[0], d[1], dd[2]);
         goto done;
@@ -166,12 +164,12 @@ RadImage *rad_filter_simoncelli(const RadImage *img, int level, int dims, int th
     else
         rc = 0;
 done:
-    pthread_mutex_lock(&simoncelli_planner_lock);
+    rad_fft_plan_lock();
     if (j.fwd)
         fftw_destroy_plan(j.fwd);
     if (j.inv)
         fftw_destroy_plan(j.inv);
-    pthread_mutex_unlock(&simoncelli_planner_lock);
+    rad_fft_plan_unlock();
     fftw_free(r);
     fftw_free(c);
     free(H);
