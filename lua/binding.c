@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "binding.h"
+#include "image/filters/gabor.h"
 
 const char *const radl_interp_names[] = {"nearest", "linear", "cubic", NULL};
 const char *const radl_disc_names[] = {"none", "fbn", "fbs", NULL};
@@ -580,6 +581,318 @@ RadTable *radl_check_table(lua_State *L, int idx)
     return radl_box_check(L, idx, RADL_TABLE);
 }
 
+/* ---- filter option tables (rad.filter and settings.filters) ----------------------- */
+
+static const char *const filter_common_keys[] = {"dims", "boundary", "threads"};
+
+typedef struct RadlFilterKind {
+    const char *name;
+    RadFilterKind kind;
+    const char *const keys[10]; /* its own options, NULL-terminated */
+} RadlFilterKind;
+
+static const RadlFilterKind filter_kinds[] = {
+    {"mean", RAD_FILTER_MEAN, {"support", NULL}},
+    {"log", RAD_FILTER_LOG, {"sigma", "truncate", NULL}},
+    {"laws", RAD_FILTER_LAWS, {"kernel", "energy", "rotation_invariant", "pooling", NULL}},
+    {"gabor", RAD_FILTER_GABOR, {"sigma", "gamma", "lambda", "theta", "theta_step", "response", "pooling", NULL}},
+    {"wavelet", RAD_FILTER_WAVELET, {"family", "band", "level", "decimated", "rotation_invariant", NULL}},
+    {"simoncelli", RAD_FILTER_SIMONCELLI, {"level", NULL}},
+};
+#define N_FILTER_KINDS (sizeof filter_kinds / sizeof filter_kinds[0])
+
+/* error for any key of the table at idx that is not 1, a common key or one of fk's */
+static void fspec_check_keys(lua_State *L, int idx, const RadlFilterKind *fk, const char *fname)
+{
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        int ok = 0;
+        if (lua_type(L, -2) == LUA_TNUMBER)
+            ok = lua_tointeger(L, -2) == 1;
+        else if (lua_type(L, -2) == LUA_TSTRING) {
+            const char *k = lua_tostring(L, -2);
+            for (size_t i = 0; i < sizeof filter_common_keys / sizeof filter_common_keys[0]; i++)
+                ok |= strcmp(k, filter_common_keys[i]) == 0;
+            for (size_t i = 0; fk->keys[i]; i++)
+                ok |= strcmp(k, fk->keys[i]) == 0;
+        }
+        if (!ok) {
+            luaL_Buffer b;
+            luaL_buffinit(L, &b);
+            for (size_t i = 0; fk->keys[i]; i++) {
+                luaL_addstring(&b, fk->keys[i]);
+                luaL_addstring(&b, ", ");
+            }
+            luaL_addstring(&b, "dims, boundary, threads");
+            luaL_pushresult(&b);
+            if (lua_type(L, -3) == LUA_TSTRING)
+                lua_pushvalue(L, -3);
+            else if (lua_isinteger(L, -3)) /* a positional value: [2] */
+                lua_pushfstring(L, "[%I]", (LUAI_UACINT)lua_tointeger(L, -3));
+            else
+                lua_pushfstring(L, "a %s key", luaL_typename(L, -3));
+            radl_fail(L, "%s: unknown option '%s' for the %s filter (its options: %s%s)", fname, lua_tostring(L, -1),
+                      fk->name, lua_tostring(L, -2),
+                      lua_type(L, -4) == LUA_TSTRING ? "" : "; only the filter's name goes first, unnamed");
+        }
+        lua_pop(L, 1);
+    }
+}
+
+static lua_Integer fspec_int_field(lua_State *L, int idx, const char *fname, const char *key, lua_Integer def)
+{
+    lua_Integer v = def;
+    int t = lua_getfield(L, idx, key);
+    if (t != LUA_TNIL) {
+        int isint;
+        v = lua_tointegerx(L, -1, &isint);
+        if (t != LUA_TNUMBER || !isint)
+            radl_fail(L, "%s: option '%s' must be an integer, got %s", fname, key,
+                      t == LUA_TNUMBER ? lua_tostring(L, -1) : luaL_typename(L, -1));
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+static double fspec_num_field(lua_State *L, int idx, const char *fname, const char *key, double def)
+{
+    double v = def;
+    int t = lua_getfield(L, idx, key);
+    if (t != LUA_TNIL) {
+        if (t != LUA_TNUMBER)
+            radl_fail(L, "%s: option '%s' must be a number, got %s", fname, key, luaL_typename(L, -1));
+        v = lua_tonumber(L, -1);
+        if (!isfinite(v))
+            radl_fail(L, "%s: option '%s' must be finite, got %g", fname, key, v);
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+static const char *fspec_str_field(lua_State *L, int idx, const char *fname, const char *key, const char *def)
+{
+    const char *v = def;
+    int t = lua_getfield(L, idx, key);
+    if (t != LUA_TNIL) {
+        if (t != LUA_TSTRING)
+            radl_fail(L, "%s: option '%s' must be a string, got %s", fname, key, luaL_typename(L, -1));
+        v = lua_tostring(L, -1);
+    }
+    lua_pop(L, 1); /* the string stays alive: the options table holds it */
+    return v;
+}
+
+void radl_filter_spec_read(lua_State *L, int idx, const char *fname, int default_dims, RadFilterSpec *spec)
+{
+    const RadlFilterKind *fk = NULL;
+    const char *name, *s;
+    lua_Integer v;
+    int t;
+
+    luaL_checktype(L, idx, LUA_TTABLE);
+    if (lua_rawgeti(L, idx, 1) != LUA_TSTRING)
+        radl_fail(L, "%s: the options table needs the filter's name first, e.g. {\"log\", sigma = 1.5}; filters: "
+                     "mean, log, laws, gabor, wavelet, simoncelli",
+                  fname);
+    name = lua_tostring(L, -1);
+    for (size_t i = 0; i < N_FILTER_KINDS; i++)
+        if (strcmp(name, filter_kinds[i].name) == 0)
+            fk = &filter_kinds[i];
+    if (!fk)
+        radl_fail(L, "%s: unknown filter '%s' (filters: mean, log, laws, gabor, wavelet, simoncelli)", fname, name);
+    lua_pop(L, 1);
+    fspec_check_keys(L, idx, fk, fname);
+    rad_filter_spec_init(spec, fk->kind);
+
+    v = fspec_int_field(L, idx, fname, "dims", default_dims);
+    if (v != 2 && v != 3)
+        radl_fail(L, "%s: option 'dims' must be 2 (each axial slice on its own) or 3 (the volume), got %lld", fname,
+                  (long long)v);
+    spec->dims = (int)v;
+    s = fspec_str_field(L, idx, fname, "boundary", "mirror");
+    if ((t = rad_boundary_parse(s)) < 0)
+        radl_fail(L, "%s: unknown boundary '%s' (constant or zero, nearest or edge, periodic or wrap, mirror or "
+                     "reflect or symmetric)",
+                  fname, s);
+    spec->boundary = (RadBoundary)t;
+    v = fspec_int_field(L, idx, fname, "threads", 0);
+    if (v < 0 || v > 1024)
+        radl_fail(L, "%s: option 'threads' must be 0 (one per processor) .. 1024, got %lld", fname, (long long)v);
+    spec->threads = (int)v;
+
+    switch (fk->kind) {
+    case RAD_FILTER_MEAN:
+        v = fspec_int_field(L, idx, fname, "support", spec->mean.support);
+        if (v < 1 || v % 2 == 0 || v > 100001)
+            radl_fail(L, "%s: option 'support' of the mean filter must be an odd number of voxels >= 1, got %lld",
+                      fname, (long long)v);
+        spec->mean.support = (int)v;
+        break;
+    case RAD_FILTER_LOG:
+        lua_getfield(L, idx, "sigma");
+        if (lua_isnil(L, -1))
+            radl_fail(L, "%s: the log filter needs sigma (mm), e.g. {\"log\", sigma = 1.5}", fname);
+        lua_pop(L, 1);
+        spec->log.sigma = fspec_num_field(L, idx, fname, "sigma", spec->log.sigma);
+        if (!(spec->log.sigma > 0))
+            radl_fail(L, "%s: option 'sigma' of the log filter must be > 0 mm, got %g", fname, spec->log.sigma);
+        spec->log.truncate = fspec_num_field(L, idx, fname, "truncate", spec->log.truncate);
+        if (!(spec->log.truncate > 0))
+            radl_fail(L, "%s: option 'truncate' of the log filter (kernel radius in sigmas) must be > 0, got %g",
+                      fname, spec->log.truncate);
+        break;
+    case RAD_FILTER_LAWS:
+        s = fspec_str_field(L, idx, fname, "kernel", NULL);
+        if (!s)
+            radl_fail(L, "%s: the laws filter needs kernel, e.g. {\"laws\", kernel = \"L5E5E5\"}", fname);
+        if (strlen(s) >= sizeof spec->laws.kernel)
+            radl_fail(L, "%s: Laws kernel '%s' is too long (one 1-D kernel per axis, e.g. \"L5E5E5\")", fname, s);
+        strcpy(spec->laws.kernel, s);
+        v = fspec_int_field(L, idx, fname, "energy", 0);
+        if (v < 0 || v > 100000)
+            radl_fail(L, "%s: option 'energy' (the energy map distance delta, voxels; 0 = none) must be >= 0, got %lld",
+                      fname, (long long)v);
+        spec->laws.energy = (int)v;
+        t = lua_getfield(L, idx, "rotation_invariant");
+        if (t != LUA_TNIL && t != LUA_TBOOLEAN)
+            radl_fail(L, "%s: option 'rotation_invariant' must be true or false, got %s", fname, luaL_typename(L, -1));
+        spec->laws.rotation_invariant = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+        s = fspec_str_field(L, idx, fname, "pooling", "max");
+        if ((t = rad_filter_pooling_parse(s)) < 0)
+            radl_fail(L, "%s: unknown pooling '%s' (max, mean or min)", fname, s);
+        spec->laws.pooling = (RadFilterPooling)t;
+        break;
+    case RAD_FILTER_GABOR: {
+        static const char *const need[] = {"sigma", "lambda"};
+        for (int q = 0; q < 2; q++) {
+            lua_getfield(L, idx, need[q]);
+            if (lua_isnil(L, -1))
+                radl_fail(L, "%s: the gabor filter needs sigma and lambda (mm), e.g. {\"gabor\", sigma = 5, lambda = 2, "
+                             "gamma = 1.5}", fname);
+            lua_pop(L, 1);
+        }
+        spec->gabor.sigma = fspec_num_field(L, idx, fname, "sigma", spec->gabor.sigma);
+        spec->gabor.lambda = fspec_num_field(L, idx, fname, "lambda", spec->gabor.lambda);
+        spec->gabor.gamma = fspec_num_field(L, idx, fname, "gamma", spec->gabor.gamma);
+        /* angles in degrees in Lua (22.5, 45), radians in the engine */
+        spec->gabor.theta = fspec_num_field(L, idx, fname, "theta", 0) * M_PI / 180;
+        spec->gabor.theta_step = fspec_num_field(L, idx, fname, "theta_step", 0) * M_PI / 180;
+        s = fspec_str_field(L, idx, fname, "response", "modulus");
+        if ((t = rad_gabor_response_parse(s)) < 0)
+            radl_fail(L, "%s: unknown gabor response '%s' (modulus, real or imaginary)", fname, s);
+        spec->gabor.response = t;
+        s = fspec_str_field(L, idx, fname, "pooling", "mean");
+        if ((t = rad_gabor_pooling_parse(s)) < 0)
+            radl_fail(L, "%s: unknown gabor pooling '%s' (mean or max)", fname, s);
+        spec->gabor.pooling = t;
+        break;
+    }
+    case RAD_FILTER_WAVELET:
+        s = fspec_str_field(L, idx, fname, "family", NULL);
+        if (!s)
+            radl_fail(L, "%s: the wavelet filter needs family, e.g. {\"wavelet\", family = \"db3\", band = \"LLH\"}", fname);
+        if (strlen(s) >= sizeof spec->wavelet.family)
+            radl_fail(L, "%s: unknown wavelet family '%s'", fname, s);
+        strcpy(spec->wavelet.family, s);
+        s = fspec_str_field(L, idx, fname, "band", NULL);
+        if (!s)
+            radl_fail(L, "%s: the wavelet filter needs band: one L or H per filtered axis, x first (\"LLH\" in 3D, \"LH\" "
+                         "in 2D)", fname);
+        if (strlen(s) >= sizeof spec->wavelet.band)
+            radl_fail(L, "%s: wavelet band '%s' is too long: one L or H per filtered axis (2 or 3 letters)", fname, s);
+        strcpy(spec->wavelet.band, s);
+        v = fspec_int_field(L, idx, fname, "level", 1);
+        if (v < 1 || v > 16)
+            radl_fail(L, "%s: option 'level' of the wavelet filter must be 1..16, got %lld", fname, (long long)v);
+        spec->wavelet.level = (int)v;
+        for (int q = 0; q < 2; q++) {
+            const char *key = q ? "rotation_invariant" : "decimated";
+            t = lua_getfield(L, idx, key);
+            if (t != LUA_TNIL && t != LUA_TBOOLEAN)
+                radl_fail(L, "%s: option '%s' must be true or false, got %s", fname, key, luaL_typename(L, -1));
+            *(q ? &spec->wavelet.rotation_invariant : &spec->wavelet.decimated) = lua_toboolean(L, -1);
+            lua_pop(L, 1);
+        }
+        break;
+    case RAD_FILTER_SIMONCELLI:
+        v = fspec_int_field(L, idx, fname, "level", 1);
+        if (v < 1 || v > 16)
+            radl_fail(L, "%s: option 'level' of the simoncelli filter must be 1..16, got %lld", fname, (long long)v);
+        spec->simoncelli.level = (int)v;
+        break;
+    }
+}
+
+/* The filter table of a spec, as radl_filter_spec_read reads it back
+ * (angles in degrees). */
+void radl_push_filter_spec(lua_State *L, const RadFilterSpec *f)
+{
+    static const char *const pool[] = {"max", "mean", "min"};
+    static const char *const gresp[] = {"modulus", "real", "imaginary"};
+    lua_newtable(L);
+    lua_pushstring(L, filter_kinds[f->kind - 1].name);
+    lua_rawseti(L, -2, 1);
+    lua_pushinteger(L, f->dims);
+    lua_setfield(L, -2, "dims");
+    lua_pushstring(L, rad_boundary_name(f->boundary));
+    lua_setfield(L, -2, "boundary");
+    switch (f->kind) {
+    case RAD_FILTER_MEAN:
+        lua_pushinteger(L, f->mean.support);
+        lua_setfield(L, -2, "support");
+        break;
+    case RAD_FILTER_LOG:
+        lua_pushnumber(L, f->log.sigma);
+        lua_setfield(L, -2, "sigma");
+        lua_pushnumber(L, f->log.truncate);
+        lua_setfield(L, -2, "truncate");
+        break;
+    case RAD_FILTER_LAWS:
+        lua_pushstring(L, f->laws.kernel);
+        lua_setfield(L, -2, "kernel");
+        lua_pushinteger(L, f->laws.energy);
+        lua_setfield(L, -2, "energy");
+        lua_pushboolean(L, f->laws.rotation_invariant);
+        lua_setfield(L, -2, "rotation_invariant");
+        lua_pushstring(L, pool[f->laws.pooling % 3]);
+        lua_setfield(L, -2, "pooling");
+        break;
+    case RAD_FILTER_GABOR:
+        lua_pushnumber(L, f->gabor.sigma);
+        lua_setfield(L, -2, "sigma");
+        lua_pushnumber(L, f->gabor.gamma);
+        lua_setfield(L, -2, "gamma");
+        lua_pushnumber(L, f->gabor.lambda);
+        lua_setfield(L, -2, "lambda");
+        lua_pushnumber(L, f->gabor.theta * 180 / M_PI);
+        lua_setfield(L, -2, "theta");
+        lua_pushnumber(L, f->gabor.theta_step * 180 / M_PI);
+        lua_setfield(L, -2, "theta_step");
+        lua_pushstring(L, gresp[f->gabor.response % 3]);
+        lua_setfield(L, -2, "response");
+        lua_pushstring(L, f->gabor.pooling == RAD_GABOR_POOL_MAX ? "max" : "mean");
+        lua_setfield(L, -2, "pooling");
+        break;
+    case RAD_FILTER_WAVELET:
+        lua_pushstring(L, f->wavelet.family);
+        lua_setfield(L, -2, "family");
+        lua_pushstring(L, f->wavelet.band);
+        lua_setfield(L, -2, "band");
+        lua_pushinteger(L, f->wavelet.level);
+        lua_setfield(L, -2, "level");
+        lua_pushboolean(L, f->wavelet.decimated);
+        lua_setfield(L, -2, "decimated");
+        lua_pushboolean(L, f->wavelet.rotation_invariant);
+        lua_setfield(L, -2, "rotation_invariant");
+        break;
+    case RAD_FILTER_SIMONCELLI:
+        lua_pushinteger(L, f->simoncelli.level);
+        lua_setfield(L, -2, "level");
+        break;
+    }
+}
+
 /* ---- the extraction settings table ----------------------------------------------
  *
  * One row per key: the checker below reads its type, default and range from
@@ -648,10 +961,17 @@ const RadlSetting radl_settings[] = {
      "aggregations to compute: any of \"2D\", \"2.5D\", \"3D\""},
     {"texture.distance", RADL_SET_INTEGER, "1", 1, 16, NULL, "neighbourhood distance (Chebyshev) of GLCM, NGTDM, NGLDM"},
     {"texture.ngldm_alpha", RADL_SET_INTEGER, "0", 0, 26, NULL, "NGLDM coarseness"},
+    {"filters", RADL_SET_FILTERS, "none", 0, RAD_MAX_FILTERS, NULL,
+     "IBSI 2 filters, e.g. {{\"log\", sigma = 1.5}, {\"wavelet\", family = \"db3\", band = \"LLH\"}}: each "
+     "filter table as rad.filter takes it (dims = 3 unless given); the response of the whole (interpolated) image "
+     "is sampled in the ROI and filter_families computed on it, tags prefixed (log_s1.5mm_3D_stat_mean); "
+     "radlab-features(7) FILTERS"},
+    {"filter_families", RADL_SET_FAMILIES, "{\"stat\"}", 0, 0, NULL,
+     "families computed on each filter response: only \"stat\" (IBSI 2 phase 2; texture of responses is refused)"},
     {NULL, 0, NULL, 0, 0, NULL, NULL}};
 
 const char *const radl_setting_type_names[] = {"table", "boolean", "number", "integer", "string", "numbers",
-                                               "families", "aggregations", "path"};
+                                               "families", "aggregations", "path", "filters"};
 const char *const radl_norm_names[] = {"zscore", "percentile", "reference", NULL};
 const char *const radl_norm_scope_names[] = {"roi", "image", NULL};
 const char *const radl_norm_sd_names[] = {"population", "sample", NULL};
@@ -830,7 +1150,7 @@ static int sub_table(lua_State *L, int idx, const char *key)
     return lua_gettop(L);
 }
 
-static unsigned family_bits(lua_State *L, int idx)
+static unsigned family_bits(lua_State *L, int idx, const char *path)
 {
     unsigned bits = 0;
     int n = (int)luaL_len(L, idx);
@@ -838,7 +1158,7 @@ static unsigned family_bits(lua_State *L, int idx)
         const char *name;
         const RadFamily *const *f;
         if (lua_rawgeti(L, idx, i) != LUA_TSTRING)
-            luaL_error(L, "settings.families[%d] must be a family name such as \"cm\"", i);
+            luaL_error(L, "settings.%s[%d] must be a family name such as \"cm\"", path, i);
         name = lua_tostring(L, -1);
         for (f = rad_families(); *f; f++)
             if (strcmp((*f)->prefix, name) == 0)
@@ -851,7 +1171,7 @@ static unsigned family_bits(lua_State *L, int idx)
                 luaL_addstring(&b, (*f)->prefix);
             }
             luaL_pushresult(&b);
-            luaL_error(L, "settings.families: unknown family '%s' (families: %s)", name, lua_tostring(L, -1));
+            luaL_error(L, "settings.%s: unknown family '%s' (families: %s)", path, name, lua_tostring(L, -1));
         }
         bits |= (*f)->bit;
         lua_pop(L, 1);
@@ -971,6 +1291,53 @@ static void normalise_section(lua_State *L, int t, RadSettings *s)
     lua_pop(L, 1);
 }
 
+/* settings.filters (a list of rad.filter option tables) and
+ * settings.filter_families. */
+static void filters_setting(lua_State *L, int idx, RadSettings *s)
+{
+    if (field(L, idx, "filters") != LUA_TNIL) {
+        int ft = lua_gettop(L), n;
+        if (!lua_istable(L, ft))
+            luaL_error(L, "settings.filters must be a list of filter tables, e.g. {{\"log\", sigma = 1.5}, "
+                          "{\"mean\", support = 5}}, got %s", luaL_typename(L, ft));
+        n = (int)luaL_len(L, ft);
+        if (n > RAD_MAX_FILTERS)
+            luaL_error(L, "settings.filters: at most %d filters, got %d", RAD_MAX_FILTERS, n);
+        lua_pushnil(L);
+        while (lua_next(L, ft)) {
+            lua_Integer k;
+            int isint;
+            k = lua_tointegerx(L, -2, &isint);
+            if (lua_type(L, -2) != LUA_TNUMBER || !isint || k < 1 || k > n)
+                luaL_error(L, "settings.filters must be a list (keys 1..n) of filter tables, e.g. {{\"log\", sigma "
+                              "= 1.5}}, not a table with key %s", lua_tostring(L, -2) ? lua_tostring(L, -2)
+                                                                                      : luaL_typename(L, -2));
+            lua_pop(L, 1);
+        }
+        for (int i = 1; i <= n; i++) {
+            char fname[40];
+            snprintf(fname, sizeof fname, "settings.filters[%d]", i);
+            if (lua_rawgeti(L, ft, i) != LUA_TTABLE)
+                luaL_error(L, "%s must be a filter table such as {\"log\", sigma = 1.5} (filters: mean, log, laws, "
+                              "gabor, wavelet, simoncelli), got %s", fname, luaL_typename(L, -1));
+            radl_filter_spec_read(L, lua_gettop(L), fname, 3, &s->filters[i - 1]);
+            lua_pop(L, 1);
+        }
+        s->n_filters = n;
+    }
+    lua_pop(L, 1);
+    if (field(L, idx, "filter_families") != LUA_TNIL) {
+        if (!lua_istable(L, -1))
+            luaL_error(L, "settings.filter_families must be an array of family names, e.g. {\"stat\"}");
+        s->filter_families = family_bits(L, lua_gettop(L), "filter_families");
+        if (s->filter_families & ~(unsigned)RAD_FAM_ON_RESPONSE)
+            luaL_error(L, "settings.filter_families: only \"stat\" is allowed on filter response maps (IBSI 2 "
+                          "phase 2 computes intensity statistics; texture and histogram families of responses need a "
+                          "discretisation IBSI 2 does not standardise: radlab-features(7), FILTERS)");
+    }
+    lua_pop(L, 1);
+}
+
 void radl_settings_from_table(lua_State *L, int idx, RadSettings *s)
 {
     int t;
@@ -987,7 +1354,7 @@ void radl_settings_from_table(lua_State *L, int idx, RadSettings *s)
     if (field(L, idx, "families") != LUA_TNIL) {
         if (!lua_istable(L, -1))
             luaL_error(L, "settings.families must be an array of family names, e.g. {\"stat\", \"cm\"}");
-        s->families = family_bits(L, lua_gettop(L));
+        s->families = family_bits(L, lua_gettop(L), "families");
     }
     lua_pop(L, 1);
     /* the IBSI diagnostic rows (diag_...) only on request */
@@ -1059,6 +1426,7 @@ void radl_settings_from_table(lua_State *L, int idx, RadSettings *s)
         s->ngldm_alpha = int_field(L, t, "texture.ngldm_alpha");
         lua_pop(L, 1);
     }
+    filters_setting(L, idx, s);
     if (rad_settings_check(s) != 0)
         luaL_error(L, "settings: %s", rad_error_message());
 }

@@ -186,10 +186,16 @@ void radl_push_numbers_na(lua_State *L, const double *v, size_t n);
 double *radl_check_numbers(lua_State *L, int idx, size_t *n);
 /* Settings table at idx (nil = defaults) -> RadSettings; raises on bad keys. */
 void radl_settings_from_table(lua_State *L, int idx, RadSettings *s);
+/* A rad.filter option table at idx ({name, key = value, ...}) -> spec;
+ * messages start with fname ("rad.filter", "settings.filters[2]");
+ * default_dims when the table has no dims. */
+void radl_filter_spec_read(lua_State *L, int idx, const char *fname, int default_dims, RadFilterSpec *spec);
+/* Push the option table of a spec (what radl_filter_spec_read reads). */
+void radl_push_filter_spec(lua_State *L, const RadFilterSpec *f);
 /* The settings table's rows, one per key (terminated by path NULL): the
  * checker above, rad.settings.keys() and the help texts all read them. */
 enum { RADL_SET_SECTION, RADL_SET_BOOL, RADL_SET_NUMBER, RADL_SET_INTEGER, RADL_SET_ENUM, RADL_SET_NUMBERS,
-       RADL_SET_FAMILIES, RADL_SET_AGGREGATION, RADL_SET_PATH };
+       RADL_SET_FAMILIES, RADL_SET_AGGREGATION, RADL_SET_PATH, RADL_SET_FILTERS };
 typedef struct RadlSetting {
     const char *path;          /* "discretise.bins"; a section ("resample") has its own row */
     int type;                  /* RADL_SET_* */

@@ -147,6 +147,22 @@ static void push_settings(lua_State *L, const RadSettings *s)
     lua_pushinteger(L, s->ngldm_alpha);
     lua_setfield(L, -2, "ngldm_alpha");
     lua_setfield(L, -2, "texture");
+    if (s->n_filters > 0) {
+        int n = 0;
+        lua_createtable(L, s->n_filters, 0);
+        for (int i = 0; i < s->n_filters; i++) {
+            radl_push_filter_spec(L, &s->filters[i]);
+            lua_rawseti(L, -2, i + 1);
+        }
+        lua_setfield(L, -2, "filters");
+        lua_newtable(L);
+        for (const RadFamily *const *f = rad_families(); *f; f++)
+            if (s->filter_families & (*f)->bit) {
+                lua_pushstring(L, (*f)->prefix);
+                lua_rawseti(L, -2, ++n);
+            }
+        lua_setfield(L, -2, "filter_families");
+    }
 }
 
 static int l_settings_defaults(lua_State *L)
@@ -461,6 +477,8 @@ static int l_features_families(lua_State *L)
         lua_setfield(L, -2, "name");
         lua_pushstring(L, (*f)->ibsi_id);
         lua_setfield(L, -2, "ibsi_id");
+        lua_pushboolean(L, ((*f)->bit & RAD_FAM_ON_RESPONSE) != 0);
+        lua_setfield(L, -2, "on_response");
         lua_rawseti(L, -2, ++n);
     }
     return 1;
@@ -495,7 +513,8 @@ void radl_open_features(lua_State *L)
         {NULL, NULL, NULL}};
     static const RadlReg feature_funcs[] = {
         {"list", l_features_list, "rad.features.list([family]) -> {defs}: every feature (tag, ibsi_id, name, unit, family, aggregations)"},
-        {"families", l_features_families, "rad.features.families() -> {families}: prefix, name and IBSI identifier of each family"},
+        {"families", l_features_families, "rad.features.families() -> {families}: prefix, name and IBSI identifier of each family, and on_response: "
+         "whether it may be computed on filter response maps (settings.filter_families)"},
         {"info", l_features_info, "rad.features.info(tag) -> def: what a tag (with or without aggregation suffix) means, or nil and a message"},
         {NULL, NULL, NULL}};
     static const RadlReg methods[] = {

@@ -42,6 +42,66 @@ for _, fam in ipairs(rad.features.families()) do
     end
   end
 end
+local on_response = {}
+for _, fam in ipairs(rad.features.families()) do
+  if fam.on_response then on_response[#on_response + 1] = "\\fB" .. fam.prefix .. "\\fR" end
+end
+io.write([=[
+.SH FILTERS
+\fBsettings.filters\fR is a list of IBSI 2 filters (arXiv:2006.05470), each
+table as \fBrad.filter\fR takes it (radlab-lua(7)), e.g.
+\fB{{"log", sigma = 1.5}, {"wavelet", family = "db3", band = "LLH", rotation_invariant = true}}\fR;
+\fBdims\fR is 3 unless given (2: each axial slice on its own).  The order
+is that of IBSI 2 phase 2: the ROI is prepared once as for the unfiltered
+features (interpolation, rounding, re-segmentation of the \fIoriginal\fR
+intensities, so a range such as [-1000, 400] HU defines the ROI); each
+filter is then applied to the whole (interpolated) image, without cropping,
+and the families of \fBsettings.filter_families\fR are computed from the
+response sampled in that ROI, after the unfiltered features.  The unfiltered
+features keep their tags and values; \fBsettings.families = {}\fR leaves
+only the filtered ones.
+.PP
+Families allowed on response maps: ]=] .. table.concat(on_response, ", ") .. [=[ (the default of
+\fBsettings.filter_families\fR).  IBSI 2 (phase 2) standardises the
+intensity statistics of responses, without discretisation, and publishes no
+reference values for the texture of filtered images.  A response has no
+physical unit, so a fixed bin size in HU means nothing for it: texture of a
+response would need a fixed bin number over the response's range (the IBSI
+advice for images without calibrated units), which no IBSI reference can
+check.  radlab therefore refuses other families on responses with an error
+naming settings.filter_families.
+.PP
+Each filtered feature's tag is a prefix naming the filter and every
+parameter, then the IBSI tag: \fIprefix\fB_stat_mean\fR.  Prefixes:
+.TP
+\fBmean_\fIM\fB_\fIdims\fBD\fR
+mean filter of support \fIM\fR voxels, e.g. \fBmean_5_2D_stat_mean\fR
+.TP
+\fBlog_s\fIsigma\fBmm\fR[\fB_t\fItruncate\fR]\fB_\fIdims\fBD\fR
+Laplacian of Gaussian (truncate when not 4), e.g. \fBlog_s1.5mm_3D_stat_mean\fR
+.TP
+\fBlaws_\fIkernel\fR[\fB_e\fIdelta\fR][\fB_inv\fR[\fBmean\fR|\fBmin\fR]]\fB_\fIdims\fBD\fR
+Laws kernel, energy map distance, rotation invariance (max pooling unless
+named), e.g. \fBlaws_L5E5E5_e7_inv_3D_stat_mean\fR
+.TP
+\fBgabor_s\fIsigma\fB_g\fIgamma\fB_l\fIlambda\fB_t\fItheta\fR[\fB_\fIstep\fR][\fB_real\fR|\fB_imag\fR][\fB_max\fR]\fB_\fIdims\fBD\fR
+Gabor filter, angles in degrees, modulus and mean pooling unless named,
+e.g. \fBgabor_s5_g1.5_l2_t0_22.5_3D_stat_mean\fR
+.TP
+\fBwav_\fIfamily\fB_\fIband\fB_L\fIlevel\fR[\fB_inv\fR][\fB_dec\fR]\fB_\fIdims\fBD\fR
+separable wavelet sub-band, rotation invariant, decimated,
+e.g. \fBwav_db3_LLH_L1_inv_3D_stat_mean\fR
+.TP
+\fBsimoncelli_L\fIlevel\fB_\fIdims\fBD\fR
+Simoncelli wavelet, e.g. \fBsimoncelli_L1_3D_stat_mean\fR
+.PP
+A boundary other than mirror adds \fB_b\fIname\fR before the dimension
+(\fBmean_5_bconstant_3D\fR).  Two filters with the same prefix in one
+list are an error.  The settings digest includes the filters and
+filter_families only when filters are given, so the digests of settings
+without filters are unchanged.  tests/reference/ibsi2/config_1a.lua ..
+config_9b.lua are the 18 IBSI 2 phase-2 configurations on the IBSI CT phantom.
+]=])
 io.write([[
 .SH NORMALISATION
 \fBsettings.normalise\fR (off by default) rescales the intensities before

@@ -143,6 +143,9 @@ RadFeatureSet *rad_extract_threads(const RadImage *img, const RadMask *mask, con
     for (size_t i = 0; i < nj; i++)
         rad_featureset_free(jobs->out[i]);
     free(jobs);
+    jobs = NULL;
+    if (s->n_filters > 0 && rad_extract_filtered(&roi, s, threads, fs) != 0)
+        goto fail;
     degenerate_why(&roi, why, sizeof why);
     rad_roi_free(&roi);
     if (rad_featureset_note_undefined(fs, first, why) != 0) {

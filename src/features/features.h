@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "image/image.h"
+#include "image/filters/filter.h"
 
 /* ---- settings --------------------------------------------------------------- */
 
@@ -89,6 +90,14 @@ typedef enum RadNormStat {
 #define RAD_FAM_DIAG  (1u << 11) /* the IBSI diagnostic rows (diag_img_dim_x_init_img, ...) */
 #define RAD_FAM_ALL   0xfffu    /* every family and the diagnostic rows */
 #define RAD_FAM_FEATURES 0x7ffu /* the 11 IBSI families (the default): no diagnostic rows */
+/* The families computed on filter response maps.  IBSI 2 (phase 2) defines
+ * the intensity statistics of a response inside the ROI: a response has no
+ * natural grey levels, and IBSI 2 leaves the discretisation of filtered
+ * images for texture open (it recommends a fixed bin number over the
+ * response range, untested in its phases), so texture, histogram, IVH,
+ * morphology and local intensity families are refused on responses. */
+#define RAD_FAM_ON_RESPONSE RAD_FAM_STAT
+#define RAD_MAX_FILTERS 32
 
 typedef struct RadSettings {
     unsigned families;          /* RAD_FAM_* bits to compute (default RAD_FAM_FEATURES;
@@ -141,6 +150,15 @@ typedef struct RadSettings {
     unsigned aggr;              /* RAD_AGGR_* */
     int distance;               /* GLCM, NGTDM, NGLDM neighbourhood (Chebyshev), default 1 */
     int ngldm_alpha;            /* NGLDM coarseness, default 0 */
+
+    /* IBSI 2 filters: each response map of the (interpolated) image is
+     * sampled in the ROI prepared from the original intensities, and the
+     * families in filter_families (a subset of RAD_FAM_ON_RESPONSE,
+     * default RAD_FAM_STAT) are computed on it, tags prefixed with
+     * rad_filter_prefix.  n_filters 0: none (the digest does not change). */
+    int n_filters;
+    RadFilterSpec filters[RAD_MAX_FILTERS];
+    unsigned filter_families;
 } RadSettings;
 
 /* Defaults: the 11 IBSI families (no diagnostic rows), no interpolation, no re-segmentation, FBN 32,
@@ -150,6 +168,13 @@ void rad_settings_default(RadSettings *s);
 int rad_settings_check(const RadSettings *s);
 /* SHA-256 hex digest (64 chars + NUL) of the settings, for provenance. */
 void rad_settings_digest(const RadSettings *s, char out[65]);
+
+/* The tag prefix of a filter's features, unique for its parameters (all but
+ * threads): "log_s1.5mm_3D", "wav_db3_LLH_L1_inv_3D", "mean_5_2D",
+ * "laws_L5E5E5_e7_inv_3D", "gabor_s5_g1.5_l2_t0_22.5_3D",
+ * "simoncelli_L1_3D"; non-default options add parts (radlab-features(7),
+ * FILTERS).  Writes at most size bytes; 0, or -1 when it does not fit. */
+int rad_filter_prefix(const RadFilterSpec *spec, char *out, size_t size);
 
 /* ---- feature sets --------------------------------------------------------------- */
 
@@ -282,5 +307,8 @@ RadFeatureSet *rad_extract(const RadImage *img, const RadMask *mask, const RadSe
  * another run, e.g. a case of a cohort, only on the processors left spare).
  * The result does not depend on the thread count. */
 RadFeatureSet *rad_extract_threads(const RadImage *img, const RadMask *mask, const RadSettings *s, int threads);
+/* The features of the filter responses of s->filters on the prepared roi,
+ * appended to fs (rad_extract_threads calls it after the families). */
+int rad_extract_filtered(const RadRoi *roi, const RadSettings *s, int threads, RadFeatureSet *fs);
 
 #endif

@@ -29,6 +29,8 @@ void rad_settings_default(RadSettings *s)
     s->aggr = RAD_AGGR_3D;
     s->distance = 1;
     s->ngldm_alpha = 0;
+    s->n_filters = 0;
+    s->filter_families = RAD_FAM_STAT;
 }
 
 /* The normalisation fields; messages name the settings key (normalise.*). */
@@ -105,6 +107,25 @@ int rad_settings_check(const RadSettings *s)
         return rad_error_set("texture distance must be 1..16, got %d", s->distance);
     if (s->ngldm_alpha < 0 || s->ngldm_alpha > 26)
         return rad_error_set("NGLDM coarseness must be 0..26, got %d", s->ngldm_alpha);
+    if (s->n_filters < 0 || s->n_filters > RAD_MAX_FILTERS)
+        return rad_error_set("filters: at most %d filters, got %d", RAD_MAX_FILTERS, s->n_filters);
+    if (s->filter_families & ~(unsigned)RAD_FAM_ON_RESPONSE)
+        return rad_error_set("filter_families: only stat (intensity statistics, IBSI 2) is computed on filter "
+                             "response maps; texture and histogram families of responses need a discretisation "
+                             "IBSI 2 does not standardise (radlab-features(7), FILTERS)");
+    if (s->n_filters > 0 && !s->filter_families)
+        return rad_error_set("filter_families is empty: name at least one family, e.g. {\"stat\"}");
+    for (int i = 0; i < s->n_filters; i++) {
+        char a[128], b[128];
+        if (s->filters[i].dims != 2 && s->filters[i].dims != 3)
+            return rad_error_set("filters[%d].dims must be 2 or 3, got %d", i + 1, s->filters[i].dims);
+        if (rad_filter_prefix(&s->filters[i], a, sizeof a) != 0)
+            return rad_error_prefix("filters[%d]", i + 1);
+        for (int j = 0; j < i; j++)
+            if (rad_filter_prefix(&s->filters[j], b, sizeof b) == 0 && strcmp(a, b) == 0)
+                return rad_error_set("filters[%d] and filters[%d] are the same filter (%s): their features would "
+                                     "have the same tags", j + 1, i + 1, a);
+    }
     return 0;
 }
 
@@ -113,7 +134,7 @@ int rad_settings_check(const RadSettings *s)
  * digests on every platform. */
 void rad_settings_digest(const RadSettings *s, char out[65])
 {
-    char text[1024 + 512 + RAD_NORM_PATH_MAX];
+    char text[1024 + 512 + RAD_NORM_PATH_MAX + RAD_MAX_FILTERS * 130];
     int n = snprintf(text, sizeof text,
         "radlab-settings-1;fam=%u;round_input=%d;resample=%d;r2d=%d;sp=%.17g,%.17g,%.17g;"
         "interp=%d;minterp=%d;delta=%.17g;round=%d;reseg=%d;lo=%.17g;hi=%.17g;sigma=%.17g;"
@@ -139,6 +160,19 @@ void rad_settings_digest(const RadSettings *s, char out[65])
                       (int)s->norm, (int)s->norm_scope, (int)s->norm_sd, s->norm_scale, s->norm_outliers, s->norm_p_lo,
                       s->norm_p_hi, s->norm_to_lo, s->norm_to_hi, (int)s->norm_ref_stat, s->norm_ref_label,
                       RAD_NORM_PATH_MAX - 1, s->norm_ref_mask, fsha);
+        if ((size_t)n >= sizeof text)
+            n = (int)sizeof text - 1;
+    }
+    /* Filters too are appended only when present: their tag prefixes
+     * carry every parameter but the thread count. */
+    if (s->n_filters > 0 && n > 0 && (size_t)n < sizeof text) {
+        n += snprintf(text + n, sizeof text - (size_t)n, ";ffam=%u;filters=", s->filter_families);
+        for (int i = 0; i < s->n_filters && i < RAD_MAX_FILTERS && (size_t)n < sizeof text; i++) {
+            char p[128];
+            if (rad_filter_prefix(&s->filters[i], p, sizeof p) != 0)
+                snprintf(p, sizeof p, "bad");
+            n += snprintf(text + n, sizeof text - (size_t)n, "%s%s", i ? "," : "", p);
+        }
         if ((size_t)n >= sizeof text)
             n = (int)sizeof text - 1;
     }

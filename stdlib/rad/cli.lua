@@ -88,7 +88,8 @@ a #radlab-shard provenance line, then the table with a leading column row
 local FEATURES_USAGE = [[
 usage: radlab features [FAMILY]
 List the features radlab computes: tag, IBSI identifier, name and the
-aggregations of texture features; FAMILY (e.g. stat, cm) lists one family.]]
+aggregations of texture features; FAMILY (e.g. stat, cm) lists one family.
+The last line names the families allowed on filter response maps.]]
 
 -- The settings table of a settings file, checked (nil for no file: the
 -- defaults); or nil and a message that names the file.
@@ -284,6 +285,14 @@ local function features(args)
     local aggr = #d.aggregations == 1 and d.aggregations[1] == "" and "" or
       " [" .. table.concat(d.aggregations, " "):gsub("_", ""):gsub("(%d)5D", "%1.5D") .. "]"
     io.write(string.format("%-26s %-5s %s%s\n", d.tag, d.ibsi_id, d.name, aggr))
+  end
+  if not fam then
+    local on = {}
+    for _, f in ipairs(rad.features.families()) do
+      if f.on_response then on[#on + 1] = f.prefix end
+    end
+    io.write("on filter response maps (settings.filters; tags prefixed, e.g. log_s1.5mm_3D_stat_mean): " ..
+      table.concat(on, ", ") .. " (man radlab-features, FILTERS)\n")
   end
   return 0
 end

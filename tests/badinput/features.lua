@@ -18,7 +18,7 @@ local function case(name, settings, text) B.call(name, extract(settings), text, 
 
 -- unknown keys, at every level of the settings table
 case("settings: unknown top-level key", {binz = 3},
-  "settings: unknown option 'binz' (allowed: families, diagnostics, round, normalise, resample, resegment, discretise, ivh, texture)")
+  "settings: unknown option 'binz' (allowed: families, diagnostics, round, normalise, resample, resegment, discretise, ivh, texture, filters, filter_families)")
 case("settings: unknown resample key", {resample = {spacing = {2, 2, 2}, interpolater = "linear"}},
   "settings.resample: unknown option 'interpolater' (allowed: spacing, in_plane, interpolator")
 case("settings: unknown resegment key", {resegment = {rnage = {0, 10}}},
@@ -243,6 +243,26 @@ B.call("robust.retest: an id with one scan", function() robust.retest(one_sessio
 local no_session = rad.table.new{{"id", {"p1", "p1"}}, {"image", {img_path, img_path}}, {"mask", {mask_path, mask_path}}}
 B.call("robust.retest: no repeat column", function() robust.retest(no_session):write_csv(fout) end,
   "robust.retest: the manifest has no column 'repeat' or 'session' telling the repeated scans of an id apart", {writes = {fout}})
+
+-- IBSI 2 filters inside extraction (settings.filters, settings.filter_families)
+case("settings: unknown filter", {filters = {{"log", sigma = 1.5}, {"sobel"}}},
+  "settings.filters[2]: unknown filter 'sobel' (filters: mean, log, laws, gabor, wavelet, simoncelli)")
+case("settings: a filter that is not a table", {filters = {"log"}},
+  "settings.filters[1] must be a filter table such as {\"log\", sigma = 1.5} (filters: mean, log, laws, gabor, wavelet, simoncelli), got string")
+case("settings: filters not a list", {filters = {"log", sigma = 1.5}},
+  "settings.filters must be a list (keys 1..n) of filter tables")
+case("settings: filters not a table", {filters = "log"},
+  "settings.filters must be a list of filter tables, e.g. {{\"log\", sigma = 1.5}, {\"mean\", support = 5}}, got string")
+case("settings: a filter option of another filter", {filters = {{"log", sigma = 1.5, support = 5}}},
+  "settings.filters[1]: unknown option 'support' for the log filter (its options: sigma, truncate, dims, boundary, threads)")
+case("settings: a bad filter parameter", {filters = {{"mean", support = 4}}},
+  "settings.filters[1]: option 'support' of the mean filter must be an odd number of voxels >= 1, got 4")
+case("settings: the same filter twice", {filters = {{"log", sigma = 1.5}, {"log", sigma = 1.5, truncate = 4}}},
+  "settings: filters[1] and filters[2] are the same filter (log_s1.5mm_3D): their features would have the same tags")
+case("settings: texture on filter responses", {filters = {{"mean", support = 3}}, filter_families = {"stat", "cm"}},
+  "settings.filter_families: only \"stat\" is allowed on filter response maps (IBSI 2 phase 2 computes intensity statistics; texture and histogram families of responses need a discretisation IBSI 2 does not standardise: radlab-features(7), FILTERS)")
+case("settings: unknown family on filter responses", {filters = {{"mean", support = 3}}, filter_families = {"glcm"}},
+  "settings.filter_families: unknown family 'glcm' (families: ")
 
 -- the thread count of one case (rad.extract's options, radlab extract -j)
 B.call("extract: threads 0", function() rad.extract(ct, roi, nil, {threads = 0}):write_csv(out) end,

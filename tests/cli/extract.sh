@@ -47,5 +47,6 @@ echo 'return 42' > "$d/notable.lua"
 
 "$RADLAB" features > "$d/list"; s=$?
 [ $s -eq 0 ] && grep -q '^cm_joint_max *GYBY *Joint maximum' "$d/list" && ok "features lists cm_joint_max GYBY" || notok "features list"
+grep -q '^on filter response maps (settings.filters; .*): stat (man radlab-features, FILTERS)$' "$d/list" && ok "features names the families allowed on filter responses: stat" || notok "features: the filter response line"
 "$RADLAB" features stat | grep -q '^stat_mean *Q4LE' && ok "features stat" || notok "features stat"
 echo "1..$n"

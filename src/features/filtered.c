@@ -1,0 +1,148 @@
+/* radlab: IBSI 2 filters inside extraction: tag prefixes and the features
+ * of response maps.  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The pipeline follows IBSI 2 phase 2 (arXiv:2006.05470): the ROI is
+ * prepared as for the unfiltered features (interpolation, rounding,
+ * re-segmentation of the ORIGINAL intensities, so the range [-1000, 400] HU
+ * defines the ROI); each filter is then applied to the whole (interpolated)
+ * image, without cropping, and the families of filter_families are
+ * computed from the response sampled in that same ROI.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "features/features.h"
+#include "image/filters/gabor.h"
+#include "util/error.h"
+
+/* Append printf text at *at; -1 when out of room. */
+static int put(char *out, size_t size, size_t *at, const char *fmt, ...) RAD_PRINTF(4, 5);
+static int put(char *out, size_t size, size_t *at, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    if (*at >= size)
+        return -1;
+    va_start(ap, fmt);
+    n = vsnprintf(out + *at, size - *at, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= size - *at)
+        return -1;
+    *at += (size_t)n;
+    return 0;
+}
+
+/* degrees for a tag: 22.5, not 22.499999999999996 */
+static double deg(double rad)
+{
+    return round(rad * 180 / M_PI * 1e6) / 1e6;
+}
+
+int rad_filter_prefix(const RadFilterSpec *f, char *out, size_t size)
+{
+    static const char *const pool[] = {"max", "mean", "min"};
+    size_t at = 0;
+    int rc = 0;
+    if (size)
+        out[0] = '\0';
+    switch (f->kind) {
+    case RAD_FILTER_MEAN:
+        rc |= put(out, size, &at, "mean_%d", f->mean.support);
+        break;
+    case RAD_FILTER_LOG:
+        rc |= put(out, size, &at, "log_s%gmm", f->log.sigma);
+        if (f->log.truncate != 4)
+            rc |= put(out, size, &at, "_t%g", f->log.truncate);
+        break;
+    case RAD_FILTER_LAWS:
+        rc |= put(out, size, &at, "laws_%s", f->laws.kernel);
+        if (f->laws.energy > 0)
+            rc |= put(out, size, &at, "_e%d", f->laws.energy);
+        if (f->laws.rotation_invariant)
+            rc |= put(out, size, &at, "_inv%s",
+                      f->laws.pooling == RAD_FILTER_POOL_MAX ? "" : pool[f->laws.pooling % 3]);
+        break;
+    case RAD_FILTER_GABOR:
+        rc |= put(out, size, &at, "gabor_s%g_g%g_l%g_t%g", f->gabor.sigma, f->gabor.gamma, f->gabor.lambda,
+                  deg(f->gabor.theta));
+        if (f->gabor.theta_step > 0)
+            rc |= put(out, size, &at, "_%g", deg(f->gabor.theta_step));
+        if (f->gabor.response == RAD_GABOR_REAL)
+            rc |= put(out, size, &at, "_real");
+        else if (f->gabor.response == RAD_GABOR_IMAGINARY)
+            rc |= put(out, size, &at, "_imag");
+        if (f->gabor.pooling == RAD_GABOR_POOL_MAX)
+            rc |= put(out, size, &at, "_max");
+        break;
+    case RAD_FILTER_WAVELET:
+        rc |= put(out, size, &at, "wav_%s_%s_L%d", f->wavelet.family, f->wavelet.band, f->wavelet.level);
+        if (f->wavelet.rotation_invariant)
+            rc |= put(out, size, &at, "_inv");
+        if (f->wavelet.decimated)
+            rc |= put(out, size, &at, "_dec");
+        break;
+    case RAD_FILTER_SIMONCELLI:
+        rc |= put(out, size, &at, "simoncelli_L%d", f->simoncelli.level);
+        break;
+    default:
+        return rad_error_set("unknown filter kind %d", (int)f->kind);
+    }
+    if (f->boundary != RAD_BOUNDARY_MIRROR)
+        rc |= put(out, size, &at, "_b%s", rad_boundary_name(f->boundary));
+    rc |= put(out, size, &at, "_%dD", f->dims);
+    if (rc)
+        return rad_error_set("filter tag prefix longer than %zu bytes", size ? size - 1 : 0);
+    return 0;
+}
+
+int rad_extract_filtered(const RadRoi *roi, const RadSettings *s, int threads, RadFeatureSet *fs)
+{
+    RadImage view;
+    view.geom = roi->geom;
+    view.data = roi->image;
+    for (int i = 0; i < s->n_filters; i++) {
+        RadFilterSpec spec = s->filters[i];
+        RadImage *resp;
+        RadRoi r;
+        char prefix[128];
+        if (rad_filter_prefix(&spec, prefix, sizeof prefix) != 0)
+            return -1;
+        if (spec.threads == 0 && threads > 0)
+            spec.threads = threads;
+        if (!(resp = rad_filter_apply(&view, &spec))) {
+            rad_error_prefix("filters[%d] (%s)", i + 1, prefix);
+            return -1;
+        }
+        r = *roi;
+        r.image = resp->data;
+        for (const RadFamily *const *fam = rad_families(); *fam; fam++) {
+            RadFeatureSet *one;
+            int rc;
+            if (!(*fam)->compute || !(s->filter_families & (*fam)->bit))
+                continue;
+            if (!(one = rad_featureset_new())) {
+                rad_image_free(resp);
+                return -1;
+            }
+            rc = (*fam)->compute(&r, s, one);
+            for (size_t k = 0; rc == 0 && k < one->n; k++) {
+                char tag[256];
+                snprintf(tag, sizeof tag, "%s_%s", prefix, one->tags[k]);
+                rc = rad_featureset_add(fs, tag, one->values[k]);
+            }
+            rad_featureset_free(one);
+            if (rc != 0) {
+                rad_error_prefix("filters[%d] (%s), %s features", i + 1, prefix, (*fam)->prefix);
+                rad_image_free(resp);
+                return -1;
+            }
+        }
+        rad_image_free(resp);
+        if (rad_interrupt_check() != 0)
+            return -1;
+    }
+    return 0;
+}

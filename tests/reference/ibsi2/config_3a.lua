@@ -1,0 +1,12 @@
+-- IBSI 2 phase 2, configuration 3.A on the IBSI CT phantom (../shared/data/ibsi2/README.md):
+-- A: 2D, each axial slice on its own, on the original grid (no interpolation).
+-- Filter: Laplacian of Gaussian, sigma 1.5 mm, kernel truncated at 4 sigma.
+-- Re-segmentation [-1000, 400] HU of the original intensities defines the ROI; the filter
+-- (boundary mirror) runs on the whole image and the 18 intensity statistics of its response
+-- are computed in that ROI (no discretisation).
+return {
+  families = {},
+  resegment = {range = {-1000, 400}},
+  filters = {{"log", sigma = 1.5, truncate = 4, dims = 2, boundary = "mirror"}},
+  filter_families = {"stat"},
+}

@@ -1,0 +1,15 @@
+-- IBSI 2 phase 2, configuration 7.B on the IBSI CT phantom (../shared/data/ibsi2/README.md):
+-- B: 3D after interpolation to 1 x 1 x 1 mm: cubic B-spline for the image, the mask
+-- trilinear with partial-volume threshold 0.5.
+-- Filter: separable wavelet db3, level 2, HH (2D) / HHH (3D), undecimated, rotation invariance by mean pooling.
+-- Re-segmentation [-1000, 400] HU of the original intensities defines the ROI; the filter
+-- (boundary mirror) runs on the whole image and the 18 intensity statistics of its response
+-- are computed in that ROI (no discretisation).
+return {
+  families = {},
+  resample = {spacing = {1, 1, 1}, interpolator = "cubic", mask_interpolator = "linear",
+              mask_threshold = 0.5},
+  resegment = {range = {-1000, 400}},
+  filters = {{"wavelet", family = "db3", band = "HHH", level = 2, decimated = false, rotation_invariant = true, dims = 3, boundary = "mirror"}},
+  filter_families = {"stat"},
+}
