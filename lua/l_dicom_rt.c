@@ -6,17 +6,27 @@
 #include "binding.h"
 #include "io/dicom.h"
 
+/* A list the engine malloc'd (rc its status, n items of `size` bytes)
+ * moved into scratch memory pushed on the stack, so that a Lua error later
+ * cannot leak it; raises with the engine's message when rc < 0. */
+static void *list_scratch(lua_State *L, int rc, void *list, size_t n, size_t size, const char *fname)
+{
+    void *copy;
+    if (rc < 0)
+        return radl_fail(L, "%s: %s", fname, rad_error_message()), NULL;
+    copy = radl_scratch(L, (n ? n : 1) * size);
+    if (n)
+        memcpy(copy, list, n * size);
+    free(list);
+    return copy;
+}
+
 /* The ROI list of `path` in scratch memory pushed on the stack; raises on error. */
 static RadDicomRoi *rois_scratch(lua_State *L, const char *path, const char *fname, size_t *n)
 {
-    RadDicomRoi *r, *copy;
-    if (rad_dicom_rois(path, &r, n) < 0)
-        return radl_fail(L, "%s: %s", fname, rad_error_message()), NULL;
-    copy = radl_scratch(L, (*n ? *n : 1) * sizeof *copy);
-    if (*n)
-        memcpy(copy, r, *n * sizeof *copy);
-    free(r);
-    return copy;
+    RadDicomRoi *r = NULL;
+    int rc = rad_dicom_rois(path, &r, n);
+    return list_scratch(L, rc, r, *n, sizeof *r, fname);
 }
 
 static int l_rois(lua_State *L)
@@ -124,14 +134,9 @@ static int l_read_rtstruct(lua_State *L)
 
 static RadDicomSegment *segments_scratch(lua_State *L, const char *path, const char *fname, size_t *n)
 {
-    RadDicomSegment *r, *copy;
-    if (rad_dicom_segments(path, &r, n) < 0)
-        return radl_fail(L, "%s: %s", fname, rad_error_message()), NULL;
-    copy = radl_scratch(L, (*n ? *n : 1) * sizeof *copy);
-    if (*n)
-        memcpy(copy, r, *n * sizeof *copy);
-    free(r);
-    return copy;
+    RadDicomSegment *r = NULL;
+    int rc = rad_dicom_segments(path, &r, n);
+    return list_scratch(L, rc, r, *n, sizeof *r, fname);
 }
 
 static int l_segments(lua_State *L)
