@@ -25,6 +25,16 @@ static void push_settings(lua_State *L, const RadSettings *s)
     lua_setfield(L, -2, "round");
     lua_pushboolean(L, (s->families & RAD_FAM_DIAG) != 0);
     lua_setfield(L, -2, "diagnostics");
+    {
+        int n = 0;
+        lua_newtable(L);
+        for (const RadFamily *const *f = rad_families(); *f; f++)
+            if (s->families & (*f)->bit & ~(unsigned)RAD_FAM_DIAG) {
+                lua_pushstring(L, (*f)->prefix);
+                lua_rawseti(L, -2, ++n);
+            }
+        lua_setfield(L, -2, "families");
+    }
     if (s->norm != RAD_NORM_NONE) {
         lua_newtable(L);
         lua_pushstring(L, radl_norm_names[s->norm - 1]);

@@ -35,6 +35,12 @@ T.is(d.discretise.bins, 32, "defaults: 32 bins")
 local c = rad.settings.check{discretise = {method = "fbs", width = 10}}
 T.is(c.discretise.width, 10, "check completes and returns the settings")
 T.is(c.texture.distance, 1, "check fills defaults")
+T.is(#d.families, 11, "defaults: the 11 IBSI families")
+T.is(table.concat(rad.settings.check{families = {"stat", "cm"}}.families, ","), "stat,cm", "check echoes families")
+T.is(rad.settings.digest(rad.settings.check{families = {"ih", "stat"}}), rad.settings.digest{families = {"ih", "stat"}},
+  "the echo reads back to the same settings (families included)")
+T.ok(rad.settings.digest(rad.settings.check{families = {"stat"}}) ~= rad.settings.digest{},
+  "an echo that dropped families would read back as all families")
 
 -- extraction and the FeatureSet
 local fs = rad.extract(img, mask, {families = {"stat"}})
