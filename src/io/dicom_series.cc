@@ -974,12 +974,29 @@ extern "C" int rad_dicomimpl_list_series(const char *dir, RadDicomSeries **list,
     });
 }
 
-extern "C" int rad_dicomimpl_read_series(const char *dir, const RadDicomReadOptions *o, RadImage **img,
-                                         RadDicomInfo *info)
+namespace {
+
+/* Run a reader body guarded: *img and *info start empty, and on failure
+ * whatever the body made of them is released. */
+template <class F> int read_image(RadImage **img, RadDicomInfo *info, F body)
 {
     *img = NULL;
     std::memset(info, 0, sizeof *info);
-    int rc = guarded([&]() -> int {
+    int rc = guarded(body);
+    if (rc < 0) {
+        rad_image_free(*img);
+        *img = NULL;
+        rad_dicom_info_free(info);
+    }
+    return rc;
+}
+
+} // namespace
+
+extern "C" int rad_dicomimpl_read_series(const char *dir, const RadDicomReadOptions *o, RadImage **img,
+                                         RadDicomInfo *info)
+{
+    return read_image(img, info, [&]() -> int {
         if (init() < 0)
             return -1;
         std::vector<Head> heads;
@@ -994,20 +1011,12 @@ extern "C" int rad_dicomimpl_read_series(const char *dir, const RadDicomReadOpti
             return -1;
         return put_warnings(info, w);
     });
-    if (rc < 0) {
-        rad_image_free(*img);
-        *img = NULL;
-        rad_dicom_info_free(info);
-    }
-    return rc;
 }
 
 extern "C" int rad_dicomimpl_read_file(const char *path, const RadDicomReadOptions *o, RadImage **img,
                                        RadDicomInfo *info)
 {
-    *img = NULL;
-    std::memset(info, 0, sizeof *info);
-    int rc = guarded([&]() -> int {
+    return read_image(img, info, [&]() -> int {
         if (init() < 0)
             return -1;
         std::vector<Head> heads;
@@ -1031,12 +1040,6 @@ extern "C" int rad_dicomimpl_read_file(const char *path, const RadDicomReadOptio
             return -1;
         return put_warnings(info, w);
     });
-    if (rc < 0) {
-        rad_image_free(*img);
-        *img = NULL;
-        rad_dicom_info_free(info);
-    }
-    return rc;
 }
 
 /* ==== writing a series ====================================================== */

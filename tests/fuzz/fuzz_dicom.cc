@@ -7,11 +7,11 @@
  * single-file image reader run on it.  Both must return a result or fail
  * with a message; a crash, a sanitizer report or a hang is a finding.
  */
+#include "fuzz_file.h"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <sys/stat.h>
-#include <unistd.h>
 
 extern "C" {
 #include "image/image.h"
@@ -21,31 +21,17 @@ int rad_dicomimpl_probe(const char *path, RadDicomProbe *out);
 int rad_dicomimpl_read_file(const char *path, const RadDicomReadOptions *o, RadImage **img, RadDicomInfo *info);
 }
 
-static char dir[64], path[96];
-
-static void cleanup(void)
-{
-    remove(path);
-    rmdir(dir);
-}
-
 extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    snprintf(dir, sizeof dir, "/dev/shm/radfuzz-dcm-%ld", (long)getpid());
-    if (mkdir(dir, 0700) != 0)
-        abort();
-    snprintf(path, sizeof path, "%s/x.dcm", dir);
-    atexit(cleanup);
+    fuzz_file_init("dcm", "x.dcm");
     return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    FILE *fp = fopen(path, "wb");
-    if (!fp || (size && fwrite(data, 1, size, fp) != size) || fclose(fp) != 0)
-        abort();
+    const char *path = fuzz_file_write(data, size);
     RadDicomProbe p;
     (void)rad_dicomimpl_probe(path, &p);
     RadDicomReadOptions o = {NULL, 0, -1};

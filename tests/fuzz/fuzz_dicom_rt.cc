@@ -12,12 +12,12 @@
  * call must succeed or fail with a message; a crash, a sanitizer report or a
  * hang is a finding.
  */
+#include "fuzz_file.h"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <sys/stat.h>
-#include <unistd.h>
 
 extern "C" {
 #include "image/contour.h"
@@ -31,23 +31,11 @@ int rad_dicomimpl_seg_read(const char *path, const char *label, int number, cons
                            const char *for_uid, RadMask **out, RadSegInfo *info);
 }
 
-static char dir[64], path[96];
-
-static void cleanup(void)
-{
-    remove(path);
-    rmdir(dir);
-}
-
 extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    snprintf(dir, sizeof dir, "/dev/shm/radfuzz-rt-%ld", (long)getpid());
-    if (mkdir(dir, 0700) != 0)
-        abort();
-    snprintf(path, sizeof path, "%s/x.dcm", dir);
-    atexit(cleanup);
+    fuzz_file_init("rt", "x.dcm");
     return 0;
 }
 
@@ -60,9 +48,7 @@ static void failed(void)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    FILE *fp = fopen(path, "wb");
-    if (!fp || (size && fwrite(data, 1, size, fp) != size) || fclose(fp) != 0)
-        abort();
+    const char *path = fuzz_file_write(data, size);
     RadGeometry g;
     memset(&g, 0, sizeof g);
     g.ndim = 3;
