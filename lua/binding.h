@@ -130,6 +130,7 @@ void radl_open_coxnet(lua_State *L);  /* l_coxnet.c: rad.coxnet, rad.coxnet_cv *
 void radl_open_plot(lua_State *L);    /* l_plot.c: rad.plot (Figure, page) and the chart files below (rad_plot module) */
 void radl_open_cohort(lua_State *L);  /* l_cohort.c: rad.extract_cohort */
 void radl_open_json(lua_State *L);    /* l_json.c: rad.json */
+void radl_open_yaml(lua_State *L);    /* l_yaml.c: rad.yaml */
 void radl_open_perturb(lua_State *L); /* l_perturb.c: rad.perturb, rad.image.noise_sd */
 void radl_open_combat(lua_State *L);  /* l_combat.c: rad.combat (ComBat harmonisation) */
 void radl_open_dicom_rt(lua_State *L); /* l_dicom_rt.c: rad.read_rtstruct, rad.dicom.rois, SEG */

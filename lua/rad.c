@@ -149,6 +149,7 @@ int luaopen_rad(lua_State *L)
     radl_open_coxnet(L);
     radl_open_cohort(L);
     radl_open_json(L);
+    radl_open_yaml(L);
     radl_open_combat(L);
     radl_open_synth(L);
     radl_open_dicom(L);

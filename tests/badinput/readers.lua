@@ -220,6 +220,41 @@ B.call("NRRD: corrupt gzip data", function()
   rad.read(B.file("gz.nrrd", "NRRD0004\ntype: uchar\ndimension: 2\nsizes: 2 2\nencoding: gzip\n\n\31\139\8\0garbage-garbage"))
 end, "corrupt gzip data")
 
+-- ---- YAML (rad.yaml: parameter files) --------------------------------------------------
+B.call("yaml: missing file", function() rad.yaml.read(dir .. "/none.yaml") end, "cannot open")
+B.call("yaml: a folder", function() rad.yaml.read(dir) end, "is a directory; give a YAML file")
+B.call("yaml: syntax error names line and column",
+  function() rad.yaml.read(B.file("bad.yaml", "setting:\n  binWidth: [1, 2\n  label: 1\n")) end,
+  "bad.yaml:3:")
+B.call("yaml: a tab for indentation", function() rad.yaml.read(B.file("tab.yaml", "setting:\n\tbinWidth: 25\n")) end,
+  "tab.yaml:2:1: found character that cannot start any token")
+B.call("yaml: truncated in a quoted value", function() rad.yaml.read(B.file("cut.yaml", "a: 'unterminated")) end,
+  "cut.yaml:1:")
+B.call("yaml: a key twice", function() rad.yaml.parse("binWidth: 5\nbinWidth: 25\n", "p.yaml") end,
+  "p.yaml:2:1: the key 'binWidth' is given twice in one mapping (first at line 1)")
+B.call("yaml: two documents", function() rad.yaml.parse("a: 1\n---\nb: 2\n", "p.yaml") end,
+  "more than one YAML document")
+B.call("yaml: an alias without anchor", function() rad.yaml.parse("a: *x\n", "p.yaml") end,
+  "the alias *x names no anchor (&x) defined before it")
+B.call("yaml: a mapping as a key", function() rad.yaml.parse("? {a: 1}\n: 2\n", "p.yaml") end,
+  "a mapping key must be a plain value")
+B.call("yaml: nesting 100 deep", function() rad.yaml.parse(("["):rep(100) .. ("]"):rep(100), "p.yaml") end,
+  "nesting deeper than 64 levels")
+do
+  local bomb, prev = {"l0: &l0 [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]"}, "l0"
+  for i = 1, 6 do
+    bomb[#bomb + 1] = string.format("l%d: &l%d [%s]", i, i, ("*" .. prev .. ", "):rep(9) .. "*" .. prev)
+    prev = "l" .. i
+  end
+  B.call("yaml: an alias bomb (10^7 nodes)", function() rad.yaml.parse(table.concat(bomb, "\n") .. "\n", "p.yaml") end,
+    "more than 100000 nodes with aliases expanded")
+end
+B.call("yaml: a tag the value does not fit", function() rad.yaml.parse("a: !!int 2.5\n", "p.yaml") end,
+  "the value '2.5' does not fit its tag !!int")
+B.call("yaml: an integer beyond 64 bits", function() rad.yaml.parse("a: 99999999999999999999\n", "p.yaml") end,
+  "integer out of range: 99999999999999999999")
+B.call("yaml: a NUL byte", function() rad.yaml.parse("a: \0\n", "p.yaml") end, "p.yaml:1:")
+
 -- ---- the command line ------------------------------------------------------------------
 B.cli("radlab extract: crafted NIfTI-2 image (was exit 139)",
   {"extract", B.file("cli.nii", n2crash), B.file("climask.nii", n2crash), "-o", dir .. "/out.csv"},

@@ -17,6 +17,7 @@
 
 #include "image/image.h"
 #include "io/io.h"
+#include "io/yaml.h"
 #include "table/table.h"
 #include "util/error.h"
 
@@ -27,6 +28,7 @@
 #define FUZZ_NHDR 5       /* x.nhdr: detached header text; d.raw and d.raw.gz exist beside it */
 #define FUZZ_PNG 6        /* x.png */
 #define FUZZ_CSV 7        /* x.csv read as a table */
+#define FUZZ_YAML 8       /* x.yaml read as a YAML document */
 
 #ifndef RAD_FUZZ_TARGET
 #error "define RAD_FUZZ_TARGET"
@@ -53,7 +55,7 @@ static void write_gzip(const char *p, const uint8_t *data, size_t size)
 /* Remove this process's folder at exit (libFuzzer exits through exit()). */
 static void cleanup(void)
 {
-    static const char *names[] = {"x.nii", "x.nii.gz", "x.nrrd", "x.nhdr", "x.png", "x.csv", "d.raw", "d.raw.gz"};
+    static const char *names[] = {"x.nii", "x.nii.gz", "x.nrrd", "x.nhdr", "x.png", "x.csv", "x.yaml", "d.raw", "d.raw.gz"};
     char p[128];
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, names[i]);
@@ -65,7 +67,7 @@ static void cleanup(void)
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    static const char *ext[] = {"", ".nii", ".nii.gz", ".nii", ".nrrd", ".nhdr", ".png", ".csv"};
+    static const char *ext[] = {"", ".nii", ".nii.gz", ".nii", ".nrrd", ".nhdr", ".png", ".csv", ".yaml"};
     (void)argc;
     (void)argv;
     snprintf(dir, sizeof dir, "/dev/shm/radfuzz-%ld", (long)getpid());
@@ -107,6 +109,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!m && !rad_error_message()[0])
         abort(); /* a failure must say why */
     rad_mask_free(m);
+#elif RAD_FUZZ_TARGET == FUZZ_YAML
+    RadYaml *y = rad_yaml_read(path);
+    if (!y && !rad_error_message()[0])
+        abort();
+    rad_yaml_free(y);
 #elif RAD_FUZZ_TARGET == FUZZ_CSV
     RadTable *t = rad_table_read_csv(path, NULL);
     if (!t && !rad_error_message()[0])
