@@ -14,6 +14,7 @@
 
 #include "binding.h"
 #include "image/filters/gabor.h"
+#include "image/filters/pyrad.h"
 
 const char *const radl_interp_names[] = {"nearest", "linear", "cubic", NULL};
 const char *const radl_disc_names[] = {"none", "fbn", "fbs", NULL};
@@ -598,7 +599,15 @@ static const RadlFilterKind filter_kinds[] = {
     {"gabor", RAD_FILTER_GABOR, {"sigma", "gamma", "lambda", "theta", "theta_step", "response", "pooling", NULL}},
     {"wavelet", RAD_FILTER_WAVELET, {"family", "band", "level", "decimated", "rotation_invariant", NULL}},
     {"simoncelli", RAD_FILTER_SIMONCELLI, {"level", NULL}},
+    {"square", RAD_FILTER_SQUARE, {NULL}},
+    {"squareroot", RAD_FILTER_SQUAREROOT, {NULL}},
+    {"logarithm", RAD_FILTER_LOGARITHM, {NULL}},
+    {"exponential", RAD_FILTER_EXPONENTIAL, {NULL}},
+    {"gradient", RAD_FILTER_GRADIENT, {"use_spacing", NULL}},
+    {"lbp2d", RAD_FILTER_LBP2D, {"points", "radius", "method", NULL}},
 };
+#define FILTER_NAMES "mean, log, laws, gabor, wavelet, simoncelli, square, squareroot, logarithm, exponential, " \
+                     "gradient, lbp2d"
 #define N_FILTER_KINDS (sizeof filter_kinds / sizeof filter_kinds[0])
 
 /* error for any key of the table at idx that is not 1, a common key or one of fk's */
@@ -692,14 +701,14 @@ void radl_filter_spec_read(lua_State *L, int idx, const char *fname, int default
     luaL_checktype(L, idx, LUA_TTABLE);
     if (lua_rawgeti(L, idx, 1) != LUA_TSTRING)
         radl_fail(L, "%s: the options table needs the filter's name first, e.g. {\"log\", sigma = 1.5}; filters: "
-                     "mean, log, laws, gabor, wavelet, simoncelli",
+                     FILTER_NAMES,
                   fname);
     name = lua_tostring(L, -1);
     for (size_t i = 0; i < N_FILTER_KINDS; i++)
         if (strcmp(name, filter_kinds[i].name) == 0)
             fk = &filter_kinds[i];
     if (!fk)
-        radl_fail(L, "%s: unknown filter '%s' (filters: mean, log, laws, gabor, wavelet, simoncelli)", fname, name);
+        radl_fail(L, "%s: unknown filter '%s' (filters: " FILTER_NAMES ")", fname, name);
     lua_pop(L, 1);
     fspec_check_keys(L, idx, fk, fname);
     rad_filter_spec_init(spec, fk->kind);
@@ -821,6 +830,38 @@ void radl_filter_spec_read(lua_State *L, int idx, const char *fname, int default
             radl_fail(L, "%s: option 'level' of the simoncelli filter must be 1..16, got %lld", fname, (long long)v);
         spec->simoncelli.level = (int)v;
         break;
+    case RAD_FILTER_SQUARE:
+    case RAD_FILTER_SQUAREROOT:
+    case RAD_FILTER_LOGARITHM:
+    case RAD_FILTER_EXPONENTIAL:
+        break;
+    case RAD_FILTER_GRADIENT:
+        t = lua_getfield(L, idx, "use_spacing");
+        if (t != LUA_TNIL && t != LUA_TBOOLEAN)
+            radl_fail(L, "%s: option 'use_spacing' must be true or false, got %s", fname, luaL_typename(L, -1));
+        spec->gradient.use_spacing = t == LUA_TNIL || lua_toboolean(L, -1);
+        lua_pop(L, 1);
+        break;
+    case RAD_FILTER_LBP2D:
+        /* slice by slice always: dims defaults to 2, 3 is refused */
+        t = lua_getfield(L, idx, "dims");
+        lua_pop(L, 1);
+        if (t != LUA_TNIL && spec->dims != 2)
+            radl_fail(L, "%s: the lbp2d filter works on each axial slice: dims must be 2", fname);
+        spec->dims = 2;
+        v = fspec_int_field(L, idx, fname, "points", spec->lbp2d.points);
+        if (v < 1 || v > 32)
+            radl_fail(L, "%s: option 'points' of the lbp2d filter must be 1..32, got %lld", fname, (long long)v);
+        spec->lbp2d.points = (int)v;
+        spec->lbp2d.radius = fspec_num_field(L, idx, fname, "radius", spec->lbp2d.radius);
+        if (!(spec->lbp2d.radius > 0))
+            radl_fail(L, "%s: option 'radius' of the lbp2d filter must be > 0 voxels, got %g", fname,
+                      spec->lbp2d.radius);
+        s = fspec_str_field(L, idx, fname, "method", "uniform");
+        if ((t = rad_lbp_method_parse(s)) < 0)
+            radl_fail(L, "%s: unknown lbp2d method '%s' (default, uniform or ror)", fname, s);
+        spec->lbp2d.method = t;
+        break;
     }
 }
 
@@ -889,6 +930,20 @@ void radl_push_filter_spec(lua_State *L, const RadFilterSpec *f)
     case RAD_FILTER_SIMONCELLI:
         lua_pushinteger(L, f->simoncelli.level);
         lua_setfield(L, -2, "level");
+        break;
+    case RAD_FILTER_GRADIENT:
+        lua_pushboolean(L, f->gradient.use_spacing);
+        lua_setfield(L, -2, "use_spacing");
+        break;
+    case RAD_FILTER_LBP2D:
+        lua_pushinteger(L, f->lbp2d.points);
+        lua_setfield(L, -2, "points");
+        lua_pushnumber(L, f->lbp2d.radius);
+        lua_setfield(L, -2, "radius");
+        lua_pushstring(L, rad_lbp_method_name(f->lbp2d.method));
+        lua_setfield(L, -2, "method");
+        break;
+    default:
         break;
     }
 }

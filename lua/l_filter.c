@@ -44,7 +44,12 @@ void radl_open_filter(lua_State *L)
          "{\"wavelet\", family = \"db3\", band = \"LLH\", level = 1, decimated = false, rotation_invariant = false}: "
          "separable wavelet sub-band (families haar, db1-db4, sym2-sym4, coif1; one L/H letter per filtered axis, x "
          "first), undecimated (a trous) unless decimated, rotation_invariant: mean over the right-angle rotations. "
-         "{\"simoncelli\", level = 1}: the non-separable Simoncelli wavelet (frequency domain, periodic)"},
+         "{\"simoncelli\", level = 1}: the non-separable Simoncelli wavelet (frequency domain, periodic). "
+         "PyRadiomics' image types, by its definitions (m = max |x| over the image): {\"square\"} (x / sqrt m)^2, "
+         "{\"squareroot\"} sign(x) sqrt(m |x|), {\"logarithm\"} sign(x) log(|x| + 1) scaled to max m, "
+         "{\"exponential\"} exp(x log(m) / m), {\"gradient\", use_spacing = true}: gradient magnitude by central "
+         "differences (ITK's; per mm unless use_spacing = false), {\"lbp2d\", points = 8, radius = 1, method = "
+         "\"uniform\" | \"default\" | \"ror\"}: local binary patterns of each axial slice (scikit-image's)"},
         {NULL, NULL, NULL}};
     radl_register(L, funcs, "rad.");
 }

@@ -94,6 +94,15 @@ e.g. \fBwav_db3_LLH_L1_inv_3D_stat_mean\fR
 .TP
 \fBsimoncelli_L\fIlevel\fB_\fIdims\fBD\fR
 Simoncelli wavelet, e.g. \fBsimoncelli_L1_3D_stat_mean\fR
+.TP
+\fBsquare\fR, \fBsquareroot\fR, \fBlogarithm\fR, \fBexponential\fR (\fB_\fIdims\fBD\fR)
+PyRadiomics' intensity transforms, e.g. \fBsquare_3D_stat_mean\fR
+.TP
+\fBgradient\fR[\fB_vox\fR]\fB_\fIdims\fBD\fR
+gradient magnitude, per mm (per voxel with use_spacing = false)
+.TP
+\fBlbp2d_P\fIpoints\fB_R\fIradius\fB_\fImethod\fB_2D\fR
+local binary patterns of each axial slice, e.g. \fBlbp2d_P8_R1_uniform_2D_stat_mean\fR
 .PP
 A boundary other than mirror adds \fB_b\fIname\fR before the dimension
 (\fBmean_5_bconstant_3D\fR).  Two filters with the same prefix in one

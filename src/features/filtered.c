@@ -16,6 +16,7 @@
 
 #include "features/features.h"
 #include "image/filters/gabor.h"
+#include "image/filters/pyrad.h"
 #include "util/error.h"
 
 /* Append printf text at *at; -1 when out of room. */
@@ -86,6 +87,25 @@ int rad_filter_prefix(const RadFilterSpec *f, char *out, size_t size)
         break;
     case RAD_FILTER_SIMONCELLI:
         rc |= put(out, size, &at, "simoncelli_L%d", f->simoncelli.level);
+        break;
+    case RAD_FILTER_SQUARE:
+        rc |= put(out, size, &at, "square");
+        break;
+    case RAD_FILTER_SQUAREROOT:
+        rc |= put(out, size, &at, "squareroot");
+        break;
+    case RAD_FILTER_LOGARITHM:
+        rc |= put(out, size, &at, "logarithm");
+        break;
+    case RAD_FILTER_EXPONENTIAL:
+        rc |= put(out, size, &at, "exponential");
+        break;
+    case RAD_FILTER_GRADIENT:
+        rc |= put(out, size, &at, "gradient%s", f->gradient.use_spacing ? "" : "_vox");
+        break;
+    case RAD_FILTER_LBP2D:
+        rc |= put(out, size, &at, "lbp2d_P%d_R%g_%s", f->lbp2d.points, f->lbp2d.radius,
+                  rad_lbp_method_name(f->lbp2d.method));
         break;
     default:
         return rad_error_set("unknown filter kind %d", (int)f->kind);

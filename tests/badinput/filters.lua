@@ -9,7 +9,8 @@ B.call("filter: no options", function() rad.filter(img) end, "bad argument #2")
 B.call("filter: no filter name", function() rad.filter(img, {sigma = 1}) end,
   "rad.filter: the options table needs the filter's name first")
 B.call("filter: unknown filter", function() rad.filter(img, {"median"}) end,
-  "rad.filter: unknown filter 'median' (filters: mean, log, laws, gabor, wavelet, simoncelli)")
+  "rad.filter: unknown filter 'median' (filters: mean, log, laws, gabor, wavelet, simoncelli, square, squareroot, "
+  .. "logarithm, exponential, gradient, lbp2d)")
 B.call("filter: option of another filter", function() rad.filter(img, {"mean", sigma = 2}) end,
   "rad.filter: unknown option 'sigma' for the mean filter (its options: support, dims, boundary, threads)")
 B.call("filter: misspelt option", function() rad.filter(img, {"log", sigma = 2, truncation = 3}) end,
@@ -58,6 +59,23 @@ B.call("laws: rotation_invariant not a boolean", function()
 B.call("laws: energy window larger than the image", function()
   rad.filter(img, {"laws", kernel = "L5E5E5", energy = 8}) end,
   "Laws filter: the image is too small for the kernel: axis z has 8 voxels, the kernel reaches 8 voxels")
+-- PyRadiomics' image types
+B.call("square: an image of zeros", function() rad.filter(rad.image.new{size = {4, 4, 4}}, {"square"}) end,
+  "square filter: the largest |intensity| is 0; the filter scales by it and needs a finite value > 0")
+B.call("exponential: an image of zeros", function() rad.filter(rad.image.new{size = {4, 4, 4}}, {"exponential"}) end,
+  "exponential filter: the largest |intensity| is 0")
+B.call("square: an option it does not have", function() rad.filter(img, {"square", sigma = 1}) end,
+  "unknown option 'sigma' for the square filter (its options: dims, boundary, threads)")
+B.call("gradient: use_spacing not a boolean", function() rad.filter(img, {"gradient", use_spacing = 1}) end,
+  "option 'use_spacing' must be true or false, got number")
+B.call("lbp2d: dims 3", function() rad.filter(img, {"lbp2d", dims = 3}) end,
+  "the lbp2d filter works on each axial slice: dims must be 2")
+B.call("lbp2d: 0 points", function() rad.filter(img, {"lbp2d", points = 0}) end,
+  "option 'points' of the lbp2d filter must be 1..32, got 0")
+B.call("lbp2d: radius 0", function() rad.filter(img, {"lbp2d", radius = 0}) end,
+  "option 'radius' of the lbp2d filter must be > 0 voxels, got 0")
+B.call("lbp2d: unknown method", function() rad.filter(img, {"lbp2d", method = "var"}) end,
+  "unknown lbp2d method 'var' (default, uniform or ror)")
 B.call("filter: closed image", function() local c = img:copy(); c:close(); rad.filter(c, {"mean"}) end,
   "closed")
 B.done()

@@ -5,6 +5,7 @@
 
 #include "image/filters/filter.h"
 #include "image/filters/gabor.h"
+#include "image/filters/pyrad.h"
 #include "image/filters/simoncelli.h"
 #include "image/filters/wavelet.h"
 #include "util/error.h"
@@ -49,6 +50,10 @@ void rad_filter_spec_init(RadFilterSpec *spec, RadFilterKind kind)
     }
     spec->wavelet.level = 1;
     spec->simoncelli.level = 1;
+    spec->gradient.use_spacing = 1;
+    spec->lbp2d.points = 8;
+    spec->lbp2d.radius = 1;
+    spec->lbp2d.method = RAD_LBP_UNIFORM;
 }
 
 int rad_filter_check_image(const RadImage *img, int dims, size_t radius, const char *what)
@@ -117,8 +122,19 @@ RadImage *rad_filter_apply(const RadImage *img, const RadFilterSpec *spec)
     }
     case RAD_FILTER_SIMONCELLI:
         return rad_filter_simoncelli(img, spec->simoncelli.level, spec->dims, spec->threads);
+    case RAD_FILTER_SQUARE:
+    case RAD_FILTER_SQUAREROOT:
+    case RAD_FILTER_LOGARITHM:
+    case RAD_FILTER_EXPONENTIAL:
+        return rad_filter_pointwise(img, spec->kind);
+    case RAD_FILTER_GRADIENT:
+        return rad_filter_gradient(img, spec->gradient.use_spacing, spec->dims, spec->threads);
+    case RAD_FILTER_LBP2D:
+        return rad_filter_lbp2d(img, spec->lbp2d.points, spec->lbp2d.radius, spec->lbp2d.method, spec->threads);
     }
-    rad_error_set("filter: unknown filter kind %d (mean, log, laws, gabor, wavelet or simoncelli)", (int)spec->kind);
+    rad_error_set("filter: unknown filter kind %d (mean, log, laws, gabor, wavelet, simoncelli, square, squareroot, "
+                  "logarithm, exponential, gradient or lbp2d)",
+                  (int)spec->kind);
     return NULL;
 }
 

@@ -71,7 +71,14 @@ typedef enum RadFilterKind {
     RAD_FILTER_LAWS,     /* laws.c */
     RAD_FILTER_GABOR,    /* gabor.c */
     RAD_FILTER_WAVELET,  /* wavelet.c: separable wavelets */
-    RAD_FILTER_SIMONCELLI /* simoncelli.c: the non-separable Simoncelli wavelet */
+    RAD_FILTER_SIMONCELLI, /* simoncelli.c: the non-separable Simoncelli wavelet */
+    /* pyrad.c: PyRadiomics' image types */
+    RAD_FILTER_SQUARE,
+    RAD_FILTER_SQUAREROOT,
+    RAD_FILTER_LOGARITHM,
+    RAD_FILTER_EXPONENTIAL,
+    RAD_FILTER_GRADIENT,
+    RAD_FILTER_LBP2D
 } RadFilterKind;
 
 /* How responses to rotated kernels are pooled (rotation invariance). */
@@ -116,6 +123,14 @@ typedef struct RadFilterSpec {
     struct {
         int level; /* >= 1 (default 1) */
     } simoncelli;
+    struct {
+        int use_spacing; /* default 1: derivatives per mm */
+    } gradient;
+    struct {
+        int points;    /* samples on the circle (default 8) */
+        double radius; /* voxels (default 1) */
+        int method;    /* RadLbpMethod (pyrad.h), default uniform */
+    } lbp2d;
 } RadFilterSpec;
 
 /* Defaults of a kind: 3D, mirror boundary, the family's defaults above. */

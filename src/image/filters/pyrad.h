@@ -1,0 +1,22 @@
+/* radlab: PyRadiomics' image types as filters (pyrad.c: the definitions).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef RAD_IMAGE_FILTERS_PYRAD_H
+#define RAD_IMAGE_FILTERS_PYRAD_H
+
+#include "image/filters/filter.h"
+
+/* scikit-image's local_binary_pattern methods offered by lbp2d */
+typedef enum RadLbpMethod { RAD_LBP_DEFAULT = 0, RAD_LBP_UNIFORM, RAD_LBP_ROR } RadLbpMethod;
+
+/* "default", "uniform", "ror"; -1 when unknown. */
+int rad_lbp_method_parse(const char *name);
+const char *rad_lbp_method_name(int method);
+
+/* kind: RAD_FILTER_SQUARE, _SQUAREROOT, _LOGARITHM or _EXPONENTIAL. */
+RadImage *rad_filter_pointwise(const RadImage *img, RadFilterKind kind);
+/* ITK's gradient magnitude over dims axes (2: in-plane). */
+RadImage *rad_filter_gradient(const RadImage *img, int use_spacing, int dims, int threads);
+/* scikit-image's local binary patterns of each axial slice. */
+RadImage *rad_filter_lbp2d(const RadImage *img, int points, double radius, int method, int threads);
+
+#endif
