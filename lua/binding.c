@@ -605,9 +605,10 @@ static const RadlFilterKind filter_kinds[] = {
     {"exponential", RAD_FILTER_EXPONENTIAL, {NULL}},
     {"gradient", RAD_FILTER_GRADIENT, {"use_spacing", NULL}},
     {"lbp2d", RAD_FILTER_LBP2D, {"points", "radius", "method", NULL}},
+    {"pywavelet", RAD_FILTER_PYWAVELET, {"family", "band", "level", NULL}},
 };
 #define FILTER_NAMES "mean, log, laws, gabor, wavelet, simoncelli, square, squareroot, logarithm, exponential, " \
-                     "gradient, lbp2d"
+                     "gradient, lbp2d, pywavelet"
 #define N_FILTER_KINDS (sizeof filter_kinds / sizeof filter_kinds[0])
 
 /* error for any key of the table at idx that is not 1, a common key or one of fk's */
@@ -862,6 +863,23 @@ void radl_filter_spec_read(lua_State *L, int idx, const char *fname, int default
             radl_fail(L, "%s: unknown lbp2d method '%s' (default, uniform or ror)", fname, s);
         spec->lbp2d.method = t;
         break;
+    case RAD_FILTER_PYWAVELET:
+        s = fspec_str_field(L, idx, fname, "family", "coif1");
+        if (strlen(s) >= sizeof spec->pywavelet.family)
+            radl_fail(L, "%s: unknown wavelet family '%s'", fname, s);
+        strcpy(spec->pywavelet.family, s);
+        s = fspec_str_field(L, idx, fname, "band", NULL);
+        if (!s)
+            radl_fail(L, "%s: the pywavelet filter needs band: one L or H per filtered axis, x first (\"LLH\" in 3D, "
+                         "\"LH\" in 2D)", fname);
+        if (strlen(s) >= sizeof spec->pywavelet.band)
+            radl_fail(L, "%s: wavelet band '%s' is too long: one L or H per filtered axis (2 or 3 letters)", fname, s);
+        strcpy(spec->pywavelet.band, s);
+        v = fspec_int_field(L, idx, fname, "level", 1);
+        if (v < 1 || v > 16)
+            radl_fail(L, "%s: option 'level' of the pywavelet filter must be 1..16, got %lld", fname, (long long)v);
+        spec->pywavelet.level = (int)v;
+        break;
     }
 }
 
@@ -942,6 +960,14 @@ void radl_push_filter_spec(lua_State *L, const RadFilterSpec *f)
         lua_setfield(L, -2, "radius");
         lua_pushstring(L, rad_lbp_method_name(f->lbp2d.method));
         lua_setfield(L, -2, "method");
+        break;
+    case RAD_FILTER_PYWAVELET:
+        lua_pushstring(L, f->pywavelet.family);
+        lua_setfield(L, -2, "family");
+        lua_pushstring(L, f->pywavelet.band);
+        lua_setfield(L, -2, "band");
+        lua_pushinteger(L, f->pywavelet.level);
+        lua_setfield(L, -2, "level");
         break;
     default:
         break;

@@ -49,7 +49,9 @@ void radl_open_filter(lua_State *L)
          "{\"squareroot\"} sign(x) sqrt(m |x|), {\"logarithm\"} sign(x) log(|x| + 1) scaled to max m, "
          "{\"exponential\"} exp(x log(m) / m), {\"gradient\", use_spacing = true}: gradient magnitude by central "
          "differences (ITK's; per mm unless use_spacing = false), {\"lbp2d\", points = 8, radius = 1, method = "
-         "\"uniform\" | \"default\" | \"ror\"}: local binary patterns of each axial slice (scikit-image's)"},
+         "\"uniform\" | \"default\" | \"ror\"}: local binary patterns of each axial slice (scikit-image's), "
+         "{\"pywavelet\", family = \"coif1\", band = \"LLH\", level = 1}: PyRadiomics' wavelet (PyWavelets' swtn: "
+         "periodic, odd sizes padded by one wrapped voxel; level L repeats level 1 on the approximation)"},
         {NULL, NULL, NULL}};
     radl_register(L, funcs, "rad.");
 }

@@ -103,6 +103,9 @@ gradient magnitude, per mm (per voxel with use_spacing = false)
 .TP
 \fBlbp2d_P\fIpoints\fB_R\fIradius\fB_\fImethod\fB_2D\fR
 local binary patterns of each axial slice, e.g. \fBlbp2d_P8_R1_uniform_2D_stat_mean\fR
+.TP
+\fBpywav_\fIfamily\fB_\fIband\fB_L\fIlevel\fB_\fIdims\fBD\fR
+PyRadiomics' wavelet (PyWavelets' swtn), e.g. \fBpywav_coif1_LLH_L1_3D_stat_mean\fR
 .PP
 A boundary other than mirror adds \fB_b\fIname\fR before the dimension
 (\fBmean_5_bconstant_3D\fR).  Two filters with the same prefix in one

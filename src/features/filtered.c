@@ -107,6 +107,9 @@ int rad_filter_prefix(const RadFilterSpec *f, char *out, size_t size)
         rc |= put(out, size, &at, "lbp2d_P%d_R%g_%s", f->lbp2d.points, f->lbp2d.radius,
                   rad_lbp_method_name(f->lbp2d.method));
         break;
+    case RAD_FILTER_PYWAVELET:
+        rc |= put(out, size, &at, "pywav_%s_%s_L%d", f->pywavelet.family, f->pywavelet.band, f->pywavelet.level);
+        break;
     default:
         return rad_error_set("unknown filter kind %d", (int)f->kind);
     }

@@ -10,7 +10,7 @@ B.call("filter: no filter name", function() rad.filter(img, {sigma = 1}) end,
   "rad.filter: the options table needs the filter's name first")
 B.call("filter: unknown filter", function() rad.filter(img, {"median"}) end,
   "rad.filter: unknown filter 'median' (filters: mean, log, laws, gabor, wavelet, simoncelli, square, squareroot, "
-  .. "logarithm, exponential, gradient, lbp2d)")
+  .. "logarithm, exponential, gradient, lbp2d, pywavelet)")
 B.call("filter: option of another filter", function() rad.filter(img, {"mean", sigma = 2}) end,
   "rad.filter: unknown option 'sigma' for the mean filter (its options: support, dims, boundary, threads)")
 B.call("filter: misspelt option", function() rad.filter(img, {"log", sigma = 2, truncation = 3}) end,
@@ -76,6 +76,11 @@ B.call("lbp2d: radius 0", function() rad.filter(img, {"lbp2d", radius = 0}) end,
   "option 'radius' of the lbp2d filter must be > 0 voxels, got 0")
 B.call("lbp2d: unknown method", function() rad.filter(img, {"lbp2d", method = "var"}) end,
   "unknown lbp2d method 'var' (default, uniform or ror)")
+B.call("pywavelet: a 2-letter band in 3D", function() rad.filter(img, {"pywavelet", band = "LH"}) end,
+  "pywavelet filter: band 'LH' must have one L or H per filtered axis, x first (3 letters for dims = 3")
+B.call("pywavelet: unknown family", function() rad.filter(img, {"pywavelet", family = "db99", band = "LLH"}) end,
+  "db99")
+B.call("pywavelet: no band", function() rad.filter(img, {"pywavelet"}) end, "the pywavelet filter needs band")
 B.call("filter: closed image", function() local c = img:copy(); c:close(); rad.filter(c, {"mean"}) end,
   "closed")
 B.done()

@@ -86,6 +86,31 @@ for _, c in ipairs(skimage) do
 end
 T.is(rad.filter(img, {"lbp2d"}):get(5, 4, 1), 7.0, "lbp2d defaults: P 8, R 1, uniform")
 
+-- PyRadiomics' wavelet: its _swt3 procedure run with PyWavelets 1.1.1 (pywt.swtn, level 1 per level) on
+-- a 9 x 6 x 5 image (odd x and z: padded by one wrapped voxel, then cropped); voxels (x, y, z) =
+-- (0,0,0) (4,3,2) (8,5,4) (1,2,3)
+local pimg = rad.image.new{size = {9, 6, 5}, spacing = {1, 1, 1}}
+for k = 0, 4 do for j = 0, 5 do for i = 0, 8 do pimg:set(i + 1, j + 1, k + 1, val(i, j, k)) end end end
+local pywt = {
+  {"coif1", "LLH", 1, {28.1786518, -3.035973015, 12.37719027, -13.11592787}},
+  {"coif1", "HLL", 1, {-3.042241212, -84.23577859, 32.6589027, -34.1540201}},
+  {"coif1", "HHH", 1, {-25.34097837, 7.660254138, 29.63875646, -21.60092577}},
+  {"coif1", "LLL", 1, {-74.01022052, 1.403542976, 19.61592504, 13.38990518}},
+  {"db2", "LHL", 2, {-3.545702065, 11.58765798, -0.3318767652, 6.590510501}},
+  {"db2", "LLL", 2, {-117.6481348, -13.16860852, 44.42086406, -71.73560809}},
+  {"haar", "LH", 1, {-40.625, 9.625, 0.625, 10.375}},
+  {"haar", "HH", 1, {-50.375, 0.125, 50.625, 0.125}},
+}
+for _, c in ipairs(pywt) do
+  local r = rad.filter(pimg, {"pywavelet", family = c[1], band = c[2], level = c[3], dims = #c[2]})
+  local worst = 0
+  for q, p in ipairs{{0, 0, 0}, {4, 3, 2}, {8, 5, 4}, {1, 2, 3}} do
+    worst = math.max(worst, math.abs(r:get(p[1] + 1, p[2] + 1, p[3] + 1) - c[4][q]) / math.max(1, math.abs(c[4][q])))
+  end
+  T.ok(worst < 1e-6, string.format("pywavelet %s %s level %d: as PyRadiomics with PyWavelets (worst relative %.2g)",
+    c[1], c[2], c[3], worst))
+end
+
 -- inside extraction: tag prefixes, statistics of the response in the ROI
 local mask = rad.mask.new(img)
 for k = 1, nz do for j = 2, ny - 1 do for i = 2, nx - 1 do mask:set(i, j, k, 1) end end end

@@ -54,6 +54,8 @@ void rad_filter_spec_init(RadFilterSpec *spec, RadFilterKind kind)
     spec->lbp2d.points = 8;
     spec->lbp2d.radius = 1;
     spec->lbp2d.method = RAD_LBP_UNIFORM;
+    strcpy(spec->pywavelet.family, "coif1");
+    spec->pywavelet.level = 1;
 }
 
 int rad_filter_check_image(const RadImage *img, int dims, size_t radius, const char *what)
@@ -131,9 +133,12 @@ RadImage *rad_filter_apply(const RadImage *img, const RadFilterSpec *spec)
         return rad_filter_gradient(img, spec->gradient.use_spacing, spec->dims, spec->threads);
     case RAD_FILTER_LBP2D:
         return rad_filter_lbp2d(img, spec->lbp2d.points, spec->lbp2d.radius, spec->lbp2d.method, spec->threads);
+    case RAD_FILTER_PYWAVELET:
+        return rad_filter_pywavelet(img, spec->pywavelet.family, spec->pywavelet.band, spec->pywavelet.level,
+                                    spec->dims);
     }
     rad_error_set("filter: unknown filter kind %d (mean, log, laws, gabor, wavelet, simoncelli, square, squareroot, "
-                  "logarithm, exponential, gradient or lbp2d)",
+                  "logarithm, exponential, gradient, lbp2d or pywavelet)",
                   (int)spec->kind);
     return NULL;
 }

@@ -78,7 +78,8 @@ typedef enum RadFilterKind {
     RAD_FILTER_LOGARITHM,
     RAD_FILTER_EXPONENTIAL,
     RAD_FILTER_GRADIENT,
-    RAD_FILTER_LBP2D
+    RAD_FILTER_LBP2D,
+    RAD_FILTER_PYWAVELET
 } RadFilterKind;
 
 /* How responses to rotated kernels are pooled (rotation invariance). */
@@ -131,6 +132,11 @@ typedef struct RadFilterSpec {
         double radius; /* voxels (default 1) */
         int method;    /* RadLbpMethod (pyrad.h), default uniform */
     } lbp2d;
+    struct {
+        char family[16]; /* default "coif1" (PyRadiomics' default) */
+        char band[4];    /* one L/H per filtered axis, x first */
+        int level;       /* PyRadiomics' level, >= 1 */
+    } pywavelet;
 } RadFilterSpec;
 
 /* Defaults of a kind: 3D, mirror boundary, the family's defaults above. */

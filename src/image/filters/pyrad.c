@@ -22,7 +22,14 @@
  * bits when the bits change at most twice along p = 0..P-1 (no wrap-around,
  * as scikit-image counts), else P + 1; ror: the smallest value of the
  * default code over the P circular rotations of the bits.  (scikit-image's
- * var and nri_uniform methods are not offered.) */
+ * var and nri_uniform methods are not offered.)
+ * The PyRadiomics wavelet is its _swt3: an axis of odd size grows by one
+ * voxel (a copy of its first, numpy's "wrap" padding), then PyWavelets'
+ * swtn of level 1 along the filtered axes -- periodic, the decomposition
+ * filters dec_lo / dec_hi aligned as out[i] = sum_k f[k] in[(i - k + m/2)
+ * mod n] -- and the result cropped back.  Level L repeats the level-1
+ * transform on the previous level's approximation (no dilated filters: this
+ * is PyRadiomics' level, not the IBSI's a trous level). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +37,7 @@
 
 #include "image/filters/filter.h"
 #include "image/filters/pyrad.h"
+#include "image/filters/wavelet.h"
 #include "util/error.h"
 #include "util/pool.h"
 
@@ -276,4 +284,99 @@ RadImage *rad_filter_lbp2d(const RadImage *img, int points, double radius, int m
         return NULL;
     }
     return j.out;
+}
+
+/* ---- PyRadiomics' wavelet (PyWavelets' swtn) ------------------------------------- */
+
+/* Periodic correlation of every line along `axis` of d (dims n) with the m
+ * taps f aligned as PyWavelets' swt: out[i] = sum_k f[k] in[(i - k + m/2) mod n]. */
+static int swt_axis(double *d, const size_t n[3], int axis, const double *f, int m)
+{
+    const size_t len = n[axis];
+    const size_t stride = axis == 0 ? 1 : axis == 1 ? n[0] : n[0] * n[1];
+    const size_t lines = n[0] * n[1] * n[2] / len;
+    double *in = malloc(len * sizeof *in);
+    if (!in)
+        return rad_error_set("pywavelet filter: out of memory");
+    for (size_t l = 0; l < lines; l++) {
+        /* the first voxel of line l: lines run over the other two axes */
+        size_t base;
+        if (axis == 0)
+            base = l * n[0];
+        else if (axis == 1)
+            base = (l / n[0]) * n[0] * n[1] + l % n[0];
+        else
+            base = l;
+        for (size_t i = 0; i < len; i++)
+            in[i] = d[base + i * stride];
+        for (size_t i = 0; i < len; i++) {
+            double s = 0;
+            for (int k = 0; k < m; k++) {
+                long j = ((long)i - k + m / 2) % (long)len;
+                s += f[k] * in[j < 0 ? j + (long)len : j];
+            }
+            d[base + i * stride] = s;
+        }
+    }
+    free(in);
+    return 0;
+}
+
+RadImage *rad_filter_pywavelet(const RadImage *img, const char *family, const char *band, int level, int dims)
+{
+    double lo[16], hi[16];
+    size_t n[3], pn[3], total = 1;
+    double *d;
+    RadImage *out;
+    int m;
+    if ((m = rad_wavelet_filter(family, lo)) < 0)
+        return NULL;
+    if ((int)strlen(band) != dims || strspn(band, "LH") != strlen(band)) {
+        rad_error_set("pywavelet filter: band '%s' must have one L or H per filtered axis, x first (%d letters for "
+                      "dims = %d, e.g. \"%s\")",
+                      band, dims, dims, dims == 3 ? "LLH" : "LH");
+        return NULL;
+    }
+    if (level < 1 || level > 16) {
+        rad_error_set("pywavelet filter: level must be 1..16, got %d", level);
+        return NULL;
+    }
+    if (rad_filter_check_image(img, dims, 0, "pywavelet filter") != 0)
+        return NULL;
+    /* PyWavelets' dec_hi from dec_lo (the reversed scaling filter h):
+     * dec_hi[k] = (-1)^(k+1) h[k] = (-1)^(k+1) dec_lo[m-1-k] */
+    for (int k = 0; k < m; k++)
+        hi[k] = (k % 2 ? 1 : -1) * lo[m - 1 - k];
+    for (int a = 0; a < 3; a++) {
+        n[a] = a < img->geom.ndim ? img->geom.dim[a] : 1;
+        pn[a] = n[a] + (n[a] % 2); /* odd sizes grow by one wrapped voxel */
+        total *= pn[a];
+    }
+    if (!(d = malloc(total * sizeof *d))) {
+        rad_error_set("pywavelet filter: out of memory (%zu MB)", (total * sizeof *d) >> 20);
+        return NULL;
+    }
+    for (size_t z = 0; z < pn[2]; z++)
+        for (size_t y = 0; y < pn[1]; y++)
+            for (size_t x = 0; x < pn[0]; x++)
+                d[(z * pn[1] + y) * pn[0] + x] =
+                    img->data[((z % n[2]) * n[1] + y % n[1]) * n[0] + x % n[0]];
+    /* levels 1 .. level - 1 keep the approximation (low-pass on every
+     * filtered axis); the last level takes the band */
+    for (int l = 1; l <= level; l++)
+        for (int a = 0; a < dims; a++)
+            if (swt_axis(d, pn, a, l < level || band[a] == 'L' ? lo : hi, m) != 0) {
+                free(d);
+                return NULL;
+            }
+    if (!(out = rad_image_alloc(&img->geom))) {
+        free(d);
+        return NULL;
+    }
+    for (size_t z = 0; z < n[2]; z++)
+        for (size_t y = 0; y < n[1]; y++)
+            for (size_t x = 0; x < n[0]; x++)
+                out->data[(z * n[1] + y) * n[0] + x] = (float)d[(z * pn[1] + y) * pn[0] + x];
+    free(d);
+    return out;
 }

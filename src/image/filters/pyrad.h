@@ -16,6 +16,10 @@ const char *rad_lbp_method_name(int method);
 RadImage *rad_filter_pointwise(const RadImage *img, RadFilterKind kind);
 /* ITK's gradient magnitude over dims axes (2: in-plane). */
 RadImage *rad_filter_gradient(const RadImage *img, int use_spacing, int dims, int threads);
+/* PyRadiomics' wavelet sub-band (PyWavelets' swtn, see pyrad.c): family
+ * as rad_wavelet_filter knows it, band one L/H per filtered axis (x first),
+ * level >= 1, dims 3 or 2 (each axial slice). */
+RadImage *rad_filter_pywavelet(const RadImage *img, const char *family, const char *band, int level, int dims);
 /* scikit-image's local binary patterns of each axial slice. */
 RadImage *rad_filter_lbp2d(const RadImage *img, int points, double radius, int method, int threads);
 
