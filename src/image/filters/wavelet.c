@@ -1,6 +1,5 @@
 /* radlab: separable wavelet filters, IBSI 2 (see wavelet.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -494,25 +493,21 @@ RadImage *rad_filter_wavelet(const RadImage *img, const RadWaveletOptions *o)
         rad_error_set("wavelet: a 3D sub-band of a single slice: use dims 2 and a 2-letter sub-band");
         return NULL;
     }
-    /* undecimated: 2^level voxels; decimated: (m - 1) 2^level, beyond which
-     * every coefficient feels the boundary (PyWavelets' dwt_max_level) */
-    for (int a = 0; a < nax; a++) {
-        size_t n = img->geom.dim[a], w = o->decimated ? (size_t)f->m - 1 : 1;
-        int top = 0;
-        while (top < 10 && (w << (top + 1)) <= n)
-            top++;
-        if (o->level > top) {
-            char fix[80];
-            if (top > 0)
-                snprintf(fix, sizeof fix, "the largest level here is %d", top);
+    /* each level halves the grid (the decimated transform) or doubles the
+     * dilation (the undecimated one): 2^level voxels per filtered axis */
+    for (int a = 0; a < nax; a++)
+        if (img->geom.dim[a] < ((size_t)1 << o->level)) {
+            int top = 0;
+            while (((size_t)2 << top) <= img->geom.dim[a])
+                top++;
+            if (top == 0)
+                rad_error_set("wavelet: the image has 1 voxel along axis %c, too few for any level: filter %s",
+                              "xyz"[a], a == 2 ? "with dims 2" : "an image of at least 2 voxels along each axis");
             else
-                snprintf(fix, sizeof fix, "no level fits; use a shorter filter or the undecimated transform");
-            rad_error_set("wavelet: level %d of the %s %s transform needs %zu voxels along axis %c (%zu x 2^%d), "
-                          "the image has %zu: %s",
-                          o->level, o->decimated ? "decimated" : "undecimated", f->name, w << o->level, "xyz"[a], w,
-                          o->level, n, fix);
+                rad_error_set("wavelet: the image has %zu voxels along axis %c, too few for level %d (needs %zu): "
+                              "lower the level to %d or less",
+                              img->geom.dim[a], "xyz"[a], o->level, (size_t)1 << o->level, top);
             return NULL;
         }
-    }
     return o->decimated ? decimated(img, o, f, nax) : undecimated(img, o, f, nax);
 }
