@@ -42,8 +42,9 @@ void radl_open_filter(lua_State *L)
          "(dims = 3: also the two other orthogonal planes, pooled), angles in degrees from the x axis towards y; "
          "theta_step > 0 pools the orientations theta + k theta_step around the circle (rotation invariance). "
          "{\"wavelet\", family = \"db3\", band = \"LLH\", level = 1, decimated = false, rotation_invariant = false}: "
-         "separable wavelet sub-band (families haar, db1-db4, sym2-sym4, coif1; one L/H letter per filtered axis, x "
-         "first), undecimated (a trous) unless decimated, rotation_invariant: mean over the right-angle rotations. "
+         "separable wavelet sub-band (families as PyWavelets names them, any case: haar, db1-db20, sym2-sym20, "
+         "coif1-coif17; one L/H letter per filtered axis, x first), undecimated (a trous) unless decimated, level: "
+         "at most log2 of the shortest filtered side, rotation_invariant: mean over the right-angle rotations. "
          "{\"simoncelli\", level = 1}: the non-separable Simoncelli wavelet (frequency domain, periodic)"},
         {NULL, NULL, NULL}};
     radl_register(L, funcs, "rad.");
