@@ -15,6 +15,7 @@
 #include "binding.h"
 #include "image/filters/gabor.h"
 #include "image/filters/pyrad.h"
+#include "image/filters/wavelet_coef.h"
 
 const char *const radl_interp_names[] = {"nearest", "linear", "cubic", NULL};
 const char *const radl_disc_names[] = {"none", "fbn", "fbs", NULL};
@@ -802,9 +803,13 @@ void radl_filter_spec_read(lua_State *L, int idx, const char *fname, int default
         s = fspec_str_field(L, idx, fname, "family", NULL);
         if (!s)
             radl_fail(L, "%s: the wavelet filter needs family, e.g. {\"wavelet\", family = \"db3\", band = \"LLH\"}", fname);
-        if (strlen(s) >= sizeof spec->wavelet.family)
-            radl_fail(L, "%s: unknown wavelet family '%s'", fname, s);
-        strcpy(spec->wavelet.family, s);
+        {
+            /* PyWavelets' names, any case; the table's spelling names the tags */
+            const RadWaveletCoef *w = rad_wavelet_coef(s);
+            if (!w)
+                radl_fail(L, "%s: unknown wavelet family '%s' (families: " RAD_WAVELET_FAMILIES ")", fname, s);
+            snprintf(spec->wavelet.family, sizeof spec->wavelet.family, "%s", w->name);
+        }
         s = fspec_str_field(L, idx, fname, "band", NULL);
         if (!s)
             radl_fail(L, "%s: the wavelet filter needs band: one L or H per filtered axis, x first (\"LLH\" in 3D, \"LH\" "
@@ -865,9 +870,12 @@ void radl_filter_spec_read(lua_State *L, int idx, const char *fname, int default
         break;
     case RAD_FILTER_PYWAVELET:
         s = fspec_str_field(L, idx, fname, "family", "coif1");
-        if (strlen(s) >= sizeof spec->pywavelet.family)
-            radl_fail(L, "%s: unknown wavelet family '%s'", fname, s);
-        strcpy(spec->pywavelet.family, s);
+        {
+            const RadWaveletCoef *w = rad_wavelet_coef(s);
+            if (!w)
+                radl_fail(L, "%s: unknown wavelet family '%s' (families: " RAD_WAVELET_FAMILIES ")", fname, s);
+            snprintf(spec->pywavelet.family, sizeof spec->pywavelet.family, "%s", w->name);
+        }
         s = fspec_str_field(L, idx, fname, "band", NULL);
         if (!s)
             radl_fail(L, "%s: the pywavelet filter needs band: one L or H per filtered axis, x first (\"LLH\" in 3D, "

@@ -90,7 +90,9 @@ e.g. \fBgabor_s5_g1.5_l2_t0_22.5_3D_stat_mean\fR
 .TP
 \fBwav_\fIfamily\fB_\fIband\fB_L\fIlevel\fR[\fB_inv\fR][\fB_dec\fR]\fB_\fIdims\fBD\fR
 separable wavelet sub-band, rotation invariant, decimated,
-e.g. \fBwav_db3_LLH_L1_inv_3D_stat_mean\fR
+e.g. \fBwav_db3_LLH_L1_inv_3D_stat_mean\fR; \fIfamily\fR is one of
+PyWavelets' orthogonal families haar, db1-db20, sym2-sym20, coif1-coif17
+(PyRadiomics' default is coif1), written in lower case whatever case was given
 .TP
 \fBsimoncelli_L\fIlevel\fB_\fIdims\fBD\fR
 Simoncelli wavelet, e.g. \fBsimoncelli_L1_3D_stat_mean\fR

@@ -81,6 +81,27 @@ B.call("pywavelet: a 2-letter band in 3D", function() rad.filter(img, {"pywavele
 B.call("pywavelet: unknown family", function() rad.filter(img, {"pywavelet", family = "db99", band = "LLH"}) end,
   "db99")
 B.call("pywavelet: no band", function() rad.filter(img, {"pywavelet"}) end, "the pywavelet filter needs band")
+B.call("wavelet: no family", function() rad.filter(img, {"wavelet", band = "LLH"}) end,
+  "rad.filter: the wavelet filter needs family, e.g. {\"wavelet\", family = \"db3\", band = \"LLH\"}")
+B.call("wavelet: db21 (beyond PyWavelets' db20)", function() rad.filter(img, {"wavelet", family = "db21", band = "LLH"}) end,
+  "rad.filter: unknown wavelet family 'db21' (families: haar, db1-db20, sym2-sym20, coif1-coif17)")
+B.call("wavelet: sym1 (symlets start at 2)", function() rad.filter(img, {"wavelet", family = "sym1", band = "LLH"}) end,
+  "unknown wavelet family 'sym1' (families: haar, db1-db20, sym2-sym20, coif1-coif17)")
+B.call("wavelet: a name PyWavelets does not use", function()
+  rad.filter(img, {"wavelet", family = "daubechies3", band = "LLH"}) end,
+  "unknown wavelet family 'daubechies3' (families: haar, db1-db20, sym2-sym20, coif1-coif17)")
+B.call("wavelet: family as a number", function() rad.filter(img, {"wavelet", family = 3, band = "LLH"}) end,
+  "option 'family' must be a string, got number")
+B.call("wavelet: unknown sub-band letter", function() rad.filter(img, {"wavelet", family = "db2", band = "LXH"}) end,
+  "wavelet: sub-band \"LXH\" is not 3 letters L or H (one per axis x, y, z, e.g. \"LHL\")")
+B.call("wavelet: level 0", function() rad.filter(img, {"wavelet", family = "db2", band = "LLH", level = 0}) end,
+  "option 'level' of the wavelet filter must be 1..16, got 0")
+B.call("wavelet: level beyond the image (z has 8 voxels)", function()
+  rad.filter(img, {"wavelet", family = "coif5", band = "LLH", level = 4}) end,
+  "wavelet: the image has 8 voxels along axis z, too few for level 4 (needs 16): lower the level to 3 or less")
+B.call("wavelet: decimated level beyond the image (y has 3 voxels)", function()
+  rad.filter(thin, {"wavelet", family = "sym8", band = "LLH", level = 2, decimated = true}) end,
+  "wavelet: the image has 3 voxels along axis y, too few for level 2 (needs 4): lower the level to 1 or less")
 B.call("filter: closed image", function() local c = img:copy(); c:close(); rad.filter(c, {"mean"}) end,
   "closed")
 B.done()

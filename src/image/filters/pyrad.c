@@ -38,6 +38,7 @@
 #include "image/filters/filter.h"
 #include "image/filters/pyrad.h"
 #include "image/filters/wavelet.h"
+#include "image/filters/wavelet_coef.h"
 #include "util/error.h"
 #include "util/pool.h"
 
@@ -324,7 +325,7 @@ static int swt_axis(double *d, const size_t n[3], int axis, const double *f, int
 
 RadImage *rad_filter_pywavelet(const RadImage *img, const char *family, const char *band, int level, int dims)
 {
-    double lo[16], hi[16];
+    double lo[RAD_WAVELET_MAXLEN], hi[RAD_WAVELET_MAXLEN];
     size_t n[3], pn[3], total = 1;
     double *d;
     RadImage *out;

@@ -5,63 +5,16 @@
 #include <strings.h>
 
 #include "image/filters/wavelet.h"
+#include "image/filters/wavelet_coef.h"
 #include "util/error.h"
 
-/* Scaling (reconstruction low-pass) filters h in the order of Daubechies'
- * tables (I. Daubechies, Ten Lectures on Wavelets, SIAM 1992, table 6.1
- * for dbN, table 6.3 for the least asymmetric symN, table 8.1 for the
- * coiflets; normalised to sum sqrt(2), the values as listed by the
- * PyWavelets wavelet browser, rec_lo).  The decomposition low-pass filter
- * is h reversed, the decomposition high-pass g[k] = (-1)^(k+1) h[k].
- * `moments`: vanishing moments of the wavelet (tested in test_wavelet). */
-typedef struct WaveletFamily {
-    const char *name;
-    int m, moments;
-    double h[16];
-} WaveletFamily;
-
-static const WaveletFamily families[] = {
-    {"haar", 2, 1, {0.7071067811865476, 0.7071067811865476}},
-    {"db1", 2, 1, {0.7071067811865476, 0.7071067811865476}},
-    {"db2", 4, 2, {0.48296291314469025, 0.836516303737469, 0.22414386804185735, -0.12940952255092145}},
-    {"db3",
-     6,
-     3,
-     {0.3326705529509569, 0.8068915093133388, 0.4598775021193313, -0.13501102001039084, -0.08544127388224149,
-      0.035226291882100656}},
-    {"db4",
-     8,
-     4,
-     {0.23037781330885523, 0.7148465705525415, 0.6308807679295904, -0.02798376941698385, -0.18703481171888114,
-      0.030841381835986965, 0.032883011666982945, -0.010597401784997278}},
-    /* sym2 and sym3 are db2 and db3 (the least asymmetric choice is the
-     * extremal phase one for N <= 3) */
-    {"sym2", 4, 2, {0.48296291314469025, 0.836516303737469, 0.22414386804185735, -0.12940952255092145}},
-    {"sym3",
-     6,
-     3,
-     {0.3326705529509569, 0.8068915093133388, 0.4598775021193313, -0.13501102001039084, -0.08544127388224149,
-      0.035226291882100656}},
-    {"sym4",
-     8,
-     4,
-     {0.0322231006040427, -0.012603967262037833, -0.09921954357684722, 0.29785779560527736, 0.8037387518059161,
-      0.49761866763201545, -0.02963552764599851, -0.07576571478927333}},
-    {"coif1",
-     6,
-     2,
-     {-0.07273261951252645, 0.3378976624574818, 0.8525720202116004, 0.3848648468648578, -0.07273261951252645,
-      -0.015655728135791993}},
-};
-#define NFAMILIES (sizeof families / sizeof families[0])
-#define KNOWN_FAMILIES "haar, db1, db2, db3, db4, sym2, sym3, sym4, coif1"
+/* The filters live in wavelet_coef.c. */
+typedef RadWaveletCoef WaveletFamily;
+#define KNOWN_FAMILIES RAD_WAVELET_FAMILIES
 
 static const WaveletFamily *family_find(const char *name)
 {
-    for (size_t i = 0; name && i < NFAMILIES; i++)
-        if (strcasecmp(name, families[i].name) == 0)
-            return &families[i];
-    return NULL;
+    return rad_wavelet_coef(name);
 }
 
 int rad_wavelet_filter(const char *family, double *k)
@@ -157,7 +110,7 @@ static double *composite_kernel(const WaveletFamily *f, char letter, int level, 
     size_t m = (size_t)f->m, M = 1, S = 0, D = 1;
     for (int j = 1; j <= level; j++, D *= 2)
         M += D * (m - 1);
-    double *K = calloc(M, sizeof *K), *T = calloc(M, sizeof *T), k[16];
+    double *K = calloc(M, sizeof *K), *T = calloc(M, sizeof *T), k[RAD_WAVELET_MAXLEN];
     if (!K || !T) {
         free(K);
         free(T);
@@ -394,7 +347,7 @@ done:
 static float *decimate(float *data, size_t d[3], const WaveletFamily *f, const char *band, int level, int nax,
                        RadBoundary b, int threads)
 {
-    double k[16], r[16];
+    double k[RAD_WAVELET_MAXLEN], r[RAD_WAVELET_MAXLEN];
     size_t m = (size_t)f->m;
     for (int j = 1; j <= level; j++) {
         for (int a = 0; a < nax; a++) {
@@ -540,11 +493,20 @@ RadImage *rad_filter_wavelet(const RadImage *img, const RadWaveletOptions *o)
         rad_error_set("wavelet: a 3D sub-band of a single slice: use dims 2 and a 2-letter sub-band");
         return NULL;
     }
+    /* each level halves the grid (the decimated transform) or doubles the
+     * dilation (the undecimated one): 2^level voxels per filtered axis */
     for (int a = 0; a < nax; a++)
         if (img->geom.dim[a] < ((size_t)1 << o->level)) {
-            rad_error_set("wavelet: the image has %zu voxels along axis %c, too few for level %d (needs %zu): "
-                          "lower the level",
-                          img->geom.dim[a], "xyz"[a], o->level, (size_t)1 << o->level);
+            int top = 0;
+            while (((size_t)2 << top) <= img->geom.dim[a])
+                top++;
+            if (top == 0)
+                rad_error_set("wavelet: the image has 1 voxel along axis %c, too few for any level: filter %s",
+                              "xyz"[a], a == 2 ? "with dims 2" : "an image of at least 2 voxels along each axis");
+            else
+                rad_error_set("wavelet: the image has %zu voxels along axis %c, too few for level %d (needs %zu): "
+                              "lower the level to %d or less",
+                              img->geom.dim[a], "xyz"[a], o->level, (size_t)1 << o->level, top);
             return NULL;
         }
     return o->decimated ? decimated(img, o, f, nax) : undecimated(img, o, f, nax);

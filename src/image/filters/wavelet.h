@@ -42,7 +42,7 @@
 #include "image/image.h"
 
 typedef struct RadWaveletOptions {
-    char family[16];        /* "haar", "db1".."db4", "sym2".."sym4", "coif1" */
+    char family[16];        /* "haar", "db1".."db20", "sym2".."sym20", "coif1".."coif17" */
     char band[4];           /* "LHL" (3D, letters for x, y, z) or "LH" (2D) */
     int level;              /* >= 1 */
     int decimated;          /* 0: undecimated (stationary) */
@@ -54,7 +54,7 @@ typedef struct RadWaveletOptions {
 
 /* The decomposition low-pass filter (PyWavelets' dec_lo) of a family:
  * its length, or -1 with a message naming the known families.  k may be
- * NULL; otherwise it has room for 16 taps. */
+ * NULL; otherwise it has room for RAD_WAVELET_MAXLEN (wavelet_coef.h) taps. */
 int rad_wavelet_filter(const char *family, double *k);
 
 /* The response map of the wavelet sub-band (see above), a new float image,
