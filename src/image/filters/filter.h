@@ -116,6 +116,8 @@ typedef struct RadFilterSpec {
     struct {
         int level; /* >= 1 (default 1) */
     } simoncelli;
+    int riesz[3]; /* Riesz transform order on top of the response, x first (riesz.h); all 0: none.
+                   * log and simoncelli only. */
 } RadFilterSpec;
 
 /* Defaults of a kind: 3D, mirror boundary, the family's defaults above. */
