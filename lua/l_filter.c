@@ -44,7 +44,12 @@ void radl_open_filter(lua_State *L)
          "{\"wavelet\", family = \"db3\", band = \"LLH\", level = 1, decimated = false, rotation_invariant = false}: "
          "separable wavelet sub-band (families haar, db1-db4, sym2-sym4, coif1; one L/H letter per filtered axis, x "
          "first), undecimated (a trous) unless decimated, rotation_invariant: mean over the right-angle rotations. "
-         "{\"simoncelli\", level = 1}: the non-separable Simoncelli wavelet (frequency domain, periodic)"},
+         "{\"simoncelli\", level = 1}: the non-separable Simoncelli wavelet (frequency domain, periodic). "
+         "riesz = {lx, ly, lz} (log and simoncelli; 2D: {lx, ly}): the Riesz transform of the response, order l_i "
+         "along each axis, x first, entries 0..4, total 1..4 (all zeros: none), e.g. {\"log\", sigma = 3, riesz = "
+         "{1, 0, 0}} (a first-order, gradient-like component along x) or riesz = {0, 2, 0} (second order along y); "
+         "in the Fourier domain sqrt(|l|!/prod l_i!) (-j)^|l| prod w_i^l_i / |w|^|l|; the log path pads with the "
+         "boundary condition by the kernel's reach before the periodic transform"},
         {NULL, NULL, NULL}};
     radl_register(L, funcs, "rad.");
 }
