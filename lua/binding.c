@@ -16,6 +16,7 @@
 #include "image/filters/gabor.h"
 #include "image/filters/pyrad.h"
 #include "image/filters/wavelet_coef.h"
+#include "image/filters/riesz.h"
 
 const char *const radl_interp_names[] = {"nearest", "linear", "cubic", NULL};
 const char *const radl_disc_names[] = {"none", "fbn", "fbs", NULL};
@@ -595,11 +596,11 @@ typedef struct RadlFilterKind {
 
 static const RadlFilterKind filter_kinds[] = {
     {"mean", RAD_FILTER_MEAN, {"support", NULL}},
-    {"log", RAD_FILTER_LOG, {"sigma", "truncate", NULL}},
+    {"log", RAD_FILTER_LOG, {"sigma", "truncate", "riesz", NULL}},
     {"laws", RAD_FILTER_LAWS, {"kernel", "energy", "rotation_invariant", "pooling", NULL}},
     {"gabor", RAD_FILTER_GABOR, {"sigma", "gamma", "lambda", "theta", "theta_step", "response", "pooling", NULL}},
     {"wavelet", RAD_FILTER_WAVELET, {"family", "band", "level", "decimated", "rotation_invariant", NULL}},
-    {"simoncelli", RAD_FILTER_SIMONCELLI, {"level", NULL}},
+    {"simoncelli", RAD_FILTER_SIMONCELLI, {"level", "riesz", NULL}},
     {"square", RAD_FILTER_SQUARE, {NULL}},
     {"squareroot", RAD_FILTER_SQUAREROOT, {NULL}},
     {"logarithm", RAD_FILTER_LOGARITHM, {NULL}},
@@ -693,6 +694,44 @@ static const char *fspec_str_field(lua_State *L, int idx, const char *fname, con
     return v;
 }
 
+/* riesz = {lx, ly, lz} (3D) or {lx, ly} (2D): the Riesz transform order
+ * on top of the response (all zero or absent: none) */
+static void fspec_riesz_field(lua_State *L, int idx, const char *fname, RadFilterSpec *spec)
+{
+    int t = lua_getfield(L, idx, "riesz"), total = 0;
+    lua_Integer n;
+    if (t == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    if (t != LUA_TTABLE)
+        radl_fail(L, "%s: option 'riesz' must be a table of %d orders, x first, e.g. riesz = %s; got %s", fname,
+                  spec->dims, spec->dims == 3 ? "{1, 0, 0}" : "{1, 0}", luaL_typename(L, -1));
+    n = (lua_Integer)lua_rawlen(L, -1);
+    if (n != spec->dims)
+        radl_fail(L, "%s: option 'riesz' needs %d orders for a %dD filter (one per axis, x first, e.g. %s), got %lld",
+                  fname, spec->dims, spec->dims, spec->dims == 3 ? "{1, 0, 0}" : "{1, 0}", (long long)n);
+    for (int a = 0; a < spec->dims; a++) {
+        int isint;
+        lua_Integer v;
+        t = lua_rawgeti(L, -1, a + 1);
+        v = lua_tointegerx(L, -1, &isint);
+        if (t != LUA_TNUMBER || !isint)
+            radl_fail(L, "%s: option 'riesz': entry %d must be an integer order, got %s", fname, a + 1,
+                      t == LUA_TNUMBER ? lua_tostring(L, -1) : luaL_typename(L, -1));
+        if (v < 0 || v > RAD_RIESZ_MAX_ORDER)
+            radl_fail(L, "%s: option 'riesz': entry %d is %lld; each entry is an order 0..%d along its axis", fname,
+                      a + 1, (long long)v, RAD_RIESZ_MAX_ORDER);
+        spec->riesz[a] = (int)v;
+        total += (int)v;
+        lua_pop(L, 1);
+    }
+    if (total > RAD_RIESZ_MAX_ORDER)
+        radl_fail(L, "%s: option 'riesz': the total order (sum of the entries) must be at most %d, got %d", fname,
+                  RAD_RIESZ_MAX_ORDER, total);
+    lua_pop(L, 1);
+}
+
 void radl_filter_spec_read(lua_State *L, int idx, const char *fname, int default_dims, RadFilterSpec *spec)
 {
     const RadlFilterKind *fk = NULL;
@@ -712,6 +751,12 @@ void radl_filter_spec_read(lua_State *L, int idx, const char *fname, int default
     if (!fk)
         radl_fail(L, "%s: unknown filter '%s' (filters: " FILTER_NAMES ")", fname, name);
     lua_pop(L, 1);
+    if (fk->kind != RAD_FILTER_LOG && fk->kind != RAD_FILTER_SIMONCELLI) {
+        if (lua_getfield(L, idx, "riesz") != LUA_TNIL)
+            radl_fail(L, "%s: option 'riesz' is available for the log and simoncelli filters only, not %s", fname,
+                      fk->name);
+        lua_pop(L, 1);
+    }
     fspec_check_keys(L, idx, fk, fname);
     rad_filter_spec_init(spec, fk->kind);
 
@@ -889,6 +934,8 @@ void radl_filter_spec_read(lua_State *L, int idx, const char *fname, int default
         spec->pywavelet.level = (int)v;
         break;
     }
+    if (fk->kind == RAD_FILTER_LOG || fk->kind == RAD_FILTER_SIMONCELLI)
+        fspec_riesz_field(L, idx, fname, spec);
 }
 
 /* The filter table of a spec, as radl_filter_spec_read reads it back
@@ -979,6 +1026,14 @@ void radl_push_filter_spec(lua_State *L, const RadFilterSpec *f)
         break;
     default:
         break;
+    }
+    if (rad_riesz_wanted(f)) {
+        lua_createtable(L, f->dims, 0);
+        for (int a = 0; a < f->dims; a++) {
+            lua_pushinteger(L, f->riesz[a]);
+            lua_rawseti(L, -2, a + 1);
+        }
+        lua_setfield(L, -2, "riesz");
     }
 }
 
@@ -1407,8 +1462,8 @@ static void filters_setting(lua_State *L, int idx, RadSettings *s)
             char fname[40];
             snprintf(fname, sizeof fname, "settings.filters[%d]", i);
             if (lua_rawgeti(L, ft, i) != LUA_TTABLE)
-                luaL_error(L, "%s must be a filter table such as {\"log\", sigma = 1.5} (filters: mean, log, laws, "
-                              "gabor, wavelet, simoncelli), got %s", fname, luaL_typename(L, -1));
+                luaL_error(L, "%s must be a filter table such as {\"log\", sigma = 1.5} (filters: " FILTER_NAMES
+                              "), got %s", fname, luaL_typename(L, -1));
             radl_filter_spec_read(L, lua_gettop(L), fname, 3, &s->filters[i - 1]);
             lua_pop(L, 1);
         }

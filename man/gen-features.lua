@@ -109,6 +109,12 @@ local binary patterns of each axial slice, e.g. \fBlbp2d_P8_R1_uniform_2D_stat_m
 \fBpywav_\fIfamily\fB_\fIband\fB_L\fIlevel\fB_\fIdims\fBD\fR
 PyRadiomics' wavelet (PyWavelets' swtn), e.g. \fBpywav_coif1_LLH_L1_3D_stat_mean\fR
 .PP
+A Riesz transform on top of a log or simoncelli response (option
+\fBriesz\fR, the order along each axis, x first: \fBriesz = {0, 2, 0}\fR;
+IBSI 2 consensus maps 9.a, 9.b.1, 10.b.1) adds \fB_riesz\fIlxlylz\fR
+after the filter's parameters (2D: \fB_riesz\fIlxly\fR), e.g.
+\fBlog_s3mm_riesz020_bconstant_3D_stat_mean\fR.  An order of all zeros
+is no transform; entries are 0..4 with a total of at most 4.
 A boundary other than mirror adds \fB_b\fIname\fR before the dimension
 (\fBmean_5_bconstant_3D\fR).  Two filters with the same prefix in one
 list are an error.  The settings digest includes the filters and

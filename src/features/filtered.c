@@ -113,6 +113,12 @@ int rad_filter_prefix(const RadFilterSpec *f, char *out, size_t size)
     default:
         return rad_error_set("unknown filter kind %d", (int)f->kind);
     }
+    /* the Riesz order, x first: log_s3mm_riesz100_3D (2D: riesz10) */
+    if (f->riesz[0] || f->riesz[1] || f->riesz[2]) {
+        rc |= put(out, size, &at, "_riesz%d%d", f->riesz[0], f->riesz[1]);
+        if (f->dims == 3)
+            rc |= put(out, size, &at, "%d", f->riesz[2]);
+    }
     if (f->boundary != RAD_BOUNDARY_MIRROR)
         rc |= put(out, size, &at, "_b%s", rad_boundary_name(f->boundary));
     rc |= put(out, size, &at, "_%dD", f->dims);

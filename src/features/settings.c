@@ -5,6 +5,7 @@
 
 
 #include "features/features.h"
+#include "image/filters/riesz.h"
 #include "util/error.h"
 #include "util/hash.h"
 
@@ -119,6 +120,13 @@ int rad_settings_check(const RadSettings *s)
         char a[128], b[128];
         if (s->filters[i].dims != 2 && s->filters[i].dims != 3)
             return rad_error_set("filters[%d].dims must be 2 or 3, got %d", i + 1, s->filters[i].dims);
+        if (rad_riesz_wanted(&s->filters[i])) {
+            if (s->filters[i].kind != RAD_FILTER_LOG && s->filters[i].kind != RAD_FILTER_SIMONCELLI)
+                return rad_error_set("filters[%d]: option 'riesz' is available for the log and simoncelli filters "
+                                     "only", i + 1);
+            if (rad_riesz_check(s->filters[i].riesz, s->filters[i].dims) != 0)
+                return rad_error_prefix("filters[%d]", i + 1);
+        }
         if (rad_filter_prefix(&s->filters[i], a, sizeof a) != 0)
             return rad_error_prefix("filters[%d]", i + 1);
         for (int j = 0; j < i; j++)

@@ -246,15 +246,21 @@ B.call("robust.retest: no repeat column", function() robust.retest(no_session):w
 
 -- IBSI 2 filters inside extraction (settings.filters, settings.filter_families)
 case("settings: unknown filter", {filters = {{"log", sigma = 1.5}, {"sobel"}}},
-  "settings.filters[2]: unknown filter 'sobel' (filters: mean, log, laws, gabor, wavelet, simoncelli)")
+  "settings.filters[2]: unknown filter 'sobel' (filters: mean, log, laws, gabor, wavelet, simoncelli, square, "
+  .. "squareroot, logarithm, exponential, gradient, lbp2d, pywavelet)")
 case("settings: a filter that is not a table", {filters = {"log"}},
-  "settings.filters[1] must be a filter table such as {\"log\", sigma = 1.5} (filters: mean, log, laws, gabor, wavelet, simoncelli), got string")
+  "settings.filters[1] must be a filter table such as {\"log\", sigma = 1.5} (filters: mean, log, laws, gabor, wavelet, "
+  .. "simoncelli, square, squareroot, logarithm, exponential, gradient, lbp2d, pywavelet), got string")
 case("settings: filters not a list", {filters = {"log", sigma = 1.5}},
   "settings.filters must be a list (keys 1..n) of filter tables")
 case("settings: filters not a table", {filters = "log"},
   "settings.filters must be a list of filter tables, e.g. {{\"log\", sigma = 1.5}, {\"mean\", support = 5}}, got string")
 case("settings: a filter option of another filter", {filters = {{"log", sigma = 1.5, support = 5}}},
-  "settings.filters[1]: unknown option 'support' for the log filter (its options: sigma, truncate, dims, boundary, threads)")
+  "settings.filters[1]: unknown option 'support' for the log filter (its options: sigma, truncate, riesz, dims, boundary, threads)")
+case("settings: a Riesz order on a Laws filter", {filters = {{"laws", kernel = "L5E5E5", riesz = {1, 0, 0}}}},
+  "settings.filters[1]: option 'riesz' is available for the log and simoncelli filters only, not laws")
+case("settings: a Riesz order of the wrong length", {filters = {{"log", sigma = 1.5, riesz = {1, 0}}}},
+  "settings.filters[1]: option 'riesz' needs 3 orders for a 3D filter (one per axis, x first, e.g. {1, 0, 0}), got 2")
 case("settings: a bad filter parameter", {filters = {{"mean", support = 4}}},
   "settings.filters[1]: option 'support' of the mean filter must be an odd number of voxels >= 1, got 4")
 case("settings: the same filter twice", {filters = {{"log", sigma = 1.5}, {"log", sigma = 1.5, truncate = 4}}},

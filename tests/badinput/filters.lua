@@ -14,7 +14,7 @@ B.call("filter: unknown filter", function() rad.filter(img, {"median"}) end,
 B.call("filter: option of another filter", function() rad.filter(img, {"mean", sigma = 2}) end,
   "rad.filter: unknown option 'sigma' for the mean filter (its options: support, dims, boundary, threads)")
 B.call("filter: misspelt option", function() rad.filter(img, {"log", sigma = 2, truncation = 3}) end,
-  "unknown option 'truncation' for the log filter (its options: sigma, truncate, dims, boundary, threads)")
+  "unknown option 'truncation' for the log filter (its options: sigma, truncate, riesz, dims, boundary, threads)")
 B.call("filter: positional option", function() rad.filter(img, {"mean", 5}) end,
   "rad.filter: unknown option '[2]' for the mean filter (its options: support, dims, boundary, threads; only the filter's name goes first, unnamed)")
 B.call("filter: unknown boundary", function() rad.filter(img, {"mean", boundary = "bounce"}) end,
@@ -102,6 +102,20 @@ B.call("wavelet: level beyond the image (z has 8 voxels)", function()
 B.call("wavelet: decimated level beyond the image (y has 3 voxels)", function()
   rad.filter(thin, {"wavelet", family = "sym8", band = "LLH", level = 2, decimated = true}) end,
   "wavelet: the image has 3 voxels along axis y, too few for level 2 (needs 4): lower the level to 1 or less")
+B.call("riesz: on a filter without it", function() rad.filter(img, {"mean", riesz = {1, 0, 0}}) end,
+  "rad.filter: option 'riesz' is available for the log and simoncelli filters only, not mean")
+B.call("riesz: not a table", function() rad.filter(img, {"log", sigma = 2, riesz = 1}) end,
+  "rad.filter: option 'riesz' must be a table of 3 orders, x first, e.g. riesz = {1, 0, 0}; got number")
+B.call("riesz: two orders in 3D", function() rad.filter(img, {"log", sigma = 2, riesz = {1, 0}}) end,
+  "rad.filter: option 'riesz' needs 3 orders for a 3D filter (one per axis, x first, e.g. {1, 0, 0}), got 2")
+B.call("riesz: three orders in 2D", function() rad.filter(img, {"log", sigma = 2, dims = 2, riesz = {1, 0, 0}}) end,
+  "rad.filter: option 'riesz' needs 2 orders for a 2D filter (one per axis, x first, e.g. {1, 0}), got 3")
+B.call("riesz: negative order", function() rad.filter(img, {"simoncelli", riesz = {0, -1, 0}}) end,
+  "rad.filter: option 'riesz': entry 2 is -1; each entry is an order 0..4 along its axis")
+B.call("riesz: fractional order", function() rad.filter(img, {"simoncelli", riesz = {0.5, 0, 0}}) end,
+  "rad.filter: option 'riesz': entry 1 must be an integer order, got 0.5")
+B.call("riesz: total order above 4", function() rad.filter(img, {"log", sigma = 2, riesz = {2, 2, 1}}) end,
+  "rad.filter: option 'riesz': the total order (sum of the entries) must be at most 4, got 5")
 B.call("filter: closed image", function() local c = img:copy(); c:close(); rad.filter(c, {"mean"}) end,
   "closed")
 B.done()

@@ -56,6 +56,10 @@ local configs = {
   {"LoG sigma 1.5 mm, truncate 4, 2D, mirror", {"log", sigma = 1.5, truncate = 4, dims = 2}},
   {"Laws L5E5E5, energy 7, rot.-inv. max, 3D", {"laws", kernel = "L5E5E5", energy = 7, rotation_invariant = true}},
   {"Laws L5E5, energy 7, rot.-inv. max, 2D", {"laws", kernel = "L5E5", energy = 7, rotation_invariant = true, dims = 2}},
+  {"LoG sigma 1.5 mm + Riesz (1,0,0), 3D", {"log", sigma = 1.5, truncate = 4, riesz = {1, 0, 0}}},
+  {"LoG sigma 1.5 mm + Riesz (1,0), 2D", {"log", sigma = 1.5, truncate = 4, riesz = {1, 0}, dims = 2}},
+  {"Simoncelli level 1, 3D", {"simoncelli", level = 1}},
+  {"Simoncelli level 1 + Riesz (0,2,0), 3D", {"simoncelli", level = 1, riesz = {0, 2, 0}}},
 }
 for _, c in ipairs(configs) do
   c[2].threads = threads

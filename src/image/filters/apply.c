@@ -6,6 +6,7 @@
 #include "image/filters/filter.h"
 #include "image/filters/gabor.h"
 #include "image/filters/pyrad.h"
+#include "image/filters/riesz.h"
 #include "image/filters/simoncelli.h"
 #include "image/filters/wavelet.h"
 #include "util/error.h"
@@ -85,6 +86,13 @@ RadImage *rad_filter_apply(const RadImage *img, const RadFilterSpec *spec)
         rad_error_set("filter: unknown boundary condition %d (constant, nearest, periodic or mirror)",
                       (int)spec->boundary);
         return NULL;
+    }
+    if (rad_riesz_wanted(spec)) {
+        if (spec->kind != RAD_FILTER_LOG && spec->kind != RAD_FILTER_SIMONCELLI) {
+            rad_error_set("option 'riesz' is available for the log and simoncelli filters only");
+            return NULL;
+        }
+        return rad_filter_riesz_apply(img, spec);
     }
     switch (spec->kind) {
     case RAD_FILTER_MEAN:

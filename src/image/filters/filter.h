@@ -137,6 +137,8 @@ typedef struct RadFilterSpec {
         char band[4];    /* one L/H per filtered axis, x first */
         int level;       /* PyRadiomics' level, >= 1 */
     } pywavelet;
+    int riesz[3]; /* Riesz transform order on top of the response, x first (riesz.h); all 0: none.
+                   * log and simoncelli only. */
 } RadFilterSpec;
 
 /* Defaults of a kind: 3D, mirror boundary, the family's defaults above. */
