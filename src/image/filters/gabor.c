@@ -22,6 +22,7 @@
 #include "util/error.h"
 #include "util/fft.h"
 #include "util/pool.h"
+#include "util/vec.h"
 
 /* envelope extent in widths of the wider envelope axis */
 #define GABOR_TRUNCATE 4.0
@@ -181,24 +182,60 @@ typedef struct GaborPlane {
     double *out;           /* the plane's pooled response, one per voxel */
 } GaborPlane;
 
-static size_t vox_index(const GaborPlane *p, size_t ia, size_t ib, size_t ic)
+/* work = spec * K, n complex values */
+RAD_HOT static void spectrum_product(float *restrict work, const float *restrict spec, const float *restrict K,
+                                     size_t n)
 {
-    size_t idx[3];
-    idx[p->a] = ia;
-    idx[p->b] = ib;
-    idx[p->c] = ic;
-    return idx[0] + p->n[0] * (idx[1] + p->n[1] * idx[2]);
+    for (size_t t = 0; t < n; t++) {
+        float xr = spec[2 * t], xi = spec[2 * t + 1], kr = K[2 * t], ki = K[2 * t + 1];
+        work[2 * t] = xr * kr - xi * ki;
+        work[2 * t + 1] = xr * ki + xi * kr;
+    }
 }
 
-static int gabor_slice(size_t s, void *ctx)
+/* One output row of one orientation (n complex values of the inverse
+ * transform, unscaled) pooled into acc. */
+RAD_HOT static void pool_row(double *restrict acc, const float *restrict row, size_t n, double scale, int response,
+                             int pooling, int paired)
+{
+    for (size_t i = 0; i < n; i++) {
+        double re = row[2 * i] * scale, im = row[2 * i + 1] * scale, r, r2;
+        if (response == RAD_GABOR_MODULUS)
+            r = sqrt(re * re + im * im);
+        else if (response == RAD_GABOR_REAL)
+            r = re;
+        else
+            r = im;
+        /* theta + pi: the conjugate kernel, so the conjugate response */
+        r2 = response == RAD_GABOR_IMAGINARY ? -r : r;
+        if (pooling == RAD_GABOR_POOL_MAX) {
+            acc[i] = r > acc[i] ? r : acc[i];
+            if (paired)
+                acc[i] = r2 > acc[i] ? r2 : acc[i];
+        } else {
+            acc[i] += paired ? r + r2 : r;
+        }
+    }
+}
+
+/* A job: the slices s0 .. s0 + SLICE_BLOCK - 1 along c, gathered and
+ * written back together (along x, the slices of one block are neighbours
+ * in memory: one pass over the volume's cache lines instead of one per
+ * slice), each transformed once and pooled over the orientations. */
+#define SLICE_BLOCK 8
+
+static int gabor_slices(size_t jb, void *ctx)
 {
     const GaborPlane *p = ctx;
-    size_t na = p->n[p->a], nb = p->n[p->b], la = p->la, lb = p->lb, ltot = la * lb;
+    size_t na = p->n[p->a], nb = p->n[p->b], la = p->la, lb = p->lb, ltot = la * lb, nab = na * nb;
     size_t pa = na + 2 * p->ra, pb = nb + 2 * p->rb;
+    size_t lst = (ltot + 7) / 8 * 8; /* slice stride in spec: every slice 64-byte aligned, as FFTW's own arrays */
+    size_t s0 = jb * SLICE_BLOCK, ns = p->n[p->c] - s0 < SLICE_BLOCK ? p->n[p->c] - s0 : SLICE_BLOCK;
+    size_t st[3] = {1, p->n[0], p->n[0] * p->n[1]}, sa = st[p->a], sb = st[p->b], sc = st[p->c];
     double scale = 1.0 / (double)ltot;
     const float *data = p->img->data;
-    fftwf_complex *spec = fftwf_malloc(ltot * sizeof *spec), *work = fftwf_malloc(ltot * sizeof *work);
-    double *acc = malloc(na * nb * sizeof *acc);
+    fftwf_complex *spec = fftwf_malloc(ns * lst * sizeof *spec), *work = fftwf_malloc(ltot * sizeof *work);
+    double *acc = malloc(ns * nab * sizeof *acc);
     ssize_t *ia = malloc(pa * sizeof *ia), *ib = malloc(pb * sizeof *ib);
     if (!spec || !work || !acc || !ia || !ib) {
         fftwf_free(spec);
@@ -213,52 +250,39 @@ static int gabor_slice(size_t s, void *ctx)
         ia[u] = rad_boundary_index((ssize_t)u - (ssize_t)p->ra, na, p->o->boundary);
     for (size_t v = 0; v < pb; v++)
         ib[v] = rad_boundary_index((ssize_t)v - (ssize_t)p->rb, nb, p->o->boundary);
-    memset(spec, 0, ltot * sizeof *spec);
+    memset(spec, 0, ns * lst * sizeof *spec);
     for (size_t v = 0; v < pb; v++) {
         if (ib[v] < 0)
             continue;
-        for (size_t u = 0; u < pa; u++)
-            if (ia[u] >= 0)
-                spec[u + la * v][0] = data[vox_index(p, (size_t)ia[u], (size_t)ib[v], s)];
+        for (size_t u = 0; u < pa; u++) {
+            if (ia[u] < 0)
+                continue;
+            const float *src = data + (size_t)ia[u] * sa + (size_t)ib[v] * sb + s0 * sc;
+            for (size_t l = 0; l < ns; l++)
+                spec[l * lst + u + la * v][0] = src[l * sc];
+        }
     }
-    fftwf_execute_dft(p->fwd, spec, spec);
-    for (size_t t = 0; t < na * nb; t++)
+    for (size_t l = 0; l < ns; l++)
+        fftwf_execute_dft(p->fwd, spec + l * lst, spec + l * lst);
+    for (size_t t = 0; t < ns * nab; t++)
         acc[t] = p->o->pooling == RAD_GABOR_POOL_MAX ? -INFINITY : 0;
     for (size_t k = 0; k < p->ncomp; k++) {
-        const fftwf_complex *K = p->kspec[k];
-        for (size_t t = 0; t < ltot; t++) {
-            float xr = spec[t][0], xi = spec[t][1], kr = K[t][0], ki = K[t][1];
-            work[t][0] = xr * kr - xi * ki;
-            work[t][1] = xr * ki + xi * kr;
-        }
-        fftwf_execute_dft(p->bwd, work, work);
-        for (size_t j = 0; j < nb; j++) {
-            const fftwf_complex *row = work + la * (j + p->rb) + p->ra;
-            double *a = acc + na * j;
-            for (size_t i = 0; i < na; i++) {
-                double re = row[i][0] * scale, im = row[i][1] * scale, r, r2;
-                if (p->o->response == RAD_GABOR_MODULUS)
-                    r = sqrt(re * re + im * im);
-                else if (p->o->response == RAD_GABOR_REAL)
-                    r = re;
-                else
-                    r = im;
-                /* theta + pi: the conjugate kernel, so the conjugate response */
-                r2 = p->o->response == RAD_GABOR_IMAGINARY ? -r : r;
-                if (p->o->pooling == RAD_GABOR_POOL_MAX) {
-                    a[i] = r > a[i] ? r : a[i];
-                    if (p->paired)
-                        a[i] = r2 > a[i] ? r2 : a[i];
-                } else {
-                    a[i] += p->paired ? r + r2 : r;
-                }
-            }
+        for (size_t l = 0; l < ns; l++) {
+            spectrum_product(work[0], spec[l * lst], p->kspec[k][0], ltot);
+            fftwf_execute_dft(p->bwd, work, work);
+            for (size_t j = 0; j < nb; j++)
+                pool_row(acc + l * nab + na * j, work[la * (j + p->rb) + p->ra], na, scale, p->o->response,
+                         p->o->pooling, p->paired);
         }
     }
     for (size_t j = 0; j < nb; j++)
-        for (size_t i = 0; i < na; i++)
-            p->out[vox_index(p, i, j, s)] =
-                p->o->pooling == RAD_GABOR_POOL_MEAN ? acc[i + na * j] / (double)p->nori : acc[i + na * j];
+        for (size_t i = 0; i < na; i++) {
+            double *dst = p->out + i * sa + j * sb + s0 * sc;
+            for (size_t l = 0; l < ns; l++) {
+                double v = acc[l * nab + i + na * j];
+                dst[l * sc] = p->o->pooling == RAD_GABOR_POOL_MEAN ? v / (double)p->nori : v;
+            }
+        }
     fftwf_free(spec);
     fftwf_free(work);
     free(acc);
@@ -332,7 +356,7 @@ static int gabor_plane(GaborPlane *p)
         }
         fftwf_execute_dft(p->fwd, p->kspec[k], p->kspec[k]);
     }
-    if (rad_pool_run(p->n[p->c], o->threads, gabor_slice, p, 1, NULL) != 0) {
+    if (rad_pool_run((p->n[p->c] + SLICE_BLOCK - 1) / SLICE_BLOCK, o->threads, gabor_slices, p, 1, NULL) != 0) {
         rad_error_set(rad_interrupted() ? "interrupted" : "gabor: out of memory filtering slices of %zux%zu voxels",
                       p->n[p->a], p->n[p->b]);
         goto done;
@@ -386,8 +410,8 @@ RadImage *rad_filter_gabor(const RadImage *img, const RadGaborOptions *o)
             return NULL;
         }
     np = o->dims == 3 ? 3 : 1;
-    out = malloc(nvox * sizeof *out);
-    total = np > 1 ? malloc(nvox * sizeof *total) : NULL;
+    out = rad_malloc(nvox * sizeof *out, "a Gabor response");
+    total = np > 1 ? rad_malloc(nvox * sizeof *total, "a Gabor response") : NULL;
     if (!out || (np > 1 && !total)) {
         rad_error_set("gabor: out of memory for the response of %zu voxels", nvox);
         goto fail;

@@ -174,8 +174,8 @@ RadImage *rad_filter_laws(const RadImage *img, const char *kernel, int energy, i
     n = rad_image_nvox(img);
     if (!(in = rad_filter_to_double(img)))
         goto fail;
-    work = malloc(n * sizeof *work);
-    pool = malloc(n * sizeof *pool);
+    work = rad_malloc(n * sizeof *work, "a Laws response");
+    pool = rad_malloc(n * sizeof *pool, "a Laws response");
     if (!work || !pool) {
         rad_error_set("Laws filter: out of memory (%zu MB of working buffers)", (2 * n * sizeof(double)) >> 20);
         goto fail;

@@ -84,8 +84,8 @@ RadImage *rad_filter_log(const RadImage *img, double sigma, double truncate, int
     n = rad_image_nvox(img);
     if (!(in = rad_filter_to_double(img)))
         goto done;
-    work = malloc((n ? n : 1) * sizeof *work);
-    sum = malloc((n ? n : 1) * sizeof *sum);
+    work = rad_malloc((n ? n : 1) * sizeof *work, "a LoG term");
+    sum = rad_malloc((n ? n : 1) * sizeof *sum, "a LoG response");
     if (!work || !sum) {
         rad_error_set("LoG filter: out of memory (%zu MB of working buffers)", (2 * n * sizeof(double)) >> 20);
         goto done;

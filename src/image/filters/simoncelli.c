@@ -212,7 +212,7 @@ RadImage *rad_filter_simoncelli(const RadImage *img, int level, int dims, int th
         j.H = H;
     } else {
         j.ncol = nh;
-        j.C = fftwf_malloc(nh * d[2] * sizeof *j.C);
+        j.C = rad_malloc_aligned(nh * d[2] * sizeof *j.C, 64, "a half spectrum"); /* copied in and out: never an FFTW array */
         t = fftwf_malloc(COL_BLOCK * d[2] * sizeof *t);
     }
     if (!out || !r || !c || (dims == 2 ? !H : !j.C || !t)) {
@@ -253,7 +253,7 @@ done:
     fftwf_free(r);
     fftwf_free(c);
     fftwf_free(t);
-    fftwf_free(j.C);
+    free(j.C);
     free(H);
     if (rc != 0) {
         rad_image_free(out);
