@@ -194,27 +194,36 @@ RAD_HOT static void spectrum_product(float *restrict work, const float *restrict
 }
 
 /* One output row of one orientation (n complex values of the inverse
- * transform, unscaled) pooled into acc. */
+ * transform, unscaled) pooled into acc; r: scratch for n values. */
 RAD_HOT static void pool_row(double *restrict acc, const float *restrict row, size_t n, double scale, int response,
-                             int pooling, int paired)
+                              int pooling, int paired, double *restrict r)
 {
-    for (size_t i = 0; i < n; i++) {
-        double re = row[2 * i] * scale, im = row[2 * i + 1] * scale, r, r2;
-        if (response == RAD_GABOR_MODULUS)
-            r = sqrt(re * re + im * im);
-        else if (response == RAD_GABOR_REAL)
-            r = re;
-        else
-            r = im;
-        /* theta + pi: the conjugate kernel, so the conjugate response */
-        r2 = response == RAD_GABOR_IMAGINARY ? -r : r;
-        if (pooling == RAD_GABOR_POOL_MAX) {
-            acc[i] = r > acc[i] ? r : acc[i];
-            if (paired)
-                acc[i] = r2 > acc[i] ? r2 : acc[i];
-        } else {
-            acc[i] += paired ? r + r2 : r;
+    /* one simple loop per case, so that each is a vector loop */
+    if (response == RAD_GABOR_MODULUS)
+        for (size_t i = 0; i < n; i++) {
+            double re = row[2 * i] * scale, im = row[2 * i + 1] * scale;
+            r[i] = sqrt(re * re + im * im);
         }
+    else
+        for (size_t i = 0; i < n; i++)
+            r[i] = row[2 * i + (response == RAD_GABOR_REAL ? 0 : 1)] * scale;
+    /* theta + pi: the conjugate kernel, so the conjugate response (the
+     * same modulus and real part, the opposite imaginary part) */
+    if (pooling == RAD_GABOR_POOL_MAX) {
+        for (size_t i = 0; i < n; i++)
+            acc[i] = r[i] > acc[i] ? r[i] : acc[i];
+        if (paired && response == RAD_GABOR_IMAGINARY)
+            for (size_t i = 0; i < n; i++)
+                acc[i] = -r[i] > acc[i] ? -r[i] : acc[i];
+    } else if (!paired) {
+        for (size_t i = 0; i < n; i++)
+            acc[i] += r[i];
+    } else if (response != RAD_GABOR_IMAGINARY) {
+        for (size_t i = 0; i < n; i++)
+            acc[i] += r[i] + r[i];
+    } else {
+        for (size_t i = 0; i < n; i++)
+            acc[i] += r[i] + -r[i];
     }
 }
 
@@ -235,12 +244,13 @@ static int gabor_slices(size_t jb, void *ctx)
     double scale = 1.0 / (double)ltot;
     const float *data = p->img->data;
     fftwf_complex *spec = fftwf_malloc(ns * lst * sizeof *spec), *work = fftwf_malloc(ltot * sizeof *work);
-    double *acc = malloc(ns * nab * sizeof *acc);
+    double *acc = malloc(ns * nab * sizeof *acc), *rowbuf = malloc(na * sizeof *rowbuf);
     ssize_t *ia = malloc(pa * sizeof *ia), *ib = malloc(pb * sizeof *ib);
-    if (!spec || !work || !acc || !ia || !ib) {
+    if (!spec || !work || !acc || !rowbuf || !ia || !ib) {
         fftwf_free(spec);
         fftwf_free(work);
         free(acc);
+        free(rowbuf);
         free(ia);
         free(ib);
         return rad_error_set("gabor: out of memory for a %zux%zu slice transform", la, lb);
@@ -272,7 +282,7 @@ static int gabor_slices(size_t jb, void *ctx)
             fftwf_execute_dft(p->bwd, work, work);
             for (size_t j = 0; j < nb; j++)
                 pool_row(acc + l * nab + na * j, work[la * (j + p->rb) + p->ra], na, scale, p->o->response,
-                         p->o->pooling, p->paired);
+                         p->o->pooling, p->paired, rowbuf);
         }
     }
     for (size_t j = 0; j < nb; j++)
@@ -286,6 +296,7 @@ static int gabor_slices(size_t jb, void *ctx)
     fftwf_free(spec);
     fftwf_free(work);
     free(acc);
+    free(rowbuf);
     free(ia);
     free(ib);
     return rad_interrupted() ? rad_error_set("interrupted") : 0;
