@@ -154,7 +154,7 @@ RadImage *rad_filter_apply(const RadImage *img, const RadFilterSpec *spec)
 double *rad_filter_to_double(const RadImage *img)
 {
     size_t n = rad_image_nvox(img);
-    double *d = malloc((n ? n : 1) * sizeof *d);
+    double *d = rad_malloc((n ? n : 1) * sizeof *d, "a filter's working copy");
     if (!d) {
         rad_error_set("filter: out of memory (%zu MB for a working copy)", (n * sizeof *d) >> 20);
         return NULL;

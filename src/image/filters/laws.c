@@ -174,36 +174,42 @@ RadImage *rad_filter_laws(const RadImage *img, const char *kernel, int energy, i
     n = rad_image_nvox(img);
     if (!(in = rad_filter_to_double(img)))
         goto fail;
-    work = malloc(n * sizeof *work);
-    pool = malloc(n * sizeof *pool);
+    work = rad_malloc(n * sizeof *work, "a Laws response");
+    pool = rad_malloc(n * sizeof *pool, "a Laws response");
     if (!work || !pool) {
         rad_error_set("Laws filter: out of memory (%zu MB of working buffers)", (2 * n * sizeof(double)) >> 20);
         goto fail;
     }
     memset(done, 0, sizeof done);
     for (int r = 0; r < nrot; r++) {
+        int sg[24], ns = 0, first;
         if (done[r])
             continue;
         memcpy(work, in, n * sizeof *work);
         if (convolve(work, img->geom.dim, dims, &pl[r], b, threads) != 0)
             goto fail;
-        /* every rotation with this placement, with its sign */
-        for (int q = r; q < nrot; q++) {
-            int first = q == 0;
-            if (done[q] || memcmp(&pl[q], &pl[r], sizeof pl[r]) != 0)
-                continue;
-            done[q] = 1;
-            for (size_t i = 0; i < n; i++) {
-                double v = sign[q] * work[i];
-                if (first)
-                    pool[i] = v;
-                else if (pooling == RAD_FILTER_POOL_MAX)
-                    pool[i] = v > pool[i] ? v : pool[i];
-                else if (pooling == RAD_FILTER_POOL_MIN)
-                    pool[i] = v < pool[i] ? v : pool[i];
-                else
-                    pool[i] += v;
+        /* every rotation with this placement, with its sign, pooled in
+         * rotation order in one pass over the voxels */
+        first = r == 0;
+        for (int q = r; q < nrot; q++)
+            if (!done[q] && memcmp(&pl[q], &pl[r], sizeof pl[r]) == 0) {
+                done[q] = 1;
+                sg[ns++] = sign[q];
             }
+        for (size_t i = 0; i < n; i++) {
+            double p = first ? 0 : pool[i];
+            for (int t = 0; t < ns; t++) {
+                double v = sg[t] * work[i];
+                if (first && t == 0)
+                    p = v;
+                else if (pooling == RAD_FILTER_POOL_MAX)
+                    p = v > p ? v : p;
+                else if (pooling == RAD_FILTER_POOL_MIN)
+                    p = v < p ? v : p;
+                else
+                    p += v;
+            }
+            pool[i] = p;
         }
     }
     if (pooling == RAD_FILTER_POOL_MEAN && nrot > 1)

@@ -2,7 +2,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <fftw3.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,61 +36,127 @@ static double freq(size_t k, size_t n)
     return -M_PI + 2 * M_PI * (double)q / (double)(n - 1);
 }
 
-/* The transfer function on the r2c half spectrum of an nx x ny x nz grid:
- * the mean of the profile at index k and at index -k. */
-static double *transfer(const size_t d[3], size_t hx, int level)
+/* The transfer function at half-spectrum index (x, y, z) of an nx x ny x nz
+ * grid: the mean of the profile at index k and at index -k. */
+static double transfer_at(const size_t d[3], size_t x, size_t y, size_t z, int level)
 {
-    double *H = malloc(hx * d[1] * d[2] * sizeof *H);
-    if (!H)
-        return NULL;
-    for (size_t z = 0; z < d[2]; z++) {
-        double wz = freq(z, d[2]), uz = freq((d[2] - z) % d[2], d[2]);
-        for (size_t y = 0; y < d[1]; y++) {
-            double wy = freq(y, d[1]), uy = freq((d[1] - y) % d[1], d[1]);
-            for (size_t x = 0; x < hx; x++) {
-                double wx = freq(x, d[0]), ux = freq((d[0] - x) % d[0], d[0]);
-                H[x + hx * (y + d[1] * z)] = 0.5 * (rad_simoncelli_profile(sqrt(wx * wx + wy * wy + wz * wz), level) +
-                                                    rad_simoncelli_profile(sqrt(ux * ux + uy * uy + uz * uz), level));
-            }
-        }
-    }
-    return H;
+    double wz = freq(z, d[2]), uz = freq((d[2] - z) % d[2], d[2]);
+    double wy = freq(y, d[1]), uy = freq((d[1] - y) % d[1], d[1]);
+    double wx = freq(x, d[0]), ux = freq((d[0] - x) % d[0], d[0]);
+    return 0.5 * (rad_simoncelli_profile(sqrt(wx * wx + wy * wy + wz * wz), level) +
+                  rad_simoncelli_profile(sqrt(ux * ux + uy * uy + uz * uz), level));
 }
 
-typedef struct SliceJob {
+/* The work is split so that every part runs on the thread pool, in single
+ * precision (FFTW's fftwf_*; rounding about 1e-7 of the largest values):
+ * 2D, one job per slice (transform, multiply, inverse).  3D, the 3D
+ * transform taken apart along its axes: (1) the 2D real-to-complex
+ * transform of every axial slice into the half spectrum C (hx x ny x nz);
+ * (2) per block of COL_BLOCK neighbouring (x, y) columns of C, the 1-D
+ * transform along z, the product with the transfer function (evaluated
+ * there, so in parallel too), the inverse 1-D transform; (3) the 2D
+ * complex-to-real inverse of every slice.  The plans are made once
+ * (FFTW_ESTIMATE) and executed on per-job buffers, so the result does not
+ * depend on the thread count. */
+#define COL_BLOCK 16
+
+typedef struct SimJob {
     const float *in;
     float *out;
-    size_t nx, ny, hx;
-    const double *H;
-    fftw_plan fwd, inv;
-} SliceJob;
+    size_t d[3], hx; /* d[2] = 1 in 2D */
+    int level;
+    const double *H;      /* 2D: the transfer function of a slice */
+    fftwf_complex *C;     /* 3D: the half spectrum, slice after slice */
+    fftwf_plan fwd, inv;  /* 2D slice transforms */
+    fftwf_plan zf, zi;    /* 3D: COL_BLOCK transforms along z */
+    size_t ncol;          /* 3D: hx * ny */
+} SimJob;
 
-/* one 2D slice (2D) or the whole volume (3D: ny counts y times z) */
-static int slice_job(size_t z, void *ctx)
+/* stage 1 (3D) and the whole filter (2D): slice z */
+static int slice_fwd(size_t z, void *ctx)
 {
-    const SliceJob *j = ctx;
-    size_t n = j->nx * j->ny, nh = j->hx * j->ny;
-    double *r = fftw_malloc(n * sizeof *r);
-    fftw_complex *c = fftw_malloc(nh * sizeof *c);
+    const SimJob *j = ctx;
+    size_t n = j->d[0] * j->d[1], nh = j->hx * j->d[1];
+    float *r = fftwf_malloc(n * sizeof *r);
+    fftwf_complex *c = fftwf_malloc(nh * sizeof *c);
     if (!r || !c) {
-        fftw_free(r);
-        fftw_free(c);
+        fftwf_free(r);
+        fftwf_free(c);
         return rad_error_set("simoncelli: out of memory");
     }
-    for (size_t v = 0; v < n; v++)
-        r[v] = j->in[z * n + v];
-    fftw_execute_dft_r2c(j->fwd, r, c);
-    double scale = 1.0 / (double)n;
-    for (size_t v = 0; v < nh; v++) {
-        c[v][0] *= j->H[v] * scale;
-        c[v][1] *= j->H[v] * scale;
+    memcpy(r, j->in + z * n, n * sizeof *r);
+    fftwf_execute_dft_r2c(j->fwd, r, c);
+    if (j->H) { /* 2D: filter, invert */
+        double scale = 1.0 / (double)n;
+        for (size_t v = 0; v < nh; v++) {
+            c[v][0] = (float)(c[v][0] * j->H[v] * scale);
+            c[v][1] = (float)(c[v][1] * j->H[v] * scale);
+        }
+        fftwf_execute_dft_c2r(j->inv, c, r);
+        memcpy(j->out + z * n, r, n * sizeof *r);
+    } else {
+        memcpy(j->C + z * nh, c, nh * sizeof *c);
     }
-    fftw_execute_dft_c2r(j->inv, c, r);
-    for (size_t v = 0; v < n; v++)
-        j->out[z * n + v] = (float)r[v];
-    fftw_free(r);
-    fftw_free(c);
+    fftwf_free(r);
+    fftwf_free(c);
     return 0;
+}
+
+/* stage 3 (3D): the inverse of slice z */
+static int slice_inv(size_t z, void *ctx)
+{
+    const SimJob *j = ctx;
+    size_t n = j->d[0] * j->d[1], nh = j->hx * j->d[1];
+    float *r = fftwf_malloc(n * sizeof *r);
+    fftwf_complex *c = fftwf_malloc(nh * sizeof *c);
+    if (!r || !c) {
+        fftwf_free(r);
+        fftwf_free(c);
+        return rad_error_set("simoncelli: out of memory");
+    }
+    memcpy(c, j->C + z * nh, nh * sizeof *c);
+    fftwf_execute_dft_c2r(j->inv, c, r);
+    memcpy(j->out + z * n, r, n * sizeof *r);
+    fftwf_free(r);
+    fftwf_free(c);
+    return 0;
+}
+
+/* stage 2 (3D): columns b COL_BLOCK .. along z */
+static int column_block(size_t b, void *ctx)
+{
+    const SimJob *j = ctx;
+    size_t nz = j->d[2], q0 = b * COL_BLOCK, nq = j->ncol - q0 < COL_BLOCK ? j->ncol - q0 : COL_BLOCK;
+    double scale = 1.0 / (double)(j->d[0] * j->d[1] * nz);
+    fftwf_complex *t = fftwf_malloc(COL_BLOCK * nz * sizeof *t);
+    if (!t)
+        return rad_error_set("simoncelli: out of memory");
+    memset(t, 0, COL_BLOCK * nz * sizeof *t);
+    for (size_t z = 0; z < nz; z++)
+        for (size_t l = 0; l < nq; l++)
+            memcpy(t[l * nz + z], j->C[z * j->ncol + q0 + l], sizeof *t);
+    fftwf_execute_dft(j->zf, t, t);
+    for (size_t l = 0; l < nq; l++) {
+        size_t q = q0 + l, x = q % j->hx, y = q / j->hx;
+        for (size_t z = 0; z < nz; z++) {
+            double h = transfer_at(j->d, x, y, z, j->level) * scale;
+            t[l * nz + z][0] = (float)(t[l * nz + z][0] * h);
+            t[l * nz + z][1] = (float)(t[l * nz + z][1] * h);
+        }
+    }
+    fftwf_execute_dft(j->zi, t, t);
+    for (size_t z = 0; z < nz; z++)
+        for (size_t l = 0; l < nq; l++)
+            memcpy(j->C[z * j->ncol + q0 + l], t[l * nz + z], sizeof *t);
+    fftwf_free(t);
+    return 0;
+}
+
+static int run(size_t n, int threads, RadPoolJob job, SimJob *j)
+{
+    if (rad_pool_run(n, threads, job, j, 1, NULL) == 0)
+        return 0;
+    return rad_interrupted() ? rad_error_set("interrupted") : rad_error_set("simoncelli: out of memory");
 }
 
 RadImage *rad_filter_simoncelli(const RadImage *img, int level, int dims, int threads)
@@ -125,53 +190,70 @@ RadImage *rad_filter_simoncelli(const RadImage *img, int level, int dims, int th
         rad_error_set("simoncelli: image too large for the FFT");
         return NULL;
     }
-    size_t hx = d[0] / 2 + 1, dd[3] = {d[0], d[1], dims == 3 ? d[2] : 1};
+    size_t hx = d[0] / 2 + 1, nh = hx * d[1], n = d[0] * d[1];
     RadImage *out = rad_image_alloc(&img->geom);
-    double *H = transfer(dd, hx, level);
-    size_t n = d[0] * d[1] * dd[2];
-    double *r = fftw_malloc(n * sizeof *r);
-    fftw_complex *c = fftw_malloc(hx * d[1] * dd[2] * sizeof *c);
-    SliceJob j;
+    double *H = NULL;
+    float *r = fftwf_malloc(n * sizeof *r);
+    fftwf_complex *c = fftwf_malloc(nh * sizeof *c), *t = NULL;
+    SimJob j;
     int rc = -1;
     memset(&j, 0, sizeof j);
-    if (!out || !H || !r || !c) {
-        rad_error_set("simoncelli: out of memory (%zu voxels)", n);
+    j.in = img->data;
+    j.hx = hx;
+    j.level = level;
+    memcpy(j.d, d, sizeof j.d);
+    if (dims == 2) {
+        j.d[2] = 1;
+        H = malloc(nh * sizeof *H);
+        if (H)
+            for (size_t y = 0; y < d[1]; y++)
+                for (size_t x = 0; x < hx; x++)
+                    H[x + hx * y] = transfer_at(j.d, x, y, 0, level);
+        j.H = H;
+    } else {
+        j.ncol = nh;
+        j.C = rad_malloc_aligned(nh * d[2] * sizeof *j.C, 64, "a half spectrum"); /* copied in and out: never an FFTW array */
+        t = fftwf_malloc(COL_BLOCK * d[2] * sizeof *t);
+    }
+    if (!out || !r || !c || (dims == 2 ? !H : !j.C || !t)) {
+        rad_error_set("simoncelli: out of memory (%zu voxels)", n * d[2]);
         goto done;
     }
+    j.out = out->data;
     rad_fft_plan_lock(); /* FFTW plans under the process-wide lock (util/fft.h) */
+    j.fwd = fftwf_plan_dft_r2c_2d((int)d[1], (int)d[0], r, c, FFTW_ESTIMATE);
+    j.inv = fftwf_plan_dft_c2r_2d((int)d[1], (int)d[0], c, r, FFTW_ESTIMATE);
     if (dims == 3) {
-        j.fwd = fftw_plan_dft_r2c_3d((int)d[2], (int)d[1], (int)d[0], r, c, FFTW_ESTIMATE);
-        j.inv = fftw_plan_dft_c2r_3d((int)d[2], (int)d[1], (int)d[0], c, r, FFTW_ESTIMATE);
-    } else {
-        j.fwd = fftw_plan_dft_r2c_2d((int)d[1], (int)d[0], r, c, FFTW_ESTIMATE);
-        j.inv = fftw_plan_dft_c2r_2d((int)d[1], (int)d[0], c, r, FFTW_ESTIMATE);
+        int nz = (int)d[2];
+        j.zf = fftwf_plan_many_dft(1, &nz, COL_BLOCK, t, NULL, 1, nz, t, NULL, 1, nz, FFTW_FORWARD, FFTW_ESTIMATE);
+        j.zi = fftwf_plan_many_dft(1, &nz, COL_BLOCK, t, NULL, 1, nz, t, NULL, 1, nz, FFTW_BACKWARD, FFTW_ESTIMATE);
     }
     rad_fft_plan_unlock();
-    if (!j.fwd || !j.inv) {
-        rad_error_set("simoncelli: FFTW could not plan a transform of %zu x %zu x %zu", d[0], d[1], dd[2]);
+    if (!j.fwd || !j.inv || (dims == 3 && (!j.zf || !j.zi))) {
+        rad_error_set("simoncelli: FFTW could not plan a transform of %zu x %zu x %zu", d[0], d[1], j.d[2]);
         goto done;
     }
-    j.in = img->data;
-    j.out = out->data;
-    j.nx = d[0];
-    j.ny = d[1] * dd[2];
-    j.hx = hx;
-    j.H = H;
-    if (dims == 3)
-        rc = slice_job(0, &j);
-    else if (rad_pool_run(d[2], threads, slice_job, &j, 1, NULL) != 0)
-        rc = rad_interrupted() ? rad_error_set("interrupted") : rad_error_set("simoncelli: out of memory");
-    else
-        rc = 0;
+    if (run(d[2], threads, slice_fwd, &j) != 0)
+        goto done;
+    if (dims == 3 && (run((nh + COL_BLOCK - 1) / COL_BLOCK, threads, column_block, &j) != 0 ||
+                      run(d[2], threads, slice_inv, &j) != 0))
+        goto done;
+    rc = 0;
 done:
     rad_fft_plan_lock();
     if (j.fwd)
-        fftw_destroy_plan(j.fwd);
+        fftwf_destroy_plan(j.fwd);
     if (j.inv)
-        fftw_destroy_plan(j.inv);
+        fftwf_destroy_plan(j.inv);
+    if (j.zf)
+        fftwf_destroy_plan(j.zf);
+    if (j.zi)
+        fftwf_destroy_plan(j.zi);
     rad_fft_plan_unlock();
-    fftw_free(r);
-    fftw_free(c);
+    fftwf_free(r);
+    fftwf_free(c);
+    fftwf_free(t);
+    free(j.C);
     free(H);
     if (rc != 0) {
         rad_image_free(out);

@@ -24,8 +24,8 @@ double rad_simoncelli_profile(double w, int level);
 
 /* The response map (a new float image on the input's grid) or NULL with a
  * message: level >= 1 and the image at least 2^level voxels along each
- * filtered axis; dims 2 or 3; threads: slices in parallel in 2D (0: one per
- * processor), the 3D transform runs on the calling thread. */
+ * filtered axis; dims 2 or 3; threads: the slices (and in 3D the columns
+ * along z) in parallel (0: one per processor). */
 RadImage *rad_filter_simoncelli(const RadImage *img, int level, int dims, int threads);
 
 #endif

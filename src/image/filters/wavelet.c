@@ -83,7 +83,7 @@ static Rotation rotation_inverse(const Rotation *r)
 static float *rotate(const float *in, const size_t d[3], const Rotation *r, size_t dout[3])
 {
     size_t st[3] = {1, d[0], d[0] * d[1]}, n = d[0] * d[1] * d[2];
-    float *out = malloc((n ? n : 1) * sizeof *out);
+    float *out = rad_malloc((n ? n : 1) * sizeof *out, "a rotated image");
     if (!out)
         return NULL;
     for (int a = 0; a < 3; a++)
@@ -202,7 +202,7 @@ static double *pm_kernel(const double *ku, size_t cu, const double *kf, size_t c
 static int undec_recurse(Undec *u, const float *in, int a, const int *sel, int nsel)
 {
     int done[2][3] = {{0, 0, 0}, {0, 0, 0}};
-    float *buf = malloc(u->nvox * sizeof *buf);
+    float *buf = rad_malloc((u->nvox ? u->nvox : 1) * sizeof *buf, "a wavelet pass");
     int *sub = malloc((size_t)nsel * sizeof *sub);
     int rc = 0;
     if (!buf || !sub) {
@@ -317,11 +317,13 @@ static RadImage *undecimated(const RadImage *img, const RadWaveletOptions *o, co
             }
         }
     }
-    u.acc = calloc(u.nvox ? u.nvox : 1, sizeof *u.acc);
+    u.acc = rad_malloc((u.nvox ? u.nvox : 1) * sizeof *u.acc, "a wavelet response");
     if (!u.acc) {
         rad_error_set("wavelet: out of memory (%zu voxels)", u.nvox);
         goto done;
     }
+    for (size_t v = 0; v < u.nvox; v++)
+        u.acc[v] = 0;
     for (int k = 0; k < u.nterms; k++)
         sel[k] = k;
     if (u.nterms > 0 && undec_recurse(&u, img->data, 0, sel, u.nterms) != 0)
@@ -361,7 +363,7 @@ static float *decimate(float *data, size_t d[3], const WaveletFamily *f, const c
             }
             size_t e[3] = {d[0], d[1], d[2]};
             e[a] = (d[a] + 1) / 2;
-            float *s = malloc(e[0] * e[1] * e[2] * sizeof *s);
+            float *s = rad_malloc(e[0] * e[1] * e[2] * sizeof *s, "a decimated band");
             if (!s) {
                 free(data);
                 rad_error_set("wavelet: out of memory");
@@ -403,16 +405,18 @@ static RadImage *decimated(const RadImage *img, const RadWaveletOptions *o, cons
         ndec *= ddec[a];
     }
     rad_geometry_index_to_point(&img->geom, idx, g.origin);
-    double *acc = calloc(ndec, sizeof *acc);
+    double *acc = rad_malloc(ndec * sizeof *acc, "a wavelet response");
     if (!acc) {
         rad_error_set("wavelet: out of memory");
         return NULL;
     }
+    for (size_t v = 0; v < ndec; v++)
+        acc[v] = 0;
     for (int r = 0; r < nrot; r++) {
         size_t dr[3], dback[3];
         float *w;
         if (r == 0) {
-            w = malloc(n * sizeof *w);
+            w = rad_malloc(n * sizeof *w, "a wavelet pass");
             if (w)
                 memcpy(w, img->data, n * sizeof *w);
             memcpy(dr, img->geom.dim, sizeof dr);
