@@ -341,6 +341,12 @@ int rad_aggr_suffixes(RadAggrKind kind, unsigned aggr, const char *out[6]);
  * RAD_COMPAT_PYRADIOMICS), named original_<class>_<Feature>, appended to
  * fs for the families in s->families.  0 or -1. */
 int rad_pyrad_compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs);
+/* PyRadiomics' resampling grid (resampleImage): the ROI's bounding box in
+ * m0 (0/1 on g0) widened by pad voxels of the new grid, clipped to the
+ * image, first voxel centre half a new voxel in from the old voxel's
+ * corner; an axis the ROI spans one voxel of keeps its spacing.  0 or -1. */
+int rad_pyrad_resample_grid(const RadGeometry *g0, const uint8_t *m0, const double spacing[3], int pad,
+                            RadGeometry *out);
 
 /* ---- extraction ------------------------------------------------------------------------ */
 

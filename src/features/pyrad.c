@@ -26,6 +26,7 @@
  *     diameters over the mesh vertices, PCA with covariance / N.
  */
 #include <float.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -901,6 +902,49 @@ done:
     free(pts);
     rad_featureset_free(m);
     return rc;
+}
+
+/* ---- resampling grid (imageoperations.resampleImage) ------------------------------------ */
+
+int rad_pyrad_resample_grid(const RadGeometry *g0, const uint8_t *m0, const double spacing[3], int pad,
+                            RadGeometry *out)
+{
+    size_t lo[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX}, hi[3] = {0, 0, 0};
+    double idx[3];
+    RadGeometry g = *g0;
+    for (size_t v = 0; v < g0->dim[0] * g0->dim[1] * g0->dim[2]; v++)
+        if (m0[v]) {
+            size_t q[3] = {v % g0->dim[0], (v / g0->dim[0]) % g0->dim[1], v / (g0->dim[0] * g0->dim[1])};
+            for (int c = 0; c < 3; c++) {
+                if (q[c] < lo[c])
+                    lo[c] = q[c];
+                if (q[c] > hi[c])
+                    hi[c] = q[c];
+            }
+        }
+    if (lo[0] == SIZE_MAX)
+        return rad_error_set("the mask selects no voxels: nothing to resample");
+    for (int c = 0; c < 3; c++) {
+        /* an axis the ROI spans one voxel of keeps its spacing */
+        double sp = lo[c] == hi[c] ? g0->spacing[c] : spacing[c], r = g0->spacing[c] / sp;
+        double l = floor(((double)lo[c] - 0.5) * r - pad), u = ceil(((double)hi[c] + 0.5) * r + pad);
+        double umax = ceil((double)g0->dim[c] * r) - 1;
+        if (l < 0)
+            l = 0;
+        if (u > umax)
+            u = umax;
+        if (!(u >= l && u - l < 2147483647.0))
+            return rad_error_set("resampling to %g mm along %c gives an empty or huge grid", sp, "xyz"[c]);
+        g.dim[c] = (size_t)(u - l + 1);
+        g.spacing[c] = sp;
+        /* the new grid's first centre, in the old grid's index units */
+        idx[c] = l / r + 0.5 * (sp - g0->spacing[c]) / g0->spacing[c];
+    }
+    rad_geometry_index_to_point(g0, idx, g.origin);
+    if (rad_geometry_check(&g) != 0)
+        return rad_error_prefix("PyRadiomics resampling grid");
+    *out = g;
+    return 0;
 }
 
 /* ---- the driver ------------------------------------------------------------------------------ */
