@@ -1157,8 +1157,11 @@ static int enum_field(lua_State *L, int idx, const char *path)
         }
     if (t == LUA_TNIL)
         luaL_error(L, "internal error: default of settings.%s is not a choice", path);
-    luaL_error(L, "settings.%s must be one of %s, got %s", path, push_choices(L, e->names),
-               s ? s : luaL_typename(L, -2));
+    {
+        /* the type name before push_choices moves the value down the stack */
+        const char *got = s ? s : luaL_typename(L, -1);
+        luaL_error(L, "settings.%s must be one of %s, got %s", path, push_choices(L, e->names), got);
+    }
     return v;
 }
 
@@ -1406,7 +1409,7 @@ static void pyradiomics_section(lua_State *L, int t, RadSettings *s)
     }
     s->pyr.bin_width = num_field(L, t, "pyradiomics.binWidth");
     if (!(s->pyr.bin_width > 0))
-        luaL_error(L, "settings.pyradiomics.binWidth must be > 0, got %g", s->pyr.bin_width);
+        radl_fail(L, "settings.pyradiomics.binWidth must be > 0, got %g", s->pyr.bin_width);
     s->pyr.shift = num_field(L, t, "pyradiomics.voxelArrayShift");
     s->pyr.force2d = bool_field(L, t, "pyradiomics.force2D");
     s->pyr.force2d_dim = int_field(L, t, "pyradiomics.force2Ddimension");
@@ -1416,11 +1419,11 @@ static void pyradiomics_section(lua_State *L, int t, RadSettings *s)
         s->norm_sd = RAD_NORM_SD_SAMPLE;
         s->norm_scale = num_field(L, t, "pyradiomics.normalizeScale");
         if (!(s->norm_scale > 0))
-            luaL_error(L, "settings.pyradiomics.normalizeScale must be > 0, got %g", s->norm_scale);
+            radl_fail(L, "settings.pyradiomics.normalizeScale must be > 0, got %g", s->norm_scale);
         if (field(L, t, "removeOutliers") != LUA_TNIL) {
             s->norm_outliers = num_field(L, t, "pyradiomics.removeOutliers");
             if (!(s->norm_outliers > 0))
-                luaL_error(L, "settings.pyradiomics.removeOutliers must be > 0 (k sd), got %g", s->norm_outliers);
+                radl_fail(L, "settings.pyradiomics.removeOutliers must be > 0 (k sd), got %g", s->norm_outliers);
         }
         lua_pop(L, 1);
     } else {
@@ -1437,7 +1440,7 @@ static void pyradiomics_section(lua_State *L, int t, RadSettings *s)
             s->reseg_lo = v[0];
             s->reseg_hi = n == 2 ? v[1] : INFINITY;
             if (!(s->reseg_lo <= s->reseg_hi))
-                luaL_error(L, "settings.pyradiomics.resegmentRange {%g, %g} is empty", v[0], v[1]);
+                radl_fail(L, "settings.pyradiomics.resegmentRange {%g, %g} is empty", v[0], v[1]);
         }
         break;
     case 1:
@@ -1477,7 +1480,7 @@ static void pyradiomics_section(lua_State *L, int t, RadSettings *s)
                       "(rad.read_mask(path, {label = k}) or radlab extract --label k) and leave label out");
     if (vec_field(L, t, "pyradiomics.distances", v)) {
         if (v[0] != floor(v[0]) || v[0] < 1 || v[0] > 16)
-            luaL_error(L, "settings.pyradiomics.distances must be {d} with an integer d in 1..16, got {%g}", v[0]);
+            radl_fail(L, "settings.pyradiomics.distances must be {d} with an integer d in 1..16, got {%g}", v[0]);
         s->distance = (int)v[0];
     }
     s->pyr.symmetric = bool_field(L, t, "pyradiomics.symmetricalGLCM");
