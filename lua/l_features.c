@@ -96,8 +96,10 @@ static void push_settings(lua_State *L, const RadSettings *s)
     lua_newtable(L);
     lua_pushstring(L, radl_compat_names[s->compat == RAD_COMPAT_PYRADIOMICS]);
     lua_setfield(L, -2, "compat");
-    lua_pushboolean(L, s->round_input);
-    lua_setfield(L, -2, "round");
+    if (s->compat != RAD_COMPAT_PYRADIOMICS) { /* PyRadiomics never rounds */
+        lua_pushboolean(L, s->round_input);
+        lua_setfield(L, -2, "round");
+    }
     lua_pushboolean(L, (s->families & RAD_FAM_DIAG) != 0);
     lua_setfield(L, -2, "diagnostics");
     {
