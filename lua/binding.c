@@ -994,7 +994,8 @@ const RadlSetting radl_settings[] = {
     {"pyradiomics.resegmentMode", RADL_SET_ENUM, "absolute", 0, 0, radl_pyr_reseg_names,
      "how resegmentRange is read (relative is not supported: an error)"},
     {"pyradiomics.resampledPixelSpacing", RADL_SET_NUMBERS, "none", 3, 3, NULL,
-     "{x, y, z} mm: resample image and mask (mask: nearest neighbour) on radlab's centred grid"},
+     "{x, y, z} mm: resample image (interpolator) and mask (nearest neighbour) on PyRadiomics' grid: the ROI's "
+     "bounding box + padDistance"},
     {"pyradiomics.interpolator", RADL_SET_ENUM, "sitkBSpline", 0, 0, radl_pyr_interp_names,
      "resampledPixelSpacing: the image interpolator (sitkBSpline = cubic B-spline)"},
     {"pyradiomics.padDistance", RADL_SET_INTEGER, "5", 0, 1000, NULL,
@@ -1004,15 +1005,15 @@ const RadlSetting radl_settings[] = {
      "PyRadiomics' diagnostics (no effect here: see settings.diagnostics)"},
     {"pyradiomics.minimumROIDimensions", RADL_SET_INTEGER, "2", 1, 3, NULL,
      "refuse an ROI spanning fewer dimensions"},
-    {"pyradiomics.minimumROISize", RADL_SET_INTEGER, "none", 1, 2147483647, NULL, "refuse an ROI of fewer voxels"},
+    {"pyradiomics.minimumROISize", RADL_SET_INTEGER, "none", 1, 1000000000, NULL, "refuse an ROI of fewer voxels"},
     {"pyradiomics.label", RADL_SET_INTEGER, "1", 1, 255, NULL,
-     "must equal the mask's selected label (rad.read_mask(path, {label = k}), radlab extract --label k)"},
+     "1 only: select another label when reading the mask (rad.read_mask(path, {label = k}), radlab extract --label k)"},
     {"pyradiomics.distances", RADL_SET_NUMBERS, "{1}", 1, 1, NULL,
      "neighbourhood distance of GLCM, GLDM and NGTDM: one distance (Chebyshev)"},
     {"pyradiomics.symmetricalGLCM", RADL_SET_BOOL, "true", 0, 0, NULL, "count each GLCM pair both ways"},
     {"pyradiomics.weightingNorm", RADL_SET_ENUM, "none", 0, 0, radl_pyr_weight_names,
      "GLCM, GLRLM: sum the per-direction matrices weighted by this norm into one (default: average the features)"},
-    {"pyradiomics.gldm_a", RADL_SET_INTEGER, "0", 0, 65535, NULL, "GLDM: grey levels within a are dependent"},
+    {"pyradiomics.gldm_a", RADL_SET_INTEGER, "0", 0, 26, NULL, "GLDM: grey levels within a are dependent"},
     {NULL, 0, NULL, 0, 0, NULL, NULL}};
 
 const char *const radl_compat_names[] = {"ibsi", "pyradiomics", NULL};

@@ -453,6 +453,9 @@ static int glcm(const RadRoi *roi, const RadSettings *s, const Bins *b, RadFeatu
     int off[MAX_DIRS][3], nd = directions(s, s->distance, 1, off), m = b->nlev, na = 0, rc = -1;
     int comb = s->pyr.weighting != RAD_PYR_WEIGHT_NONE;
     size_t mm = (size_t)m * (size_t)m;
+    if (m > 8192)
+        return rad_error_set("glcm: %d grey levels in the ROI make %d matrices of %d x %d: use a larger "
+                             "pyradiomics.binWidth or a binCount", m, nd, m, m);
     double *P = rad_calloc(mm * (size_t)(nd + 1), sizeof *P, "GLCM matrices");
     double *px = rad_malloc((size_t)m * sizeof *px, "GLCM"), *py = rad_malloc((size_t)m * sizeof *py, "GLCM");
     double *padd = rad_malloc((2 * (size_t)b->ng + 1) * sizeof *padd, "GLCM");
@@ -532,8 +535,9 @@ static const char *const dm_names[N_E] = {
     "LargeDependenceLowGrayLevelEmphasis", "LargeDependenceHighGrayLevelEmphasis"};
 
 /* The features of counts P (m levels x nj, column j = length/size/dependence
- * j + 1); f[E_*] = NaN when P is empty.  rowsum: m scratch, colsum: nj. */
-static void emph_features(const double *P, const Bins *b, int nj, double *colsum, double f[N_E])
+ * jv[j], or j + 1 when jv is NULL); f[E_*] = NaN when P is empty.  colsum:
+ * nj scratch. */
+static void emph_features(const double *P, const Bins *b, int nj, const double *jv, double *colsum, double f[N_E])
 {
     int m = b->nlev;
     double nz = 0, np = 0, ui = 0, uj = 0;
@@ -543,7 +547,7 @@ static void emph_features(const double *P, const Bins *b, int nj, double *colsum
     for (int i = 0; i < m; i++) {
         double li = b->lev[i], row = 0;
         for (int j = 0; j < nj; j++) {
-            double v = P[(size_t)i * nj + j], jj = j + 1.0;
+            double v = P[(size_t)i * nj + j], jj = jv ? jv[j] : j + 1.0;
             if (v == 0)
                 continue;
             row += v;
@@ -574,11 +578,11 @@ static void emph_features(const double *P, const Bins *b, int nj, double *colsum
         f[E_JN] += colsum[j] * colsum[j];
     for (int i = 0; i < m; i++)
         for (int j = 0; j < nj; j++) {
-            double v = P[(size_t)i * nj + j] / nz;
+            double v = P[(size_t)i * nj + j] / nz, jj = jv ? jv[j] : j + 1.0;
             if (v == 0)
                 continue;
             f[E_GLV] += v * (b->lev[i] - ui) * (b->lev[i] - ui);
-            f[E_JV] += v * (j + 1 - uj) * (j + 1 - uj);
+            f[E_JV] += v * (jj - uj) * (jj - uj);
             f[E_ENT] -= v * log2(v + EPS);
         }
     f[E_GLNN] = f[E_GLN] / (nz * nz);
@@ -633,11 +637,11 @@ static int glrlm(const RadRoi *roi, const RadSettings *s, const Bins *b, RadFeat
         for (int a = 0; a < nd; a++)
             for (size_t k = 0; k < msz; k++)
                 P[k] += dir_weight(s, roi, off[a], 0) * P[(size_t)(a + 1) * msz + k];
-        emph_features(P, b, nj, col, acc);
+        emph_features(P, b, nj, NULL, col, acc);
         na = 1;
     } else
         for (int a = 0; a < nd; a++) {
-            emph_features(P + (size_t)(a + 1) * msz, b, nj, col, f);
+            emph_features(P + (size_t)(a + 1) * msz, b, nj, NULL, col, f);
             if (isnan(f[0]))
                 continue;
             for (int k = 0; k < N_E; k++)
@@ -655,14 +659,23 @@ done:
 
 /* ---- GLSZM (glszm.py) --------------------------------------------------------------------- */
 
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Zones are listed first (level, size); the matrix has one column per
+ * distinct size, so its width stays near sqrt(2 N) however large a zone. */
 static int glszm(const RadSettings *s, const Bins *b, RadFeatureSet *fs)
 {
-    int off[MAX_DIRS][3], nd = directions(s, 1, 0, off), m = b->nlev, rc = -1, nj = (int)b->nvox;
+    int off[MAX_DIRS][3], nd = directions(s, 1, 0, off), m = b->nlev, rc = -1, nj = 0;
     uint8_t *seen = rad_calloc(b->n, 1, "GLSZM");
-    size_t *stack = rad_malloc(b->nvox * sizeof *stack, "GLSZM");
-    double *P = rad_calloc((size_t)m * (size_t)nj, sizeof *P, "GLSZM matrix");
-    double *col = rad_malloc((size_t)nj * sizeof *col, "GLSZM"), f[N_E];
-    if (!seen || !stack || !P || !col)
+    size_t *stack = rad_malloc(b->nvox * sizeof *stack, "GLSZM"), nz = 0;
+    size_t *zsize = rad_malloc(b->nvox * sizeof *zsize, "GLSZM zones"), *sizes = NULL;
+    int *zlev = rad_malloc(b->nvox * sizeof *zlev, "GLSZM zones");
+    double *P = NULL, *col = NULL, *jv = NULL, f[N_E];
+    if (!seen || !stack || !zsize || !zlev)
         goto done;
     for (size_t v = 0; v < b->n; v++) {
         size_t top = 0, size = 0;
@@ -681,15 +694,44 @@ static int glszm(const RadSettings *s, const Bins *b, RadFeatureSet *fs)
                 }
             }
         }
-        P[(size_t)b->idx[b->g[v]] * nj + (size - 1)] += 1;
+        zlev[nz] = b->idx[b->g[v]];
+        zsize[nz++] = size;
     }
-    emph_features(P, b, nj, col, f);
+    /* the distinct sizes, ascending (stack reused as scratch) */
+    memcpy(stack, zsize, nz * sizeof *stack);
+    qsort(stack, nz, sizeof *stack, cmp_size);
+    sizes = stack;
+    for (size_t i = 0; i < nz; i++)
+        if (i == 0 || stack[i] != stack[i - 1])
+            sizes[nj++] = stack[i];
+    P = rad_calloc((size_t)m * (size_t)nj, sizeof *P, "GLSZM matrix");
+    col = rad_malloc((size_t)nj * sizeof *col, "GLSZM");
+    jv = rad_malloc((size_t)nj * sizeof *jv, "GLSZM");
+    if (!P || !col || !jv)
+        goto done;
+    for (int j = 0; j < nj; j++)
+        jv[j] = (double)sizes[j];
+    for (size_t z = 0; z < nz; z++) {
+        size_t lo = 0, hi = (size_t)nj - 1;
+        while (lo < hi) { /* the column of this size */
+            size_t mid = (lo + hi) / 2;
+            if (sizes[mid] < zsize[z])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        P[(size_t)zlev[z] * (size_t)nj + lo] += 1;
+    }
+    emph_features(P, b, nj, jv, col, f);
     rc = emph_add(fs, "glszm", szm_names, f);
 done:
     free(seen);
     free(stack);
+    free(zsize);
+    free(zlev);
     free(P);
     free(col);
+    free(jv);
     return rc;
 }
 
@@ -713,7 +755,7 @@ static int gldm(const RadSettings *s, const Bins *b, RadFeatureSet *fs)
         }
         P[(size_t)b->idx[b->g[v]] * nj + dep] += 1;
     }
-    emph_features(P, b, nj, col, f);
+    emph_features(P, b, nj, NULL, col, f);
     rc = emph_add(fs, "gldm", dm_names, f);
 done:
     free(P);

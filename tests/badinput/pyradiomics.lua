@@ -56,7 +56,7 @@ case("label other than the mask's", pyr{label = 2}, "radlab takes the label when
 case("normalizeScale without normalize", pyr{normalizeScale = 100},
   "normalizeScale and removeOutliers apply with normalize = true only")
 case("normalizeScale 0", pyr{normalize = true, normalizeScale = 0}, "settings.pyradiomics.normalizeScale must be > 0")
-case("gldm_a too large", pyr{gldm_a = 30}, "settings.pyradiomics.gldm_a must be 0..26 here, got 30")
+case("gldm_a too large", pyr{gldm_a = 30}, "settings.pyradiomics.gldm_a must be 0..26, got 30")
 case("voxelArrayShift a string", pyr{voxelArrayShift = "2000"},
   "settings.pyradiomics.voxelArrayShift must be a number, got string")
 -- the ROI checks PyRadiomics makes
