@@ -1491,8 +1491,6 @@ static void pyradiomics_section(lua_State *L, int t, RadSettings *s)
     } else
         lua_pop(L, 1);
     s->ngldm_alpha = int_field(L, t, "pyradiomics.gldm_a");
-    if (s->ngldm_alpha > 26)
-        luaL_error(L, "settings.pyradiomics.gldm_a must be 0..26 here, got %d", s->ngldm_alpha);
 }
 
 void radl_settings_from_table(lua_State *L, int idx, RadSettings *s)

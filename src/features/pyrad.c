@@ -836,6 +836,47 @@ static void eig3(const double a[3][3], double w[3])
     qsort(w, 3, sizeof *w, cmp_double);
 }
 
+typedef struct LinePt {
+    double k1, k2, t; /* the line (the other two coordinates), the place on it */
+    size_t i;
+} LinePt;
+
+static int cmp_linept(const void *a, const void *b)
+{
+    const LinePt *x = a, *y = b;
+    if (x->k1 != y->k1)
+        return x->k1 < y->k1 ? -1 : 1;
+    if (x->k2 != y->k2)
+        return x->k2 < y->k2 ? -1 : 1;
+    return (x->t > y->t) - (x->t < y->t);
+}
+
+/* ext[i] |= 1 << c when vertex i is an end of its line along axis c (the
+ * vertices with its other two coordinates).  0 or -1. */
+static int line_ends(const double *pts, size_t np, uint8_t *ext)
+{
+    LinePt *l = rad_malloc((np ? np : 1) * sizeof *l, "mesh vertex lines");
+    if (!l)
+        return -1;
+    for (int c = 0; c < 3; c++) {
+        for (size_t i = 0; i < np; i++) {
+            l[i].k1 = pts[3 * i + (c + 1) % 3];
+            l[i].k2 = pts[3 * i + (c + 2) % 3];
+            l[i].t = pts[3 * i + c];
+            l[i].i = i;
+        }
+        qsort(l, np, sizeof *l, cmp_linept);
+        for (size_t i = 0; i < np; i++) {
+            int first = i == 0 || l[i].k1 != l[i - 1].k1 || l[i].k2 != l[i - 1].k2;
+            int last = i + 1 == np || l[i].k1 != l[i + 1].k1 || l[i].k2 != l[i + 1].k2;
+            if (first || last)
+                ext[l[i].i] |= (uint8_t)(1u << c);
+        }
+    }
+    free(l);
+    return 0;
+}
+
 static int shape(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
 {
     const size_t *d = roi->geom.dim;
@@ -843,7 +884,8 @@ static int shape(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
     RadFeatureSet *m = rad_featureset_new();
     double V, A, mean[3] = {0, 0, 0}, cov[3][3] = {{0}}, w[3], dm[4] = {0, 0, 0, 0}, vv = sp[0] * sp[1] * sp[2];
     double *pts = NULL;
-    size_t np = 0, cap = 0, n = 0;
+    uint8_t *ext = NULL;
+    size_t np = 0, cap = 0, n = 0, nc = 0, *cand = NULL;
     long iv, ia;
     int rc = -1;
     const char *c = "shape";
@@ -890,19 +932,33 @@ static int shape(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
                 }
             }
     /* largest distances: 3D, and between vertices sharing z (Slice), y
-     * (Column) or x (Row) */
-    for (size_t i = 0; i < np; i++)
-        for (size_t j = i + 1; j < np; j++) {
+     * (Column) or x (Row).  A vertex between two others on an axis-parallel
+     * line is no farther from any point than one of them (distance is
+     * convex), so only the ends of each line are candidates: ext bit c
+     * marks the ends along axis c; 3D needs all three bits, a plane the two
+     * of its axes. */
+    ext = rad_calloc(np ? np : 1, 1, "mesh vertex flags");
+    cand = rad_malloc((np ? np : 1) * sizeof *cand, "mesh vertex candidates");
+    if (!ext || !cand || line_ends(pts, np, ext) != 0)
+        goto done;
+    for (size_t i = 0; i < np; i++) {
+        if (ext[i] == 7 || ext[i] == 3 || ext[i] == 5 || ext[i] == 6)
+            cand[nc++] = i;
+    }
+    for (size_t ii = 0; ii < nc; ii++)
+        for (size_t jj = ii + 1; jj < nc; jj++) {
+            size_t i = cand[ii], j = cand[jj];
             const double *a = pts + 3 * i, *bb = pts + 3 * j;
             double dx = (a[0] - bb[0]) * sp[0], dy = (a[1] - bb[1]) * sp[1], dz = (a[2] - bb[2]) * sp[2];
             double dd = dx * dx + dy * dy + dz * dz;
-            if (dd > dm[3])
+            unsigned both = ext[i] & ext[j];
+            if (both == 7 && dd > dm[3])
                 dm[3] = dd;
-            if (a[2] == bb[2] && dd > dm[0])
+            if (a[2] == bb[2] && (both & 3) == 3 && dd > dm[0])
                 dm[0] = dd;
-            if (a[1] == bb[1] && dd > dm[1])
+            if (a[1] == bb[1] && (both & 5) == 5 && dd > dm[1])
                 dm[1] = dd;
-            if (a[0] == bb[0] && dd > dm[2])
+            if (a[0] == bb[0] && (both & 6) == 6 && dd > dm[2])
                 dm[2] = dd;
         }
     for (int k = 0; k < 4; k++)
@@ -942,6 +998,8 @@ static int shape(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
          add(fs, c, "SphericalDisproportion", A / cbrt(36 * M_PI * V * V)) ? -1 : 0;
 done:
     free(pts);
+    free(ext);
+    free(cand);
     rad_featureset_free(m);
     return rc;
 }
