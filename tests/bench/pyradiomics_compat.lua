@@ -27,8 +27,8 @@ local function best(settings)
 end
 print(string.format("brain1 (%d voxels in the ROI), best of %d:", mask:count(), reps))
 local t, n = best(dofile(top .. "/tests/bench/pyradiomics_like.lua"))
-print(string.format("  %-28s %8.3f s  %4d features", "IBSI, PyRadiomics-like", t, n))
+print(string.format("  %-36s %8.3f s  %4d features", "IBSI, PyRadiomics-like", t, n))
 for _, v in ipairs{"default", "FBN", "2d", "resegmentation", "normalization", "flatRegion", "combined", "resampling"} do
   t, n = best(dofile(top .. "/tests/reference/pyradiomics/" .. v .. ".lua"))
-  print(string.format("  %-28s %8.3f s  %4d features", "compat pyradiomics, " .. v, t, n))
+  print(string.format("  %-36s %8.3f s  %4d features", "compat pyradiomics, " .. v, t, n))
 end
