@@ -1112,7 +1112,58 @@ const RadlSetting radl_settings[] = {
      "radlab-features(7) FILTERS"},
     {"filter_families", RADL_SET_FAMILIES, "{\"stat\"}", 0, 0, NULL,
      "families computed on each filter response: only \"stat\" (IBSI 2 phase 2; texture of responses is refused)"},
+    {"compat", RADL_SET_ENUM, "ibsi", 0, 0, radl_compat_names,
+     "conventions and feature names: \"ibsi\" (IBSI tags, stat_mean) or \"pyradiomics\" (PyRadiomics' "
+     "discretisation, definitions and names, original_firstorder_Mean; options in settings.pyradiomics); "
+     "radlab-features(7) PYRADIOMICS COMPATIBILITY"},
+    {"pyradiomics", RADL_SET_SECTION, "off", 0, 0, NULL,
+     "PyRadiomics' own options, by their names in its parameter files (compat = \"pyradiomics\" only)"},
+    {"pyradiomics.binWidth", RADL_SET_NUMBER, "25", 0, 0, NULL,
+     "bin width; edges at multiples of it: bin = floor(x / w) - floor(min / w) + 1"},
+    {"pyradiomics.binCount", RADL_SET_INTEGER, "none", 1, 65535, NULL,
+     "fixed bin count over the ROI range (numpy.histogram edges); replaces binWidth"},
+    {"pyradiomics.voxelArrayShift", RADL_SET_NUMBER, "0", 0, 0, NULL,
+     "added to intensities for Energy, TotalEnergy and RootMeanSquared"},
+    {"pyradiomics.force2D", RADL_SET_BOOL, "false", 0, 0, NULL,
+     "texture matrices in-plane only (directions within the slices), one matrix over all slices"},
+    {"pyradiomics.force2Ddimension", RADL_SET_INTEGER, "0", 0, 2, NULL,
+     "force2D: the axis across the slices in numpy order: 0 = z (axial), 1 = y, 2 = x"},
+    {"pyradiomics.normalize", RADL_SET_BOOL, "false", 0, 0, NULL,
+     "z-score the whole image (sample sd, as SimpleITK Normalize) before anything else"},
+    {"pyradiomics.normalizeScale", RADL_SET_NUMBER, "1", 0, 0, NULL, "normalize: multiply the z-scores by s > 0"},
+    {"pyradiomics.removeOutliers", RADL_SET_NUMBER, "none", 0, 0, NULL,
+     "normalize: clip z-scores to [-k, k] before scaling"},
+    {"pyradiomics.resegmentRange", RADL_SET_NUMBERS, "none", 1, 2, NULL,
+     "{lo} or {lo, hi}: keep ROI voxels in range (mode absolute) or within mean + lo sd .. mean + hi sd (sigma)"},
+    {"pyradiomics.resegmentMode", RADL_SET_ENUM, "absolute", 0, 0, radl_pyr_reseg_names,
+     "how resegmentRange is read (relative is not supported: an error)"},
+    {"pyradiomics.resampledPixelSpacing", RADL_SET_NUMBERS, "none", 3, 3, NULL,
+     "{x, y, z} mm: resample image (interpolator) and mask (nearest neighbour) on PyRadiomics' grid: the ROI's "
+     "bounding box + padDistance"},
+    {"pyradiomics.interpolator", RADL_SET_ENUM, "sitkBSpline", 0, 0, radl_pyr_interp_names,
+     "resampledPixelSpacing: the image interpolator (sitkBSpline = cubic B-spline)"},
+    {"pyradiomics.padDistance", RADL_SET_INTEGER, "5", 0, 1000, NULL,
+     "voxels of margin kept around the ROI when resampling (no effect on features otherwise)"},
+    {"pyradiomics.preCrop", RADL_SET_BOOL, "false", 0, 0, NULL, "crop before resampling (no effect on features)"},
+    {"pyradiomics.additionalInfo", RADL_SET_BOOL, "true", 0, 0, NULL,
+     "PyRadiomics' diagnostics (no effect here: see settings.diagnostics)"},
+    {"pyradiomics.minimumROIDimensions", RADL_SET_INTEGER, "2", 1, 3, NULL,
+     "refuse an ROI spanning fewer dimensions"},
+    {"pyradiomics.minimumROISize", RADL_SET_INTEGER, "none", 1, 1000000000, NULL, "refuse an ROI of fewer voxels"},
+    {"pyradiomics.label", RADL_SET_INTEGER, "1", 1, 255, NULL,
+     "1 only: select another label when reading the mask (rad.read_mask(path, {label = k}), radlab extract --label k)"},
+    {"pyradiomics.distances", RADL_SET_NUMBERS, "{1}", 1, 1, NULL,
+     "neighbourhood distance of GLCM, GLDM and NGTDM: one distance (Chebyshev)"},
+    {"pyradiomics.symmetricalGLCM", RADL_SET_BOOL, "true", 0, 0, NULL, "count each GLCM pair both ways"},
+    {"pyradiomics.weightingNorm", RADL_SET_ENUM, "none", 0, 0, radl_pyr_weight_names,
+     "GLCM, GLRLM: sum the per-direction matrices weighted by this norm into one (default: average the features)"},
+    {"pyradiomics.gldm_a", RADL_SET_INTEGER, "0", 0, 26, NULL, "GLDM: grey levels within a are dependent"},
     {NULL, 0, NULL, 0, 0, NULL, NULL}};
+
+const char *const radl_compat_names[] = {"ibsi", "pyradiomics", NULL};
+const char *const radl_pyr_weight_names[] = {"no_weighting", "manhattan", "euclidean", "infinity", NULL};
+const char *const radl_pyr_interp_names[] = {"sitkNearestNeighbor", "sitkLinear", "sitkBSpline", NULL};
+const char *const radl_pyr_reseg_names[] = {"absolute", "relative", "sigma", NULL};
 
 const char *const radl_setting_type_names[] = {"table", "boolean", "number", "integer", "string", "numbers",
                                                "families", "aggregations", "path", "filters"};
@@ -1251,8 +1302,11 @@ static int enum_field(lua_State *L, int idx, const char *path)
         }
     if (t == LUA_TNIL)
         luaL_error(L, "internal error: default of settings.%s is not a choice", path);
-    luaL_error(L, "settings.%s must be one of %s, got %s", path, push_choices(L, e->names),
-               s ? s : luaL_typename(L, -2));
+    {
+        /* the type name before push_choices moves the value down the stack */
+        const char *got = s ? s : luaL_typename(L, -1);
+        luaL_error(L, "settings.%s must be one of %s, got %s", path, push_choices(L, e->names), got);
+    }
     return v;
 }
 
@@ -1482,6 +1536,107 @@ static void filters_setting(lua_State *L, int idx, RadSettings *s)
     lua_pop(L, 1);
 }
 
+/* settings.pyradiomics at t (compat = "pyradiomics"): PyRadiomics' options,
+ * mapped onto radlab's settings where radlab has the step (normalisation,
+ * re-segmentation, interpolation) and onto s->pyr where it has not. */
+static void pyradiomics_section(lua_State *L, int t, RadSettings *s)
+{
+    double v[3];
+    int n, given;
+    given = field(L, t, "binCount") != LUA_TNIL;
+    lua_pop(L, 1);
+    if (given) {
+        if (field(L, t, "binWidth") != LUA_TNIL)
+            luaL_error(L, "settings.pyradiomics: give binWidth or binCount, not both (binCount wins in PyRadiomics; "
+                          "say which is meant)");
+        lua_pop(L, 1);
+        s->pyr.bin_count = int_field(L, t, "pyradiomics.binCount");
+    }
+    s->pyr.bin_width = num_field(L, t, "pyradiomics.binWidth");
+    if (!(s->pyr.bin_width > 0))
+        radl_fail(L, "settings.pyradiomics.binWidth must be > 0, got %g", s->pyr.bin_width);
+    s->pyr.shift = num_field(L, t, "pyradiomics.voxelArrayShift");
+    s->pyr.force2d = bool_field(L, t, "pyradiomics.force2D");
+    s->pyr.force2d_dim = int_field(L, t, "pyradiomics.force2Ddimension");
+    if (bool_field(L, t, "pyradiomics.normalize")) {
+        s->norm = RAD_NORM_ZSCORE;
+        s->norm_scope = RAD_NORM_SCOPE_IMAGE;
+        s->norm_sd = RAD_NORM_SD_SAMPLE;
+        s->norm_scale = num_field(L, t, "pyradiomics.normalizeScale");
+        if (!(s->norm_scale > 0))
+            radl_fail(L, "settings.pyradiomics.normalizeScale must be > 0, got %g", s->norm_scale);
+        if (field(L, t, "removeOutliers") != LUA_TNIL) {
+            s->norm_outliers = num_field(L, t, "pyradiomics.removeOutliers");
+            if (!(s->norm_outliers > 0))
+                radl_fail(L, "settings.pyradiomics.removeOutliers must be > 0 (k sd), got %g", s->norm_outliers);
+        }
+        lua_pop(L, 1);
+    } else {
+        int out = field(L, t, "removeOutliers") != LUA_TNIL;
+        lua_pop(L, 1);
+        if (out || num_field(L, t, "pyradiomics.normalizeScale") != 1)
+            luaL_error(L, "settings.pyradiomics.normalizeScale and removeOutliers apply with normalize = true only");
+    }
+    n = vec_field(L, t, "pyradiomics.resegmentRange", v);
+    switch (enum_field(L, t, "pyradiomics.resegmentMode")) {
+    case 0: /* absolute: {lo} keeps everything above lo */
+        if (n) {
+            s->reseg_range = 1;
+            s->reseg_lo = v[0];
+            s->reseg_hi = n == 2 ? v[1] : INFINITY;
+            if (!(s->reseg_lo <= s->reseg_hi))
+                radl_fail(L, "settings.pyradiomics.resegmentRange {%g, %g} is empty", v[0], v[1]);
+        }
+        break;
+    case 1:
+        luaL_error(L, "settings.pyradiomics.resegmentMode \"relative\" (a fraction of the ROI maximum) is not "
+                      "supported: use \"absolute\" with the intensities, or \"sigma\"");
+        break;
+    default: /* sigma: mean +/- k sd, symmetric only */
+        if (n != 2 || v[0] != -v[1] || !(v[1] > 0))
+            luaL_error(L, "settings.pyradiomics.resegmentRange with resegmentMode \"sigma\" must be {-k, k} with "
+                          "k > 0 (radlab re-segments at mean +/- k sd); got %s",
+                       n == 1 ? "one number" : n ? lua_pushfstring(L, "{%f, %f}", v[0], v[1]) : "none");
+        s->outlier_sigma = v[1];
+        break;
+    }
+    if (vec_field(L, t, "pyradiomics.resampledPixelSpacing", v)) {
+        for (int c = 0; c < 3; c++)
+            if (!(v[c] > 0))
+                luaL_error(L, "settings.pyradiomics.resampledPixelSpacing must be 3 spacings > 0 (mm); a 0 (keep "
+                              "that axis' spacing) is not supported: give the spacing itself");
+        s->resample = 1;
+        memcpy(s->spacing, v, sizeof v);
+        s->interp = (RadInterp)enum_field(L, t, "pyradiomics.interpolator");
+        s->mask_interp = RAD_INTERP_NEAREST;
+    } else {
+        (void)enum_field(L, t, "pyradiomics.interpolator"); /* checked, no effect */
+    }
+    s->pyr.pad = int_field(L, t, "pyradiomics.padDistance");
+    (void)bool_field(L, t, "pyradiomics.preCrop");
+    (void)bool_field(L, t, "pyradiomics.additionalInfo");
+    s->pyr.min_dims = int_field(L, t, "pyradiomics.minimumROIDimensions");
+    given = field(L, t, "minimumROISize") != LUA_TNIL;
+    lua_pop(L, 1);
+    if (given)
+        s->pyr.min_size = int_field(L, t, "pyradiomics.minimumROISize");
+    if (int_field(L, t, "pyradiomics.label") != 1)
+        luaL_error(L, "settings.pyradiomics.label: radlab takes the label when reading the mask; select it there "
+                      "(rad.read_mask(path, {label = k}) or radlab extract --label k) and leave label out");
+    if (vec_field(L, t, "pyradiomics.distances", v)) {
+        if (v[0] != floor(v[0]) || v[0] < 1 || v[0] > 16)
+            radl_fail(L, "settings.pyradiomics.distances must be {d} with an integer d in 1..16, got {%g}", v[0]);
+        s->distance = (int)v[0];
+    }
+    s->pyr.symmetric = bool_field(L, t, "pyradiomics.symmetricalGLCM");
+    if (field(L, t, "weightingNorm") != LUA_TNIL) {
+        lua_pop(L, 1);
+        s->pyr.weighting = (RadPyrWeight)(enum_field(L, t, "pyradiomics.weightingNorm") + 1);
+    } else
+        lua_pop(L, 1);
+    s->ngldm_alpha = int_field(L, t, "pyradiomics.gldm_a");
+}
+
 void radl_settings_from_table(lua_State *L, int idx, RadSettings *s)
 {
     int t;
@@ -1494,6 +1649,34 @@ void radl_settings_from_table(lua_State *L, int idx, RadSettings *s)
                       "(see help(rad.extract))", luaL_typename(L, idx));
     idx = lua_absindex(L, idx);
     check_section_keys(L, idx, "");
+    s->compat = (RadCompat)enum_field(L, idx, "compat");
+    if (s->compat == RAD_COMPAT_PYRADIOMICS) {
+        /* IBSI settings would be silently overridden by PyRadiomics' */
+        static const char *const ibsi_only[][2] = {
+            {"normalise", "normalize, normalizeScale, removeOutliers"},
+            {"resample", "resampledPixelSpacing, interpolator"},
+            {"resegment", "resegmentRange, resegmentMode"},
+            {"discretise", "binWidth or binCount"},
+            {"texture", "distances, gldm_a, force2D"},
+            {"ivh", "(no intensity-volume histogram in PyRadiomics)"},
+            {"round", "(PyRadiomics does not round)"},
+            {"filters", "(compat mode computes the original image only)"},
+            {"filter_families", "(compat mode computes the original image only)"}};
+        for (size_t i = 0; i < sizeof ibsi_only / sizeof ibsi_only[0]; i++) {
+            int given = field(L, idx, ibsi_only[i][0]) != LUA_TNIL;
+            lua_pop(L, 1);
+            if (given)
+                luaL_error(L, "settings.%s is an IBSI setting; with compat = \"pyradiomics\" use "
+                              "settings.pyradiomics: %s", ibsi_only[i][0], ibsi_only[i][1]);
+        }
+        s->families = RAD_FAM_PYRADIOMICS;
+    } else {
+        int given = field(L, idx, "pyradiomics") != LUA_TNIL;
+        lua_pop(L, 1);
+        if (given)
+            luaL_error(L, "settings.pyradiomics (PyRadiomics' options) needs compat = \"pyradiomics\"; in IBSI "
+                          "mode use the IBSI settings (discretise, resegment, resample, normalise, texture)");
+    }
 
     if (field(L, idx, "families") != LUA_TNIL) {
         if (!lua_istable(L, -1))
@@ -1571,6 +1754,10 @@ void radl_settings_from_table(lua_State *L, int idx, RadSettings *s)
         lua_pop(L, 1);
     }
     filters_setting(L, idx, s);
+    if (s->compat == RAD_COMPAT_PYRADIOMICS && (t = sub_table(L, idx, "pyradiomics"))) {
+        pyradiomics_section(L, t, s);
+        lua_pop(L, 1);
+    }
     if (rad_settings_check(s) != 0)
         luaL_error(L, "settings: %s", rad_error_message());
 }

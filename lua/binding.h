@@ -25,6 +25,10 @@
 #define radl_norm_scope_names radlp_norm_scope_names
 #define radl_norm_sd_names radlp_norm_sd_names
 #define radl_norm_stat_names radlp_norm_stat_names
+#define radl_compat_names radlp_compat_names
+#define radl_pyr_weight_names radlp_pyr_weight_names
+#define radl_pyr_interp_names radlp_pyr_interp_names
+#define radl_pyr_reseg_names radlp_pyr_reseg_names
 #endif
 
 #include <lua.h>
@@ -246,6 +250,12 @@ extern const char *const radl_norm_names[];
 extern const char *const radl_norm_scope_names[];
 extern const char *const radl_norm_sd_names[];
 extern const char *const radl_norm_stat_names[];
+/* compat (RadCompat); pyradiomics.weightingNorm (RadPyrWeight - 1),
+ * .interpolator (RadInterp order), .resegmentMode */
+extern const char *const radl_compat_names[];
+extern const char *const radl_pyr_weight_names[];
+extern const char *const radl_pyr_interp_names[];
+extern const char *const radl_pyr_reseg_names[];
 
 /* Text built line by line (printing a fit): append `line` to the Lua array
  * at stack index `lines`; radl_lines_join pushes their concatenation.  No

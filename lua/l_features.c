@@ -17,12 +17,89 @@
 /* ---- settings: Lua table -> RadSettings ------------------------------------------- */
 
 
+/* The compat = "pyradiomics" part: settings.pyradiomics by PyRadiomics'
+ * option names (normalisation, re-segmentation and resampling read back
+ * from the radlab fields they were mapped to). */
+static void push_pyradiomics(lua_State *L, const RadSettings *s)
+{
+    const RadPyrSettings *p = &s->pyr;
+    lua_newtable(L);
+    if (p->bin_count > 0) {
+        lua_pushinteger(L, p->bin_count);
+        lua_setfield(L, -2, "binCount");
+    } else {
+        lua_pushnumber(L, p->bin_width);
+        lua_setfield(L, -2, "binWidth");
+    }
+    lua_pushnumber(L, p->shift);
+    lua_setfield(L, -2, "voxelArrayShift");
+    lua_pushboolean(L, p->force2d);
+    lua_setfield(L, -2, "force2D");
+    lua_pushinteger(L, p->force2d_dim);
+    lua_setfield(L, -2, "force2Ddimension");
+    lua_pushboolean(L, s->norm == RAD_NORM_ZSCORE);
+    lua_setfield(L, -2, "normalize");
+    if (s->norm == RAD_NORM_ZSCORE) {
+        lua_pushnumber(L, s->norm_scale);
+        lua_setfield(L, -2, "normalizeScale");
+        if (s->norm_outliers > 0) {
+            lua_pushnumber(L, s->norm_outliers);
+            lua_setfield(L, -2, "removeOutliers");
+        }
+    }
+    if (s->outlier_sigma > 0) {
+        double r[2] = {-s->outlier_sigma, s->outlier_sigma};
+        radl_push_numbers(L, r, 2);
+        lua_setfield(L, -2, "resegmentRange");
+        lua_pushstring(L, "sigma");
+        lua_setfield(L, -2, "resegmentMode");
+    } else if (s->reseg_range) {
+        double r[2] = {s->reseg_lo, s->reseg_hi};
+        radl_push_numbers(L, r, isinf(s->reseg_hi) ? 1 : 2);
+        lua_setfield(L, -2, "resegmentRange");
+        lua_pushstring(L, "absolute");
+        lua_setfield(L, -2, "resegmentMode");
+    }
+    if (s->resample) {
+        radl_push_numbers(L, s->spacing, 3);
+        lua_setfield(L, -2, "resampledPixelSpacing");
+        lua_pushstring(L, radl_pyr_interp_names[s->interp]);
+        lua_setfield(L, -2, "interpolator");
+    }
+    lua_pushinteger(L, p->pad);
+    lua_setfield(L, -2, "padDistance");
+    lua_pushinteger(L, p->min_dims);
+    lua_setfield(L, -2, "minimumROIDimensions");
+    if (p->min_size > 0) {
+        lua_pushinteger(L, p->min_size);
+        lua_setfield(L, -2, "minimumROISize");
+    }
+    {
+        double d = s->distance;
+        radl_push_numbers(L, &d, 1);
+        lua_setfield(L, -2, "distances");
+    }
+    lua_pushboolean(L, p->symmetric);
+    lua_setfield(L, -2, "symmetricalGLCM");
+    if (p->weighting != RAD_PYR_WEIGHT_NONE) {
+        lua_pushstring(L, radl_pyr_weight_names[p->weighting - 1]);
+        lua_setfield(L, -2, "weightingNorm");
+    }
+    lua_pushinteger(L, s->ngldm_alpha);
+    lua_setfield(L, -2, "gldm_a");
+    lua_setfield(L, -2, "pyradiomics");
+}
+
 /* RadSettings -> the Lua table shape accepted above. */
 static void push_settings(lua_State *L, const RadSettings *s)
 {
     lua_newtable(L);
-    lua_pushboolean(L, s->round_input);
-    lua_setfield(L, -2, "round");
+    lua_pushstring(L, radl_compat_names[s->compat == RAD_COMPAT_PYRADIOMICS]);
+    lua_setfield(L, -2, "compat");
+    if (s->compat != RAD_COMPAT_PYRADIOMICS) { /* PyRadiomics never rounds */
+        lua_pushboolean(L, s->round_input);
+        lua_setfield(L, -2, "round");
+    }
     lua_pushboolean(L, (s->families & RAD_FAM_DIAG) != 0);
     lua_setfield(L, -2, "diagnostics");
     {
@@ -34,6 +111,10 @@ static void push_settings(lua_State *L, const RadSettings *s)
                 lua_rawseti(L, -2, ++n);
             }
         lua_setfield(L, -2, "families");
+    }
+    if (s->compat == RAD_COMPAT_PYRADIOMICS) {
+        push_pyradiomics(L, s);
+        return;
     }
     if (s->norm != RAD_NORM_NONE) {
         lua_newtable(L);

@@ -5,6 +5,7 @@
 local function esc(s) return (tostring(s):gsub("\\", "\\e"):gsub("^%.", "\\&.")) end
 
 io.write([[
+'\" t
 .\" radlab-features.7: generated from radlab's feature registry by man/gen-features.lua.
 .TH RADLAB-FEATURES 7 "" "radlab ]] .. rad.version .. [[" "radlab manual"
 .SH NAME
@@ -174,6 +175,68 @@ Errors name the key: an unknown method, percentiles outside 0..100, a
 reference label absent from the mask, an empty reference region, a standard
 deviation of 0 (a constant region), equal percentiles, a reference mean of 0.
 ]])
+io.write([=[
+.SH PYRADIOMICS COMPATIBILITY
+With \fBcompat = "pyradiomics"\fR the families PyRadiomics has are computed
+with PyRadiomics' conventions and named as in its output, for users moving
+from PyRadiomics: \fBoriginal_\fIclass\fB_\fIFeature\fR, e.g.
+\fBoriginal_firstorder_Mean\fR, \fBoriginal_glcm_Contrast\fR,
+\fBoriginal_shape_MeshVolume\fR (\fIoriginal\fR: the unfiltered image, the
+only image type of this mode).  The classes are shape (\fBmorph\fR),
+firstorder (\fBstat\fR or \fBih\fR), glcm (\fBcm\fR), glrlm (\fBrlm\fR),
+glszm (\fBszm\fR), gldm (\fBngl\fR) and ngtdm (\fBngt\fR); \fBsettings.families\fR
+takes these radlab names.  PyRadiomics' options go in \fBsettings.pyradiomics\fR
+under their own names (those of its parameter files): binWidth, binCount,
+voxelArrayShift, force2D, force2Ddimension, normalize, normalizeScale,
+removeOutliers, resegmentRange, resegmentMode, resampledPixelSpacing,
+interpolator, padDistance, preCrop, additionalInfo, minimumROIDimensions,
+minimumROISize, label, distances, symmetricalGLCM, weightingNorm, gldm_a
+(\fBhelp(rad.extract)\fR lists each with its default).  The IBSI settings
+(discretise, resample, resegment, normalise, texture, ivh, round, filters)
+are refused in this mode, and \fBsettings.pyradiomics\fR is refused in IBSI
+mode, so that no option is silently overridden.  Options radlab cannot
+reproduce are errors that name them: resegmentMode "relative", an
+asymmetric sigma range, a 0 in resampledPixelSpacing, interpolators other
+than sitkNearestNeighbor, sitkLinear and sitkBSpline, more than one
+distance, a label other than the mask's.
+.PP
+The differences from IBSI mode:
+.TS
+l l l.
+\fBstep or feature\fR	\fBIBSI mode\fR	\fBcompat = "pyradiomics"\fR
+_
+fixed bin width	edges from the ROI minimum (or the range's lower bound)	edges at multiples of w: floor(x/w) \- floor(min/w) + 1
+fixed bin number	floor(N (x \- min)/(max \- min)) + 1, max in bin N	numpy.histogram edges (linspace), last edge + 1
+Energy, TotalEnergy, RMS	intensities as they are	intensities + voxelArrayShift; TotalEnergy = Energy \(mu voxel volume
+Kurtosis	excess (IBSI stat_kurt)	not excess (IBSI + 3)
+percentiles, median, IQR	IBSI definitions	numpy (linear interpolation between ranks)
+entropies	log2, empty bins left out	log2(p + eps), eps = 2^\-52
+first-order histogram	the IBSI discretisation	Entropy and Uniformity on the PyRadiomics bins
+GLCM, GLRLM	_3D_avg / _3D_comb etc. (aggregation setting)	one matrix per direction (13, or 4 with force2D), features averaged over non-empty directions
+GLCM, GLRLM weightingNorm	\-	weighted sum of the direction matrices, features once
+GLCM grey levels	1..Ng	levels absent from the ROI removed; Idmn, Idn divide by the highest level present
+GLCM symmetry	symmetric	symmetricalGLCM (default true)
+GLCM MCC	\-	square root of the second largest eigenvalue of Q
+force2D	2D aggregation per slice	in-plane directions, one matrix over all slices
+GLSZM connectivity	26 (3D)	26, or 8 in-plane with force2D
+GLDM	NGLDM, alpha	dependence counts the centre voxel (gldm_a = alpha)
+NGTDM	voxels without a neighbour in the ROI left out	every voxel counted; s_i += 0 without neighbours in the ROI
+shape volume, area	mesh (morph_volume, morph_area_mesh)	the same mesh
+shape diameters	convex hull, 3D only	over mesh vertices: 3D, and within a slice (z), column (y), row (x)
+PCA axes	covariance / (N \- 1)	covariance / N: 4 sqrt(lambda)
+normalize	\-	z-score of the whole image (sample sd), \(mu normalizeScale, clipped at removeOutliers
+resegmentRange	\-	absolute {lo} or {lo, hi}; sigma {\-k, k}: mean \(+- k sd
+resampling grid	grid centres aligned (IBSI)	ROI bounding box + padDistance, half-voxel origin; mask nearest neighbour; an integer image cast back (truncated)
+.TE
+.PP
+The test \fBtests/reference/pyradiomics.lua\fR runs the settings files
+\fBtests/reference/pyradiomics/*.lua\fR (the eight columns of PyRadiomics'
+brain1 baseline) and compares every baseline row as PyRadiomics' own test
+does (relative difference below 3 %, 0 exactly).  The shape rows of the
+oldest column (PyRadiomics 1.3) differ by up to 3 % in SurfaceArea,
+Sphericity and SurfaceVolumeRatio (its mesh of that version); those of
+PyRadiomics 2 agree within 0.3 %.
+]=])
 io.write([[
 .SH UNDEFINED FEATURES
 Some features have no value for a degenerate region of interest: a single

@@ -99,6 +99,18 @@ RadFeatureSet *rad_extract_threads(const RadImage *img, const RadMask *mask, con
         goto fail;
     }
     first = fs->n; /* the diagnostic rows are always defined */
+    if (s->compat == RAD_COMPAT_PYRADIOMICS) {
+        /* PyRadiomics' definitions and names, one pass (pyrad.c) */
+        if (rad_pyrad_compute(&roi, s, fs) != 0)
+            goto fail;
+        degenerate_why(&roi, why, sizeof why);
+        rad_roi_free(&roi);
+        if (rad_featureset_note_undefined(fs, first, why) != 0) {
+            rad_featureset_free(fs);
+            return NULL;
+        }
+        return fs;
+    }
     jobs = calloc(1, sizeof *jobs);
     if (!jobs) {
         rad_error_set("out of memory (feature family jobs)");

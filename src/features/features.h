@@ -99,6 +99,42 @@ typedef enum RadNormStat {
 #define RAD_FAM_ON_RESPONSE RAD_FAM_STAT
 #define RAD_MAX_FILTERS 32
 
+/* Conventions: IBSI (the default) or PyRadiomics' (radlab-features(7),
+ * PYRADIOMICS COMPATIBILITY): its discretisation, its feature definitions
+ * and its feature names (original_glcm_Contrast), computed by pyrad.c. */
+typedef enum RadCompat {
+    RAD_COMPAT_IBSI = 0,
+    RAD_COMPAT_PYRADIOMICS
+} RadCompat;
+
+/* PyRadiomics' weightingNorm: how the per-angle GLCM/GLRLM matrices are
+ * combined (NONE: features per angle, then averaged; the others sum the
+ * matrices, weighted, into one). */
+typedef enum RadPyrWeight {
+    RAD_PYR_WEIGHT_NONE = 0,
+    RAD_PYR_WEIGHT_NO_WEIGHTING,
+    RAD_PYR_WEIGHT_MANHATTAN,
+    RAD_PYR_WEIGHT_EUCLIDEAN,
+    RAD_PYR_WEIGHT_INFINITY
+} RadPyrWeight;
+
+/* The PyRadiomics options radlab has no IBSI setting for (the others map
+ * onto RadSettings: normalize -> norm, resegmentRange -> reseg_*,
+ * resampledPixelSpacing -> resample, gldm_a -> ngldm_alpha, distances ->
+ * distance). */
+typedef struct RadPyrSettings {
+    int bin_count;              /* binCount (FBN over numpy histogram edges); 0: binWidth */
+    double bin_width;           /* binWidth (edges anchored at 0), default 25 */
+    double shift;               /* voxelArrayShift (Energy, TotalEnergy, RootMeanSquared) */
+    int force2d;                /* force2D: texture matrices in-plane only */
+    int force2d_dim;            /* force2Ddimension: 0 = z (axial), 1 = y, 2 = x */
+    RadPyrWeight weighting;     /* weightingNorm */
+    int symmetric;              /* symmetricalGLCM (default 1) */
+    int min_dims;               /* minimumROIDimensions (1..3, default 2) */
+    int min_size;               /* minimumROISize (0 = none) */
+    int pad;                    /* padDistance (resampling crop margin, voxels; default 5) */
+} RadPyrSettings;
+
 typedef struct RadSettings {
     unsigned families;          /* RAD_FAM_* bits to compute (default RAD_FAM_FEATURES;
                                  * RAD_FAM_DIAG adds the diagnostic rows) */
@@ -159,6 +195,9 @@ typedef struct RadSettings {
     int n_filters;
     RadFilterSpec filters[RAD_MAX_FILTERS];
     unsigned filter_families;
+
+    RadCompat compat;           /* IBSI (default) or PyRadiomics conventions and names */
+    RadPyrSettings pyr;         /* used when compat = RAD_COMPAT_PYRADIOMICS */
 } RadSettings;
 
 /* Defaults: the 11 IBSI families (no diagnostic rows), no interpolation, no re-segmentation, FBN 32,
@@ -292,6 +331,22 @@ const RadFamily *const *rad_families(void);
 /* Suffixes of an aggregation kind for the RAD_AGGR_* bits in aggr:
  * writes up to 6 suffix strings, returns their count. */
 int rad_aggr_suffixes(RadAggrKind kind, unsigned aggr, const char *out[6]);
+
+/* The families PyRadiomics has (shape, firstorder = stat + ih, glcm,
+ * glrlm, glszm, gldm = ngl, ngtdm): the only ones in compat mode. */
+#define RAD_FAM_PYRADIOMICS (RAD_FAM_MORPH | RAD_FAM_STAT | RAD_FAM_IH | RAD_FAM_CM | RAD_FAM_RLM | \
+                             RAD_FAM_SZM | RAD_FAM_NGL | RAD_FAM_NGT)
+
+/* PyRadiomics-compatible features of a prepared ROI (s->compat =
+ * RAD_COMPAT_PYRADIOMICS), named original_<class>_<Feature>, appended to
+ * fs for the families in s->families.  0 or -1. */
+int rad_pyrad_compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs);
+/* PyRadiomics' resampling grid (resampleImage): the ROI's bounding box in
+ * m0 (0/1 on g0) widened by pad voxels of the new grid, clipped to the
+ * image, first voxel centre half a new voxel in from the old voxel's
+ * corner; an axis the ROI spans one voxel of keeps its spacing.  0 or -1. */
+int rad_pyrad_resample_grid(const RadGeometry *g0, const uint8_t *m0, const double spacing[3], int pad,
+                            RadGeometry *out);
 
 /* ---- extraction ------------------------------------------------------------------------ */
 

@@ -721,7 +721,11 @@ int rad_roi_prepare_threads(const RadImage *img, const RadMask *mask, const RadS
         RadImage src = {*g0, (float *)xin}, *ri; /* read only */
         RadMask *rm;
         char gd[256];
-        if (rad_resample_grid(g0, s->spacing, s->resample_2d, &grid) != 0)
+        /* PyRadiomics keeps an integer image's pixel type: interpolated
+         * values are cast back (SimpleITK truncates toward zero) */
+        int pyr = s->compat == RAD_COMPAT_PYRADIOMICS, cast = pyr && all_integral(xin, n0);
+        if ((pyr ? rad_pyrad_resample_grid(g0, m0, s->spacing, s->pyr.pad, &grid)
+                 : rad_resample_grid(g0, s->spacing, s->resample_2d, &grid)) != 0)
             goto fail;
         {
             /* image and mask are interpolated independently: side by side */
@@ -747,6 +751,9 @@ int rad_roi_prepare_threads(const RadImage *img, const RadMask *mask, const RadS
         rad_image_free(ri);
         if (s->round_intensities) /* 68QD */
             round_values(roi->image, rad_geometry_nvox(&grid));
+        if (cast)
+            for (size_t v = 0; v < rad_geometry_nvox(&grid); v++)
+                roi->image[v] = truncf(roi->image[v]);
         roi->morph = rm->data;
         rm->data = NULL;
         rad_mask_free(rm);

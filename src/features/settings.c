@@ -32,6 +32,11 @@ void rad_settings_default(RadSettings *s)
     s->ngldm_alpha = 0;
     s->n_filters = 0;
     s->filter_families = RAD_FAM_STAT;
+    s->compat = RAD_COMPAT_IBSI;
+    s->pyr.bin_width = 25;
+    s->pyr.symmetric = 1;
+    s->pyr.min_dims = 2;
+    s->pyr.pad = 5;
 }
 
 /* The normalisation fields; messages name the settings key (normalise.*). */
@@ -116,6 +121,34 @@ int rad_settings_check(const RadSettings *s)
                              "IBSI 2 does not standardise (radlab-features(7), FILTERS)");
     if (s->n_filters > 0 && !s->filter_families)
         return rad_error_set("filter_families is empty: name at least one family, e.g. {\"stat\"}");
+    if (s->compat != RAD_COMPAT_IBSI && s->compat != RAD_COMPAT_PYRADIOMICS)
+        return rad_error_set("compat: unknown value %d (ibsi or pyradiomics)", (int)s->compat);
+    if (s->compat == RAD_COMPAT_PYRADIOMICS) {
+        const RadPyrSettings *p = &s->pyr;
+        if (s->families & ~(unsigned)(RAD_FAM_PYRADIOMICS | RAD_FAM_DIAG))
+            return rad_error_set("compat \"pyradiomics\" computes PyRadiomics' classes only: families morph (shape), "
+                                 "stat and ih (firstorder), cm (glcm), rlm (glrlm), szm (glszm), ngl (gldm), ngt "
+                                 "(ngtdm); loc, ivh and dzm have no PyRadiomics counterpart");
+        if (s->n_filters > 0)
+            return rad_error_set("compat \"pyradiomics\" computes the original image only (image type Original); "
+                                 "remove settings.filters");
+        if (p->bin_count < 0 || p->bin_count > 65535)
+            return rad_error_set("pyradiomics.binCount must be 1..65535, got %d", p->bin_count);
+        if (!(p->bin_width > 0 && isfinite(p->bin_width)))
+            return rad_error_set("pyradiomics.binWidth must be > 0, got %g", p->bin_width);
+        if (!isfinite(p->shift))
+            return rad_error_set("pyradiomics.voxelArrayShift must be finite, got %g", p->shift);
+        if (p->force2d_dim < 0 || p->force2d_dim > 2)
+            return rad_error_set("pyradiomics.force2Ddimension must be 0, 1 or 2, got %d", p->force2d_dim);
+        if (p->weighting < RAD_PYR_WEIGHT_NONE || p->weighting > RAD_PYR_WEIGHT_INFINITY)
+            return rad_error_set("pyradiomics.weightingNorm: unknown value %d", (int)p->weighting);
+        if (p->min_dims < 1 || p->min_dims > 3)
+            return rad_error_set("pyradiomics.minimumROIDimensions must be 1, 2 or 3, got %d", p->min_dims);
+        if (p->min_size < 0)
+            return rad_error_set("pyradiomics.minimumROISize must be >= 0, got %d", p->min_size);
+        if (p->pad < 0)
+            return rad_error_set("pyradiomics.padDistance must be >= 0, got %d", p->pad);
+    }
     for (int i = 0; i < s->n_filters; i++) {
         char a[128], b[128];
         if (s->filters[i].dims != 2 && s->filters[i].dims != 3)
@@ -181,6 +214,16 @@ void rad_settings_digest(const RadSettings *s, char out[65])
                 snprintf(p, sizeof p, "bad");
             n += snprintf(text + n, sizeof text - (size_t)n, "%s%s", i ? "," : "", p);
         }
+        if ((size_t)n >= sizeof text)
+            n = (int)sizeof text - 1;
+    }
+    /* The PyRadiomics conventions too (absent in IBSI mode: digests stay). */
+    if (s->compat != RAD_COMPAT_IBSI && n > 0 && (size_t)n < sizeof text) {
+        const RadPyrSettings *p = &s->pyr;
+        n += snprintf(text + n, sizeof text - (size_t)n,
+                      ";compat=%d;pbc=%d;pbw=%.17g;pshift=%.17g;p2d=%d,%d;pw=%d;psym=%d;pmd=%d;pms=%d;ppad=%d",
+                      (int)s->compat, p->bin_count, p->bin_width, p->shift, p->force2d, p->force2d_dim,
+                      (int)p->weighting, p->symmetric, p->min_dims, p->min_size, p->pad);
         if ((size_t)n >= sizeof text)
             n = (int)sizeof text - 1;
     }

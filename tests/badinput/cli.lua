@@ -90,7 +90,7 @@ o = out(); cli("extract: settings file with a Lua error", {"extract", img, mask,
 o = out(); cli("extract: settings file returns a number", {"extract", img, mask, "-s", number, "-o", o},
   {stderr = "must return a table, not a number", writes = {o}})
 o = out(); cli("extract: settings file with a misspelt key", {"extract", img, mask, "-s", typo, "-o", o},
-  {stderr = "settings file '" .. typo .. "': settings: unknown option 'discretize' (allowed: families, diagnostics, round, normalise, resample, resegment, discretise, ivh, texture, filters, filter_families)", writes = {o}})
+  {stderr = "settings file '" .. typo .. "': settings: unknown option 'discretize' (allowed: families, diagnostics, round, normalise, resample, resegment, discretise, ivh, texture, filters, filter_families, compat, pyradiomics)", writes = {o}})
 o = out(); cli("extract: settings value out of range", {"extract", img, mask, "-s", far, "-o", o},
   {stderr = "settings.texture.distance must be 1..16, got 40", writes = {o}})
 o = out(); cli("extract: settings missing a required key", {"extract", img, mask, "-s", nowidth, "-o", o},

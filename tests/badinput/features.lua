@@ -18,7 +18,7 @@ local function case(name, settings, text) B.call(name, extract(settings), text, 
 
 -- unknown keys, at every level of the settings table
 case("settings: unknown top-level key", {binz = 3},
-  "settings: unknown option 'binz' (allowed: families, diagnostics, round, normalise, resample, resegment, discretise, ivh, texture, filters, filter_families)")
+  "settings: unknown option 'binz' (allowed: families, diagnostics, round, normalise, resample, resegment, discretise, ivh, texture, filters, filter_families, compat, pyradiomics)")
 case("settings: unknown resample key", {resample = {spacing = {2, 2, 2}, interpolater = "linear"}},
   "settings.resample: unknown option 'interpolater' (allowed: spacing, in_plane, interpolator")
 case("settings: unknown resegment key", {resegment = {rnage = {0, 10}}},
