@@ -732,6 +732,35 @@ static void fspec_riesz_field(lua_State *L, int idx, const char *fname, RadFilte
     lua_pop(L, 1);
 }
 
+/* family (PyWavelets' names, any case; stored as the table spells them, so
+ * the tags are canonical), band and level of the wavelet and pywavelet
+ * filters; def_family NULL: family is required */
+static void fspec_wavelet_fields(lua_State *L, int idx, const char *fname, const char *filter, const char *def_family,
+                                 char family[16], char band[4], int *level)
+{
+    const RadWaveletCoef *w;
+    const char *s = fspec_str_field(L, idx, fname, "family", def_family);
+    lua_Integer v;
+    if (!s)
+        radl_fail(L, "%s: the %s filter needs family, e.g. {\"%s\", family = \"db3\", band = \"LLH\"}", fname, filter,
+                  filter);
+    if (!(w = rad_wavelet_coef(s)))
+        radl_fail(L, "%s: unknown wavelet family '%s' (families: " RAD_WAVELET_FAMILIES ")", fname, s);
+    snprintf(family, 16, "%s", w->name);
+    s = fspec_str_field(L, idx, fname, "band", NULL);
+    if (!s)
+        radl_fail(L, "%s: the %s filter needs band: one L or H per filtered axis, x first (\"LLH\" in 3D, \"LH\" in "
+                     "2D)",
+                  fname, filter);
+    if (strlen(s) >= 4)
+        radl_fail(L, "%s: wavelet band '%s' is too long: one L or H per filtered axis (2 or 3 letters)", fname, s);
+    strcpy(band, s);
+    v = fspec_int_field(L, idx, fname, "level", 1);
+    if (v < 1 || v > 16)
+        radl_fail(L, "%s: option 'level' of the %s filter must be 1..16, got %lld", fname, filter, (long long)v);
+    *level = (int)v;
+}
+
 void radl_filter_spec_read(lua_State *L, int idx, const char *fname, int default_dims, RadFilterSpec *spec)
 {
     const RadlFilterKind *fk = NULL;
@@ -845,27 +874,8 @@ void radl_filter_spec_read(lua_State *L, int idx, const char *fname, int default
         break;
     }
     case RAD_FILTER_WAVELET:
-        s = fspec_str_field(L, idx, fname, "family", NULL);
-        if (!s)
-            radl_fail(L, "%s: the wavelet filter needs family, e.g. {\"wavelet\", family = \"db3\", band = \"LLH\"}", fname);
-        {
-            /* PyWavelets' names, any case; the table's spelling names the tags */
-            const RadWaveletCoef *w = rad_wavelet_coef(s);
-            if (!w)
-                radl_fail(L, "%s: unknown wavelet family '%s' (families: " RAD_WAVELET_FAMILIES ")", fname, s);
-            snprintf(spec->wavelet.family, sizeof spec->wavelet.family, "%s", w->name);
-        }
-        s = fspec_str_field(L, idx, fname, "band", NULL);
-        if (!s)
-            radl_fail(L, "%s: the wavelet filter needs band: one L or H per filtered axis, x first (\"LLH\" in 3D, \"LH\" "
-                         "in 2D)", fname);
-        if (strlen(s) >= sizeof spec->wavelet.band)
-            radl_fail(L, "%s: wavelet band '%s' is too long: one L or H per filtered axis (2 or 3 letters)", fname, s);
-        strcpy(spec->wavelet.band, s);
-        v = fspec_int_field(L, idx, fname, "level", 1);
-        if (v < 1 || v > 16)
-            radl_fail(L, "%s: option 'level' of the wavelet filter must be 1..16, got %lld", fname, (long long)v);
-        spec->wavelet.level = (int)v;
+        fspec_wavelet_fields(L, idx, fname, "wavelet", NULL, spec->wavelet.family, spec->wavelet.band,
+                             &spec->wavelet.level);
         for (int q = 0; q < 2; q++) {
             const char *key = q ? "rotation_invariant" : "decimated";
             t = lua_getfield(L, idx, key);
@@ -914,24 +924,8 @@ void radl_filter_spec_read(lua_State *L, int idx, const char *fname, int default
         spec->lbp2d.method = t;
         break;
     case RAD_FILTER_PYWAVELET:
-        s = fspec_str_field(L, idx, fname, "family", "coif1");
-        {
-            const RadWaveletCoef *w = rad_wavelet_coef(s);
-            if (!w)
-                radl_fail(L, "%s: unknown wavelet family '%s' (families: " RAD_WAVELET_FAMILIES ")", fname, s);
-            snprintf(spec->pywavelet.family, sizeof spec->pywavelet.family, "%s", w->name);
-        }
-        s = fspec_str_field(L, idx, fname, "band", NULL);
-        if (!s)
-            radl_fail(L, "%s: the pywavelet filter needs band: one L or H per filtered axis, x first (\"LLH\" in 3D, "
-                         "\"LH\" in 2D)", fname);
-        if (strlen(s) >= sizeof spec->pywavelet.band)
-            radl_fail(L, "%s: wavelet band '%s' is too long: one L or H per filtered axis (2 or 3 letters)", fname, s);
-        strcpy(spec->pywavelet.band, s);
-        v = fspec_int_field(L, idx, fname, "level", 1);
-        if (v < 1 || v > 16)
-            radl_fail(L, "%s: option 'level' of the pywavelet filter must be 1..16, got %lld", fname, (long long)v);
-        spec->pywavelet.level = (int)v;
+        fspec_wavelet_fields(L, idx, fname, "pywavelet", "coif1", spec->pywavelet.family, spec->pywavelet.band,
+                             &spec->pywavelet.level);
         break;
     }
     if (fk->kind == RAD_FILTER_LOG || fk->kind == RAD_FILTER_SIMONCELLI)

@@ -10,21 +10,7 @@ end
 -- diagnostics rows of the baseline: the brain1 column, or where an older
 -- PyRadiomics left it empty, the first variant that has the (same, original
 -- image) value
-local function fields(s)
-  local out, pos = {}, 1
-  while pos <= #s + 1 do
-    local q = s:match('^"([^"]*)"', pos)
-    if q then
-      out[#out + 1] = q
-      pos = pos + #q + 3
-    else
-      local f = s:match("^([^,]*)", pos)
-      out[#out + 1] = f
-      pos = pos + #f + 1
-    end
-  end
-  return out
-end
+local fields = dofile((os.getenv("top_srcdir") or ".") .. "/tests/reference/baseline_csv.lua")
 local diag = {}
 for line in io.lines(data .. "/pyradiomics/baseline/firstorder.csv") do
   local key, rest = line:match("^(diagnostics_[^,]+),(.*)$")

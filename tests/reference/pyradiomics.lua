@@ -23,22 +23,7 @@ if not data then
   T.done()
 end
 
--- a CSV line with "quoted, fields"
-local function fields(s)
-  local out, pos = {}, 1
-  while pos <= #s + 1 do
-    local q = s:match('^"([^"]*)"', pos)
-    if q then
-      out[#out + 1] = q
-      pos = pos + #q + 3
-    else
-      local f = s:match("^([^,]*)", pos)
-      out[#out + 1] = f
-      pos = pos + #f + 1
-    end
-  end
-  return out
-end
+local fields = dofile((os.getenv("top_srcdir") or ".") .. "/tests/reference/baseline_csv.lua")
 
 -- baseline[class] = {cols = {name = index}, rows = {{feature, {cells}}}}
 local baseline = {}

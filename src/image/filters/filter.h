@@ -115,7 +115,7 @@ typedef struct RadFilterSpec {
         int pooling;                 /* RadGaborPooling (gabor.h) */
     } gabor;
     struct {
-        char family[16];        /* "haar", "db1".."db4", "sym2".."sym4", "coif1" (wavelet.h) */
+        char family[16];        /* haar, db1-db20, sym2-sym20, coif1-coif17 (wavelet_coef.h) */
         char band[4];           /* sub-band, one letter per filtered axis, x first: "LLH" (3D), "LH" (2D) */
         int level;              /* >= 1 (default 1) */
         int decimated;          /* 0: undecimated (stationary) */
