@@ -9,6 +9,17 @@
  * The centres of one slice form one job of the thread pool; each job has
  * its own scratch ROI and writes only its own voxels, so the maps do not
  * depend on the thread count.
+ *
+ * The GLCM fast path (method 0) keeps the co-occurrence matrices of the
+ * window while it slides along x over a row of centres: a step removes the
+ * voxels of the leaving row ends and adds those of the entering ones, each
+ * with its pairs to the voxels in the window at that moment, so every pair
+ * of the window is counted exactly once.  The matrices are dense over the
+ * compact grey levels with a list of their non-zero cells, from which the
+ * 25 features (IBSI LFYI) are computed; 3D and 2.5D aggregations only (2D
+ * ones need one matrix per slice and direction: the family function does
+ * them).  Its values agree with the family function to rounding
+ * (tests/unit/featuremap.c: relative 1e-9 on random images).
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +27,7 @@
 #include <string.h>
 
 #include "features/featuremap.h"
+#include "features/texture.h"
 #include "util/error.h"
 #include "util/pool.h"
 
@@ -38,7 +50,9 @@ void rad_feature_maps_free(RadFeatureMaps *m)
     for (size_t i = 0; i < m->n; i++) {
         free(m->tags ? m->tags[i] : NULL);
         rad_image_free(m->maps ? m->maps[i] : NULL);
+        free(m->values ? m->values[i] : NULL);
     }
+    free(m->values);
     free(m->tags);
     free(m->maps);
     free(m);
@@ -218,6 +232,13 @@ typedef struct Plan {
     Cand *sel;          /* the selected features, registry order */
     int *sel_fam;       /* family index (in fam[]) of each */
     float **out;        /* out[t]: the data of map t */
+    double **dout;      /* keep_values: the double values of map t, else NULL */
+    int fast_cm;        /* the GLCM family runs on the fast path (index in fam[]), -1: not */
+    int nl;             /* fast path: compact grey levels */
+    int *lindex;        /* fast path: grey level -> compact index (ng + 1 entries) */
+    int *llevel;        /* fast path: compact index -> grey level */
+    int *cm_sel;        /* fast path: cm_sel[a * CM_NFEAT + f] = the selected map of feature f
+                         * of aggregation a (FA_*), or -1 */
     /* per slice job */
     char (*err)[512];
     int *failed;
@@ -347,8 +368,16 @@ static void gather(const Plan *p, Scratch *w, size_t cx, size_t cy, size_t cz)
     q->box = b;
 }
 
+/* Store a value of map t at voxel v. */
+static void store(Plan *p, size_t t, size_t v, double x)
+{
+    p->out[t][v] = (float)x;
+    if (p->dout)
+        p->dout[t][v] = x;
+}
+
 /* Run family f on the gathered neighbourhood and store its selected rows
- * at centre k (voxel v). */
+ * at voxel v. */
 static int run_family(Plan *p, Scratch *w, int f, size_t v)
 {
     RadFeatureSet *fs = w->fs[f];
@@ -373,7 +402,342 @@ static int run_family(Plan *p, Scratch *w, int f, size_t v)
     }
     for (size_t i = 0; i < fs->n; i++)
         if (w->row_to_sel[f][i] >= 0)
-            p->out[w->row_to_sel[f][i]][v] = (float)fs->values[i];
+            store(p, (size_t)w->row_to_sel[f][i], v, fs->values[i]);
+    return 0;
+}
+
+/* ---- the GLCM fast path ------------------------------------------------------------ */
+
+/* The 25 GLCM features in the order of rad_family_cm.defs (checked when
+ * the plan is made), and the aggregations the fast path computes. */
+enum {
+    CM_JOINT_MAX, CM_JOINT_AVG, CM_JOINT_VAR, CM_JOINT_ENTR, CM_DIFF_AVG, CM_DIFF_VAR, CM_DIFF_ENTR,
+    CM_SUM_AVG, CM_SUM_VAR, CM_SUM_ENTR, CM_ENERGY, CM_CONTRAST, CM_DISSIMILARITY, CM_INV_DIFF,
+    CM_INV_DIFF_NORM, CM_INV_DIFF_MOM, CM_INV_DIFF_MOM_NORM, CM_INV_VAR, CM_CORR, CM_AUTO_CORR,
+    CM_CLUST_TEND, CM_CLUST_SHADE, CM_CLUST_PROM, CM_INFO_CORR1, CM_INFO_CORR2, CM_NFEAT
+};
+static const char *const cm_names[CM_NFEAT] = {
+    "cm_joint_max", "cm_joint_avg", "cm_joint_var", "cm_joint_entr", "cm_diff_avg", "cm_diff_var",
+    "cm_diff_entr", "cm_sum_avg", "cm_sum_var", "cm_sum_entr", "cm_energy", "cm_contrast", "cm_dissimilarity",
+    "cm_inv_diff", "cm_inv_diff_norm", "cm_inv_diff_mom", "cm_inv_diff_mom_norm", "cm_inv_var", "cm_corr",
+    "cm_auto_corr", "cm_clust_tend", "cm_clust_shade", "cm_clust_prom", "cm_info_corr1", "cm_info_corr2"};
+enum { FA_25D_AVG, FA_25D_COMB, FA_3D_AVG, FA_3D_COMB, FA_N };
+static const char *const fa_suffix[FA_N] = {"_2_5D_avg", "_2_5D_comb", "_3D_avg", "_3D_comb"};
+
+/* The fast path's matrices: dense over nl x nl compact levels (cells a <= b
+ * used, as in glcm.c: an off-diagonal cell holds the count of each of its
+ * two elements, a diagonal one of its element), with the list of non-zero
+ * cells. */
+#define FAST_NL_MAX 512
+
+typedef struct CmMat {
+    int *n;      /* nl * nl counts */
+    int *pos;    /* nl * nl: index of the cell in keys[], -1 when zero */
+    int *keys;   /* the non-zero cells */
+    int nkeys;
+} CmMat;
+
+/* 13 directional matrices, then the 3D merge and the 2.5D merge. */
+#define CM_NMAT (RAD_TEX_NDIR_3D + 2)
+#define CM_COMB3 RAD_TEX_NDIR_3D
+#define CM_COMB25 (RAD_TEX_NDIR_3D + 1)
+
+typedef struct CmFast {
+    CmMat m[CM_NMAT];
+    uint8_t *in;    /* membership of the slab of slices cz - rz .. cz + rz */
+    double *px;     /* nl: marginal */
+    double *pd, *ps;/* ng and 2 ng + 1: diagonal and cross-diagonal probabilities */
+    int *kd, *ks;
+} CmFast;
+
+static void cm_fast_free(CmFast *c)
+{
+    for (int k = 0; k < CM_NMAT; k++) {
+        free(c->m[k].n);
+        free(c->m[k].pos);
+        free(c->m[k].keys);
+    }
+    free(c->in);
+    free(c->px);
+    free(c->pd);
+    free(c->ps);
+    free(c->kd);
+    free(c->ks);
+    memset(c, 0, sizeof *c);
+}
+
+static int cm_fast_init(CmFast *c, const Plan *p)
+{
+    size_t nn = (size_t)p->nl * (size_t)p->nl;
+    memset(c, 0, sizeof *c);
+    for (int k = 0; k < CM_NMAT; k++) {
+        c->m[k].n = rad_calloc(nn, sizeof *c->m[k].n, "GLCM map matrices");
+        c->m[k].pos = rad_malloc(nn * sizeof *c->m[k].pos, "GLCM map matrices");
+        c->m[k].keys = rad_malloc(nn * sizeof *c->m[k].keys, "GLCM map matrices");
+        if (!c->m[k].n || !c->m[k].pos || !c->m[k].keys)
+            goto fail;
+        for (size_t i = 0; i < nn; i++)
+            c->m[k].pos[i] = -1;
+    }
+    c->in = rad_calloc(p->nx * p->ny * (2 * (size_t)p->rz + 1), 1, "GLCM map window");
+    c->px = rad_calloc((size_t)p->nl, sizeof *c->px, "GLCM map marginals");
+    c->pd = rad_calloc((size_t)p->ng + 1, sizeof *c->pd, "GLCM map work");
+    c->ps = rad_calloc(2 * (size_t)p->ng + 2, sizeof *c->ps, "GLCM map work");
+    c->kd = rad_malloc(((size_t)p->ng + 1) * sizeof *c->kd, "GLCM map work");
+    c->ks = rad_malloc((2 * (size_t)p->ng + 2) * sizeof *c->ks, "GLCM map work");
+    if (c->in && c->px && c->pd && c->ps && c->kd && c->ks)
+        return 0;
+fail:
+    cm_fast_free(c);
+    return -1;
+}
+
+static void mat_add(CmMat *m, int key, int w)
+{
+    if (m->n[key] == 0) {
+        m->pos[key] = m->nkeys;
+        m->keys[m->nkeys++] = key;
+    }
+    m->n[key] += w;
+    if (m->n[key] == 0) {
+        int at = m->pos[key], last = m->keys[--m->nkeys];
+        m->keys[at] = last;
+        m->pos[last] = at;
+        m->pos[key] = -1;
+    }
+}
+
+/* Add (sign +1) or remove (-1) voxel (x, y, z) of the slab around slice cz
+ * with its pairs to the voxels in the window now.  Removal takes the voxel
+ * out first, addition puts it in last, so a pair is counted while both of
+ * its voxels are in. */
+static void cm_fast_voxel(const Plan *p, CmFast *c, long x, long y, long z, long cz, int sign)
+{
+    const long nx = (long)p->nx, ny = (long)p->ny, rz = p->rz, dist = p->s->distance;
+    const int nl = p->nl;
+    size_t v = (size_t)x + p->nx * ((size_t)y + p->ny * (size_t)z);
+    size_t u = (size_t)x + p->nx * ((size_t)y + p->ny * (size_t)(z - cz + rz));
+    int a = p->lindex[p->grey[v]];
+    if (sign < 0)
+        c->in[u] = 0;
+    for (int d = 0; d < RAD_TEX_NDIR_3D; d++)
+        for (int e = -1; e <= 1; e += 2) {
+            long qx = x + e * rad_tex_dirs[d][0] * dist, qy = y + e * rad_tex_dirs[d][1] * dist;
+            long qz = z + e * rad_tex_dirs[d][2] * dist;
+            int b, lo, hi, key, w;
+            if (qx < 0 || qx >= nx || qy < 0 || qy >= ny || qz < cz - rz || qz > cz + rz)
+                continue;
+            if (!c->in[(size_t)qx + p->nx * ((size_t)qy + p->ny * (size_t)(qz - cz + rz))])
+                continue;
+            b = p->lindex[p->grey[(size_t)qx + p->nx * ((size_t)qy + p->ny * (size_t)qz)]];
+            lo = a < b ? a : b;
+            hi = a < b ? b : a;
+            key = lo * nl + hi;
+            w = sign * (a == b ? 2 : 1);
+            mat_add(&c->m[d], key, w);
+            mat_add(&c->m[CM_COMB3], key, w);
+            if (d < RAD_TEX_NDIR_2D)
+                mat_add(&c->m[CM_COMB25], key, w);
+        }
+    if (sign > 0)
+        c->in[u] = 1;
+}
+
+/* Whether voxel (x, y, z) counts in a neighbourhood. */
+static int counts(const Plan *p, size_t x, size_t y, size_t z)
+{
+    size_t v = x + p->nx * (y + p->ny * z);
+    return p->o.masked ? p->roi.mask[v] != 0 : p->inrange[v] != 0;
+}
+
+/* Add or remove the voxels of the window around (cx, cy, cz) whose x is
+ * cx + h or cx - h in each row of half-width h: side +1 the right ends,
+ * -1 the left ends, 0 the whole window. */
+static void cm_fast_window(const Plan *p, CmFast *c, long cx, long cy, long cz, int side, int sign)
+{
+    for (long dz = -p->rz; dz <= p->rz; dz++) {
+        long z = cz + dz;
+        if (z < 0 || z >= (long)p->nz)
+            continue;
+        for (long dy = -p->r; dy <= p->r; dy++) {
+            long y = cy + dy, h = row_half(p, (int)dy, (int)dz), xa, xb;
+            if (y < 0 || y >= (long)p->ny || h < 0)
+                continue;
+            xa = side > 0 ? cx + h : cx - h;
+            xb = side < 0 ? cx - h : cx + h;
+            for (long x = xa; x <= xb; x++)
+                if (x >= 0 && x < (long)p->nx && counts(p, (size_t)x, (size_t)y, (size_t)z))
+                    cm_fast_voxel(p, c, x, y, z, cz, sign);
+        }
+    }
+}
+
+/* The 25 features of matrix m (IBSI LFYI; the formulas as glcm.c states
+ * them, HXY2 = 2 HX) into f; 0 when it has no counts. */
+static int cm_fast_features(const Plan *p, CmFast *c, const CmMat *m, double *f)
+{
+    const int nl = p->nl;
+    const double Ng = p->ng;
+    double S = 0, mu = 0, var = 0, hx = 0, hxy = 0, hxy1 = 0, cov = 0, jmax = 0, energy = 0, contrast = 0;
+    double diss = 0, idf = 0, idn = 0, idm = 0, idmn = 0, ivar = 0, acorr = 0, tend = 0, shade = 0, prom = 0;
+    double davg = 0, dvar = 0, dentr = 0, savg = 0, svar = 0, sentr = 0, g;
+    int nkd = 0, nks = 0;
+
+    for (int k = 0; k < m->nkeys; k++) {
+        int key = m->keys[k];
+        S += (key / nl == key % nl ? 1.0 : 2.0) * m->n[key];
+    }
+    if (!(S > 0))
+        return 0;
+    memset(c->px, 0, (size_t)nl * sizeof *c->px);
+    for (int k = 0; k < m->nkeys; k++) {
+        int key = m->keys[k], a = key / nl, b = key % nl, kd, ks;
+        double t = m->n[key] / S, q = (a == b ? 1.0 : 2.0) * t;
+        double i = p->llevel[a], j = p->llevel[b], d = fabs(i - j);
+        c->px[a] += t;
+        if (a != b)
+            c->px[b] += t;
+        if (t > jmax)
+            jmax = t;                          /* GYBY */
+        hxy -= q * log2(t);                    /* TU9B */
+        energy += q * t;                       /* 8ZQL */
+        contrast += q * d * d;                 /* ACUI */
+        diss += q * d;                         /* 8S9J */
+        idf += q / (1.0 + d);                  /* IB1Z */
+        idn += q / (1.0 + d / Ng);             /* NDRX */
+        idm += q / (1.0 + d * d);              /* WF0Z */
+        idmn += q / (1.0 + d * d / (Ng * Ng)); /* 1QCO */
+        if (d > 0)
+            ivar += q / (d * d);               /* E8JP */
+        acorr += q * i * j;                    /* QWB0 */
+        kd = (int)d;
+        ks = (int)(i + j);
+        if (c->pd[kd] == 0)
+            c->kd[nkd++] = kd;
+        c->pd[kd] += q;
+        if (c->ps[ks] == 0)
+            c->ks[nks++] = ks;
+        c->ps[ks] += q;
+    }
+    for (int a = 0; a < nl; a++)
+        mu += p->llevel[a] * c->px[a];         /* 60VM */
+    for (int a = 0; a < nl; a++) {
+        double e = p->llevel[a] - mu;
+        var += e * e * c->px[a];               /* UR99 */
+        if (c->px[a] > 0)
+            hx -= c->px[a] * log2(c->px[a]);
+    }
+    for (int k = 0; k < m->nkeys; k++) {
+        int key = m->keys[k], a = key / nl, b = key % nl;
+        double q = (a == b ? 1.0 : 2.0) * m->n[key] / S;
+        double i = p->llevel[a], j = p->llevel[b], e = i + j - 2 * mu;
+        cov += q * (i - mu) * (j - mu);        /* NI2N */
+        tend += q * e * e;                     /* DG8W */
+        shade += q * e * e * e;                /* 7NFM */
+        prom += q * e * e * e * e;             /* AE86 */
+        hxy1 -= q * log2(c->px[a] * c->px[b]); /* R8DG */
+    }
+    for (int t = 0; t < nkd; t++)
+        davg += c->kd[t] * c->pd[c->kd[t]];    /* TF7R */
+    for (int t = 0; t < nkd; t++) {
+        double pr = c->pd[c->kd[t]], e = c->kd[t] - davg;
+        dvar += e * e * pr;                    /* D3YU */
+        dentr -= pr * log2(pr);                /* NTRS */
+        c->pd[c->kd[t]] = 0;
+    }
+    for (int t = 0; t < nks; t++)
+        savg += c->ks[t] * c->ps[c->ks[t]];    /* ZGXS */
+    for (int t = 0; t < nks; t++) {
+        double pr = c->ps[c->ks[t]], e = c->ks[t] - savg;
+        svar += e * e * pr;                    /* OEEB */
+        sentr -= pr * log2(pr);                /* P6QZ */
+        c->ps[c->ks[t]] = 0;
+    }
+    f[CM_JOINT_MAX] = jmax;
+    f[CM_JOINT_AVG] = mu;
+    f[CM_JOINT_VAR] = var;
+    f[CM_JOINT_ENTR] = hxy;
+    f[CM_DIFF_AVG] = davg;
+    f[CM_DIFF_VAR] = dvar;
+    f[CM_DIFF_ENTR] = dentr;
+    f[CM_SUM_AVG] = savg;
+    f[CM_SUM_VAR] = svar;
+    f[CM_SUM_ENTR] = sentr;
+    f[CM_ENERGY] = energy;
+    f[CM_CONTRAST] = contrast;
+    f[CM_DISSIMILARITY] = diss;
+    f[CM_INV_DIFF] = idf;
+    f[CM_INV_DIFF_NORM] = idn;
+    f[CM_INV_DIFF_MOM] = idm;
+    f[CM_INV_DIFF_MOM_NORM] = idmn;
+    f[CM_INV_VAR] = ivar;
+    f[CM_CORR] = var > 0 ? cov / var : NAN;    /* one grey level: 0/0 */
+    f[CM_AUTO_CORR] = acorr;
+    f[CM_CLUST_TEND] = tend;
+    f[CM_CLUST_SHADE] = shade;
+    f[CM_CLUST_PROM] = prom;
+    f[CM_INFO_CORR1] = hx > 0 ? (hxy - hxy1) / hx : NAN;
+    g = 2 * hx - hxy;                          /* JN9H: HXY2 - HXY, clamped at 0 */
+    f[CM_INFO_CORR2] = sqrt(1.0 - exp(-2.0 * (g < 0 ? 0 : g)));
+    return 1;
+}
+
+/* The features of the window's matrices into the selected maps at v. */
+static void cm_fast_emit(Plan *p, CmFast *c, size_t v)
+{
+    RadTexMean mean[FA_N];
+    double f[CM_NFEAT];
+    int w25 = (p->s->aggr & RAD_AGGR_2_5D) != 0, w3 = (p->s->aggr & RAD_AGGR_3D) != 0;
+    int ndir = !w3 ? RAD_TEX_NDIR_2D : p->roi.is_2d ? RAD_TEX_NDIR_2D : RAD_TEX_NDIR_3D;
+    memset(mean, 0, sizeof mean);
+    /* each aggregation adds its matrices in direction order, as texture.c */
+    for (int d = 0; d < ndir; d++)
+        if (cm_fast_features(p, c, &c->m[d], f)) {
+            if (w25 && d < RAD_TEX_NDIR_2D)
+                rad_tex_mean_add(&mean[FA_25D_AVG], f, CM_NFEAT);
+            if (w3)
+                rad_tex_mean_add(&mean[FA_3D_AVG], f, CM_NFEAT);
+        }
+    if (w25 && cm_fast_features(p, c, &c->m[CM_COMB25], f))
+        rad_tex_mean_add(&mean[FA_25D_COMB], f, CM_NFEAT);
+    if (w3 && cm_fast_features(p, c, &c->m[CM_COMB3], f))
+        rad_tex_mean_add(&mean[FA_3D_COMB], f, CM_NFEAT);
+    for (int a = 0; a < FA_N; a++)
+        for (int k = 0; k < CM_NFEAT; k++) {
+            int t = p->cm_sel[a * CM_NFEAT + k];
+            if (t >= 0)
+                store(p, (size_t)t, v, rad_tex_mean_value(&mean[a], k));
+        }
+}
+
+/* The GLCM maps of the centres of slice z by the sliding window. */
+static int cm_fast_slice(Plan *p, CmFast *c, size_t z)
+{
+    for (size_t y = p->cbox.lo[1]; y <= p->cbox.hi[1]; y++) {
+        long xa = -1, xb = -1;
+        if (rad_interrupt_check() != 0)
+            return -1;
+        for (size_t x = p->cbox.lo[0]; x <= p->cbox.hi[0]; x++)
+            if (p->roi.mask[x + p->nx * (y + p->ny * z)]) {
+                if (xa < 0)
+                    xa = (long)x;
+                xb = (long)x;
+            }
+        if (xa < 0)
+            continue;
+        cm_fast_window(p, c, xa, (long)y, (long)z, 0, +1);
+        for (long x = xa;; x++) {
+            size_t v = (size_t)x + p->nx * (y + p->ny * z);
+            if (p->roi.mask[v])
+                cm_fast_emit(p, c, v);
+            if (x == xb)
+                break;
+            /* slide: the left ends leave, then the right ends of x + 1 enter */
+            cm_fast_window(p, c, x, (long)y, (long)z, -1, -1);
+            cm_fast_window(p, c, x + 1, (long)y, (long)z, +1, +1);
+        }
+        cm_fast_window(p, c, xb, (long)y, (long)z, 0, -1);
+    }
     return 0;
 }
 
@@ -383,10 +747,16 @@ static int slice_job(size_t i, void *ctx)
     Plan *p = ctx;
     size_t z = p->cbox.lo[2] + i;
     Scratch w;
-    int rc = -1;
-    if (scratch_init(&w, p) != 0)
+    CmFast c;
+    int rc = -1, generic = 0;
+    memset(&c, 0, sizeof c);
+    for (int f = 0; f < p->nfam; f++)
+        generic |= f != p->fast_cm;
+    if (scratch_init(&w, p) != 0 || (p->fast_cm >= 0 && cm_fast_init(&c, p) != 0))
         goto done;
-    for (size_t y = p->cbox.lo[1]; y <= p->cbox.hi[1]; y++) {
+    if (p->fast_cm >= 0 && cm_fast_slice(p, &c, z) != 0)
+        goto done;
+    for (size_t y = p->cbox.lo[1]; generic && y <= p->cbox.hi[1]; y++) {
         if (rad_interrupt_check() != 0)
             goto done;
         for (size_t x = p->cbox.lo[0]; x <= p->cbox.hi[0]; x++) {
@@ -395,7 +765,7 @@ static int slice_job(size_t i, void *ctx)
                 continue;
             gather(p, &w, x, y, z);
             for (int f = 0; f < p->nfam; f++)
-                if (run_family(p, &w, f, v) != 0) {
+                if (f != p->fast_cm && run_family(p, &w, f, v) != 0) {
                     rad_error_prefix("voxel (%zu, %zu, %zu) (1-based)", x + 1, y + 1, z + 1);
                     goto done;
                 }
@@ -408,7 +778,64 @@ done:
         p->failed[i] = 1;
     }
     scratch_free(&w);
+    cm_fast_free(&c);
     return rc;
+}
+
+/* Set up the GLCM fast path when it applies (method 0, GLCM asked for, no
+ * 2D aggregation, the registry's GLCM features in the order above, at most
+ * FAST_NL_MAX grey levels); p->fast_cm stays -1 otherwise.  0 or -1. */
+static int cm_fast_plan(Plan *p)
+{
+    int f = -1, k = 0;
+    size_t nvox = p->nx * p->ny * p->nz;
+    p->fast_cm = -1;
+    for (int i = 0; i < p->nfam; i++)
+        if (p->fam[i] == &rad_family_cm)
+            f = i;
+    if (f < 0 || p->o.method != 0 || (p->s->aggr & RAD_AGGR_2D) || p->s->distance < 1)
+        return 0;
+    for (const RadFeatureDef *d = rad_family_cm.defs; d->tag; d++, k++)
+        if (k >= CM_NFEAT || strcmp(d->tag, cm_names[k]) != 0)
+            return 0;
+    if (k != CM_NFEAT)
+        return 0;
+    p->lindex = rad_malloc(((size_t)p->ng + 1) * sizeof *p->lindex, "GLCM map levels");
+    p->cm_sel = rad_malloc(FA_N * CM_NFEAT * sizeof *p->cm_sel, "GLCM map features");
+    if (!p->lindex || !p->cm_sel)
+        return -1;
+    for (int g = 0; g <= p->ng; g++)
+        p->lindex[g] = -1;
+    for (size_t v = 0; v < nvox; v++)
+        if (p->o.masked ? p->roi.mask[v] != 0 : p->inrange && p->inrange[v])
+            p->lindex[p->grey[v]] = 0;
+    p->nl = 0;
+    for (int g = 1; g <= p->ng; g++)
+        if (p->lindex[g] == 0)
+            p->nl++;
+    if (p->nl > FAST_NL_MAX)
+        return 0;
+    p->llevel = rad_malloc((size_t)(p->nl ? p->nl : 1) * sizeof *p->llevel, "GLCM map levels");
+    if (!p->llevel)
+        return -1;
+    p->nl = 0;
+    for (int g = 1; g <= p->ng; g++)
+        if (p->lindex[g] == 0) {
+            p->llevel[p->nl] = g;
+            p->lindex[g] = p->nl++;
+        }
+    for (int i = 0; i < FA_N * CM_NFEAT; i++)
+        p->cm_sel[i] = -1;
+    for (size_t t = 0; t < p->nsel; t++)
+        for (int a = 0; a < FA_N; a++)
+            for (int j = 0; j < CM_NFEAT; j++) {
+                size_t n = strlen(cm_names[j]);
+                if (p->sel_fam[t] == f && strncmp(p->sel[t].tag, cm_names[j], n) == 0 &&
+                    strcmp(p->sel[t].tag + n, fa_suffix[a]) == 0)
+                    p->cm_sel[a * CM_NFEAT + j] = (int)t;
+            }
+    p->fast_cm = f;
+    return 0;
 }
 
 /* ---- set-up ---------------------------------------------------------------------- */
@@ -528,7 +955,11 @@ static void plan_free(Plan *p)
     free(p->inrange);
     free(p->sel);
     free(p->sel_fam);
+    free(p->lindex);
+    free(p->llevel);
+    free(p->cm_sel);
     free(p->out);
+    free(p->dout);
     free(p->err);
     free(p->failed);
 }
@@ -546,6 +977,7 @@ RadFeatureMaps *rad_feature_maps(const RadImage *img, const RadMask *mask, const
     int in_plane;
 
     memset(&p, 0, sizeof p);
+    p.fast_cm = -1;
     if (opt)
         o = *opt;
     else
@@ -636,6 +1068,8 @@ RadFeatureMaps *rad_feature_maps(const RadImage *img, const RadMask *mask, const
     p.ng = p.roi.ng;
     if (!o.masked && grey_all(&p) != 0)
         goto fail;
+    if (cm_fast_plan(&p) != 0)
+        goto fail;
 
     /* the maps, NaN outside the centres */
     m = rad_calloc(1, sizeof *m, "feature maps");
@@ -646,6 +1080,12 @@ RadFeatureMaps *rad_feature_maps(const RadImage *img, const RadMask *mask, const
     p.out = rad_calloc(p.nsel, sizeof *p.out, "feature maps");
     if (!m->tags || !m->maps || !p.out)
         goto fail;
+    if (o.keep_values) {
+        m->values = rad_calloc(p.nsel, sizeof *m->values, "feature maps");
+        p.dout = rad_calloc(p.nsel, sizeof *p.dout, "feature maps");
+        if (!m->values || !p.dout)
+            goto fail;
+    }
     m->n = p.nsel;
     for (size_t t = 0; t < p.nsel; t++) {
         if (!(m->tags[t] = strdup(p.sel[t].tag))) {
@@ -657,6 +1097,13 @@ RadFeatureMaps *rad_feature_maps(const RadImage *img, const RadMask *mask, const
         p.out[t] = m->maps[t]->data;
         for (size_t v = 0; v < nvox; v++)
             p.out[t][v] = NAN;
+        if (o.keep_values) {
+            if (!(m->values[t] = rad_malloc(nvox * sizeof *m->values[t], "feature map values")))
+                goto fail;
+            p.dout[t] = m->values[t];
+            for (size_t v = 0; v < nvox; v++)
+                p.dout[t][v] = NAN;
+        }
     }
 
     /* the slices of centres as pool jobs */

@@ -56,6 +56,7 @@ typedef struct RadFmapOptions {
     int method;        /* 0 (default): the fast paths where they apply (GLCM, intensity
                         * statistics); 1: always the family functions on each
                         * neighbourhood (the reference the tests compare with) */
+    int keep_values;   /* also keep the double values (RadFeatureMaps.values) */
 } RadFmapOptions;
 
 /* radius 2, cube, 3D, masked, all processors, fast paths. */
@@ -65,6 +66,8 @@ typedef struct RadFeatureMaps {
     size_t n;
     char **tags;       /* owned */
     RadImage **maps;   /* owned: one image per tag on the input image's grid */
+    double **values;   /* keep_values: the same in double precision (NaN outside
+                        * the centres), else NULL */
 } RadFeatureMaps;
 
 /* The maps of `want` (n_want names): a family prefix ("cm": every feature
