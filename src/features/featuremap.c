@@ -237,6 +237,9 @@ typedef struct Plan {
     int nl;             /* fast path: compact grey levels */
     int *lindex;        /* fast path: grey level -> compact index (ng + 1 entries) */
     int *llevel;        /* fast path: compact index -> grey level */
+    double *lg;         /* fast path: lg[n] = log2(n), n = 0 .. the largest matrix sum */
+    double *dtab;       /* fast path: per grey level difference d = 0 .. ng - 1: 1/(1+d),
+                         * 1/(1+d/Ng), 1/(1+d^2), 1/(1+d^2/Ng^2), 1/d^2 (0 for d = 0) */
     int *cm_sel;        /* fast path: cm_sel[a * CM_NFEAT + f] = the selected map of feature f
                          * of aggregation a (FA_*), or -1 */
     /* per slice job */
@@ -445,8 +448,8 @@ typedef struct CmMat {
 typedef struct CmFast {
     CmMat m[CM_NMAT];
     uint8_t *in;    /* membership of the slab of slices cz - rz .. cz + rz */
-    double *px;     /* nl: marginal */
-    double *pd, *ps;/* ng and 2 ng + 1: diagonal and cross-diagonal probabilities */
+    long *pc;       /* nl: marginal counts */
+    long *pdc, *psc;/* ng and 2 ng + 1: diagonal and cross-diagonal counts */
     int *kd, *ks;
 } CmFast;
 
@@ -458,9 +461,9 @@ static void cm_fast_free(CmFast *c)
         free(c->m[k].keys);
     }
     free(c->in);
-    free(c->px);
-    free(c->pd);
-    free(c->ps);
+    free(c->pc);
+    free(c->pdc);
+    free(c->psc);
     free(c->kd);
     free(c->ks);
     memset(c, 0, sizeof *c);
@@ -480,12 +483,12 @@ static int cm_fast_init(CmFast *c, const Plan *p)
             c->m[k].pos[i] = -1;
     }
     c->in = rad_calloc(p->nx * p->ny * (2 * (size_t)p->rz + 1), 1, "GLCM map window");
-    c->px = rad_calloc((size_t)p->nl, sizeof *c->px, "GLCM map marginals");
-    c->pd = rad_calloc((size_t)p->ng + 1, sizeof *c->pd, "GLCM map work");
-    c->ps = rad_calloc(2 * (size_t)p->ng + 2, sizeof *c->ps, "GLCM map work");
+    c->pc = rad_calloc((size_t)(p->nl ? p->nl : 1), sizeof *c->pc, "GLCM map marginals");
+    c->pdc = rad_calloc((size_t)p->ng + 1, sizeof *c->pdc, "GLCM map work");
+    c->psc = rad_calloc(2 * (size_t)p->ng + 2, sizeof *c->psc, "GLCM map work");
     c->kd = rad_malloc(((size_t)p->ng + 1) * sizeof *c->kd, "GLCM map work");
     c->ks = rad_malloc((2 * (size_t)p->ng + 2) * sizeof *c->ks, "GLCM map work");
-    if (c->in && c->px && c->pd && c->ps && c->kd && c->ks)
+    if (c->in && c->pc && c->pdc && c->psc && c->kd && c->ks)
         return 0;
 fail:
     cm_fast_free(c);
@@ -573,109 +576,124 @@ static void cm_fast_window(const Plan *p, CmFast *c, long cx, long cy, long cz, 
 }
 
 /* The 25 features of matrix m (IBSI LFYI; the formulas as glcm.c states
- * them, HXY2 = 2 HX) into f; 0 when it has no counts. */
+ * them, HXY2 = 2 HX) into f; 0 when it has no counts.  Every probability
+ * is an integer count over S = the sum of the elements, so each log2 is a
+ * table look-up (log2(n / S) = lg[n] - log2 S) and each function of the
+ * grey level difference d another: no transcendental function per cell. */
 static int cm_fast_features(const Plan *p, CmFast *c, const CmMat *m, double *f)
 {
     const int nl = p->nl;
-    const double Ng = p->ng;
-    double S = 0, mu = 0, var = 0, hx = 0, hxy = 0, hxy1 = 0, cov = 0, jmax = 0, energy = 0, contrast = 0;
-    double diss = 0, idf = 0, idn = 0, idm = 0, idmn = 0, ivar = 0, acorr = 0, tend = 0, shade = 0, prom = 0;
-    double davg = 0, dvar = 0, dentr = 0, savg = 0, svar = 0, sentr = 0, g;
+    const double *lg = p->lg, *tb = p->dtab;
+    long S = 0, jmax = 0;
+    double hxy = 0, hx = 0, hxy1 = 0, mu = 0, var = 0, cov = 0, energy = 0, contrast = 0, diss = 0;
+    double idf = 0, idn = 0, idm = 0, idmn = 0, ivar = 0, acorr = 0, tend = 0, shade = 0, prom = 0;
+    double davg = 0, dvar = 0, dentr = 0, savg = 0, svar = 0, sentr = 0, g, iS, LS;
+    long *pc = c->pc, *pd = c->pdc, *ps = c->psc;
     int nkd = 0, nks = 0;
 
     for (int k = 0; k < m->nkeys; k++) {
         int key = m->keys[k];
-        S += (key / nl == key % nl ? 1.0 : 2.0) * m->n[key];
+        S += (key / nl == key % nl ? 1 : 2) * (long)m->n[key];
     }
-    if (!(S > 0))
+    if (S <= 0)
         return 0;
-    memset(c->px, 0, (size_t)nl * sizeof *c->px);
+    iS = 1.0 / (double)S;
+    LS = lg[S];
+    memset(pc, 0, (size_t)nl * sizeof *pc);
     for (int k = 0; k < m->nkeys; k++) {
-        int key = m->keys[k], a = key / nl, b = key % nl, kd, ks;
-        double t = m->n[key] / S, q = (a == b ? 1.0 : 2.0) * t;
-        double i = p->llevel[a], j = p->llevel[b], d = fabs(i - j);
-        c->px[a] += t;
+        int key = m->keys[k], a = key / nl, b = key % nl, i = p->llevel[a], j = p->llevel[b];
+        int d = i > j ? i - j : j - i, mult = a == b ? 1 : 2;
+        long n = m->n[key];
+        double q = (double)(mult * n); /* in units of 1/S */
+        const double *t = tb + 5 * (size_t)d;
+        pc[a] += n;
         if (a != b)
-            c->px[b] += t;
-        if (t > jmax)
-            jmax = t;                          /* GYBY */
-        hxy -= q * log2(t);                    /* TU9B */
-        energy += q * t;                       /* 8ZQL */
+            pc[b] += n;
+        if (n > jmax)
+            jmax = n;                          /* GYBY */
+        hxy += q * lg[n];                      /* TU9B: LS - sum q lg / S */
+        energy += q * (double)n;               /* 8ZQL */
         contrast += q * d * d;                 /* ACUI */
         diss += q * d;                         /* 8S9J */
-        idf += q / (1.0 + d);                  /* IB1Z */
-        idn += q / (1.0 + d / Ng);             /* NDRX */
-        idm += q / (1.0 + d * d);              /* WF0Z */
-        idmn += q / (1.0 + d * d / (Ng * Ng)); /* 1QCO */
-        if (d > 0)
-            ivar += q / (d * d);               /* E8JP */
+        idf += q * t[0];                       /* IB1Z */
+        idn += q * t[1];                       /* NDRX */
+        idm += q * t[2];                       /* WF0Z */
+        idmn += q * t[3];                      /* 1QCO */
+        ivar += q * t[4];                      /* E8JP (0 on the diagonal) */
         acorr += q * i * j;                    /* QWB0 */
-        kd = (int)d;
-        ks = (int)(i + j);
-        if (c->pd[kd] == 0)
-            c->kd[nkd++] = kd;
-        c->pd[kd] += q;
-        if (c->ps[ks] == 0)
-            c->ks[nks++] = ks;
-        c->ps[ks] += q;
+        if (pd[d] == 0)
+            c->kd[nkd++] = d;
+        pd[d] += mult * n;
+        if (ps[i + j] == 0)
+            c->ks[nks++] = i + j;
+        ps[i + j] += mult * n;
     }
     for (int a = 0; a < nl; a++)
-        mu += p->llevel[a] * c->px[a];         /* 60VM */
+        mu += p->llevel[a] * (double)pc[a];
+    mu *= iS;                                  /* 60VM */
     for (int a = 0; a < nl; a++) {
         double e = p->llevel[a] - mu;
-        var += e * e * c->px[a];               /* UR99 */
-        if (c->px[a] > 0)
-            hx -= c->px[a] * log2(c->px[a]);
+        var += e * e * (double)pc[a];          /* UR99 */
+        if (pc[a] > 0)
+            hx += (double)pc[a] * lg[pc[a]];
     }
+    var *= iS;
+    hx = LS - hx * iS;
     for (int k = 0; k < m->nkeys; k++) {
         int key = m->keys[k], a = key / nl, b = key % nl;
-        double q = (a == b ? 1.0 : 2.0) * m->n[key] / S;
-        double i = p->llevel[a], j = p->llevel[b], e = i + j - 2 * mu;
+        double q = (double)((a == b ? 1 : 2) * (long)m->n[key]);
+        double i = p->llevel[a], j = p->llevel[b], e = i + j - 2 * mu, e2 = e * e;
         cov += q * (i - mu) * (j - mu);        /* NI2N */
-        tend += q * e * e;                     /* DG8W */
-        shade += q * e * e * e;                /* 7NFM */
-        prom += q * e * e * e * e;             /* AE86 */
-        hxy1 -= q * log2(c->px[a] * c->px[b]); /* R8DG */
+        tend += q * e2;                        /* DG8W */
+        shade += q * e2 * e;                   /* 7NFM */
+        prom += q * e2 * e2;                   /* AE86 */
+        hxy1 += q * (lg[pc[a]] + lg[pc[b]]);   /* R8DG: HXY1 */
     }
     for (int t = 0; t < nkd; t++)
-        davg += c->kd[t] * c->pd[c->kd[t]];    /* TF7R */
+        davg += c->kd[t] * (double)pd[c->kd[t]];
+    davg *= iS;                                /* TF7R */
     for (int t = 0; t < nkd; t++) {
-        double pr = c->pd[c->kd[t]], e = c->kd[t] - davg;
-        dvar += e * e * pr;                    /* D3YU */
-        dentr -= pr * log2(pr);                /* NTRS */
-        c->pd[c->kd[t]] = 0;
+        long n = pd[c->kd[t]];
+        double e = c->kd[t] - davg;
+        dvar += e * e * (double)n;             /* D3YU */
+        dentr += (double)n * lg[n];            /* NTRS */
+        pd[c->kd[t]] = 0;
     }
     for (int t = 0; t < nks; t++)
-        savg += c->ks[t] * c->ps[c->ks[t]];    /* ZGXS */
+        savg += c->ks[t] * (double)ps[c->ks[t]];
+    savg *= iS;                                /* ZGXS */
     for (int t = 0; t < nks; t++) {
-        double pr = c->ps[c->ks[t]], e = c->ks[t] - savg;
-        svar += e * e * pr;                    /* OEEB */
-        sentr -= pr * log2(pr);                /* P6QZ */
-        c->ps[c->ks[t]] = 0;
+        long n = ps[c->ks[t]];
+        double e = c->ks[t] - savg;
+        svar += e * e * (double)n;             /* OEEB */
+        sentr += (double)n * lg[n];            /* P6QZ */
+        ps[c->ks[t]] = 0;
     }
-    f[CM_JOINT_MAX] = jmax;
+    hxy = LS - hxy * iS;
+    hxy1 = 2 * LS - hxy1 * iS;
+    f[CM_JOINT_MAX] = (double)jmax * iS;
     f[CM_JOINT_AVG] = mu;
     f[CM_JOINT_VAR] = var;
     f[CM_JOINT_ENTR] = hxy;
     f[CM_DIFF_AVG] = davg;
-    f[CM_DIFF_VAR] = dvar;
-    f[CM_DIFF_ENTR] = dentr;
+    f[CM_DIFF_VAR] = dvar * iS;
+    f[CM_DIFF_ENTR] = LS - dentr * iS;
     f[CM_SUM_AVG] = savg;
-    f[CM_SUM_VAR] = svar;
-    f[CM_SUM_ENTR] = sentr;
-    f[CM_ENERGY] = energy;
-    f[CM_CONTRAST] = contrast;
-    f[CM_DISSIMILARITY] = diss;
-    f[CM_INV_DIFF] = idf;
-    f[CM_INV_DIFF_NORM] = idn;
-    f[CM_INV_DIFF_MOM] = idm;
-    f[CM_INV_DIFF_MOM_NORM] = idmn;
-    f[CM_INV_VAR] = ivar;
-    f[CM_CORR] = var > 0 ? cov / var : NAN;    /* one grey level: 0/0 */
-    f[CM_AUTO_CORR] = acorr;
-    f[CM_CLUST_TEND] = tend;
-    f[CM_CLUST_SHADE] = shade;
-    f[CM_CLUST_PROM] = prom;
+    f[CM_SUM_VAR] = svar * iS;
+    f[CM_SUM_ENTR] = LS - sentr * iS;
+    f[CM_ENERGY] = energy * iS * iS;
+    f[CM_CONTRAST] = contrast * iS;
+    f[CM_DISSIMILARITY] = diss * iS;
+    f[CM_INV_DIFF] = idf * iS;
+    f[CM_INV_DIFF_NORM] = idn * iS;
+    f[CM_INV_DIFF_MOM] = idm * iS;
+    f[CM_INV_DIFF_MOM_NORM] = idmn * iS;
+    f[CM_INV_VAR] = ivar * iS;
+    f[CM_CORR] = var > 0 ? cov * iS / var : NAN;    /* one grey level: 0/0 */
+    f[CM_AUTO_CORR] = acorr * iS;
+    f[CM_CLUST_TEND] = tend * iS;
+    f[CM_CLUST_SHADE] = shade * iS;
+    f[CM_CLUST_PROM] = prom * iS;
     f[CM_INFO_CORR1] = hx > 0 ? (hxy - hxy1) / hx : NAN;
     g = 2 * hx - hxy;                          /* JN9H: HXY2 - HXY, clamped at 0 */
     f[CM_INFO_CORR2] = sqrt(1.0 - exp(-2.0 * (g < 0 ? 0 : g)));
@@ -834,6 +852,27 @@ static int cm_fast_plan(Plan *p)
                     strcmp(p->sel[t].tag + n, fa_suffix[a]) == 0)
                     p->cm_sel[a * CM_NFEAT + j] = (int)t;
             }
+    {
+        /* a matrix sums at most 2 elements per pair, 13 pairs per voxel */
+        size_t nwin = (2 * (size_t)p->r + 1) * (2 * (size_t)p->r + 1) * (2 * (size_t)p->rz + 1);
+        size_t nlg = 2 * RAD_TEX_NDIR_3D * nwin + 2;
+        double Ng = p->ng;
+        p->lg = rad_malloc(nlg * sizeof *p->lg, "GLCM map tables");
+        p->dtab = rad_malloc(5 * ((size_t)p->ng + 1) * sizeof *p->dtab, "GLCM map tables");
+        if (!p->lg || !p->dtab)
+            return -1;
+        p->lg[0] = 0;
+        for (size_t n = 1; n < nlg; n++)
+            p->lg[n] = log2((double)n);
+        for (int d = 0; d <= p->ng; d++) {
+            double *t = p->dtab + 5 * (size_t)d;
+            t[0] = 1.0 / (1.0 + d);
+            t[1] = 1.0 / (1.0 + d / Ng);
+            t[2] = 1.0 / (1.0 + (double)d * d);
+            t[3] = 1.0 / (1.0 + (double)d * d / (Ng * Ng));
+            t[4] = d > 0 ? 1.0 / ((double)d * d) : 0;
+        }
+    }
     p->fast_cm = f;
     return 0;
 }
@@ -957,6 +996,8 @@ static void plan_free(Plan *p)
     free(p->sel_fam);
     free(p->lindex);
     free(p->llevel);
+    free(p->lg);
+    free(p->dtab);
     free(p->cm_sel);
     free(p->out);
     free(p->dout);
