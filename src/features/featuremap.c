@@ -63,6 +63,7 @@ void rad_feature_maps_free(RadFeatureMaps *m)
 /* A feature a map can be asked for: its tag and its family. */
 typedef struct Cand {
     char tag[96];
+    char base[96];  /* the tag without its aggregation suffix */
     const RadFamily *fam;
 } Cand;
 
@@ -91,6 +92,7 @@ static Cand *candidates(unsigned aggr, size_t *n)
         for (const RadFeatureDef *d = (*f)->defs; d->tag; d++)
             for (int i = 0; i < ns; i++) {
                 snprintf(c[k].tag, sizeof c[k].tag, "%s%s", d->tag, suf[i]);
+                snprintf(c[k].base, sizeof c[k].base, "%s", d->tag);
                 c[k++].fam = *f;
             }
     }
@@ -148,7 +150,10 @@ static int unknown_name(const char *name, const Cand *c, size_t nc)
                 }
         if (!t)
             break;
-        if ((d = edit_distance(name, t)) < best[2]) {
+        d = edit_distance(name, t);
+        if (edit_distance(name, c[i].base) < d)
+            d = edit_distance(name, c[i].base);
+        if (d < best[2]) {
             best[2] = d;
             who[2] = t;
             for (int k = 2; k > 0 && best[k] < best[k - 1]; k--) {
@@ -195,11 +200,14 @@ static int resolve(const char *const *want, size_t n_want, const Cand *c, size_t
                         sel[i] = 1;
                 found = 1;
             }
+        /* a tag, or a tag without its suffix: every aggregation of it */
         for (size_t i = 0; i < nc && !found; i++)
-            if (strcmp(c[i].tag, name) == 0) {
+            if (strcmp(c[i].tag, name) == 0 || strcmp(c[i].base, name) == 0) {
                 if (!(c[i].fam->bit & RAD_FAM_ON_MAP))
                     return refused_family(c[i].fam);
-                sel[i] = 1;
+                for (size_t j = i; j < nc; j++)
+                    if (strcmp(c[j].tag, name) == 0 || strcmp(c[j].base, name) == 0)
+                        sel[j] = 1;
                 found = 1;
             }
         if (!found)
@@ -895,13 +903,13 @@ static int check_options(const RadImage *img, const RadSettings *s, const RadFma
                                  o->radius, "xyz"[c], dim[c], 2 * o->radius + 1, dim[c] > 1 ? dim[c] - 1 : 0);
     if (s->resample)
         return rad_error_set("feature map: a map lives on the image's own grid, but the settings interpolate "
-                             "(settings.interpolation): resample the image and mask first (Image:resample), then "
-                             "map without interpolation");
+                             "(settings.resample): remove settings.resample and map on the native grid (resample "
+                             "image and mask beforehand when another spacing is needed)");
     if (s->n_filters > 0)
         return rad_error_set("feature map: the settings apply filters (settings.filters): filter the image first "
-                             "(rad.filter) and map the response");
+                             "(rad.filter) and map the response without settings.filters");
     if (!o->masked && s->outlier_sigma > 0)
-        return rad_error_set("feature map: masked = false with outlier re-segmentation (settings.resegmentation.sigma) "
+        return rad_error_set("feature map: masked = false with outlier re-segmentation (settings.resegment.outliers) "
                              "is not defined: the outlier range belongs to the ROI; use masked = true or a "
                              "re-segmentation range");
     return 0;
@@ -950,8 +958,8 @@ static int grey_all(Plan *p)
                 }
                 if (!isfinite(xv))
                     return rad_error_set("feature map: voxel (%zu, %zu, %zu) (1-based) near the ROI is not finite "
-                                         "(%g): masked = false counts every voxel of the window; use masked = true",
-                                         x + 1, y + 1, z + 1, xv);
+                                         "(%s): masked = false counts every voxel of the window; use masked = true",
+                                         x + 1, y + 1, z + 1, isnan(xv) ? "NaN" : xv > 0 ? "+infinity" : "-infinity");
                 if (xv < lo || xv > hi)
                     continue;
                 if (s->disc == RAD_DISC_NONE) {

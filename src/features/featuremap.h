@@ -71,8 +71,9 @@ typedef struct RadFeatureMaps {
 } RadFeatureMaps;
 
 /* The maps of `want` (n_want names): a family prefix ("cm": every feature
- * of the family for the aggregations of s->aggr) or a full tag
- * ("cm_contrast_3D_avg").  An unknown name is an error that suggests close
+ * of the family for the aggregations of s->aggr), a full tag
+ * ("cm_contrast_3D_avg") or a tag without its aggregation ("cm_contrast":
+ * every aggregation of s->aggr).  An unknown name is an error that suggests close
  * tags.  Maps come in registry order of the features.  NULL with a message
  * on failure. */
 RadFeatureMaps *rad_feature_maps(const RadImage *img, const RadMask *mask, const RadSettings *s,
