@@ -115,7 +115,8 @@ void radl_open_featuremap(lua_State *L)
          "the whole ROI's grey levels; masked = true counts only the ROI's voxels of the window, false every "
          "voxel of it; NaN outside the ROI.  features: families (stat, ih, cm, rlm, szm, dzm, ngt, ngl) or tags; "
          "threads 0: every processor; method \"direct\" runs the family functions on every neighbourhood "
-         "(\"fast\", the default, updates GLCM and statistics as the window slides; the same values).  "
+         "(\"fast\", the default, slides the GLCM matrices of the 2.5D and 3D aggregations along x; the same values "
+         "to rounding).  Each map is a whole image (4 bytes a voxel).  "
          "Settings without interpolation or filters; images write with img:write(\"x.nii.gz\")"},
         {NULL, NULL, NULL}};
     radl_register(L, funcs, "rad.");

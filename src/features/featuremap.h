@@ -53,8 +53,8 @@ typedef struct RadFmapOptions {
     int in_plane;      /* 2D windows (dz = 0) in a 3D image */
     int masked;        /* 1 (default): only ROI voxels of the window count */
     int threads;       /* <= 0: one per processor */
-    int method;        /* 0 (default): the fast paths where they apply (GLCM, intensity
-                        * statistics); 1: always the family functions on each
+    int method;        /* 0 (default): the GLCM fast path where it applies (2.5D and 3D
+                        * aggregations); 1: always the family functions on each
                         * neighbourhood (the reference the tests compare with) */
     int keep_values;   /* also keep the double values (RadFeatureMaps.values) */
 } RadFmapOptions;
