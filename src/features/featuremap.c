@@ -19,7 +19,7 @@
  * 25 features (IBSI LFYI) are computed; 3D and 2.5D aggregations only (2D
  * ones need one matrix per slice and direction: the family function does
  * them).  Its values agree with the family function to rounding
- * (tests/unit/featuremap.c: relative 1e-9 on random images).
+ * (tests/unit/test_featuremap.c: relative 1e-9 on random images).
  */
 #include <math.h>
 #include <stdio.h>
@@ -124,49 +124,46 @@ static size_t edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
+/* The three closest names seen so far, closest first. */
+typedef struct Near {
+    size_t d[3];
+    const char *name[3];
+} Near;
+
+static void near_add(Near *n, const char *name, size_t d)
+{
+    int k = 2;
+    if (d >= n->d[2])
+        return;
+    while (k > 0 && d < n->d[k - 1]) {
+        n->d[k] = n->d[k - 1];
+        n->name[k] = n->name[k - 1];
+        k--;
+    }
+    n->d[k] = d;
+    n->name[k] = name;
+}
+
 /* The error for an unknown name: the (up to 3) closest tags or family
  * prefixes when they are close (a third of the name's length, at least 2
- * edits), else where the names are listed. */
+ * edits; a tag also counts as close when its name without the aggregation
+ * suffix is), else where the names are listed. */
 static int unknown_name(const char *name, const Cand *c, size_t nc)
 {
-    size_t best[3] = {(size_t)-1, (size_t)-1, (size_t)-1}, d;
-    const char *who[3] = {NULL, NULL, NULL};
-    size_t limit = strlen(name) / 3 > 2 ? strlen(name) / 3 : 2;
+    Near n = {{(size_t)-1, (size_t)-1, (size_t)-1}, {NULL, NULL, NULL}};
+    size_t limit = strlen(name) / 3 > 2 ? strlen(name) / 3 : 2, at = 0;
     char buf[400];
-    size_t at = 0;
-    for (size_t i = 0; i <= nc; i++) {
-        const char *t = i < nc ? c[i].tag : NULL;
-        const RadFamily *const *f;
-        if (!t) /* the family prefixes */
-            for (f = rad_families(); *f; f++)
-                if ((*f)->bit != RAD_FAM_DIAG && (d = edit_distance(name, (*f)->prefix)) < best[2]) {
-                    best[2] = d;
-                    who[2] = (*f)->prefix;
-                    for (int k = 2; k > 0 && best[k] < best[k - 1]; k--) {
-                        size_t tb = best[k]; const char *tw = who[k];
-                        best[k] = best[k - 1]; who[k] = who[k - 1];
-                        best[k - 1] = tb; who[k - 1] = tw;
-                    }
-                }
-        if (!t)
-            break;
-        d = edit_distance(name, t);
-        if (edit_distance(name, c[i].base) < d)
-            d = edit_distance(name, c[i].base);
-        if (d < best[2]) {
-            best[2] = d;
-            who[2] = t;
-            for (int k = 2; k > 0 && best[k] < best[k - 1]; k--) {
-                size_t tb = best[k]; const char *tw = who[k];
-                best[k] = best[k - 1]; who[k] = who[k - 1];
-                best[k - 1] = tb; who[k - 1] = tw;
-            }
-        }
+    for (const RadFamily *const *f = rad_families(); *f; f++)
+        if ((*f)->bit != RAD_FAM_DIAG)
+            near_add(&n, (*f)->prefix, edit_distance(name, (*f)->prefix));
+    for (size_t i = 0; i < nc; i++) {
+        size_t d = edit_distance(name, c[i].tag), db = edit_distance(name, c[i].base);
+        near_add(&n, c[i].tag, db < d ? db : d);
     }
     buf[0] = '\0';
     for (int k = 0; k < 3; k++)
-        if (who[k] && best[k] <= limit)
-            at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s", at ? ", " : "", who[k]);
+        if (n.name[k] && n.d[k] <= limit)
+            at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s", at ? ", " : "", n.name[k]);
     if (at)
         return rad_error_set("feature map: unknown feature '%s' (did you mean %s? every tag: radlab features)", name, buf);
     return rad_error_set("feature map: unknown feature '%s': give a family (stat, ih, cm, rlm, szm, dzm, ngt, ngl) "
@@ -439,7 +436,7 @@ static const char *const fa_suffix[FA_N] = {"_2_5D_avg", "_2_5D_comb", "_3D_avg"
  * used, as in glcm.c: an off-diagonal cell holds the count of each of its
  * two elements, a diagonal one of its element), with the list of non-zero
  * cells. */
-#define FAST_NL_MAX 512
+#define FAST_NL_MAX 256
 
 typedef struct CmMat {
     int *n;      /* nl * nl counts */
