@@ -139,6 +139,7 @@ void radl_open_perturb(lua_State *L); /* l_perturb.c: rad.perturb, rad.image.noi
 void radl_open_combat(lua_State *L);  /* l_combat.c: rad.combat (ComBat harmonisation) */
 void radl_open_dicom_rt(lua_State *L); /* l_dicom_rt.c: rad.read_rtstruct, rad.dicom.rois, SEG */
 void radl_open_filter(lua_State *L);   /* l_filter.c: rad.filter (IBSI 2 filters) */
+void radl_open_featuremap(lua_State *L); /* l_featuremap.c: rad.feature_map */
 
 /* ---- plots (l_plot.c) ----
  * These are in the module rad_plot.so only (rad.plot, loaded on first use),

@@ -52,6 +52,8 @@ static void print_usage(void)
            "              (radlab extract --help; settings keys: radlab -e 'help(rad.extract)')\n"
            "  extract --cohort MANIFEST.csv [-s SETTINGS.lua] [-o OUT.csv] [-j N] [--strict]\n"
            "              the features of every case of a manifest, on N threads\n"
+           "  map IMAGE MASK --features TAG[,TAG...] -o DIR [-s SETTINGS.lua] [--radius R]\n"
+           "              voxel-wise feature maps DIR/<tag>.nii.gz (radlab map --help)\n"
            "  features [FAMILY]\n"
            "              list the features radlab computes (tag, IBSI id, name)\n"
            "  demo-cohort [-n N] [--seed S] [--centres C] -o DIR\n"
@@ -457,7 +459,7 @@ static int run_script(lua_State *L, int argc, char **argv, int script)
 static int is_subcommand(const char *a)
 {
     return strcmp(a, "extract") == 0 || strcmp(a, "features") == 0 || strcmp(a, "demo-cohort") == 0 ||
-           strcmp(a, "merge") == 0 || strcmp(a, "slurm") == 0;
+           strcmp(a, "merge") == 0 || strcmp(a, "slurm") == 0 || strcmp(a, "map") == 0;
 }
 
 static int run_subcommand(lua_State *L, int argc, char **argv)
@@ -514,7 +516,7 @@ static int pmain(lua_State *L)
         return 1;
     }
     if (o.script && o.script == 1 && is_unknown_command(argv[1])) {
-        fprintf(stderr, "%s: unknown command '%s' (commands: extract, features, demo-cohort, merge, slurm; a script is a file such as "
+        fprintf(stderr, "%s: unknown command '%s' (commands: extract, map, features, demo-cohort, merge, slurm; a script is a file such as "
                         "study.lua) (try %s --help)\n", progname, argv[1], progname);
         lua_pushinteger(L, 2);
         return 1;

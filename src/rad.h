@@ -16,6 +16,7 @@
 #include "image/perturb.h"
 #include "io/io.h"
 #include "features/features.h"
+#include "features/featuremap.h"
 #include "cohort/cache.h"
 #include "cohort/cohort.h"
 #include "util/pool.h"

@@ -1,5 +1,5 @@
 -- radlab: the command-line subcommands (radlab extract, radlab extract
--- --cohort, radlab features).
+-- --cohort, radlab map, radlab features).
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --
 -- main(cmd, ...) returns the exit status: 0 success, 1 failure (message on
@@ -417,7 +417,112 @@ local function slurm(args)
   return 0
 end
 
-local COMMANDS = {extract = extract, ["demo-cohort"] = demo_cohort, merge = merge, slurm = slurm}
+local MAP_USAGE = [[
+usage: radlab map IMAGE MASK --features TAG[,TAG...] -o DIR [-s SETTINGS.lua] [--radius R]
+                  [--shape cube|sphere] [--in-plane] [--unmasked] [--label N] [--resample-mask] [-j N]
+Voxel-wise feature maps: at every voxel of the region of interest MASK
+(label N, default: every non-zero voxel) the features of the voxels around
+it, written as DIR/<tag>.nii.gz (float32 on IMAGE's grid, NaN outside the
+ROI).  TAG is a family (stat, ih, cm, rlm, szm, dzm, ngt, ngl: all of its
+features for the settings' aggregations) or a feature tag such as
+cm_contrast_3D_avg (radlab features lists them).  The window is a cube
+(|dx|, |dy|, |dz| <= R, default R = 2) or a sphere (dx^2 + dy^2 + dz^2 <= R^2,
+in voxels), in the slice only with --in-plane.  The grey levels are those of
+the whole ROI with SETTINGS.lua (as radlab extract uses them; interpolation
+and filters are refused); only the ROI's voxels of a window count, every
+voxel of it with --unmasked.  DIR must exist; the maps are written under
+temporary names and renamed once all are written, so a failure leaves no
+map behind.  -j N: threads (default: every processor).
+See man radlab-lua (rad.feature_map) for the exact definitions.]]
+
+local function map(args)
+  local pos, settings_path, label, dir, resample, threads = {}, nil, nil, nil, false, 0
+  local want, radius, shape, masked, in_plane = nil, 2, "cube", true, false
+  local argv = arguments(args)
+  for a in argv.next do
+    if a == "-s" or a == "--settings" then settings_path = argv.value()
+    elseif a == "-j" or a == "--threads" then
+      local v = argv.value()
+      threads = math.tointeger(tonumber(v))
+      if not threads or threads < 1 or threads > 1024 then usage("-j must be a number of threads 1..1024, got " .. v) end
+    elseif a == "--label" then
+      local v = argv.value()
+      label = math.tointeger(tonumber(v))
+      if not label or label < 0 or label > 255 then usage("--label must be an integer 0..255, got " .. v) end
+    elseif a == "--features" or a == "-f" then
+      want = {}
+      for t in argv.value():gmatch("[^,%s]+") do want[#want + 1] = t end
+      if #want == 0 then usage("--features needs families or tags, e.g. --features cm,stat_mean") end
+    elseif a == "--radius" or a == "-r" then
+      local v = argv.value()
+      radius = math.tointeger(tonumber(v))
+      if not radius or radius < 1 then usage("--radius must be a whole number of voxels >= 1, got " .. v) end
+    elseif a == "--shape" then
+      shape = argv.value()
+      if shape ~= "cube" and shape ~= "sphere" then usage("--shape must be cube or sphere, got " .. shape) end
+    elseif a == "--unmasked" then masked = false
+    elseif a == "--in-plane" then in_plane = true
+    elseif a == "-o" or a == "--output" then dir = argv.value()
+    elseif a == "--resample-mask" then resample = true
+    elseif a == "-h" or a == "--help" then print(MAP_USAGE); return 0
+    elseif a:sub(1, 1) == "-" and #a > 1 then usage("unknown option '" .. a .. "'")
+    else pos[#pos + 1] = a end
+  end
+  if #pos < 2 then usage("needs IMAGE and MASK (got " .. (#pos == 0 and "neither" or "only " .. pos[1]) .. ")") end
+  if #pos > 2 then usage("takes IMAGE and MASK only; extra argument '" .. pos[3] .. "'") end
+  if not want then usage("needs --features (families or tags, e.g. --features cm or --features stat_mean,cm_contrast_3D_avg)") end
+  if not dir or dir == "" then usage("needs -o DIR, the folder the maps are written to") end
+  dir = dir:gsub("/+$", "")
+  if dir == "" then dir = "/" end
+  -- the folder first: a long computation should not end in a folder it cannot write
+  local probe = dir .. "/.radlab-map-probe"
+  local pf = io.open(probe, "w")
+  if not pf then
+    return fail(1, "map: cannot write into the folder '%s' (it does not exist or is not writable); create it first, "
+      .. "e.g. mkdir -p '%s'", dir, dir)
+  end
+  pf:close()
+  os.remove(probe)
+  local settings, err = read_settings(settings_path)
+  if err then return fail(1, "%s", err) end
+  local img, mask = rad.read_case(pos[1], pos[2], label and {label = label} or nil)
+  if resample then mask = mask:resample_to(img) end
+  local ok, maps = pcall(rad.feature_map, img, mask, settings,
+    {features = want, radius = radius, shape = shape, masked = masked, in_plane = in_plane, threads = threads})
+  if not ok then
+    local msg = clean(maps)
+    if msg:find("geometries differ", 1, true) then
+      msg = msg:gsub("put it on the image's grid with mask:resample_to%(img%)", "add --resample-mask to put it on the image's grid")
+    end
+    error(msg, 0)
+  end
+  -- every map under a temporary name, then the renames: no partial output
+  local tags, tmps = {}, {}
+  for tag in pairs(maps) do tags[#tags + 1] = tag end
+  table.sort(tags)
+  for i, tag in ipairs(tags) do
+    local tmp = string.format("%s/.radlab-map-tmp-%s.nii.gz", dir, tag)
+    local okw, werr = pcall(maps[tag].write, maps[tag], tmp)
+    if not okw then
+      for k = 1, i - 1 do os.remove(tmps[k]) end
+      os.remove(tmp)
+      error(string.format("map: writing %s/%s.nii.gz: %s", dir, tag, clean(werr)), 0)
+    end
+    tmps[i] = tmp
+  end
+  for i, tag in ipairs(tags) do
+    local okr, rerr = os.rename(tmps[i], dir .. "/" .. tag .. ".nii.gz")
+    if not okr then
+      for k = i, #tags do os.remove(tmps[k]) end
+      error(string.format("map: renaming the map of %s into %s: %s", tag, dir, tostring(rerr)), 0)
+    end
+  end
+  io.stderr:write(string.format("radlab: wrote %d map%s to %s (%s)\n", #tags, #tags == 1 and "" or "s", dir,
+    #tags <= 3 and table.concat(tags, ", ") or (tags[1] .. ", ..., " .. tags[#tags])))
+  return 0
+end
+
+local COMMANDS = {extract = extract, map = map, ["demo-cohort"] = demo_cohort, merge = merge, slurm = slurm}
 
 function M.main(cmd, ...)
   local args = {...}

@@ -129,7 +129,7 @@ cli("features: two families", {"features", "cm", "rlm"}, {status = 2, stderr = "
 cli("features: unknown option", {"features", "--all"}, {status = 2, stderr = "features: unknown option '--all' (try radlab features --help)"})
 
 -- ---- radlab itself ------------------------------------------------------------------------------------------
-cli("radlab: unknown command", {"extarct", img, mask}, {status = 2, stderr = "unknown command 'extarct' (commands: extract, features, demo-cohort, merge, slurm;"})
+cli("radlab: unknown command", {"extarct", img, mask}, {status = 2, stderr = "unknown command 'extarct' (commands: extract, map, features, demo-cohort, merge, slurm;"})
 cli("radlab: a command that does not exist (notebook)", {"notebook", "intro"}, {status = 2, stderr = "unknown command 'notebook'"})
 cli("radlab: unknown option", {"--verbose"}, {status = 2, stderr = "unknown option '--verbose' (try radlab --help)"})
 cli("radlab -e: missing code", {"-e"}, {status = 2, stderr = "missing code after '-e'"})
