@@ -8,7 +8,22 @@
 #ifndef RAD_UTIL_FFT_H
 #define RAD_UTIL_FFT_H
 
+#include <stddef.h>
+
 void rad_fft_plan_lock(void);
 void rad_fft_plan_unlock(void);
+
+/* A Fourier-domain filter: multiply c, the value of the r2c half spectrum at
+ * frequency indices (x, y, z) (x = 0 .. nx/2), in place. */
+typedef void (*RadFftMultiplier)(void *ctx, size_t x, size_t y, size_t z, float c[2]);
+
+/* out = the inverse real transform of mul x the transform of in, a volume of
+ * d[0] x d[1] x d[2] voxels (x fastest, d[2] >= 2), normalised (a multiplier
+ * of 1 gives in back).  Single precision, in three stages on the thread pool:
+ * slice transforms, blocks of columns along z (transform, multiply, inverse),
+ * inverse slice transforms; the result does not depend on the thread count.
+ * in and out may be the same array.  -1 with a message naming `what`. */
+int rad_fft_filter3(const float *in, float *out, const size_t d[3], RadFftMultiplier mul, void *ctx, int threads,
+                    const char *what);
 
 #endif

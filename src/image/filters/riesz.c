@@ -95,7 +95,7 @@ typedef struct RieszJob {
     fftw_plan fwd, inv;
 } RieszJob;
 
-/* transform number i: the whole volume (3D) or axial slice i (2D) */
+/* 2D: the transform of axial slice i */
 static int riesz_job(size_t i, void *ctx)
 {
     const RieszJob *j = ctx;
@@ -135,6 +135,41 @@ static int riesz_job(size_t i, void *ctx)
     return 0;
 }
 
+/* 3D: the multiplier at frequency indices (x, y, z) of the half spectrum,
+ * for rad_fft_filter3 (single precision, staged on the thread pool) */
+typedef struct RieszMul {
+    size_t d[3];
+    int l[3], total;
+    double c; /* sqrt(|l|! / prod l_i!) */
+} RieszMul;
+
+static void riesz_mul(void *ctx, size_t x, size_t y, size_t z, float v[2])
+{
+    const RieszMul *m = ctx;
+    double wx = 2 * M_PI * (double)x / (double)m->d[0], wy = dft_freq(y, m->d[1]), wz = dft_freq(z, m->d[2]);
+    double n2 = wx * wx + wy * wy + wz * wz, f, re, im;
+    if (n2 == 0) {
+        v[0] = v[1] = 0;
+        return;
+    }
+    f = m->c * pow(wx, m->l[0]) * pow(wy, m->l[1]) * pow(wz, m->l[2]) / pow(sqrt(n2), m->total);
+    re = v[0] * f, im = v[1] * f;
+    switch (m->total % 4) { /* times (-j)^|l| */
+    case 0:
+        v[0] = (float)re, v[1] = (float)im;
+        break;
+    case 1:
+        v[0] = (float)im, v[1] = (float)-re;
+        break;
+    case 2:
+        v[0] = (float)-re, v[1] = (float)-im;
+        break;
+    default:
+        v[0] = (float)-im, v[1] = (float)re;
+        break;
+    }
+}
+
 RadImage *rad_filter_riesz(const RadImage *img, const int order[3], int dims, int threads)
 {
     size_t d[3];
@@ -157,7 +192,28 @@ RadImage *rad_filter_riesz(const RadImage *img, const int order[3], int dims, in
         rad_error_set("riesz: image too large for the FFT");
         return NULL;
     }
-    size_t hx = d[0] / 2 + 1, dd[3] = {d[0], d[1], dims == 3 ? d[2] : 1};
+    if (dims == 3) {
+        RieszMul m;
+        RadImage *o3 = rad_image_alloc(&img->geom);
+        if (!o3)
+            return NULL;
+        memcpy(m.d, d, sizeof m.d);
+        memcpy(m.l, order, sizeof m.l);
+        m.total = order[0] + order[1] + order[2];
+        m.c = 1;
+        for (int k = 2; k <= m.total; k++)
+            m.c *= k;
+        for (int a = 0; a < 3; a++)
+            for (int k = 2; k <= order[a]; k++)
+                m.c /= k;
+        m.c = sqrt(m.c);
+        if (rad_fft_filter3(img->data, o3->data, d, riesz_mul, &m, threads, "riesz") != 0) {
+            rad_image_free(o3);
+            return NULL;
+        }
+        return o3;
+    }
+    size_t hx = d[0] / 2 + 1, dd[3] = {d[0], d[1], 1};
     size_t n = d[0] * d[1] * dd[2], nh = hx * d[1] * dd[2];
     RadImage *out = rad_image_alloc(&img->geom);
     double *M = multiplier(dd, hx, order);
@@ -171,13 +227,8 @@ RadImage *rad_filter_riesz(const RadImage *img, const int order[3], int dims, in
         goto done;
     }
     rad_fft_plan_lock(); /* FFTW plans under the process-wide lock (util/fft.h) */
-    if (dims == 3) {
-        j.fwd = fftw_plan_dft_r2c_3d((int)d[2], (int)d[1], (int)d[0], r, c, FFTW_ESTIMATE);
-        j.inv = fftw_plan_dft_c2r_3d((int)d[2], (int)d[1], (int)d[0], c, r, FFTW_ESTIMATE);
-    } else {
-        j.fwd = fftw_plan_dft_r2c_2d((int)d[1], (int)d[0], r, c, FFTW_ESTIMATE);
-        j.inv = fftw_plan_dft_c2r_2d((int)d[1], (int)d[0], c, r, FFTW_ESTIMATE);
-    }
+    j.fwd = fftw_plan_dft_r2c_2d((int)d[1], (int)d[0], r, c, FFTW_ESTIMATE);
+    j.inv = fftw_plan_dft_c2r_2d((int)d[1], (int)d[0], c, r, FFTW_ESTIMATE);
     rad_fft_plan_unlock();
     if (!j.fwd || !j.inv) {
         rad_error_set("riesz: FFTW could not plan a transform of %zu x %zu x %zu", d[0], d[1], dd[2]);
@@ -189,9 +240,7 @@ RadImage *rad_filter_riesz(const RadImage *img, const int order[3], int dims, in
     j.nh = nh;
     j.M = M;
     j.phase = (order[0] + order[1] + order[2]) % 4;
-    if (dims == 3)
-        rc = riesz_job(0, &j);
-    else if (rad_pool_run(d[2], threads, riesz_job, &j, 1, NULL) != 0)
+    if (rad_pool_run(d[2], threads, riesz_job, &j, 1, NULL) != 0)
         rc = rad_interrupted() ? rad_error_set("interrupted") : rad_error_set("riesz: out of memory");
     else
         rc = 0;
