@@ -606,9 +606,10 @@ static const RadlFilterKind filter_kinds[] = {
     {"gradient", RAD_FILTER_GRADIENT, {"use_spacing", NULL}},
     {"lbp2d", RAD_FILTER_LBP2D, {"points", "radius", "method", NULL}},
     {"pywavelet", RAD_FILTER_PYWAVELET, {"family", "band", "level", NULL}},
+    {"pylog", RAD_FILTER_PYLOG, {"sigma", NULL}},
 };
 #define FILTER_NAMES "mean, log, laws, gabor, wavelet, simoncelli, square, squareroot, logarithm, exponential, " \
-                     "gradient, lbp2d, pywavelet"
+                     "gradient, lbp2d, pywavelet, pylog"
 #define N_FILTER_KINDS (sizeof filter_kinds / sizeof filter_kinds[0])
 
 /* error for any key of the table at idx that is not 1, a common key or one of fk's */
@@ -880,6 +881,19 @@ void radl_filter_spec_read(lua_State *L, int idx, const char *fname, int default
             radl_fail(L, "%s: option 'level' of the pywavelet filter must be 1..16, got %lld", fname, (long long)v);
         spec->pywavelet.level = (int)v;
         break;
+    case RAD_FILTER_PYLOG:
+        t = lua_getfield(L, idx, "boundary");
+        lua_pop(L, 1);
+        if (t != LUA_TNIL)
+            radl_fail(L, "%s: the pylog filter has no boundary option: it extends the edge voxel, as ITK does", fname);
+        lua_getfield(L, idx, "sigma");
+        if (lua_isnil(L, -1))
+            radl_fail(L, "%s: the pylog filter needs sigma (mm), e.g. {\"pylog\", sigma = 2}", fname);
+        lua_pop(L, 1);
+        spec->pylog.sigma = fspec_num_field(L, idx, fname, "sigma", spec->pylog.sigma);
+        if (!(spec->pylog.sigma > 0))
+            radl_fail(L, "%s: option 'sigma' of the pylog filter must be > 0 mm, got %g", fname, spec->pylog.sigma);
+        break;
     }
 }
 
@@ -968,6 +982,10 @@ void radl_push_filter_spec(lua_State *L, const RadFilterSpec *f)
         lua_setfield(L, -2, "band");
         lua_pushinteger(L, f->pywavelet.level);
         lua_setfield(L, -2, "level");
+        break;
+    case RAD_FILTER_PYLOG:
+        lua_pushnumber(L, f->pylog.sigma);
+        lua_setfield(L, -2, "sigma");
         break;
     default:
         break;

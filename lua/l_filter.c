@@ -51,7 +51,10 @@ void radl_open_filter(lua_State *L)
          "differences (ITK's; per mm unless use_spacing = false), {\"lbp2d\", points = 8, radius = 1, method = "
          "\"uniform\" | \"default\" | \"ror\"}: local binary patterns of each axial slice (scikit-image's), "
          "{\"pywavelet\", family = \"coif1\", band = \"LLH\", level = 1}: PyRadiomics' wavelet (PyWavelets' swtn: "
-         "periodic, odd sizes padded by one wrapped voxel; level L repeats level 1 on the approximation)"},
+         "periodic, odd sizes padded by one wrapped voxel; level L repeats level 1 on the approximation), "
+         "{\"pylog\", sigma = mm}: PyRadiomics' LoG (ITK's recursive-Gaussian Laplacian, normalised across "
+         "scale: sigma^2 times the Laplacian; the edge voxel extended; each filtered axis needs >= 4 and >= "
+         "ceil(sigma / spacing) + 1 voxels)"},
         {NULL, NULL, NULL}};
     radl_register(L, funcs, "rad.");
 }

@@ -106,6 +106,9 @@ local binary patterns of each axial slice, e.g. \fBlbp2d_P8_R1_uniform_2D_stat_m
 .TP
 \fBpywav_\fIfamily\fB_\fIband\fB_L\fIlevel\fB_\fIdims\fBD\fR
 PyRadiomics' wavelet (PyWavelets' swtn), e.g. \fBpywav_coif1_LLH_L1_3D_stat_mean\fR
+.TP
+\fBpylog_s\fIsigma\fBmm_\fIdims\fBD\fR
+PyRadiomics' LoG (ITK's recursive Gaussian), e.g. \fBpylog_s2mm_3D_stat_mean\fR
 .PP
 A boundary other than mirror adds \fB_b\fIname\fR before the dimension
 (\fBmean_5_bconstant_3D\fR).  Two filters with the same prefix in one

@@ -110,6 +110,9 @@ int rad_filter_prefix(const RadFilterSpec *f, char *out, size_t size)
     case RAD_FILTER_PYWAVELET:
         rc |= put(out, size, &at, "pywav_%s_%s_L%d", f->pywavelet.family, f->pywavelet.band, f->pywavelet.level);
         break;
+    case RAD_FILTER_PYLOG:
+        rc |= put(out, size, &at, "pylog_s%gmm", f->pylog.sigma);
+        break;
     default:
         return rad_error_set("unknown filter kind %d", (int)f->kind);
     }

@@ -10,7 +10,7 @@ B.call("filter: no filter name", function() rad.filter(img, {sigma = 1}) end,
   "rad.filter: the options table needs the filter's name first")
 B.call("filter: unknown filter", function() rad.filter(img, {"median"}) end,
   "rad.filter: unknown filter 'median' (filters: mean, log, laws, gabor, wavelet, simoncelli, square, squareroot, "
-  .. "logarithm, exponential, gradient, lbp2d, pywavelet)")
+  .. "logarithm, exponential, gradient, lbp2d, pywavelet, pylog)")
 B.call("filter: option of another filter", function() rad.filter(img, {"mean", sigma = 2}) end,
   "rad.filter: unknown option 'sigma' for the mean filter (its options: support, dims, boundary, threads)")
 B.call("filter: misspelt option", function() rad.filter(img, {"log", sigma = 2, truncation = 3}) end,
@@ -81,6 +81,19 @@ B.call("pywavelet: a 2-letter band in 3D", function() rad.filter(img, {"pywavele
 B.call("pywavelet: unknown family", function() rad.filter(img, {"pywavelet", family = "db99", band = "LLH"}) end,
   "db99")
 B.call("pywavelet: no band", function() rad.filter(img, {"pywavelet"}) end, "the pywavelet filter needs band")
+B.call("pylog: no sigma", function() rad.filter(img, {"pylog"}) end,
+  "rad.filter: the pylog filter needs sigma (mm), e.g. {\"pylog\", sigma = 2}")
+B.call("pylog: sigma 0", function() rad.filter(img, {"pylog", sigma = 0}) end,
+  "option 'sigma' of the pylog filter must be > 0 mm, got 0")
+B.call("pylog: sigma too large for the image", function() rad.filter(img, {"pylog", sigma = 15}) end,
+  "pylog filter: sigma 15 mm is too large for the image: axis z has 8 voxels of 2 mm, PyRadiomics needs at least "
+  .. "ceil(sigma / spacing) + 1 = 9 (it skips such a sigma); use a smaller sigma")
+B.call("pylog: fewer than 4 voxels along an axis", function() rad.filter(thin, {"pylog", sigma = 1}) end,
+  "pylog filter: axis y has 3 voxels; ITK's recursive Gaussian needs at least 4 along each filtered axis")
+B.call("pylog: a boundary", function() rad.filter(img, {"pylog", sigma = 1, boundary = "constant"}) end,
+  "rad.filter: the pylog filter has no boundary option: it extends the edge voxel, as ITK does")
+B.call("pylog: 3D on a single slice", function() rad.filter(flat, {"pylog", sigma = 1, dims = 3}) end,
+  "pylog filter: a 3D filter needs a 3D image, this one has a single slice; use dims = 2")
 B.call("filter: closed image", function() local c = img:copy(); c:close(); rad.filter(c, {"mean"}) end,
   "closed")
 B.done()

@@ -111,13 +111,52 @@ for _, c in ipairs(pywt) do
     c[1], c[2], c[3], worst))
 end
 
+-- PyRadiomics' LoG: ITK 5.2.1 (Debian libinsighttoolkit5-dev 5.2.1-5+deb12u1)
+-- itk::LaplacianRecursiveGaussianImageFilter<itk::Image<float, 3>, itk::Image<float, 3>> with
+-- SetNormalizeAcrossScale(true), SetSigma(sigma), on an 11 x 9 x 7 image of spacing 0.7 x 0.9 x 2 mm holding
+-- val(i, j, k) plus 100 at (5, 4, 3); 2D: the same filter on Image<float, 2> slices z = 3 and z = 0 (spacing
+-- 0.7 x 0.9), sigma 1.5.  Voxels (x, y, z) as listed, printed with %.9g.
+local limg = rad.image.new{size = {11, 9, 7}, spacing = {0.7, 0.9, 2.0}}
+for k = 0, 6 do for j = 0, 8 do for i = 0, 10 do
+  limg:set(i + 1, j + 1, k + 1, val(i, j, k) + ((i == 5 and j == 4 and k == 3) and 100 or 0))
+end end end
+local lpts = {{0, 0, 0}, {5, 4, 3}, {10, 8, 6}, {1, 7, 2}, {10, 0, 6}, {3, 4, 0}, {5, 4, 2}, {7, 2, 5}}
+local itk = {
+  {1.0, {10.7510023, -23.2808895, 1.23900461, -1.60277033, 3.06133628, -0.300893068, 1.3146565, 8.10130692}},
+  {2.5, {4.35333252, -2.94954681, -6.63325787, -4.67702293, 5.1415472, -3.78722334, -2.04345083, -0.213568568}},
+}
+for _, c in ipairs(itk) do
+  local r = rad.filter(limg, {"pylog", sigma = c[1]})
+  local worst = 0
+  for q, p in ipairs(lpts) do
+    worst = math.max(worst, math.abs(r:get(p[1] + 1, p[2] + 1, p[3] + 1) - c[2][q]) / math.abs(c[2][q]))
+  end
+  T.ok(worst < 1e-5, string.format("pylog sigma %g 3D: 8 voxels (corners, edges, the impulse) as ITK (worst relative %.2g)",
+    c[1], worst))
+end
+local lpts2 = {{0, 0}, {5, 4}, {10, 8}, {1, 7}, {10, 0}, {3, 4}}
+local itk2 = {
+  {3, {2.20328641, -8.67954445, -0.578706086, 4.02915335, 3.80027056, -4.80115318}},
+  {0, {5.74066114, -1.85387969, -12.8734951, -0.447770536, -4.19133139, -1.98992598}},
+}
+local r2 = rad.filter(limg, {"pylog", sigma = 1.5, dims = 2})
+for _, c in ipairs(itk2) do
+  local worst = 0
+  for q, p in ipairs(lpts2) do
+    worst = math.max(worst, math.abs(r2:get(p[1] + 1, p[2] + 1, c[1] + 1) - c[2][q]) / math.abs(c[2][q]))
+  end
+  T.ok(worst < 1e-5, string.format("pylog sigma 1.5 dims 2, slice z = %d: 6 voxels as ITK on the 2D slice (worst relative %.2g)",
+    c[1], worst))
+end
+
 -- inside extraction: tag prefixes, statistics of the response in the ROI
 local mask = rad.mask.new(img)
 for k = 1, nz do for j = 2, ny - 1 do for i = 2, nx - 1 do mask:set(i, j, k, 1) end end end
-local fs = rad.extract(img, mask, {families = {}, filters = {{"square"}, {"lbp2d"}, {"gradient", use_spacing = false}},
+local fs = rad.extract(img, mask, {families = {}, filters = {{"square"}, {"lbp2d"}, {"gradient", use_spacing = false},
+  {"pylog", sigma = 1, dims = 2}},
   filter_families = {"stat"}})
 for _, c in ipairs{{"square_3D", {"square"}}, {"lbp2d_P8_R1_uniform_2D", {"lbp2d"}},
-                   {"gradient_vox_3D", {"gradient", use_spacing = false}}} do
+                   {"gradient_vox_3D", {"gradient", use_spacing = false}}, {"pylog_s1mm_2D", {"pylog", sigma = 1, dims = 2}}} do
   local r, sum, n = rad.filter(img, c[2]), 0, 0
   for k = 1, nz do for j = 2, ny - 1 do for i = 2, nx - 1 do sum, n = sum + r:get(i, j, k), n + 1 end end end
   local got = fs[c[1] .. "_stat_mean"]

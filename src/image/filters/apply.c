@@ -56,6 +56,7 @@ void rad_filter_spec_init(RadFilterSpec *spec, RadFilterKind kind)
     spec->lbp2d.method = RAD_LBP_UNIFORM;
     strcpy(spec->pywavelet.family, "coif1");
     spec->pywavelet.level = 1;
+    spec->pylog.sigma = 1.0;
 }
 
 int rad_filter_check_image(const RadImage *img, int dims, size_t radius, const char *what)
@@ -136,9 +137,11 @@ RadImage *rad_filter_apply(const RadImage *img, const RadFilterSpec *spec)
     case RAD_FILTER_PYWAVELET:
         return rad_filter_pywavelet(img, spec->pywavelet.family, spec->pywavelet.band, spec->pywavelet.level,
                                     spec->dims);
+    case RAD_FILTER_PYLOG:
+        return rad_filter_pylog(img, spec->pylog.sigma, spec->dims, spec->threads);
     }
     rad_error_set("filter: unknown filter kind %d (mean, log, laws, gabor, wavelet, simoncelli, square, squareroot, "
-                  "logarithm, exponential, gradient, lbp2d or pywavelet)",
+                  "logarithm, exponential, gradient, lbp2d, pywavelet or pylog)",
                   (int)spec->kind);
     return NULL;
 }

@@ -79,7 +79,8 @@ typedef enum RadFilterKind {
     RAD_FILTER_EXPONENTIAL,
     RAD_FILTER_GRADIENT,
     RAD_FILTER_LBP2D,
-    RAD_FILTER_PYWAVELET
+    RAD_FILTER_PYWAVELET,
+    RAD_FILTER_PYLOG /* pylog.c: ITK's recursive-Gaussian LoG */
 } RadFilterKind;
 
 /* How responses to rotated kernels are pooled (rotation invariance). */
@@ -137,6 +138,9 @@ typedef struct RadFilterSpec {
         char band[4];    /* one L/H per filtered axis, x first */
         int level;       /* PyRadiomics' level, >= 1 */
     } pywavelet;
+    struct {
+        double sigma; /* mm (no default: PyRadiomics needs one) */
+    } pylog;
 } RadFilterSpec;
 
 /* Defaults of a kind: 3D, mirror boundary, the family's defaults above. */

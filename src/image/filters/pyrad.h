@@ -22,5 +22,8 @@ RadImage *rad_filter_gradient(const RadImage *img, int use_spacing, int dims, in
 RadImage *rad_filter_pywavelet(const RadImage *img, const char *family, const char *band, int level, int dims);
 /* scikit-image's local binary patterns of each axial slice. */
 RadImage *rad_filter_lbp2d(const RadImage *img, int points, double radius, int method, int threads);
+/* PyRadiomics' LoG: ITK's LaplacianRecursiveGaussianImageFilter, normalised
+ * across scale, sigma in mm, over dims axes (2: each axial slice; pylog.c). */
+RadImage *rad_filter_pylog(const RadImage *img, double sigma, int dims, int threads);
 
 #endif
