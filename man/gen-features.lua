@@ -109,6 +109,10 @@ PyRadiomics' wavelet (PyWavelets' swtn), e.g. \fBpywav_coif1_LLH_L1_3D_stat_mean
 .TP
 \fBpylog_s\fIsigma\fBmm_\fIdims\fBD\fR
 PyRadiomics' LoG (ITK's recursive Gaussian), e.g. \fBpylog_s2mm_3D_stat_mean\fR
+.TP
+\fBlbp3d_R\fIradius\fB_S\fIsubdivision\fB_\fIoutput\fB_3D\fR
+PyRadiomics' 3D local binary patterns, output m1, m2, ... or k (kurtosis),
+e.g. \fBlbp3d_R1_S1_m1_3D_stat_mean\fR
 .PP
 A boundary other than mirror adds \fB_b\fIname\fR before the dimension
 (\fBmean_5_bconstant_3D\fR).  Two filters with the same prefix in one

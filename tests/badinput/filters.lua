@@ -10,7 +10,7 @@ B.call("filter: no filter name", function() rad.filter(img, {sigma = 1}) end,
   "rad.filter: the options table needs the filter's name first")
 B.call("filter: unknown filter", function() rad.filter(img, {"median"}) end,
   "rad.filter: unknown filter 'median' (filters: mean, log, laws, gabor, wavelet, simoncelli, square, squareroot, "
-  .. "logarithm, exponential, gradient, lbp2d, pywavelet, pylog)")
+  .. "logarithm, exponential, gradient, lbp2d, pywavelet, pylog, lbp3d)")
 B.call("filter: option of another filter", function() rad.filter(img, {"mean", sigma = 2}) end,
   "rad.filter: unknown option 'sigma' for the mean filter (its options: support, dims, boundary, threads)")
 B.call("filter: misspelt option", function() rad.filter(img, {"log", sigma = 2, truncation = 3}) end,
@@ -94,6 +94,22 @@ B.call("pylog: a boundary", function() rad.filter(img, {"pylog", sigma = 1, boun
   "rad.filter: the pylog filter has no boundary option: it extends the edge voxel, as ITK does")
 B.call("pylog: 3D on a single slice", function() rad.filter(flat, {"pylog", sigma = 1, dims = 3}) end,
   "pylog filter: a 3D filter needs a 3D image, this one has a single slice; use dims = 2")
+B.call("lbp3d: dims 2", function() rad.filter(img, {"lbp3d", dims = 2}) end,
+  "rad.filter: the lbp3d filter samples a sphere in the volume: dims must be 3")
+B.call("lbp3d: on a single slice", function() rad.filter(flat, {"lbp3d"}) end,
+  "lbp3d filter: the image has a single slice; the filter samples a sphere in the volume and needs a 3D image")
+B.call("lbp3d: levels 0", function() rad.filter(img, {"lbp3d", levels = 0}) end,
+  "option 'levels' of the lbp3d filter must be 1..10, got 0")
+B.call("lbp3d: radius 0", function() rad.filter(img, {"lbp3d", radius = 0}) end,
+  "option 'radius' of the lbp3d filter must be > 0 voxels, got 0")
+B.call("lbp3d: subdivision 5", function() rad.filter(img, {"lbp3d", subdivision = 5}) end,
+  "option 'subdivision' of the lbp3d filter must be 0..4, got 5")
+B.call("lbp3d: output beyond levels", function() rad.filter(img, {"lbp3d", output = "m3"}) end,
+  "option 'output' of the lbp3d filter must be \"m1\" .. \"m2\" (one per level) or \"k\" (kurtosis), got 'm3'")
+B.call("lbp3d: unknown output", function() rad.filter(img, {"lbp3d", output = "kurtosis"}) end,
+  "option 'output' of the lbp3d filter must be \"m1\" .. \"m2\" (one per level) or \"k\" (kurtosis), got 'kurtosis'")
+B.call("lbp3d: a boundary", function() rad.filter(img, {"lbp3d", boundary = "mirror"}) end,
+  "the lbp3d filter has no boundary option")
 B.call("filter: closed image", function() local c = img:copy(); c:close(); rad.filter(c, {"mean"}) end,
   "closed")
 B.done()

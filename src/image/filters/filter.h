@@ -80,7 +80,8 @@ typedef enum RadFilterKind {
     RAD_FILTER_GRADIENT,
     RAD_FILTER_LBP2D,
     RAD_FILTER_PYWAVELET,
-    RAD_FILTER_PYLOG /* pylog.c: ITK's recursive-Gaussian LoG */
+    RAD_FILTER_PYLOG, /* pylog.c: ITK's recursive-Gaussian LoG */
+    RAD_FILTER_LBP3D  /* lbp3d.c: PyRadiomics' 3D local binary patterns */
 } RadFilterKind;
 
 /* How responses to rotated kernels are pooled (rotation invariance). */
@@ -141,6 +142,12 @@ typedef struct RadFilterSpec {
     struct {
         double sigma; /* mm (no default: PyRadiomics needs one) */
     } pylog;
+    struct {
+        int levels;      /* degrees of the spherical harmonics, 1..10 (default 2) */
+        double radius;   /* voxels (default 1) */
+        int subdivision; /* of the icosahedron, 0..4 (default 1) */
+        int output;      /* 0: kurtosis ("k"); j >= 1: "m<j>", degree j - 1 (default 1) */
+    } lbp3d;
 } RadFilterSpec;
 
 /* Defaults of a kind: 3D, mirror boundary, the family's defaults above. */

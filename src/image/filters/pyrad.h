@@ -25,5 +25,9 @@ RadImage *rad_filter_lbp2d(const RadImage *img, int points, double radius, int m
 /* PyRadiomics' LoG: ITK's LaplacianRecursiveGaussianImageFilter, normalised
  * across scale, sigma in mm, over dims axes (2: each axial slice; pylog.c). */
 RadImage *rad_filter_pylog(const RadImage *img, double sigma, int dims, int threads);
+/* PyRadiomics' 3D local binary patterns (lbp3d.c): output 0 the kurtosis
+ * image (lbp-3D-k), j in 1..levels the image lbp-3D-m<j>. */
+RadImage *rad_filter_lbp3d(const RadImage *img, int levels, double radius, int subdivision, int output,
+                           int threads);
 
 #endif
