@@ -1468,8 +1468,8 @@ static void filters_setting(lua_State *L, int idx, RadSettings *s)
             char fname[40];
             snprintf(fname, sizeof fname, "settings.filters[%d]", i);
             if (lua_rawgeti(L, ft, i) != LUA_TTABLE)
-                luaL_error(L, "%s must be a filter table such as {\"log\", sigma = 1.5} (filters: mean, log, laws, "
-                              "gabor, wavelet, simoncelli), got %s", fname, luaL_typename(L, -1));
+                luaL_error(L, "%s must be a filter table such as {\"log\", sigma = 1.5} (filters: " FILTER_NAMES
+                              "), got %s", fname, luaL_typename(L, -1));
             radl_filter_spec_read(L, lua_gettop(L), fname, 3, &s->filters[i - 1]);
             lua_pop(L, 1);
         }

@@ -229,7 +229,8 @@ typedef struct Lbp3dJob {
     const double (*v)[3];
     int nv, output;
     int nm;                   /* 2n + 1 harmonics of degree n = output - 1 */
-    const double complex *y; /* y[vertex * nm + (m + n)] */
+    const double *yr, *yi;    /* Y_nm of vertex v: [v * nm + (m + n)], real and imaginary parts */
+    const size_t *mir[3];     /* mir[a][k + 1]: mirror(k, n) for k = -1 .. n + 1 along axis a */
 } Lbp3dJob;
 
 /* the spline at numpy coordinates (t0, t1, t2) = (z, y, x); 0 outside */
@@ -243,14 +244,16 @@ static double sample(const Lbp3dJob *j, double tz, double ty, double tx)
     spline_weights(tz, wz);
     spline_weights(ty, wy);
     spline_weights(tx, wx);
-    z0 = (long)floor(tz) - 1, y0 = (long)floor(ty) - 1, x0 = (long)floor(tx) - 1;
+    /* the 4 coefficients from floor(t) - 1 lie in -1 .. n + 1: entries 0 .. n + 2 of mir */
+    z0 = (long)floor(tz), y0 = (long)floor(ty), x0 = (long)floor(tx);
     for (int a = 0; a < 4; a++) {
-        size_t zi = mirror(z0 + a, nz);
+        size_t zi = j->mir[2][z0 + a];
         for (int b = 0; b < 4; b++) {
-            const double *row = j->coef + (zi * (size_t)ny + mirror(y0 + b, ny)) * (size_t)nx;
+            const double *row = j->coef + (zi * (size_t)ny + j->mir[1][y0 + b]) * (size_t)nx;
+            const size_t *mx = j->mir[0] + x0;
             double r = 0;
             for (int c = 0; c < 4; c++)
-                r += row[mirror(x0 + c, nx)] * wx[c];
+                r += row[mx[c]] * wx[c];
             s += r * wz[a] * wy[b];
         }
     }
@@ -262,7 +265,7 @@ static int lbp3d_slice(size_t k, void *arg)
     const Lbp3dJob *j = arg;
     const size_t nx = j->img->geom.dim[0], ny = j->img->geom.dim[1];
     double *f = malloc((size_t)j->nv * sizeof *f);
-    double complex *c = malloc((size_t)j->nm * sizeof *c);
+    double *c = malloc(2 * (size_t)j->nm * sizeof *c); /* c_m: real parts, then imaginary */
     if (!f || !c) {
         free(f);
         free(c);
@@ -290,17 +293,24 @@ static int lbp3d_slice(size_t k, void *arg)
                 /* scipy: NaN when m2 <= (resolution * mean)^2, resolution 1e-6 for float data */
                 r = m2 <= (1e-6 * mean) * (1e-6 * mean) ? NAN : m4 / (m2 * m2) - 3;
             } else {
-                for (int m = 0; m < j->nm; m++) {
-                    c[m] = 0;
-                    for (int v = 0; v < j->nv; v++)
-                        if (f[v] >= centre)
-                            c[m] += j->y[v * j->nm + m];
-                }
+                const int nm = j->nm;
+                double *ci = c + nm;
+                for (int m = 0; m < nm; m++)
+                    c[m] = ci[m] = 0;
+                for (int v = 0; v < j->nv; v++)
+                    if (f[v] >= centre)
+                        for (int m = 0; m < nm; m++) {
+                            c[m] += j->yr[v * nm + m];
+                            ci[m] += j->yi[v * nm + m];
+                        }
+                /* g(v) = sum_m c_m Y_nm(v); PyRadiomics sums g^2 (real in theory: take Re g^2) */
                 for (int v = 0; v < j->nv; v++) {
-                    double complex g = 0;
-                    for (int m = 0; m < j->nm; m++)
-                        g += c[m] * j->y[v * j->nm + m];
-                    r += creal(g * g);
+                    double gr = 0, gi = 0;
+                    for (int m = 0; m < nm; m++) {
+                        gr += c[m] * j->yr[v * nm + m] - ci[m] * j->yi[v * nm + m];
+                        gi += c[m] * j->yi[v * nm + m] + ci[m] * j->yr[v * nm + m];
+                    }
+                    r += gr * gr - gi * gi;
                 }
                 r = sqrt(r > 0 ? r : 0);
             }
@@ -316,7 +326,8 @@ RadImage *rad_filter_lbp3d(const RadImage *img, int levels, double radius, int s
 {
     Lbp3dJob j;
     double(*v)[3] = NULL, *coef = NULL;
-    double complex *y = NULL;
+    size_t *mir = NULL;
+    double *y = NULL;
     RadImage *out = NULL;
     int nv = 0;
     if (levels < 1 || levels > 10) {
@@ -353,7 +364,7 @@ RadImage *rad_filter_lbp3d(const RadImage *img, int levels, double radius, int s
         return NULL;
     memset(&j, 0, sizeof j);
     j.nm = output > 0 ? 2 * output - 1 : 1;
-    if (!(y = malloc((size_t)nv * (size_t)j.nm * sizeof *y)) || !(coef = rad_filter_to_double(img))) {
+    if (!(y = malloc(2 * (size_t)nv * (size_t)j.nm * sizeof *y)) || !(coef = rad_filter_to_double(img))) {
         if (!y)
             rad_error_set("lbp3d filter: out of memory");
         goto done;
@@ -363,15 +374,29 @@ RadImage *rad_filter_lbp3d(const RadImage *img, int levels, double radius, int s
         for (int k = 0; k < nv; k++) {
             /* PyRadiomics: theta = acos(c2 / R) goes where scipy takes the azimuth */
             double theta = acos(v[k][2] / radius), phi = atan2(v[k][1], v[k][0]);
-            for (int m = -n; m <= n; m++)
-                y[k * j.nm + m + n] = sph_harm(m, n, theta, phi);
+            for (int m = -n; m <= n; m++) {
+                double complex h = sph_harm(m, n, theta, phi);
+                y[k * j.nm + m + n] = creal(h);
+                y[(size_t)nv * (size_t)j.nm + (size_t)(k * j.nm + m + n)] = cimag(h);
+            }
         }
     }
     if (spline_prefilter(coef, img->geom.dim) != 0)
         goto done;
+    if (!(mir = malloc((img->geom.dim[0] + img->geom.dim[1] + img->geom.dim[2] + 9) * sizeof *mir))) {
+        rad_error_set("lbp3d filter: out of memory");
+        goto done;
+    }
+    for (size_t a = 0, at = 0; a < 3; a++) {
+        long n = (long)img->geom.dim[a];
+        j.mir[a] = mir + at;
+        for (long k = -1; k <= n + 1; k++)
+            mir[at++] = mirror(k, n);
+    }
     if (!(out = rad_image_alloc(&img->geom)))
         goto done;
-    j.img = img, j.coef = coef, j.out = out, j.v = (const double(*)[3])v, j.nv = nv, j.output = output, j.y = y;
+    j.img = img, j.coef = coef, j.out = out, j.v = (const double(*)[3])v, j.nv = nv, j.output = output;
+    j.yr = y, j.yi = y + (size_t)nv * (size_t)j.nm;
     if (rad_pool_run(img->geom.dim[2], threads, lbp3d_slice, &j, 1, NULL) != 0) {
         rad_error_set("lbp3d filter: %s", rad_interrupted() ? "interrupted" : "out of memory");
         rad_image_free(out);
@@ -379,6 +404,7 @@ RadImage *rad_filter_lbp3d(const RadImage *img, int levels, double radius, int s
     }
 done:
     free(v);
+    free(mir);
     free(coef);
     free(y);
     return out;
