@@ -6,7 +6,8 @@
  *  - the neighbours are the vertices of an icosphere of radius R voxels:
  *    the icosahedron subdivided S times (trimesh's icosphere: each edge
  *    split at its midpoint, every vertex then moved to radius R along its
- *    direction; 12, 42, 162, ... vertices).  PyRadiomics adds vertex
+ *    direction, also for S = 0 as current trimesh does; 12, 42, 162, ...
+ *    vertices).  PyRadiomics adds vertex
  *    column j to numpy index j of the voxel, and numpy's index order is
  *    (z, y, x): column 0 offsets z, column 2 offsets x.
  *  - each neighbour is sampled by scipy's map_coordinates with order 3 and
@@ -55,7 +56,7 @@ static void to_radius(double (*v)[3], int nv, double r)
     }
 }
 
-/* The vertices of the icosphere (12 * 4^s - ... = 10 * 4^s + 2 of them) in a
+/* The vertices of the icosphere (10 * 4^s + 2 of them) in a
  * new array, *nv their number; NULL with a message when out of memory. */
 static double (*icosphere(int subdivision, double r, int *nv))[3]
 {
