@@ -608,9 +608,11 @@ static const RadlFilterKind filter_kinds[] = {
     {"gradient", RAD_FILTER_GRADIENT, {"use_spacing", NULL}},
     {"lbp2d", RAD_FILTER_LBP2D, {"points", "radius", "method", NULL}},
     {"pywavelet", RAD_FILTER_PYWAVELET, {"family", "band", "level", NULL}},
+    {"pylog", RAD_FILTER_PYLOG, {"sigma", NULL}},
+    {"lbp3d", RAD_FILTER_LBP3D, {"levels", "radius", "subdivision", "output", NULL}},
 };
 #define FILTER_NAMES "mean, log, laws, gabor, wavelet, simoncelli, square, squareroot, logarithm, exponential, " \
-                     "gradient, lbp2d, pywavelet"
+                     "gradient, lbp2d, pywavelet, pylog, lbp3d"
 #define N_FILTER_KINDS (sizeof filter_kinds / sizeof filter_kinds[0])
 
 /* error for any key of the table at idx that is not 1, a common key or one of fk's */
@@ -927,6 +929,56 @@ void radl_filter_spec_read(lua_State *L, int idx, const char *fname, int default
         fspec_wavelet_fields(L, idx, fname, "pywavelet", "coif1", spec->pywavelet.family, spec->pywavelet.band,
                              &spec->pywavelet.level);
         break;
+    case RAD_FILTER_PYLOG:
+        t = lua_getfield(L, idx, "boundary");
+        lua_pop(L, 1);
+        if (t != LUA_TNIL)
+            radl_fail(L, "%s: the pylog filter has no boundary option: it extends the edge voxel, as ITK does", fname);
+        lua_getfield(L, idx, "sigma");
+        if (lua_isnil(L, -1))
+            radl_fail(L, "%s: the pylog filter needs sigma (mm), e.g. {\"pylog\", sigma = 2}", fname);
+        lua_pop(L, 1);
+        spec->pylog.sigma = fspec_num_field(L, idx, fname, "sigma", spec->pylog.sigma);
+        if (!(spec->pylog.sigma > 0))
+            radl_fail(L, "%s: option 'sigma' of the pylog filter must be > 0 mm, got %g", fname, spec->pylog.sigma);
+        break;
+    case RAD_FILTER_LBP3D:
+        t = lua_getfield(L, idx, "dims");
+        lua_pop(L, 1);
+        if (t != LUA_TNIL && spec->dims != 3)
+            radl_fail(L, "%s: the lbp3d filter samples a sphere in the volume: dims must be 3", fname);
+        spec->dims = 3;
+        t = lua_getfield(L, idx, "boundary");
+        lua_pop(L, 1);
+        if (t != LUA_TNIL)
+            radl_fail(L, "%s: the lbp3d filter has no boundary option: samples outside the image are 0, as "
+                         "PyRadiomics' map_coordinates gives", fname);
+        v = fspec_int_field(L, idx, fname, "levels", spec->lbp3d.levels);
+        if (v < 1 || v > 10)
+            radl_fail(L, "%s: option 'levels' of the lbp3d filter must be 1..10, got %lld", fname, (long long)v);
+        spec->lbp3d.levels = (int)v;
+        spec->lbp3d.radius = fspec_num_field(L, idx, fname, "radius", spec->lbp3d.radius);
+        if (!(spec->lbp3d.radius > 0))
+            radl_fail(L, "%s: option 'radius' of the lbp3d filter must be > 0 voxels, got %g", fname,
+                      spec->lbp3d.radius);
+        v = fspec_int_field(L, idx, fname, "subdivision", spec->lbp3d.subdivision);
+        if (v < 0 || v > 4)
+            radl_fail(L, "%s: option 'subdivision' of the lbp3d filter must be 0..4, got %lld", fname, (long long)v);
+        spec->lbp3d.subdivision = (int)v;
+        s = fspec_str_field(L, idx, fname, "output", "m1");
+        {
+            char *end = NULL;
+            long j = -1;
+            if (strcmp(s, "k") == 0)
+                j = 0;
+            else if (s[0] == 'm' && s[1] >= '1' && s[1] <= '9')
+                j = strtol(s + 1, &end, 10);
+            if (j < 0 || (end && *end) || j > spec->lbp3d.levels)
+                radl_fail(L, "%s: option 'output' of the lbp3d filter must be \"m1\" .. \"m%d\" (one per level) or "
+                             "\"k\" (kurtosis), got '%s'", fname, spec->lbp3d.levels, s);
+            spec->lbp3d.output = (int)j;
+        }
+        break;
     }
     if (fk->kind == RAD_FILTER_LOG || fk->kind == RAD_FILTER_SIMONCELLI)
         fspec_riesz_field(L, idx, fname, spec);
@@ -1017,6 +1069,23 @@ void radl_push_filter_spec(lua_State *L, const RadFilterSpec *f)
         lua_setfield(L, -2, "band");
         lua_pushinteger(L, f->pywavelet.level);
         lua_setfield(L, -2, "level");
+        break;
+    case RAD_FILTER_PYLOG:
+        lua_pushnumber(L, f->pylog.sigma);
+        lua_setfield(L, -2, "sigma");
+        break;
+    case RAD_FILTER_LBP3D:
+        lua_pushinteger(L, f->lbp3d.levels);
+        lua_setfield(L, -2, "levels");
+        lua_pushnumber(L, f->lbp3d.radius);
+        lua_setfield(L, -2, "radius");
+        lua_pushinteger(L, f->lbp3d.subdivision);
+        lua_setfield(L, -2, "subdivision");
+        if (f->lbp3d.output == 0)
+            lua_pushliteral(L, "k");
+        else
+            lua_pushfstring(L, "m%d", f->lbp3d.output);
+        lua_setfield(L, -2, "output");
         break;
     default:
         break;

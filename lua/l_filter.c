@@ -57,7 +57,15 @@ void radl_open_filter(lua_State *L)
          "differences (ITK's; per mm unless use_spacing = false), {\"lbp2d\", points = 8, radius = 1, method = "
          "\"uniform\" | \"default\" | \"ror\"}: local binary patterns of each axial slice (scikit-image's), "
          "{\"pywavelet\", family = \"coif1\", band = \"LLH\", level = 1}: PyRadiomics' wavelet (PyWavelets' swtn: "
-         "periodic, odd sizes padded by one wrapped voxel; level L repeats level 1 on the approximation)"},
+         "periodic, odd sizes padded by one wrapped voxel; level L repeats level 1 on the approximation), "
+         "{\"pylog\", sigma = mm}: PyRadiomics' LoG (ITK's recursive-Gaussian Laplacian, normalised across "
+         "scale: sigma^2 times the Laplacian; the edge voxel extended; each filtered axis needs >= 4 and >= "
+         "ceil(sigma / spacing) + 1 voxels), {\"lbp3d\", levels = 2, radius = 1, subdivision = 1, output = \"m1\"}: "
+         "PyRadiomics' 3D local binary patterns (icosphere neighbours at radius voxels, cubic-spline samples, 0 "
+         "outside the image; over the whole image): output \"m<j>\" (j = 1..levels) is its image lbp-3D-m<j>, "
+         "\"k\" the kurtosis image lbp-3D-k (NaN where all samples are equal); to get them all as PyRadiomics "
+         "does, list one filter per output in settings.filters: {{\"lbp3d\", output = \"m1\"}, {\"lbp3d\", "
+         "output = \"m2\"}, {\"lbp3d\", output = \"k\"}}"},
         {NULL, NULL, NULL}};
     radl_register(L, funcs, "rad.");
 }

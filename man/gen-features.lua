@@ -109,6 +109,13 @@ local binary patterns of each axial slice, e.g. \fBlbp2d_P8_R1_uniform_2D_stat_m
 .TP
 \fBpywav_\fIfamily\fB_\fIband\fB_L\fIlevel\fB_\fIdims\fBD\fR
 PyRadiomics' wavelet (PyWavelets' swtn), e.g. \fBpywav_coif1_LLH_L1_3D_stat_mean\fR
+.TP
+\fBpylog_s\fIsigma\fBmm_\fIdims\fBD\fR
+PyRadiomics' LoG (ITK's recursive Gaussian), e.g. \fBpylog_s2mm_3D_stat_mean\fR
+.TP
+\fBlbp3d_R\fIradius\fB_S\fIsubdivision\fB_\fIoutput\fB_3D\fR
+PyRadiomics' 3D local binary patterns, output m1, m2, ... or k (kurtosis),
+e.g. \fBlbp3d_R1_S1_m1_3D_stat_mean\fR
 .PP
 A Riesz transform on top of a log or simoncelli response (option
 \fBriesz\fR, the order along each axis, x first: \fBriesz = {0, 2, 0}\fR;

@@ -110,6 +110,16 @@ int rad_filter_prefix(const RadFilterSpec *f, char *out, size_t size)
     case RAD_FILTER_PYWAVELET:
         rc |= put(out, size, &at, "pywav_%s_%s_L%d", f->pywavelet.family, f->pywavelet.band, f->pywavelet.level);
         break;
+    case RAD_FILTER_PYLOG:
+        rc |= put(out, size, &at, "pylog_s%gmm", f->pylog.sigma);
+        break;
+    case RAD_FILTER_LBP3D:
+        /* levels only bounds output: m<j> and k do not depend on it */
+        if (f->lbp3d.output == 0)
+            rc |= put(out, size, &at, "lbp3d_R%g_S%d_k", f->lbp3d.radius, f->lbp3d.subdivision);
+        else
+            rc |= put(out, size, &at, "lbp3d_R%g_S%d_m%d", f->lbp3d.radius, f->lbp3d.subdivision, f->lbp3d.output);
+        break;
     default:
         return rad_error_set("unknown filter kind %d", (int)f->kind);
     }

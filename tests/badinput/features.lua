@@ -246,11 +246,11 @@ B.call("robust.retest: no repeat column", function() robust.retest(no_session):w
 
 -- IBSI 2 filters inside extraction (settings.filters, settings.filter_families)
 case("settings: unknown filter", {filters = {{"log", sigma = 1.5}, {"sobel"}}},
-  "settings.filters[2]: unknown filter 'sobel' (filters: mean, log, laws, gabor, wavelet, simoncelli, square, "
-  .. "squareroot, logarithm, exponential, gradient, lbp2d, pywavelet)")
+  "settings.filters[2]: unknown filter 'sobel' (filters: mean, log, laws, gabor, wavelet, simoncelli, square, squareroot, logarithm, exponential, "
+  .. "gradient, lbp2d, pywavelet, pylog, lbp3d)")
 case("settings: a filter that is not a table", {filters = {"log"}},
   "settings.filters[1] must be a filter table such as {\"log\", sigma = 1.5} (filters: mean, log, laws, gabor, wavelet, "
-  .. "simoncelli, square, squareroot, logarithm, exponential, gradient, lbp2d, pywavelet), got string")
+  .. "simoncelli, square, squareroot, logarithm, exponential, gradient, lbp2d, pywavelet, pylog, lbp3d), got string")
 case("settings: filters not a list", {filters = {"log", sigma = 1.5}},
   "settings.filters must be a list (keys 1..n) of filter tables")
 case("settings: filters not a table", {filters = "log"},

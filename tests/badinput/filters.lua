@@ -10,7 +10,7 @@ B.call("filter: no filter name", function() rad.filter(img, {sigma = 1}) end,
   "rad.filter: the options table needs the filter's name first")
 B.call("filter: unknown filter", function() rad.filter(img, {"median"}) end,
   "rad.filter: unknown filter 'median' (filters: mean, log, laws, gabor, wavelet, simoncelli, square, squareroot, "
-  .. "logarithm, exponential, gradient, lbp2d, pywavelet)")
+  .. "logarithm, exponential, gradient, lbp2d, pywavelet, pylog, lbp3d)")
 B.call("filter: option of another filter", function() rad.filter(img, {"mean", sigma = 2}) end,
   "rad.filter: unknown option 'sigma' for the mean filter (its options: support, dims, boundary, threads)")
 B.call("filter: misspelt option", function() rad.filter(img, {"log", sigma = 2, truncation = 3}) end,
@@ -116,6 +116,35 @@ B.call("riesz: fractional order", function() rad.filter(img, {"simoncelli", ries
   "rad.filter: option 'riesz': entry 1 must be an integer order, got 0.5")
 B.call("riesz: total order above 4", function() rad.filter(img, {"log", sigma = 2, riesz = {2, 2, 1}}) end,
   "rad.filter: option 'riesz': the total order (sum of the entries) must be at most 4, got 5")
+B.call("pylog: no sigma", function() rad.filter(img, {"pylog"}) end,
+  "rad.filter: the pylog filter needs sigma (mm), e.g. {\"pylog\", sigma = 2}")
+B.call("pylog: sigma 0", function() rad.filter(img, {"pylog", sigma = 0}) end,
+  "option 'sigma' of the pylog filter must be > 0 mm, got 0")
+B.call("pylog: sigma too large for the image", function() rad.filter(img, {"pylog", sigma = 15}) end,
+  "pylog filter: sigma 15 mm is too large for the image: axis z has 8 voxels of 2 mm, PyRadiomics needs at least "
+  .. "ceil(sigma / spacing) + 1 = 9 (it skips such a sigma); use a smaller sigma")
+B.call("pylog: fewer than 4 voxels along an axis", function() rad.filter(thin, {"pylog", sigma = 1}) end,
+  "pylog filter: axis y has 3 voxels; ITK's recursive Gaussian needs at least 4 along each filtered axis")
+B.call("pylog: a boundary", function() rad.filter(img, {"pylog", sigma = 1, boundary = "constant"}) end,
+  "rad.filter: the pylog filter has no boundary option: it extends the edge voxel, as ITK does")
+B.call("pylog: 3D on a single slice", function() rad.filter(flat, {"pylog", sigma = 1, dims = 3}) end,
+  "pylog filter: a 3D filter needs a 3D image, this one has a single slice; use dims = 2")
+B.call("lbp3d: dims 2", function() rad.filter(img, {"lbp3d", dims = 2}) end,
+  "rad.filter: the lbp3d filter samples a sphere in the volume: dims must be 3")
+B.call("lbp3d: on a single slice", function() rad.filter(flat, {"lbp3d"}) end,
+  "lbp3d filter: the image has a single slice; the filter samples a sphere in the volume and needs a 3D image")
+B.call("lbp3d: levels 0", function() rad.filter(img, {"lbp3d", levels = 0}) end,
+  "option 'levels' of the lbp3d filter must be 1..10, got 0")
+B.call("lbp3d: radius 0", function() rad.filter(img, {"lbp3d", radius = 0}) end,
+  "option 'radius' of the lbp3d filter must be > 0 voxels, got 0")
+B.call("lbp3d: subdivision 5", function() rad.filter(img, {"lbp3d", subdivision = 5}) end,
+  "option 'subdivision' of the lbp3d filter must be 0..4, got 5")
+B.call("lbp3d: output beyond levels", function() rad.filter(img, {"lbp3d", output = "m3"}) end,
+  "option 'output' of the lbp3d filter must be \"m1\" .. \"m2\" (one per level) or \"k\" (kurtosis), got 'm3'")
+B.call("lbp3d: unknown output", function() rad.filter(img, {"lbp3d", output = "kurtosis"}) end,
+  "option 'output' of the lbp3d filter must be \"m1\" .. \"m2\" (one per level) or \"k\" (kurtosis), got 'kurtosis'")
+B.call("lbp3d: a boundary", function() rad.filter(img, {"lbp3d", boundary = "mirror"}) end,
+  "the lbp3d filter has no boundary option")
 B.call("filter: closed image", function() local c = img:copy(); c:close(); rad.filter(c, {"mean"}) end,
   "closed")
 B.done()

@@ -111,13 +111,101 @@ for _, c in ipairs(pywt) do
     c[1], c[2], c[3], worst))
 end
 
+-- PyRadiomics' LoG: ITK 5.2.1 (Debian libinsighttoolkit5-dev 5.2.1-5+deb12u1)
+-- itk::LaplacianRecursiveGaussianImageFilter<itk::Image<float, 3>, itk::Image<float, 3>> with
+-- SetNormalizeAcrossScale(true), SetSigma(sigma), on an 11 x 9 x 7 image of spacing 0.7 x 0.9 x 2 mm holding
+-- val(i, j, k) plus 100 at (5, 4, 3); 2D: the same filter on Image<float, 2> slices z = 3 and z = 0 (spacing
+-- 0.7 x 0.9), sigma 1.5.  Voxels (x, y, z) as listed, printed with %.9g.
+local limg = rad.image.new{size = {11, 9, 7}, spacing = {0.7, 0.9, 2.0}}
+for k = 0, 6 do for j = 0, 8 do for i = 0, 10 do
+  limg:set(i + 1, j + 1, k + 1, val(i, j, k) + ((i == 5 and j == 4 and k == 3) and 100 or 0))
+end end end
+local lpts = {{0, 0, 0}, {5, 4, 3}, {10, 8, 6}, {1, 7, 2}, {10, 0, 6}, {3, 4, 0}, {5, 4, 2}, {7, 2, 5}}
+local itk = {
+  {1.0, {10.7510023, -23.2808895, 1.23900461, -1.60277033, 3.06133628, -0.300893068, 1.3146565, 8.10130692}},
+  {2.5, {4.35333252, -2.94954681, -6.63325787, -4.67702293, 5.1415472, -3.78722334, -2.04345083, -0.213568568}},
+}
+for _, c in ipairs(itk) do
+  local r = rad.filter(limg, {"pylog", sigma = c[1]})
+  local worst = 0
+  for q, p in ipairs(lpts) do
+    worst = math.max(worst, math.abs(r:get(p[1] + 1, p[2] + 1, p[3] + 1) - c[2][q]) / math.abs(c[2][q]))
+  end
+  T.ok(worst < 1e-5, string.format("pylog sigma %g 3D: 8 voxels (corners, edges, the impulse) as ITK (worst relative %.2g)",
+    c[1], worst))
+end
+local lpts2 = {{0, 0}, {5, 4}, {10, 8}, {1, 7}, {10, 0}, {3, 4}}
+local itk2 = {
+  {3, {2.20328641, -8.67954445, -0.578706086, 4.02915335, 3.80027056, -4.80115318}},
+  {0, {5.74066114, -1.85387969, -12.8734951, -0.447770536, -4.19133139, -1.98992598}},
+}
+local r2 = rad.filter(limg, {"pylog", sigma = 1.5, dims = 2})
+for _, c in ipairs(itk2) do
+  local worst = 0
+  for q, p in ipairs(lpts2) do
+    worst = math.max(worst, math.abs(r2:get(p[1] + 1, p[2] + 1, c[1] + 1) - c[2][q]) / math.abs(c[2][q]))
+  end
+  T.ok(worst < 1e-5, string.format("pylog sigma 1.5 dims 2, slice z = %d: 6 voxels as ITK on the 2D slice (worst relative %.2g)",
+    c[1], worst))
+end
+
+-- PyRadiomics' 3D LBP: its own getLBP3DImage (radiomics/imageoperations.py at PyRadiomics commit
+-- 8ed579383b44806651c463d5e691f3b2b57522ab), run by Debian's python3 with numpy 1.24.2, scipy 1.10.1, trimesh
+-- from its repository (commit a513c0e2cfa6dfbd3121a6dfd8ceb002b9ef55d8) and a stand-in SimpleITK module over
+-- numpy arrays, with a mask of ones, on a 7 x 6 x 5 float32 image of val(i, j, k).  Voxels (x, y, z) as listed
+-- (%.9g), then the sum over all 210 voxels.
+local bimg = rad.image.new{size = {7, 6, 5}, spacing = {1, 1, 1}}
+for k = 0, 4 do for j = 0, 5 do for i = 0, 6 do bimg:set(i + 1, j + 1, k + 1, val(i, j, k)) end end end
+local bpts = {{0, 0, 0}, {3, 2, 2}, {6, 5, 4}, {1, 4, 3}, {5, 1, 1}, {2, 3, 0}}
+local pyrad3d = {
+  -- lbp3DLevels, lbp3DIcosphereRadius, lbp3DIcosphereSubdivision: 2, 1, 1 (the defaults)
+  {"m1", 2, 1, 1, {21.6602803, 18.0502335, 21.1445593, 15.4716288, 4.12576767, 16.5030707}, 2322.8072},
+  {"m2", 2, 1, 1, {18.4018062, 15.5164054, 18.5690807, 13.0556227, 5.49044469, 14.8417425}, 2103.28169},
+  {"k", 2, 1, 1, {5.54317474, -0.584767103, 4.41974831, -0.87150836, -0.678221464, 0.20081234}, 172.166047},
+  -- 3, 1.5, 2
+  {"m1", 3, 1.5, 2, {163.069793, 156.992658, 163.069793, 145.851243, 2.02571171, 129.64555}, 17718.9003},
+  {"m2", 3, 1.5, 2, {140.183167, 133.027206, 140.295561, 127.472962, 3.79900062, 119.527919}, 15848.2213},
+  {"m3", 3, 1.5, 2, {125.024305, 120.360421, 125.024305, 106.65965, 4.56097893, 107.535011}, 14540.4488},
+  {"k", 3, 1.5, 2, {12.3780966, -0.739621878, 8.76382446, 1.56933403, 1.2981286, 1.17795944}, 518.073705},
+}
+for _, c in ipairs(pyrad3d) do
+  local r = rad.filter(bimg, {"lbp3d", output = c[1], levels = c[2], radius = c[3], subdivision = c[4]})
+  local worst, sum = 0, 0
+  for q, p in ipairs(bpts) do
+    worst = math.max(worst, math.abs(r:get(p[1] + 1, p[2] + 1, p[3] + 1) - c[5][q]) / math.abs(c[5][q]))
+  end
+  for k = 1, 5 do for j = 1, 6 do for i = 1, 7 do sum = sum + r:get(i, j, k) end end end
+  -- scipy computes the kurtosis in float32: 1e-6 relative; the m images to float precision
+  T.ok(worst < (c[1] == "k" and 2e-6 or 2e-7) and math.abs(sum - c[6]) < 1e-6 * math.abs(c[6]),
+    string.format("lbp3d %s levels %d radius %g subdivision %d: 6 voxels and the sum of all as PyRadiomics "
+      .. "(worst relative %.2g, sum %.9g)", c[1], c[2], c[3], c[4], worst, sum))
+end
+T.ok(math.abs(rad.filter(bimg, {"lbp3d"}):get(4, 3, 3) - 18.0502335) < 1e-5,
+  "lbp3d defaults (levels 2, radius 1, subdivision 1, output m1): PyRadiomics' lbp-3D-m1 at (3, 2, 2)")
+
+-- results do not depend on the thread count
+for _, f in ipairs{{"pylog", sigma = 2.5}, {"lbp3d", output = "k"}, {"lbp3d", output = "m2"}} do
+  f.threads = 1
+  local r1 = rad.filter(limg, f)
+  f.threads = 3
+  local r3 = rad.filter(limg, f)
+  local same = true
+  for k = 1, 7 do for j = 1, 9 do for i = 1, 11 do
+    local x, y = r1:get(i, j, k), r3:get(i, j, k)
+    same = same and (x == y or (x ~= x and y ~= y))
+  end end end
+  T.ok(same, string.format("%s %s: the same voxels on 1 and 3 threads", f[1], f.output or f.sigma))
+end
+
 -- inside extraction: tag prefixes, statistics of the response in the ROI
 local mask = rad.mask.new(img)
 for k = 1, nz do for j = 2, ny - 1 do for i = 2, nx - 1 do mask:set(i, j, k, 1) end end end
-local fs = rad.extract(img, mask, {families = {}, filters = {{"square"}, {"lbp2d"}, {"gradient", use_spacing = false}},
+local fs = rad.extract(img, mask, {families = {}, filters = {{"square"}, {"lbp2d"}, {"gradient", use_spacing = false},
+  {"pylog", sigma = 1, dims = 2}, {"lbp3d", output = "k"}},
   filter_families = {"stat"}})
 for _, c in ipairs{{"square_3D", {"square"}}, {"lbp2d_P8_R1_uniform_2D", {"lbp2d"}},
-                   {"gradient_vox_3D", {"gradient", use_spacing = false}}} do
+                   {"gradient_vox_3D", {"gradient", use_spacing = false}}, {"pylog_s1mm_2D", {"pylog", sigma = 1, dims = 2}},
+                   {"lbp3d_R1_S1_k_3D", {"lbp3d", output = "k"}}} do
   local r, sum, n = rad.filter(img, c[2]), 0, 0
   for k = 1, nz do for j = 2, ny - 1 do for i = 2, nx - 1 do sum, n = sum + r:get(i, j, k), n + 1 end end end
   local got = fs[c[1] .. "_stat_mean"]
@@ -125,4 +213,7 @@ for _, c in ipairs{{"square_3D", {"square"}}, {"lbp2d_P8_R1_uniform_2D", {"lbp2d
     string.format("%s_stat_mean = the mean of the response over the %d ROI voxels (%s)", c[1], n, tostring(got)))
 end
 T.is(rad.settings.check{filters = {{"lbp2d", radius = 2}}}.filters[1].method, "uniform", "the settings echo fills lbp2d's defaults")
+local echo = rad.settings.check{filters = {{"lbp3d", levels = 3, output = "m3"}}}.filters[1]
+T.is(string.format("%s %d %g %d %s", echo[1], echo.levels, echo.radius, echo.subdivision, echo.output), "lbp3d 3 1 1 m3",
+  "the settings echo of lbp3d: levels, radius, subdivision, output")
 T.done()

@@ -57,6 +57,11 @@ void rad_filter_spec_init(RadFilterSpec *spec, RadFilterKind kind)
     spec->lbp2d.method = RAD_LBP_UNIFORM;
     strcpy(spec->pywavelet.family, "coif1");
     spec->pywavelet.level = 1;
+    spec->pylog.sigma = 1.0;
+    spec->lbp3d.levels = 2;
+    spec->lbp3d.radius = 1;
+    spec->lbp3d.subdivision = 1;
+    spec->lbp3d.output = 1;
 }
 
 int rad_filter_check_image(const RadImage *img, int dims, size_t radius, const char *what)
@@ -144,9 +149,14 @@ RadImage *rad_filter_apply(const RadImage *img, const RadFilterSpec *spec)
     case RAD_FILTER_PYWAVELET:
         return rad_filter_pywavelet(img, spec->pywavelet.family, spec->pywavelet.band, spec->pywavelet.level,
                                     spec->dims);
+    case RAD_FILTER_PYLOG:
+        return rad_filter_pylog(img, spec->pylog.sigma, spec->dims, spec->threads);
+    case RAD_FILTER_LBP3D:
+        return rad_filter_lbp3d(img, spec->lbp3d.levels, spec->lbp3d.radius, spec->lbp3d.subdivision,
+                                spec->lbp3d.output, spec->threads);
     }
     rad_error_set("filter: unknown filter kind %d (mean, log, laws, gabor, wavelet, simoncelli, square, squareroot, "
-                  "logarithm, exponential, gradient, lbp2d or pywavelet)",
+                  "logarithm, exponential, gradient, lbp2d, pywavelet, pylog or lbp3d)",
                   (int)spec->kind);
     return NULL;
 }

@@ -79,7 +79,9 @@ typedef enum RadFilterKind {
     RAD_FILTER_EXPONENTIAL,
     RAD_FILTER_GRADIENT,
     RAD_FILTER_LBP2D,
-    RAD_FILTER_PYWAVELET
+    RAD_FILTER_PYWAVELET,
+    RAD_FILTER_PYLOG, /* pylog.c: ITK's recursive-Gaussian LoG */
+    RAD_FILTER_LBP3D  /* lbp3d.c: PyRadiomics' 3D local binary patterns */
 } RadFilterKind;
 
 /* How responses to rotated kernels are pooled (rotation invariance). */
@@ -137,6 +139,15 @@ typedef struct RadFilterSpec {
         char band[4];    /* one L/H per filtered axis, x first */
         int level;       /* PyRadiomics' level, >= 1 */
     } pywavelet;
+    struct {
+        double sigma; /* mm (no default: PyRadiomics needs one) */
+    } pylog;
+    struct {
+        int levels;      /* degrees of the spherical harmonics, 1..10 (default 2) */
+        double radius;   /* voxels (default 1) */
+        int subdivision; /* of the icosahedron, 0..4 (default 1) */
+        int output;      /* 0: kurtosis ("k"); j >= 1: "m<j>", degree j - 1 (default 1) */
+    } lbp3d;
     int riesz[3]; /* Riesz transform order on top of the response, x first (riesz.h); all 0: none.
                    * log and simoncelli only. */
 } RadFilterSpec;

@@ -22,5 +22,12 @@ RadImage *rad_filter_gradient(const RadImage *img, int use_spacing, int dims, in
 RadImage *rad_filter_pywavelet(const RadImage *img, const char *family, const char *band, int level, int dims);
 /* scikit-image's local binary patterns of each axial slice. */
 RadImage *rad_filter_lbp2d(const RadImage *img, int points, double radius, int method, int threads);
+/* PyRadiomics' LoG: ITK's LaplacianRecursiveGaussianImageFilter, normalised
+ * across scale, sigma in mm, over dims axes (2: each axial slice; pylog.c). */
+RadImage *rad_filter_pylog(const RadImage *img, double sigma, int dims, int threads);
+/* PyRadiomics' 3D local binary patterns (lbp3d.c): output 0 the kurtosis
+ * image (lbp-3D-k), j in 1..levels the image lbp-3D-m<j>. */
+RadImage *rad_filter_lbp3d(const RadImage *img, int levels, double radius, int subdivision, int output,
+                           int threads);
 
 #endif
