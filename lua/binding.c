@@ -984,6 +984,28 @@ void radl_filter_spec_read(lua_State *L, int idx, const char *fname, int default
         fspec_riesz_field(L, idx, fname, spec);
 }
 
+/* one field of the table on top of the stack */
+static void fset_int(lua_State *L, const char *k, lua_Integer v)
+{
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, k);
+}
+static void fset_num(lua_State *L, const char *k, double v)
+{
+    lua_pushnumber(L, v);
+    lua_setfield(L, -2, k);
+}
+static void fset_str(lua_State *L, const char *k, const char *v)
+{
+    lua_pushstring(L, v);
+    lua_setfield(L, -2, k);
+}
+static void fset_bool(lua_State *L, const char *k, int v)
+{
+    lua_pushboolean(L, v);
+    lua_setfield(L, -2, k);
+}
+
 /* The filter table of a spec, as radl_filter_spec_read reads it back
  * (angles in degrees). */
 void radl_push_filter_spec(lua_State *L, const RadFilterSpec *f)
@@ -993,94 +1015,61 @@ void radl_push_filter_spec(lua_State *L, const RadFilterSpec *f)
     lua_newtable(L);
     lua_pushstring(L, filter_kinds[f->kind - 1].name);
     lua_rawseti(L, -2, 1);
-    lua_pushinteger(L, f->dims);
-    lua_setfield(L, -2, "dims");
-    lua_pushstring(L, rad_boundary_name(f->boundary));
-    lua_setfield(L, -2, "boundary");
+    fset_int(L, "dims", f->dims);
+    fset_str(L, "boundary", rad_boundary_name(f->boundary));
     switch (f->kind) {
     case RAD_FILTER_MEAN:
-        lua_pushinteger(L, f->mean.support);
-        lua_setfield(L, -2, "support");
+        fset_int(L, "support", f->mean.support);
         break;
     case RAD_FILTER_LOG:
-        lua_pushnumber(L, f->log.sigma);
-        lua_setfield(L, -2, "sigma");
-        lua_pushnumber(L, f->log.truncate);
-        lua_setfield(L, -2, "truncate");
+        fset_num(L, "sigma", f->log.sigma);
+        fset_num(L, "truncate", f->log.truncate);
         break;
     case RAD_FILTER_LAWS:
-        lua_pushstring(L, f->laws.kernel);
-        lua_setfield(L, -2, "kernel");
-        lua_pushinteger(L, f->laws.energy);
-        lua_setfield(L, -2, "energy");
-        lua_pushboolean(L, f->laws.rotation_invariant);
-        lua_setfield(L, -2, "rotation_invariant");
-        lua_pushstring(L, pool[f->laws.pooling % 3]);
-        lua_setfield(L, -2, "pooling");
+        fset_str(L, "kernel", f->laws.kernel);
+        fset_int(L, "energy", f->laws.energy);
+        fset_bool(L, "rotation_invariant", f->laws.rotation_invariant);
+        fset_str(L, "pooling", pool[f->laws.pooling % 3]);
         break;
     case RAD_FILTER_GABOR:
-        lua_pushnumber(L, f->gabor.sigma);
-        lua_setfield(L, -2, "sigma");
-        lua_pushnumber(L, f->gabor.gamma);
-        lua_setfield(L, -2, "gamma");
-        lua_pushnumber(L, f->gabor.lambda);
-        lua_setfield(L, -2, "lambda");
-        lua_pushnumber(L, f->gabor.theta * 180 / M_PI);
-        lua_setfield(L, -2, "theta");
-        lua_pushnumber(L, f->gabor.theta_step * 180 / M_PI);
-        lua_setfield(L, -2, "theta_step");
-        lua_pushstring(L, gresp[f->gabor.response % 3]);
-        lua_setfield(L, -2, "response");
-        lua_pushstring(L, f->gabor.pooling == RAD_GABOR_POOL_MAX ? "max" : "mean");
-        lua_setfield(L, -2, "pooling");
+        fset_num(L, "sigma", f->gabor.sigma);
+        fset_num(L, "gamma", f->gabor.gamma);
+        fset_num(L, "lambda", f->gabor.lambda);
+        fset_num(L, "theta", f->gabor.theta * 180 / M_PI);
+        fset_num(L, "theta_step", f->gabor.theta_step * 180 / M_PI);
+        fset_str(L, "response", gresp[f->gabor.response % 3]);
+        fset_str(L, "pooling", f->gabor.pooling == RAD_GABOR_POOL_MAX ? "max" : "mean");
         break;
     case RAD_FILTER_WAVELET:
-        lua_pushstring(L, f->wavelet.family);
-        lua_setfield(L, -2, "family");
-        lua_pushstring(L, f->wavelet.band);
-        lua_setfield(L, -2, "band");
-        lua_pushinteger(L, f->wavelet.level);
-        lua_setfield(L, -2, "level");
-        lua_pushboolean(L, f->wavelet.decimated);
-        lua_setfield(L, -2, "decimated");
-        lua_pushboolean(L, f->wavelet.rotation_invariant);
-        lua_setfield(L, -2, "rotation_invariant");
+        fset_str(L, "family", f->wavelet.family);
+        fset_str(L, "band", f->wavelet.band);
+        fset_int(L, "level", f->wavelet.level);
+        fset_bool(L, "decimated", f->wavelet.decimated);
+        fset_bool(L, "rotation_invariant", f->wavelet.rotation_invariant);
         break;
     case RAD_FILTER_SIMONCELLI:
-        lua_pushinteger(L, f->simoncelli.level);
-        lua_setfield(L, -2, "level");
+        fset_int(L, "level", f->simoncelli.level);
         break;
     case RAD_FILTER_GRADIENT:
-        lua_pushboolean(L, f->gradient.use_spacing);
-        lua_setfield(L, -2, "use_spacing");
+        fset_bool(L, "use_spacing", f->gradient.use_spacing);
         break;
     case RAD_FILTER_LBP2D:
-        lua_pushinteger(L, f->lbp2d.points);
-        lua_setfield(L, -2, "points");
-        lua_pushnumber(L, f->lbp2d.radius);
-        lua_setfield(L, -2, "radius");
-        lua_pushstring(L, rad_lbp_method_name(f->lbp2d.method));
-        lua_setfield(L, -2, "method");
+        fset_int(L, "points", f->lbp2d.points);
+        fset_num(L, "radius", f->lbp2d.radius);
+        fset_str(L, "method", rad_lbp_method_name(f->lbp2d.method));
         break;
     case RAD_FILTER_PYWAVELET:
-        lua_pushstring(L, f->pywavelet.family);
-        lua_setfield(L, -2, "family");
-        lua_pushstring(L, f->pywavelet.band);
-        lua_setfield(L, -2, "band");
-        lua_pushinteger(L, f->pywavelet.level);
-        lua_setfield(L, -2, "level");
+        fset_str(L, "family", f->pywavelet.family);
+        fset_str(L, "band", f->pywavelet.band);
+        fset_int(L, "level", f->pywavelet.level);
         break;
     case RAD_FILTER_PYLOG:
-        lua_pushnumber(L, f->pylog.sigma);
-        lua_setfield(L, -2, "sigma");
+        fset_num(L, "sigma", f->pylog.sigma);
         break;
     case RAD_FILTER_LBP3D:
-        lua_pushinteger(L, f->lbp3d.levels);
-        lua_setfield(L, -2, "levels");
-        lua_pushnumber(L, f->lbp3d.radius);
-        lua_setfield(L, -2, "radius");
-        lua_pushinteger(L, f->lbp3d.subdivision);
-        lua_setfield(L, -2, "subdivision");
+        fset_int(L, "levels", f->lbp3d.levels);
+        fset_num(L, "radius", f->lbp3d.radius);
+        fset_int(L, "subdivision", f->lbp3d.subdivision);
         if (f->lbp3d.output == 0)
             lua_pushliteral(L, "k");
         else

@@ -46,6 +46,13 @@ local function arguments(args)
     if not args[i] then usage("option " .. args[i - 1] .. " needs a value") end
     return args[i]
   end
+  -- the value as an integer lo..hi; `what` names it in the usage error
+  function argv.integer(flag, what, lo, hi)
+    local v = argv.value()
+    local n = math.tointeger(tonumber(v))
+    if not n or n < lo or n > hi then usage(string.format("%s must be %s %d..%d, got %s", flag, what, lo, hi, v)) end
+    return n
+  end
   return argv
 end
 
@@ -154,9 +161,7 @@ local function extract_cohort(args)
     elseif a == "-s" or a == "--settings" then settings_path = argv.value()
     elseif a == "-o" or a == "--output" then out = argv.value()
     elseif a == "-j" or a == "--threads" then
-      local v = argv.value()
-      threads = math.tointeger(tonumber(v))
-      if not threads or threads < 1 or threads > 1024 then usage("-j must be a number of threads 1..1024, got " .. v) end
+      threads = argv.integer("-j", "a number of threads", 1, 1024)
     elseif a == "--strict" then strict = true
     elseif a == "--cache" then
       cache = argv.value()
@@ -214,13 +219,9 @@ local function extract(args)
   for a in argv.next do
     if a == "-s" or a == "--settings" then settings_path = argv.value()
     elseif a == "-j" or a == "--threads" then
-      local v = argv.value()
-      threads = math.tointeger(tonumber(v))
-      if not threads or threads < 1 or threads > 1024 then usage("-j must be a number of threads 1..1024, got " .. v) end
+      threads = argv.integer("-j", "a number of threads", 1, 1024)
     elseif a == "--label" then
-      local v = argv.value()
-      label = math.tointeger(tonumber(v))
-      if not label or label < 0 or label > 255 then usage("--label must be an integer 0..255, got " .. v) end
+      label = argv.integer("--label", "an integer", 0, 255)
     elseif a == "--roi" then
       roi = argv.value()
       if roi == "" then usage("--roi needs the name (or number) of a contour or segment") end
@@ -442,13 +443,9 @@ local function map(args)
   for a in argv.next do
     if a == "-s" or a == "--settings" then settings_path = argv.value()
     elseif a == "-j" or a == "--threads" then
-      local v = argv.value()
-      threads = math.tointeger(tonumber(v))
-      if not threads or threads < 1 or threads > 1024 then usage("-j must be a number of threads 1..1024, got " .. v) end
+      threads = argv.integer("-j", "a number of threads", 1, 1024)
     elseif a == "--label" then
-      local v = argv.value()
-      label = math.tointeger(tonumber(v))
-      if not label or label < 0 or label > 255 then usage("--label must be an integer 0..255, got " .. v) end
+      label = argv.integer("--label", "an integer", 0, 255)
     elseif a == "--features" or a == "-f" then
       want = {}
       for t in argv.value():gmatch("[^,%s]+") do want[#want + 1] = t end
