@@ -1016,7 +1016,8 @@ void radl_push_filter_spec(lua_State *L, const RadFilterSpec *f)
     lua_pushstring(L, filter_kinds[f->kind - 1].name);
     lua_rawseti(L, -2, 1);
     fset_int(L, "dims", f->dims);
-    fset_str(L, "boundary", rad_boundary_name(f->boundary));
+    if (f->kind != RAD_FILTER_PYLOG && f->kind != RAD_FILTER_LBP3D) /* no boundary option: fixed by definition */
+        fset_str(L, "boundary", rad_boundary_name(f->boundary));
     switch (f->kind) {
     case RAD_FILTER_MEAN:
         fset_int(L, "support", f->mean.support);
@@ -1166,7 +1167,9 @@ const RadlSetting radl_settings[] = {
      "families computed on each filter response: only \"stat\" (IBSI 2 phase 2; texture of responses is refused)"},
     {"compat", RADL_SET_ENUM, "ibsi", 0, 0, radl_compat_names,
      "conventions and feature names: \"ibsi\" (IBSI tags, stat_mean) or \"pyradiomics\" (PyRadiomics' "
-     "discretisation, definitions and names, original_firstorder_Mean; options in settings.pyradiomics); "
+     "discretisation, definitions and names, original_firstorder_Mean; options in settings.pyradiomics; "
+     "its image types as settings.filters of kinds pylog, pywavelet, square, squareroot, logarithm, exponential, "
+     "gradient, lbp2d, lbp3d: log-sigma-1-0-mm-3D_glcm_Contrast); "
      "radlab-features(7) PYRADIOMICS COMPATIBILITY"},
     {"pyradiomics", RADL_SET_SECTION, "off", 0, 0, NULL,
      "PyRadiomics' own options, by their names in its parameter files (compat = \"pyradiomics\" only)"},
@@ -1665,7 +1668,7 @@ static void pyradiomics_section(lua_State *L, int t, RadSettings *s)
         (void)enum_field(L, t, "pyradiomics.interpolator"); /* checked, no effect */
     }
     s->pyr.pad = int_field(L, t, "pyradiomics.padDistance");
-    (void)bool_field(L, t, "pyradiomics.preCrop");
+    s->pyr.pre_crop = bool_field(L, t, "pyradiomics.preCrop");
     (void)bool_field(L, t, "pyradiomics.additionalInfo");
     s->pyr.min_dims = int_field(L, t, "pyradiomics.minimumROIDimensions");
     given = field(L, t, "minimumROISize") != LUA_TNIL;
@@ -1712,8 +1715,7 @@ void radl_settings_from_table(lua_State *L, int idx, RadSettings *s)
             {"texture", "distances, gldm_a, force2D"},
             {"ivh", "(no intensity-volume histogram in PyRadiomics)"},
             {"round", "(PyRadiomics does not round)"},
-            {"filters", "(compat mode computes the original image only)"},
-            {"filter_families", "(compat mode computes the original image only)"}};
+            {"filter_families", "(compat mode measures an image type with every enabled class but shape)"}};
         for (size_t i = 0; i < sizeof ibsi_only / sizeof ibsi_only[0]; i++) {
             int given = field(L, idx, ibsi_only[i][0]) != LUA_TNIL;
             lua_pop(L, 1);

@@ -91,6 +91,8 @@ static void push_pyradiomics(lua_State *L, const RadSettings *s)
 }
 
 /* RadSettings -> the Lua table shape accepted above. */
+static void push_filters(lua_State *L, const RadSettings *s, int families);
+
 static void push_settings(lua_State *L, const RadSettings *s)
 {
     lua_newtable(L);
@@ -114,6 +116,7 @@ static void push_settings(lua_State *L, const RadSettings *s)
     }
     if (s->compat == RAD_COMPAT_PYRADIOMICS) {
         push_pyradiomics(L, s);
+        push_filters(L, s, 0); /* image types; no filter_families in compat mode */
         return;
     }
     if (s->norm != RAD_NORM_NONE) {
@@ -238,6 +241,12 @@ static void push_settings(lua_State *L, const RadSettings *s)
     lua_pushinteger(L, s->ngldm_alpha);
     lua_setfield(L, -2, "ngldm_alpha");
     lua_setfield(L, -2, "texture");
+    push_filters(L, s, 1);
+}
+
+/* settings.filters (and filter_families) of s into the table on top */
+static void push_filters(lua_State *L, const RadSettings *s, int families)
+{
     if (s->n_filters > 0) {
         int n = 0;
         lua_createtable(L, s->n_filters, 0);
@@ -246,6 +255,8 @@ static void push_settings(lua_State *L, const RadSettings *s)
             lua_rawseti(L, -2, i + 1);
         }
         lua_setfield(L, -2, "filters");
+        if (!families)
+            return;
         lua_newtable(L);
         for (const RadFamily *const *f = rad_families(); *f; f++)
             if (s->filter_families & (*f)->bit) {

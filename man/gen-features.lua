@@ -188,8 +188,16 @@ With \fBcompat = "pyradiomics"\fR the families PyRadiomics has are computed
 with PyRadiomics' conventions and named as in its output, for users moving
 from PyRadiomics: \fBoriginal_\fIclass\fB_\fIFeature\fR, e.g.
 \fBoriginal_firstorder_Mean\fR, \fBoriginal_glcm_Contrast\fR,
-\fBoriginal_shape_MeshVolume\fR (\fIoriginal\fR: the unfiltered image, the
-only image type of this mode).  The classes are shape (\fBmorph\fR),
+\fBoriginal_shape_MeshVolume\fR (\fIoriginal\fR: the unfiltered image).
+PyRadiomics' other image types are \fBsettings.filters\fR entries of its
+kinds: \fBpylog\fR (LoG, \fBlog-sigma-1-0-mm-3D\fR), \fBpywavelet\fR
+(Wavelet, \fBwavelet-LLH\fR, \fBwavelet2-HHH\fR for level 2), \fBsquare\fR,
+\fBsquareroot\fR, \fBlogarithm\fR, \fBexponential\fR, \fBgradient\fR,
+\fBlbp2d\fR (\fBlbp-2D\fR) and \fBlbp3d\fR (\fBlbp-3D-m1\fR ..
+\fBlbp-3D-k\fR, one entry per output); each response is measured with every
+enabled class but shape and the same options, e.g.
+\fBlog-sigma-1-0-mm-3D_glcm_Contrast\fR.  IBSI filters, an image type twice,
+and preCrop with image types are errors.  The classes are shape (\fBmorph\fR),
 firstorder (\fBstat\fR or \fBih\fR), glcm (\fBcm\fR), glrlm (\fBrlm\fR),
 glszm (\fBszm\fR), gldm (\fBngl\fR) and ngtdm (\fBngt\fR); \fBsettings.families\fR
 takes these radlab names.  PyRadiomics' options go in \fBsettings.pyradiomics\fR

@@ -103,6 +103,8 @@ RadFeatureSet *rad_extract_threads(const RadImage *img, const RadMask *mask, con
         /* PyRadiomics' definitions and names, one pass (pyrad.c) */
         if (rad_pyrad_compute(&roi, s, fs) != 0)
             goto fail;
+        if (s->n_filters > 0 && rad_extract_filtered_pyrad(&roi, s, threads, fs) != 0)
+            goto fail;
         degenerate_why(&roi, why, sizeof why);
         rad_roi_free(&roi);
         if (rad_featureset_note_undefined(fs, first, why) != 0) {

@@ -133,6 +133,7 @@ typedef struct RadPyrSettings {
     int min_dims;               /* minimumROIDimensions (1..3, default 2) */
     int min_size;               /* minimumROISize (0 = none) */
     int pad;                    /* padDistance (resampling crop margin, voxels; default 5) */
+    int pre_crop;               /* preCrop (refused with image types: see settings.c) */
 } RadPyrSettings;
 
 typedef struct RadSettings {
@@ -214,6 +215,12 @@ void rad_settings_digest(const RadSettings *s, char out[65]);
  * "simoncelli_L1_3D"; non-default options add parts (radlab-features(7),
  * FILTERS).  Writes at most size bytes; 0, or -1 when it does not fit. */
 int rad_filter_prefix(const RadFilterSpec *spec, char *out, size_t size);
+
+/* compat = "pyradiomics": PyRadiomics' name of the image type a filter makes
+ * (log-sigma-1-0-mm-3D, wavelet-LLH, wavelet2-HLH, square, squareroot,
+ * logarithm, exponential, gradient, lbp-2D, lbp-3D-m1, lbp-3D-k); -1 with a
+ * message for a filter that is not one of PyRadiomics' image types. */
+int rad_pyrad_image_type(const RadFilterSpec *spec, char *out, size_t size);
 
 /* ---- feature sets --------------------------------------------------------------- */
 
@@ -365,5 +372,9 @@ RadFeatureSet *rad_extract_threads(const RadImage *img, const RadMask *mask, con
 /* The features of the filter responses of s->filters on the prepared roi,
  * appended to fs (rad_extract_threads calls it after the families). */
 int rad_extract_filtered(const RadRoi *roi, const RadSettings *s, int threads, RadFeatureSet *fs);
+/* The same in compat = "pyradiomics": each filter's response measured as
+ * PyRadiomics measures an image type (its enabled classes but shape, with
+ * the same settings), features named <image type>_<class>_<Feature>. */
+int rad_extract_filtered_pyrad(const RadRoi *roi, const RadSettings *s, int threads, RadFeatureSet *fs);
 
 #endif

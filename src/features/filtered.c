@@ -185,3 +185,123 @@ int rad_extract_filtered(const RadRoi *roi, const RadSettings *s, int threads, R
     }
     return 0;
 }
+
+/* ---- compat = "pyradiomics": filters as PyRadiomics' image types ------------------ */
+
+/* Python's str() of a float: the shortest digits that read back, with ".0"
+ * when they have no point or exponent (1.0, 2.5, 0.75) */
+static void python_float(double v, char *out, size_t size)
+{
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(out, size, "%.*g", prec, v);
+        if (strtod(out, NULL) == v)
+            break;
+    }
+    if (!strpbrk(out, ".eninf") && strlen(out) + 2 < size)
+        strcat(out, ".0");
+}
+
+int rad_pyrad_image_type(const RadFilterSpec *f, char *out, size_t size)
+{
+    char num[32];
+    int n;
+    switch (f->kind) {
+    case RAD_FILTER_PYLOG:
+        /* log-sigma-<str(sigma) with '.' -> '-'>-mm-3D, whatever the dims */
+        python_float(f->pylog.sigma, num, sizeof num);
+        for (char *c = num; *c; c++)
+            if (*c == '.')
+                *c = '-';
+        n = snprintf(out, size, "log-sigma-%s-mm-3D", num);
+        break;
+    case RAD_FILTER_PYWAVELET:
+        if (f->pywavelet.level == 1)
+            n = snprintf(out, size, "wavelet-%s", f->pywavelet.band);
+        else
+            n = snprintf(out, size, "wavelet%d-%s", f->pywavelet.level, f->pywavelet.band);
+        break;
+    case RAD_FILTER_SQUARE:
+        n = snprintf(out, size, "square");
+        break;
+    case RAD_FILTER_SQUAREROOT:
+        n = snprintf(out, size, "squareroot");
+        break;
+    case RAD_FILTER_LOGARITHM:
+        n = snprintf(out, size, "logarithm");
+        break;
+    case RAD_FILTER_EXPONENTIAL:
+        n = snprintf(out, size, "exponential");
+        break;
+    case RAD_FILTER_GRADIENT:
+        n = snprintf(out, size, "gradient");
+        break;
+    case RAD_FILTER_LBP2D:
+        n = snprintf(out, size, "lbp-2D");
+        break;
+    case RAD_FILTER_LBP3D:
+        if (f->lbp3d.output == 0)
+            n = snprintf(out, size, "lbp-3D-k");
+        else
+            n = snprintf(out, size, "lbp-3D-m%d", f->lbp3d.output);
+        break;
+    default: {
+        char prefix[128];
+        if (rad_filter_prefix(f, prefix, sizeof prefix) != 0)
+            return -1;
+        return rad_error_set("%s is an IBSI filter; compat = \"pyradiomics\" takes PyRadiomics' image types: pylog "
+                             "(LoG), pywavelet (Wavelet), square, squareroot, logarithm, exponential, gradient, lbp2d, "
+                             "lbp3d",
+                             prefix);
+    }
+    }
+    if (n < 0 || (size_t)n >= size)
+        return rad_error_set("image type name longer than %zu bytes", size ? size - 1 : 0);
+    return 0;
+}
+
+int rad_extract_filtered_pyrad(const RadRoi *roi, const RadSettings *s, int threads, RadFeatureSet *fs)
+{
+    RadSettings s2 = *s;
+    RadImage view;
+    view.geom = roi->geom;
+    view.data = roi->image;
+    s2.families &= ~(unsigned)RAD_FAM_MORPH; /* shape describes the mask: the original image's only */
+    s2.n_filters = 0;
+    for (int i = 0; i < s->n_filters; i++) {
+        RadFilterSpec spec = s->filters[i];
+        RadFeatureSet *one;
+        RadImage *resp;
+        RadRoi r;
+        char name[64];
+        int rc;
+        if (rad_pyrad_image_type(&spec, name, sizeof name) != 0)
+            return rad_error_prefix("filters[%d]", i + 1);
+        if (spec.threads == 0 && threads > 0)
+            spec.threads = threads;
+        if (!(resp = rad_filter_apply(&view, &spec)))
+            return rad_error_prefix("filters[%d] (image type %s)", i + 1, name);
+        if (!(one = rad_featureset_new())) {
+            rad_image_free(resp);
+            return -1;
+        }
+        r = *roi;
+        r.image = resp->data;
+        rc = rad_pyrad_compute(&r, &s2, one);
+        if (rc != 0)
+            rad_error_prefix("image type %s", name);
+        /* original_<class>_<Feature> -> <image type>_<class>_<Feature> */
+        for (size_t k = 0; rc == 0 && k < one->n; k++) {
+            const char *t = one->tags[k];
+            char tag[256];
+            if (strncmp(t, "original_", 9) == 0)
+                t += 9;
+            snprintf(tag, sizeof tag, "%s_%s", name, t);
+            rc = rad_featureset_add(fs, tag, one->values[k]);
+        }
+        rad_featureset_free(one);
+        rad_image_free(resp);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}

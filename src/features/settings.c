@@ -129,9 +129,22 @@ int rad_settings_check(const RadSettings *s)
             return rad_error_set("compat \"pyradiomics\" computes PyRadiomics' classes only: families morph (shape), "
                                  "stat and ih (firstorder), cm (glcm), rlm (glrlm), szm (glszm), ngl (gldm), ngt "
                                  "(ngtdm); loc, ivh and dzm have no PyRadiomics counterpart");
-        if (s->n_filters > 0)
-            return rad_error_set("compat \"pyradiomics\" computes the original image only (image type Original); "
-                                 "remove settings.filters");
+        for (int i = 0; i < s->n_filters; i++) {
+            char name[64];
+            if (rad_pyrad_image_type(&s->filters[i], name, sizeof name) != 0)
+                return rad_error_prefix("filters[%d]", i + 1);
+            for (int k = 0; k < i; k++) {
+                char other[64];
+                if (rad_pyrad_image_type(&s->filters[k], other, sizeof other) == 0 && strcmp(name, other) == 0)
+                    return rad_error_set("filters[%d] and filters[%d] are both PyRadiomics' image type %s; give each "
+                                         "image type once",
+                                         k + 1, i + 1, name);
+            }
+        }
+        if (s->n_filters > 0 && p->pre_crop)
+            return rad_error_set("pyradiomics.preCrop with image types (settings.filters): PyRadiomics then filters "
+                                 "the image cropped to the mask's bounding box plus padDistance, radlab filters the "
+                                 "whole image; remove preCrop (it changes no feature of the original image)");
         if (p->bin_count < 0 || p->bin_count > 65535)
             return rad_error_set("pyradiomics.binCount must be 1..65535, got %d", p->bin_count);
         if (!(p->bin_width > 0 && isfinite(p->bin_width)))

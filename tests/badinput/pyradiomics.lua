@@ -25,8 +25,8 @@ case("IBSI discretise in compat mode", {compat = "pyradiomics", discretise = {me
   'settings.discretise is an IBSI setting; with compat = "pyradiomics" use settings.pyradiomics: binWidth or binCount')
 case("IBSI resegment in compat mode", {compat = "pyradiomics", resegment = {range = {0, 10}}},
   "settings.resegment is an IBSI setting; with compat = \"pyradiomics\" use settings.pyradiomics: resegmentRange")
-case("filters in compat mode", {compat = "pyradiomics", filters = {{"log", sigma = 1}}},
-  "settings.filters is an IBSI setting")
+case("an IBSI filter in compat mode", {compat = "pyradiomics", filters = {{"log", sigma = 1}}},
+  "log_s1mm_3D is an IBSI filter; compat = \"pyradiomics\" takes PyRadiomics' image types: pylog (LoG), pywavelet")
 case("IBSI-only family in compat mode", {compat = "pyradiomics", families = {"dzm"}},
   "loc, ivh and dzm have no PyRadiomics counterpart")
 -- the options
