@@ -1213,6 +1213,9 @@ const RadlSetting radl_settings[] = {
     {"pyradiomics.weightingNorm", RADL_SET_ENUM, "none", 0, 0, radl_pyr_weight_names,
      "GLCM, GLRLM: sum the per-direction matrices weighted by this norm into one (default: average the features)"},
     {"pyradiomics.gldm_a", RADL_SET_INTEGER, "0", 0, 26, NULL, "GLDM: grey levels within a are dependent"},
+    {"pyradiomics.featureClass", RADL_SET_CLASSES, "all", 0, 0, NULL,
+     "the classes to compute and, per class, rad.NA or {} (every feature) or a list of its feature names, as in "
+     "PyRadiomics' featureClass: {glcm = {\"Contrast\", \"Idm\"}, shape = rad.NA}; replaces settings.families"},
     {NULL, 0, NULL, 0, 0, NULL, NULL}};
 
 const char *const radl_compat_names[] = {"ibsi", "pyradiomics", NULL};
@@ -1221,7 +1224,7 @@ const char *const radl_pyr_interp_names[] = {"sitkNearestNeighbor", "sitkLinear"
 const char *const radl_pyr_reseg_names[] = {"absolute", "relative", "sigma", NULL};
 
 const char *const radl_setting_type_names[] = {"table", "boolean", "number", "integer", "string", "numbers",
-                                               "families", "aggregations", "path", "filters"};
+                                               "families", "aggregations", "path", "filters", "classes"};
 const char *const radl_norm_names[] = {"zscore", "percentile", "reference", NULL};
 const char *const radl_norm_scope_names[] = {"roi", "image", NULL};
 const char *const radl_norm_sd_names[] = {"population", "sample", NULL};
@@ -1591,6 +1594,71 @@ static void filters_setting(lua_State *L, int idx, RadSettings *s)
     lua_pop(L, 1);
 }
 
+/* settings.pyradiomics.featureClass at idx: PyRadiomics' class names ->
+ * families; a class with a list of feature names is restricted to them */
+static const struct {
+    const char *name;
+    unsigned bits;
+} pyr_classes[] = {{"shape", RAD_FAM_MORPH},      {"firstorder", RAD_FAM_STAT | RAD_FAM_IH},
+                   {"glcm", RAD_FAM_CM},          {"glrlm", RAD_FAM_RLM},
+                   {"glszm", RAD_FAM_SZM},        {"gldm", RAD_FAM_NGL},
+                   {"ngtdm", RAD_FAM_NGT}};
+
+static void feature_class(lua_State *L, int idx, RadSettings *s)
+{
+    RadPyrSettings *p = &s->pyr;
+    size_t nc = 0, ns = 0;
+    unsigned bits = 0;
+    if (!lua_istable(L, idx))
+        luaL_error(L, "settings.pyradiomics.featureClass must be a table {class = rad.NA or {names}}, got %s",
+                   luaL_typename(L, idx));
+    p->select_classes[0] = p->select[0] = '\0';
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        const char *cls = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        size_t c = 0, n;
+        while (cls && c < sizeof pyr_classes / sizeof pyr_classes[0] && strcmp(cls, pyr_classes[c].name) != 0)
+            c++;
+        if (!cls || c == sizeof pyr_classes / sizeof pyr_classes[0])
+            luaL_error(L, "settings.pyradiomics.featureClass: unknown class %s%s%s (classes: shape, firstorder, glcm, "
+                          "glrlm, glszm, gldm, ngtdm%s)",
+                       cls ? "'" : "", cls ? cls : luaL_typename(L, -2), cls ? "'" : "",
+                       cls && strcmp(cls, "shape2D") == 0 ? "; radlab has no shape2D" : "");
+        bits |= pyr_classes[c].bits;
+        if (lua_istable(L, -1) && (n = lua_rawlen(L, -1)) > 0) {
+            int w = snprintf(p->select_classes + nc, sizeof p->select_classes - nc, "%s%s;", nc ? "" : ";", cls);
+            if (w < 0 || (size_t)w >= sizeof p->select_classes - nc)
+                luaL_error(L, "settings.pyradiomics.featureClass: too many classes with lists");
+            nc += (size_t)w;
+            for (size_t i = 1; i <= n; i++) {
+                const char *f;
+                if (lua_rawgeti(L, -1, (lua_Integer)i) != LUA_TSTRING)
+                    luaL_error(L, "settings.pyradiomics.featureClass.%s[%d] must be a feature name such as "
+                                  "\"Contrast\", got %s",
+                               cls, (int)i, luaL_typename(L, -1));
+                f = lua_tostring(L, -1);
+                if (strspn(f, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != strlen(f) || !*f)
+                    luaL_error(L, "settings.pyradiomics.featureClass.%s[%d]: '%s' is not a feature name", cls, (int)i,
+                               f);
+                w = snprintf(p->select + ns, sizeof p->select - ns, "%s%s_%s;", ns ? "" : ";", cls, f);
+                if (w < 0 || (size_t)w >= sizeof p->select - ns)
+                    luaL_error(L, "settings.pyradiomics.featureClass: the feature lists are too long (%zu bytes at "
+                                  "most)", sizeof p->select - 1);
+                ns += (size_t)w;
+                lua_pop(L, 1);
+            }
+        } else if (!lua_istable(L, -1) && !radl_is_na(L, -1) && !(lua_isboolean(L, -1) && lua_toboolean(L, -1))) {
+            luaL_error(L, "settings.pyradiomics.featureClass.%s must be rad.NA, {} or a list of feature names, got %s",
+                       cls, luaL_typename(L, -1));
+        }
+        lua_pop(L, 1);
+    }
+    if (!bits)
+        luaL_error(L, "settings.pyradiomics.featureClass names no class (classes: shape, firstorder, glcm, glrlm, "
+                      "glszm, gldm, ngtdm)");
+    s->families = bits | (s->families & RAD_FAM_DIAG);
+}
+
 /* settings.pyradiomics at t (compat = "pyradiomics"): PyRadiomics' options,
  * mapped onto radlab's settings where radlab has the step (normalisation,
  * re-segmentation, interpolation) and onto s->pyr where it has not. */
@@ -1690,6 +1758,9 @@ static void pyradiomics_section(lua_State *L, int t, RadSettings *s)
     } else
         lua_pop(L, 1);
     s->ngldm_alpha = int_field(L, t, "pyradiomics.gldm_a");
+    if (field(L, t, "featureClass") != LUA_TNIL)
+        feature_class(L, lua_gettop(L), s);
+    lua_pop(L, 1);
 }
 
 void radl_settings_from_table(lua_State *L, int idx, RadSettings *s)

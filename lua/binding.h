@@ -201,7 +201,7 @@ void radl_push_filter_spec(lua_State *L, const RadFilterSpec *f);
 /* The settings table's rows, one per key (terminated by path NULL): the
  * checker above, rad.settings.keys() and the help texts all read them. */
 enum { RADL_SET_SECTION, RADL_SET_BOOL, RADL_SET_NUMBER, RADL_SET_INTEGER, RADL_SET_ENUM, RADL_SET_NUMBERS,
-       RADL_SET_FAMILIES, RADL_SET_AGGREGATION, RADL_SET_PATH, RADL_SET_FILTERS };
+       RADL_SET_FAMILIES, RADL_SET_AGGREGATION, RADL_SET_PATH, RADL_SET_FILTERS, RADL_SET_CLASSES };
 typedef struct RadlSetting {
     const char *path;          /* "discretise.bins"; a section ("resample") has its own row */
     int type;                  /* RADL_SET_* */

@@ -87,6 +87,37 @@ static void push_pyradiomics(lua_State *L, const RadSettings *s)
     }
     lua_pushinteger(L, s->ngldm_alpha);
     lua_setfield(L, -2, "gldm_a");
+    if (p->select_classes[0]) {
+        /* every computed class: its list, or rad.NA (all its features) */
+        static const struct {
+            const char *name;
+            unsigned bits;
+        } cls[] = {{"shape", RAD_FAM_MORPH}, {"firstorder", RAD_FAM_STAT | RAD_FAM_IH}, {"glcm", RAD_FAM_CM},
+                   {"glrlm", RAD_FAM_RLM},   {"glszm", RAD_FAM_SZM},                    {"gldm", RAD_FAM_NGL},
+                   {"ngtdm", RAD_FAM_NGT}};
+        lua_newtable(L);
+        for (size_t c = 0; c < sizeof cls / sizeof cls[0]; c++) {
+            char key[64];
+            int n = 0;
+            if (!(s->families & cls[c].bits))
+                continue;
+            snprintf(key, sizeof key, ";%s;", cls[c].name);
+            if (!strstr(p->select_classes, key)) {
+                radl_push_na(L);
+                lua_setfield(L, -2, cls[c].name);
+                continue;
+            }
+            lua_newtable(L);
+            snprintf(key, sizeof key, ";%s_", cls[c].name);
+            for (const char *q = strstr(p->select, key); q; q = strstr(q + 1, key)) {
+                const char *f = q + strlen(key), *e = strchr(f, ';');
+                lua_pushlstring(L, f, e ? (size_t)(e - f) : strlen(f));
+                lua_rawseti(L, -2, ++n);
+            }
+            lua_setfield(L, -2, cls[c].name);
+        }
+        lua_setfield(L, -2, "featureClass");
+    }
     lua_setfield(L, -2, "pyradiomics");
 }
 
@@ -315,6 +346,32 @@ static int l_settings_check(lua_State *L)
     radl_settings_from_table(L, 1, &s);
     push_settings(L, &s);
     return 1;
+}
+
+/* rad.settings.from_pyradiomics / to_pyradiomics: the stdlib module rad.pyradiomics */
+static int call_pyradiomics(lua_State *L, const char *fn, int nargs)
+{
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "rad.pyradiomics");
+    lua_call(L, 1, 1);
+    lua_getfield(L, -1, fn);
+    for (int i = 1; i <= nargs; i++)
+        lua_pushvalue(L, i);
+    lua_call(L, nargs, 1);
+    return 1;
+}
+
+static int l_settings_from_pyradiomics(lua_State *L)
+{
+    luaL_checkstring(L, 1);
+    return call_pyradiomics(L, "read", 1);
+}
+
+static int l_settings_to_pyradiomics(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 2);
+    return call_pyradiomics(L, "write", 2);
 }
 
 static int l_settings_digest(lua_State *L)
@@ -612,6 +669,13 @@ void radl_open_features(lua_State *L)
          "rad.settings.digest(settings) -> string: the SHA-256 (64 hex digits) of the completed settings, as "
          "recorded with every extraction; equal settings (defaults filled in) give equal digests"},
         {"check", l_settings_check, "rad.settings.check(settings) -> table: validate settings (errors name the key) and return them completed with defaults"},
+        {"from_pyradiomics", l_settings_from_pyradiomics,
+         "rad.settings.from_pyradiomics(path) -> settings: a PyRadiomics parameter file (Params.yaml: setting, "
+         "imageType, featureClass) as radlab settings with compat = \"pyradiomics\"; an option or image type radlab "
+         "cannot reproduce is an error naming the file's line and the key"},
+        {"to_pyradiomics", l_settings_to_pyradiomics,
+         "rad.settings.to_pyradiomics(settings [, path]) -> text: the PyRadiomics parameter file of compat settings "
+         "(written to path atomically when given)"},
         {NULL, NULL, NULL}};
     static const RadlReg feature_funcs[] = {
         {"list", l_features_list, "rad.features.list([family]) -> {defs}: every feature (tag, ibsi_id, name, unit, family, aggregations)"},

@@ -46,6 +46,8 @@ static void push_tree(lua_State *L, const RadYaml *y, int lines, const char *pat
         for (size_t i = 0; i < y->n; i++) {
             const char *p = *path ? lua_pushfstring(L, "%s.%s", path, y->keys[i]) : lua_pushstring(L, y->keys[i]);
             push_tree(L, y->items[i], lines, p);
+            lua_pushinteger(L, y->key_line[i]); /* a mapping entry is where its key is */
+            lua_setfield(L, lines, p);
             lua_setfield(L, -3, y->keys[i]);
             lua_pop(L, 1);
         }
@@ -108,7 +110,7 @@ void radl_open_yaml(lua_State *L)
          "sequences as tables, plain scalars typed as YAML 1.1 / PyYAML do (null, ~ and nothing -> rad.NA; "
          "true/false/yes/no/on/off -> booleans; 12, 0x1F -> integers; 1.5, 1.0e+3, .inf -> numbers; 1e-3 stays a "
          "string), quoted values strings, aliases expanded; lines maps each node's path (\"setting.binWidth\", "
-         "\"imageType.LoG.sigma[2]\") to its line.  An error names the file, line and column"},
+         "\"imageType.LoG.sigma[2]\") to its line (a mapping entry: its key's).  An error names the file, line and column"},
         {"parse", l_parse,
          "rad.yaml.parse(text [, name]) -> value, lines: rad.yaml.read on a string (name is used in messages)"},
         {NULL, NULL, NULL}};

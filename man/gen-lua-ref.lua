@@ -29,6 +29,7 @@ local groups = {
   {"shard.", "MODULE rad.shard (cohort shards, merge and Slurm scripts; local shard = require \"rad.shard\")"},
   {"robust.", "MODULE rad.robust (local robust = require \"rad.robust\")"},
   {"study.", "MODULE rad.study (study scripts: rad.study{...}; man radlab-study(7))"},
+  {"pyradiomics.", "MODULE rad.pyradiomics (PyRadiomics parameter files; rad.settings.from_pyradiomics and to_pyradiomics call it)"},
   {"Study:", "STUDY METHODS (s = rad.study{...})"},
   {"checklist.", "MODULE rad.checklist (CLEAR and RQS pre-filled from a study run; local checklist = require \"rad.checklist\")", [[
 Two reporting checklists filled in from what a study run knows: CLEAR, the

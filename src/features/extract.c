@@ -101,7 +101,7 @@ RadFeatureSet *rad_extract_threads(const RadImage *img, const RadMask *mask, con
     first = fs->n; /* the diagnostic rows are always defined */
     if (s->compat == RAD_COMPAT_PYRADIOMICS) {
         /* PyRadiomics' definitions and names, one pass (pyrad.c) */
-        if (rad_pyrad_compute(&roi, s, fs) != 0)
+        if (rad_pyrad_compute(&roi, s, fs) != 0 || rad_pyrad_select_check(fs, first, s) != 0)
             goto fail;
         if (s->n_filters > 0 && rad_extract_filtered_pyrad(&roi, s, threads, fs) != 0)
             goto fail;

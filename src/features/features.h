@@ -134,6 +134,11 @@ typedef struct RadPyrSettings {
     int min_size;               /* minimumROISize (0 = none) */
     int pad;                    /* padDistance (resampling crop margin, voxels; default 5) */
     int pre_crop;               /* preCrop (refused with image types: see settings.c) */
+    /* featureClass lists: the classes restricted to listed features
+     * (";glcm;firstorder;") and those features (";glcm_Contrast;...;");
+     * "" when no class has a list */
+    char select_classes[96];
+    char select[4096];
 } RadPyrSettings;
 
 typedef struct RadSettings {
@@ -348,6 +353,10 @@ int rad_aggr_suffixes(RadAggrKind kind, unsigned aggr, const char *out[6]);
  * RAD_COMPAT_PYRADIOMICS), named original_<class>_<Feature>, appended to
  * fs for the families in s->families.  0 or -1. */
 int rad_pyrad_compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs);
+/* After the original image's features (from index first of fs): each
+ * feature a featureClass list names must have been computed; -1 with a
+ * message naming the first that was not (a typo, or a class not enabled). */
+int rad_pyrad_select_check(const RadFeatureSet *fs, size_t first, const RadSettings *s);
 /* PyRadiomics' resampling grid (resampleImage): the ROI's bounding box in
  * m0 (0/1 on g0) widened by pad voxels of the new grid, clipped to the
  * image, first voxel centre half a new voxel in from the old voxel's

@@ -26,6 +26,7 @@
  *     diameters over the mesh vertices, PCA with covariance / N.
  */
 #include <float.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <math.h>
 #include <stdio.h>
@@ -1049,10 +1050,65 @@ int rad_pyrad_resample_grid(const RadGeometry *g0, const uint8_t *m0, const doub
 
 /* ---- the driver ------------------------------------------------------------------------------ */
 
+/* ";<class>;" and ";<class>_<Feature>;" of tag "<image type>_<class>_<Feature>" */
+static int select_keys(const char *tag, char *cls, size_t ncls, char *feat, size_t nfeat)
+{
+    const char *a = strchr(tag, '_'), *b = a ? strchr(a + 1, '_') : NULL;
+    if (!a || !b || (size_t)(b - a + 2) > ncls)
+        return -1;
+    snprintf(cls, ncls, ";%.*s;", (int)(b - a - 1), a + 1);
+    snprintf(feat, nfeat, ";%s;", a + 1);
+    return 0;
+}
+
+/* featureClass lists: drop the features of a restricted class that its list
+ * does not name (fs entries from index start) */
+static void select_drop(RadFeatureSet *fs, size_t start, const RadPyrSettings *p)
+{
+    size_t w = start;
+    for (size_t r = start; r < fs->n; r++) {
+        char cls[64], feat[160];
+        int keep = select_keys(fs->tags[r], cls, sizeof cls, feat, sizeof feat) != 0 ||
+                   !strstr(p->select_classes, cls) || strstr(p->select, feat);
+        if (keep) {
+            fs->tags[w] = fs->tags[r];
+            fs->values[w++] = fs->values[r];
+        } else {
+            free(fs->tags[r]);
+        }
+    }
+    fs->n = w;
+}
+
+int rad_pyrad_select_check(const RadFeatureSet *fs, size_t first, const RadSettings *s)
+{
+    const char *p = s->pyr.select;
+    while (p && *p) {
+        const char *q;
+        char tag[160];
+        int found = 0;
+        p += *p == ';';
+        if (!*p)
+            break;
+        q = strchr(p, ';');
+        snprintf(tag, sizeof tag, "original_%.*s", (int)(q ? q - p : (ptrdiff_t)strlen(p)), p);
+        for (size_t i = first; i < fs->n && !found; i++)
+            found = strcmp(fs->tags[i], tag) == 0;
+        if (!found)
+            return rad_error_set("pyradiomics.featureClass names %s, which PyRadiomics compatibility mode does not "
+                                 "compute (its features: radlab-features(7), PYRADIOMICS COMPATIBILITY, or the "
+                                 "output of the class with no list)",
+                                 tag + 9);
+        p = q;
+    }
+    return 0;
+}
+
 int rad_pyrad_compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
 {
     Bins b;
     int rc = -1, ndims = 0;
+    size_t start = fs->n;
     for (int c = 0; c < 3; c++)
         ndims += roi->box.hi[c] > roi->box.lo[c];
     if (ndims < s->pyr.min_dims)
@@ -1083,5 +1139,7 @@ int rad_pyrad_compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs
     rc = 0;
 done:
     bins_free(&b);
+    if (rc == 0 && s->pyr.select_classes[0])
+        select_drop(fs, start, &s->pyr);
     return rc;
 }

@@ -188,7 +188,7 @@ int rad_settings_check(const RadSettings *s)
  * digests on every platform. */
 void rad_settings_digest(const RadSettings *s, char out[65])
 {
-    char text[1024 + 512 + RAD_NORM_PATH_MAX + RAD_MAX_FILTERS * 130];
+    char text[1024 + 512 + RAD_NORM_PATH_MAX + RAD_MAX_FILTERS * 130 + 4096 + 96];
     int n = snprintf(text, sizeof text,
         "radlab-settings-1;fam=%u;round_input=%d;resample=%d;r2d=%d;sp=%.17g,%.17g,%.17g;"
         "interp=%d;minterp=%d;delta=%.17g;round=%d;reseg=%d;lo=%.17g;hi=%.17g;sigma=%.17g;"
@@ -237,6 +237,8 @@ void rad_settings_digest(const RadSettings *s, char out[65])
                       ";compat=%d;pbc=%d;pbw=%.17g;pshift=%.17g;p2d=%d,%d;pw=%d;psym=%d;pmd=%d;pms=%d;ppad=%d",
                       (int)s->compat, p->bin_count, p->bin_width, p->shift, p->force2d, p->force2d_dim,
                       (int)p->weighting, p->symmetric, p->min_dims, p->min_size, p->pad);
+        if (p->select_classes[0] && (size_t)n < sizeof text)
+            n += snprintf(text + n, sizeof text - (size_t)n, ";pfc=%s|%s", p->select_classes, p->select);
         if ((size_t)n >= sizeof text)
             n = (int)sizeof text - 1;
     }

@@ -48,6 +48,7 @@ void rad_yaml_free(RadYaml *y)
     }
     free(y->items);
     free(y->keys);
+    free(y->key_line);
     free(y->text);
     free(y);
 }
@@ -292,12 +293,15 @@ static RadYaml *copy_node(Parser *ps, const RadYaml *src, yaml_mark_t m)
         goto oom;
     if (src->n) {
         y->items = calloc(src->n, sizeof *y->items);
-        if (!y->items || (src->keys && !(y->keys = calloc(src->n, sizeof *y->keys))))
+        if (!y->items || (src->keys && !(y->keys = calloc(src->n, sizeof *y->keys))) ||
+            (src->key_line && !(y->key_line = calloc(src->n, sizeof *y->key_line))))
             goto oom;
         for (size_t i = 0; i < src->n; i++) {
             y->n = i + 1;
             if (src->keys && !(y->keys[i] = strdup(src->keys[i])))
                 goto oom;
+            if (src->key_line)
+                y->key_line[i] = src->key_line[i];
             if (!(y->items[i] = copy_node(ps, src->items[i], m))) {
                 rad_yaml_free(y);
                 return NULL;
@@ -328,7 +332,7 @@ static int remember(Parser *ps, const yaml_char_t *anchor, RadYaml *y)
     return 0;
 }
 
-static int push_item(Parser *ps, RadYaml *y, RadYaml *item, char *key, size_t *cap)
+static int push_item(Parser *ps, RadYaml *y, RadYaml *item, char *key, int key_line, size_t *cap)
 {
     if (y->n == *cap) {
         size_t c = *cap ? 2 * *cap : 8;
@@ -338,14 +342,20 @@ static int push_item(Parser *ps, RadYaml *y, RadYaml *item, char *key, size_t *c
         y->items = it;
         if (y->type == RAD_YAML_MAP) {
             char **k = realloc(y->keys, c * sizeof *k);
+            int *kl;
             if (!k)
                 return rad_error_set("%s: out of memory", ps->name);
             y->keys = k;
+            if (!(kl = realloc(y->key_line, c * sizeof *kl)))
+                return rad_error_set("%s: out of memory", ps->name);
+            y->key_line = kl;
         }
         *cap = c;
     }
-    if (y->type == RAD_YAML_MAP)
+    if (y->type == RAD_YAML_MAP) {
         y->keys[y->n] = key;
+        y->key_line[y->n] = key_line;
+    }
     y->items[y->n++] = item;
     return 0;
 }
@@ -403,6 +413,7 @@ static RadYaml *parse_node(Parser *ps, yaml_event_t *ev, int depth)
         for (;;) {
             yaml_event_t e;
             char *key = NULL;
+            int key_line = 0;
             RadYaml *item;
             if (next(ps, &e) < 0)
                 goto fail;
@@ -425,6 +436,7 @@ static RadYaml *parse_node(Parser *ps, yaml_event_t *ev, int depth)
                 }
                 memcpy(key, e.data.scalar.value, e.data.scalar.length);
                 key[e.data.scalar.length] = '\0';
+                key_line = (int)e.start_mark.line + 1;
                 for (size_t i = 0; i < y->n; i++)
                     if (strcmp(y->keys[i], key) == 0) {
                         rad_error_set("%s:%zu:%zu: the key '%s' is given twice in one mapping (first at line %d)",
@@ -444,7 +456,7 @@ static RadYaml *parse_node(Parser *ps, yaml_event_t *ev, int depth)
                 free(key);
                 goto fail;
             }
-            if (push_item(ps, y, item, key, &cap) < 0) {
+            if (push_item(ps, y, item, key, key_line, &cap) < 0) {
                 free(key);
                 rad_yaml_free(item);
                 goto fail;

@@ -43,6 +43,7 @@ struct RadYaml {
     size_t n;        /* RAD_YAML_SEQ / RAD_YAML_MAP: number of items */
     RadYaml **items; /* items (mapping: the values, in document order) */
     char **keys;     /* RAD_YAML_MAP: the keys, in document order */
+    int *key_line;   /* RAD_YAML_MAP: the line of each key (1-based) */
 };
 
 /* Parse text (len bytes; name is used in messages).  An empty document gives

@@ -57,7 +57,8 @@ local function arguments(args)
 end
 
 local EXTRACT_USAGE = [[
-usage: radlab extract IMAGE MASK [-s SETTINGS.lua] [--label N | --roi NAME] [--resample-mask] [-o OUT.csv] [-j N]
+usage: radlab extract IMAGE MASK [-s SETTINGS.lua | --params Params.yaml] [--label N | --roi NAME] [--resample-mask]
+                      [-o OUT.csv] [-j N]
        radlab extract --cohort MANIFEST.csv [-s SETTINGS.lua] [-o OUT.csv] [-j N] [--strict]
                       [--cache DIR | --no-cache] [-q] [--shard K/N]
 Compute the IBSI features of the region of interest MASK (label N, default:
@@ -65,6 +66,10 @@ every non-zero voxel) in IMAGE and write feature,value rows (full double
 precision) to OUT.csv or standard output.  SETTINGS.lua is a Lua chunk that
 returns the settings table, e.g. return {discretise = {method = "fbs", width = 25}}
 (every key with its default: radlab -e 'help(rad.extract)').
+--params Params.yaml reads a PyRadiomics parameter file instead (setting,
+imageType, featureClass; rad.settings.from_pyradiomics): PyRadiomics'
+conventions and names (compat = "pyradiomics"); what radlab cannot reproduce
+is an error naming the file's line.
 IMAGE may be a folder holding one DICOM series; MASK may be a DICOM
 RTSTRUCT or SEG file, rasterised on the image's grid: --roi NAME names its
 contour (ROI name or number) or segment (label or number).
@@ -102,6 +107,11 @@ The last line names the families allowed on filter response maps.]]
 -- defaults); or nil and a message that names the file.
 local function read_settings(path)
   if not path then return nil end -- no -s: the defaults
+  if path:match("%.[yY][aA]?[mM][lL]$") then -- a PyRadiomics parameter file (--params)
+    local ok, res = pcall(rad.settings.from_pyradiomics, path)
+    if not ok then return nil, clean(res) end
+    return res
+  end
   local chunk, err = loadfile(path, "t")
   if not chunk then
     local f = io.open(path, "r")
@@ -158,7 +168,9 @@ local function extract_cohort(args)
   local argv = arguments(args)
   for a in argv.next do
     if a == "--cohort" then manifest = argv.value()
-    elseif a == "-s" or a == "--settings" then settings_path = argv.value()
+    elseif a == "-s" or a == "--settings" or a == "--params" then
+      if settings_path then usage("give one settings file: -s SETTINGS.lua or --params Params.yaml") end
+      settings_path = argv.value()
     elseif a == "-o" or a == "--output" then out = argv.value()
     elseif a == "-j" or a == "--threads" then
       threads = argv.integer("-j", "a number of threads", 1, 1024)
@@ -217,7 +229,9 @@ local function extract(args)
   local pos, settings_path, label, out, resample, threads, roi = {}, nil, nil, nil, false, nil, nil
   local argv = arguments(args)
   for a in argv.next do
-    if a == "-s" or a == "--settings" then settings_path = argv.value()
+    if a == "-s" or a == "--settings" or a == "--params" then
+      if settings_path then usage("give one settings file: -s SETTINGS.lua or --params Params.yaml") end
+      settings_path = argv.value()
     elseif a == "-j" or a == "--threads" then
       threads = argv.integer("-j", "a number of threads", 1, 1024)
     elseif a == "--label" then

@@ -68,7 +68,7 @@ end
 -- help(rad.extract): every settings key, with the default the checker uses
 local keys = rad.settings.keys()
 local htext = rad.help(rad.extract)
-T.is(#keys, 64, "64 settings rows (13 top-level keys or sections and 51 keys inside them)")
+T.is(#keys, 65, "65 settings rows (13 top-level keys or sections and 52 keys inside them)")
 local unlisted = {}
 for _, k in ipairs(keys) do
   local pat = "\n  " .. k.path .. " +" .. k.default:gsub("%p", "%%%0") .. " "
@@ -115,8 +115,8 @@ end
 local shown = require("rad.pretty").show(rad)
 T.like(shown, "^rad: help%(rad%.NAME%)", "rad shows a heading")
 T.like(shown, "\n  rad.stats     chisq cor cor_matrix fisher icc mutual_info p_adjust pchisq pnorm qnorm ttest wilcox\n", "rad.stats on one line", true)
-T.like(shown, "\n  modules       checklist cohort demo describe doc pretty rng robust select shard study test\n" ..
-  "                validate\n", "the stdlib modules (loaded on first use), wrapped like the other groups", true)
+T.like(shown, "\n  modules       checklist cohort demo describe doc pretty pyradiomics rng robust select shard study\n" ..
+  "                test validate\n", "the stdlib modules (loaded on first use), wrapped like the other groups", true)
 T.like(shown, "\n  rad.version   \"" .. rad.version .. "\"", "values last", true)
 local longest = 0
 for line in shown:gmatch("[^\n]+") do longest = math.max(longest, #line) end
