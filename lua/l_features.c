@@ -657,6 +657,38 @@ static int l_features_info(lua_State *L)
     return 1;
 }
 
+/* rad.features.pyradiomics([class]): PyRadiomics' names beside radlab's tags */
+static int l_features_pyradiomics(lua_State *L)
+{
+    const char *only = luaL_optstring(L, 1, NULL);
+    int n = 0;
+    lua_newtable(L);
+    for (const RadPyrFeatureDef *d = rad_pyrad_features(); d->cls; d++) {
+        if (only && strcmp(only, d->cls) != 0)
+            continue;
+        lua_createtable(L, 0, 5);
+        lua_pushstring(L, d->cls);
+        lua_setfield(L, -2, "class");
+        lua_pushstring(L, d->name);
+        lua_setfield(L, -2, "name");
+        lua_pushfstring(L, "original_%s_%s", d->cls, d->name);
+        lua_setfield(L, -2, "tag");
+        if (d->ibsi_tag) {
+            lua_pushstring(L, d->ibsi_tag);
+            lua_setfield(L, -2, "ibsi_tag");
+        }
+        if (d->note) {
+            lua_pushstring(L, d->note);
+            lua_setfield(L, -2, "note");
+        }
+        lua_rawseti(L, -2, ++n);
+    }
+    if (only && n == 0)
+        return luaL_error(L, "rad.features.pyradiomics: unknown class '%s' (classes: firstorder, shape, glcm, glrlm, "
+                          "glszm, gldm, ngtdm)", only);
+    return 1;
+}
+
 void radl_open_features(lua_State *L)
 {
     static const RadlReg funcs[] = {
@@ -681,6 +713,10 @@ void radl_open_features(lua_State *L)
         {"list", l_features_list, "rad.features.list([family]) -> {defs}: every feature (tag, ibsi_id, name, unit, family, aggregations)"},
         {"families", l_features_families, "rad.features.families() -> {families}: prefix, name and IBSI identifier of each family, and on_response: "
          "whether it may be computed on filter response maps (settings.filter_families)"},
+        {"pyradiomics", l_features_pyradiomics,
+         "rad.features.pyradiomics([class]) -> {defs}: every feature compat = \"pyradiomics\" computes (class, "
+         "name, tag original_<class>_<name>, ibsi_tag of the corresponding IBSI feature at PyRadiomics' default "
+         "aggregation or nil when the IBSI defines none, note on what differs)"},
         {"info", l_features_info, "rad.features.info(tag) -> def: what a tag (with or without aggregation suffix) means, or nil and a message"},
         {NULL, NULL, NULL}};
     static const RadlReg methods[] = {

@@ -357,6 +357,15 @@ int rad_pyrad_compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs
  * feature a featureClass list names must have been computed; -1 with a
  * message naming the first that was not (a typo, or a class not enabled). */
 int rad_pyrad_select_check(const RadFeatureSet *fs, size_t first, const RadSettings *s);
+/* PyRadiomics' features beside radlab's (pyrad_names.c): class and name as
+ * PyRadiomics spells them, the radlab tag of the corresponding IBSI feature
+ * at PyRadiomics' default aggregation (NULL: the IBSI defines none) and what
+ * differs (NULL: nothing beyond the discretisation). */
+typedef struct RadPyrFeatureDef {
+    const char *cls, *name, *ibsi_tag, *note;
+} RadPyrFeatureDef;
+/* Every feature compat mode computes, in its output order; ends with a row of NULLs. */
+const RadPyrFeatureDef *rad_pyrad_features(void);
 /* PyRadiomics' resampling grid (resampleImage): the ROI's bounding box in
  * m0 (0/1 on g0) widened by pad voxels of the new grid, clipped to the
  * image, first voxel centre half a new voxel in from the old voxel's

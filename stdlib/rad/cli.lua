@@ -99,9 +99,14 @@ a #radlab-shard provenance line, then the table with a leading column row
 
 local FEATURES_USAGE = [[
 usage: radlab features [FAMILY]
+       radlab features --pyradiomics [CLASS]
 List the features radlab computes: tag, IBSI identifier, name and the
 aggregations of texture features; FAMILY (e.g. stat, cm) lists one family.
-The last line names the families allowed on filter response maps.]]
+The last line names the families allowed on filter response maps.
+--pyradiomics lists the features of compat = "pyradiomics" instead: its
+name (original_<class>_<Feature>), the radlab tag of the IBSI feature it
+corresponds to at PyRadiomics' default aggregation ("-": the IBSI defines
+none) and what differs; CLASS (e.g. glcm) lists one class.]]
 
 -- The settings table of a settings file, checked (nil for no file: the
 -- defaults); or nil and a message that names the file.
@@ -280,14 +285,26 @@ local function extract(args)
   return 0
 end
 
+-- radlab features --pyradiomics [CLASS]
+local function features_pyradiomics(cls)
+  local ok, defs = pcall(rad.features.pyradiomics, cls)
+  if not ok then return fail(1, "features: %s", tostring(defs):gsub("^rad%.features%.pyradiomics: ", "")) end
+  for _, d in ipairs(defs) do
+    io.write((string.format("%-50s %-28s %s", d.tag, d.ibsi_tag or "-", d.note or ""):gsub("%s+$", "")), "\n")
+  end
+  return 0
+end
+
 local function features(args)
-  local fam
+  local fam, py
   for _, a in ipairs(args) do
     if a == "-h" or a == "--help" then print(FEATURES_USAGE); return 0
+    elseif a == "--pyradiomics" then py = true
     elseif a:sub(1, 1) == "-" and #a > 1 then usage("unknown option '" .. a .. "'")
     elseif fam then usage("takes at most one FAMILY; extra argument '" .. a .. "'")
     else fam = a end
   end
+  if py then return features_pyradiomics(fam) end
   if fam then
     local names = {}
     for _, f in ipairs(rad.features.families()) do
