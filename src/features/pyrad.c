@@ -38,6 +38,7 @@
 
 #include "features/features.h"
 #include "util/error.h"
+#include "util/str.h"
 
 #define EPS DBL_EPSILON /* numpy.spacing(1) */
 #define MAX_DIRS 98     /* (2 d + 1)^3 - (2 d - 1)^3 offsets at d = 2 */
@@ -1094,11 +1095,28 @@ int rad_pyrad_select_check(const RadFeatureSet *fs, size_t first, const RadSetti
         snprintf(tag, sizeof tag, "original_%.*s", (int)(q ? q - p : (ptrdiff_t)strlen(p)), p);
         for (size_t i = first; i < fs->n && !found; i++)
             found = strcmp(fs->tags[i], tag) == 0;
-        if (!found)
+        if (!found) {
+            /* the closest name of the same class, one or two edits away */
+            const RadPyrFeatureDef *best = NULL;
+            size_t bd = 3, cl = strcspn(tag + 9, "_");
+            for (const RadPyrFeatureDef *d = rad_pyrad_features(); tag[9 + cl] == '_' && d->cls; d++) {
+                size_t dd;
+                if (strlen(d->cls) != cl || strncmp(d->cls, tag + 9, cl) != 0)
+                    continue;
+                dd = rad_edit_distance(d->name, tag + 10 + cl, 1);
+                if (dd < bd) {
+                    bd = dd;
+                    best = d;
+                }
+            }
+            if (best)
+                return rad_error_set("pyradiomics.featureClass names %s, which PyRadiomics compatibility mode does "
+                                     "not compute (did you mean %s?)",
+                                     tag + 9, best->name);
             return rad_error_set("pyradiomics.featureClass names %s, which PyRadiomics compatibility mode does not "
-                                 "compute (its features: radlab-features(7), PYRADIOMICS COMPATIBILITY, or the "
-                                 "output of the class with no list)",
-                                 tag + 9);
+                                 "compute (its names: radlab features --pyradiomics %.*s)",
+                                 tag + 9, (int)cl, tag + 9);
+        }
         p = q;
     }
     return 0;

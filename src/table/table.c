@@ -22,6 +22,7 @@
 
 #include "table/table.h"
 #include "util/error.h"
+#include "util/str.h"
 #include "util/vec.h"
 
 /* ---- construction ------------------------------------------------------------ */
@@ -178,39 +179,13 @@ long rad_table_find(const RadTable *t, const char *name)
     return -1;
 }
 
-/* Case-insensitive Levenshtein distance, capped at 99 for long names. */
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t na = strlen(a), nb = strlen(b), row[128];
-    if (na > 120 || nb > 120)
-        return 99;
-    for (size_t j = 0; j <= nb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= na; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= nb; j++) {
-            size_t up = row[j];
-            size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-            size_t best = diag + cost;
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[nb];
-}
-
 size_t rad_table_suggest(const RadTable *t, const char *name, char *buf, size_t size)
 {
     size_t best[3] = {0, 0, 0}, dist[3] = {99, 99, 99}, len = strlen(name), limit, found = 0;
     limit = len / 3 > 2 ? len / 3 : 2;
     buf[0] = 0;
     for (size_t j = 0; t && j < t->ncol; j++) {
-        size_t d = edit_distance(name, t->cols[j].name);
+        size_t d = rad_edit_distance(name, t->cols[j].name, 1);
         if (d > limit)
             continue;
         for (size_t k = 0; k < 3; k++)

@@ -31,19 +31,23 @@ local function known_settings()
   return keys
 end
 
--- Levenshtein distance of a and b
+-- edit distance of a and b: insertions, deletions, substitutions and
+-- transpositions of neighbours (binWidht -> binWidth is one edit)
 local function distance(a, b)
-  local prev = {}
-  for j = 0, #b do prev[j] = j end
+  local d = {}
+  for i = 0, #a do d[i] = {[0] = i} end
+  for j = 0, #b do d[0][j] = j end
   for i = 1, #a do
-    local cur = {[0] = i}
     for j = 1, #b do
-      local cost = a:sub(i, i) == b:sub(j, j) and 0 or 1
-      cur[j] = math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+      local ai, bj = a:sub(i, i), b:sub(j, j)
+      local v = math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (ai == bj and 0 or 1))
+      if i > 1 and j > 1 and ai == b:sub(j - 1, j - 1) and a:sub(i - 1, i - 1) == bj then
+        v = math.min(v, d[i - 2][j - 2] + 1)
+      end
+      d[i][j] = v
     end
-    prev = cur
   end
-  return prev[#b]
+  return d[#a][#b]
 end
 
 -- the known key a typo most likely meant (case aside, or one edit away)
@@ -61,13 +65,17 @@ local function is_na(v) return v == rad.NA end
 
 --- pyradiomics.read(path) -> settings: the radlab settings (compat = "pyradiomics") a PyRadiomics parameter file describes; rad.settings.from_pyradiomics calls it
 function pyradiomics.read(path)
-  local doc, lines = rad.yaml.read(path)
+  local rok, doc, lines = pcall(rad.yaml.read, path)
+  if not rok then error((tostring(doc):gsub("^rad%.yaml%.read: ", "")), 0) end
   local function fail(where, fmt, ...)
     local line = lines[where]
-    error(string.format("%s:%s: " .. fmt, path, line and tostring(line) or "?", ...), 0)
+    error(string.format("%s%s: " .. fmt, path, line and ":" .. tostring(line) or "", ...), 0)
   end
   if is_na(doc) then doc = {} end
-  if type(doc) ~= "table" then fail("", "a parameter file is a mapping with setting, imageType and featureClass") end
+  if type(doc) ~= "table" or doc[1] ~= nil then
+    fail("", "a parameter file is a mapping with the sections setting, imageType and featureClass, not %s",
+      type(doc) == "table" and "a list" or "a single " .. type(doc))
+  end
   for k in pairs(doc) do
     if k ~= "setting" and k ~= "imageType" and k ~= "featureClass" then
       if k == "voxelSetting" then
@@ -190,7 +198,13 @@ function pyradiomics.read(path)
   if #filters > 0 then settings.filters = filters end
   -- the checker's errors, with the file named
   local ok, err = pcall(rad.settings.check, settings)
-  if not ok then error(string.format("%s: %s", path, tostring(err):gsub("^settings[.:]%s*", "")), 0) end
+  if not ok then
+    err = tostring(err):gsub("^settings[.:]%s*", "")
+    local key = err:match("^pyradiomics%.([%w_]+)")
+    if key then err = "setting." .. err:sub(#"pyradiomics." + 1) end -- the file's own section name
+    local line = key and (lines["setting." .. key] or lines["featureClass"])
+    error(string.format("%s%s: %s", path, line and ":" .. tostring(line) or "", err), 0)
+  end
   return settings
 end
 

@@ -98,6 +98,49 @@ T.errors(function() img:write(dir .. "/missing/dir/out.nii.gz") end, "cannot wri
 local listing = io.popen("ls -a '" .. dir .. "'"):read("a")
 T.ok(not listing:find("rad%-tmp"), "no partial files left behind")
 
+-- PyRadiomics parameter files (rad.settings.from_pyradiomics, radlab extract --params)
+local function params(name, text)
+  write(dir .. "/" .. name, text)
+  return dir .. "/" .. name
+end
+local p = params("syntax.yaml", "setting:\n  binWidth: 25\n  label: [1\n")
+T.errors(function() rad.settings.from_pyradiomics(p) end, p .. ":4:1: did not find expected ',' or ']'",
+  "parameter file: a YAML syntax error names line and column")
+p = params("typo.yaml", "setting:\n  binWidth: 25\n  binCuont: 16\n")
+T.errors(function() rad.settings.from_pyradiomics(p) end,
+  p .. ":3: 'binCuont' is not a PyRadiomics setting radlab knows (did you mean binCount?)",
+  "parameter file: an unknown setting names its line and the likely key")
+p = params("type.yaml", "setting:\n  label: 1\n  binWidth: wide\n")
+T.errors(function() rad.settings.from_pyradiomics(p) end, p .. ":3: setting.binWidth must be a number, got string",
+  "parameter file: a wrong type names its line")
+p = params("itype.yaml", "imageType:\n  Original: {}\n  Sobel: {}\n")
+T.errors(function() rad.settings.from_pyradiomics(p) end, p .. ":3: unknown image type 'Sobel' (Original, LoG",
+  "parameter file: an image type radlab lacks")
+p = params("list.yaml", "- setting\n- imageType\n")
+T.errors(function() rad.settings.from_pyradiomics(p) end, "a parameter file is a mapping with the sections setting, "
+  .. "imageType and featureClass, not a list", "parameter file: a list at the top")
+p = params("binary.yaml", "\0\1\255\254 not yaml")
+T.errors(function() rad.settings.from_pyradiomics(p) end, p .. ":1:1: control characters are not allowed",
+  "parameter file: binary bytes")
+T.errors(function() rad.settings.from_pyradiomics(dir .. "/absent.yaml") end,
+  "cannot open '" .. dir .. "/absent.yaml': No such file", "parameter file: missing")
+p = params("lacks.yaml", "setting:\n  correctMask: true\n")
+T.errors(function() rad.settings.from_pyradiomics(p) end, p .. ":2: setting 'correctMask' is not reproduced by radlab",
+  "parameter file: an option radlab lacks is named, not ignored")
+p = params("fclass.yaml", "featureClass:\n  glcm: [Contrast, Contrsat]\n")
+local pys = rad.settings.from_pyradiomics(p)
+local pimg = rad.image.new{size = {6, 6, 6}}
+for k = 1, 6 do for j = 1, 6 do for i = 1, 6 do pimg:set(i, j, k, (i * 3 + j * 5 + k) % 7) end end end
+local pmask = rad.mask.new(pimg)
+for k = 2, 5 do for j = 2, 5 do for i = 2, 5 do pmask:set(i, j, k, 1) end end end
+T.errors(function() rad.extract(pimg, pmask, pys) end, "names glcm_Contrsat, which PyRadiomics compatibility mode does "
+  .. "not compute (did you mean Contrast?)", "featureClass: a feature name that does not exist, with the close name")
+-- writing one: a folder that does not exist leaves nothing behind
+T.errors(function() rad.settings.to_pyradiomics({compat = "pyradiomics"}, dir .. "/no/such/Params.yaml") end,
+  "cannot write '" .. dir .. "/no/such/Params.yaml'", "to_pyradiomics: an unwritable path")
+T.errors(function() rad.settings.to_pyradiomics({}) end, "settings need compat = \"pyradiomics\"",
+  "to_pyradiomics: IBSI settings")
+
 -- the Lua state is still fine after all of this
 T.is(rad.read(dir .. "/good.nii"):get(1, 1, 1), 1.0, "still working after the errors")
 

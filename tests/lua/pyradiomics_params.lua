@@ -85,7 +85,7 @@ T.errors(function()
 end, "pyradiomics.featureClass names glcm_Contrst", "a feature name that does not exist is an error at extraction")
 refused("shape2d.yaml", "featureClass:\n  shape2D:\n", "radlab has no shape2D")
 refused("syntax.yaml", "setting:\n  binWidth: [25\n", "syntax.yaml:")
-refused("rel.yaml", "setting:\n  resegmentRange: [-3, 3]\n  resegmentMode: relative\n", "rel.yaml: ")
+refused("rel.yaml", "setting:\n  resegmentRange: [-3, 3]\n  resegmentMode: relative\n", "rel.yaml:3: setting.resegmentMode \"relative\"")
 
 -- the command line
 local R = os.getenv("RADLAB") or "./radlab"
