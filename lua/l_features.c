@@ -87,6 +87,8 @@ static void push_pyradiomics(lua_State *L, const RadSettings *s)
     }
     lua_pushinteger(L, s->ngldm_alpha);
     lua_setfield(L, -2, "gldm_a");
+    lua_pushboolean(L, p->original);
+    lua_setfield(L, -2, "original");
     if (p->select_classes[0]) {
         /* every computed class: its list, or rad.NA (all its features) */
         static const struct {
@@ -283,6 +285,7 @@ static void push_filters(lua_State *L, const RadSettings *s, int families)
         lua_createtable(L, s->n_filters, 0);
         for (int i = 0; i < s->n_filters; i++) {
             radl_push_filter_spec(L, &s->filters[i]);
+            radl_push_pyr_override(L, &s->filter_pyr[i]);
             lua_rawseti(L, -2, i + 1);
         }
         lua_setfield(L, -2, "filters");
