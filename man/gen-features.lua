@@ -263,8 +263,8 @@ names count from there: with start_level 1 the second decomposition is
 An image type's own settings (its imageType mapping in a parameter file,
 \fBsettings.filters[i].pyradiomics\fR in Lua) may change what PyRadiomics
 reads per image type, in the filter and in the feature classes: binWidth,
-binCount, voxelArrayShift, force2D, force2Ddimension (for Wavelet also its
-axes), weightingNorm, symmetricalGLCM, distances and gldm_a.  Loading,
+binCount, voxelArrayShift, force2D (for Wavelet also its 2D bands),
+force2Ddimension, weightingNorm, symmetricalGLCM, distances and gldm_a.  Loading,
 resampling, normalisation, re-segmentation and the mask checks happen once
 with the general settings, so a per image type normalize,
 resampledPixelSpacing, interpolator, padDistance, resegmentRange,

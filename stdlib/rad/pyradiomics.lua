@@ -177,6 +177,11 @@ function pyradiomics.read(path)
       -- the type's own force2D decides its axes, as the general one does
       local f2d = force2d
       if ov.force2D ~= nil then f2d = ov.force2D == true end
+      local f2dim = ov.force2Ddimension or py.force2Ddimension or 0
+      if f2d and f2dim ~= 0 then
+        fail(where, "Wavelet with force2D and force2Ddimension %s is not reproduced: radlab's 2D wavelet filters the "
+          .. "axial plane (force2Ddimension 0)", tostring(f2dim))
+      end
       local bands = f2d and {"HH", "HL", "LH"} or {"HHH", "HHL", "HLH", "HLL", "LHH", "LHL", "LLH"}
       -- PyRadiomics names levels from start_level + 1 as wavelet-, wavelet2-, ...
       for lev = 1, levels do

@@ -234,5 +234,10 @@ refused("type.yaml", "imageType:\n  Square: {binCount: 2.5}\n", "type.yaml:2: bi
 refused("null.yaml", "imageType:\n  Square:\n    binWidth:\n", "null.yaml:3: binWidth: null in an image type's settings")
 refused("origown.yaml", "imageType:\n  Original: {binWidth: 5}\n", "origown.yaml:2: settings of image type Original "
   .. "are not reproduced")
+refused("w2d.yaml", "imageType:\n  Wavelet: {force2D: true, force2Ddimension: 1}\n", "w2d.yaml:2: Wavelet with "
+  .. "force2D and force2Ddimension 1 is not reproduced")
+local w2 = rad.settings.from_pyradiomics(file("w2ok.yaml", "imageType:\n  Original: {}\n  Wavelet: {force2D: true}\n"))
+T.is(#w2.filters .. " " .. w2.filters[1].band .. " " .. tostring(w2.filters[1].pyradiomics.force2D), "4 HH true",
+  "Wavelet {force2D: true}: its own force2D gives the 2D bands (3 details and LL)")
 refused("lbl.yaml", "imageType:\n  Square: {label: 2}\n", "lbl.yaml:2: label of image type Square")
 T.done()
