@@ -6,6 +6,7 @@
  * rad.NA, geometry tables and the extraction settings table.  (The Figure
  * helpers and chart options are in rad_plot.c, with the plotting module.)
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -607,7 +608,7 @@ static const RadlFilterKind filter_kinds[] = {
     {"exponential", RAD_FILTER_EXPONENTIAL, {NULL}},
     {"gradient", RAD_FILTER_GRADIENT, {"use_spacing", NULL}},
     {"lbp2d", RAD_FILTER_LBP2D, {"points", "radius", "method", NULL}},
-    {"pywavelet", RAD_FILTER_PYWAVELET, {"family", "band", "level", NULL}},
+    {"pywavelet", RAD_FILTER_PYWAVELET, {"family", "band", "level", "start_level", NULL}},
     {"pylog", RAD_FILTER_PYLOG, {"sigma", NULL}},
     {"lbp3d", RAD_FILTER_LBP3D, {"levels", "radius", "subdivision", "output", NULL}},
 };
@@ -928,6 +929,11 @@ void radl_filter_spec_read(lua_State *L, int idx, const char *fname, int default
     case RAD_FILTER_PYWAVELET:
         fspec_wavelet_fields(L, idx, fname, "pywavelet", "coif1", spec->pywavelet.family, spec->pywavelet.band,
                              &spec->pywavelet.level);
+        v = fspec_int_field(L, idx, fname, "start_level", 0);
+        if (v < 0 || v + spec->pywavelet.level > 16)
+            radl_fail(L, "%s: option 'start_level' of the pywavelet filter must be 0..%d (start_level + level at most "
+                         "16), got %lld", fname, 16 - spec->pywavelet.level, (long long)v);
+        spec->pywavelet.start_level = (int)v;
         break;
     case RAD_FILTER_PYLOG:
         t = lua_getfield(L, idx, "boundary");
@@ -1063,6 +1069,7 @@ void radl_push_filter_spec(lua_State *L, const RadFilterSpec *f)
         fset_str(L, "family", f->pywavelet.family);
         fset_str(L, "band", f->pywavelet.band);
         fset_int(L, "level", f->pywavelet.level);
+        fset_int(L, "start_level", f->pywavelet.start_level);
         break;
     case RAD_FILTER_PYLOG:
         fset_num(L, "sigma", f->pylog.sigma);
@@ -1088,6 +1095,38 @@ void radl_push_filter_spec(lua_State *L, const RadFilterSpec *f)
         }
         lua_setfield(L, -2, "riesz");
     }
+}
+
+/* The pyradiomics table of an image type's own settings (what
+ * filter_pyr_override reads), set into the table on top; nothing when none. */
+void radl_push_pyr_override(lua_State *L, const RadPyrOverride *o)
+{
+    if (!o->set)
+        return;
+    lua_newtable(L);
+    if (o->set & RAD_PYR_OV_BIN_WIDTH)
+        fset_num(L, "binWidth", o->bin_width);
+    if (o->set & RAD_PYR_OV_BIN_COUNT)
+        fset_int(L, "binCount", o->bin_count);
+    if (o->set & RAD_PYR_OV_SHIFT)
+        fset_num(L, "voxelArrayShift", o->shift);
+    if (o->set & RAD_PYR_OV_FORCE2D)
+        fset_bool(L, "force2D", o->force2d);
+    if (o->set & RAD_PYR_OV_FORCE2D_DIM)
+        fset_int(L, "force2Ddimension", o->force2d_dim);
+    if ((o->set & RAD_PYR_OV_WEIGHTING) && o->weighting > RAD_PYR_WEIGHT_NONE)
+        fset_str(L, "weightingNorm", radl_pyr_weight_names[o->weighting - 1]);
+    if (o->set & RAD_PYR_OV_SYMMETRIC)
+        fset_bool(L, "symmetricalGLCM", o->symmetric);
+    if (o->set & RAD_PYR_OV_DISTANCE) {
+        lua_createtable(L, 1, 0);
+        lua_pushinteger(L, o->distance);
+        lua_rawseti(L, -2, 1);
+        lua_setfield(L, -2, "distances");
+    }
+    if (o->set & RAD_PYR_OV_GLDM_A)
+        fset_int(L, "gldm_a", o->gldm_a);
+    lua_setfield(L, -2, "pyradiomics");
 }
 
 /* ---- the extraction settings table ----------------------------------------------
@@ -1162,7 +1201,9 @@ const RadlSetting radl_settings[] = {
      "IBSI 2 filters, e.g. {{\"log\", sigma = 1.5}, {\"wavelet\", family = \"db3\", band = \"LLH\"}}: each "
      "filter table as rad.filter takes it (dims = 3 unless given); the response of the whole (interpolated) image "
      "is sampled in the ROI and filter_families computed on it, tags prefixed (log_s1.5mm_3D_stat_mean); "
-     "radlab-features(7) FILTERS"},
+     "radlab-features(7) FILTERS; with compat = \"pyradiomics\" a filter may add pyradiomics = {binWidth = 5}, "
+     "its image type's own settings (binWidth, binCount, voxelArrayShift, force2D, force2Ddimension, weightingNorm, "
+     "symmetricalGLCM, distances, gldm_a)"},
     {"filter_families", RADL_SET_FAMILIES, "{\"stat\"}", 0, 0, NULL,
      "families computed on each filter response: only \"stat\" (IBSI 2 phase 2; texture of responses is refused)"},
     {"compat", RADL_SET_ENUM, "ibsi", 0, 0, radl_compat_names,
@@ -1213,6 +1254,9 @@ const RadlSetting radl_settings[] = {
     {"pyradiomics.weightingNorm", RADL_SET_ENUM, "none", 0, 0, radl_pyr_weight_names,
      "GLCM, GLRLM: sum the per-direction matrices weighted by this norm into one (default: average the features)"},
     {"pyradiomics.gldm_a", RADL_SET_INTEGER, "0", 0, 26, NULL, "GLDM: grey levels within a are dependent"},
+    {"pyradiomics.original", RADL_SET_BOOL, "true", 0, 0, NULL,
+     "measure the original image (imageType Original); false: only the image types of settings.filters, and shape "
+     "(original_shape_*, from the mask, as PyRadiomics does)"},
     {"pyradiomics.featureClass", RADL_SET_CLASSES, "all", 0, 0, NULL,
      "the classes to compute and, per class, rad.NA or {} (every feature) or a list of its feature names, as in "
      "PyRadiomics' featureClass: {glcm = {\"Contrast\", \"Idm\"}, shape = rad.NA}; replaces settings.families"},
@@ -1547,6 +1591,173 @@ static void normalise_section(lua_State *L, int t, RadSettings *s)
     lua_pop(L, 1);
 }
 
+/* What one image type may change of settings.pyradiomics: the settings
+ * PyRadiomics reads in the image type's filter and its feature classes
+ * (featureextractor.py passes them per image type; imageoperations.py and
+ * the classes read them). */
+static const struct {
+    const char *key;
+    unsigned bit;
+} pyr_override_keys[] = {
+    {"binWidth", RAD_PYR_OV_BIN_WIDTH},   {"binCount", RAD_PYR_OV_BIN_COUNT},
+    {"voxelArrayShift", RAD_PYR_OV_SHIFT}, {"force2D", RAD_PYR_OV_FORCE2D},
+    {"force2Ddimension", RAD_PYR_OV_FORCE2D_DIM}, {"weightingNorm", RAD_PYR_OV_WEIGHTING},
+    {"symmetricalGLCM", RAD_PYR_OV_SYMMETRIC}, {"distances", RAD_PYR_OV_DISTANCE},
+    {"gldm_a", RAD_PYR_OV_GLDM_A}};
+#define N_PYR_OVERRIDE (sizeof pyr_override_keys / sizeof pyr_override_keys[0])
+
+/* Case-insensitive edit distance of two short names (capped at 9). */
+static int name_distance(const char *a, const char *b)
+{
+    int prev[40], cur[40];
+    size_t na = strlen(a), nb = strlen(b);
+    if (na >= 40 || nb >= 40)
+        return 9;
+    for (size_t j = 0; j <= nb; j++)
+        prev[j] = (int)j;
+    for (size_t i = 1; i <= na; i++) {
+        cur[0] = (int)i;
+        for (size_t j = 1; j <= nb; j++) {
+            int sub = prev[j - 1] + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+            int del = prev[j] + 1, ins = cur[j - 1] + 1;
+            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+        memcpy(prev, cur, (nb + 1) * sizeof *prev);
+    }
+    return prev[nb] < 9 ? prev[nb] : 9;
+}
+
+/* Read fname.pyradiomics of the filter table at idx into o (an image type's
+ * own settings), then remove it from view: the table at idx is replaced by
+ * a copy without it, for radl_filter_spec_read.  A general setting that
+ * PyRadiomics applies once (loading, resampling, normalisation,
+ * re-segmentation, mask checks) is refused: per image type it has no
+ * effect there. */
+static void filter_pyr_override(lua_State *L, int idx, const char *fname, const RadSettings *s, RadPyrOverride *o)
+{
+    int ot;
+    memset(o, 0, sizeof *o);
+    if (lua_getfield(L, idx, "pyradiomics") == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    ot = lua_gettop(L);
+    if (s->compat != RAD_COMPAT_PYRADIOMICS)
+        luaL_error(L, "%s.pyradiomics (an image type's own PyRadiomics settings) needs compat = \"pyradiomics\"",
+                   fname);
+    if (!lua_istable(L, ot))
+        luaL_error(L, "%s.pyradiomics must be a table of PyRadiomics settings for this image type, e.g. "
+                      "{binWidth = 5}, got %s", fname, luaL_typename(L, ot));
+    lua_pushnil(L);
+    while (lua_next(L, ot)) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        const char *const *names = radl_pyr_weight_names;
+        size_t q = N_PYR_OVERRIDE;
+        int ty = lua_type(L, -1), isint = 0;
+        lua_Integer iv = lua_tointegerx(L, -1, &isint);
+        double dv = lua_tonumber(L, -1);
+        if (!k)
+            luaL_error(L, "%s.pyradiomics: keys are PyRadiomics setting names (binWidth, ...), got a %s key", fname,
+                       luaL_typename(L, -2));
+        for (size_t j = 0; j < N_PYR_OVERRIDE; j++)
+            if (strcmp(k, pyr_override_keys[j].key) == 0)
+                q = j;
+        if (q == N_PYR_OVERRIDE) {
+            char path[80];
+            const char *best = NULL;
+            int bd = 3;
+            snprintf(path, sizeof path, "pyradiomics.%s", k);
+            if (strcmp(k, "label") == 0)
+                luaL_error(L, "%s.pyradiomics.label: radlab selects the label when it reads the mask, once for every "
+                              "image type (rad.read_mask(path, {label = k}), radlab extract --label k); remove it",
+                           fname);
+            if (strcmp(k, "featureClass") == 0 || strcmp(k, "original") == 0)
+                luaL_error(L, "%s.pyradiomics.%s is not a setting of one image type; give it in settings.pyradiomics",
+                           fname, k);
+            for (const RadlSetting *e = radl_settings; e->path; e++)
+                if (strcmp(e->path, path) == 0)
+                    luaL_error(L, "%s.pyradiomics.%s: PyRadiomics applies %s once, with the general settings, before "
+                                  "any image type (loading, resampling, normalisation, re-segmentation, mask "
+                                  "checks): per image type it has no effect; set it in settings.pyradiomics",
+                               fname, k, k);
+            for (size_t j = 0; j < N_PYR_OVERRIDE; j++) {
+                int d = name_distance(k, pyr_override_keys[j].key);
+                if (d < bd)
+                    best = pyr_override_keys[j].key, bd = d;
+            }
+            luaL_error(L, "%s.pyradiomics: unknown setting '%s'%s%s%s (an image type may change binWidth, binCount, "
+                          "voxelArrayShift, force2D, force2Ddimension, weightingNorm, symmetricalGLCM, distances, "
+                          "gldm_a)", fname, k, best ? " (did you mean " : "", best ? best : "", best ? "?)" : "");
+        }
+        o->set |= pyr_override_keys[q].bit;
+        switch (pyr_override_keys[q].bit) {
+        case RAD_PYR_OV_BIN_WIDTH:
+        case RAD_PYR_OV_SHIFT:
+            if (ty != LUA_TNUMBER || !isfinite(dv))
+                luaL_error(L, "%s.pyradiomics.%s must be a finite number, got %s", fname, k,
+                           ty == LUA_TNUMBER ? lua_tostring(L, -1) : luaL_typename(L, -1));
+            *(pyr_override_keys[q].bit == RAD_PYR_OV_BIN_WIDTH ? &o->bin_width : &o->shift) = dv;
+            break;
+        case RAD_PYR_OV_BIN_COUNT:
+        case RAD_PYR_OV_FORCE2D_DIM:
+        case RAD_PYR_OV_GLDM_A: {
+            int bit = (int)pyr_override_keys[q].bit;
+            lua_Integer hi = bit == RAD_PYR_OV_BIN_COUNT ? 65535 : bit == RAD_PYR_OV_GLDM_A ? 26 : 2;
+            lua_Integer lo = bit == RAD_PYR_OV_BIN_COUNT;
+            if (ty != LUA_TNUMBER || !isint || iv < lo || iv > hi)
+                luaL_error(L, "%s.pyradiomics.%s must be an integer %d..%d, got %s", fname, k, (int)lo, (int)hi,
+                           ty == LUA_TNUMBER ? lua_tostring(L, -1) : luaL_typename(L, -1));
+            *(bit == RAD_PYR_OV_BIN_COUNT ? &o->bin_count : bit == RAD_PYR_OV_GLDM_A ? &o->gldm_a : &o->force2d_dim) =
+                (int)iv;
+            break;
+        }
+        case RAD_PYR_OV_FORCE2D:
+        case RAD_PYR_OV_SYMMETRIC:
+            if (ty != LUA_TBOOLEAN)
+                luaL_error(L, "%s.pyradiomics.%s must be true or false, got %s", fname, k, luaL_typename(L, -1));
+            *(pyr_override_keys[q].bit == RAD_PYR_OV_FORCE2D ? &o->force2d : &o->symmetric) = lua_toboolean(L, -1);
+            break;
+        case RAD_PYR_OV_WEIGHTING: {
+            const char *w = ty == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+            int j = 0;
+            while (w && names[j] && strcmp(w, names[j]) != 0)
+                j++;
+            if (!w || !names[j])
+                luaL_error(L, "%s.pyradiomics.weightingNorm must be one of %s, got %s", fname,
+                           "no_weighting, manhattan, euclidean, infinity", w ? w : luaL_typename(L, -1));
+            o->weighting = (RadPyrWeight)(j + 1);
+            break;
+        }
+        default: /* distances: {d} */
+            isint = 0;
+            if (ty == LUA_TTABLE && lua_rawlen(L, -1) == 1) {
+                lua_rawgeti(L, -1, 1);
+                iv = lua_tointegerx(L, -1, &isint);
+                lua_pop(L, 1);
+            }
+            if (!isint || iv < 1 || iv > 16)
+                luaL_error(L, "%s.pyradiomics.distances must be {d} with an integer d in 1..16 (one distance)",
+                           fname);
+            o->distance = (int)iv;
+            break;
+        }
+        lua_pop(L, 1);
+    }
+    /* the filter's own options: a copy of the table without pyradiomics */
+    lua_newtable(L);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        if (!(lua_type(L, -2) == LUA_TSTRING && strcmp(lua_tostring(L, -2), "pyradiomics") == 0)) {
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);
+            lua_rawset(L, -4);
+        } else
+            lua_pop(L, 1);
+    }
+    lua_replace(L, idx);
+    lua_pop(L, 1); /* the pyradiomics table */
+}
+
 /* settings.filters (a list of rad.filter option tables) and
  * settings.filter_families. */
 static void filters_setting(lua_State *L, int idx, RadSettings *s)
@@ -1576,6 +1787,7 @@ static void filters_setting(lua_State *L, int idx, RadSettings *s)
             if (lua_rawgeti(L, ft, i) != LUA_TTABLE)
                 luaL_error(L, "%s must be a filter table such as {\"log\", sigma = 1.5} (filters: " FILTER_NAMES
                               "), got %s", fname, luaL_typename(L, -1));
+            filter_pyr_override(L, lua_gettop(L), fname, s, &s->filter_pyr[i - 1]);
             radl_filter_spec_read(L, lua_gettop(L), fname, 3, &s->filters[i - 1]);
             lua_pop(L, 1);
         }
@@ -1758,6 +1970,7 @@ static void pyradiomics_section(lua_State *L, int t, RadSettings *s)
     } else
         lua_pop(L, 1);
     s->ngldm_alpha = int_field(L, t, "pyradiomics.gldm_a");
+    s->pyr.original = bool_field(L, t, "pyradiomics.original");
     if (field(L, t, "featureClass") != LUA_TNIL)
         feature_class(L, lua_gettop(L), s);
     lua_pop(L, 1);

@@ -198,6 +198,9 @@ void radl_settings_from_table(lua_State *L, int idx, RadSettings *s);
 void radl_filter_spec_read(lua_State *L, int idx, const char *fname, int default_dims, RadFilterSpec *spec);
 /* Push the option table of a spec (what radl_filter_spec_read reads). */
 void radl_push_filter_spec(lua_State *L, const RadFilterSpec *f);
+/* Set field pyradiomics of the table on top to an image type's own
+ * PyRadiomics settings (settings.filters[i].pyradiomics); nothing when none. */
+void radl_push_pyr_override(lua_State *L, const RadPyrOverride *o);
 /* The settings table's rows, one per key (terminated by path NULL): the
  * checker above, rad.settings.keys() and the help texts all read them. */
 enum { RADL_SET_SECTION, RADL_SET_BOOL, RADL_SET_NUMBER, RADL_SET_INTEGER, RADL_SET_ENUM, RADL_SET_NUMBERS,

@@ -87,6 +87,8 @@ static void push_pyradiomics(lua_State *L, const RadSettings *s)
     }
     lua_pushinteger(L, s->ngldm_alpha);
     lua_setfield(L, -2, "gldm_a");
+    lua_pushboolean(L, p->original);
+    lua_setfield(L, -2, "original");
     if (p->select_classes[0]) {
         /* every computed class: its list, or rad.NA (all its features) */
         static const struct {
@@ -283,6 +285,7 @@ static void push_filters(lua_State *L, const RadSettings *s, int families)
         lua_createtable(L, s->n_filters, 0);
         for (int i = 0; i < s->n_filters; i++) {
             radl_push_filter_spec(L, &s->filters[i]);
+            radl_push_pyr_override(L, &s->filter_pyr[i]);
             lua_rawseti(L, -2, i + 1);
         }
         lua_setfield(L, -2, "filters");
@@ -703,11 +706,14 @@ void radl_open_features(lua_State *L)
         {"check", l_settings_check, "rad.settings.check(settings) -> table: validate settings (errors name the key) and return them completed with defaults"},
         {"from_pyradiomics", l_settings_from_pyradiomics,
          "rad.settings.from_pyradiomics(path) -> settings: a PyRadiomics parameter file (Params.yaml: setting, "
-         "imageType, featureClass) as radlab settings with compat = \"pyradiomics\"; an option or image type radlab "
+         "imageType, featureClass) as radlab settings with compat = \"pyradiomics\"; an image type's own settings "
+         "(LoG: {sigma: [1.0], binWidth: 5}) become its filters' pyradiomics tables, Wavelet start_level the filters' "
+         "start_level, an imageType without Original pyradiomics.original = false; an option or image type radlab "
          "cannot reproduce is an error naming the file's line and the key"},
         {"to_pyradiomics", l_settings_to_pyradiomics,
          "rad.settings.to_pyradiomics(settings [, path]) -> text: the PyRadiomics parameter file of compat settings "
-         "(written to path atomically when given)"},
+         "(written to path atomically when given); the filters of one image type need the same pyradiomics table "
+         "(one imageType entry each)"},
         {NULL, NULL, NULL}};
     static const RadlReg feature_funcs[] = {
         {"list", l_features_list, "rad.features.list([family]) -> {defs}: every feature (tag, ibsi_id, name, unit, family, aggregations)"},

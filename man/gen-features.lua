@@ -215,6 +215,66 @@ asymmetric sigma range, a 0 in resampledPixelSpacing, interpolators other
 than sitkNearestNeighbor, sitkLinear and sitkBSpline, more than one
 distance, a label other than the mask's.
 .PP
+A parameter file (\fBrad.settings.from_pyradiomics\fR,
+\fBrad.settings.to_pyradiomics\fR, \fBradlab extract \-\-params\fR) maps
+onto these settings:
+.TS
+l lw(34n).
+\fBParams.yaml\fR	\fBradlab settings\fR
+_
+setting: {binWidth: 5}	T{
+pyradiomics = {binWidth = 5} (any option above)
+T}
+imageType: {Original: {}}	T{
+pyradiomics.original = true (the default)
+T}
+imageType without Original	T{
+pyradiomics.original = false: the listed types and shape
+T}
+imageType: {} (empty)	T{
+Original alone, as in PyRadiomics
+T}
+LoG: {sigma: [1.0, 2.0]}	T{
+filters {"pylog", sigma = 1}, {"pylog", sigma = 2}
+T}
+Wavelet: {level: 2}	T{
+filters {"pywavelet", band = "LLH", level = 1}, ..: 7 per level, the last LLL
+T}
+Wavelet: {start_level: 1}	T{
+filters {"pywavelet", ..., start_level = 1}: wavelet-LLH, ..
+T}
+LBP3D: {lbp3DLevels: 2}	T{
+filters {"lbp3d", output = "m1"}, "m2", "k"
+T}
+LoG: {sigma: [1.0], binWidth: 5}	T{
+filters {"pylog", sigma = 1, pyradiomics = {binWidth = 5}}
+T}
+featureClass: {glcm: [Contrast]}	T{
+pyradiomics.featureClass = {glcm = {"Contrast"}}
+T}
+.TE
+.PP
+Without Original, PyRadiomics still computes shape from the mask (shape
+does not depend on an image type), named \fBoriginal_shape_\fIFeature\fR;
+radlab does the same.  Wavelet \fBstart_level\fR \fIS\fR replaces the
+image by \fIS\fR approximations before the first named level, and the
+names count from there: with start_level 1 the second decomposition is
+\fBwavelet-LLH\fR (the depth is start_level + level).
+An image type's own settings (its imageType mapping in a parameter file,
+\fBsettings.filters[i].pyradiomics\fR in Lua) may change what PyRadiomics
+reads per image type, in the filter and in the feature classes: binWidth,
+binCount, voxelArrayShift, force2D (for Wavelet also its 2D bands),
+force2Ddimension, weightingNorm, symmetricalGLCM, distances and gldm_a.  Loading,
+resampling, normalisation, re-segmentation and the mask checks happen once
+with the general settings, so a per image type normalize,
+resampledPixelSpacing, interpolator, padDistance, resegmentRange,
+minimumROIDimensions, ... has no effect in PyRadiomics and is an error
+here, as are label (radlab selects it when reading the mask), a binWidth
+under a general binCount (binCount wins in PyRadiomics) and settings of
+Original (the general settings are the original image's).
+\fBrad.settings.to_pyradiomics\fR refuses filters of one image type with
+different pyradiomics tables (a file has one imageType entry per type).
+.PP
 The differences from IBSI mode:
 .TS
 l l l.

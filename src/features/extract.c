@@ -101,9 +101,20 @@ RadFeatureSet *rad_extract_threads(const RadImage *img, const RadMask *mask, con
     first = fs->n; /* the diagnostic rows are always defined */
     if (s->compat == RAD_COMPAT_PYRADIOMICS) {
         /* PyRadiomics' definitions and names, one pass (pyrad.c) */
-        if (rad_pyrad_compute(&roi, s, fs) != 0 || rad_pyrad_select_check(fs, first, s) != 0)
-            goto fail;
+        if (s->pyr.original) {
+            if (rad_pyrad_compute(&roi, s, fs) != 0 || rad_pyrad_select_check(fs, first, s) != 0)
+                goto fail;
+        } else {
+            /* no Original image type: PyRadiomics still computes shape
+             * (original_shape_*) from the mask, before the image types */
+            RadSettings so = *s;
+            so.families &= (unsigned)(RAD_FAM_MORPH | RAD_FAM_DIAG);
+            if (rad_pyrad_compute(&roi, &so, fs) != 0)
+                goto fail;
+        }
         if (s->n_filters > 0 && rad_extract_filtered_pyrad(&roi, s, threads, fs) != 0)
+            goto fail;
+        if (!s->pyr.original && rad_pyrad_select_check(fs, first, s) != 0)
             goto fail;
         degenerate_why(&roi, why, sizeof why);
         rad_roi_free(&roi);

@@ -134,12 +134,42 @@ typedef struct RadPyrSettings {
     int min_size;               /* minimumROISize (0 = none) */
     int pad;                    /* padDistance (resampling crop margin, voxels; default 5) */
     int pre_crop;               /* preCrop (refused with image types: see settings.c) */
+    int original;               /* imageType Original (default 1); 0: only the filters' image types and shape */
     /* featureClass lists: the classes restricted to listed features
      * (";glcm;firstorder;") and those features (";glcm_Contrast;...;");
      * "" when no class has a list */
     char select_classes[96];
     char select[4096];
 } RadPyrSettings;
+
+/* compat = "pyradiomics": the settings one image type changes for itself
+ * (the custom settings of its imageType mapping in a parameter file).  Only
+ * what PyRadiomics reads per image type, in the filter and its feature
+ * classes; loading, resampling, normalisation, re-segmentation and the mask
+ * checks happen once with the general settings.  `set` has a RAD_PYR_OV_*
+ * bit per field given; the others keep the general value. */
+enum {
+    RAD_PYR_OV_BIN_WIDTH = 1 << 0,  /* binWidth */
+    RAD_PYR_OV_BIN_COUNT = 1 << 1,  /* binCount */
+    RAD_PYR_OV_SHIFT = 1 << 2,      /* voxelArrayShift */
+    RAD_PYR_OV_FORCE2D = 1 << 3,    /* force2D */
+    RAD_PYR_OV_FORCE2D_DIM = 1 << 4,/* force2Ddimension */
+    RAD_PYR_OV_WEIGHTING = 1 << 5,  /* weightingNorm */
+    RAD_PYR_OV_SYMMETRIC = 1 << 6,  /* symmetricalGLCM */
+    RAD_PYR_OV_DISTANCE = 1 << 7,   /* distances */
+    RAD_PYR_OV_GLDM_A = 1 << 8      /* gldm_a */
+};
+typedef struct RadPyrOverride {
+    unsigned set;
+    int bin_count;
+    double bin_width;
+    double shift;
+    int force2d, force2d_dim;
+    RadPyrWeight weighting;
+    int symmetric;
+    int distance;
+    int gldm_a;
+} RadPyrOverride;
 
 typedef struct RadSettings {
     unsigned families;          /* RAD_FAM_* bits to compute (default RAD_FAM_FEATURES;
@@ -201,6 +231,9 @@ typedef struct RadSettings {
     int n_filters;
     RadFilterSpec filters[RAD_MAX_FILTERS];
     unsigned filter_families;
+    /* compat = "pyradiomics": filter_pyr[i] is what filters[i]'s image type
+     * changes of settings.pyradiomics (set 0: nothing) */
+    RadPyrOverride filter_pyr[RAD_MAX_FILTERS];
 
     RadCompat compat;           /* IBSI (default) or PyRadiomics conventions and names */
     RadPyrSettings pyr;         /* used when compat = RAD_COMPAT_PYRADIOMICS */
@@ -226,6 +259,11 @@ int rad_filter_prefix(const RadFilterSpec *spec, char *out, size_t size);
  * logarithm, exponential, gradient, lbp-2D, lbp-3D-m1, lbp-3D-k); -1 with a
  * message for a filter that is not one of PyRadiomics' image types. */
 int rad_pyrad_image_type(const RadFilterSpec *spec, char *out, size_t size);
+
+/* compat = "pyradiomics": the settings filters[i]'s image type is measured
+ * with: s with filter_pyr[i] applied, shape off (it describes the mask: the
+ * original image's only) and no filters. */
+void rad_pyrad_type_settings(const RadSettings *s, int i, RadSettings *out);
 
 /* ---- feature sets --------------------------------------------------------------- */
 

@@ -109,6 +109,8 @@ int rad_filter_prefix(const RadFilterSpec *f, char *out, size_t size)
         break;
     case RAD_FILTER_PYWAVELET:
         rc |= put(out, size, &at, "pywav_%s_%s_L%d", f->pywavelet.family, f->pywavelet.band, f->pywavelet.level);
+        if (f->pywavelet.start_level > 0) /* absent at 0: digests stay */
+            rc |= put(out, size, &at, "_start%d", f->pywavelet.start_level);
         break;
     case RAD_FILTER_PYLOG:
         rc |= put(out, size, &at, "pylog_s%gmm", f->pylog.sigma);
@@ -261,12 +263,10 @@ int rad_pyrad_image_type(const RadFilterSpec *f, char *out, size_t size)
 
 int rad_extract_filtered_pyrad(const RadRoi *roi, const RadSettings *s, int threads, RadFeatureSet *fs)
 {
-    RadSettings s2 = *s;
+    RadSettings s2;
     RadImage view;
     view.geom = roi->geom;
     view.data = roi->image;
-    s2.families &= ~(unsigned)RAD_FAM_MORPH; /* shape describes the mask: the original image's only */
-    s2.n_filters = 0;
     for (int i = 0; i < s->n_filters; i++) {
         RadFilterSpec spec = s->filters[i];
         RadFeatureSet *one;
@@ -286,6 +286,7 @@ int rad_extract_filtered_pyrad(const RadRoi *roi, const RadSettings *s, int thre
         }
         r = *roi;
         r.image = resp->data;
+        rad_pyrad_type_settings(s, i, &s2);
         rc = rad_pyrad_compute(&r, &s2, one);
         if (rc != 0)
             rad_error_prefix("image type %s", name);

@@ -1093,8 +1093,13 @@ int rad_pyrad_select_check(const RadFeatureSet *fs, size_t first, const RadSetti
             break;
         q = strchr(p, ';');
         snprintf(tag, sizeof tag, "original_%.*s", (int)(q ? q - p : (ptrdiff_t)strlen(p)), p);
-        for (size_t i = first; i < fs->n && !found; i++)
-            found = strcmp(fs->tags[i], tag) == 0;
+        /* <image type>_<class>_<Feature>: image type names have no '_', so
+         * the part after the first one is the class and feature of any
+         * image type (pyradiomics.original = false measures only filters) */
+        for (size_t i = first; i < fs->n && !found; i++) {
+            const char *u = strchr(fs->tags[i], '_');
+            found = u && strcmp(u + 1, tag + 9) == 0;
+        }
         if (!found) {
             /* the closest name of the same class, one or two edits away */
             const RadPyrFeatureDef *best = NULL;
@@ -1140,6 +1145,12 @@ int rad_pyrad_compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs
                              s->pyr.min_size);
     if ((s->families & RAD_FAM_MORPH) && shape(roi, s, fs) != 0)
         return rad_error_prefix("shape features");
+    if (!(s->families & RAD_FAM_PYRADIOMICS & ~(unsigned)RAD_FAM_MORPH)) {
+        /* shape only (pyradiomics.original = false): no grey levels to bin */
+        if (s->pyr.select_classes[0])
+            select_drop(fs, start, &s->pyr);
+        return 0;
+    }
     if (bins_make(roi, s, &b) != 0)
         goto done;
     if ((s->families & (RAD_FAM_STAT | RAD_FAM_IH)) && firstorder(roi, s, &b, fs) != 0)

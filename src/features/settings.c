@@ -37,6 +37,7 @@ void rad_settings_default(RadSettings *s)
     s->pyr.symmetric = 1;
     s->pyr.min_dims = 2;
     s->pyr.pad = 5;
+    s->pyr.original = 1;
 }
 
 /* The normalisation fields; messages name the settings key (normalise.*). */
@@ -79,6 +80,62 @@ static int rad_settings_check_norm(const RadSettings *s)
     if (s->norm_sd != RAD_NORM_SD_POPULATION && s->norm_sd != RAD_NORM_SD_SAMPLE)
         return rad_error_set("normalise.sd: unknown value %d (population or sample)", (int)s->norm_sd);
     return 0;
+}
+
+/* One image type's settings (filters[i].pyradiomics) against the general
+ * ones p; messages name the key, the caller prefixes the filter. */
+static int rad_pyrad_override_check(const RadPyrOverride *o, const RadPyrSettings *p)
+{
+    if (o->set & ~(unsigned)(RAD_PYR_OV_GLDM_A * 2 - 1))
+        return rad_error_set("unknown override bits 0x%x", o->set);
+    if ((o->set & RAD_PYR_OV_BIN_WIDTH) && (o->set & RAD_PYR_OV_BIN_COUNT))
+        return rad_error_set("give binWidth or binCount, not both (binCount wins in PyRadiomics; say which is meant)");
+    if ((o->set & RAD_PYR_OV_BIN_WIDTH) && p->bin_count > 0)
+        return rad_error_set("binWidth has no effect: the general pyradiomics.binCount = %d wins in PyRadiomics; "
+                             "give this image type binCount, or use binWidth in the general settings",
+                             p->bin_count);
+    if ((o->set & RAD_PYR_OV_BIN_WIDTH) && !(o->bin_width > 0 && isfinite(o->bin_width)))
+        return rad_error_set("binWidth must be > 0, got %g", o->bin_width);
+    if ((o->set & RAD_PYR_OV_BIN_COUNT) && (o->bin_count < 1 || o->bin_count > 65535))
+        return rad_error_set("binCount must be 1..65535, got %d", o->bin_count);
+    if ((o->set & RAD_PYR_OV_SHIFT) && !isfinite(o->shift))
+        return rad_error_set("voxelArrayShift must be finite, got %g", o->shift);
+    if ((o->set & RAD_PYR_OV_FORCE2D_DIM) && (o->force2d_dim < 0 || o->force2d_dim > 2))
+        return rad_error_set("force2Ddimension must be 0, 1 or 2, got %d", o->force2d_dim);
+    if ((o->set & RAD_PYR_OV_WEIGHTING) && (o->weighting < RAD_PYR_WEIGHT_NONE || o->weighting > RAD_PYR_WEIGHT_INFINITY))
+        return rad_error_set("weightingNorm: unknown value %d", (int)o->weighting);
+    if ((o->set & RAD_PYR_OV_DISTANCE) && (o->distance < 1 || o->distance > 16))
+        return rad_error_set("distances must be {d} with d in 1..16, got {%d}", o->distance);
+    if ((o->set & RAD_PYR_OV_GLDM_A) && (o->gldm_a < 0 || o->gldm_a > 26))
+        return rad_error_set("gldm_a must be 0..26, got %d", o->gldm_a);
+    return 0;
+}
+
+void rad_pyrad_type_settings(const RadSettings *s, int i, RadSettings *out)
+{
+    const RadPyrOverride *o = &s->filter_pyr[i];
+    *out = *s;
+    out->families &= ~(unsigned)RAD_FAM_MORPH; /* shape describes the mask: the original image's only */
+    out->n_filters = 0;
+    out->pyr.original = 1;
+    if (o->set & RAD_PYR_OV_BIN_WIDTH)
+        out->pyr.bin_width = o->bin_width;
+    if (o->set & RAD_PYR_OV_BIN_COUNT)
+        out->pyr.bin_count = o->bin_count;
+    if (o->set & RAD_PYR_OV_SHIFT)
+        out->pyr.shift = o->shift;
+    if (o->set & RAD_PYR_OV_FORCE2D)
+        out->pyr.force2d = o->force2d;
+    if (o->set & RAD_PYR_OV_FORCE2D_DIM)
+        out->pyr.force2d_dim = o->force2d_dim;
+    if (o->set & RAD_PYR_OV_WEIGHTING)
+        out->pyr.weighting = o->weighting;
+    if (o->set & RAD_PYR_OV_SYMMETRIC)
+        out->pyr.symmetric = o->symmetric;
+    if (o->set & RAD_PYR_OV_DISTANCE)
+        out->distance = o->distance;
+    if (o->set & RAD_PYR_OV_GLDM_A)
+        out->ngldm_alpha = o->gldm_a;
 }
 
 int rad_settings_check(const RadSettings *s)
@@ -161,6 +218,17 @@ int rad_settings_check(const RadSettings *s)
             return rad_error_set("pyradiomics.minimumROISize must be >= 0, got %d", p->min_size);
         if (p->pad < 0)
             return rad_error_set("pyradiomics.padDistance must be >= 0, got %d", p->pad);
+        if (!p->original && s->n_filters == 0)
+            return rad_error_set("pyradiomics.original = false measures no image but the shape: give the image types "
+                                 "in settings.filters (PyRadiomics measures Original when imageType is empty)");
+        for (int i = 0; i < s->n_filters; i++)
+            if (rad_pyrad_override_check(&s->filter_pyr[i], p) != 0)
+                return rad_error_prefix("filters[%d].pyradiomics", i + 1);
+    } else {
+        for (int i = 0; i < s->n_filters; i++)
+            if (s->filter_pyr[i].set)
+                return rad_error_set("filters[%d].pyradiomics (PyRadiomics' per image type settings) needs compat = "
+                                     "\"pyradiomics\"", i + 1);
     }
     for (int i = 0; i < s->n_filters; i++) {
         char a[128], b[128];
@@ -188,7 +256,7 @@ int rad_settings_check(const RadSettings *s)
  * digests on every platform. */
 void rad_settings_digest(const RadSettings *s, char out[65])
 {
-    char text[1024 + 512 + RAD_NORM_PATH_MAX + RAD_MAX_FILTERS * 130 + 4096 + 96];
+    char text[1024 + 512 + RAD_NORM_PATH_MAX + RAD_MAX_FILTERS * (130 + 120) + 4096 + 96];
     int n = snprintf(text, sizeof text,
         "radlab-settings-1;fam=%u;round_input=%d;resample=%d;r2d=%d;sp=%.17g,%.17g,%.17g;"
         "interp=%d;minterp=%d;delta=%.17g;round=%d;reseg=%d;lo=%.17g;hi=%.17g;sigma=%.17g;"
@@ -239,6 +307,22 @@ void rad_settings_digest(const RadSettings *s, char out[65])
                       (int)p->weighting, p->symmetric, p->min_dims, p->min_size, p->pad);
         if (p->select_classes[0] && (size_t)n < sizeof text)
             n += snprintf(text + n, sizeof text - (size_t)n, ";pfc=%s|%s", p->select_classes, p->select);
+        /* appended only when not the default: digests stay */
+        if (!p->original && (size_t)n < sizeof text)
+            n += snprintf(text + n, sizeof text - (size_t)n, ";porig=0");
+        for (int i = 0; i < s->n_filters && i < RAD_MAX_FILTERS && (size_t)n < sizeof text; i++) {
+            const RadPyrOverride *o = &s->filter_pyr[i];
+            unsigned b = o->set;
+            if (b) /* the fields given, 0 for the others */
+                n += snprintf(text + n, sizeof text - (size_t)n, ";pov%d=%u,%d,%.17g,%.17g,%d,%d,%d,%d,%d,%d", i + 1, b,
+                              b & RAD_PYR_OV_BIN_COUNT ? o->bin_count : 0,
+                              b & RAD_PYR_OV_BIN_WIDTH ? o->bin_width : 0, b & RAD_PYR_OV_SHIFT ? o->shift : 0,
+                              b & RAD_PYR_OV_FORCE2D ? o->force2d != 0 : 0,
+                              b & RAD_PYR_OV_FORCE2D_DIM ? o->force2d_dim : 0,
+                              b & RAD_PYR_OV_WEIGHTING ? (int)o->weighting : 0,
+                              b & RAD_PYR_OV_SYMMETRIC ? o->symmetric != 0 : 0,
+                              b & RAD_PYR_OV_DISTANCE ? o->distance : 0, b & RAD_PYR_OV_GLDM_A ? o->gldm_a : 0);
+        }
         if ((size_t)n >= sizeof text)
             n = (int)sizeof text - 1;
     }

@@ -15,6 +15,13 @@ local TYPE_OPTIONS = {
   lbp2DRadius = true, lbp2DSamples = true, lbp2DMethod = true,
   lbp3DLevels = true, lbp3DIcosphereRadius = true, lbp3DIcosphereSubdivision = true,
 }
+-- settings an image type's own mapping may change (PyRadiomics reads them per image type, in the filter and
+-- the feature classes): they become that type's filters' pyradiomics table
+local TYPE_SETTINGS = {
+  binWidth = "number", binCount = "integer", voxelArrayShift = "number", force2D = "boolean",
+  force2Ddimension = "integer", weightingNorm = "string", symmetricalGLCM = "boolean", distances = "table",
+  gldm_a = "integer",
+}
 -- PyRadiomics options radlab does not reproduce
 local LACKS = {
   geometryTolerance = "radlab checks geometry exactly", correctMask = "radlab does not resample a mask onto the image",
@@ -28,6 +35,7 @@ local function known_settings()
     if k then keys[k] = true end
   end
   keys.featureClass = nil -- its own section in a parameter file
+  keys.original = nil -- imageType Original in a parameter file
   return keys
 end
 
@@ -116,9 +124,8 @@ function pyradiomics.read(path)
   local itypes = doc.imageType
   if itypes == nil or is_na(itypes) then itypes = {Original = {}} end
   if type(itypes) ~= "table" then fail("imageType", "imageType must be a mapping of image types") end
-  if itypes.Original == nil then
-    fail("imageType", "radlab always measures the original image; add 'Original: {}' to imageType")
-  end
+  -- an empty imageType is Original alone (PyRadiomics); without Original only the listed types (and shape)
+  if next(itypes) ~= nil and itypes.Original == nil then py.original = false end
   local order = {}
   for k in pairs(itypes) do order[#order + 1] = k end
   table.sort(order)
@@ -127,12 +134,42 @@ function pyradiomics.read(path)
     local t, where = itypes[it], "imageType." .. it
     if is_na(t) then t = {} end
     if type(t) ~= "table" then fail(where, "imageType %s must be a mapping of its options ({} for none)", it) end
-    for k in pairs(t) do
-      if not TYPE_OPTIONS[k] then
-        fail(where .. "." .. tostring(k), "option '%s' of image type %s is not reproduced by radlab (only the "
-          .. "filter's own options: sigma, wavelet, level, gradientUseSpacing, lbp2D..., lbp3D...)", tostring(k), it)
+    -- the type's own settings (ov) besides its filter's options
+    local ov = {}
+    for k, v in pairs(t) do
+      local kw = where .. "." .. tostring(k)
+      if TYPE_SETTINGS[k] then
+        if is_na(v) then
+          fail(kw, "%s: null in an image type's settings; give a value, or leave the key out for the general one", k)
+        end
+        local want = TYPE_SETTINGS[k]
+        local got = (want == "integer" and math.type(v) == "integer") and "integer" or type(v)
+        if got ~= want then
+          fail(kw, "%s of image type %s must be %s, got %s", k, it, want == "integer" and "an integer"
+            or want == "table" and "a list such as [1]" or want == "boolean" and "true or false" or "a " .. want,
+            type(v) == "string" and ("'" .. v .. "'") or type(v))
+        end
+        ov[k] = v
+      elseif k == "label" then
+        fail(kw, "label of image type %s: radlab selects the label when it reads the mask, once for every image "
+          .. "type; give label in setting (or radlab extract --label) and remove it here", it)
+      elseif LACKS[k] then
+        fail(kw, "setting '%s' is not reproduced by radlab (%s); remove it", k, LACKS[k])
+      elseif keys[k] then
+        fail(kw, "'%s' of image type %s has no effect in PyRadiomics: loading, resampling, normalisation, "
+          .. "re-segmentation and the mask checks happen once with the general settings; move it to setting", k, it)
+      elseif not TYPE_OPTIONS[k] then
+        local all = {}
+        for n in pairs(TYPE_OPTIONS) do all[n] = true end
+        for n in pairs(TYPE_SETTINGS) do all[n] = true end
+        local near = close_to(tostring(k), all)
+        fail(kw, "unknown option '%s' of image type %s%s (its filter's options: sigma, start_level, level, wavelet, "
+          .. "gradientUseSpacing, lbp2D..., lbp3D...; its own settings: binWidth, binCount, voxelArrayShift, force2D, "
+          .. "force2Ddimension, weightingNorm, symmetricalGLCM, distances, gldm_a)", tostring(k), it,
+          near and (" (did you mean " .. near .. "?)") or "")
       end
     end
+    local first = #filters + 1
     if it == "Original" then
       -- measured always
     elseif it == "LoG" then
@@ -145,18 +182,24 @@ function pyradiomics.read(path)
       local start = opt(it, t, "start_level") or 0
       local levels = opt(it, t, "level") or 1
       local family = opt(it, t, "wavelet") or "coif1"
-      if start ~= 0 then
-        fail(where, "start_level %s: radlab names wavelet levels from the first (wavelet-, wavelet2-, ...); "
-          .. "use start_level 0", tostring(start))
+      -- the type's own force2D decides its axes, as the general one does
+      local f2d = force2d
+      if ov.force2D ~= nil then f2d = ov.force2D == true end
+      local f2dim = ov.force2Ddimension or py.force2Ddimension or 0
+      if f2d and f2dim ~= 0 then
+        fail(where, "Wavelet with force2D and force2Ddimension %s is not reproduced: radlab's 2D wavelet filters the "
+          .. "axial plane (force2Ddimension 0)", tostring(f2dim))
       end
-      local bands = force2d and {"HH", "HL", "LH"} or {"HHH", "HHL", "HLH", "HLL", "LHH", "LHL", "LLH"}
+      local bands = f2d and {"HH", "HL", "LH"} or {"HHH", "HHL", "HLH", "HLL", "LHH", "LHL", "LLH"}
+      -- PyRadiomics names levels from start_level + 1 as wavelet-, wavelet2-, ...
       for lev = 1, levels do
         for _, b in ipairs(bands) do
-          filters[#filters + 1] = {"pywavelet", family = family, band = b, level = lev, dims = #b}
+          filters[#filters + 1] = {"pywavelet", family = family, band = b, level = lev, start_level = start, dims = #b}
         end
       end
-      local approx = force2d and "LL" or "LLL"
-      filters[#filters + 1] = {"pywavelet", family = family, band = approx, level = levels, dims = #approx}
+      local approx = f2d and "LL" or "LLL"
+      filters[#filters + 1] = {"pywavelet", family = family, band = approx, level = levels, start_level = start,
+        dims = #approx}
     elseif it == "Square" or it == "SquareRoot" or it == "Logarithm" or it == "Exponential" then
       filters[#filters + 1] = {it:lower()}
     elseif it == "Gradient" then
@@ -178,6 +221,17 @@ function pyradiomics.read(path)
     else
       fail(where, "unknown image type '%s' (Original, LoG, Wavelet, Square, SquareRoot, Logarithm, Exponential, "
         .. "Gradient, LBP2D, LBP3D)", it)
+    end
+    if next(ov) ~= nil then
+      if it == "Original" then
+        fail(where, "settings of image type Original are not reproduced: radlab's general settings are the "
+          .. "original image's; move them to setting and give each other image type its own value where it differs")
+      end
+      for i = first, #filters do
+        local c = {}
+        for k, v in pairs(ov) do c[k] = v end
+        filters[i].pyradiomics = c
+      end
     end
   end
 
@@ -236,7 +290,7 @@ function pyradiomics.write(settings, path)
   end
   local out = {"# radlab " .. rad.version .. ": PyRadiomics parameter file", "setting:"}
   local keys = {}
-  for k in pairs(s.pyradiomics) do if k ~= "featureClass" then keys[#keys + 1] = k end end
+  for k in pairs(s.pyradiomics) do if k ~= "featureClass" and k ~= "original" then keys[#keys + 1] = k end end
   table.sort(keys)
   -- PyRadiomics' schema types these as integers: write whole numbers without a point
   local INT = {voxelArrayShift = true, padDistance = true, label = true, distances = true, gldm_a = true,
@@ -255,16 +309,57 @@ function pyradiomics.write(settings, path)
       out[#out + 1] = string.format("  %s: %s", k, scalar(k, v))
     end
   end
-  -- image types
+  -- image types; an image type's own settings (its filters' pyradiomics tables, one per type)
   out[#out + 1] = "imageType:"
-  out[#out + 1] = "  Original: {}"
+  if s.pyradiomics.original ~= false then out[#out + 1] = "  Original: {}" end
+  local TYPE = {pylog = "LoG", pywavelet = "Wavelet", square = "Square", squareroot = "SquareRoot",
+    logarithm = "Logarithm", exponential = "Exponential", gradient = "Gradient", lbp2d = "LBP2D", lbp3d = "LBP3D"}
+  local own, first = {}, {}
+  for i, f in ipairs(s.filters or {}) do
+    local ty = TYPE[f[1]]
+    if ty then
+      local o = f.pyradiomics or {}
+      local ks, items = {}, {}
+      for k in pairs(o) do ks[#ks + 1] = k end
+      table.sort(ks)
+      for _, k in ipairs(ks) do
+        local v = o[k]
+        if type(v) == "table" then
+          local xs = {}
+          for j, x in ipairs(v) do xs[j] = scalar(k, x) end
+          v = "[" .. table.concat(xs, ", ") .. "]"
+        else
+          v = scalar(k, v)
+        end
+        items[#items + 1] = k .. ": " .. v
+      end
+      local text = table.concat(items, ", ")
+      if own[ty] == nil then
+        own[ty], first[ty] = text, i
+      elseif own[ty] ~= text then
+        error(string.format("rad.settings.to_pyradiomics: filters[%d] and filters[%d] are both image type %s with "
+          .. "different pyradiomics settings ({%s} and {%s}); a parameter file has one imageType entry, with one set "
+          .. "of settings, per image type: give them the same", first[ty], i, ty, own[ty], text), 2)
+      end
+    end
+  end
+  -- "{a: 1}" -> "{a: 1, <own settings>}"
+  local function entry(ty, body)
+    local o = own[ty]
+    if o and o ~= "" then body = body == "" and o or body .. ", " .. o end
+    return "  " .. ty .. ": {" .. body .. "}"
+  end
   local sig, wav, simple, lbp2, lbp3, grad = {}, nil, {}, nil, nil, nil
   for _, f in ipairs(s.filters or {}) do
     local kind = f[1]
     if kind == "pylog" then sig[#sig + 1] = yaml_scalar(f.sigma)
     elseif kind == "pywavelet" then
-      wav = wav or {family = f.family, level = 0}
+      wav = wav or {family = f.family, level = 0, start = f.start_level or 0}
       wav.level = math.max(wav.level, f.level)
+      if (f.start_level or 0) ~= wav.start then
+        error("rad.settings.to_pyradiomics: the pywavelet filters have different start_level values; a parameter "
+          .. "file has one Wavelet entry: give them one start_level", 2)
+      end
     elseif kind == "square" or kind == "squareroot" or kind == "logarithm" or kind == "exponential" then
       simple[kind] = true
     elseif kind == "gradient" then grad = f
@@ -274,20 +369,22 @@ function pyradiomics.write(settings, path)
       error("rad.settings.to_pyradiomics: filter " .. tostring(kind) .. " is not a PyRadiomics image type", 2)
     end
   end
-  if #sig > 0 then out[#out + 1] = "  LoG: {sigma: [" .. table.concat(sig, ", ") .. "]}" end
-  if wav then out[#out + 1] = string.format("  Wavelet: {wavelet: '%s', level: %d}", wav.family, wav.level) end
-  local names = {square = "Square", squareroot = "SquareRoot", logarithm = "Logarithm", exponential = "Exponential"}
-  for _, k in ipairs{"square", "squareroot", "logarithm", "exponential"} do
-    if simple[k] then out[#out + 1] = "  " .. names[k] .. ": {}" end
+  if #sig > 0 then out[#out + 1] = entry("LoG", "sigma: [" .. table.concat(sig, ", ") .. "]") end
+  if wav then
+    out[#out + 1] = entry("Wavelet", string.format("wavelet: '%s', level: %d", wav.family, wav.level)
+      .. (wav.start > 0 and string.format(", start_level: %d", wav.start) or ""))
   end
-  if grad then out[#out + 1] = "  Gradient: {gradientUseSpacing: " .. tostring(grad.use_spacing) .. "}" end
+  for _, k in ipairs{"square", "squareroot", "logarithm", "exponential"} do
+    if simple[k] then out[#out + 1] = entry(TYPE[k], "") end
+  end
+  if grad then out[#out + 1] = entry("Gradient", "gradientUseSpacing: " .. tostring(grad.use_spacing)) end
   if lbp2 then
-    out[#out + 1] = string.format("  LBP2D: {lbp2DRadius: %s, lbp2DSamples: %d, lbp2DMethod: '%s'}",
-      yaml_scalar(lbp2.radius), lbp2.points, lbp2.method)
+    out[#out + 1] = entry("LBP2D", string.format("lbp2DRadius: %s, lbp2DSamples: %d, lbp2DMethod: '%s'",
+      yaml_scalar(lbp2.radius), lbp2.points, lbp2.method))
   end
   if lbp3 then
-    out[#out + 1] = string.format("  LBP3D: {lbp3DLevels: %d, lbp3DIcosphereRadius: %s, lbp3DIcosphereSubdivision: %d}",
-      lbp3.levels, yaml_scalar(lbp3.radius), lbp3.subdivision)
+    out[#out + 1] = entry("LBP3D", string.format("lbp3DLevels: %d, lbp3DIcosphereRadius: %s, "
+      .. "lbp3DIcosphereSubdivision: %d", lbp3.levels, yaml_scalar(lbp3.radius), lbp3.subdivision))
   end
   -- classes
   out[#out + 1] = "featureClass:"

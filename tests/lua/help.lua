@@ -68,7 +68,7 @@ end
 -- help(rad.extract): every settings key, with the default the checker uses
 local keys = rad.settings.keys()
 local htext = rad.help(rad.extract)
-T.is(#keys, 65, "65 settings rows (13 top-level keys or sections and 52 keys inside them)")
+T.is(#keys, 66, "66 settings rows (13 top-level keys or sections and 53 keys inside them)")
 local unlisted = {}
 for _, k in ipairs(keys) do
   local pat = "\n  " .. k.path .. " +" .. k.default:gsub("%p", "%%%0") .. " "

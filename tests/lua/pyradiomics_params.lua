@@ -74,10 +74,9 @@ refused("typo.yaml", "setting:\n  label: 1\n  binwidth: 25\n", "typo.yaml:3: 'bi
 refused("lacks.yaml", "setting:\n  correctMask: true\n", "lacks.yaml:2: setting 'correctMask' is not reproduced by radlab")
 refused("exp.yaml", "setting:\n  binWidth: 1e-3\n", "exp.yaml:2: '1e-3' is a string in YAML 1.1")
 refused("type.yaml", "imageType:\n  Original: {}\n  Sobel: {}\n", "type.yaml:3: unknown image type 'Sobel'")
-refused("orig.yaml", "imageType:\n  LoG: {sigma: [1.0]}\n", "orig.yaml:1: radlab always measures the original image")
-refused("start.yaml", "imageType:\n  Original: {}\n  Wavelet: {start_level: 1}\n", "start.yaml:3: start_level 1")
-refused("custom.yaml", "imageType:\n  Original: {}\n  LoG:\n    sigma: [1.0]\n    binWidth: 5\n",
-  "custom.yaml:5: option 'binWidth' of image type LoG is not reproduced by radlab")
+-- an image type's own settings, start_level and imageType without Original: tests/lua/pyradiomics_types.lua
+refused("custom.yaml", "imageType:\n  Original: {}\n  LoG:\n    sigma: [1.0]\n    resegmentRange: [0, 100]\n",
+  "custom.yaml:5: 'resegmentRange' of image type LoG has no effect in PyRadiomics")
 refused("nosigma.yaml", "imageType:\n  Original: {}\n  LoG: {}\n", "nosigma.yaml:3: LoG needs sigma")
 refused("voxel.yaml", "voxelSetting:\n  kernelRadius: 2\n", "voxel.yaml:1: voxelSetting (voxel-based extraction)")
 T.errors(function()

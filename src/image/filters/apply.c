@@ -147,8 +147,15 @@ RadImage *rad_filter_apply(const RadImage *img, const RadFilterSpec *spec)
     case RAD_FILTER_LBP2D:
         return rad_filter_lbp2d(img, spec->lbp2d.points, spec->lbp2d.radius, spec->lbp2d.method, spec->threads);
     case RAD_FILTER_PYWAVELET:
-        return rad_filter_pywavelet(img, spec->pywavelet.family, spec->pywavelet.band, spec->pywavelet.level,
-                                    spec->dims);
+        if (spec->pywavelet.start_level < 0 || spec->pywavelet.level < 1 ||
+            spec->pywavelet.start_level + spec->pywavelet.level > 16) {
+            rad_error_set("pywavelet filter: start_level %d and level %d: start_level must be >= 0, level >= 1 and "
+                          "start_level + level at most 16", spec->pywavelet.start_level, spec->pywavelet.level);
+            return NULL;
+        }
+        /* start_level approximations first, then the named levels: one depth */
+        return rad_filter_pywavelet(img, spec->pywavelet.family, spec->pywavelet.band,
+                                    spec->pywavelet.start_level + spec->pywavelet.level, spec->dims);
     case RAD_FILTER_PYLOG:
         return rad_filter_pylog(img, spec->pylog.sigma, spec->dims, spec->threads);
     case RAD_FILTER_LBP3D:

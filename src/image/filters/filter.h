@@ -137,7 +137,9 @@ typedef struct RadFilterSpec {
     struct {
         char family[16]; /* default "coif1" (PyRadiomics' default) */
         char band[4];    /* one L/H per filtered axis, x first */
-        int level;       /* PyRadiomics' level, >= 1 */
+        int level;       /* PyRadiomics' level, >= 1: its name's index (wavelet2-) */
+        int start_level; /* PyRadiomics' start_level (default 0): decompositions done
+                          * before the first named level; depth = start_level + level */
     } pywavelet;
     struct {
         double sigma; /* mm (no default: PyRadiomics needs one) */
