@@ -221,9 +221,19 @@ int rad_settings_check(const RadSettings *s)
         if (!p->original && s->n_filters == 0)
             return rad_error_set("pyradiomics.original = false measures no image but the shape: give the image types "
                                  "in settings.filters (PyRadiomics measures Original when imageType is empty)");
-        for (int i = 0; i < s->n_filters; i++)
-            if (rad_pyrad_override_check(&s->filter_pyr[i], p) != 0)
+        for (int i = 0; i < s->n_filters; i++) {
+            const RadPyrOverride *o = &s->filter_pyr[i];
+            int f2d = (o->set & RAD_PYR_OV_FORCE2D) ? o->force2d : p->force2d;
+            int f2dim = (o->set & RAD_PYR_OV_FORCE2D_DIM) ? o->force2d_dim : p->force2d_dim;
+            if (rad_pyrad_override_check(o, p) != 0)
                 return rad_error_prefix("filters[%d].pyradiomics", i + 1);
+            /* PyRadiomics' 2D wavelet filters the force2D plane; radlab's the axial one */
+            if (s->filters[i].kind == RAD_FILTER_PYWAVELET && s->filters[i].dims == 2 && f2d && f2dim != 0)
+                return rad_error_set("filters[%d]: a 2D pywavelet filters the axial plane, but force2Ddimension = %d "
+                                     "asks PyRadiomics' wavelet to filter the %s plane: radlab cannot reproduce "
+                                     "that; use force2Ddimension 0 or a 3D wavelet",
+                                     i + 1, f2dim, f2dim == 1 ? "coronal" : "sagittal");
+        }
     } else {
         for (int i = 0; i < s->n_filters; i++)
             if (s->filter_pyr[i].set)

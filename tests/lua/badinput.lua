@@ -135,6 +135,14 @@ local pmask = rad.mask.new(pimg)
 for k = 2, 5 do for j = 2, 5 do for i = 2, 5 do pmask:set(i, j, k, 1) end end end
 T.errors(function() rad.extract(pimg, pmask, pys) end, "names glcm_Contrsat, which PyRadiomics compatibility mode does "
   .. "not compute (did you mean Contrast?)", "featureClass: a feature name that does not exist, with the close name")
+-- a 2D PyRadiomics wavelet out of the axial plane (general or per image type force2Ddimension)
+T.errors(function() rad.settings.check{compat = "pyradiomics", pyradiomics = {force2D = true, force2Ddimension = 1},
+  filters = {{"pywavelet", band = "LH", dims = 2}}} end,
+  "filters[1]: a 2D pywavelet filters the axial plane, but force2Ddimension = 1 asks PyRadiomics' wavelet to filter "
+  .. "the coronal plane", "2D pywavelet with force2Ddimension 1")
+T.errors(function() rad.settings.check{compat = "pyradiomics",
+  filters = {{"pywavelet", band = "LH", dims = 2, pyradiomics = {force2D = true, force2Ddimension = 2}}}} end,
+  "force2Ddimension = 2 asks PyRadiomics' wavelet to filter the sagittal plane", "2D pywavelet, its own force2Ddimension 2")
 -- writing one: a folder that does not exist leaves nothing behind
 T.errors(function() rad.settings.to_pyradiomics({compat = "pyradiomics"}, dir .. "/no/such/Params.yaml") end,
   "cannot write '" .. dir .. "/no/such/Params.yaml'", "to_pyradiomics: an unwritable path")
