@@ -38,14 +38,21 @@
 
 #include "features/features.h"
 #include "util/error.h"
+#include "util/pool.h"
 
 #define EPS DBL_EPSILON /* numpy.spacing(1) */
 #define MAX_DIRS 98     /* (2 d + 1)^3 - (2 d - 1)^3 offsets at d = 2 */
 
-/* The discretised ROI on the grid: bins 1..ng inside the intensity mask. */
+/* The discretised ROI, cropped to the bounding box of the morphological
+ * mask (which holds the intensity mask): bins 1..ng inside the intensity
+ * mask.  Outside the box every voxel is outside the ROI, so a neighbour off
+ * the box counts as one outside the ROI, as PyRadiomics' own cropping to
+ * the bounding box does; the box keeps the voxels in grid order, so sums
+ * over them are the same sums. */
 typedef struct Bins {
-    size_t dim[3], n;
-    const uint8_t *in;  /* the intensity mask */
+    size_t dim[3], n;   /* the box */
+    uint8_t *in;        /* the intensity mask */
+    float *x;           /* the intensities */
     int *g;             /* bin or 0 */
     int ng;             /* the highest bin present (PyRadiomics' Ng) */
     int nlev;           /* bins present */
@@ -81,16 +88,29 @@ static int bins_make(const RadRoi *roi, const RadSettings *s, Bins *b)
 {
     double mn = INFINITY, mx = -INFINITY, *edges = NULL;
     int ne;
+    const size_t *gd = roi->geom.dim;
+    size_t v = 0;
     memset(b, 0, sizeof *b);
-    memcpy(b->dim, roi->geom.dim, sizeof b->dim);
+    for (int c = 0; c < 3; c++)
+        b->dim[c] = roi->box.hi[c] - roi->box.lo[c] + 1;
     b->n = b->dim[0] * b->dim[1] * b->dim[2];
-    b->in = roi->mask;
-    for (size_t v = 0; v < b->n; v++)
+    b->in = rad_malloc(b->n, "ROI box");
+    b->x = rad_malloc(b->n * sizeof *b->x, "ROI box");
+    if (!b->in || !b->x)
+        return -1;
+    for (size_t z = roi->box.lo[2]; z <= roi->box.hi[2]; z++)
+        for (size_t y = roi->box.lo[1]; y <= roi->box.hi[1]; y++) {
+            size_t row = roi->box.lo[0] + gd[0] * (y + gd[1] * z);
+            memcpy(b->in + v, roi->mask + row, b->dim[0]);
+            memcpy(b->x + v, roi->image + row, b->dim[0] * sizeof *b->x);
+            v += b->dim[0];
+        }
+    for (v = 0; v < b->n; v++)
         if (b->in[v]) {
-            if (roi->image[v] < mn)
-                mn = roi->image[v];
-            if (roi->image[v] > mx)
-                mx = roi->image[v];
+            if (b->x[v] < mn)
+                mn = b->x[v];
+            if (b->x[v] > mx)
+                mx = b->x[v];
             b->nvox++;
         }
     if (s->pyr.bin_count > 0) {
@@ -125,9 +145,9 @@ static int bins_make(const RadRoi *roi, const RadSettings *s, Bins *b)
         free(edges);
         return -1;
     }
-    for (size_t v = 0; v < b->n; v++)
+    for (v = 0; v < b->n; v++)
         if (b->in[v]) {
-            b->g[v] = digitize(roi->image[v], edges, ne);
+            b->g[v] = digitize(b->x[v], edges, ne);
             if (b->g[v] < 1) /* cannot happen: the first edge is <= min */
                 b->g[v] = 1;
             if (b->g[v] > b->ng)
@@ -140,7 +160,7 @@ static int bins_make(const RadRoi *roi, const RadSettings *s, Bins *b)
         return -1;
     for (int i = 0; i <= b->ng; i++)
         b->idx[i] = -1;
-    for (size_t v = 0; v < b->n; v++)
+    for (v = 0; v < b->n; v++)
         if (b->in[v])
             b->idx[b->g[v]] = 0;
     for (int i = 1; i <= b->ng; i++)
@@ -153,6 +173,8 @@ static int bins_make(const RadRoi *roi, const RadSettings *s, Bins *b)
 
 static void bins_free(Bins *b)
 {
+    free(b->in);
+    free(b->x);
     free(b->g);
     free(b->idx);
     free(b->lev);
@@ -255,7 +277,7 @@ static int firstorder(const RadRoi *roi, const RadSettings *s, const Bins *b, Ra
     }
     for (size_t v = 0; v < b->n; v++)
         if (b->in[v]) {
-            x[k++] = roi->image[v];
+            x[k++] = b->x[v];
             hist[b->g[v]]++;
         }
     qsort(x, n, sizeof *x, cmp_double);
@@ -878,14 +900,32 @@ static int line_ends(const double *pts, size_t np, uint8_t *ext)
     return 0;
 }
 
+/* The largest squared distance (mm) between two of the n vertices c[] of
+ * pts (coordinates doubled); 0 for fewer than two. */
+static double pairs_max(const double *pts, const double *sp, const size_t *c, size_t n)
+{
+    double m = 0;
+    for (size_t ii = 0; ii < n; ii++)
+        for (size_t jj = ii + 1; jj < n; jj++) {
+            const double *a = pts + 3 * c[ii], *b = pts + 3 * c[jj];
+            double dx = (a[0] - b[0]) * sp[0], dy = (a[1] - b[1]) * sp[1], dz = (a[2] - b[2]) * sp[2];
+            double dd = dx * dx + dy * dy + dz * dz;
+            if (dd > m)
+                m = dd;
+        }
+    return m;
+}
+
 static int shape(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
 {
     const size_t *d = roi->geom.dim;
     const double *sp = roi->geom.spacing;
+    const RadBox *bx = &roi->box;
     RadFeatureSet *m = rad_featureset_new();
     double V, A, mean[3] = {0, 0, 0}, cov[3][3] = {{0}}, w[3], dm[4] = {0, 0, 0, 0}, vv = sp[0] * sp[1] * sp[2];
     double *pts = NULL;
     uint8_t *ext = NULL;
+    LinePt *line = NULL;
     size_t np = 0, cap = 0, n = 0, nc = 0, *cand = NULL;
     long iv, ia;
     int rc = -1;
@@ -903,10 +943,12 @@ static int shape(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
     V = m->values[iv];
     A = m->values[ia];
     /* the mesh vertices: midpoints between 6-neighbours (the grid padded by
-     * one voxel) of which one is in the ROI; in voxel units times two */
-    for (long z = -1; z < (long)d[2]; z++)
-        for (long y = -1; y < (long)d[1]; y++)
-            for (long x = -1; x < (long)d[0]; x++) {
+     * one voxel) of which one is in the ROI; in voxel units times two.  A
+     * pair with a voxel in the ROI starts inside the box or one voxel before
+     * it, so the scan covers only those, in grid order. */
+    for (long z = (long)bx->lo[2] - 1; z <= (long)bx->hi[2]; z++)
+        for (long y = (long)bx->lo[1] - 1; y <= (long)bx->hi[1]; y++)
+            for (long x = (long)bx->lo[0] - 1; x <= (long)bx->hi[0]; x++) {
                 long q[3] = {x, y, z};
                 int in0 = x >= 0 && y >= 0 && z >= 0 && roi->morph[(size_t)x + d[0] * ((size_t)y + d[1] * (size_t)z)];
                 for (int ax = 0; ax < 3; ax++) {
@@ -942,47 +984,65 @@ static int shape(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
     cand = rad_malloc((np ? np : 1) * sizeof *cand, "mesh vertex candidates");
     if (!ext || !cand || line_ends(pts, np, ext) != 0)
         goto done;
-    for (size_t i = 0; i < np; i++) {
-        if (ext[i] == 7 || ext[i] == 3 || ext[i] == 5 || ext[i] == 6)
+    /* 3D: the vertices that end a line along every axis */
+    for (size_t i = 0; i < np; i++)
+        if (ext[i] == 7)
             cand[nc++] = i;
-    }
-    for (size_t ii = 0; ii < nc; ii++)
-        for (size_t jj = ii + 1; jj < nc; jj++) {
-            size_t i = cand[ii], j = cand[jj];
-            const double *a = pts + 3 * i, *bb = pts + 3 * j;
-            double dx = (a[0] - bb[0]) * sp[0], dy = (a[1] - bb[1]) * sp[1], dz = (a[2] - bb[2]) * sp[2];
-            double dd = dx * dx + dy * dy + dz * dz;
-            unsigned both = ext[i] & ext[j];
-            if (both == 7 && dd > dm[3])
-                dm[3] = dd;
-            if (a[2] == bb[2] && (both & 3) == 3 && dd > dm[0])
-                dm[0] = dd;
-            if (a[1] == bb[1] && (both & 5) == 5 && dd > dm[1])
-                dm[1] = dd;
-            if (a[0] == bb[0] && (both & 6) == 6 && dd > dm[2])
-                dm[2] = dd;
+    dm[3] = pairs_max(pts, sp, cand, nc);
+    /* a plane: the vertices that end lines along its two axes, grouped by
+     * the third coordinate, pairs within a group */
+    for (int k = 0; k < 3; k++) {
+        static const int fixed[3] = {2, 1, 0}, bits[3] = {3, 5, 6}; /* Slice, Column, Row */
+        size_t g = 0;
+        if (!line) {
+            line = rad_malloc((np ? np : 1) * sizeof *line, "mesh vertex planes");
+            if (!line)
+                goto done;
         }
+        nc = 0;
+        for (size_t i = 0; i < np; i++)
+            if ((ext[i] & bits[k]) == bits[k]) {
+                line[nc].k1 = pts[3 * i + fixed[k]];
+                line[nc].k2 = 0;
+                line[nc].t = (double)i;
+                line[nc++].i = i;
+            }
+        qsort(line, nc, sizeof *line, cmp_linept);
+        for (size_t i = 0; i < nc; i++)
+            cand[i] = line[i].i;
+        for (size_t i = 1; i <= nc; i++)
+            if (i == nc || line[i].k1 != line[g].k1) {
+                double dd = pairs_max(pts, sp, cand + g, i - g);
+                if (dd > dm[k])
+                    dm[k] = dd;
+                g = i;
+            }
+    }
     for (int k = 0; k < 4; k++)
         dm[k] = sqrt(dm[k]) / 2; /* coordinates were doubled */
-    /* PCA of the voxel centres, covariance / N */
-    for (size_t v = 0; v < d[0] * d[1] * d[2]; v++)
-        if (roi->morph[v]) {
-            double p[3] = {(double)(v % d[0]) * sp[0], (double)((v / d[0]) % d[1]) * sp[1],
-                           (double)(v / (d[0] * d[1])) * sp[2]};
-            for (int k = 0; k < 3; k++)
-                mean[k] += p[k];
-            n++;
-        }
+    /* PCA of the voxel centres (grid coordinates, in grid order over the
+     * box), covariance / N */
+    for (size_t z = bx->lo[2]; z <= bx->hi[2]; z++)
+        for (size_t y = bx->lo[1]; y <= bx->hi[1]; y++)
+            for (size_t x = bx->lo[0]; x <= bx->hi[0]; x++)
+                if (roi->morph[x + d[0] * (y + d[1] * z)]) {
+                    double p[3] = {(double)x * sp[0], (double)y * sp[1], (double)z * sp[2]};
+                    for (int k = 0; k < 3; k++)
+                        mean[k] += p[k];
+                    n++;
+                }
     for (int k = 0; k < 3; k++)
         mean[k] /= (double)n;
-    for (size_t v = 0; v < d[0] * d[1] * d[2]; v++)
-        if (roi->morph[v]) {
-            double p[3] = {(double)(v % d[0]) * sp[0] - mean[0], (double)((v / d[0]) % d[1]) * sp[1] - mean[1],
-                           (double)(v / (d[0] * d[1])) * sp[2] - mean[2]};
-            for (int r = 0; r < 3; r++)
-                for (int k = 0; k < 3; k++)
-                    cov[r][k] += p[r] * p[k] / (double)n;
-        }
+    for (size_t z = bx->lo[2]; z <= bx->hi[2]; z++)
+        for (size_t y = bx->lo[1]; y <= bx->hi[1]; y++)
+            for (size_t x = bx->lo[0]; x <= bx->hi[0]; x++)
+                if (roi->morph[x + d[0] * (y + d[1] * z)]) {
+                    double p[3] = {(double)x * sp[0] - mean[0], (double)y * sp[1] - mean[1],
+                                   (double)z * sp[2] - mean[2]};
+                    for (int r = 0; r < 3; r++)
+                        for (int k = 0; k < 3; k++)
+                            cov[r][k] += p[r] * p[k] / (double)n;
+                }
     eig3(cov, w);
     for (int k = 0; k < 3; k++)
         if (w[k] < 0 && w[k] > -1e-10)
@@ -1001,6 +1061,7 @@ done:
     free(pts);
     free(ext);
     free(cand);
+    free(line);
     rad_featureset_free(m);
     return rc;
 }
@@ -1104,11 +1165,75 @@ int rad_pyrad_select_check(const RadFeatureSet *fs, size_t first, const RadSetti
     return 0;
 }
 
+/* The classes as pool jobs (as extract.c runs the IBSI families): each job
+ * computes one class into its own feature set, reading only the ROI and the
+ * shared bins, and the sets are appended in PyRadiomics' class order
+ * afterwards, so names and values do not depend on the thread count. */
+enum { CL_SHAPE, CL_FIRSTORDER, CL_GLCM, CL_GLRLM, CL_GLSZM, CL_GLDM, CL_NGTDM, N_CLASSES };
+
+typedef struct ClassJobs {
+    const RadRoi *roi;
+    const RadSettings *s;
+    const Bins *b;
+    int cls[N_CLASSES];          /* job -> class */
+    RadFeatureSet *out[N_CLASSES];
+    char err[N_CLASSES][512];    /* a failed job's message (messages are per thread) */
+    int failed[N_CLASSES];
+} ClassJobs;
+
+static int class_job(size_t i, void *ctx)
+{
+    ClassJobs *j = ctx;
+    const Bins *b = j->b;
+    int rc = -1;
+    if (rad_interrupt_check() == 0 && (j->out[i] = rad_featureset_new()) != NULL)
+        switch (j->cls[i]) {
+        case CL_SHAPE:
+            rc = shape(j->roi, j->s, j->out[i]) != 0 ? rad_error_prefix("shape features") : 0;
+            break;
+        case CL_FIRSTORDER:
+            rc = firstorder(j->roi, j->s, b, j->out[i]);
+            break;
+        case CL_GLCM:
+            rc = glcm(j->roi, j->s, b, j->out[i]);
+            break;
+        case CL_GLRLM:
+            rc = glrlm(j->roi, j->s, b, j->out[i]);
+            break;
+        case CL_GLSZM:
+            rc = glszm(j->s, b, j->out[i]);
+            break;
+        case CL_GLDM:
+            rc = gldm(j->s, b, j->out[i]);
+            break;
+        default:
+            rc = ngtdm(j->s, b, j->out[i]);
+            break;
+        }
+    if (rc != 0) {
+        snprintf(j->err[i], sizeof j->err[i], "%s", rad_error_message());
+        j->failed[i] = 1;
+    }
+    return rc;
+}
+
 int rad_pyrad_compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
 {
+    return rad_pyrad_compute_threads(roi, s, fs, 0);
+}
+
+int rad_pyrad_compute_threads(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs, int threads)
+{
+    static const unsigned bit[N_CLASSES] = {RAD_FAM_MORPH, RAD_FAM_STAT | RAD_FAM_IH, RAD_FAM_CM, RAD_FAM_RLM,
+                                            RAD_FAM_SZM, RAD_FAM_NGL, RAD_FAM_NGT};
+    /* the order jobs are taken in: the longest first (GLCM's 13 matrices and
+     * their features, GLRLM's runs, shape's mesh), so that the last job to
+     * start is a short one */
+    static const int order[N_CLASSES] = {CL_GLCM, CL_GLRLM, CL_SHAPE, CL_GLSZM, CL_NGTDM, CL_GLDM, CL_FIRSTORDER};
     Bins b;
-    int rc = -1, ndims = 0;
-    size_t start = fs->n;
+    ClassJobs *jobs;
+    int rc = -1, ndims = 0, job_of[N_CLASSES];
+    size_t start = fs->n, nj = 0;
     for (int c = 0; c < 3; c++)
         ndims += roi->box.hi[c] > roi->box.lo[c];
     if (ndims < s->pyr.min_dims)
@@ -1120,24 +1245,41 @@ int rad_pyrad_compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs
     if (s->pyr.min_size > 0 && roi->n_morph < (size_t)s->pyr.min_size)
         return rad_error_set("the ROI has %zu voxels, below pyradiomics.minimumROISize = %d", roi->n_morph,
                              s->pyr.min_size);
-    if ((s->families & RAD_FAM_MORPH) && shape(roi, s, fs) != 0)
-        return rad_error_prefix("shape features");
-    if (bins_make(roi, s, &b) != 0)
-        goto done;
-    if ((s->families & (RAD_FAM_STAT | RAD_FAM_IH)) && firstorder(roi, s, &b, fs) != 0)
-        goto done;
-    if ((s->families & RAD_FAM_CM) && glcm(roi, s, &b, fs) != 0)
-        goto done;
-    if ((s->families & RAD_FAM_RLM) && glrlm(roi, s, &b, fs) != 0)
-        goto done;
-    if ((s->families & RAD_FAM_SZM) && glszm(s, &b, fs) != 0)
-        goto done;
-    if ((s->families & RAD_FAM_NGL) && gldm(s, &b, fs) != 0)
-        goto done;
-    if ((s->families & RAD_FAM_NGT) && ngtdm(s, &b, fs) != 0)
-        goto done;
+    if (bins_make(roi, s, &b) != 0) {
+        bins_free(&b);
+        return -1;
+    }
+    jobs = rad_calloc(1, sizeof *jobs, "feature class jobs");
+    if (!jobs) {
+        bins_free(&b);
+        return -1;
+    }
+    jobs->roi = roi;
+    jobs->s = s;
+    jobs->b = &b;
+    for (int k = 0; k < N_CLASSES; k++) {
+        job_of[order[k]] = -1;
+        if (s->families & bit[order[k]]) {
+            job_of[order[k]] = (int)nj;
+            jobs->cls[nj++] = order[k];
+        }
+    }
+    rad_pool_run(nj, threads, class_job, jobs, 1, NULL);
+    /* the first failure in class order, whatever the scheduling; else a
+     * job that did not run was stopped by an interrupt */
     rc = 0;
-done:
+    for (int c = 0; c < N_CLASSES && rc == 0; c++)
+        if (job_of[c] >= 0 && jobs->failed[job_of[c]])
+            rc = rad_error_set("%s", jobs->err[job_of[c]]);
+    for (size_t i = 0; i < nj && rc == 0; i++)
+        if (!jobs->out[i] && (rc = rad_interrupt_check()) == 0)
+            rc = rad_error_set("not computed (internal error: the job did not run)");
+    for (int c = 0; c < N_CLASSES && rc == 0; c++)
+        for (size_t r = 0; job_of[c] >= 0 && r < jobs->out[job_of[c]]->n && rc == 0; r++)
+            rc = rad_featureset_add(fs, jobs->out[job_of[c]]->tags[r], jobs->out[job_of[c]]->values[r]);
+    for (size_t i = 0; i < nj; i++)
+        rad_featureset_free(jobs->out[i]);
+    free(jobs);
     bins_free(&b);
     if (rc == 0 && s->pyr.select_classes[0])
         select_drop(fs, start, &s->pyr);
