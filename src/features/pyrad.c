@@ -41,16 +41,18 @@
 #include "util/pool.h"
 
 #define EPS DBL_EPSILON /* numpy.spacing(1) */
-#define MAX_DIRS 98     /* (2 d + 1)^3 - (2 d - 1)^3 offsets at d = 2 */
 
 /* The discretised ROI, cropped to the bounding box of the morphological
- * mask (which holds the intensity mask): bins 1..ng inside the intensity
- * mask.  Outside the box every voxel is outside the ROI, so a neighbour off
- * the box counts as one outside the ROI, as PyRadiomics' own cropping to
- * the bounding box does; the box keeps the voxels in grid order, so sums
- * over them are the same sums. */
+ * mask (which holds the intensity mask) widened by `pad` voxels of no ROI
+ * on every side: bins 1..ng inside the intensity mask.  Outside the box
+ * every voxel is outside the ROI, so a neighbour off the grid counts as one
+ * outside the ROI, as in PyRadiomics; with the margin, a neighbour up to
+ * pad voxels away of a voxel in the ROI is on the grid, one index step
+ * away (Dirs.step), with no bounds to check.  The box keeps the voxels in
+ * grid order, so sums over them are the same sums. */
 typedef struct Bins {
-    size_t dim[3], n;   /* the box */
+    size_t dim[3], n;   /* the widened box */
+    size_t pad;
     uint8_t *in;        /* the intensity mask */
     float *x;           /* the intensities */
     int *g;             /* bin or 0 */
@@ -91,19 +93,20 @@ static int bins_make(const RadRoi *roi, const RadSettings *s, Bins *b)
     const size_t *gd = roi->geom.dim;
     size_t v = 0;
     memset(b, 0, sizeof *b);
+    b->pad = (size_t)(s->distance > 1 ? s->distance : 1); /* the farthest neighbour of any class */
     for (int c = 0; c < 3; c++)
-        b->dim[c] = roi->box.hi[c] - roi->box.lo[c] + 1;
+        b->dim[c] = roi->box.hi[c] - roi->box.lo[c] + 1 + 2 * b->pad;
     b->n = b->dim[0] * b->dim[1] * b->dim[2];
-    b->in = rad_malloc(b->n, "ROI box");
-    b->x = rad_malloc(b->n * sizeof *b->x, "ROI box");
+    b->in = rad_calloc(b->n, 1, "ROI box");
+    b->x = rad_calloc(b->n, sizeof *b->x, "ROI box");
     if (!b->in || !b->x)
         return -1;
     for (size_t z = roi->box.lo[2]; z <= roi->box.hi[2]; z++)
         for (size_t y = roi->box.lo[1]; y <= roi->box.hi[1]; y++) {
             size_t row = roi->box.lo[0] + gd[0] * (y + gd[1] * z);
-            memcpy(b->in + v, roi->mask + row, b->dim[0]);
-            memcpy(b->x + v, roi->image + row, b->dim[0] * sizeof *b->x);
-            v += b->dim[0];
+            v = b->pad + b->dim[0] * (y - roi->box.lo[1] + b->pad + b->dim[1] * (z - roi->box.lo[2] + b->pad));
+            memcpy(b->in + v, roi->mask + row, b->dim[0] - 2 * b->pad);
+            memcpy(b->x + v, roi->image + row, (b->dim[0] - 2 * b->pad) * sizeof *b->x);
         }
     for (v = 0; v < b->n; v++)
         if (b->in[v]) {
@@ -182,12 +185,33 @@ static void bins_free(Bins *b)
 
 /* ---- directions (imageoperations.generateAngles) ------------------------------------ */
 
-/* Offsets (x, y, z) at Chebyshev distance d; half: one of each pair +a/-a
- * (the first non-zero of z, y, x positive); with force2D none that moves
- * along the numpy axis force2d_dim (0 = z, 1 = y, 2 = x). */
-static int directions(const RadSettings *s, int d, int half, int off[][3])
+/* The offsets (x, y, z) at Chebyshev distance d, and their index steps on
+ * the grid of the bins. */
+typedef struct Dirs {
+    int n;
+    int (*off)[3];
+    ptrdiff_t *step;
+} Dirs;
+
+static void dirs_free(Dirs *dr)
 {
-    int n = 0;
+    free(dr->off);
+    free(dr->step);
+}
+
+/* Offsets at Chebyshev distance d (<= b->pad); half: one of each pair
+ * +a/-a (the first non-zero of z, y, x positive); with force2D none that
+ * moves along the numpy axis force2d_dim (0 = z, 1 = y, 2 = x).  0 or -1. */
+static int directions(const RadSettings *s, const Bins *b, int d, int half, Dirs *dr)
+{
+    size_t most = (size_t)(2 * d + 1) * (size_t)(2 * d + 1) * (size_t)(2 * d + 1);
+    dr->n = 0;
+    dr->off = rad_malloc(most * sizeof *dr->off, "texture directions");
+    dr->step = rad_malloc(most * sizeof *dr->step, "texture directions");
+    if (!dr->off || !dr->step) {
+        dirs_free(dr);
+        return -1;
+    }
     for (int z = -d; z <= d; z++)
         for (int y = -d; y <= d; y++)
             for (int x = -d; x <= d; x++) {
@@ -202,22 +226,19 @@ static int directions(const RadSettings *s, int d, int half, int off[][3])
                     if (first < 0)
                         continue;
                 }
-                off[n][0] = x;
-                off[n][1] = y;
-                off[n][2] = z;
-                n++;
+                dr->off[dr->n][0] = x;
+                dr->off[dr->n][1] = y;
+                dr->off[dr->n][2] = z;
+                dr->step[dr->n++] = x + (ptrdiff_t)b->dim[0] * (y + (ptrdiff_t)b->dim[1] * z);
             }
-    return n;
+    return 0;
 }
 
-/* The voxel at v + off when inside the grid; else -1. */
-static long neighbour(const Bins *b, size_t v, const int off[3])
+/* The voxel `step` away from v: on the grid when v is in the ROI and the
+ * step is at most b->pad voxels along each axis. */
+static size_t nb(size_t v, ptrdiff_t step)
 {
-    long x = (long)(v % b->dim[0]) + off[0], y = (long)((v / b->dim[0]) % b->dim[1]) + off[1],
-         z = (long)(v / (b->dim[0] * b->dim[1])) + off[2];
-    if (x < 0 || y < 0 || z < 0 || x >= (long)b->dim[0] || y >= (long)b->dim[1] || z >= (long)b->dim[2])
-        return -1;
-    return x + (long)b->dim[0] * (y + (long)b->dim[1] * z);
+    return (size_t)((ptrdiff_t)v + step);
 }
 
 /* The weight of a direction for weightingNorm (GLCM: exp(-norm^2), GLRLM: the norm). */
@@ -473,25 +494,32 @@ static void cm_features(const double *p, const Bins *b, double *px, double *py, 
 
 static int glcm(const RadRoi *roi, const RadSettings *s, const Bins *b, RadFeatureSet *fs)
 {
-    int off[MAX_DIRS][3], nd = directions(s, s->distance, 1, off), m = b->nlev, na = 0, rc = -1;
+    Dirs dr;
+    int m = b->nlev, na = 0, rc = -1, nd;
     int comb = s->pyr.weighting != RAD_PYR_WEIGHT_NONE;
     size_t mm = (size_t)m * (size_t)m;
-    if (m > 8192)
+    double *P = NULL, *px = NULL, *py = NULL, *padd = NULL, *psub = NULL, acc[N_CM] = {0}, f[N_CM];
+    if (directions(s, b, s->distance, 1, &dr) != 0)
+        return -1;
+    nd = dr.n;
+    if (m > 8192) {
+        dirs_free(&dr);
         return rad_error_set("glcm: %d grey levels in the ROI make %d matrices of %d x %d: use a larger "
                              "pyradiomics.binWidth or a binCount", m, nd, m, m);
-    double *P = rad_calloc(mm * (size_t)(nd + 1), sizeof *P, "GLCM matrices");
-    double *px = rad_malloc((size_t)m * sizeof *px, "GLCM"), *py = rad_malloc((size_t)m * sizeof *py, "GLCM");
-    double *padd = rad_malloc((2 * (size_t)b->ng + 1) * sizeof *padd, "GLCM");
-    double *psub = rad_malloc(((size_t)b->ng + 1) * sizeof *psub, "GLCM");
-    double acc[N_CM] = {0}, f[N_CM];
+    }
+    P = rad_calloc(mm * (size_t)(nd + 1), sizeof *P, "GLCM matrices");
+    px = rad_malloc((size_t)m * sizeof *px, "GLCM");
+    py = rad_malloc((size_t)m * sizeof *py, "GLCM");
+    padd = rad_malloc((2 * (size_t)b->ng + 1) * sizeof *padd, "GLCM");
+    psub = rad_malloc(((size_t)b->ng + 1) * sizeof *psub, "GLCM");
     if (!P || !px || !py || !padd || !psub)
         goto done;
     /* slot 0: the weighted sum (weightingNorm); slots 1..nd: the directions */
     for (int a = 0; a < nd; a++) {
         double *Pa = P + (size_t)(a + 1) * mm;
         for (size_t v = 0; v < b->n; v++) {
-            long u;
-            if (!b->in[v] || (u = neighbour(b, v, off[a])) < 0 || !b->in[u])
+            size_t u;
+            if (!b->in[v] || !b->in[u = nb(v, dr.step[a])])
                 continue;
             Pa[(size_t)b->idx[b->g[v]] * (size_t)m + (size_t)b->idx[b->g[u]]] += 1;
         }
@@ -503,7 +531,7 @@ static int glcm(const RadRoi *roi, const RadSettings *s, const Bins *b, RadFeatu
                 }
         if (comb)
             for (size_t k = 0; k < mm; k++)
-                P[k] += dir_weight(s, roi, off[a], 1) * Pa[k];
+                P[k] += dir_weight(s, roi, dr.off[a], 1) * Pa[k];
     }
     if (comb)
         nd = 0; /* only slot 0 */
@@ -524,6 +552,7 @@ static int glcm(const RadRoi *roi, const RadSettings *s, const Bins *b, RadFeatu
     for (int i = 0; i < N_CM && rc == 0; i++)
         rc = add(fs, "glcm", cm_names[i], na ? acc[i] / na : NAN);
 done:
+    dirs_free(&dr);
     free(P);
     free(px);
     free(py);
@@ -630,28 +659,32 @@ static int emph_add(RadFeatureSet *fs, const char *cls, const char *const *names
 
 static int glrlm(const RadRoi *roi, const RadSettings *s, const Bins *b, RadFeatureSet *fs)
 {
-    int off[MAX_DIRS][3], nd = directions(s, 1, 1, off), m = b->nlev, na = 0, rc = -1;
+    Dirs dr;
+    int m = b->nlev, na = 0, rc = -1, nd;
     int nj = (int)fmax((double)b->dim[0], fmax((double)b->dim[1], (double)b->dim[2]));
     size_t msz = (size_t)m * (size_t)nj;
-    double *P = rad_calloc(msz * (size_t)(nd + 1), sizeof *P, "GLRLM matrices");
-    double *col = rad_malloc((size_t)nj * sizeof *col, "GLRLM");
-    double acc[N_E] = {0}, f[N_E];
+    double *P = NULL, *col = NULL, acc[N_E] = {0}, f[N_E];
+    if (directions(s, b, 1, 1, &dr) != 0)
+        return -1;
+    nd = dr.n;
+    P = rad_calloc(msz * (size_t)(nd + 1), sizeof *P, "GLRLM matrices");
+    col = rad_malloc((size_t)nj * sizeof *col, "GLRLM");
     if (!P || !col)
         goto done;
     for (int a = 0; a < nd; a++) {
         double *Pa = P + (size_t)(a + 1) * msz;
-        int back[3] = {-off[a][0], -off[a][1], -off[a][2]};
+        ptrdiff_t step = dr.step[a];
         for (size_t v = 0; v < b->n; v++) {
-            long u = (long)v, p;
+            size_t u = v, p;
             int len = 0;
             if (!b->in[v])
                 continue;
-            p = neighbour(b, v, back);
-            if (p >= 0 && b->in[p] && b->g[p] == b->g[v])
+            p = nb(v, -step);
+            if (b->in[p] && b->g[p] == b->g[v])
                 continue; /* not the start of a run */
-            while (u >= 0 && b->in[u] && b->g[u] == b->g[v]) {
+            while (b->in[u] && b->g[u] == b->g[v]) { /* the margin ends every run */
                 len++;
-                u = neighbour(b, (size_t)u, off[a]);
+                u = nb(u, step);
             }
             Pa[(size_t)b->idx[b->g[v]] * nj + (len - 1)] += 1;
         }
@@ -659,7 +692,7 @@ static int glrlm(const RadRoi *roi, const RadSettings *s, const Bins *b, RadFeat
     if (s->pyr.weighting != RAD_PYR_WEIGHT_NONE) {
         for (int a = 0; a < nd; a++)
             for (size_t k = 0; k < msz; k++)
-                P[k] += dir_weight(s, roi, off[a], 0) * P[(size_t)(a + 1) * msz + k];
+                P[k] += dir_weight(s, roi, dr.off[a], 0) * P[(size_t)(a + 1) * msz + k];
         emph_features(P, b, nj, NULL, col, acc);
         na = 1;
     } else
@@ -675,6 +708,7 @@ static int glrlm(const RadRoi *roi, const RadSettings *s, const Bins *b, RadFeat
         acc[k] = na ? acc[k] / na : NAN;
     rc = emph_add(fs, "glrlm", rlm_names, acc);
 done:
+    dirs_free(&dr);
     free(P);
     free(col);
     return rc;
@@ -692,12 +726,18 @@ static int cmp_size(const void *a, const void *b)
  * distinct size, so its width stays near sqrt(2 N) however large a zone. */
 static int glszm(const RadSettings *s, const Bins *b, RadFeatureSet *fs)
 {
-    int off[MAX_DIRS][3], nd = directions(s, 1, 0, off), m = b->nlev, rc = -1, nj = 0;
-    uint8_t *seen = rad_calloc(b->n, 1, "GLSZM");
-    size_t *stack = rad_malloc(b->nvox * sizeof *stack, "GLSZM"), nz = 0;
-    size_t *zsize = rad_malloc(b->nvox * sizeof *zsize, "GLSZM zones"), *sizes = NULL;
-    int *zlev = rad_malloc(b->nvox * sizeof *zlev, "GLSZM zones");
+    Dirs dr;
+    int m = b->nlev, rc = -1, nj = 0;
+    uint8_t *seen = NULL;
+    size_t *stack = NULL, nz = 0, *zsize = NULL, *sizes = NULL;
+    int *zlev = NULL;
     double *P = NULL, *col = NULL, *jv = NULL, f[N_E];
+    if (directions(s, b, 1, 0, &dr) != 0)
+        return -1;
+    seen = rad_calloc(b->n, 1, "GLSZM");
+    stack = rad_malloc(b->nvox * sizeof *stack, "GLSZM");
+    zsize = rad_malloc(b->nvox * sizeof *zsize, "GLSZM zones");
+    zlev = rad_malloc(b->nvox * sizeof *zlev, "GLSZM zones");
     if (!seen || !stack || !zsize || !zlev)
         goto done;
     for (size_t v = 0; v < b->n; v++) {
@@ -709,11 +749,11 @@ static int glszm(const RadSettings *s, const Bins *b, RadFeatureSet *fs)
         while (top) {
             size_t w = stack[--top];
             size++;
-            for (int a = 0; a < nd; a++) {
-                long u = neighbour(b, w, off[a]);
-                if (u >= 0 && b->in[u] && !seen[u] && b->g[u] == b->g[v]) {
+            for (int a = 0; a < dr.n; a++) {
+                size_t u = nb(w, dr.step[a]);
+                if (b->in[u] && !seen[u] && b->g[u] == b->g[v]) {
                     seen[u] = 1;
-                    stack[top++] = (size_t)u;
+                    stack[top++] = u;
                 }
             }
         }
@@ -748,6 +788,7 @@ static int glszm(const RadSettings *s, const Bins *b, RadFeatureSet *fs)
     emph_features(P, b, nj, jv, col, f);
     rc = emph_add(fs, "glszm", szm_names, f);
 done:
+    dirs_free(&dr);
     free(seen);
     free(stack);
     free(zsize);
@@ -762,18 +803,23 @@ done:
 
 static int gldm(const RadSettings *s, const Bins *b, RadFeatureSet *fs)
 {
-    int off[MAX_DIRS][3], nd = directions(s, s->distance, 0, off), m = b->nlev, rc = -1, nj = nd + 1;
-    double *P = rad_calloc((size_t)m * (size_t)nj, sizeof *P, "GLDM matrix");
-    double *col = rad_malloc((size_t)nj * sizeof *col, "GLDM"), f[N_E];
+    Dirs dr;
+    int m = b->nlev, rc = -1, nj;
+    double *P = NULL, *col = NULL, f[N_E];
+    if (directions(s, b, s->distance, 0, &dr) != 0)
+        return -1;
+    nj = dr.n + 1;
+    P = rad_calloc((size_t)m * (size_t)nj, sizeof *P, "GLDM matrix");
+    col = rad_malloc((size_t)nj * sizeof *col, "GLDM");
     if (!P || !col)
         goto done;
     for (size_t v = 0; v < b->n; v++) {
         int dep = 0; /* the centre counts: column 0 is dependence 1 */
         if (!b->in[v])
             continue;
-        for (int a = 0; a < nd; a++) {
-            long u = neighbour(b, v, off[a]);
-            if (u >= 0 && b->in[u] && abs(b->g[u] - b->g[v]) <= s->ngldm_alpha)
+        for (int a = 0; a < dr.n; a++) {
+            size_t u = nb(v, dr.step[a]);
+            if (b->in[u] && abs(b->g[u] - b->g[v]) <= s->ngldm_alpha)
                 dep++;
         }
         P[(size_t)b->idx[b->g[v]] * nj + dep] += 1;
@@ -781,6 +827,7 @@ static int gldm(const RadSettings *s, const Bins *b, RadFeatureSet *fs)
     emph_features(P, b, nj, NULL, col, f);
     rc = emph_add(fs, "gldm", dm_names, f);
 done:
+    dirs_free(&dr);
     free(P);
     free(col);
     return rc;
@@ -790,19 +837,24 @@ done:
 
 static int ngtdm(const RadSettings *s, const Bins *b, RadFeatureSet *fs)
 {
-    int off[MAX_DIRS][3], nd = directions(s, s->distance, 0, off), m = b->nlev, ngp = 0;
-    double *n = rad_calloc((size_t)m, sizeof *n, "NGTDM"), *si = rad_calloc((size_t)m, sizeof *si, "NGTDM");
+    Dirs dr;
+    int m = b->nlev, ngp = 0;
+    double *n = NULL, *si = NULL;
     double nvp = 0, psi = 0, ssum = 0, con = 0, bden = 0, cpx = 0, str = 0;
     int rc = -1;
+    if (directions(s, b, s->distance, 0, &dr) != 0)
+        return -1;
+    n = rad_calloc((size_t)m, sizeof *n, "NGTDM");
+    si = rad_calloc((size_t)m, sizeof *si, "NGTDM");
     if (!n || !si)
         goto done;
     for (size_t v = 0; v < b->n; v++) {
         double sum = 0, cnt = 0, d = 0;
         if (!b->in[v])
             continue;
-        for (int a = 0; a < nd; a++) {
-            long u = neighbour(b, v, off[a]);
-            if (u >= 0 && b->in[u]) {
+        for (int a = 0; a < dr.n; a++) {
+            size_t u = nb(v, dr.step[a]);
+            if (b->in[u]) {
                 sum += b->g[u];
                 cnt++;
             }
@@ -834,6 +886,7 @@ static int ngtdm(const RadSettings *s, const Bins *b, RadFeatureSet *fs)
          add(fs, "ngtdm", "Busyness", bden != 0 ? psi / bden : 0) || add(fs, "ngtdm", "Complexity", cpx / nvp) ||
          add(fs, "ngtdm", "Strength", ssum != 0 ? str / ssum : 0) ? -1 : 0;
 done:
+    dirs_free(&dr);
     free(n);
     free(si);
     return rc;
