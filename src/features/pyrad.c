@@ -954,18 +954,51 @@ static int line_ends(const double *pts, size_t np, uint8_t *ext)
 }
 
 /* The largest squared distance (mm) between two of the n vertices c[] of
- * pts (coordinates doubled); 0 for fewer than two. */
-static double pairs_max(const double *pts, const double *sp, const size_t *c, size_t n)
+ * pts (coordinates doubled); 0 for fewer than two.  work: n scratch.  The
+ * vertices are taken by distance r from their centroid, farthest first: a
+ * pair is at most r_a + r_b apart, so a row stops when that bound falls
+ * below the largest distance found (with a margin of 1e-9 for the rounding
+ * of the bound: no pair that could be the largest is skipped, and the
+ * distance of each pair is computed as for every pair). */
+static double pairs_max(const double *pts, const double *sp, const size_t *c, size_t n, LinePt *work)
 {
-    double m = 0;
-    for (size_t ii = 0; ii < n; ii++)
+    double m = 0, mid[3] = {0, 0, 0};
+    if (n < 2)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        for (int a = 0; a < 3; a++)
+            mid[a] += pts[3 * c[k] + a] * sp[a];
+    for (int a = 0; a < 3; a++)
+        mid[a] /= (double)n;
+    for (size_t k = 0; k < n; k++) {
+        double r2 = 0;
+        for (int a = 0; a < 3; a++) {
+            double d = pts[3 * c[k] + a] * sp[a] - mid[a];
+            r2 += d * d;
+        }
+        work[k].k1 = -sqrt(r2); /* farthest first */
+        work[k].k2 = 0;
+        work[k].t = (double)c[k];
+        work[k].i = c[k];
+    }
+    qsort(work, n, sizeof *work, cmp_linept);
+    for (size_t ii = 0; ii < n; ii++) {
+        double ri = -work[ii].k1;
+        if (4 * ri * ri * (1 + 1e-9) < m)
+            break; /* no later pair is farther apart than 2 r_i */
         for (size_t jj = ii + 1; jj < n; jj++) {
-            const double *a = pts + 3 * c[ii], *b = pts + 3 * c[jj];
-            double dx = (a[0] - b[0]) * sp[0], dy = (a[1] - b[1]) * sp[1], dz = (a[2] - b[2]) * sp[2];
-            double dd = dx * dx + dy * dy + dz * dz;
+            const double *a = pts + 3 * work[ii].i, *b = pts + 3 * work[jj].i;
+            double bound = ri - work[jj].k1, dx, dy, dz, dd;
+            if (bound * bound * (1 + 1e-9) < m)
+                break;
+            dx = (a[0] - b[0]) * sp[0];
+            dy = (a[1] - b[1]) * sp[1];
+            dz = (a[2] - b[2]) * sp[2];
+            dd = dx * dx + dy * dy + dz * dz;
             if (dd > m)
                 m = dd;
         }
+    }
     return m;
 }
 
@@ -978,7 +1011,7 @@ static int shape(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
     double V, A, mean[3] = {0, 0, 0}, cov[3][3] = {{0}}, w[3], dm[4] = {0, 0, 0, 0}, vv = sp[0] * sp[1] * sp[2];
     double *pts = NULL;
     uint8_t *ext = NULL;
-    LinePt *line = NULL;
+    LinePt *line = NULL, *work = NULL;
     size_t np = 0, cap = 0, n = 0, nc = 0, *cand = NULL;
     long iv, ia;
     int rc = -1;
@@ -1037,21 +1070,20 @@ static int shape(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
     cand = rad_malloc((np ? np : 1) * sizeof *cand, "mesh vertex candidates");
     if (!ext || !cand || line_ends(pts, np, ext) != 0)
         goto done;
+    line = rad_malloc((np ? np : 1) * sizeof *line, "mesh vertex planes");
+    work = rad_malloc((np ? np : 1) * sizeof *work, "mesh vertex pairs");
+    if (!line || !work)
+        goto done;
     /* 3D: the vertices that end a line along every axis */
     for (size_t i = 0; i < np; i++)
         if (ext[i] == 7)
             cand[nc++] = i;
-    dm[3] = pairs_max(pts, sp, cand, nc);
+    dm[3] = pairs_max(pts, sp, cand, nc, work);
     /* a plane: the vertices that end lines along its two axes, grouped by
      * the third coordinate, pairs within a group */
     for (int k = 0; k < 3; k++) {
         static const int fixed[3] = {2, 1, 0}, bits[3] = {3, 5, 6}; /* Slice, Column, Row */
         size_t g = 0;
-        if (!line) {
-            line = rad_malloc((np ? np : 1) * sizeof *line, "mesh vertex planes");
-            if (!line)
-                goto done;
-        }
         nc = 0;
         for (size_t i = 0; i < np; i++)
             if ((ext[i] & bits[k]) == bits[k]) {
@@ -1065,7 +1097,7 @@ static int shape(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
             cand[i] = line[i].i;
         for (size_t i = 1; i <= nc; i++)
             if (i == nc || line[i].k1 != line[g].k1) {
-                double dd = pairs_max(pts, sp, cand + g, i - g);
+                double dd = pairs_max(pts, sp, cand + g, i - g, work);
                 if (dd > dm[k])
                     dm[k] = dd;
                 g = i;
@@ -1115,6 +1147,7 @@ done:
     free(ext);
     free(cand);
     free(line);
+    free(work);
     rad_featureset_free(m);
     return rc;
 }
