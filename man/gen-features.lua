@@ -215,6 +215,18 @@ asymmetric sigma range, a 0 in resampledPixelSpacing, interpolators other
 than sitkNearestNeighbor, sitkLinear and sitkBSpline, more than one
 distance, a label other than the mask's.
 .PP
+Threads and speed: the classes of an image run side by side as jobs of the
+thread pool, and so do the image types (a filter inside a job uses the
+processors the other jobs leave idle); their features are merged in a fixed
+order, so names and values do not depend on the thread count
+(\fBrad.extract(img, mask, settings, {threads = n})\fR, \fBradlab extract
+\-j\fR \fIn\fR; threads = 1 runs on the calling thread only).  The classes
+work on the ROI's bounding box.  Compat mode takes about the CPU time of IBSI
+mode with PyRadiomics-like settings: on brain1 (4137 voxels) 0.016 s against
+0.015 s, on the CT phantom (125256 voxels) 0.12 to 0.14 s against 0.11 s
+(\fBtests/bench/pyradiomics_compat.lua\fR; \fBtests/bench/speed.sh\fR has both
+as whole-process rows).
+.PP
 The differences from IBSI mode:
 .TS
 l l l.
