@@ -222,9 +222,9 @@ order, so names and values do not depend on the thread count
 (\fBrad.extract(img, mask, settings, {threads = n})\fR, \fBradlab extract
 \-j\fR \fIn\fR; threads = 1 runs on the calling thread only).  The classes
 work on the ROI's bounding box.  Compat mode takes about the CPU time of IBSI
-mode with PyRadiomics-like settings: on brain1 (4137 voxels) 0.016 s against
-0.015 s, on the CT phantom (125256 voxels) 0.12 to 0.14 s against 0.11 s
-(\fBtests/bench/pyradiomics_compat.lua\fR; \fBtests/bench/speed.sh\fR has both
+mode with PyRadiomics-like settings: 0.015 to 0.02 s in either mode on
+brain1 (4137 voxels), 0.11 to 0.14 s on the CT phantom (125256 voxels), on
+two processors (\fBtests/bench/pyradiomics_compat.lua\fR; \fBtests/bench/speed.sh\fR has both
 as whole-process rows).
 .PP
 The differences from IBSI mode:
