@@ -13,17 +13,22 @@
  * (e.g. a mean intensity of 0 leaves the coefficient of variation undefined). */
 static void degenerate_why(const RadRoi *roi, char *buf, size_t size)
 {
-    size_t nvox = rad_geometry_nvox(&roi->geom), at = 0;
+    const size_t *d = roi->geom.dim;
+    size_t at = 0;
     float lo = 0, hi = 0;
     int seen = 0;
-    for (size_t v = 0; v < nvox; v++)
-        if (roi->mask[v]) {
-            if (!seen || roi->image[v] < lo)
-                lo = roi->image[v];
-            if (!seen || roi->image[v] > hi)
-                hi = roi->image[v];
-            seen = 1;
-        }
+    /* the intensity mask lies in the box of the morphological one */
+    for (size_t z = roi->box.lo[2]; z <= roi->box.hi[2]; z++)
+        for (size_t y = roi->box.lo[1]; y <= roi->box.hi[1]; y++)
+            for (size_t v = roi->box.lo[0] + d[0] * (y + d[1] * z), e = v + roi->box.hi[0] - roi->box.lo[0];
+                 v <= e; v++)
+                if (roi->mask[v]) {
+                    if (!seen || roi->image[v] < lo)
+                        lo = roi->image[v];
+                    if (!seen || roi->image[v] > hi)
+                        hi = roi->image[v];
+                    seen = 1;
+                }
     buf[0] = '\0';
     if (roi->n_mask == 1)
         at += (size_t)snprintf(buf + at, size - at, "%sone voxel", at ? ", " : "");
@@ -66,6 +71,80 @@ static int family_job(size_t i, void *ctx)
     return 0;
 }
 
+/* The IBSI families of the prepared roi as pool jobs, appended to fs in
+ * registry order.  0 or -1. */
+static int extract_families(const RadRoi *roi, const RadSettings *s, int threads, RadFeatureSet *fs)
+{
+    const RadFamily *const *fam;
+    FamilyJobs *jobs = calloc(1, sizeof *jobs);
+    size_t nj = 0;
+    int rc = -1;
+    if (!jobs)
+        return rad_error_set("out of memory (feature family jobs)");
+    jobs->roi = roi;
+    jobs->s = s;
+    /* registry order, a family that splits as its parts; jobs are taken in
+     * this order, and morphology, the longest, comes first */
+    for (fam = rad_families(); *fam; fam++) {
+        int np = (*fam)->nparts > 1 && (*fam)->part ? (*fam)->nparts : 1;
+        if (!(*fam)->compute || !(s->families & (*fam)->bit))
+            continue;
+        for (int p = 0; p < np; p++) {
+            if (nj == MAX_JOBS) { /* the registry has 11 families: never */
+                rad_error_set("internal error: more than %d feature family jobs", MAX_JOBS);
+                goto done;
+            }
+            jobs->fam[nj] = *fam;
+            jobs->part[nj++] = np > 1 ? p : -1;
+        }
+    }
+    rad_pool_run(nj, threads, family_job, jobs, 1, NULL);
+    /* the first failure in registry order, whatever the scheduling; a job
+     * not run (stopped by another's failure or an interrupt) has no set */
+    for (size_t i = 0; i < nj; i++) {
+        if (jobs->failed[i] || !jobs->out[i]) {
+            /* jobs are taken in index order, so a job that did not run was
+             * stopped by an interrupt or by an earlier family's failure
+             * (reported first) */
+            if (jobs->failed[i])
+                rad_error_set("%s", jobs->err[i]);
+            else if (rad_interrupt_check() == 0)
+                rad_error_set("not computed (internal error: the job did not run)");
+            rad_error_prefix("%s features", jobs->fam[i]->prefix);
+            goto done;
+        }
+        for (size_t r = 0; r < jobs->out[i]->n; r++)
+            if (rad_featureset_add(fs, jobs->out[i]->tags[r], jobs->out[i]->values[r]) != 0)
+                goto done;
+    }
+    rc = 0;
+done:
+    for (size_t i = 0; i < nj; i++)
+        rad_featureset_free(jobs->out[i]);
+    free(jobs);
+    return rc;
+}
+
+/* compat = "pyradiomics" (pyrad.c): the original image's classes (without
+ * the Original image type only shape, which PyRadiomics computes from the
+ * mask whatever the image types), then the image types; the featureClass
+ * lists are checked over both. */
+static int extract_pyrad(const RadRoi *roi, const RadSettings *s, int threads, RadFeatureSet *fs, size_t first)
+{
+    RadSettings so;
+    const RadSettings *o = s;
+    if (!s->pyr.original) {
+        so = *s;
+        so.families &= (unsigned)(RAD_FAM_MORPH | RAD_FAM_DIAG);
+        o = &so;
+    }
+    if (rad_pyrad_compute_threads(roi, o, fs, threads) != 0)
+        return -1;
+    if (s->n_filters > 0 && rad_extract_filtered_pyrad(roi, s, threads, fs) != 0)
+        return -1;
+    return rad_pyrad_select_check(fs, first, s);
+}
+
 RadFeatureSet *rad_extract(const RadImage *img, const RadMask *mask, const RadSettings *s)
 {
     return rad_extract_threads(img, mask, s, 0);
@@ -75,9 +154,8 @@ RadFeatureSet *rad_extract_threads(const RadImage *img, const RadMask *mask, con
 {
     RadFeatureSet *fs;
     RadRoi roi;
-    const RadFamily *const *fam;
-    FamilyJobs *jobs = NULL;
-    size_t first, nj = 0;
+    size_t first;
+    int rc;
     char why[96];
 
     if (rad_settings_check(s) != 0)
@@ -99,77 +177,12 @@ RadFeatureSet *rad_extract_threads(const RadImage *img, const RadMask *mask, con
         goto fail;
     }
     first = fs->n; /* the diagnostic rows are always defined */
-    if (s->compat == RAD_COMPAT_PYRADIOMICS) {
-        /* PyRadiomics' definitions and names, one pass (pyrad.c) */
-        if (s->pyr.original) {
-            if (rad_pyrad_compute(&roi, s, fs) != 0 || rad_pyrad_select_check(fs, first, s) != 0)
-                goto fail;
-        } else {
-            /* no Original image type: PyRadiomics still computes shape
-             * (original_shape_*) from the mask, before the image types */
-            RadSettings so = *s;
-            so.families &= (unsigned)(RAD_FAM_MORPH | RAD_FAM_DIAG);
-            if (rad_pyrad_compute(&roi, &so, fs) != 0)
-                goto fail;
-        }
-        if (s->n_filters > 0 && rad_extract_filtered_pyrad(&roi, s, threads, fs) != 0)
-            goto fail;
-        if (!s->pyr.original && rad_pyrad_select_check(fs, first, s) != 0)
-            goto fail;
-        degenerate_why(&roi, why, sizeof why);
-        rad_roi_free(&roi);
-        if (rad_featureset_note_undefined(fs, first, why) != 0) {
-            rad_featureset_free(fs);
-            return NULL;
-        }
-        return fs;
-    }
-    jobs = calloc(1, sizeof *jobs);
-    if (!jobs) {
-        rad_error_set("out of memory (feature family jobs)");
-        goto fail;
-    }
-    jobs->roi = &roi;
-    jobs->s = s;
-    /* registry order, a family that splits as its parts; jobs are taken in
-     * this order, and morphology, the longest, comes first */
-    for (fam = rad_families(); *fam; fam++) {
-        int np = (*fam)->nparts > 1 && (*fam)->part ? (*fam)->nparts : 1;
-        if (!(*fam)->compute || !(s->families & (*fam)->bit))
-            continue;
-        for (int p = 0; p < np; p++) {
-            if (nj == MAX_JOBS) { /* the registry has 11 families: never */
-                rad_error_set("internal error: more than %d feature family jobs", MAX_JOBS);
-                goto fail;
-            }
-            jobs->fam[nj] = *fam;
-            jobs->part[nj++] = np > 1 ? p : -1;
-        }
-    }
-    rad_pool_run(nj, threads, family_job, jobs, 1, NULL);
-    /* the first failure in registry order, whatever the scheduling; a job
-     * not run (stopped by another's failure or an interrupt) has no set */
-    for (size_t i = 0; i < nj; i++) {
-        if (jobs->failed[i] || !jobs->out[i]) {
-            /* jobs are taken in index order, so a job that did not run was
-             * stopped by an interrupt or by an earlier family's failure
-             * (reported first) */
-            if (jobs->failed[i])
-                rad_error_set("%s", jobs->err[i]);
-            else if (rad_interrupt_check() == 0)
-                rad_error_set("not computed (internal error: the job did not run)");
-            rad_error_prefix("%s features", jobs->fam[i]->prefix);
-            goto fail;
-        }
-        for (size_t r = 0; r < jobs->out[i]->n; r++)
-            if (rad_featureset_add(fs, jobs->out[i]->tags[r], jobs->out[i]->values[r]) != 0)
-                goto fail;
-    }
-    for (size_t i = 0; i < nj; i++)
-        rad_featureset_free(jobs->out[i]);
-    free(jobs);
-    jobs = NULL;
-    if (s->n_filters > 0 && rad_extract_filtered(&roi, s, threads, fs) != 0)
+    if (s->compat == RAD_COMPAT_PYRADIOMICS) /* PyRadiomics' definitions and names (pyrad.c) */
+        rc = extract_pyrad(&roi, s, threads, fs, first) != 0;
+    else
+        rc = extract_families(&roi, s, threads, fs) != 0 ||
+             (s->n_filters > 0 && rad_extract_filtered(&roi, s, threads, fs) != 0);
+    if (rc)
         goto fail;
     degenerate_why(&roi, why, sizeof why);
     rad_roi_free(&roi);
@@ -179,11 +192,6 @@ RadFeatureSet *rad_extract_threads(const RadImage *img, const RadMask *mask, con
     }
     return fs;
 fail:
-    if (jobs) {
-        for (size_t i = 0; i < nj; i++)
-            rad_featureset_free(jobs->out[i]);
-        free(jobs);
-    }
     rad_roi_free(&roi);
     rad_featureset_free(fs);
     return NULL;

@@ -391,6 +391,11 @@ int rad_aggr_suffixes(RadAggrKind kind, unsigned aggr, const char *out[6]);
  * RAD_COMPAT_PYRADIOMICS), named original_<class>_<Feature>, appended to
  * fs for the families in s->families.  0 or -1. */
 int rad_pyrad_compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs);
+/* The same on up to `threads` threads (<= 0: one per processor;
+ * rad_pyrad_compute uses 0): the classes run as jobs of the thread pool,
+ * their features appended in class order, so the result does not depend on
+ * the thread count. */
+int rad_pyrad_compute_threads(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs, int threads);
 /* After the original image's features (from index first of fs): each
  * feature a featureClass list names must have been computed; -1 with a
  * message naming the first that was not (a typo, or a class not enabled). */

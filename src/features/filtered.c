@@ -18,6 +18,7 @@
 #include "image/filters/gabor.h"
 #include "image/filters/pyrad.h"
 #include "util/error.h"
+#include "util/pool.h"
 
 /* Append printf text at *at; -1 when out of room. */
 static int put(char *out, size_t size, size_t *at, const char *fmt, ...) RAD_PRINTF(4, 5);
@@ -261,48 +262,108 @@ int rad_pyrad_image_type(const RadFilterSpec *f, char *out, size_t size)
     return 0;
 }
 
+/* The image types as pool jobs: each job filters the image and measures
+ * the response into its own feature set, and the sets are appended in the
+ * order of s->filters afterwards, so names and values do not depend on the
+ * thread count.  A job's filter and classes run on the pool too (nested
+ * runs: on the processors the other jobs leave idle). */
+typedef struct TypeJobs {
+    const RadRoi *roi;
+    const RadSettings *s;  /* the extraction's settings (each type's own: rad_pyrad_type_settings) */
+    const RadFilterSpec *filters;
+    char (*name)[64];      /* the image types' names */
+    int threads;
+    RadFeatureSet **out;
+    char (*err)[512];      /* a failed job's message (messages are per thread) */
+} TypeJobs;
+
+static int type_job(size_t i, void *ctx)
+{
+    TypeJobs *j = ctx;
+    RadFilterSpec spec = j->filters[i];
+    RadFeatureSet *one = NULL;
+    RadImage view, *resp = NULL;
+    RadRoi r;
+    RadSettings s2;
+    const char *name = j->name[i];
+    int rc = -1;
+    rad_pyrad_type_settings(j->s, (int)i, &s2);
+    view.geom = j->roi->geom;
+    view.data = j->roi->image;
+    if (rad_interrupt_check() != 0)
+        goto done;
+    if (spec.threads == 0 && j->threads > 0)
+        spec.threads = j->threads;
+    if (!(resp = rad_filter_apply(&view, &spec))) {
+        rad_error_prefix("filters[%zu] (image type %s)", i + 1, name);
+        goto done;
+    }
+    if (!(one = rad_featureset_new()) || !(j->out[i] = rad_featureset_new()))
+        goto done;
+    r = *j->roi;
+    r.image = resp->data;
+    if (rad_pyrad_compute_threads(&r, &s2, one, j->threads) != 0) {
+        rad_error_prefix("image type %s", name);
+        goto done;
+    }
+    /* original_<class>_<Feature> -> <image type>_<class>_<Feature> */
+    rc = 0;
+    for (size_t k = 0; rc == 0 && k < one->n; k++) {
+        const char *t = one->tags[k];
+        char tag[256];
+        if (strncmp(t, "original_", 9) == 0)
+            t += 9;
+        snprintf(tag, sizeof tag, "%s_%s", name, t);
+        rc = rad_featureset_add(j->out[i], tag, one->values[k]);
+    }
+done:
+    if (rc != 0)
+        snprintf(j->err[i], sizeof j->err[i], "%s", rad_error_message());
+    rad_featureset_free(one);
+    rad_image_free(resp);
+    return rc;
+}
+
 int rad_extract_filtered_pyrad(const RadRoi *roi, const RadSettings *s, int threads, RadFeatureSet *fs)
 {
-    RadSettings s2;
-    RadImage view;
-    view.geom = roi->geom;
-    view.data = roi->image;
-    for (int i = 0; i < s->n_filters; i++) {
-        RadFilterSpec spec = s->filters[i];
-        RadFeatureSet *one;
-        RadImage *resp;
-        RadRoi r;
-        char name[64];
-        int rc;
-        if (rad_pyrad_image_type(&spec, name, sizeof name) != 0)
-            return rad_error_prefix("filters[%d]", i + 1);
-        if (spec.threads == 0 && threads > 0)
-            spec.threads = threads;
-        if (!(resp = rad_filter_apply(&view, &spec)))
-            return rad_error_prefix("filters[%d] (image type %s)", i + 1, name);
-        if (!(one = rad_featureset_new())) {
-            rad_image_free(resp);
-            return -1;
-        }
-        r = *roi;
-        r.image = resp->data;
-        rad_pyrad_type_settings(s, i, &s2);
-        rc = rad_pyrad_compute(&r, &s2, one);
-        if (rc != 0)
-            rad_error_prefix("image type %s", name);
-        /* original_<class>_<Feature> -> <image type>_<class>_<Feature> */
-        for (size_t k = 0; rc == 0 && k < one->n; k++) {
-            const char *t = one->tags[k];
-            char tag[256];
-            if (strncmp(t, "original_", 9) == 0)
-                t += 9;
-            snprintf(tag, sizeof tag, "%s_%s", name, t);
-            rc = rad_featureset_add(fs, tag, one->values[k]);
-        }
-        rad_featureset_free(one);
-        rad_image_free(resp);
-        if (rc != 0)
-            return -1;
+    TypeJobs j;
+    size_t n = (size_t)s->n_filters;
+    int rc = 0;
+    j.roi = roi;
+    j.s = s;
+    j.filters = s->filters;
+    j.threads = threads;
+    j.name = rad_calloc(n ? n : 1, sizeof *j.name, "image type jobs");
+    j.out = rad_calloc(n ? n : 1, sizeof *j.out, "image type jobs");
+    j.err = rad_calloc(n ? n : 1, sizeof *j.err, "image type jobs");
+    if (!j.name || !j.out || !j.err)
+        rc = -1;
+    /* every name first: an IBSI filter fails before any work */
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (rad_pyrad_image_type(&s->filters[i], j.name[i], sizeof j.name[i]) != 0)
+            rc = rad_error_prefix("filters[%zu]", i + 1);
+    if (rc != 0) {
+        free(j.name);
+        free(j.out);
+        free(j.err);
+        return -1;
     }
-    return 0;
+    rad_pool_run(n, threads, type_job, &j, 1, NULL);
+    /* the first failure in filter order, whatever the scheduling; a job not
+     * run (stopped by another's failure or an interrupt) has no set */
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (j.err[i][0])
+            rc = rad_error_set("%s", j.err[i]);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (!j.out[i] && (rc = rad_interrupt_check()) == 0)
+            rc = rad_error_set("image type %zu not computed (internal error: the job did not run)", i + 1);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        for (size_t k = 0; k < j.out[i]->n && rc == 0; k++)
+            rc = rad_featureset_add(fs, j.out[i]->tags[k], j.out[i]->values[k]);
+    for (size_t i = 0; i < n; i++)
+        rad_featureset_free(j.out[i]);
+    free(j.name);
+    free(j.out);
+    free(j.err);
+    return rc;
 }

@@ -38,15 +38,24 @@
 
 #include "features/features.h"
 #include "util/error.h"
+#include "util/pool.h"
 #include "util/str.h"
 
 #define EPS DBL_EPSILON /* numpy.spacing(1) */
-#define MAX_DIRS 98     /* (2 d + 1)^3 - (2 d - 1)^3 offsets at d = 2 */
 
-/* The discretised ROI on the grid: bins 1..ng inside the intensity mask. */
+/* The discretised ROI, cropped to the bounding box of the morphological
+ * mask (which holds the intensity mask) widened by `pad` voxels of no ROI
+ * on every side: bins 1..ng inside the intensity mask.  Outside the box
+ * every voxel is outside the ROI, so a neighbour off the grid counts as one
+ * outside the ROI, as in PyRadiomics; with the margin, a neighbour up to
+ * pad voxels away of a voxel in the ROI is on the grid, one index step
+ * away (Dirs.step), with no bounds to check.  The box keeps the voxels in
+ * grid order, so sums over them are the same sums. */
 typedef struct Bins {
-    size_t dim[3], n;
-    const uint8_t *in;  /* the intensity mask */
+    size_t dim[3], n;   /* the widened box */
+    size_t pad;
+    uint8_t *in;        /* the intensity mask */
+    float *x;           /* the intensities */
     int *g;             /* bin or 0 */
     int ng;             /* the highest bin present (PyRadiomics' Ng) */
     int nlev;           /* bins present */
@@ -82,16 +91,30 @@ static int bins_make(const RadRoi *roi, const RadSettings *s, Bins *b)
 {
     double mn = INFINITY, mx = -INFINITY, *edges = NULL;
     int ne;
+    const size_t *gd = roi->geom.dim;
+    size_t v = 0;
     memset(b, 0, sizeof *b);
-    memcpy(b->dim, roi->geom.dim, sizeof b->dim);
+    b->pad = (size_t)(s->distance > 1 ? s->distance : 1); /* the farthest neighbour of any class */
+    for (int c = 0; c < 3; c++)
+        b->dim[c] = roi->box.hi[c] - roi->box.lo[c] + 1 + 2 * b->pad;
     b->n = b->dim[0] * b->dim[1] * b->dim[2];
-    b->in = roi->mask;
-    for (size_t v = 0; v < b->n; v++)
+    b->in = rad_calloc(b->n, 1, "ROI box");
+    b->x = rad_calloc(b->n, sizeof *b->x, "ROI box");
+    if (!b->in || !b->x)
+        return -1;
+    for (size_t z = roi->box.lo[2]; z <= roi->box.hi[2]; z++)
+        for (size_t y = roi->box.lo[1]; y <= roi->box.hi[1]; y++) {
+            size_t row = roi->box.lo[0] + gd[0] * (y + gd[1] * z);
+            v = b->pad + b->dim[0] * (y - roi->box.lo[1] + b->pad + b->dim[1] * (z - roi->box.lo[2] + b->pad));
+            memcpy(b->in + v, roi->mask + row, b->dim[0] - 2 * b->pad);
+            memcpy(b->x + v, roi->image + row, (b->dim[0] - 2 * b->pad) * sizeof *b->x);
+        }
+    for (v = 0; v < b->n; v++)
         if (b->in[v]) {
-            if (roi->image[v] < mn)
-                mn = roi->image[v];
-            if (roi->image[v] > mx)
-                mx = roi->image[v];
+            if (b->x[v] < mn)
+                mn = b->x[v];
+            if (b->x[v] > mx)
+                mx = b->x[v];
             b->nvox++;
         }
     if (s->pyr.bin_count > 0) {
@@ -126,9 +149,9 @@ static int bins_make(const RadRoi *roi, const RadSettings *s, Bins *b)
         free(edges);
         return -1;
     }
-    for (size_t v = 0; v < b->n; v++)
+    for (v = 0; v < b->n; v++)
         if (b->in[v]) {
-            b->g[v] = digitize(roi->image[v], edges, ne);
+            b->g[v] = digitize(b->x[v], edges, ne);
             if (b->g[v] < 1) /* cannot happen: the first edge is <= min */
                 b->g[v] = 1;
             if (b->g[v] > b->ng)
@@ -141,7 +164,7 @@ static int bins_make(const RadRoi *roi, const RadSettings *s, Bins *b)
         return -1;
     for (int i = 0; i <= b->ng; i++)
         b->idx[i] = -1;
-    for (size_t v = 0; v < b->n; v++)
+    for (v = 0; v < b->n; v++)
         if (b->in[v])
             b->idx[b->g[v]] = 0;
     for (int i = 1; i <= b->ng; i++)
@@ -154,6 +177,8 @@ static int bins_make(const RadRoi *roi, const RadSettings *s, Bins *b)
 
 static void bins_free(Bins *b)
 {
+    free(b->in);
+    free(b->x);
     free(b->g);
     free(b->idx);
     free(b->lev);
@@ -161,12 +186,33 @@ static void bins_free(Bins *b)
 
 /* ---- directions (imageoperations.generateAngles) ------------------------------------ */
 
-/* Offsets (x, y, z) at Chebyshev distance d; half: one of each pair +a/-a
- * (the first non-zero of z, y, x positive); with force2D none that moves
- * along the numpy axis force2d_dim (0 = z, 1 = y, 2 = x). */
-static int directions(const RadSettings *s, int d, int half, int off[][3])
+/* The offsets (x, y, z) at Chebyshev distance d, and their index steps on
+ * the grid of the bins. */
+typedef struct Dirs {
+    int n;
+    int (*off)[3];
+    ptrdiff_t *step;
+} Dirs;
+
+static void dirs_free(Dirs *dr)
 {
-    int n = 0;
+    free(dr->off);
+    free(dr->step);
+}
+
+/* Offsets at Chebyshev distance d (<= b->pad); half: one of each pair
+ * +a/-a (the first non-zero of z, y, x positive); with force2D none that
+ * moves along the numpy axis force2d_dim (0 = z, 1 = y, 2 = x).  0 or -1. */
+static int directions(const RadSettings *s, const Bins *b, int d, int half, Dirs *dr)
+{
+    size_t most = (size_t)(2 * d + 1) * (size_t)(2 * d + 1) * (size_t)(2 * d + 1);
+    dr->n = 0;
+    dr->off = rad_malloc(most * sizeof *dr->off, "texture directions");
+    dr->step = rad_malloc(most * sizeof *dr->step, "texture directions");
+    if (!dr->off || !dr->step) {
+        dirs_free(dr);
+        return -1;
+    }
     for (int z = -d; z <= d; z++)
         for (int y = -d; y <= d; y++)
             for (int x = -d; x <= d; x++) {
@@ -181,22 +227,19 @@ static int directions(const RadSettings *s, int d, int half, int off[][3])
                     if (first < 0)
                         continue;
                 }
-                off[n][0] = x;
-                off[n][1] = y;
-                off[n][2] = z;
-                n++;
+                dr->off[dr->n][0] = x;
+                dr->off[dr->n][1] = y;
+                dr->off[dr->n][2] = z;
+                dr->step[dr->n++] = x + (ptrdiff_t)b->dim[0] * (y + (ptrdiff_t)b->dim[1] * z);
             }
-    return n;
+    return 0;
 }
 
-/* The voxel at v + off when inside the grid; else -1. */
-static long neighbour(const Bins *b, size_t v, const int off[3])
+/* The voxel `step` away from v: on the grid when v is in the ROI and the
+ * step is at most b->pad voxels along each axis. */
+static size_t nb(size_t v, ptrdiff_t step)
 {
-    long x = (long)(v % b->dim[0]) + off[0], y = (long)((v / b->dim[0]) % b->dim[1]) + off[1],
-         z = (long)(v / (b->dim[0] * b->dim[1])) + off[2];
-    if (x < 0 || y < 0 || z < 0 || x >= (long)b->dim[0] || y >= (long)b->dim[1] || z >= (long)b->dim[2])
-        return -1;
-    return x + (long)b->dim[0] * (y + (long)b->dim[1] * z);
+    return (size_t)((ptrdiff_t)v + step);
 }
 
 /* The weight of a direction for weightingNorm (GLCM: exp(-norm^2), GLRLM: the norm). */
@@ -256,7 +299,7 @@ static int firstorder(const RadRoi *roi, const RadSettings *s, const Bins *b, Ra
     }
     for (size_t v = 0; v < b->n; v++)
         if (b->in[v]) {
-            x[k++] = roi->image[v];
+            x[k++] = b->x[v];
             hist[b->g[v]]++;
         }
     qsort(x, n, sizeof *x, cmp_double);
@@ -452,25 +495,32 @@ static void cm_features(const double *p, const Bins *b, double *px, double *py, 
 
 static int glcm(const RadRoi *roi, const RadSettings *s, const Bins *b, RadFeatureSet *fs)
 {
-    int off[MAX_DIRS][3], nd = directions(s, s->distance, 1, off), m = b->nlev, na = 0, rc = -1;
+    Dirs dr;
+    int m = b->nlev, na = 0, rc = -1, nd;
     int comb = s->pyr.weighting != RAD_PYR_WEIGHT_NONE;
     size_t mm = (size_t)m * (size_t)m;
-    if (m > 8192)
+    double *P = NULL, *px = NULL, *py = NULL, *padd = NULL, *psub = NULL, acc[N_CM] = {0}, f[N_CM];
+    if (directions(s, b, s->distance, 1, &dr) != 0)
+        return -1;
+    nd = dr.n;
+    if (m > 8192) {
+        dirs_free(&dr);
         return rad_error_set("glcm: %d grey levels in the ROI make %d matrices of %d x %d: use a larger "
                              "pyradiomics.binWidth or a binCount", m, nd, m, m);
-    double *P = rad_calloc(mm * (size_t)(nd + 1), sizeof *P, "GLCM matrices");
-    double *px = rad_malloc((size_t)m * sizeof *px, "GLCM"), *py = rad_malloc((size_t)m * sizeof *py, "GLCM");
-    double *padd = rad_malloc((2 * (size_t)b->ng + 1) * sizeof *padd, "GLCM");
-    double *psub = rad_malloc(((size_t)b->ng + 1) * sizeof *psub, "GLCM");
-    double acc[N_CM] = {0}, f[N_CM];
+    }
+    P = rad_calloc(mm * (size_t)(nd + 1), sizeof *P, "GLCM matrices");
+    px = rad_malloc((size_t)m * sizeof *px, "GLCM");
+    py = rad_malloc((size_t)m * sizeof *py, "GLCM");
+    padd = rad_malloc((2 * (size_t)b->ng + 1) * sizeof *padd, "GLCM");
+    psub = rad_malloc(((size_t)b->ng + 1) * sizeof *psub, "GLCM");
     if (!P || !px || !py || !padd || !psub)
         goto done;
     /* slot 0: the weighted sum (weightingNorm); slots 1..nd: the directions */
     for (int a = 0; a < nd; a++) {
         double *Pa = P + (size_t)(a + 1) * mm;
         for (size_t v = 0; v < b->n; v++) {
-            long u;
-            if (!b->in[v] || (u = neighbour(b, v, off[a])) < 0 || !b->in[u])
+            size_t u;
+            if (!b->in[v] || !b->in[u = nb(v, dr.step[a])])
                 continue;
             Pa[(size_t)b->idx[b->g[v]] * (size_t)m + (size_t)b->idx[b->g[u]]] += 1;
         }
@@ -482,7 +532,7 @@ static int glcm(const RadRoi *roi, const RadSettings *s, const Bins *b, RadFeatu
                 }
         if (comb)
             for (size_t k = 0; k < mm; k++)
-                P[k] += dir_weight(s, roi, off[a], 1) * Pa[k];
+                P[k] += dir_weight(s, roi, dr.off[a], 1) * Pa[k];
     }
     if (comb)
         nd = 0; /* only slot 0 */
@@ -503,6 +553,7 @@ static int glcm(const RadRoi *roi, const RadSettings *s, const Bins *b, RadFeatu
     for (int i = 0; i < N_CM && rc == 0; i++)
         rc = add(fs, "glcm", cm_names[i], na ? acc[i] / na : NAN);
 done:
+    dirs_free(&dr);
     free(P);
     free(px);
     free(py);
@@ -609,28 +660,32 @@ static int emph_add(RadFeatureSet *fs, const char *cls, const char *const *names
 
 static int glrlm(const RadRoi *roi, const RadSettings *s, const Bins *b, RadFeatureSet *fs)
 {
-    int off[MAX_DIRS][3], nd = directions(s, 1, 1, off), m = b->nlev, na = 0, rc = -1;
+    Dirs dr;
+    int m = b->nlev, na = 0, rc = -1, nd;
     int nj = (int)fmax((double)b->dim[0], fmax((double)b->dim[1], (double)b->dim[2]));
     size_t msz = (size_t)m * (size_t)nj;
-    double *P = rad_calloc(msz * (size_t)(nd + 1), sizeof *P, "GLRLM matrices");
-    double *col = rad_malloc((size_t)nj * sizeof *col, "GLRLM");
-    double acc[N_E] = {0}, f[N_E];
+    double *P = NULL, *col = NULL, acc[N_E] = {0}, f[N_E];
+    if (directions(s, b, 1, 1, &dr) != 0)
+        return -1;
+    nd = dr.n;
+    P = rad_calloc(msz * (size_t)(nd + 1), sizeof *P, "GLRLM matrices");
+    col = rad_malloc((size_t)nj * sizeof *col, "GLRLM");
     if (!P || !col)
         goto done;
     for (int a = 0; a < nd; a++) {
         double *Pa = P + (size_t)(a + 1) * msz;
-        int back[3] = {-off[a][0], -off[a][1], -off[a][2]};
+        ptrdiff_t step = dr.step[a];
         for (size_t v = 0; v < b->n; v++) {
-            long u = (long)v, p;
+            size_t u = v, p;
             int len = 0;
             if (!b->in[v])
                 continue;
-            p = neighbour(b, v, back);
-            if (p >= 0 && b->in[p] && b->g[p] == b->g[v])
+            p = nb(v, -step);
+            if (b->in[p] && b->g[p] == b->g[v])
                 continue; /* not the start of a run */
-            while (u >= 0 && b->in[u] && b->g[u] == b->g[v]) {
+            while (b->in[u] && b->g[u] == b->g[v]) { /* the margin ends every run */
                 len++;
-                u = neighbour(b, (size_t)u, off[a]);
+                u = nb(u, step);
             }
             Pa[(size_t)b->idx[b->g[v]] * nj + (len - 1)] += 1;
         }
@@ -638,7 +693,7 @@ static int glrlm(const RadRoi *roi, const RadSettings *s, const Bins *b, RadFeat
     if (s->pyr.weighting != RAD_PYR_WEIGHT_NONE) {
         for (int a = 0; a < nd; a++)
             for (size_t k = 0; k < msz; k++)
-                P[k] += dir_weight(s, roi, off[a], 0) * P[(size_t)(a + 1) * msz + k];
+                P[k] += dir_weight(s, roi, dr.off[a], 0) * P[(size_t)(a + 1) * msz + k];
         emph_features(P, b, nj, NULL, col, acc);
         na = 1;
     } else
@@ -654,6 +709,7 @@ static int glrlm(const RadRoi *roi, const RadSettings *s, const Bins *b, RadFeat
         acc[k] = na ? acc[k] / na : NAN;
     rc = emph_add(fs, "glrlm", rlm_names, acc);
 done:
+    dirs_free(&dr);
     free(P);
     free(col);
     return rc;
@@ -671,12 +727,18 @@ static int cmp_size(const void *a, const void *b)
  * distinct size, so its width stays near sqrt(2 N) however large a zone. */
 static int glszm(const RadSettings *s, const Bins *b, RadFeatureSet *fs)
 {
-    int off[MAX_DIRS][3], nd = directions(s, 1, 0, off), m = b->nlev, rc = -1, nj = 0;
-    uint8_t *seen = rad_calloc(b->n, 1, "GLSZM");
-    size_t *stack = rad_malloc(b->nvox * sizeof *stack, "GLSZM"), nz = 0;
-    size_t *zsize = rad_malloc(b->nvox * sizeof *zsize, "GLSZM zones"), *sizes = NULL;
-    int *zlev = rad_malloc(b->nvox * sizeof *zlev, "GLSZM zones");
+    Dirs dr;
+    int m = b->nlev, rc = -1, nj = 0;
+    uint8_t *seen = NULL;
+    size_t *stack = NULL, nz = 0, *zsize = NULL, *sizes = NULL;
+    int *zlev = NULL;
     double *P = NULL, *col = NULL, *jv = NULL, f[N_E];
+    if (directions(s, b, 1, 0, &dr) != 0)
+        return -1;
+    seen = rad_calloc(b->n, 1, "GLSZM");
+    stack = rad_malloc(b->nvox * sizeof *stack, "GLSZM");
+    zsize = rad_malloc(b->nvox * sizeof *zsize, "GLSZM zones");
+    zlev = rad_malloc(b->nvox * sizeof *zlev, "GLSZM zones");
     if (!seen || !stack || !zsize || !zlev)
         goto done;
     for (size_t v = 0; v < b->n; v++) {
@@ -688,11 +750,11 @@ static int glszm(const RadSettings *s, const Bins *b, RadFeatureSet *fs)
         while (top) {
             size_t w = stack[--top];
             size++;
-            for (int a = 0; a < nd; a++) {
-                long u = neighbour(b, w, off[a]);
-                if (u >= 0 && b->in[u] && !seen[u] && b->g[u] == b->g[v]) {
+            for (int a = 0; a < dr.n; a++) {
+                size_t u = nb(w, dr.step[a]);
+                if (b->in[u] && !seen[u] && b->g[u] == b->g[v]) {
                     seen[u] = 1;
-                    stack[top++] = (size_t)u;
+                    stack[top++] = u;
                 }
             }
         }
@@ -727,6 +789,7 @@ static int glszm(const RadSettings *s, const Bins *b, RadFeatureSet *fs)
     emph_features(P, b, nj, jv, col, f);
     rc = emph_add(fs, "glszm", szm_names, f);
 done:
+    dirs_free(&dr);
     free(seen);
     free(stack);
     free(zsize);
@@ -741,18 +804,23 @@ done:
 
 static int gldm(const RadSettings *s, const Bins *b, RadFeatureSet *fs)
 {
-    int off[MAX_DIRS][3], nd = directions(s, s->distance, 0, off), m = b->nlev, rc = -1, nj = nd + 1;
-    double *P = rad_calloc((size_t)m * (size_t)nj, sizeof *P, "GLDM matrix");
-    double *col = rad_malloc((size_t)nj * sizeof *col, "GLDM"), f[N_E];
+    Dirs dr;
+    int m = b->nlev, rc = -1, nj;
+    double *P = NULL, *col = NULL, f[N_E];
+    if (directions(s, b, s->distance, 0, &dr) != 0)
+        return -1;
+    nj = dr.n + 1;
+    P = rad_calloc((size_t)m * (size_t)nj, sizeof *P, "GLDM matrix");
+    col = rad_malloc((size_t)nj * sizeof *col, "GLDM");
     if (!P || !col)
         goto done;
     for (size_t v = 0; v < b->n; v++) {
         int dep = 0; /* the centre counts: column 0 is dependence 1 */
         if (!b->in[v])
             continue;
-        for (int a = 0; a < nd; a++) {
-            long u = neighbour(b, v, off[a]);
-            if (u >= 0 && b->in[u] && abs(b->g[u] - b->g[v]) <= s->ngldm_alpha)
+        for (int a = 0; a < dr.n; a++) {
+            size_t u = nb(v, dr.step[a]);
+            if (b->in[u] && abs(b->g[u] - b->g[v]) <= s->ngldm_alpha)
                 dep++;
         }
         P[(size_t)b->idx[b->g[v]] * nj + dep] += 1;
@@ -760,6 +828,7 @@ static int gldm(const RadSettings *s, const Bins *b, RadFeatureSet *fs)
     emph_features(P, b, nj, NULL, col, f);
     rc = emph_add(fs, "gldm", dm_names, f);
 done:
+    dirs_free(&dr);
     free(P);
     free(col);
     return rc;
@@ -769,19 +838,24 @@ done:
 
 static int ngtdm(const RadSettings *s, const Bins *b, RadFeatureSet *fs)
 {
-    int off[MAX_DIRS][3], nd = directions(s, s->distance, 0, off), m = b->nlev, ngp = 0;
-    double *n = rad_calloc((size_t)m, sizeof *n, "NGTDM"), *si = rad_calloc((size_t)m, sizeof *si, "NGTDM");
+    Dirs dr;
+    int m = b->nlev, ngp = 0;
+    double *n = NULL, *si = NULL;
     double nvp = 0, psi = 0, ssum = 0, con = 0, bden = 0, cpx = 0, str = 0;
     int rc = -1;
+    if (directions(s, b, s->distance, 0, &dr) != 0)
+        return -1;
+    n = rad_calloc((size_t)m, sizeof *n, "NGTDM");
+    si = rad_calloc((size_t)m, sizeof *si, "NGTDM");
     if (!n || !si)
         goto done;
     for (size_t v = 0; v < b->n; v++) {
         double sum = 0, cnt = 0, d = 0;
         if (!b->in[v])
             continue;
-        for (int a = 0; a < nd; a++) {
-            long u = neighbour(b, v, off[a]);
-            if (u >= 0 && b->in[u]) {
+        for (int a = 0; a < dr.n; a++) {
+            size_t u = nb(v, dr.step[a]);
+            if (b->in[u]) {
                 sum += b->g[u];
                 cnt++;
             }
@@ -813,6 +887,7 @@ static int ngtdm(const RadSettings *s, const Bins *b, RadFeatureSet *fs)
          add(fs, "ngtdm", "Busyness", bden != 0 ? psi / bden : 0) || add(fs, "ngtdm", "Complexity", cpx / nvp) ||
          add(fs, "ngtdm", "Strength", ssum != 0 ? str / ssum : 0) ? -1 : 0;
 done:
+    dirs_free(&dr);
     free(n);
     free(si);
     return rc;
@@ -879,14 +954,65 @@ static int line_ends(const double *pts, size_t np, uint8_t *ext)
     return 0;
 }
 
+/* The largest squared distance (mm) between two of the n vertices c[] of
+ * pts (coordinates doubled); 0 for fewer than two.  work: n scratch.  The
+ * vertices are taken by distance r from their centroid, farthest first: a
+ * pair is at most r_a + r_b apart, so a row stops when that bound falls
+ * below the largest distance found (with a margin of 1e-9 for the rounding
+ * of the bound: no pair that could be the largest is skipped, and the
+ * distance of each pair is computed as for every pair). */
+static double pairs_max(const double *pts, const double *sp, const size_t *c, size_t n, LinePt *work)
+{
+    double m = 0, mid[3] = {0, 0, 0};
+    if (n < 2)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        for (int a = 0; a < 3; a++)
+            mid[a] += pts[3 * c[k] + a] * sp[a];
+    for (int a = 0; a < 3; a++)
+        mid[a] /= (double)n;
+    for (size_t k = 0; k < n; k++) {
+        double r2 = 0;
+        for (int a = 0; a < 3; a++) {
+            double d = pts[3 * c[k] + a] * sp[a] - mid[a];
+            r2 += d * d;
+        }
+        work[k].k1 = -sqrt(r2); /* farthest first */
+        work[k].k2 = 0;
+        work[k].t = (double)c[k];
+        work[k].i = c[k];
+    }
+    qsort(work, n, sizeof *work, cmp_linept);
+    for (size_t ii = 0; ii < n; ii++) {
+        double ri = -work[ii].k1;
+        if (4 * ri * ri * (1 + 1e-9) < m)
+            break; /* no later pair is farther apart than 2 r_i */
+        for (size_t jj = ii + 1; jj < n; jj++) {
+            const double *a = pts + 3 * work[ii].i, *b = pts + 3 * work[jj].i;
+            double bound = ri - work[jj].k1, dx, dy, dz, dd;
+            if (bound * bound * (1 + 1e-9) < m)
+                break;
+            dx = (a[0] - b[0]) * sp[0];
+            dy = (a[1] - b[1]) * sp[1];
+            dz = (a[2] - b[2]) * sp[2];
+            dd = dx * dx + dy * dy + dz * dz;
+            if (dd > m)
+                m = dd;
+        }
+    }
+    return m;
+}
+
 static int shape(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
 {
     const size_t *d = roi->geom.dim;
     const double *sp = roi->geom.spacing;
+    const RadBox *bx = &roi->box;
     RadFeatureSet *m = rad_featureset_new();
     double V, A, mean[3] = {0, 0, 0}, cov[3][3] = {{0}}, w[3], dm[4] = {0, 0, 0, 0}, vv = sp[0] * sp[1] * sp[2];
     double *pts = NULL;
     uint8_t *ext = NULL;
+    LinePt *line = NULL, *work = NULL;
     size_t np = 0, cap = 0, n = 0, nc = 0, *cand = NULL;
     long iv, ia;
     int rc = -1;
@@ -904,10 +1030,12 @@ static int shape(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
     V = m->values[iv];
     A = m->values[ia];
     /* the mesh vertices: midpoints between 6-neighbours (the grid padded by
-     * one voxel) of which one is in the ROI; in voxel units times two */
-    for (long z = -1; z < (long)d[2]; z++)
-        for (long y = -1; y < (long)d[1]; y++)
-            for (long x = -1; x < (long)d[0]; x++) {
+     * one voxel) of which one is in the ROI; in voxel units times two.  A
+     * pair with a voxel in the ROI starts inside the box or one voxel before
+     * it, so the scan covers only those, in grid order. */
+    for (long z = (long)bx->lo[2] - 1; z <= (long)bx->hi[2]; z++)
+        for (long y = (long)bx->lo[1] - 1; y <= (long)bx->hi[1]; y++)
+            for (long x = (long)bx->lo[0] - 1; x <= (long)bx->hi[0]; x++) {
                 long q[3] = {x, y, z};
                 int in0 = x >= 0 && y >= 0 && z >= 0 && roi->morph[(size_t)x + d[0] * ((size_t)y + d[1] * (size_t)z)];
                 for (int ax = 0; ax < 3; ax++) {
@@ -943,47 +1071,64 @@ static int shape(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
     cand = rad_malloc((np ? np : 1) * sizeof *cand, "mesh vertex candidates");
     if (!ext || !cand || line_ends(pts, np, ext) != 0)
         goto done;
-    for (size_t i = 0; i < np; i++) {
-        if (ext[i] == 7 || ext[i] == 3 || ext[i] == 5 || ext[i] == 6)
+    line = rad_malloc((np ? np : 1) * sizeof *line, "mesh vertex planes");
+    work = rad_malloc((np ? np : 1) * sizeof *work, "mesh vertex pairs");
+    if (!line || !work)
+        goto done;
+    /* 3D: the vertices that end a line along every axis */
+    for (size_t i = 0; i < np; i++)
+        if (ext[i] == 7)
             cand[nc++] = i;
+    dm[3] = pairs_max(pts, sp, cand, nc, work);
+    /* a plane: the vertices that end lines along its two axes, grouped by
+     * the third coordinate, pairs within a group */
+    for (int k = 0; k < 3; k++) {
+        static const int fixed[3] = {2, 1, 0}, bits[3] = {3, 5, 6}; /* Slice, Column, Row */
+        size_t g = 0;
+        nc = 0;
+        for (size_t i = 0; i < np; i++)
+            if ((ext[i] & bits[k]) == bits[k]) {
+                line[nc].k1 = pts[3 * i + fixed[k]];
+                line[nc].k2 = 0;
+                line[nc].t = (double)i;
+                line[nc++].i = i;
+            }
+        qsort(line, nc, sizeof *line, cmp_linept);
+        for (size_t i = 0; i < nc; i++)
+            cand[i] = line[i].i;
+        for (size_t i = 1; i <= nc; i++)
+            if (i == nc || line[i].k1 != line[g].k1) {
+                double dd = pairs_max(pts, sp, cand + g, i - g, work);
+                if (dd > dm[k])
+                    dm[k] = dd;
+                g = i;
+            }
     }
-    for (size_t ii = 0; ii < nc; ii++)
-        for (size_t jj = ii + 1; jj < nc; jj++) {
-            size_t i = cand[ii], j = cand[jj];
-            const double *a = pts + 3 * i, *bb = pts + 3 * j;
-            double dx = (a[0] - bb[0]) * sp[0], dy = (a[1] - bb[1]) * sp[1], dz = (a[2] - bb[2]) * sp[2];
-            double dd = dx * dx + dy * dy + dz * dz;
-            unsigned both = ext[i] & ext[j];
-            if (both == 7 && dd > dm[3])
-                dm[3] = dd;
-            if (a[2] == bb[2] && (both & 3) == 3 && dd > dm[0])
-                dm[0] = dd;
-            if (a[1] == bb[1] && (both & 5) == 5 && dd > dm[1])
-                dm[1] = dd;
-            if (a[0] == bb[0] && (both & 6) == 6 && dd > dm[2])
-                dm[2] = dd;
-        }
     for (int k = 0; k < 4; k++)
         dm[k] = sqrt(dm[k]) / 2; /* coordinates were doubled */
-    /* PCA of the voxel centres, covariance / N */
-    for (size_t v = 0; v < d[0] * d[1] * d[2]; v++)
-        if (roi->morph[v]) {
-            double p[3] = {(double)(v % d[0]) * sp[0], (double)((v / d[0]) % d[1]) * sp[1],
-                           (double)(v / (d[0] * d[1])) * sp[2]};
-            for (int k = 0; k < 3; k++)
-                mean[k] += p[k];
-            n++;
-        }
+    /* PCA of the voxel centres (grid coordinates, in grid order over the
+     * box), covariance / N */
+    for (size_t z = bx->lo[2]; z <= bx->hi[2]; z++)
+        for (size_t y = bx->lo[1]; y <= bx->hi[1]; y++)
+            for (size_t x = bx->lo[0]; x <= bx->hi[0]; x++)
+                if (roi->morph[x + d[0] * (y + d[1] * z)]) {
+                    double p[3] = {(double)x * sp[0], (double)y * sp[1], (double)z * sp[2]};
+                    for (int k = 0; k < 3; k++)
+                        mean[k] += p[k];
+                    n++;
+                }
     for (int k = 0; k < 3; k++)
         mean[k] /= (double)n;
-    for (size_t v = 0; v < d[0] * d[1] * d[2]; v++)
-        if (roi->morph[v]) {
-            double p[3] = {(double)(v % d[0]) * sp[0] - mean[0], (double)((v / d[0]) % d[1]) * sp[1] - mean[1],
-                           (double)(v / (d[0] * d[1])) * sp[2] - mean[2]};
-            for (int r = 0; r < 3; r++)
-                for (int k = 0; k < 3; k++)
-                    cov[r][k] += p[r] * p[k] / (double)n;
-        }
+    for (size_t z = bx->lo[2]; z <= bx->hi[2]; z++)
+        for (size_t y = bx->lo[1]; y <= bx->hi[1]; y++)
+            for (size_t x = bx->lo[0]; x <= bx->hi[0]; x++)
+                if (roi->morph[x + d[0] * (y + d[1] * z)]) {
+                    double p[3] = {(double)x * sp[0] - mean[0], (double)y * sp[1] - mean[1],
+                                   (double)z * sp[2] - mean[2]};
+                    for (int r = 0; r < 3; r++)
+                        for (int k = 0; k < 3; k++)
+                            cov[r][k] += p[r] * p[k] / (double)n;
+                }
     eig3(cov, w);
     for (int k = 0; k < 3; k++)
         if (w[k] < 0 && w[k] > -1e-10)
@@ -1002,6 +1147,8 @@ done:
     free(pts);
     free(ext);
     free(cand);
+    free(line);
+    free(work);
     rad_featureset_free(m);
     return rc;
 }
@@ -1127,11 +1274,75 @@ int rad_pyrad_select_check(const RadFeatureSet *fs, size_t first, const RadSetti
     return 0;
 }
 
+/* The classes as pool jobs (as extract.c runs the IBSI families): each job
+ * computes one class into its own feature set, reading only the ROI and the
+ * shared bins, and the sets are appended in PyRadiomics' class order
+ * afterwards, so names and values do not depend on the thread count. */
+enum { CL_SHAPE, CL_FIRSTORDER, CL_GLCM, CL_GLRLM, CL_GLSZM, CL_GLDM, CL_NGTDM, N_CLASSES };
+
+typedef struct ClassJobs {
+    const RadRoi *roi;
+    const RadSettings *s;
+    const Bins *b;
+    int cls[N_CLASSES];          /* job -> class */
+    RadFeatureSet *out[N_CLASSES];
+    char err[N_CLASSES][512];    /* a failed job's message (messages are per thread) */
+    int failed[N_CLASSES];
+} ClassJobs;
+
+static int class_job(size_t i, void *ctx)
+{
+    ClassJobs *j = ctx;
+    const Bins *b = j->b;
+    int rc = -1;
+    if (rad_interrupt_check() == 0 && (j->out[i] = rad_featureset_new()) != NULL)
+        switch (j->cls[i]) {
+        case CL_SHAPE:
+            rc = shape(j->roi, j->s, j->out[i]) != 0 ? rad_error_prefix("shape features") : 0;
+            break;
+        case CL_FIRSTORDER:
+            rc = firstorder(j->roi, j->s, b, j->out[i]);
+            break;
+        case CL_GLCM:
+            rc = glcm(j->roi, j->s, b, j->out[i]);
+            break;
+        case CL_GLRLM:
+            rc = glrlm(j->roi, j->s, b, j->out[i]);
+            break;
+        case CL_GLSZM:
+            rc = glszm(j->s, b, j->out[i]);
+            break;
+        case CL_GLDM:
+            rc = gldm(j->s, b, j->out[i]);
+            break;
+        default:
+            rc = ngtdm(j->s, b, j->out[i]);
+            break;
+        }
+    if (rc != 0) {
+        snprintf(j->err[i], sizeof j->err[i], "%s", rad_error_message());
+        j->failed[i] = 1;
+    }
+    return rc;
+}
+
 int rad_pyrad_compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs)
 {
+    return rad_pyrad_compute_threads(roi, s, fs, 0);
+}
+
+int rad_pyrad_compute_threads(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs, int threads)
+{
+    static const unsigned bit[N_CLASSES] = {RAD_FAM_MORPH, RAD_FAM_STAT | RAD_FAM_IH, RAD_FAM_CM, RAD_FAM_RLM,
+                                            RAD_FAM_SZM, RAD_FAM_NGL, RAD_FAM_NGT};
+    /* the order jobs are taken in: the longest first (GLCM's 13 matrices and
+     * their features, GLRLM's runs, shape's mesh), so that the last job to
+     * start is a short one */
+    static const int order[N_CLASSES] = {CL_GLCM, CL_GLRLM, CL_SHAPE, CL_GLSZM, CL_NGTDM, CL_GLDM, CL_FIRSTORDER};
     Bins b;
-    int rc = -1, ndims = 0;
-    size_t start = fs->n;
+    ClassJobs *jobs;
+    int rc = -1, ndims = 0, job_of[N_CLASSES];
+    size_t start = fs->n, nj = 0;
     for (int c = 0; c < 3; c++)
         ndims += roi->box.hi[c] > roi->box.lo[c];
     if (ndims < s->pyr.min_dims)
@@ -1143,30 +1354,43 @@ int rad_pyrad_compute(const RadRoi *roi, const RadSettings *s, RadFeatureSet *fs
     if (s->pyr.min_size > 0 && roi->n_morph < (size_t)s->pyr.min_size)
         return rad_error_set("the ROI has %zu voxels, below pyradiomics.minimumROISize = %d", roi->n_morph,
                              s->pyr.min_size);
-    if ((s->families & RAD_FAM_MORPH) && shape(roi, s, fs) != 0)
-        return rad_error_prefix("shape features");
-    if (!(s->families & RAD_FAM_PYRADIOMICS & ~(unsigned)RAD_FAM_MORPH)) {
-        /* shape only (pyradiomics.original = false): no grey levels to bin */
-        if (s->pyr.select_classes[0])
-            select_drop(fs, start, &s->pyr);
-        return 0;
+    /* shape alone (pyradiomics.original = false) bins no grey levels */
+    memset(&b, 0, sizeof b);
+    if ((s->families & RAD_FAM_PYRADIOMICS & ~(unsigned)RAD_FAM_MORPH) && bins_make(roi, s, &b) != 0) {
+        bins_free(&b);
+        return -1;
     }
-    if (bins_make(roi, s, &b) != 0)
-        goto done;
-    if ((s->families & (RAD_FAM_STAT | RAD_FAM_IH)) && firstorder(roi, s, &b, fs) != 0)
-        goto done;
-    if ((s->families & RAD_FAM_CM) && glcm(roi, s, &b, fs) != 0)
-        goto done;
-    if ((s->families & RAD_FAM_RLM) && glrlm(roi, s, &b, fs) != 0)
-        goto done;
-    if ((s->families & RAD_FAM_SZM) && glszm(s, &b, fs) != 0)
-        goto done;
-    if ((s->families & RAD_FAM_NGL) && gldm(s, &b, fs) != 0)
-        goto done;
-    if ((s->families & RAD_FAM_NGT) && ngtdm(s, &b, fs) != 0)
-        goto done;
+    jobs = rad_calloc(1, sizeof *jobs, "feature class jobs");
+    if (!jobs) {
+        bins_free(&b);
+        return -1;
+    }
+    jobs->roi = roi;
+    jobs->s = s;
+    jobs->b = &b;
+    for (int k = 0; k < N_CLASSES; k++) {
+        job_of[order[k]] = -1;
+        if (s->families & bit[order[k]]) {
+            job_of[order[k]] = (int)nj;
+            jobs->cls[nj++] = order[k];
+        }
+    }
+    rad_pool_run(nj, threads, class_job, jobs, 1, NULL);
+    /* the first failure in class order, whatever the scheduling; else a
+     * job that did not run was stopped by an interrupt */
     rc = 0;
-done:
+    for (int c = 0; c < N_CLASSES && rc == 0; c++)
+        if (job_of[c] >= 0 && jobs->failed[job_of[c]])
+            rc = rad_error_set("%s", jobs->err[job_of[c]]);
+    for (size_t i = 0; i < nj && rc == 0; i++)
+        if (!jobs->out[i] && (rc = rad_interrupt_check()) == 0)
+            rc = rad_error_set("not computed (internal error: the job did not run)");
+    for (int c = 0; c < N_CLASSES && rc == 0; c++)
+        for (size_t r = 0; job_of[c] >= 0 && r < jobs->out[job_of[c]]->n && rc == 0; r++)
+            rc = rad_featureset_add(fs, jobs->out[job_of[c]]->tags[r], jobs->out[job_of[c]]->values[r]);
+    for (size_t i = 0; i < nj; i++)
+        rad_featureset_free(jobs->out[i]);
+    free(jobs);
     bins_free(&b);
     if (rc == 0 && s->pyr.select_classes[0])
         select_drop(fs, start, &s->pyr);

@@ -22,6 +22,7 @@ MODEL_RUNS=${MODEL_RUNS:-3}
 RADLAB=${RADLAB:-./radlab}
 data=${RADLAB_DATA:-../shared/data}
 settings_py=$here/pyradiomics_like.lua
+settings_compat=$here/../reference/pyradiomics/default.lua
 settings_c=$here/../reference/ibsi1/config_c.lua
 ct=$data/ibsi1/ct_phantom
 py=$data/pyradiomics
@@ -83,11 +84,19 @@ extract_row() { # row, what, image, mask, settings [label]
 }
 
 timed "start-up" "radlab -e '' (the process doing nothing)" "$RADLAB" -e ''
-extract_row "ct-pyradiomics" "CT phantom, PyRadiomics-like (7 classes, native grid)" \
+# the PyRadiomics comparison: compat = "pyradiomics" with PyRadiomics'
+# defaults (its definitions and names), and IBSI settings close to them
+extract_row "ct-compat" "CT phantom, compat = pyradiomics (PyRadiomics defaults)" \
+  "$ct/image.nii.gz" "$ct/mask.nii.gz" "$settings_compat"
+extract_row "ct-pyradiomics" "CT phantom, IBSI PyRadiomics-like (7 classes, native grid)" \
   "$ct/image.nii.gz" "$ct/mask.nii.gz" "$settings_py"
-extract_row "brain1" "brain1 (PyRadiomics test case), PyRadiomics-like" \
+extract_row "brain1-compat" "brain1 (PyRadiomics test case), compat = pyradiomics" \
+  "$py/brain1_image.nrrd" "$py/brain1_label.nrrd" "$settings_compat" 1
+extract_row "brain1" "brain1 (PyRadiomics test case), IBSI PyRadiomics-like" \
   "$py/brain1_image.nrrd" "$py/brain1_label.nrrd" "$settings_py" 1
-extract_row "brain2" "brain2 (PyRadiomics test case), PyRadiomics-like" \
+extract_row "brain2-compat" "brain2 (PyRadiomics test case), compat = pyradiomics" \
+  "$py/brain2_image.nrrd" "$py/brain2_label.nrrd" "$settings_compat" 1
+extract_row "brain2" "brain2 (PyRadiomics test case), IBSI PyRadiomics-like" \
   "$py/brain2_image.nrrd" "$py/brain2_label.nrrd" "$settings_py" 1
 extract_row "ct-config-c" "CT phantom, IBSI configuration C (2 mm resampling)" \
   "$ct/image.nii.gz" "$ct/mask.nii.gz" "$settings_c"
