@@ -606,6 +606,22 @@ static int emph_add(RadFeatureSet *fs, const char *cls, const char *const *names
 
 /* ---- GLRLM (glrlm.py) ------------------------------------------------------------------------ */
 
+/* Whether some line of the grid along off holds two voxels of the mask
+ * (not necessarily adjacent).  cmatrices.c drops a direction without one
+ * ("segmentation is 2D for this angle"): its runs all have length 1. */
+static int line_has_two(const Bins *b, const int off[3])
+{
+    for (size_t v = 0; v < b->n; v++) {
+        long u = (long)v;
+        if (!b->in[v])
+            continue;
+        while ((u = neighbour(b, (size_t)u, off)) >= 0)
+            if (b->in[u])
+                return 1;
+    }
+    return 0;
+}
+
 static int glrlm(const RadRoi *roi, const RadSettings *s, const Bins *b, RadFeatureSet *fs)
 {
     int off[MAX_DIRS][3], nd = directions(s, 1, 1, off), m = b->nlev, na = 0, rc = -1;
@@ -633,6 +649,8 @@ static int glrlm(const RadRoi *roi, const RadSettings *s, const Bins *b, RadFeat
             }
             Pa[(size_t)b->idx[b->g[v]] * nj + (len - 1)] += 1;
         }
+        if (!line_has_two(b, off[a]))
+            memset(Pa, 0, msz * sizeof *Pa);
     }
     if (s->pyr.weighting != RAD_PYR_WEIGHT_NONE) {
         for (int a = 0; a < nd; a++)
@@ -1142,4 +1160,95 @@ done:
     if (rc == 0 && s->pyr.select_classes[0])
         select_drop(fs, start, &s->pyr);
     return rc;
+}
+
+/* ---- voxel-based extraction (feature maps; pyrad_map.h) ------------------------------------
+ *
+ * featuremap.c gathers each centre's kernel; the class functions above
+ * measure it through a Bins whose levels are those present in the kernel
+ * (a level of the domain absent from the kernel has an empty row and
+ * column in every matrix, so it adds nothing to any feature) while Ng
+ * stays the domain's, as in PyRadiomics' per-kernel matrices. */
+
+#include "features/pyrad_map.h"
+
+int rad_pyrad_map_bins(const RadRoi *roi, const uint8_t *domain, const RadSettings *s, int *grey, int *ng)
+{
+    RadRoi view = *roi;
+    Bins b;
+    view.mask = (uint8_t *)domain; /* bins_make only reads it */
+    if (bins_make(&view, s, &b) != 0) {
+        bins_free(&b);
+        return -1;
+    }
+    memcpy(grey, b.g, b.n * sizeof *grey);
+    *ng = b.ng;
+    bins_free(&b);
+    return 0;
+}
+
+int rad_pyrad_kernel(const RadPyrKernel *k, const RadSettings *s, unsigned families, RadFeatureSet *fs,
+                     unsigned *cm_empty)
+{
+    RadRoi roi;
+    Bins b;
+    memset(&roi, 0, sizeof roi);
+    memset(&b, 0, sizeof b);
+    roi.geom = k->geom;
+    roi.image = (float *)k->image; /* the class functions only read it */
+    memcpy(b.dim, k->geom.dim, sizeof b.dim);
+    b.n = b.dim[0] * b.dim[1] * b.dim[2];
+    b.in = k->in;
+    b.g = (int *)k->grey;
+    b.ng = k->ng;
+    b.idx = k->scratch_idx;
+    b.lev = k->scratch_lev;
+    for (int i = 0; i <= b.ng; i++)
+        b.idx[i] = -1;
+    for (size_t v = 0; v < b.n; v++)
+        if (b.in[v]) {
+            b.idx[b.g[v]] = 0;
+            b.nvox++;
+        }
+    for (int i = 1; i <= b.ng; i++)
+        if (b.idx[i] == 0) {
+            b.idx[i] = b.nlev;
+            b.lev[b.nlev++] = i;
+        }
+    *cm_empty = 0;
+    if (b.nvox == 0)
+        return rad_error_set("internal error: an empty PyRadiomics kernel");
+    if ((families & (RAD_FAM_STAT | RAD_FAM_IH)) && firstorder(&roi, s, &b, fs) != 0)
+        return -1;
+    if (families & RAD_FAM_CM) {
+        int off[MAX_DIRS][3], nd = directions(s, s->distance, 1, off);
+        size_t first = fs->n;
+        for (int a = 0; a < nd; a++) {
+            int any = 0;
+            for (size_t v = 0; v < b.n && !any; v++) {
+                long u;
+                any = b.in[v] && (u = neighbour(&b, v, off[a])) >= 0 && b.in[u];
+            }
+            if (!any)
+                *cm_empty |= 1u << a;
+        }
+        if (glcm(&roi, s, &b, fs) != 0)
+            return -1;
+        /* one level in the kernel but several in the domain: PyRadiomics'
+         * Q has the domain's size, its second eigenvalue is 0 (cm_mcc's
+         * flat-region 1 is for a domain of one level) */
+        if (b.nlev == 1 && k->ng_domain_levels > 1)
+            for (size_t i = first; i < fs->n; i++)
+                if (strcmp(fs->tags[i], "original_glcm_MCC") == 0 && !isnan(fs->values[i]))
+                    fs->values[i] = 0;
+    }
+    if ((families & RAD_FAM_RLM) && glrlm(&roi, s, &b, fs) != 0)
+        return -1;
+    if ((families & RAD_FAM_SZM) && glszm(s, &b, fs) != 0)
+        return -1;
+    if ((families & RAD_FAM_NGL) && gldm(s, &b, fs) != 0)
+        return -1;
+    if ((families & RAD_FAM_NGT) && ngtdm(s, &b, fs) != 0)
+        return -1;
+    return 0;
 }
