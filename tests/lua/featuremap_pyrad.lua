@@ -227,4 +227,72 @@ T.errors(function()
     {features = {"glcm"}})
 end, "pyradiomics.force2Ddimension = 1: maps take in-plane kernels along z only", "force2Ddimension 1: refused")
 
+-- parameter files: voxelSetting as rad.feature_map options
+local dir = T.tmpdir()
+local function file(name, text)
+  local f = assert(io.open(dir .. "/" .. name, "w"))
+  f:write(text)
+  f:close()
+  return dir .. "/" .. name
+end
+do
+  local p = file("v.yaml", "setting:\n  binWidth: 25\nvoxelSetting:\n  kernelRadius: 2\n  maskedKernel: false\n"
+    .. "  initValue: -7.5\n  voxelBatch: 500\n")
+  local s, o = rad.settings.from_pyradiomics(p)
+  T.is(s.pyradiomics.binWidth, 25, "voxelSetting: the settings as before")
+  T.is(o.radius, 2, "kernelRadius -> radius")
+  T.is(o.masked, false, "maskedKernel -> masked")
+  T.is(o.fill, -7.5, "initValue -> fill")
+  local _, d = rad.settings.from_pyradiomics(file("d.yaml", "setting:\n  binCount: 16\n"))
+  T.ok(d.radius == 1 and d.masked == true and d.fill == 0, "no voxelSetting: PyRadiomics' defaults (1, true, 0)")
+  local refused = {
+    {"r0.yaml", "voxelSetting:\n  kernelRadius: 0\n", "r0.yaml:2: kernelRadius must be a whole number of voxels 1..1000, got 0"},
+    {"rf.yaml", "voxelSetting:\n  kernelRadius: 1.5\n", "rf.yaml:2: kernelRadius must be a whole number"},
+    {"mk.yaml", "voxelSetting:\n  maskedKernel: maybe\n", "mk.yaml:2: maskedKernel must be true or false, got maybe"},
+    {"iv.yaml", "voxelSetting:\n  initValue: zero\n", "iv.yaml:2: initValue must be a number (.nan for NaN), got zero"},
+    {"vb.yaml", "voxelSetting:\n  voxelBatch: 0\n", "vb.yaml:2: voxelBatch must be -1 or a positive whole number, got 0"},
+    {"ty.yaml", "voxelSetting:\n  kernelRadious: 2\n",
+     "ty.yaml:2: 'kernelRadious' is not a voxel setting (kernelRadius, maskedKernel, initValue, voxelBatch) (did you mean kernelRadius?)"},
+    {"bw.yaml", "voxelSetting:\n  binWidth: 10\n", "bw.yaml:2: 'binWidth' is not a voxel setting (kernelRadius, maskedKernel, "
+     .. "initValue, voxelBatch); other options belong under setting"},
+    {"ls.yaml", "voxelSetting: [1, 2]\n", "ls.yaml:1: voxelSetting must be a mapping"},
+  }
+  for _, c in ipairs(refused) do
+    T.errors(function() rad.settings.from_pyradiomics(file(c[1], c[2])) end, c[3], "voxelSetting refused: " .. c[1])
+  end
+end
+
+-- radlab map --params: the file's voxelSetting; --radius on the command line wins
+do
+  local R = os.getenv("RADLAB") or "./radlab"
+  local ip, mp, p = dir .. "/img.nii.gz", dir .. "/mask.nii.gz",
+    file("m.yaml", "setting:\n  binCount: 16\nvoxelSetting:\n  kernelRadius: 2\n  maskedKernel: false\n  initValue: -1\n")
+  img:write(ip)
+  mask:write(mp)
+  os.execute("mkdir -p '" .. dir .. "/maps'")
+  local h = io.popen(string.format("'%s' map '%s' '%s' --params '%s' --features glcm_MCC,ngtdm_Contrast -o '%s/maps' 2>&1; "
+    .. "echo status=$?", R, ip, mp, p, dir))
+  local out = h:read("a")
+  h:close()
+  T.like(out, "status=0", "radlab map --params: runs")
+  local mcc = rad.read(dir .. "/maps/original_glcm_MCC.nii.gz")
+  local con = rad.read(dir .. "/maps/original_ngtdm_Contrast.nii.gz")
+  T.near(mcc:get(4, 5, 3), 0.5509069807509771, 1e-6, "radlab map --params: PyRadiomics' MCC (radius 2, unmasked, binCount 16)")
+  T.near(con:get(8, 10, 6), 0.62124106053005823, 1e-6, "radlab map --params: PyRadiomics' ngtdm Contrast")
+  T.is(con:get(1, 1, 1), -1, "radlab map --params: initValue outside the ROI")
+  h = io.popen(string.format("'%s' map '%s' '%s' --params '%s' --features glcm_Contrast -r 1 -o '%s/maps' 2>&1; "
+    .. "echo status=$?", R, ip, mp, file("m1.yaml", "setting:\n  binWidth: 25\n"), dir))
+  out = h:read("a")
+  h:close()
+  T.like(out, "status=0", "radlab map --params -r 1: runs")
+  local c1 = rad.read(dir .. "/maps/original_glcm_Contrast.nii.gz")
+  T.near(c1:get(5, 6, 4), 2.6308021038790268, 1e-6 * 2.63, "radlab map --params -r 1: PyRadiomics' value (masked, binWidth 25)")
+  h = io.popen(string.format("'%s' map '%s' '%s' --params '%s' --features glcm_Contrst -o '%s/maps' 2>&1; echo status=$?",
+    R, ip, mp, p, dir))
+  out = h:read("a")
+  h:close()
+  T.like(out, "unknown PyRadiomics feature 'glcm_Contrst' (did you mean glcm_Contrast", "radlab map --params: a misspelt name",
+    true)
+end
+
 T.done()
