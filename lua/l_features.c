@@ -674,7 +674,9 @@ void radl_open_features(lua_State *L)
          "setting, imageType, featureClass, voxelSetting) as radlab settings with compat = \"pyradiomics\", and its "
          "voxelSetting as rad.feature_map options {radius = kernelRadius, masked = maskedKernel, fill = initValue} "
          "(PyRadiomics' defaults 1, true, 0 where the file is silent; voxelBatch, a memory knob, is checked and "
-         "ignored); an option or image type radlab cannot reproduce is an error naming the file's line and the key"},
+         "ignored; as an argument list, parenthesise the call to pass the settings alone: "
+         "rad.extract(img, mask, (rad.settings.from_pyradiomics(path)))); an option or image type radlab cannot "
+         "reproduce is an error naming the file's line and the key"},
         {"to_pyradiomics", l_settings_to_pyradiomics,
          "rad.settings.to_pyradiomics(settings [, path]) -> text: the PyRadiomics parameter file of compat settings "
          "(written to path atomically when given)"},
