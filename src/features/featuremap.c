@@ -1196,6 +1196,14 @@ static int check_options(const RadImage *img, const RadSettings *s, const RadFma
             return rad_error_set("feature map: radius %d is not smaller than the image along %c (%zu voxels): "
                                  "a window of %d voxels would hold the whole image; use a radius of at most %zu",
                                  o->radius, "xyz"[c], dim[c], 2 * o->radius + 1, dim[c] > 1 ? dim[c] - 1 : 0);
+    if (s->resample && s->compat == RAD_COMPAT_PYRADIOMICS)
+        return rad_error_set("feature map: a map lives on the image's own grid, but the settings interpolate "
+                             "(pyradiomics.resampledPixelSpacing): remove it and map on the native grid (resample "
+                             "image and mask beforehand when another spacing is needed)");
+    if (s->n_filters > 0 && s->compat == RAD_COMPAT_PYRADIOMICS)
+        return rad_error_set("feature map: the settings add PyRadiomics image types (settings.filters, a parameter "
+                             "file's imageType): maps are made of the Original image only; filter the image first "
+                             "(rad.filter) and map the response");
     if (s->resample)
         return rad_error_set("feature map: a map lives on the image's own grid, but the settings interpolate "
                              "(settings.resample): remove settings.resample and map on the native grid (resample "

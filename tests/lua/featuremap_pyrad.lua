@@ -226,6 +226,14 @@ T.errors(function()
   rad.feature_map(img, mask, {compat = "pyradiomics", pyradiomics = {force2D = true, force2Ddimension = 1}},
     {features = {"glcm"}})
 end, "pyradiomics.force2Ddimension = 1: maps take in-plane kernels along z only", "force2Ddimension 1: refused")
+T.errors(function()
+  rad.feature_map(img, mask, {compat = "pyradiomics", pyradiomics = {resampledPixelSpacing = {1, 1, 1}}},
+    {features = {"glcm"}})
+end, "the settings interpolate (pyradiomics.resampledPixelSpacing): remove it and map on the native grid",
+  "interpolation: refused")
+T.errors(function()
+  rad.feature_map(img, mask, {compat = "pyradiomics", filters = {{"square"}}}, {features = {"firstorder"}})
+end, "the settings add PyRadiomics image types (settings.filters, a parameter file's imageType)", "image types: refused")
 
 -- parameter files: voxelSetting as rad.feature_map options
 local dir = T.tmpdir()
