@@ -41,7 +41,8 @@ static int l_feature_map(lua_State *L)
 {
     RadImage *img = radl_check_image(L, 1);
     RadMask *mask = radl_check_mask(L, 2);
-    static const char *const keys[] = {"features", "radius", "shape", "masked", "in_plane", "threads", "method", NULL};
+    static const char *const keys[] = {"features", "radius", "shape", "masked", "in_plane", "threads", "method", "fill",
+                                       NULL};
     RadSettings s;
     RadFmapOptions o;
     RadFeatureMaps *m;
@@ -87,6 +88,14 @@ static int l_feature_map(lua_State *L)
         o.method = 1;
     else
         return radl_fail(L, "rad.feature_map: method must be \"fast\" or \"direct\", got \"%s\"", shape);
+    lua_getfield(L, 4, "fill");
+    if (!lua_isnil(L, -1)) {
+        if (lua_type(L, -1) != LUA_TNUMBER)
+            return radl_fail(L, "rad.feature_map: fill must be a number (0/0 for NaN), got %s", luaL_typename(L, -1));
+        o.has_fill = 1;
+        o.fill = lua_tonumber(L, -1);
+    }
+    lua_pop(L, 1);
     radl_settings_from_table(L, 3, &s);
     n = feature_names(L, 4, &names);
     m = rad_feature_maps(img, mask, &s, names, n, &o);
@@ -109,15 +118,20 @@ void radl_open_featuremap(lua_State *L)
     static const RadlReg funcs[] = {
         {"feature_map", l_feature_map,
          "rad.feature_map(img, mask, settings, {features = {...}, radius = 2, shape = \"cube\", masked = true, "
-         "in_plane = false, threads = 0, method = \"fast\"}) -> {[tag] = Image}: voxel-wise feature maps: at every "
+         "in_plane = false, threads = 0, method = \"fast\", fill = NaN}) -> {[tag] = Image}: voxel-wise feature maps: at every "
          "voxel of the ROI (its intensity mask) the features of the voxels around it (shape \"cube\": "
          "|dx|,|dy|,|dz| <= radius; \"sphere\": dx^2+dy^2+dz^2 <= radius^2, in voxels; in_plane: dz = 0), with "
          "the whole ROI's grey levels; masked = true counts only the ROI's voxels of the window, false every "
-         "voxel of it; NaN outside the ROI.  features: families (stat, ih, cm, rlm, szm, dzm, ngt, ngl) or tags; "
+         "voxel of it; fill (NaN) at every other voxel.  features: families (stat, ih, cm, rlm, szm, dzm, ngt, ngl) or tags; "
          "threads 0: every processor; method \"direct\" runs the family functions on every neighbourhood "
          "(\"fast\", the default, slides the GLCM matrices of the 2.5D and 3D aggregations along x; the same values "
          "to rounding).  Each map is a whole image (4 bytes a voxel).  "
-         "Settings without interpolation or filters; images write with img:write(\"x.nii.gz\")"},
+         "Settings without interpolation or filters; images write with img:write(\"x.nii.gz\").  With settings "
+         "compat = \"pyradiomics\": PyRadiomics' voxel-based extraction (kernelRadius = radius, maskedKernel = masked, "
+         "initValue = fill, default 0; cube kernels only, in-plane through pyradiomics.force2D); features are its "
+         "classes (firstorder, glcm, glrlm, glszm, gldm, ngtdm), glcm_Contrast or original_glcm_Contrast, and the "
+         "maps are named as it names them (original_glcm_Contrast); rad.settings.from_pyradiomics returns a "
+         "parameter file's voxelSetting as these options"},
         {NULL, NULL, NULL}};
     radl_register(L, funcs, "rad.");
 }

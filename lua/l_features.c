@@ -352,7 +352,7 @@ static int l_settings_check(lua_State *L)
 }
 
 /* rad.settings.from_pyradiomics / to_pyradiomics: the stdlib module rad.pyradiomics */
-static int call_pyradiomics(lua_State *L, const char *fn, int nargs)
+static int call_pyradiomics(lua_State *L, const char *fn, int nargs, int nresults)
 {
     lua_getglobal(L, "require");
     lua_pushliteral(L, "rad.pyradiomics");
@@ -360,21 +360,30 @@ static int call_pyradiomics(lua_State *L, const char *fn, int nargs)
     lua_getfield(L, -1, fn);
     for (int i = 1; i <= nargs; i++)
         lua_pushvalue(L, i);
-    lua_call(L, nargs, 1);
-    return 1;
+    lua_call(L, nargs, nresults);
+    return nresults;
 }
 
 static int l_settings_from_pyradiomics(lua_State *L)
 {
     luaL_checkstring(L, 1);
-    return call_pyradiomics(L, "read", 1);
+    lua_settop(L, 1);
+    return call_pyradiomics(L, "read", 1, 1); /* the settings alone: rad.extract(img, mask, from_pyradiomics(p)) */
+}
+
+static int l_settings_voxel_from_pyradiomics(lua_State *L)
+{
+    luaL_checkstring(L, 1);
+    lua_settop(L, 1);
+    call_pyradiomics(L, "read", 1, 2);
+    return 1; /* the second result: the voxelSetting options */
 }
 
 static int l_settings_to_pyradiomics(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 2);
-    return call_pyradiomics(L, "write", 2);
+    return call_pyradiomics(L, "write", 2, 1);
 }
 
 static int l_settings_digest(lua_State *L)
@@ -706,10 +715,16 @@ void radl_open_features(lua_State *L)
         {"check", l_settings_check, "rad.settings.check(settings) -> table: validate settings (errors name the key) and return them completed with defaults"},
         {"from_pyradiomics", l_settings_from_pyradiomics,
          "rad.settings.from_pyradiomics(path) -> settings: a PyRadiomics parameter file (Params.yaml: setting, "
-         "imageType, featureClass) as radlab settings with compat = \"pyradiomics\"; an image type's own settings "
-         "(LoG: {sigma: [1.0], binWidth: 5}) become its filters' pyradiomics tables, Wavelet start_level the filters' "
-         "start_level, an imageType without Original pyradiomics.original = false; an option or image type radlab "
-         "cannot reproduce is an error naming the file's line and the key"},
+         "imageType, featureClass, voxelSetting) as radlab settings with compat = \"pyradiomics\"; an image type's own "
+         "settings (LoG: {sigma: [1.0], binWidth: 5}) become its filters' pyradiomics tables, Wavelet start_level the "
+         "filters' start_level, an imageType without Original pyradiomics.original = false; voxelSetting is checked "
+         "here and read by rad.settings.voxel_from_pyradiomics; an option or image type radlab cannot reproduce is an "
+         "error naming the file's line and the key"},
+        {"voxel_from_pyradiomics", l_settings_voxel_from_pyradiomics,
+         "rad.settings.voxel_from_pyradiomics(path) -> options: the voxelSetting of a PyRadiomics parameter file as "
+         "rad.feature_map options {radius = kernelRadius, masked = maskedKernel, fill = initValue} (PyRadiomics' "
+         "defaults 1, true, 0 where the file is silent; voxelBatch, a memory knob, is checked and ignored); the "
+         "whole file is checked as rad.settings.from_pyradiomics checks it"},
         {"to_pyradiomics", l_settings_to_pyradiomics,
          "rad.settings.to_pyradiomics(settings [, path]) -> text: the PyRadiomics parameter file of compat settings "
          "(written to path atomically when given); the filters of one image type need the same pyradiomics table "

@@ -27,9 +27,11 @@
 #include <string.h>
 
 #include "features/featuremap.h"
+#include "features/pyrad_map.h"
 #include "features/texture.h"
 #include "util/error.h"
 #include "util/pool.h"
+#include "util/str.h"
 
 /* the highest grey level and the bin slack of preprocess.c (discretise) */
 #define MAX_GREY 65535
@@ -41,6 +43,7 @@ void rad_fmap_options_default(RadFmapOptions *o)
     o->radius = 2;
     o->shape = RAD_FMAP_CUBE;
     o->masked = 1;
+    o->fill = NAN;
 }
 
 void rad_feature_maps_free(RadFeatureMaps *m)
@@ -65,6 +68,7 @@ typedef struct Cand {
     char tag[96];
     char base[96];  /* the tag without its aggregation suffix */
     const RadFamily *fam;
+    int cls;        /* compatibility mode: the PyRadiomics class (pyr_classes), else unused */
 } Cand;
 
 /* Every tag of every family (but the diagnostic rows) for the aggregations
@@ -100,30 +104,6 @@ static Cand *candidates(unsigned aggr, size_t *n)
     return c;
 }
 
-/* Levenshtein distance of a and b (short strings; b at most 95 chars). */
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b), row[128];
-    if (lb >= 128)
-        lb = 127;
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 /* The three closest names seen so far, closest first. */
 typedef struct Near {
     size_t d[3];
@@ -155,9 +135,9 @@ static int unknown_name(const char *name, const Cand *c, size_t nc)
     char buf[400];
     for (const RadFamily *const *f = rad_families(); *f; f++)
         if ((*f)->bit != RAD_FAM_DIAG)
-            near_add(&n, (*f)->prefix, edit_distance(name, (*f)->prefix));
+            near_add(&n, (*f)->prefix, rad_edit_distance(name, (*f)->prefix, 0));
     for (size_t i = 0; i < nc; i++) {
-        size_t d = edit_distance(name, c[i].tag), db = edit_distance(name, c[i].base);
+        size_t d = rad_edit_distance(name, c[i].tag, 0), db = rad_edit_distance(name, c[i].base, 0);
         near_add(&n, c[i].tag, db < d ? db : d);
     }
     buf[0] = '\0';
@@ -247,6 +227,12 @@ typedef struct Plan {
                          * 1/(1+d/Ng), 1/(1+d^2), 1/(1+d^2/Ng^2), 1/d^2 (0 for d = 0) */
     int *cm_sel;        /* fast path: cm_sel[a * CM_NFEAT + f] = the selected map of feature f
                          * of aggregation a (FA_*), or -1 */
+    /* PyRadiomics compatibility (pyr_*) */
+    int compat;
+    unsigned pyr_fams;  /* RAD_FAM_* bits of the classes asked for */
+    int pyr_nlev;       /* distinct bins of the binning domain */
+    unsigned *cm_empty; /* per voxel: the GLCM directions empty in its kernel, or NULL */
+    double fill;        /* the value of non-centre voxels */
     /* per slice job */
     char (*err)[512];
     int *failed;
@@ -882,6 +868,284 @@ static int cm_fast_plan(Plan *p)
     return 0;
 }
 
+/* ---- PyRadiomics compatibility ------------------------------------------------------ */
+
+/* PyRadiomics' classes with a voxel-based path, and the families that
+ * select them in pyrad_map.h (shape has none: it describes a region). */
+static const struct {
+    const char *name;
+    unsigned fam;
+} pyr_classes[] = {{"firstorder", RAD_FAM_STAT}, {"glcm", RAD_FAM_CM},  {"glrlm", RAD_FAM_RLM},
+                   {"glszm", RAD_FAM_SZM},       {"gldm", RAD_FAM_NGL}, {"ngtdm", RAD_FAM_NGT}};
+#define PYR_NCLASS ((int)(sizeof pyr_classes / sizeof *pyr_classes))
+#define PYR_ALL (RAD_FAM_STAT | RAD_FAM_CM | RAD_FAM_RLM | RAD_FAM_SZM | RAD_FAM_NGL | RAD_FAM_NGT)
+
+/* The class index of tag "original_<class>_<Feature>", or -1. */
+static int pyr_class_of(const char *tag)
+{
+    const char *c = tag + 9, *u = strchr(c, '_');
+    if (strncmp(tag, "original_", 9) != 0 || !u)
+        return -1;
+    for (int k = 0; k < PYR_NCLASS; k++)
+        if (strlen(pyr_classes[k].name) == (size_t)(u - c) && strncmp(c, pyr_classes[k].name, (size_t)(u - c)) == 0)
+            return k;
+    return -1;
+}
+
+/* Every tag of the classes, in pyrad.c's order: the rows of a small
+ * synthetic kernel (3 x 3 x 3 voxels of two grey levels).  NULL when out
+ * of memory. */
+static Cand *pyr_candidates(const RadSettings *s, size_t *n)
+{
+    float image[27];
+    uint8_t in[27];
+    int grey[27], idx[3], lev[3];
+    unsigned empty;
+    RadPyrKernel k;
+    RadFeatureSet *fs = rad_featureset_new();
+    Cand *c = NULL;
+    if (!fs)
+        return NULL;
+    memset(&k, 0, sizeof k);
+    for (int v = 0; v < 27; v++) {
+        grey[v] = 1 + v % 2;
+        image[v] = (float)(10 * grey[v]);
+        in[v] = 1;
+    }
+    k.geom.ndim = 3;
+    for (int d = 0; d < 3; d++) {
+        k.geom.dim[d] = 3;
+        k.geom.spacing[d] = 1;
+    }
+    k.image = image;
+    k.in = in;
+    k.grey = grey;
+    k.ng = 2;
+    k.ng_domain_levels = 2;
+    k.scratch_idx = idx;
+    k.scratch_lev = lev;
+    if (rad_pyrad_kernel(&k, s, PYR_ALL, fs, &empty) == 0 &&
+        (c = rad_calloc(fs->n ? fs->n : 1, sizeof *c, "feature map names"))) {
+        for (size_t i = 0; i < fs->n; i++) {
+            snprintf(c[i].tag, sizeof c[i].tag, "%s", fs->tags[i]);
+            snprintf(c[i].base, sizeof c[i].base, "%s", fs->tags[i] + 9);
+            c[i].cls = pyr_class_of(fs->tags[i]);
+        }
+        *n = fs->n;
+    }
+    rad_featureset_free(fs);
+    return c;
+}
+
+/* The error for an unknown name in compatibility mode, with close names. */
+static int pyr_unknown(const char *name, const Cand *c, size_t nc)
+{
+    Near n = {{(size_t)-1, (size_t)-1, (size_t)-1}, {NULL, NULL, NULL}};
+    size_t limit = strlen(name) / 3 > 2 ? strlen(name) / 3 : 2, at = 0;
+    char buf[400];
+    for (int k = 0; k < PYR_NCLASS; k++)
+        near_add(&n, pyr_classes[k].name, rad_edit_distance(name, pyr_classes[k].name, 0));
+    for (size_t i = 0; i < nc; i++) {
+        size_t d = rad_edit_distance(name, c[i].tag, 0), db = rad_edit_distance(name, c[i].base, 0);
+        near_add(&n, c[i].base, db < d ? db : d);
+    }
+    buf[0] = '\0';
+    for (int k = 0; k < 3; k++)
+        if (n.name[k] && n.d[k] <= limit)
+            at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s", at ? ", " : "", n.name[k]);
+    if (at)
+        return rad_error_set("feature map: unknown PyRadiomics feature '%s' (did you mean %s? names: "
+                             "radlab-features(7), PYRADIOMICS COMPATIBILITY)", name, buf);
+    return rad_error_set("feature map: unknown PyRadiomics feature '%s': give a class (firstorder, glcm, glrlm, "
+                         "glszm, gldm, ngtdm), <class>_<Feature> (glcm_Contrast) or original_<class>_<Feature>",
+                         name);
+}
+
+/* Resolve the requested names in compatibility mode (sel[i] = 1). */
+static int pyr_resolve(const char *const *want, size_t n_want, const Cand *c, size_t nc, unsigned char *sel)
+{
+    if (n_want == 0)
+        return rad_error_set("feature map: no features asked for: give PyRadiomics classes (e.g. \"glcm\") or "
+                             "features (e.g. \"glcm_Contrast\")");
+    for (size_t w = 0; w < n_want; w++) {
+        const char *name = want[w], *bare;
+        int found = 0;
+        if (!name || !*name)
+            return rad_error_set("feature map: feature %zu is an empty name", w + 1);
+        bare = strncmp(name, "original_", 9) == 0 ? name + 9 : name;
+        if (strncmp(bare, "shape", 5) == 0)
+            return rad_error_set("feature map: '%s': PyRadiomics' shape class describes a whole region and has no "
+                                 "voxel-based extraction; maps hold firstorder, glcm, glrlm, glszm, gldm or ngtdm",
+                                 name);
+        for (int k = 0; k < PYR_NCLASS; k++)
+            if (strcmp(pyr_classes[k].name, name) == 0) {
+                for (size_t i = 0; i < nc; i++)
+                    if (c[i].cls == k)
+                        sel[i] = 1;
+                found = 1;
+            }
+        for (size_t i = 0; i < nc && !found; i++)
+            if (strcmp(c[i].tag, name) == 0 || strcmp(c[i].base, name) == 0)
+                sel[i] = found = 1;
+        if (!found)
+            return pyr_unknown(name, c, nc);
+    }
+    return 0;
+}
+
+/* The grey levels: PyRadiomics' bins over the ROI (masked) or over the
+ * ROI's box grown by r on every axis (its crop, where maskedKernel =
+ * false counts every voxel). */
+static int pyr_bins(Plan *p)
+{
+    size_t nvox = p->nx * p->ny * p->nz;
+    const uint8_t *dom = p->roi.mask;
+    int *seen;
+    p->greyall = rad_calloc(nvox, sizeof *p->greyall, "feature map grey levels");
+    if (!p->greyall)
+        return -1;
+    if (!p->o.masked) {
+        RadBox h;
+        p->inrange = rad_calloc(nvox, 1, "feature map window mask");
+        if (!p->inrange)
+            return -1;
+        for (int c = 0; c < 3; c++) {
+            size_t r = (size_t)p->r;
+            h.lo[c] = p->cbox.lo[c] >= r ? p->cbox.lo[c] - r : 0;
+            h.hi[c] = p->cbox.hi[c] + r < p->roi.geom.dim[c] ? p->cbox.hi[c] + r : p->roi.geom.dim[c] - 1;
+        }
+        for (size_t z = h.lo[2]; z <= h.hi[2]; z++)
+            for (size_t y = h.lo[1]; y <= h.hi[1]; y++)
+                for (size_t x = h.lo[0]; x <= h.hi[0]; x++) {
+                    size_t v = x + p->nx * (y + p->ny * z);
+                    if (!isfinite(p->roi.image[v]))
+                        return rad_error_set("feature map: voxel (%zu, %zu, %zu) (1-based) near the ROI is not "
+                                             "finite: maskedKernel = false counts every voxel of the kernel; use "
+                                             "masked = true", x + 1, y + 1, z + 1);
+                    p->inrange[v] = 1;
+                }
+        dom = p->inrange;
+    }
+    if (rad_pyrad_map_bins(&p->roi, dom, p->s, p->greyall, &p->ng) != 0)
+        return rad_error_prefix("feature map");
+    p->grey = p->greyall;
+    if (!(seen = rad_calloc((size_t)p->ng + 1, sizeof *seen, "feature map grey levels")))
+        return -1;
+    for (size_t v = 0; v < nvox; v++)
+        if (dom[v] && !seen[p->greyall[v]]) {
+            seen[p->greyall[v]] = 1;
+            p->pyr_nlev++;
+        }
+    free(seen);
+    return 0;
+}
+
+/* The centres of slice i, each kernel measured by pyrad.c's class code. */
+static int pyr_slice_job(size_t i, void *ctx)
+{
+    Plan *p = ctx;
+    size_t z = p->cbox.lo[2] + i, rows = 0;
+    Scratch w;
+    RadFeatureSet *fs = rad_featureset_new();
+    int *row = NULL, rc = -1;
+    int *idx = rad_malloc(((size_t)p->ng + 1) * sizeof *idx, "feature map levels");
+    int *lev = rad_malloc(((size_t)p->ng + 1) * sizeof *lev, "feature map levels");
+    RadPyrKernel k;
+    memset(&w, 0, sizeof w);
+    if (!fs || !idx || !lev || scratch_init(&w, p) != 0)
+        goto done;
+    memset(&k, 0, sizeof k);
+    k.ng = p->ng;
+    k.ng_domain_levels = p->pyr_nlev;
+    k.scratch_idx = idx;
+    k.scratch_lev = lev;
+    for (size_t y = p->cbox.lo[1]; y <= p->cbox.hi[1]; y++) {
+        if (rad_interrupt_check() != 0)
+            goto done;
+        for (size_t x = p->cbox.lo[0]; x <= p->cbox.hi[0]; x++) {
+            size_t v = x + p->nx * (y + p->ny * z);
+            unsigned empty;
+            if (!p->roi.mask[v])
+                continue;
+            gather(p, &w, x, y, z);
+            k.geom = w.roi.geom;
+            k.image = w.roi.image;
+            k.in = w.roi.mask;
+            k.grey = w.roi.grey;
+            featureset_clear(fs);
+            if (rad_pyrad_kernel(&k, p->s, p->pyr_fams, fs, &empty) != 0) {
+                rad_error_prefix("voxel (%zu, %zu, %zu) (1-based)", x + 1, y + 1, z + 1);
+                goto done;
+            }
+            if (p->cm_empty)
+                p->cm_empty[v] = empty;
+            if (!row) {
+                rows = fs->n;
+                if (!(row = rad_malloc((rows ? rows : 1) * sizeof *row, "feature map rows")))
+                    goto done;
+                for (size_t r = 0; r < rows; r++) {
+                    row[r] = -1;
+                    for (size_t t = 0; t < p->nsel; t++)
+                        if (strcmp(p->sel[t].tag, fs->tags[r]) == 0)
+                            row[r] = (int)t;
+                }
+            } else if (fs->n != rows) {
+                rad_error_set("internal error: a PyRadiomics kernel gave %zu rows, then %zu", rows, fs->n);
+                goto done;
+            }
+            for (size_t r = 0; r < rows; r++)
+                if (row[r] >= 0)
+                    store(p, (size_t)row[r], v, fs->values[r]);
+        }
+    }
+    rc = 0;
+done:
+    if (rc != 0) {
+        snprintf(p->err[i], sizeof p->err[i], "%s", rad_error_message());
+        p->failed[i] = 1;
+    }
+    scratch_free(&w);
+    rad_featureset_free(fs);
+    free(row);
+    free(idx);
+    free(lev);
+    return rc;
+}
+
+/* PyRadiomics (one voxel batch): a GLCM direction empty in some kernel
+ * but not in all is kept for every kernel; the kernels lacking it get NaN
+ * matrices there, so their JointAverage (a plain mean over directions) is
+ * NaN and numpy's eigvals refuses the MCC of the batch: PyRadiomics
+ * stores no MCC value, leaving its initValue at every centre. */
+static void pyr_glcm_quirks(Plan *p)
+{
+    size_t nvox = p->nx * p->ny * p->nz;
+    unsigned some = 0;
+    long ja = -1, mcc = -1;
+    int hit = 0;
+    if (!p->cm_empty)
+        return;
+    for (size_t t = 0; t < p->nsel; t++) {
+        if (strcmp(p->sel[t].tag, "original_glcm_JointAverage") == 0)
+            ja = (long)t;
+        if (strcmp(p->sel[t].tag, "original_glcm_MCC") == 0)
+            mcc = (long)t;
+    }
+    for (size_t v = 0; v < nvox; v++)
+        if (p->roi.mask[v])
+            some |= ~p->cm_empty[v];
+    for (size_t v = 0; v < nvox; v++)
+        if (p->roi.mask[v] && (p->cm_empty[v] & some)) {
+            hit = 1;
+            if (ja >= 0)
+                store(p, (size_t)ja, v, NAN);
+        }
+    if (hit && mcc >= 0)
+        for (size_t v = 0; v < nvox; v++)
+            if (p->roi.mask[v])
+                store(p, (size_t)mcc, v, p->fill);
+}
+
 /* ---- set-up ---------------------------------------------------------------------- */
 
 static int check_options(const RadImage *img, const RadSettings *s, const RadFmapOptions *o, int in_plane)
@@ -893,22 +1157,38 @@ static int check_options(const RadImage *img, const RadSettings *s, const RadFma
         return rad_error_set("feature map: shape must be cube or sphere, got %d", (int)o->shape);
     if (o->method < 0 || o->method > 1)
         return rad_error_set("feature map: method must be 0 (fast paths) or 1 (family functions), got %d", o->method);
-    for (int c = 0; c < (in_plane ? 2 : 3); c++)
+    if (s->compat == RAD_COMPAT_PYRADIOMICS) {
+        if (o->shape != RAD_FMAP_CUBE)
+            return rad_error_set("feature map: PyRadiomics' kernels are cubes (kernelRadius): shape = \"sphere\" has "
+                                 "no equivalent in compatibility mode; use shape = \"cube\"");
+        if (o->in_plane && !s->pyr.force2d)
+            return rad_error_set("feature map: in_plane has no PyRadiomics equivalent of its own: set "
+                                 "settings.pyradiomics.force2D = true (in-plane matrices and kernels) instead");
+        if (s->pyr.force2d && s->pyr.force2d_dim != 0)
+            return rad_error_set("feature map: pyradiomics.force2Ddimension = %d: maps take in-plane kernels along z "
+                                 "only (force2Ddimension = 0)", s->pyr.force2d_dim);
+    }
+    for (int c = 0; s->compat != RAD_COMPAT_PYRADIOMICS && c < (in_plane ? 2 : 3); c++)
         if ((size_t)o->radius >= dim[c])
             return rad_error_set("feature map: radius %d is not smaller than the image along %c (%zu voxels): "
                                  "a window of %d voxels would hold the whole image; use a radius of at most %zu",
                                  o->radius, "xyz"[c], dim[c], 2 * o->radius + 1, dim[c] > 1 ? dim[c] - 1 : 0);
+    if (s->resample && s->compat == RAD_COMPAT_PYRADIOMICS)
+        return rad_error_set("feature map: a map lives on the image's own grid, but the settings interpolate "
+                             "(pyradiomics.resampledPixelSpacing): remove it and map on the native grid (resample "
+                             "image and mask beforehand when another spacing is needed)");
+    if (s->n_filters > 0 && s->compat == RAD_COMPAT_PYRADIOMICS)
+        return rad_error_set("feature map: the settings add PyRadiomics image types (settings.filters, a parameter "
+                             "file's imageType): maps are made of the Original image only; filter the image first "
+                             "(rad.filter) and map the response");
     if (s->resample)
         return rad_error_set("feature map: a map lives on the image's own grid, but the settings interpolate "
                              "(settings.resample): remove settings.resample and map on the native grid (resample "
                              "image and mask beforehand when another spacing is needed)");
-    if (s->compat != RAD_COMPAT_IBSI)
-        return rad_error_set("feature map: maps follow the IBSI definitions; settings.compat = \"pyradiomics\" is not "
-                             "available for maps (remove compat, or extract whole ROIs in compatibility mode)");
     if (s->n_filters > 0)
         return rad_error_set("feature map: the settings apply filters (settings.filters): filter the image first "
                              "(rad.filter) and map the response without settings.filters");
-    if (!o->masked && s->outlier_sigma > 0)
+    if (!o->masked && s->outlier_sigma > 0 && s->compat != RAD_COMPAT_PYRADIOMICS)
         return rad_error_set("feature map: masked = false with outlier re-segmentation (settings.resegment.outliers) "
                              "is not defined: the outlier range belongs to the ROI; use masked = true or a "
                              "re-segmentation range");
@@ -1009,6 +1289,7 @@ static void plan_free(Plan *p)
     free(p->cm_sel);
     free(p->out);
     free(p->dout);
+    free(p->cm_empty);
     free(p->err);
     free(p->failed);
 }
@@ -1035,33 +1316,42 @@ RadFeatureMaps *rad_feature_maps(const RadImage *img, const RadMask *mask, const
         return rad_error_set("feature map: no image, mask or settings"), NULL;
     if (rad_settings_check(s) != 0)
         return NULL;
-    in_plane = o.in_plane || img->geom.ndim == 2 || img->geom.dim[2] == 1;
+    p.compat = s->compat == RAD_COMPAT_PYRADIOMICS;
+    in_plane = o.in_plane || img->geom.ndim == 2 || img->geom.dim[2] == 1 || (p.compat && s->pyr.force2d);
     if (check_options(img, s, &o, in_plane) != 0)
         return NULL;
 
     /* the features */
-    if (!(c = candidates(s->aggr, &nc)) || !(sel = rad_calloc(nc ? nc : 1, 1, "feature map names")))
+    if (!(c = p.compat ? pyr_candidates(s, &nc) : candidates(s->aggr, &nc)) ||
+        !(sel = rad_calloc(nc ? nc : 1, 1, "feature map names")))
         goto fail;
-    if (resolve(want, n_want, c, nc, sel) != 0)
+    if ((p.compat ? pyr_resolve(want, n_want, c, nc, sel) : resolve(want, n_want, c, nc, sel)) != 0)
         goto fail;
     rs = *s;
     rs.families = 0;
     for (size_t i = 0; i < nc; i++)
         if (sel[i]) {
             p.nsel++;
-            rs.families |= c[i].fam->bit;
+            if (p.compat)
+                p.pyr_fams |= pyr_classes[c[i].cls].fam;
+            else
+                rs.families |= c[i].fam->bit;
         }
+    if (p.compat)
+        rs.families = p.pyr_fams;
     p.sel = rad_calloc(p.nsel, sizeof *p.sel, "feature map names");
     p.sel_fam = rad_calloc(p.nsel, sizeof *p.sel_fam, "feature map names");
     if (!p.sel || !p.sel_fam)
         goto fail;
-    for (const RadFamily *const *f = rad_families(); *f; f++)
+    for (const RadFamily *const *f = rad_families(); *f && !p.compat; f++)
         if ((*f)->bit & rs.families && (*f)->bit != RAD_FAM_DIAG)
             p.fam[p.nfam++] = *f;
     p.nsel = 0;
     for (size_t i = 0; i < nc; i++)
         if (sel[i]) {
             p.sel[p.nsel] = c[i];
+            if (p.compat)
+                p.sel_fam[p.nsel] = c[i].cls;
             for (int f = 0; f < p.nfam; f++)
                 if (p.fam[f] == c[i].fam)
                     p.sel_fam[p.nsel] = f;
@@ -1076,7 +1366,7 @@ RadFeatureMaps *rad_feature_maps(const RadImage *img, const RadMask *mask, const
         rad_error_prefix("feature map");
         goto fail;
     }
-    if (p.roi.is_2d && (rs.aggr & RAD_AGGR_2_5D) &&
+    if (!p.compat && p.roi.is_2d && (rs.aggr & RAD_AGGR_2_5D) &&
         (rs.families & (RAD_FAM_CM | RAD_FAM_RLM | RAD_FAM_SZM | RAD_FAM_DZM | RAD_FAM_NGT | RAD_FAM_NGL))) {
         rad_error_set("feature map: texture aggregation 2.5D merges the slices of a 3D image, but the image is 2D: "
                       "set settings.texture.aggregation = {\"2D\"}");
@@ -1115,8 +1405,12 @@ RadFeatureMaps *rad_feature_maps(const RadImage *img, const RadMask *mask, const
         }
     p.grey = p.roi.grey;
     p.ng = p.roi.ng;
-    if (!o.masked && grey_all(&p) != 0)
+    if (p.compat ? pyr_bins(&p) != 0 : !o.masked && grey_all(&p) != 0)
         goto fail;
+    if (p.compat && (p.pyr_fams & RAD_FAM_CM) && s->pyr.weighting == RAD_PYR_WEIGHT_NONE &&
+        !(p.cm_empty = rad_calloc(nvox, sizeof *p.cm_empty, "feature map GLCM directions")))
+        goto fail;
+    p.fill = o.has_fill ? o.fill : p.compat ? 0 : NAN;
     if (cm_fast_plan(&p) != 0)
         goto fail;
 
@@ -1145,13 +1439,13 @@ RadFeatureMaps *rad_feature_maps(const RadImage *img, const RadMask *mask, const
             goto fail;
         p.out[t] = m->maps[t]->data;
         for (size_t v = 0; v < nvox; v++)
-            p.out[t][v] = NAN;
+            p.out[t][v] = (float)p.fill;
         if (o.keep_values) {
             if (!(m->values[t] = rad_malloc(nvox * sizeof *m->values[t], "feature map values")))
                 goto fail;
             p.dout[t] = m->values[t];
             for (size_t v = 0; v < nvox; v++)
-                p.dout[t][v] = NAN;
+                p.dout[t][v] = p.fill;
         }
     }
 
@@ -1161,7 +1455,7 @@ RadFeatureMaps *rad_feature_maps(const RadImage *img, const RadMask *mask, const
     p.failed = rad_calloc(nz, sizeof *p.failed, "feature map jobs");
     if (!p.err || !p.failed)
         goto fail;
-    rad_pool_run(nz, o.threads, slice_job, &p, 1, NULL);
+    rad_pool_run(nz, o.threads, p.compat ? pyr_slice_job : slice_job, &p, 1, NULL);
     for (size_t i = 0; i < nz; i++)
         if (p.failed[i]) {
             rad_error_set("feature map: %s", p.err[i]);
@@ -1169,6 +1463,7 @@ RadFeatureMaps *rad_feature_maps(const RadImage *img, const RadMask *mask, const
         }
     if (rad_interrupt_check() != 0)
         goto fail;
+    pyr_glcm_quirks(&p);
     plan_free(&p);
     free(c);
     free(sel);

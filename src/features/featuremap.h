@@ -21,6 +21,20 @@
  *   window voxels outside the ROI are discretised with the ROI's bins: fixed
  *   bin number on the ROI's range, clamped to 1..Ng; fixed bin size from the
  *   ROI's origin, clamped below at 1, Ng raised to the highest level seen.
+ * - PyRadiomics compatibility (settings compat = pyradiomics): the classes
+ *   firstorder, glcm, glrlm, glszm, gldm and ngtdm of PyRadiomics'
+ *   voxel-based extraction (extractor.execute(..., voxelBased=True)), named
+ *   as it names them (original_glcm_Contrast).  The kernel is the cube of
+ *   kernelRadius r clipped to the image (in-plane with pyradiomics.force2D
+ *   along z); maskedKernel (masked) keeps its ROI voxels, else every voxel.
+ *   The grey levels are binned once as PyRadiomics bins (binWidth/binCount):
+ *   over the ROI when masked, else over the ROI's bounding box grown by r
+ *   (PyRadiomics' crop); Ng is that domain's highest bin.  Non-centre
+ *   voxels hold the fill value, 0 by default (initValue).  Two quirks of
+ *   PyRadiomics (default voxelBatch, one batch) are kept: when some kernel
+ *   lacks a GLCM direction that another kernel has, that kernel's
+ *   JointAverage is NaN and the whole MCC map holds the fill value (numpy's
+ *   eigvals refuses the NaN matrices, so PyRadiomics stores nothing).
  * So a map value equals the family's value on a RadRoi holding exactly the
  * neighbourhood with those grey levels and that Ng, and equals a direct
  * rad_extract of the neighbourhood (as a mask) whenever that extraction
@@ -57,9 +71,12 @@ typedef struct RadFmapOptions {
                         * aggregations); 1: always the family functions on each
                         * neighbourhood (the reference the tests compare with) */
     int keep_values;   /* also keep the double values (RadFeatureMaps.values) */
+    int has_fill;      /* fill is given; else non-centre voxels hold NaN, or 0 in
+                        * PyRadiomics compatibility mode (its initValue) */
+    double fill;       /* the value of every voxel that is not a centre */
 } RadFmapOptions;
 
-/* radius 2, cube, 3D, masked, all processors, fast paths. */
+/* radius 2, cube, 3D, masked, all processors, fast paths, default fill. */
 void rad_fmap_options_default(RadFmapOptions *o);
 
 typedef struct RadFeatureMaps {

@@ -658,6 +658,31 @@ static int emph_add(RadFeatureSet *fs, const char *cls, const char *const *names
 
 /* ---- GLRLM (glrlm.py) ------------------------------------------------------------------------ */
 
+/* Whether some line of the grid along off holds two voxels of the mask
+ * (not necessarily adjacent).  cmatrices.c drops a direction without one
+ * ("segmentation is 2D for this angle"): its runs all have length 1. */
+static int line_has_two(const Bins *b, const int off[3])
+{
+    for (size_t v = 0; v < b->n; v++) {
+        long c[3];
+        if (!b->in[v])
+            continue;
+        c[0] = (long)(v % b->dim[0]);
+        c[1] = (long)(v / b->dim[0] % b->dim[1]);
+        c[2] = (long)(v / (b->dim[0] * b->dim[1]));
+        for (;;) {
+            for (int k = 0; k < 3; k++)
+                c[k] += off[k];
+            if (c[0] < 0 || c[1] < 0 || c[2] < 0 || c[0] >= (long)b->dim[0] || c[1] >= (long)b->dim[1] ||
+                c[2] >= (long)b->dim[2])
+                break;
+            if (b->in[(size_t)c[0] + b->dim[0] * ((size_t)c[1] + b->dim[1] * (size_t)c[2])])
+                return 1;
+        }
+    }
+    return 0;
+}
+
 static int glrlm(const RadRoi *roi, const RadSettings *s, const Bins *b, RadFeatureSet *fs)
 {
     Dirs dr;
@@ -689,6 +714,8 @@ static int glrlm(const RadRoi *roi, const RadSettings *s, const Bins *b, RadFeat
             }
             Pa[(size_t)b->idx[b->g[v]] * nj + (len - 1)] += 1;
         }
+        if (!line_has_two(b, dr.off[a]))
+            memset(Pa, 0, msz * sizeof *Pa);
     }
     if (s->pyr.weighting != RAD_PYR_WEIGHT_NONE) {
         for (int a = 0; a < nd; a++)
@@ -1394,5 +1421,147 @@ int rad_pyrad_compute_threads(const RadRoi *roi, const RadSettings *s, RadFeatur
     bins_free(&b);
     if (rc == 0 && s->pyr.select_classes[0])
         select_drop(fs, start, &s->pyr);
+    return rc;
+}
+
+/* ---- voxel-based extraction (feature maps; pyrad_map.h) ------------------------------------
+ *
+ * featuremap.c gathers each centre's kernel; the class functions above
+ * measure it through a Bins whose levels are those present in the kernel
+ * (a level of the domain absent from the kernel has an empty row and
+ * column in every matrix, so it adds nothing to any feature) while Ng
+ * stays the domain's, as in PyRadiomics' per-kernel matrices. */
+
+#include "features/pyrad_map.h"
+
+int rad_pyrad_map_bins(const RadRoi *roi, const uint8_t *domain, const RadSettings *s, int *grey, int *ng)
+{
+    RadRoi view = *roi;
+    const size_t *d = roi->geom.dim;
+    size_t nv = d[0] * d[1] * d[2], any = 0;
+    Bins b;
+    /* bins_make lays out the box of view.mask: the domain's */
+    for (int c = 0; c < 3; c++) {
+        view.box.lo[c] = d[c] - 1;
+        view.box.hi[c] = 0;
+    }
+    for (size_t v = 0; v < nv; v++)
+        if (domain[v]) {
+            size_t c[3] = {v % d[0], v / d[0] % d[1], v / (d[0] * d[1])};
+            for (int k = 0; k < 3; k++) {
+                if (c[k] < view.box.lo[k])
+                    view.box.lo[k] = c[k];
+                if (c[k] > view.box.hi[k])
+                    view.box.hi[k] = c[k];
+            }
+            any = 1;
+        }
+    if (!any)
+        return rad_error_set("internal error: an empty binning domain");
+    view.mask = (uint8_t *)domain; /* bins_make only reads it */
+    if (bins_make(&view, s, &b) != 0) {
+        bins_free(&b);
+        return -1;
+    }
+    memset(grey, 0, nv * sizeof *grey);
+    for (size_t z = view.box.lo[2]; z <= view.box.hi[2]; z++)
+        for (size_t y = view.box.lo[1]; y <= view.box.hi[1]; y++) {
+            size_t row = view.box.lo[0] + d[0] * (y + d[1] * z);
+            size_t v = b.pad + b.dim[0] * (y - view.box.lo[1] + b.pad + b.dim[1] * (z - view.box.lo[2] + b.pad));
+            memcpy(grey + row, b.g + v, (b.dim[0] - 2 * b.pad) * sizeof *grey);
+        }
+    *ng = b.ng;
+    bins_free(&b);
+    return 0;
+}
+
+int rad_pyrad_kernel(const RadPyrKernel *k, const RadSettings *s, unsigned families, RadFeatureSet *fs,
+                     unsigned *cm_empty)
+{
+    RadRoi roi;
+    Bins b;
+    size_t kd[3];
+    int rc = -1;
+    memset(&roi, 0, sizeof roi);
+    memset(&b, 0, sizeof b);
+    roi.geom = k->geom;
+    /* the window inside a margin of no kernel voxels, as bins_make lays a
+     * box out: neighbours one index step away, no bounds */
+    memcpy(kd, k->geom.dim, sizeof kd);
+    b.pad = (size_t)(s->distance > 1 ? s->distance : 1);
+    for (int c = 0; c < 3; c++)
+        b.dim[c] = kd[c] + 2 * b.pad;
+    b.n = b.dim[0] * b.dim[1] * b.dim[2];
+    b.in = rad_calloc(b.n, sizeof *b.in, "PyRadiomics kernel");
+    b.x = rad_calloc(b.n, sizeof *b.x, "PyRadiomics kernel");
+    b.g = rad_calloc(b.n, sizeof *b.g, "PyRadiomics kernel");
+    if (!b.in || !b.x || !b.g)
+        goto done;
+    for (size_t z = 0; z < kd[2]; z++)
+        for (size_t y = 0; y < kd[1]; y++) {
+            size_t src = kd[0] * (y + kd[1] * z);
+            size_t dst = b.pad + b.dim[0] * (y + b.pad + b.dim[1] * (z + b.pad));
+            memcpy(b.in + dst, k->in + src, kd[0] * sizeof *b.in);
+            memcpy(b.x + dst, k->image + src, kd[0] * sizeof *b.x);
+            memcpy(b.g + dst, k->grey + src, kd[0] * sizeof *b.g);
+        }
+    b.ng = k->ng;
+    b.idx = k->scratch_idx;
+    b.lev = k->scratch_lev;
+    for (int i = 0; i <= b.ng; i++)
+        b.idx[i] = -1;
+    for (size_t v = 0; v < b.n; v++)
+        if (b.in[v]) {
+            b.idx[b.g[v]] = 0;
+            b.nvox++;
+        }
+    for (int i = 1; i <= b.ng; i++)
+        if (b.idx[i] == 0) {
+            b.idx[i] = b.nlev;
+            b.lev[b.nlev++] = i;
+        }
+    *cm_empty = 0;
+    if (b.nvox == 0) {
+        rad_error_set("internal error: an empty PyRadiomics kernel");
+        goto done;
+    }
+    if ((families & (RAD_FAM_STAT | RAD_FAM_IH)) && firstorder(&roi, s, &b, fs) != 0)
+        goto done;
+    if (families & RAD_FAM_CM) {
+        Dirs dr;
+        size_t first = fs->n;
+        if (directions(s, &b, s->distance, 1, &dr) != 0)
+            goto done;
+        for (int a = 0; a < dr.n; a++) {
+            int any = 0;
+            for (size_t v = 0; v < b.n && !any; v++)
+                any = b.in[v] && b.in[nb(v, dr.step[a])];
+            if (!any)
+                *cm_empty |= 1u << a;
+        }
+        dirs_free(&dr);
+        if (glcm(&roi, s, &b, fs) != 0)
+            goto done;
+        /* one level in the kernel but several in the domain: PyRadiomics'
+         * Q has the domain's size, its second eigenvalue is 0 (cm_mcc's
+         * flat-region 1 is for a domain of one level) */
+        if (b.nlev == 1 && k->ng_domain_levels > 1)
+            for (size_t i = first; i < fs->n; i++)
+                if (strcmp(fs->tags[i], "original_glcm_MCC") == 0 && !isnan(fs->values[i]))
+                    fs->values[i] = 0;
+    }
+    if ((families & RAD_FAM_RLM) && glrlm(&roi, s, &b, fs) != 0)
+        goto done;
+    if ((families & RAD_FAM_SZM) && glszm(s, &b, fs) != 0)
+        goto done;
+    if ((families & RAD_FAM_NGL) && gldm(s, &b, fs) != 0)
+        goto done;
+    if ((families & RAD_FAM_NGT) && ngtdm(s, &b, fs) != 0)
+        goto done;
+    rc = 0;
+done:
+    free(b.in);
+    free(b.x);
+    free(b.g);
     return rc;
 }

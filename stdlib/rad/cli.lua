@@ -109,13 +109,14 @@ corresponds to at PyRadiomics' default aggregation ("-": the IBSI defines
 none) and what differs; CLASS (e.g. glcm) lists one class.]]
 
 -- The settings table of a settings file, checked (nil for no file: the
--- defaults); or nil and a message that names the file.
+-- defaults); or nil and a message that names the file.  A parameter file
+-- also gives its voxelSetting as rad.feature_map options (third value).
 local function read_settings(path)
   if not path then return nil end -- no -s: the defaults
   if path:match("%.[yY][aA]?[mM][lL]$") then -- a PyRadiomics parameter file (--params)
-    local ok, res = pcall(rad.settings.from_pyradiomics, path)
+    local ok, res, voxel = pcall(require("rad.pyradiomics").read, path)
     if not ok then return nil, clean(res) end
-    return res
+    return res, nil, voxel
   end
   local chunk, err = loadfile(path, "t")
   if not chunk then
@@ -450,7 +451,7 @@ local function slurm(args)
 end
 
 local MAP_USAGE = [[
-usage: radlab map IMAGE MASK --features TAG[,TAG...] -o DIR [-s SETTINGS.lua] [--radius R]
+usage: radlab map IMAGE MASK --features TAG[,TAG...] -o DIR [-s SETTINGS.lua | --params Params.yaml] [--radius R]
                   [--shape cube|sphere] [--in-plane] [--unmasked] [--label N] [--resample-mask] [-j N]
 Voxel-wise feature maps: at every voxel of the region of interest MASK
 (label N, default: every non-zero voxel) the features of the voxels around
@@ -465,14 +466,22 @@ and filters are refused); only the ROI's voxels of a window count, every
 voxel of it with --unmasked.  DIR must exist; the maps are written under
 temporary names and renamed once all are written, so a failure leaves no
 map behind.  -j N: threads (default: every processor).
+--params Params.yaml: PyRadiomics' voxel-based extraction (compatibility
+mode): TAG is a class (glcm) or feature (glcm_Contrast), the maps are named
+original_glcm_Contrast, and the file's voxelSetting gives the kernel radius,
+--unmasked (maskedKernel: false) and the value outside the ROI (initValue;
+PyRadiomics' defaults: radius 1, masked, 0); --radius and --unmasked on the
+command line win.
 See man radlab-lua (rad.feature_map) for the exact definitions.]]
 
 local function map(args)
   local pos, settings_path, label, dir, resample, threads = {}, nil, nil, nil, false, 0
-  local want, radius, shape, masked, in_plane = nil, 2, "cube", true, false
+  local want, radius, shape, masked, in_plane, radius_given = nil, 2, "cube", true, false, false
   local argv = arguments(args)
   for a in argv.next do
-    if a == "-s" or a == "--settings" then settings_path = argv.value()
+    if a == "-s" or a == "--settings" or a == "--params" then
+      if settings_path then usage("give one settings file: -s SETTINGS.lua or --params Params.yaml") end
+      settings_path = argv.value()
     elseif a == "-j" or a == "--threads" then
       threads = argv.integer("-j", "a number of threads", 1, 1024)
     elseif a == "--label" then
@@ -485,6 +494,7 @@ local function map(args)
       local v = argv.value()
       radius = math.tointeger(tonumber(v))
       if not radius or radius < 1 then usage("--radius must be a whole number of voxels >= 1, got " .. v) end
+      radius_given = true
     elseif a == "--shape" then
       shape = argv.value()
       if shape ~= "cube" and shape ~= "sphere" then usage("--shape must be cube or sphere, got " .. shape) end
@@ -511,12 +521,19 @@ local function map(args)
   end
   pf:close()
   os.remove(probe)
-  local settings, err = read_settings(settings_path)
+  local settings, err, voxel = read_settings(settings_path)
   if err then return fail(1, "%s", err) end
+  local fill
+  if voxel then -- the parameter file's voxelSetting, where the command line is silent
+    if not radius_given then radius = voxel.radius end
+    if masked then masked = voxel.masked end
+    fill = voxel.fill
+  end
   local img, mask = rad.read_case(pos[1], pos[2], label and {label = label} or nil)
   if resample then mask = mask:resample_to(img) end
   local ok, maps = pcall(rad.feature_map, img, mask, settings,
-    {features = want, radius = radius, shape = shape, masked = masked, in_plane = in_plane, threads = threads})
+    {features = want, radius = radius, shape = shape, masked = masked, in_plane = in_plane, threads = threads,
+     fill = fill})
   if not ok then
     local msg = clean(maps)
     if msg:find("geometries differ", 1, true) then

@@ -71,7 +71,7 @@ end
 
 local function is_na(v) return v == rad.NA end
 
---- pyradiomics.read(path) -> settings: the radlab settings (compat = "pyradiomics") a PyRadiomics parameter file describes; rad.settings.from_pyradiomics calls it
+--- pyradiomics.read(path) -> settings, map_options: the radlab settings (compat = "pyradiomics") a PyRadiomics parameter file describes, and its voxelSetting as rad.feature_map options {radius, masked, fill}; rad.settings.from_pyradiomics returns the first, rad.settings.voxel_from_pyradiomics the second
 function pyradiomics.read(path)
   local rok, doc, lines = pcall(rad.yaml.read, path)
   if not rok then error((tostring(doc):gsub("^rad%.yaml%.read: ", "")), 0) end
@@ -85,11 +85,8 @@ function pyradiomics.read(path)
       type(doc) == "table" and "a list" or "a single " .. type(doc))
   end
   for k in pairs(doc) do
-    if k ~= "setting" and k ~= "imageType" and k ~= "featureClass" then
-      if k == "voxelSetting" then
-        fail(k, "voxelSetting (voxel-based extraction) is not read from parameter files; use rad.feature_map")
-      end
-      fail(k, "unknown section '%s' (setting, imageType, featureClass)", tostring(k))
+    if k ~= "setting" and k ~= "imageType" and k ~= "featureClass" and k ~= "voxelSetting" then
+      fail(k, "unknown section '%s' (setting, imageType, featureClass, voxelSetting)", tostring(k))
     end
   end
   local keys = known_settings()
@@ -248,6 +245,39 @@ function pyradiomics.read(path)
     py.featureClass = out
   end
 
+  -- voxelSetting: the options of rad.feature_map, PyRadiomics' defaults
+  -- (kernelRadius 1, maskedKernel true, initValue 0) where the file is silent
+  local voxel = {radius = 1, masked = true, fill = 0}
+  local vs = doc.voxelSetting
+  if vs ~= nil and not is_na(vs) then
+    if type(vs) ~= "table" or #vs > 0 then fail("voxelSetting", "voxelSetting must be a mapping (kernelRadius, maskedKernel, "
+      .. "initValue, voxelBatch)") end
+    for k, v in pairs(vs) do
+      local where = "voxelSetting." .. tostring(k)
+      if is_na(v) then -- null: PyRadiomics' default
+      elseif k == "kernelRadius" then
+        if math.type(v) ~= "integer" or v < 1 or v > 1000 then
+          fail(where, "kernelRadius must be a whole number of voxels 1..1000, got %s", tostring(v))
+        end
+        voxel.radius = v
+      elseif k == "maskedKernel" then
+        if type(v) ~= "boolean" then fail(where, "maskedKernel must be true or false, got %s", tostring(v)) end
+        voxel.masked = v
+      elseif k == "initValue" then
+        if type(v) ~= "number" then fail(where, "initValue must be a number (.nan for NaN), got %s", tostring(v)) end
+        voxel.fill = v
+      elseif k == "voxelBatch" then -- a memory knob of PyRadiomics: radlab maps every centre at once
+        if math.type(v) ~= "integer" or v == 0 or v < -1 then
+          fail(where, "voxelBatch must be -1 or a positive whole number, got %s", tostring(v))
+        end
+      else
+        local near = type(k) == "string" and close_to(k, {kernelRadius = true, maskedKernel = true, initValue = true, voxelBatch = true})
+        fail(where, "'%s' is not a voxel setting (kernelRadius, maskedKernel, initValue, voxelBatch)%s",
+          tostring(k), near and (" (did you mean " .. near .. "?)") or "; other options belong under setting")
+      end
+    end
+  end
+
   local settings = {compat = "pyradiomics", pyradiomics = py}
   if #filters > 0 then settings.filters = filters end
   -- the checker's errors, with the file named
@@ -259,7 +289,7 @@ function pyradiomics.read(path)
     local line = key and (lines["setting." .. key] or lines["featureClass"])
     error(string.format("%s%s: %s", path, line and ":" .. tostring(line) or "", err), 0)
   end
-  return settings
+  return settings, voxel
 end
 
 -- YAML text of a value (flow style for lists and small maps)

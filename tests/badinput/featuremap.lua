@@ -26,9 +26,10 @@ case("map: unknown feature, nothing close", {features = {"wavelet_energy_of_ever
   "give a family (stat, ih, cm, rlm, szm, dzm, ngt, ngl) or a tag of one")
 case("map: aggregation not in the settings", {features = {"cm_contrast_2D_avg"}},
   "unknown feature 'cm_contrast_2D_avg' (did you mean cm_contrast_3D_avg")
-case("map: compatibility mode is refused", {features = {"cm_contrast"}},
-  "maps follow the IBSI definitions; settings.compat = \"pyradiomics\" is not available for maps",
-  {compat = "pyradiomics"})
+case("map: a sphere in compatibility mode", {features = {"glcm"}, shape = "sphere"},
+  "PyRadiomics' kernels are cubes (kernelRadius): shape = \"sphere\" has no equivalent", {compat = "pyradiomics"})
+case("map: an IBSI tag in compatibility mode", {features = {"cm_contrast"}},
+  "unknown PyRadiomics feature 'cm_contrast'", {compat = "pyradiomics"})
 case("map: morphology is refused", {features = {"morph"}}, "the morph family (Morphology) describes a whole region")
 case("map: a morphology tag is refused", {features = {"morph_volume"}}, "the morph family (Morphology) describes a whole region")
 case("map: local intensity is refused", {features = {"loc_peak_loc"}}, "the loc family (Local intensity)")

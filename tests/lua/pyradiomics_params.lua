@@ -78,9 +78,9 @@ refused("type.yaml", "imageType:\n  Original: {}\n  Sobel: {}\n", "type.yaml:3: 
 refused("custom.yaml", "imageType:\n  Original: {}\n  LoG:\n    sigma: [1.0]\n    resegmentRange: [0, 100]\n",
   "custom.yaml:5: 'resegmentRange' of image type LoG has no effect in PyRadiomics")
 refused("nosigma.yaml", "imageType:\n  Original: {}\n  LoG: {}\n", "nosigma.yaml:3: LoG needs sigma")
-refused("voxel.yaml", "voxelSetting:\n  kernelRadius: 2\n", "voxel.yaml:1: voxelSetting (voxel-based extraction)")
+refused("voxel.yaml", "voxelSetting:\n  kernelRadius: 0\n", "voxel.yaml:2: kernelRadius must be a whole number of voxels 1..1000, got 0")
 T.errors(function()
-  rad.extract(img, mask, rad.settings.from_pyradiomics(file("c2.yaml", "featureClass:\n  glcm: [Contrst]\n")))
+  rad.extract(img, mask, (rad.settings.from_pyradiomics(file("c2.yaml", "featureClass:\n  glcm: [Contrst]\n"))))
 end, "pyradiomics.featureClass names glcm_Contrst", "a feature name that does not exist is an error at extraction")
 refused("shape2d.yaml", "featureClass:\n  shape2D:\n", "radlab has no shape2D")
 refused("syntax.yaml", "setting:\n  binWidth: [25\n", "syntax.yaml:")
