@@ -343,7 +343,15 @@ and each kernel's matrices are those of its own voxels with those bins
 initValue (\fBfill\fR, default 0).  The maps are named as PyRadiomics
 names them (\fBoriginal_glcm_Contrast\fR); a request is a class
 (\fBglcm\fR), \fBglcm_Contrast\fR or \fBoriginal_glcm_Contrast\fR.
-Interpolation, image types, the sphere and \fBin_plane\fR (use force2D)
+With image types (\fBsettings.filters\fR, a parameter file's imageType)
+the image is loaded once (rounding, normalisation, re-segmentation), each
+type filters it whole and its response is mapped as an original image with
+that type's own settings on the re-segmented mask, the maps named
+\fBlog-sigma-1-0-mm-3D_glcm_Contrast\fR, \fBsquare_firstorder_Mean\fR,
+\&...; a request that starts with a type's name
+(\fBlog-sigma-1-0-mm-3D_glcm\fR, \fBoriginal_glcm_Contrast\fR) asks for
+that type only, any other for every type.
+Interpolation, the sphere and \fBin_plane\fR (use force2D)
 are refused; voxelBatch, a memory knob, is read and ignored (radlab
 measures all centres as one batch, PyRadiomics' default).  Two effects of
 that one batch in PyRadiomics are kept: when some kernel lacks a GLCM

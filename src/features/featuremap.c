@@ -1177,15 +1177,11 @@ static int check_options(const RadImage *img, const RadSettings *s, const RadFma
         return rad_error_set("feature map: a map lives on the image's own grid, but the settings interpolate "
                              "(pyradiomics.resampledPixelSpacing): remove it and map on the native grid (resample "
                              "image and mask beforehand when another spacing is needed)");
-    if (s->n_filters > 0 && s->compat == RAD_COMPAT_PYRADIOMICS)
-        return rad_error_set("feature map: the settings add PyRadiomics image types (settings.filters, a parameter "
-                             "file's imageType): maps are made of the Original image only; filter the image first "
-                             "(rad.filter) and map the response");
     if (s->resample)
         return rad_error_set("feature map: a map lives on the image's own grid, but the settings interpolate "
                              "(settings.resample): remove settings.resample and map on the native grid (resample "
                              "image and mask beforehand when another spacing is needed)");
-    if (s->n_filters > 0)
+    if (s->n_filters > 0 && s->compat != RAD_COMPAT_PYRADIOMICS)
         return rad_error_set("feature map: the settings apply filters (settings.filters): filter the image first "
                              "(rad.filter) and map the response without settings.filters");
     if (!o->masked && s->outlier_sigma > 0 && s->compat != RAD_COMPAT_PYRADIOMICS)
@@ -1294,6 +1290,181 @@ static void plan_free(Plan *p)
     free(p->failed);
 }
 
+/* compat = "pyradiomics" with image types (settings.filters), as
+ * PyRadiomics' voxel-based extraction: the image is prepared once (its
+ * loading: rounding, normalisation, re-segmentation), then the original
+ * image (unless pyradiomics.original = false) and each image type's
+ * response are mapped on the re-segmented mask, each type with its own
+ * settings (rad_pyrad_type_settings), maps named <image type>_<class>_<Feature>
+ * in the order of the types.  A requested name that starts with a type's
+ * name ("log-sigma-1-0-mm-3D_glcm", "original_glcm_Contrast") asks for that
+ * type only; any other ("glcm", "glcm_Contrast") for every type. */
+/* The first pre bytes of w: an image type's name without a '-'? */
+static int pyr_type_word(const char *w, size_t pre)
+{
+    static const char *const words[] = {"original", "square", "squareroot", "logarithm", "exponential", "gradient"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (strlen(words[i]) == pre && strncmp(w, words[i], pre) == 0)
+            return 1;
+    return 0;
+}
+
+static RadFeatureMaps *pyr_type_maps(const RadImage *img, const RadMask *mask, const RadSettings *s,
+                                     const char *const *want, size_t n_want, const RadFmapOptions *o)
+{
+    char name[RAD_MAX_FILTERS + 1][64];
+    const char **w = NULL;
+    unsigned char *used = NULL;
+    RadFeatureMaps *all = NULL, *one = NULL;
+    RadImage *resp = NULL;
+    RadRoi roi;
+    int nt = s->n_filters + 1, rc = -1, prepared = 0;
+
+    memset(&roi, 0, sizeof roi);
+    snprintf(name[0], sizeof name[0], "original");
+    for (int t = 1; t < nt; t++)
+        if (rad_pyrad_image_type(&s->filters[t - 1], name[t], sizeof name[t]) != 0)
+            return rad_error_prefix("feature map: filters[%d]", t), NULL;
+    if (!(w = rad_calloc(n_want ? n_want : 1, sizeof *w, "feature map names")) ||
+        !(used = rad_calloc(n_want ? n_want : 1, 1, "feature map names")) ||
+        !(all = rad_calloc(1, sizeof *all, "feature maps")))
+        goto done;
+    if (rad_roi_prepare_threads(img, mask, s, &roi, NULL, o->threads) != 0)
+        goto done;
+    prepared = 1;
+    for (int t = s->pyr.original ? 0 : 1; t < nt; t++) {
+        RadSettings st;
+        RadImage ti;
+        RadMask tm;
+        size_t nw = 0, nt_len = strlen(name[t]);
+        for (size_t j = 0; j < n_want; j++) {
+            size_t pre = strcspn(want[j], "_");
+            int typed = -1;
+            for (int u = 0; u < nt && typed < 0; u++)
+                if (strlen(name[u]) == pre && strncmp(want[j], name[u], pre) == 0)
+                    typed = u;
+            if (typed < 0 && pre < strlen(want[j]) && (memchr(want[j], '-', pre) || pyr_type_word(want[j], pre))) {
+                rad_error_set("feature map: '%s' names image type '%.*s', which the settings do not measure (%s%s)",
+                              want[j], (int)pre, want[j], s->pyr.original ? "original" : name[1],
+                              nt > 2 || (s->pyr.original && nt > 1) ? ", ..." : "");
+                goto done;
+            }
+            if (typed < 0) /* every type */
+                w[nw++] = want[j];
+            else if (typed == t && want[j][nt_len] == '_')
+                w[nw++] = want[j] + nt_len + 1;
+            else
+                continue;
+            used[j] = 1;
+        }
+        if (nw == 0)
+            continue;
+        if (t == 0) {
+            st = *s;
+            st.n_filters = 0;
+        } else {
+            rad_pyrad_type_settings(s, t - 1, &st);
+        }
+        /* done once above, on the original image */
+        st.norm = RAD_NORM_NONE;
+        st.round_input = 0;
+        st.round_intensities = 0;
+        st.reseg_range = 0;
+        st.outlier_sigma = 0;
+        ti.geom = roi.geom;
+        ti.data = roi.image;
+        if (t > 0) {
+            RadFilterSpec spec = s->filters[t - 1];
+            if (spec.threads == 0 && o->threads > 0)
+                spec.threads = o->threads;
+            if (!(resp = rad_filter_apply(&ti, &spec))) {
+                rad_error_prefix("feature map: filters[%d] (image type %s)", t, name[t]);
+                goto done;
+            }
+            ti.data = resp->data;
+        }
+        tm.geom = roi.geom;
+        tm.data = roi.mask;
+        tm.label = 0;
+        if (!(one = rad_feature_maps(&ti, &tm, &st, w, nw, o))) {
+            if (t > 0)
+                rad_error_prefix("image type %s", name[t]);
+            goto done;
+        }
+        rad_image_free(resp);
+        resp = NULL;
+        /* append, original_<class>_<Feature> -> <image type>_<class>_<Feature> */
+        {
+            size_t n = all->n + one->n;
+            char **tags = realloc(all->tags, n * sizeof *tags);
+            RadImage **maps = NULL;
+            double **vals = NULL;
+            if (tags) {
+                all->tags = tags;
+                if ((maps = realloc(all->maps, n * sizeof *maps)))
+                    all->maps = maps;
+            }
+            if (maps && one->values && (vals = realloc(all->values, n * sizeof *vals)))
+                all->values = vals;
+            if (!tags || !maps || (one->values && !vals)) {
+                rad_error_set("out of memory (feature maps)");
+                goto done;
+            }
+            for (size_t k = 0; k < one->n; k++) {
+                const char *tag = one->tags[k];
+                char *nt_tag = NULL;
+                if (t > 0 && strncmp(tag, "original_", 9) == 0) {
+                    size_t len = nt_len + 1 + strlen(tag + 9) + 1;
+                    if ((nt_tag = malloc(len)))
+                        snprintf(nt_tag, len, "%s_%s", name[t], tag + 9);
+                    if (!nt_tag) {
+                        rad_error_set("out of memory (feature maps)");
+                        goto done;
+                    }
+                    free(one->tags[k]);
+                    one->tags[k] = nt_tag;
+                }
+                all->tags[all->n] = one->tags[k];
+                all->maps[all->n] = one->maps[k];
+                if (one->values)
+                    all->values[all->n] = one->values[k];
+                all->n++;
+                one->tags[k] = NULL;
+                one->maps[k] = NULL;
+                if (one->values)
+                    one->values[k] = NULL;
+            }
+        }
+        rad_feature_maps_free(one);
+        one = NULL;
+    }
+    for (size_t j = 0; j < n_want; j++)
+        if (!used[j]) {
+            size_t pre = strcspn(want[j], "_");
+            rad_error_set("feature map: '%s' names image type '%.*s', which the settings do not measure (%s%s)",
+                          want[j], (int)pre, want[j], s->pyr.original ? "original" : name[1],
+                          nt > 2 || (s->pyr.original && nt > 1) ? ", ..." : "");
+            goto done;
+        }
+    if (all->n == 0) {
+        rad_error_set("feature map: no feature requested");
+        goto done;
+    }
+    rc = 0;
+done:
+    rad_image_free(resp);
+    rad_feature_maps_free(one);
+    if (prepared)
+        rad_roi_free(&roi);
+    free(w);
+    free(used);
+    if (rc != 0) {
+        rad_feature_maps_free(all);
+        return NULL;
+    }
+    return all;
+}
+
 RadFeatureMaps *rad_feature_maps(const RadImage *img, const RadMask *mask, const RadSettings *s,
                                  const char *const *want, size_t n_want, const RadFmapOptions *opt)
 {
@@ -1320,6 +1491,8 @@ RadFeatureMaps *rad_feature_maps(const RadImage *img, const RadMask *mask, const
     in_plane = o.in_plane || img->geom.ndim == 2 || img->geom.dim[2] == 1 || (p.compat && s->pyr.force2d);
     if (check_options(img, s, &o, in_plane) != 0)
         return NULL;
+    if (p.compat && s->n_filters > 0)
+        return pyr_type_maps(img, mask, s, want, n_want, &o);
 
     /* the features */
     if (!(c = p.compat ? pyr_candidates(s, &nc) : candidates(s->aggr, &nc)) ||

@@ -468,7 +468,9 @@ temporary names and renamed once all are written, so a failure leaves no
 map behind.  -j N: threads (default: every processor).
 --params Params.yaml: PyRadiomics' voxel-based extraction (compatibility
 mode): TAG is a class (glcm) or feature (glcm_Contrast), the maps are named
-original_glcm_Contrast, and the file's voxelSetting gives the kernel radius,
+original_glcm_Contrast, each of the file's image types is mapped too
+(log-sigma-1-0-mm-3D_glcm_Contrast; a TAG with a type's name, e.g.
+wavelet-LLH_glcm, maps that type only), and the file's voxelSetting gives the kernel radius,
 --unmasked (maskedKernel: false) and the value outside the ROI (initValue;
 PyRadiomics' defaults: radius 1, masked, 0); --radius and --unmasked on the
 command line win.

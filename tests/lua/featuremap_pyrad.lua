@@ -231,9 +231,6 @@ T.errors(function()
     {features = {"glcm"}})
 end, "the settings interpolate (pyradiomics.resampledPixelSpacing): remove it and map on the native grid",
   "interpolation: refused")
-T.errors(function()
-  rad.feature_map(img, mask, {compat = "pyradiomics", filters = {{"square"}}}, {features = {"firstorder"}})
-end, "the settings add PyRadiomics image types (settings.filters, a parameter file's imageType)", "image types: refused")
 
 -- parameter files: voxelSetting as rad.feature_map options
 local dir = T.tmpdir()
@@ -302,6 +299,78 @@ do
   h:close()
   T.like(out, "unknown PyRadiomics feature 'glcm_Contrst' (did you mean glcm_Contrast", "radlab map --params: a misspelt name",
     true)
+  -- the file's image types are mapped too
+  os.execute("mkdir -p '" .. dir .. "/tmaps'")
+  h = io.popen(string.format("'%s' map '%s' '%s' --params '%s' --features glcm_Contrast,square_firstorder_Mean -o "
+    .. "'%s/tmaps' 2>&1; echo status=$?", R, ip, mp,
+    file("t.yaml", "setting:\n  binWidth: 25\nimageType:\n  Original: {}\n  Square: {}\nvoxelSetting:\n  kernelRadius: 1\n"), dir))
+  out = h:read("a")
+  h:close()
+  T.like(out, "wrote 3 maps", "radlab map --params with image types: original_glcm_Contrast, square_glcm_Contrast, "
+    .. "square_firstorder_Mean")
+  local sq = rad.read(dir .. "/tmaps/square_glcm_Contrast.nii.gz")
+  local ref = rad.feature_map(rad.filter(img, {"square"}), mask, {compat = "pyradiomics", pyradiomics = {binWidth = 25}},
+    {features = {"glcm_Contrast"}, radius = 1}).original_glcm_Contrast
+  T.near(sq:get(5, 6, 4), ref:get(5, 6, 4), 0, "radlab map --params: square_glcm_Contrast is the square response's map")
+end
+
+-- image types (settings.filters of PyRadiomics' kinds): PyRadiomics maps the
+-- original image and each type's response, each with its own settings; a
+-- type's maps are those of its response (the filter on the whole image)
+-- mapped as an original image, named <image type>_<class>_<Feature>
+do
+  local types = {{"square"}, {"pylog", sigma = 1.0, pyradiomics = {binWidth = 5}}}
+  local st = {compat = "pyradiomics", pyradiomics = {binWidth = 10}, filters = types}
+  local want = {"glcm_Contrast", "firstorder_Mean", "gldm"}
+  local maps = rad.feature_map(img, mask, st, {features = want, radius = 1})
+  local n = 0
+  for _ in pairs(maps) do n = n + 1 end
+  T.is(n, 3 * (2 + 14), "image types: 16 maps of each of original, square and log-sigma-1-0-mm-3D")
+  local function same(a, b)
+    local worst = 0
+    for k = 1, NZ do for j = 1, NY do for i = 1, NX do
+      local x, y = a:get(i, j, k), b:get(i, j, k)
+      if x ~= y and not (x ~= x and y ~= y) then worst = math.max(worst, math.abs(x - y)) end
+    end end end
+    return worst
+  end
+  local orig = rad.feature_map(img, mask, {compat = "pyradiomics", pyradiomics = {binWidth = 10}},
+    {features = want, radius = 1})
+  for _, t in ipairs{{"square", {"square"}, 10}, {"log-sigma-1-0-mm-3D", {"pylog", sigma = 1.0}, 5}} do
+    local resp = rad.filter(img, t[2])
+    local ref = rad.feature_map(resp, mask, {compat = "pyradiomics", pyradiomics = {binWidth = t[3]}},
+      {features = want, radius = 1})
+    local bad = 0
+    for tag, m in pairs(ref) do
+      local mine = maps[t[1] .. tag:sub(#"original" + 1)]
+      if not mine or same(mine, m) ~= 0 then bad = bad + 1 end
+    end
+    T.is(bad, 0, t[1] .. ": its 16 maps are those of its response mapped with binWidth " .. t[3])
+  end
+  local bad = 0
+  for tag, m in pairs(orig) do if not maps[tag] or same(maps[tag], m) ~= 0 then bad = bad + 1 end end
+  T.is(bad, 0, "image types: the original image's maps unchanged")
+  -- a name with a type's prefix asks for that type only
+  local one = rad.feature_map(img, mask, st, {features = {"log-sigma-1-0-mm-3D_glcm_Contrast",
+    "original_firstorder_Mean"}, radius = 1})
+  local tags = {}
+  for tag in pairs(one) do tags[#tags + 1] = tag end
+  table.sort(tags)
+  T.is(table.concat(tags, " "), "log-sigma-1-0-mm-3D_glcm_Contrast original_firstorder_Mean",
+    "typed names: only the types they name")
+  -- pyradiomics.original = false: the image types only
+  local no = rad.feature_map(img, mask, {compat = "pyradiomics", pyradiomics = {binWidth = 10, original = false},
+    filters = {{"square"}}}, {features = {"glcm_Contrast"}, radius = 1})
+  tags = {}
+  for tag in pairs(no) do tags[#tags + 1] = tag end
+  T.is(table.concat(tags, " "), "square_glcm_Contrast", "original = false: the image types' maps only")
+  T.errors(function() rad.feature_map(img, mask, st, {features = {"wavelet-LLH_glcm"}, radius = 1}) end,
+    "'wavelet-LLH_glcm' names image type 'wavelet-LLH', which the settings do not measure",
+    "a type the settings do not measure")
+  T.errors(function() rad.feature_map(img, mask, st, {features = {"glcm_Contrasst"}, radius = 1}) end,
+    "glcm_Contrasst", "an unknown feature with image types")
+  T.errors(function() rad.feature_map(img, mask, {compat = "pyradiomics", filters = {{"log", sigma = 1}}},
+    {features = {"glcm"}, radius = 1}) end, "is an IBSI filter", "an IBSI filter in compat maps")
 end
 
 T.done()
