@@ -124,31 +124,7 @@ static void near_add(Near *n, const char *name, size_t d)
     n->name[k] = name;
 }
 
-/* The error for an unknown name: the (up to 3) closest tags or family
- * prefixes when they are close (a third of the name's length, at least 2
- * edits; a tag also counts as close when its name without the aggregation
- * suffix is), else where the names are listed. */
-static int unknown_name(const char *name, const Cand *c, size_t nc)
-{
-    Near n = {{(size_t)-1, (size_t)-1, (size_t)-1}, {NULL, NULL, NULL}};
-    size_t limit = strlen(name) / 3 > 2 ? strlen(name) / 3 : 2, at = 0;
-    char buf[400];
-    for (const RadFamily *const *f = rad_families(); *f; f++)
-        if ((*f)->bit != RAD_FAM_DIAG)
-            near_add(&n, (*f)->prefix, rad_edit_distance(name, (*f)->prefix, 0));
-    for (size_t i = 0; i < nc; i++) {
-        size_t d = rad_edit_distance(name, c[i].tag, 0), db = rad_edit_distance(name, c[i].base, 0);
-        near_add(&n, c[i].tag, db < d ? db : d);
-    }
-    buf[0] = '\0';
-    for (int k = 0; k < 3; k++)
-        if (n.name[k] && n.d[k] <= limit)
-            at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s", at ? ", " : "", n.name[k]);
-    if (at)
-        return rad_error_set("feature map: unknown feature '%s' (did you mean %s? every tag: radlab features)", name, buf);
-    return rad_error_set("feature map: unknown feature '%s': give a family (stat, ih, cm, rlm, szm, dzm, ngt, ngl) "
-                         "or a tag of one (radlab features lists them, with their aggregations)", name);
-}
+static int unknown_name(const char *name, const Cand *c, size_t nc, int compat);
 
 /* Why a family has no map. */
 static int refused_family(const RadFamily *f)
@@ -188,7 +164,7 @@ static int resolve(const char *const *want, size_t n_want, const Cand *c, size_t
                 found = 1;
             }
         if (!found)
-            return unknown_name(name, c, nc);
+            return unknown_name(name, c, nc, 0);
     }
     return 0;
 }
@@ -937,28 +913,42 @@ static Cand *pyr_candidates(const RadSettings *s, size_t *n)
     return c;
 }
 
-/* The error for an unknown name in compatibility mode, with close names. */
-static int pyr_unknown(const char *name, const Cand *c, size_t nc)
+/* The error for an unknown name: the (up to 3) closest names when they are
+ * close (a third of the name's length, at least 2 edits; a candidate also
+ * counts as close when its name without the aggregation suffix is), else
+ * where the names are listed.  IBSI: family prefixes and tags; compatibility
+ * mode: PyRadiomics' classes and <class>_<Feature> names. */
+static int unknown_name(const char *name, const Cand *c, size_t nc, int compat)
 {
     Near n = {{(size_t)-1, (size_t)-1, (size_t)-1}, {NULL, NULL, NULL}};
     size_t limit = strlen(name) / 3 > 2 ? strlen(name) / 3 : 2, at = 0;
     char buf[400];
-    for (int k = 0; k < PYR_NCLASS; k++)
-        near_add(&n, pyr_classes[k].name, rad_edit_distance(name, pyr_classes[k].name, 0));
+    if (compat)
+        for (int k = 0; k < PYR_NCLASS; k++)
+            near_add(&n, pyr_classes[k].name, rad_edit_distance(name, pyr_classes[k].name, 0));
+    else
+        for (const RadFamily *const *f = rad_families(); *f; f++)
+            if ((*f)->bit != RAD_FAM_DIAG)
+                near_add(&n, (*f)->prefix, rad_edit_distance(name, (*f)->prefix, 0));
     for (size_t i = 0; i < nc; i++) {
         size_t d = rad_edit_distance(name, c[i].tag, 0), db = rad_edit_distance(name, c[i].base, 0);
-        near_add(&n, c[i].base, db < d ? db : d);
+        near_add(&n, compat ? c[i].base : c[i].tag, db < d ? db : d);
     }
     buf[0] = '\0';
     for (int k = 0; k < 3; k++)
         if (n.name[k] && n.d[k] <= limit)
             at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s", at ? ", " : "", n.name[k]);
-    if (at)
+    if (compat && at)
         return rad_error_set("feature map: unknown PyRadiomics feature '%s' (did you mean %s? names: "
                              "radlab-features(7), PYRADIOMICS COMPATIBILITY)", name, buf);
-    return rad_error_set("feature map: unknown PyRadiomics feature '%s': give a class (firstorder, glcm, glrlm, "
-                         "glszm, gldm, ngtdm), <class>_<Feature> (glcm_Contrast) or original_<class>_<Feature>",
-                         name);
+    if (compat)
+        return rad_error_set("feature map: unknown PyRadiomics feature '%s': give a class (firstorder, glcm, glrlm, "
+                             "glszm, gldm, ngtdm), <class>_<Feature> (glcm_Contrast) or original_<class>_<Feature>",
+                             name);
+    if (at)
+        return rad_error_set("feature map: unknown feature '%s' (did you mean %s? every tag: radlab features)", name, buf);
+    return rad_error_set("feature map: unknown feature '%s': give a family (stat, ih, cm, rlm, szm, dzm, ngt, ngl) "
+                         "or a tag of one (radlab features lists them, with their aggregations)", name);
 }
 
 /* Resolve the requested names in compatibility mode (sel[i] = 1). */
@@ -988,7 +978,7 @@ static int pyr_resolve(const char *const *want, size_t n_want, const Cand *c, si
             if (strcmp(c[i].tag, name) == 0 || strcmp(c[i].base, name) == 0)
                 sel[i] = found = 1;
         if (!found)
-            return pyr_unknown(name, c, nc);
+            return unknown_name(name, c, nc, 1);
     }
     return 0;
 }

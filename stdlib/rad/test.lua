@@ -136,6 +136,27 @@ function T.tmpdir()
   return scratch
 end
 
+--- test.file(name, text) -> path: write text to the file name in the scratch directory (test.tmpdir)
+function T.file(name, text)
+  local path = T.tmpdir() .. "/" .. name
+  local f = assert(io.open(path, "wb"))
+  f:write(text)
+  f:close()
+  return path
+end
+
+--- test.volume() -> img, mask, nx, ny, nz: a small 14 x 12 x 8 test image (0.8 x 0.8 x 2 mm) of varied integer intensities 40..152 and a box mask inside it
+function T.volume()
+  local nx, ny, nz = 14, 12, 8
+  local img = rad.image.new{size = {nx, ny, nz}, spacing = {0.8, 0.8, 2.0}}
+  for k = 1, nz do for j = 1, ny do for i = 1, nx do
+    img:set(i, j, k, 40 + ((i * 37 + j * 91 + k * 13) % 101) + 3 * ((i * j) % 5))
+  end end end
+  local mask = rad.mask.new(img)
+  for k = 2, nz - 1 do for j = 3, ny - 2 do for i = 3, nx - 3 do mask:set(i, j, k, 1) end end end
+  return img, mask, nx, ny, nz
+end
+
 --- test.done(): print the plan and the summary; exit non-zero if a check failed
 function T.done()
   if scratch then os.execute("rm -rf '" .. scratch .. "'") end

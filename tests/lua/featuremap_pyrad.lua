@@ -234,12 +234,7 @@ end, "the settings interpolate (pyradiomics.resampledPixelSpacing): remove it an
 
 -- parameter files: voxelSetting as rad.feature_map options
 local dir = T.tmpdir()
-local function file(name, text)
-  local f = assert(io.open(dir .. "/" .. name, "w"))
-  f:write(text)
-  f:close()
-  return dir .. "/" .. name
-end
+local file = T.file
 do
   local p = file("v.yaml", "setting:\n  binWidth: 25\nvoxelSetting:\n  kernelRadius: 2\n  maskedKernel: false\n"
     .. "  initValue: -7.5\n  voxelBatch: 500\n")

@@ -9,13 +9,7 @@
 -- of its response measured as an original image, and the settings echo.
 local T = require "rad.test"
 
-local nx, ny, nz = 14, 12, 8
-local img = rad.image.new{size = {nx, ny, nz}, spacing = {0.8, 0.8, 2.0}}
-for k = 1, nz do for j = 1, ny do for i = 1, nx do
-  img:set(i, j, k, 40 + ((i * 37 + j * 91 + k * 13) % 101) + 3 * ((i * j) % 5))
-end end end
-local mask = rad.mask.new(img)
-for k = 2, nz - 1 do for j = 3, ny - 2 do for i = 3, nx - 3 do mask:set(i, j, k, 1) end end end
+local img, mask, nx, ny, nz = T.volume()
 
 local types = {
   {{"pylog", sigma = 1}, "log-sigma-1-0-mm-3D"},

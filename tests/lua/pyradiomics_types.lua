@@ -4,12 +4,7 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 local T = require "rad.test"
 local dir = T.tmpdir()
-local function file(name, text)
-  local f = assert(io.open(dir .. "/" .. name, "w"))
-  f:write(text)
-  f:close()
-  return dir .. "/" .. name
-end
+local file = T.file
 
 -- the features of one image type (prefix .. "_"), as a name -> value table
 local function of_type(fs, prefix)
@@ -93,13 +88,7 @@ imageType:
 end
 
 -- a small image for the rest
-local nx, ny, nz = 14, 12, 8
-local img = rad.image.new{size = {nx, ny, nz}, spacing = {0.8, 0.8, 2.0}}
-for k = 1, nz do for j = 1, ny do for i = 1, nx do
-  img:set(i, j, k, 40 + ((i * 37 + j * 91 + k * 13) % 101) + 3 * ((i * j) % 5))
-end end end
-local mask = rad.mask.new(img)
-for k = 2, nz - 1 do for j = 3, ny - 2 do for i = 3, nx - 3 do mask:set(i, j, k, 1) end end end
+local img, mask, nx, ny, nz = T.volume()
 
 -- 2. every overridable setting changes the image type's features as the general setting does
 local cases = {
