@@ -579,7 +579,11 @@ static const RadFamily *family_of(const char *tag, const RadFeatureDef **def)
     for (const RadFamily *const *f = rad_families(); *f; f++)
         for (const RadFeatureDef *d = (*f)->defs; d->tag; d++) {
             size_t n = strlen(d->tag);
-            if (strncmp(tag, d->tag, n) == 0 && (tag[n] == '\0' || tag[n] == '_')) {
+            if (strncmp(tag, d->tag, n) == 0 && tag[n] == '\0') { /* without its aggregation */
+                *def = d;
+                return *f;
+            }
+            if (strncmp(tag, d->tag, n) == 0 && tag[n] == '_') {
                 const char *suffixes[6];
                 int k = rad_aggr_suffixes((*f)->aggr_kind, RAD_AGGR_2D | RAD_AGGR_2_5D | RAD_AGGR_3D, suffixes);
                 for (int i = 0; i < k; i++)

@@ -96,6 +96,10 @@ T.ok(info and info.tag == "cm_joint_max" and info.family == "cm", "info() resolv
 T.is(info and info.ibsi_id, "GYBY", "joint maximum is GYBY")
 T.is(rad.features.info("stat_mean").ibsi_id, "Q4LE", "mean is Q4LE")
 T.is(rad.features.info("bogus_tag"), nil, "unknown tag gives nil")
+T.is(rad.features.info("cm_contrast").ibsi_id, rad.features.info("cm_contrast_3D_avg").ibsi_id,
+  "a texture tag without its aggregation suffix: the same feature")
+T.is(rad.features.info("szm_sze_3D").tag, "szm_sze", "with the suffix: the tag without it")
+T.is(rad.features.info("cm_contrast_4D"), nil, "an aggregation that does not exist gives nil")
 T.errors(function() rad.features.list("xyz") end, "unknown family 'xyz'", "list() of an unknown family")
 -- morph 27, loc 2, stat 18, ih 23, ivh 6, cm 25, rlm 16, szm 16, dzm 16,
 -- ngt 5, ngl 17 = 171 IBSI features, and 60 diagnostic rows (5 stages)
