@@ -767,7 +767,7 @@ void radl_open_plot(lua_State *L)
          "rad.plot.page{figures = {fig, ...}, columns = 2, title =, subtitle =, width = 180, height =} -> Figure: "
          "a report page composing figures in a grid (each re-laid out in its cell)"},
         {"lines", l_lines,
-         "rad.plot.lines({x =, y =, label =, kind = \"line\"|\"step\"|\"points\", color =, width =, dash =, marker =} "
+         "rad.plot.lines({x =, y =, label =, kind = \"line\"|\"step\"|\"points\", color =, width =, dash = \"solid\"|\"dashed\"|\"dotted\"|\"dotdash\", marker = \"none\"|\"circle\"|\"square\"|\"triangle\"|\"diamond\"|\"plus\"|\"cross\"} "
          "or a list of such series [, {xlog =, ylog =, xlim = {lo, hi}, ylim =, title =, xlabel =, ylabel =, legend =, "
          "grid =, width =, height =}]) -> Figure: lines, steps or points of plain numbers"},
         {"save_pdf", l_save_pdf,
