@@ -113,7 +113,9 @@ local function params_table(plans, ids)
     cols.dx[i] = p.translate and p.translate[1] or 0
     cols.dy[i] = p.translate and p.translate[2] or 0
     cols.volume[i] = type(p.volume) == "number" and p.volume or (p.volume and (p.volume == "erode" and -1 or 1) or 0)
-    cols.seed[i] = p.seed
+    -- text: the 64-bit seed exactly (a number column would round it to a
+    -- double); tonumber(seed) gives back the integer rad.perturb takes
+    cols.seed[i] = string.format("%d", p.seed)
   end
   local spec = {}
   if ids then spec[1] = {"id", ids} end
@@ -121,7 +123,7 @@ local function params_table(plans, ids)
   return rad.table.new(spec)
 end
 
---- robust.perturbation(img, mask, settings, {n = 10, noise = true, rotate = {-4, 4}, translate = 0.5, volume = {-0.1, 0.1} | "erode" | "dilate", connectivity = 6, seed = 1, format = "long"}) -> Table, params: the features of n perturbed copies (long: perturbation, feature, value; wide: one row per perturbation) and the drawn parameters (perturbation, rotate, dx, dy, volume (-1 erode, 1 dilate), seed)
+--- robust.perturbation(img, mask, settings, {n = 10, noise = true, rotate = {-4, 4}, translate = 0.5, volume = {-0.1, 0.1} | "erode" | "dilate", connectivity = 6, seed = 1, format = "long"}) -> Table, params: the features of n perturbed copies (long: perturbation, feature, value; wide: one row per perturbation) and the drawn parameters (perturbation, rotate, dx, dy, volume (-1 erode, 1 dilate), seed: text, the exact 64-bit seed: rad.perturb(img, mask, {seed = tonumber(row.seed), noise = true, rotate = row.rotate, translate = {row.dx, row.dy, 0}, volume = row.volume}) redoes a perturbation)
 function robust.perturbation(img, mask, settings, opts)
   local fname = "robust.perturbation"
   local allowed = {"format"}

@@ -227,6 +227,23 @@ for i = 1, 3 do
   end
 end
 T.ok(inrange, "drawn parameters within rotate {-4, 4}, translate 0.5, volume {-0.1, 0.1}")
+-- a perturbation redone from its row of the parameters table: the same features
+do
+  local row = params:row(2)
+  T.is(math.type(tonumber(row.seed)), "integer", "the seed column gives back an integer")
+  local pimg, pmask = rad.perturb(noisy, roi, {seed = tonumber(row.seed), noise = true, rotate = row.rotate,
+    translate = {row.dx, row.dy, 0}, volume = row.volume})
+  local redo = rad.extract(pimg, pmask, settings):table()
+  local same, n = 0, 0
+  for i, p in ipairs(pl:col("perturbation")) do
+    if p == 2 then
+      n = n + 1
+      local f, v = pl:col("feature")[i], pl:col("value")[i]
+      if redo[f] == v or (v ~= v and redo[f] ~= redo[f]) then same = same + 1 end
+    end
+  end
+  T.is(same, n, string.format("perturbation 2 redone from its parameters row: %d of %d features equal", same, n))
+end
 local wide = robust.perturbation(noisy, roi, settings, {n = 2, seed = 5, format = "wide"})
 T.is(wide:nrow(), 2, "wide: one row per perturbation")
 T.is(wide:ncol(), nfeat + 1, "wide: perturbation + one column per feature")
