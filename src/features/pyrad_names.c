@@ -5,7 +5,8 @@
  * order it adds them: PyRadiomics' class and name, the radlab tag of the
  * IBSI feature it corresponds to (PyRadiomics' default aggregation: GLCM and
  * GLRLM features per direction then averaged, the others from one 3D
- * matrix), or NULL when the IBSI defines none, and what differs.  The test
+ * matrix), or NULL when the IBSI defines none, and what differs beyond the
+ * grey levels (PyRadiomics' bin edges are multiples of binWidth).  The test
  * tests/lua/pyradiomics_names.lua holds this table to pyrad.c's output and to
  * the registry's tags. */
 #include <stddef.h>
@@ -15,7 +16,6 @@
 #define SHIFT "voxelArrayShift is added to every intensity first"
 #define MESH "on PyRadiomics' own marching-cubes mesh"
 #define PCA "from the covariance divided by N (IBSI: N - 1)"
-#define BINS "over PyRadiomics' grey levels (bin edges at multiples of binWidth)"
 
 static const RadPyrFeatureDef defs[] = {
     /* shape.py */
@@ -39,7 +39,7 @@ static const RadPyrFeatureDef defs[] = {
     /* firstorder.py */
     {"firstorder", "Energy", "stat_energy", SHIFT},
     {"firstorder", "TotalEnergy", NULL, "Energy times the voxel volume (mm^3)"},
-    {"firstorder", "Entropy", "ih_entropy", BINS "; log2(p + 2.2e-16)"},
+    {"firstorder", "Entropy", "ih_entropy", "log2(p + 2.2e-16)"},
     {"firstorder", "Minimum", "stat_min", NULL},
     {"firstorder", "10Percentile", "stat_p10", "numpy's linear-interpolation percentile"},
     {"firstorder", "90Percentile", "stat_p90", "numpy's linear-interpolation percentile"},
@@ -54,7 +54,7 @@ static const RadPyrFeatureDef defs[] = {
     {"firstorder", "Skewness", "stat_skew", "0 for a flat region"},
     {"firstorder", "Kurtosis", "stat_kurt", "not excess: the IBSI value plus 3; 0 for a flat region"},
     {"firstorder", "Variance", "stat_var", NULL},
-    {"firstorder", "Uniformity", "ih_uniformity", BINS},
+    {"firstorder", "Uniformity", "ih_uniformity", NULL},
     /* glcm.py */
     {"glcm", "Autocorrelation", "cm_auto_corr_3D_avg", NULL},
     {"glcm", "JointAverage", "cm_joint_avg_3D_avg", NULL},

@@ -106,7 +106,8 @@ The last line names the families allowed on filter response maps.
 --pyradiomics lists the features of compat = "pyradiomics" instead: its
 name (original_<class>_<Feature>), the radlab tag of the IBSI feature it
 corresponds to at PyRadiomics' default aggregation ("-": the IBSI defines
-none) and what differs; CLASS (e.g. glcm) lists one class.]]
+none) and what differs beyond the grey levels (its bin edges are multiples
+of binWidth); CLASS (e.g. glcm) lists one class.]]
 
 -- The settings table of a settings file, checked (nil for no file: the
 -- defaults); or nil and a message that names the file.  A parameter file
