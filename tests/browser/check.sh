@@ -94,6 +94,12 @@ sh "$checker" "$d/nothere.html" >/dev/null 2>"$d/missing.err"; st=$?
 check "missing page: named, exit 2" '[ $st -eq 2 ] && grep -qx "check_html: no such page: $d/nothere.html" "$d/missing.err"'
 sh "$checker" "$d/good.html" wide >/dev/null 2>"$d/width.err"; st=$?
 check "bad width: exit 2" '[ $st -eq 2 ] && grep -q "WIDTH must be a whole number of pixels, not .wide." "$d/width.err"'
+# a page whose script never returns: the browser is cut off, not waited for
+printf '<!DOCTYPE html><html><body><p>busy</p><script>for (;;) {}</script></body></html>\n' > "$d/hang.html"
+t0=$(date +%s)
+CHECK_HTML_TIMEOUT=3 sh "$checker" "$d/hang.html" >/dev/null 2>"$d/hang.err"; st=$?
+secs=$(($(date +%s) - t0))
+check "a hung page: cut off after 3 s, exit 2, named, probe removed (took $secs s)" '[ $st -eq 2 ] && [ $secs -lt 20 ] && grep -q "did not finish within 3 s on $d/hang.html" "$d/hang.err" && [ -z "$(find "$d" -name ".check_html.*")" ]'
 CHROMIUM=/nonexistent/chromium sh "$checker" "$d/good.html" >"$d/nob.out" 2>"$d/nob.err"; st=$?
 check "no browser: exit 77 (skip), loud" '[ $st -eq 77 ] && grep -q "## SKIP check_html: no browser" "$d/nob.err" && grep -q "CHROMIUM=/nonexistent/chromium is not a program" "$d/nob.err" && [ ! -s "$d/nob.out" ]'
 

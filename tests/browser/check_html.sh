@@ -59,6 +59,7 @@ if [ -z "$browser" ]; then
 fi
 command -v timeout >/dev/null 2>&1 || die "timeout (coreutils) not found; it keeps a hung browser from hanging the check"
 limit=${CHECK_HTML_TIMEOUT:-60}
+case $limit in '' | *[!0-9]*) die "CHECK_HTML_TIMEOUT must be a whole number of seconds, not '$limit'" ;; esac
 
 dir=$(cd "$(dirname "$page")" && pwd) || die "cannot enter the directory of $page"
 base=$(basename "$page")
@@ -67,8 +68,9 @@ shot="$dir/${base%.*}.png"
 
 # The copy with the probe sits beside the page so relative image paths
 # resolve as they do for the page itself.
-probe=$(mktemp "$dir/.check_html.XXXXXX") || die "cannot write a temporary copy in $dir"
 profile=$(mktemp -d "${TMPDIR:-/tmp}/check_html.XXXXXX") || die "cannot make a temporary browser profile"
+trap 'rm -rf "$profile"' EXIT
+probe=$(mktemp "$dir/.check_html.XXXXXX") || die "cannot write a temporary copy in $dir"
 trap 'rm -rf "$probe" "$probe.html" "$profile"' EXIT
 trap 'exit 130' INT TERM
 probe_html="$probe.html"
