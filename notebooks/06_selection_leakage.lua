@@ -11,7 +11,6 @@
 -- To see the size of the effect we use features that carry **no information
 -- at all**: pure Gaussian noise. Any model built on them has a true
 -- concordance (C-index) of 0.5. Whatever it shows above 0.5 is optimism.
-
 -- %%
 local select = require "rad.select"
 local cohort = require "rad.cohort"
@@ -29,7 +28,6 @@ print(string.format("%d patients, %d events", t:nrow(), events))
 --
 -- We add 200 columns `noise001` … `noise200` drawn from a standard normal
 -- distribution with a fixed seed, unrelated to the outcome by construction.
-
 -- %%
 local P = 200
 local function noise_table(seed)
@@ -58,7 +56,6 @@ print(data:nrow() .. " rows, " .. #features .. " noise features")
 --   5-fold cross-validation of the Cox model on those 10;
 -- * **right CV**: 5-fold cross-validation in which each fold selects its own
 --   10 features from its training patients only.
-
 -- %%
 local K, TOP = 5, 10
 local surv = {time = "efs", event = "efs_event"}
@@ -95,7 +92,6 @@ print(string.format("right CV C  %.3f   (selection inside each fold)", r))
 --
 -- One data set can be lucky, so we repeat the experiment on 10 fresh noise
 -- tables (seeds 1–10).
-
 -- %%
 rad.quiet(true)   -- a noise Cox fit may warn; keep the output readable
 local strategy, cval = {}, {}

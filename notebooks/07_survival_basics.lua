@@ -8,7 +8,6 @@
 -- four tools of every survival analysis on a synthetic neuroblastoma cohort
 -- (clinical table only, no images): Kaplan–Meier curves, the log-rank test,
 -- the Cox model and its proportional-hazards check.
-
 -- %%
 local t = rad.demo.neuroblastoma{n = 150, seed = 7, images = false}
 -- 0/1 versions of two risk factors as the risk classification uses them
@@ -28,7 +27,6 @@ print(string.format("%d patients, %d EFS events, %d censored", t:nrow(), events,
 -- patients still at risk who do not have the event. Censored patients leave
 -- the risk set without an event. `rad.km` computes the curves (as R's
 -- `survfit`), `rad.plot.km` draws them with the numbers at risk.
-
 -- %%
 local km = rad.km(t, {time = "efs", event = "efs_event", group = "stage"})
 local at36 = km:at(36)
@@ -46,7 +44,6 @@ rad.plot.show(rad.plot.km(t, {time = "efs", event = "efs_event", group = "stage"
 -- The log-rank test compares the observed number of events in each group with
 -- the number expected if all groups shared one survival curve. With `k` groups
 -- it has `k - 1` degrees of freedom.
-
 -- %%
 local lr = rad.logrank(t, {time = "efs", event = "efs_event", group = "stage"})
 print(string.format("stage (4 groups): chi-square %.1f on %d df, p = %.2g", lr.chisq, lr.df, lr.p))
@@ -63,7 +60,6 @@ print(string.format("MYCN amplified vs not: chi-square %.1f, p = %.2g", lr2.chis
 -- proportional-hazards model adjusts the factors for each other: the hazard of
 -- a patient is a baseline hazard times `exp(b1 x1 + b2 x2 + ...)`, and
 -- `exp(b)` is the **hazard ratio** of a factor, the others held fixed.
-
 -- %%
 local fit = rad.cox(t, {time = "efs", event = "efs_event",
   x = {"age18", "stage_m", "mycn", "del11q", "histology"}, ref = {histology = "favourable"}})
@@ -82,7 +78,6 @@ rad.plot.show(rad.plot.forest(fit), "Hazard ratios of the Cox model with 95 % co
 -- time; if they drift with time, the hazard ratio is not constant.
 -- `fit:zph()` tests for a trend (as R's `cox.zph`, time transformed by
 -- Kaplan–Meier): a small p is evidence against proportional hazards.
-
 -- %%
 local zph = fit:zph()
 for _, term in ipairs(fit.terms) do

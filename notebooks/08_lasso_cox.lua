@@ -11,9 +11,8 @@
 -- (decision curves)?
 --
 -- The data are a synthetic cohort with a table of 30 radiomic features
--- `rf01` … `rf30`: by construction only `rf01`–`rf03` carry risk, the rest are
--- noise or correlated copies.
-
+-- `rf01` … `rf30`: by construction only `rf01`–`rf03` carry risk, `rf04` and
+-- `rf05` are noisy copies of `rf01` and `rf02`, and `rf06`–`rf30` are pure noise.
 -- %%
 local cohort = require "rad.cohort"
 local validate = require "rad.validate"
@@ -35,7 +34,6 @@ print(string.format("%d features; training %d patients (%d events), test %d (%d 
 -- 10-fold cross-validates the partial-likelihood deviance. `lambda_min`
 -- minimises it; `lambda_1se` is the largest `λ` within one standard error of
 -- the minimum, a sparser model that is often preferred.
-
 -- %%
 local cv = rad.coxnet_cv(train, {time = "efs", event = "efs_event", x = features, folds = 10, seed = 1})
 print(string.format("lambda_min = %.4f (%d features), lambda_1se = %.4f (%d features)",
@@ -48,7 +46,6 @@ rad.plot.show(rad.plot.lasso(cv.fit, cv),
 -- events, a model one standard error from the best is the empty model. We use
 -- `lambda_min`. Compare the selection with the truth: which of `rf01`–`rf03`
 -- are in, and how many noise features came along?
-
 -- %%
 local K = cv.index_min
 local coef = cv.fit:coef(K)
@@ -65,7 +62,6 @@ for _, name in ipairs(chosen) do print(string.format("  %-5s %+.3f", name, coef[
 -- is computed with the training coefficients for the test patients too — the
 -- test set is never used to choose anything. A Cox model on the score alone
 -- then turns it into predicted survival.
-
 -- %%
 train:add("radscore", cv.fit:predict(train, K))
 test:add("radscore", cv.fit:predict(test, K))
@@ -85,7 +81,6 @@ end
 -- survival and compare each group's mean prediction with its Kaplan–Meier
 -- estimate. Points on the diagonal mean the predictions can be taken at
 -- face value.
-
 -- %%
 local AT = 36
 local function surv_at(model, d)
@@ -109,7 +104,6 @@ rad.plot.show(rad.plot.calibration(cal), "Calibration of predicted 3-year EFS on
 -- against 0.46 observed) and too high for the low-risk ones (0.78 against 0.71). That is what over-fitting looks like on new patients: `lambda_min`
 -- let five noise features into the score, and the training C (0.69) is
 -- above the test C (0.60).
-
 -- %% [markdown]
 -- ## Decision curves
 --
@@ -118,7 +112,6 @@ rad.plot.show(rad.plot.calibration(cal), "Calibration of predicted 3-year EFS on
 -- the unnecessary treatments weighted by `p / (1 - p)`? A useful model lies
 -- above both "treat all" and "treat none". We compare the score with a
 -- clinical model (stage M and MYCN amplification) and with both together.
-
 -- %%
 local function mf(d)   -- 0/1 clinical factors
   local m, a = {}, {}
@@ -147,13 +140,12 @@ rad.plot.show(rad.plot.dca(curves, {labels = labels}), "Decision curves at 36 mo
 -- clinical model) and the highest net benefit for thresholds between about
 -- 0.15 and 0.5; the score alone stays close to "treat all" below 0.3. The clinical model's curve is jagged because two 0/1 factors give
 -- only four distinct predicted risks.
-
 -- %% [markdown]
 -- ## Try this
 --
 -- 1. Use the 1se rule on a larger cohort (`n = 600`). How many features
 --    does it select now, and which?
 -- 2. Change the cross-validation `seed` to 2, 3 and 4. Is the selection stable?
--- 3. Set `alpha = 0.5` (elastic net) in `rad.coxnet_cv`. What happens to the
---    correlated copies of `rf01`–`rf03`?
+-- 3. Set `alpha = 0.5` (elastic net) in `rad.coxnet_cv`. Do the correlated
+--    copies `rf04` and `rf05` enter the model now?
 -- 4. Use `groups = 10` in the calibration. Why do the intervals widen?
