@@ -35,7 +35,8 @@ for _, level in ipairs({"L1", "L2", "M", "MS"}) do
   print(string.format("stage %-2s  3-year EFS %.2f (95%% CI %.2f-%.2f), %d at risk at 36 months",
     level, c.surv, c.lower, c.upper, c.n_risk))
 end
-rad.plot.show(rad.plot.km(t, {time = "efs", event = "efs_event", group = "stage", xlim = {0, 96}}),
+rad.plot.show(rad.plot.km(t, {time = "efs", event = "efs_event", group = "stage", xlim = {0, 96},
+  xlabel = "months"}),
   "Event-free survival by INRG stage, with the number at risk")
 
 -- %% [markdown]
@@ -52,6 +53,11 @@ for i, g in ipairs(lr.groups) do
 end
 local lr2 = rad.logrank(t, {time = "efs", event = "efs_event", group = "mycn"})
 print(string.format("MYCN amplified vs not: chi-square %.1f, p = %.2g", lr2.chisq, lr2.p))
+
+-- %% [markdown]
+-- Stage M has about twice the events expected under one common curve (33
+-- against 16.0), the other stages fewer; MYCN amplification separates the
+-- curves even more strongly.
 
 -- %% [markdown]
 -- ## The Cox model
@@ -84,6 +90,11 @@ for _, term in ipairs(fit.terms) do
   print(string.format("%-24s chi-square %5.2f, p = %.3f", term, zph.chisq[term], zph.p[term]))
 end
 print(string.format("global: chi-square %.2f on %d df, p = %.3f", zph.global.chisq, zph.global.df, zph.global.p))
+
+-- %% [markdown]
+-- No term comes near significance (global p = 0.86): nothing contradicts
+-- proportional hazards here. The residuals of a 0/1 factor fall in two bands
+-- (carriers and non-carriers); what matters is whether the bands drift with time.
 
 -- %%
 local xmax = 0

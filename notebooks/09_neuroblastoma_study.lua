@@ -161,7 +161,7 @@ print(string.format("combined model: optimism-corrected training C %.3f", corr.e
 -- %%
 local groups = require("rad.validate").assign(s.scores[test].combined, s.cutoffs.combined)
 local km_t = rad.table.new{{"efs", s.test:col("efs")}, {"efs_event", s.test:col("efs_event")}, {"risk", groups}}
-rad.plot.show(rad.plot.km(km_t, {time = "efs", event = "efs_event", group = "risk"}),
+rad.plot.show(rad.plot.km(km_t, {time = "efs", event = "efs_event", group = "risk", xlabel = "months"}),
   "Combined model: risk groups on centre B (training cut-off)")
 
 -- %% [markdown]
