@@ -623,11 +623,11 @@ local function notebook(args)
     return 1
   end
   if res.dir then
-    io.stderr:write(string.format("radlab: wrote %s/index.html and index.md (%d cells, %d of code, %d figure%s)\n",
-      res.dir, #res.cells, ncode, res.nfig, res.nfig == 1 and "" or "s"))
+    io.stderr:write(string.format("radlab: wrote %s/index.html and index.md (%d cell%s, %d of code, %d figure%s)\n",
+      res.dir, #res.cells, #res.cells == 1 and "" or "s", ncode, res.nfig, res.nfig == 1 and "" or "s"))
   else
-    io.stderr:write(string.format("radlab: notebook %s passed (%d cells, %d of code, %d figure%s)\n", file, #res.cells,
-      ncode, res.nfig, res.nfig == 1 and "" or "s"))
+    io.stderr:write(string.format("radlab: notebook %s passed (%d cell%s, %d of code, %d figure%s)\n", file, #res.cells,
+      #res.cells == 1 and "" or "s", ncode, res.nfig, res.nfig == 1 and "" or "s"))
   end
   return 0
 end

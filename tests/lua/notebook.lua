@@ -200,7 +200,7 @@ T.like(err, "cell 2 (line 5) failed: stopped after more than 1 s (--timeout 1)",
 T.file("ok.lua", "-- %%\nprint(1)\n")
 st, out, err = run("notebook ok.lua --check")
 T.is(st, 0, "--check: a passing notebook passes")
-T.like(err, "notebook ok.lua passed (1 cells, 1 of code, 0 figures)", "--check: says it passed", true)
+T.like(err, "notebook ok.lua passed (1 cell, 1 of code, 0 figures)", "--check: says it passed", true)
 T.ok(not exists(dir .. "/ok-html"), "--check: nothing written for a passing notebook")
 
 T.file("a-file", "x")
@@ -233,6 +233,26 @@ T.is(st, 2, "bad --timeout: usage error")
 T.like(err, "--timeout must be a whole number of seconds 1..86400, got 0", "bad --timeout: says what is allowed", true)
 st, out, err = run("notebook ok.lua --bogus")
 T.is(st, 2, "unknown option: usage error")
+
+-- ---- in this process: rad.notebook.render, and what it replaced is put back -------------------
+T.file("inproc.lua", "-- %% [markdown]\n-- *Hi*\n-- %%\nlocal z = 2\nprint(z)\nwarn('w')\n-- %%\n"
+  .. "rad.plot.show(rad.plot.lines{x = {1, 2}, y = {2, 1}}, 'c')\n-- %%\nz * 3\n")
+local print0, write0, warn0, show0 = print, io.write, warn, rad.plot.show
+local res = NB.render(dir .. "/inproc.lua", {dir = dir .. "/inproc-html"})
+T.is(res.failed, 0, "in process: no failing cell")
+T.is(res.nfig, 1, "in process: one figure")
+T.is(#res.cells, 4, "in process: four cells")
+local ih = slurp(dir .. "/inproc-html/index.html") or ""
+T.like(ih, "<p><em>Hi</em></p>", "in process: the markdown", true)
+T.like(ih, '<pre class="out">2\n</pre>\n<div class="warning">warning: w</div>', "in process: output, then the warning", true)
+T.like(ih, '<pre class="value">6</pre>', "in process: a local of an earlier cell", true)
+T.ok(print == print0 and io.write == write0 and warn == warn0 and rad.plot.show == show0,
+  "in process: print, io.write, warn and rad.plot.show are put back")
+T.is(rad.quiet(), false, "in process: rad.quiet is put back")
+local chk = NB.render(dir .. "/err.lua", {check = true, keep_going = true})
+T.is(chk.failed, 1, "in process: --check --keep-going counts the failing cell")
+T.is(chk.cells[3].error.line, 7, "in process: the failing cell's line")
+T.errors(function() NB.render(dir .. "/ok.lua", {timeout = 0.5}) end, "whole number of seconds", "in process: a bad timeout")
 
 -- ---- rad.plot.show outside a notebook --------------------------------------------------------
 os.execute("mkdir " .. q(dir .. "/tmpfig"))
