@@ -814,7 +814,7 @@ void radl_open_plot(lua_State *L)
          "grid =, width =, height =}]) -> Figure: lines, steps or points of plain numbers"},
         {"show", l_show,
          "rad.plot.show(fig [, caption]) -> path: display a figure: in radlab notebook, in the page (with the "
-         "caption under it); elsewhere (a script, the REPL) saved as a 150-dpi PNG into a fresh temporary folder "
+         "caption under it; returns nil); elsewhere (a script, the REPL) saved as a 150-dpi PNG into a fresh temporary folder "
          "and announced as \"figure: PATH\" on standard output"},
         {"save_pdf", l_save_pdf,
          "rad.plot.save_pdf(path, {fig1, fig2, ...} [, {title =, source =, digest =, reproducible = false}]) -> path: "

@@ -271,6 +271,7 @@ function M.run(path, opts)
   local Figure = debug.getregistry()["rad.Figure"].__index
   saved.show, saved.save = plot.show, Figure.save
   M._save = saved.save
+  if _G.arg == nil then _G.arg = {[0] = path} end -- as for a script: arg[0] names it
   local quiet = rad.quiet(true)
   nwarn = #rad.warnings()
   _G.print = function(...)
