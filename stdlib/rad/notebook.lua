@@ -417,7 +417,7 @@ end
 
 local STYLE = [[
 body{margin:0;background:#fafafa;color:#1d1d1f;font:16px/1.5 "DejaVu Sans",Helvetica,Arial,sans-serif}
-main{max-width:860px;margin:0 auto;padding:1.5em 1em 3em;box-sizing:border-box}
+main{max-width:860px;margin:0 auto;padding:1.5em 1em 3em;box-sizing:border-box;overflow-wrap:anywhere}
 h1,h2,h3{line-height:1.25}
 img{max-width:100%;height:auto}
 pre{overflow-x:auto;white-space:pre;margin:.4em 0;padding:.6em .8em;border-radius:4px;font:13px/1.45 "DejaVu Sans Mono",Menlo,Consolas,monospace}
@@ -432,7 +432,7 @@ pre.value{background:#fff;border:1px solid #e2e2e2;color:#204a87}
 figure{margin:.6em 0}
 figcaption{color:#555;font-size:14px}
 .k{color:#7b2d8e;font-weight:bold}.s{color:#2e7d32}.c{color:#8a8a8a;font-style:italic}.n{color:#b35900}
-table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em}
+table{border-collapse:collapse;display:block;max-width:100%;overflow-x:auto}td,th{border:1px solid #ccc;padding:.2em .5em}
 footer{color:#888;font-size:13px;border-top:1px solid #ddd;margin-top:2em;padding-top:.5em}
 ]]
 
