@@ -140,6 +140,7 @@ void radl_open_combat(lua_State *L);  /* l_combat.c: rad.combat (ComBat harmonis
 void radl_open_dicom_rt(lua_State *L); /* l_dicom_rt.c: rad.read_rtstruct, rad.dicom.rois, SEG */
 void radl_open_filter(lua_State *L);   /* l_filter.c: rad.filter (IBSI 2 filters) */
 void radl_open_featuremap(lua_State *L); /* l_featuremap.c: rad.feature_map */
+void radl_open_markdown(lua_State *L);   /* l_markdown.c: rad.markdown (libcmark) */
 
 /* ---- plots (l_plot.c) ----
  * These are in the module rad_plot.so only (rad.plot, loaded on first use),

@@ -9,10 +9,12 @@
  * rad.plot.save_pdf (Figures as the pages of one PDF) and rad.plot.text_pages
  * (report pages of headings, paragraphs and tables, chart_text.c).
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "binding.h"
 
@@ -332,6 +334,46 @@ static int l_page(lua_State *L)
     return 1;
 }
 
+
+/* ---- rad.plot.show ------------------------------------------------------------------ */
+
+/* Outside a notebook: the figure as a 150-dpi PNG in a fresh temporary
+ * folder (never overwriting anything), announced on standard output
+ * through the global print, so that a script or the REPL shows where it
+ * went.  The notebook runner (stdlib/rad/notebook.lua) replaces
+ * rad.plot.show while a notebook runs and puts the figure in the page. */
+static int l_show(lua_State *L)
+{
+    const char *tmp = getenv("TMPDIR"), *path;
+    char dir[4096];
+    radl_check_figure(L, 1);
+    if (!lua_isnoneornil(L, 2) && lua_type(L, 2) != LUA_TSTRING)
+        return radl_fail(L, "rad.plot.show: the caption must be a string, got a %s", luaL_typename(L, 2));
+    if (!tmp || !*tmp)
+        tmp = "/tmp";
+    if (snprintf(dir, sizeof dir, "%s/radlab-figure-XXXXXX", tmp) >= (int)sizeof dir)
+        return radl_fail(L, "rad.plot.show: the temporary folder name is too long (TMPDIR = %s); set TMPDIR to a "
+                         "shorter path", tmp);
+    if (!mkdtemp(dir))
+        return radl_fail(L, "rad.plot.show: cannot create a temporary folder in %s: %s; set TMPDIR to a writable "
+                         "folder", tmp, strerror(errno));
+    path = lua_pushfstring(L, "%s/figure.png", dir);
+    lua_getfield(L, 1, "save");
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, -3);
+    lua_createtable(L, 0, 1);
+    lua_pushinteger(L, 150);
+    lua_setfield(L, -2, "dpi");
+    if (lua_pcall(L, 3, 0, 0) != LUA_OK) {
+        remove(path);
+        rmdir(dir); /* nothing left behind */
+        return lua_error(L);
+    }
+    lua_getglobal(L, "print");
+    lua_pushfstring(L, "figure: %s", path);
+    lua_call(L, 1, 0);
+    return 1; /* the path */
+}
 
 /* ---- rad.plot.save_pdf and rad.plot.text_pages ------------------------------------------- */
 
@@ -770,6 +812,10 @@ void radl_open_plot(lua_State *L)
          "rad.plot.lines({x =, y =, label =, kind = \"line\"|\"step\"|\"points\", color =, width =, dash = \"solid\"|\"dashed\"|\"dotted\"|\"dotdash\", marker = \"none\"|\"circle\"|\"square\"|\"triangle\"|\"diamond\"|\"plus\"|\"cross\"} "
          "or a list of such series [, {xlog =, ylog =, xlim = {lo, hi}, ylim =, title =, xlabel =, ylabel =, legend =, "
          "grid =, width =, height =}]) -> Figure: lines, steps or points of plain numbers"},
+        {"show", l_show,
+         "rad.plot.show(fig [, caption]) -> path: display a figure: in radlab notebook, in the page (with the "
+         "caption under it; returns nil); elsewhere (a script, the REPL) saved as a 150-dpi PNG into a fresh temporary folder "
+         "and announced as \"figure: PATH\" on standard output"},
         {"save_pdf", l_save_pdf,
          "rad.plot.save_pdf(path, {fig1, fig2, ...} [, {title =, source =, digest =, reproducible = false}]) -> path: "
          "one PDF document (written atomically), a page per Figure in its own size, with the provenance in the "

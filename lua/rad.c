@@ -157,6 +157,7 @@ int luaopen_rad(lua_State *L)
     radl_open_dicom_rt(L);
     radl_open_filter(L);
     radl_open_featuremap(L);
+    radl_open_markdown(L);
     /* rad.plot: loaded on first use (l_rad_index) */
     lua_createtable(L, 0, 2);
     lua_pushcfunction(L, l_rad_index);

@@ -65,6 +65,8 @@ static void print_usage(void)
            "              join the shards into the cohort's feature table\n"
            "  slurm --cohort MANIFEST.csv [-s SETTINGS.lua] -n N -o OUTDIR [--submit]\n"
            "              write (and submit) a Slurm job array over N shards and its merge job\n"
+           "  notebook FILE.lua [-o DIR] [--check] [--keep-going] [--timeout S] [--no-embed]\n"
+           "              run a workshop notebook into DIR/index.html (radlab notebook --help)\n"
            "In the REPL, help() explains how to get help.  See radlab(1).\n",
            progname);
 }
@@ -459,7 +461,7 @@ static int run_script(lua_State *L, int argc, char **argv, int script)
 static int is_subcommand(const char *a)
 {
     return strcmp(a, "extract") == 0 || strcmp(a, "features") == 0 || strcmp(a, "demo-cohort") == 0 ||
-           strcmp(a, "merge") == 0 || strcmp(a, "slurm") == 0 || strcmp(a, "map") == 0;
+           strcmp(a, "merge") == 0 || strcmp(a, "slurm") == 0 || strcmp(a, "map") == 0 || strcmp(a, "notebook") == 0;
 }
 
 static int run_subcommand(lua_State *L, int argc, char **argv)
@@ -508,6 +510,10 @@ static int pmain(lua_State *L)
         luaL_requiref(L, "rad", luaopen_rad, 1);
         lua_pop(L, 1);
         set_path(L);
+        if (strcmp(argv[1], "notebook") == 0) { /* a notebook runs as a script would: help(), rad.demo, ... */
+            define_help(L);
+            define_lazy_modules(L);
+        }
         lua_pushinteger(L, run_subcommand(L, argc, argv));
         return 1;
     }
@@ -516,7 +522,7 @@ static int pmain(lua_State *L)
         return 1;
     }
     if (o.script && o.script == 1 && is_unknown_command(argv[1])) {
-        fprintf(stderr, "%s: unknown command '%s' (commands: extract, map, features, demo-cohort, merge, slurm; a script is a file such as "
+        fprintf(stderr, "%s: unknown command '%s' (commands: extract, map, features, demo-cohort, merge, slurm, notebook; a script is a file such as "
                         "study.lua) (try %s --help)\n", progname, argv[1], progname);
         lua_pushinteger(L, 2);
         return 1;

@@ -30,6 +30,7 @@ local groups = {
   {"robust.", "MODULE rad.robust (local robust = require \"rad.robust\")"},
   {"study.", "MODULE rad.study (study scripts: rad.study{...}; man radlab-study(7))"},
   {"pyradiomics.", "MODULE rad.pyradiomics (PyRadiomics parameter files; rad.settings.from_pyradiomics and to_pyradiomics call it)"},
+  {"notebook.", "MODULE rad.notebook (the notebook runner behind radlab notebook; man radlab-notebook(7))"},
   {"Study:", "STUDY METHODS (s = rad.study{...})"},
   {"checklist.", "MODULE rad.checklist (CLEAR and RQS pre-filled from a study run; local checklist = require \"rad.checklist\")", [[
 Two reporting checklists filled in from what a study run knows: CLEAR, the

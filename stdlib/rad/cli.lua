@@ -1,5 +1,5 @@
 -- radlab: the command-line subcommands (radlab extract, radlab extract
--- --cohort, radlab map, radlab features).
+-- --cohort, radlab map, radlab features, radlab notebook).
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --
 -- main(cmd, ...) returns the exit status: 0 success, 1 failure (message on
@@ -108,6 +108,26 @@ name (original_<class>_<Feature>), the radlab tag of the IBSI feature it
 corresponds to at PyRadiomics' default aggregation ("-": the IBSI defines
 none) and what differs beyond the grey levels (its bin edges are multiples
 of binWidth); CLASS (e.g. glcm) lists one class.]]
+
+local NOTEBOOK_USAGE = [[
+usage: radlab notebook FILE.lua [-o DIR] [--check] [--keep-going] [--timeout SECONDS] [--no-embed]
+Run a workshop notebook (a Lua script whose cells are separated by lines
+"-- %%"; "-- %% [markdown]" starts a markdown cell of "--" comment lines)
+cell by cell in one Lua state and write DIR/index.html (self-contained:
+figures embedded as PNG data URIs) and DIR/index.md.  Each code cell shows
+its printed output, its value when it is one expression, warnings, the
+figures given to rad.plot.show or saved with Figure:save, and its error.
+DIR defaults to <name>-html in the current folder for FILE <name>.lua; it is
+written through a temporary folder beside it and renamed at the end (an
+existing DIR is replaced only when it holds an earlier page).
+A failing cell stops the run (its cell number and line on standard error,
+exit status 1, nothing written) unless --keep-going, which runs the rest
+and writes the page with the errors in it (exit status 1).
+--check runs every cell and writes nothing: the exit status says pass/fail.
+--timeout SECONDS stops a cell running longer (whole seconds of wall time,
+checked while Lua code runs: one long engine call is stopped only when it
+returns).  --no-embed writes the figures as PNG files beside index.html.
+See radlab-notebook(7).]]
 
 -- The settings table of a settings file, checked (nil for no file: the
 -- defaults); or nil and a message that names the file.  A parameter file
@@ -570,7 +590,50 @@ local function map(args)
   return 0
 end
 
-local COMMANDS = {extract = extract, map = map, ["demo-cohort"] = demo_cohort, merge = merge, slurm = slurm}
+-- radlab notebook FILE.lua [-o DIR] [--check] [--keep-going] [--timeout S] [--no-embed]
+local function notebook(args)
+  local file, opts = nil, {}
+  local argv = arguments(args)
+  for a in argv.next do
+    if a == "-o" or a == "--output" then opts.dir = argv.value()
+    elseif a == "--check" then opts.check = true
+    elseif a == "--keep-going" then opts.keep_going = true
+    elseif a == "--timeout" then opts.timeout = argv.integer("--timeout", "a whole number of seconds", 1, 86400)
+    elseif a == "--no-embed" then opts.embed = false
+    elseif a == "-h" or a == "--help" then print(NOTEBOOK_USAGE); return 0
+    elseif a:sub(1, 1) == "-" and #a > 1 then usage("unknown option '" .. a .. "'")
+    elseif file then usage("takes one notebook; extra argument '" .. a .. "'")
+    else file = a end
+  end
+  if not file then usage("needs the notebook FILE.lua") end
+  if opts.check and opts.dir then usage("--check writes nothing; leave out -o") end
+  if opts.dir == "" then usage("-o needs a folder name") end
+  local nb = require "rad.notebook"
+  local res = nb.render(file, opts)
+  local ncode = 0
+  for _, c in ipairs(res.cells) do if c.kind == "code" then ncode = ncode + 1 end end
+  for _, c in ipairs(res.cells) do
+    if c.error then
+      io.stderr:write(string.format("radlab: notebook %s: cell %d (line %d) failed: %s\n", file, c.index, c.error.line,
+        c.error.text))
+    end
+  end
+  if res.failed > 0 then
+    if res.dir then io.stderr:write(string.format("radlab: wrote %s/index.html with %d failing cell%s\n", res.dir,
+      res.failed, res.failed == 1 and "" or "s")) end
+    return 1
+  end
+  if res.dir then
+    io.stderr:write(string.format("radlab: wrote %s/index.html and index.md (%d cell%s, %d of code, %d figure%s)\n",
+      res.dir, #res.cells, #res.cells == 1 and "" or "s", ncode, res.nfig, res.nfig == 1 and "" or "s"))
+  else
+    io.stderr:write(string.format("radlab: notebook %s passed (%d cell%s, %d of code, %d figure%s)\n", file, #res.cells,
+      #res.cells == 1 and "" or "s", ncode, res.nfig, res.nfig == 1 and "" or "s"))
+  end
+  return 0
+end
+
+local COMMANDS = {extract = extract, map = map, ["demo-cohort"] = demo_cohort, merge = merge, slurm = slurm, notebook = notebook}
 
 function M.main(cmd, ...)
   local args = {...}

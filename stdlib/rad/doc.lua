@@ -34,7 +34,7 @@ function M.register(mod, modname, localname)
 end
 
 -- the modules whose functions the manual lists (man/gen-lua-ref.lua)
-M.modules = {"cohort", "select", "describe", "rng", "validate", "demo", "pretty", "test", "doc", "shard", "robust", "study", "checklist", "pyradiomics"}
+M.modules = {"cohort", "select", "describe", "rng", "validate", "demo", "pretty", "test", "doc", "shard", "robust", "study", "checklist", "pyradiomics", "notebook"}
 
 return (M.register(M, "doc", "M"))
 

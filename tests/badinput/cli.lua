@@ -129,8 +129,10 @@ cli("features: two families", {"features", "cm", "rlm"}, {status = 2, stderr = "
 cli("features: unknown option", {"features", "--all"}, {status = 2, stderr = "features: unknown option '--all' (try radlab features --help)"})
 
 -- ---- radlab itself ------------------------------------------------------------------------------------------
-cli("radlab: unknown command", {"extarct", img, mask}, {status = 2, stderr = "unknown command 'extarct' (commands: extract, map, features, demo-cohort, merge, slurm;"})
-cli("radlab: a command that does not exist (notebook)", {"notebook", "intro"}, {status = 2, stderr = "unknown command 'notebook'"})
+cli("radlab: unknown command", {"extarct", img, mask}, {status = 2, stderr = "unknown command 'extarct' (commands: extract, map, features, demo-cohort, merge, slurm, notebook;"})
+cli("radlab: a command that does not exist (notebok)", {"notebok", "intro"}, {status = 2, stderr = "unknown command 'notebok'"})
+cli("radlab notebook: a notebook that does not exist", {"notebook", "intro"}, {status = 1, stderr = "cannot read the notebook 'intro'"})
+cli("radlab notebook: no notebook", {"notebook"}, {status = 2, stderr = "notebook: needs the notebook FILE.lua (try radlab notebook --help)"})
 cli("radlab: unknown option", {"--verbose"}, {status = 2, stderr = "unknown option '--verbose' (try radlab --help)"})
 cli("radlab -e: missing code", {"-e"}, {status = 2, stderr = "missing code after '-e'"})
 B.cli("radlab -e: an error in the code", {"-e", "error('boom')"}, {status = 1, stderr = "(command line):1: boom"})

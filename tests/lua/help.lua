@@ -115,8 +115,8 @@ end
 local shown = require("rad.pretty").show(rad)
 T.like(shown, "^rad: help%(rad%.NAME%)", "rad shows a heading")
 T.like(shown, "\n  rad.stats     chisq cor cor_matrix fisher icc mutual_info p_adjust pchisq pnorm qnorm ttest wilcox\n", "rad.stats on one line", true)
-T.like(shown, "\n  modules       checklist cohort demo describe doc pretty pyradiomics rng robust select shard study\n" ..
-  "                test validate\n", "the stdlib modules (loaded on first use), wrapped like the other groups", true)
+T.like(shown, "\n  modules       checklist cohort demo describe doc notebook pretty pyradiomics rng robust select\n" ..
+  "                shard study test validate\n", "the stdlib modules (loaded on first use), wrapped like the other groups", true)
 T.like(shown, "\n  rad.version   \"" .. rad.version .. "\"", "values last", true)
 local longest = 0
 for line in shown:gmatch("[^\n]+") do longest = math.max(longest, #line) end
