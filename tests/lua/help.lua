@@ -51,6 +51,18 @@ for _, f in ipairs(funcs) do
 end
 T.is(table.concat(missing_help, ", "), "", "every function has help text")
 T.is(table.concat(missing_man, ", "), "", "every function is in man/radlab-lua.7")
+-- and the reverse: every entry of the page is a function help() knows or a settings key
+do
+  local keys, stale, entries = {}, {}, 0
+  for _, r in ipairs(rad.settings.keys()) do keys[r.path] = true end
+  for entry in man:gmatch("\n%.TP\n\\fB([^\\]+)\\fR") do
+    local name = entry:match("^[%w_.:]+")
+    entries = entries + 1
+    if not rad.help(name) and not keys[name] then stale[#stale + 1] = name end
+  end
+  T.ok(entries >= 300, entries .. " entries in man/radlab-lua.7")
+  T.is(table.concat(stale, ", "), "", "every entry of man/radlab-lua.7 is a function or a settings key")
+end
 T.like(rad.help(rad.read), "^rad%.read%(path%)", "help text starts with the call")
 T.like(rad.help("Image:stats"), "^Image:stats", "help by name")
 T.is(rad.help(print), nil, "no help for non-radlab functions")
